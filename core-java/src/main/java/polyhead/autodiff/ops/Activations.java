@@ -1,0 +1,156 @@
+package polyhead.autodiff.ops;
+
+import polyhead.autodiff.Var;
+import polyhead.tensor.Shape;
+import polyhead.tensor.Tensor;
+
+/** Activation functions and the numerically stable softmax family. */
+public final class Activations {
+    private static final double INV_SQRT2 = 1 / Math.sqrt(2);
+    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+    private Activations() {
+    }
+
+    /** {@code max(x, 0)}; the gradient at 0 is 0, as in PyTorch. */
+    public static Var relu(Var x) {
+        Tensor out = Elementwise.map(x.value(), v -> v > 0 ? v : 0);
+        return Var.result(out, "relu", g -> x.addGrad(Elementwise.zip(g, x.value(), (u, v) -> v > 0 ? u : 0)), x);
+    }
+
+    /** {@code x} for x &gt; 0, {@code slope·x} otherwise (PyTorch's default slope is 0.01). */
+    public static Var leakyRelu(Var x, float slope) {
+        Tensor out = Elementwise.map(x.value(), v -> v > 0 ? v : slope * v);
+        return Var.result(out, "leakyRelu",
+                g -> x.addGrad(Elementwise.zip(g, x.value(), (u, v) -> v > 0 ? u : slope * u)), x);
+    }
+
+    /** {@code 1/(1+e⁻ˣ)}, evaluated without overflow for large |x|. ∂/∂x = σ(x)(1−σ(x)). */
+    public static Var sigmoid(Var x) {
+        Tensor out = Elementwise.map(x.value(), Activations::sigmoid);
+        return Var.result(out, "sigmoid", g -> x.addGrad(Elementwise.zip(g, out, (u, s) -> u * s * (1 - s))), x);
+    }
+
+    /** Hyperbolic tangent. ∂/∂x = 1 − tanh²(x). */
+    public static Var tanh(Var x) {
+        Tensor out = Elementwise.map(x.value(), Math::tanh);
+        return Var.result(out, "tanh", g -> x.addGrad(Elementwise.zip(g, out, (u, t) -> u * (1 - t * t))), x);
+    }
+
+    /**
+     * GELU in its exact form (PyTorch's default, Hendrycks &amp; Gimpel 2016): {@code x·Φ(x)} with Φ the standard
+     * normal CDF, Φ(x) = (1 + erf(x/√2))/2. ∂/∂x = Φ(x) + x·φ(x).
+     */
+    public static Var gelu(Var x) {
+        Tensor out = Elementwise.map(x.value(), v -> v * 0.5 * (1 + Erf.erf(v * INV_SQRT2)));
+        return Var.result(out, "gelu", g -> x.addGrad(Elementwise.zip(g, x.value(),
+                (u, v) -> u * (0.5 * (1 + Erf.erf(v * INV_SQRT2)) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v)))), x);
+    }
+
+    /**
+     * Softmax along {@code axis}: {@code e^{x−max} / Σ e^{x−max}} (shifting by the maximum keeps it finite).
+     * ∂/∂x = s ⊙ (g − Σ g⊙s).
+     */
+    public static Var softmax(Var x, int axis) {
+        Shape s = x.shape();
+        int ax = s.axis(axis);
+        int outer = s.sizeBetween(0, ax);
+        int len = s.dim(ax);
+        int inner = s.sizeBetween(ax + 1, s.rank());
+        float[] v = x.value().data();
+        float[] out = new float[v.length];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = o * len * inner + i;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < len; j++) {
+                    max = Math.max(max, v[base + j * inner]);
+                }
+                double sum = 0;
+                for (int j = 0; j < len; j++) {
+                    sum += Math.exp(v[base + j * inner] - max);
+                }
+                for (int j = 0; j < len; j++) {
+                    out[base + j * inner] = (float) (Math.exp(v[base + j * inner] - max) / sum);
+                }
+            }
+        }
+        Tensor result = Tensor.wrap(s, out);
+        return Var.result(result, "softmax", g -> {
+            float[] dg = g.data();
+            float[] gx = new float[v.length];
+            for (int o = 0; o < outer; o++) {
+                for (int i = 0; i < inner; i++) {
+                    int base = o * len * inner + i;
+                    double dot = 0;
+                    for (int j = 0; j < len; j++) {
+                        dot += (double) dg[base + j * inner] * out[base + j * inner];
+                    }
+                    for (int j = 0; j < len; j++) {
+                        int k = base + j * inner;
+                        gx[k] = (float) (out[k] * (dg[k] - dot));
+                    }
+                }
+            }
+            x.addGrad(Tensor.wrap(s, gx));
+        }, x);
+    }
+
+    /**
+     * Log-softmax along {@code axis}: {@code x − max − log Σ e^{x−max}}, finite for any finite input.
+     * ∂/∂x = g − softmax(x)·Σ g.
+     */
+    public static Var logSoftmax(Var x, int axis) {
+        Shape s = x.shape();
+        int ax = s.axis(axis);
+        int outer = s.sizeBetween(0, ax);
+        int len = s.dim(ax);
+        int inner = s.sizeBetween(ax + 1, s.rank());
+        float[] v = x.value().data();
+        float[] out = new float[v.length];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = o * len * inner + i;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < len; j++) {
+                    max = Math.max(max, v[base + j * inner]);
+                }
+                double sum = 0;
+                for (int j = 0; j < len; j++) {
+                    sum += Math.exp(v[base + j * inner] - max);
+                }
+                double lse = max + Math.log(sum);
+                for (int j = 0; j < len; j++) {
+                    out[base + j * inner] = (float) (v[base + j * inner] - lse);
+                }
+            }
+        }
+        Tensor result = Tensor.wrap(s, out);
+        return Var.result(result, "logSoftmax", g -> {
+            float[] dg = g.data();
+            float[] gx = new float[v.length];
+            for (int o = 0; o < outer; o++) {
+                for (int i = 0; i < inner; i++) {
+                    int base = o * len * inner + i;
+                    double total = 0;
+                    for (int j = 0; j < len; j++) {
+                        total += dg[base + j * inner];
+                    }
+                    for (int j = 0; j < len; j++) {
+                        int k = base + j * inner;
+                        gx[k] = (float) (dg[k] - Math.exp(out[k]) * total);
+                    }
+                }
+            }
+            x.addGrad(Tensor.wrap(s, gx));
+        }, x);
+    }
+
+    static double sigmoid(double v) {
+        if (v >= 0) {
+            return 1 / (1 + Math.exp(-v));
+        }
+        double e = Math.exp(v);
+        return e / (1 + e);
+    }
+}

@@ -1,0 +1,101 @@
+package polyhead.autodiff.ops;
+
+import polyhead.autodiff.Var;
+import polyhead.tensor.Gemm;
+import polyhead.tensor.Gemms;
+import polyhead.tensor.Shape;
+import polyhead.tensor.ShapeException;
+import polyhead.tensor.Tensor;
+
+/**
+ * Matrix products through the current {@link Gemm}.
+ */
+public final class MatMul {
+    private MatMul() {
+    }
+
+    /**
+     * {@code a·b}. Two-dimensional: [m,k]·[k,n] → [m,n]. Batched: [..., m, k]·[..., k, n] → [..., m, n] with equal
+     * leading (batch) dimensions, or one operand 2-D and shared by every batch entry.
+     * ∂/∂a = g·bᵀ, ∂/∂b = aᵀ·g (summed over the batch for a shared 2-D operand).
+     */
+    public static Var matmul(Var a, Var b) {
+        Shape sa = a.shape();
+        Shape sb = b.shape();
+        if (sa.rank() < 2 || sb.rank() < 2) {
+            throw new ShapeException("matmul needs operands of rank >= 2, got " + sa + " and " + sb);
+        }
+        int m = sa.dim(-2);
+        int k = sa.dim(-1);
+        int n = sb.dim(-1);
+        if (sb.dim(-2) != k) {
+            throw new ShapeException("matmul: inner dimensions differ: " + sa + " · " + sb);
+        }
+        Shape batchA = batchShape(sa);
+        Shape batchB = batchShape(sb);
+        Shape batch;
+        if (sa.rank() == 2) {
+            batch = batchB;
+        } else if (sb.rank() == 2 || batchA.equals(batchB)) {
+            batch = batchA;
+        } else {
+            throw new ShapeException("matmul: batch dimensions differ: " + sa + " · " + sb);
+        }
+        int batches = batch.size();
+        boolean sharedA = sa.rank() == 2 && batches > 1;
+        boolean sharedB = sb.rank() == 2 && batches > 1;
+        int[] outDims = new int[batch.rank() + 2];
+        System.arraycopy(batch.dims(), 0, outDims, 0, batch.rank());
+        outDims[outDims.length - 2] = m;
+        outDims[outDims.length - 1] = n;
+        Shape outShape = Shape.of(outDims);
+        float[] out = new float[outShape.size()];
+        Gemm gemm = Gemms.current();
+        float[] da = a.value().data();
+        float[] db = b.value().data();
+        if (sharedB && !sharedA) {
+            // [B·m, k]·[k, n] in one call
+            gemm.gemm(false, false, batches * m, n, k, da, 0, db, 0, out, 0, false);
+        } else {
+            for (int i = 0; i < batches; i++) {
+                gemm.gemm(false, false, m, n, k, da, sharedA ? 0 : i * m * k, db, sharedB ? 0 : i * k * n,
+                        out, i * m * n, false);
+            }
+        }
+        return Var.result(Tensor.wrap(outShape, out), "matmul", g -> {
+            float[] dg = g.data();
+            if (a.requiresGrad()) {
+                float[] ga = new float[sa.size()];
+                if (sharedB && !sharedA) {
+                    gemm.gemm(false, true, batches * m, k, n, dg, 0, db, 0, ga, 0, false);
+                } else {
+                    for (int i = 0; i < batches; i++) {
+                        gemm.gemm(false, true, m, k, n, dg, i * m * n, db, sharedB ? 0 : i * k * n,
+                                ga, sharedA ? 0 : i * m * k, sharedA && i > 0);
+                    }
+                }
+                a.addGrad(Tensor.wrap(sa, ga));
+            }
+            if (b.requiresGrad()) {
+                float[] gb = new float[sb.size()];
+                if (sharedB && !sharedA) {
+                    gemm.gemm(true, false, k, n, batches * m, da, 0, dg, 0, gb, 0, false);
+                } else {
+                    for (int i = 0; i < batches; i++) {
+                        gemm.gemm(true, false, k, n, m, da, sharedA ? 0 : i * m * k, dg, i * m * n,
+                                gb, sharedB ? 0 : i * k * n, sharedB && i > 0);
+                    }
+                }
+                b.addGrad(Tensor.wrap(sb, gb));
+            }
+        }, a, b);
+    }
+
+    private static Shape batchShape(Shape s) {
+        int[] d = new int[s.rank() - 2];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = s.dim(i);
+        }
+        return Shape.of(d);
+    }
+}

@@ -1,0 +1,22 @@
+package polyhead.tensor;
+
+/**
+ * General matrix product over row-major float arrays: {@code C = op(A)·op(B)} or {@code C += op(A)·op(B)}, where
+ * {@code op(X)} is {@code X} or {@code Xᵀ}.
+ *
+ * <p>{@code op(A)} is m×k, {@code op(B)} is k×n and C is m×n. Each matrix is dense and row-major starting at its
+ * offset: A is stored m×k (or k×m when transposed), B is stored k×n (or n×k when transposed). C must not alias A
+ * or B. Implementations: {@link EjmlGemm} (portable); a faster kernel can slot in through {@link Gemms#use}.
+ */
+public interface Gemm {
+    /**
+     * @param transA use Aᵀ
+     * @param transB use Bᵀ
+     * @param accumulate add into C instead of overwriting it
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float[] a, int aOffset, float[] b, int bOffset, float[] c, int cOffset, boolean accumulate);
+
+    /** A short name for logs and benchmark reports. */
+    String name();
+}
