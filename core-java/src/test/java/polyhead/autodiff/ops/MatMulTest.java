@@ -1,0 +1,72 @@
+package polyhead.autodiff.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import polyhead.autodiff.GradCheck;
+import polyhead.autodiff.Var;
+import polyhead.tensor.ShapeException;
+import polyhead.tensor.Tensor;
+
+class MatMulTest {
+    @Test
+    void twoDimensionalForwardMatchesTripleLoop() {
+        Tensor a = Tensor.randn(1, 5, 7);
+        Tensor b = Tensor.randn(2, 7, 3);
+        Tensor c = MatMul.matmul(Var.constant(a), Var.constant(b)).value();
+        for (int i = 0; i < 5; i++) {
+            for (int j = 0; j < 3; j++) {
+                double s = 0;
+                for (int k = 0; k < 7; k++) {
+                    s += (double) a.get(i, k) * b.get(k, j);
+                }
+                assertEquals(s, c.get(i, j), 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void batchedForwardMatchesPerBatchProducts() {
+        Tensor a = Tensor.randn(3, 2, 3, 4, 5);
+        Tensor b = Tensor.randn(4, 2, 3, 5, 2);
+        Tensor c = MatMul.matmul(Var.constant(a), Var.constant(b)).value();
+        assertEquals(polyhead.tensor.Shape.of(2, 3, 4, 2), c.shape());
+        for (int p = 0; p < 2; p++) {
+            for (int q = 0; q < 3; q++) {
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 2; j++) {
+                        double s = 0;
+                        for (int k = 0; k < 5; k++) {
+                            s += (double) a.get(p, q, i, k) * b.get(p, q, k, j);
+                        }
+                        assertEquals(s, c.get(p, q, i, j), 1e-5);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void gradients() {
+        GradCheck.assertGradients(v -> MatMul.matmul(v[0], v[1]), Tensor.randn(1, 4, 3), Tensor.randn(2, 3, 5));
+        GradCheck.assertGradients(v -> MatMul.matmul(v[0], v[1]), Tensor.randn(1, 1, 3), Tensor.randn(2, 3, 1));
+        GradCheck.assertGradients(v -> MatMul.matmul(v[0], v[1]), Tensor.randn(1, 2, 4, 3), Tensor.randn(2, 2, 3, 2));
+        // shared right operand (a layer's weight applied to a batch of sequences)
+        GradCheck.assertGradients(v -> MatMul.matmul(v[0], v[1]), Tensor.randn(1, 3, 2, 4), Tensor.randn(2, 4, 3));
+        // shared left operand
+        GradCheck.assertGradients(v -> MatMul.matmul(v[0], v[1]), Tensor.randn(1, 2, 4), Tensor.randn(2, 3, 4, 2));
+    }
+
+    @Test
+    void mismatchedInnerDimensionsNameBothShapes() {
+        ShapeException e = assertThrows(ShapeException.class,
+                () -> MatMul.matmul(Var.constant(Tensor.zeros(2, 3)), Var.constant(Tensor.zeros(4, 5))));
+        assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4, 5]"), e.getMessage());
+        e = assertThrows(ShapeException.class,
+                () -> MatMul.matmul(Var.constant(Tensor.zeros(2, 2, 3)), Var.constant(Tensor.zeros(3, 3, 5))));
+        assertTrue(e.getMessage().contains("batch"), e.getMessage());
+    }
+}
