@@ -10,7 +10,7 @@ How to run (needs PyTorch; written against torch 1.13; uses only torch + stdlib)
 
 It writes next to itself:
 
-  w1_mlp.json                 W1 multi-task MLP (784-256-128 trunk, heads item/10 and
+  w1_mlp.json.gz              W1 multi-task MLP (784-256-128 trunk, heads item/10 and
                               group/5), batch = first 16 Fashion-MNIST TRAIN images,
                               loss = 1.0*CE(item) + 0.5*CE(group). Outputs (trunk output,
                               logits per head, losses) and grads of the total loss w.r.t.
@@ -44,8 +44,8 @@ Conventions (all files):
        parsed double); the decimal is NOT the exact value as a double. To compute in double,
        widen those floats (this is what the "float64" block does).
   * Class-index targets / masks are small integers written as floats ("3.0").
-  * Size: w1_mlp.json is ~10 MB (235,146 params stored once plus two grad copies; git
-    stores it zlib-compressed, ~3.9 MB). The other files are < 0.3 MB.
+  * Size: w1_mlp.json.gz holds ~10 MB of JSON (235,146 params stored once plus two grad
+    copies), gzip'd to ~3.9 MB. The other files are < 0.3 MB and stay plain JSON.
 
 Model fixtures: {"generator","torch_version","description","config",
                  "inputs": {..}, "params": {name: tensor},
@@ -174,11 +174,18 @@ def to_json(obj, indent=0):
 def write_fixture(name, obj):
     path = os.path.join(HERE, name)
     text = to_json(obj) + "\n"
-    with open(path, "w") as f:
-        f.write(text)
-    # sanity: loads with stdlib json and float32 data round-trips
-    with open(path) as f:
-        json.load(f)
+    if name.endswith(".gz"):
+        # large fixtures are gzip'd (mtime 0, no file name: byte-identical on every run)
+        with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as f:
+            f.write(text.encode("utf-8"))
+        with gzip.open(path, "rt") as f:
+            json.load(f)
+    else:
+        with open(path, "w") as f:
+            f.write(text)
+        # sanity: loads with stdlib json and float32 data round-trips
+        with open(path) as f:
+            json.load(f)
     print("wrote %-28s %9d bytes" % (name, len(text.encode("utf-8"))))
 
 
@@ -272,7 +279,7 @@ def make_w1():
     fix["params"] = {k: tensor(v) for k, v in model.state_dict().items()}
     fix["float32"] = run_w1(model, x, y_item, y_group)
     fix["float64"] = run_w1(model64, x.double(), y_item, y_group)
-    write_fixture("w1_mlp.json", fix)
+    write_fixture("w1_mlp.json.gz", fix)
 
 
 # ----------------------------------------------------------------------------------
