@@ -1,0 +1,52 @@
+package polyhead.loss;
+
+import java.util.Objects;
+import java.util.function.DoubleBinaryOperator;
+
+import polyhead.autodiff.Var;
+import polyhead.tensor.ShapeException;
+import polyhead.tensor.Tensor;
+
+/**
+ * The shared body of the element-wise losses (BCE with logits, MSE, MAE, Huber): prediction and target of equal
+ * shape, a loss ℓ(x, y) per element and its derivative ∂ℓ/∂x, fused into one graph node.
+ */
+final class Pointwise {
+    private Pointwise() {
+    }
+
+    /**
+     * @param predictionName how messages call the prediction ("logits", "predictions")
+     * @param loss           ℓ(x, y), evaluated in double
+     * @param derivative     ∂ℓ/∂x (x, y)
+     */
+    static Var apply(String name, Reduction reduction, String predictionName, Var prediction, Tensor target,
+            Tensor mask, DoubleBinaryOperator loss, DoubleBinaryOperator derivative) {
+        Objects.requireNonNull(prediction, "prediction");
+        Objects.requireNonNull(target, "target");
+        String shapes = predictionName + " " + prediction.shape() + " and targets " + target.shape();
+        if (!prediction.shape().equals(target.shape())) {
+            throw new ShapeException(name + ": " + shapes + " do not match; expected equal shapes");
+        }
+        float[] x = prediction.value().data();
+        float[] y = target.data();
+        int rank = prediction.shape().rank();
+        int perSample = prediction.shape().sizeBetween(1, rank);
+        return MaskedReduction.apply(name, shapes, reduction, prediction, mask, prediction.shape(),
+                new MaskedReduction.Kernel() {
+                    @Override
+                    public void forward(int n, double[] losses) {
+                        for (int e = n * perSample; e < (n + 1) * perSample; e++) {
+                            losses[e] = loss.applyAsDouble(x[e], y[e]);
+                        }
+                    }
+
+                    @Override
+                    public void backward(int n, double[] weights, float[] grad) {
+                        for (int e = n * perSample; e < (n + 1) * perSample; e++) {
+                            grad[e] = (float) (weights[e] * derivative.applyAsDouble(x[e], y[e]));
+                        }
+                    }
+                });
+    }
+}
