@@ -1,0 +1,232 @@
+package polyhead.autodiff.ops;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+
+import polyhead.autodiff.GradCheck;
+import polyhead.autodiff.Var;
+import polyhead.tensor.Gemm;
+import polyhead.tensor.Gemms;
+import polyhead.tensor.Shape;
+import polyhead.tensor.ShapeException;
+import polyhead.tensor.Tensor;
+
+class ConvolutionTest {
+    @Test
+    void handComputedValidConvolution() {
+        // x = [[0,1,2],[3,4,5],[6,7,8]], w = [[1,2],[3,4]], b = 0.5:
+        // y[0,0] = 0·1+1·2+3·3+4·4 = 27, y[0,1] = 1·1+2·2+4·3+5·4 = 37, y[1,0] = 57, y[1,1] = 67
+        Var x = Var.constant(Tensor.arange(1, 1, 3, 3));
+        Var w = Var.constant(Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2));
+        Var b = Var.constant(Tensor.of(new float[] {0.5f}, 1));
+        Var y = Convolution.conv2d(x, w, b, 1, 0);
+        assertEquals(Shape.of(1, 1, 2, 2), y.shape());
+        assertArrayEquals(new float[] {27.5f, 37.5f, 57.5f, 67.5f}, y.value().data());
+    }
+
+    @Test
+    void handComputedPaddedStridedConvolution() {
+        // 3x3 box filter over arange(9) padded by 1, stride 2: windows centred on the four corners
+        Var x = Var.constant(Tensor.arange(1, 1, 3, 3));
+        Var w = Var.constant(Tensor.ones(1, 1, 3, 3));
+        Var y = Convolution.conv2d(x, w, null, 2, 1);
+        assertEquals(Shape.of(1, 1, 2, 2), y.shape());
+        assertArrayEquals(new float[] {0 + 1 + 3 + 4, 1 + 2 + 4 + 5, 3 + 4 + 6 + 7, 4 + 5 + 7 + 8}, y.value().data());
+    }
+
+    /** {N, C, H, W, O, kh, kw, sh, sw, ph, pw, withBias}. */
+    private static final int[][] SETTINGS = {
+        {2, 3, 5, 5, 4, 3, 3, 1, 1, 0, 0, 1},
+        {2, 3, 6, 7, 2, 3, 2, 2, 2, 1, 1, 0},
+        {1, 2, 7, 5, 3, 2, 3, 2, 1, 2, 0, 1},
+        {3, 1, 4, 4, 2, 1, 1, 1, 1, 0, 0, 1},
+        {1, 2, 5, 8, 3, 5, 3, 2, 3, 2, 1, 1},
+        {2, 2, 3, 3, 1, 5, 5, 1, 1, 1, 1, 0},
+        {2, 2, 6, 6, 3, 3, 3, 2, 2, 1, 1, 1},
+    };
+
+    @Test
+    void matchesNaiveConvolutionAtManySettings() {
+        long seed = 100;
+        for (int[] s : SETTINGS) {
+            Tensor x = Tensor.randn(seed++, s[0], s[1], s[2], s[3]);
+            Tensor w = Tensor.randn(seed++, s[4], s[1], s[5], s[6]);
+            Tensor b = s[11] == 1 ? Tensor.randn(seed++, s[4]) : null;
+            Var y = Convolution.conv2d(Var.constant(x), Var.constant(w), b == null ? null : Var.constant(b),
+                    s[7], s[8], s[9], s[10]);
+            Tensor expected = naiveConv2d(x, w, b, s[7], s[8], s[9], s[10]);
+            assertEquals(expected.shape(), y.shape(), Arrays.toString(s));
+            assertArrayEquals(expected.data(), y.value().data(), 1e-4f, Arrays.toString(s));
+        }
+    }
+
+    @Test
+    void squareOverloadEqualsRectangularOne() {
+        Tensor x = Tensor.randn(1, 2, 3, 6, 5);
+        Tensor w = Tensor.randn(2, 4, 3, 3, 3);
+        Tensor b = Tensor.randn(3, 4);
+        Var square = Convolution.conv2d(Var.constant(x), Var.constant(w), Var.constant(b), 2, 1);
+        Var rect = Convolution.conv2d(Var.constant(x), Var.constant(w), Var.constant(b), 2, 2, 1, 1);
+        assertEquals(Shape.of(2, 4, 3, 3), square.shape());
+        assertArrayEquals(rect.value().data(), square.value().data(), 0f);
+    }
+
+    @Test
+    void outputSizeRoundsDown() {
+        // (6 − 3)/2 + 1 = 2 rows: the last input row is never reached, as in PyTorch
+        Var y = Convolution.conv2d(Var.constant(Tensor.zeros(1, 1, 6, 7)), Var.constant(Tensor.zeros(1, 1, 3, 2)),
+                null, 2, 3, 0, 1);
+        assertEquals(Shape.of(1, 1, 2, 3), y.shape());
+    }
+
+    @Test
+    void gradientsWithRespectToInputWeightAndBias() {
+        // {N, C, H, W, O, kh, kw, sh, sw, ph, pw}
+        int[][] settings = {
+            {2, 2, 4, 5, 3, 3, 2, 1, 1, 1, 1},
+            {1, 3, 5, 4, 2, 2, 3, 2, 1, 0, 2},
+            {2, 1, 5, 5, 2, 3, 3, 2, 2, 2, 2},
+        };
+        long seed = 200;
+        for (int[] s : settings) {
+            Tensor x = Tensor.randn(seed++, s[0], s[1], s[2], s[3]);
+            Tensor w = Tensor.randn(seed++, s[4], s[1], s[5], s[6]);
+            Tensor b = Tensor.randn(seed++, s[4]);
+            GradCheck.assertGradients(v -> Convolution.conv2d(v[0], v[1], v[2], s[7], s[8], s[9], s[10]), x, w, b);
+        }
+        // without bias, square overload
+        GradCheck.assertGradients(v -> Convolution.conv2d(v[0], v[1], null, 1, 0),
+                Tensor.randn(210, 2, 2, 4, 4), Tensor.randn(211, 3, 2, 2, 2));
+    }
+
+    @Test
+    void gradientsFlowOnlyToOperandsThatNeedThem() {
+        Var x = Var.constant(Tensor.randn(300, 2, 2, 4, 4));
+        Var w = Var.parameter(Tensor.randn(301, 3, 2, 3, 3));
+        Var b = Var.constant(Tensor.randn(302, 3));
+        Convolution.conv2d(x, w, b, 1, 1).sum().backward();
+        assertNull(x.grad());
+        assertNull(b.grad());
+        assertNotNull(w.grad());
+        // with a ones output gradient, ∂/∂b[o] = N·Ho·Wo
+        Var b2 = Var.parameter(Tensor.zeros(3));
+        Convolution.conv2d(x, Var.constant(w.value()), b2, 1, 1).sum().backward();
+        assertArrayEquals(new float[] {32, 32, 32}, b2.grad().data());
+    }
+
+    @Test
+    void forwardIsOneGemmPerSampleThroughTheInstalledGemm() {
+        int[] calls = {0};
+        Gemm previous = Gemms.current();
+        Gemm counting = new Gemm() {
+            @Override
+            public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, float[] b,
+                             int bOffset, float[] c, int cOffset, boolean accumulate) {
+                calls[0]++;
+                previous.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+            }
+
+            @Override
+            public String name() {
+                return "counting";
+            }
+        };
+        Gemms.use(counting);
+        try {
+            Convolution.conv2d(Var.constant(Tensor.randn(1, 3, 2, 5, 5)), Var.constant(Tensor.randn(2, 4, 2, 3, 3)),
+                    null, 1, 1);
+            assertEquals(3, calls[0]);
+        } finally {
+            Gemms.use(previous);
+        }
+    }
+
+    @Test
+    void rejectsBadStrideAndPadding() {
+        Var x = Var.constant(Tensor.zeros(1, 1, 4, 4));
+        Var w = Var.constant(Tensor.zeros(1, 1, 2, 2));
+        IllegalArgumentException s = assertThrows(IllegalArgumentException.class,
+                () -> Convolution.conv2d(x, w, null, 1, 0, 0, 0));
+        assertEquals("conv2d: strideW must be >= 1, got 0", s.getMessage());
+        IllegalArgumentException p = assertThrows(IllegalArgumentException.class,
+                () -> Convolution.conv2d(x, w, null, 1, -1));
+        assertEquals("conv2d: padH must be >= 0, got -1", p.getMessage());
+    }
+
+    @Test
+    void rejectsBadShapesNamingThem() {
+        Var w = Var.constant(Tensor.zeros(4, 2, 3, 3));
+        ShapeException rankX = assertThrows(ShapeException.class,
+                () -> Convolution.conv2d(Var.constant(Tensor.zeros(2, 8, 8)), w, null, 1, 0));
+        assertEquals("conv2d: input [2, 8, 8] must have rank 4 [N, C, H, W] (weight [4, 2, 3, 3])", rankX.getMessage());
+
+        ShapeException rankW = assertThrows(ShapeException.class,
+                () -> Convolution.conv2d(Var.constant(Tensor.zeros(2, 2, 8, 8)), Var.constant(Tensor.zeros(4, 18)), null, 1, 0));
+        assertEquals("conv2d: weight [4, 18] must have rank 4 [O, C, kh, kw] (input [2, 2, 8, 8])", rankW.getMessage());
+
+        ShapeException channels = assertThrows(ShapeException.class,
+                () -> Convolution.conv2d(Var.constant(Tensor.zeros(2, 3, 8, 8)), w, null, 1, 0));
+        assertEquals("conv2d: input [2, 3, 8, 8] has 3 channels but weight [4, 2, 3, 3] expects 2", channels.getMessage());
+
+        ShapeException bias = assertThrows(ShapeException.class,
+                () -> Convolution.conv2d(Var.constant(Tensor.zeros(2, 2, 8, 8)), w, Var.constant(Tensor.zeros(1, 4)), 1, 0));
+        assertEquals("conv2d: bias [1, 4] must have shape [4], one value per output channel of weight [4, 2, 3, 3] "
+                + "(input [2, 2, 8, 8])", bias.getMessage());
+
+        ShapeException big = assertThrows(ShapeException.class,
+                () -> Convolution.conv2d(Var.constant(Tensor.zeros(1, 2, 2, 8)), w, null, 1, 0));
+        assertEquals("conv2d: kernel 3x3 of weight [4, 2, 3, 3] is larger than input [1, 2, 2, 8] padded by 0x0",
+                big.getMessage());
+        // the same input fits once padded
+        assertEquals(Shape.of(1, 4, 2, 8), Convolution.conv2d(Var.constant(Tensor.zeros(1, 2, 2, 8)), w, null, 1, 1).shape());
+
+        ShapeException empty = assertThrows(ShapeException.class,
+                () -> Convolution.conv2d(Var.constant(Tensor.zeros(1, 2, 4, 4)), Var.constant(Tensor.zeros(4, 2, 0, 3)), null, 1, 0));
+        assertTrue(empty.getMessage().contains("[4, 2, 0, 3]") && empty.getMessage().contains("[1, 2, 4, 4]"),
+                empty.getMessage());
+    }
+
+    /** The definition, seven nested loops: y[n,o,i,j] = b[o] + Σ_{c,p,q} w[o,c,p,q]·x[n,c,i·sh−ph+p, j·sw−pw+q]. */
+    static Tensor naiveConv2d(Tensor x, Tensor w, Tensor b, int sh, int sw, int ph, int pw) {
+        int n = x.shape().dim(0);
+        int c = x.shape().dim(1);
+        int h = x.shape().dim(2);
+        int wd = x.shape().dim(3);
+        int o = w.shape().dim(0);
+        int kh = w.shape().dim(2);
+        int kw = w.shape().dim(3);
+        int ho = (h + 2 * ph - kh) / sh + 1;
+        int wo = (wd + 2 * pw - kw) / sw + 1;
+        Tensor y = Tensor.zeros(n, o, ho, wo);
+        for (int in = 0; in < n; in++) {
+            for (int oc = 0; oc < o; oc++) {
+                for (int i = 0; i < ho; i++) {
+                    for (int j = 0; j < wo; j++) {
+                        double s = b == null ? 0 : b.get(oc);
+                        for (int ic = 0; ic < c; ic++) {
+                            for (int p = 0; p < kh; p++) {
+                                for (int q = 0; q < kw; q++) {
+                                    int r = i * sh - ph + p;
+                                    int col = j * sw - pw + q;
+                                    if (r >= 0 && r < h && col >= 0 && col < wd) {
+                                        s += (double) w.get(oc, ic, p, q) * x.get(in, ic, r, col);
+                                    }
+                                }
+                            }
+                        }
+                        y.set((float) s, in, oc, i, j);
+                    }
+                }
+            }
+        }
+        return y;
+    }
+}
