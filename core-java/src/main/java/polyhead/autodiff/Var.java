@@ -9,9 +9,14 @@ import java.util.Objects;
 
 import polyhead.autodiff.ops.Activations;
 import polyhead.autodiff.ops.Arithmetic;
+import polyhead.autodiff.ops.Convolution;
+import polyhead.autodiff.ops.Dropouts;
 import polyhead.autodiff.ops.Elementwise;
+import polyhead.autodiff.ops.Indexing;
 import polyhead.autodiff.ops.MatMul;
+import polyhead.autodiff.ops.Pooling;
 import polyhead.autodiff.ops.Reductions;
+import polyhead.autodiff.ops.Shaping;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
@@ -299,6 +304,58 @@ public final class Var {
 
     public Var logSoftmax(int axis) {
         return Activations.logSoftmax(this, axis);
+    }
+
+    public Var reshape(int... dims) {
+        return Shaping.reshape(this, dims);
+    }
+
+    public Var flatten(int startAxis) {
+        return Shaping.flatten(this, startAxis);
+    }
+
+    public Var permute(int... axes) {
+        return Shaping.permute(this, axes);
+    }
+
+    public Var transpose(int a, int b) {
+        return Shaping.transpose(this, a, b);
+    }
+
+    public Var slice(int axis, int start, int end) {
+        return Shaping.slice(this, axis, start, end);
+    }
+
+    public Var[] split(int axis, int... sizes) {
+        return Shaping.split(this, axis, sizes);
+    }
+
+    public Var indexSelect(int axis, int[] indices) {
+        return Indexing.indexSelect(this, axis, indices);
+    }
+
+    public Var gather(int axis, Tensor index) {
+        return Indexing.gather(this, axis, index);
+    }
+
+    public Var maskedFill(Tensor mask, float value) {
+        return Indexing.maskedFill(this, mask, value);
+    }
+
+    public Var conv2d(Var weight, Var bias, int stride, int padding) {
+        return Convolution.conv2d(this, weight, bias, stride, padding);
+    }
+
+    public Var maxPool2d(int kernel, int stride, int padding) {
+        return Pooling.maxPool2d(this, kernel, stride, padding);
+    }
+
+    public Var avgPool2d(int kernel, int stride, int padding) {
+        return Pooling.avgPool2d(this, kernel, stride, padding);
+    }
+
+    public Var dropout(float p, java.util.Random rng) {
+        return Dropouts.dropout(this, p, rng);
     }
 
     @Override

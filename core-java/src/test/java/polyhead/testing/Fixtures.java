@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
@@ -19,12 +20,16 @@ public final class Fixtures {
     private Fixtures() {
     }
 
-    /** Parses a JSON resource of the test classpath, e.g. {@code "/reference/losses.json"}; it must be an object. */
+    /**
+     * Parses a JSON resource of the test classpath, e.g. {@code "/reference/losses.json"}, gunzipping names that end
+     * in {@code .gz}; it must be an object.
+     */
     public static Map<String, Object> load(String resource) {
-        try (InputStream in = Fixtures.class.getResourceAsStream(resource)) {
-            if (in == null) {
+        try (InputStream raw = Fixtures.class.getResourceAsStream(resource)) {
+            if (raw == null) {
                 throw new IllegalStateException("fixture " + resource + " is not on the test classpath");
             }
+            InputStream in = resource.endsWith(".gz") ? new GZIPInputStream(raw) : raw;
             return object(Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)), resource);
         } catch (IOException e) {
             throw new UncheckedIOException("reading fixture " + resource, e);

@@ -91,6 +91,67 @@ public final class MatMul {
         }, a, b);
     }
 
+    /**
+     * The affine map of a fully connected layer, fused: {@code y = x·Wᵀ + b} for x [..., in], W [out, in] (PyTorch's
+     * layout) and b [out] or null; y is [..., out]. ∂/∂x = g·W, ∂/∂W = gᵀ·x (summed over all leading dimensions),
+     * ∂/∂b = Σ g.
+     */
+    public static Var linear(Var x, Var w, Var b) {
+        Shape sx = x.shape();
+        Shape sw = w.shape();
+        if (sw.rank() != 2 || sx.rank() < 1 || sx.dim(-1) != sw.dim(1)) {
+            throw new ShapeException("linear: input " + sx + " does not fit weight " + sw
+                    + " (expected [..., " + (sw.rank() == 2 ? sw.dim(1) : "in") + "])");
+        }
+        int in = sw.dim(1);
+        int out = sw.dim(0);
+        if (b != null && !(b.shape().rank() == 1 && b.shape().dim(0) == out)) {
+            throw new ShapeException("linear: bias " + b.shape() + " does not fit weight " + sw + " (expected [" + out + "])");
+        }
+        int rows = sx.size() / Math.max(in, 1);
+        Shape outShape = sx.with(-1, out);
+        float[] y = new float[outShape.size()];
+        Gemm gemm = Gemms.current();
+        float[] dx = x.value().data();
+        float[] dw = w.value().data();
+        gemm.gemm(false, true, rows, out, in, dx, 0, dw, 0, y, 0, false);
+        if (b != null) {
+            float[] db = b.value().data();
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < out; j++) {
+                    y[r * out + j] += db[j];
+                }
+            }
+        }
+        Var[] parents = b == null ? new Var[] {x, w} : new Var[] {x, w, b};
+        return Var.result(Tensor.wrap(outShape, y), "linear", g -> {
+            float[] dg = g.data();
+            if (x.requiresGrad()) {
+                float[] gx = new float[sx.size()];
+                gemm.gemm(false, false, rows, in, out, dg, 0, dw, 0, gx, 0, false);
+                x.addGrad(Tensor.wrap(sx, gx));
+            }
+            if (w.requiresGrad()) {
+                float[] gw = new float[sw.size()];
+                gemm.gemm(true, false, out, in, rows, dg, 0, dx, 0, gw, 0, false);
+                w.addGrad(Tensor.wrap(sw, gw));
+            }
+            if (b != null && b.requiresGrad()) {
+                double[] acc = new double[out];
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < out; j++) {
+                        acc[j] += dg[r * out + j];
+                    }
+                }
+                float[] gb = new float[out];
+                for (int j = 0; j < out; j++) {
+                    gb[j] = (float) acc[j];
+                }
+                b.addGrad(Tensor.wrap(b.shape(), gb));
+            }
+        }, parents);
+    }
+
     private static Shape batchShape(Shape s) {
         int[] d = new int[s.rank() - 2];
         for (int i = 0; i < d.length; i++) {

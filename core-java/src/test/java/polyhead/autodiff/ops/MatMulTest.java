@@ -61,6 +61,30 @@ class MatMulTest {
     }
 
     @Test
+    void linearIsXTimesWTransposedPlusBias() {
+        Tensor x = Tensor.randn(1, 3, 4);
+        Tensor w = Tensor.randn(2, 5, 4);
+        Tensor b = Tensor.randn(3, 5);
+        Tensor y = MatMul.linear(Var.constant(x), Var.constant(w), Var.constant(b)).value();
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 5; j++) {
+                double s = b.get(j);
+                for (int k = 0; k < 4; k++) {
+                    s += (double) x.get(i, k) * w.get(j, k);
+                }
+                assertEquals(s, y.get(i, j), 1e-5);
+            }
+        }
+        GradCheck.assertGradients(v -> MatMul.linear(v[0], v[1], v[2]), x, w, b);
+        GradCheck.assertGradients(v -> MatMul.linear(v[0], v[1], null), x, w);
+        // leading dimensions beyond the batch: [2, 3, 4] → [2, 3, 5]
+        GradCheck.assertGradients(v -> MatMul.linear(v[0], v[1], v[2]), Tensor.randn(4, 2, 3, 4), w, b);
+        ShapeException e = assertThrows(ShapeException.class,
+                () -> MatMul.linear(Var.constant(x), Var.constant(w), Var.constant(Tensor.zeros(4))));
+        assertTrue(e.getMessage().contains("[4]") && e.getMessage().contains("[5, 4]"), e.getMessage());
+    }
+
+    @Test
     void mismatchedInnerDimensionsNameBothShapes() {
         ShapeException e = assertThrows(ShapeException.class,
                 () -> MatMul.matmul(Var.constant(Tensor.zeros(2, 3)), Var.constant(Tensor.zeros(4, 5))));

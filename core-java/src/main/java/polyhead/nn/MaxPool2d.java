@@ -1,0 +1,26 @@
+package polyhead.nn;
+
+import polyhead.autodiff.Var;
+import polyhead.autodiff.ops.Pooling;
+
+/** Max pooling over square windows of [N, C, H, W]; the stride defaults to the kernel size, as in PyTorch. */
+public final class MaxPool2d extends Module {
+    private final int kernel;
+    private final int stride;
+    private final int padding;
+
+    public MaxPool2d(int kernel) {
+        this(kernel, kernel, 0);
+    }
+
+    public MaxPool2d(int kernel, int stride, int padding) {
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    @Override
+    protected Var forward(Var x) {
+        return Pooling.maxPool2d(x, kernel, stride, padding);
+    }
+}

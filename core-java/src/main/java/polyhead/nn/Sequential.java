@@ -1,0 +1,39 @@
+package polyhead.nn;
+
+import java.util.List;
+
+import polyhead.autodiff.Var;
+
+/** Modules applied in order, registered as {@code 0, 1, 2, ...} as in PyTorch. */
+public final class Sequential extends Module {
+    private final Module[] layers;
+
+    public Sequential(Module... layers) {
+        this.layers = layers.clone();
+        for (int i = 0; i < layers.length; i++) {
+            registerModule(Integer.toString(i), layers[i]);
+        }
+    }
+
+    public Sequential(List<? extends Module> layers) {
+        this(layers.toArray(new Module[0]));
+    }
+
+    /** The i-th layer. */
+    public Module get(int i) {
+        return layers[i];
+    }
+
+    public int size() {
+        return layers.length;
+    }
+
+    @Override
+    protected Var forward(Var x) {
+        Var h = x;
+        for (Module m : layers) {
+            h = m.call(h);
+        }
+        return h;
+    }
+}
