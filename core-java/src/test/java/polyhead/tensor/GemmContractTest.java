@@ -1,0 +1,75 @@
+package polyhead.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The contract every {@link Gemm} implementation meets, checked against a triple loop in double: all four
+ * transpose variants, overwrite and accumulate, operands at non-zero offsets inside larger arrays, and degenerate
+ * sizes. A new implementation joins by being added to {@link #implementations()}.
+ */
+class GemmContractTest {
+    static List<Gemm> implementations() {
+        return List.of(new EjmlGemm());
+    }
+
+    static final int[][] SIZES = {{1, 1, 1}, {3, 5, 4}, {17, 9, 33}, {64, 48, 70}, {2, 3, 0}, {0, 4, 2}};
+
+    @ParameterizedTest
+    @MethodSource("implementations")
+    void matchesTripleLoopForEveryVariant(Gemm gemm) {
+        Random rng = new Random(0);
+        for (int[] s : SIZES) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    for (boolean acc : new boolean[] {false, true}) {
+                        int aOff = 3;
+                        int bOff = 5;
+                        int cOff = 7;
+                        float[] a = random(rng, aOff + m * k + 2);
+                        float[] b = random(rng, bOff + k * n + 1);
+                        float[] c = random(rng, cOff + m * n + 4);
+                        float[] before = c.clone();
+                        gemm.gemm(ta, tb, m, n, k, a, aOff, b, bOff, c, cOff, acc);
+                        for (int i = 0; i < m; i++) {
+                            for (int j = 0; j < n; j++) {
+                                double sum = acc ? before[cOff + i * n + j] : 0;
+                                for (int p = 0; p < k; p++) {
+                                    float av = ta ? a[aOff + p * m + i] : a[aOff + i * k + p];
+                                    float bv = tb ? b[bOff + j * k + p] : b[bOff + p * n + j];
+                                    sum += (double) av * bv;
+                                }
+                                assertEquals(sum, c[cOff + i * n + j], 1e-5 * (1 + Math.abs(sum)) * Math.max(1, k),
+                                        gemm.name() + " m=" + m + " n=" + n + " k=" + k + " ta=" + ta + " tb=" + tb
+                                                + " acc=" + acc + " at (" + i + "," + j + ")");
+                            }
+                        }
+                        // nothing outside C's block is touched
+                        for (int i = 0; i < cOff; i++) {
+                            assertEquals(before[i], c[i], 0f, "element before C");
+                        }
+                        for (int i = cOff + m * n; i < c.length; i++) {
+                            assertEquals(before[i], c[i], 0f, "element after C");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static float[] random(Random rng, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rng.nextGaussian();
+        }
+        return x;
+    }
+}
