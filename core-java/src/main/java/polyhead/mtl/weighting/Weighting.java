@@ -1,0 +1,41 @@
+package polyhead.mtl.weighting;
+
+import java.util.Map;
+
+import polyhead.tensor.Tensor;
+
+/**
+ * How the per-task losses of a multi-task model become one update. Sealed into the two kinds the trainer
+ * distinguishes (and it dispatches on the kind, never on a name):
+ * <ul>
+ *   <li>{@link LossWeighting}: combines the per-task losses into one scalar that is backpropagated once;</li>
+ *   <li>{@link GradientWeighting}: combines the per-task gradients of the shared parameters (or of the shared
+ *       representation) into one gradient.</li>
+ * </ul>
+ * Strategies may keep state (learned weights, loss history); it is saved and restored through
+ * {@link #stateDict()} / {@link #loadStateDict(Map)} for checkpoints.
+ */
+public sealed interface Weighting permits LossWeighting, GradientWeighting {
+    /** A short name for logs and reports; never used to decide behaviour. */
+    String name();
+
+    /**
+     * Called by the trainer at the end of each epoch with each task's mean training loss over that epoch (tasks
+     * that saw no label in the epoch are absent). Strategies that look at loss history (DWA, GradNorm's loss
+     * ratios) use it; the default ignores it.
+     */
+    default void epochEnd(int epoch, Map<String, Double> meanTaskLosses) {
+    }
+
+    /** The strategy's state by name (empty for stateless strategies). Values are copies. */
+    default Map<String, Tensor> stateDict() {
+        return Map.of();
+    }
+
+    /** Restores state written by {@link #stateDict()}; names and shapes must match. */
+    default void loadStateDict(Map<String, Tensor> state) {
+        if (!state.isEmpty()) {
+            throw new IllegalArgumentException(name() + " has no state, but was given " + state.keySet());
+        }
+    }
+}
