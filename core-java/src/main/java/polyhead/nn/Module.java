@@ -212,6 +212,14 @@ public abstract class Module {
         return Summary.of(this, inputDims);
     }
 
+    /**
+     * The forward pass {@link #summary} runs; modules with several outputs (multi-task architectures) override it
+     * to reach every layer.
+     */
+    protected void summaryForward(Var input) {
+        call(input);
+    }
+
     @Override
     public String toString() {
         return describe();

@@ -34,7 +34,7 @@ final class Summary {
         RECORDING.set(rows);
         try (var scope = GradMode.noGrad()) {
             root.eval();
-            root.call(Var.constant(Tensor.zeros(dims)));
+            root.summaryForward(Var.constant(Tensor.zeros(dims)));
         } finally {
             RECORDING.remove();
             root.train(wasTraining);

@@ -1,0 +1,242 @@
+package polyhead.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Random;
+import java.util.function.IntFunction;
+
+/** Ways to cut datasets into batches: in order, shuffled, task-balanced, and one source per task. */
+public final class Batching {
+    private Batching() {
+    }
+
+    private static void checkBatchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+    }
+
+    /** Rows in order, the last batch possibly smaller; for evaluation and prediction. */
+    public static BatchSource sequential(Dataset data, int batchSize) {
+        checkBatchSize(batchSize);
+        return new IndexSource(data, batchSize, rng -> identity(data.size()), false);
+    }
+
+    /**
+     * A new random order each epoch (Fisher–Yates from the epoch's generator), then consecutive batches; with
+     * {@code dropLast} an incomplete final batch is skipped.
+     */
+    public static BatchSource shuffled(Dataset data, int batchSize, boolean dropLast) {
+        checkBatchSize(batchSize);
+        return new IndexSource(data, batchSize, rng -> Dataset.permutation(data.size(), rng), dropLast);
+    }
+
+    /**
+     * Task-balanced sampling for datasets whose tasks have very different numbers of labels: each epoch draws N rows
+     * with replacement, row i with probability proportional to Σ_{t labelled in i} 1/n_t (n_t = rows labelled for
+     * t), so every task contributes about the same number of labels per epoch. Rows with no label are never drawn.
+     */
+    public static BatchSource taskBalanced(Dataset data, int batchSize) {
+        checkBatchSize(batchSize);
+        int n = data.size();
+        double[] cumulative = new double[n];
+        double total = 0;
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String t : data.tasks()) {
+            counts.put(t, data.labelCount(t));
+        }
+        for (int i = 0; i < n; i++) {
+            double w = 0;
+            for (String t : data.tasks()) {
+                if (data.mask(t).data()[i] != 0) {
+                    w += 1.0 / counts.get(t);
+                }
+            }
+            total += w;
+            cumulative[i] = total;
+        }
+        if (total == 0) {
+            throw new IllegalArgumentException("task-balanced sampling: no row of " + data + " has a label");
+        }
+        double sum = total;
+        return new IndexSource(data, batchSize, rng -> {
+            int[] idx = new int[n];
+            for (int i = 0; i < n; i++) {
+                idx[i] = firstAbove(cumulative, rng.nextDouble() * sum);
+            }
+            return idx;
+        }, false);
+    }
+
+    /**
+     * One data source per task (LibMTL's multi-input mode): each step has one shuffled batch per task, with that
+     * task's inputs; an epoch runs as many steps as the largest source needs, and smaller sources start over
+     * (reshuffled) when they run out.
+     */
+    public static BatchSource multiSource(Map<String, Dataset> perTask, int batchSize) {
+        checkBatchSize(batchSize);
+        if (perTask.isEmpty()) {
+            throw new IllegalArgumentException("multi-source batching needs at least one task");
+        }
+        Map<String, Dataset> sources = new LinkedHashMap<>();
+        perTask.forEach((task, d) -> {
+            if (!d.tasks().contains(task)) {
+                throw new IllegalArgumentException("multi-source batching: the dataset given for task '" + task
+                        + "' has tasks " + d.tasks());
+            }
+            if (d.size() == 0) {
+                throw new IllegalArgumentException("multi-source batching: the dataset of task '" + task + "' is empty");
+            }
+            sources.put(task, d);
+        });
+        int steps = 0;
+        for (Dataset d : sources.values()) {
+            steps = Math.max(steps, (d.size() + batchSize - 1) / batchSize);
+        }
+        int stepsPerEpoch = steps;
+        return new BatchSource() {
+            @Override
+            public int stepsPerEpoch() {
+                return stepsPerEpoch;
+            }
+
+            @Override
+            public List<String> tasks() {
+                return List.copyOf(sources.keySet());
+            }
+
+            @Override
+            public Iterator<List<Batch>> epoch(Random rng) {
+                Map<String, Cycle> cycles = new LinkedHashMap<>();
+                sources.forEach((t, d) -> cycles.put(t, new Cycle(d.size(), rng)));
+                return new Iterator<>() {
+                    int step;
+
+                    @Override
+                    public boolean hasNext() {
+                        return step < stepsPerEpoch;
+                    }
+
+                    @Override
+                    public List<Batch> next() {
+                        if (!hasNext()) {
+                            throw new NoSuchElementException();
+                        }
+                        step++;
+                        List<Batch> out = new ArrayList<>();
+                        sources.forEach((t, d) -> out.add(onlyTask(d.batch(cycles.get(t).take(batchSize)), t)));
+                        return out;
+                    }
+                };
+            }
+        };
+    }
+
+    private static Batch onlyTask(Batch b, String task) {
+        return new Batch(b.inputs(), Map.of(task, b.target(task)), Map.of(task, b.mask(task)));
+    }
+
+    /** Indices 0..n-1 dealt in shuffled rounds, reshuffling when a round is used up. */
+    private static final class Cycle {
+        private final int n;
+        private final Random rng;
+        private int[] order;
+        private int pos;
+
+        Cycle(int n, Random rng) {
+            this.n = n;
+            this.rng = rng;
+            this.order = Dataset.permutation(n, rng);
+        }
+
+        int[] take(int count) {
+            int[] out = new int[count];
+            for (int i = 0; i < out.length; i++) {
+                if (pos == n) {
+                    order = Dataset.permutation(n, rng);
+                    pos = 0;
+                }
+                out[i] = order[pos++];
+            }
+            return out;
+        }
+    }
+
+    /** The first index whose cumulative weight exceeds u (rows of weight 0 are never chosen). */
+    private static int firstAbove(double[] cumulative, double u) {
+        int lo = 0;
+        int hi = cumulative.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (cumulative[mid] > u) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    /** Batches of consecutive entries of a per-epoch row order. */
+    private static final class IndexSource implements BatchSource {
+        private final Dataset data;
+        private final int batchSize;
+        private final java.util.function.Function<Random, int[]> order;
+        private final boolean dropLast;
+
+        IndexSource(Dataset data, int batchSize, java.util.function.Function<Random, int[]> order, boolean dropLast) {
+            this.data = data;
+            this.batchSize = batchSize;
+            this.order = order;
+            this.dropLast = dropLast;
+        }
+
+        @Override
+        public int stepsPerEpoch() {
+            int n = data.size();
+            return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+        }
+
+        @Override
+        public List<String> tasks() {
+            return data.tasks();
+        }
+
+        @Override
+        public Iterator<List<Batch>> epoch(Random rng) {
+            int[] rows = order.apply(rng);
+            int steps = stepsPerEpoch();
+            IntFunction<List<Batch>> batchAt = s -> List.of(data.batch(
+                    Arrays.copyOfRange(rows, s * batchSize, Math.min(rows.length, (s + 1) * batchSize))));
+            return new Iterator<>() {
+                int step;
+
+                @Override
+                public boolean hasNext() {
+                    return step < steps;
+                }
+
+                @Override
+                public List<Batch> next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    return batchAt.apply(step++);
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package polyhead.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import polyhead.tensor.Shape;
+import polyhead.tensor.ShapeException;
+import polyhead.tensor.Tensor;
+
+/**
+ * A multi-task dataset held in memory: inputs [N, ...] and, per task, targets [N, ...] and a mask [N] with 1 where
+ * sample i has a label for the task and 0 where it does not (datasets merged from per-task sources, or labels left
+ * empty). Immutable; row selections copy.
+ */
+public final class Dataset {
+    private final Tensor inputs;
+    private final Map<String, Tensor> targets;
+    private final Map<String, Tensor> masks;
+
+    private Dataset(Tensor inputs, Map<String, Tensor> targets, Map<String, Tensor> masks) {
+        this.inputs = inputs;
+        this.targets = Collections.unmodifiableMap(new LinkedHashMap<>(targets));
+        this.masks = Collections.unmodifiableMap(new LinkedHashMap<>(masks));
+    }
+
+    /** Every sample labelled for every task. */
+    public static Dataset of(Tensor inputs, Map<String, Tensor> targets) {
+        Map<String, Tensor> masks = new LinkedHashMap<>();
+        int n = rows(inputs, "inputs");
+        targets.keySet().forEach(t -> masks.put(t, Tensor.full(1f, Shape.of(n))));
+        return of(inputs, targets, masks);
+    }
+
+    /**
+     * A dataset with explicit masks (one per task, [N], values 0 or 1). Targets of masked samples are never read
+     * by losses or metrics, so any placeholder (0, NaN) may stand there.
+     */
+    public static Dataset of(Tensor inputs, Map<String, Tensor> targets, Map<String, Tensor> masks) {
+        int n = rows(inputs, "inputs");
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("a dataset needs at least one task");
+        }
+        if (!masks.keySet().equals(targets.keySet())) {
+            throw new IllegalArgumentException("dataset tasks " + targets.keySet() + " and masks " + masks.keySet() + " differ");
+        }
+        for (Map.Entry<String, Tensor> e : targets.entrySet()) {
+            String task = e.getKey();
+            if (rows(e.getValue(), "targets of " + task) != n) {
+                throw new ShapeException("dataset: targets of task '" + task + "' " + e.getValue().shape()
+                        + " do not have the " + n + " rows of inputs " + inputs.shape());
+            }
+            Tensor m = masks.get(task);
+            if (!m.shape().equals(Shape.of(n))) {
+                throw new ShapeException("dataset: mask of task '" + task + "' " + m.shape() + " should be [" + n + "]");
+            }
+            for (int i = 0; i < n; i++) {
+                float v = m.data()[i];
+                if (v != 0 && v != 1) {
+                    throw new IllegalArgumentException("dataset: mask of task '" + task + "' has " + v + " at row " + i
+                            + " (masks hold 0 or 1)");
+                }
+            }
+        }
+        return new Dataset(inputs, targets, masks);
+    }
+
+    private static int rows(Tensor t, String what) {
+        if (t.rank() == 0) {
+            throw new ShapeException("dataset: " + what + " must have a sample dimension, got shape " + t.shape());
+        }
+        return t.shape().dim(0);
+    }
+
+    /**
+     * Merges datasets that each label some tasks (typically one each) into one multi-task dataset: rows are
+     * concatenated in order, and a row coming from a part without task t has mask 0 (and target 0) for t. Inputs
+     * must have the same per-sample shape; a task present in several parts must have the same target shape.
+     */
+    public static Dataset merge(List<Dataset> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("merge needs at least one dataset");
+        }
+        Shape sample = sampleShape(parts.get(0).inputs);
+        Set<String> tasks = new LinkedHashSet<>();
+        Map<String, Shape> targetShapes = new LinkedHashMap<>();
+        int n = 0;
+        for (int p = 0; p < parts.size(); p++) {
+            Dataset d = parts.get(p);
+            if (!sampleShape(d.inputs).equals(sample)) {
+                throw new ShapeException("merge: inputs of dataset " + p + " " + d.inputs.shape()
+                        + " do not match inputs of dataset 0 " + parts.get(0).inputs.shape());
+            }
+            for (Map.Entry<String, Tensor> e : d.targets.entrySet()) {
+                Shape s = sampleShape(e.getValue());
+                Shape before = targetShapes.putIfAbsent(e.getKey(), s);
+                if (before != null && !before.equals(s)) {
+                    throw new ShapeException("merge: task '" + e.getKey() + "' has per-sample targets " + s
+                            + " in dataset " + p + " but " + before + " before");
+                }
+                tasks.add(e.getKey());
+            }
+            n += d.size();
+        }
+        int width = sample.size();
+        float[] in = new float[n * width];
+        Map<String, float[]> tg = new LinkedHashMap<>();
+        Map<String, float[]> mk = new LinkedHashMap<>();
+        for (String t : tasks) {
+            tg.put(t, new float[n * targetShapes.get(t).size()]);
+            mk.put(t, new float[n]);
+        }
+        int row = 0;
+        for (Dataset d : parts) {
+            System.arraycopy(d.inputs.data(), 0, in, row * width, d.size() * width);
+            for (String t : tasks) {
+                Tensor target = d.targets.get(t);
+                if (target != null) {
+                    int tw = targetShapes.get(t).size();
+                    System.arraycopy(target.data(), 0, tg.get(t), row * tw, d.size() * tw);
+                    System.arraycopy(d.masks.get(t).data(), 0, mk.get(t), row, d.size());
+                }
+            }
+            row += d.size();
+        }
+        Map<String, Tensor> targets = new LinkedHashMap<>();
+        Map<String, Tensor> masks = new LinkedHashMap<>();
+        for (String t : tasks) {
+            targets.put(t, Tensor.wrap(prepend(n, targetShapes.get(t)), tg.get(t)));
+            masks.put(t, Tensor.wrap(Shape.of(n), mk.get(t)));
+        }
+        return new Dataset(Tensor.wrap(prepend(n, sample), in), targets, masks);
+    }
+
+    public int size() {
+        return inputs.shape().dim(0);
+    }
+
+    /** Task names in order. */
+    public List<String> tasks() {
+        return List.copyOf(targets.keySet());
+    }
+
+    public Tensor inputs() {
+        return inputs;
+    }
+
+    public Tensor targets(String task) {
+        return require(targets, task);
+    }
+
+    public Tensor mask(String task) {
+        return require(masks, task);
+    }
+
+    /** Number of samples labelled for {@code task}. */
+    public int labelCount(String task) {
+        int c = 0;
+        for (float v : mask(task).data()) {
+            c += v != 0 ? 1 : 0;
+        }
+        return c;
+    }
+
+    private Tensor require(Map<String, Tensor> m, String task) {
+        Tensor t = m.get(task);
+        if (t == null) {
+            throw new IllegalArgumentException("dataset has no task '" + task + "'; tasks: " + targets.keySet());
+        }
+        return t;
+    }
+
+    /** The batch of rows {@code idx}, in that order (rows may repeat). */
+    public Batch batch(int[] idx) {
+        Map<String, Tensor> tg = new LinkedHashMap<>();
+        Map<String, Tensor> mk = new LinkedHashMap<>();
+        for (String t : targets.keySet()) {
+            tg.put(t, gather(targets.get(t), idx));
+            mk.put(t, gather(masks.get(t), idx));
+        }
+        return new Batch(gather(inputs, idx), tg, mk);
+    }
+
+    /** The dataset of rows {@code idx}. */
+    public Dataset rows(int[] idx) {
+        Batch b = batch(idx);
+        Map<String, Tensor> tg = new LinkedHashMap<>();
+        Map<String, Tensor> mk = new LinkedHashMap<>();
+        for (String t : targets.keySet()) {
+            tg.put(t, b.targets().get(t));
+            mk.put(t, b.masks().get(t));
+        }
+        return new Dataset(b.inputs(), tg, mk);
+    }
+
+    /** A training and a validation part. */
+    public record Split(Dataset train, Dataset validation) {
+    }
+
+    /**
+     * Splits at random (seeded): {@code validationFraction} of the rows, rounded down, go to validation; both parts
+     * keep the original row order.
+     */
+    public Split split(double validationFraction, long seed) {
+        if (!(validationFraction > 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + validationFraction);
+        }
+        int n = size();
+        int nVal = (int) Math.floor(n * validationFraction);
+        if (nVal == 0 || nVal == n) {
+            throw new IllegalArgumentException("validation fraction " + validationFraction + " of " + n
+                    + " rows leaves an empty part");
+        }
+        int[] perm = permutation(n, new Random(seed));
+        int[] val = Arrays.copyOf(perm, nVal);
+        int[] train = Arrays.copyOfRange(perm, nVal, n);
+        Arrays.sort(val);
+        Arrays.sort(train);
+        return new Split(rows(train), rows(val));
+    }
+
+    /** A uniformly random permutation of 0..n-1 (Fisher–Yates). */
+    public static int[] permutation(int n, Random rng) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return a;
+    }
+
+    static Tensor gather(Tensor t, int[] idx) {
+        int n = t.shape().dim(0);
+        int width = n == 0 ? 0 : t.size() / n;
+        float[] out = new float[idx.length * width];
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0 || idx[i] >= n) {
+                throw new IndexOutOfBoundsException("row " + idx[i] + " of a dataset with " + n + " rows");
+            }
+            System.arraycopy(t.data(), idx[i] * width, out, i * width, width);
+        }
+        int[] dims = t.shape().dims();
+        dims[0] = idx.length;
+        return Tensor.wrap(Shape.of(dims), out);
+    }
+
+    private static Shape sampleShape(Tensor t) {
+        return t.shape().without(0);
+    }
+
+    private static Shape prepend(int n, Shape s) {
+        int[] d = new int[s.rank() + 1];
+        d[0] = n;
+        System.arraycopy(s.dims(), 0, d, 1, s.rank());
+        return Shape.of(d);
+    }
+
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        for (String t : targets.keySet()) {
+            parts.add(t + " (" + labelCount(t) + " labelled)");
+        }
+        return "Dataset(" + size() + " rows, inputs " + inputs.shape() + ", tasks " + parts + ")";
+    }
+}

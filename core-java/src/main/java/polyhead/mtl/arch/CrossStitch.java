@@ -1,0 +1,149 @@
+package polyhead.mtl.arch;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import polyhead.autodiff.Var;
+import polyhead.mtl.Task;
+import polyhead.nn.Module;
+import polyhead.nn.ModuleDict;
+import polyhead.nn.Sequential;
+import polyhead.tensor.Tensor;
+
+/**
+ * Cross-stitch networks (Misra, Shrivastava, Gupta &amp; Hebert, CVPR 2016): one tower per task, cut into stages;
+ * after every stage but the last, a cross-stitch unit replaces each task's activation by a learned linear
+ * combination of all tasks' activations at that stage, x̃_i = Σ_j α_ij x_j (their eq. 1), then each task's head
+ * reads its last stage. α is initialized to 0.9 on the diagonal and 0.1/(T−1) elsewhere (the paper's (α_S, α_D) =
+ * (0.9, 0.1) for two tasks). Deviation: one α per task pair and unit, where the paper also allows one per channel.
+ *
+ * <p>Parameters: {@code towers.<task>.<stage>.*}, {@code stitches.<unit>.alpha} (shared: they mix all tasks) and
+ * {@code heads.<task>.*}.
+ */
+public final class CrossStitch extends Architecture {
+    /** A T×T mixing matrix. */
+    static final class Unit extends Module {
+        final Var alpha;
+
+        Unit(int tasks) {
+            float off = tasks > 1 ? 0.1f / (tasks - 1) : 0f;
+            Tensor a = Tensor.full(off, polyhead.tensor.Shape.of(tasks, tasks));
+            for (int i = 0; i < tasks; i++) {
+                a.set(tasks > 1 ? 0.9f : 1f, i, i);
+            }
+            alpha = registerParameter("alpha", a);
+        }
+
+        @Override
+        public String typeName() {
+            return "CrossStitchUnit";
+        }
+
+        @Override
+        protected Var forward(Var input) {
+            throw new UnsupportedOperationException("a cross-stitch unit mixes several inputs; see CrossStitch");
+        }
+
+        /** x̃_i = Σ_j α_ij x_j over the tasks' activations of one shape. */
+        List<Var> mix(List<Var> xs) {
+            int[] dims = xs.get(0).shape().dims();
+            int m = xs.get(0).value().size();
+            Var[] rows = new Var[xs.size()];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = xs.get(i).reshape(1, m);
+            }
+            Var mixed = alpha.matmul(polyhead.autodiff.ops.Shaping.concat(0, rows));
+            int[] ones = new int[xs.size()];
+            java.util.Arrays.fill(ones, 1);
+            List<Var> out = new ArrayList<>();
+            for (Var r : mixed.split(0, ones)) {
+                out.add(r.reshape(dims));
+            }
+            return out;
+        }
+    }
+
+    private final List<List<Module>> stagesByTask = new ArrayList<>();
+    private final List<Unit> units = new ArrayList<>();
+    private final ModuleDict heads;
+    private final ModuleDict stitches;
+
+    /**
+     * @param stages one builder per stage; each is called once per task and must return a fresh module, and the
+     *               tasks' outputs at a stage must have one shape
+     */
+    public CrossStitch(List<Supplier<? extends Module>> stages, List<Task> tasks) {
+        super(tasks);
+        if (stages.isEmpty()) {
+            throw new IllegalArgumentException("cross-stitch needs at least one stage");
+        }
+        Map<String, Module> towers = new LinkedHashMap<>();
+        for (Task t : tasks) {
+            List<Module> ms = new ArrayList<>();
+            stages.forEach(s -> ms.add(s.get()));
+            stagesByTask.add(ms);
+            towers.put(t.name(), new Sequential(ms));
+        }
+        registerModule("towers", new ModuleDict(towers));
+        Map<String, Module> u = new LinkedHashMap<>();
+        for (int s = 0; s < stages.size() - 1; s++) {
+            Unit unit = new Unit(tasks.size());
+            units.add(unit);
+            u.put(Integer.toString(s), unit);
+        }
+        this.stitches = registerModule("stitches", new ModuleDict(u));
+        Map<String, Module> h = new LinkedHashMap<>();
+        tasks.forEach(t -> h.put(t.name(), t.head()));
+        this.heads = registerModule("heads", new ModuleDict(h));
+    }
+
+    @Override
+    public Map<String, Var> outputs(Var input, Collection<String> taskNames) {
+        List<Var> xs = new ArrayList<>();
+        for (int t = 0; t < tasks().size(); t++) {
+            xs.add(input);
+        }
+        int stageCount = stagesByTask.get(0).size();
+        for (int s = 0; s < stageCount; s++) {
+            for (int t = 0; t < xs.size(); t++) {
+                xs.set(t, stagesByTask.get(t).get(s).call(xs.get(t)));
+            }
+            if (s < stageCount - 1) {
+                xs = units.get(s).mix(xs);
+            }
+        }
+        Map<String, Var> out = new LinkedHashMap<>();
+        List<String> names = taskNames();
+        for (int t = 0; t < names.size(); t++) {
+            if (taskNames.contains(names.get(t))) {
+                out.put(names.get(t), heads.get(names.get(t)).call(xs.get(t)));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Map<String, Var> sharedParameters() {
+        return prefixed("stitches", stitches);
+    }
+
+    @Override
+    public Map<String, Map<String, Var>> taskParameters() {
+        Map<String, Map<String, Var>> out = new LinkedHashMap<>();
+        List<String> names = taskNames();
+        for (int t = 0; t < names.size(); t++) {
+            Map<String, Var> p = new LinkedHashMap<>();
+            List<Module> ms = stagesByTask.get(t);
+            for (int s = 0; s < ms.size(); s++) {
+                p.putAll(prefixed("towers." + names.get(t) + "." + s, ms.get(s)));
+            }
+            p.putAll(prefixed("heads." + names.get(t), heads.get(names.get(t))));
+            out.put(names.get(t), p);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,220 @@
+package polyhead.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import polyhead.autodiff.Var;
+import polyhead.data.Batch;
+import polyhead.mtl.Task;
+import polyhead.mtl.arch.Architecture;
+import polyhead.mtl.weighting.Combination;
+import polyhead.mtl.weighting.GradientWeighting;
+import polyhead.mtl.weighting.LossWeighting;
+import polyhead.mtl.weighting.TaskGradients;
+import polyhead.mtl.weighting.Weighting;
+import polyhead.mtl.weighting.WeightingContext;
+import polyhead.tensor.Tensor;
+
+/**
+ * Computes the gradients of one training step into the parameters' {@code grad()}: forward for every task that has
+ * a label in the step, per-task losses, then the weighting — dispatched on its kind (loss-level or gradient-level),
+ * never on its name. Parameters of a task with no label in the step get no gradient (null), so the optimizer leaves
+ * them and their state alone.
+ */
+final class GradientStep {
+    private final Architecture arch;
+    private final Weighting weighting;
+    private final GradientSource source;
+
+    GradientStep(Architecture arch, Weighting weighting, GradientSource source) {
+        this.arch = arch;
+        this.weighting = weighting;
+        this.source = source;
+        if (weighting instanceof GradientWeighting && source == GradientSource.REPRESENTATION
+                && !arch.hasSharedRepresentation()) {
+            throw new IllegalArgumentException(arch.typeName() + " has no single shared representation: "
+                    + "use gradients of the shared parameters (GradientSource.PARAMETERS) with " + weighting.name());
+        }
+    }
+
+    /** The per-task losses of a step, and the graph they hang on. */
+    record Forward(Map<String, Var> losses, Var representation, Var representationLeaf) {
+    }
+
+    /** Forward pass: each batch's inputs through the architecture, a loss for each task labelled in it. */
+    Forward forward(List<Batch> batches, boolean detachRepresentation) {
+        Map<String, Var> losses = new LinkedHashMap<>();
+        Var rep = null;
+        Var leaf = null;
+        for (Batch b : batches) {
+            List<String> present = new ArrayList<>();
+            for (String t : b.targets().keySet()) {
+                if (b.labelCount(t) > 0) {
+                    present.add(t);
+                }
+            }
+            if (present.isEmpty()) {
+                continue;
+            }
+            Var x = Var.constant(b.inputs());
+            Map<String, Var> out;
+            if (detachRepresentation) {
+                if (rep != null) {
+                    throw new IllegalArgumentException("gradients of the shared representation need one batch for "
+                            + "all tasks; with one data source per task use GradientSource.PARAMETERS");
+                }
+                rep = arch.encode(x);
+                leaf = Var.parameter(rep.value());
+                out = arch.decode(x, leaf, present);
+            } else {
+                out = arch.outputs(x, present);
+            }
+            for (String t : present) {
+                Task task = arch.task(t);
+                losses.put(t, task.loss().apply(out.get(t), b.target(t), b.mask(t)));
+            }
+        }
+        return new Forward(losses, rep, leaf);
+    }
+
+    /** Runs one step's forward and backward; afterwards every parameter's grad() holds its update direction. */
+    StepResult run(List<Batch> batches, WeightingContext ctx) {
+        arch.zeroGrad();
+        if (weighting instanceof LossWeighting lw) {
+            lw.parameters().values().forEach(Var::zeroGrad);
+            Forward f = forward(batches, false);
+            if (f.losses().isEmpty()) {
+                return new StepResult(Map.of(), 0);
+            }
+            Var objective = lw.combine(f.losses(), ctx);
+            Var reg = arch.regularization();
+            if (reg != null) {
+                objective = objective.add(reg);
+            }
+            objective.backward();
+            return new StepResult(values(f.losses()), objective.value().item());
+        }
+        GradientWeighting gw = (GradientWeighting) weighting;
+        boolean viaRepresentation = source == GradientSource.REPRESENTATION;
+        Forward f = forward(batches, viaRepresentation);
+        if (f.losses().isEmpty()) {
+            return new StepResult(Map.of(), 0);
+        }
+        List<String> tasks = new ArrayList<>(f.losses().keySet());
+        List<Var> shared = new ArrayList<>(arch.sharedParameters().values());
+        Map<String, Map<String, Var>> own = arch.taskParameters();
+        float[][] rows = new float[tasks.size()][];
+        double[] lossValues = new double[tasks.size()];
+        List<Map<Var, Tensor>> ownGrads = new ArrayList<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            arch.zeroGrad();
+            if (viaRepresentation) {
+                f.representationLeaf().zeroGrad();
+            }
+            Var loss = f.losses().get(tasks.get(t));
+            lossValues[t] = loss.value().item();
+            loss.backward();
+            rows[t] = viaRepresentation ? copy(f.representationLeaf().grad(), f.representationLeaf().value().size())
+                    : flatten(shared);
+            Map<Var, Tensor> g = new LinkedHashMap<>();
+            for (Var p : own.get(tasks.get(t)).values()) {
+                if (p.grad() != null) {
+                    g.put(p, p.grad().copy());
+                }
+            }
+            ownGrads.add(g);
+        }
+        Combination c = gw.combine(new TaskGradients(tasks, rows, lossValues), ctx);
+        arch.zeroGrad();
+        if (viaRepresentation) {
+            f.representation().backward(Tensor.wrap(f.representation().shape(), c.shared().clone()));
+        } else {
+            unflattenInto(c.shared(), shared);
+        }
+        double objective = 0;
+        for (int t = 0; t < tasks.size(); t++) {
+            float w = (float) c.taskWeights()[t];
+            for (Map.Entry<Var, Tensor> e : ownGrads.get(t).entrySet()) {
+                Tensor scaled = e.getValue();
+                float[] d = scaled.data();
+                for (int i = 0; i < d.length; i++) {
+                    d[i] *= w;
+                }
+                e.getKey().addGrad(scaled);
+            }
+            objective += arch.task(tasks.get(t)).weight() * lossValues[t];
+        }
+        Var reg = arch.regularization();
+        if (reg != null) {
+            reg.backward();
+            objective += reg.value().item();
+        }
+        Map<String, Double> lv = new LinkedHashMap<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            lv.put(tasks.get(t), lossValues[t]);
+        }
+        return new StepResult(lv, objective);
+    }
+
+    /**
+     * Each task's gradient of the shared parameters on one step's batches, without touching the weighting: what
+     * the task-relationship diagnostics look at. Leaves every gradient cleared.
+     */
+    TaskGradients probe(List<Batch> batches) {
+        arch.zeroGrad();
+        Forward f = forward(batches, false);
+        List<String> tasks = new ArrayList<>(f.losses().keySet());
+        List<Var> shared = new ArrayList<>(arch.sharedParameters().values());
+        float[][] rows = new float[tasks.size()][];
+        double[] lossValues = new double[tasks.size()];
+        for (int t = 0; t < tasks.size(); t++) {
+            arch.zeroGrad();
+            Var loss = f.losses().get(tasks.get(t));
+            lossValues[t] = loss.value().item();
+            loss.backward();
+            rows[t] = flatten(shared);
+        }
+        arch.zeroGrad();
+        return new TaskGradients(tasks, rows, lossValues);
+    }
+
+    static Map<String, Double> values(Map<String, Var> losses) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        losses.forEach((k, v) -> out.put(k, (double) v.value().item()));
+        return out;
+    }
+
+    /** The parameters' gradients laid end to end (zeros where a parameter got none). */
+    static float[] flatten(List<Var> params) {
+        int n = 0;
+        for (Var p : params) {
+            n += p.value().size();
+        }
+        float[] out = new float[n];
+        int off = 0;
+        for (Var p : params) {
+            if (p.grad() != null) {
+                System.arraycopy(p.grad().data(), 0, out, off, p.value().size());
+            }
+            off += p.value().size();
+        }
+        return out;
+    }
+
+    private static void unflattenInto(float[] flat, List<Var> params) {
+        int off = 0;
+        for (Var p : params) {
+            int n = p.value().size();
+            float[] g = new float[n];
+            System.arraycopy(flat, off, g, 0, n);
+            p.addGrad(Tensor.wrap(p.shape(), g));
+            off += n;
+        }
+    }
+
+    private static float[] copy(Tensor t, int size) {
+        return t == null ? new float[size] : t.data().clone();
+    }
+}

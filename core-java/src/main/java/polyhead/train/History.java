@@ -1,0 +1,77 @@
+package polyhead.train;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a run recorded, one row per epoch: {@code epoch}, {@code train.loss} (the objective), {@code train.<task>.loss},
+ * validation losses and metrics ({@code val.<task>.<metric>}, {@code val.<task>.loss}, {@code val.loss}),
+ * task-relationship diagnostics ({@code grad_cos.<i>.<j>}, {@code grad_norm_ratio.<i>.<j>}), the learning rate and
+ * the epoch's duration ({@code seconds}).
+ */
+public final class History {
+    private final List<Map<String, Double>> rows = new ArrayList<>();
+
+    void add(Map<String, Double> row) {
+        rows.add(Collections.unmodifiableMap(new LinkedHashMap<>(row)));
+    }
+
+    /** The rows, oldest first. */
+    public List<Map<String, Double>> rows() {
+        return Collections.unmodifiableList(rows);
+    }
+
+    public int epochs() {
+        return rows.size();
+    }
+
+    /** The values of {@code key} over the epochs (NaN where an epoch did not record it). */
+    public double[] series(String key) {
+        double[] out = new double[rows.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = rows.get(i).getOrDefault(key, Double.NaN);
+        }
+        return out;
+    }
+
+    /** Every key recorded in any epoch, in first-seen order. */
+    public Set<String> keys() {
+        Set<String> keys = new LinkedHashSet<>();
+        rows.forEach(r -> keys.addAll(r.keySet()));
+        return keys;
+    }
+
+    /** The last epoch's row. */
+    public Map<String, Double> last() {
+        if (rows.isEmpty()) {
+            throw new IllegalStateException("the history is empty");
+        }
+        return rows.get(rows.size() - 1);
+    }
+
+    /** The history as CSV: a header of {@link #keys()} and one line per epoch, empty cells where absent. */
+    public String toCsv() {
+        Set<String> keys = keys();
+        StringBuilder sb = new StringBuilder(String.join(",", keys)).append('\n');
+        for (Map<String, Double> r : rows) {
+            boolean first = true;
+            for (String k : keys) {
+                if (!first) {
+                    sb.append(',');
+                }
+                first = false;
+                Double v = r.get(k);
+                if (v != null && !v.isNaN()) {
+                    sb.append(k.equals("epoch") ? Long.toString(Math.round(v)) : Double.toString(v));
+                }
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,29 @@
+package polyhead.train;
+
+import java.util.Map;
+
+/** Hooks into a {@link Trainer#fit} run: progress, logging, checkpoints. Every method does nothing by default. */
+public interface TrainingListener {
+    default void fitStarted(int epochs, int stepsPerEpoch) {
+    }
+
+    default void epochStarted(int epoch) {
+    }
+
+    /**
+     * After each optimizer step.
+     *
+     * @param step       steps taken so far in the run
+     * @param taskLosses unweighted loss of each task present in the step
+     * @param samples    samples in the step
+     */
+    default void stepEnded(int epoch, long step, Map<String, Double> taskLosses, int samples) {
+    }
+
+    /** After each epoch, with that epoch's history row. */
+    default void epochEnded(int epoch, Map<String, Double> row) {
+    }
+
+    default void fitEnded(History history) {
+    }
+}
