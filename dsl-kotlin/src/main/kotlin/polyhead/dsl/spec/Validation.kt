@@ -48,24 +48,21 @@ private fun Faults.version(spec: ExperimentSpec) =
         "this code builds version $SPEC_VERSION specs, got version ${spec.version} (JSON of older versions is migrated when read)"
     }
 
+/** Input, trunk, architecture and tasks, in the order of the document; shapes are traced through sound layers only. */
 private fun Faults.model(spec: ExperimentSpec) {
     val inputOk = input(spec.input)
     val trunkOk = layerSettings(spec.trunk, "$.trunk", trunk = true)
-    architecture(spec)
-    val taskNames = mutableMapOf<String, Int>()
+    val representation = if (inputOk && trunkOk) trace(spec.trunk, spec.input, "$.trunk") else null
+    architecture(spec, representation)
+    val experts = spec.architecture is ArchitectureSpec.Mmoe
+    val headInput = representation?.takeUnless { experts && it.size != 1 }
     require(spec.tasks.isNotEmpty(), "$.tasks") { "an experiment needs at least one task" }
-    spec.tasks.forEachIndexed { i, t -> task(t, "$.tasks[$i]", taskNames, i) }
-
-    if (!inputOk || !trunkOk) return
-    val representation = trace(spec.trunk, spec.input, "$.trunk") ?: return
-    if (spec.architecture is ArchitectureSpec.Mmoe && representation.size != 1) {
-        fault("$.trunk", "mmoe mixes its experts' outputs, which must be vectors: each expert (a copy of the trunk) " +
-            "outputs ${Shapes.show(representation)}; end the trunk with flatten() or a dense layer")
-        return
-    }
+    val firstIndex = mutableMapOf<String, Int>()
     spec.tasks.forEachIndexed { i, t ->
-        if (layerSettings(t.head, "$.tasks[$i].head", trunk = false)) {
-            trace(t.head, representation, "$.tasks[$i].head")?.let { out -> logits(t, out, "$.tasks[$i]") }
+        val p = "$.tasks[$i]"
+        task(t, p, firstIndex, i)
+        if (layerSettings(t.head, "$p.head", trunk = false) && headInput != null) {
+            trace(t.head, headInput, "$p.head")?.let { out -> logits(t, out, p) }
         }
     }
 }
@@ -138,7 +135,7 @@ private fun Faults.window(name: String, kernel: Int, stride: Int, padding: Int, 
     atLeast(padding, 0, "$p.padding", "$name padding")
 }
 
-private fun Faults.architecture(spec: ExperimentSpec) {
+private fun Faults.architecture(spec: ExperimentSpec, representation: List<Int>?) {
     val arch = spec.architecture
     val name = when (arch) {
         ArchitectureSpec.HardSharing -> return
@@ -149,7 +146,13 @@ private fun Faults.architecture(spec: ExperimentSpec) {
     require(spec.trunk.isNotEmpty(), "$.trunk") { "$name, but the trunk is empty" }
     when (arch) {
         is ArchitectureSpec.SoftSharing -> nonNegative(arch.lambda, "$.architecture.lambda", "softSharing lambda")
-        is ArchitectureSpec.Mmoe -> atLeast(arch.experts, 1, "$.architecture.experts", "mmoe experts")
+        is ArchitectureSpec.Mmoe -> {
+            atLeast(arch.experts, 1, "$.architecture.experts", "mmoe experts")
+            require(representation == null || representation.size == 1, "$.trunk") {
+                "mmoe mixes its experts' outputs, which must be vectors: each expert (a copy of the trunk) outputs " +
+                    "${Shapes.show(representation!!)}; end the trunk with flatten() or a dense layer"
+            }
+        }
         is ArchitectureSpec.CrossStitch -> {
             arch.stages.forEachIndexed { k, n -> atLeast(n, 1, "$.architecture.stages[$k]", "a stage's layer count") }
             require(arch.stages.isEmpty() || arch.stages.sum() == spec.trunk.size, "$.architecture.stages") {
