@@ -66,7 +66,7 @@ class DecodingTest : FunSpec({
         SpecJson.decode("{\n  \"version\": 2,\n  \"input\": [1, 2 3]\n}").errorsOrEmpty.single().let {
             (it.line to it.column) shouldBe (3 to 19) // past the "3" in col 18
         }
-        SpecJson.decode("{\"version\": 2,\r\n\"input\": tru}").errorsOrEmpty.single().line shouldBe 2
+        SpecJson.decode("{\"version\": 2,\r\n\"input\": [1 2]}").errorsOrEmpty.single().line shouldBe 2
         SpecJson.decode("").errorsOrEmpty.single().path shouldBe "$"
     }
 
