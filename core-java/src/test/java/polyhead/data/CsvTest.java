@@ -250,7 +250,7 @@ class CsvTest {
         Csv.Spec spec = Csv.spec().features("a", "b").classLabels("label").real("r");
         Random rng = new Random(11);
         Path f = dir.resolve("fuzz.csv");
-        for (int i = 0; i < 1500; i++) {
+        for (int i = 0; i < 600; i++) {
             StringBuilder s = new StringBuilder(valid);
             for (int e = 1 + rng.nextInt(4); e > 0; e--) {
                 int at = rng.nextInt(s.length() + 1);
