@@ -219,7 +219,7 @@ class CsvTest {
         String[] fixed = {"0", "-0", "+7", "5.", ".5", "16777216", "16777217", "0.1", "-3.4028235", "12345678.9",
                 "0.0000000001", "99999999", "1.25e3", "7E-2", " 42 "};
         for (String s : fixed) {
-            assertEquals(Float.floatToIntBits(Float.parseFloat(s)), Float.floatToIntBits(Csv.Numbers.parse(s)), s);
+            assertEquals(Float.floatToIntBits(Float.parseFloat(s)), Float.floatToIntBits(CsvNumbers.parse(s)), s);
         }
         for (int i = 0; i < 20_000; i++) {
             int intDigits = rng.nextInt(9);
@@ -235,7 +235,7 @@ class CsvTest {
                 }
             }
             String s = b.toString();
-            assertEquals(Float.floatToIntBits(Float.parseFloat(s)), Float.floatToIntBits(Csv.Numbers.parse(s)), s);
+            assertEquals(Float.floatToIntBits(Float.parseFloat(s)), Float.floatToIntBits(CsvNumbers.parse(s)), s);
         }
     }
 
