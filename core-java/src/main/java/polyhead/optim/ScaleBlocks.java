@@ -1,0 +1,256 @@
+package polyhead.optim;
+
+import java.util.Map;
+
+import polyhead.optim.schedule.Schedule;
+
+/**
+ * Stateless (or nearly) element-wise blocks: learning rate and schedule scaling, {@code maximize}, weight decay
+ * terms and clipping. Documented on their factories in {@link Transforms}. Only active parameters are touched.
+ */
+final class ScaleBlocks {
+    private ScaleBlocks() {
+    }
+
+    /**
+     * {@link Transforms#scaleByLearningRate} (sign −1) and {@link Transforms#scaleBySchedule} (sign +1): multiplies
+     * by {@code sign · schedule(ctx.step())}. Keeps the latest value for logging.
+     */
+    static final class BySchedule implements GradientTransformation {
+        private final String name;
+        private final Schedule schedule;
+        private final boolean learningRate;
+
+        BySchedule(String name, Schedule schedule, boolean learningRate) {
+            this.name = name;
+            this.schedule = learningRate ? Check.lr("scaleByLearningRate", schedule)
+                    : Check.notNull("scaleBySchedule", "schedule", schedule);
+            this.learningRate = learningRate;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public OptState init(Params params) {
+            return new Latest(this, schedule.valueAt(0));
+        }
+
+        @Override
+        public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
+            if (!(state instanceof Latest s) || s.owner != this) {
+                throw SlotState.foreign(this, state);
+            }
+            double value = schedule.valueAt(ctx.step());
+            if (learningRate && (!(value >= 0) || Double.isInfinite(value))) {
+                throw new IllegalStateException("scaleByLearningRate: the lr schedule gave " + value + " at step "
+                        + ctx.step() + "; a learning rate must be a finite number >= 0");
+            }
+            s.value = value;
+            float f = (float) (learningRate ? -value : value);
+            float[] u = updates.data();
+            for (int i = 0, n = params.count(); i < n; i++) {
+                if (!updates.isActive(params.index(i))) {
+                    continue;
+                }
+                int uo = params.updateOffset(i);
+                for (int j = uo, end = uo + params.size(i); j < end; j++) {
+                    u[j] *= f;
+                }
+            }
+            return s;
+        }
+    }
+
+    /** The latest value a schedule gave; saved as {@code <path>.latest} so that logging survives a restore. */
+    static final class Latest implements OptState {
+        final GradientTransformation owner;
+        double value;
+
+        Latest(GradientTransformation owner, double value) {
+            this.owner = owner;
+            this.value = value;
+        }
+
+        @Override
+        public void save(String path, StateWriter out) {
+            out.value(path + ".latest", value);
+        }
+
+        @Override
+        public void load(String path, StateReader in) {
+            value = in.value(path + ".latest");
+        }
+
+        @Override
+        public void learningRates(String group, Map<String, Double> out) {
+            out.merge(group, value, (a, b) -> a * b);
+        }
+
+        @Override
+        public String toString() {
+            return owner.name() + " state (latest " + value + ")";
+        }
+    }
+
+    /** Base of the blocks that keep no state. */
+    abstract static class Stateless implements GradientTransformation {
+        @Override
+        public final OptState init(Params params) {
+            return OptState.NONE;
+        }
+
+        @Override
+        public final OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
+            apply(updates, params);
+            return OptState.NONE;
+        }
+
+        abstract void apply(Updates updates, Params params);
+    }
+
+    /** {@link Transforms#maximize}: u ← −u. */
+    static final class Maximize extends Stateless {
+        @Override
+        public String name() {
+            return "maximize";
+        }
+
+        @Override
+        void apply(Updates updates, Params params) {
+            float[] u = updates.data();
+            for (int i = 0, n = params.count(); i < n; i++) {
+                if (updates.isActive(params.index(i))) {
+                    int uo = params.updateOffset(i);
+                    for (int j = uo, end = uo + params.size(i); j < end; j++) {
+                        u[j] = -u[j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link Transforms#addL2} and {@link Transforms#addDecayedWeights}: u ← u + λ·p. */
+    static final class AddWeights extends Stateless {
+        private final String name;
+        private final float weightDecay;
+
+        AddWeights(String name, double weightDecay) {
+            this.name = name;
+            this.weightDecay = (float) Check.nonNegative(name, "weightDecay", weightDecay);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        void apply(Updates updates, Params params) {
+            float[] u = updates.data();
+            float wd = weightDecay;
+            for (int i = 0, n = params.count(); i < n; i++) {
+                if (updates.isActive(params.index(i))) {
+                    float[] p = params.values(i);
+                    int uo = params.updateOffset(i);
+                    for (int j = 0; j < p.length; j++) {
+                        u[uo + j] += wd * p[j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link Transforms#clipByValue}: u ← clamp(u, −c, c). */
+    static final class ClipByValue extends Stateless {
+        private final float max;
+
+        ClipByValue(double max) {
+            this.max = (float) Check.positive("clipByValue", "maxValue", max);
+        }
+
+        @Override
+        public String name() {
+            return "clipByValue";
+        }
+
+        @Override
+        void apply(Updates updates, Params params) {
+            float[] u = updates.data();
+            for (int i = 0, n = params.count(); i < n; i++) {
+                if (updates.isActive(params.index(i))) {
+                    int uo = params.updateOffset(i);
+                    for (int j = uo, end = uo + params.size(i); j < end; j++) {
+                        u[j] = Math.min(max, Math.max(-max, u[j]));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link Transforms#clipByNorm} (each parameter on its own) and {@link Transforms#clipByGlobalNorm} (all active
+     * parameters of the view together): u ← u · min(1, c / (‖u‖₂ + 1e-6)).
+     */
+    static final class ClipByNorm extends Stateless {
+        /** PyTorch's {@code clip_grad_norm_} adds this to the norm before dividing. */
+        static final double NORM_EPS = 1e-6;
+        private final double maxNorm;
+        private final boolean global;
+
+        ClipByNorm(double maxNorm, boolean global) {
+            this.maxNorm = Check.positive(global ? "clipByGlobalNorm" : "clipByNorm", "maxNorm", maxNorm);
+            this.global = global;
+        }
+
+        @Override
+        public String name() {
+            return global ? "clipByGlobalNorm" : "clipByNorm";
+        }
+
+        @Override
+        void apply(Updates updates, Params params) {
+            float[] u = updates.data();
+            if (global) {
+                double sq = 0;
+                for (int i = 0, n = params.count(); i < n; i++) {
+                    if (updates.isActive(params.index(i))) {
+                        sq += squares(u, params.updateOffset(i), params.size(i));
+                    }
+                }
+                double coef = maxNorm / (Math.sqrt(sq) + NORM_EPS);
+                for (int i = 0, n = params.count(); i < n && coef < 1; i++) {
+                    if (updates.isActive(params.index(i))) {
+                        scale(u, params.updateOffset(i), params.size(i), (float) coef);
+                    }
+                }
+            } else {
+                for (int i = 0, n = params.count(); i < n; i++) {
+                    if (updates.isActive(params.index(i))) {
+                        int uo = params.updateOffset(i);
+                        double coef = maxNorm / (Math.sqrt(squares(u, uo, params.size(i))) + NORM_EPS);
+                        if (coef < 1) {
+                            scale(u, uo, params.size(i), (float) coef);
+                        }
+                    }
+                }
+            }
+        }
+
+        private static double squares(float[] u, int from, int len) {
+            double s = 0;
+            for (int j = from, end = from + len; j < end; j++) {
+                s += (double) u[j] * u[j];
+            }
+            return s;
+        }
+
+        private static void scale(float[] u, int from, int len, float f) {
+            for (int j = from, end = from + len; j < end; j++) {
+                u[j] *= f;
+            }
+        }
+    }
+}
