@@ -31,6 +31,9 @@ repr; tensors {"shape", "data"}):
   clipping     {case: {"kind": "norm"|"value"|"norm_per_param", "max", "float64": {name: tensor}}}
                clip_grad_norm_(grads, max) (norm type 2) / clip_grad_value_ / clip_grad_norm_ on
                each parameter alone, applied to grads[0] (all three present) in float64.
+  defaults     {torch class name: {option: default}}: torch's own defaults (optimizer.defaults) for
+               the options Polyhead models, so that the Java settings records are checked against
+               them (SGD's lr has no default: it is required).
   plateau      {case: {"options", "lr", "metrics": [...], "lrs": [...]}}: torch's
                ReduceLROnPlateau over SGD(lr); "lrs"[k] is the learning rate after
                scheduler.step(metrics[k]).
@@ -216,6 +219,22 @@ def make_plateau():
     return cases
 
 
+MODELLED_OPTIONS = {"lr", "betas", "eps", "weight_decay", "amsgrad", "momentum", "dampening", "nesterov",
+                    "alpha", "centered", "rho", "lr_decay", "initial_accumulator_value", "momentum_decay"}
+
+
+def make_defaults():
+    out = {}
+    for cls_name in ["SGD", "Adagrad", "RMSprop", "Adadelta", "Adam", "AdamW", "Adamax", "NAdam", "RAdam"]:
+        p = torch.zeros(1, requires_grad=True)
+        opt = getattr(torch.optim, cls_name)([p], **({"lr": 0.1} if cls_name == "SGD" else {}))
+        d = {k: (list(v) if isinstance(v, tuple) else v) for k, v in opt.defaults.items() if k in MODELLED_OPTIONS}
+        if cls_name == "SGD":
+            del d["lr"]
+        out[cls_name] = d
+    return out
+
+
 def main():
     torch.set_default_dtype(torch.float64)
     params, grads = make_inputs()
@@ -230,6 +249,7 @@ def main():
         "trajectories": make_trajectories(params, grads),
         "clipping": make_clipping(grads),
         "plateau": make_plateau(),
+        "defaults": make_defaults(),
     }
     write_fixture("optim_reference.json", fix)
 

@@ -37,14 +37,13 @@ final class Accumulate implements GradientTransformation {
         if (s.params != params) {
             throw SlotState.otherParams(this, s.params, params);
         }
-        float[] u = updates.data();
         for (int i = 0, n = params.count(); i < n; i++) {
             int index = params.index(i);
             if (updates.isActive(index)) {
-                int uo = params.updateOffset(i);
-                int so = params.offset(i);
-                for (int j = 0, len = params.size(i); j < len; j++) {
-                    s.sum[so + j] += u[uo + j];
+                float[] u = updates.segment(index);
+                float[] sum = s.sum[i];
+                for (int j = 0; j < u.length; j++) {
+                    sum[j] += u[j];
                 }
                 s.received[i] = true;
                 updates.deactivate(index);
@@ -57,14 +56,15 @@ final class Accumulate implements GradientTransformation {
         float fk = k;
         for (int i = 0, n = params.count(); i < n; i++) {
             if (s.received[i]) {
-                int uo = params.updateOffset(i);
-                int so = params.offset(i);
-                for (int j = 0, len = params.size(i); j < len; j++) {
-                    u[uo + j] = s.sum[so + j] / fk;
+                int index = params.index(i);
+                float[] u = updates.segment(index);
+                float[] sum = s.sum[i];
+                for (int j = 0; j < u.length; j++) {
+                    u[j] = sum[j] / fk;
                 }
-                Arrays.fill(s.sum, so, so + params.size(i), 0f);
+                Arrays.fill(sum, 0f);
                 s.received[i] = false;
-                updates.activate(params.index(i));
+                updates.activate(index);
             }
         }
         s.innerCtx.copyFrom(ctx).setStep(s.innerSteps++);
@@ -75,7 +75,7 @@ final class Accumulate implements GradientTransformation {
     private static final class State implements OptState {
         final Accumulate owner;
         final Params params;
-        final float[] sum;
+        final float[][] sum;
         final boolean[] received;
         final StepContext innerCtx = new StepContext();
         long calls;
@@ -85,7 +85,7 @@ final class Accumulate implements GradientTransformation {
         State(Accumulate owner, Params params, OptState inner) {
             this.owner = owner;
             this.params = params;
-            this.sum = new float[params.totalSize()];
+            this.sum = params.newSlot();
             this.received = new boolean[params.count()];
             this.inner = inner;
         }
@@ -93,7 +93,7 @@ final class Accumulate implements GradientTransformation {
         @Override
         public void save(String path, StateWriter out) {
             for (int i = 0; i < params.count(); i++) {
-                out.tensor(path + ".sum/" + params.name(i), sum, params.offset(i), params.shape(i));
+                out.tensor(path + ".sum/" + params.name(i), sum[i], params.shape(i));
                 out.counter(path + ".received/" + params.name(i), received[i] ? 1 : 0);
             }
             out.counter(path + ".calls", calls);
@@ -104,7 +104,7 @@ final class Accumulate implements GradientTransformation {
         @Override
         public void load(String path, StateReader in) {
             for (int i = 0; i < params.count(); i++) {
-                in.tensor(path + ".sum/" + params.name(i), sum, params.offset(i), params.shape(i));
+                in.tensor(path + ".sum/" + params.name(i), sum[i], params.shape(i));
                 received[i] = in.counter(path + ".received/" + params.name(i)) != 0;
             }
             calls = in.counter(path + ".calls");

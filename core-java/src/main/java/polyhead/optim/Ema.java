@@ -25,16 +25,16 @@ import polyhead.tensor.Tensor;
 public final class Ema {
     private final double decay;
     private final Params params;
-    private final float[] average;
+    private final float[][] average;
     private long updates;
     private boolean swapped;
 
     private Ema(Params params, double decay) {
         this.params = params;
         this.decay = decay;
-        this.average = new float[params.totalSize()];
+        this.average = params.newSlot();
         for (int i = 0; i < params.count(); i++) {
-            System.arraycopy(params.values(i), 0, average, params.offset(i), params.size(i));
+            System.arraycopy(params.values(i), 0, average[i], 0, params.size(i));
         }
     }
 
@@ -64,9 +64,9 @@ public final class Ema {
         float c = (float) (1 - decay);
         for (int i = 0; i < params.count(); i++) {
             float[] p = params.values(i);
-            int o = params.offset(i);
+            float[] a = average[i];
             for (int j = 0; j < p.length; j++) {
-                average[o + j] = d * average[o + j] + c * p[j];
+                a[j] = d * a[j] + c * p[j];
             }
         }
         updates++;
@@ -76,9 +76,7 @@ public final class Ema {
     public Map<String, Tensor> averages() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int i = 0; i < params.count(); i++) {
-            Tensor t = Tensor.zeros(params.shape(i));
-            System.arraycopy(average, params.offset(i), t.data(), 0, params.size(i));
-            out.put(params.name(i), t);
+            out.put(params.name(i), Tensor.wrap(params.shape(i), average[i].clone()));
         }
         return out;
     }
@@ -96,11 +94,11 @@ public final class Ema {
     private void exchange() {
         for (int i = 0; i < params.count(); i++) {
             float[] p = params.values(i);
-            int o = params.offset(i);
+            float[] a = average[i];
             for (int j = 0; j < p.length; j++) {
                 float t = p[j];
-                p[j] = average[o + j];
-                average[o + j] = t;
+                p[j] = a[j];
+                a[j] = t;
             }
         }
     }
@@ -129,7 +127,7 @@ public final class Ema {
         }
         StateWriter out = new StateWriter();
         for (int i = 0; i < params.count(); i++) {
-            out.tensor("ema.average/" + params.name(i), average, params.offset(i), params.shape(i));
+            out.tensor("ema.average/" + params.name(i), average[i], params.shape(i));
         }
         out.counter("ema.updates", updates);
         return out.toStateDict(OptimizerStateDict.FORMAT_VERSION);
@@ -144,14 +142,16 @@ public final class Ema {
             throw new IllegalArgumentException("ema state dict has format version " + dict.version()
                     + ", newer than the newest this Polyhead reads (" + OptimizerStateDict.FORMAT_VERSION + ")");
         }
-        float[] loaded = new float[average.length];
+        float[][] loaded = params.newSlot();
         StateReader in = new StateReader(dict);
         for (int i = 0; i < params.count(); i++) {
-            in.tensor("ema.average/" + params.name(i), loaded, params.offset(i), params.shape(i));
+            in.tensor("ema.average/" + params.name(i), loaded[i], params.shape(i));
         }
         long n = in.counter("ema.updates");
         in.finish();
-        System.arraycopy(loaded, 0, average, 0, loaded.length);
+        for (int i = 0; i < loaded.length; i++) {
+            System.arraycopy(loaded[i], 0, average[i], 0, loaded[i].length);
+        }
         updates = n;
     }
 }

@@ -11,12 +11,12 @@ import polyhead.tensor.Tensor;
  * The parameters a {@link GradientTransformation} works on: an ordered list of named segments, each a parameter's
  * own {@code float[]} (its tensor's backing array, updated in place by {@link Updates#applyTo}).
  *
- * <p>A {@code Params} made by {@link #of} is a <em>root</em>: it fixes the layout of the {@link Updates} buffer
- * (parameter {@code i} at {@link #updateOffset(int) updateOffset(i)}). A {@link #subset} (a parameter group of
- * {@code partition}) lists some of the root's parameters and keeps their place in the root's updates buffer, but
- * numbers its own state layout from 0: parameter {@code i} of a view owns elements
- * {@code [offset(i), offset(i) + size(i))} of every flat state buffer of length {@link #totalSize()} that a
- * transformation initialised for this view allocates.
+ * <p>A {@code Params} made by {@link #of} is a <em>root</em>: it fixes the order of the {@link Updates} segments and
+ * flags (root parameter {@code k} is {@code updates.segment(k)}). A {@link #subset} (a parameter group of
+ * {@code partition}) lists some of the root's parameters; its parameter {@code i} is root parameter
+ * {@link #index(int) index(i)}. A transformation keeps its per-parameter state in arrays indexed like its view: one
+ * {@code float[]} of {@code size(i)} per parameter and slot, so that every element loop runs over one index from 0
+ * for all its arrays, which is the form the JIT vectorizes.
  *
  * <p>Immutable; the values it points to are the live parameters.
  */
@@ -26,29 +26,19 @@ public final class Params {
     private final Shape[] shapes;
     private final float[][] values;
     private final int[] index;
-    private final int[] updateOffset;
-    private final int[] offset;
-    private final int totalSize;
+    private final long totalSize;
 
-    private Params(Params root, String[] names, Shape[] shapes, float[][] values, int[] index, int[] updateOffset) {
+    private Params(Params root, String[] names, Shape[] shapes, float[][] values, int[] index) {
         this.root = root == null ? this : root;
         this.names = names;
         this.shapes = shapes;
         this.values = values;
         this.index = index;
-        this.offset = new int[names.length];
         long total = 0;
-        for (int i = 0; i < names.length; i++) {
-            offset[i] = (int) total;
-            total += shapes[i].size();
-            if (total > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("parameters hold more than 2^31 - 9 values (at '" + names[i]
-                        + "'); an optimizer's flat buffers cannot hold them");
-            }
+        for (float[] v : values) {
+            total += v.length;
         }
-        this.totalSize = (int) total;
-        // a root's updates buffer has the root's own layout
-        this.updateOffset = updateOffset == null ? offset : updateOffset;
+        this.totalSize = total;
     }
 
     /**
@@ -79,20 +69,16 @@ public final class Params {
             index[i] = i;
             i++;
         }
-        return new Params(null, names, shapes, values, index, null);
+        return new Params(null, names, shapes, values, index);
     }
 
-    /**
-     * The view of this view's parameters at {@code positions} (indices into this view, strictly increasing),
-     * sharing the root's updates layout and with a state layout of its own.
-     */
+    /** The view of this view's parameters at {@code positions} (indices into this view, strictly increasing). */
     public Params subset(int... positions) {
         int n = positions.length;
         String[] nm = new String[n];
         Shape[] sh = new Shape[n];
         float[][] va = new float[n][];
         int[] ix = new int[n];
-        int[] uo = new int[n];
         for (int k = 0; k < n; k++) {
             int p = positions[k];
             if (p < 0 || p >= names.length || (k > 0 && p <= positions[k - 1])) {
@@ -103,9 +89,8 @@ public final class Params {
             sh[k] = shapes[p];
             va[k] = values[p];
             ix[k] = index[p];
-            uo[k] = updateOffset[p];
         }
-        return new Params(root, nm, sh, va, ix, uo);
+        return new Params(root, nm, sh, va, ix);
     }
 
     /** The root view this one was cut from (itself for a root). */
@@ -139,24 +124,23 @@ public final class Params {
         return values[i];
     }
 
-    /** Parameter {@code i}'s index in the root: what {@link Updates#isActive} and friends take. */
+    /** Parameter {@code i}'s index in the root: what {@link Updates#isActive} and {@link Updates#segment} take. */
     public int index(int i) {
         return index[i];
     }
 
-    /** Where parameter {@code i}'s segment starts in the root's {@link Updates#data()}. */
-    public int updateOffset(int i) {
-        return updateOffset[i];
-    }
-
-    /** Where parameter {@code i}'s segment starts in this view's flat state buffers. */
-    public int offset(int i) {
-        return offset[i];
-    }
-
-    /** Number of values in this view: the length of each of its flat state buffers. */
-    public int totalSize() {
+    /** Number of values in this view. */
+    public long totalSize() {
         return totalSize;
+    }
+
+    /** A new zeroed array per parameter of this view: a state slot. */
+    public float[][] newSlot() {
+        float[][] slot = new float[names.length][];
+        for (int i = 0; i < slot.length; i++) {
+            slot[i] = new float[values[i].length];
+        }
+        return slot;
     }
 
     /** The position of {@code name} in this view, or -1. */

@@ -33,16 +33,7 @@ final class ReduceOnPlateau implements GradientTransformation {
             s.lastEvaluation = ctx.evaluations();
             s.observe(ctx.metric());
         }
-        float f = (float) s.scale();
-        float[] u = updates.data();
-        for (int i = 0, n = params.count(); i < n; i++) {
-            if (updates.isActive(params.index(i))) {
-                int uo = params.updateOffset(i);
-                for (int j = uo, end = uo + params.size(i); j < end; j++) {
-                    u[j] *= f;
-                }
-            }
-        }
+        ScaleBlocks.scale(updates, params, (float) s.scale());
         return s;
     }
 

@@ -49,17 +49,7 @@ final class ScaleBlocks {
                         + ctx.step() + "; a learning rate must be a finite number >= 0");
             }
             s.value = value;
-            float f = (float) (learningRate ? -value : value);
-            float[] u = updates.data();
-            for (int i = 0, n = params.count(); i < n; i++) {
-                if (!updates.isActive(params.index(i))) {
-                    continue;
-                }
-                int uo = params.updateOffset(i);
-                for (int j = uo, end = uo + params.size(i); j < end; j++) {
-                    u[j] *= f;
-                }
-            }
+            scale(updates, params, (float) (learningRate ? -value : value));
             return s;
         }
     }
@@ -95,6 +85,22 @@ final class ScaleBlocks {
         }
     }
 
+    /** Multiplies every active segment of the view by {@code f}. */
+    static void scale(Updates updates, Params params, float f) {
+        for (int i = 0, n = params.count(); i < n; i++) {
+            int index = params.index(i);
+            if (updates.isActive(index)) {
+                scale(updates.segment(index), f);
+            }
+        }
+    }
+
+    static void scale(float[] u, float f) {
+        for (int j = 0; j < u.length; j++) {
+            u[j] *= f;
+        }
+    }
+
     /** Base of the blocks that keep no state. */
     abstract static class Stateless implements GradientTransformation {
         @Override
@@ -120,15 +126,7 @@ final class ScaleBlocks {
 
         @Override
         void apply(Updates updates, Params params) {
-            float[] u = updates.data();
-            for (int i = 0, n = params.count(); i < n; i++) {
-                if (updates.isActive(params.index(i))) {
-                    int uo = params.updateOffset(i);
-                    for (int j = uo, end = uo + params.size(i); j < end; j++) {
-                        u[j] = -u[j];
-                    }
-                }
-            }
+            scale(updates, params, -1f);
         }
     }
 
@@ -149,14 +147,14 @@ final class ScaleBlocks {
 
         @Override
         void apply(Updates updates, Params params) {
-            float[] u = updates.data();
             float wd = weightDecay;
             for (int i = 0, n = params.count(); i < n; i++) {
-                if (updates.isActive(params.index(i))) {
+                int index = params.index(i);
+                if (updates.isActive(index)) {
+                    float[] u = updates.segment(index);
                     float[] p = params.values(i);
-                    int uo = params.updateOffset(i);
-                    for (int j = 0; j < p.length; j++) {
-                        u[uo + j] += wd * p[j];
+                    for (int j = 0; j < u.length; j++) {
+                        u[j] += wd * p[j];
                     }
                 }
             }
@@ -178,12 +176,14 @@ final class ScaleBlocks {
 
         @Override
         void apply(Updates updates, Params params) {
-            float[] u = updates.data();
+            float hi = max;
+            float lo = -max;
             for (int i = 0, n = params.count(); i < n; i++) {
-                if (updates.isActive(params.index(i))) {
-                    int uo = params.updateOffset(i);
-                    for (int j = uo, end = uo + params.size(i); j < end; j++) {
-                        u[j] = Math.min(max, Math.max(-max, u[j]));
+                int index = params.index(i);
+                if (updates.isActive(index)) {
+                    float[] u = updates.segment(index);
+                    for (int j = 0; j < u.length; j++) {
+                        u[j] = Math.min(hi, Math.max(lo, u[j]));
                     }
                 }
             }
@@ -212,45 +212,38 @@ final class ScaleBlocks {
 
         @Override
         void apply(Updates updates, Params params) {
-            float[] u = updates.data();
             if (global) {
                 double sq = 0;
                 for (int i = 0, n = params.count(); i < n; i++) {
-                    if (updates.isActive(params.index(i))) {
-                        sq += squares(u, params.updateOffset(i), params.size(i));
+                    int index = params.index(i);
+                    if (updates.isActive(index)) {
+                        sq += squares(updates.segment(index));
                     }
                 }
                 double coef = maxNorm / (Math.sqrt(sq) + NORM_EPS);
-                for (int i = 0, n = params.count(); i < n && coef < 1; i++) {
-                    if (updates.isActive(params.index(i))) {
-                        scale(u, params.updateOffset(i), params.size(i), (float) coef);
-                    }
+                if (coef < 1) {
+                    scale(updates, params, (float) coef);
                 }
             } else {
                 for (int i = 0, n = params.count(); i < n; i++) {
-                    if (updates.isActive(params.index(i))) {
-                        int uo = params.updateOffset(i);
-                        double coef = maxNorm / (Math.sqrt(squares(u, uo, params.size(i))) + NORM_EPS);
+                    int index = params.index(i);
+                    if (updates.isActive(index)) {
+                        float[] u = updates.segment(index);
+                        double coef = maxNorm / (Math.sqrt(squares(u)) + NORM_EPS);
                         if (coef < 1) {
-                            scale(u, uo, params.size(i), (float) coef);
+                            scale(u, (float) coef);
                         }
                     }
                 }
             }
         }
 
-        private static double squares(float[] u, int from, int len) {
+        private static double squares(float[] u) {
             double s = 0;
-            for (int j = from, end = from + len; j < end; j++) {
-                s += (double) u[j] * u[j];
+            for (float x : u) {
+                s += (double) x * x;
             }
             return s;
-        }
-
-        private static void scale(float[] u, int from, int len, float f) {
-            for (int j = from, end = from + len; j < end; j++) {
-                u[j] *= f;
-            }
         }
     }
 }

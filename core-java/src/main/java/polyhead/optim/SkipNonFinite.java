@@ -60,13 +60,13 @@ final class SkipNonFinite implements GradientTransformation {
     }
 
     private static int firstNonFinite(Updates updates, Params params) {
-        float[] u = updates.data();
         for (int i = 0, n = params.count(); i < n; i++) {
-            if (updates.isActive(params.index(i))) {
-                int uo = params.updateOffset(i);
+            int index = params.index(i);
+            if (updates.isActive(index)) {
+                float[] u = updates.segment(index);
                 // x - x is 0 for finite x and NaN for NaN and ±Inf: one branch-free sum per segment
                 float acc = 0;
-                for (int j = uo, end = uo + params.size(i); j < end; j++) {
+                for (int j = 0; j < u.length; j++) {
                     acc += u[j] - u[j];
                 }
                 if (acc != 0) {

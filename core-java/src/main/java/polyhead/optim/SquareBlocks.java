@@ -36,28 +36,33 @@ final class SquareBlocks {
         @Override
         public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
             SlotState s = SlotState.of(state, this, params);
-            float[] u = updates.data();
-            float[] v = s.slot(0);
-            float[] mean = centered ? s.slot(1) : null;
             float a = (float) alpha;
             float c = (float) (1 - alpha);
+            float e = eps;
             for (int i = 0, n = params.count(); i < n; i++) {
-                if (!updates.isActive(params.index(i))) {
+                int index = params.index(i);
+                if (!updates.isActive(index)) {
                     continue;
                 }
-                int uo = params.updateOffset(i);
-                int so = params.offset(i);
-                int len = params.size(i);
-                for (int j = 0; j < len; j++) {
-                    float g = u[uo + j];
-                    float vj = a * v[so + j] + c * g * g;
-                    v[so + j] = vj;
-                    if (mean != null) {
-                        float gj = a * mean[so + j] + c * g;
-                        mean[so + j] = gj;
-                        vj -= gj * gj;
+                float[] u = updates.segment(index);
+                float[] v = s.slots[0][i];
+                if (centered) {
+                    float[] mean = s.slots[1][i];
+                    for (int j = 0; j < u.length; j++) {
+                        float g = u[j];
+                        float vj = a * v[j] + c * g * g;
+                        float gj = a * mean[j] + c * g;
+                        v[j] = vj;
+                        mean[j] = gj;
+                        u[j] = g / ((float) Math.sqrt(vj - gj * gj) + e);
                     }
-                    u[uo + j] = g / ((float) Math.sqrt(vj) + eps);
+                } else {
+                    for (int j = 0; j < u.length; j++) {
+                        float g = u[j];
+                        float vj = a * v[j] + c * g * g;
+                        v[j] = vj;
+                        u[j] = g / ((float) Math.sqrt(vj) + e);
+                    }
                 }
             }
             return s;
@@ -85,29 +90,30 @@ final class SquareBlocks {
         @Override
         public OptState init(Params params) {
             SlotState s = new SlotState(this, params, true, new String[] {"sum"});
-            Arrays.fill(s.slot(0), initialAccumulator);
+            for (float[] sum : s.slots[0]) {
+                Arrays.fill(sum, initialAccumulator);
+            }
             return s;
         }
 
         @Override
         public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
             SlotState s = SlotState.of(state, this, params);
-            float[] u = updates.data();
-            float[] sum = s.slot(0);
+            float e = eps;
             for (int i = 0, n = params.count(); i < n; i++) {
-                if (!updates.isActive(params.index(i))) {
+                int index = params.index(i);
+                if (!updates.isActive(index)) {
                     continue;
                 }
                 long t = ++s.counts[i];
                 float decay = (float) (1 / (1 + (t - 1) * lrDecay));
-                int uo = params.updateOffset(i);
-                int so = params.offset(i);
-                int len = params.size(i);
-                for (int j = 0; j < len; j++) {
-                    float g = u[uo + j];
-                    float sj = sum[so + j] + g * g;
-                    sum[so + j] = sj;
-                    u[uo + j] = g / ((float) Math.sqrt(sj) + eps) * decay;
+                float[] u = updates.segment(index);
+                float[] sum = s.slots[0][i];
+                for (int j = 0; j < u.length; j++) {
+                    float g = u[j];
+                    float sj = sum[j] + g * g;
+                    sum[j] = sj;
+                    u[j] = g / ((float) Math.sqrt(sj) + e) * decay;
                 }
             }
             return s;
@@ -137,25 +143,25 @@ final class SquareBlocks {
         @Override
         public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
             SlotState s = SlotState.of(state, this, params);
-            float[] u = updates.data();
-            float[] v = s.slot(0);
-            float[] acc = s.slot(1);
             float r = (float) rho;
             float c = (float) (1 - rho);
+            float e = eps;
             for (int i = 0, n = params.count(); i < n; i++) {
-                if (!updates.isActive(params.index(i))) {
+                int index = params.index(i);
+                if (!updates.isActive(index)) {
                     continue;
                 }
-                int uo = params.updateOffset(i);
-                int so = params.offset(i);
-                int len = params.size(i);
-                for (int j = 0; j < len; j++) {
-                    float g = u[uo + j];
-                    float vj = r * v[so + j] + c * g * g;
-                    v[so + j] = vj;
-                    float d = (float) Math.sqrt(acc[so + j] + eps) / (float) Math.sqrt(vj + eps) * g;
-                    acc[so + j] = r * acc[so + j] + c * d * d;
-                    u[uo + j] = d;
+                float[] u = updates.segment(index);
+                float[] v = s.slots[0][i];
+                float[] acc = s.slots[1][i];
+                for (int j = 0; j < u.length; j++) {
+                    float g = u[j];
+                    float vj = r * v[j] + c * g * g;
+                    float aj = acc[j];
+                    float d = (float) Math.sqrt(aj + e) / (float) Math.sqrt(vj + e) * g;
+                    v[j] = vj;
+                    acc[j] = r * aj + c * d * d;
+                    u[j] = d;
                 }
             }
             return s;
@@ -194,24 +200,32 @@ final class SquareBlocks {
         @Override
         public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
             SlotState s = SlotState.of(state, this, params);
-            float[] u = updates.data();
-            float[] buf = s.slot(0);
             float mu = (float) momentum;
             float keep = (float) (1 - dampening);
             for (int i = 0, n = params.count(); i < n; i++) {
-                if (!updates.isActive(params.index(i))) {
+                int index = params.index(i);
+                if (!updates.isActive(index)) {
                     continue;
                 }
+                float[] u = updates.segment(index);
+                float[] buf = s.slots[0][i];
                 // as PyTorch: the first step (of this parameter) sets the buffer to the gradient, undampened
                 boolean first = s.counts[i]++ == 0;
-                int uo = params.updateOffset(i);
-                int so = params.offset(i);
-                int len = params.size(i);
-                for (int j = 0; j < len; j++) {
-                    float g = u[uo + j];
-                    float b = first ? g : mu * buf[so + j] + keep * g;
-                    buf[so + j] = b;
-                    u[uo + j] = nesterov ? g + mu * b : b;
+                float keepBuf = first ? 0f : mu;
+                float keepGrad = first ? 1f : keep;
+                if (nesterov) {
+                    for (int j = 0; j < u.length; j++) {
+                        float g = u[j];
+                        float b = keepBuf * buf[j] + keepGrad * g;
+                        buf[j] = b;
+                        u[j] = g + mu * b;
+                    }
+                } else {
+                    for (int j = 0; j < u.length; j++) {
+                        float b = keepBuf * buf[j] + keepGrad * u[j];
+                        buf[j] = b;
+                        u[j] = b;
+                    }
                 }
             }
             return s;

@@ -19,8 +19,8 @@ public final class StateReader {
         this.dict = dict;
     }
 
-    /** Copies tensor entry {@code name}, which must have {@code shape}, into {@code dst} at {@code offset}. */
-    public void tensor(String name, float[] dst, int offset, Shape shape) {
+    /** Copies tensor entry {@code name}, which must have {@code shape}, into {@code dst} (of its size). */
+    public void tensor(String name, float[] dst, Shape shape) {
         Tensor t = dict.tensors().get(name);
         if (t == null) {
             throw missing(name, "tensor");
@@ -29,7 +29,7 @@ public final class StateReader {
             throw new IllegalArgumentException("optimizer state entry '" + name + "' has shape " + t.shape()
                     + ", but this optimizer's parameter has shape " + shape);
         }
-        System.arraycopy(t.data(), 0, dst, offset, shape.size());
+        System.arraycopy(t.data(), 0, dst, 0, shape.size());
         read.add(name);
     }
 

@@ -1,6 +1,5 @@
 package polyhead.optim;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,10 +12,10 @@ public final class StateWriter {
     private final Map<String, Long> counters = new LinkedHashMap<>();
     private final Map<String, Double> values = new LinkedHashMap<>();
 
-    /** Writes a copy of {@code src[offset, offset + shape.size())} as a tensor of {@code shape}. */
-    public void tensor(String name, float[] src, int offset, Shape shape) {
+    /** Writes a copy of {@code values} (of {@code shape.size()} elements) as a tensor of {@code shape}. */
+    public void tensor(String name, float[] values, Shape shape) {
         checkNew(name);
-        tensors.put(name, Tensor.wrap(shape, Arrays.copyOfRange(src, offset, offset + shape.size())));
+        tensors.put(name, Tensor.wrap(shape, values.clone()));
     }
 
     public void counter(String name, long value) {

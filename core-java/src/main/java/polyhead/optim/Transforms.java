@@ -51,7 +51,8 @@ public final class Transforms {
 
     /**
      * Skips a step whose gradients are not all finite: if any active value reaching this block is NaN or ±∞,
-     * {@code inner} is not called, nothing moves, no state advances, and the skip is counted (saved as
+     * {@code inner} is not called, nothing moves (inside a {@code partition}: nothing of the group), no state
+     * advances, and the skip is counted (saved as
      * {@code skipNonFinite.skipped}; see {@link Optimizer#skippedSteps()}). Never silent: the count is there to be
      * logged, and see {@link #skipNonFinite(GradientTransformation, long)} to fail after too many skips in a row.
      */

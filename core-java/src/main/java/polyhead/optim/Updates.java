@@ -5,29 +5,29 @@ import java.util.Arrays;
 import polyhead.tensor.Tensor;
 
 /**
- * The buffer a step's gradients are copied into and transformed in place into updates: one flat {@code float[]} in
- * the layout of a root {@link Params} (parameter {@code i} at {@code params.updateOffset(i)}), plus one flag per
- * parameter saying whether it takes part in this step.
+ * The buffers a step's gradients are copied into and transformed in place into updates: one {@code float[]} segment
+ * per parameter of a root {@link Params} (in its order), plus one flag per parameter saying whether it takes part in
+ * this step.
  *
  * <p>An <em>inactive</em> parameter received no gradient this step (its {@code Var.grad()} was null), or was taken
  * out by a block such as {@code skipNonFinite} or {@code accumulate}. Its segment is zero, every block leaves it and
  * its own state for it alone (moments, step counts), and {@link #applyTo} does not touch it: it does not move, not
  * even through momentum or weight decay.
  *
- * <p>Owned by whoever drives the steps ({@link Optimizer} does); reused from step to step.
+ * <p>Owned by whoever drives the steps ({@link Optimizer} does); allocated once and reused from step to step.
  */
 public final class Updates {
     private final Params params;
-    private final float[] data;
+    private final float[][] segments;
     private final boolean[] active;
 
-    /** A zeroed buffer for {@code root}, every parameter inactive. */
+    /** Zeroed segments for {@code root}, every parameter inactive. */
     public Updates(Params root) {
         if (!root.isRoot()) {
             throw new IllegalArgumentException("an updates buffer is laid out for a root Params (Params.of), not a subset");
         }
         this.params = root;
-        this.data = new float[root.totalSize()];
+        this.segments = root.newSlot();
         this.active = new boolean[root.count()];
     }
 
@@ -36,9 +36,9 @@ public final class Updates {
         return params;
     }
 
-    /** The flat buffer (not a copy); parameter {@code i}'s segment starts at {@code params().updateOffset(i)}. */
-    public float[] data() {
-        return data;
+    /** Root parameter {@code index}'s segment: the live array (not a copy), of the parameter's size. */
+    public float[] segment(int index) {
+        return segments[index];
     }
 
     /** Whether root parameter {@code index} takes part in this step. */
@@ -49,8 +49,7 @@ public final class Updates {
     /** Takes root parameter {@code index} out of this step and zeroes its segment. */
     public void deactivate(int index) {
         active[index] = false;
-        int o = params.updateOffset(index);
-        Arrays.fill(data, o, o + params.size(index), 0f);
+        Arrays.fill(segments[index], 0f);
     }
 
     /** Puts root parameter {@code index} into this step with its segment as it is. */
@@ -71,7 +70,7 @@ public final class Updates {
             throw new IllegalArgumentException("gradient of shape " + gradient.shape() + " for parameter '"
                     + params.name(index) + "' of shape " + params.shape(index));
         }
-        System.arraycopy(gradient.data(), 0, data, params.updateOffset(index), params.size(index));
+        System.arraycopy(gradient.data(), 0, segments[index], 0, segments[index].length);
         active[index] = true;
     }
 
@@ -84,10 +83,9 @@ public final class Updates {
         return n;
     }
 
-    /** A copy of root parameter {@code index}'s segment, as a tensor of its shape (for inspection; allocates). */
-    public Tensor segment(int index) {
-        int o = params.updateOffset(index);
-        return Tensor.wrap(params.shape(index), Arrays.copyOfRange(data, o, o + params.size(index)));
+    /** A copy of root parameter {@code index}'s segment as a tensor of its shape (for inspection; allocates). */
+    public Tensor copyOf(int index) {
+        return Tensor.wrap(params.shape(index), segments[index].clone());
     }
 
     /** In place, for every active parameter: {@code p += u}. Inactive parameters are not touched. */
@@ -98,9 +96,9 @@ public final class Updates {
         for (int i = 0; i < active.length; i++) {
             if (active[i]) {
                 float[] p = params.values(i);
-                int o = params.updateOffset(i);
+                float[] u = segments[i];
                 for (int j = 0; j < p.length; j++) {
-                    p[j] += data[o + j];
+                    p[j] += u[j];
                 }
             }
         }

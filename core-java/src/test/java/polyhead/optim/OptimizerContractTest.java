@@ -144,7 +144,7 @@ class OptimizerContractTest {
                 assertArrayEquals(bBefore, b.value().data(), c + ": b moved without a gradient at step " + step);
                 assertEntriesOf("b", before, both.stateDict(), c + " step " + step);
                 assertFalse(both.lastUpdates().isActive(1));
-                assertArrayEquals(new float[6], both.lastUpdates().segment(1).data(), c + ": b's update segment");
+                assertArrayEquals(new float[6], both.lastUpdates().segment(1), c + ": b's update segment");
             }
             assertArrayEquals(bAlone.value().data(), b.value().data(), c + ": b differs from b alone at step " + step);
         }

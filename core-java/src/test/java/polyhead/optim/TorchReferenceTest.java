@@ -158,7 +158,7 @@ class TorchReferenceTest {
         clip.update(u, clip.init(p), p, StepContext.at(0));
         Map<String, Object> expected = Fixtures.object(c.get("float64"), "float64");
         for (int i = 0; i < p.count(); i++) {
-            Fixtures.assertClose(name + " " + p.name(i), u.segment(i), expected.get(p.name(i)), RTOL);
+            Fixtures.assertClose(name + " " + p.name(i), u.copyOf(i), expected.get(p.name(i)), RTOL);
         }
     }
 
@@ -198,6 +198,47 @@ class TorchReferenceTest {
 
     static Stream<Arguments> plateauCases() {
         return Fixtures.object(FX.get("plateau"), "plateau").keySet().stream().map(Arguments::of);
+    }
+
+    /** Each settings record's defaults are PyTorch's ({@code optimizer.defaults}, recorded by the generator). */
+    @Test
+    void defaultsArePyTorchs() {
+        Map<String, Map<String, Object>> polyhead = new LinkedHashMap<>();
+        Optimizers.Sgd sgd = Optimizers.Sgd.lr(0.1);
+        polyhead.put("SGD", Map.of("momentum", sgd.momentum(), "dampening", sgd.dampening(),
+                "weight_decay", sgd.weightDecay(), "nesterov", sgd.nesterov()));
+        Optimizers.Adagrad ag = Optimizers.Adagrad.defaults();
+        polyhead.put("Adagrad", Map.of("lr", ag.lr().valueAt(0), "lr_decay", ag.lrDecay(), "eps", ag.eps(),
+                "weight_decay", ag.weightDecay(), "initial_accumulator_value", ag.initialAccumulator()));
+        Optimizers.RmsProp rp = Optimizers.RmsProp.defaults();
+        polyhead.put("RMSprop", Map.of("lr", rp.lr().valueAt(0), "momentum", rp.momentum(), "alpha", rp.alpha(),
+                "eps", rp.eps(), "centered", rp.centered(), "weight_decay", rp.weightDecay()));
+        Optimizers.Adadelta ad = Optimizers.Adadelta.defaults();
+        polyhead.put("Adadelta", Map.of("lr", ad.lr().valueAt(0), "rho", ad.rho(), "eps", ad.eps(),
+                "weight_decay", ad.weightDecay()));
+        Optimizers.Adam a = Optimizers.Adam.defaults();
+        polyhead.put("Adam", Map.of("lr", a.lr().valueAt(0), "betas", List.of(a.beta1(), a.beta2()), "eps", a.eps(),
+                "weight_decay", a.weightDecay(), "amsgrad", a.amsgrad()));
+        Optimizers.AdamW w = Optimizers.AdamW.defaults();
+        polyhead.put("AdamW", Map.of("lr", w.lr().valueAt(0), "betas", List.of(w.beta1(), w.beta2()), "eps", w.eps(),
+                "weight_decay", w.weightDecay(), "amsgrad", w.amsgrad()));
+        Optimizers.Adamax x = Optimizers.Adamax.defaults();
+        polyhead.put("Adamax", Map.of("lr", x.lr().valueAt(0), "betas", List.of(x.beta1(), x.beta2()), "eps", x.eps(),
+                "weight_decay", x.weightDecay()));
+        Optimizers.NAdam na = Optimizers.NAdam.defaults();
+        polyhead.put("NAdam", Map.of("lr", na.lr().valueAt(0), "betas", List.of(na.beta1(), na.beta2()),
+                "eps", na.eps(), "weight_decay", na.weightDecay(), "momentum_decay", na.momentumDecay()));
+        Optimizers.RAdam ra = Optimizers.RAdam.defaults();
+        polyhead.put("RAdam", Map.of("lr", ra.lr().valueAt(0), "betas", List.of(ra.beta1(), ra.beta2()),
+                "eps", ra.eps(), "weight_decay", ra.weightDecay()));
+
+        Map<String, Object> torch = Fixtures.object(FX.get("defaults"), "defaults");
+        assertEquals(torch.keySet(), polyhead.keySet());
+        for (String cls : torch.keySet()) {
+            Map<String, Object> expected = Fixtures.object(torch.get(cls), cls);
+            assertEquals(expected.keySet(), polyhead.get(cls).keySet(), cls);
+            expected.forEach((k, v) -> assertEquals(v, polyhead.get(cls).get(k), cls + "." + k));
+        }
     }
 
     // ----- fixture helpers -----
