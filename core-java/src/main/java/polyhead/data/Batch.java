@@ -1,5 +1,7 @@
 package polyhead.data;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import polyhead.tensor.Tensor;
@@ -10,8 +12,9 @@ import polyhead.tensor.Tensor;
  */
 public record Batch(Tensor inputs, Map<String, Tensor> targets, Map<String, Tensor> masks) {
     public Batch {
-        targets = Map.copyOf(targets);
-        masks = Map.copyOf(masks);
+        // copies that keep the task order
+        targets = Collections.unmodifiableMap(new LinkedHashMap<>(targets));
+        masks = Collections.unmodifiableMap(new LinkedHashMap<>(masks));
     }
 
     public int size() {

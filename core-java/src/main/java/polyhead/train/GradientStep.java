@@ -50,8 +50,8 @@ final class GradientStep {
         Var leaf = null;
         for (Batch b : batches) {
             List<String> present = new ArrayList<>();
-            for (String t : b.targets().keySet()) {
-                if (b.labelCount(t) > 0) {
+            for (String t : arch.taskNames()) {
+                if (b.targets().containsKey(t) && b.labelCount(t) > 0) {
                     present.add(t);
                 }
             }

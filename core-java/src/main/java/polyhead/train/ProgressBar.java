@@ -13,6 +13,7 @@ public final class ProgressBar implements TrainingListener {
 
     private final PrintStream out;
     private final long intervalMillis;
+    private final boolean interactive;
     private int epochs;
     private int steps;
     private int done;
@@ -21,13 +22,18 @@ public final class ProgressBar implements TrainingListener {
     private long lastDraw;
     private final Map<String, double[]> running = new LinkedHashMap<>();
 
+    /** Redraws in place on a terminal; when output goes to a file or pipe, prints one line per epoch. */
     public ProgressBar(PrintStream out) {
-        this(out, 200);
+        this(out, 200, System.console() != null);
     }
 
-    public ProgressBar(PrintStream out, long intervalMillis) {
+    /**
+     * @param interactive redraw the bar during the epoch (a terminal); false prints only each epoch's summary line
+     */
+    public ProgressBar(PrintStream out, long intervalMillis, boolean interactive) {
         this.out = out;
         this.intervalMillis = intervalMillis;
+        this.interactive = interactive;
     }
 
     @Override
@@ -55,7 +61,7 @@ public final class ProgressBar implements TrainingListener {
             s[1]++;
         });
         long now = System.currentTimeMillis();
-        if (now - lastDraw >= intervalMillis || done == steps) {
+        if (interactive && (now - lastDraw >= intervalMillis || done == steps)) {
             lastDraw = now;
             out.print("\r" + line(epoch));
             out.flush();
@@ -75,7 +81,7 @@ public final class ProgressBar implements TrainingListener {
 
     @Override
     public void epochEnded(int epoch, Map<String, Double> row) {
-        StringBuilder sb = new StringBuilder("\r" + line(epoch));
+        StringBuilder sb = new StringBuilder((interactive ? "\r" : "") + line(epoch));
         row.forEach((k, v) -> {
             if (k.startsWith("val.")) {
                 sb.append(String.format("  %s %.4f", k, v));

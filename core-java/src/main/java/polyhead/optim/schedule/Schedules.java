@@ -170,6 +170,19 @@ public final class Schedules {
     }
 
     /**
+     * A schedule stepped once per epoch, driven by the global step count as every schedule in Polyhead is:
+     * {@code η_s = epochs.valueAt(⌊s / stepsPerEpoch⌋)} — PyTorch's pattern of calling {@code scheduler.step()} at
+     * the end of each epoch instead of after each batch. Exact when every epoch has {@code stepsPerEpoch} steps, as
+     * with the trainer's batch sources ({@code BatchSource.stepsPerEpoch()}).
+     *
+     * @param epochs        the schedule, in epochs (e.g. {@code step(0.1, 30)}: ×0.1 every 30 epochs)
+     * @param stepsPerEpoch optimizer steps in one epoch, ≥ 1
+     */
+    public static Schedule perEpoch(Schedule epochs, int stepsPerEpoch) {
+        return new PerEpoch(epochs, stepsPerEpoch);
+    }
+
+    /**
      * A linear warm-up into any schedule: the rate rises linearly from startFactor·after(0) towards after(0) over
      * warmupSteps steps, then follows {@code after} from its start:
      * <pre>

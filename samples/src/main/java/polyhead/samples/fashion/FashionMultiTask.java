@@ -2,71 +2,49 @@ package polyhead.samples.fashion;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import polyhead.autodiff.GradMode;
-import polyhead.autodiff.Var;
 import polyhead.data.DataException;
-import polyhead.loss.Loss;
+import polyhead.data.Dataset;
 import polyhead.loss.Losses;
+import polyhead.metrics.Average;
+import polyhead.metrics.Metrics;
+import polyhead.mtl.Task;
+import polyhead.mtl.arch.HardSharing;
 import polyhead.nn.Activation;
 import polyhead.nn.Linear;
-import polyhead.nn.Module;
-import polyhead.nn.ModuleDict;
 import polyhead.nn.Sequential;
+import polyhead.optim.Optimizers;
 import polyhead.tensor.Tensor;
+import polyhead.train.History;
+import polyhead.train.Trainer;
 
 /**
- * The main job until the command-line tool exists: a multi-task MLP (the W1 workload of BENCHMARKS.md) trained on
- * real Fashion-MNIST images for two tasks, the item type (10 classes) and its coarse group (5 classes), with one
- * shared trunk and a head per task; loss = 1.0·CE(item) + 0.5·CE(group). Prints per-task loss and test accuracy
- * after each epoch.
- *
- * <p>The optimizer here is plain SGD with momentum written out in {@link #sgdStep}; the optimizer library arrives
- * with its own issue.
+ * The main job: a multi-task MLP (the W1 workload of BENCHMARKS.md) trained on real Fashion-MNIST images for two
+ * tasks, the item type (10 classes) and its coarse group (5 classes), with one shared trunk and a head per task;
+ * loss = 1.0·CE(item) + 0.5·CE(group), Adam. Shows a progress bar per epoch and prints per-task test metrics.
  */
 public final class FashionMultiTask {
-    /** Shared trunk and two heads, named as in the PyTorch reference: trunk.0, trunk.2, heads.item, heads.group. */
-    static final class Model extends Module {
-        final Sequential trunk;
-        final Linear item;
-        final Linear group;
-
-        Model(Random rng) {
-            trunk = registerModule("trunk", new Sequential(new Linear(784, 256, rng), Activation.relu(),
-                    new Linear(256, 128, rng), Activation.relu()));
-            item = new Linear(128, 10, rng);
-            group = new Linear(128, 5, rng);
-            Map<String, Module> heads = new LinkedHashMap<>();
-            heads.put("item", item);
-            heads.put("group", group);
-            registerModule("heads", new ModuleDict(heads));
-        }
-
-        @Override
-        protected Var forward(Var x) {
-            throw new UnsupportedOperationException("use outputs(x): this model has one output per task");
-        }
-
-        Var[] outputs(Var x) {
-            Var h = trunk.call(x);
-            return new Var[] {item.call(h), group.call(h)};
-        }
-    }
-
-    record Options(Path data, int epochs, int batchSize, float lr, float momentum, long seed) {
+    record Options(Path data, int epochs, int batchSize, double lr, long seed, boolean quiet) {
         static Options parse(String[] args) {
             Path data = null;
-            int epochs = 3;
+            int epochs = 5;
             int batch = 128;
-            float lr = 0.05f;
+            double lr = 1e-3;
             long seed = 42;
+            boolean quiet = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (a.equals("--help") || a.equals("-h")) {
-                    System.out.println("usage: FashionMultiTask [--data DIR] [--epochs N] [--batch-size N] [--lr X] [--seed N]");
+                    System.out.println("usage: FashionMultiTask [--data DIR] [--epochs N] [--batch-size N] [--lr X] "
+                            + "[--seed N] [--quiet]");
                     System.exit(0);
+                }
+                if (a.equals("--quiet")) {
+                    quiet = true;
+                    continue;
                 }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("option " + a + " needs a value (see --help)");
@@ -77,7 +55,7 @@ public final class FashionMultiTask {
                         case "--data" -> data = Path.of(v);
                         case "--epochs" -> epochs = Integer.parseInt(v);
                         case "--batch-size" -> batch = Integer.parseInt(v);
-                        case "--lr" -> lr = Float.parseFloat(v);
+                        case "--lr" -> lr = Double.parseDouble(v);
                         case "--seed" -> seed = Long.parseLong(v);
                         default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
                     }
@@ -88,7 +66,7 @@ public final class FashionMultiTask {
             if (epochs < 1 || batch < 1 || !(lr > 0)) {
                 throw new IllegalArgumentException("--epochs and --batch-size must be >= 1 and --lr > 0");
             }
-            return new Options(data, epochs, batch, lr, 0.9f, seed);
+            return new Options(data, epochs, batch, lr, seed, quiet);
         }
     }
 
@@ -101,126 +79,61 @@ public final class FashionMultiTask {
         }
     }
 
+    /** The two-task dataset of a split: inputs [N, 784], tasks item and group. */
+    static Dataset dataset(FashionMnist.Split s) {
+        Map<String, Tensor> targets = new LinkedHashMap<>();
+        targets.put("item", s.items());
+        targets.put("group", s.groups());
+        return Dataset.of(s.images(), targets);
+    }
+
+    /** The W1 model: trunk 784-256-128 with ReLU, heads item[10] and group[5]; parameters trunk.*, heads.*. */
+    static HardSharing model(long seed) {
+        Random rng = new Random(seed);
+        Sequential trunk = new Sequential(new Linear(784, 256, rng), Activation.relu(), new Linear(256, 128, rng),
+                Activation.relu());
+        List<Task> tasks = List.of(
+                Task.builder("item").head(new Linear(128, 10, rng)).loss(Losses.crossEntropy()).weight(1.0)
+                        .metrics(Metrics.accuracy(), Metrics.f1(Average.MACRO)).build(),
+                Task.builder("group").head(new Linear(128, 5, rng)).loss(Losses.crossEntropy()).weight(0.5)
+                        .metrics(Metrics.accuracy(), Metrics.f1(Average.MACRO)).build());
+        return new HardSharing(trunk, tasks);
+    }
+
     static Map<String, Double> run(Options o) {
         FashionMnist.Data data = FashionMnist.load(o.data());
         System.out.printf("Fashion-MNIST from %s (%s): %,d training and %,d test images%n", data.folder(),
                 data.full() ? "full set" : "subset shipped with the repository", data.train().size(), data.test().size());
-        System.out.printf("model: trunk 784-256-128 (ReLU), heads item[10] and group[5]; loss = 1.0·CE(item) + 0.5·CE(group)%n");
-        System.out.printf("SGD lr %.3g momentum %.2g, batch %d, %d epochs, seed %d%n%n", o.lr(), o.momentum(),
-                o.batchSize(), o.epochs(), o.seed());
+        System.out.println("model: trunk 784-256-128 (ReLU), heads item[10] and group[5]; loss = 1.0·CE(item) + 0.5·CE(group)");
+        System.out.printf("Adam lr %.3g, batch %d, %d epochs, seed %d; 10%% of the training images held out for validation%n%n",
+                o.lr(), o.batchSize(), o.epochs(), o.seed());
 
-        Model model = new Model(new Random(o.seed()));
-        Loss ce = Losses.crossEntropy();
-        Map<Var, Tensor> velocity = new LinkedHashMap<>();
-        Random shuffle = new Random(o.seed() + 1);
-        int n = data.train().size();
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
+        Dataset.Split split = dataset(data.train()).split(0.1, o.seed());
+        HardSharing model = model(o.seed());
+        Trainer.Builder b = Trainer.builder(model).optimizer(Optimizers.adam(o.lr())).epochs(o.epochs()).seed(o.seed());
+        if (!o.quiet()) {
+            b.progress(System.out);
         }
-        System.out.printf("%5s  %10s  %11s  %9s  %10s  %7s%n", "epoch", "loss item", "loss group", "acc item", "acc group", "seconds");
-        Map<String, Double> result = Map.of();
-        for (int epoch = 1; epoch <= o.epochs(); epoch++) {
-            long t0 = System.nanoTime();
-            shuffle(order, shuffle);
-            model.train(true);
-            double sumItem = 0;
-            double sumGroup = 0;
-            int batches = 0;
-            for (int start = 0; start < n; start += o.batchSize()) {
-                int[] idx = java.util.Arrays.copyOfRange(order, start, Math.min(n, start + o.batchSize()));
-                Var x = Var.constant(rows(data.train().images(), idx));
-                Var[] out = model.outputs(x);
-                Var lItem = ce.apply(out[0], rows(data.train().items(), idx));
-                Var lGroup = ce.apply(out[1], rows(data.train().groups(), idx));
-                Var loss = lItem.add(lGroup.mul(0.5f));
-                model.zeroGrad();
-                loss.backward();
-                sgdStep(model, velocity, o.lr(), o.momentum());
-                sumItem += lItem.value().item();
-                sumGroup += lGroup.value().item();
-                batches++;
-            }
-            double[] acc = accuracy(model, data.test());
-            System.out.printf("%5d  %10.4f  %11.4f  %9.4f  %10.4f  %7.1f%n", epoch, sumItem / batches, sumGroup / batches,
-                    acc[0], acc[1], (System.nanoTime() - t0) / 1e9);
-            result = Map.of("item.accuracy", acc[0], "group.accuracy", acc[1]);
+        Trainer trainer = b.build();
+        History history = trainer.fit(split.train(), o.batchSize(), split.validation());
+        Map<String, Double> test = trainer.evaluate(dataset(data.test()));
+
+        System.out.printf("%ntest results (%,d images)%n", data.test().size());
+        System.out.printf("%-6s  %8s  %9s  %8s%n", "task", "loss", "accuracy", "F1 macro");
+        for (String t : List.of("item", "group")) {
+            System.out.printf("%-6s  %8.4f  %9.4f  %8.4f%n", t, test.get(t + ".loss"), test.get(t + ".accuracy"),
+                    test.get(t + ".f1_macro"));
         }
-        System.out.printf("%ntest accuracy: item %.4f, group %.4f (%,d test images)%n", result.get("item.accuracy"),
-                result.get("group.accuracy"), data.test().size());
-        return result;
+        double[] cos = history.series("grad_cos.item.group");
+        System.out.printf("%ncosine of the two tasks' trunk gradients, per epoch: %s%n", format(cos));
+        return test;
     }
 
-    /** Heavy-ball SGD as PyTorch's: v ← μ·v + g, p ← p − lr·v. */
-    static void sgdStep(Module model, Map<Var, Tensor> velocity, float lr, float momentum) {
-        for (Var p : model.parameters()) {
-            Tensor g = p.grad();
-            if (g == null) {
-                continue;
-            }
-            Tensor v = velocity.computeIfAbsent(p, k -> Tensor.zeros(k.shape()));
-            float[] vd = v.data();
-            float[] gd = g.data();
-            float[] pd = p.value().data();
-            for (int i = 0; i < pd.length; i++) {
-                vd[i] = momentum * vd[i] + gd[i];
-                pd[i] -= lr * vd[i];
-            }
+    private static String format(double[] v) {
+        StringBuilder sb = new StringBuilder();
+        for (double d : v) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(String.format("%.3f", d));
         }
-    }
-
-    static double[] accuracy(Model model, FashionMnist.Split split) {
-        model.eval();
-        int n = split.size();
-        int[] correct = new int[2];
-        try (var scope = GradMode.noGrad()) {
-            for (int start = 0; start < n; start += 1000) {
-                int[] idx = new int[Math.min(1000, n - start)];
-                for (int i = 0; i < idx.length; i++) {
-                    idx[i] = start + i;
-                }
-                Var[] out = model.outputs(Var.constant(rows(split.images(), idx)));
-                correct[0] += countCorrect(out[0].value(), rows(split.items(), idx));
-                correct[1] += countCorrect(out[1].value(), rows(split.groups(), idx));
-            }
-        }
-        return new double[] {(double) correct[0] / n, (double) correct[1] / n};
-    }
-
-    static int countCorrect(Tensor logits, Tensor labels) {
-        int classes = logits.shape().dim(1);
-        float[] z = logits.data();
-        int correct = 0;
-        for (int i = 0; i < labels.size(); i++) {
-            int best = 0;
-            for (int c = 1; c < classes; c++) {
-                if (z[i * classes + c] > z[i * classes + best]) {
-                    best = c;
-                }
-            }
-            correct += best == (int) labels.data()[i] ? 1 : 0;
-        }
-        return correct;
-    }
-
-    /** The rows {@code idx} of a tensor whose first dimension indexes samples. */
-    static Tensor rows(Tensor t, int[] idx) {
-        int[] dims = t.shape().dims();
-        int width = t.size() / dims[0];
-        float[] out = new float[idx.length * width];
-        for (int i = 0; i < idx.length; i++) {
-            System.arraycopy(t.data(), idx[i] * width, out, i * width, width);
-        }
-        dims[0] = idx.length;
-        return Tensor.wrap(polyhead.tensor.Shape.of(dims), out);
-    }
-
-    static void shuffle(int[] a, Random rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
+        return sb.toString();
     }
 }

@@ -33,7 +33,7 @@ class FashionMultiTaskTest {
     @Test
     void oneEpochLearnsBothTasks() {
         Map<String, Double> r = FashionMultiTask.run(FashionMultiTask.Options.parse(
-                new String[] {"--data", SUBSET.toString(), "--epochs", "1", "--seed", "7"}));
+                new String[] {"--data", SUBSET.toString(), "--epochs", "1", "--seed", "7", "--quiet"}));
         assertTrue(r.get("item.accuracy") > 0.72, r.toString());
         assertTrue(r.get("group.accuracy") > 0.90, r.toString());
     }

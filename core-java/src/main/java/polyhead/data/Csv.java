@@ -1,0 +1,267 @@
+package polyhead.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a CSV file with a header line into a multi-task {@link Dataset}: some columns are the features (inputs
+ * [N, F]), and each target is one task.
+ *
+ * <pre>{@code
+ * Csv.Table t = Csv.read(path, Csv.spec()
+ *         .classIndex("digit", 10)        // integers 0..9
+ *         .classLabels("species")         // strings; index = rank among the distinct labels, sorted
+ *         .real("price")                  // task "price", targets [N]
+ *         .real("pos", "px", "py"));      // task "pos", targets [N, 2]
+ * }</pre>
+ *
+ * <p>The text is UTF-8 (a leading byte-order mark is ignored) and follows RFC 4180: fields separated by commas (or
+ * the spec's delimiter), records ended by LF, CRLF or CR, fields in double quotes may hold delimiters, line breaks
+ * and doubled quotes. Lines with no characters are skipped. Numbers are Java decimal floats ({@code 1}, {@code -2.5},
+ * {@code 3e-4}) with optional surrounding spaces.
+ *
+ * <p>An empty cell in a target column means the label is missing: the task's mask is 0 for that row and its target
+ * 0. A multi-column real target is missing only when all its cells are empty. Feature cells must all be finite
+ * numbers; so must real target cells that are present.
+ *
+ * <p>Every fault is one {@link DataException} line naming the file, the line (1-based, the header is line 1; a
+ * record spanning lines is named by its first) and the column: a ragged row, a non-numeric or NaN/infinite cell, a
+ * class outside its declared range, an unknown column, an empty file. Nothing is returned unless the whole file
+ * reads.
+ */
+public final class Csv {
+    private static final int MAX_SHOWN = 40;
+
+    private Csv() {
+    }
+
+    /** A target column or columns: one task. */
+    public sealed interface Target permits ClassIndex, ClassLabels, Real {
+        /** The task's name. */
+        String task();
+
+        /** The columns the task reads. */
+        List<String> columns();
+    }
+
+    /**
+     * Class indices written as integers 0..C−1; targets [N]. With {@code classes} = 0 the count is inferred as the
+     * largest index + 1.
+     */
+    public record ClassIndex(String column, int classes) implements Target {
+        public ClassIndex {
+            if (classes < 0) {
+                throw new IllegalArgumentException("class count of column '" + column + "' must be positive, got " + classes);
+            }
+        }
+
+        @Override
+        public String task() {
+            return column;
+        }
+
+        @Override
+        public List<String> columns() {
+            return List.of(column);
+        }
+    }
+
+    /**
+     * Class labels written as strings; targets [N]. With declared {@code labels}, label {@code labels.get(i)} is class
+     * i and any other label is a fault; with none, the distinct labels of the file sorted by
+     * {@link String#compareTo} (UTF-16 code units, so {@code "B" < "a"}) are classes 0, 1, ….
+     */
+    public record ClassLabels(String column, List<String> labels) implements Target {
+        public ClassLabels {
+            labels = List.copyOf(labels);
+            if (new HashSet<>(labels).size() != labels.size()) {
+                throw new IllegalArgumentException("declared labels of column '" + column + "' repeat: " + labels);
+            }
+            if (labels.contains("")) {
+                throw new IllegalArgumentException("declared labels of column '" + column
+                        + "' contain the empty string, which marks a missing label");
+            }
+        }
+
+        @Override
+        public String task() {
+            return column;
+        }
+
+        @Override
+        public List<String> columns() {
+            return List.of(column);
+        }
+    }
+
+    /** Real values from one column (targets [N]) or several (targets [N, k], in the order given). */
+    public record Real(String task, List<String> columns) implements Target {
+        public Real {
+            columns = List.copyOf(columns);
+            if (columns.isEmpty()) {
+                throw new IllegalArgumentException("real target '" + task + "' needs at least one column");
+            }
+        }
+    }
+
+    /**
+     * What to read: feature columns (if none are listed, every column that no target reads, in file order), targets
+     * and the delimiter. Immutable; each method returns a new spec.
+     */
+    public record Spec(List<String> features, List<Target> targets, char delimiter) {
+        public Spec {
+            features = List.copyOf(features);
+            targets = List.copyOf(targets);
+            Set<String> used = new HashSet<>();
+            Set<String> tasks = new HashSet<>();
+            for (Target t : targets) {
+                if (!tasks.add(t.task())) {
+                    throw new IllegalArgumentException("task '" + t.task() + "' is declared twice");
+                }
+                for (String c : t.columns()) {
+                    if (!used.add(c)) {
+                        throw new IllegalArgumentException("column '" + c + "' is read by two targets");
+                    }
+                }
+            }
+            Set<String> seen = new HashSet<>();
+            for (String f : features) {
+                if (used.contains(f)) {
+                    throw new IllegalArgumentException("column '" + f + "' is both a feature and a target");
+                }
+                if (!seen.add(f)) {
+                    throw new IllegalArgumentException("feature column '" + f + "' is listed twice");
+                }
+            }
+            if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
+                throw new IllegalArgumentException("a CSV delimiter cannot be a quote or a line break");
+            }
+        }
+
+        /** The feature columns, in this order. */
+        public Spec features(String... columns) {
+            List<String> f = new ArrayList<>(features);
+            f.addAll(List.of(columns));
+            return new Spec(f, targets, delimiter);
+        }
+
+        /** A class-index task named after its column, with classes 0..classes−1. */
+        public Spec classIndex(String column, int classes) {
+            if (classes == 0) {
+                throw new IllegalArgumentException("class count of column '" + column + "' must be positive, got 0");
+            }
+            return with(new ClassIndex(column, classes));
+        }
+
+        /** A class-index task whose class count is the largest index in the file + 1. */
+        public Spec classIndex(String column) {
+            return with(new ClassIndex(column, 0));
+        }
+
+        /** A class task of string labels, indexed by their sorted order. */
+        public Spec classLabels(String column) {
+            return with(new ClassLabels(column, List.of()));
+        }
+
+        /** A class task of string labels: {@code labels[i]} is class i. */
+        public Spec classLabels(String column, String... labels) {
+            if (labels.length == 0) {
+                throw new IllegalArgumentException("declare at least one label for column '" + column + "'");
+            }
+            return with(new ClassLabels(column, List.of(labels)));
+        }
+
+        /** A real task named after its one column. */
+        public Spec real(String column) {
+            return with(new Real(column, List.of(column)));
+        }
+
+        /** A real task reading several columns into targets [N, k]. */
+        public Spec real(String task, String... columns) {
+            return with(new Real(task, List.of(columns)));
+        }
+
+        public Spec delimiter(char d) {
+            return new Spec(features, targets, d);
+        }
+
+        private Spec with(Target t) {
+            List<Target> ts = new ArrayList<>(targets);
+            ts.add(t);
+            return new Spec(features, ts, delimiter);
+        }
+    }
+
+    /** An empty spec: no targets yet, features = every other column, comma-delimited. */
+    public static Spec spec() {
+        return new Spec(List.of(), List.of(), ',');
+    }
+
+    /**
+     * What was read: the dataset, the feature columns in input order, each task's label type, and for each class
+     * task the label of each class index.
+     */
+    public record Table(Dataset dataset, List<String> features, Map<String, LabelType> labelTypes,
+                        Map<String, List<String>> classes) {
+        public Table {
+            features = List.copyOf(features);
+            labelTypes = Collections.unmodifiableMap(new LinkedHashMap<>(labelTypes));
+            Map<String, List<String>> c = new LinkedHashMap<>();
+            classes.forEach((k, v) -> c.put(k, List.copyOf(v)));
+            classes = Collections.unmodifiableMap(c);
+        }
+
+        /** Labels of a class task: element i names class i. */
+        public List<String> classes(String task) {
+            List<String> c = classes.get(task);
+            if (c == null) {
+                throw new IllegalArgumentException("'" + task + "' is not a class task; class tasks: " + classes.keySet());
+            }
+            return c;
+        }
+    }
+
+    /** Reads {@code file} as {@code spec} says. */
+    public static Table read(Path file, Spec spec) {
+        if (spec.targets().isEmpty()) {
+            throw new IllegalArgumentException("CSV spec for " + file + " declares no target");
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                .replaceWith(String.valueOf(CsvRecords.NOT_UTF8));
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {
+            CsvRecords records = new CsvRecords(in, spec.delimiter(), file.toString());
+            return new CsvReading(file.toString(), spec, records).run();
+        } catch (NoSuchFileException e) {
+            throw new DataException(file + ": no such file");
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** A cell or column name as shown in a message: quoted, cut to a few dozen characters, on one line. */
+    static String show(String cell) {
+        return "'" + oneLine(cell) + "'";
+    }
+
+    /** Cut to a few dozen characters, line breaks written as escapes, so a message stays one line. */
+    static String oneLine(String text) {
+        String s = text.length() > MAX_SHOWN ? text.substring(0, MAX_SHOWN) + "…" : text;
+        return s.replace("\r", "\\r").replace("\n", "\\n");
+    }
+}

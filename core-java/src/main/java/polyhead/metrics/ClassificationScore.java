@@ -1,0 +1,50 @@
+package polyhead.metrics;
+
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+import polyhead.data.LabelType;
+import polyhead.tensor.Tensor;
+
+/**
+ * Precision, recall or F1 with macro or micro averaging. See {@link Metrics#precision(Average)},
+ * {@link Metrics#recall(Average)}, {@link Metrics#f1(Average)}.
+ */
+record ClassificationScore(ClassScore score, Average average) implements Metric {
+    ClassificationScore {
+        Objects.requireNonNull(score, "score");
+        Objects.requireNonNull(average, "average");
+    }
+
+    @Override
+    public String name() {
+        return score.name().toLowerCase(Locale.ROOT) + "_" + average.suffix();
+    }
+
+    @Override
+    public Set<LabelType> labelTypes() {
+        return Set.of(LabelType.CLASS_INDEX, LabelType.BINARY);
+    }
+
+    @Override
+    public boolean higherIsBetter() {
+        return true;
+    }
+
+    @Override
+    public Accumulator newAccumulator() {
+        ClassificationCounts counts = new ClassificationCounts(name());
+        return new Accumulator() {
+            @Override
+            public void add(Tensor predictions, Tensor targets, Tensor mask) {
+                counts.add(predictions, targets, mask);
+            }
+
+            @Override
+            public double result() {
+                return counts.score(score, average);
+            }
+        };
+    }
+}

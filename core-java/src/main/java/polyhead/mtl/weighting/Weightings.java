@@ -1,0 +1,99 @@
+package polyhead.mtl.weighting;
+
+import java.util.List;
+import java.util.Map;
+
+import polyhead.optim.schedule.Schedule;
+
+/**
+ * The weighting strategies. Loss-level ({@link LossWeighting}): {@link #equal}, {@link #fixed}, {@link #scheduled},
+ * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
+ * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}. Each class documents its
+ * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
+ */
+public final class Weightings {
+    private Weightings() {
+    }
+
+    /** Σ_t L_t over the tasks present. */
+    public static FixedWeights equal() {
+        return new FixedWeights("equal", Map.of());
+    }
+
+    /** Σ_t w_t L_t over the tasks present; tasks not in {@code weights} weigh 1. */
+    public static FixedWeights fixed(Map<String, Double> weights) {
+        return new FixedWeights("fixed", weights);
+    }
+
+    /**
+     * Σ_t w_t(n) L_t with w_t = {@code weights.get(t).valueAt(n)}, n the optimizer step or the epoch as {@code unit}
+     * says; tasks without a schedule weigh 1.
+     */
+    public static ScheduledWeights scheduled(Map<String, Schedule> weights, ScheduledWeights.Unit unit) {
+        return new ScheduledWeights(weights, unit);
+    }
+
+    /**
+     * Kendall et al.'s uncertainty weighting, Σ_t ½(e^{−s_t} L_t + s_t), with one learned log-variance per task named
+     * here (they are parameters for the optimizer, so they must exist before training), starting at s = 0.
+     */
+    public static Uncertainty uncertainty(List<String> tasks) {
+        return new Uncertainty(tasks, Uncertainty.DEFAULT_INITIAL_LOG_VARIANCE);
+    }
+
+    /** {@link #uncertainty(List)} starting from s_t = {@code initialLogVariance} (LibMTL uses −0.5). */
+    public static Uncertainty uncertainty(List<String> tasks, double initialLogVariance) {
+        return new Uncertainty(tasks, initialLogVariance);
+    }
+
+    /** Dynamic weight average with the paper's temperature, 2. */
+    public static Dwa dwa() {
+        return new Dwa(Dwa.DEFAULT_TEMPERATURE);
+    }
+
+    public static Dwa dwa(double temperature) {
+        return new Dwa(temperature);
+    }
+
+    /** Random loss weighting: softmax of standard normal draws from the context's generator, summing to 1. */
+    public static RandomWeights randomLossWeighting() {
+        return new RandomWeights();
+    }
+
+    /** PCGrad; the update is the sum of the projected gradients. */
+    public static PcGrad pcGrad() {
+        return new PcGrad();
+    }
+
+    /** MGDA with 'loss+' gradient normalization, as in Sener &amp; Koltun's public example configuration. */
+    public static Mgda mgda() {
+        return mgda(Mgda.DEFAULT_NORMALIZATION);
+    }
+
+    public static Mgda mgda(Mgda.Normalization normalization) {
+        return new Mgda(normalization, Mgda.DEFAULT_TOLERANCE, Mgda.DEFAULT_MAX_ITERATIONS);
+    }
+
+    /** CAGrad with c = 0.5. */
+    public static CaGrad caGrad() {
+        return caGrad(CaGrad.DEFAULT_C);
+    }
+
+    public static CaGrad caGrad(double c) {
+        return new CaGrad(c, CaGrad.DEFAULT_TOLERANCE, CaGrad.DEFAULT_MAX_ITERATIONS);
+    }
+
+    /** Nash-MTL, solved exactly by Newton's method. */
+    public static NashMtl nashMtl() {
+        return new NashMtl(NashMtl.DEFAULT_MAX_ITERATIONS);
+    }
+
+    /** GradNorm with α = 1.5 and learning rate {@code lr} for the task weights. */
+    public static GradNorm gradNorm(double lr) {
+        return gradNorm(GradNorm.DEFAULT_ALPHA, lr);
+    }
+
+    public static GradNorm gradNorm(double alpha, double lr) {
+        return new GradNorm(alpha, lr);
+    }
+}

@@ -1,0 +1,320 @@
+package polyhead.optim;
+
+import java.util.Arrays;
+
+/**
+ * Preconditioners built on a first-moment average of the gradient: Adam (with AMSGrad), Adamax, NAdam, RAdam and
+ * Lion. The math, papers and PyTorch deviations are documented on their factories in {@link Transforms}.
+ *
+ * <p>Every loop here works on the active parameters only and advances a parameter's moments and step count only when
+ * it is active. Element arithmetic is float32; per-parameter coefficients (bias corrections) are computed in double.
+ * Element loops index every array by the same {@code j} from 0 and keep branches outside, so that C2 vectorizes them.
+ */
+final class MomentBlocks {
+    private MomentBlocks() {
+    }
+
+    /** {@link Transforms#scaleByAdam}. Slots m, v (and vMax with AMSGrad); per-parameter counts. */
+    static final class Adam implements GradientTransformation {
+        private final double beta1;
+        private final double beta2;
+        private final float eps;
+        private final boolean amsgrad;
+
+        Adam(double beta1, double beta2, double eps, boolean amsgrad) {
+            this.beta1 = Check.beta("scaleByAdam", "beta1", beta1);
+            this.beta2 = Check.beta("scaleByAdam", "beta2", beta2);
+            this.eps = (float) Check.positive("scaleByAdam", "eps", eps);
+            this.amsgrad = amsgrad;
+        }
+
+        @Override
+        public String name() {
+            return "adam";
+        }
+
+        @Override
+        public OptState init(Params params) {
+            return new SlotState(this, params, true, amsgrad ? new String[] {"m", "v", "vMax"} : new String[] {"m", "v"});
+        }
+
+        @Override
+        public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
+            SlotState s = SlotState.of(state, this, params);
+            float b1 = (float) beta1;
+            float c1 = (float) (1 - beta1);
+            float b2 = (float) beta2;
+            float c2 = (float) (1 - beta2);
+            float e = eps;
+            for (int i = 0, n = params.count(); i < n; i++) {
+                int index = params.index(i);
+                if (!updates.isActive(index)) {
+                    continue;
+                }
+                long t = ++s.counts[i];
+                float stepScale = (float) (1 / (1 - Math.pow(beta1, t)));
+                float invSqrtBc2 = (float) (1 / Math.sqrt(1 - Math.pow(beta2, t)));
+                float[] u = updates.segment(index);
+                float[] m = s.slots[0][i];
+                float[] v = s.slots[1][i];
+                if (amsgrad) {
+                    float[] vMax = s.slots[2][i];
+                    for (int j = 0; j < u.length; j++) {
+                        float g = u[j];
+                        float mj = b1 * m[j] + c1 * g;
+                        float vj = b2 * v[j] + c2 * g * g;
+                        float vm = Math.max(vMax[j], vj);
+                        m[j] = mj;
+                        v[j] = vj;
+                        vMax[j] = vm;
+                        u[j] = mj * stepScale / ((float) Math.sqrt(vm) * invSqrtBc2 + e);
+                    }
+                } else {
+                    for (int j = 0; j < u.length; j++) {
+                        float g = u[j];
+                        float mj = b1 * m[j] + c1 * g;
+                        float vj = b2 * v[j] + c2 * g * g;
+                        m[j] = mj;
+                        v[j] = vj;
+                        u[j] = mj * stepScale / ((float) Math.sqrt(vj) * invSqrtBc2 + e);
+                    }
+                }
+            }
+            return s;
+        }
+    }
+
+    /** {@link Transforms#scaleByAdamax}. Slots m, u (the decayed infinity norm); per-parameter counts. */
+    static final class Adamax implements GradientTransformation {
+        private final double beta1;
+        private final double beta2;
+        private final float eps;
+
+        Adamax(double beta1, double beta2, double eps) {
+            this.beta1 = Check.beta("scaleByAdamax", "beta1", beta1);
+            this.beta2 = Check.beta("scaleByAdamax", "beta2", beta2);
+            this.eps = (float) Check.positive("scaleByAdamax", "eps", eps);
+        }
+
+        @Override
+        public String name() {
+            return "adamax";
+        }
+
+        @Override
+        public OptState init(Params params) {
+            return new SlotState(this, params, true, new String[] {"m", "u"});
+        }
+
+        @Override
+        public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
+            SlotState s = SlotState.of(state, this, params);
+            float b1 = (float) beta1;
+            float c1 = (float) (1 - beta1);
+            float b2 = (float) beta2;
+            float e = eps;
+            for (int i = 0, n = params.count(); i < n; i++) {
+                int index = params.index(i);
+                if (!updates.isActive(index)) {
+                    continue;
+                }
+                long t = ++s.counts[i];
+                float stepScale = (float) (1 / (1 - Math.pow(beta1, t)));
+                float[] u = updates.segment(index);
+                float[] m = s.slots[0][i];
+                float[] inf = s.slots[1][i];
+                for (int j = 0; j < u.length; j++) {
+                    float g = u[j];
+                    float mj = b1 * m[j] + c1 * g;
+                    float nj = Math.max(b2 * inf[j], Math.abs(g) + e);
+                    m[j] = mj;
+                    inf[j] = nj;
+                    u[j] = mj / nj * stepScale;
+                }
+            }
+            return s;
+        }
+    }
+
+    /** {@link Transforms#scaleByNadam}. Slots m, v; per-parameter counts and momentum products μ₁⋯μ_t. */
+    static final class Nadam implements GradientTransformation {
+        private final double beta1;
+        private final double beta2;
+        private final float eps;
+        private final double momentumDecay;
+
+        Nadam(double beta1, double beta2, double eps, double momentumDecay) {
+            this.beta1 = Check.beta("scaleByNadam", "beta1", beta1);
+            this.beta2 = Check.beta("scaleByNadam", "beta2", beta2);
+            this.eps = (float) Check.positive("scaleByNadam", "eps", eps);
+            this.momentumDecay = Check.nonNegative("scaleByNadam", "momentumDecay", momentumDecay);
+        }
+
+        @Override
+        public String name() {
+            return "nadam";
+        }
+
+        @Override
+        public OptState init(Params params) {
+            SlotState s = new SlotState(this, params, true, new String[] {"m", "v"}, "muProduct");
+            Arrays.fill(s.values[0], 1.0);
+            return s;
+        }
+
+        private double mu(long t) {
+            return beta1 * (1 - 0.5 * Math.pow(0.96, t * momentumDecay));
+        }
+
+        @Override
+        public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
+            SlotState s = SlotState.of(state, this, params);
+            double[] muProduct = s.values[0];
+            float b1 = (float) beta1;
+            float c1 = (float) (1 - beta1);
+            float b2 = (float) beta2;
+            float c2 = (float) (1 - beta2);
+            float e = eps;
+            for (int i = 0, n = params.count(); i < n; i++) {
+                int index = params.index(i);
+                if (!updates.isActive(index)) {
+                    continue;
+                }
+                long t = ++s.counts[i];
+                float invBc2 = (float) (1 / (1 - Math.pow(beta2, t)));
+                double mu = mu(t);
+                double muNext = mu(t + 1);
+                muProduct[i] *= mu;
+                float gradCoef = (float) ((1 - mu) / (1 - muProduct[i]));
+                float momentCoef = (float) (muNext / (1 - muProduct[i] * muNext));
+                float[] u = updates.segment(index);
+                float[] m = s.slots[0][i];
+                float[] v = s.slots[1][i];
+                for (int j = 0; j < u.length; j++) {
+                    float g = u[j];
+                    float mj = b1 * m[j] + c1 * g;
+                    float vj = b2 * v[j] + c2 * g * g;
+                    m[j] = mj;
+                    v[j] = vj;
+                    u[j] = (gradCoef * g + momentCoef * mj) / ((float) Math.sqrt(vj * invBc2) + e);
+                }
+            }
+            return s;
+        }
+    }
+
+    /** {@link Transforms#scaleByRadam}. Slots m, v; per-parameter counts. */
+    static final class Radam implements GradientTransformation {
+        private final double beta1;
+        private final double beta2;
+        private final float eps;
+
+        Radam(double beta1, double beta2, double eps) {
+            this.beta1 = Check.beta("scaleByRadam", "beta1", beta1);
+            this.beta2 = Check.beta("scaleByRadam", "beta2", beta2);
+            this.eps = (float) Check.positive("scaleByRadam", "eps", eps);
+        }
+
+        @Override
+        public String name() {
+            return "radam";
+        }
+
+        @Override
+        public OptState init(Params params) {
+            return new SlotState(this, params, true, new String[] {"m", "v"});
+        }
+
+        @Override
+        public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
+            SlotState s = SlotState.of(state, this, params);
+            float b1 = (float) beta1;
+            float c1 = (float) (1 - beta1);
+            float b2 = (float) beta2;
+            float c2 = (float) (1 - beta2);
+            float e = eps;
+            double rhoInf = 2 / (1 - beta2) - 1;
+            for (int i = 0, n = params.count(); i < n; i++) {
+                int index = params.index(i);
+                if (!updates.isActive(index)) {
+                    continue;
+                }
+                long t = ++s.counts[i];
+                double bc1 = 1 - Math.pow(beta1, t);
+                double bc2 = 1 - Math.pow(beta2, t);
+                double rhoT = rhoInf - 2 * t * Math.pow(beta2, t) / bc2;
+                float stepScale = (float) (1 / bc1);
+                float[] u = updates.segment(index);
+                float[] m = s.slots[0][i];
+                float[] v = s.slots[1][i];
+                // PyTorch's threshold: rectify only once the variance estimate is tractable (rho_t > 5)
+                if (rhoT > 5) {
+                    float scale = (float) (Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf
+                            / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) * Math.sqrt(bc2) / bc1);
+                    for (int j = 0; j < u.length; j++) {
+                        float g = u[j];
+                        float mj = b1 * m[j] + c1 * g;
+                        float vj = b2 * v[j] + c2 * g * g;
+                        m[j] = mj;
+                        v[j] = vj;
+                        u[j] = mj * scale / ((float) Math.sqrt(vj) + e);
+                    }
+                } else {
+                    for (int j = 0; j < u.length; j++) {
+                        float g = u[j];
+                        float mj = b1 * m[j] + c1 * g;
+                        m[j] = mj;
+                        v[j] = b2 * v[j] + c2 * g * g;
+                        u[j] = mj * stepScale;
+                    }
+                }
+            }
+            return s;
+        }
+    }
+
+    /** {@link Transforms#scaleByLion}. Slot m; no counts (Lion has no bias correction). */
+    static final class Lion implements GradientTransformation {
+        private final double beta1;
+        private final double beta2;
+
+        Lion(double beta1, double beta2) {
+            this.beta1 = Check.beta("scaleByLion", "beta1", beta1);
+            this.beta2 = Check.beta("scaleByLion", "beta2", beta2);
+        }
+
+        @Override
+        public String name() {
+            return "lion";
+        }
+
+        @Override
+        public OptState init(Params params) {
+            return new SlotState(this, params, false, new String[] {"m"});
+        }
+
+        @Override
+        public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
+            SlotState s = SlotState.of(state, this, params);
+            float b1 = (float) beta1;
+            float c1 = (float) (1 - beta1);
+            float b2 = (float) beta2;
+            float c2 = (float) (1 - beta2);
+            for (int i = 0, n = params.count(); i < n; i++) {
+                int index = params.index(i);
+                if (!updates.isActive(index)) {
+                    continue;
+                }
+                float[] u = updates.segment(index);
+                float[] m = s.slots[0][i];
+                for (int j = 0; j < u.length; j++) {
+                    float g = u[j];
+                    float mj = m[j];
+                    u[j] = Math.signum(b1 * mj + c1 * g);
+                    m[j] = b2 * mj + c2 * g;
+                }
+            }
+            return s;
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package polyhead.optim;
+
+import java.util.Map;
+
+import polyhead.optim.schedule.Schedule;
+
+/**
+ * Stateless (or nearly) element-wise blocks: learning rate and schedule scaling, {@code maximize}, weight decay
+ * terms and clipping. Documented on their factories in {@link Transforms}. Only active parameters are touched.
+ */
+final class ScaleBlocks {
+    private ScaleBlocks() {
+    }
+
+    /**
+     * {@link Transforms#scaleByLearningRate} (sign −1) and {@link Transforms#scaleBySchedule} (sign +1): multiplies
+     * by {@code sign · schedule(ctx.step())}. Keeps the latest value for logging.
+     */
+    static final class BySchedule implements GradientTransformation {
+        private final String name;
+        private final Schedule schedule;
+        private final boolean learningRate;
+
+        BySchedule(String name, Schedule schedule, boolean learningRate) {
+            this.name = name;
+            this.schedule = learningRate ? Check.lr("scaleByLearningRate", schedule)
+                    : Check.notNull("scaleBySchedule", "schedule", schedule);
+            this.learningRate = learningRate;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public OptState init(Params params) {
+            return new Latest(this, schedule.valueAt(0));
+        }
+
+        @Override
+        public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
+            if (!(state instanceof Latest s) || s.owner != this) {
+                throw SlotState.foreign(this, state);
+            }
+            double value = schedule.valueAt(ctx.step());
+            if (learningRate && (!(value >= 0) || Double.isInfinite(value))) {
+                throw new IllegalStateException("scaleByLearningRate: the lr schedule gave " + value + " at step "
+                        + ctx.step() + "; a learning rate must be a finite number >= 0");
+            }
+            s.value = value;
+            scale(updates, params, (float) (learningRate ? -value : value));
+            return s;
+        }
+    }
+
+    /** The latest value a schedule gave; saved as {@code <path>.latest} so that logging survives a restore. */
+    static final class Latest implements OptState {
+        final GradientTransformation owner;
+        double value;
+
+        Latest(GradientTransformation owner, double value) {
+            this.owner = owner;
+            this.value = value;
+        }
+
+        @Override
+        public void save(String path, StateWriter out) {
+            out.value(path + ".latest", value);
+        }
+
+        @Override
+        public void load(String path, StateReader in) {
+            value = in.value(path + ".latest");
+        }
+
+        @Override
+        public void learningRates(String group, Map<String, Double> out) {
+            out.merge(group, value, (a, b) -> a * b);
+        }
+
+        @Override
+        public String toString() {
+            return owner.name() + " state (latest " + value + ")";
+        }
+    }
+
+    /** Multiplies every active segment of the view by {@code f}. */
+    static void scale(Updates updates, Params params, float f) {
+        for (int i = 0, n = params.count(); i < n; i++) {
+            int index = params.index(i);
+            if (updates.isActive(index)) {
+                scale(updates.segment(index), f);
+            }
+        }
+    }
+
+    static void scale(float[] u, float f) {
+        for (int j = 0; j < u.length; j++) {
+            u[j] *= f;
+        }
+    }
+
+    /** Base of the blocks that keep no state. */
+    abstract static class Stateless implements GradientTransformation {
+        @Override
+        public final OptState init(Params params) {
+            return OptState.NONE;
+        }
+
+        @Override
+        public final OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
+            apply(updates, params);
+            return OptState.NONE;
+        }
+
+        abstract void apply(Updates updates, Params params);
+    }
+
+    /** {@link Transforms#maximize}: u ← −u. */
+    static final class Maximize extends Stateless {
+        @Override
+        public String name() {
+            return "maximize";
+        }
+
+        @Override
+        void apply(Updates updates, Params params) {
+            scale(updates, params, -1f);
+        }
+    }
+
+    /** {@link Transforms#addL2} and {@link Transforms#addDecayedWeights}: u ← u + λ·p. */
+    static final class AddWeights extends Stateless {
+        private final String name;
+        private final float weightDecay;
+
+        AddWeights(String name, double weightDecay) {
+            this.name = name;
+            this.weightDecay = (float) Check.nonNegative(name, "weightDecay", weightDecay);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        void apply(Updates updates, Params params) {
+            float wd = weightDecay;
+            for (int i = 0, n = params.count(); i < n; i++) {
+                int index = params.index(i);
+                if (updates.isActive(index)) {
+                    float[] u = updates.segment(index);
+                    float[] p = params.values(i);
+                    for (int j = 0; j < u.length; j++) {
+                        u[j] += wd * p[j];
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link Transforms#clipByValue}: u ← clamp(u, −c, c). */
+    static final class ClipByValue extends Stateless {
+        private final float max;
+
+        ClipByValue(double max) {
+            this.max = (float) Check.positive("clipByValue", "maxValue", max);
+        }
+
+        @Override
+        public String name() {
+            return "clipByValue";
+        }
+
+        @Override
+        void apply(Updates updates, Params params) {
+            float hi = max;
+            float lo = -max;
+            for (int i = 0, n = params.count(); i < n; i++) {
+                int index = params.index(i);
+                if (updates.isActive(index)) {
+                    float[] u = updates.segment(index);
+                    for (int j = 0; j < u.length; j++) {
+                        u[j] = Math.min(hi, Math.max(lo, u[j]));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link Transforms#clipByNorm} (each parameter on its own) and {@link Transforms#clipByGlobalNorm} (all active
+     * parameters of the view together): u ← u · min(1, c / (‖u‖₂ + 1e-6)).
+     */
+    static final class ClipByNorm extends Stateless {
+        /** PyTorch's {@code clip_grad_norm_} adds this to the norm before dividing. */
+        static final double NORM_EPS = 1e-6;
+        private final double maxNorm;
+        private final boolean global;
+
+        ClipByNorm(double maxNorm, boolean global) {
+            this.maxNorm = Check.positive(global ? "clipByGlobalNorm" : "clipByNorm", "maxNorm", maxNorm);
+            this.global = global;
+        }
+
+        @Override
+        public String name() {
+            return global ? "clipByGlobalNorm" : "clipByNorm";
+        }
+
+        @Override
+        void apply(Updates updates, Params params) {
+            if (global) {
+                double sq = 0;
+                for (int i = 0, n = params.count(); i < n; i++) {
+                    int index = params.index(i);
+                    if (updates.isActive(index)) {
+                        sq += squares(updates.segment(index));
+                    }
+                }
+                double coef = maxNorm / (Math.sqrt(sq) + NORM_EPS);
+                if (coef < 1) {
+                    scale(updates, params, (float) coef);
+                }
+            } else {
+                for (int i = 0, n = params.count(); i < n; i++) {
+                    int index = params.index(i);
+                    if (updates.isActive(index)) {
+                        float[] u = updates.segment(index);
+                        double coef = maxNorm / (Math.sqrt(squares(u)) + NORM_EPS);
+                        if (coef < 1) {
+                            scale(u, (float) coef);
+                        }
+                    }
+                }
+            }
+        }
+
+        private static double squares(float[] u) {
+            double s = 0;
+            for (float x : u) {
+                s += (double) x * x;
+            }
+            return s;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package polyhead.mtl.weighting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/** Builds task-gradient matrices and contexts for the tests, and compares vectors. */
+final class Grads {
+    private Grads() {
+    }
+
+    /** Tasks named t0, t1, … with losses 1. */
+    static TaskGradients of(double[]... rows) {
+        double[] losses = new double[rows.length];
+        Arrays.fill(losses, 1);
+        return of(names(rows.length), rows, losses);
+    }
+
+    static TaskGradients of(List<String> tasks, double[][] rows, double[] losses) {
+        float[][] g = new float[rows.length][];
+        for (int t = 0; t < rows.length; t++) {
+            g[t] = new float[rows[t].length];
+            for (int k = 0; k < rows[t].length; k++) {
+                g[t][k] = (float) rows[t][k];
+            }
+        }
+        return new TaskGradients(List.copyOf(tasks), g, losses.clone());
+    }
+
+    static List<String> names(int n) {
+        List<String> r = new ArrayList<>();
+        for (int t = 0; t < n; t++) {
+            r.add("t" + t);
+        }
+        return r;
+    }
+
+    /** Standard normal rows, rounded to float. */
+    static double[][] random(Random rng, int tasks, int dimension) {
+        double[][] g = new double[tasks][dimension];
+        for (double[] row : g) {
+            for (int k = 0; k < dimension; k++) {
+                row[k] = (float) rng.nextGaussian();
+            }
+        }
+        return g;
+    }
+
+    static WeightingContext ctx(long seed) {
+        return new WeightingContext(0, 0, new Random(seed));
+    }
+
+    static double[] toDouble(float[] v) {
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            r[i] = v[i];
+        }
+        return r;
+    }
+
+    static double norm(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x * x;
+        }
+        return Math.sqrt(s);
+    }
+
+    static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    /** Element-wise |actual − expected| ≤ tol. */
+    static void assertVector(double[] expected, float[] actual, double tol, String what) {
+        assertVector(expected, toDouble(actual), tol, what);
+    }
+
+    static void assertVector(double[] expected, double[] actual, double tol, String what) {
+        assertEquals(expected.length, actual.length, what + ": length");
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], tol, what + ": element " + i + " of " + Arrays.toString(actual)
+                    + ", expected " + Arrays.toString(expected));
+        }
+    }
+}
