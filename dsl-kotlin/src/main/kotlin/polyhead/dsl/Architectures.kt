@@ -2,6 +2,7 @@ package polyhead.dsl
 
 import polyhead.dsl.spec.ArchitectureSpec
 import polyhead.dsl.spec.GradientSource
+import polyhead.dsl.spec.MgdaNormalization
 import polyhead.dsl.spec.WeightingSpec
 
 // Architecture and weighting verbs, for `architecture = …` and `weighting = …`.
@@ -21,7 +22,9 @@ fun ExperimentBuilder.equal(): WeightingSpec = WeightingSpec.Equal
 
 fun ExperimentBuilder.fixed(): WeightingSpec = WeightingSpec.Fixed
 
-fun ExperimentBuilder.uncertainty(): WeightingSpec = WeightingSpec.Uncertainty
+fun ExperimentBuilder.uncertainty(
+    initialLogVariance: Double = WeightingSpec.Uncertainty().initialLogVariance,
+): WeightingSpec = WeightingSpec.Uncertainty(initialLogVariance)
 
 fun ExperimentBuilder.dwa(temperature: Double = WeightingSpec.Dwa().temperature): WeightingSpec =
     WeightingSpec.Dwa(temperature)
@@ -31,8 +34,10 @@ fun ExperimentBuilder.randomLossWeighting(): WeightingSpec = WeightingSpec.Rando
 fun ExperimentBuilder.pcGrad(source: GradientSource = WeightingSpec.PcGrad().source): WeightingSpec =
     WeightingSpec.PcGrad(source)
 
-fun ExperimentBuilder.mgda(source: GradientSource = WeightingSpec.Mgda().source): WeightingSpec =
-    WeightingSpec.Mgda(source)
+fun ExperimentBuilder.mgda(
+    normalization: MgdaNormalization = WeightingSpec.Mgda().normalization,
+    source: GradientSource = WeightingSpec.Mgda().source,
+): WeightingSpec = WeightingSpec.Mgda(normalization, source)
 
 fun ExperimentBuilder.caGrad(
     c: Double = WeightingSpec.CaGrad().c,
@@ -42,7 +47,9 @@ fun ExperimentBuilder.caGrad(
 fun ExperimentBuilder.nashMtl(source: GradientSource = WeightingSpec.NashMtl().source): WeightingSpec =
     WeightingSpec.NashMtl(source)
 
+/** GradNorm; the task weights learn at [lr], by default the optimizer's learning rate. */
 fun ExperimentBuilder.gradNorm(
     alpha: Double = WeightingSpec.GradNorm().alpha,
+    lr: Double? = WeightingSpec.GradNorm().lr,
     source: GradientSource = WeightingSpec.GradNorm().source,
-): WeightingSpec = WeightingSpec.GradNorm(alpha, source)
+): WeightingSpec = WeightingSpec.GradNorm(alpha, lr, source)

@@ -16,6 +16,7 @@ import polyhead.dsl.spec.OptimizerSpec
 import polyhead.dsl.spec.ParameterGroupSpec
 import polyhead.dsl.spec.ParameterSelector
 import polyhead.dsl.spec.ScheduleSpec
+import polyhead.dsl.spec.ScheduleUnit
 
 /** Clipping, schedule and parameter groups of an optimizer: `adamw(lr = 1e-3) { clipByGlobalNorm(1.0) }`. */
 @PolyheadDsl
@@ -27,6 +28,13 @@ class OptimizerBuilder @PublishedApi internal constructor(algorithm: AlgorithmSp
         get() = spec.schedule
         set(value) {
             spec = spec.copy(schedule = value)
+        }
+
+    /** Whether [schedule] counts optimizer steps or epochs. */
+    var scheduleUnit: ScheduleUnit
+        get() = spec.scheduleUnit
+        set(value) {
+            spec = spec.copy(scheduleUnit = value)
         }
 
     fun clipByGlobalNorm(maxNorm: Double) {

@@ -24,7 +24,7 @@ data class ExperimentSpec(
     val trunk: List<LayerSpec> = emptyList(),
     val tasks: List<TaskSpec> = emptyList(),
     val architecture: ArchitectureSpec = ArchitectureSpec.HardSharing,
-    val weighting: WeightingSpec = WeightingSpec.Equal,
+    val weighting: WeightingSpec = WeightingSpec.Fixed,
     val optimizer: OptimizerSpec = OptimizerSpec(),
     val training: TrainingSpec = TrainingSpec(),
 )
@@ -63,9 +63,9 @@ enum class Labels {
 }
 
 /**
- * How training runs. Keys the early-stopping monitor may name: `loss`, `<task>.loss`, `<task>.<metric>` for the
- * task's metrics, and the same with the prefix `val.` for the validation data (a [validationSplit] or a validation
- * set given to the run).
+ * How training runs. Keys the early-stopping monitor may name are those of the training history: `train.loss`,
+ * `train.<task>.loss`, and for the validation data (a [validationSplit] or a validation set given to the run)
+ * `val.loss`, `val.<task>.loss` and `val.<task>.<metric>` for each metric the task lists.
  *
  * @property validationSplit the fraction of the training data held out for validation; 0 for none
  */

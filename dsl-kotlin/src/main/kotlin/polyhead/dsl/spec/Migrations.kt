@@ -12,7 +12,8 @@ import kotlinx.serialization.json.intOrNull
  *
  * Version history:
  * - **1**: a task's loss weight was `lossWeight`, and the training batch size was `training.batch`.
- * - **2** (current): `weight` and `training.batchSize`, the names the DSL and the core use.
+ * - **2** (current): `weight` and `training.batchSize`, the names the DSL and the core use; and
+ *   `optimizer.scheduleUnit`, whose default (`"step"`) is what version 1 did, so it needs no migration.
  */
 object Migrations {
     /** The oldest version this code reads. */

@@ -4,17 +4,26 @@ import kotlinx.serialization.SerialName
 import kotlinx.serialization.Serializable
 
 /**
- * The optimizer: an [algorithm] with its settings, optional gradient [clipping] before it, a learning-rate
- * [schedule], and parameter [groups] that override the learning rate or weight decay for some parameters (the first
- * group that selects a parameter wins; the rest use the algorithm's settings).
+ * The optimizer: an [algorithm] with its settings, optional gradient [clipping] before it (over all parameters
+ * together), a learning-rate [schedule] counted in [scheduleUnit]s, and parameter [groups] that override the learning
+ * rate or weight decay for some parameters (the first group that selects a parameter wins; the rest use the
+ * algorithm's settings). A group's learning rate follows the same schedule from its own base rate.
  */
 @Serializable
 data class OptimizerSpec(
     val algorithm: AlgorithmSpec = AlgorithmSpec.Adam(),
     val clipping: ClippingSpec? = null,
     val schedule: ScheduleSpec = ScheduleSpec.Constant,
+    val scheduleUnit: ScheduleUnit = ScheduleUnit.STEP,
     val groups: List<ParameterGroupSpec> = emptyList(),
 )
+
+/** What a schedule counts: optimizer steps, or epochs (PyTorch's `scheduler.step()` once per epoch). */
+@Serializable
+enum class ScheduleUnit {
+    @SerialName("step") STEP,
+    @SerialName("epoch") EPOCH,
+}
 
 /**
  * An optimization algorithm with PyTorch 1.13's defaults (`torch.optim`; Lion after its paper). Every algorithm has

@@ -6,7 +6,10 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
     when (val w = spec.weighting) {
         is WeightingSpec.Dwa -> positive(w.temperature, "$p.temperature", "dwa temperature")
         is WeightingSpec.CaGrad -> inUnit(w.c, "$p.c", "caGrad c", openAtOne = true)
-        is WeightingSpec.GradNorm -> nonNegative(w.alpha, "$p.alpha", "gradNorm alpha")
+        is WeightingSpec.GradNorm -> {
+            nonNegative(w.alpha, "$p.alpha", "gradNorm alpha")
+            w.lr?.let { positive(it, "$p.lr", "the gradNorm learning rate") }
+        }
         else -> Unit
     }
     val w = spec.weighting
@@ -157,16 +160,24 @@ internal fun Faults.training(spec: ExperimentSpec) {
     }
 }
 
-/** A history key: `[val.]loss`, `[val.]<task>.loss` or `[val.]<task>.<metric>` with a metric of that task. */
+/**
+ * A history key: `train.loss`, `train.<task>.loss`, `val.loss`, `val.<task>.loss` or `val.<task>.<metric>` with a
+ * metric the task lists.
+ */
 private fun Faults.monitor(monitor: String, spec: ExperimentSpec, p: String) {
-    val key = monitor.removePrefix("val.")
+    val split = monitor.indexOf('.')
+    val prefix = if (split < 0) "" else monitor.substring(0, split)
+    val key = monitor.substring(split + 1)
     val task = spec.tasks.firstOrNull { key.startsWith(it.name + ".") }
-    val known = key == "loss" || task != null && key.removePrefix(task.name + ".").let { m ->
-        m == "loss" || task.metrics.any { it.name == m }
+    val rest = task?.let { key.removePrefix(it.name + ".") }
+    val known = when (prefix) {
+        "train" -> key == "loss" || rest == "loss"
+        "val" -> key == "loss" || rest == "loss" || task != null && task.metrics.any { it.name == rest }
+        else -> false
     }
     if (!known) {
         val example = spec.tasks.firstOrNull()?.let { f -> ", e.g. val.${f.name}.${f.metrics.firstOrNull()?.name ?: "loss"}" } ?: ""
-        fault(p, "unknown monitor '$monitor': the keys are loss, <task>.loss and <task>.<metric> for a metric the task " +
-            "lists, each also with the prefix val. for validation data$example")
+        fault(p, "unknown monitor '$monitor': the keys are train.loss, train.<task>.loss, val.loss, val.<task>.loss " +
+            "and val.<task>.<metric> for a metric the task lists$example")
     }
 }

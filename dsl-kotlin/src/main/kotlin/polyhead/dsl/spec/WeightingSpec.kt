@@ -25,10 +25,13 @@ sealed interface WeightingSpec {
     @SerialName("fixed")
     data object Fixed : WeightingSpec
 
-    /** Homoscedastic uncertainty weighting with learned log-variances (Kendall, Gal & Cipolla, 2018). */
+    /**
+     * Homoscedastic uncertainty weighting (Kendall, Gal & Cipolla, 2018), Σ_t ½(e^{−s_t}·L_t + s_t) with one learned
+     * log-variance s_t per task, starting at [initialLogVariance].
+     */
     @Serializable
     @SerialName("uncertainty")
-    data object Uncertainty : WeightingSpec
+    data class Uncertainty(val initialLogVariance: Double = 0.0) : WeightingSpec
 
     /** Dynamic weight average (Liu, Johns & Davison, 2019) with softmax [temperature] T. */
     @Serializable
@@ -45,16 +48,22 @@ sealed interface WeightingSpec {
     @SerialName("pcGrad")
     data class PcGrad(override val source: GradientSource = GradientSource.PARAMETERS) : GradientLevel
 
-    /** Multiple-gradient descent, the min-norm point of the task gradients (Sener & Koltun, 2018). */
+    /**
+     * Multiple-gradient descent, the min-norm point of the task gradients (Sener & Koltun, 2018), each gradient
+     * divided first as [normalization] says.
+     */
     @Serializable
     @SerialName("mgda")
-    data class Mgda(override val source: GradientSource = GradientSource.PARAMETERS) : GradientLevel
+    data class Mgda(
+        val normalization: MgdaNormalization = MgdaNormalization.LOSS_PLUS,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
 
     /** Conflict-averse gradient descent (Liu et al., 2021) with radius factor [c] in [0, 1). */
     @Serializable
     @SerialName("caGrad")
     data class CaGrad(
-        val c: Double = 0.4,
+        val c: Double = 0.5,
         override val source: GradientSource = GradientSource.PARAMETERS,
     ) : GradientLevel
 
@@ -63,13 +72,26 @@ sealed interface WeightingSpec {
     @SerialName("nashMtl")
     data class NashMtl(override val source: GradientSource = GradientSource.PARAMETERS) : GradientLevel
 
-    /** Gradient normalization (Chen et al., 2018) with asymmetry [alpha]. */
+    /**
+     * Gradient normalization (Chen et al., 2018) with asymmetry [alpha]; the task weights learn at [lr], null for the
+     * optimizer's learning rate.
+     */
     @Serializable
     @SerialName("gradNorm")
     data class GradNorm(
         val alpha: Double = 1.5,
+        val lr: Double? = null,
         override val source: GradientSource = GradientSource.PARAMETERS,
     ) : GradientLevel
+}
+
+/** What MGDA divides each task gradient g_t by before combining: 1, ‖g_t‖, L_t, or L_t·‖g_t‖. */
+@Serializable
+enum class MgdaNormalization {
+    @SerialName("none") NONE,
+    @SerialName("l2") L2,
+    @SerialName("loss") LOSS,
+    @SerialName("lossPlus") LOSS_PLUS,
 }
 
 /**

@@ -128,14 +128,14 @@ class RoundTripTest : FunSpec({
     val weightings = listOf(
         case { weighting = equal() },
         case { weighting = fixed() },
-        case { weighting = uncertainty() },
+        case { weighting = uncertainty(initialLogVariance = -0.5) },
         case { weighting = dwa(temperature = 1.5) },
         case { weighting = randomLossWeighting() },
         case { weighting = pcGrad(source = GradientSource.REPRESENTATION) },
-        case { weighting = mgda() },
+        case { weighting = mgda(normalization = MgdaNormalization.L2) },
         case { weighting = caGrad(c = 0.5) },
         case { weighting = nashMtl() },
-        case { weighting = gradNorm(alpha = 0.5, source = GradientSource.REPRESENTATION) },
+        case { weighting = gradNorm(alpha = 0.5, lr = 0.025, source = GradientSource.REPRESENTATION) },
     )
     val optimizers = listOf(
         case { optimizer = sgd(lr = 0.1, momentum = 0.9, nesterov = true) { clipByValue(0.5) } },
@@ -159,7 +159,7 @@ class RoundTripTest : FunSpec({
     )
     val schedules = listOf(
         case { optimizer = sgd(0.1) { schedule = constant() } },
-        case { optimizer = sgd(0.1) { schedule = step(stepSize = 30) } },
+        case { optimizer = sgd(0.1) { schedule = step(stepSize = 30); scheduleUnit = ScheduleUnit.EPOCH } },
         case { optimizer = sgd(0.1) { schedule = multiStep(30, 80, gamma = 0.5) } },
         case { optimizer = sgd(0.1) { schedule = exponential(gamma = 0.95) } },
         case { optimizer = sgd(0.1) { schedule = cosine(tMax = 100, etaMin = 1e-5) } },

@@ -216,7 +216,7 @@ class ValidationTest : FunSpec({
             classifier()
             training {
                 epochs = 0; batchSize = 0; validationSplit = -0.1
-                earlyStopping(monitor = "val.item.f1_macro", patience = -1, minDelta = -1.0)
+                earlyStopping(monitor = "train.item.accuracy", patience = -1, minDelta = -1.0)
                 checkpoints(every = 0, keepLast = 0)
             }
         } shouldBe listOf(
@@ -225,16 +225,21 @@ class ValidationTest : FunSpec({
             SpecError("$.training.validationSplit", "the validation split must be in [0, 1), got -0.1"),
             SpecError(
                 "$.training.earlyStopping.monitor",
-                "unknown monitor 'val.item.f1_macro': the keys are loss, <task>.loss and <task>.<metric> for a metric the " +
-                    "task lists, each also with the prefix val. for validation data, e.g. val.item.loss",
+                "unknown monitor 'train.item.accuracy': the keys are train.loss, train.<task>.loss, val.loss, " +
+                    "val.<task>.loss and val.<task>.<metric> for a metric the task lists, e.g. val.item.loss",
             ),
             SpecError("$.training.earlyStopping.patience", "patience must be at least 0, got -1"),
             SpecError("$.training.earlyStopping.minDelta", "minDelta must be a finite number >= 0, got -1.0"),
             SpecError("$.training.checkpoints.every", "the checkpoint interval must be at least 1, got 0"),
             SpecError("$.training.checkpoints.keepLast", "keepLast must be at least 1, got 0"),
         )
-        for (ok in listOf("loss", "val.loss", "item.loss", "val.item.loss", "val.item.accuracy")) {
-            faults { task("item") { head { dense(10) }; loss = crossEntropy(); metrics(accuracy()) }; training { earlyStopping(ok) } } shouldBe emptyList()
+        fun monitorFaults(monitor: String) =
+            faults { task("item") { head { dense(10) }; loss = crossEntropy(); metrics(accuracy()) }; training { earlyStopping(monitor) } }
+        for (ok in listOf("train.loss", "train.item.loss", "val.loss", "val.item.loss", "val.item.accuracy")) {
+            monitorFaults(ok) shouldBe emptyList()
+        }
+        for (bad in listOf("loss", "item.loss", "val.item.f1_macro", "val.other.loss", "test.loss", "val.item")) {
+            monitorFaults(bad).map { it.path } shouldBe listOf("$.training.earlyStopping.monitor")
         }
     }
 
