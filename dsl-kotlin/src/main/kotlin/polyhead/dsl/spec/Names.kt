@@ -18,6 +18,7 @@ val ArchitectureSpec.typeName: String
     get() = discriminatorOf(ArchitectureSpec.serializer(), this)
 
 /** The JSON name of a label type. */
+@OptIn(kotlinx.serialization.ExperimentalSerializationApi::class)
 val Labels.jsonName: String
     get() = Labels.serializer().descriptor.getElementName(ordinal)
 

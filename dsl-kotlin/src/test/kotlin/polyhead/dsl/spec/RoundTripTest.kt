@@ -86,6 +86,7 @@ import polyhead.dsl.uncertainty
  * metric, architecture, weighting, optimizer, clipping, schedule and parameter selector; the catalogue below is
  * checked against the serializers' lists of type names, so a new type without a case here fails.
  */
+@OptIn(kotlinx.serialization.ExperimentalSerializationApi::class)
 class RoundTripTest : FunSpec({
     /** A small valid base, varied by [block]. */
     fun case(block: ExperimentBuilder.() -> Unit) = multiTask {
