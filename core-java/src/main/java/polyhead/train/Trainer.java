@@ -43,7 +43,7 @@ public final class Trainer {
     private final EarlyStopping earlyStopping;
     private final boolean diagnostics;
     private final List<TrainingListener> listeners;
-    private final Random weightingRng;
+    private static final long WEIGHTING_STREAM = 0x5EED_3E16L;
     private long steps;
     private int epochsDone;
     private final String monitor;
@@ -63,7 +63,6 @@ public final class Trainer {
         this.earlyStopping = b.earlyStopping;
         this.diagnostics = b.diagnostics;
         this.listeners = List.copyOf(b.listeners);
-        this.weightingRng = new Random(mix(seed, 0x5EED_3E16L));
         this.monitor = b.monitor != null ? b.monitor : b.earlyStopping != null ? b.earlyStopping.monitor() : null;
     }
 
@@ -122,7 +121,9 @@ public final class Trainer {
                     row.putAll(TaskRelations.of(gradientStep.probe(batches)));
                 }
                 first = false;
-                StepResult r = gradientStep.run(batches, new WeightingContext(steps, epoch, weightingRng));
+                // a generator per step, derived from the seed and the step: nothing to save for an exact resume
+                Random stepRng = new Random(mix(seed ^ WEIGHTING_STREAM, steps));
+                StepResult r = gradientStep.run(batches, new WeightingContext(steps, epoch, stepRng));
                 checkFinite(r, epoch);
                 optimizer.context().setEpoch(epoch);
                 optimizer.step();

@@ -192,6 +192,35 @@ class TrainerTest {
         }
     }
 
+    /** Every architecture with 8 hidden units on the 2-D points, and the two tasks' heads on top. */
+    static List<polyhead.mtl.arch.Architecture> everyArchitecture() {
+        Random rng = new Random(21);
+        java.util.function.Supplier<List<Task>> tasks = () -> List.of(
+                Task.builder("a").head(new Linear(8, 2, rng)).loss(Losses.crossEntropy()).metrics(Metrics.accuracy()).build(),
+                Task.builder("b").head(new Linear(8, 2, rng)).loss(Losses.crossEntropy()).metrics(Metrics.accuracy()).build());
+        java.util.function.Supplier<polyhead.nn.Module> tower = () -> new Sequential(new Linear(2, 8, rng), Activation.tanh());
+        return List.of(
+                new HardSharing(tower.get(), tasks.get()),
+                new polyhead.mtl.arch.SoftSharing(tower, tasks.get(), 1e-3),
+                new polyhead.mtl.arch.CrossStitch(List.of(tower, () -> new Sequential(new Linear(8, 8, rng), Activation.tanh())), tasks.get()),
+                polyhead.mtl.arch.Mmoe.onePerTask(tower, 3, 2, tasks.get(), rng),
+                polyhead.mtl.arch.Mmoe.oneGate(tower, 3, 2, tasks.get(), rng));
+    }
+
+    @Test
+    void everyArchitectureTrainsWithEveryKindOfWeighting() {
+        for (java.util.function.Supplier<polyhead.mtl.weighting.Weighting> w : List.<java.util.function.Supplier<polyhead.mtl.weighting.Weighting>>of(
+                Weightings::equal, () -> Weightings.uncertainty(List.of("a", "b")), Weightings::pcGrad, Weightings::mgda)) {
+            for (polyhead.mtl.arch.Architecture arch : everyArchitecture()) {
+                History h = Trainer.builder(arch).optimizer(Optimizers.adam(0.05)).weighting(w.get()).epochs(5).seed(3)
+                        .build().fit(points(15, false), 16, points(16, false));
+                String what = arch.typeName() + " × " + w.get().name();
+                assertTrue(h.last().get("val.a.accuracy") > 0.75, what + ": " + h.last());
+                assertTrue(h.last().get("val.b.accuracy") > 0.75, what + ": " + h.last());
+            }
+        }
+    }
+
     @Test
     void uncertaintyWeightsAreLearnedWithTheModel() {
         polyhead.mtl.weighting.Uncertainty u = Weightings.uncertainty(List.of("a", "b"));

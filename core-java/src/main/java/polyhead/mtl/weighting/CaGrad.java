@@ -15,7 +15,7 @@ import java.util.Arrays;
  * </pre>
  * (The task statement we were given says "maximize F"; the paper and the official code minimize it.) The division by
  * 1 + c² is the official code's {@code rescale=1} (its NYUv2 trainer then multiplies by T "to match the sum loss";
- * we do not). With T = 1, d = g·(1 + c)/(1 + c²) — 1.2·g at the default c = 0.5 ({@link #DEFAULT_C}). With c = 0,
+ * we do not). With T = 1, d = g·(1 + c)/(1 + c²) (1.2·g at c = 0.5). With c = 0,
  * d = g_0.
  *
  * <p>Solver: the official code solves the inner problem with scipy's SLSQP (and its toy with a bounded scalar

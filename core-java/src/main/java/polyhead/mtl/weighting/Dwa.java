@@ -16,8 +16,8 @@ import polyhead.tensor.Tensor;
  * <pre>
  *   r_k = L̄_k(e−1) / L̄_k(e−2),    λ_k = K · exp(r_k / T) / Σ_i exp(r_i / T),
  * </pre>
- * with K the number of tasks in the batch (so Σ λ_k = K) and T the temperature (2 by default,
- * {@link #DEFAULT_TEMPERATURE}, as in the paper). The objective is Σ_k λ_k L_k. Until two epochs have ended, every
+ * with K the number of tasks in the batch (so Σ λ_k = K) and T the temperature
+ * ({@link #DEFAULT_TEMPERATURE} unless given). The objective is Σ_k λ_k L_k. Until two epochs have ended, every
  * r_k = 1, i.e. equal weights λ_k = 1 (the paper's "w_k(1) = w_k(2) = 1").
  *
  * <p>The two epochs are the last two reported through {@link #epochEnd}, whatever their numbers. State is kept per

@@ -22,8 +22,8 @@ import polyhead.tensor.Tensor;
  * ({@link Combination#taskWeights()}), and then w_t ← w_t − lr·∂L_grad/∂w_t, renormalized so that the weights of
  * the tasks present sum to their number (Alg. 1). L_t(0) is the loss of task t in the first batch it appears in.
  *
- * <p>Defaults: α = 1.5 ({@link #DEFAULT_ALPHA}, the paper's value for NYUv2). The learning rate of the weights has no
- * default: the paper uses the network's.
+ * <p>Default α: {@link #DEFAULT_ALPHA}. The learning rate of the weights has no default: the paper uses the
+ * network's.
  *
  * <p>Deviations: the paper uses the gradients of the last shared layer's weights; we use whatever shared gradients
  * (or representation gradients) the trainer gives. Weights are kept ≥ 1e-6 before renormalizing (the paper does not

@@ -23,7 +23,7 @@ import java.util.Arrays;
  *
  * <p>Normalization (not part of the paper; their public code, {@code min_norm_solvers.gradient_normalizers}):
  * NONE n_t = 1; L2 n_t = ‖g_t‖; LOSS n_t = L_t; LOSS_PLUS n_t = L_t·‖g_t‖. The public code's example configuration
- * ({@code sample.json}) uses "loss+", which is our default ({@link #DEFAULT_NORMALIZATION}). LOSS and LOSS_PLUS need
+ * ({@code sample.json}) uses "loss+", hence our {@link #DEFAULT_NORMALIZATION}. LOSS and LOSS_PLUS need
  * positive losses. As in that code, α is found on the normalized gradients but d combines the raw gradients (they
  * backpropagate Σ α_t L_t); LibMTL instead combines the normalized gradients.
  *

@@ -35,18 +35,19 @@ public final class Weightings {
 
     /**
      * Kendall et al.'s uncertainty weighting, Σ_t ½(e^{−s_t} L_t + s_t), with one learned log-variance per task named
-     * here (they are parameters for the optimizer, so they must exist before training), starting at s = 0.
+     * here (they are parameters for the optimizer, so they must exist before training), starting at
+     * {@link Uncertainty#DEFAULT_INITIAL_LOG_VARIANCE}.
      */
     public static Uncertainty uncertainty(List<String> tasks) {
         return new Uncertainty(tasks, Uncertainty.DEFAULT_INITIAL_LOG_VARIANCE);
     }
 
-    /** {@link #uncertainty(List)} starting from s_t = {@code initialLogVariance} (LibMTL uses −0.5). */
+    /** {@link #uncertainty(List)} starting from s_t = {@code initialLogVariance}. */
     public static Uncertainty uncertainty(List<String> tasks, double initialLogVariance) {
         return new Uncertainty(tasks, initialLogVariance);
     }
 
-    /** Dynamic weight average with the paper's temperature, 2. */
+    /** Dynamic weight average at {@link Dwa#DEFAULT_TEMPERATURE}. */
     public static Dwa dwa() {
         return new Dwa(Dwa.DEFAULT_TEMPERATURE);
     }
@@ -65,7 +66,7 @@ public final class Weightings {
         return new PcGrad();
     }
 
-    /** MGDA with 'loss+' gradient normalization, as in Sener &amp; Koltun's public example configuration. */
+    /** MGDA with {@link Mgda#DEFAULT_NORMALIZATION}. */
     public static Mgda mgda() {
         return mgda(Mgda.DEFAULT_NORMALIZATION);
     }
@@ -74,7 +75,7 @@ public final class Weightings {
         return new Mgda(normalization, Mgda.DEFAULT_TOLERANCE, Mgda.DEFAULT_MAX_ITERATIONS);
     }
 
-    /** CAGrad with c = 0.5. */
+    /** CAGrad with {@link CaGrad#DEFAULT_C}. */
     public static CaGrad caGrad() {
         return caGrad(CaGrad.DEFAULT_C);
     }
@@ -88,7 +89,7 @@ public final class Weightings {
         return new NashMtl(NashMtl.DEFAULT_MAX_ITERATIONS);
     }
 
-    /** GradNorm with α = 1.5 and learning rate {@code lr} for the task weights. */
+    /** GradNorm with {@link GradNorm#DEFAULT_ALPHA} and learning rate {@code lr} for the task weights. */
     public static GradNorm gradNorm(double lr) {
         return gradNorm(GradNorm.DEFAULT_ALPHA, lr);
     }
