@@ -3,6 +3,8 @@ package polyhead.dsl
 import polyhead.dsl.spec.ArchitectureSpec
 import polyhead.dsl.spec.GradientSource
 import polyhead.dsl.spec.MgdaNormalization
+import polyhead.dsl.spec.ScheduleSpec
+import polyhead.dsl.spec.ScheduleUnit
 import polyhead.dsl.spec.WeightingSpec
 
 // Architecture and weighting verbs, for `architecture = …` and `weighting = …`.
@@ -21,6 +23,23 @@ fun ExperimentBuilder.mmoe(experts: Int, oneGate: Boolean = ArchitectureSpec.Mmo
 fun ExperimentBuilder.equal(): WeightingSpec = WeightingSpec.Equal
 
 fun ExperimentBuilder.fixed(): WeightingSpec = WeightingSpec.Fixed
+
+/** Task weights that follow schedules: `scheduled { weight("aux", linear(1.0, 0.0, totalIters = 10)) }`. */
+inline fun ExperimentBuilder.scheduled(
+    unit: ScheduleUnit = ScheduleUnit.STEP,
+    block: WeightScheduleBuilder.() -> Unit,
+): WeightingSpec = WeightingSpec.Scheduled(WeightScheduleBuilder().apply(block).weights.toMap(), unit)
+
+/** The schedules of a scheduled weighting, each from its task's declared weight. */
+@PolyheadDsl
+class WeightScheduleBuilder @PublishedApi internal constructor() : ScheduleScope {
+    @PublishedApi
+    internal val weights = LinkedHashMap<String, ScheduleSpec>()
+
+    fun weight(task: String, schedule: ScheduleSpec) {
+        weights[task] = schedule
+    }
+}
 
 fun ExperimentBuilder.uncertainty(
     initialLogVariance: Double = WeightingSpec.Uncertainty().initialLogVariance,

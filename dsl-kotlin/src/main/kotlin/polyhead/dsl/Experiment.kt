@@ -8,6 +8,7 @@ import polyhead.dsl.spec.Labels
 import polyhead.dsl.spec.LossSpec
 import polyhead.dsl.spec.MetricSpec
 import polyhead.dsl.spec.OptimizerSpec
+import polyhead.dsl.spec.Sampling
 import polyhead.dsl.spec.TaskSpec
 import polyhead.dsl.spec.TrainingSpec
 import polyhead.dsl.spec.WeightingSpec
@@ -140,6 +141,19 @@ class TrainingBuilder @PublishedApi internal constructor(@PublishedApi internal 
         get() = spec.validationSplit
         set(value) {
             spec = spec.copy(validationSplit = value)
+        }
+
+    var sampling: Sampling
+        get() = spec.sampling
+        set(value) {
+            spec = spec.copy(sampling = value)
+        }
+
+    /** Record task-gradient cosines and norm ratios once per epoch. */
+    var diagnostics: Boolean
+        get() = spec.diagnostics
+        set(value) {
+            spec = spec.copy(diagnostics = value)
         }
 
     fun earlyStopping(

@@ -15,12 +15,15 @@ import polyhead.dsl.spec.ClippingSpec
 import polyhead.dsl.spec.OptimizerSpec
 import polyhead.dsl.spec.ParameterGroupSpec
 import polyhead.dsl.spec.ParameterSelector
+import polyhead.dsl.spec.PlateauMode
+import polyhead.dsl.spec.PlateauSpec
+import polyhead.dsl.spec.ThresholdMode
 import polyhead.dsl.spec.ScheduleSpec
 import polyhead.dsl.spec.ScheduleUnit
 
 /** Clipping, schedule and parameter groups of an optimizer: `adamw(lr = 1e-3) { clipByGlobalNorm(1.0) }`. */
 @PolyheadDsl
-class OptimizerBuilder @PublishedApi internal constructor(algorithm: AlgorithmSpec) {
+class OptimizerBuilder @PublishedApi internal constructor(algorithm: AlgorithmSpec) : ScheduleScope {
     @PublishedApi
     internal var spec: OptimizerSpec = OptimizerSpec(algorithm)
 
@@ -47,6 +50,35 @@ class OptimizerBuilder @PublishedApi internal constructor(algorithm: AlgorithmSp
 
     fun clipByValue(maxValue: Double) {
         spec = spec.copy(clipping = ClippingSpec.Value(maxValue))
+    }
+
+    /** Apply the mean gradient of this many consecutive batches as one step; 1 for none. */
+    var gradientAccumulation: Int
+        get() = spec.gradientAccumulation
+        set(value) {
+            spec = spec.copy(gradientAccumulation = value)
+        }
+
+    /** Skip (and count) steps whose gradients are not all finite. */
+    var skipNonFinite: Boolean
+        get() = spec.skipNonFinite
+        set(value) {
+            spec = spec.copy(skipNonFinite = value)
+        }
+
+    /** PyTorch's `ReduceLROnPlateau`, judged once per epoch; [monitor] null for the trainer's choice. */
+    fun reduceOnPlateau(
+        mode: PlateauMode = PlateauSpec().mode,
+        factor: Double = PlateauSpec().factor,
+        patience: Int = PlateauSpec().patience,
+        threshold: Double = PlateauSpec().threshold,
+        thresholdMode: ThresholdMode = PlateauSpec().thresholdMode,
+        cooldown: Int = PlateauSpec().cooldown,
+        minLr: Double = PlateauSpec().minLr,
+        eps: Double = PlateauSpec().eps,
+        monitor: String? = PlateauSpec().monitor,
+    ) {
+        spec = spec.copy(reduceOnPlateau = PlateauSpec(mode, factor, patience, threshold, thresholdMode, cooldown, minLr, eps, monitor))
     }
 
     /** A parameter group: `group(biasesAndNorms()) { weightDecay = 0.0 }`. The first matching group wins. */

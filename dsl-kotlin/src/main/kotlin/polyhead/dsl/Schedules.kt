@@ -9,35 +9,41 @@ import polyhead.dsl.spec.ScheduleSpec.MultiStep
 import polyhead.dsl.spec.ScheduleSpec.OneCycle
 import polyhead.dsl.spec.ScheduleSpec.Step
 
-// Schedule verbs, for `schedule = …` inside an optimizer block; the base rate is the optimizer's lr.
+/**
+ * The builders where schedules are written: an optimizer block (`schedule = cosine(tMax = 100)`, from the optimizer's
+ * learning rate) and a scheduled weighting (`weight("aux", linear(0.0, 1.0, 10))`, from the task's declared weight).
+ */
+interface ScheduleScope
 
-fun OptimizerBuilder.constant(): ScheduleSpec = ScheduleSpec.Constant
+// Schedule verbs; the schedule's base value comes from where it is used.
 
-fun OptimizerBuilder.step(stepSize: Int, gamma: Double = Step(stepSize).gamma): ScheduleSpec = Step(stepSize, gamma)
+fun ScheduleScope.constant(): ScheduleSpec = ScheduleSpec.Constant
 
-fun OptimizerBuilder.multiStep(vararg milestones: Int, gamma: Double = MultiStep(milestones.toList()).gamma): ScheduleSpec =
+fun ScheduleScope.step(stepSize: Int, gamma: Double = Step(stepSize).gamma): ScheduleSpec = Step(stepSize, gamma)
+
+fun ScheduleScope.multiStep(vararg milestones: Int, gamma: Double = MultiStep(milestones.toList()).gamma): ScheduleSpec =
     MultiStep(milestones.toList(), gamma)
 
-fun OptimizerBuilder.exponential(gamma: Double): ScheduleSpec = ScheduleSpec.Exponential(gamma)
+fun ScheduleScope.exponential(gamma: Double): ScheduleSpec = ScheduleSpec.Exponential(gamma)
 
-fun OptimizerBuilder.cosine(tMax: Int, etaMin: Double = Cosine(tMax).etaMin): ScheduleSpec = Cosine(tMax, etaMin)
+fun ScheduleScope.cosine(tMax: Int, etaMin: Double = Cosine(tMax).etaMin): ScheduleSpec = Cosine(tMax, etaMin)
 
-fun OptimizerBuilder.cosineWarmRestarts(
+fun ScheduleScope.cosineWarmRestarts(
     t0: Int,
     tMult: Int = CosineWarmRestarts(t0).tMult,
     etaMin: Double = CosineWarmRestarts(t0).etaMin,
 ): ScheduleSpec = CosineWarmRestarts(t0, tMult, etaMin)
 
-fun OptimizerBuilder.linear(startFactor: Double, endFactor: Double, totalIters: Int): ScheduleSpec =
+fun ScheduleScope.linear(startFactor: Double, endFactor: Double, totalIters: Int): ScheduleSpec =
     ScheduleSpec.Linear(startFactor, endFactor, totalIters)
 
-fun OptimizerBuilder.linearWarmup(
+fun ScheduleScope.linearWarmup(
     warmupSteps: Int,
     startFactor: Double = LinearWarmup(warmupSteps).startFactor,
     after: ScheduleSpec = LinearWarmup(warmupSteps).after,
 ): ScheduleSpec = LinearWarmup(warmupSteps, startFactor, after)
 
-fun OptimizerBuilder.oneCycle(
+fun ScheduleScope.oneCycle(
     totalSteps: Int,
     pctStart: Double = OneCycle(totalSteps).pctStart,
     anneal: Anneal = OneCycle(totalSteps).anneal,

@@ -5,6 +5,8 @@ import polyhead.dsl.spec.Anneal
 import polyhead.dsl.spec.ClippingSpec
 import polyhead.dsl.spec.OptimizerSpec
 import polyhead.dsl.spec.ParameterSelector
+import polyhead.dsl.spec.PlateauMode
+import polyhead.dsl.spec.ThresholdMode
 import polyhead.dsl.spec.ScheduleSpec
 import polyhead.dsl.spec.ScheduleUnit
 import polyhead.mtl.arch.Architecture
@@ -13,6 +15,7 @@ import polyhead.nn.LayerNorm
 import polyhead.nn.Module
 import polyhead.optim.GradientTransformation
 import polyhead.optim.Optimizers
+import polyhead.optim.Plateau
 import polyhead.optim.Transforms
 import polyhead.optim.schedule.Schedule
 import polyhead.optim.schedule.Schedules
@@ -21,7 +24,8 @@ import polyhead.optim.schedule.Schedules
  * The optimizer of [spec] for the parameters of [arch] plus [extraParameters] (a weighting's own, which always
  * take the algorithm's settings): clipping over all parameters together, then the algorithm — or, with parameter
  * groups, a partition with one copy of the algorithm per group, each with its learning rate (following the schedule
- * from its own base rate) and weight decay. [stepsPerEpoch] converts epoch-counted schedules into steps.
+ * from its own base rate) and weight decay — then reduce-on-plateau; all of it inside gradient accumulation, inside
+ * the skipping of non-finite steps. [stepsPerEpoch] converts epoch-counted schedules into steps.
  */
 internal fun optimizer(
     spec: OptimizerSpec,
@@ -54,7 +58,21 @@ internal fun optimizer(
         is ClippingSpec.Norm -> Transforms.clipByNorm(c.maxNorm)
         is ClippingSpec.Value -> Transforms.clipByValue(c.maxValue)
     }
-    return if (clip == null) body else Transforms.chain(clip, body)
+    val plateau = spec.reduceOnPlateau?.let { r ->
+        Transforms.reduceOnPlateau(
+            Plateau(
+                a.lr,
+                if (r.mode == PlateauMode.MIN) Plateau.Mode.MIN else Plateau.Mode.MAX,
+                r.factor, r.patience, r.threshold,
+                if (r.thresholdMode == ThresholdMode.REL) Plateau.ThresholdMode.REL else Plateau.ThresholdMode.ABS,
+                r.cooldown, r.minLr, r.eps,
+            ),
+        )
+    }
+    val parts = listOfNotNull(clip, body, plateau)
+    val step = parts.singleOrNull() ?: Transforms.chain(*parts.toTypedArray())
+    val accumulated = if (spec.gradientAccumulation > 1) Transforms.accumulate(spec.gradientAccumulation, step) else step
+    return if (spec.skipNonFinite) Transforms.skipNonFinite(accumulated) else accumulated
 }
 
 private const val DEFAULT_GROUP = "default"

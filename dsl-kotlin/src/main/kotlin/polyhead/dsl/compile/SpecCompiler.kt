@@ -1,9 +1,12 @@
 package polyhead.dsl.compile
 
+import polyhead.data.BatchSource
+import polyhead.data.Batching
 import polyhead.data.Dataset
 import polyhead.dsl.spec.CheckpointSpec
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.InvalidSpecException
+import polyhead.dsl.spec.Sampling
 import polyhead.dsl.spec.validate
 import polyhead.mtl.arch.Architecture
 import polyhead.mtl.weighting.LossWeighting
@@ -58,12 +61,17 @@ class CompiledExperiment internal constructor(
             .optimizer(optimizer(stepsPerEpoch))
             .epochs(t.epochs)
             .seed(t.seed)
+            .diagnostics(t.diagnostics)
+        spec.optimizer.reduceOnPlateau?.monitor?.let { builder.monitor(it) }
         t.earlyStopping?.let { builder.earlyStopping(EarlyStopping(it.monitor, it.patience, it.minDelta, it.restoreBest, null)) }
         return builder
     }
 
-    /** Optimizer steps in an epoch over [rows] training rows with the spec's batch size (the last batch may be short). */
-    fun stepsPerEpoch(rows: Int): Int = (rows + spec.training.batchSize - 1) / spec.training.batchSize
+    /** The batches of an epoch over [data], drawn as the spec's `sampling` says. */
+    fun batches(data: Dataset): BatchSource = when (spec.training.sampling) {
+        Sampling.SHUFFLED -> Batching.shuffled(data, spec.training.batchSize, false)
+        Sampling.TASK_BALANCED -> Batching.taskBalanced(data, spec.training.batchSize)
+    }
 
     /**
      * Trains on [data]: validation on [validation] if given, else on the spec's `validationSplit` of [data] (split
@@ -83,8 +91,9 @@ class CompiledExperiment internal constructor(
             t.validationSplit > 0 -> data.split(t.validationSplit, t.seed).let { it.train() to it.validation() }
             else -> data to null
         }
-        val trainer = trainerBuilder(stepsPerEpoch(train.size())).apply(configure).build()
-        return trainer.fit(train, t.batchSize, valid)
+        val batches = batches(train)
+        val trainer = trainerBuilder(batches.stepsPerEpoch()).apply(configure).build()
+        return trainer.fit(batches, valid)
     }
 
     /** The spec's checkpoint settings, for a runner that writes checkpoints; the core has no writer yet. */

@@ -3,8 +3,11 @@ package polyhead.dsl.compile
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.GradientSource
 import polyhead.dsl.spec.MgdaNormalization
+import polyhead.dsl.spec.ScheduleSpec
+import polyhead.dsl.spec.ScheduleUnit
 import polyhead.dsl.spec.WeightingSpec
 import polyhead.mtl.weighting.Mgda
+import polyhead.mtl.weighting.ScheduledWeights
 import polyhead.mtl.weighting.Weighting
 import polyhead.mtl.weighting.Weightings
 
@@ -12,6 +15,13 @@ import polyhead.mtl.weighting.Weightings
 internal fun weighting(spec: ExperimentSpec): Weighting = when (val w = spec.weighting) {
     WeightingSpec.Equal -> Weightings.equal()
     WeightingSpec.Fixed -> Weightings.fixed(spec.tasks.associate { it.name to it.weight })
+    is WeightingSpec.Scheduled -> Weightings.scheduled(
+        spec.tasks.associate { t -> t.name to schedule(w.weights[t.name] ?: ScheduleSpec.Constant, t.weight) },
+        when (w.unit) {
+            ScheduleUnit.STEP -> ScheduledWeights.Unit.STEP
+            ScheduleUnit.EPOCH -> ScheduledWeights.Unit.EPOCH
+        },
+    )
     is WeightingSpec.Uncertainty -> Weightings.uncertainty(spec.tasks.map { it.name }, w.initialLogVariance)
     is WeightingSpec.Dwa -> Weightings.dwa(w.temperature)
     WeightingSpec.RandomLossWeighting -> Weightings.randomLossWeighting()

@@ -68,6 +68,7 @@ enum class Labels {
  * `val.loss`, `val.<task>.loss` and `val.<task>.<metric>` for each metric the task lists.
  *
  * @property validationSplit the fraction of the training data held out for validation; 0 for none
+ * @property diagnostics record task-gradient cosines and norm ratios once per epoch (one extra probe per epoch)
  */
 @Serializable
 data class TrainingSpec(
@@ -75,9 +76,24 @@ data class TrainingSpec(
     val batchSize: Int = 32,
     val seed: Long = 0,
     val validationSplit: Double = 0.0,
+    val sampling: Sampling = Sampling.SHUFFLED,
     val earlyStopping: EarlyStoppingSpec? = null,
     val checkpoints: CheckpointSpec? = null,
+    val diagnostics: Boolean = true,
 )
+
+/** How an epoch's batches are drawn. */
+@Serializable
+enum class Sampling {
+    /** Every row once, in a new random order each epoch; the last batch may be short. */
+    @SerialName("shuffled") SHUFFLED,
+
+    /**
+     * As many rows as the data has, drawn with replacement so that every task contributes about the same number of
+     * labels (for tasks with very different label counts).
+     */
+    @SerialName("taskBalanced") TASK_BALANCED,
+}
 
 /**
  * Stop when [monitor] has not improved by more than [minDelta] for [patience] epochs; with [restoreBest], put back

@@ -5,9 +5,13 @@ import kotlinx.serialization.Serializable
 
 /**
  * The optimizer: an [algorithm] with its settings, optional gradient [clipping] before it (over all parameters
- * together), a learning-rate [schedule] counted in [scheduleUnit]s, and parameter [groups] that override the learning
- * rate or weight decay for some parameters (the first group that selects a parameter wins; the rest use the
- * algorithm's settings). A group's learning rate follows the same schedule from its own base rate.
+ * together), a learning-rate [schedule] counted in [scheduleUnit]s, an optional [reduceOnPlateau] after it, and
+ * parameter [groups] that override the learning rate or weight decay for some parameters (the first group that
+ * selects a parameter wins; the rest use the algorithm's settings). A group's learning rate follows the same schedule
+ * from its own base rate.
+ *
+ * @property gradientAccumulation apply the mean gradient of this many consecutive batches as one step; 1 for none
+ * @property skipNonFinite skip (and count) a step whose gradients are not all finite, instead of applying it
  */
 @Serializable
 data class OptimizerSpec(
@@ -15,8 +19,44 @@ data class OptimizerSpec(
     val clipping: ClippingSpec? = null,
     val schedule: ScheduleSpec = ScheduleSpec.Constant,
     val scheduleUnit: ScheduleUnit = ScheduleUnit.STEP,
+    val reduceOnPlateau: PlateauSpec? = null,
     val groups: List<ParameterGroupSpec> = emptyList(),
+    val gradientAccumulation: Int = 1,
+    val skipNonFinite: Boolean = false,
 )
+
+/**
+ * PyTorch's `ReduceLROnPlateau`, judged after each epoch on [monitor] (a history key; null for the trainer's choice:
+ * the early-stopping monitor, else `val.loss`, else `train.loss`): after more than [patience] epochs without an
+ * improvement beyond [threshold] (relative or absolute), the learning rate is multiplied by [factor], not below
+ * [minLr]; then [cooldown] epochs are not judged. Defaults are PyTorch's.
+ */
+@Serializable
+data class PlateauSpec(
+    val mode: PlateauMode = PlateauMode.MIN,
+    val factor: Double = 0.1,
+    val patience: Int = 10,
+    val threshold: Double = 1e-4,
+    val thresholdMode: ThresholdMode = ThresholdMode.REL,
+    val cooldown: Int = 0,
+    val minLr: Double = 0.0,
+    val eps: Double = 1e-8,
+    val monitor: String? = null,
+)
+
+/** Whether the monitored value should go down (a loss) or up (an accuracy). */
+@Serializable
+enum class PlateauMode {
+    @SerialName("min") MIN,
+    @SerialName("max") MAX,
+}
+
+/** An improvement is relative (`best·(1 ∓ threshold)`) or absolute (`best ∓ threshold`). */
+@Serializable
+enum class ThresholdMode {
+    @SerialName("rel") REL,
+    @SerialName("abs") ABS,
+}
 
 /** What a schedule counts: optimizer steps, or epochs (PyTorch's `scheduler.step()` once per epoch). */
 @Serializable

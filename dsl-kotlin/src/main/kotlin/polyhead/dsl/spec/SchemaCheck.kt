@@ -46,6 +46,7 @@ internal class SchemaCheck private constructor() {
             is PrimitiveKind -> primitive(e, kind, path)
             SerialKind.ENUM -> enumValue(e, d, path)
             StructureKind.LIST -> list(e, d, path)
+            StructureKind.MAP -> map(e, d, path)
             StructureKind.CLASS, StructureKind.OBJECT -> obj(e, d, path, ignored = null)
             PolymorphicKind.SEALED -> sealed(e, d, path)
             else -> error("no structural check for ${d.serialName} of kind $kind")
@@ -79,6 +80,13 @@ internal class SchemaCheck private constructor() {
         if (e !is JsonArray) return fault(path, "expected an array, got ${kindOf(e)}")
         val item = d.getElementDescriptor(0)
         e.forEachIndexed { i, x -> visit(x, item, "$path[$i]") }
+    }
+
+    /** A map with string keys, written as a JSON object. */
+    private fun map(e: JsonElement, d: SerialDescriptor, path: String) {
+        if (e !is JsonObject) return fault(path, "expected an object, got ${kindOf(e)}")
+        val value = d.getElementDescriptor(1)
+        e.forEach { (k, v) -> visit(v, value, "$path.$k") }
     }
 
     private fun obj(e: JsonElement, d: SerialDescriptor, path: String, ignored: String?) {
@@ -131,6 +139,7 @@ internal class SchemaCheck private constructor() {
         is PrimitiveKind -> primitiveName(k)
         SerialKind.ENUM -> "one of ${d.elementNames.toList().quoted()}"
         StructureKind.LIST -> "an array"
+        StructureKind.MAP -> "an object"
         PolymorphicKind.SEALED -> "${withArticle(family(d))} object"
         else -> "an object"
     }

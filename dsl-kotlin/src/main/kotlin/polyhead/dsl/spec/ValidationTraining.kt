@@ -6,6 +6,14 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
     when (val w = spec.weighting) {
         is WeightingSpec.Dwa -> positive(w.temperature, "$p.temperature", "dwa temperature")
         is WeightingSpec.CaGrad -> inUnit(w.c, "$p.c", "caGrad c", openAtOne = true)
+        is WeightingSpec.Scheduled -> {
+            val tasks = spec.tasks.map { it.name }
+            require(w.weights.isNotEmpty(), "$p.weights") { "scheduled weighting lists no task; use fixed for constant weights" }
+            w.weights.forEach { (task, schedule) ->
+                if (task in tasks) schedule(schedule, "$p.weights.$task")
+                else fault("$p.weights.$task", "no task '$task'${suggestion(task, tasks)}; tasks: ${tasks.joinToString(", ")}")
+            }
+        }
         is WeightingSpec.GradNorm -> {
             nonNegative(w.alpha, "$p.alpha", "gradNorm alpha")
             w.lr?.let { positive(it, "$p.lr", "the gradNorm learning rate") }
@@ -31,6 +39,17 @@ internal fun Faults.optimizer(spec: ExperimentSpec) {
         null -> Unit
     }
     schedule(o.schedule, "$.optimizer.schedule")
+    o.reduceOnPlateau?.let { r ->
+        val p = "$.optimizer.reduceOnPlateau"
+        inUnit(r.factor, "$p.factor", "the reduction factor", openAtOne = true)
+        atLeast(r.patience, 0, "$p.patience", "patience")
+        nonNegative(r.threshold, "$p.threshold", "threshold")
+        atLeast(r.cooldown, 0, "$p.cooldown", "cooldown")
+        nonNegative(r.minLr, "$p.minLr", "minLr")
+        nonNegative(r.eps, "$p.eps", "eps")
+        r.monitor?.let { monitor(it, spec, "$p.monitor") }
+    }
+    atLeast(o.gradientAccumulation, 1, "$.optimizer.gradientAccumulation", "gradientAccumulation")
     val tasks = spec.tasks.map { it.name }
     o.groups.forEachIndexed { k, g ->
         val p = "$.optimizer.groups[$k]"

@@ -26,6 +26,17 @@ sealed interface WeightingSpec {
     data object Fixed : WeightingSpec
 
     /**
+     * Σ w_t(n)·L_t with each listed task's weight following its schedule from the task's declared weight, counted in
+     * optimizer steps or epochs ([unit]); tasks not listed keep their declared weight.
+     */
+    @Serializable
+    @SerialName("scheduled")
+    data class Scheduled(
+        val weights: Map<String, ScheduleSpec>,
+        val unit: ScheduleUnit = ScheduleUnit.STEP,
+    ) : WeightingSpec
+
+    /**
      * Homoscedastic uncertainty weighting (Kendall, Gal & Cipolla, 2018), Σ_t ½(e^{−s_t}·L_t + s_t) with one learned
      * log-variance s_t per task, starting at [initialLogVariance].
      */

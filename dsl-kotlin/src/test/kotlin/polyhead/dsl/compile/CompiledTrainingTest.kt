@@ -34,6 +34,10 @@ import polyhead.dsl.softmax
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.InvalidSpecException
 import polyhead.dsl.spec.ScheduleUnit
+import polyhead.dsl.spec.Sampling
+import polyhead.dsl.spec.PlateauMode
+import polyhead.dsl.scheduled
+import polyhead.dsl.exponential
 import polyhead.dsl.spec.Shapes
 import polyhead.dsl.tanh
 import polyhead.dsl.taskParameters
@@ -122,6 +126,54 @@ class CompiledTrainingTest : FunSpec({
         history.keys().filter { it.startsWith("lr.") }.toSet() shouldBe setOf("lr.group0", "lr.group1", "lr.default")
     }
 
+    test("plateau, accumulation, skipped non-finite steps, task-balanced sampling and scheduled weights train as hand-built") {
+        val spec = multiTask {
+            input(1, 8, 8)
+            trunk { flatten(); dense(6); relu() }
+            task("a") { head { dense(3) }; loss = crossEntropy() }
+            task("b") { head { dense(2) }; loss = crossEntropy(); weight = 0.5 }
+            weighting = scheduled(unit = ScheduleUnit.EPOCH) { weight("b", exponential(gamma = 0.5)) }
+            optimizer = sgd(lr = 0.2, momentum = 0.9) {
+                // MAX on a falling loss: every epoch is a plateau, so the rate is cut
+                reduceOnPlateau(mode = PlateauMode.MAX, factor = 0.5, patience = 0, monitor = "train.loss")
+                gradientAccumulation = 2
+                skipNonFinite = true
+            }
+            training { epochs = 3; batchSize = 8; seed = 11; sampling = Sampling.TASK_BALANCED; diagnostics = false }
+        }
+        val train = data(40, 5)
+        val compiled = SpecCompiler.compile(spec)
+        val history = compiled.fit(train)
+
+        val rng = Random(11)
+        val trunk = Sequential(Flatten(), Linear(64, 6, true, rng), Activation.relu())
+        val a = Task.builder("a").head(Sequential(Linear(6, 3, true, rng))).loss(Losses.crossEntropy()).build()
+        val b = Task.builder("b").head(Sequential(Linear(6, 2, true, rng))).loss(Losses.crossEntropy()).weight(0.5).build()
+        val arch = HardSharing(trunk, listOf(a, b))
+        val weighting = Weightings.scheduled(
+            mapOf("a" to Schedules.constant(1.0), "b" to Schedules.exponential(0.5, 0.5)),
+            polyhead.mtl.weighting.ScheduledWeights.Unit.EPOCH,
+        )
+        val optimizer = Transforms.skipNonFinite(
+            Transforms.accumulate(
+                2,
+                Transforms.chain(
+                    Optimizers.sgd(Optimizers.Sgd.lr(0.2).momentum(0.9)),
+                    Transforms.reduceOnPlateau(polyhead.optim.Plateau.max(0.2).factor(0.5).patience(0)),
+                ),
+            ),
+        )
+        val trainer = Trainer.builder(arch).weighting(weighting).optimizer(optimizer).epochs(3).seed(11)
+            .diagnostics(false).monitor("train.loss").build()
+        val expected = trainer.fit(polyhead.data.Batching.taskBalanced(train, 8), null)
+
+        history.rows().map { it - "seconds" } shouldBe expected.rows().map { it - "seconds" }
+        compiled.architecture.stateDict().mapValues { it.value.data().toList() } shouldBe
+            arch.stateDict().mapValues { it.value.data().toList() }
+        // epoch 0 sets the best; epoch 1 is no better, so the rate is cut for the steps of epoch 2
+        history.series("lr").toList() shouldBe listOf(0.2, 0.2, 0.1)
+    }
+
     test("a learned weighting's parameters join the optimizer's default group") {
         val spec = multiTask {
             input(1, 8, 8)
@@ -133,8 +185,9 @@ class CompiledTrainingTest : FunSpec({
             training { epochs = 1; batchSize = 16 }
         }
         val compiled = SpecCompiler.compile(spec)
-        val trainer = compiled.trainerBuilder(compiled.stepsPerEpoch(32)).build()
-        trainer.fit(data(32, 4), 16, null)
+        val train = data(32, 4)
+        val trainer = compiled.trainerBuilder(compiled.batches(train).stepsPerEpoch()).build()
+        trainer.fit(train, 16, null)
         trainer.optimizer().learningRates() shouldBe mapOf("group0" to 0.01, "default" to 0.1)
     }
 

@@ -37,6 +37,10 @@ class DefaultsTest : FunSpec({
         Optimizers.Adamax.defaults().let { d -> AlgorithmSpec.Adamax() shouldBe AlgorithmSpec.Adamax(lr(d.lr()), d.beta1(), d.beta2(), d.eps(), d.weightDecay()) }
         Optimizers.NAdam.defaults().let { d -> AlgorithmSpec.NAdam() shouldBe AlgorithmSpec.NAdam(lr(d.lr()), d.beta1(), d.beta2(), d.eps(), d.weightDecay(), d.momentumDecay()) }
         Optimizers.RAdam.defaults().let { d -> AlgorithmSpec.RAdam() shouldBe AlgorithmSpec.RAdam(lr(d.lr()), d.beta1(), d.beta2(), d.eps(), d.weightDecay()) }
+        polyhead.optim.Plateau.min(1.0).let { d ->
+            polyhead.dsl.spec.PlateauSpec().let { listOf(it.mode.name, it.factor, it.patience, it.threshold, it.thresholdMode.name, it.cooldown, it.minLr, it.eps) } shouldBe
+                listOf(d.mode().name, d.factor(), d.patience(), d.threshold(), d.thresholdMode().name, d.cooldown(), d.minLr(), d.eps())
+        }
         Optimizers.Lion.defaults().let { d -> AlgorithmSpec.Lion() shouldBe AlgorithmSpec.Lion(lr(d.lr()), d.beta1(), d.beta2(), d.weightDecay()) }
     }
 

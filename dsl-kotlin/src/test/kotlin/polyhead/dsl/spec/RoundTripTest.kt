@@ -70,6 +70,7 @@ import polyhead.dsl.randomLossWeighting
 import polyhead.dsl.recall
 import polyhead.dsl.relu
 import polyhead.dsl.rmsprop
+import polyhead.dsl.scheduled
 import polyhead.dsl.sgd
 import polyhead.dsl.sharedParameters
 import polyhead.dsl.sigmoid
@@ -132,6 +133,7 @@ class RoundTripTest : FunSpec({
         case { weighting = uncertainty(initialLogVariance = -0.5) },
         case { weighting = dwa(temperature = 1.5) },
         case { weighting = randomLossWeighting() },
+        case { weighting = scheduled(unit = ScheduleUnit.EPOCH) { weight("t", linear(startFactor = 1.0, endFactor = 0.0, totalIters = 10)) } },
         case { weighting = pcGrad(source = GradientSource.REPRESENTATION) },
         case { weighting = mgda(normalization = MgdaNormalization.L2) },
         case { weighting = caGrad(c = 0.5) },
@@ -149,6 +151,14 @@ class RoundTripTest : FunSpec({
         case { optimizer = nadam(momentumDecay = 5e-3) },
         case { optimizer = radam(weightDecay = 1e-4) },
         case { optimizer = lion(beta2 = 0.98) },
+        case {
+            optimizer = sgd(lr = 0.1) {
+                reduceOnPlateau(mode = PlateauMode.MAX, factor = 0.5, patience = 2, thresholdMode = ThresholdMode.ABS, monitor = "val.t.loss")
+                gradientAccumulation = 4
+                skipNonFinite = true
+            }
+            training { sampling = Sampling.TASK_BALANCED; diagnostics = false; validationSplit = 0.2; checkpoints(every = 2) }
+        },
         case {
             optimizer = adamw {
                 group(sharedParameters()) { lr = 1e-4 }

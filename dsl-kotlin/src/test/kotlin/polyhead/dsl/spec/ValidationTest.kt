@@ -32,6 +32,9 @@ import polyhead.dsl.sigmoid
 import polyhead.dsl.softSharing
 import polyhead.dsl.softmax
 import polyhead.dsl.taskParameters
+import polyhead.dsl.scheduled
+import polyhead.dsl.linear
+import polyhead.dsl.constant
 
 /** Each fault of [validate] with its path and message, and many at once. */
 class ValidationTest : FunSpec({
@@ -208,6 +211,28 @@ class ValidationTest : FunSpec({
         faults { classifier(); optimizer = sgd(lr = 0.1, nesterov = true) { schedule = oneCycle(totalSteps = 10, pctStart = 0.1) } } shouldBe listOf(
             SpecError("$.optimizer.algorithm.nesterov", "nesterov needs momentum > 0 and dampening 0, got momentum 0.0, dampening 0.0"),
             SpecError("$.optimizer.schedule.pctStart", "pctStart·totalSteps must not be 1 (the warm-up would have zero length), got 0.1·10"),
+        )
+    }
+
+    test("scheduled weights name tasks; plateau and accumulation settings") {
+        faults {
+            classifier()
+            weighting = scheduled { weight("item", linear(2.0, 1.0, 10)); weight("aux", constant()) }
+            optimizer = adamw {
+                reduceOnPlateau(factor = 1.0, cooldown = -1, monitor = "val.aux.loss")
+                gradientAccumulation = 0
+            }
+        } shouldBe listOf(
+            SpecError("$.weighting.weights.item.startFactor", "startFactor must be in [0, 1], got 2.0"),
+            SpecError("$.weighting.weights.aux", "no task 'aux'; tasks: item"),
+            SpecError("$.optimizer.reduceOnPlateau.factor", "the reduction factor must be in [0, 1), got 1.0"),
+            SpecError("$.optimizer.reduceOnPlateau.cooldown", "cooldown must be at least 0, got -1"),
+            SpecError(
+                "$.optimizer.reduceOnPlateau.monitor",
+                "unknown monitor 'val.aux.loss': the keys are train.loss, train.<task>.loss, val.loss, val.<task>.loss " +
+                    "and val.<task>.<metric> for a metric the task lists, e.g. val.item.loss",
+            ),
+            SpecError("$.optimizer.gradientAccumulation", "gradientAccumulation must be at least 1, got 0"),
         )
     }
 
