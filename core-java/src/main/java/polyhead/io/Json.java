@@ -14,7 +14,8 @@ import polyhead.data.DataException;
  *
  * <p>{@link #parse} gives {@code Map<String, Object>} (keys in file order, duplicates refused), {@code List<Object>},
  * {@code String}, {@code Long} (an integer literal that fits in 64 bits), {@code Double} (any other number),
- * {@code Boolean} and {@code null}. Nothing outside RFC 8259 is accepted: no {@code NaN}, comments or trailing commas.
+ * {@code Boolean} and {@code null}. Nothing outside RFC 8259 is accepted: no {@code NaN}, comments or trailing commas,
+ * and no number beyond the range of a double (which would read as infinity).
  * Nesting is limited to {@value #MAX_DEPTH} levels so that hostile input cannot exhaust the stack. Errors are
  * {@link DataException}s that name the source, the offset, the line and the column.
  *
@@ -225,7 +226,12 @@ public final class Json {
                 // an integer beyond 64 bits: kept as the nearest double
             }
         }
-        return Double.parseDouble(literal);
+        double d = Double.parseDouble(literal);
+        if (Double.isInfinite(d)) {
+            pos = start;
+            throw error("number " + literal + " is beyond the range of a double");
+        }
+        return d;
     }
 
     private boolean digits() {

@@ -122,10 +122,10 @@ public final class Safetensors {
         return out.toByteArray();
     }
 
-    /** Writes a whole file to {@code ch} at its position (the caller forces and closes it). */
-    static void writeTo(FileChannel ch, Map<String, Tensor> tensors, Map<String, String> metadata)
+    /** Writes a whole file to {@code out} (the caller closes it). */
+    static void writeTo(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata)
             throws IOException {
-        writeTo(ch, header(tensors, metadata), tensors);
+        writeTo(out, header(tensors, metadata), tensors);
     }
 
     private static void writeTo(FileChannel ch, byte[] header, Map<String, Tensor> tensors) throws IOException {

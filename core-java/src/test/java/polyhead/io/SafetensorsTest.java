@@ -56,6 +56,12 @@ class SafetensorsTest {
         }
     }
 
+    static Map<String, Tensor> copyOf(Map<String, Tensor> m) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, v.copy()));
+        return out;
+    }
+
     static Map<String, Tensor> specialTensors() {
         Map<String, Tensor> m = new LinkedHashMap<>();
         // signalling NaN, NaN with payload, negative NaN, -0.0, subnormals, infinities, extremes
