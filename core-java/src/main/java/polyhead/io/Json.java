@@ -280,6 +280,9 @@ public final class Json {
             return "end of input";
         }
         char c = text.charAt(at);
+        if (c == '\'') {
+            return "\"'\"";
+        }
         return c >= 0x20 && c < 0x7f ? "'" + c + "'" : "character U+" + String.format("%04X", (int) c);
     }
 
