@@ -13,7 +13,8 @@ import polyhead.tensor.Tensor;
 /**
  * Everything needed to continue a training run exactly where it stopped, as one immutable value; written and read by
  * {@link Checkpoints} (one directory: {@code model.safetensors}, {@code optimizer.safetensors},
- * {@code weighting.safetensors}, {@code checkpoint.json}) and kept by {@link CheckpointStore}.
+ * {@code weighting.safetensors}, {@code extra.safetensors} when there are extra tensors, {@code checkpoint.json})
+ * and kept by {@link CheckpointStore}.
  *
  * <p>Position in the run: {@link #epoch()} is the epoch in progress (0-based), {@link #dataPosition()} the steps of
  * that epoch already taken (0 at an epoch boundary, where {@code epoch} is then the number of epochs completed), and
@@ -29,9 +30,10 @@ import polyhead.tensor.Tensor;
  * @param model     the module's state dict (parameters and buffers), by dotted name; required
  * @param optimizer the optimizer's state, or null for a checkpoint of weights only
  * @param weighting the weighting strategy's state (empty for stateless strategies)
+ * @param extra     other tensors of the caller's (e.g. the weights early stopping would restore), may be empty
  */
 public record Checkpoint(Map<String, Tensor> model, OptimizerStateDict optimizer, Map<String, Tensor> weighting,
-        long epoch, long step, long dataPosition, Map<String, Long> rng, Map<String, Long> counters,
+        Map<String, Tensor> extra, long epoch, long step, long dataPosition, Map<String, Long> rng, Map<String, Long> counters,
         Map<String, Double> values, Map<String, Double> metrics, List<Map<String, Double>> history, String spec) {
 
     public Checkpoint {
@@ -42,6 +44,7 @@ public record Checkpoint(Map<String, Tensor> model, OptimizerStateDict optimizer
         }
         model = copy(model);
         weighting = weighting == null ? Map.of() : copy(weighting);
+        extra = extra == null ? Map.of() : copy(extra);
         rng = frozen(rng);
         counters = frozen(counters);
         values = frozen(values);
@@ -80,6 +83,7 @@ public record Checkpoint(Map<String, Tensor> model, OptimizerStateDict optimizer
         private final Map<String, Tensor> model;
         private OptimizerStateDict optimizer;
         private Map<String, Tensor> weighting = Map.of();
+        private Map<String, Tensor> extra = Map.of();
         private long epoch;
         private long step;
         private long dataPosition;
@@ -101,6 +105,11 @@ public record Checkpoint(Map<String, Tensor> model, OptimizerStateDict optimizer
 
         public Builder weighting(Map<String, Tensor> state) {
             this.weighting = state;
+            return this;
+        }
+
+        public Builder extra(Map<String, Tensor> tensors) {
+            this.extra = tensors;
             return this;
         }
 
@@ -143,7 +152,7 @@ public record Checkpoint(Map<String, Tensor> model, OptimizerStateDict optimizer
         }
 
         public Checkpoint build() {
-            return new Checkpoint(model, optimizer, weighting, epoch, step, dataPosition, rng, counters, values,
+            return new Checkpoint(model, optimizer, weighting, extra, epoch, step, dataPosition, rng, counters, values,
                     metrics, history, spec);
         }
     }

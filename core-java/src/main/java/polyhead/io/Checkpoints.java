@@ -30,6 +30,7 @@ import polyhead.tensor.Tensor;
  * model.safetensors      the model's state dict, F32, with __metadata__ {"format": "pt"} (loadable by PyTorch)
  * optimizer.safetensors  the optimizer's tensors (moments...), when the checkpoint has optimizer state
  * weighting.safetensors  the weighting strategy's tensors (may hold none)
+ * extra.safetensors      the caller's other tensors, when there are any
  * checkpoint.json        format, formatVersion, libraryVersion, epoch, step, dataPosition, rng, counters, values,
  *                        metrics, history, spec, optimizer {formatVersion, counters, values} or null, and
  *                        files {name: {bytes, sha256}} for each file above
@@ -55,6 +56,7 @@ public final class Checkpoints {
     public static final String MODEL = "model.safetensors";
     public static final String OPTIMIZER = "optimizer.safetensors";
     public static final String WEIGHTING = "weighting.safetensors";
+    public static final String EXTRA = "extra.safetensors";
     public static final String METADATA = "checkpoint.json";
 
     private Checkpoints() {
@@ -77,6 +79,9 @@ public final class Checkpoints {
                 files.put(OPTIMIZER, writeTensors(tmp.resolve(OPTIMIZER), c.optimizer().tensors(), Map.of()));
             }
             files.put(WEIGHTING, writeTensors(tmp.resolve(WEIGHTING), c.weighting(), Map.of()));
+            if (!c.extra().isEmpty()) {
+                files.put(EXTRA, writeTensors(tmp.resolve(EXTRA), c.extra(), Map.of()));
+            }
             byte[] json = Json.pretty(metadata(c, files)).getBytes(StandardCharsets.UTF_8);
             AtomicFiles.writeNew(tmp.resolve(METADATA), ch -> {
                 var out = Channels.newOutputStream(ch);
@@ -273,12 +278,13 @@ public final class Checkpoints {
                     o.doubles("values"));
         }
         Map<String, Tensor> weighting = files.has(WEIGHTING) ? tensors(dir.resolve(WEIGHTING)) : Map.of();
+        Map<String, Tensor> extra = files.has(EXTRA) ? tensors(dir.resolve(EXTRA)) : Map.of();
         List<?> rows = meta.list("history");
         List<Map<String, Double>> history = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             history.add(meta.element("history", rows, i).allDoubles());
         }
-        return new Checkpoint(model, optimizer, weighting, meta.nonNegative("epoch"), meta.nonNegative("step"),
+        return new Checkpoint(model, optimizer, weighting, extra, meta.nonNegative("epoch"), meta.nonNegative("step"),
                 meta.nonNegative("dataPosition"), meta.integers("rng"), meta.integers("counters"),
                 meta.doubles("values"), meta.doubles("metrics"), history, meta.optionalString("spec"));
     }

@@ -70,6 +70,7 @@ class CheckpointTest {
         row.put("neg.zero", -0.0);
         row.put("inf", Double.NEGATIVE_INFINITY);
         return Checkpoint.builder(m.stateDict()).optimizer(opt.stateDict()).weighting(dwa.stateDict())
+                .extra(Map.of("earlyStopping.best/0.weight", Tensor.randn(3, 2, 2)))
                 .position(2, 17, 3).rng("seed", Long.MIN_VALUE).rng("weighting", Long.MAX_VALUE)
                 .counter("earlyStopping.sinceBest", 1).value("earlyStopping.best", 0.1 + 0.2)
                 .value("tiny", Double.MIN_VALUE).metrics(Map.of("val.loss", 0.25)).history(List.of(row, row))
@@ -93,6 +94,7 @@ class CheckpointTest {
         Checkpoint r = Checkpoints.read(d);
         SafetensorsTest.assertBitEqual(c.model(), r.model());
         SafetensorsTest.assertBitEqual(c.weighting(), r.weighting());
+        SafetensorsTest.assertBitEqual(c.extra(), r.extra());
         SafetensorsTest.assertBitEqual(c.optimizer().tensors(), r.optimizer().tensors());
         assertEquals(c.optimizer().counters(), r.optimizer().counters());
         assertEquals(c.optimizer().values(), r.optimizer().values());
@@ -104,9 +106,10 @@ class CheckpointTest {
         assertEquals(c.metrics(), r.metrics());
         assertEquals(c.history(), r.history());
         assertEquals(c.spec(), r.spec());
-        assertEquals(List.of(Checkpoints.MODEL, Checkpoints.OPTIMIZER, Checkpoints.WEIGHTING, Checkpoints.METADATA),
-                List.of(d.resolve(Checkpoints.MODEL), d.resolve(Checkpoints.OPTIMIZER),
-                        d.resolve(Checkpoints.WEIGHTING), d.resolve(Checkpoints.METADATA)).stream()
+        assertEquals(List.of(Checkpoints.MODEL, Checkpoints.OPTIMIZER, Checkpoints.WEIGHTING, Checkpoints.EXTRA,
+                Checkpoints.METADATA), List.of(d.resolve(Checkpoints.MODEL), d.resolve(Checkpoints.OPTIMIZER),
+                        d.resolve(Checkpoints.WEIGHTING), d.resolve(Checkpoints.EXTRA),
+                        d.resolve(Checkpoints.METADATA)).stream()
                         .filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList());
         assertEquals(Map.of("format", "pt"), Safetensors.read(d.resolve(Checkpoints.MODEL)).metadata());
     }
@@ -120,6 +123,8 @@ class CheckpointTest {
         assertNull(r.optimizer());
         assertNull(r.spec());
         assertTrue(r.weighting().isEmpty());
+        assertTrue(r.extra().isEmpty());
+        assertTrue(Files.notExists(d.resolve(Checkpoints.EXTRA)));
         assertTrue(Files.notExists(d.resolve(Checkpoints.OPTIMIZER)));
         Module other = model(2);
         Checkpoints.restore(r, d.toString(), other, null, null);
@@ -320,7 +325,7 @@ class CheckpointTest {
                 List.copyOf(meta.keySet()));
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> files = (Map<String, Map<String, Object>>) meta.get("files");
-        assertEquals(List.of(Checkpoints.MODEL, Checkpoints.OPTIMIZER, Checkpoints.WEIGHTING),
+        assertEquals(List.of(Checkpoints.MODEL, Checkpoints.OPTIMIZER, Checkpoints.WEIGHTING, Checkpoints.EXTRA),
                 List.copyOf(files.keySet()));
         assertEquals(Checkpoints.sha256(d.resolve(Checkpoints.MODEL)), files.get(Checkpoints.MODEL).get("sha256"));
         assertArrayEquals(new Object[] {"NaN", "-Infinity"}, new Object[] {
