@@ -182,7 +182,9 @@ public final class Checkpoints {
             long bytes = info.nonNegative("bytes");
             String sha = info.string("sha256");
             Path f = dir.resolve(name);
-            if (!name.equals(f.getFileName().toString()) || !f.normalize().getParent().equals(dir.normalize())) {
+            Path parent = f.toAbsolutePath().normalize().getParent();
+            if (!name.equals(String.valueOf(f.getFileName()))
+                    || !dir.toAbsolutePath().normalize().equals(parent)) {
                 throw new CheckpointException(where + ": lists a file outside the checkpoint: '" + name + "'");
             }
             if (!Files.isRegularFile(f)) {
