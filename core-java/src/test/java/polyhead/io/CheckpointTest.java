@@ -249,10 +249,10 @@ class CheckpointTest {
                 readFault(d));
         Files.writeString(meta, text.replace("\"step\": 17", "\"step\": \"17\""));
         assertEquals(meta + ": field 'step' must be an integer, got \"17\"", readFault(d));
-        Files.writeString(meta, text.replace("\"formatVersion\": 1,\n  \"libraryVersion\"",
-                "\"formatVersion\": 1,\n  \"libraryVersionX\""));
         Files.writeString(meta, text.replace("\"weighting.safetensors\": {", "\"../weighting.safetensors\": {"));
         assertEquals(meta + ": lists a file outside the checkpoint: '../weighting.safetensors'", readFault(d));
+        Files.writeString(meta, text.replace("\"formatVersion\": 1,\n  \"libraryVersion\"",
+                "\"formatVersion\": 1,\n  \"libraryVersionX\""));
         assertEquals(meta + ": field 'libraryVersion' is missing", assertThrows(CheckpointException.class,
                 () -> Checkpoints.verify(d)).getMessage());
     }
