@@ -261,6 +261,54 @@ class TrainerTest {
         assertTrue(h.last().get("val.a.accuracy") > 0.8, h.last().toString());
     }
 
+    /** The model with dropout in the trunk, so that resuming must also reproduce the masks. */
+    static HardSharing modelWithDropout(long seed) {
+        Random rng = new Random(seed);
+        List<Task> tasks = List.of(
+                Task.builder("a").head(new Linear(8, 2, rng)).loss(Losses.crossEntropy()).metrics(Metrics.accuracy()).build(),
+                Task.builder("b").head(new Linear(8, 2, rng)).loss(Losses.crossEntropy()).build());
+        return new HardSharing(new Sequential(new Linear(2, 8, rng), Activation.tanh(), new polyhead.nn.Dropout(0.2f, 9)), tasks);
+    }
+
+    static Trainer resumable(HardSharing m, int epochs, polyhead.io.CheckpointStore store) {
+        Trainer.Builder b = Trainer.builder(m).optimizer(Optimizers.adam(0.02)).weighting(Weightings.dwa())
+                .epochs(epochs).seed(17).earlyStopping(new EarlyStopping("val.loss", 10, 0, true, null));
+        if (store != null) {
+            b.checkpoints(store, 1);
+        }
+        return b.build();
+    }
+
+    @Test
+    void resumingFromACheckpointEndsWithTheWeightsOfAnUninterruptedRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Dataset train = points(20, false);
+        Dataset val = points(21, false);
+        HardSharing straight = modelWithDropout(1);
+        History full = resumable(straight, 5, null).fit(train, 8, val);
+
+        polyhead.io.CheckpointStore store = new polyhead.io.CheckpointStore(dir, 2);
+        resumable(modelWithDropout(1), 2, store).fit(train, 8, val);
+        polyhead.io.Checkpoint saved = store.latest().orElseThrow().checkpoint();
+        assertEquals(2, saved.epoch());
+
+        HardSharing resumed = modelWithDropout(99); // other initial weights: everything must come from the checkpoint
+        Trainer t = resumable(resumed, 5, null);
+        t.resume(saved);
+        History rest = t.fit(train, 8, val);
+        assertSameWeights(weights(straight), weights(resumed));
+        assertEquals(full.epochs(), rest.epochs());
+        for (int e = 0; e < full.epochs(); e++) {
+            Map<String, Double> a = new LinkedHashMap<>(full.rows().get(e));
+            Map<String, Double> b = new LinkedHashMap<>(rest.rows().get(e));
+            a.remove("seconds");
+            b.remove("seconds");
+            assertEquals(a, b, "history row " + e);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(modelWithDropout(1))
+                .optimizer(Optimizers.adam(0.02)).weighting(Weightings.dwa()).seed(18).build().resume(saved));
+        assertTrue(e.getMessage().contains("seed 17"), e.getMessage());
+    }
+
     @Test
     void unknownMonitorIsNamed() {
         HardSharing m = model(7);
