@@ -51,6 +51,7 @@ public final class Trainer {
     private static final String BEST_VALUE = "earlyStopping.bestValue";
     private static final String SINCE_BEST = "earlyStopping.sinceBest";
     private static final String STOPPED = "earlyStopping.stopped";
+    private static final String SKIPPED = "skippedSteps";
     private static final String BEST_WEIGHTS = "earlyStopping.best/";
     private final String spec;
     private History history = new History();
@@ -58,6 +59,9 @@ public final class Trainer {
     private double bestValue = Double.NaN;
     private int sinceBest;
     private boolean stopped;
+    private long skipped;
+    private final NonFinitePolicy nonFinitePolicy;
+    private final List<Var> optimizerParams;
     private long steps;
     private int epochsDone;
     private final String monitor;
@@ -71,6 +75,8 @@ public final class Trainer {
             lw.parameters().forEach((k, v) -> params.put("weighting." + k, v));
         }
         this.optimizer = Optimizer.create(Objects.requireNonNull(b.optimizer, "an optimizer is required"), params);
+        this.optimizerParams = List.copyOf(params.values());
+        this.nonFinitePolicy = b.nonFinitePolicy;
         this.epochs = b.epochs;
         this.seed = b.seed;
         this.evalBatchSize = b.evalBatchSize;
@@ -130,6 +136,8 @@ public final class Trainer {
             Map<String, double[]> taskLoss = new LinkedHashMap<>();
             double objective = 0;
             int stepsThisEpoch = 0;
+            double maxGradNorm = 0;
+            long skippedBefore = skipped;
             arch.train(true);
             Iterator<List<Batch>> it = train.epoch(new Random(Seeds.derive(seed, epoch)));
             boolean first = true;
@@ -142,7 +150,21 @@ public final class Trainer {
                 // a generator per step, derived from the seed and the step: nothing to save for an exact resume
                 Random stepRng = new Random(Seeds.derive(seed ^ WEIGHTING_STREAM, steps));
                 StepResult r = gradientStep.run(batches, new WeightingContext(steps, epoch, stepRng));
-                checkFinite(r, epoch);
+                double gradNorm = globalGradientNorm();
+                String fault = nonFinite(r, gradNorm);
+                if (fault == null) {
+                    maxGradNorm = Math.max(maxGradNorm, gradNorm);
+                }
+                if (fault != null) {
+                    String where = fault + " at step " + steps + " (epoch " + epoch + ")";
+                    if (nonFinitePolicy == NonFinitePolicy.STOP) {
+                        throw new TrainingException(where + "; stopped before updating the weights");
+                    }
+                    skipped++;
+                    arch.zeroGrad();
+                    steps++;
+                    continue;
+                }
                 optimizer.context().setEpoch(epoch);
                 optimizer.step();
                 steps++;
@@ -164,6 +186,10 @@ public final class Trainer {
             means.forEach((t, m) -> row.put("train." + t + ".loss", m));
             if (validation != null) {
                 evaluate(validation).forEach((k, v) -> row.put("val." + k, v));
+            }
+            row.put("grad_norm.max", maxGradNorm);
+            if (nonFinitePolicy == NonFinitePolicy.SKIP) {
+                row.put("skipped_steps", (double) (skipped - skippedBefore));
             }
             row.put("seconds", (System.nanoTime() - t0) / 1e9);
             Map<String, Double> lrs = optimizer.learningRates();
@@ -227,6 +253,7 @@ public final class Trainer {
                 .value(BEST_VALUE, bestValue)
                 .counter(SINCE_BEST, sinceBest)
                 .counter(STOPPED, stopped ? 1 : 0)
+                .counter(SKIPPED, skipped)
                 .history(history.rows());
         if (best != null) {
             Map<String, Tensor> extra = new LinkedHashMap<>();
@@ -261,6 +288,7 @@ public final class Trainer {
         bestValue = c.values().getOrDefault(BEST_VALUE, Double.NaN);
         sinceBest = c.counters().getOrDefault(SINCE_BEST, 0L).intValue();
         stopped = c.counters().getOrDefault(STOPPED, 0L) == 1;
+        skipped = c.counters().getOrDefault(SKIPPED, 0L);
         Map<String, Tensor> restored = new LinkedHashMap<>();
         c.extra().forEach((k, v) -> {
             if (k.startsWith(BEST_WEIGHTS)) {
@@ -277,13 +305,31 @@ public final class Trainer {
         return epochsDone;
     }
 
-    private void checkFinite(StepResult r, int epoch) {
+    /** What is not finite in a step (a task's loss, or the gradient), or null. */
+    private static String nonFinite(StepResult r, double gradNorm) {
         for (Map.Entry<String, Double> e : r.taskLosses().entrySet()) {
             if (!Double.isFinite(e.getValue())) {
-                throw new TrainingException("task '" + e.getKey() + "' has a non-finite loss (" + e.getValue()
-                        + ") at step " + steps + " (epoch " + epoch + ")");
+                return "task '" + e.getKey() + "' has a non-finite loss (" + e.getValue() + ")";
             }
         }
+        if (!Double.isFinite(gradNorm)) {
+            return "the gradient is not finite (global norm " + gradNorm + ")";
+        }
+        return null;
+    }
+
+    /** ‖g‖ over every parameter that has a gradient this step; recorded per epoch as grad_norm.max. */
+    private double globalGradientNorm() {
+        double s = 0;
+        for (Var p : optimizerParams) {
+            Tensor g = p.grad();
+            if (g != null) {
+                for (float v : g.data()) {
+                    s += (double) v * v;
+                }
+            }
+        }
+        return Math.sqrt(s);
     }
 
     private boolean higherIsBetter(EarlyStopping es) {
@@ -342,6 +388,7 @@ public final class Trainer {
         private boolean diagnostics = true;
         private String monitor;
         private String spec;
+        private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.STOP;
         private CheckpointStore checkpointStore;
         private int checkpointEvery = 1;
         private final List<TrainingListener> listeners = new ArrayList<>();
@@ -422,6 +469,12 @@ public final class Trainer {
                 throw new IllegalArgumentException("checkpoint every epochs must be >= 1, got " + everyEpochs);
             }
             this.checkpointEvery = everyEpochs;
+            return this;
+        }
+
+        /** What a NaN or infinite loss or gradient does: stop (default) or skip the step and count it. */
+        public Builder onNonFinite(NonFinitePolicy policy) {
+            this.nonFinitePolicy = Objects.requireNonNull(policy);
             return this;
         }
 

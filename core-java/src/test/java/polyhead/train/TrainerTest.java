@@ -310,6 +310,32 @@ class TrainerTest {
     }
 
     @Test
+    void aNonFiniteLossStopsBeforeTheUpdateOrIsSkippedAndCounted() {
+        // a learning rate of 1e38 overflows the weights within a few steps
+        HardSharing m = model(12);
+        List<Map<String, float[]>> seen = new ArrayList<>();
+        Trainer stop = Trainer.builder(m).optimizer(Optimizers.sgd(1e38)).epochs(3).seed(1).diagnostics(false)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void stepEnded(int epoch, long step, Map<String, Double> losses, int samples) {
+                        seen.add(weights(m));
+                    }
+                }).build();
+        TrainingException e = assertThrows(TrainingException.class, () -> stop.fit(points(30, false), 8, null));
+        assertTrue(e.getMessage().matches("(task '[ab]' has a non-finite loss \\(.*\\)|the gradient is not finite .*) at step \\d+ \\(epoch \\d\\); stopped before updating the weights"),
+                e.getMessage());
+        // the failing step changed nothing: the weights are those after the last good step
+        assertFalse(seen.isEmpty());
+        assertSameWeights(seen.get(seen.size() - 1), weights(m));
+
+        HardSharing n = model(12);
+        History h = Trainer.builder(n).optimizer(Optimizers.sgd(1e38)).epochs(2).seed(1).diagnostics(false)
+                .onNonFinite(NonFinitePolicy.SKIP).build().fit(points(30, false), 8, null);
+        assertTrue(h.rows().get(0).get("skipped_steps") > 0, h.rows().get(0).toString());
+        assertTrue(h.rows().get(0).get("grad_norm.max") > 0);
+    }
+
+    @Test
     void unknownMonitorIsNamed() {
         HardSharing m = model(7);
         Trainer t = Trainer.builder(m).optimizer(Optimizers.adam(0.01)).epochs(2)
