@@ -336,6 +336,25 @@ class TrainerTest {
     }
 
     @Test
+    void evaluationAndPredictionDoNotDependOnTheirBatchSize() {
+        Dataset data = Dataset.merge(List.of(points(40, false), points(41, true).rows(new int[] {0, 1, 2, 3, 4})));
+        HardSharing m = model(13);
+        Trainer small = Trainer.builder(m).optimizer(Optimizers.sgd(0.1)).evalBatchSize(7).build();
+        Trainer whole = Trainer.builder(m).optimizer(Optimizers.sgd(0.1)).evalBatchSize(1000).build();
+        Map<String, Double> a = small.evaluate(data);
+        Map<String, Double> b = whole.evaluate(data);
+        assertEquals(b.keySet(), a.keySet());
+        b.forEach((k, v) -> assertEquals(v, a.get(k), 1e-6, k));
+        // the 5 rows of the second part have no label for b: its loss is over the 64 labelled rows only
+        Var logits = m.outputs(Var.constant(data.inputs())).get("b");
+        double lossB = Losses.crossEntropy().apply(logits, data.targets("b"), data.mask("b")).value().item();
+        assertEquals(lossB, b.get("b.loss"), 1e-6);
+        Map<String, Tensor> p = small.predict(data.inputs());
+        assertEquals(polyhead.tensor.Shape.of(69, 2), p.get("a").shape());
+        assertArrayEquals(logits.value().data(), p.get("b").data(), 1e-6f);
+    }
+
+    @Test
     void unknownMonitorIsNamed() {
         HardSharing m = model(7);
         Trainer t = Trainer.builder(m).optimizer(Optimizers.adam(0.01)).epochs(2)
