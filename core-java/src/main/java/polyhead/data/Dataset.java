@@ -44,6 +44,7 @@ public final class Dataset {
      */
     public static Dataset of(Tensor inputs, Map<String, Tensor> targets, Map<String, Tensor> masks) {
         int n = rows(inputs, "inputs");
+        requireFinite(inputs);
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("a dataset needs at least one task");
         }
@@ -69,6 +70,19 @@ public final class Dataset {
             }
         }
         return new Dataset(inputs, targets, masks);
+    }
+
+    /** Features must be finite: a NaN or infinity would turn every loss it reaches into NaN, silently. */
+    private static void requireFinite(Tensor inputs) {
+        float[] d = inputs.data();
+        int n = inputs.shape().dim(0);
+        int width = n == 0 ? 0 : d.length / n;
+        for (int i = 0; i < d.length; i++) {
+            if (!Float.isFinite(d[i])) {
+                throw new DataException("dataset: input row " + i / width + " has " + d[i] + " at feature "
+                        + i % width + " (features must be finite)");
+            }
+        }
     }
 
     private static int rows(Tensor t, String what) {

@@ -67,15 +67,21 @@ public final class Idx {
                 throw new DataException(file + ": IDX header announces more than 2^31 elements");
             }
         }
-        float[] data = new float[(int) size];
+        // grow the array as data arrives rather than trusting the header: a corrupt or hostile header may announce
+        // far more elements than the file holds
+        int announced = (int) size;
+        float[] data = new float[Math.min(announced, 1 << 16)];
         byte[] buf = new byte[8192];
         int done = 0;
-        while (done < data.length) {
-            int want = Math.min(buf.length, data.length - done);
+        while (done < announced) {
+            int want = Math.min(buf.length, announced - done);
             int got = in.read(buf, 0, want);
             if (got < 0) {
                 throw new DataException(file + ": truncated IDX file: header " + Arrays.toString(dims) + " announces "
-                        + data.length + " elements, found " + done);
+                        + announced + " elements, found " + done);
+            }
+            if (done + got > data.length) {
+                data = Arrays.copyOf(data, (int) Math.min(announced, Math.max(2L * data.length, done + got)));
             }
             for (int i = 0; i < got; i++) {
                 data[done + i] = buf[i] & 0xff;

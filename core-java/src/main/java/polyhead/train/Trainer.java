@@ -14,6 +14,9 @@ import polyhead.data.Batch;
 import polyhead.data.BatchSource;
 import polyhead.data.Batching;
 import polyhead.data.Dataset;
+import polyhead.io.Checkpoint;
+import polyhead.io.CheckpointStore;
+import polyhead.io.Checkpoints;
 import polyhead.metrics.Metric;
 import polyhead.mtl.Task;
 import polyhead.mtl.arch.Architecture;
@@ -23,6 +26,7 @@ import polyhead.mtl.weighting.WeightingContext;
 import polyhead.mtl.weighting.Weightings;
 import polyhead.optim.GradientTransformation;
 import polyhead.optim.Optimizer;
+import polyhead.tensor.Seeds;
 import polyhead.tensor.Tensor;
 
 /**
@@ -44,6 +48,20 @@ public final class Trainer {
     private final boolean diagnostics;
     private final List<TrainingListener> listeners;
     private static final long WEIGHTING_STREAM = 0x5EED_3E16L;
+    private static final String BEST_VALUE = "earlyStopping.bestValue";
+    private static final String SINCE_BEST = "earlyStopping.sinceBest";
+    private static final String STOPPED = "earlyStopping.stopped";
+    private static final String SKIPPED = "skippedSteps";
+    private static final String BEST_WEIGHTS = "earlyStopping.best/";
+    private final String spec;
+    private History history = new History();
+    private Map<String, Tensor> best;
+    private double bestValue = Double.NaN;
+    private int sinceBest;
+    private boolean stopped;
+    private long skipped;
+    private final NonFinitePolicy nonFinitePolicy;
+    private final List<Var> optimizerParams;
     private long steps;
     private int epochsDone;
     private final String monitor;
@@ -57,12 +75,19 @@ public final class Trainer {
             lw.parameters().forEach((k, v) -> params.put("weighting." + k, v));
         }
         this.optimizer = Optimizer.create(Objects.requireNonNull(b.optimizer, "an optimizer is required"), params);
+        this.optimizerParams = List.copyOf(params.values());
+        this.nonFinitePolicy = b.nonFinitePolicy;
         this.epochs = b.epochs;
         this.seed = b.seed;
         this.evalBatchSize = b.evalBatchSize;
         this.earlyStopping = b.earlyStopping;
         this.diagnostics = b.diagnostics;
-        this.listeners = List.copyOf(b.listeners);
+        this.spec = b.spec;
+        List<TrainingListener> ls = new ArrayList<>(b.listeners);
+        if (b.checkpointStore != null) {
+            ls.add(new CheckpointListener(b.checkpointStore, this::checkpointState, b.checkpointEvery));
+        }
+        this.listeners = List.copyOf(ls);
         this.monitor = b.monitor != null ? b.monitor : b.earlyStopping != null ? b.earlyStopping.monitor() : null;
     }
 
@@ -93,17 +118,16 @@ public final class Trainer {
         return fit(Batching.shuffled(train, batchSize, false), validation);
     }
 
-    /** Trains for the configured epochs (or until early stopping) and returns the history. */
+    /**
+     * Trains until the configured number of epochs is reached (counting epochs done before a {@link #resume}) or
+     * early stopping ends the run, and returns the history of the whole run.
+     */
     public History fit(BatchSource train, Dataset validation) {
         for (String t : train.tasks()) {
             arch.task(t); // fails naming the unknown task
         }
-        History history = new History();
         listeners.forEach(l -> l.fitStarted(epochs, train.stepsPerEpoch()));
-        Map<String, Tensor> best = null;
-        double bestValue = Double.NaN;
-        int sinceBest = 0;
-        for (int e = 0; e < epochs; e++) {
+        while (epochsDone < epochs && !stopped) {
             int epoch = epochsDone;
             listeners.forEach(l -> l.epochStarted(epoch));
             long t0 = System.nanoTime();
@@ -112,8 +136,10 @@ public final class Trainer {
             Map<String, double[]> taskLoss = new LinkedHashMap<>();
             double objective = 0;
             int stepsThisEpoch = 0;
+            double maxGradNorm = 0;
+            long skippedBefore = skipped;
             arch.train(true);
-            Iterator<List<Batch>> it = train.epoch(new Random(mix(seed, epoch)));
+            Iterator<List<Batch>> it = train.epoch(new Random(Seeds.derive(seed, epoch)));
             boolean first = true;
             while (it.hasNext()) {
                 List<Batch> batches = it.next();
@@ -122,9 +148,23 @@ public final class Trainer {
                 }
                 first = false;
                 // a generator per step, derived from the seed and the step: nothing to save for an exact resume
-                Random stepRng = new Random(mix(seed ^ WEIGHTING_STREAM, steps));
+                Random stepRng = new Random(Seeds.derive(seed ^ WEIGHTING_STREAM, steps));
                 StepResult r = gradientStep.run(batches, new WeightingContext(steps, epoch, stepRng));
-                checkFinite(r, epoch);
+                double gradNorm = globalGradientNorm();
+                String fault = nonFinite(r, gradNorm);
+                if (fault == null) {
+                    maxGradNorm = Math.max(maxGradNorm, gradNorm);
+                }
+                if (fault != null) {
+                    String where = fault + " at step " + steps + " (epoch " + epoch + ")";
+                    if (nonFinitePolicy == NonFinitePolicy.STOP) {
+                        throw new TrainingException(where + "; stopped before updating the weights");
+                    }
+                    skipped++;
+                    arch.zeroGrad();
+                    steps++;
+                    continue;
+                }
                 optimizer.context().setEpoch(epoch);
                 optimizer.step();
                 steps++;
@@ -147,6 +187,10 @@ public final class Trainer {
             if (validation != null) {
                 evaluate(validation).forEach((k, v) -> row.put("val." + k, v));
             }
+            row.put("grad_norm.max", maxGradNorm);
+            if (nonFinitePolicy == NonFinitePolicy.SKIP) {
+                row.put("skipped_steps", (double) (skipped - skippedBefore));
+            }
             row.put("seconds", (System.nanoTime() - t0) / 1e9);
             Map<String, Double> lrs = optimizer.learningRates();
             lrs.forEach((group, lr) -> row.put(lrs.size() == 1 ? "lr" : "lr." + group, lr));
@@ -160,26 +204,11 @@ public final class Trainer {
             optimizer.context().recordMetric(m);
             epochsDone++;
             history.add(row);
-            listeners.forEach(l -> l.epochEnded(epoch, row));
             if (earlyStopping != null) {
-                Double v = row.get(earlyStopping.monitor());
-                if (v == null) {
-                    throw new IllegalArgumentException("early stopping monitors '" + earlyStopping.monitor()
-                            + "', which the history does not record; recorded: " + row.keySet());
-                }
-                boolean higher = higherIsBetter(earlyStopping);
-                boolean improved = Double.isNaN(bestValue)
-                        || (higher ? v > bestValue + earlyStopping.minDelta() : v < bestValue - earlyStopping.minDelta());
-                if (improved) {
-                    bestValue = v;
-                    sinceBest = 0;
-                    if (earlyStopping.restoreBest()) {
-                        best = snapshot();
-                    }
-                } else if (++sinceBest >= earlyStopping.patience()) {
-                    break;
-                }
+                judge(row);
             }
+            // listeners (checkpoints among them) see the state after early stopping has judged the epoch
+            listeners.forEach(l -> l.epochEnded(epoch, row));
         }
         if (best != null) {
             arch.loadStateDict(best);
@@ -188,13 +217,119 @@ public final class Trainer {
         return history;
     }
 
-    private void checkFinite(StepResult r, int epoch) {
+    /** Early stopping's verdict on an epoch: a new best (kept), or one more epoch without improvement. */
+    private void judge(Map<String, Double> row) {
+        Double v = row.get(earlyStopping.monitor());
+        if (v == null) {
+            throw new IllegalArgumentException("early stopping monitors '" + earlyStopping.monitor()
+                    + "', which the history does not record; recorded: " + row.keySet());
+        }
+        boolean higher = higherIsBetter(earlyStopping);
+        boolean improved = Double.isNaN(bestValue)
+                || (higher ? v > bestValue + earlyStopping.minDelta() : v < bestValue - earlyStopping.minDelta());
+        if (improved) {
+            bestValue = v;
+            sinceBest = 0;
+            if (earlyStopping.restoreBest()) {
+                best = snapshot();
+            }
+        } else if (++sinceBest >= earlyStopping.patience()) {
+            stopped = true;
+        }
+    }
+
+    /**
+     * The run's state at an epoch boundary for a {@link Checkpoint}: weights and buffers, optimizer and weighting
+     * state, the seed, early stopping's state (and the weights it would restore), the history and the spec. Every
+     * random choice of the run is derived from the seed and the position (epoch, step, training call), so nothing
+     * else is needed to continue bit for bit.
+     */
+    public Checkpoint.Builder checkpointState() {
+        Checkpoint.Builder b = Checkpoint.builder(arch.stateDict())
+                .optimizer(optimizer.stateDict())
+                .weighting(weighting.stateDict())
+                .position(epochsDone, steps, 0)
+                .rng("seed", seed)
+                .value(BEST_VALUE, bestValue)
+                .counter(SINCE_BEST, sinceBest)
+                .counter(STOPPED, stopped ? 1 : 0)
+                .counter(SKIPPED, skipped)
+                .history(history.rows());
+        if (best != null) {
+            Map<String, Tensor> extra = new LinkedHashMap<>();
+            best.forEach((k, v) -> extra.put(BEST_WEIGHTS + k, v));
+            b.extra(extra);
+        }
+        if (spec != null) {
+            b.spec(spec);
+        }
+        return b;
+    }
+
+    /**
+     * Continues a run from a checkpoint written by {@link #checkpointState()} (e.g. through
+     * {@link Builder#checkpoints}): restores the model, optimizer and weighting state (all or nothing), the position,
+     * early stopping and the history. The next {@link #fit} goes on from there and ends, with the same seed and
+     * data, with the weights of an uninterrupted run, bit for bit.
+     */
+    public void resume(Checkpoint c) {
+        if (c.dataPosition() != 0) {
+            throw new IllegalArgumentException("this checkpoint was taken " + c.dataPosition()
+                    + " steps into an epoch; the trainer resumes from epoch boundaries");
+        }
+        Long saved = c.rng().get("seed");
+        if (saved == null || saved != seed) {
+            throw new IllegalArgumentException("the checkpoint's run used seed " + saved + ", this trainer has seed "
+                    + seed + "; a resumed run must use the same seed");
+        }
+        Checkpoints.restore(c, "checkpoint of epoch " + c.epoch(), arch, optimizer, weighting);
+        steps = c.step();
+        epochsDone = (int) c.epoch();
+        bestValue = c.values().getOrDefault(BEST_VALUE, Double.NaN);
+        sinceBest = c.counters().getOrDefault(SINCE_BEST, 0L).intValue();
+        stopped = c.counters().getOrDefault(STOPPED, 0L) == 1;
+        skipped = c.counters().getOrDefault(SKIPPED, 0L);
+        Map<String, Tensor> restored = new LinkedHashMap<>();
+        c.extra().forEach((k, v) -> {
+            if (k.startsWith(BEST_WEIGHTS)) {
+                restored.put(k.substring(BEST_WEIGHTS.length()), v.copy());
+            }
+        });
+        best = restored.isEmpty() ? null : restored;
+        history = new History();
+        c.history().forEach(history::add);
+    }
+
+    /** Epochs completed so far in this run (including those before a resume). */
+    public int epochsDone() {
+        return epochsDone;
+    }
+
+    /** What is not finite in a step (a task's loss, or the gradient), or null. */
+    private static String nonFinite(StepResult r, double gradNorm) {
         for (Map.Entry<String, Double> e : r.taskLosses().entrySet()) {
             if (!Double.isFinite(e.getValue())) {
-                throw new TrainingException("task '" + e.getKey() + "' has a non-finite loss (" + e.getValue()
-                        + ") at step " + steps + " (epoch " + epoch + ")");
+                return "task '" + e.getKey() + "' has a non-finite loss (" + e.getValue() + ")";
             }
         }
+        if (!Double.isFinite(gradNorm)) {
+            return "the gradient is not finite (global norm " + gradNorm + ")";
+        }
+        return null;
+    }
+
+    /** ‖g‖ over every parameter that has a gradient this step; recorded per epoch as grad_norm.max. */
+    private double globalGradientNorm() {
+        double s = 0;
+        for (Var p : optimizerParams) {
+            Tensor g = p.grad();
+            if (g != null) {
+                for (float v : g.data()) {
+                    s += (double) v * v;
+                }
+            }
+        }
+        return Math.sqrt(s);
     }
 
     private boolean higherIsBetter(EarlyStopping es) {
@@ -239,13 +374,6 @@ public final class Trainer {
         return steps;
     }
 
-    /** A deterministic mix of the run seed and a stream index (SplitMix64's finalizer). */
-    static long mix(long seed, long stream) {
-        long z = seed + 0x9E3779B97F4A7C15L * (stream + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
 
     /** Collects a trainer's settings; defaults: the tasks' declared weights, parameter gradients, 10 epochs, seed 0. */
     public static final class Builder {
@@ -259,6 +387,10 @@ public final class Trainer {
         private EarlyStopping earlyStopping;
         private boolean diagnostics = true;
         private String monitor;
+        private String spec;
+        private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.STOP;
+        private CheckpointStore checkpointStore;
+        private int checkpointEvery = 1;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder(Architecture arch) {
@@ -324,6 +456,31 @@ public final class Trainer {
 
         public Builder listener(TrainingListener l) {
             listeners.add(Objects.requireNonNull(l));
+            return this;
+        }
+
+        /**
+         * Saves a checkpoint ({@link #checkpointState()}) into {@code store} every {@code everyEpochs} epochs and at
+         * the last epoch; the store keeps the last N and the best.
+         */
+        public Builder checkpoints(CheckpointStore store, int everyEpochs) {
+            this.checkpointStore = Objects.requireNonNull(store, "checkpoint store");
+            if (everyEpochs < 1) {
+                throw new IllegalArgumentException("checkpoint every epochs must be >= 1, got " + everyEpochs);
+            }
+            this.checkpointEvery = everyEpochs;
+            return this;
+        }
+
+        /** What a NaN or infinite loss or gradient does: stop (default) or skip the step and count it. */
+        public Builder onNonFinite(NonFinitePolicy policy) {
+            this.nonFinitePolicy = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /** The experiment's spec (e.g. its JSON), recorded in every checkpoint. */
+        public Builder spec(String text) {
+            this.spec = text;
             return this;
         }
 

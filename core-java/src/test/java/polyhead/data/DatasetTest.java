@@ -61,6 +61,10 @@ class DatasetTest {
         assertEquals("dataset: mask of task 't' has 0.5 at row 1 (masks hold 0 or 1)", e.getMessage());
         e = assertThrows(ShapeException.class, () -> Dataset.of(Tensor.zeros(4, 2), tg));
         assertTrue(e.getMessage().contains("'t' [3]") && e.getMessage().contains("[4, 2]"), e.getMessage());
+        Tensor bad = Tensor.zeros(3, 2);
+        bad.set(Float.NaN, 2, 1);
+        DataException d = assertThrows(DataException.class, () -> Dataset.of(bad, tg));
+        assertEquals("dataset: input row 2 has NaN at feature 1 (features must be finite)", d.getMessage());
     }
 
     @Test

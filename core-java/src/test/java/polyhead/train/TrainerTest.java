@@ -261,6 +261,99 @@ class TrainerTest {
         assertTrue(h.last().get("val.a.accuracy") > 0.8, h.last().toString());
     }
 
+    /** The model with dropout in the trunk, so that resuming must also reproduce the masks. */
+    static HardSharing modelWithDropout(long seed) {
+        Random rng = new Random(seed);
+        List<Task> tasks = List.of(
+                Task.builder("a").head(new Linear(8, 2, rng)).loss(Losses.crossEntropy()).metrics(Metrics.accuracy()).build(),
+                Task.builder("b").head(new Linear(8, 2, rng)).loss(Losses.crossEntropy()).build());
+        return new HardSharing(new Sequential(new Linear(2, 8, rng), Activation.tanh(), new polyhead.nn.Dropout(0.2f, 9)), tasks);
+    }
+
+    static Trainer resumable(HardSharing m, int epochs, polyhead.io.CheckpointStore store) {
+        Trainer.Builder b = Trainer.builder(m).optimizer(Optimizers.adam(0.02)).weighting(Weightings.dwa())
+                .epochs(epochs).seed(17).earlyStopping(new EarlyStopping("val.loss", 10, 0, true, null));
+        if (store != null) {
+            b.checkpoints(store, 1);
+        }
+        return b.build();
+    }
+
+    @Test
+    void resumingFromACheckpointEndsWithTheWeightsOfAnUninterruptedRun(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Dataset train = points(20, false);
+        Dataset val = points(21, false);
+        HardSharing straight = modelWithDropout(1);
+        History full = resumable(straight, 5, null).fit(train, 8, val);
+
+        polyhead.io.CheckpointStore store = new polyhead.io.CheckpointStore(dir, 2);
+        resumable(modelWithDropout(1), 2, store).fit(train, 8, val);
+        polyhead.io.Checkpoint saved = store.latest().orElseThrow().checkpoint();
+        assertEquals(2, saved.epoch());
+
+        HardSharing resumed = modelWithDropout(99); // other initial weights: everything must come from the checkpoint
+        Trainer t = resumable(resumed, 5, null);
+        t.resume(saved);
+        History rest = t.fit(train, 8, val);
+        assertSameWeights(weights(straight), weights(resumed));
+        assertEquals(full.epochs(), rest.epochs());
+        for (int e = 0; e < full.epochs(); e++) {
+            Map<String, Double> a = new LinkedHashMap<>(full.rows().get(e));
+            Map<String, Double> b = new LinkedHashMap<>(rest.rows().get(e));
+            a.remove("seconds");
+            b.remove("seconds");
+            assertEquals(a, b, "history row " + e);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(modelWithDropout(1))
+                .optimizer(Optimizers.adam(0.02)).weighting(Weightings.dwa()).seed(18).build().resume(saved));
+        assertTrue(e.getMessage().contains("seed 17"), e.getMessage());
+    }
+
+    @Test
+    void aNonFiniteLossStopsBeforeTheUpdateOrIsSkippedAndCounted() {
+        // a learning rate of 1e38 overflows the weights within a few steps
+        HardSharing m = model(12);
+        List<Map<String, float[]>> seen = new ArrayList<>();
+        Trainer stop = Trainer.builder(m).optimizer(Optimizers.sgd(1e38)).epochs(3).seed(1).diagnostics(false)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void stepEnded(int epoch, long step, Map<String, Double> losses, int samples) {
+                        seen.add(weights(m));
+                    }
+                }).build();
+        TrainingException e = assertThrows(TrainingException.class, () -> stop.fit(points(30, false), 8, null));
+        assertTrue(e.getMessage().matches("(task '[ab]' has a non-finite loss \\(.*\\)|the gradient is not finite .*) at step \\d+ \\(epoch \\d\\); stopped before updating the weights"),
+                e.getMessage());
+        // the failing step changed nothing: the weights are those after the last good step
+        assertFalse(seen.isEmpty());
+        assertSameWeights(seen.get(seen.size() - 1), weights(m));
+
+        HardSharing n = model(12);
+        History h = Trainer.builder(n).optimizer(Optimizers.sgd(1e38)).epochs(2).seed(1).diagnostics(false)
+                .onNonFinite(NonFinitePolicy.SKIP).build().fit(points(30, false), 8, null);
+        assertTrue(h.rows().get(0).get("skipped_steps") > 0, h.rows().get(0).toString());
+        assertTrue(h.rows().get(0).get("grad_norm.max") > 0);
+    }
+
+    @Test
+    void evaluationAndPredictionDoNotDependOnTheirBatchSize() {
+        Dataset data = Dataset.merge(List.of(points(40, false), points(41, true).rows(new int[] {0, 1, 2, 3, 4})));
+        HardSharing m = model(13);
+        Trainer small = Trainer.builder(m).optimizer(Optimizers.sgd(0.1)).evalBatchSize(7).build();
+        Trainer whole = Trainer.builder(m).optimizer(Optimizers.sgd(0.1)).evalBatchSize(1000).build();
+        Map<String, Double> a = small.evaluate(data);
+        Map<String, Double> b = whole.evaluate(data);
+        assertEquals(b.keySet(), a.keySet());
+        b.forEach((k, v) -> assertEquals(v, a.get(k), 1e-6, k));
+        // the 5 rows of the second part have no label for b: its loss is over the 64 labelled rows only
+        Var logits = m.outputs(Var.constant(data.inputs())).get("b");
+        double lossB = Losses.crossEntropy().apply(logits, data.targets("b"), data.mask("b")).value().item();
+        assertEquals(lossB, b.get("b.loss"), 1e-6);
+        Map<String, Tensor> p = small.predict(data.inputs());
+        assertEquals(polyhead.tensor.Shape.of(69, 2), p.get("a").shape());
+        assertArrayEquals(logits.value().data(), p.get("b").data(), 1e-6f);
+    }
+
     @Test
     void unknownMonitorIsNamed() {
         HardSharing m = model(7);

@@ -1,0 +1,115 @@
+package polyhead.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import polyhead.io.CheckpointStore;
+import polyhead.io.Safetensors;
+import polyhead.mtl.arch.HardSharing;
+import polyhead.tensor.Tensor;
+
+/**
+ * Kills a real training process ({@link TrainingRunMain}: Trainer, checkpoints every epoch, resume from the latest)
+ * at random moments, at least 20 times in about 20 seconds; after each kill the latest checkpoint must load, and the
+ * next process must resume from it. Finally a process runs to the end, and its weights must equal, bit for bit,
+ * those of the same training run uninterrupted in this JVM.
+ */
+class TrainingKillTest {
+    private static final int KILLS = 20;
+    private static final int EPOCHS = 400;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killedAndResumedTrainingEndsWithTheUninterruptedWeights() throws Exception {
+        Path store = dir.resolve("store");
+        Path out = dir.resolve("final.safetensors");
+        Random rng = new Random(7);
+        long start = System.nanoTime();
+        long lastEpoch = 0;
+        int kills = 0;
+        while (kills < KILLS) {
+            if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(90)) {
+                fail("only " + kills + " kills in 90 s");
+            }
+            Process p = child(store, out);
+            AtomicLong reported = new AtomicLong(-1);
+            drain(p, reported);
+            long wait = System.nanoTime();
+            // "epoch n" is printed before epoch n's checkpoint is saved: once n + 1 is printed, n is on disk
+            while (reported.get() < lastEpoch + 2 && p.isAlive() && System.nanoTime() - wait < TimeUnit.SECONDS.toNanos(20)) {
+                Thread.sleep(1);
+            }
+            if (!p.isAlive()) {
+                fail("the training process ended on its own (exit " + p.exitValue() + ") after epoch " + reported.get());
+            }
+            assertTrue(reported.get() > lastEpoch, "resumed after epoch " + lastEpoch + " but reported " + reported.get());
+            Thread.sleep(rng.nextInt(60));
+            p.destroyForcibly();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS));
+            kills++;
+            CheckpointStore s = TrainingRunMain.store(store);
+            CheckpointStore.Loaded latest = s.latest().orElseThrow(() -> new AssertionError("no checkpoint loads"));
+            assertTrue(latest.checkpoint().epoch() >= reported.get() - 1,
+                    "latest checkpoint is of epoch " + latest.checkpoint().epoch() + ", the process had reported " + reported.get());
+            lastEpoch = latest.checkpoint().epoch();
+        }
+        Process last = child(store, out);
+        drain(last, new AtomicLong());
+        assertTrue(last.waitFor(120, TimeUnit.SECONDS), "the last run did not finish");
+        assertEquals(0, last.exitValue());
+
+        HardSharing straight = TrainerTest.modelWithDropout(1);
+        TrainingRunMain.trainer(straight, EPOCHS, null).fit(TrainerTest.points(20, false), 8, null);
+        Map<String, Tensor> resumed = new TreeMap<>(Safetensors.load(out));
+        Map<String, Tensor> expected = new TreeMap<>(straight.stateDict());
+        assertEquals(expected.keySet(), resumed.keySet());
+        expected.forEach((k, v) -> org.junit.jupiter.api.Assertions.assertArrayEquals(v.data(), resumed.get(k).data(), k));
+        System.out.println("training kill test: " + kills + " kills in " + (System.nanoTime() - start) / 1e9 + " s");
+        assertTrue(Files.exists(out));
+    }
+
+    private static Process child(Path store, Path out) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", cp,
+                TrainingRunMain.class.getName(), store.toString(), Integer.toString(EPOCHS), out.toString());
+        pb.redirectErrorStream(true);
+        return pb.start();
+    }
+
+    private static void drain(Process p, AtomicLong reported) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (line.startsWith("epoch ")) {
+                        reported.set(Long.parseLong(line.substring(6)));
+                    } else {
+                        System.out.println("training process: " + line);
+                    }
+                }
+            } catch (IOException e) {
+                // killed
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+}
