@@ -7,6 +7,7 @@ import polyhead.dsl.spec.CheckpointSpec
 import polyhead.dsl.spec.Labels
 import polyhead.dsl.spec.LossSpec
 import polyhead.dsl.spec.MetricSpec
+import polyhead.dsl.spec.NonFinite
 import polyhead.dsl.spec.OptimizerSpec
 import polyhead.dsl.spec.Sampling
 import polyhead.dsl.spec.TaskSpec
@@ -154,6 +155,13 @@ class TrainingBuilder @PublishedApi internal constructor(@PublishedApi internal 
         get() = spec.diagnostics
         set(value) {
             spec = spec.copy(diagnostics = value)
+        }
+
+    /** What a step with a NaN or infinite loss or gradient does. */
+    var onNonFinite: NonFinite
+        get() = spec.onNonFinite
+        set(value) {
+            spec = spec.copy(onNonFinite = value)
         }
 
     fun earlyStopping(

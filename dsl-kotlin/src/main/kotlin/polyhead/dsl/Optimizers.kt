@@ -59,13 +59,6 @@ class OptimizerBuilder @PublishedApi internal constructor(algorithm: AlgorithmSp
             spec = spec.copy(gradientAccumulation = value)
         }
 
-    /** Skip (and count) steps whose gradients are not all finite. */
-    var skipNonFinite: Boolean
-        get() = spec.skipNonFinite
-        set(value) {
-            spec = spec.copy(skipNonFinite = value)
-        }
-
     /** PyTorch's `ReduceLROnPlateau`, judged once per epoch; [monitor] null for the trainer's choice. */
     fun reduceOnPlateau(
         mode: PlateauMode = PlateauSpec().mode,

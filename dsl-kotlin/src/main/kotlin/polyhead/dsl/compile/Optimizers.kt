@@ -24,8 +24,8 @@ import polyhead.optim.schedule.Schedules
  * The optimizer of [spec] for the parameters of [arch] plus [extraParameters] (a weighting's own, which always
  * take the algorithm's settings): clipping over all parameters together, then the algorithm — or, with parameter
  * groups, a partition with one copy of the algorithm per group, each with its learning rate (following the schedule
- * from its own base rate) and weight decay — then reduce-on-plateau; all of it inside gradient accumulation, inside
- * the skipping of non-finite steps. [stepsPerEpoch] converts epoch-counted schedules into steps.
+ * from its own base rate) and weight decay — then reduce-on-plateau; all of it inside gradient accumulation.
+ * [stepsPerEpoch] converts epoch-counted schedules into steps.
  */
 internal fun optimizer(
     spec: OptimizerSpec,
@@ -71,8 +71,7 @@ internal fun optimizer(
     }
     val parts = listOfNotNull(clip, body, plateau)
     val step = parts.singleOrNull() ?: Transforms.chain(*parts.toTypedArray())
-    val accumulated = if (spec.gradientAccumulation > 1) Transforms.accumulate(spec.gradientAccumulation, step) else step
-    return if (spec.skipNonFinite) Transforms.skipNonFinite(accumulated) else accumulated
+    return if (spec.gradientAccumulation > 1) Transforms.accumulate(spec.gradientAccumulation, step) else step
 }
 
 private const val DEFAULT_GROUP = "default"

@@ -6,8 +6,12 @@ import polyhead.data.Dataset
 import polyhead.dsl.spec.CheckpointSpec
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.InvalidSpecException
+import polyhead.dsl.spec.NonFinite
+import polyhead.dsl.spec.SpecJson
 import polyhead.dsl.spec.Sampling
 import polyhead.dsl.spec.validate
+import polyhead.io.CheckpointStore
+import polyhead.metrics.Metrics
 import polyhead.mtl.arch.Architecture
 import polyhead.mtl.weighting.LossWeighting
 import polyhead.mtl.weighting.Weighting
@@ -15,7 +19,9 @@ import polyhead.optim.GradientTransformation
 import polyhead.train.EarlyStopping
 import polyhead.train.GradientSource
 import polyhead.train.History
+import polyhead.train.NonFinitePolicy
 import polyhead.train.Trainer
+import java.nio.file.Path
 import java.util.Random
 
 /**
@@ -52,8 +58,14 @@ class CompiledExperiment internal constructor(
         return optimizer(spec.optimizer, architecture, extra, stepsPerEpoch)
     }
 
-    /** A trainer builder with the spec's weighting, gradient source, optimizer, epochs, seed and early stopping. */
-    fun trainerBuilder(stepsPerEpoch: Int): Trainer.Builder {
+    /**
+     * A trainer builder with the spec's weighting, gradient source, optimizer, epochs, seed, early stopping,
+     * diagnostics and non-finite policy, the spec's JSON recorded in its checkpoints, and — if the spec asks for
+     * checkpoints — a checkpoint store in [checkpointDir].
+     *
+     * @throws IllegalArgumentException if the spec asks for checkpoints and [checkpointDir] is null
+     */
+    fun trainerBuilder(stepsPerEpoch: Int, checkpointDir: Path? = null): Trainer.Builder {
         val t = spec.training
         val builder = Trainer.builder(architecture)
             .weighting(weighting)
@@ -62,9 +74,23 @@ class CompiledExperiment internal constructor(
             .epochs(t.epochs)
             .seed(t.seed)
             .diagnostics(t.diagnostics)
+            .onNonFinite(if (t.onNonFinite == NonFinite.SKIP) NonFinitePolicy.SKIP else NonFinitePolicy.STOP)
+            .spec(SpecJson.encode(spec))
         spec.optimizer.reduceOnPlateau?.monitor?.let { builder.monitor(it) }
         t.earlyStopping?.let { builder.earlyStopping(EarlyStopping(it.monitor, it.patience, it.minDelta, it.restoreBest, null)) }
+        t.checkpoints?.let { c ->
+            require(checkpointDir != null) { "$.training.checkpoints: the spec asks for checkpoints; give the run a folder for them" }
+            builder.checkpoints(checkpointStore(checkpointDir, c), c.every)
+        }
         return builder
+    }
+
+    /** Keeps the last checkpoints, and the best by the early-stopping monitor if there is one. */
+    private fun checkpointStore(dir: Path, c: CheckpointSpec): CheckpointStore {
+        val monitor = spec.training.earlyStopping?.monitor ?: return CheckpointStore(dir, c.keepLast)
+        val metric = monitor.substringAfterLast('.')
+        val higherIsBetter = metric != "loss" && Metrics.parse(metric).higherIsBetter()
+        return CheckpointStore(dir, c.keepLast, monitor, if (higherIsBetter) CheckpointStore.Mode.MAX else CheckpointStore.Mode.MIN)
     }
 
     /** The batches of an epoch over [data], drawn as the spec's `sampling` says. */
@@ -75,16 +101,16 @@ class CompiledExperiment internal constructor(
 
     /**
      * Trains on [data]: validation on [validation] if given, else on the spec's `validationSplit` of [data] (split
-     * with the run's seed), else none.
+     * with the run's seed), else none; checkpoints, if the spec asks for them, go to [checkpointDir].
      *
      * @param configure further trainer settings (listeners, a progress bar)
      */
-    fun fit(data: Dataset, validation: Dataset? = null, configure: Trainer.Builder.() -> Unit = {}): History {
-        checkpoints?.let {
-            throw UnsupportedOperationException(
-                "$.training.checkpoints: the core has no checkpoint writer yet (polyhead.io); remove checkpoints to train",
-            )
-        }
+    fun fit(
+        data: Dataset,
+        validation: Dataset? = null,
+        checkpointDir: Path? = null,
+        configure: Trainer.Builder.() -> Unit = {},
+    ): History {
         val t = spec.training
         val (train, valid) = when {
             validation != null -> data to validation
@@ -92,11 +118,7 @@ class CompiledExperiment internal constructor(
             else -> data to null
         }
         val batches = batches(train)
-        val trainer = trainerBuilder(batches.stepsPerEpoch()).apply(configure).build()
+        val trainer = trainerBuilder(batches.stepsPerEpoch(), checkpointDir).apply(configure).build()
         return trainer.fit(batches, valid)
     }
-
-    /** The spec's checkpoint settings, for a runner that writes checkpoints; the core has no writer yet. */
-    val checkpoints: CheckpointSpec?
-        get() = spec.training.checkpoints
 }

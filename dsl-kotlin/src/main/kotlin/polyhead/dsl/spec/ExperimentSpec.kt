@@ -69,6 +69,8 @@ enum class Labels {
  *
  * @property validationSplit the fraction of the training data held out for validation; 0 for none
  * @property diagnostics record task-gradient cosines and norm ratios once per epoch (one extra probe per epoch)
+ * @property checkpoints where the run saves its state to resume from; the folder is the run's, not the spec's
+ * @property onNonFinite what a step with a NaN or infinite loss or gradient does
  */
 @Serializable
 data class TrainingSpec(
@@ -80,7 +82,18 @@ data class TrainingSpec(
     val earlyStopping: EarlyStoppingSpec? = null,
     val checkpoints: CheckpointSpec? = null,
     val diagnostics: Boolean = true,
+    val onNonFinite: NonFinite = NonFinite.STOP,
 )
+
+/** What a step whose loss or gradient is NaN or infinite does. */
+@Serializable
+enum class NonFinite {
+    /** Stop the run with an error naming the task and step, before the weights are touched. */
+    @SerialName("stop") STOP,
+
+    /** Drop the step (no update) and count it in the history. */
+    @SerialName("skip") SKIP,
+}
 
 /** How an epoch's batches are drawn. */
 @Serializable
@@ -107,7 +120,10 @@ data class EarlyStoppingSpec(
     val restoreBest: Boolean = true,
 )
 
-/** A checkpoint every [every] epochs, keeping the last [keepLast]. */
+/**
+ * A checkpoint every [every] epochs (and at the last), keeping the last [keepLast] and the best by the early-stopping
+ * monitor if there is one.
+ */
 @Serializable
 data class CheckpointSpec(
     val every: Int = 1,

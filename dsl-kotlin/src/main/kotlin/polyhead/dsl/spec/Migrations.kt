@@ -14,8 +14,8 @@ import kotlinx.serialization.json.intOrNull
  * - **1**: a task's loss weight was `lossWeight`, and the training batch size was `training.batch`.
  * - **2** (current): `weight` and `training.batchSize`, the names the DSL and the core use. Version 2 also added
  *   keys whose defaults are what version 1 did, so they need no migration: `optimizer.scheduleUnit`,
- *   `optimizer.reduceOnPlateau`, `optimizer.gradientAccumulation`, `optimizer.skipNonFinite`, `training.sampling`,
- *   `training.diagnostics`.
+ *   `optimizer.reduceOnPlateau`, `optimizer.gradientAccumulation`, `training.sampling`, `training.diagnostics`,
+ *   `training.onNonFinite`.
  */
 object Migrations {
     /** The oldest version this code reads. */

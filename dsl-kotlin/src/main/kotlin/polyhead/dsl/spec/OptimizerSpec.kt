@@ -8,10 +8,9 @@ import kotlinx.serialization.Serializable
  * together), a learning-rate [schedule] counted in [scheduleUnit]s, an optional [reduceOnPlateau] after it, and
  * parameter [groups] that override the learning rate or weight decay for some parameters (the first group that
  * selects a parameter wins; the rest use the algorithm's settings). A group's learning rate follows the same schedule
- * from its own base rate.
+ * from its own base rate. (Steps with non-finite gradients are the trainer's: [TrainingSpec.onNonFinite].)
  *
  * @property gradientAccumulation apply the mean gradient of this many consecutive batches as one step; 1 for none
- * @property skipNonFinite skip (and count) a step whose gradients are not all finite, instead of applying it
  */
 @Serializable
 data class OptimizerSpec(
@@ -22,7 +21,6 @@ data class OptimizerSpec(
     val reduceOnPlateau: PlateauSpec? = null,
     val groups: List<ParameterGroupSpec> = emptyList(),
     val gradientAccumulation: Int = 1,
-    val skipNonFinite: Boolean = false,
 )
 
 /**

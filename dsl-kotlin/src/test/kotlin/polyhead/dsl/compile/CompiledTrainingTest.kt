@@ -8,6 +8,7 @@ import io.kotest.matchers.string.shouldContain
 import polyhead.autodiff.GradMode
 import polyhead.autodiff.Var
 import polyhead.data.Dataset
+import polyhead.dsl.accuracy
 import polyhead.dsl.adamw
 import polyhead.dsl.avgPool
 import polyhead.dsl.batchNorm
@@ -35,6 +36,7 @@ import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.InvalidSpecException
 import polyhead.dsl.spec.ScheduleUnit
 import polyhead.dsl.spec.Sampling
+import polyhead.dsl.spec.NonFinite
 import polyhead.dsl.spec.PlateauMode
 import polyhead.dsl.scheduled
 import polyhead.dsl.exponential
@@ -126,7 +128,7 @@ class CompiledTrainingTest : FunSpec({
         history.keys().filter { it.startsWith("lr.") }.toSet() shouldBe setOf("lr.group0", "lr.group1", "lr.default")
     }
 
-    test("plateau, accumulation, skipped non-finite steps, task-balanced sampling and scheduled weights train as hand-built") {
+    test("plateau, accumulation, the non-finite policy, task-balanced sampling and scheduled weights train as hand-built") {
         val spec = multiTask {
             input(1, 8, 8)
             trunk { flatten(); dense(6); relu() }
@@ -137,9 +139,8 @@ class CompiledTrainingTest : FunSpec({
                 // MAX on a falling loss: every epoch is a plateau, so the rate is cut
                 reduceOnPlateau(mode = PlateauMode.MAX, factor = 0.5, patience = 0, monitor = "train.loss")
                 gradientAccumulation = 2
-                skipNonFinite = true
             }
-            training { epochs = 3; batchSize = 8; seed = 11; sampling = Sampling.TASK_BALANCED; diagnostics = false }
+            training { epochs = 3; batchSize = 8; seed = 11; sampling = Sampling.TASK_BALANCED; diagnostics = false; onNonFinite = NonFinite.SKIP }
         }
         val train = data(40, 5)
         val compiled = SpecCompiler.compile(spec)
@@ -154,17 +155,16 @@ class CompiledTrainingTest : FunSpec({
             mapOf("a" to Schedules.constant(1.0), "b" to Schedules.exponential(0.5, 0.5)),
             polyhead.mtl.weighting.ScheduledWeights.Unit.EPOCH,
         )
-        val optimizer = Transforms.skipNonFinite(
-            Transforms.accumulate(
-                2,
-                Transforms.chain(
-                    Optimizers.sgd(Optimizers.Sgd.lr(0.2).momentum(0.9)),
-                    Transforms.reduceOnPlateau(polyhead.optim.Plateau.max(0.2).factor(0.5).patience(0)),
-                ),
+        val optimizer = Transforms.accumulate(
+            2,
+            Transforms.chain(
+                Optimizers.sgd(Optimizers.Sgd.lr(0.2).momentum(0.9)),
+                Transforms.reduceOnPlateau(polyhead.optim.Plateau.max(0.2).factor(0.5).patience(0)),
             ),
         )
         val trainer = Trainer.builder(arch).weighting(weighting).optimizer(optimizer).epochs(3).seed(11)
-            .diagnostics(false).monitor("train.loss").build()
+            .diagnostics(false).monitor("train.loss").onNonFinite(polyhead.train.NonFinitePolicy.SKIP)
+            .spec(polyhead.dsl.spec.SpecJson.encode(spec)).build()
         val expected = trainer.fit(polyhead.data.Batching.taskBalanced(train, 8), null)
 
         history.rows().map { it - "seconds" } shouldBe expected.rows().map { it - "seconds" }
@@ -172,6 +172,38 @@ class CompiledTrainingTest : FunSpec({
             arch.stateDict().mapValues { it.value.data().toList() }
         // epoch 0 sets the best; epoch 1 is no better, so the rate is cut for the steps of epoch 2
         history.series("lr").toList() shouldBe listOf(0.2, 0.2, 0.1)
+    }
+
+    test("checkpoints go to the run's folder, keep the last and the best, and record the spec") {
+        val spec = multiTask {
+            input(1, 8, 8)
+            trunk { flatten(); dense(4); relu() }
+            task("a") { head { dense(3) }; loss = crossEntropy(); metrics(accuracy()) }
+            task("b") { head { dense(2) }; loss = crossEntropy() }
+            optimizer = sgd(lr = 0.1)
+            training {
+                epochs = 3; batchSize = 16; validationSplit = 0.25
+                earlyStopping(monitor = "val.a.accuracy", patience = 10, restoreBest = false)
+                checkpoints(every = 1, keepLast = 1)
+            }
+        }
+        val dir = java.nio.file.Files.createTempDirectory("polyhead-ckpt")
+        try {
+            val compiled = SpecCompiler.compile(spec)
+            shouldThrow<IllegalArgumentException> { compiled.fit(data(32, 6)) }.message shouldBe
+                "$.training.checkpoints: the spec asks for checkpoints; give the run a folder for them"
+            compiled.fit(data(32, 6), checkpointDir = dir)
+            val store = polyhead.io.CheckpointStore(dir, 1)
+            val kept = store.scan().checkpoints()
+            kept.map { it.epoch() }.last() shouldBe 3L
+            (kept.size in 1..2) shouldBe true // the last, and the best by val.a.accuracy if that is another
+            val latest = store.latest().get().checkpoint()
+            latest.model().mapValues { it.value.data().toList() } shouldBe
+                compiled.architecture.stateDict().mapValues { it.value.data().toList() }
+            polyhead.dsl.spec.SpecJson.load(latest.spec()) shouldBe polyhead.dsl.spec.SpecResult.Ok(spec)
+        } finally {
+            dir.toFile().deleteRecursively()
+        }
     }
 
     test("a learned weighting's parameters join the optimizer's default group") {

@@ -15,8 +15,8 @@ class MigrationTest : FunSpec({
         fun JsonObject.minus(section: String, vararg keys: String) =
             JsonObject(this + (section to JsonObject(getValue(section).jsonObject - keys.toSet())))
         return current
-            .minus("optimizer", "scheduleUnit", "reduceOnPlateau", "gradientAccumulation", "skipNonFinite")
-            .minus("training", "sampling", "diagnostics")
+            .minus("optimizer", "scheduleUnit", "reduceOnPlateau", "gradientAccumulation")
+            .minus("training", "sampling", "diagnostics", "onNonFinite")
     }
 
     test("a version-1 file is migrated explicitly and reads as the current spec") {

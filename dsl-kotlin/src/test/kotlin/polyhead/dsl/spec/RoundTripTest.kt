@@ -155,9 +155,11 @@ class RoundTripTest : FunSpec({
             optimizer = sgd(lr = 0.1) {
                 reduceOnPlateau(mode = PlateauMode.MAX, factor = 0.5, patience = 2, thresholdMode = ThresholdMode.ABS, monitor = "val.t.loss")
                 gradientAccumulation = 4
-                skipNonFinite = true
             }
-            training { sampling = Sampling.TASK_BALANCED; diagnostics = false; validationSplit = 0.2; checkpoints(every = 2) }
+            training {
+                sampling = Sampling.TASK_BALANCED; diagnostics = false; validationSplit = 0.2; checkpoints(every = 2)
+                onNonFinite = NonFinite.SKIP
+            }
         },
         case {
             optimizer = adamw {
