@@ -15,10 +15,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GemmContractTest {
     static List<Gemm> implementations() {
-        return List.of(new EjmlGemm());
+        // one and two threads: the two-thread instance splits the larger products (SIZES holds some above
+        // VectorGemm.PARALLEL_FLOPS, split by rows and by columns)
+        return List.of(new EjmlGemm(), new VectorGemm(1), new VectorGemm(2));
     }
 
-    static final int[][] SIZES = {{1, 1, 1}, {3, 5, 4}, {17, 9, 33}, {64, 48, 70}, {2, 3, 0}, {0, 4, 2}};
+    /**
+     * m, n, k. Beyond the small and degenerate cases, sizes that leave edge tiles in every direction of VectorGemm's
+     * 6×16 micro-kernel, span several cache blocks (k > KC = 256, m > MC = 120, with uneven remainders) and, for the
+     * last three, pass the size from which a product is split across threads.
+     */
+    static final int[][] SIZES = {{1, 1, 1}, {3, 5, 4}, {17, 9, 33}, {64, 48, 70}, {2, 3, 0}, {0, 4, 2},
+        {6, 16, 1}, {7, 17, 5}, {5, 15, 300}, {12, 32, 8}, {13, 1, 40}, {1, 33, 17},
+        {121, 35, 257}, {37, 130, 513}, {250, 61, 140}, {61, 250, 140}};
 
     @ParameterizedTest
     @MethodSource("implementations")
