@@ -15,6 +15,7 @@ import polyhead.nn.Linear;
 import polyhead.nn.Module;
 import polyhead.nn.ModuleDict;
 import polyhead.nn.Sequential;
+import polyhead.tensor.Gemms;
 import polyhead.tensor.Tensor;
 
 /**
@@ -106,8 +107,9 @@ public final class FashionMultiTask {
         System.out.printf("Fashion-MNIST from %s (%s): %,d training and %,d test images%n", data.folder(),
                 data.full() ? "full set" : "subset shipped with the repository", data.train().size(), data.test().size());
         System.out.printf("model: trunk 784-256-128 (ReLU), heads item[10] and group[5]; loss = 1.0·CE(item) + 0.5·CE(group)%n");
-        System.out.printf("SGD lr %.3g momentum %.2g, batch %d, %d epochs, seed %d%n%n", o.lr(), o.momentum(),
+        System.out.printf("SGD lr %.3g momentum %.2g, batch %d, %d epochs, seed %d%n", o.lr(), o.momentum(),
                 o.batchSize(), o.epochs(), o.seed());
+        System.out.printf("matrix products: %s%n%n", Gemms.current().name());
 
         Model model = new Model(new Random(o.seed()));
         Loss ce = Losses.crossEntropy();

@@ -1,0 +1,176 @@
+package polyhead.samples.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+import polyhead.autodiff.Var;
+import polyhead.loss.Loss;
+import polyhead.loss.Losses;
+import polyhead.nn.Module;
+import polyhead.tensor.Gemm;
+import polyhead.tensor.Gemms;
+import polyhead.tensor.Shape;
+import polyhead.tensor.Tensor;
+
+/**
+ * A training step of a two-task model on random batches, as {@code torch_baseline.py} times it: zero the gradients,
+ * forward, the weighted sum of the two cross-entropies (phase {@code fwd}); backward (phase {@code bwd}); and the
+ * optimizer update (phase {@code opt}) when an {@link Update} is given. Without one the step is forward+backward
+ * only and is named so: the optimizer library is not written yet, and no stand-in is timed in its place.
+ */
+final class TrainingMeasurement implements Measurement {
+    /** The optimizer's part of a step; the optimizer library plugs in here. */
+    interface Update {
+        /** Shown in the workload's name, e.g. {@code "adam"}. */
+        String name();
+
+        /** Applies one update to every parameter of {@code model} from its gradients. */
+        void apply(Module model);
+    }
+
+    private static final int POOL = 8;
+
+    private final String workload;
+    private final Models.TwoHeads model;
+    private final Gemm gemm;
+    private final Update update;
+    private final float weight1;
+    private final float weight2;
+    private final Tensor[] xs = new Tensor[POOL];
+    private final Tensor[] y1 = new Tensor[POOL];
+    private final Tensor[] y2 = new Tensor[POOL];
+    private final Loss ce = Losses.crossEntropy();
+    private final int batch;
+    private final double flops;
+    private int next;
+
+    /**
+     * @param inputShape one sample's shape, e.g. {784} or {1, 36, 36}
+     * @param update     null for forward+backward only
+     */
+    TrainingMeasurement(String workload, Models.TwoHeads model, int batch, int[] inputShape, int classes1,
+                        int classes2, float weight1, float weight2, Gemm gemm, Update update) {
+        this.workload = workload;
+        this.model = model;
+        this.batch = batch;
+        this.gemm = gemm;
+        this.update = update;
+        this.weight1 = weight1;
+        this.weight2 = weight2;
+        int[] dims = new int[inputShape.length + 1];
+        dims[0] = batch;
+        System.arraycopy(inputShape, 0, dims, 1, inputShape.length);
+        Random rng = new Random(0);
+        for (int i = 0; i < POOL; i++) {
+            xs[i] = Tensor.randn(rng, Shape.of(dims));
+            y1[i] = labels(rng, batch, classes1);
+            y2[i] = labels(rng, batch, classes2);
+        }
+        this.flops = countFlops();
+    }
+
+    private static Tensor labels(Random rng, int n, int classes) {
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rng.nextInt(classes);
+        }
+        return Tensor.wrap(Shape.of(n), y);
+    }
+
+    /** 2·m·n·k summed over the matrix products of one step, counted by running one step through a counting GEMM. */
+    private double countFlops() {
+        double[] total = {0};
+        Gemm counting = new Gemm() {
+            @Override
+            public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, float[] b,
+                             int bOffset, float[] c, int cOffset, boolean accumulate) {
+                total[0] += 2.0 * m * n * k;
+                gemm.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+            }
+
+            @Override
+            public String name() {
+                return "counting " + gemm.name();
+            }
+        };
+        Gemm previous = Gemms.use(counting);
+        try {
+            step(null);
+        } finally {
+            Gemms.use(previous);
+        }
+        return total[0];
+    }
+
+    @Override
+    public String name() {
+        return workload + " b" + batch + " " + (update == null ? "fwd+bwd" : update.name());
+    }
+
+    @Override
+    public String gemm() {
+        return gemm.name();
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    @Override
+    public double flops() {
+        return flops;
+    }
+
+    @Override
+    public Map<String, Double> measure(int warmup, int steps) {
+        Gemm previous = Gemms.use(gemm);
+        try {
+            for (int i = 0; i < warmup; i++) {
+                step(null);
+            }
+            double[] total = new double[steps];
+            double[][] phases = new double[3][steps];
+            double[] p = new double[3];
+            for (int i = 0; i < steps; i++) {
+                total[i] = step(p);
+                for (int j = 0; j < 3; j++) {
+                    phases[j][i] = p[j];
+                }
+            }
+            Map<String, Double> r = new LinkedHashMap<>();
+            r.put("step", Stats.median(total));
+            r.put("fwd", Stats.median(phases[0]));
+            r.put("bwd", Stats.median(phases[1]));
+            if (update != null) {
+                r.put("opt", Stats.median(phases[2]));
+            }
+            return r;
+        } finally {
+            Gemms.use(previous);
+        }
+    }
+
+    /** One step; returns its time in seconds and, if {@code phases} is not null, stores fwd, bwd, opt there. */
+    private double step(double[] phases) {
+        int i = next++ % POOL;
+        long t0 = System.nanoTime();
+        model.zeroGrad();
+        Var[] out = model.outputs(Var.constant(xs[i]));
+        Var loss = ce.apply(out[0], y1[i]).mul(weight1).add(ce.apply(out[1], y2[i]).mul(weight2));
+        long t1 = System.nanoTime();
+        loss.backward();
+        long t2 = System.nanoTime();
+        if (update != null) {
+            update.apply(model);
+        }
+        long t3 = System.nanoTime();
+        if (phases != null) {
+            phases[0] = (t1 - t0) * 1e-9;
+            phases[1] = (t2 - t1) * 1e-9;
+            phases[2] = (t3 - t2) * 1e-9;
+        }
+        return (t3 - t0) * 1e-9;
+    }
+}
