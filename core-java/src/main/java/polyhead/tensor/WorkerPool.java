@@ -20,7 +20,7 @@ import java.util.function.IntConsumer;
  */
 final class WorkerPool {
     /** How long an idle worker, or the caller waiting for a worker, spins before parking. */
-    static final long SPIN_NANOS = 50_000;
+    static final long SPIN_NANOS = 10_000;
 
     private final Worker[] workers;
 

@@ -173,14 +173,15 @@ public final class Bench {
         Map<String, Object> rows = new LinkedHashMap<>();
         out.put("results", rows);
         System.out.printf(Locale.ROOT, "%n%-32s %-10s %11s %23s %10s %8s  %s%n", "workload", "gemm", "ms/step med",
-                "(min..max over reps)", "samples/s", "GFLOPS", "fwd/bwd ms (median)");
+                "(min..max over reps)", "samples/s", "GFLOPS", "fwd / bwd ms, of which in the GEMM (medians)");
         for (int i = 0; i < ms.size(); i++) {
             Measurement m = ms.get(i);
             Map<String, Object> row = summarize(m, results.get(i));
             rows.put(m.name() + " | " + m.gemm(), row);
             double ms0 = (Double) row.get("ms");
             String phases = row.containsKey("fwd_ms")
-                    ? String.format(Locale.ROOT, "%.3f/%.3f", row.get("fwd_ms"), row.get("bwd_ms")) : "";
+                    ? String.format(Locale.ROOT, "%.3f (gemm %.3f) / %.3f (gemm %.3f)", row.get("fwd_ms"),
+                    row.get("fwd_gemm_ms"), row.get("bwd_ms"), row.get("bwd_gemm_ms")) : "";
             System.out.printf(Locale.ROOT, "%-32s %-10s %11.3f %11.3f..%-11.3f %10s %8.1f  %s%n", m.name(), m.gemm(),
                     ms0, row.get("min_ms"), row.get("max_ms"),
                     m.batch() > 0 ? String.format(Locale.ROOT, "%.0f", m.batch() / ms0 * 1e3) : "-",
@@ -211,7 +212,7 @@ public final class Bench {
             row.put("samples_per_s", m.batch() / med * 1e3);
         }
         row.put("gflops", m.flops() / med * 1e-6);
-        for (String phase : List.of("fwd", "bwd", "opt")) {
+        for (String phase : List.of("fwd", "bwd", "opt", "fwd_gemm", "bwd_gemm")) {
             if (reps.get(0).containsKey(phase)) {
                 row.put(phase + "_ms", Stats.median(reps.stream().mapToDouble(r -> r.get(phase) * 1e3).toArray()));
             }
