@@ -23,11 +23,13 @@ class GemmContractTest {
     /**
      * m, n, k. Beyond the small and degenerate cases, sizes that leave edge tiles in every direction of VectorGemm's
      * 6×16 micro-kernel, span several cache blocks (k > KC = 256, m > MC = 120, with uneven remainders) and, for the
-     * last three, pass the size from which a product is split across threads.
+     * last three, pass the size from which a product is split across threads; then products that take the dot-product
+     * path for A·Bᵀ (m ≤ 32, k ≥ 512: 3×3 blocks, edges, a k tail, several k blocks, one and two threads).
      */
     static final int[][] SIZES = {{1, 1, 1}, {3, 5, 4}, {17, 9, 33}, {64, 48, 70}, {2, 3, 0}, {0, 4, 2},
         {6, 16, 1}, {7, 17, 5}, {5, 15, 300}, {12, 32, 8}, {13, 1, 40}, {1, 33, 17},
-        {121, 35, 257}, {37, 130, 513}, {250, 61, 140}, {61, 250, 140}};
+        {121, 35, 257}, {37, 130, 513}, {250, 61, 140}, {61, 250, 140},
+        {10, 8, 515}, {3, 3, 512}, {32, 40, 1030}, {4, 100, 2053}, {1, 2, 600}};
 
     @ParameterizedTest
     @MethodSource("implementations")
