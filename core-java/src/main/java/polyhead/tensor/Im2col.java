@@ -115,7 +115,9 @@ public final class Im2col {
                             Arrays.fill(cols, dst, dst + wo, 0f);
                             continue;
                         }
-                        Arrays.fill(cols, dst, dst + owLo, 0f);
+                        if (owLo > 0) {
+                            Arrays.fill(cols, dst, dst + owLo, 0f);
+                        }
                         int src = plane + ih * w + dx;
                         if (sw == 1) {
                             System.arraycopy(x, src + owLo, cols, dst + owLo, owHi - owLo);
@@ -124,7 +126,9 @@ public final class Im2col {
                                 cols[dst + ow] = x[src + ow * sw];
                             }
                         }
-                        Arrays.fill(cols, dst + owHi, dst + wo, 0f);
+                        if (owHi < wo) {
+                            Arrays.fill(cols, dst + owHi, dst + wo, 0f);
+                        }
                     }
                     row += ld;
                 }

@@ -41,10 +41,12 @@ public final class VectorGemm implements Gemm {
     static final int MC = 120;
     static final int NC = 3072;
     /**
-     * Products of fewer flops (2·m·n·k) stay on the calling thread: below this, the hand-off to another core
-     * and the extra packing pass cost more than the second core gives (measured with the bench).
+     * Products of fewer flops (2·m·n·k) stay on the calling thread. A parallel product pays a hand-off (a park/unpark
+     * round trip is ~11 µs on our VMs, less while a worker still spins) and a second packing pass; at 2 MFLOP
+     * (~30 µs on one core) W1 at batch 32 ran slower on two threads than on one, while from ~8 MFLOP (batch 512,
+     * W2's grouped convolutions) two threads won even with the machine loaded by other builds.
      */
-    static final long PARALLEL_FLOPS = 2_000_000;
+    static final long PARALLEL_FLOPS = 4_000_000;
     /**
      * {@code C = A·Bᵀ} with few rows goes through {@link Product#dots} instead of packing: every element is the dot
      * product of a row of A and a row of B, both contiguous. Packing costs O((m + n)·k) against O(m·n·k) of work,
