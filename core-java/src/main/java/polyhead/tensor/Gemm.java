@@ -6,7 +6,8 @@ package polyhead.tensor;
  *
  * <p>{@code op(A)} is m×k, {@code op(B)} is k×n and C is m×n. Each matrix is dense and row-major starting at its
  * offset: A is stored m×k (or k×m when transposed), B is stored k×n (or n×k when transposed). C must not alias A
- * or B. Implementations: {@link EjmlGemm} (portable); a faster kernel can slot in through {@link Gemms#use}.
+ * or B. Implementations: {@link EjmlGemm} (portable) and {@link VectorGemm} (fast, needs the Vector API module);
+ * {@link Gemms} selects one at start-up and {@link Gemms#use} replaces it.
  */
 public interface Gemm {
     /**

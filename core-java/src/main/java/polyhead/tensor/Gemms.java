@@ -2,9 +2,23 @@ package polyhead.tensor;
 
 import java.util.Objects;
 
-/** Selects the {@link Gemm} every matrix product in Polyhead goes through. EJML unless another is installed. */
+/**
+ * Selects the {@link Gemm} every matrix product in Polyhead goes through.
+ *
+ * <p>At start-up: {@link VectorGemm} when the JVM runs with {@code --add-modules jdk.incubator.vector} (the module
+ * is in the boot layer) and has 256-bit vector hardware, {@link EjmlGemm} otherwise. The system property
+ * {@value #PROPERTY} = {@code ejml} or {@code vector} overrides the choice; asking for {@code vector} without the
+ * module is an error rather than a silent 10× slow-down. {@link #use} replaces the choice at run time.
+ *
+ * <p>VectorGemm is loaded reflectively, so this class and the EJML path work on a JVM without the module.
+ */
 public final class Gemms {
-    private static volatile Gemm current = new EjmlGemm();
+    /** The system property that overrides the start-up choice: {@code ejml} or {@code vector}. */
+    public static final String PROPERTY = "polyhead.gemm";
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    private static final String VECTOR_CLASS = "polyhead.tensor.VectorGemm";
+
+    private static volatile Gemm current = select(System.getProperty(PROPERTY));
 
     private Gemms() {
     }
@@ -18,5 +32,50 @@ public final class Gemms {
         Gemm previous = current;
         current = Objects.requireNonNull(gemm, "gemm");
         return previous;
+    }
+
+    /** True if {@link VectorGemm} can run here: its module is enabled and the hardware has 256-bit vectors. */
+    public static boolean vectorAvailable() {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            return false;
+        }
+        try {
+            return (Boolean) Class.forName(VECTOR_CLASS).getMethod("isSupported").invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * A new {@link VectorGemm} on all available processors.
+     *
+     * @throws IllegalStateException if it cannot run here (see {@link #vectorAvailable()})
+     */
+    public static Gemm vector() {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+            throw new IllegalStateException("the vector GEMM needs the JVM flag --add-modules " + VECTOR_MODULE);
+        }
+        if (!vectorAvailable()) {
+            throw new IllegalStateException("the vector GEMM needs 256-bit vector instructions (AVX2), which this JVM "
+                    + "does not report");
+        }
+        try {
+            return (Gemm) Class.forName(VECTOR_CLASS).getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create " + VECTOR_CLASS, e);
+        }
+    }
+
+    /** The implementation for a value of {@value #PROPERTY} (null: the automatic choice). */
+    static Gemm select(String choice) {
+        if (choice == null || choice.isBlank()) {
+            return vectorAvailable() ? vector() : new EjmlGemm();
+        }
+        return switch (choice.trim()) {
+            case "ejml" -> new EjmlGemm();
+            case "vector" -> vector();
+            default -> throw new IllegalArgumentException("-D" + PROPERTY + "=" + choice
+                    + ": expected 'ejml' or 'vector'");
+        };
     }
 }

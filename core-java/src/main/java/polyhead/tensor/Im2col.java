@@ -83,10 +83,22 @@ public final class Im2col {
      * ({@code colRows()·colCols()} elements, every one overwritten). {@code x} is not modified.
      */
     public static void im2col(Geometry g, float[] x, int xOffset, float[] cols, int colsOffset) {
+        im2col(g, x, xOffset, cols, colsOffset, g.colCols());
+    }
+
+    /**
+     * {@link #im2col(Geometry, float[], int, float[], int)} into a wider matrix: row r of the column matrix is written
+     * to {@code cols[colsOffset + r·ld ...]} ({@code colCols()} elements; {@code ld ≥ colCols()}). Several samples
+     * placed side by side this way ({@code colsOffset = j·colCols()}, {@code ld = samples·colCols()}) make one
+     * matrix, so a convolution over a batch is one matrix product.
+     */
+    public static void im2col(Geometry g, float[] x, int xOffset, float[] cols, int colsOffset, int ld) {
         int h = g.height();
         int w = g.width();
         int ho = g.outHeight();
         int wo = g.outWidth();
+        int sw = g.strideW();
+        requireStride(ld, ho * wo);
         int row = colsOffset;
         for (int c = 0; c < g.channels(); c++) {
             int plane = xOffset + c * h * w;
@@ -94,8 +106,8 @@ public final class Im2col {
                 for (int j = 0; j < g.kernelW(); j++) {
                     int dx = j - g.padW();
                     // output columns whose input column ow·sw + dx lies inside [0, w)
-                    int owLo = firstInside(dx, g.strideW());
-                    int owHi = Math.min(wo, lastInside(dx, g.strideW(), w) + 1);
+                    int owLo = firstInside(dx, sw);
+                    int owHi = Math.min(wo, lastInside(dx, sw, w) + 1);
                     for (int oh = 0; oh < ho; oh++) {
                         int dst = row + oh * wo;
                         int ih = oh * g.strideH() - g.padH() + i;
@@ -103,14 +115,22 @@ public final class Im2col {
                             Arrays.fill(cols, dst, dst + wo, 0f);
                             continue;
                         }
-                        Arrays.fill(cols, dst, dst + owLo, 0f);
-                        int src = plane + ih * w + dx;
-                        for (int ow = owLo; ow < owHi; ow++) {
-                            cols[dst + ow] = x[src + ow * g.strideW()];
+                        if (owLo > 0) {
+                            Arrays.fill(cols, dst, dst + owLo, 0f);
                         }
-                        Arrays.fill(cols, dst + owHi, dst + wo, 0f);
+                        int src = plane + ih * w + dx;
+                        if (sw == 1) {
+                            System.arraycopy(x, src + owLo, cols, dst + owLo, owHi - owLo);
+                        } else {
+                            for (int ow = owLo; ow < owHi; ow++) {
+                                cols[dst + ow] = x[src + ow * sw];
+                            }
+                        }
+                        if (owHi < wo) {
+                            Arrays.fill(cols, dst + owHi, dst + wo, 0f);
+                        }
                     }
-                    row += ho * wo;
+                    row += ld;
                 }
             }
         }
@@ -122,18 +142,25 @@ public final class Im2col {
      * correspond to padding are dropped. {@code cols} is not modified.
      */
     public static void col2im(Geometry g, float[] cols, int colsOffset, float[] x, int xOffset) {
+        col2im(g, cols, colsOffset, g.colCols(), x, xOffset);
+    }
+
+    /** {@link #col2im(Geometry, float[], int, float[], int)} from a wider matrix: row r at {@code colsOffset + r·ld}. */
+    public static void col2im(Geometry g, float[] cols, int colsOffset, int ld, float[] x, int xOffset) {
         int h = g.height();
         int w = g.width();
         int ho = g.outHeight();
         int wo = g.outWidth();
+        int sw = g.strideW();
+        requireStride(ld, ho * wo);
         int row = colsOffset;
         for (int c = 0; c < g.channels(); c++) {
             int plane = xOffset + c * h * w;
             for (int i = 0; i < g.kernelH(); i++) {
                 for (int j = 0; j < g.kernelW(); j++) {
                     int dx = j - g.padW();
-                    int owLo = firstInside(dx, g.strideW());
-                    int owHi = Math.min(wo, lastInside(dx, g.strideW(), w) + 1);
+                    int owLo = firstInside(dx, sw);
+                    int owHi = Math.min(wo, lastInside(dx, sw, w) + 1);
                     for (int oh = 0; oh < ho; oh++) {
                         int ih = oh * g.strideH() - g.padH() + i;
                         if (ih < 0 || ih >= h) {
@@ -141,13 +168,25 @@ public final class Im2col {
                         }
                         int src = row + oh * wo;
                         int dst = plane + ih * w + dx;
-                        for (int ow = owLo; ow < owHi; ow++) {
-                            x[dst + ow * g.strideW()] += cols[src + ow];
+                        if (sw == 1) {
+                            for (int ow = owLo; ow < owHi; ow++) {
+                                x[dst + ow] += cols[src + ow];
+                            }
+                        } else {
+                            for (int ow = owLo; ow < owHi; ow++) {
+                                x[dst + ow * sw] += cols[src + ow];
+                            }
                         }
                     }
-                    row += ho * wo;
+                    row += ld;
                 }
             }
+        }
+    }
+
+    private static void requireStride(int ld, int colCols) {
+        if (ld < colCols) {
+            throw new IllegalArgumentException("im2col: row stride " + ld + " is shorter than a row (" + colCols + ")");
         }
     }
 

@@ -1,10 +1,13 @@
 package polyhead.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -15,10 +18,42 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GemmContractTest {
     static List<Gemm> implementations() {
-        return List.of(new EjmlGemm());
+        // one and two threads: the two-thread instance splits the larger products (SIZES holds some above
+        // VectorGemm.PARALLEL_FLOPS, split by rows and by columns)
+        return List.of(new EjmlGemm(), new VectorGemm(1), new VectorGemm(2));
     }
 
-    static final int[][] SIZES = {{1, 1, 1}, {3, 5, 4}, {17, 9, 33}, {64, 48, 70}, {2, 3, 0}, {0, 4, 2}};
+    /**
+     * m, n, k. Beyond the small and degenerate cases, sizes that leave edge tiles in every direction of VectorGemm's
+     * 6×16 micro-kernel, span several cache blocks (k > KC = 256, m > MC = 120, with uneven remainders) and, for the
+     * larger ones, pass the size from which a product is split across threads; then products that take the dot-product
+     * path for A·Bᵀ (m ≤ 32, k ≥ 512: 3×3 blocks, edges, a k tail, several k blocks, one and two threads).
+     */
+    static final int[][] SIZES = {{1, 1, 1}, {3, 5, 4}, {17, 9, 33}, {64, 48, 70}, {2, 3, 0}, {0, 4, 2},
+        {6, 16, 1}, {7, 17, 5}, {5, 15, 300}, {12, 32, 8}, {13, 1, 40}, {1, 33, 17},
+        {121, 35, 257}, {37, 130, 513}, {250, 61, 140}, {61, 250, 140}, {150, 90, 160}, {90, 150, 160},
+        {10, 8, 515}, {3, 3, 512}, {32, 40, 1030}, {32, 61, 1100}, {4, 100, 2053}, {1, 2, 600}};
+
+    /** Guards the sizes above against a change of VectorGemm's thresholds leaving one of its paths untested. */
+    @Test
+    void sizesReachEveryPathOfVectorGemm() {
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] >= s[1]), "parallel, row-major");
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] < s[1]), "parallel, wide");
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && dots(s)), "parallel dot products");
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> !parallel(s) && dots(s) && s[0] % VectorGemm.DR != 0),
+                "sequential dot products with edge rows");
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> s[2] > VectorGemm.KC && s[0] > VectorGemm.MC),
+                "several cache blocks in k and m");
+    }
+
+    private static boolean parallel(int[] s) {
+        return 2L * s[0] * s[1] * s[2] >= VectorGemm.PARALLEL_FLOPS;
+    }
+
+    /** The dot-product path, when the product is A·Bᵀ (it is run with every transpose combination). */
+    private static boolean dots(int[] s) {
+        return s[0] <= VectorGemm.DOT_MAX_M && s[2] >= VectorGemm.DOT_MIN_K;
+    }
 
     @ParameterizedTest
     @MethodSource("implementations")

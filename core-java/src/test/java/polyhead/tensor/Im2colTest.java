@@ -63,6 +63,51 @@ class Im2colTest {
         }
     }
 
+    /** Samples side by side in one wider matrix: each sample's columns are its own column matrix, untouched around. */
+    @Test
+    void rowStrideLaysSamplesSideBySide() {
+        Random rng = new Random(13);
+        for (int[] s : GEOMETRIES) {
+            Im2col.Geometry g = geometry(s);
+            int rows = g.colRows();
+            int cols = g.colCols();
+            int samples = 3;
+            int ld = samples * cols + 2; // wider than needed: the last two columns must stay untouched
+            float[] x = Tensor.randn(rng, Shape.of(samples * g.inputSize())).data();
+            float[] wide = new float[5 + rows * ld];
+            Arrays.fill(wide, 99f);
+            for (int j = 0; j < samples; j++) {
+                Im2col.im2col(g, x, j * g.inputSize(), wide, 5 + j * cols, ld);
+            }
+            for (int j = 0; j < samples; j++) {
+                float[] one = new float[rows * cols];
+                Im2col.im2col(g, x, j * g.inputSize(), one, 0);
+                for (int r = 0; r < rows; r++) {
+                    assertArrayEquals(Arrays.copyOfRange(one, r * cols, (r + 1) * cols),
+                            Arrays.copyOfRange(wide, 5 + r * ld + j * cols, 5 + r * ld + (j + 1) * cols),
+                            "geometry " + g + " sample " + j + " row " + r);
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                assertEquals(99f, wide[5 + r * ld + samples * cols], "padding column of row " + r);
+            }
+            // col2im from the wide matrix equals col2im of each sample's own block
+            float[] back = new float[x.length];
+            float[] expected = new float[x.length];
+            for (int j = 0; j < samples; j++) {
+                Im2col.col2im(g, wide, 5 + j * cols, ld, back, j * g.inputSize());
+                float[] one = new float[rows * cols];
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(wide, 5 + r * ld + j * cols, one, r * cols, cols);
+                }
+                Im2col.col2im(g, one, 0, expected, j * g.inputSize());
+            }
+            assertArrayEquals(expected, back, "geometry " + g);
+        }
+        Im2col.Geometry g = geometry(GEOMETRIES[0]);
+        assertThrows(IllegalArgumentException.class, () -> Im2col.im2col(g, new float[9], 0, new float[16], 0, 3));
+    }
+
     @Test
     void col2imIsTheAdjointOfIm2col() {
         Random rng = new Random(12);

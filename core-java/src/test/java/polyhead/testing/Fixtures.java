@@ -141,6 +141,24 @@ public final class Fixtures {
         }
     }
 
+    /** {@link #assertClose(String, Tensor, Object, double)} against a tensor instead of a reference node. */
+    public static void assertClose(String what, Tensor actual, Tensor expected, double rtol) {
+        if (!actual.shape().equals(expected.shape())) {
+            throw new AssertionError(what + ": shape " + actual.shape() + ", expected " + expected.shape());
+        }
+        float[] a = actual.data();
+        float[] b = expected.data();
+        double scale = expected.maxAbs();
+        for (int i = 0; i < b.length; i++) {
+            double err = Math.abs((double) a[i] - b[i]);
+            double allowed = rtol * (Math.abs(b[i]) + scale);
+            if (!(err <= allowed)) {
+                throw new AssertionError(what + ": element " + i + " of " + expected.shape() + " is " + a[i]
+                        + ", expected " + b[i] + " (|diff| " + err + " > allowed " + allowed + ")");
+            }
+        }
+    }
+
     private static String brief(Object node) {
         String s = String.valueOf(node);
         return s.length() > 60 ? s.substring(0, 60) + "..." : s;

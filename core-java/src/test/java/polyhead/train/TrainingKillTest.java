@@ -10,6 +10,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import polyhead.io.CheckpointStore;
 import polyhead.io.Safetensors;
 import polyhead.mtl.arch.HardSharing;
+import polyhead.tensor.Gemms;
 import polyhead.tensor.Tensor;
 
 /**
@@ -89,8 +92,15 @@ class TrainingKillTest {
     private static Process child(Path store, Path out) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", cp,
-                TrainingRunMain.class.getName(), store.toString(), Integer.toString(EPOCHS), out.toString());
+        // the same matrix-product kernel as this JVM, or the weights would differ in their last bits
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx128m", "-XX:TieredStopAtLevel=1"));
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            cmd.add("--add-modules");
+            cmd.add("jdk.incubator.vector");
+        }
+        cmd.addAll(List.of("-Dpolyhead.gemm=" + (Gemms.current().name().startsWith("vector") ? "vector" : "ejml"), "-cp", cp, TrainingRunMain.class.getName(),
+                store.toString(), Integer.toString(EPOCHS), out.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectErrorStream(true);
         return pb.start();
     }

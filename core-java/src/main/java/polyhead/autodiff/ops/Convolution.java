@@ -11,9 +11,12 @@ import polyhead.tensor.Tensor;
 
 /**
  * Two-dimensional convolution (cross-correlation, as in every deep-learning library) over NCHW tensors, computed
- * through {@link Im2col} and one matrix product per sample.
+ * through {@link Im2col} and one matrix product per group of samples (their column matrices side by side).
  */
 public final class Convolution {
+    /** The largest column matrix of a group of samples, in floats (4 MiB). */
+    static final int GROUP_FLOATS = 1 << 20;
+
     private Convolution() {
     }
 
@@ -33,7 +36,8 @@ public final class Convolution {
      *
      * <p>Per sample, with X = im2col(x[n]) of shape (C·kh·kw)×(Ho·Wo) and W the weight seen as O×(C·kh·kw), the
      * output is {@code W·X} and, for an output gradient G [O, Ho·Wo]:
-     * ∂/∂x[n] = col2im(Wᵀ·G), ∂/∂w = Σₙ G·Xᵀ, ∂/∂b[o] = Σ_{n,i,j} G[n,o,i,j].
+     * ∂/∂x[n] = col2im(Wᵀ·G), ∂/∂w = Σₙ G·Xᵀ, ∂/∂b[o] = Σ_{n,i,j} G[n,o,i,j]. A group of samples is computed at
+     * once with their X (and G) side by side: [X₁ X₂ …] is one (C·kh·kw)×(k·Ho·Wo) matrix.
      *
      * @param bias null for no bias
      * @throws IllegalArgumentException if a stride is below 1 or a padding below 0
@@ -41,6 +45,11 @@ public final class Convolution {
      *                        kernel is larger than the padded input
      */
     public static Var conv2d(Var x, Var weight, Var bias, int strideH, int strideW, int padH, int padW) {
+        return conv2d(x, weight, bias, strideH, strideW, padH, padW, GROUP_FLOATS);
+    }
+
+    /** The public conv2d with the size limit of the column buffer as a parameter, so tests can force small groups. */
+    static Var conv2d(Var x, Var weight, Var bias, int strideH, int strideW, int padH, int padW, int groupFloats) {
         requireAtLeast("strideH", strideH, 1);
         requireAtLeast("strideW", strideW, 1);
         requireAtLeast("padH", padH, 0);
@@ -84,44 +93,91 @@ public final class Convolution {
         float[] xd = x.value().data();
         float[] wd = weight.value().data();
         float[] out = new float[outShape.size()];
-        // one sample's columns at a time: the buffer is kh·kw times one input sample, not the whole batch
-        float[] buf = new float[rows * cols];
+        // samples are taken in groups whose column matrices, side by side, make one (rows × group·cols) matrix of at
+        // most groupFloats: one product per group instead of one per sample, large enough for every core and for
+        // the GEMM's packing to pay, while the buffer stays a few MB whatever the batch
+        int group = Math.max(1, Math.min(n, groupFloats / Math.max(1, rows * cols)));
+        float[] buf = new float[rows * group * cols];
+        float[] ybuf = group > 1 ? new float[o * group * cols] : null;
         Gemm gemm = Gemms.current();
-        for (int i = 0; i < n; i++) {
-            Im2col.im2col(geo, xd, i * inSize, buf, 0);
-            gemm.gemm(false, false, o, cols, rows, wd, 0, buf, 0, out, i * outSize, false);
+        for (int s0 = 0; s0 < n; s0 += group) {
+            int gs = Math.min(group, n - s0);
+            int ld = gs * cols;
+            for (int j = 0; j < gs; j++) {
+                Im2col.im2col(geo, xd, (s0 + j) * inSize, buf, j * cols, ld);
+            }
+            if (gs == 1) {
+                gemm.gemm(false, false, o, cols, rows, wd, 0, buf, 0, out, s0 * outSize, false);
+            } else {
+                // Y = W·X is [o, gs·cols]; sample j's output [o, cols] is its column block j
+                gemm.gemm(false, false, o, ld, rows, wd, 0, buf, 0, ybuf, 0, false);
+                for (int j = 0; j < gs; j++) {
+                    for (int oc = 0; oc < o; oc++) {
+                        System.arraycopy(ybuf, oc * ld + j * cols, out, (s0 + j) * outSize + oc * cols, cols);
+                    }
+                }
+            }
         }
         if (bias != null) {
             float[] bd = bias.value().data();
             for (int i = 0; i < n; i++) {
                 for (int oc = 0; oc < o; oc++) {
                     int base = i * outSize + oc * cols;
+                    float bv = bd[oc];
                     for (int k = 0; k < cols; k++) {
-                        out[base + k] += bd[oc];
+                        out[base + k] += bv;
                     }
                 }
             }
         }
+        int samplesPerGroup = group;
         Backward rule = g -> {
             float[] dg = g.data();
-            if (x.requiresGrad()) {
-                float[] gx = new float[sx.size()];
-                float[] dcols = new float[rows * cols];
-                for (int i = 0; i < n; i++) {
-                    gemm.gemm(true, false, rows, cols, o, wd, 0, dg, i * outSize, dcols, 0, false);
-                    Im2col.col2im(geo, dcols, 0, gx, i * inSize);
-                }
-                x.addGrad(Tensor.wrap(sx, gx));
-            }
-            if (weight.requiresGrad()) {
+            boolean needX = x.requiresGrad();
+            boolean needW = weight.requiresGrad();
+            float[] gx = needX ? new float[sx.size()] : null;
+            float[] gw = needW ? new float[sw.size()] : null;
+            if (needX || needW) {
+                float[] gbuf = samplesPerGroup > 1 ? new float[o * samplesPerGroup * cols] : null;
+                float[] dcols = needX ? new float[rows * samplesPerGroup * cols] : null;
                 // the columns are recomputed rather than kept from the forward pass: im2col is cheap next to the
                 // gemm, and keeping them would hold kh·kw copies of the input for the lifetime of the graph
-                float[] gw = new float[sw.size()];
-                float[] xcols = new float[rows * cols];
-                for (int i = 0; i < n; i++) {
-                    Im2col.im2col(geo, xd, i * inSize, xcols, 0);
-                    gemm.gemm(false, true, o, rows, cols, dg, i * outSize, xcols, 0, gw, 0, i > 0);
+                float[] xcols = needW ? new float[rows * samplesPerGroup * cols] : null;
+                for (int s0 = 0; s0 < n; s0 += samplesPerGroup) {
+                    int gs = Math.min(samplesPerGroup, n - s0);
+                    int ld = gs * cols;
+                    // G = the group's output gradient as one [o, gs·cols] matrix
+                    float[] gm = dg;
+                    int gOff = s0 * outSize;
+                    if (gs > 1) {
+                        for (int j = 0; j < gs; j++) {
+                            for (int oc = 0; oc < o; oc++) {
+                                System.arraycopy(dg, (s0 + j) * outSize + oc * cols, gbuf, oc * ld + j * cols, cols);
+                            }
+                        }
+                        gm = gbuf;
+                        gOff = 0;
+                    }
+                    if (needX) {
+                        // ∂/∂X = Wᵀ·G, then each sample's block back onto its input
+                        gemm.gemm(true, false, rows, ld, o, wd, 0, gm, gOff, dcols, 0, false);
+                        for (int j = 0; j < gs; j++) {
+                            Im2col.col2im(geo, dcols, j * cols, ld, gx, (s0 + j) * inSize);
+                        }
+                    }
+                    if (needW) {
+                        // ∂/∂W += G·Xᵀ over the group's columns
+                        for (int j = 0; j < gs; j++) {
+                            Im2col.im2col(geo, xd, (s0 + j) * inSize, xcols, j * cols, ld);
+                        }
+                        gemm.gemm(false, true, o, rows, ld, gm, gOff, xcols, 0, gw, 0, s0 > 0);
+                    }
                 }
+            }
+            if (needX) {
+                x.addGrad(Tensor.wrap(sx, gx));
+            }
+            if (needW) {
                 weight.addGrad(Tensor.wrap(sw, gw));
             }
             if (bias != null && bias.requiresGrad()) {

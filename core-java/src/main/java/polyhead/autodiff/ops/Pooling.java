@@ -71,13 +71,15 @@ public final class Pooling {
                         for (int iw = iwLo; iw < iwHi; iw++) {
                             int idx = plane + ih * w + iw;
                             float v = xd[idx];
-                            if (v > bestValue || Float.isNaN(v)) {
-                                bestValue = v;
-                                best = idx;
-                            }
+                            // without branches (an if here mispredicts on random data and was most of the pooling
+                            // time): the index moves on a strictly larger value or a NaN; the running maximum is
+                            // only compared with, and Math.max keeps a NaN, after which only NaNs move the index
+                            boolean larger = v > bestValue | v != v;
+                            best = larger ? idx : best;
+                            bestValue = Math.max(bestValue, v);
                         }
                     }
-                    out[k] = bestValue;
+                    out[k] = xd[best];
                     argmax[k] = best;
                 }
             }

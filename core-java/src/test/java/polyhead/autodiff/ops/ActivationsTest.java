@@ -11,6 +11,17 @@ import polyhead.autodiff.Var;
 import polyhead.tensor.Tensor;
 
 class ActivationsTest {
+    /** PyTorch: relu(NaN) = NaN, ∂relu/∂x = 0 at x ≤ 0 (±0 included) and 1 above; a NaN input passes the gradient. */
+    @Test
+    void reluAtZeroNegativeZeroAndNaN() {
+        Var x = Var.parameter(Tensor.of(new float[] {-3, -0f, 0, 2, Float.NaN, -Float.MIN_VALUE, Float.MIN_VALUE}, 7));
+        Var y = x.relu();
+        assertArrayEquals(new float[] {0, 0, 0, 2, Float.NaN, 0, Float.MIN_VALUE}, y.value().data());
+        y.backward(Tensor.of(new float[] {10, 20, 30, 40, 50, 60, 70}, 7));
+        assertArrayEquals(new float[] {0, 0, 0, 40, 50, 0, 70}, x.grad().data());
+        assertEquals(0, Float.floatToRawIntBits(y.value().get(1)), "relu(-0) is +0");
+    }
+
     @Test
     void forwardValuesAgainstClosedForms() {
         Var x = Var.constant(Tensor.of(new float[] {-2, -0.5f, 0, 1.5f}, 4));

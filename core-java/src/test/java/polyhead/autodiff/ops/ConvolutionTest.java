@@ -122,8 +122,9 @@ class ConvolutionTest {
         assertArrayEquals(new float[] {32, 32, 32}, b2.grad().data());
     }
 
+    /** Samples go through the installed GEMM in groups: one product for a batch whose columns fit the buffer. */
     @Test
-    void forwardIsOneGemmPerSampleThroughTheInstalledGemm() {
+    void forwardIsOneGemmPerGroupOfSamplesThroughTheInstalledGemm() {
         int[] calls = {0};
         Gemm previous = Gemms.current();
         Gemm counting = new Gemm() {
@@ -141,11 +142,53 @@ class ConvolutionTest {
         };
         Gemms.use(counting);
         try {
-            Convolution.conv2d(Var.constant(Tensor.randn(1, 3, 2, 5, 5)), Var.constant(Tensor.randn(2, 4, 2, 3, 3)),
-                    null, 1, 1);
-            assertEquals(3, calls[0]);
+            Var x = Var.constant(Tensor.randn(1, 3, 2, 5, 5));
+            Var w = Var.constant(Tensor.randn(2, 4, 2, 3, 3));
+            Convolution.conv2d(x, w, null, 1, 1);
+            assertEquals(1, calls[0]);
+            // columns of 18×25 floats per sample, at most 2 samples per group: groups of 2 and 1
+            calls[0] = 0;
+            Convolution.conv2d(x, w, null, 1, 1, 1, 1, 2 * 18 * 25 + 17);
+            assertEquals(2, calls[0]);
         } finally {
             Gemms.use(previous);
+        }
+    }
+
+    /** Groups of one, of several, and a last partial group give the same values and gradients as one group. */
+    @Test
+    void groupSizeDoesNotChangeResultsOrGradients() {
+        // {N, C, H, W, O, kh, kw, sh, sw, ph, pw}: 5 samples, columns of rows·cols floats each
+        int[][] settings = {{5, 2, 6, 5, 3, 3, 2, 1, 1, 1, 0}, {5, 3, 7, 7, 2, 3, 3, 2, 2, 1, 1}};
+        long seed = 400;
+        for (int[] s : settings) {
+            Tensor x = Tensor.randn(seed++, s[0], s[1], s[2], s[3]);
+            Tensor w = Tensor.randn(seed++, s[4], s[1], s[5], s[6]);
+            Tensor b = Tensor.randn(seed++, s[4]);
+            Tensor g = null;
+            Tensor[] reference = null;
+            int perSample = s[1] * s[5] * s[6] * ((s[2] + 2 * s[9] - s[5]) / s[7] + 1) * ((s[3] + 2 * s[10] - s[6]) / s[8] + 1);
+            for (int samples : new int[] {5, 1, 2, 3}) {
+                Var xv = Var.parameter(x);
+                Var wv = Var.parameter(w);
+                Var bv = Var.parameter(b);
+                Var y = Convolution.conv2d(xv, wv, bv, s[7], s[8], s[9], s[10], samples * perSample);
+                if (g == null) {
+                    g = Tensor.randn(seed++, y.shape().dims());
+                }
+                y.backward(g);
+                Tensor[] r = {y.value(), xv.grad(), wv.grad(), bv.grad()};
+                if (reference == null) {
+                    reference = r;
+                } else {
+                    for (int i = 0; i < r.length; i++) {
+                        assertArrayEquals(reference[i].data(), r[i].data(), 1e-4f,
+                                Arrays.toString(s) + " groups of " + samples + ", output " + i);
+                    }
+                }
+            }
+            GradCheck.assertGradients(v -> Convolution.conv2d(v[0], v[1], v[2], s[7], s[8], s[9], s[10], 2 * perSample),
+                    x, w, b);
         }
     }
 

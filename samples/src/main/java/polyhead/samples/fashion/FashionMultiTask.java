@@ -17,6 +17,7 @@ import polyhead.nn.Activation;
 import polyhead.nn.Linear;
 import polyhead.nn.Sequential;
 import polyhead.optim.Optimizers;
+import polyhead.tensor.Gemms;
 import polyhead.tensor.Tensor;
 import polyhead.train.History;
 import polyhead.train.Trainer;
@@ -105,8 +106,9 @@ public final class FashionMultiTask {
         System.out.printf("Fashion-MNIST from %s (%s): %,d training and %,d test images%n", data.folder(),
                 data.full() ? "full set" : "subset shipped with the repository", data.train().size(), data.test().size());
         System.out.println("model: trunk 784-256-128 (ReLU), heads item[10] and group[5]; loss = 1.0·CE(item) + 0.5·CE(group)");
-        System.out.printf("Adam lr %.3g, batch %d, %d epochs, seed %d; 10%% of the training images held out for validation%n%n",
+        System.out.printf("Adam lr %.3g, batch %d, %d epochs, seed %d; 10%% of the training images held out for validation%n",
                 o.lr(), o.batchSize(), o.epochs(), o.seed());
+        System.out.printf("matrix products: %s%n%n", Gemms.current().name());
 
         Dataset.Split split = dataset(data.train()).split(0.1, o.seed());
         HardSharing model = model(o.seed());

@@ -1,0 +1,562 @@
+package polyhead.tensor;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fast {@link Gemm}: packed panels, a register-blocked FMA micro-kernel written with the Vector API
+ * ({@code jdk.incubator.vector}, which must be enabled with {@code --add-modules jdk.incubator.vector}), cache
+ * blocking, and work shared over the cores when the product is large enough to pay for it.
+ *
+ * <p>The structure is Goto's / BLIS's: for each KC-deep slice of the inner dimension, op(B) is packed into NR-wide
+ * column panels and an MC-high block of op(A) into MR-high row panels, in the order the micro-kernel reads them,
+ * with zeros past the matrix edge; the micro-kernel then adds an MR×NR tile of the product into C as KC rank-1
+ * updates held in registers. The transposes are absorbed by the packing, so all four variants run the same kernel.
+ * Tiles that overhang the edge of C are computed into a scratch tile and added from there.
+ *
+ * <p>MR×NR = 6×16 with 256-bit vectors: 12 accumulators, 2 panel vectors and a broadcast fit the 16 vector registers
+ * of AVX2 (a 4×24 kernel is faster where AVX-512's 32 registers exist but spills on AVX2; 512-bit vectors ran at
+ * half speed on JDK 17). Block sizes: an A block (MC×KC ≤ 120×256 floats, 120 KiB) stays in L2 and one B panel
+ * (KC×NR, 16 KiB) in L1; KC and MC are evened out over the blocks so that no block is a thin remainder.
+ *
+ * <p>Parallel products (at least {@link #PARALLEL_FLOPS}) pack all of op(A) and op(B) first, then compute blocks of
+ * C; each phase is cut into several tasks per thread that the threads pull from a counter, so a core that another
+ * process occupies simply does fewer of them (see {@link WorkerPool}). Smaller products, and calls made while this
+ * instance is busy with another thread's parallel product, run on the calling thread with per-thread buffers.
+ *
+ * <p>Results can differ from {@link EjmlGemm} in the last bits (the summation order differs), never by more than
+ * float32 rounding of a length-k dot product.
+ */
+public final class VectorGemm implements Gemm {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    private static final int L = 8;
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    static final int KC = 256;
+    static final int MC = 120;
+    static final int NC = 3072;
+    /**
+     * Products of fewer flops (2·m·n·k) stay on the calling thread. A parallel product pays a hand-off (a park/unpark
+     * round trip is ~11 µs on our VMs, less while a worker still spins) and a second packing pass; at 2 MFLOP
+     * (~30 µs on one core) W1 at batch 32 ran slower on two threads than on one, while from ~8 MFLOP (batch 512,
+     * W2's grouped convolutions) two threads won even with the machine loaded by other builds.
+     */
+    static final long PARALLEL_FLOPS = 4_000_000;
+    /**
+     * {@code C = A·Bᵀ} with few rows goes through {@link Product#dots} instead of packing: every element is the dot
+     * product of a row of A and a row of B, both contiguous. Packing costs O((m + n)·k) against O(m·n·k) of work,
+     * so with few rows the packing of B dominates (a convolution's weight gradient: m = output channels, B = the
+     * im2col matrix); the dot kernel reads both operands in place. For more rows the packed kernel is faster.
+     * Measured on one core (GFLOPS dots / packed): 10×81·81×12544 46/21, 20×250·250×4100 44/37, 32×256·256×784
+     * 60/55, 64×256·256×784 69/69, 128×256·256×784 54/78; and with a short inner dimension, 20×250·250×100 16/42,
+     * 32×128·128×256 43/54.
+     */
+    static final int DOT_MAX_M = 32;
+    /** ... and a long enough inner dimension: each 3×3 block ends in nine horizontal sums (see above). */
+    static final int DOT_MIN_K = 512;
+    /** Rows of A and of B per dot-product block. */
+    static final int DR = 3;
+    /** Depth of the dot path's k blocks (floats): 3 rows of A and of B stay in L1. */
+    static final int KD = 1024;
+    /** Tasks per thread in each parallel phase: enough to even out a slow or busy core, few enough to stay cheap. */
+    private static final int TASKS_PER_THREAD = 8;
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+    private final int threads;
+    private final WorkerPool pool;
+    /** Held during a parallel product: guards the pool and the shared packing buffers. */
+    private final ReentrantLock parallel = new ReentrantLock();
+    private float[] sharedA = new float[0];
+    private float[] sharedB = new float[0];
+
+    /** Runs on all available processors. */
+    public VectorGemm() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Runs on at most {@code threads} threads (the caller's and {@code threads − 1} daemon workers). */
+    public VectorGemm(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        this.threads = threads;
+        this.pool = threads > 1 ? new WorkerPool(threads, "polyhead-gemm") : null;
+    }
+
+    /**
+     * True if this JVM has 256-bit vectors that the JIT compiles to hardware instructions (AVX2 on x86); without
+     * them the Vector API falls back to a scalar emulation far slower than EJML.
+     */
+    public static boolean isSupported() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= S.vectorBitSize();
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    @Override
+    public String name() {
+        return "vector" + (threads > 1 ? "-" + threads + "t" : "");
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k,
+                     float[] a, int aOffset, float[] b, int bOffset, float[] c, int cOffset, boolean accumulate) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("gemm: negative size m=" + m + " n=" + n + " k=" + k);
+        }
+        checkRange("A", a, aOffset, (long) m * k);
+        checkRange("B", b, bOffset, (long) k * n);
+        checkRange("C", c, cOffset, (long) m * n);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                Arrays.fill(c, cOffset, cOffset + m * n, 0f);
+            }
+            return;
+        }
+        Product p = new Product(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+        boolean dots = !transA && transB && m <= DOT_MAX_M && k >= DOT_MIN_K;
+        if (pool != null && 2L * m * n * k >= PARALLEL_FLOPS && parallel.tryLock()) {
+            try {
+                if (dots) {
+                    computeDotsParallel(p);
+                } else {
+                    computeParallel(p);
+                }
+            } finally {
+                parallel.unlock();
+            }
+        } else if (dots) {
+            p.dots(0, n);
+        } else {
+            p.computeSequential(WORKSPACE.get());
+        }
+    }
+
+    /** The dot-product path over all threads: tasks are ranges of B's rows (columns of C). */
+    private void computeDotsParallel(Product p) {
+        int tasks = Math.min(ceilDiv(p.n, DR), TASKS_PER_THREAD * threads);
+        int step = roundUp(ceilDiv(p.n, tasks), DR);
+        int count = ceilDiv(p.n, step);
+        AtomicInteger next = new AtomicInteger();
+        pool.run(threads, part -> {
+            for (int t; (t = next.getAndIncrement()) < count; ) {
+                p.dots(t * step, Math.min(p.n, (t + 1) * step));
+            }
+        });
+    }
+
+    /** Phase 1 packs all of op(A) and op(B) (every KC slice), phase 2 computes blocks of C; both share out tasks. */
+    private void computeParallel(Product p) {
+        int m = p.m;
+        int n = p.n;
+        int k = p.k;
+        int kBlocks = ceilDiv(k, KC);
+        int kc = ceilDiv(k, kBlocks);
+        int mBlocks = ceilDiv(m, MC);
+        int mc = roundUp(ceilDiv(m, mBlocks), MR);
+        mBlocks = ceilDiv(m, mc);
+        int nPanels = ceilDiv(n, NR);
+        int nChunks = Math.min(nPanels, ceilDiv(TASKS_PER_THREAD * threads, mBlocks));
+        int nc = ceilDiv(nPanels, nChunks) * NR;
+        nChunks = ceilDiv(n, nc);
+        // packed op(A): KC slice by slice, each slice mPad rows of panels; likewise op(B) with nPad columns
+        int mPad = roundUp(m, MR);
+        int nPad = roundUp(n, NR);
+        if (sharedA.length < mPad * k) {
+            sharedA = new float[mPad * k];
+        }
+        if (sharedB.length < nPad * k) {
+            sharedB = new float[nPad * k];
+        }
+        float[] pa = sharedA;
+        float[] pb = sharedB;
+        int nbChunks = nChunks;
+        int mbBlocks = mBlocks;
+        int packTasks = kBlocks * (mBlocks + nChunks);
+        AtomicInteger nextPack = new AtomicInteger();
+        pool.run(threads, part -> {
+            for (int t; (t = nextPack.getAndIncrement()) < packTasks; ) {
+                int pc = t / (mbBlocks + nbChunks) * kc;
+                int kb = Math.min(kc, k - pc);
+                int r = t % (mbBlocks + nbChunks);
+                if (r < mbBlocks) {
+                    int i0 = r * mc;
+                    p.packA(pa, pc * mPad + i0 * kb, i0, Math.min(mc, m - i0), pc, kb);
+                } else {
+                    int j0 = (r - mbBlocks) * nc;
+                    p.packB(pb, pc * nPad + j0 * kb, j0, Math.min(nc, n - j0), pc, kb);
+                }
+            }
+        });
+        int blockTasks = mBlocks * nChunks;
+        AtomicInteger nextBlock = new AtomicInteger();
+        pool.run(threads, part -> {
+            float[] tile = WORKSPACE.get().tile;
+            for (int t; (t = nextBlock.getAndIncrement()) < blockTasks; ) {
+                int i0 = t % mbBlocks * mc;
+                int j0 = t / mbBlocks * nc;
+                int mb = Math.min(mc, m - i0);
+                int nb = Math.min(nc, n - j0);
+                if (!p.accumulate) {
+                    p.zero(i0, mb, j0, nb);
+                }
+                for (int pc = 0; pc < k; pc += kc) {
+                    int kb = Math.min(kc, k - pc);
+                    p.multiplyBlock(pa, pc * mPad + i0 * kb, pb, pc * nPad + j0 * kb, i0, mb, j0, nb, kb, tile);
+                }
+            }
+        });
+    }
+
+    private static void checkRange(String what, float[] x, int offset, long length) {
+        if (offset < 0 || offset + length > x.length) {
+            throw new IndexOutOfBoundsException("gemm: " + what + " needs " + length + " elements from offset " + offset
+                    + " but the array has " + x.length);
+        }
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return ceilDiv(x, multiple) * multiple;
+    }
+
+    /** Per-thread packing buffers for the sequential path, grown on demand and kept; and a scratch edge tile. */
+    private static final class Workspace {
+        float[] packedA = new float[0];
+        float[] packedB = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] packedA(int size) {
+            if (packedA.length < size) {
+                packedA = new float[size];
+            }
+            return packedA;
+        }
+
+        float[] packedB(int size) {
+            if (packedB.length < size) {
+                packedB = new float[size];
+            }
+            return packedB;
+        }
+    }
+
+    /** One call's operands and the loops over them. */
+    private record Product(boolean transA, boolean transB, int m, int n, int k,
+                           float[] a, int aOffset, float[] b, int bOffset, float[] c, int cOffset, boolean accumulate) {
+
+        /** The whole product on this thread: B packed one KC×NC block at a time, A one MC×KC block at a time. */
+        void computeSequential(Workspace ws) {
+            int kBlocks = ceilDiv(k, KC);
+            int kc = ceilDiv(k, kBlocks);
+            int mBlocks = ceilDiv(m, MC);
+            int mc = roundUp(ceilDiv(m, mBlocks), MR);
+            int nc = Math.min(NC, roundUp(n, NR));
+            float[] pa = ws.packedA(mc * kc);
+            float[] pb = ws.packedB(nc * kc);
+            if (!accumulate) {
+                zero(0, m, 0, n);
+            }
+            for (int jc = 0; jc < n; jc += nc) {
+                int nb = Math.min(nc, n - jc);
+                for (int pc = 0; pc < k; pc += kc) {
+                    int kb = Math.min(kc, k - pc);
+                    packB(pb, 0, jc, nb, pc, kb);
+                    for (int ic = 0; ic < m; ic += mc) {
+                        int mb = Math.min(mc, m - ic);
+                        packA(pa, 0, ic, mb, pc, kb);
+                        multiplyBlock(pa, 0, pb, 0, ic, mb, jc, nb, kb, ws.tile);
+                    }
+                }
+            }
+        }
+
+        /** C[i0:i0+mb, j0:j0+nb] = 0. The kernel only accumulates (see {@link VectorGemm#kernel}). */
+        void zero(int i0, int mb, int j0, int nb) {
+            for (int i = i0; i < i0 + mb; i++) {
+                int row = cOffset + i * n + j0;
+                Arrays.fill(c, row, row + nb, 0f);
+            }
+        }
+
+        /**
+         * C[i0:i0+mb, j0:j0+nb] += one KC slice of the product, from the A panels packed at {@code pa[ao...]} and
+         * the B panels at {@code pb[bo...]}: B panel by B panel (in L1), A panel by A panel (in L2).
+         */
+        void multiplyBlock(float[] pa, int ao, float[] pb, int bo, int i0, int mb, int j0, int nb, int kb,
+                           float[] tile) {
+            for (int jr = 0; jr < nb; jr += NR) {
+                int cols = Math.min(NR, nb - jr);
+                for (int ir = 0; ir < mb; ir += MR) {
+                    int rows = Math.min(MR, mb - ir);
+                    int ci = cOffset + (i0 + ir) * n + j0 + jr;
+                    if (rows == MR && cols == NR) {
+                        kernel(kb, pa, ao + ir * kb, pb, bo + jr * kb, c, ci, n);
+                    } else {
+                        Arrays.fill(tile, 0f);
+                        kernel(kb, pa, ao + ir * kb, pb, bo + jr * kb, tile, 0, NR);
+                        for (int r = 0; r < rows; r++) {
+                            int dst = ci + r * n;
+                            for (int j = 0; j < cols; j++) {
+                                c[dst + j] += tile[r * NR + j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * C[:, j0:j1] (+)= A·B[j0:j1, :]ᵀ for A m×k and B n×k (transA = false, transB = true) without packing: 3×3
+         * blocks of C, each nine dot products of contiguous rows accumulated in nine vector registers and summed
+         * across lanes at the end; k in blocks of KD so the six rows stay in L1 while A is reread from L2.
+         */
+        void dots(int j0, int j1) {
+            for (int pc = 0; pc < k; pc += KD) {
+                int kb = Math.min(KD, k - pc);
+                boolean overwrite = pc == 0 && !accumulate;
+                for (int j = j0; j < j1; j += DR) {
+                    int nj = Math.min(DR, j1 - j);
+                    for (int i = 0; i < m; i += DR) {
+                        int ni = Math.min(DR, m - i);
+                        int ao = aOffset + i * k + pc;
+                        int bo = bOffset + j * k + pc;
+                        int ci = cOffset + i * n + j;
+                        if (ni == DR && nj == DR) {
+                            dot3x3(kb, a, ao, b, bo, k, c, ci, n, overwrite);
+                        } else {
+                            for (int r = 0; r < ni; r++) {
+                                for (int q = 0; q < nj; q++) {
+                                    float s = dot(kb, a, ao + r * k, b, bo + q * k);
+                                    int e = ci + r * n + q;
+                                    c[e] = overwrite ? s : c[e] + s;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * Packs op(A)[i0:i0+mb, p0:p0+kb] into MR-high panels from {@code pa[d]}: panel q holds, for p = 0..kb−1,
+         * the MR values op(A)[i0+q·MR+r, p0+p] at {@code d + q·MR·kb + p·MR + r}, zero below the last row.
+         */
+        void packA(float[] pa, int d0, int i0, int mb, int p0, int kb) {
+            for (int ir = 0; ir < mb; ir += MR) {
+                int rows = Math.min(MR, mb - ir);
+                int d = d0 + ir * kb;
+                if (transA) {
+                    // op(A)[i, p] = a[p·m + i]: each p gives `rows` contiguous values
+                    int s = aOffset + p0 * m + i0 + ir;
+                    for (int p = 0; p < kb; p++, s += m, d += MR) {
+                        for (int r = 0; r < rows; r++) {
+                            pa[d + r] = a[s + r];
+                        }
+                        for (int r = rows; r < MR; r++) {
+                            pa[d + r] = 0f;
+                        }
+                    }
+                } else if (rows == MR) {
+                    // op(A)[i, p] = a[i·k + p]: six row streams
+                    int s = aOffset + (i0 + ir) * k + p0;
+                    for (int p = 0; p < kb; p++, d += MR) {
+                        pa[d] = a[s + p];
+                        pa[d + 1] = a[s + k + p];
+                        pa[d + 2] = a[s + 2 * k + p];
+                        pa[d + 3] = a[s + 3 * k + p];
+                        pa[d + 4] = a[s + 4 * k + p];
+                        pa[d + 5] = a[s + 5 * k + p];
+                    }
+                } else {
+                    int s = aOffset + (i0 + ir) * k + p0;
+                    for (int p = 0; p < kb; p++, d += MR) {
+                        for (int r = 0; r < rows; r++) {
+                            pa[d + r] = a[s + r * k + p];
+                        }
+                        for (int r = rows; r < MR; r++) {
+                            pa[d + r] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * Packs op(B)[p0:p0+kb, j0:j0+nb] into NR-wide panels from {@code pb[d]}: panel q holds, for p = 0..kb−1,
+         * the NR values op(B)[p0+p, j0+q·NR+j] at {@code d + q·NR·kb + p·NR + j}, zero right of the last column.
+         */
+        void packB(float[] pb, int d0, int j0, int nb, int p0, int kb) {
+            for (int jr = 0; jr < nb; jr += NR) {
+                int cols = Math.min(NR, nb - jr);
+                int d = d0 + jr * kb;
+                if (!transB) {
+                    // op(B)[p, j] = b[p·n + j]: each p gives `cols` contiguous values
+                    int s = bOffset + p0 * n + j0 + jr;
+                    if (cols == NR) {
+                        for (int p = 0; p < kb; p++, s += n, d += NR) {
+                            FloatVector.fromArray(S, b, s).intoArray(pb, d);
+                            FloatVector.fromArray(S, b, s + L).intoArray(pb, d + L);
+                        }
+                    } else {
+                        for (int p = 0; p < kb; p++, s += n, d += NR) {
+                            for (int j = 0; j < cols; j++) {
+                                pb[d + j] = b[s + j];
+                            }
+                            for (int j = cols; j < NR; j++) {
+                                pb[d + j] = 0f;
+                            }
+                        }
+                    }
+                } else {
+                    // op(B)[p, j] = b[j·k + p]: a transpose, one source row per column of the panel
+                    int s = bOffset + (j0 + jr) * k + p0;
+                    for (int j = 0; j < cols; j++, s += k) {
+                        for (int p = 0, dd = d + j; p < kb; p++, dd += NR) {
+                            pb[dd] = b[s + p];
+                        }
+                    }
+                    for (int j = cols; j < NR; j++) {
+                        for (int p = 0, dd = d + j; p < kb; p++, dd += NR) {
+                            pb[dd] = 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The 6×16 micro-kernel: C[0:6, 0:16] += Σ_p A[:, p]·B[p, :] over one packed A panel (6 values per p) and one
+     * packed B panel (16 values per p), the tile held in 12 registers; C row r starts at {@code co + r·ldc}.
+     * It only accumulates, and an overwriting product zeroes C first: a kernel that chose per call between storing
+     * and adding ran at half speed under C2 once both paths had been taken.
+     */
+    private static void kernel(int kb, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < kb; p++, ao += MR, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + L);
+            FloatVector x = FloatVector.broadcast(S, pa[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, pa[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, pa[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, pa[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, pa[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, pa[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        add(c00, c01, c, co);
+        add(c10, c11, c, co + ldc);
+        add(c20, c21, c, co + 2 * ldc);
+        add(c30, c31, c, co + 3 * ldc);
+        add(c40, c41, c, co + 4 * ldc);
+        add(c50, c51, c, co + 5 * ldc);
+    }
+
+    private static void add(FloatVector v0, FloatVector v1, float[] c, int co) {
+        v0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
+        v1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+    }
+
+    /** Σ_p a[ao+p]·b[bo+p] for p < kb. */
+    private static float dot(int kb, float[] a, int ao, float[] b, int bo) {
+        FloatVector acc = FloatVector.zero(S);
+        int p = 0;
+        for (; p <= kb - L; p += L) {
+            acc = FloatVector.fromArray(S, a, ao + p).fma(FloatVector.fromArray(S, b, bo + p), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; p < kb; p++) {
+            s += a[ao + p] * b[bo + p];
+        }
+        return s;
+    }
+
+    /**
+     * The 3×3 dot-product kernel: C[r][q] (+)= Σ_p A[r][p]·B[q][p] for rows r, q < 3 of A (from {@code ao}) and B
+     * (from {@code bo}), both with row stride {@code ld}; C row r starts at {@code co + r·ldc}. Nine accumulators
+     * and six operand vectors fit AVX2's 16 registers.
+     */
+    private static void dot3x3(int kb, float[] a, int ao, float[] b, int bo, int ld, float[] c, int co, int ldc,
+                               boolean overwrite) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c02 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c12 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c22 = c00;
+        int p = 0;
+        for (; p <= kb - L; p += L) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo + p);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + ld + p);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * ld + p);
+            FloatVector x = FloatVector.fromArray(S, a, ao + p);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            x = FloatVector.fromArray(S, a, ao + ld + p);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            x = FloatVector.fromArray(S, a, ao + 2 * ld + p);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+        }
+        float[] s = {
+            c00.reduceLanes(VectorOperators.ADD), c01.reduceLanes(VectorOperators.ADD),
+            c02.reduceLanes(VectorOperators.ADD), c10.reduceLanes(VectorOperators.ADD),
+            c11.reduceLanes(VectorOperators.ADD), c12.reduceLanes(VectorOperators.ADD),
+            c20.reduceLanes(VectorOperators.ADD), c21.reduceLanes(VectorOperators.ADD),
+            c22.reduceLanes(VectorOperators.ADD)};
+        for (int r = 0; r < DR; r++) {
+            for (int q = 0; q < DR; q++) {
+                float t = s[r * DR + q];
+                for (int e = p; e < kb; e++) {
+                    t += a[ao + r * ld + e] * b[bo + q * ld + e];
+                }
+                int ci = co + r * ldc + q;
+                c[ci] = overwrite ? t : c[ci] + t;
+            }
+        }
+    }
+}

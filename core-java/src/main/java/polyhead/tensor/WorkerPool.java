@@ -1,0 +1,173 @@
+package polyhead.tensor;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+
+/**
+ * A small fixed set of daemon threads that run the parts of one data-parallel call, the caller taking part 0.
+ *
+ * <p>Not the common ForkJoinPool: a training step issues hundreds of sub-millisecond kernels, and the hand-off has to
+ * cost microseconds. A worker that has just finished spins briefly ({@link #SPIN_NANOS}) for the next part before it
+ * parks, so back-to-back kernels skip the wake-up.
+ *
+ * <p>On a shared machine a worker may not get a core for milliseconds. So a part is claimed by whoever starts it
+ * first: when the caller has finished its own part it takes back every part no worker has started and runs it
+ * itself, instead of waiting for a descheduled thread. Parts that pull small tasks from a shared counter (as
+ * {@link VectorGemm}'s do) then balance themselves over the cores that are actually running.
+ *
+ * <p>Not thread-safe: one {@link #run} at a time (callers serialize).
+ */
+final class WorkerPool {
+    /** How long an idle worker, or the caller waiting for a worker, spins before parking. */
+    static final long SPIN_NANOS = 10_000;
+
+    private final Worker[] workers;
+
+    /** A pool of {@code threads − 1} workers, so that {@code threads} parts run at once with the caller's. */
+    WorkerPool(int threads, String name) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        workers = new Worker[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(name + "-" + (i + 1));
+        }
+    }
+
+    /** The number of parts that run at once: the workers and the caller. */
+    int parallelism() {
+        return workers.length + 1;
+    }
+
+    /**
+     * Runs {@code body.accept(part)} exactly once for every part in {@code [0, parts)} and returns when all are done;
+     * part 0 runs on the calling thread, any part a worker has not started by then too. The first exception thrown
+     * by a part is rethrown here, after every part has finished.
+     *
+     * @param parts at most {@link #parallelism()}
+     */
+    void run(int parts, IntConsumer body) {
+        if (parts > parallelism()) {
+            throw new IllegalArgumentException(parts + " parts for a pool of parallelism " + parallelism());
+        }
+        for (int p = 1; p < parts; p++) {
+            workers[p - 1].submit(body, p);
+        }
+        Throwable error = null;
+        try {
+            body.accept(0);
+        } catch (Throwable t) {
+            error = t;
+        }
+        for (int p = 1; p < parts; p++) {
+            Throwable t;
+            if (workers[p - 1].cancel()) {
+                try {
+                    body.accept(p);
+                    t = null;
+                } catch (Throwable e) {
+                    t = e;
+                }
+            } else {
+                t = workers[p - 1].await();
+            }
+            if (error == null) {
+                error = t;
+            }
+        }
+        if (error instanceof RuntimeException e) {
+            throw e;
+        }
+        if (error instanceof Error e) {
+            throw e;
+        }
+        if (error != null) {
+            throw new IllegalStateException(error);
+        }
+    }
+
+    private static final class Worker implements Runnable {
+        private static final int IDLE = 0;
+        private static final int PENDING = 1;
+        private static final int RUNNING = 2;
+        private static final int DONE = 3;
+
+        private final Thread thread;
+        private final AtomicInteger state = new AtomicInteger(IDLE);
+        private volatile Thread waiter;
+        // written by the caller before state becomes PENDING, read by the worker after it claims the part
+        private IntConsumer task;
+        private int part;
+        // written by the worker before state becomes DONE
+        private Throwable error;
+
+        Worker(String name) {
+            thread = new Thread(this, name);
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void submit(IntConsumer body, int p) {
+            task = body;
+            part = p;
+            error = null;
+            state.set(PENDING);
+            LockSupport.unpark(thread);
+        }
+
+        /** Takes the part back if the worker has not started it; true if so (the caller must run it). */
+        boolean cancel() {
+            return state.compareAndSet(PENDING, IDLE);
+        }
+
+        /** Waits for the started part to finish; returns what it threw, or null. */
+        Throwable await() {
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            while (state.get() != DONE && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            if (state.get() != DONE) {
+                waiter = Thread.currentThread();
+                while (state.get() != DONE) {
+                    LockSupport.park(this);
+                }
+                waiter = null;
+            }
+            Throwable t = error;
+            task = null;
+            state.set(IDLE);
+            return t;
+        }
+
+        @Override
+        public void run() {
+            while (true) {
+                awaitPending();
+                if (!state.compareAndSet(PENDING, RUNNING)) {
+                    continue; // the caller took it back
+                }
+                try {
+                    task.accept(part);
+                } catch (Throwable e) {
+                    error = e;
+                }
+                state.set(DONE);
+                Thread w = waiter;
+                if (w != null) {
+                    LockSupport.unpark(w);
+                }
+            }
+        }
+
+        private void awaitPending() {
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            while (state.get() != PENDING && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            while (state.get() != PENDING) {
+                LockSupport.park(this);
+            }
+        }
+    }
+}

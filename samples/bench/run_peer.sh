@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs the PyTorch peer (torch_baseline.py) and Polyhead's bench in the same run, round by round (each round: one
+# measurement of every PyTorch configuration, then one of every Polyhead configuration), and prints the ratios.
+# Interleaving rounds exposes both sides to the same slow and fast phases of a shared machine.
+#
+# usage: samples/bench/run_peer.sh [Bench options...]      e.g. samples/bench/run_peer.sh --workloads w1,w3
+# environment:
+#   ROUNDS (3)  STEPS (60)  WARMUP (20)  THREADS (2)      the protocol, for both sides
+#   TORCH_BASELINE   path of torch_baseline.py (default: ../shared/bench/ next to the repository, or /work/shared/bench)
+#   OUT              where the logs and JSON go (default: samples/target/bench-peer)
+#   MVN              the Maven command (default: mvn -q -B; e.g. MVN="mvn -q -B -o" offline)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+ROUNDS="${ROUNDS:-3}"
+STEPS="${STEPS:-60}"
+WARMUP="${WARMUP:-20}"
+THREADS="${THREADS:-2}"
+OUT="${OUT:-$ROOT/samples/target/bench-peer}"
+MVN="${MVN:-mvn -q -B}"
+if [[ -z "${TORCH_BASELINE:-}" ]]; then
+  for c in "$ROOT/../shared/bench/torch_baseline.py" "$ROOT/../../shared/bench/torch_baseline.py" /work/shared/bench/torch_baseline.py; do
+    [[ -f "$c" ]] && TORCH_BASELINE="$c" && break
+  done
+fi
+[[ -f "${TORCH_BASELINE:-}" ]] || { echo "torch_baseline.py not found; set TORCH_BASELINE" >&2; exit 1; }
+OPENBLAS=/usr/lib/x86_64-linux-gnu/openblas-openmp
+[[ -d "$OPENBLAS" ]] || { echo "$OPENBLAS missing: apt-get install libopenblas0-openmp (without it torch uses the reference BLAS, not a fair peer)" >&2; exit 1; }
+
+mkdir -p "$OUT"
+rm -f "$OUT"/torch-*.json "$OUT"/java-*.json
+cd "$ROOT"
+echo "building..."
+CP="$($MVN -DskipTests package exec:exec -Dexec.executable=echo -Dexec.args=%classpath 2>/dev/null \
+  | sed 's/\x1b\[[0-9;]*m//g' | grep -E '^/.*polyhead' | tail -n 1)"
+[[ -n "$CP" ]] || { echo "build failed: run $MVN -DskipTests package to see why" >&2; exit 1; }
+JAVA=(java --add-modules jdk.incubator.vector -Xmx4g -cp "$CP" polyhead.samples.bench.Bench)
+
+for ((r = 1; r <= ROUNDS; r++)); do
+  echo "round $r/$ROUNDS: PyTorch"
+  LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$TORCH_BASELINE" --skip-epochs \
+    --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/torch-$r.json" > "$OUT/torch-$r.log"
+  echo "round $r/$ROUNDS: Polyhead"
+  "${JAVA[@]}" --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --json "$OUT/java-$r.json" "$@" \
+    > "$OUT/java-$r.log" 2> >(grep -v 'Using incubator modules' >&2)
+done
+echo
+/usr/bin/python3 "$ROOT/samples/bench/ratios.py" "$OUT"
+echo
+echo "logs and JSON in $OUT"

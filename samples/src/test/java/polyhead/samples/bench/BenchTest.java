@@ -1,0 +1,83 @@
+package polyhead.samples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import polyhead.tensor.EjmlGemm;
+
+/** The bench's bookkeeping (options, flop counts, medians, JSON); its timings are never asserted. */
+class BenchTest {
+    @Test
+    void optionsParseAndRejectNonsense() {
+        Bench.Options o = Bench.Options.parse(new String[] {"--workloads", "w1,W3", "--gemms", "ejml", "--reps", "5",
+            "--warmup", "0", "--steps", "7", "--threads", "1"});
+        assertEquals(List.of("w1", "w3"), o.workloads());
+        assertEquals(List.of("ejml"), o.gemms());
+        assertEquals(5, o.reps());
+        assertEquals(0, o.warmup());
+        assertEquals(7, o.steps());
+        assertEquals(1, o.threads());
+        assertEquals("'w4' is not one of w1, w2, w3",
+                assertThrows(IllegalArgumentException.class, () -> Bench.Options.parse(new String[] {"--workloads", "w4"}))
+                        .getMessage());
+        assertEquals("option --steps must be >= 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> Bench.Options.parse(new String[] {"--steps", "0"}))
+                        .getMessage());
+        assertEquals("option --reps needs a value (see --help)",
+                assertThrows(IllegalArgumentException.class, () -> Bench.Options.parse(new String[] {"--reps"}))
+                        .getMessage());
+    }
+
+    /**
+     * W1 at batch B: forward 2B·(784·256 + 256·128 + 128·10 + 128·5), the same again for the weight gradients, and
+     * 2B·(256·128 + 128·10 + 128·5) for the input gradients of every layer but the first (its input is data).
+     */
+    @Test
+    void w1FlopsAreCountedFromTheGemmCalls() {
+        TrainingMeasurement w1 = new TrainingMeasurement("W1 mlp-mtl", Models.mlpMtl(new Random(0)), 32,
+                new int[] {784}, 10, 5, 1.0f, 0.5f, new EjmlGemm(), null);
+        long layers = 784 * 256 + 256 * 128 + 128 * 10 + 128 * 5;
+        long inputGrads = 256 * 128 + 128 * 10 + 128 * 5;
+        assertEquals(2.0 * 32 * (2 * layers + inputGrads), w1.flops());
+        assertEquals("W1 mlp-mtl b32 fwd+bwd", w1.name());
+        Map<String, Double> r = w1.measure(0, 2);
+        assertEquals(List.of("step", "fwd", "bwd", "fwd_gemm", "bwd_gemm"), List.copyOf(r.keySet()));
+        assertTrue(r.get("fwd_gemm") <= r.get("fwd") && r.get("bwd_gemm") <= r.get("bwd"), r.toString());
+        assertTrue(r.get("step") > 0);
+    }
+
+    @Test
+    void w2HasTheShapesOfMultiLeNet() {
+        // a wrong layer size would fail in the constructor's counting step with a shape error
+        TrainingMeasurement w2 = new TrainingMeasurement("W2 lenet-mtl", Models.multiLeNet(new Random(0)), 2,
+                new int[] {1, 36, 36}, 10, 10, 1.0f, 1.0f, new EjmlGemm(), null);
+        // per sample, conv1: 10×81 · 81×784; conv2: 20×250 · 250×100; linears 500·50, 50·10, 50·10 — forward, the
+        // weight gradients, and the input gradients of all but conv1
+        double fwd = 10 * 81 * 784 + 20 * 250 * 100 + 500 * 50 + 50 * 10 + 50 * 10;
+        double inputGrads = 20 * 250 * 100 + 500 * 50 + 50 * 10 + 50 * 10;
+        assertEquals(2.0 * 2 * (2 * fwd + inputGrads), w2.flops()); // batch 2
+    }
+
+    @Test
+    void medianOfOddAndEvenCounts() {
+        assertEquals(2.0, Stats.median(new double[] {3, 1, 2}));
+        assertEquals(2.5, Stats.median(new double[] {4, 1, 3, 2}));
+    }
+
+    @Test
+    void jsonEscapesAndFormats() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", "a \"b\"\n");
+        m.put("xs", new double[] {1.5, Double.NaN});
+        m.put("ok", true);
+        assertEquals("{\n \"name\": \"a \\\"b\\\"\\n\",\n \"xs\": [1.50000, null],\n \"ok\": true\n}", Json.write(m));
+    }
+}
