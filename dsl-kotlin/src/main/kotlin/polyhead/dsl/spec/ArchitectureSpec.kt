@@ -1,0 +1,69 @@
+package polyhead.dsl.spec
+
+import kotlinx.serialization.SerialName
+import kotlinx.serialization.Serializable
+
+/**
+ * What the tasks share. Every architecture reads the same [ExperimentSpec.trunk], so switching architectures is a
+ * one-word change: hard sharing shares one trunk; the others copy it — as each task's tower (soft sharing,
+ * cross-stitch) or as each expert (MMoE).
+ */
+@Serializable
+sealed interface ArchitectureSpec {
+    /** One trunk shared by every task, one head per task on its output (Caruana, 1997). */
+    @Serializable
+    @SerialName("hardSharing")
+    data object HardSharing : ArchitectureSpec
+
+    /**
+     * Each task gets its own copy of the trunk as its tower; the penalty λ·Σ_{i<j}‖θ_i − θ_j‖² between towers
+     * pulls them together (Duong et al., 2015).
+     */
+    @Serializable
+    @SerialName("softSharing")
+    data class SoftSharing(val lambda: Double = 1e-3) : ArchitectureSpec
+
+    /**
+     * Each task gets its own copy of the trunk, cut into stages, with a cross-stitch unit mixing the tasks'
+     * activations between consecutive stages (Misra et al., 2016).
+     *
+     * @property stages the number of trunk layers in each stage, in order, summing to the trunk's length; empty
+     *   means a stage ends at every activation layer of the trunk (and at its end), a unit after each block
+     */
+    @Serializable
+    @SerialName("crossStitch")
+    data class CrossStitch(val stages: List<Int> = emptyList()) : ArchitectureSpec
+
+    /**
+     * Multi-gate mixture of experts (Ma et al., 2018): [experts] copies of the trunk, which must output a vector,
+     * mixed per task by a softmax gate on the flattened input; [oneGate] shares one gate among the tasks (OMoE).
+     */
+    @Serializable
+    @SerialName("mmoe")
+    data class Mmoe(val experts: Int, val oneGate: Boolean = false) : ArchitectureSpec
+}
+
+/** The stages of a cross-stitch trunk as [from, to) index ranges, resolving [ArchitectureSpec.CrossStitch.stages]. */
+fun ArchitectureSpec.CrossStitch.stageRanges(trunk: List<LayerSpec>): List<IntRange> {
+    val sizes = stages.ifEmpty { activationBlocks(trunk) }
+    var start = 0
+    return sizes.map { n -> (start until start + n).also { start += n } }
+}
+
+private fun activationBlocks(trunk: List<LayerSpec>): List<Int> {
+    val sizes = mutableListOf<Int>()
+    var count = 0
+    trunk.forEachIndexed { i, layer ->
+        count++
+        if (layer.isActivation() || i == trunk.lastIndex) {
+            sizes += count
+            count = 0
+        }
+    }
+    return sizes
+}
+
+internal fun LayerSpec.isActivation(): Boolean = when (this) {
+    LayerSpec.Relu, LayerSpec.Sigmoid, LayerSpec.Tanh, LayerSpec.Gelu, is LayerSpec.LeakyRelu, is LayerSpec.Softmax -> true
+    else -> false
+}

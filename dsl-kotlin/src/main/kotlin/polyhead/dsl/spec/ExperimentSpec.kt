@@ -1,0 +1,99 @@
+package polyhead.dsl.spec
+
+import kotlinx.serialization.SerialName
+import kotlinx.serialization.Serializable
+
+/** The spec version this code writes; older versions are brought up to it by [Migrations]. */
+const val SPEC_VERSION: Int = 2
+
+/**
+ * A complete multi-task experiment: what the model is, how its tasks are weighted, how it is optimized and trained.
+ * Pure data: nothing here is checked when it is made ([validate] reports every fault with its JSON path) and nothing
+ * here knows the core (`polyhead.dsl.compile` builds core objects from it). [SpecJson] writes it with every default
+ * spelled out, so a JSON file is the whole experiment.
+ *
+ * @property input the shape of one sample, without the batch dimension: `[1, 28, 28]` for an image, `[13]` for a row
+ *   of features, `[L]` for a sequence of token indices read by an embedding
+ * @property trunk the body of the network, read from the input; how it is shared is the [architecture]'s business
+ * @property tasks the tasks in order; the order is that of heads, parameters and reports
+ */
+@Serializable
+data class ExperimentSpec(
+    val version: Int = SPEC_VERSION,
+    val input: List<Int> = emptyList(),
+    val trunk: List<LayerSpec> = emptyList(),
+    val tasks: List<TaskSpec> = emptyList(),
+    val architecture: ArchitectureSpec = ArchitectureSpec.HardSharing,
+    val weighting: WeightingSpec = WeightingSpec.Fixed,
+    val optimizer: OptimizerSpec = OptimizerSpec(),
+    val training: TrainingSpec = TrainingSpec(),
+)
+
+/**
+ * One task: its head (layers on the trunk's output), its loss, its loss weight w (Σ w_t·L_t under the fixed
+ * weighting), what its labels are and the metrics reported for it.
+ *
+ * @property loss null only while a spec is incomplete; [validate] reports it
+ * @property metrics names as the core's `Metrics.parse` reads them (`accuracy`, `f1_macro`, `mse`, …)
+ */
+@Serializable
+data class TaskSpec(
+    val name: String,
+    val head: List<LayerSpec> = emptyList(),
+    val loss: LossSpec? = null,
+    val weight: Double = 1.0,
+    val labels: Labels = Labels.CLASS_INDEX,
+    val metrics: List<MetricSpec> = emptyList(),
+)
+
+/** What a task's labels are, which decides the losses and metrics that fit it (see [Compatibility]). */
+@Serializable
+enum class Labels {
+    /** One class index per sample; the head outputs logits [C]. */
+    @SerialName("classIndex") CLASS_INDEX,
+
+    /** One or more 0/1 labels per sample; the head outputs one logit per label. */
+    @SerialName("binary") BINARY,
+
+    /** Real values per sample; the head outputs [D]. */
+    @SerialName("realVector") REAL_VECTOR,
+
+    /** A class index per pixel; the head outputs logits [C, H, W]. */
+    @SerialName("pixelClassMap") PIXEL_CLASS_MAP,
+}
+
+/**
+ * How training runs. Keys the early-stopping monitor may name are those of the training history: `train.loss`,
+ * `train.<task>.loss`, and for the validation data (a [validationSplit] or a validation set given to the run)
+ * `val.loss`, `val.<task>.loss` and `val.<task>.<metric>` for each metric the task lists.
+ *
+ * @property validationSplit the fraction of the training data held out for validation; 0 for none
+ */
+@Serializable
+data class TrainingSpec(
+    val epochs: Int = 10,
+    val batchSize: Int = 32,
+    val seed: Long = 0,
+    val validationSplit: Double = 0.0,
+    val earlyStopping: EarlyStoppingSpec? = null,
+    val checkpoints: CheckpointSpec? = null,
+)
+
+/**
+ * Stop when [monitor] has not improved by more than [minDelta] for [patience] epochs; with [restoreBest], put back
+ * the weights of the best epoch. Defaults as the core's `EarlyStopping.on(monitor)`.
+ */
+@Serializable
+data class EarlyStoppingSpec(
+    val monitor: String,
+    val patience: Int = 5,
+    val minDelta: Double = 0.0,
+    val restoreBest: Boolean = true,
+)
+
+/** A checkpoint every [every] epochs, keeping the last [keepLast]. */
+@Serializable
+data class CheckpointSpec(
+    val every: Int = 1,
+    val keepLast: Int = 3,
+)

@@ -1,0 +1,199 @@
+package polyhead.dsl.spec
+
+import kotlinx.serialization.SerialName
+import kotlinx.serialization.Serializable
+
+/**
+ * The optimizer: an [algorithm] with its settings, optional gradient [clipping] before it (over all parameters
+ * together), a learning-rate [schedule] counted in [scheduleUnit]s, and parameter [groups] that override the learning
+ * rate or weight decay for some parameters (the first group that selects a parameter wins; the rest use the
+ * algorithm's settings). A group's learning rate follows the same schedule from its own base rate.
+ */
+@Serializable
+data class OptimizerSpec(
+    val algorithm: AlgorithmSpec = AlgorithmSpec.Adam(),
+    val clipping: ClippingSpec? = null,
+    val schedule: ScheduleSpec = ScheduleSpec.Constant,
+    val scheduleUnit: ScheduleUnit = ScheduleUnit.STEP,
+    val groups: List<ParameterGroupSpec> = emptyList(),
+)
+
+/** What a schedule counts: optimizer steps, or epochs (PyTorch's `scheduler.step()` once per epoch). */
+@Serializable
+enum class ScheduleUnit {
+    @SerialName("step") STEP,
+    @SerialName("epoch") EPOCH,
+}
+
+/**
+ * An optimization algorithm with PyTorch 1.13's defaults (`torch.optim`; Lion after its paper). Every algorithm has
+ * a learning rate and a weight decay, which parameter groups may override.
+ */
+@Serializable
+sealed interface AlgorithmSpec {
+    val lr: Double
+    val weightDecay: Double
+
+    /** SGD; PyTorch has no default learning rate for it. Weight decay is an L2 term added to the gradient. */
+    @Serializable
+    @SerialName("sgd")
+    data class Sgd(
+        override val lr: Double,
+        val momentum: Double = 0.0,
+        val dampening: Double = 0.0,
+        override val weightDecay: Double = 0.0,
+        val nesterov: Boolean = false,
+    ) : AlgorithmSpec
+
+    @Serializable
+    @SerialName("adagrad")
+    data class Adagrad(
+        override val lr: Double = 1e-2,
+        val lrDecay: Double = 0.0,
+        override val weightDecay: Double = 0.0,
+        val initialAccumulator: Double = 0.0,
+        val eps: Double = 1e-10,
+    ) : AlgorithmSpec
+
+    @Serializable
+    @SerialName("rmsprop")
+    data class RmsProp(
+        override val lr: Double = 1e-2,
+        val alpha: Double = 0.99,
+        val eps: Double = 1e-8,
+        override val weightDecay: Double = 0.0,
+        val momentum: Double = 0.0,
+        val centered: Boolean = false,
+    ) : AlgorithmSpec
+
+    @Serializable
+    @SerialName("adadelta")
+    data class Adadelta(
+        override val lr: Double = 1.0,
+        val rho: Double = 0.9,
+        val eps: Double = 1e-6,
+        override val weightDecay: Double = 0.0,
+    ) : AlgorithmSpec
+
+    /** Adam; weight decay is an L2 term added to the gradient (use [AdamW] for decoupled decay). */
+    @Serializable
+    @SerialName("adam")
+    data class Adam(
+        override val lr: Double = 1e-3,
+        val beta1: Double = 0.9,
+        val beta2: Double = 0.999,
+        val eps: Double = 1e-8,
+        override val weightDecay: Double = 0.0,
+        val amsgrad: Boolean = false,
+    ) : AlgorithmSpec
+
+    /** Adam with decoupled weight decay (Loshchilov & Hutter, 2019). */
+    @Serializable
+    @SerialName("adamw")
+    data class AdamW(
+        override val lr: Double = 1e-3,
+        val beta1: Double = 0.9,
+        val beta2: Double = 0.999,
+        val eps: Double = 1e-8,
+        override val weightDecay: Double = 1e-2,
+        val amsgrad: Boolean = false,
+    ) : AlgorithmSpec
+
+    @Serializable
+    @SerialName("adamax")
+    data class Adamax(
+        override val lr: Double = 2e-3,
+        val beta1: Double = 0.9,
+        val beta2: Double = 0.999,
+        val eps: Double = 1e-8,
+        override val weightDecay: Double = 0.0,
+    ) : AlgorithmSpec
+
+    @Serializable
+    @SerialName("nadam")
+    data class NAdam(
+        override val lr: Double = 2e-3,
+        val beta1: Double = 0.9,
+        val beta2: Double = 0.999,
+        val eps: Double = 1e-8,
+        override val weightDecay: Double = 0.0,
+        val momentumDecay: Double = 4e-3,
+    ) : AlgorithmSpec
+
+    @Serializable
+    @SerialName("radam")
+    data class RAdam(
+        override val lr: Double = 1e-3,
+        val beta1: Double = 0.9,
+        val beta2: Double = 0.999,
+        val eps: Double = 1e-8,
+        override val weightDecay: Double = 0.0,
+    ) : AlgorithmSpec
+
+    /** Lion (Chen et al., 2023), with the paper's defaults. */
+    @Serializable
+    @SerialName("lion")
+    data class Lion(
+        override val lr: Double = 1e-4,
+        val beta1: Double = 0.9,
+        val beta2: Double = 0.99,
+        override val weightDecay: Double = 0.0,
+    ) : AlgorithmSpec
+}
+
+/** Gradient clipping applied before the algorithm. */
+@Serializable
+sealed interface ClippingSpec {
+    /** Scale all gradients together so their joint L2 norm is at most [maxNorm] (`clip_grad_norm_`). */
+    @Serializable
+    @SerialName("globalNorm")
+    data class GlobalNorm(val maxNorm: Double) : ClippingSpec
+
+    /** Scale each parameter's gradient so its L2 norm is at most [maxNorm]. */
+    @Serializable
+    @SerialName("norm")
+    data class Norm(val maxNorm: Double) : ClippingSpec
+
+    /** Clamp each gradient value to [−maxValue, maxValue] (`clip_grad_value_`). */
+    @Serializable
+    @SerialName("value")
+    data class Value(val maxValue: Double) : ClippingSpec
+}
+
+/**
+ * A parameter group: the parameters [select] picks get the [lr] and [weightDecay] given here; null keeps the
+ * algorithm's.
+ */
+@Serializable
+data class ParameterGroupSpec(
+    val select: ParameterSelector,
+    val lr: Double? = null,
+    val weightDecay: Double? = null,
+)
+
+/** Which parameters a group holds, by their place in the architecture or their dotted names. */
+@Serializable
+sealed interface ParameterSelector {
+    /** The parameters the tasks share (the trunk under hard sharing). */
+    @Serializable
+    @SerialName("shared")
+    data object Shared : ParameterSelector
+
+    /** The parameters that belong to task [name] alone (its head, tower, gate). */
+    @Serializable
+    @SerialName("task")
+    data class Task(val name: String) : ParameterSelector
+
+    /** Every bias, and the shift and scale of normalization layers: what weight decay usually leaves alone. */
+    @Serializable
+    @SerialName("biasesAndNorms")
+    data object BiasesAndNorms : ParameterSelector
+
+    /**
+     * Parameters whose dotted name (`trunk.0.weight`, `heads.item.bias`) matches the glob [pattern]: `*` matches
+     * within one name part, `**` across parts.
+     */
+    @Serializable
+    @SerialName("names")
+    data class Names(val pattern: String) : ParameterSelector
+}

@@ -1,0 +1,103 @@
+package polyhead.dsl.spec
+
+import kotlinx.serialization.ExperimentalSerializationApi
+import kotlinx.serialization.SerializationException
+import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.JsonElement
+import kotlinx.serialization.json.JsonObject
+
+/**
+ * The JSON form of an [ExperimentSpec]. Written pretty-printed with every default spelled out, so a file is the whole
+ * experiment and can be edited by hand. Read strictly: JSON syntax faults give their line and column; then the
+ * document is migrated from its `version` to [SPEC_VERSION] ([Migrations]); then every structural fault (unknown
+ * key, unknown type name, missing key, wrong kind of value) is reported with its path, all at once, before decoding.
+ */
+object SpecJson {
+    @OptIn(ExperimentalSerializationApi::class)
+    private val json = Json {
+        encodeDefaults = true
+        explicitNulls = true
+        prettyPrint = true
+        prettyPrintIndent = "  "
+        classDiscriminator = "type"
+    }
+
+    /** The spec as pretty-printed JSON, ending with a newline. */
+    fun encode(spec: ExperimentSpec): String = json.encodeToString(ExperimentSpec.serializer(), spec) + "\n"
+
+    /** Reads a spec: syntax, migration and structure; no semantic checks (see [load]). */
+    fun decode(text: String): SpecResult {
+        val root = when (val parsed = parse(text)) {
+            is Parsed.Ok -> parsed.element
+            is Parsed.Fault -> return SpecResult.Failed(listOf(parsed.error))
+        }
+        if (root !is JsonObject) {
+            return SpecResult.Failed(listOf(SpecError("$", "an experiment spec is a JSON object, got ${kindOf(root)}")))
+        }
+        val current = when (val migrated = Migrations.toCurrent(root)) {
+            is Migrations.Result.Ok -> migrated.json
+            is Migrations.Result.Failed -> return SpecResult.Failed(migrated.errors)
+        }
+        val faults = SchemaCheck.check(current, ExperimentSpec.serializer().descriptor)
+        if (faults.isNotEmpty()) return SpecResult.Failed(faults)
+        return try {
+            SpecResult.Ok(json.decodeFromJsonElement(ExperimentSpec.serializer(), current))
+        } catch (e: SerializationException) {
+            // The structural check should leave nothing for the decoder to reject; report it rather than crash.
+            SpecResult.Failed(listOf(SpecError(pathIn(e.message) ?: "$", firstLine(e.message))))
+        } catch (e: IllegalArgumentException) {
+            SpecResult.Failed(listOf(SpecError("$", e.message ?: e.toString())))
+        }
+    }
+
+    /** Reads a spec and [validate]s it: every fault, of the text or of the experiment it describes. */
+    fun load(text: String): SpecResult = when (val r = decode(text)) {
+        is SpecResult.Failed -> r
+        is SpecResult.Ok -> validate(r.spec).let { if (it.isEmpty()) r else SpecResult.Failed(it) }
+    }
+
+    private sealed interface Parsed {
+        data class Ok(val element: JsonElement) : Parsed
+
+        data class Fault(val error: SpecError) : Parsed
+    }
+
+    private fun parse(text: String): Parsed = try {
+        Parsed.Ok(json.parseToJsonElement(text))
+    } catch (e: SerializationException) {
+        val message = e.message.orEmpty()
+        val offset = OFFSET.find(message)?.groupValues?.get(1)?.toInt()
+        val reason = firstLine(message.replace(OFFSET_PREFIX, ""))
+        if (offset == null || offset < 0) {
+            Parsed.Fault(SpecError("$", "malformed JSON: $reason"))
+        } else {
+            val (line, column) = lineAndColumn(text, offset)
+            Parsed.Fault(SpecError("$", "malformed JSON at line $line, column $column: $reason", line, column))
+        }
+    }
+
+    /** 1-based line and column of a character offset; a line ends at \n, \r\n or \r. */
+    internal fun lineAndColumn(text: String, offset: Int): Pair<Int, Int> {
+        val end = minOf(offset, text.length)
+        var line = 1
+        var lineStart = 0
+        for (i in 0 until end) {
+            val c = text[i]
+            val endsLine = c == '\n' || (c == '\r' && text.getOrNull(i + 1) != '\n')
+            if (endsLine) {
+                line++
+                lineStart = i + 1
+            }
+        }
+        return line to (end - lineStart + 1)
+    }
+
+    private val OFFSET = Regex("""at offset (-?\d+)""")
+    private val OFFSET_PREFIX = Regex("""^Unexpected JSON token at offset -?\d+: """)
+    private val PATH = Regex("""at path: (\$[^\s]*)""")
+
+    private fun pathIn(message: String?): String? = message?.let { PATH.find(it)?.groupValues?.get(1) }
+
+    private fun firstLine(message: String?): String =
+        message.orEmpty().lineSequence().first().replace(PATH, "").trim().removeSuffix(".").trim()
+}

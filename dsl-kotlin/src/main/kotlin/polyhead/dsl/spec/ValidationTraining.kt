@@ -1,0 +1,183 @@
+package polyhead.dsl.spec
+
+/** Weighting, optimizer and training checks of [validate]. */
+internal fun Faults.weighting(spec: ExperimentSpec) {
+    val p = "$.weighting"
+    when (val w = spec.weighting) {
+        is WeightingSpec.Dwa -> positive(w.temperature, "$p.temperature", "dwa temperature")
+        is WeightingSpec.CaGrad -> inUnit(w.c, "$p.c", "caGrad c", openAtOne = true)
+        is WeightingSpec.GradNorm -> {
+            nonNegative(w.alpha, "$p.alpha", "gradNorm alpha")
+            w.lr?.let { positive(it, "$p.lr", "the gradNorm learning rate") }
+        }
+        else -> Unit
+    }
+    val w = spec.weighting
+    if (w is WeightingSpec.GradientLevel && w.source == GradientSource.REPRESENTATION) {
+        val arch = spec.architecture
+        require(arch is ArchitectureSpec.HardSharing || arch is ArchitectureSpec.Mmoe, "$p.source") {
+            "${arch.typeName} has no single shared representation; read the gradients of the shared parameters (\"parameters\")"
+        }
+    }
+}
+
+internal fun Faults.optimizer(spec: ExperimentSpec) {
+    val o = spec.optimizer
+    algorithm(o.algorithm, "$.optimizer.algorithm")
+    when (val c = o.clipping) {
+        is ClippingSpec.GlobalNorm -> positive(c.maxNorm, "$.optimizer.clipping.maxNorm", "the clipping norm")
+        is ClippingSpec.Norm -> positive(c.maxNorm, "$.optimizer.clipping.maxNorm", "the clipping norm")
+        is ClippingSpec.Value -> positive(c.maxValue, "$.optimizer.clipping.maxValue", "the clipping value")
+        null -> Unit
+    }
+    schedule(o.schedule, "$.optimizer.schedule")
+    val tasks = spec.tasks.map { it.name }
+    o.groups.forEachIndexed { k, g ->
+        val p = "$.optimizer.groups[$k]"
+        when (val s = g.select) {
+            is ParameterSelector.Task -> require(s.name in tasks, "$p.select.name") {
+                "no task '${s.name}'${suggestion(s.name, tasks)}; tasks: ${tasks.joinToString(", ")}"
+            }
+            is ParameterSelector.Names -> require(s.pattern.isNotBlank(), "$p.select.pattern") { "the name pattern is empty" }
+            ParameterSelector.Shared -> require(spec.architecture !is ArchitectureSpec.SoftSharing, "$p.select") {
+                "softSharing shares no parameters (each task has its own tower), so this group would be empty"
+            }
+            ParameterSelector.BiasesAndNorms -> Unit
+        }
+        g.lr?.let { positive(it, "$p.lr", "a learning rate") }
+        g.weightDecay?.let { nonNegative(it, "$p.weightDecay", "weight decay") }
+        require(g.lr != null || g.weightDecay != null, p) { "the group overrides neither lr nor weightDecay" }
+    }
+}
+
+private fun Faults.algorithm(a: AlgorithmSpec, p: String) {
+    positive(a.lr, "$p.lr", "the learning rate")
+    nonNegative(a.weightDecay, "$p.weightDecay", "weight decay")
+    when (a) {
+        is AlgorithmSpec.Sgd -> {
+            nonNegative(a.momentum, "$p.momentum", "momentum")
+            inUnit(a.dampening, "$p.dampening", "dampening", openAtOne = false)
+            require(!a.nesterov || (a.momentum > 0 && a.dampening == 0.0), "$p.nesterov") {
+                "nesterov needs momentum > 0 and dampening 0, got momentum ${a.momentum}, dampening ${a.dampening}"
+            }
+        }
+        is AlgorithmSpec.Adagrad -> {
+            nonNegative(a.lrDecay, "$p.lrDecay", "lrDecay")
+            nonNegative(a.initialAccumulator, "$p.initialAccumulator", "initialAccumulator")
+            nonNegative(a.eps, "$p.eps", "eps")
+        }
+        is AlgorithmSpec.RmsProp -> {
+            nonNegative(a.alpha, "$p.alpha", "alpha")
+            nonNegative(a.eps, "$p.eps", "eps")
+            nonNegative(a.momentum, "$p.momentum", "momentum")
+        }
+        is AlgorithmSpec.Adadelta -> {
+            inUnit(a.rho, "$p.rho", "rho", openAtOne = false)
+            nonNegative(a.eps, "$p.eps", "eps")
+        }
+        is AlgorithmSpec.Adam -> betas(a.beta1, a.beta2, a.eps, p)
+        is AlgorithmSpec.AdamW -> betas(a.beta1, a.beta2, a.eps, p)
+        is AlgorithmSpec.Adamax -> betas(a.beta1, a.beta2, a.eps, p)
+        is AlgorithmSpec.RAdam -> betas(a.beta1, a.beta2, a.eps, p)
+        is AlgorithmSpec.NAdam -> {
+            betas(a.beta1, a.beta2, a.eps, p)
+            nonNegative(a.momentumDecay, "$p.momentumDecay", "momentumDecay")
+        }
+        is AlgorithmSpec.Lion -> {
+            inUnit(a.beta1, "$p.beta1", "beta1", openAtOne = false)
+            inUnit(a.beta2, "$p.beta2", "beta2", openAtOne = false)
+        }
+    }
+}
+
+private fun Faults.betas(beta1: Double, beta2: Double, eps: Double, p: String) {
+    inUnit(beta1, "$p.beta1", "beta1", openAtOne = true)
+    inUnit(beta2, "$p.beta2", "beta2", openAtOne = true)
+    nonNegative(eps, "$p.eps", "eps")
+}
+
+private fun Faults.schedule(s: ScheduleSpec, p: String) {
+    when (s) {
+        ScheduleSpec.Constant -> Unit
+        is ScheduleSpec.Step -> {
+            atLeast(s.stepSize, 1, "$p.stepSize", "stepSize")
+            positive(s.gamma, "$p.gamma", "gamma")
+        }
+        is ScheduleSpec.MultiStep -> {
+            require(s.milestones.isNotEmpty(), "$p.milestones") { "multiStep needs at least one milestone" }
+            s.milestones.forEachIndexed { k, m -> atLeast(m, 0, "$p.milestones[$k]", "a milestone") }
+            require(s.milestones.zipWithNext().all { (a, b) -> a <= b }, "$p.milestones") {
+                "milestones must be in increasing order, got ${s.milestones}"
+            }
+            positive(s.gamma, "$p.gamma", "gamma")
+        }
+        is ScheduleSpec.Exponential -> positive(s.gamma, "$p.gamma", "gamma")
+        is ScheduleSpec.Cosine -> {
+            atLeast(s.tMax, 1, "$p.tMax", "tMax")
+            nonNegative(s.etaMin, "$p.etaMin", "etaMin")
+        }
+        is ScheduleSpec.CosineWarmRestarts -> {
+            atLeast(s.t0, 1, "$p.t0", "t0")
+            atLeast(s.tMult, 1, "$p.tMult", "tMult")
+            nonNegative(s.etaMin, "$p.etaMin", "etaMin")
+        }
+        is ScheduleSpec.Linear -> {
+            inUnit(s.startFactor, "$p.startFactor", "startFactor", openAtOne = false)
+            inUnit(s.endFactor, "$p.endFactor", "endFactor", openAtOne = false)
+            atLeast(s.totalIters, 1, "$p.totalIters", "totalIters")
+        }
+        is ScheduleSpec.LinearWarmup -> {
+            atLeast(s.warmupSteps, 0, "$p.warmupSteps", "warmupSteps")
+            inUnit(s.startFactor, "$p.startFactor", "startFactor", openAtOne = false)
+            schedule(s.after, "$p.after")
+        }
+        is ScheduleSpec.OneCycle -> {
+            atLeast(s.totalSteps, 1, "$p.totalSteps", "totalSteps")
+            require(s.pctStart > 0 && s.pctStart < 1, "$p.pctStart") { "pctStart must be in (0, 1), got ${s.pctStart}" }
+            require(s.pctStart * s.totalSteps != 1.0, "$p.pctStart") {
+                "pctStart·totalSteps must not be 1 (the warm-up would have zero length), got ${s.pctStart}·${s.totalSteps}"
+            }
+            positive(s.divFactor, "$p.divFactor", "divFactor")
+            positive(s.finalDivFactor, "$p.finalDivFactor", "finalDivFactor")
+        }
+    }
+}
+
+internal fun Faults.training(spec: ExperimentSpec) {
+    val t = spec.training
+    val p = "$.training"
+    atLeast(t.epochs, 1, "$p.epochs", "epochs")
+    atLeast(t.batchSize, 1, "$p.batchSize", "the batch size")
+    inUnit(t.validationSplit, "$p.validationSplit", "the validation split", openAtOne = true)
+    t.earlyStopping?.let { e ->
+        monitor(e.monitor, spec, "$p.earlyStopping.monitor")
+        atLeast(e.patience, 0, "$p.earlyStopping.patience", "patience")
+        nonNegative(e.minDelta, "$p.earlyStopping.minDelta", "minDelta")
+    }
+    t.checkpoints?.let { c ->
+        atLeast(c.every, 1, "$p.checkpoints.every", "the checkpoint interval")
+        atLeast(c.keepLast, 1, "$p.checkpoints.keepLast", "keepLast")
+    }
+}
+
+/**
+ * A history key: `train.loss`, `train.<task>.loss`, `val.loss`, `val.<task>.loss` or `val.<task>.<metric>` with a
+ * metric the task lists.
+ */
+private fun Faults.monitor(monitor: String, spec: ExperimentSpec, p: String) {
+    val split = monitor.indexOf('.')
+    val prefix = if (split < 0) "" else monitor.substring(0, split)
+    val key = monitor.substring(split + 1)
+    val task = spec.tasks.firstOrNull { key.startsWith(it.name + ".") }
+    val rest = task?.let { key.removePrefix(it.name + ".") }
+    val known = when (prefix) {
+        "train" -> key == "loss" || rest == "loss"
+        "val" -> key == "loss" || rest == "loss" || task != null && task.metrics.any { it.name == rest }
+        else -> false
+    }
+    if (!known) {
+        val example = spec.tasks.firstOrNull()?.let { f -> ", e.g. val.${f.name}.${f.metrics.firstOrNull()?.name ?: "loss"}" } ?: ""
+        fault(p, "unknown monitor '$monitor': the keys are train.loss, train.<task>.loss, val.loss, val.<task>.loss " +
+            "and val.<task>.<metric> for a metric the task lists$example")
+    }
+}

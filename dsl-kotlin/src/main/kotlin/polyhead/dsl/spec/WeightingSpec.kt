@@ -1,0 +1,105 @@
+package polyhead.dsl.spec
+
+import kotlinx.serialization.SerialName
+import kotlinx.serialization.Serializable
+
+/**
+ * How the per-task losses become one update: loss-level strategies combine the losses into one scalar;
+ * gradient-level ones ([GradientLevel]) combine the tasks' gradients of the shared part, read where [GradientLevel.source]
+ * says.
+ */
+@Serializable
+sealed interface WeightingSpec {
+    /** A strategy that combines task gradients rather than losses. */
+    sealed interface GradientLevel : WeightingSpec {
+        val source: GradientSource
+    }
+
+    /** Σ L_t: every task weighs 1, whatever its declared weight. */
+    @Serializable
+    @SerialName("equal")
+    data object Equal : WeightingSpec
+
+    /** Σ w_t·L_t with each task's declared weight. */
+    @Serializable
+    @SerialName("fixed")
+    data object Fixed : WeightingSpec
+
+    /**
+     * Homoscedastic uncertainty weighting (Kendall, Gal & Cipolla, 2018), Σ_t ½(e^{−s_t}·L_t + s_t) with one learned
+     * log-variance s_t per task, starting at [initialLogVariance].
+     */
+    @Serializable
+    @SerialName("uncertainty")
+    data class Uncertainty(val initialLogVariance: Double = 0.0) : WeightingSpec
+
+    /** Dynamic weight average (Liu, Johns & Davison, 2019) with softmax [temperature] T. */
+    @Serializable
+    @SerialName("dwa")
+    data class Dwa(val temperature: Double = 2.0) : WeightingSpec
+
+    /** Random loss weighting (Lin et al., 2022): weights drawn afresh every step from the run's seeded generator. */
+    @Serializable
+    @SerialName("randomLossWeighting")
+    data object RandomLossWeighting : WeightingSpec
+
+    /** Projecting conflicting gradients (Yu et al., 2020). */
+    @Serializable
+    @SerialName("pcGrad")
+    data class PcGrad(override val source: GradientSource = GradientSource.PARAMETERS) : GradientLevel
+
+    /**
+     * Multiple-gradient descent, the min-norm point of the task gradients (Sener & Koltun, 2018), each gradient
+     * divided first as [normalization] says.
+     */
+    @Serializable
+    @SerialName("mgda")
+    data class Mgda(
+        val normalization: MgdaNormalization = MgdaNormalization.LOSS_PLUS,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
+
+    /** Conflict-averse gradient descent (Liu et al., 2021) with radius factor [c] in [0, 1). */
+    @Serializable
+    @SerialName("caGrad")
+    data class CaGrad(
+        val c: Double = 0.5,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
+
+    /** Nash bargaining over task gradients (Navon et al., 2022). */
+    @Serializable
+    @SerialName("nashMtl")
+    data class NashMtl(override val source: GradientSource = GradientSource.PARAMETERS) : GradientLevel
+
+    /**
+     * Gradient normalization (Chen et al., 2018) with asymmetry [alpha]; the task weights learn at [lr], null for the
+     * optimizer's learning rate.
+     */
+    @Serializable
+    @SerialName("gradNorm")
+    data class GradNorm(
+        val alpha: Double = 1.5,
+        val lr: Double? = null,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
+}
+
+/** What MGDA divides each task gradient g_t by before combining: 1, ‖g_t‖, L_t, or L_t·‖g_t‖. */
+@Serializable
+enum class MgdaNormalization {
+    @SerialName("none") NONE,
+    @SerialName("l2") L2,
+    @SerialName("loss") LOSS,
+    @SerialName("lossPlus") LOSS_PLUS,
+}
+
+/**
+ * Where gradient-level strategies read the task gradients: of the shared parameters (exact), or of the shared
+ * representation, the trunk's output (cheaper; needs an architecture that has one: hard sharing or MMoE).
+ */
+@Serializable
+enum class GradientSource {
+    @SerialName("parameters") PARAMETERS,
+    @SerialName("representation") REPRESENTATION,
+}

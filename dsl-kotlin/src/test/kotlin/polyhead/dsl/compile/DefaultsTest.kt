@@ -1,0 +1,75 @@
+package polyhead.dsl.compile
+
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.shouldBe
+import polyhead.dsl.spec.AlgorithmSpec
+import polyhead.dsl.spec.Compatibility
+import polyhead.dsl.spec.EarlyStoppingSpec
+import polyhead.dsl.spec.LossSpec
+import polyhead.dsl.spec.MgdaNormalization
+import polyhead.dsl.spec.ScheduleSpec
+import polyhead.dsl.spec.WeightingSpec
+import polyhead.loss.Losses
+import polyhead.metrics.Metrics
+import polyhead.mtl.weighting.CaGrad
+import polyhead.mtl.weighting.Dwa
+import polyhead.mtl.weighting.GradNorm
+import polyhead.mtl.weighting.Mgda
+import polyhead.mtl.weighting.Uncertainty
+import polyhead.optim.Optimizers
+import polyhead.optim.schedule.Anneal
+import polyhead.optim.schedule.Schedules
+import polyhead.train.EarlyStopping
+
+/**
+ * The spec cannot import the core, so where the core states a default the spec states it again for its JSON; this
+ * test keeps the two from disagreeing. Likewise the spec's table of metrics by label type against the core's metrics.
+ */
+class DefaultsTest : FunSpec({
+    test("optimizer defaults are the core's (PyTorch's)") {
+        fun lr(s: polyhead.optim.schedule.Schedule) = s.valueAt(0)
+        Optimizers.Sgd.lr(0.1).let { d -> AlgorithmSpec.Sgd(0.1).let { listOf(it.momentum, it.dampening, it.weightDecay, it.nesterov) shouldBe listOf(d.momentum(), d.dampening(), d.weightDecay(), d.nesterov()) } }
+        Optimizers.Adagrad.defaults().let { d -> AlgorithmSpec.Adagrad() shouldBe AlgorithmSpec.Adagrad(lr(d.lr()), d.lrDecay(), d.weightDecay(), d.initialAccumulator(), d.eps()) }
+        Optimizers.RmsProp.defaults().let { d -> AlgorithmSpec.RmsProp() shouldBe AlgorithmSpec.RmsProp(lr(d.lr()), d.alpha(), d.eps(), d.weightDecay(), d.momentum(), d.centered()) }
+        Optimizers.Adadelta.defaults().let { d -> AlgorithmSpec.Adadelta() shouldBe AlgorithmSpec.Adadelta(lr(d.lr()), d.rho(), d.eps(), d.weightDecay()) }
+        Optimizers.Adam.defaults().let { d -> AlgorithmSpec.Adam() shouldBe AlgorithmSpec.Adam(lr(d.lr()), d.beta1(), d.beta2(), d.eps(), d.weightDecay(), d.amsgrad()) }
+        Optimizers.AdamW.defaults().let { d -> AlgorithmSpec.AdamW() shouldBe AlgorithmSpec.AdamW(lr(d.lr()), d.beta1(), d.beta2(), d.eps(), d.weightDecay(), d.amsgrad()) }
+        Optimizers.Adamax.defaults().let { d -> AlgorithmSpec.Adamax() shouldBe AlgorithmSpec.Adamax(lr(d.lr()), d.beta1(), d.beta2(), d.eps(), d.weightDecay()) }
+        Optimizers.NAdam.defaults().let { d -> AlgorithmSpec.NAdam() shouldBe AlgorithmSpec.NAdam(lr(d.lr()), d.beta1(), d.beta2(), d.eps(), d.weightDecay(), d.momentumDecay()) }
+        Optimizers.RAdam.defaults().let { d -> AlgorithmSpec.RAdam() shouldBe AlgorithmSpec.RAdam(lr(d.lr()), d.beta1(), d.beta2(), d.eps(), d.weightDecay()) }
+        Optimizers.Lion.defaults().let { d -> AlgorithmSpec.Lion() shouldBe AlgorithmSpec.Lion(lr(d.lr()), d.beta1(), d.beta2(), d.weightDecay()) }
+    }
+
+    test("schedule, loss, weighting and early-stopping defaults are the core's") {
+        ScheduleSpec.Step(1).gamma shouldBe Schedules.DEFAULT_GAMMA
+        ScheduleSpec.MultiStep(listOf(1)).gamma shouldBe Schedules.DEFAULT_GAMMA
+        ScheduleSpec.Cosine(1).etaMin shouldBe Schedules.DEFAULT_ETA_MIN
+        ScheduleSpec.CosineWarmRestarts(1).let { listOf(it.tMult.toDouble(), it.etaMin) } shouldBe listOf(Schedules.DEFAULT_T_MULT.toDouble(), Schedules.DEFAULT_ETA_MIN)
+        ScheduleSpec.OneCycle(1).let { listOf(it.pctStart, it.divFactor, it.finalDivFactor, it.threePhase) } shouldBe
+            listOf(Schedules.DEFAULT_PCT_START, Schedules.DEFAULT_DIV_FACTOR, Schedules.DEFAULT_FINAL_DIV_FACTOR, Schedules.DEFAULT_THREE_PHASE)
+        (ScheduleSpec.OneCycle(1).anneal.name == "COSINE") shouldBe (Schedules.DEFAULT_ANNEAL == Anneal.COSINE)
+
+        LossSpec.CrossEntropy().labelSmoothing shouldBe Losses.DEFAULT_LABEL_SMOOTHING.toDouble()
+        LossSpec.Huber().delta shouldBe Losses.DEFAULT_HUBER_DELTA.toDouble()
+        LossSpec.Mse().reduction.name shouldBe Losses.DEFAULT_REDUCTION.name
+
+        WeightingSpec.Uncertainty().initialLogVariance shouldBe Uncertainty.DEFAULT_INITIAL_LOG_VARIANCE
+        WeightingSpec.Dwa().temperature shouldBe Dwa.DEFAULT_TEMPERATURE
+        WeightingSpec.CaGrad().c shouldBe CaGrad.DEFAULT_C
+        WeightingSpec.GradNorm().alpha shouldBe GradNorm.DEFAULT_ALPHA
+        WeightingSpec.Mgda().normalization shouldBe MgdaNormalization.valueOf(Mgda.DEFAULT_NORMALIZATION.name)
+
+        EarlyStopping.on("val.loss").let { d -> EarlyStoppingSpec("val.loss") shouldBe EarlyStoppingSpec(d.monitor(), d.patience(), d.minDelta(), d.restoreBest()) }
+    }
+
+    test("the spec's metric table is the core's: each metric's name and label types") {
+        for ((labels, names) in Compatibility.metricsByLabels) {
+            for (name in names) {
+                val metric = Metrics.parse(name)
+                metric.name() shouldBe name
+                Compatibility.labelsOf(name).map { labelType(it) }.toSet() shouldBe metric.labelTypes()
+            }
+        }
+        Metrics.parse("top3_accuracy").labelTypes() shouldBe Compatibility.labelsOf("top3_accuracy").map { labelType(it) }.toSet()
+    }
+})
