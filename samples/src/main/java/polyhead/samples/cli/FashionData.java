@@ -1,5 +1,6 @@
 package polyhead.samples.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,15 +65,32 @@ final class FashionData {
      * {@code limit} > 0 only the first {@code limit} training and test images (for quick runs).
      */
     static Loaded load(ExperimentSpec spec, Path folder, int limit) {
-        FashionMnist.Data d = FashionMnist.load(folder);
+        FashionMnist.Data d = FashionMnist.load(folder != null ? folder : shippedOutsideTheRepository());
         Set<String> tasks = Set.copyOf(spec.getTasks().stream().map(TaskSpec::getName).toList());
         int[] shape = spec.getInput().stream().mapToInt(Integer::intValue).toArray();
         Dataset train = dataset(d.train(), tasks, shape, limit);
         Dataset test = dataset(d.test(), tasks, shape, limit);
         String what = (d.full() ? "full set" : "subset shipped with the repository")
-                + (limit > 0 && limit < d.train().size() ? ", first " + train.size() + " training and "
-                        + test.size() + " test images (--limit)" : "");
+                + (limit > 0 && limit < d.train().size() ? "; --limit " + limit : "");
         return new Loaded(what, d.folder(), d.full(), train, test);
+    }
+
+    /**
+     * The shipped subset through the launcher's {@code polyhead.home} (the repository root) when the tool runs from
+     * another folder and Debian's set is not installed; null to let {@link FashionMnist#load} choose.
+     */
+    private static Path shippedOutsideTheRepository() {
+        String home = System.getProperty("polyhead.home");
+        if (home == null || Files.isRegularFile(FashionMnist.DEBIAN.resolve("train-images-idx3-ubyte.gz"))) {
+            return null;
+        }
+        for (Path p : FashionMnist.SHIPPED) {
+            if (Files.isDirectory(p)) {
+                return null;
+            }
+        }
+        Path shipped = Path.of(home).resolve(FashionMnist.SHIPPED[0]);
+        return Files.isDirectory(shipped) ? shipped : null;
     }
 
     private static Dataset dataset(FashionMnist.Split s, Set<String> tasks, int[] shape, int limit) {

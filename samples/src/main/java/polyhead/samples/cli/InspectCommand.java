@@ -55,8 +55,9 @@ final class InspectCommand {
         Architecture arch = exp.getArchitecture();
         int[] input = spec.getInput().stream().mapToInt(Integer::intValue).toArray();
         out.printf("%s: %d task(s) %s, input %s%n%n", file, arch.tasks().size(), arch.taskNames(), spec.getInput());
-        out.print(arch.summary(input));
-        if (!arch.summary(input).endsWith("\n")) {
+        String summary = arch.summary(input);
+        out.print(summary);
+        if (!summary.endsWith("\n")) {
             out.println();
         }
         Map<String, Var> shared = arch.sharedParameters();

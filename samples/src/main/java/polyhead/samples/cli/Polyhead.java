@@ -56,7 +56,9 @@ public final class Polyhead {
                 default -> throw UserError.usage("unknown command '" + command + "'");
             };
         } catch (UserError e) {
-            e.lines().forEach(l -> err.println(l == e.lines().get(0) ? "error: " + l : "  " + l));
+            List<String> lines = e.lines();
+            err.println("error: " + lines.get(0));
+            lines.subList(1, lines.size()).forEach(l -> err.println("  " + l));
             if (e.isUsage()) {
                 err.println();
                 err.print(usage);

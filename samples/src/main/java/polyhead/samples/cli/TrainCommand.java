@@ -114,7 +114,7 @@ final class TrainCommand {
         out.printf("Fashion-MNIST from %s (%s): %,d training%s and %,d test images%n", data.folder(),
                 data.description(), train.size(), validation == null ? "" : ", " + validation.size() + " validation",
                 data.test().size());
-        out.printf("%d epochs, batch %d, seed %d; run folder %s%n", t.getEpochs(), t.getBatchSize(), t.getSeed(), outDir);
+        out.printf("epochs %d, batch %d, seed %d; run folder %s%n", t.getEpochs(), t.getBatchSize(), t.getSeed(), outDir);
         Trainer trainer = b.build();
         History history = trainer.fit(train, t.getBatchSize(), validation);
         Map<String, Double> test = trainer.evaluate(data.test());
