@@ -1,0 +1,73 @@
+package polyhead.samples.cli;
+
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+
+import polyhead.data.DataException;
+import polyhead.train.TrainingException;
+
+/**
+ * The {@code polyhead} command-line tool (run through the {@code polyhead} launcher at the repository root).
+ * Exit codes: 0 done, 1 a fault of the user's inputs (spec, data, files), 2 a malformed command line. Faults of the
+ * inputs are reported as lines (a spec's as {@code path: message}), never as stack traces.
+ */
+public final class Polyhead {
+    static final String USAGE = """
+            usage: polyhead COMMAND [options]
+
+            commands:
+              train SPEC     train a JSON spec's experiment and write its run folder
+              inspect SPEC   layers, output shapes, parameter counts, shared and task-specific parameters
+
+            `polyhead COMMAND --help` describes a command.
+            exit codes: 0 ok, 1 bad spec, data or files, 2 bad command line
+            """;
+
+    private Polyhead() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one command; what it prints goes to {@code out}, faults to {@code err}. Returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.print(USAGE);
+            return 2;
+        }
+        String command = args[0];
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        String usage = switch (command) {
+            case "train" -> TrainCommand.USAGE;
+            case "inspect" -> InspectCommand.USAGE;
+            default -> USAGE;
+        };
+        try {
+            return switch (command) {
+                case "--help", "-h", "help" -> {
+                    out.print(USAGE);
+                    yield 0;
+                }
+                case "train" -> TrainCommand.run(rest, out);
+                case "inspect" -> InspectCommand.run(rest, out);
+                default -> throw UserError.usage("unknown command '" + command + "'");
+            };
+        } catch (UserError e) {
+            List<String> lines = e.lines();
+            err.println("error: " + lines.get(0));
+            lines.subList(1, lines.size()).forEach(l -> err.println("  " + l));
+            if (e.isUsage()) {
+                err.println();
+                err.print(usage);
+                return 2;
+            }
+            return 1;
+        } catch (DataException | TrainingException | UncheckedIOException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+    }
+}
