@@ -43,7 +43,8 @@ import polyhead.train.Trainer;
  * </pre>
  * The adaptive methods lead by 2.5 points on the item task; AMSGrad and AdamW (decay 0.01) stay within 0.1 point of
  * Adam over so short a run. For scale: BENCHMARKS.md's quality reference, Adam on all 60,000 images for 5 epochs,
- * is 0.877 / 0.970. Time per epoch differs by optimizer less than the machine's noise.
+ * is 0.877 / 0.970. The times (4.4–5.9 s per epoch) come from a loaded machine; plain SGD, the cheapest update but
+ * run first, was the slowest, so read them as rough.
  */
 public final class OptimizerComparison {
     static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "amsgrad", "adamw");
