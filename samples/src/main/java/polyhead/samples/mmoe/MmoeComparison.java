@@ -5,6 +5,7 @@ import static polyhead.samples.datasets.MmoeSynthetic.Y2;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -230,8 +231,8 @@ public final class MmoeComparison {
             mean.put(key, runs.stream().mapToDouble(r -> r.get(key)).average().orElse(Double.NaN));
         }
         double[] r2 = runs.stream().mapToDouble(r -> (r.get(Y1 + ".r2") + r.get(Y2 + ".r2")) / 2).toArray();
-        double mu = java.util.Arrays.stream(r2).average().orElse(Double.NaN);
-        double var = java.util.Arrays.stream(r2).map(v -> (v - mu) * (v - mu)).sum() / Math.max(1, r2.length - 1);
+        double mu = Arrays.stream(r2).average().orElse(Double.NaN);
+        double var = Arrays.stream(r2).map(v -> (v - mu) * (v - mu)).sum() / Math.max(1, r2.length - 1);
         return new Cell(rho, model, params, mean, r2, r2.length > 1 ? Math.sqrt(var) : Double.NaN, curve);
     }
 
@@ -256,7 +257,7 @@ public final class MmoeComparison {
             falls.put(m, f);
         }
         out.printf("%nfall of mean R^2 from rho %.2f to rho %.2f (mean over repeats):", hi, lo);
-        falls.forEach((m, f) -> out.printf("  %s %+.4f", m, java.util.Arrays.stream(f).average().orElseThrow()));
+        falls.forEach((m, f) -> out.printf("  %s %+.4f", m, Arrays.stream(f).average().orElseThrow()));
         out.println();
         if (!falls.containsKey("mmoe") || !falls.containsKey("shared-bottom")) {
             return;
@@ -265,8 +266,8 @@ public final class MmoeComparison {
         for (int r = 0; r < d.length; r++) {
             d[r] = falls.get("shared-bottom")[r] - falls.get("mmoe")[r];
         }
-        double mean = java.util.Arrays.stream(d).average().orElseThrow();
-        double ss = java.util.Arrays.stream(d).map(v -> (v - mean) * (v - mean)).sum();
+        double mean = Arrays.stream(d).average().orElseThrow();
+        double ss = Arrays.stream(d).map(v -> (v - mean) * (v - mean)).sum();
         double se = d.length > 1 ? Math.sqrt(ss / (d.length - 1) / d.length) : Double.NaN;
         String verdict;
         if (Double.isNaN(se)) {
