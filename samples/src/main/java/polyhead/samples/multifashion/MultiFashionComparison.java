@@ -5,6 +5,7 @@ import static polyhead.samples.datasets.MultiFashion.RIGHT;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -177,7 +178,7 @@ public final class MultiFashionComparison {
         baselines.putAll(right.accuracy());
         Map<String, Boolean> higher = Map.of(key(LEFT), true, key(RIGHT), true);
 
-        List<Run> runs = new java.util.ArrayList<>();
+        List<Run> runs = new ArrayList<>();
         Map<String, Double> deltaM = new LinkedHashMap<>();
         for (String m : o.methods()) {
             Run r = train(o, m, MultiLeNet.of(side, List.of(LEFT, RIGHT), o.seed()), data.train(), weighting(m),

@@ -1,6 +1,8 @@
 package polyhead.samples.optimizers;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +63,7 @@ public final class OptimizerComparison {
             .option("--optimizers", "LIST", String.join(",", OPTIMIZERS), "which to run, comma-separated")
             .option("--seed", "N", "42", "seed of the subset, the initialization and the batch order");
 
-    record Options(java.nio.file.Path data, int trainSize, int epochs, int batchSize, double lrScale,
+    record Options(Path data, int trainSize, int epochs, int batchSize, double lrScale,
                    List<String> optimizers, long seed) {
         static Options from(Arguments a) {
             return new Options(a.path("--data"), a.integer("--train-size", 0), a.integer("--epochs", 1),
@@ -113,7 +115,7 @@ public final class OptimizerComparison {
                 o.epochs(), o.batchSize(), o.seed());
 
         warmUp(train, o);
-        List<Result> results = new java.util.ArrayList<>();
+        List<Result> results = new ArrayList<>();
         for (String name : o.optimizers()) {
             Map.Entry<GradientTransformation, String> opt = optimizer(name, o.lrScale());
             Trainer trainer = Trainer.builder(FashionW1.model(o.seed())).optimizer(opt.getKey()).epochs(o.epochs())
