@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import polyhead.autodiff.Var;
+import polyhead.data.BatchSource;
 import polyhead.data.Dataset;
 import polyhead.dsl.compile.CompiledExperiment;
 import polyhead.dsl.compile.SpecCompiler;
@@ -106,7 +107,8 @@ final class TrainCommand {
         OutputFiles.write(outDir.resolve("spec.json"), specJson);
         CheckpointSpec cs = t.getCheckpoints() != null ? t.getCheckpoints() : new CheckpointSpec();
         CheckpointStore store = new CheckpointStore(outDir.resolve("checkpoints"), cs.getKeepLast());
-        Trainer.Builder b = exp.trainerBuilder(exp.stepsPerEpoch(train.size())).spec(specJson)
+        BatchSource batches = exp.batches(train);
+        Trainer.Builder b = exp.trainerBuilder(batches.stepsPerEpoch(), null).spec(specJson)
                 .checkpoints(store, cs.getEvery());
         if (!a.has("--quiet")) {
             b.progress(out);
@@ -116,7 +118,7 @@ final class TrainCommand {
                 data.test().size());
         out.printf("epochs %d, batch %d, seed %d; run folder %s%n", t.getEpochs(), t.getBatchSize(), t.getSeed(), outDir);
         Trainer trainer = b.build();
-        History history = trainer.fit(train, t.getBatchSize(), validation);
+        History history = trainer.fit(batches, validation);
         Map<String, Double> test = trainer.evaluate(data.test());
 
         OutputFiles.write(outDir.resolve("history.csv"), history.toCsv());
@@ -135,7 +137,8 @@ final class TrainCommand {
         }
         TrainingSpec t = s.getTraining();
         TrainingSpec t2 = new TrainingSpec(epochs != null ? epochs.intValue() : t.getEpochs(), t.getBatchSize(),
-                seed != null ? seed : t.getSeed(), t.getValidationSplit(), t.getEarlyStopping(), t.getCheckpoints());
+                seed != null ? seed : t.getSeed(), t.getValidationSplit(), t.getSampling(), t.getEarlyStopping(),
+                t.getCheckpoints(), t.getDiagnostics(), t.getOnNonFinite());
         return new ExperimentSpec(s.getVersion(), s.getInput(), s.getTrunk(), s.getTasks(), s.getArchitecture(),
                 s.getWeighting(), s.getOptimizer(), t2);
     }
