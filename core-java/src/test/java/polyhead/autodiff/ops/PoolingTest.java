@@ -29,6 +29,7 @@ class PoolingTest {
         {1, 1, 7, 7, 4, 4, 3, 3, 2, 2},
         {1, 2, 3, 8, 1, 3, 1, 3, 0, 1},
         {2, 2, 5, 5, 3, 3, 1, 1, 1, 1},
+        {2, 3, 5, 7, 2, 2, 2, 2, 0, 0}, // the unrolled 2×2 path, with a row and a column the windows do not reach
     };
 
     // ----- max pooling -----
@@ -73,6 +74,11 @@ class PoolingTest {
         assertTrue(Float.isNaN(y.value().item()));
         y.backward(Tensor.ones(1, 1, 1, 1));
         assertArrayEquals(new float[] {0, 0, 0, 1}, x.grad().data()); // PyTorch's CPU kernel keeps the last NaN
+        Var first = Var.parameter(Tensor.of(new float[] {Float.NaN, 5, 1, 2}, 1, 1, 2, 2));
+        Var yf = Pooling.maxPool2d(first, 2);
+        assertTrue(Float.isNaN(yf.value().item()));
+        yf.backward(Tensor.ones(1, 1, 1, 1));
+        assertArrayEquals(new float[] {1, 0, 0, 0}, first.grad().data());
 
         float inf = Float.NEGATIVE_INFINITY;
         Var z = Var.parameter(Tensor.of(new float[] {inf, inf, inf, inf}, 1, 1, 2, 2));
