@@ -20,7 +20,7 @@ class MultiFashionComparisonTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         MultiFashionComparison.Result r = MultiFashionComparison.run(MultiFashionComparison.Options.from(
                 MultiFashionComparison.COMMAND.parse(new String[] {"--data", "data/fashion-mnist", "--recipe",
-                        "sener-koltun", "--train-size", "480", "--test-size", "300", "--epochs", "1", "--batch-size",
+                        "sener-koltun", "--train-size", "960", "--test-size", "300", "--epochs", "2", "--batch-size",
                         "16", "--gradients", "representation", "--seed", "5"})),
                 new PrintStream(buf, true, StandardCharsets.UTF_8));
         assertEquals(MultiFashionComparison.METHODS, r.methods().stream().map(MultiFashionComparison.Run::method).toList());
