@@ -17,7 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  * column panels and an MC-high block of op(A) into MR-high row panels, in the order the micro-kernel reads them,
  * with zeros past the matrix edge; the micro-kernel then adds an MR×NR tile of the product into C as KC rank-1
  * updates held in registers. The transposes are absorbed by the packing, so all four variants run the same kernel.
- * Tiles that overhang the edge of C are computed into a scratch tile and added from there.
+ * Tiles that overhang the edge of C are computed into a scratch tile and added from there. One exception: A·Bᵀ with
+ * few rows of A and a long inner dimension is computed as dot products of rows, without packing (see
+ * {@link #DOT_MAX_M}).
  *
  * <p>MR×NR = 6×16 with 256-bit vectors: 12 accumulators, 2 panel vectors and a broadcast fit the 16 vector registers
  * of AVX2 (a 4×24 kernel is faster where AVX-512's 32 registers exist but spills on AVX2; 512-bit vectors ran at

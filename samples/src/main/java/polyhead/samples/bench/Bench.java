@@ -20,9 +20,9 @@ import polyhead.tensor.VectorGemm;
 /**
  * The performance workloads of BENCHMARKS.md (W1 mlp-mtl, W2 lenet-mtl, W3 sgemm) on each GEMM, timed as
  * {@code torch_baseline.py} times PyTorch so that the two can be compared: every configuration is measured
- * {@code --reps} times in round-robin order (slow phases of a shared machine hit all alike); a measurement is
- * {@code --warmup} untimed steps (the JIT compiles) and {@code --steps} individually timed steps, and its value is
- * the median step. Reported: the median over reps, the min..max over reps, samples/s, and GFLOPS of the matrix
+ * {@code --reps} times in round-robin order (slow phases of a shared machine hit all alike), after
+ * {@code --warmup-rounds} untimed rounds over all of them (the JIT compiles); a measurement is {@code --warmup}
+ * untimed steps and {@code --steps} individually timed steps, and its value is the median step. Reported: the median over reps, the min..max over reps, samples/s, and GFLOPS of the matrix
  * products.
  *
  * <p>W1 and W2 are timed as forward+backward (zero gradients, forward, losses, backward) until the optimizer
@@ -31,7 +31,7 @@ import polyhead.tensor.VectorGemm;
  */
 public final class Bench {
     record Options(List<String> workloads, List<String> gemms, int reps, int warmup, int steps, int threads,
-                   Path json) {
+                   int warmupRounds, Path json) {
         static final String USAGE = """
                 usage: Bench [--workloads w1,w2,w3] [--gemms ejml,vector] [--reps N] [--warmup N] [--steps N]
                              [--threads N] [--json FILE]
@@ -42,6 +42,8 @@ public final class Bench {
                   --warmup     untimed steps before each measurement (default 20; sgemm: at most 5)
                   --steps      timed steps per measurement (default 60; sgemm: max(20, steps/3))
                   --threads    threads of the vector GEMM (default: available processors)
+                  --warmup-rounds  untimed rounds over every configuration before the first measured one, so that
+                               the JIT has compiled all of them (default 1)
                   --json       also write the results as JSON to FILE
                 """;
 
@@ -52,6 +54,7 @@ public final class Bench {
             int warmup = 20;
             int steps = 60;
             int threads = Runtime.getRuntime().availableProcessors();
+            int warmupRounds = 1;
             Path json = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -70,11 +73,12 @@ public final class Bench {
                     case "--warmup" -> warmup = nonNegative(a, v);
                     case "--steps" -> steps = positive(a, v);
                     case "--threads" -> threads = positive(a, v);
+                    case "--warmup-rounds" -> warmupRounds = nonNegative(a, v);
                     case "--json" -> json = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
                 }
             }
-            return new Options(workloads, gemms, reps, warmup, steps, threads, json);
+            return new Options(workloads, gemms, reps, warmup, steps, threads, warmupRounds, json);
         }
 
         private static List<String> list(String v, String... allowed) {
@@ -158,6 +162,15 @@ public final class Bench {
             results.add(new ArrayList<>());
         }
         long start = System.nanoTime();
+        // A JVM compiles as it goes: without these rounds the first configuration measured would still be running
+        // partly interpreted or C1-compiled code (W1 b32 measured first was 2-3x slower than later in the run).
+        for (int round = 0; round < o.warmupRounds(); round++) {
+            for (Measurement m : ms) {
+                boolean sgemm = m.batch() == 0;
+                m.measure(sgemm ? Math.min(5, o.warmup()) : o.warmup(), sgemm ? 5 : o.steps());
+            }
+            System.out.printf(Locale.ROOT, "# warm-up round %d done at %.1fs%n", round, (System.nanoTime() - start) * 1e-9);
+        }
         for (int rep = 0; rep < o.reps(); rep++) {
             for (int i = 0; i < ms.size(); i++) {
                 Measurement m = ms.get(i);
@@ -232,7 +245,7 @@ public final class Bench {
         info.put("threads", o.threads());
         info.put("args", "--workloads " + String.join(",", o.workloads()) + " --gemms " + String.join(",", o.gemms())
                 + " --reps " + o.reps() + " --warmup " + o.warmup() + " --steps " + o.steps() + " --threads "
-                + o.threads());
+                + o.threads() + " --warmup-rounds " + o.warmupRounds());
         info.put("timed", "W1/W2: forward+backward (zero grads + forward + losses + backward), no optimizer step");
         return info;
     }

@@ -18,13 +18,14 @@ class BenchTest {
     @Test
     void optionsParseAndRejectNonsense() {
         Bench.Options o = Bench.Options.parse(new String[] {"--workloads", "w1,W3", "--gemms", "ejml", "--reps", "5",
-            "--warmup", "0", "--steps", "7", "--threads", "1"});
+            "--warmup", "0", "--steps", "7", "--threads", "1", "--warmup-rounds", "2"});
         assertEquals(List.of("w1", "w3"), o.workloads());
         assertEquals(List.of("ejml"), o.gemms());
         assertEquals(5, o.reps());
         assertEquals(0, o.warmup());
         assertEquals(7, o.steps());
         assertEquals(1, o.threads());
+        assertEquals(2, o.warmupRounds());
         assertEquals("'w4' is not one of w1, w2, w3",
                 assertThrows(IllegalArgumentException.class, () -> Bench.Options.parse(new String[] {"--workloads", "w4"}))
                         .getMessage());
