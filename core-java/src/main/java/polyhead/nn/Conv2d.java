@@ -32,9 +32,7 @@ public final class Conv2d extends Module {
         this.padding = padding;
         this.weight = registerParameter("weight", Tensor.zeros(out, in, kernel, kernel));
         this.bias = bias ? registerParameter("bias", Tensor.zeros(out)) : null;
-        float bound = (float) (1 / Math.sqrt((double) in * kernel * kernel));
-        initialize(Initializers.kaimingUniform((float) Math.sqrt(5), Initializers.Mode.FAN_IN),
-                Initializers.uniform(-bound, bound), rng);
+        initialize(Initializers.defaultWeight(), Initializers.defaultBias(in * kernel * kernel), rng);
     }
 
     /** Re-initializes the weight and (if present) the bias. */

@@ -92,6 +92,20 @@ public final class Initializers {
         };
     }
 
+    /**
+     * PyTorch's default for the weight of {@code Linear} and {@code Conv2d}: Kaiming-uniform with a = √5 and fan_in,
+     * i.e. U(−1/√fan_in, 1/√fan_in).
+     */
+    public static Initializer defaultWeight() {
+        return kaimingUniform((float) Math.sqrt(5), Mode.FAN_IN);
+    }
+
+    /** PyTorch's default for the bias of {@code Linear} and {@code Conv2d}: U(−1/√fan_in, 1/√fan_in) of the weight. */
+    public static Initializer defaultBias(int weightFanIn) {
+        float bound = (float) (1 / Math.sqrt(weightFanIn));
+        return uniform(-bound, bound);
+    }
+
     /** The gain PyTorch's {@code calculate_gain} gives a nonlinearity: relu √2, tanh 5/3, linear/sigmoid 1. */
     public static float gain(String nonlinearity) {
         return switch (nonlinearity) {

@@ -29,9 +29,7 @@ public final class Linear extends Module {
         this.out = out;
         this.weight = registerParameter("weight", Tensor.zeros(out, in));
         this.bias = bias ? registerParameter("bias", Tensor.zeros(out)) : null;
-        float bound = (float) (1 / Math.sqrt(in));
-        initialize(Initializers.kaimingUniform((float) Math.sqrt(5), Initializers.Mode.FAN_IN),
-                Initializers.uniform(-bound, bound), rng);
+        initialize(Initializers.defaultWeight(), Initializers.defaultBias(in), rng);
     }
 
     /** Re-initializes the weight and (if present) the bias. */
