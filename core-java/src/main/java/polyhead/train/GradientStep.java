@@ -126,6 +126,11 @@ final class GradientStep {
             }
             ownGrads.add(g);
         }
+        // before the combination, which may project the rows in place
+        Map<String, Double> norms = new LinkedHashMap<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            norms.put(tasks.get(t), norm(rows[t]));
+        }
         Combination c = gw.combine(new TaskGradients(tasks, rows, lossValues), ctx);
         arch.zeroGrad();
         if (viaRepresentation) {
@@ -155,7 +160,7 @@ final class GradientStep {
         for (int t = 0; t < tasks.size(); t++) {
             lv.put(tasks.get(t), lossValues[t]);
         }
-        return new StepResult(lv, objective);
+        return new StepResult(lv, objective, norms);
     }
 
     /**
@@ -212,6 +217,14 @@ final class GradientStep {
             p.addGrad(Tensor.wrap(p.shape(), g));
             off += n;
         }
+    }
+
+    private static double norm(float[] g) {
+        double s = 0;
+        for (float v : g) {
+            s += (double) v * v;
+        }
+        return Math.sqrt(s);
     }
 
     private static float[] copy(Tensor t, int size) {
