@@ -16,7 +16,7 @@ import polyhead.io.Checkpoint;
  */
 final class GradientMonitor {
     static final double DECAY = 0.9;
-    static final int WARM_UP = 5;
+    static final int WARM_UP = 1;
     private static final String GLOBAL = "";
     private static final String MEAN = "gradientMonitor.mean.";
     private static final String COUNT = "gradientMonitor.count.";

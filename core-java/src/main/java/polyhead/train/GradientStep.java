@@ -128,8 +128,18 @@ final class GradientStep {
         }
         // before the combination, which may project the rows in place
         Map<String, Double> norms = new LinkedHashMap<>();
+        Map<String, Double> lv = new LinkedHashMap<>();
+        boolean finite = true;
         for (int t = 0; t < tasks.size(); t++) {
-            norms.put(tasks.get(t), norm(rows[t]));
+            double n = norm(rows[t]);
+            norms.put(tasks.get(t), n);
+            lv.put(tasks.get(t), lossValues[t]);
+            finite &= Double.isFinite(n);
+        }
+        if (!finite) {
+            // nothing to combine: the trainer's non-finite policy decides (stop, or skip the step)
+            arch.zeroGrad();
+            return new StepResult(lv, Double.NaN, norms);
         }
         Combination c = gw.combine(new TaskGradients(tasks, rows, lossValues), ctx);
         arch.zeroGrad();
@@ -155,10 +165,6 @@ final class GradientStep {
         if (reg != null) {
             reg.backward();
             objective += reg.value().item();
-        }
-        Map<String, Double> lv = new LinkedHashMap<>();
-        for (int t = 0; t < tasks.size(); t++) {
-            lv.put(tasks.get(t), lossValues[t]);
         }
         return new StepResult(lv, objective, norms);
     }

@@ -347,6 +347,11 @@ public final class Trainer {
                 return "task '" + e.getKey() + "' has a non-finite loss (" + e.getValue() + ")";
             }
         }
+        for (Map.Entry<String, Double> e : r.taskGradNorms().entrySet()) {
+            if (!Double.isFinite(e.getValue())) {
+                return "task '" + e.getKey() + "' has a non-finite gradient (norm " + e.getValue() + ")";
+            }
+        }
         if (!Double.isFinite(gradNorm)) {
             return "the gradient is not finite (global norm " + gradNorm + ")";
         }
