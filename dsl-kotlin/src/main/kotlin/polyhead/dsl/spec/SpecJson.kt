@@ -28,6 +28,9 @@ object SpecJson {
 
     /** Reads a spec: syntax, migration and structure; no semantic checks (see [load]). */
     fun decode(text: String): SpecResult {
+        if (text.isBlank()) {
+            return SpecResult.Failed(listOf(SpecError("$", "empty document; an experiment spec is a JSON object")))
+        }
         JsonText.check(text, duplicates = false)?.let { return SpecResult.Failed(listOf(it)) }
         val root = when (val parsed = parse(text)) {
             is Parsed.Ok -> parsed.element

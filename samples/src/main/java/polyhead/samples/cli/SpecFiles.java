@@ -37,8 +37,12 @@ final class SpecFiles {
         throw faults(file, ((SpecResult.Failed) r).getErrors());
     }
 
+    /** One fault in one line ({@code file: path: message}); several as a heading and a line each. */
     static UserError faults(Path file, List<SpecError> errors) {
         int n = errors.size();
+        if (n == 1) {
+            return UserError.of(file + ": " + errors.get(0));
+        }
         return UserError.of(file + ": the spec has " + n + " fault" + (n == 1 ? "" : "s") + ":",
                 errors.stream().map(SpecError::toString).toList());
     }
