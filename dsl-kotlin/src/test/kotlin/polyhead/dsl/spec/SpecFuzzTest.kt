@@ -12,6 +12,7 @@ import kotlinx.serialization.json.JsonNull
 import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import polyhead.dsl.ReferenceSpecs
+import polyhead.dsl.compile.SpecCompiler
 import java.util.concurrent.ExecutionException
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
@@ -22,7 +23,7 @@ import kotlin.random.Random
  * Seeded, bounded fuzzing of the spec reader ([SpecJson.load]: parse, migrate, structure, validation): byte flips,
  * truncations, deletions, swapped value kinds, deep nesting, huge and odd numbers, duplicated keys, and random JSON.
  * Every input must come back, within a time limit, as a [SpecResult] — never a thrown exception or error (out of
- * memory, stack overflow) — and every fault it reports must be one non-empty line.
+ * memory, stack overflow) — and every fault it reports must be one non-empty line; a spec it accepts must compile.
  */
 class SpecFuzzTest : FunSpec({
     val bases = listOf(
@@ -35,7 +36,10 @@ class SpecFuzzTest : FunSpec({
 
     /** What went wrong instead of the reader answering with one-line faults, or null with the answer. */
     fun problem(text: String): Pair<String?, SpecResult?> {
-        val future = executor.submit<SpecResult> { SpecJson.load(text) }
+        val future = executor.submit<SpecResult> {
+            // a spec the reader accepts must also build: validation promises it
+            SpecJson.load(text).also { if (it is SpecResult.Ok) SpecCompiler.compile(it.spec) }
+        }
         val result = try {
             future.get(LIMIT_SECONDS, TimeUnit.SECONDS)
         } catch (e: TimeoutException) {
