@@ -126,6 +126,21 @@ final class GradientStep {
             }
             ownGrads.add(g);
         }
+        // before the combination, which may project the rows in place
+        Map<String, Double> norms = new LinkedHashMap<>();
+        Map<String, Double> lv = new LinkedHashMap<>();
+        boolean finite = true;
+        for (int t = 0; t < tasks.size(); t++) {
+            double n = norm(rows[t]);
+            norms.put(tasks.get(t), n);
+            lv.put(tasks.get(t), lossValues[t]);
+            finite &= Double.isFinite(n);
+        }
+        if (!finite) {
+            // nothing to combine: the trainer's non-finite policy decides (stop, or skip the step)
+            arch.zeroGrad();
+            return new StepResult(lv, Double.NaN, norms);
+        }
         Combination c = gw.combine(new TaskGradients(tasks, rows, lossValues), ctx);
         arch.zeroGrad();
         if (viaRepresentation) {
@@ -151,11 +166,7 @@ final class GradientStep {
             reg.backward();
             objective += reg.value().item();
         }
-        Map<String, Double> lv = new LinkedHashMap<>();
-        for (int t = 0; t < tasks.size(); t++) {
-            lv.put(tasks.get(t), lossValues[t]);
-        }
-        return new StepResult(lv, objective);
+        return new StepResult(lv, objective, norms);
     }
 
     /**
@@ -212,6 +223,14 @@ final class GradientStep {
             p.addGrad(Tensor.wrap(p.shape(), g));
             off += n;
         }
+    }
+
+    private static double norm(float[] g) {
+        double s = 0;
+        for (float v : g) {
+            s += (double) v * v;
+        }
+        return Math.sqrt(s);
     }
 
     private static float[] copy(Tensor t, int size) {

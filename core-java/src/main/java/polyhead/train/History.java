@@ -11,8 +11,10 @@ import java.util.Set;
 /**
  * What a run recorded, one row per epoch: {@code epoch}, {@code train.loss} (the objective), {@code train.<task>.loss},
  * validation losses and metrics ({@code val.<task>.<metric>}, {@code val.<task>.loss}, {@code val.loss}),
- * task-relationship diagnostics ({@code grad_cos.<i>.<j>}, {@code grad_norm_ratio.<i>.<j>}), the learning rate and
- * the epoch's duration ({@code seconds}).
+ * task-relationship diagnostics ({@code grad_cos.<i>.<j>}, {@code grad_norm_ratio.<i>.<j>}), the largest global
+ * gradient norm ({@code grad_norm.max}), the steps reported for exploding gradients ({@code exploding_gradients},
+ * unless the check is off) and skipped for a non-finite loss or gradient ({@code skipped_steps}, with that policy),
+ * the learning rate and the epoch's duration ({@code seconds}).
  */
 public final class History {
     private final List<Map<String, Double>> rows = new ArrayList<>();

@@ -21,6 +21,7 @@ public final class ProgressBar implements TrainingListener {
     private long epochStart;
     private long lastDraw;
     private final Map<String, double[]> running = new LinkedHashMap<>();
+    private boolean warned;
 
     /** Redraws in place on a terminal; when output goes to a file or pipe, prints one line per epoch. */
     public ProgressBar(PrintStream out) {
@@ -49,6 +50,16 @@ public final class ProgressBar implements TrainingListener {
         running.clear();
         epochStart = System.nanoTime();
         lastDraw = 0;
+        warned = false;
+    }
+
+    /** The epoch's first exploding-gradient report on a line of its own; the summary line counts them all. */
+    @Override
+    public void gradientExploded(ExplodingGradient report) {
+        if (!warned) {
+            warned = true;
+            out.println((interactive ? "\n" : "") + "warning: " + report.message());
+        }
     }
 
     @Override
@@ -83,7 +94,7 @@ public final class ProgressBar implements TrainingListener {
     public void epochEnded(int epoch, Map<String, Double> row) {
         StringBuilder sb = new StringBuilder((interactive ? "\r" : "") + line(epoch));
         row.forEach((k, v) -> {
-            if (k.startsWith("val.")) {
+            if (k.startsWith("val.") || (k.equals("exploding_gradients") && v > 0)) {
                 sb.append(String.format("  %s %.4f", k, v));
             }
         });

@@ -64,6 +64,10 @@ public final class Trainer {
     private final List<Var> optimizerParams;
     private long steps;
     private int epochsDone;
+    /** The epoch in progress (null between epochs). */
+    private EpochTally tally;
+    private long epochStart;
+    private final GradientMonitor gradientMonitor;
     private final String monitor;
 
     private Trainer(Builder b) {
@@ -85,9 +89,11 @@ public final class Trainer {
         this.spec = b.spec;
         List<TrainingListener> ls = new ArrayList<>(b.listeners);
         if (b.checkpointStore != null) {
-            ls.add(new CheckpointListener(b.checkpointStore, this::checkpointState, b.checkpointEvery));
+            ls.add(new CheckpointListener(b.checkpointStore, this::checkpointState, b.checkpointEvery,
+                    b.checkpointEverySteps));
         }
         this.listeners = List.copyOf(ls);
+        this.gradientMonitor = b.explodingFactor > 0 ? new GradientMonitor(b.explodingFactor) : null;
         this.monitor = b.monitor != null ? b.monitor : b.earlyStopping != null ? b.earlyStopping.monitor() : null;
     }
 
@@ -126,95 +132,113 @@ public final class Trainer {
         for (String t : train.tasks()) {
             arch.task(t); // fails naming the unknown task
         }
+        if (tally != null && tally.stepsPerEpoch != train.stepsPerEpoch()) {
+            throw new IllegalArgumentException("the checkpoint was taken " + tally.position + " steps into epoch "
+                    + epochsDone + " of data with " + tally.stepsPerEpoch + " steps per epoch; this data has "
+                    + train.stepsPerEpoch() + ": resume with the same data and batch size");
+        }
         listeners.forEach(l -> l.fitStarted(epochs, train.stepsPerEpoch()));
         while (epochsDone < epochs && !stopped) {
             int epoch = epochsDone;
+            if (tally == null) {
+                tally = new EpochTally();
+                tally.stepsPerEpoch = train.stepsPerEpoch();
+            }
+            EpochTally e = tally;
             listeners.forEach(l -> l.epochStarted(epoch));
-            long t0 = System.nanoTime();
-            Map<String, Double> row = new LinkedHashMap<>();
-            row.put("epoch", (double) epoch);
-            Map<String, double[]> taskLoss = new LinkedHashMap<>();
-            double objective = 0;
-            int stepsThisEpoch = 0;
-            double maxGradNorm = 0;
-            long skippedBefore = skipped;
+            epochStart = System.nanoTime();
             arch.train(true);
             Iterator<List<Batch>> it = train.epoch(new Random(Seeds.derive(seed, epoch)));
-            boolean first = true;
+            // a resumed epoch draws the same order and passes over the steps it had already taken
+            for (int i = 0; i < e.position; i++) {
+                it.next();
+            }
             while (it.hasNext()) {
                 List<Batch> batches = it.next();
-                if (diagnostics && first && !arch.sharedParameters().isEmpty()) {
-                    row.putAll(TaskRelations.of(gradientStep.probe(batches)));
+                if (diagnostics && e.position == 0 && !arch.sharedParameters().isEmpty()) {
+                    e.diagnostics.putAll(TaskRelations.of(gradientStep.probe(batches)));
                 }
-                first = false;
+                e.position++;
                 // a generator per step, derived from the seed and the step: nothing to save for an exact resume
                 Random stepRng = new Random(Seeds.derive(seed ^ WEIGHTING_STREAM, steps));
                 StepResult r = gradientStep.run(batches, new WeightingContext(steps, epoch, stepRng));
                 double gradNorm = globalGradientNorm();
                 String fault = nonFinite(r, gradNorm);
-                if (fault == null) {
-                    maxGradNorm = Math.max(maxGradNorm, gradNorm);
-                }
                 if (fault != null) {
                     String where = fault + " at step " + steps + " (epoch " + epoch + ")";
                     if (nonFinitePolicy == NonFinitePolicy.STOP) {
                         throw new TrainingException(where + "; stopped before updating the weights");
                     }
                     skipped++;
+                    e.skipped++;
                     arch.zeroGrad();
                     steps++;
                     continue;
                 }
+                e.maxGradNorm = Math.max(e.maxGradNorm, gradNorm);
+                if (gradientMonitor != null) {
+                    for (ExplodingGradient g : gradientMonitor.check(steps, epoch, gradNorm, r.taskGradNorms())) {
+                        e.exploding++;
+                        listeners.forEach(l -> l.gradientExploded(g));
+                    }
+                }
                 optimizer.context().setEpoch(epoch);
                 optimizer.step();
                 steps++;
-                stepsThisEpoch++;
-                objective += r.objective();
-                r.taskLosses().forEach((t, l) -> {
-                    double[] s = taskLoss.computeIfAbsent(t, k -> new double[2]);
-                    s[0] += l;
-                    s[1]++;
-                });
+                e.taken++;
+                e.objective += r.objective();
+                e.addLosses(r.taskLosses());
                 int samples = batches.stream().mapToInt(Batch::size).sum();
                 long s = steps;
                 listeners.forEach(l -> l.stepEnded(epoch, s, r.taskLosses(), samples));
             }
-            Map<String, Double> means = new LinkedHashMap<>();
-            taskLoss.forEach((t, s) -> means.put(t, s[0] / s[1]));
-            weighting.epochEnd(epoch, means);
-            row.put("train.loss", stepsThisEpoch == 0 ? Double.NaN : objective / stepsThisEpoch);
-            means.forEach((t, m) -> row.put("train." + t + ".loss", m));
-            if (validation != null) {
-                evaluate(validation).forEach((k, v) -> row.put("val." + k, v));
-            }
-            row.put("grad_norm.max", maxGradNorm);
-            if (nonFinitePolicy == NonFinitePolicy.SKIP) {
-                row.put("skipped_steps", (double) (skipped - skippedBefore));
-            }
-            row.put("seconds", (System.nanoTime() - t0) / 1e9);
-            Map<String, Double> lrs = optimizer.learningRates();
-            lrs.forEach((group, lr) -> row.put(lrs.size() == 1 ? "lr" : "lr." + group, lr));
-            String monitored = monitor != null ? monitor : validation != null ? "val.loss" : "train.loss";
-            Double m = row.get(monitored);
-            if (m == null) {
-                throw new IllegalArgumentException("the monitored value '" + monitored
-                        + "' is not recorded; recorded: " + row.keySet());
-            }
-            // what reduce-on-plateau and other metric-driven transformations see
-            optimizer.context().recordMetric(m);
-            epochsDone++;
-            history.add(row);
-            if (earlyStopping != null) {
-                judge(row);
-            }
-            // listeners (checkpoints among them) see the state after early stopping has judged the epoch
-            listeners.forEach(l -> l.epochEnded(epoch, row));
+            endEpoch(epoch, e, validation);
         }
         if (best != null) {
             arch.loadStateDict(best);
         }
         listeners.forEach(l -> l.fitEnded(history));
         return history;
+    }
+
+    /** The epoch's history row, the weighting's and optimizer's epoch-end updates, early stopping, listeners. */
+    private void endEpoch(int epoch, EpochTally e, Dataset validation) {
+        Map<String, Double> row = new LinkedHashMap<>();
+        row.put("epoch", (double) epoch);
+        row.putAll(e.diagnostics);
+        Map<String, Double> means = e.meanLosses();
+        weighting.epochEnd(epoch, means);
+        row.put("train.loss", e.taken == 0 ? Double.NaN : e.objective / e.taken);
+        means.forEach((t, m) -> row.put("train." + t + ".loss", m));
+        if (validation != null) {
+            evaluate(validation).forEach((k, v) -> row.put("val." + k, v));
+        }
+        row.put("grad_norm.max", e.maxGradNorm);
+        if (gradientMonitor != null) {
+            row.put("exploding_gradients", (double) e.exploding);
+        }
+        if (nonFinitePolicy == NonFinitePolicy.SKIP) {
+            row.put("skipped_steps", (double) e.skipped);
+        }
+        row.put("seconds", e.secondsBefore + (System.nanoTime() - epochStart) / 1e9);
+        Map<String, Double> lrs = optimizer.learningRates();
+        lrs.forEach((group, lr) -> row.put(lrs.size() == 1 ? "lr" : "lr." + group, lr));
+        String monitored = monitor != null ? monitor : validation != null ? "val.loss" : "train.loss";
+        Double m = row.get(monitored);
+        if (m == null) {
+            throw new IllegalArgumentException("the monitored value '" + monitored
+                    + "' is not recorded; recorded: " + row.keySet());
+        }
+        // what reduce-on-plateau and other metric-driven transformations see
+        optimizer.context().recordMetric(m);
+        epochsDone++;
+        tally = null;
+        history.add(row);
+        if (earlyStopping != null) {
+            judge(row);
+        }
+        // listeners (checkpoints among them) see the state after early stopping has judged the epoch
+        listeners.forEach(l -> l.epochEnded(epoch, row));
     }
 
     /** Early stopping's verdict on an epoch: a new best (kept), or one more epoch without improvement. */
@@ -239,16 +263,17 @@ public final class Trainer {
     }
 
     /**
-     * The run's state at an epoch boundary for a {@link Checkpoint}: weights and buffers, optimizer and weighting
-     * state, the seed, early stopping's state (and the weights it would restore), the history and the spec. Every
-     * random choice of the run is derived from the seed and the position (epoch, step, training call), so nothing
-     * else is needed to continue bit for bit.
+     * The run's state for a {@link Checkpoint}, at an epoch boundary or after any step: weights and buffers,
+     * optimizer and weighting state, the seed, the position (epoch, step, steps into the epoch), early stopping's
+     * state (and the weights it would restore), the exploding-gradient statistics, the history, the spec, and inside
+     * an epoch that epoch's running totals. Every random choice of the run is derived from the seed and the position
+     * (epoch, step, training call), so nothing else is needed to continue bit for bit.
      */
     public Checkpoint.Builder checkpointState() {
         Checkpoint.Builder b = Checkpoint.builder(arch.stateDict())
                 .optimizer(optimizer.stateDict())
                 .weighting(weighting.stateDict())
-                .position(epochsDone, steps, 0)
+                .position(epochsDone, steps, tally == null ? 0 : tally.position)
                 .rng("seed", seed)
                 .value(BEST_VALUE, bestValue)
                 .counter(SINCE_BEST, sinceBest)
@@ -263,26 +288,36 @@ public final class Trainer {
         if (spec != null) {
             b.spec(spec);
         }
+        if (tally != null) {
+            tally.write(b, (System.nanoTime() - epochStart) / 1e9);
+        }
+        if (gradientMonitor != null) {
+            gradientMonitor.write(b);
+        }
         return b;
     }
 
     /**
      * Continues a run from a checkpoint written by {@link #checkpointState()} (e.g. through
-     * {@link Builder#checkpoints}): restores the model, optimizer and weighting state (all or nothing), the position,
-     * early stopping and the history. The next {@link #fit} goes on from there and ends, with the same seed and
-     * data, with the weights of an uninterrupted run, bit for bit.
+     * {@link Builder#checkpoints}), at an epoch boundary or inside an epoch: restores the model, optimizer and
+     * weighting state (all or nothing), the position, early stopping, the epoch's running totals and the history.
+     * The next {@link #fit} goes on from there (inside an epoch: the epoch's data order is drawn again and the steps
+     * already taken are passed over) and ends, with the same seed and data, with the weights and history of an
+     * uninterrupted run, bit for bit.
      */
     public void resume(Checkpoint c) {
-        if (c.dataPosition() != 0) {
-            throw new IllegalArgumentException("this checkpoint was taken " + c.dataPosition()
-                    + " steps into an epoch; the trainer resumes from epoch boundaries");
-        }
+        String what = "checkpoint of epoch " + c.epoch() + ", step " + c.step();
+        EpochTally resumedTally = c.dataPosition() == 0 ? null : EpochTally.read(c, what);
         Long saved = c.rng().get("seed");
         if (saved == null || saved != seed) {
             throw new IllegalArgumentException("the checkpoint's run used seed " + saved + ", this trainer has seed "
                     + seed + "; a resumed run must use the same seed");
         }
-        Checkpoints.restore(c, "checkpoint of epoch " + c.epoch(), arch, optimizer, weighting);
+        Checkpoints.restore(c, what, arch, optimizer, weighting);
+        tally = resumedTally;
+        if (gradientMonitor != null) {
+            gradientMonitor.read(c);
+        }
         steps = c.step();
         epochsDone = (int) c.epoch();
         bestValue = c.values().getOrDefault(BEST_VALUE, Double.NaN);
@@ -310,6 +345,11 @@ public final class Trainer {
         for (Map.Entry<String, Double> e : r.taskLosses().entrySet()) {
             if (!Double.isFinite(e.getValue())) {
                 return "task '" + e.getKey() + "' has a non-finite loss (" + e.getValue() + ")";
+            }
+        }
+        for (Map.Entry<String, Double> e : r.taskGradNorms().entrySet()) {
+            if (!Double.isFinite(e.getValue())) {
+                return "task '" + e.getKey() + "' has a non-finite gradient (norm " + e.getValue() + ")";
             }
         }
         if (!Double.isFinite(gradNorm)) {
@@ -391,6 +431,8 @@ public final class Trainer {
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.STOP;
         private CheckpointStore checkpointStore;
         private int checkpointEvery = 1;
+        private int checkpointEverySteps;
+        private double explodingFactor = 10;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder(Architecture arch) {
@@ -464,11 +506,37 @@ public final class Trainer {
          * the last epoch; the store keeps the last N and the best.
          */
         public Builder checkpoints(CheckpointStore store, int everyEpochs) {
+            return checkpoints(store, everyEpochs, 0);
+        }
+
+        /**
+         * As {@link #checkpoints(CheckpointStore, int)}, and also after every {@code everySteps}-th optimizer step
+         * of the run (0: only at epoch ends), so that a run stopped inside an epoch loses at most that many steps.
+         */
+        public Builder checkpoints(CheckpointStore store, int everyEpochs, int everySteps) {
             this.checkpointStore = Objects.requireNonNull(store, "checkpoint store");
             if (everyEpochs < 1) {
                 throw new IllegalArgumentException("checkpoint every epochs must be >= 1, got " + everyEpochs);
             }
+            if (everySteps < 0) {
+                throw new IllegalArgumentException("checkpoint every steps must be >= 0 (0 = off), got " + everySteps);
+            }
             this.checkpointEvery = everyEpochs;
+            this.checkpointEverySteps = everySteps;
+            return this;
+        }
+
+        /**
+         * Reports a step whose global gradient norm, or a task's own gradient norm (gradient-level weightings), is
+         * above {@code factor} times its running mean (see {@link ExplodingGradient}); 0 turns the check off.
+         * Default 10.
+         */
+        public Builder explodingGradients(double factor) {
+            if (!(factor == 0 || factor > 1) || Double.isInfinite(factor)) {
+                throw new IllegalArgumentException("the exploding-gradient factor must be > 1 (or 0 = off), got "
+                        + factor);
+            }
+            this.explodingFactor = factor;
             return this;
         }
 

@@ -20,6 +20,10 @@ public interface TrainingListener {
     default void stepEnded(int epoch, long step, Map<String, Double> taskLosses, int samples) {
     }
 
+    /** A step whose gradient norm rose far above its running mean, before the optimizer applies it. */
+    default void gradientExploded(ExplodingGradient report) {
+    }
+
     /** After each epoch, with that epoch's history row. */
     default void epochEnded(int epoch, Map<String, Double> row) {
     }

@@ -8,11 +8,14 @@ import polyhead.mtl.arch.HardSharing;
 
 /**
  * The training process {@link TrainingKillTest} kills: trains {@link TrainerTest#modelWithDropout} with DWA and
- * Adam for {@code args[1]} epochs, checkpointing every epoch into the store {@code args[0]} and resuming from its
- * latest checkpoint when there is one; prints {@code epoch <n>} after each epoch, and at the end writes the final
+ * Adam for {@code args[1]} epochs of 8 steps, checkpointing every epoch and every {@value #EVERY_STEPS} steps into the
+ * store {@code args[0]} and resuming from its latest checkpoint when there is one (inside an epoch or at its end);
+ * prints {@code step <n>} after each step, before that step's checkpoint is saved, and at the end writes the final
  * weights to {@code args[2]}.
  */
 public final class TrainingRunMain {
+    static final int EVERY_STEPS = 3;
+
     private TrainingRunMain() {
     }
 
@@ -25,13 +28,13 @@ public final class TrainingRunMain {
                 .weighting(polyhead.mtl.weighting.Weightings.dwa()).epochs(epochs).seed(17).diagnostics(false)
                 .listener(new TrainingListener() {
                     @Override
-                    public void epochEnded(int epoch, java.util.Map<String, Double> row) {
-                        System.out.println("epoch " + (epoch + 1));
+                    public void stepEnded(int epoch, long step, java.util.Map<String, Double> losses, int samples) {
+                        System.out.println("step " + step);
                         System.out.flush();
                     }
                 });
         if (store != null) {
-            b.checkpoints(store, 1);
+            b.checkpoints(store, 1, EVERY_STEPS);
         }
         return b.build();
     }

@@ -25,7 +25,8 @@ object Shapes {
         is LayerSpec.MaxPool -> pool("maxPool", layer.kernel, layer.stride, layer.padding, input)
         is LayerSpec.AvgPool -> pool("avgPool", layer.kernel, layer.stride, layer.padding, input)
         LayerSpec.GlobalAvgPool -> image("globalAvgPool", input) { c, _, _ -> ok(c) }
-        LayerSpec.Flatten -> ok(input.fold(1) { a, b -> a * b })
+        // in Long: a product past Int.MAX_VALUE becomes -1, which tooLarge reports
+        LayerSpec.Flatten -> ok(input.fold(1L) { a, b -> a * b }.let { if (it > Int.MAX_VALUE) -1 else it.toInt() })
         is LayerSpec.BatchNorm ->
             if (input.size in 1..3) Result.Ok(input)
             else fault("batchNorm needs [channels], [channels, length] or [channels, height, width], got ${show(input)}")
@@ -40,12 +41,43 @@ object Shapes {
             Result.Ok(input)
     }
 
+    /** The most elements one tensor holds (a Java array's limit). */
+    const val MAX_ELEMENTS: Long = Int.MAX_VALUE.toLong()
+
+    /**
+     * The layer's largest tensor (weight or per-sample output) if it holds more than [MAX_ELEMENTS] elements, which
+     * no tensor can: a fault instead of an overflow or an out-of-memory crash when the model is built.
+     */
+    private fun tooLarge(layer: LayerSpec, input: List<Int>, output: List<Int>): Result.Fault? {
+        val features = product(input)
+        val weights = when (layer) {
+            is LayerSpec.Dense -> times(features, layer.units.toLong())
+            is LayerSpec.Conv2d -> product(listOf(layer.filters, input.firstOrNull() ?: 1, layer.kernel, layer.kernel))
+            is LayerSpec.Embedding -> times(layer.count.toLong(), layer.dim.toLong())
+            else -> 0L
+        }
+        val outputs = product(output)
+        return when {
+            weights > MAX_ELEMENTS -> fault("the layer's weight on input ${show(input)} would have more elements " +
+                "than a tensor holds ($MAX_ELEMENTS)")
+            outputs > MAX_ELEMENTS || output.any { it < 0 } -> fault("the layer's output ${show(output)} per sample " +
+                "would have more elements than a tensor holds ($MAX_ELEMENTS)")
+            else -> null
+        }
+    }
+
+    /** a·b, or [MAX_ELEMENTS] + 1 once past it (no overflow: both factors are then at most 2^31). */
+    private fun times(a: Long, b: Long): Long = if (a > MAX_ELEMENTS || b > MAX_ELEMENTS) MAX_ELEMENTS + 1 else a * b
+
+    private fun product(dims: List<Int>): Long = dims.fold(1L) { a, b -> times(a, b.toLong()) }
+
     /** The shapes after each of [layers] from [input]; stops at the first that cannot take its input. */
     fun trace(layers: List<LayerSpec>, input: List<Int>): List<Result> {
         val out = mutableListOf<Result>()
         var shape = input
         for (layer in layers) {
-            val r = output(layer, shape)
+            val computed = output(layer, shape)
+            val r = if (computed is Result.Ok) tooLarge(layer, shape, computed.shape) ?: computed else computed
             out += r
             if (r !is Result.Ok) break
             shape = r.shape

@@ -8,9 +8,10 @@ import kotlinx.serialization.json.JsonObject
 
 /**
  * The JSON form of an [ExperimentSpec]. Written pretty-printed with every default spelled out, so a file is the whole
- * experiment and can be edited by hand. Read strictly: JSON syntax faults give their line and column; then the
- * document is migrated from its `version` to [SPEC_VERSION] ([Migrations]); then every structural fault (unknown
- * key, unknown type name, missing key, wrong kind of value) is reported with its path, all at once, before decoding.
+ * experiment and can be edited by hand. Read strictly: JSON syntax faults give their line and column (so do nesting
+ * deeper than [JsonText.MAX_DEPTH] and a key given twice in one object); then the document is migrated from its
+ * `version` to [SPEC_VERSION] ([Migrations]); then every structural fault (unknown key, unknown type name, missing
+ * key, wrong kind of value) is reported with its path, all at once, before decoding.
  */
 object SpecJson {
     @OptIn(ExperimentalSerializationApi::class)
@@ -27,10 +28,15 @@ object SpecJson {
 
     /** Reads a spec: syntax, migration and structure; no semantic checks (see [load]). */
     fun decode(text: String): SpecResult {
+        if (text.isBlank()) {
+            return SpecResult.Failed(listOf(SpecError("$", "empty document; an experiment spec is a JSON object")))
+        }
+        JsonText.check(text, duplicates = false)?.let { return SpecResult.Failed(listOf(it)) }
         val root = when (val parsed = parse(text)) {
             is Parsed.Ok -> parsed.element
             is Parsed.Fault -> return SpecResult.Failed(listOf(parsed.error))
         }
+        JsonText.check(text, duplicates = true)?.let { return SpecResult.Failed(listOf(it)) }
         if (root !is JsonObject) {
             return SpecResult.Failed(listOf(SpecError("$", "an experiment spec is a JSON object, got ${kindOf(root)}")))
         }

@@ -68,6 +68,11 @@ public final class Polyhead {
         } catch (DataException | TrainingException | UncheckedIOException e) {
             err.println("error: " + e.getMessage());
             return 1;
+        } catch (OutOfMemoryError e) {
+            // one huge allocation (a layer's weights, a dataset) failed: nothing else is left half-done
+            err.println("error: out of memory with a " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB heap: "
+                    + "the model or data is too large for this JVM; make it smaller or give Java more memory (-Xmx)");
+            return 1;
         }
     }
 }

@@ -74,12 +74,19 @@ final class SpecFiles {
         }
         List<ScriptFault> faults = ((ScriptResult.Failed) r).getFaults();
         int n = faults.size();
+        if (n == 1) {
+            throw UserError.of(faults.get(0).toString());
+        }
         throw UserError.of(file + ": the script has " + n + " fault" + (n == 1 ? "" : "s") + ":",
                 faults.stream().map(ScriptFault::toString).toList());
     }
 
+    /** One fault in one line ({@code file: path: message}); several as a heading and a line each. */
     static UserError faults(Path file, List<SpecError> errors) {
         int n = errors.size();
+        if (n == 1) {
+            return UserError.of(file + ": " + errors.get(0));
+        }
         return UserError.of(file + ": the spec has " + n + " fault" + (n == 1 ? "" : "s") + ":",
                 errors.stream().map(SpecError::toString).toList());
     }
