@@ -59,6 +59,13 @@ class OptimizerBuilder @PublishedApi internal constructor(algorithm: AlgorithmSp
             spec = spec.copy(gradientAccumulation = value)
         }
 
+    /** Ascend instead of descend (PyTorch's `maximize=True`). */
+    var maximize: Boolean
+        get() = spec.maximize
+        set(value) {
+            spec = spec.copy(maximize = value)
+        }
+
     /** PyTorch's `ReduceLROnPlateau`, judged once per epoch; [monitor] null for the trainer's choice. */
     fun reduceOnPlateau(
         mode: PlateauMode = PlateauSpec().mode,

@@ -11,6 +11,7 @@ import kotlinx.serialization.Serializable
  * from its own base rate. (Steps with non-finite gradients are the trainer's: [TrainingSpec.onNonFinite].)
  *
  * @property gradientAccumulation apply the mean gradient of this many consecutive batches as one step; 1 for none
+ * @property maximize ascend instead of descend (PyTorch's `maximize=True`): the gradients are negated before the rest
  */
 @Serializable
 data class OptimizerSpec(
@@ -21,6 +22,7 @@ data class OptimizerSpec(
     val reduceOnPlateau: PlateauSpec? = null,
     val groups: List<ParameterGroupSpec> = emptyList(),
     val gradientAccumulation: Int = 1,
+    val maximize: Boolean = false,
 )
 
 /**
