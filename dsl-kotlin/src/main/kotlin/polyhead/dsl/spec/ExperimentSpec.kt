@@ -73,8 +73,10 @@ enum class Labels {
  * @property onNonFinite what a step with a NaN or infinite loss or gradient does
  * @property evalBatchSize samples per batch when the run evaluates (validation, test); only memory and speed depend on it
  */
+// @JvmOverloads here and on other spec classes that gained optional fields: Java callers of the shorter
+// constructors keep compiling.
 @Serializable
-data class TrainingSpec(
+data class TrainingSpec @JvmOverloads constructor(
     val epochs: Int = 10,
     val batchSize: Int = 32,
     val seed: Long = 0,
@@ -125,7 +127,7 @@ enum class Sampling {
  *   the monitor (a loss: lower; a metric: as the metric says). [validate] rejects a direction that contradicts it.
  */
 @Serializable
-data class EarlyStoppingSpec(
+data class EarlyStoppingSpec @JvmOverloads constructor(
     val monitor: String,
     val patience: Int = 5,
     val minDelta: Double = 0.0,

@@ -16,7 +16,7 @@ sealed interface LayerSpec {
      */
     @Serializable
     @SerialName("dense")
-    data class Dense(
+    data class Dense @JvmOverloads constructor(
         val units: Int,
         val bias: Boolean = true,
         val init: InitSpec? = null,
@@ -29,7 +29,7 @@ sealed interface LayerSpec {
      */
     @Serializable
     @SerialName("conv2d")
-    data class Conv2d(
+    data class Conv2d @JvmOverloads constructor(
         val filters: Int,
         val kernel: Int,
         val stride: Int = 1,
@@ -80,7 +80,7 @@ sealed interface LayerSpec {
      */
     @Serializable
     @SerialName("embedding")
-    data class Embedding(val count: Int, val dim: Int, val init: InitSpec? = null) : LayerSpec
+    data class Embedding @JvmOverloads constructor(val count: Int, val dim: Int, val init: InitSpec? = null) : LayerSpec
 
     @Serializable
     @SerialName("relu")

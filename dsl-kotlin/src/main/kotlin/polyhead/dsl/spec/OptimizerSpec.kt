@@ -14,7 +14,7 @@ import kotlinx.serialization.Serializable
  * @property maximize ascend instead of descend (PyTorch's `maximize=True`): the gradients are negated before the rest
  */
 @Serializable
-data class OptimizerSpec(
+data class OptimizerSpec @JvmOverloads constructor(
     val algorithm: AlgorithmSpec = AlgorithmSpec.Adam(),
     val clipping: ClippingSpec? = null,
     val schedule: ScheduleSpec = ScheduleSpec.Constant,

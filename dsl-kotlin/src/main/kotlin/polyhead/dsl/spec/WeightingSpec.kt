@@ -66,7 +66,7 @@ sealed interface WeightingSpec {
      */
     @Serializable
     @SerialName("mgda")
-    data class Mgda(
+    data class Mgda @JvmOverloads constructor(
         val normalization: MgdaNormalization = MgdaNormalization.LOSS_PLUS,
         override val source: GradientSource = GradientSource.PARAMETERS,
         val tolerance: Double = 1e-13,
@@ -79,7 +79,7 @@ sealed interface WeightingSpec {
      */
     @Serializable
     @SerialName("caGrad")
-    data class CaGrad(
+    data class CaGrad @JvmOverloads constructor(
         val c: Double = 0.5,
         override val source: GradientSource = GradientSource.PARAMETERS,
         val tolerance: Double = 1e-13,
@@ -89,7 +89,7 @@ sealed interface WeightingSpec {
     /** Nash bargaining over task gradients (Navon et al., 2022), solved by at most [maxIterations] Newton steps. */
     @Serializable
     @SerialName("nashMtl")
-    data class NashMtl(
+    data class NashMtl @JvmOverloads constructor(
         override val source: GradientSource = GradientSource.PARAMETERS,
         val maxIterations: Int = 1000,
     ) : GradientLevel
