@@ -15,6 +15,7 @@ import polyhead.mtl.weighting.LossWeighting;
 import polyhead.mtl.weighting.Weighting;
 import polyhead.optim.GradientTransformation;
 import polyhead.train.EarlyStopping;
+import polyhead.train.EmaListener;
 import polyhead.train.GradientSource;
 import polyhead.train.History;
 import polyhead.train.Trainer;
@@ -94,6 +95,9 @@ public final class Experiment {
         }
         if (t.earlyStopping() != null) {
             b.earlyStopping(t.earlyStopping());
+        }
+        if (!Double.isNaN(optimizer.emaDecay())) {
+            b.listener(new EmaListener(architecture, optimizer.emaDecay()));
         }
         if (t.checkpointEvery() > 0) {
             if (checkpointDir == null) {

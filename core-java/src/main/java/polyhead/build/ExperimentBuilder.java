@@ -128,6 +128,16 @@ public final class ExperimentBuilder {
         if (optimizer == null) {
             faults.add("optimizer: missing, e.g. optimizer(OptimizerPlan.of(Algorithm.of(Adam.defaults())))");
         }
+        if (optimizer != null && !Double.isNaN(optimizer.emaDecay())) {
+            if (training.earlyStopping() != null && training.earlyStopping().restoreBest()) {
+                faults.add("optimizer.ema: the run ends with the averaged weights, early stopping's restoreBest with "
+                        + "the best epoch's; choose one");
+            }
+            if (training.checkpointEvery() > 0) {
+                faults.add("optimizer.ema: the average is not saved in checkpoints, so a resumed run would restart it; "
+                        + "train without checkpoints or without ema");
+            }
+        }
         if (tasks.isEmpty()) {
             faults.add("tasks: an experiment needs at least one task");
         }

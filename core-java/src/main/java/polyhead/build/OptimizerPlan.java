@@ -32,7 +32,8 @@ import polyhead.optim.schedule.Schedules;
  *     .group(ParameterGroup.of(Selector.biasesAndNorms()).weightDecay(0))
  * }</pre>
  *
- * <p>Defaults: no clipping, a constant rate, no plateau, no groups, no accumulation, descent.
+ * <p>Defaults: no clipping, a constant rate, no plateau, no groups, no accumulation, descent, no moving average of
+ * the weights.
  */
 public final class OptimizerPlan {
     /** What a schedule counts: optimizer steps, or epochs (PyTorch's {@code scheduler.step()} once per epoch). */
@@ -50,10 +51,12 @@ public final class OptimizerPlan {
     private final String plateauMonitor;
     private final List<ParameterGroup> groups;
     private final int accumulation;
+    private final double emaDecay;
 
     private OptimizerPlan(Algorithm algorithm, boolean maximize, String clippingName,
                           Supplier<GradientTransformation> clipping, DoubleFunction<Schedule> schedule, ScheduleUnit unit,
-                          Plateau plateau, String plateauMonitor, List<ParameterGroup> groups, int accumulation) {
+                          Plateau plateau, String plateauMonitor, List<ParameterGroup> groups, int accumulation,
+                          double emaDecay) {
         this.algorithm = Objects.requireNonNull(algorithm, "optimizer: algorithm");
         this.maximize = maximize;
         this.clippingName = clippingName;
@@ -64,19 +67,20 @@ public final class OptimizerPlan {
         this.plateauMonitor = plateauMonitor;
         this.groups = List.copyOf(groups);
         this.accumulation = accumulation;
+        this.emaDecay = emaDecay;
     }
 
     /** {@code algorithm} alone, at its constant base rate. */
     public static OptimizerPlan of(Algorithm algorithm) {
         return new OptimizerPlan(algorithm, false, null, null, Schedules::constant, ScheduleUnit.STEP, null, null,
-                List.of(), 1);
+                List.of(), 1, Double.NaN);
     }
 
     private OptimizerPlan with(boolean maximize, String clippingName, Supplier<GradientTransformation> clipping,
                                DoubleFunction<Schedule> schedule, ScheduleUnit unit, Plateau plateau, String monitor,
                                List<ParameterGroup> groups, int accumulation) {
         return new OptimizerPlan(algorithm, maximize, clippingName, clipping, schedule, unit, plateau, monitor, groups,
-                accumulation);
+                accumulation, emaDecay);
     }
 
     /** Ascend instead of descend ({@code u = −g} first, PyTorch's {@code maximize=True}): the loss is a reward. */
@@ -139,6 +143,23 @@ public final class OptimizerPlan {
             throw new IllegalArgumentException("optimizer: gradientAccumulation must be at least 1, got " + k);
         }
         return with(maximize, clippingName, clipping, schedule, unit, plateau, plateauMonitor, groups, k);
+    }
+
+    /**
+     * Keeps an exponential moving average of the weights with decay {@code decay} in [0, 1), updated after every step;
+     * the model ends the run with the averages ({@link polyhead.train.EmaListener}, which says where it deviates).
+     */
+    public OptimizerPlan ema(double decay) {
+        if (!(decay >= 0 && decay < 1)) {
+            throw new IllegalArgumentException("optimizer: ema decay must be in [0, 1), got " + decay);
+        }
+        return new OptimizerPlan(algorithm, maximize, clippingName, clipping, schedule, unit, plateau, plateauMonitor,
+                groups, accumulation, decay);
+    }
+
+    /** The decay of the weights' moving average, or NaN for none. */
+    public double emaDecay() {
+        return emaDecay;
     }
 
     public Algorithm algorithm() {

@@ -34,28 +34,26 @@ import polyhead.optim.Optimizers.Sgd;
 import polyhead.tensor.Tensor;
 import polyhead.train.GradientSource;
 import polyhead.train.Trainer;
+import polyhead.train.TrainingListener;
 
 /**
  * The Java builder builds what a user builds by hand from the core with the same seed (same draws, same training, bit
  * for bit), and rejects what cannot be built with one message naming each field at fault.
  */
 class ExperimentBuilderTest {
-    /** Two inputs; task a: is x0 > 0, task b: is x1 > 0. */
+    /** Two standard normal inputs; task a: is x0 > 0, task b: is x1 > 0. */
     static Dataset points(long seed, int n) {
-        Random rng = new Random(seed);
-        float[] x = new float[n * 2];
+        Tensor x = Tensor.randn(seed, n, 2);
         float[] a = new float[n];
         float[] b = new float[n];
         for (int i = 0; i < n; i++) {
-            x[2 * i] = (float) rng.nextGaussian();
-            x[2 * i + 1] = (float) rng.nextGaussian();
-            a[i] = x[2 * i] > 0 ? 1 : 0;
-            b[i] = x[2 * i + 1] > 0 ? 1 : 0;
+            a[i] = x.data()[2 * i] > 0 ? 1 : 0;
+            b[i] = x.data()[2 * i + 1] > 0 ? 1 : 0;
         }
         Map<String, Tensor> targets = new LinkedHashMap<>();
         targets.put("a", Tensor.of(a, n));
         targets.put("b", Tensor.of(b, n));
-        return Dataset.of(Tensor.of(x, n, 2), targets);
+        return Dataset.of(x, targets);
     }
 
     private static ExperimentBuilder twoTasks(long seed) {
@@ -236,5 +234,48 @@ class ExperimentBuilderTest {
                 .optimizer(Optimizers.adam(0.02)).epochs(1).seed(4).diagnostics(false).build()
                 .fit(Batching.multiSource(perTask, 8), null);
         assertEquals(state(hand.architecture()), state(e.architecture()));
+    }
+
+    private static Map<String, float[]> copy(Module m) {
+        Map<String, float[]> c = new LinkedHashMap<>();
+        m.namedParameters().forEach((k, v) -> c.put(k, v.value().data().clone()));
+        return c;
+    }
+
+    @Test
+    void emaEndsTheRunWithTheMovingAverageOfTheWeightsAfterEachStep() {
+        double d = 0.5;
+        TrainingPlan twoSteps = TrainingPlan.defaults().epochs(1).batchSize(16).seed(7).diagnostics(false);
+        Experiment raw = twoTasks(7).training(twoSteps).build();
+        Map<String, float[]> start = copy(raw.architecture());
+        List<Map<String, float[]>> afterEachStep = new java.util.ArrayList<>();
+        raw.fit(points(3, 32), null, null, t -> t.listener(new TrainingListener() {
+            @Override
+            public void stepEnded(int epoch, long step, Map<String, Double> losses, int samples) {
+                afterEachStep.add(copy(raw.architecture()));
+            }
+        }));
+        assertEquals(2, afterEachStep.size());
+
+        Experiment averaged = twoTasks(7).training(twoSteps)
+                .optimizer(OptimizerPlan.of(Algorithm.of(Adam.lr(0.02))).ema(d)).build();
+        averaged.fit(points(3, 32), null, null, null);
+        Map<String, float[]> got = copy(averaged.architecture());
+        for (String name : start.keySet()) {
+            float[] p0 = start.get(name);
+            for (int i = 0; i < p0.length; i++) {
+                double a = p0[i];
+                for (Map<String, float[]> p : afterEachStep) {
+                    a = d * a + (1 - d) * p.get(name)[i];
+                }
+                assertEquals(a, got.get(name)[i], 1e-6, name + "[" + i + "]");
+            }
+        }
+        assertTrue(!java.util.Arrays.equals(got.get("trunk.0.weight"), afterEachStep.get(1).get("trunk.0.weight")));
+
+        ExperimentBuilder both = twoTasks(7).optimizer(OptimizerPlan.of(Algorithm.of(Adam.lr(0.02))).ema(d))
+                .training(twoSteps.earlyStopping(polyhead.train.EarlyStopping.on("train.loss")));
+        assertEquals("optimizer.ema: the run ends with the averaged weights, early stopping's restoreBest with the "
+                + "best epoch's; choose one", assertThrows(IllegalArgumentException.class, both::build).getMessage());
     }
 }

@@ -22,7 +22,8 @@ import polyhead.optim.schedule.Schedules
 /**
  * The Java builder's plan of the optimizer of [spec]: clipping over all parameters together, then the algorithm — or,
  * with parameter groups, one copy of it per group with the group's learning rate and weight decay — then
- * reduce-on-plateau, inside gradient accumulation; negated gradients first if it maximizes.
+ * reduce-on-plateau, inside gradient accumulation; negated gradients first if it maximizes; a moving average of the
+ * weights if it asks for one.
  */
 internal fun optimizerPlan(spec: OptimizerSpec): OptimizerPlan {
     var plan = OptimizerPlan.of(algorithm(spec.algorithm))
@@ -48,6 +49,7 @@ internal fun optimizerPlan(spec: OptimizerSpec): OptimizerPlan {
         )
         plan = plan.reduceOnPlateau(settings, r.monitor)
     }
+    spec.ema?.let { plan = plan.ema(it.decay) }
     spec.groups.forEach { g ->
         plan = plan.group(ParameterGroup(selector(g.select), g.lr ?: Double.NaN, g.weightDecay ?: Double.NaN))
     }

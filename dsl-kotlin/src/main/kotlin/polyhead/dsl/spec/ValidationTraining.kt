@@ -60,6 +60,15 @@ internal fun Faults.optimizer(spec: ExperimentSpec) {
         r.monitor?.let { monitor(it, spec, "$p.monitor") }
     }
     atLeast(o.gradientAccumulation, 1, "$.optimizer.gradientAccumulation", "gradientAccumulation")
+    o.ema?.let { e ->
+        inUnit(e.decay, "$.optimizer.ema.decay", "the ema decay", openAtOne = true)
+        require(spec.training.earlyStopping?.restoreBest != true, "$.optimizer.ema") {
+            "the run ends with the averaged weights, early stopping's restoreBest with the best epoch's; choose one"
+        }
+        require(spec.training.checkpoints == null, "$.optimizer.ema") {
+            "the average is not saved in checkpoints, so a resumed run would restart it; train without checkpoints or without ema"
+        }
+    }
     val tasks = spec.tasks.map { it.name }
     o.groups.forEachIndexed { k, g ->
         val p = "$.optimizer.groups[$k]"

@@ -5,6 +5,7 @@ import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.doubles.plusOrMinus
 import io.kotest.matchers.doubles.shouldBeGreaterThan
 import io.kotest.matchers.shouldBe
+import io.kotest.matchers.shouldNotBe
 import io.kotest.matchers.string.shouldStartWith
 import polyhead.data.Batching
 import polyhead.data.Dataset
@@ -30,13 +31,14 @@ import polyhead.nn.Initializers
 import polyhead.nn.Linear
 import polyhead.optim.Optimizers
 import polyhead.tensor.Tensor
+import polyhead.train.EmaListener
 import polyhead.train.Trainer
 import java.util.Random
 import kotlin.math.abs
 
 /**
  * The fields that close the spec's gaps reach the core: per-layer initializers, `maximize`, the solvers' settings, the
- * evaluation batch size and multi-source sampling.
+ * evaluation batch size, multi-source sampling and the moving average of the weights.
  */
 class SpecGapsTest : FunSpec({
     fun data(rows: Int, seed: Long): Dataset {
@@ -114,5 +116,16 @@ class SpecGapsTest : FunSpec({
         Trainer.builder(hand).weighting(Weightings.fixed(mapOf("a" to 1.0, "b" to 1.0))).optimizer(Optimizers.sgd(0.1))
             .epochs(1).seed(5).diagnostics(false).build().fit(Batching.multiSource(perTask, 8), null)
         compiled.architecture.stateDict().mapValues { it.value.data().toList() } shouldBe hand.stateDict().mapValues { it.value.data().toList() }
+    }
+
+    test("ema: the compiled run ends with the weights the core's EmaListener averages") {
+        val train = data(32, 1)
+        val compiled = SpecCompiler.compile(spec { optimizer = sgd(lr = 0.1) { ema(decay = 0.5) } })
+        compiled.fit(train)
+        val hand = SpecCompiler.compile(spec {})
+        hand.fit(train) { listener(EmaListener(hand.architecture, 0.5)) }
+        val raw = SpecCompiler.compile(spec {}).also { it.fit(train) }
+        compiled.architecture.stateDict().mapValues { it.value.data().toList() } shouldBe hand.architecture.stateDict().mapValues { it.value.data().toList() }
+        compiled.architecture.stateDict().mapValues { it.value.data().toList() } shouldNotBe raw.architecture.stateDict().mapValues { it.value.data().toList() }
     }
 })

@@ -194,8 +194,11 @@ class RoundTripTest : FunSpec({
     )
     val training = listOf(
         case {
-            optimizer = sgd(lr = 0.1) { maximize = true }
-            training { evalBatchSize = 256; sampling = Sampling.MULTI_SOURCE; earlyStopping("val.t.loss", higherIsBetter = false) }
+            optimizer = sgd(lr = 0.1) { maximize = true; ema(decay = 0.99) }
+            training {
+                evalBatchSize = 256; sampling = Sampling.MULTI_SOURCE
+                earlyStopping("val.t.loss", restoreBest = false, higherIsBetter = false)
+            }
         },
         case { training { earlyStopping("train.loss", patience = 2, higherIsBetter = null) } },
     )

@@ -297,6 +297,19 @@ class ValidationTest : FunSpec({
         faults { classifier(); weighting = nashMtl(maxIterations = 0) } shouldBe listOf(
             SpecError("$.weighting.maxIterations", "maxIterations must be at least 1, got 0"),
         )
+        faults { classifier(); optimizer = sgd(lr = 0.1) { ema(decay = 1.0) } } shouldBe listOf(
+            SpecError("$.optimizer.ema.decay", "the ema decay must be in [0, 1), got 1.0"),
+        )
+        faults {
+            classifier(); optimizer = sgd(lr = 0.1) { ema(decay = 0.9) }
+            training { earlyStopping("val.loss"); checkpoints() }
+        } shouldBe listOf(
+            SpecError("$.optimizer.ema", "the run ends with the averaged weights, early stopping's restoreBest with the best epoch's; choose one"),
+            SpecError(
+                "$.optimizer.ema",
+                "the average is not saved in checkpoints, so a resumed run would restart it; train without checkpoints or without ema",
+            ),
+        )
         fun direction(monitor: String, higher: Boolean?) = faults {
             task("item") { head { dense(10) }; loss = crossEntropy(); metrics(accuracy()) }
             training { earlyStopping(monitor, higherIsBetter = higher) }
