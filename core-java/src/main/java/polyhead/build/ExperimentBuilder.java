@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 
+import polyhead.metrics.Metric;
 import polyhead.mtl.arch.Architecture;
 import polyhead.train.GradientSource;
 
@@ -174,6 +175,19 @@ public final class ExperimentBuilder {
             }
             if (t.loss() == null) {
                 faults.add(p + ": loss is missing");
+            }
+            if (t.name().isEmpty() || t.name().contains(".") || t.name().contains("/")) {
+                faults.add(p + ": a task name must be non-empty, without '.' or '/' (it is part of parameter and "
+                        + "metric names)");
+            }
+            if (!(t.weight() >= 0) || Double.isInfinite(t.weight())) {
+                faults.add(p + ": weight must be a finite number >= 0, got " + t.weight());
+            }
+            for (Metric m : t.metrics()) {
+                if (!m.labelTypes().contains(t.labels())) {
+                    faults.add(p + ": metric " + m.name() + " is not defined for " + t.labels() + " labels (it takes "
+                            + m.labelTypes() + ")");
+                }
             }
             if (representation != null) {
                 trace(t.head(), representation, p + ": head", faults);

@@ -146,7 +146,7 @@ class ExperimentBuilderTest {
                 .input(64)
                 .trunk(Layers.dense(64), Layers.relu())
                 .task(TaskPlan.named("item").head(Layers.conv2d(4, 3)).loss(Losses.crossEntropy()))
-                .task(TaskPlan.named("group").head(Layers.dense(5)))
+                .task(TaskPlan.named("group").head(Layers.dense(5)).metrics(Metrics.mse()))
                 .task(TaskPlan.named("group").head(Layers.dense(5)).loss(Losses.crossEntropy()))
                 .build());
         assertEquals("optimizer: missing, e.g. optimizer(OptimizerPlan.of(Algorithm.of(Adam.defaults())))",
@@ -155,6 +155,7 @@ class ExperimentBuilderTest {
                 + "[channels, height, width], got [64]"), e.getMessage());
         assertTrue(e.getMessage().contains("task 'group': loss is missing"), e.getMessage());
         assertTrue(e.getMessage().contains("task 'group': declared twice"), e.getMessage());
+        assertTrue(e.getMessage().contains("task 'group': metric mse is not defined for CLASS_INDEX labels"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), "one line");
     }
 
