@@ -197,7 +197,7 @@ public final class ExperimentBuilder {
     }
 
     private static void embeddingFirst(Layer l, String path, List<String> faults) {
-        if (l instanceof Layers.Embed) {
+        if (l instanceof EmbeddingLayer) {
             faults.add(path + " (embedding): an embedding reads the model's input indices, so it can only be the "
                     + "first layer of the trunk");
         }

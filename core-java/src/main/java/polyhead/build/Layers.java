@@ -6,14 +6,11 @@ import java.util.Random;
 import polyhead.nn.Activation;
 import polyhead.nn.AvgPool2d;
 import polyhead.nn.BatchNorm;
-import polyhead.nn.Conv2d;
 import polyhead.nn.Dropout;
-import polyhead.nn.Embedding;
 import polyhead.nn.Flatten;
 import polyhead.nn.GlobalAvgPool2d;
 import polyhead.nn.Initializer;
 import polyhead.nn.LayerNorm;
-import polyhead.nn.Linear;
 import polyhead.nn.MaxPool2d;
 import polyhead.nn.Module;
 
@@ -31,24 +28,24 @@ public final class Layers {
     }
 
     /** Fully connected, [features] → [units], with a bias. */
-    public static Dense dense(int units) {
+    public static DenseLayer dense(int units) {
         return dense(units, true);
     }
 
-    public static Dense dense(int units, boolean bias) {
+    public static DenseLayer dense(int units, boolean bias) {
         positive("dense", "units", units);
-        return new Dense(units, bias, null, null);
+        return new DenseLayer(units, bias, null, null);
     }
 
     /** 2-D convolution with a square kernel, stride 1, no padding, a bias: [C, H, W] → [filters, H', W']. */
-    public static Conv conv2d(int filters, int kernel) {
+    public static ConvLayer conv2d(int filters, int kernel) {
         return conv2d(filters, kernel, 1, 0, true);
     }
 
-    public static Conv conv2d(int filters, int kernel, int stride, int padding, boolean bias) {
+    public static ConvLayer conv2d(int filters, int kernel, int stride, int padding, boolean bias) {
         positive("conv2d", "filters", filters);
         window("conv2d", kernel, stride, padding);
-        return new Conv(filters, kernel, stride, padding, bias, null, null);
+        return new ConvLayer(filters, kernel, stride, padding, bias, null, null);
     }
 
     /** Max pooling over square windows, stride = kernel, no padding. */
@@ -188,10 +185,10 @@ public final class Layers {
     }
 
     /** A lookup table of {@code count} rows of size {@code dim}, N(0, 1): indices of shape s → s + [dim]. */
-    public static Embed embedding(int count, int dim) {
+    public static EmbeddingLayer embedding(int count, int dim) {
         positive("embedding", "count", count);
         positive("embedding", "dim", dim);
-        return new Embed(count, dim, null);
+        return new EmbeddingLayer(count, dim, null);
     }
 
     public static Layer relu() {
@@ -247,98 +244,6 @@ public final class Layers {
         };
     }
 
-    /** A fully connected layer; {@link #init} sets its initializers. */
-    public record Dense(int units, boolean bias, Initializer weightInit, Initializer biasInit) implements Layer {
-        /** This layer with weight and bias initializers (null keeps the default of {@link Linear}). */
-        public Dense init(Initializer weight, Initializer bias) {
-            return new Dense(units, this.bias, weight, bias);
-        }
-
-        @Override
-        public String type() {
-            return "dense";
-        }
-
-        @Override
-        public int[] outputShape(int[] in) {
-            if (in.length != 1) {
-                throw new IllegalArgumentException("dense needs a vector input [features], got " + show(in)
-                        + (in.length > 1 ? "; add flatten() before it" : ""));
-            }
-            return new int[] {units};
-        }
-
-        @Override
-        public Module create(int[] in, Random rng) {
-            if (weightInit == null && biasInit == null) {
-                return new Linear(in[0], units, bias, rng);
-            }
-            Linear l = new Linear(in[0], units, bias, scratch());
-            Initializer defaults = polyhead.nn.Initializers.defaultBias(in[0]);
-            return l.initialize(orDefault(weightInit), biasInit != null ? biasInit : defaults, rng);
-        }
-    }
-
-    /** A 2-D convolution; {@link #init} sets its initializers. */
-    public record Conv(int filters, int kernel, int stride, int padding, boolean bias, Initializer weightInit,
-                       Initializer biasInit) implements Layer {
-        /** This layer with weight and bias initializers (null keeps the default of {@link Conv2d}). */
-        public Conv init(Initializer weight, Initializer bias) {
-            return new Conv(filters, kernel, stride, padding, this.bias, weight, bias);
-        }
-
-        @Override
-        public String type() {
-            return "conv2d";
-        }
-
-        @Override
-        public int[] outputShape(int[] in) {
-            image("conv2d", in);
-            return new int[] {filters, spatial(in[1], kernel, stride, padding, in), spatial(in[2], kernel, stride, padding, in)};
-        }
-
-        @Override
-        public Module create(int[] in, Random rng) {
-            if (weightInit == null && biasInit == null) {
-                return new Conv2d(in[0], filters, kernel, stride, padding, bias, rng);
-            }
-            Conv2d c = new Conv2d(in[0], filters, kernel, stride, padding, bias, scratch());
-            Initializer defaults = polyhead.nn.Initializers.defaultBias(in[0] * kernel * kernel);
-            return c.initialize(orDefault(weightInit), biasInit != null ? biasInit : defaults, rng);
-        }
-    }
-
-    /** An embedding table; {@link #init} sets its initializer. */
-    public record Embed(int count, int dim, Initializer weightInit) implements Layer {
-        /** This layer with a weight initializer (null keeps N(0, 1), PyTorch's default). */
-        public Embed init(Initializer weight) {
-            return new Embed(count, dim, weight);
-        }
-
-        @Override
-        public String type() {
-            return "embedding";
-        }
-
-        @Override
-        public int[] outputShape(int[] in) {
-            int[] out = Arrays.copyOf(in, in.length + 1);
-            out[in.length] = dim;
-            return out;
-        }
-
-        @Override
-        public Module create(int[] in, Random rng) {
-            if (weightInit == null) {
-                return new Embedding(count, dim, rng);
-            }
-            Embedding e = new Embedding(count, dim, scratch());
-            weightInit.initialize(e.namedParameters().get("weight").value(), rng);
-            return e;
-        }
-    }
-
     /** {@code [1, 28, 28]}. */
     static String show(int[] shape) {
         return Arrays.toString(shape);
@@ -348,15 +253,15 @@ public final class Layers {
      * A generator for the core layer's own default draw, which the custom initializers then overwrite: the
      * experiment's generator sees only the custom draws, so a custom initializer does not shift later layers.
      */
-    private static Random scratch() {
+    static Random scratch() {
         return new Random(0);
     }
 
-    private static Initializer orDefault(Initializer weight) {
+    static Initializer orDefault(Initializer weight) {
         return weight != null ? weight : polyhead.nn.Initializers.defaultWeight();
     }
 
-    private static void positive(String layer, String field, int value) {
+    static void positive(String layer, String field, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(layer + ": " + field + " must be at least 1, got " + value);
         }
@@ -370,13 +275,13 @@ public final class Layers {
         }
     }
 
-    private static void image(String layer, int[] in) {
+    static void image(String layer, int[] in) {
         if (in.length != 3) {
             throw new IllegalArgumentException(layer + " needs an image input [channels, height, width], got " + show(in));
         }
     }
 
-    private static int spatial(int size, int kernel, int stride, int padding, int[] in) {
+    static int spatial(int size, int kernel, int stride, int padding, int[] in) {
         int padded = size + 2 * padding;
         if (kernel > padded) {
             throw new IllegalArgumentException("kernel " + kernel + " is larger than the input " + show(in)

@@ -138,6 +138,10 @@ class ExperimentBuilderTest {
         assertArrayEquals(new int[] {4}, Layers.globalAvgPool().outputShape(s));
         assertArrayEquals(new int[] {16}, Layers.flatten().outputShape(s));
         assertArrayEquals(new int[] {5, 3}, Layers.embedding(10, 3).outputShape(new int[] {5}));
+        assertEquals("kernel 9 is larger than the input [1, 8, 8]", assertThrows(IllegalArgumentException.class,
+                () -> Layers.conv2d(4, 9).outputShape(new int[] {1, 8, 8})).getMessage());
+        assertEquals("dropout: p must be in [0, 1), got 1.0",
+                assertThrows(IllegalArgumentException.class, () -> Layers.dropout(1.0)).getMessage());
     }
 
     @Test
