@@ -409,11 +409,19 @@ public final class Trainer {
         return Evaluation.predict(arch, inputs, evalBatchSize);
     }
 
+    /** Samples per evaluation batch. */
+    public int evalBatchSize() {
+        return evalBatchSize;
+    }
+
     /** Steps taken so far. */
     public long steps() {
         return steps;
     }
 
+
+    /** Samples per evaluation batch unless {@link Builder#evalBatchSize} says otherwise. */
+    public static final int DEFAULT_EVAL_BATCH_SIZE = 1024;
 
     /** Collects a trainer's settings; defaults: the tasks' declared weights, parameter gradients, 10 epochs, seed 0. */
     public static final class Builder {
@@ -423,7 +431,7 @@ public final class Trainer {
         private GradientTransformation optimizer;
         private int epochs = 10;
         private long seed;
-        private int evalBatchSize = 1024;
+        private int evalBatchSize = DEFAULT_EVAL_BATCH_SIZE;
         private EarlyStopping earlyStopping;
         private boolean diagnostics = true;
         private String monitor;

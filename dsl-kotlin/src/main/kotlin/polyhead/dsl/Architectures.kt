@@ -56,15 +56,21 @@ fun ExperimentBuilder.pcGrad(source: GradientSource = WeightingSpec.PcGrad().sou
 fun ExperimentBuilder.mgda(
     normalization: MgdaNormalization = WeightingSpec.Mgda().normalization,
     source: GradientSource = WeightingSpec.Mgda().source,
-): WeightingSpec = WeightingSpec.Mgda(normalization, source)
+    tolerance: Double = WeightingSpec.Mgda().tolerance,
+    maxIterations: Int = WeightingSpec.Mgda().maxIterations,
+): WeightingSpec = WeightingSpec.Mgda(normalization, source, tolerance, maxIterations)
 
 fun ExperimentBuilder.caGrad(
     c: Double = WeightingSpec.CaGrad().c,
     source: GradientSource = WeightingSpec.CaGrad().source,
-): WeightingSpec = WeightingSpec.CaGrad(c, source)
+    tolerance: Double = WeightingSpec.CaGrad().tolerance,
+    maxIterations: Int = WeightingSpec.CaGrad().maxIterations,
+): WeightingSpec = WeightingSpec.CaGrad(c, source, tolerance, maxIterations)
 
-fun ExperimentBuilder.nashMtl(source: GradientSource = WeightingSpec.NashMtl().source): WeightingSpec =
-    WeightingSpec.NashMtl(source)
+fun ExperimentBuilder.nashMtl(
+    source: GradientSource = WeightingSpec.NashMtl().source,
+    maxIterations: Int = WeightingSpec.NashMtl().maxIterations,
+): WeightingSpec = WeightingSpec.NashMtl(source, maxIterations)
 
 /** GradNorm; the task weights learn at [lr], by default the optimizer's learning rate. */
 fun ExperimentBuilder.gradNorm(

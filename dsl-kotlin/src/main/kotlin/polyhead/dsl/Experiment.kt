@@ -164,13 +164,22 @@ class TrainingBuilder @PublishedApi internal constructor(@PublishedApi internal 
             spec = spec.copy(onNonFinite = value)
         }
 
+    /** Samples per batch when the run evaluates; only memory and speed depend on it. */
+    var evalBatchSize: Int
+        get() = spec.evalBatchSize
+        set(value) {
+            spec = spec.copy(evalBatchSize = value)
+        }
+
+    /** Early stopping on [monitor]; [higherIsBetter] null reads the direction from the monitor. */
     fun earlyStopping(
         monitor: String,
         patience: Int = EarlyStoppingSpec(monitor).patience,
         minDelta: Double = EarlyStoppingSpec(monitor).minDelta,
         restoreBest: Boolean = EarlyStoppingSpec(monitor).restoreBest,
+        higherIsBetter: Boolean? = EarlyStoppingSpec(monitor).higherIsBetter,
     ) {
-        spec = spec.copy(earlyStopping = EarlyStoppingSpec(monitor, patience, minDelta, restoreBest))
+        spec = spec.copy(earlyStopping = EarlyStoppingSpec(monitor, patience, minDelta, restoreBest, higherIsBetter))
     }
 
     fun checkpoints(every: Int = CheckpointSpec().every, keepLast: Int = CheckpointSpec().keepLast) {

@@ -1,5 +1,7 @@
 package polyhead.dsl
 
+import polyhead.dsl.spec.FanMode
+import polyhead.dsl.spec.InitSpec
 import polyhead.dsl.spec.LayerSpec.AvgPool
 import polyhead.dsl.spec.LayerSpec.BatchNorm
 import polyhead.dsl.spec.LayerSpec.Conv2d
@@ -19,7 +21,13 @@ import polyhead.dsl.spec.LayerSpec.Tanh
 
 // Layer verbs. Defaults are read from the spec classes (`Dense(units).bias`), where they are stated.
 
-fun LayersBuilder.dense(units: Int, bias: Boolean = Dense(units).bias) = add(Dense(units, bias))
+/** A dense layer; [init] and [biasInit] (`xavierUniform()`, `zeros()`, …) replace the default initializers. */
+fun LayersBuilder.dense(
+    units: Int,
+    bias: Boolean = Dense(units).bias,
+    init: InitSpec? = Dense(units).init,
+    biasInit: InitSpec? = Dense(units).biasInit,
+) = add(Dense(units, bias, init, biasInit))
 
 fun LayersBuilder.conv2d(
     filters: Int,
@@ -27,7 +35,9 @@ fun LayersBuilder.conv2d(
     stride: Int = Conv2d(filters, kernel).stride,
     padding: Int = Conv2d(filters, kernel).padding,
     bias: Boolean = Conv2d(filters, kernel).bias,
-) = add(Conv2d(filters, kernel, stride, padding, bias))
+    init: InitSpec? = Conv2d(filters, kernel).init,
+    biasInit: InitSpec? = Conv2d(filters, kernel).biasInit,
+) = add(Conv2d(filters, kernel, stride, padding, bias, init, biasInit))
 
 fun LayersBuilder.maxPool(kernel: Int, stride: Int = MaxPool(kernel).stride, padding: Int = MaxPool(kernel).padding) =
     add(MaxPool(kernel, stride, padding))
@@ -46,7 +56,32 @@ fun LayersBuilder.batchNorm(eps: Double = BatchNorm().eps, momentum: Double = Ba
 
 fun LayersBuilder.layerNorm(dims: Int = LayerNorm().dims, eps: Double = LayerNorm().eps) = add(LayerNorm(dims, eps))
 
-fun LayersBuilder.embedding(count: Int, dim: Int) = add(Embedding(count, dim))
+fun LayersBuilder.embedding(count: Int, dim: Int, init: InitSpec? = Embedding(count, dim).init) =
+    add(Embedding(count, dim, init))
+
+// Initializer verbs, for a layer's `init = …`.
+
+fun LayersBuilder.constant(value: Double): InitSpec = InitSpec.Constant(value)
+
+fun LayersBuilder.zeros(): InitSpec = InitSpec.Zeros
+
+fun LayersBuilder.ones(): InitSpec = InitSpec.Ones
+
+fun LayersBuilder.uniform(low: Double = InitSpec.Uniform().low, high: Double = InitSpec.Uniform().high): InitSpec =
+    InitSpec.Uniform(low, high)
+
+fun LayersBuilder.normal(mean: Double = InitSpec.Normal().mean, std: Double = InitSpec.Normal().std): InitSpec =
+    InitSpec.Normal(mean, std)
+
+fun LayersBuilder.xavierUniform(gain: Double = InitSpec.XavierUniform().gain): InitSpec = InitSpec.XavierUniform(gain)
+
+fun LayersBuilder.xavierNormal(gain: Double = InitSpec.XavierNormal().gain): InitSpec = InitSpec.XavierNormal(gain)
+
+fun LayersBuilder.kaimingUniform(a: Double = InitSpec.KaimingUniform().a, mode: FanMode = InitSpec.KaimingUniform().mode): InitSpec =
+    InitSpec.KaimingUniform(a, mode)
+
+fun LayersBuilder.kaimingNormal(a: Double = InitSpec.KaimingNormal().a, mode: FanMode = InitSpec.KaimingNormal().mode): InitSpec =
+    InitSpec.KaimingNormal(a, mode)
 
 fun LayersBuilder.relu() = add(Relu)
 

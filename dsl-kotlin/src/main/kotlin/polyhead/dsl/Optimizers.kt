@@ -12,6 +12,7 @@ import polyhead.dsl.spec.AlgorithmSpec.RAdam
 import polyhead.dsl.spec.AlgorithmSpec.RmsProp
 import polyhead.dsl.spec.AlgorithmSpec.Sgd
 import polyhead.dsl.spec.ClippingSpec
+import polyhead.dsl.spec.EmaSpec
 import polyhead.dsl.spec.OptimizerSpec
 import polyhead.dsl.spec.ParameterGroupSpec
 import polyhead.dsl.spec.ParameterSelector
@@ -58,6 +59,18 @@ class OptimizerBuilder @PublishedApi internal constructor(algorithm: AlgorithmSp
         set(value) {
             spec = spec.copy(gradientAccumulation = value)
         }
+
+    /** Ascend instead of descend (PyTorch's `maximize=True`). */
+    var maximize: Boolean
+        get() = spec.maximize
+        set(value) {
+            spec = spec.copy(maximize = value)
+        }
+
+    /** Keep an exponential moving average of the weights with [decay]; the model takes it when the run ends. */
+    fun ema(decay: Double) {
+        spec = spec.copy(ema = EmaSpec(decay))
+    }
 
     /** PyTorch's `ReduceLROnPlateau`, judged once per epoch; [monitor] null for the trainer's choice. */
     fun reduceOnPlateau(

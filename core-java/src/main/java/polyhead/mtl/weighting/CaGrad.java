@@ -63,6 +63,16 @@ public final class CaGrad implements GradientWeighting {
         return new CaGrad(c, newTolerance, newMaxIterations);
     }
 
+    /** The solver's stopping tolerance. */
+    public double tolerance() {
+        return tolerance;
+    }
+
+    /** The solver's iteration limit. */
+    public int maxIterations() {
+        return maxIterations;
+    }
+
     public double c() {
         return c;
     }

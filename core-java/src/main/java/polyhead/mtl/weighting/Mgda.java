@@ -76,6 +76,16 @@ public final class Mgda implements GradientWeighting {
         return new Mgda(normalization, newTolerance, newMaxIterations);
     }
 
+    /** The solver's stopping tolerance. */
+    public double tolerance() {
+        return tolerance;
+    }
+
+    /** The solver's iteration limit. */
+    public int maxIterations() {
+        return maxIterations;
+    }
+
     public Normalization normalization() {
         return normalization;
     }

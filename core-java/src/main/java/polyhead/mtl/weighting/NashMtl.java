@@ -58,6 +58,11 @@ public final class NashMtl implements GradientWeighting {
         return new NashMtl(newMaxIterations);
     }
 
+    /** The iteration limit of Newton's method. */
+    public int maxIterations() {
+        return maxIterations;
+    }
+
     @Override
     public String name() {
         return NAME;

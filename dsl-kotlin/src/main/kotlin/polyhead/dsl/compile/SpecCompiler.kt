@@ -1,19 +1,18 @@
 package polyhead.dsl.compile
 
+import polyhead.build.Experiment
+import polyhead.build.ExperimentBuilder
+import polyhead.build.TrainingPlan
 import polyhead.data.BatchSource
-import polyhead.data.Batching
 import polyhead.data.Dataset
-import polyhead.dsl.spec.CheckpointSpec
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.InvalidSpecException
 import polyhead.dsl.spec.NonFinite
-import polyhead.dsl.spec.SpecJson
 import polyhead.dsl.spec.Sampling
+import polyhead.dsl.spec.SpecJson
+import polyhead.dsl.spec.TrainingSpec
 import polyhead.dsl.spec.validate
-import polyhead.io.CheckpointStore
-import polyhead.metrics.Metrics
 import polyhead.mtl.arch.Architecture
-import polyhead.mtl.weighting.LossWeighting
 import polyhead.mtl.weighting.Weighting
 import polyhead.optim.GradientTransformation
 import polyhead.train.EarlyStopping
@@ -22,11 +21,11 @@ import polyhead.train.History
 import polyhead.train.NonFinitePolicy
 import polyhead.train.Trainer
 import java.nio.file.Path
-import java.util.Random
 
 /**
- * Builds core objects from a spec: the only place the DSL touches the core. What it builds is what a Java user
- * could build by hand with the core's constructors and factories (see `CompiledModelTest`).
+ * Builds core objects from a spec: the only place the DSL touches the core. It translates the spec into the core's
+ * Java builder (`polyhead.build.ExperimentBuilder`), the one construction path, so what it builds is what a Java user
+ * builds with the same plans (see `CompiledModelTest`).
  */
 object SpecCompiler {
     /**
@@ -37,67 +36,79 @@ object SpecCompiler {
     fun compile(spec: ExperimentSpec): CompiledExperiment {
         val faults = validate(spec)
         if (faults.isNotEmpty()) throw InvalidSpecException(faults)
-        val arch = architecture(spec, Random(spec.training.seed))
-        return CompiledExperiment(spec, arch, weighting(spec), gradientSource(spec))
+        return CompiledExperiment(spec, builder(spec).build())
     }
+
+    /** The Java builder holding [spec] (which must be valid), with the spec's JSON as the run's description. */
+    fun builder(spec: ExperimentSpec): ExperimentBuilder {
+        val b = ExperimentBuilder()
+            .input(*spec.input.toIntArray())
+            .trunk(spec.trunk.map(::layer))
+            .architecture(architecturePlan(spec.architecture))
+            .weighting(weightingPlan(spec))
+            .optimizer(optimizerPlan(spec.optimizer))
+            .training(trainingPlan(spec.training))
+            .description(SpecJson.encode(spec))
+        spec.tasks.forEach { b.task(taskPlan(it)) }
+        return b
+    }
+}
+
+internal fun trainingPlan(t: TrainingSpec): TrainingPlan {
+    var plan = TrainingPlan.defaults()
+        .epochs(t.epochs)
+        .batchSize(t.batchSize)
+        .seed(t.seed)
+        .validationSplit(t.validationSplit)
+        .sampling(
+            when (t.sampling) {
+                Sampling.SHUFFLED -> TrainingPlan.Sampling.SHUFFLED
+                Sampling.TASK_BALANCED -> TrainingPlan.Sampling.TASK_BALANCED
+                Sampling.MULTI_SOURCE -> TrainingPlan.Sampling.MULTI_SOURCE
+            },
+        )
+        .diagnostics(t.diagnostics)
+        .onNonFinite(if (t.onNonFinite == NonFinite.SKIP) NonFinitePolicy.SKIP else NonFinitePolicy.STOP)
+        .evalBatchSize(t.evalBatchSize)
+    t.earlyStopping?.let { plan = plan.earlyStopping(EarlyStopping(it.monitor, it.patience, it.minDelta, it.restoreBest, it.higherIsBetter)) }
+    t.checkpoints?.let { plan = plan.checkpoints(it.every, it.keepLast) }
+    return plan
 }
 
 /**
  * One run of an experiment: its built [architecture] and [weighting] (both hold state that training changes), and
- * what is needed to make its optimizer and trainer.
+ * what is needed to make its optimizer and trainer — the Java builder's [experiment] with its [spec].
  */
-class CompiledExperiment internal constructor(
-    val spec: ExperimentSpec,
-    val architecture: Architecture,
-    val weighting: Weighting,
-    val gradientSource: GradientSource,
-) {
+class CompiledExperiment internal constructor(val spec: ExperimentSpec, val experiment: Experiment) {
+    val architecture: Architecture get() = experiment.architecture()
+    val weighting: Weighting get() = experiment.weighting()
+    val gradientSource: GradientSource get() = experiment.gradientSource()
+
     /** The optimizer; [stepsPerEpoch] matters only for a schedule counted in epochs. */
-    fun optimizer(stepsPerEpoch: Int): GradientTransformation {
-        val extra = (weighting as? LossWeighting)?.parameters()?.keys?.map { "weighting.$it" }.orEmpty()
-        return optimizer(spec.optimizer, architecture, extra, stepsPerEpoch)
-    }
+    fun optimizer(stepsPerEpoch: Int): GradientTransformation = experiment.optimizer(stepsPerEpoch)
 
     /**
-     * A trainer builder with the spec's weighting, gradient source, optimizer, epochs, seed, early stopping,
-     * diagnostics and non-finite policy, the spec's JSON recorded in its checkpoints, and — if the spec asks for
-     * checkpoints — a checkpoint store in [checkpointDir].
+     * A trainer builder with the spec's weighting, gradient source, optimizer, epochs, seed, evaluation batch size,
+     * early stopping, diagnostics and non-finite policy, the spec's JSON recorded in its checkpoints, and — if the spec
+     * asks for checkpoints — a checkpoint store in [checkpointDir].
      *
      * @throws IllegalArgumentException if the spec asks for checkpoints and [checkpointDir] is null
      */
     fun trainerBuilder(stepsPerEpoch: Int, checkpointDir: Path? = null): Trainer.Builder {
-        val t = spec.training
-        val builder = Trainer.builder(architecture)
-            .weighting(weighting)
-            .gradientSource(gradientSource)
-            .optimizer(optimizer(stepsPerEpoch))
-            .epochs(t.epochs)
-            .seed(t.seed)
-            .diagnostics(t.diagnostics)
-            .onNonFinite(if (t.onNonFinite == NonFinite.SKIP) NonFinitePolicy.SKIP else NonFinitePolicy.STOP)
-            .spec(SpecJson.encode(spec))
-        spec.optimizer.reduceOnPlateau?.monitor?.let { builder.monitor(it) }
-        t.earlyStopping?.let { builder.earlyStopping(EarlyStopping(it.monitor, it.patience, it.minDelta, it.restoreBest, null)) }
-        t.checkpoints?.let { c ->
-            require(checkpointDir != null) { "$.training.checkpoints: the spec asks for checkpoints; give the run a folder for them" }
-            builder.checkpoints(checkpointStore(checkpointDir, c), c.every)
-        }
-        return builder
+        checkFolder(checkpointDir)
+        return experiment.trainerBuilder(stepsPerEpoch, checkpointDir)
     }
 
-    /** Keeps the last checkpoints, and the best by the early-stopping monitor if there is one. */
-    private fun checkpointStore(dir: Path, c: CheckpointSpec): CheckpointStore {
-        val monitor = spec.training.earlyStopping?.monitor ?: return CheckpointStore(dir, c.keepLast)
-        val metric = monitor.substringAfterLast('.')
-        val higherIsBetter = metric != "loss" && Metrics.parse(metric).higherIsBetter()
-        return CheckpointStore(dir, c.keepLast, monitor, if (higherIsBetter) CheckpointStore.Mode.MAX else CheckpointStore.Mode.MIN)
+    /** Reports a missing checkpoint folder with the spec's path rather than the Java builder's field name. */
+    private fun checkFolder(checkpointDir: Path?) = require(spec.training.checkpoints == null || checkpointDir != null) {
+        "$.training.checkpoints: the spec asks for checkpoints; give the run a folder for them"
     }
 
-    /** The batches of an epoch over [data], drawn as the spec's `sampling` says. */
-    fun batches(data: Dataset): BatchSource = when (spec.training.sampling) {
-        Sampling.SHUFFLED -> Batching.shuffled(data, spec.training.batchSize, false)
-        Sampling.TASK_BALANCED -> Batching.taskBalanced(data, spec.training.batchSize)
-    }
+    /** The batches of an epoch over [data], drawn as the spec's `sampling` says (not `multiSource`: see below). */
+    fun batches(data: Dataset): BatchSource = experiment.batches(data)
+
+    /** The batches of an epoch under `multiSource` sampling, over one dataset per task. */
+    fun batches(perTask: Map<String, Dataset>): BatchSource = experiment.batches(perTask)
 
     /**
      * Trains on [data]: validation on [validation] if given, else on the spec's `validationSplit` of [data] (split
@@ -111,14 +122,18 @@ class CompiledExperiment internal constructor(
         checkpointDir: Path? = null,
         configure: Trainer.Builder.() -> Unit = {},
     ): History {
-        val t = spec.training
-        val (train, valid) = when {
-            validation != null -> data to validation
-            t.validationSplit > 0 -> data.split(t.validationSplit, t.seed).let { it.train() to it.validation() }
-            else -> data to null
-        }
-        val batches = batches(train)
-        val trainer = trainerBuilder(batches.stepsPerEpoch(), checkpointDir).apply(configure).build()
-        return trainer.fit(batches, valid)
+        checkFolder(checkpointDir)
+        return experiment.fit(data, validation, checkpointDir) { it.configure() }
+    }
+
+    /** Trains under `multiSource` sampling on one dataset per task; validation on [validation] if given. */
+    fun fit(
+        perTask: Map<String, Dataset>,
+        validation: Dataset? = null,
+        checkpointDir: Path? = null,
+        configure: Trainer.Builder.() -> Unit = {},
+    ): History {
+        checkFolder(checkpointDir)
+        return experiment.fit(perTask, validation, checkpointDir) { it.configure() }
     }
 }

@@ -1,47 +1,48 @@
 package polyhead.dsl.compile
 
+import polyhead.build.WeightingPlan
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.GradientSource
 import polyhead.dsl.spec.MgdaNormalization
-import polyhead.dsl.spec.ScheduleSpec
 import polyhead.dsl.spec.ScheduleUnit
 import polyhead.dsl.spec.WeightingSpec
 import polyhead.mtl.weighting.Mgda
 import polyhead.mtl.weighting.ScheduledWeights
-import polyhead.mtl.weighting.Weighting
-import polyhead.mtl.weighting.Weightings
+import java.util.function.DoubleFunction
 
-/** The weighting of [spec]: a fresh strategy (strategies keep state). */
-internal fun weighting(spec: ExperimentSpec): Weighting = when (val w = spec.weighting) {
-    WeightingSpec.Equal -> Weightings.equal()
-    WeightingSpec.Fixed -> Weightings.fixed(spec.tasks.associate { it.name to it.weight })
-    is WeightingSpec.Scheduled -> Weightings.scheduled(
-        spec.tasks.associate { t -> t.name to schedule(w.weights[t.name] ?: ScheduleSpec.Constant, t.weight) },
-        when (w.unit) {
-            ScheduleUnit.STEP -> ScheduledWeights.Unit.STEP
-            ScheduleUnit.EPOCH -> ScheduledWeights.Unit.EPOCH
-        },
-    )
-    is WeightingSpec.Uncertainty -> Weightings.uncertainty(spec.tasks.map { it.name }, w.initialLogVariance)
-    is WeightingSpec.Dwa -> Weightings.dwa(w.temperature)
-    WeightingSpec.RandomLossWeighting -> Weightings.randomLossWeighting()
-    is WeightingSpec.PcGrad -> Weightings.pcGrad()
-    is WeightingSpec.Mgda -> Weightings.mgda(
-        when (w.normalization) {
-            MgdaNormalization.NONE -> Mgda.Normalization.NONE
-            MgdaNormalization.L2 -> Mgda.Normalization.L2
-            MgdaNormalization.LOSS -> Mgda.Normalization.LOSS
-            MgdaNormalization.LOSS_PLUS -> Mgda.Normalization.LOSS_PLUS
-        },
-    )
-    is WeightingSpec.CaGrad -> Weightings.caGrad(w.c)
-    is WeightingSpec.NashMtl -> Weightings.nashMtl()
-    is WeightingSpec.GradNorm -> Weightings.gradNorm(w.alpha, w.lr ?: spec.optimizer.algorithm.lr)
+/** The Java builder's plan of the weighting of [spec], reading gradients where the spec says. */
+internal fun weightingPlan(spec: ExperimentSpec): WeightingPlan {
+    val plan = when (val w = spec.weighting) {
+        WeightingSpec.Equal -> WeightingPlan.equal()
+        WeightingSpec.Fixed -> WeightingPlan.fixed()
+        is WeightingSpec.Scheduled -> WeightingPlan.scheduled(
+            w.weights.mapValues { (_, s) -> DoubleFunction { weight -> schedule(s, weight) } },
+            when (w.unit) {
+                ScheduleUnit.STEP -> ScheduledWeights.Unit.STEP
+                ScheduleUnit.EPOCH -> ScheduledWeights.Unit.EPOCH
+            },
+        )
+        is WeightingSpec.Uncertainty -> WeightingPlan.uncertainty(w.initialLogVariance)
+        is WeightingSpec.Dwa -> WeightingPlan.dwa(w.temperature)
+        WeightingSpec.RandomLossWeighting -> WeightingPlan.randomLossWeighting()
+        is WeightingSpec.PcGrad -> WeightingPlan.pcGrad()
+        is WeightingSpec.Mgda -> WeightingPlan.mgda(
+            when (w.normalization) {
+                MgdaNormalization.NONE -> Mgda.Normalization.NONE
+                MgdaNormalization.L2 -> Mgda.Normalization.L2
+                MgdaNormalization.LOSS -> Mgda.Normalization.LOSS
+                MgdaNormalization.LOSS_PLUS -> Mgda.Normalization.LOSS_PLUS
+            },
+        ).solver(w.tolerance, w.maxIterations)
+        is WeightingSpec.CaGrad -> WeightingPlan.caGrad(w.c).solver(w.tolerance, w.maxIterations)
+        is WeightingSpec.NashMtl -> WeightingPlan.nashMtl().maxIterations(w.maxIterations)
+        is WeightingSpec.GradNorm -> w.lr?.let { WeightingPlan.gradNorm(w.alpha, it) } ?: WeightingPlan.gradNorm(w.alpha)
+    }
+    val w = spec.weighting
+    return if (w is WeightingSpec.GradientLevel) plan.source(gradientSource(w.source)) else plan
 }
 
-/** Where the trainer reads task gradients; loss-level strategies do not read any. */
-internal fun gradientSource(spec: ExperimentSpec): polyhead.train.GradientSource =
-    when ((spec.weighting as? WeightingSpec.GradientLevel)?.source ?: GradientSource.PARAMETERS) {
-        GradientSource.PARAMETERS -> polyhead.train.GradientSource.PARAMETERS
-        GradientSource.REPRESENTATION -> polyhead.train.GradientSource.REPRESENTATION
-    }
+private fun gradientSource(s: GradientSource): polyhead.train.GradientSource = when (s) {
+    GradientSource.PARAMETERS -> polyhead.train.GradientSource.PARAMETERS
+    GradientSource.REPRESENTATION -> polyhead.train.GradientSource.REPRESENTATION
+}

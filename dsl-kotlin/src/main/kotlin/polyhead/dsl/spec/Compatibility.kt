@@ -39,5 +39,16 @@ object Compatibility {
         if (topK.matches(metric)) listOf(Labels.CLASS_INDEX)
         else metricsByLabels.filterValues { metric in it }.keys.toList()
 
+    /**
+     * Whether a higher value of [metric] is better (accuracy) or a lower one (mse, mae), as the core metric's
+     * `higherIsBetter()`; null for an unknown name.
+     */
+    fun higherIsBetter(metric: String): Boolean? = when {
+        !isKnownMetric(metric) -> null
+        else -> metric !in lowerIsBetter
+    }
+
+    private val lowerIsBetter = setOf("mse", "mae")
+
     fun fits(loss: LossSpec, labels: Labels): Boolean = loss.typeName in lossesByLabels.getValue(labels)
 }

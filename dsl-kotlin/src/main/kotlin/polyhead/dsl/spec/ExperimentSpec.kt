@@ -71,9 +71,12 @@ enum class Labels {
  * @property diagnostics record task-gradient cosines and norm ratios once per epoch (one extra probe per epoch)
  * @property checkpoints where the run saves its state to resume from; the folder is the run's, not the spec's
  * @property onNonFinite what a step with a NaN or infinite loss or gradient does
+ * @property evalBatchSize samples per batch when the run evaluates (validation, test); only memory and speed depend on it
  */
+// @JvmOverloads here and on other spec classes that gained optional fields: Java callers of the shorter
+// constructors keep compiling.
 @Serializable
-data class TrainingSpec(
+data class TrainingSpec @JvmOverloads constructor(
     val epochs: Int = 10,
     val batchSize: Int = 32,
     val seed: Long = 0,
@@ -83,6 +86,7 @@ data class TrainingSpec(
     val checkpoints: CheckpointSpec? = null,
     val diagnostics: Boolean = true,
     val onNonFinite: NonFinite = NonFinite.STOP,
+    val evalBatchSize: Int = 1024,
 )
 
 /** What a step whose loss or gradient is NaN or infinite does. */
@@ -106,18 +110,29 @@ enum class Sampling {
      * labels (for tasks with very different label counts).
      */
     @SerialName("taskBalanced") TASK_BALANCED,
+
+    /**
+     * One dataset per task (LibMTL's multi-input mode): each step has one shuffled batch of every task's own data; an
+     * epoch runs as many steps as the largest dataset needs, and smaller ones start over when they run out. The run
+     * is given a dataset per task, and a validation set (a split of several datasets is not defined).
+     */
+    @SerialName("multiSource") MULTI_SOURCE,
 }
 
 /**
  * Stop when [monitor] has not improved by more than [minDelta] for [patience] epochs; with [restoreBest], put back
  * the weights of the best epoch. Defaults as the core's `EarlyStopping.on(monitor)`.
+ *
+ * @property higherIsBetter the monitored value's direction, which also picks the best checkpoint; null reads it from
+ *   the monitor (a loss: lower; a metric: as the metric says). [validate] rejects a direction that contradicts it.
  */
 @Serializable
-data class EarlyStoppingSpec(
+data class EarlyStoppingSpec @JvmOverloads constructor(
     val monitor: String,
     val patience: Int = 5,
     val minDelta: Double = 0.0,
     val restoreBest: Boolean = true,
+    val higherIsBetter: Boolean? = null,
 )
 
 /**

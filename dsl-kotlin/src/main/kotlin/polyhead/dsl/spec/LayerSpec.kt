@@ -10,20 +10,33 @@ import kotlinx.serialization.Serializable
  */
 @Serializable
 sealed interface LayerSpec {
-    /** Fully connected, [features] → [units]; needs a rank-1 input (flatten an image first). */
+    /**
+     * Fully connected, [features] → [units]; needs a rank-1 input (flatten an image first). [init] and [biasInit]
+     * replace the default initializers; null keeps them.
+     */
     @Serializable
     @SerialName("dense")
-    data class Dense(val units: Int, val bias: Boolean = true) : LayerSpec
+    data class Dense @JvmOverloads constructor(
+        val units: Int,
+        val bias: Boolean = true,
+        val init: InitSpec? = null,
+        val biasInit: InitSpec? = null,
+    ) : LayerSpec
 
-    /** 2-D convolution with a square kernel, [C, H, W] → [filters, H', W']. */
+    /**
+     * 2-D convolution with a square kernel, [C, H, W] → [filters, H', W']. [init] and [biasInit] replace the default
+     * initializers; null keeps them.
+     */
     @Serializable
     @SerialName("conv2d")
-    data class Conv2d(
+    data class Conv2d @JvmOverloads constructor(
         val filters: Int,
         val kernel: Int,
         val stride: Int = 1,
         val padding: Int = 0,
         val bias: Boolean = true,
+        val init: InitSpec? = null,
+        val biasInit: InitSpec? = null,
     ) : LayerSpec
 
     /** Max pooling over square windows of [C, H, W]; the stride defaults to the kernel size. */
@@ -61,10 +74,13 @@ sealed interface LayerSpec {
     @SerialName("layerNorm")
     data class LayerNorm(val dims: Int = 1, val eps: Double = 1e-5) : LayerSpec
 
-    /** A lookup table of [count] rows of size [dim]: indices of shape s → s + [dim]. Reads the model input. */
+    /**
+     * A lookup table of [count] rows of size [dim]: indices of shape s → s + [dim]. Reads the model input. [init]
+     * replaces the default N(0, 1); null keeps it.
+     */
     @Serializable
     @SerialName("embedding")
-    data class Embedding(val count: Int, val dim: Int) : LayerSpec
+    data class Embedding @JvmOverloads constructor(val count: Int, val dim: Int, val init: InitSpec? = null) : LayerSpec
 
     @Serializable
     @SerialName("relu")

@@ -15,7 +15,9 @@ import kotlinx.serialization.json.intOrNull
  * - **2** (current): `weight` and `training.batchSize`, the names the DSL and the core use. Version 2 also added
  *   keys whose defaults are what version 1 did, so they need no migration: `optimizer.scheduleUnit`,
  *   `optimizer.reduceOnPlateau`, `optimizer.gradientAccumulation`, `training.sampling`, `training.diagnostics`,
- *   `training.onNonFinite`.
+ *   `training.onNonFinite`; and later, still optional with a default that changes nothing: a layer's `init` and
+ *   `biasInit`, `optimizer.maximize`, `optimizer.ema`, the solver settings of `mgda`, `caGrad` and `nashMtl`,
+ *   `training.evalBatchSize`, `training.earlyStopping.higherIsBetter` and the `multiSource` sampling.
  */
 object Migrations {
     /** The oldest version this code reads. */

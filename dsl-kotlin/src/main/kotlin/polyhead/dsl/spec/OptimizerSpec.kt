@@ -11,9 +11,11 @@ import kotlinx.serialization.Serializable
  * from its own base rate. (Steps with non-finite gradients are the trainer's: [TrainingSpec.onNonFinite].)
  *
  * @property gradientAccumulation apply the mean gradient of this many consecutive batches as one step; 1 for none
+ * @property maximize ascend instead of descend (PyTorch's `maximize=True`): the gradients are negated before the rest
+ * @property ema keep an exponential moving average of the weights, which the model takes when the run ends; null for none
  */
 @Serializable
-data class OptimizerSpec(
+data class OptimizerSpec @JvmOverloads constructor(
     val algorithm: AlgorithmSpec = AlgorithmSpec.Adam(),
     val clipping: ClippingSpec? = null,
     val schedule: ScheduleSpec = ScheduleSpec.Constant,
@@ -21,7 +23,18 @@ data class OptimizerSpec(
     val reduceOnPlateau: PlateauSpec? = null,
     val groups: List<ParameterGroupSpec> = emptyList(),
     val gradientAccumulation: Int = 1,
+    val maximize: Boolean = false,
+    val ema: EmaSpec? = null,
 )
+
+/**
+ * An exponential moving average of the weights (Polyak & Juditsky, 1992), `a ← decay·a + (1 − decay)·p` after every
+ * step from the weights at the start; the model takes the averages when the run ends. Validation during the run sees
+ * the raw weights, and the average is not saved in checkpoints (so [validate] refuses it with checkpoints, and with
+ * early stopping's `restoreBest`, which would put other weights back).
+ */
+@Serializable
+data class EmaSpec(val decay: Double)
 
 /**
  * PyTorch's `ReduceLROnPlateau`, judged after each epoch on [monitor] (a history key; null for the trainer's choice:

@@ -98,10 +98,14 @@ private fun Faults.layerSettings(layers: List<LayerSpec>, path: String, trunk: B
     layers.forEachIndexed { j, layer ->
         val p = "$path[$j]"
         when (layer) {
-            is LayerSpec.Dense -> atLeast(layer.units, 1, "$p.units", "dense units")
+            is LayerSpec.Dense -> {
+                atLeast(layer.units, 1, "$p.units", "dense units")
+                initializers(layer.init, layer.biasInit, layer.bias, p)
+            }
             is LayerSpec.Conv2d -> {
                 atLeast(layer.filters, 1, "$p.filters", "conv2d filters")
                 window("conv2d", layer.kernel, layer.stride, layer.padding, p)
+                initializers(layer.init, layer.biasInit, layer.bias, p)
             }
             is LayerSpec.MaxPool -> window("maxPool", layer.kernel, layer.stride, layer.padding, p)
             is LayerSpec.AvgPool -> window("avgPool", layer.kernel, layer.stride, layer.padding, p)
@@ -115,6 +119,7 @@ private fun Faults.layerSettings(layers: List<LayerSpec>, path: String, trunk: B
                 positive(layer.eps, "$p.eps", "layerNorm eps")
             }
             is LayerSpec.Embedding -> {
+                layer.init?.let { init(it, "$p.init") }
                 atLeast(layer.count, 1, "$p.count", "embedding count")
                 atLeast(layer.dim, 1, "$p.dim", "embedding dim")
                 require(trunk && j == 0, p) {
@@ -127,6 +132,33 @@ private fun Faults.layerSettings(layers: List<LayerSpec>, path: String, trunk: B
         }
     }
     return errors.size == before
+}
+
+private fun Faults.initializers(weight: InitSpec?, bias: InitSpec?, hasBias: Boolean, p: String) {
+    weight?.let { init(it, "$p.init") }
+    bias?.let { init(it, "$p.biasInit") }
+    require(bias == null || hasBias, "$p.biasInit") { "the layer has no bias (bias = false), so biasInit has nothing to initialize" }
+}
+
+private fun Faults.init(i: InitSpec, p: String) {
+    fun finite(v: Double, field: String) = require(v.isFinite(), "$p.$field") { "$field must be finite, got $v" }
+    when (i) {
+        is InitSpec.Constant -> finite(i.value, "value")
+        is InitSpec.Uniform -> {
+            finite(i.low, "low")
+            finite(i.high, "high")
+            require(i.low < i.high, "$p.high") { "uniform needs low < high, got low ${i.low}, high ${i.high}" }
+        }
+        is InitSpec.Normal -> {
+            finite(i.mean, "mean")
+            nonNegative(i.std, "$p.std", "normal std")
+        }
+        is InitSpec.XavierUniform -> positive(i.gain, "$p.gain", "xavier gain")
+        is InitSpec.XavierNormal -> positive(i.gain, "$p.gain", "xavier gain")
+        is InitSpec.KaimingUniform -> finite(i.a, "a")
+        is InitSpec.KaimingNormal -> finite(i.a, "a")
+        InitSpec.Zeros, InitSpec.Ones -> Unit
+    }
 }
 
 private fun Faults.window(name: String, kernel: Int, stride: Int, padding: Int, p: String) {

@@ -5,7 +5,12 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
     val p = "$.weighting"
     when (val w = spec.weighting) {
         is WeightingSpec.Dwa -> positive(w.temperature, "$p.temperature", "dwa temperature")
-        is WeightingSpec.CaGrad -> inUnit(w.c, "$p.c", "caGrad c", openAtOne = true)
+        is WeightingSpec.CaGrad -> {
+            inUnit(w.c, "$p.c", "caGrad c", openAtOne = true)
+            solver(w.tolerance, w.maxIterations, p)
+        }
+        is WeightingSpec.Mgda -> solver(w.tolerance, w.maxIterations, p)
+        is WeightingSpec.NashMtl -> atLeast(w.maxIterations, 1, "$p.maxIterations", "maxIterations")
         is WeightingSpec.Scheduled -> {
             val tasks = spec.tasks.map { it.name }
             require(w.weights.isNotEmpty(), "$p.weights") { "scheduled weighting lists no task; use fixed for constant weights" }
@@ -29,6 +34,11 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
     }
 }
 
+private fun Faults.solver(tolerance: Double, maxIterations: Int, p: String) {
+    nonNegative(tolerance, "$p.tolerance", "the solver tolerance")
+    atLeast(maxIterations, 1, "$p.maxIterations", "maxIterations")
+}
+
 internal fun Faults.optimizer(spec: ExperimentSpec) {
     val o = spec.optimizer
     algorithm(o.algorithm, "$.optimizer.algorithm")
@@ -50,6 +60,15 @@ internal fun Faults.optimizer(spec: ExperimentSpec) {
         r.monitor?.let { monitor(it, spec, "$p.monitor") }
     }
     atLeast(o.gradientAccumulation, 1, "$.optimizer.gradientAccumulation", "gradientAccumulation")
+    o.ema?.let { e ->
+        inUnit(e.decay, "$.optimizer.ema.decay", "the ema decay", openAtOne = true)
+        require(spec.training.earlyStopping?.restoreBest != true, "$.optimizer.ema") {
+            "the run ends with the averaged weights, early stopping's restoreBest with the best epoch's; choose one"
+        }
+        require(spec.training.checkpoints == null, "$.optimizer.ema") {
+            "the average is not saved in checkpoints, so a resumed run would restart it; train without checkpoints or without ema"
+        }
+    }
     val tasks = spec.tasks.map { it.name }
     o.groups.forEachIndexed { k, g ->
         val p = "$.optimizer.groups[$k]"
@@ -168,14 +187,30 @@ internal fun Faults.training(spec: ExperimentSpec) {
     atLeast(t.epochs, 1, "$p.epochs", "epochs")
     atLeast(t.batchSize, 1, "$p.batchSize", "the batch size")
     inUnit(t.validationSplit, "$p.validationSplit", "the validation split", openAtOne = true)
+    atLeast(t.evalBatchSize, 1, "$p.evalBatchSize", "the evaluation batch size")
+    require(t.sampling != Sampling.MULTI_SOURCE || t.validationSplit == 0.0, "$p.validationSplit") {
+        "multiSource sampling trains on one dataset per task, which a validation split does not apply to; " +
+            "give the run a validation set and set validationSplit to 0"
+    }
     t.earlyStopping?.let { e ->
         monitor(e.monitor, spec, "$p.earlyStopping.monitor")
+        e.higherIsBetter?.let { higher -> direction(e.monitor, higher, spec, "$p.earlyStopping.higherIsBetter") }
         atLeast(e.patience, 0, "$p.earlyStopping.patience", "patience")
         nonNegative(e.minDelta, "$p.earlyStopping.minDelta", "minDelta")
     }
     t.checkpoints?.let { c ->
         atLeast(c.every, 1, "$p.checkpoints.every", "the checkpoint interval")
         atLeast(c.keepLast, 1, "$p.checkpoints.keepLast", "keepLast")
+    }
+}
+
+/** A stated direction against the one the monitored key has: a loss goes down, a metric as the metric says. */
+private fun Faults.direction(monitor: String, higher: Boolean, spec: ExperimentSpec, p: String) {
+    val key = monitor.substringAfterLast('.')
+    val known = if (key == "loss") false else Compatibility.higherIsBetter(key) ?: return
+    require(higher == known, p) {
+        "$monitor is ${if (key == "loss") "a loss" else "metric $key"}, for which ${if (known) "higher" else "lower"} is " +
+            "better; higherIsBetter = $higher contradicts it (leave it out to read the direction from the monitor)"
     }
 }
 

@@ -61,27 +61,38 @@ sealed interface WeightingSpec {
 
     /**
      * Multiple-gradient descent, the min-norm point of the task gradients (Sener & Koltun, 2018), each gradient
-     * divided first as [normalization] says.
+     * divided first as [normalization] says. The simplex solver stops when a step changes the weights by less than
+     * [tolerance] (relative to the largest squared gradient norm) or after [maxIterations].
      */
     @Serializable
     @SerialName("mgda")
-    data class Mgda(
+    data class Mgda @JvmOverloads constructor(
         val normalization: MgdaNormalization = MgdaNormalization.LOSS_PLUS,
         override val source: GradientSource = GradientSource.PARAMETERS,
+        val tolerance: Double = 1e-13,
+        val maxIterations: Int = 1000,
     ) : GradientLevel
 
-    /** Conflict-averse gradient descent (Liu et al., 2021) with radius factor [c] in [0, 1). */
+    /**
+     * Conflict-averse gradient descent (Liu et al., 2021) with radius factor [c] in [0, 1); its dual is solved on the
+     * simplex to [tolerance] or for at most [maxIterations], as [Mgda]'s.
+     */
     @Serializable
     @SerialName("caGrad")
-    data class CaGrad(
+    data class CaGrad @JvmOverloads constructor(
         val c: Double = 0.5,
         override val source: GradientSource = GradientSource.PARAMETERS,
+        val tolerance: Double = 1e-13,
+        val maxIterations: Int = 1000,
     ) : GradientLevel
 
-    /** Nash bargaining over task gradients (Navon et al., 2022). */
+    /** Nash bargaining over task gradients (Navon et al., 2022), solved by at most [maxIterations] Newton steps. */
     @Serializable
     @SerialName("nashMtl")
-    data class NashMtl(override val source: GradientSource = GradientSource.PARAMETERS) : GradientLevel
+    data class NashMtl @JvmOverloads constructor(
+        override val source: GradientSource = GradientSource.PARAMETERS,
+        val maxIterations: Int = 1000,
+    ) : GradientLevel
 
     /**
      * Gradient normalization (Chen et al., 2018) with asymmetry [alpha]; the task weights learn at [lr], null for the

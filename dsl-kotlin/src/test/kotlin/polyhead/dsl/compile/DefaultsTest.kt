@@ -19,7 +19,11 @@ import polyhead.mtl.weighting.Uncertainty
 import polyhead.optim.Optimizers
 import polyhead.optim.schedule.Anneal
 import polyhead.optim.schedule.Schedules
+import polyhead.build.TrainingPlan
+import polyhead.dsl.spec.TrainingSpec
+import polyhead.mtl.weighting.NashMtl
 import polyhead.train.EarlyStopping
+import polyhead.train.Trainer
 
 /**
  * The spec cannot import the core, so where the core states a default the spec states it again for its JSON; this
@@ -63,10 +67,18 @@ class DefaultsTest : FunSpec({
         WeightingSpec.GradNorm().alpha shouldBe GradNorm.DEFAULT_ALPHA
         WeightingSpec.Mgda().normalization shouldBe MgdaNormalization.valueOf(Mgda.DEFAULT_NORMALIZATION.name)
 
-        EarlyStopping.on("val.loss").let { d -> EarlyStoppingSpec("val.loss") shouldBe EarlyStoppingSpec(d.monitor(), d.patience(), d.minDelta(), d.restoreBest()) }
+        EarlyStopping.on("val.loss").let { d -> EarlyStoppingSpec("val.loss") shouldBe EarlyStoppingSpec(d.monitor(), d.patience(), d.minDelta(), d.restoreBest(), d.higherIsBetter()) }
+        WeightingSpec.Mgda().let { listOf(it.tolerance, it.maxIterations.toDouble()) } shouldBe listOf(Mgda.DEFAULT_TOLERANCE, Mgda.DEFAULT_MAX_ITERATIONS.toDouble())
+        WeightingSpec.CaGrad().let { listOf(it.tolerance, it.maxIterations.toDouble()) } shouldBe listOf(CaGrad.DEFAULT_TOLERANCE, CaGrad.DEFAULT_MAX_ITERATIONS.toDouble())
+        WeightingSpec.NashMtl().maxIterations shouldBe NashMtl.DEFAULT_MAX_ITERATIONS
+        TrainingSpec().evalBatchSize shouldBe Trainer.DEFAULT_EVAL_BATCH_SIZE
     }
 
-    test("the spec's metric table is the core's: each metric's name and label types") {
+    test("the spec's training defaults are the Java builder's") {
+        trainingPlan(TrainingSpec()) shouldBe TrainingPlan.defaults()
+    }
+
+    test("the spec's metric table is the core's: each metric's name, label types and direction") {
         for ((labels, names) in Compatibility.metricsByLabels) {
             for (name in names) {
                 val metric = Metrics.parse(name)
@@ -74,6 +86,10 @@ class DefaultsTest : FunSpec({
                 Compatibility.labelsOf(name).map { labelType(it) }.toSet() shouldBe metric.labelTypes()
             }
         }
+        for (name in Compatibility.metricsByLabels.values.flatten().distinct() + "top3_accuracy") {
+            Compatibility.higherIsBetter(name) shouldBe Metrics.parse(name).higherIsBetter()
+        }
+        Compatibility.higherIsBetter("no_such_metric") shouldBe null
         Metrics.parse("top3_accuracy").labelTypes() shouldBe Compatibility.labelsOf("top3_accuracy").map { labelType(it) }.toSet()
     }
 })

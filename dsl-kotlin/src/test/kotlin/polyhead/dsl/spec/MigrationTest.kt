@@ -3,20 +3,27 @@ package polyhead.dsl.spec
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.JsonArray
+import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.jsonArray
 import kotlinx.serialization.json.jsonObject
 import polyhead.dsl.ReferenceSpecs
 
 class MigrationTest : FunSpec({
     fun obj(text: String) = Json.parseToJsonElement(text).jsonObject
 
-    /** [current] without the keys version 2 added (their defaults are what version 1 did, so none is migrated). */
+    /** [current] without the keys added since version 1 (their defaults are what version 1 did, so none is migrated). */
     fun withoutAddedInV2(current: JsonObject): JsonObject {
         fun JsonObject.minus(section: String, vararg keys: String) =
             JsonObject(this + (section to JsonObject(getValue(section).jsonObject - keys.toSet())))
-        return current
-            .minus("optimizer", "scheduleUnit", "reduceOnPlateau", "gradientAccumulation")
-            .minus("training", "sampling", "diagnostics", "onNonFinite")
+        fun layers(l: JsonElement) = JsonArray(l.jsonArray.map { JsonObject(it.jsonObject - setOf("init", "biasInit")) })
+        val tasks = JsonArray(current.getValue("tasks").jsonArray.map { t -> JsonObject(t.jsonObject + ("head" to layers(t.jsonObject.getValue("head")))) })
+        val training = current.getValue("training").jsonObject
+        val earlyStopping = JsonObject(training.getValue("earlyStopping").jsonObject - "higherIsBetter")
+        return JsonObject(current + ("trunk" to layers(current.getValue("trunk"))) + ("tasks" to tasks) + ("training" to JsonObject(training + ("earlyStopping" to earlyStopping))))
+            .minus("optimizer", "scheduleUnit", "reduceOnPlateau", "gradientAccumulation", "maximize", "ema")
+            .minus("training", "sampling", "diagnostics", "onNonFinite", "evalBatchSize")
     }
 
     test("a version-1 file is migrated explicitly and reads as the current spec") {

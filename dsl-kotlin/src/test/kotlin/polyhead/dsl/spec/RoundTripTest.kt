@@ -81,10 +81,18 @@ import polyhead.dsl.tanh
 import polyhead.dsl.taskParameters
 import polyhead.dsl.topKAccuracy
 import polyhead.dsl.uncertainty
+import polyhead.dsl.kaimingNormal
+import polyhead.dsl.kaimingUniform
+import polyhead.dsl.normal
+import polyhead.dsl.ones
+import polyhead.dsl.uniform
+import polyhead.dsl.xavierNormal
+import polyhead.dsl.xavierUniform
+import polyhead.dsl.zeros
 
 /**
- * DSL → spec → JSON → spec is the identity, and JSON → spec → JSON reproduces the text, for every layer, loss,
- * metric, architecture, weighting, optimizer, clipping, schedule and parameter selector; the catalogue below is
+ * DSL → spec → JSON → spec is the identity, and JSON → spec → JSON reproduces the text, for every layer, initializer,
+ * loss, metric, architecture, weighting, optimizer, clipping, schedule, parameter selector and sampling; the catalogue below is
  * checked against the serializers' lists of type names, so a new type without a case here fails.
  */
 @OptIn(kotlinx.serialization.ExperimentalSerializationApi::class)
@@ -108,9 +116,20 @@ class RoundTripTest : FunSpec({
             loss = crossEntropy(labelSmoothing = 0.1, reduction = Reduction.SUM)
         }
     }
+    val initializers = multiTask {
+        input(16)
+        trunk {
+            embedding(count = 100, dim = 8, init = normal(std = 0.02)); flatten()
+            dense(12, init = xavierUniform(gain = 2.0), biasInit = zeros())
+            dense(12, init = xavierNormal(), biasInit = ones())
+            dense(12, init = kaimingUniform(a = 0.1, mode = FanMode.FAN_OUT), biasInit = constant(0.1))
+            dense(12, init = kaimingNormal(), biasInit = uniform(low = -0.1, high = 0.1))
+        }
+        task("t") { head { dense(3) }; loss = crossEntropy() }
+    }
     val losses = multiTask {
         input(1, 8, 8)
-        trunk { conv2d(4, kernel = 3, padding = 1); relu() }
+        trunk { conv2d(4, kernel = 3, padding = 1, init = kaimingNormal(), biasInit = zeros()); relu() }
         fun vector(n: Int): polyhead.dsl.LayersBuilder.() -> Unit = { flatten(); dense(n) }
         task("ce") { head(vector(3)); loss = crossEntropy(0.05); metrics(accuracy(), topKAccuracy(2), precision(), recall(Average.MICRO), f1()) }
         task("bce") { head(vector(2)); loss = bceWithLogits(Reduction.SUM); labels = Labels.BINARY; metrics(auc()) }
@@ -138,6 +157,9 @@ class RoundTripTest : FunSpec({
         case { weighting = mgda(normalization = MgdaNormalization.L2) },
         case { weighting = caGrad(c = 0.5) },
         case { weighting = nashMtl() },
+        case { weighting = mgda(normalization = MgdaNormalization.NONE, tolerance = 1e-9, maxIterations = 50) },
+        case { weighting = caGrad(c = 0.25, tolerance = 1e-10, maxIterations = 200) },
+        case { weighting = nashMtl(maxIterations = 20) },
         case { weighting = gradNorm(alpha = 0.5, lr = 0.025, source = GradientSource.REPRESENTATION) },
     )
     val optimizers = listOf(
@@ -170,6 +192,16 @@ class RoundTripTest : FunSpec({
             }
         },
     )
+    val training = listOf(
+        case {
+            optimizer = sgd(lr = 0.1) { maximize = true; ema(decay = 0.99) }
+            training {
+                evalBatchSize = 256; sampling = Sampling.MULTI_SOURCE
+                earlyStopping("val.t.loss", restoreBest = false, higherIsBetter = false)
+            }
+        },
+        case { training { earlyStopping("train.loss", patience = 2, higherIsBetter = null) } },
+    )
     val schedules = listOf(
         case { optimizer = sgd(0.1) { schedule = constant() } },
         case { optimizer = sgd(0.1) { schedule = step(stepSize = 30); scheduleUnit = ScheduleUnit.EPOCH } },
@@ -181,7 +213,7 @@ class RoundTripTest : FunSpec({
         case { optimizer = sgd(0.1) { schedule = linearWarmup(warmupSteps = 5, after = cosine(tMax = 95)) } },
         case { optimizer = sgd(0.1) { schedule = oneCycle(totalSteps = 1000, anneal = Anneal.LINEAR, threePhase = true) } },
     )
-    val all = listOf(layers, losses) + architectures + weightings + optimizers + schedules
+    val all = listOf(layers, initializers, losses) + architectures + weightings + optimizers + training + schedules
 
     all.forEachIndexed { i, spec ->
         test("case $i: DSL → spec → JSON → spec is the identity, and the JSON text is stable") {
@@ -207,6 +239,14 @@ class RoundTripTest : FunSpec({
         covered(ClippingSpec.serializer(), all.mapNotNull { it.optimizer.clipping }) shouldContainExactlyInAnyOrder names(ClippingSpec.serializer())
         covered(ScheduleSpec.serializer(), all.flatMap { schedules(it.optimizer.schedule) }) shouldContainExactlyInAnyOrder names(ScheduleSpec.serializer())
         covered(ParameterSelector.serializer(), all.flatMap { s -> s.optimizer.groups.map { it.select } }) shouldContainExactlyInAnyOrder names(ParameterSelector.serializer())
+        fun inits(l: LayerSpec): List<InitSpec> = when (l) {
+            is LayerSpec.Dense -> listOfNotNull(l.init, l.biasInit)
+            is LayerSpec.Conv2d -> listOfNotNull(l.init, l.biasInit)
+            is LayerSpec.Embedding -> listOfNotNull(l.init)
+            else -> emptyList()
+        }
+        covered(InitSpec.serializer(), all.flatMap { s -> (s.trunk + s.tasks.flatMap { it.head }).flatMap(::inits) }) shouldContainExactlyInAnyOrder names(InitSpec.serializer())
+        all.map { it.training.sampling }.distinct() shouldContainExactlyInAnyOrder Sampling.entries
         all.flatMap { s -> s.tasks.map { it.labels } }.distinct() shouldContainExactlyInAnyOrder Labels.entries
         all.flatMap { s -> s.tasks.flatMap { t -> t.metrics.map { it.name } } }.filterNot { it.startsWith("top") }
             .distinct().containsAll(Compatibility.knownMetrics - "top<k>_accuracy" - listOf("f1_micro", "precision_micro", "recall_macro")) shouldBe true

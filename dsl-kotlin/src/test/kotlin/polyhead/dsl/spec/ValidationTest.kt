@@ -35,6 +35,10 @@ import polyhead.dsl.taskParameters
 import polyhead.dsl.scheduled
 import polyhead.dsl.linear
 import polyhead.dsl.constant
+import polyhead.dsl.mgda
+import polyhead.dsl.nashMtl
+import polyhead.dsl.uniform
+import polyhead.dsl.zeros
 
 /** Each fault of [validate] with its path and message, and many at once. */
 class ValidationTest : FunSpec({
@@ -266,6 +270,61 @@ class ValidationTest : FunSpec({
         for (bad in listOf("loss", "item.loss", "val.item.f1_macro", "val.other.loss", "test.loss", "val.item")) {
             monitorFaults(bad).map { it.path } shouldBe listOf("$.training.earlyStopping.monitor")
         }
+    }
+
+    test("the fields that close the spec gaps: initializers, evaluation batches, solvers, multi-source data, directions") {
+        faults {
+            task("item") {
+                head { dense(10, bias = false, init = uniform(low = 1.0, high = 1.0), biasInit = zeros()) }
+                loss = crossEntropy()
+            }
+        } shouldBe listOf(
+            SpecError("$.tasks[0].head[0].init.high", "uniform needs low < high, got low 1.0, high 1.0"),
+            SpecError("$.tasks[0].head[0].biasInit", "the layer has no bias (bias = false), so biasInit has nothing to initialize"),
+        )
+        faults { classifier(); training { sampling = Sampling.MULTI_SOURCE; validationSplit = 0.1; evalBatchSize = 0 } } shouldBe listOf(
+            SpecError("$.training.evalBatchSize", "the evaluation batch size must be at least 1, got 0"),
+            SpecError(
+                "$.training.validationSplit",
+                "multiSource sampling trains on one dataset per task, which a validation split does not apply to; " +
+                    "give the run a validation set and set validationSplit to 0",
+            ),
+        )
+        faults { classifier(); weighting = mgda(tolerance = -1.0, maxIterations = 0) } shouldBe listOf(
+            SpecError("$.weighting.tolerance", "the solver tolerance must be a finite number >= 0, got -1.0"),
+            SpecError("$.weighting.maxIterations", "maxIterations must be at least 1, got 0"),
+        )
+        faults { classifier(); weighting = nashMtl(maxIterations = 0) } shouldBe listOf(
+            SpecError("$.weighting.maxIterations", "maxIterations must be at least 1, got 0"),
+        )
+        faults { classifier(); optimizer = sgd(lr = 0.1) { ema(decay = 1.0) } } shouldBe listOf(
+            SpecError("$.optimizer.ema.decay", "the ema decay must be in [0, 1), got 1.0"),
+        )
+        faults {
+            classifier(); optimizer = sgd(lr = 0.1) { ema(decay = 0.9) }
+            training { earlyStopping("val.loss"); checkpoints() }
+        } shouldBe listOf(
+            SpecError("$.optimizer.ema", "the run ends with the averaged weights, early stopping's restoreBest with the best epoch's; choose one"),
+            SpecError(
+                "$.optimizer.ema",
+                "the average is not saved in checkpoints, so a resumed run would restart it; train without checkpoints or without ema",
+            ),
+        )
+        fun direction(monitor: String, higher: Boolean?) = faults {
+            task("item") { head { dense(10) }; loss = crossEntropy(); metrics(accuracy()) }
+            training { earlyStopping(monitor, higherIsBetter = higher) }
+        }
+        direction("val.item.accuracy", true) shouldBe emptyList()
+        direction("val.loss", false) shouldBe emptyList()
+        direction("val.item.accuracy", null) shouldBe emptyList()
+        direction("val.item.accuracy", false) shouldBe listOf(
+            SpecError(
+                "$.training.earlyStopping.higherIsBetter",
+                "val.item.accuracy is metric accuracy, for which higher is better; higherIsBetter = false contradicts it " +
+                    "(leave it out to read the direction from the monitor)",
+            ),
+        )
+        direction("val.item.loss", true).map { it.path } shouldBe listOf("$.training.earlyStopping.higherIsBetter")
     }
 
     test("all faults at once, across the whole spec, in document order") {
