@@ -50,8 +50,8 @@ final class CsvSource {
         if (testSet.size() == 0) {
             throw UserError.of(file + ": too few rows (" + train.dataset().size() + ") to hold out test rows");
         }
-        trainSet = DataSources.first(trainSet, limit);
-        testSet = DataSources.first(testSet, limit);
+        trainSet = Subsets.first(trainSet, limit);
+        testSet = Subsets.first(testSet, limit);
         Map<String, DataSources.TaskLabels> tasks = new LinkedHashMap<>();
         train.labelTypes().forEach((task, type) -> tasks.put(task, new DataSources.TaskLabels(type,
                 type == LabelType.CLASS_INDEX ? train.classes(task).size() : 0)));

@@ -1,5 +1,6 @@
 package polyhead.samples.cli;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ import polyhead.tensor.Tensor;
 
 /**
  * Checks a spec against the data it is to train or evaluate on, before any training, each fault one line naming the
- * spec's JSON path: every task of the spec is a task of the data, with the same kind of labels; the spec's input
+ * spec's file and JSON path: every task of the spec is a task of the data, with the same kind of labels; the spec's input
  * holds as many values as a sample; each head outputs one logit per class (per pixel for pixel maps) or as many
  * values as a real target has. Then fits the data to the spec: inputs reshaped to the spec's input, real targets to
  * their head's output (e.g. [N] to [N, 1]), the data's other tasks dropped.
@@ -25,25 +26,25 @@ final class DataCheck {
     private DataCheck() {
     }
 
-    static DataSources.RunData fit(ExperimentSpec spec, Architecture arch, DataSources.RunData data) {
+    static DataSources.RunData fit(Path source, ExperimentSpec spec, Architecture arch, DataSources.RunData data) {
         List<TaskSpec> tasks = spec.getTasks();
         for (int i = 0; i < tasks.size(); i++) {
             TaskSpec t = tasks.get(i);
             DataSources.TaskLabels labels = data.tasks().get(t.getName());
             if (labels == null) {
-                throw UserError.of("$.tasks[" + i + "].name: dataset " + data.name() + " has no task '" + t.getName()
+                throw UserError.of(source + ": $.tasks[" + i + "].name: dataset " + data.name() + " has no task '" + t.getName()
                         + "'; its tasks: " + String.join(", ", data.tasks().keySet()));
             }
             LabelType wanted = DataSources.labelType(t.getLabels());
             if (labels.type() != wanted) {
-                throw UserError.of("$.tasks[" + i + "].labels: task " + t.getName() + " of dataset " + data.name()
+                throw UserError.of(source + ": $.tasks[" + i + "].labels: task " + t.getName() + " of dataset " + data.name()
                         + " has " + name(labels.type()) + " labels, the spec says " + name(wanted));
             }
         }
         int[] input = spec.getInput().stream().mapToInt(Integer::intValue).toArray();
         int[] sample = sampleDims(data.train().inputs().shape());
         if (size(input) != size(sample)) {
-            throw UserError.of("$.input: dataset " + data.name() + " has samples of shape " + Arrays.toString(sample)
+            throw UserError.of(source + ": $.input: dataset " + data.name() + " has samples of shape " + Arrays.toString(sample)
                     + " (" + size(sample) + " values), the spec's input is " + spec.getInput() + " (" + size(input)
                     + " values)");
         }
@@ -65,7 +66,7 @@ final class DataCheck {
                         : size(target) + " value(s) per sample, as its labels";
             };
             if (fault != null) {
-                throw UserError.of("$.tasks[" + i + "].head: task " + task + " of dataset " + data.name() + " needs "
+                throw UserError.of(source + ": $.tasks[" + i + "].head: task " + task + " of dataset " + data.name() + " needs "
                         + fault + ", the head outputs " + Arrays.toString(out) + " per sample");
             }
             if ((labels.type() == LabelType.REAL_VECTOR || labels.type() == LabelType.BINARY)

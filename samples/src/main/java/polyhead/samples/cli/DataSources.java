@@ -3,7 +3,6 @@ package polyhead.samples.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,7 +18,7 @@ import polyhead.samples.datasets.MmoeSynthetic;
 import polyhead.samples.datasets.MultiFashion;
 import polyhead.samples.datasets.Shapes;
 import polyhead.samples.fashion.FashionMnist;
-import polyhead.tensor.Tensor;
+import polyhead.samples.fashion.FashionMultiTask;
 
 /**
  * The datasets the tool trains and evaluates on, loaded from {@link DataOptions}. JSON specs do not name their data:
@@ -147,8 +146,8 @@ final class DataSources {
 
     private static RunData fashion(DataOptions o, int limit) {
         FashionMnist.Data d = FashionMnist.load(fashionFolder(o));
-        Dataset train = first(fashionTasks(d.train()), limit);
-        Dataset test = first(fashionTasks(d.test()), limit);
+        Dataset train = Subsets.first(FashionMultiTask.dataset(d.train()), limit);
+        Dataset test = Subsets.first(FashionMultiTask.dataset(d.test()), limit);
         return new RunData("fashion", String.format("Fashion-MNIST from %s (%s): %,d training and %,d test images",
                 d.folder(), d.full() ? "full set" : "subset shipped with the repository", train.size(), test.size()),
                 train, test, KNOWN.get("fashion"));
@@ -178,26 +177,6 @@ final class DataSources {
         int m = cap(MMOE_TEST, limit);
         return new RunData("mmoe", String.format("MMoE synthetic (rho %s): %,d training and %,d test samples, data "
                 + "seed %d", rho, n, m, seed), g.sample(n, seed + 1), g.sample(m, seed + 2), KNOWN.get("mmoe"));
-    }
-
-    /** Item and group tasks of a Fashion-MNIST split, inputs [N, 784]. */
-    private static Dataset fashionTasks(FashionMnist.Split s) {
-        Map<String, Tensor> targets = new LinkedHashMap<>();
-        targets.put("item", s.items());
-        targets.put("group", s.groups());
-        return Dataset.of(s.images(), targets);
-    }
-
-    /** The first {@code limit} rows (all if 0). */
-    static Dataset first(Dataset d, int limit) {
-        if (limit <= 0 || limit >= d.size()) {
-            return d;
-        }
-        int[] rows = new int[limit];
-        for (int i = 0; i < limit; i++) {
-            rows[i] = i;
-        }
-        return d.rows(rows);
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import polyhead.io.Checkpoints;
 import polyhead.io.Json;
 
 /**
@@ -51,7 +52,7 @@ final class EvaluateCommand {
         if (model.runFolder() != null) {
             options = options.or(RunFolder.data(model.runFolder()));
         }
-        DataSources.RunData data = DataCheck.fit(model.spec(), model.experiment().getArchitecture(),
+        DataSources.RunData data = DataCheck.fit(model.checkpoint().resolve(Checkpoints.METADATA), model.spec(), model.experiment().getArchitecture(),
                 DataSources.load(model.spec(), options));
         Map<String, Double> test = model.trainer().evaluate(data.test());
 

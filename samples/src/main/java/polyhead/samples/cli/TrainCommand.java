@@ -104,7 +104,7 @@ final class TrainCommand {
                 : Baselines.read(Path.of(a.value("--baselines")), spec);
 
         CompiledExperiment exp = Experiments.compile(specFile, spec);
-        DataSources.RunData data = DataCheck.fit(spec, exp.getArchitecture(), DataSources.load(spec, dataOptions));
+        DataSources.RunData data = DataCheck.fit(specFile, spec, exp.getArchitecture(), DataSources.load(spec, dataOptions));
 
         TrainingSpec t = spec.getTraining();
         Dataset train = data.train();
