@@ -20,8 +20,9 @@ final class EvaluateCommand {
     static final String USAGE = """
             usage: polyhead evaluate CHECKPOINT [options]
 
-            Rebuilds the model of CHECKPOINT (a checkpoint folder, or a run folder: its latest checkpoint) from the
-            spec it records, loads its weights and evaluates it on the test split of the data. The data options
+            Rebuilds the model of CHECKPOINT (a checkpoint folder, or a run folder: its latest checkpoint, the weights
+            of its last epoch) from the spec it records, loads its weights and evaluates it on the test split of the
+            data. The data options
             default to those the run recorded (data.json) when CHECKPOINT belongs to a run folder.
 
             options:

@@ -136,7 +136,13 @@ final class TrainCommand {
             }
             out.printf("resuming after epoch %d of %d%n", from.epoch(), t.getEpochs());
         }
-        History history = trainer.fit(batches, validation);
+        History history;
+        try {
+            history = trainer.fit(batches, validation);
+        } catch (IllegalArgumentException e) {
+            // what the spec's checks cannot see before a run: e.g. a monitor naming a key the history lacks
+            throw UserError.of(specFile + ": training stopped: " + e.getMessage());
+        }
         Map<String, Double> test = trainer.evaluate(data.test());
 
         OutputFiles.write(outDir.resolve("history.csv"), history.toCsv());
