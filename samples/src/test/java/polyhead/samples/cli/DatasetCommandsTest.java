@@ -105,6 +105,35 @@ class DatasetCommandsTest {
         assertTrue(r2 > 0.5, "price R²: " + r2);
     }
 
+    /**
+     * A separate test file is read with the training file's classes; a class the training file does not have is a
+     * one-line fault naming the file, line and column.
+     */
+    @Test
+    void csvTestFileAndTargetKinds(@TempDir Path tmp) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("data/csv/toy.csv"));
+        Path train = tmp.resolve("train.csv");
+        Path test = tmp.resolve("test.csv");
+        Files.write(train, lines.subList(0, 451));
+        List<String> testLines = new java.util.ArrayList<>(lines.subList(450, lines.size()));
+        testLines.set(0, lines.get(0));
+        Files.write(test, testLines);
+        var metrics = train(tmp.resolve("run"), "csv", "--data", train.toString(), "--test-data", test.toString(),
+                "--targets", "kind:class,price:real", "--epochs", "5");
+        assertTrue(metric(metrics, "kind", "accuracy") > 0.6, metrics.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse(Files.readString(tmp.resolve("run/metrics.json")), "m");
+        assertEquals(150L, ((Number) ((Map<?, ?>) m.get("data")).get("test")).longValue());
+
+        testLines.set(1, testLines.get(1).replaceFirst(",[0-2]?,", ",7,"));
+        Files.write(test, testLines);
+        PolyheadTest.Result r = PolyheadTest.run("train", "specs/csv.json", "--data", train.toString(), "--test-data",
+                test.toString(), "--out", tmp.resolve("run2").toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains(test + ": line 2") && r.err().contains("kind"), r.err());
+    }
+
     @Test
     void aSpecThatDoesNotFitTheDataIsRefusedWithItsPath(@TempDir Path tmp) throws IOException {
         String fashion = Files.readString(Path.of(PolyheadTest.SPEC));
