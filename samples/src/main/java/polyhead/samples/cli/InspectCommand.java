@@ -8,9 +8,7 @@ import java.util.Set;
 
 import polyhead.autodiff.Var;
 import polyhead.dsl.compile.CompiledExperiment;
-import polyhead.dsl.compile.SpecCompiler;
 import polyhead.dsl.spec.ExperimentSpec;
-import polyhead.dsl.spec.InvalidSpecException;
 import polyhead.mtl.arch.Architecture;
 
 /**
@@ -47,12 +45,7 @@ final class InspectCommand {
         }
         Path file = Path.of(a.positionals().get(0));
         ExperimentSpec spec = SpecFiles.load(file, SpecFiles.text(file));
-        CompiledExperiment exp;
-        try {
-            exp = SpecCompiler.INSTANCE.compile(spec);
-        } catch (InvalidSpecException e) {
-            throw SpecFiles.faults(file, e.getErrors());
-        }
+        CompiledExperiment exp = Experiments.compile(file, spec);
         Architecture arch = exp.getArchitecture();
         int[] input = spec.getInput().stream().mapToInt(Integer::intValue).toArray();
         out.printf("%s: %d task(s) %s, input %s%n%n", file, arch.tasks().size(), arch.taskNames(), spec.getInput());

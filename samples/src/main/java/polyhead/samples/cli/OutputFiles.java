@@ -12,7 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.ByteBuffer;
 
 /**
- * Writes a run's text files atomically: a temporary sibling (name starting with {@code .}) is written and forced to
+ * Writes a run's files atomically: a temporary sibling (name starting with {@code .}) is written and forced to
  * the device, then renamed over the target in one step, so a killed run leaves the old file or the new one, never a
  * half-written one.
  */
@@ -21,12 +21,17 @@ final class OutputFiles {
     }
 
     static void write(Path target, String text) {
+        write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes {@code bytes} to {@code target} atomically. */
+    static void write(Path target, byte[] bytes) {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(System.nanoTime()));
         try {
             Files.createDirectories(dir);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }

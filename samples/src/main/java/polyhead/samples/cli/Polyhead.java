@@ -6,23 +6,32 @@ import java.util.Arrays;
 import java.util.List;
 
 import polyhead.data.DataException;
+import polyhead.samples.bench.Bench;
 import polyhead.train.TrainingException;
 
 /**
  * The {@code polyhead} command-line tool (run through the {@code polyhead} launcher at the repository root).
- * Exit codes: 0 done, 1 a fault of the user's inputs (spec, data, files), 2 a malformed command line. Faults of the
- * inputs are reported as lines (a spec's as {@code path: message}), never as stack traces.
+ * Exit codes: 0 done, 1 a fault of the user's inputs (spec, checkpoint, data, files) or a run that failed (a
+ * non-finite loss), 2 a malformed command line, 3 a fault of the tool itself (a bug: one line, the stack trace only
+ * with the environment variable {@code POLYHEAD_TRACE=1}). Faults of the inputs are reported as lines (a spec's as
+ * {@code path: message}), never as stack traces.
  */
 public final class Polyhead {
     static final String USAGE = """
             usage: polyhead COMMAND [options]
 
             commands:
-              train SPEC     train a spec's experiment (JSON, or a Kotlin script .kts) and write its run folder
-              inspect SPEC   layers, output shapes, parameter counts, shared and task-specific parameters
+              train SPEC                  train a spec's experiment (JSON, or a Kotlin script .kts) and write its run folder
+                                          (train --resume RUN continues an interrupted run)
+              evaluate CHECKPOINT         per-task test metrics of a checkpoint or run folder
+              predict CHECKPOINT INPUT    per-task predictions for an IDX or CSV file, as CSV
+              inspect SPEC                layers, output shapes, parameter counts, shared and task-specific
+                                          parameters
+              bench [options]             the performance workloads of BENCHMARKS.md (polyhead bench --help)
 
             `polyhead COMMAND --help` describes a command.
-            exit codes: 0 ok, 1 bad spec, data or files, 2 bad command line
+            exit codes: 0 ok, 1 bad spec, checkpoint, data or files, or a failed run, 2 bad command line,
+                        3 a fault of the tool itself (a bug; POLYHEAD_TRACE=1 prints its stack trace)
             """;
 
     private Polyhead() {
@@ -43,6 +52,8 @@ public final class Polyhead {
         String usage = switch (command) {
             case "train" -> TrainCommand.USAGE;
             case "inspect" -> InspectCommand.USAGE;
+            case "evaluate" -> EvaluateCommand.USAGE;
+            case "predict" -> PredictCommand.USAGE;
             default -> USAGE;
         };
         try {
@@ -53,6 +64,13 @@ public final class Polyhead {
                 }
                 case "train" -> TrainCommand.run(rest, out);
                 case "inspect" -> InspectCommand.run(rest, out);
+                case "evaluate" -> EvaluateCommand.run(rest, out);
+                case "predict" -> PredictCommand.run(rest, out);
+                case "bench" -> {
+                    // Bench parses its own options and prints its own --help (it exits the JVM on both)
+                    Bench.main(rest.toArray(String[]::new));
+                    yield 0;
+                }
                 default -> throw UserError.usage("unknown command '" + command + "'");
             };
         } catch (UserError e) {
@@ -73,6 +91,12 @@ public final class Polyhead {
             err.println("error: out of memory with a " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB heap: "
                     + "the model or data is too large for this JVM; make it smaller or give Java more memory (-Xmx)");
             return 1;
+        } catch (RuntimeException e) {
+            err.println("error: internal fault of the tool: " + e + " (a bug; POLYHEAD_TRACE=1 prints its stack trace)");
+            if ("1".equals(System.getenv("POLYHEAD_TRACE"))) {
+                e.printStackTrace(err);
+            }
+            return 3;
         }
     }
 }

@@ -4,24 +4,22 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
-import polyhead.autodiff.Var;
-import polyhead.data.BatchSource;
 import polyhead.data.Dataset;
 import polyhead.dsl.compile.CompiledExperiment;
-import polyhead.dsl.compile.SpecCompiler;
-import polyhead.dsl.spec.CheckpointSpec;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.ExperimentSpecKt;
-import polyhead.dsl.spec.InvalidSpecException;
 import polyhead.dsl.spec.SpecJson;
 import polyhead.dsl.spec.TaskSpec;
 import polyhead.dsl.spec.TrainingSpec;
+import polyhead.io.Checkpoint;
+import polyhead.io.CheckpointException;
 import polyhead.io.CheckpointStore;
 import polyhead.io.Checkpoints;
 import polyhead.io.Json;
@@ -30,73 +28,86 @@ import polyhead.train.Trainer;
 
 /**
  * {@code polyhead train SPEC}: trains the spec's experiment and writes the run's folder — {@code spec.json} (the
- * spec as run, options applied, every default spelled out), {@code checkpoints/} (a {@link CheckpointStore}),
- * {@code history.csv} (one row per epoch) and {@code metrics.json} (per-task test metrics and what produced them).
- * Every file is written atomically. Plots are not written yet.
+ * spec as run, options applied, every default spelled out), {@code data.json} (the data options), {@code
+ * checkpoints/} (a {@link CheckpointStore}), {@code history.csv} (one row per epoch), {@code metrics.json} (per-task
+ * test metrics, Δm with {@code --baselines}, and what produced them) and the PNG plots of {@link Plots}. Every file
+ * is written atomically. {@code --resume RUN} continues an interrupted run from its latest checkpoint.
  */
 final class TrainCommand {
     static final String USAGE = """
             usage: polyhead train SPEC [options]
+                   polyhead train [SPEC] --resume RUN [options]
 
             Trains the experiment of SPEC, a JSON spec or a Kotlin script (.kts) ending with multiTask { ... },
             and writes its run folder:
-              spec.json      the spec as run (options applied, every default spelled out)
-              spec.kts       the script, when SPEC is one
-              checkpoints/   checkpoints of the run (every epoch unless the spec's training.checkpoints says)
-              history.csv    one row per epoch: losses, validation metrics, gradient diagnostics
-              metrics.json   final per-task test metrics, with the spec, seed, data and versions that produced them
-
-            The data: specs do not name their data; --dataset names it, otherwise it is inferred from the task
-            names. Known: fashion (Fashion-MNIST; tasks item, 10 classes, and group, 5 classes; input [784],
-            [28, 28] or [1, 28, 28]). Debian's full set (/usr/share/datasets/fashion-mnist) is used when installed,
-            otherwise the subset shipped in samples/data/fashion-mnist; --data DIR reads the IDX files in DIR.
+              spec.json         the spec as run (options applied, every default spelled out)
+              spec.kts          the script, when SPEC is one
+              data.json         the data options of the run (evaluate and --resume reuse them)
+              checkpoints/      checkpoints (every epoch unless the spec's training.checkpoints says)
+              history.csv       one row per epoch: losses, validation metrics, gradient diagnostics
+              metrics.json      final per-task test metrics, Δm with --baselines, and the spec, seed, data and
+                                versions that produced them
+              loss-TASK.png     training and validation loss of each task per epoch
+              metrics-TASK.png  validation metrics of each task per epoch (when the spec holds out validation data)
+              grad-cosine.png   cosine similarity of the tasks' shared-parameter gradients per epoch (diagnostics)
 
             options:
-              --data DIR       folder of the dataset's IDX files
-              --dataset NAME   the dataset (fashion); inferred from the task names when absent
               --out DIR        run folder (default runs/<spec name>, or runs/<spec name>-2, -3, ... if taken);
                                an existing folder must be empty
+              --resume RUN     continue the run in folder RUN from its latest checkpoint, with its spec and data;
+                               a SPEC, --epochs or --seed that differ from the run's are refused
               --epochs N       override training.epochs
               --seed N         override training.seed (initialization, shuffling, validation split)
-              --limit N        use only the first N training and N test images (quick runs)
+              --baselines FILE single-task baselines {"task": {"metric": value}} for Δm in metrics.json
+                               (percent, positive = worse than the baselines)
               --quiet          no progress bar
               --help           this text
-
+            data options:
+            %s
             exit codes: 0 trained, 1 bad spec, data or files, 2 bad command line
-            """;
+            """.formatted(DataOptions.HELP.stripTrailing());
 
     private TrainCommand() {
     }
 
     static int run(List<String> argv, PrintStream out) {
-        Args a = Args.parse(argv, Set.of("--data", "--dataset", "--out", "--epochs", "--seed", "--limit"),
-                Set.of("--quiet", "--help"));
+        Set<String> valueOptions = new HashSet<>(DataOptions.VALUE_OPTIONS);
+        valueOptions.addAll(Set.of("--out", "--epochs", "--seed", "--resume", "--baselines"));
+        Args a = Args.parse(argv, valueOptions, Set.of("--quiet", "--help"));
         if (a.has("--help")) {
             out.print(USAGE);
             return 0;
         }
-        if (a.positionals().size() != 1) {
+        Path resume = a.value("--resume") == null ? null : Path.of(a.value("--resume"));
+        if (a.positionals().size() > 1 || (a.positionals().isEmpty() && resume == null)) {
             throw UserError.usage(a.positionals().isEmpty() ? "train needs a SPEC file"
                     : "train takes one SPEC file, got " + a.positionals());
         }
-        Path specFile = Path.of(a.positionals().get(0));
+        if (resume != null && a.value("--out") != null) {
+            throw UserError.usage("--resume continues in the run's own folder; --out does not go with it");
+        }
         Long epochs = a.number("--epochs", 1);
         Long seed = a.number("--seed", Long.MIN_VALUE);
-        Long limit = a.number("--limit", 1);
+        DataOptions dataOptions = DataOptions.from(a);
+
+        Path specFile = a.positionals().isEmpty() ? resume.resolve(RunFolder.SPEC) : Path.of(a.positionals().get(0));
         String specText = SpecFiles.text(specFile);
         ExperimentSpec spec = withOverrides(SpecFiles.load(specFile, specText), epochs, seed);
-        FashionData.check(spec, a.value("--dataset"));
-        Path outDir = outputFolder(a.value("--out"), specFile);
-
-        CompiledExperiment exp;
-        try {
-            exp = SpecCompiler.INSTANCE.compile(spec);
-        } catch (InvalidSpecException e) {
-            throw SpecFiles.faults(specFile, e.getErrors());
+        String specJson = SpecJson.INSTANCE.encode(spec);
+        Checkpoint from = null;
+        Path outDir;
+        if (resume != null) {
+            from = resumePoint(resume, specJson);
+            dataOptions = sameData(resume, dataOptions);
+            outDir = resume;
+        } else {
+            outDir = outputFolder(a.value("--out"), specFile);
         }
-        FashionData.Loaded data = FashionData.load(spec, a.value("--data") == null ? null : Path.of(a.value("--data")),
-                limit == null ? 0 : limit.intValue());
-        checkHeads(exp, data.train());
+        Map<String, Double> baselines = a.value("--baselines") == null ? null
+                : Baselines.read(Path.of(a.value("--baselines")), spec);
+
+        CompiledExperiment exp = Experiments.compile(specFile, spec);
+        DataSources.RunData data = DataCheck.fit(specFile, spec, exp.getArchitecture(), DataSources.load(spec, dataOptions));
 
         TrainingSpec t = spec.getTraining();
         Dataset train = data.train();
@@ -106,32 +117,94 @@ final class TrainCommand {
             train = split.train();
             validation = split.validation();
         }
-        String specJson = SpecJson.INSTANCE.encode(spec);
-        OutputFiles.write(outDir.resolve("spec.json"), specJson);
-        SpecFiles.keepScript(specFile, specText, outDir);
-        CheckpointSpec cs = t.getCheckpoints() != null ? t.getCheckpoints() : new CheckpointSpec();
-        CheckpointStore store = new CheckpointStore(outDir.resolve("checkpoints"), cs.getKeepLast());
-        BatchSource batches = exp.batches(train);
-        Trainer.Builder b = exp.trainerBuilder(batches.stepsPerEpoch(), null).spec(specJson)
-                .checkpoints(store, cs.getEvery());
+        if (from == null) {
+            OutputFiles.write(outDir.resolve(RunFolder.SPEC), specJson);
+            SpecFiles.keepScript(specFile, specText, outDir);
+            OutputFiles.write(outDir.resolve(RunFolder.DATA), Json.pretty(dataOptions.toJson()));
+        }
+        CheckpointStore store = RunFolder.store(outDir, spec);
+        int every = t.getCheckpoints() != null ? t.getCheckpoints().getEvery() : 1;
+        var batches = exp.batches(train);
+        Trainer.Builder b = exp.trainerBuilder(batches.stepsPerEpoch(), null).spec(specJson).checkpoints(store, every);
         if (!a.has("--quiet")) {
             b.progress(out);
         }
-        out.printf("Fashion-MNIST from %s (%s): %,d training%s and %,d test images%n", data.folder(),
-                data.description(), train.size(), validation == null ? "" : ", " + validation.size() + " validation",
-                data.test().size());
+        out.println(data.description());
         out.printf("epochs %d, batch %d, seed %d; run folder %s%n", t.getEpochs(), t.getBatchSize(), t.getSeed(), outDir);
         Trainer trainer = b.build();
-        History history = trainer.fit(batches, validation);
+        if (from != null) {
+            try {
+                trainer.resume(from);
+            } catch (IllegalArgumentException | CheckpointException e) {
+                throw UserError.of(resume + ": cannot resume: " + e.getMessage());
+            }
+            out.printf("resuming after epoch %d of %d%n", from.epoch(), t.getEpochs());
+        }
+        History history;
+        try {
+            history = trainer.fit(batches, validation);
+        } catch (IllegalArgumentException e) {
+            // what the spec's checks cannot see before a run: e.g. a monitor naming a key the history lacks
+            throw UserError.of(specFile + ": training stopped: " + e.getMessage());
+        }
         Map<String, Double> test = trainer.evaluate(data.test());
 
         OutputFiles.write(outDir.resolve("history.csv"), history.toCsv());
         Map<String, Object> metrics = metrics(spec, specJson, data, train.size(),
                 validation == null ? 0 : validation.size(), history, test, store);
+        Double deltaM = baselines == null ? null : Baselines.deltaM(test, baselines);
+        if (baselines != null) {
+            metrics.put("delta_m", Reports.finite(deltaM));
+            metrics.put("baselines", Reports.perTask(baselines, spec));
+        }
         OutputFiles.write(outDir.resolve("metrics.json"), Json.pretty(metrics));
-        printResults(out, spec, test, data.test().size());
-        out.println("wrote " + outDir + ": spec.json, checkpoints/, history.csv, metrics.json");
+        List<String> plots = Plots.write(history, spec.getTasks().stream().map(TaskSpec::getName).toList(), outDir);
+        out.println();
+        out.printf("test results (%,d samples)%n", data.test().size());
+        Reports.table(spec, test).print(out);
+        if (baselines != null) {
+            out.printf("Δm %s%% against the baselines (positive = worse)%n", Table.number(deltaM, 2));
+        }
+        out.println("wrote " + outDir + ": spec.json, data.json, checkpoints/, history.csv, metrics.json"
+                + (plots.isEmpty() ? "" : ", " + String.join(", ", plots)));
         return 0;
+    }
+
+    /** The latest checkpoint of the run in {@code runDir}, if the run's spec is {@code specJson}. */
+    private static Checkpoint resumePoint(Path runDir, String specJson) {
+        Path recorded = runDir.resolve(RunFolder.SPEC);
+        if (!Files.isRegularFile(recorded)) {
+            throw UserError.of(runDir + ": not a run folder (no " + RunFolder.SPEC + ")");
+        }
+        String diff = RunFolder.difference(specJson, RunFolder.read(recorded));
+        if (diff != null) {
+            throw UserError.of("the spec differs from the run's (" + diff + "); a resumed run keeps its spec");
+        }
+        try {
+            ExperimentSpec spec = SpecFiles.load(recorded, RunFolder.read(recorded));
+            var latest = RunFolder.store(runDir, spec).latest();
+            if (latest.isEmpty()) {
+                throw UserError.of(runDir + ": no checkpoint to resume from");
+            }
+            Checkpoint c = latest.get().checkpoint();
+            if (c.spec() != null && RunFolder.difference(specJson, c.spec()) != null) {
+                throw UserError.of(latest.get().dir() + ": the checkpoint was written by another spec than "
+                        + recorded);
+            }
+            return c;
+        } catch (CheckpointException e) {
+            throw UserError.of(e.getMessage());
+        }
+    }
+
+    /** The run's data options, refusing options given now that differ from them. */
+    private static DataOptions sameData(Path runDir, DataOptions given) {
+        DataOptions recorded = RunFolder.data(runDir);
+        String diff = RunFolder.difference(Json.write(given.or(recorded).toJson()), Json.write(recorded.toJson()));
+        if (diff != null) {
+            throw UserError.of("the data options differ from the run's (" + diff + "); a resumed run keeps its data");
+        }
+        return recorded;
     }
 
     /** The spec with {@code --epochs} and {@code --seed} applied (null: as the spec says). */
@@ -175,48 +248,15 @@ final class TrainCommand {
         }
     }
 
-    /** Each head must have an output per class of its task's labels; checked on one sample before training. */
-    private static void checkHeads(CompiledExperiment exp, Dataset train) {
-        var arch = exp.getArchitecture();
-        arch.eval();
-        Map<String, Var> outs;
-        try {
-            outs = arch.outputs(Var.constant(train.rows(new int[] {0}).inputs()));
-        } finally {
-            arch.train(true);
-        }
-        for (int i = 0; i < exp.getSpec().getTasks().size(); i++) {
-            String task = exp.getSpec().getTasks().get(i).getName();
-            int classes = FashionData.CLASSES.get(task);
-            int logits = outs.get(task).shape().dim(outs.get(task).shape().rank() - 1);
-            if (logits != classes) {
-                throw UserError.of("$.tasks[" + i + "].head: task " + task + " has " + classes
-                        + " classes in Fashion-MNIST, but its head outputs " + logits + " logits");
-            }
-        }
-    }
-
-    private static Map<String, Object> metrics(ExperimentSpec spec, String specJson, FashionData.Loaded data,
+    private static Map<String, Object> metrics(ExperimentSpec spec, String specJson, DataSources.RunData data,
             int trainRows, int validationRows, History history, Map<String, Double> test, CheckpointStore store) {
         Map<String, Object> m = new LinkedHashMap<>();
-        Map<String, Object> perTask = new LinkedHashMap<>();
-        for (TaskSpec t : spec.getTasks()) {
-            Map<String, Object> values = new LinkedHashMap<>();
-            String prefix = t.getName() + ".";
-            test.forEach((k, v) -> {
-                if (k.startsWith(prefix)) {
-                    values.put(k.substring(prefix.length()), finite(v));
-                }
-            });
-            perTask.put(t.getName(), values);
-        }
-        m.put("test", perTask);
+        m.put("test", Reports.perTask(test, spec));
         m.put("epochs", (long) history.epochs());
         m.put("seed", spec.getTraining().getSeed());
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("dataset", "fashion-mnist");
-        d.put("folder", data.folder().toString());
-        d.put("set", data.description());
+        d.put("dataset", data.name());
+        d.put("description", data.description());
         d.put("train", (long) trainRows);
         d.put("validation", (long) validationRows);
         d.put("test", (long) data.test().size());
@@ -230,24 +270,5 @@ final class TrainCommand {
         m.put("versions", v);
         m.put("spec", Json.parse(specJson, "spec.json"));
         return m;
-    }
-
-    /** JSON has no NaN or infinity: those are written as null. */
-    private static Object finite(Double v) {
-        return v == null || !Double.isFinite(v) ? null : v;
-    }
-
-    private static void printResults(PrintStream out, ExperimentSpec spec, Map<String, Double> test, int rows) {
-        out.printf("%ntest results (%,d images)%n", rows);
-        for (TaskSpec t : spec.getTasks()) {
-            StringBuilder line = new StringBuilder(String.format("  %-8s", t.getName()));
-            String prefix = t.getName() + ".";
-            test.forEach((k, v) -> {
-                if (k.startsWith(prefix)) {
-                    line.append(String.format("  %s %.4f", k.substring(prefix.length()), v));
-                }
-            });
-            out.println(line);
-        }
     }
 }

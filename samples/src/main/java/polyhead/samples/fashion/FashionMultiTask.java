@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-import polyhead.data.DataException;
 import polyhead.data.Dataset;
 import polyhead.loss.Losses;
 import polyhead.metrics.Average;
@@ -17,6 +16,9 @@ import polyhead.nn.Activation;
 import polyhead.nn.Linear;
 import polyhead.nn.Sequential;
 import polyhead.optim.Optimizers;
+import polyhead.samples.cli.Arguments;
+import polyhead.samples.cli.CommandLine;
+import polyhead.samples.cli.Subsets;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Tensor;
 import polyhead.train.History;
@@ -26,62 +28,35 @@ import polyhead.train.Trainer;
  * The main job: a multi-task MLP (the W1 workload of BENCHMARKS.md) trained on real Fashion-MNIST images for two
  * tasks, the item type (10 classes) and its coarse group (5 classes), with one shared trunk and a head per task;
  * loss = 1.0·CE(item) + 0.5·CE(group), Adam. Shows a progress bar per epoch and prints per-task test metrics.
+ * The README's first command runs it; {@code mvn verify} runs it too, in a short form (samples/pom.xml).
  */
 public final class FashionMultiTask {
-    record Options(Path data, int epochs, int batchSize, double lr, long seed, boolean quiet) {
-        static Options parse(String[] args) {
-            Path data = null;
-            int epochs = 5;
-            int batch = 128;
-            double lr = 1e-3;
-            long seed = 42;
-            boolean quiet = false;
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("--help") || a.equals("-h")) {
-                    System.out.println("usage: FashionMultiTask [--data DIR] [--epochs N] [--batch-size N] [--lr X] "
-                            + "[--seed N] [--quiet]");
-                    System.exit(0);
-                }
-                if (a.equals("--quiet")) {
-                    quiet = true;
-                    continue;
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("option " + a + " needs a value (see --help)");
-                }
-                String v = args[++i];
-                try {
-                    switch (a) {
-                        case "--data" -> data = Path.of(v);
-                        case "--epochs" -> epochs = Integer.parseInt(v);
-                        case "--batch-size" -> batch = Integer.parseInt(v);
-                        case "--lr" -> lr = Double.parseDouble(v);
-                        case "--seed" -> seed = Long.parseLong(v);
-                        default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
-                    }
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("option " + a + ": '" + v + "' is not a number");
-                }
-            }
-            if (epochs < 1 || batch < 1 || !(lr > 0)) {
-                throw new IllegalArgumentException("--epochs and --batch-size must be >= 1 and --lr > 0");
-            }
-            return new Options(data, epochs, batch, lr, seed, quiet);
+    static final CommandLine COMMAND = CommandLine.of("FashionMultiTask",
+                    "The main job: a multi-task MLP on Fashion-MNIST (item and group tasks, shared trunk); prints\n"
+                            + "per-task test metrics and the cosine of the tasks' trunk gradients per epoch.")
+            .option("--data", "DIR", null, "folder of the IDX files (default: Debian's full set when installed, "
+                    + "else the shipped subset)")
+            .option("--epochs", "N", "5", "epochs")
+            .option("--batch-size", "N", "128", "batch size")
+            .option("--lr", "X", "0.001", "Adam learning rate")
+            .option("--seed", "N", "42", "seed of the initialization, the validation split and the batch order")
+            .option("--limit", "N", null, "use only the first N training and N test images (quick runs)")
+            .flag("--quiet", "no progress bar");
+
+    record Options(Path data, int epochs, int batchSize, double lr, long seed, int limit, boolean quiet) {
+        static Options from(Arguments a) {
+            return new Options(a.path("--data"), a.integer("--epochs", 1), a.integer("--batch-size", 1),
+                    a.positive("--lr"), a.longValue("--seed"), a.given("--limit") ? a.integer("--limit", 1) : 0,
+                    a.flag("--quiet"));
         }
     }
 
     public static void main(String[] args) {
-        try {
-            run(Options.parse(args));
-        } catch (DataException | IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(1);
-        }
+        COMMAND.main(args, a -> run(Options.from(a)));
     }
 
     /** The two-task dataset of a split: inputs [N, 784], tasks item and group. */
-    static Dataset dataset(FashionMnist.Split s) {
+    public static Dataset dataset(FashionMnist.Split s) {
         Map<String, Tensor> targets = new LinkedHashMap<>();
         targets.put("item", s.items());
         targets.put("group", s.groups());
@@ -103,14 +78,16 @@ public final class FashionMultiTask {
 
     static Map<String, Double> run(Options o) {
         FashionMnist.Data data = FashionMnist.load(o.data());
+        Dataset trainSet = Subsets.first(dataset(data.train()), o.limit());
+        Dataset testSet = Subsets.first(dataset(data.test()), o.limit());
         System.out.printf("Fashion-MNIST from %s (%s): %,d training and %,d test images%n", data.folder(),
-                data.full() ? "full set" : "subset shipped with the repository", data.train().size(), data.test().size());
+                data.full() ? "full set" : "subset shipped with the repository", trainSet.size(), testSet.size());
         System.out.println("model: trunk 784-256-128 (ReLU), heads item[10] and group[5]; loss = 1.0·CE(item) + 0.5·CE(group)");
         System.out.printf("Adam lr %.3g, batch %d, %d epochs, seed %d; 10%% of the training images held out for validation%n",
                 o.lr(), o.batchSize(), o.epochs(), o.seed());
         System.out.printf("matrix products: %s%n%n", Gemms.current().name());
 
-        Dataset.Split split = dataset(data.train()).split(0.1, o.seed());
+        Dataset.Split split = trainSet.split(0.1, o.seed());
         HardSharing model = model(o.seed());
         Trainer.Builder b = Trainer.builder(model).optimizer(Optimizers.adam(o.lr())).epochs(o.epochs()).seed(o.seed());
         if (!o.quiet()) {
@@ -118,9 +95,9 @@ public final class FashionMultiTask {
         }
         Trainer trainer = b.build();
         History history = trainer.fit(split.train(), o.batchSize(), split.validation());
-        Map<String, Double> test = trainer.evaluate(dataset(data.test()));
+        Map<String, Double> test = trainer.evaluate(testSet);
 
-        System.out.printf("%ntest results (%,d images)%n", data.test().size());
+        System.out.printf("%ntest results (%,d images)%n", testSet.size());
         System.out.printf("%-6s  %8s  %9s  %8s%n", "task", "loss", "accuracy", "F1 macro");
         for (String t : List.of("item", "group")) {
             System.out.printf("%-6s  %8.4f  %9.4f  %8.4f%n", t, test.get(t + ".loss"), test.get(t + ".accuracy"),

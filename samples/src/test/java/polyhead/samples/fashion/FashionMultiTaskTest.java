@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -32,19 +35,47 @@ class FashionMultiTaskTest {
     /** One epoch on the 10,000-image subset must learn both tasks well beyond chance (0.1 and ~0.4). */
     @Test
     void oneEpochLearnsBothTasks() {
-        Map<String, Double> r = FashionMultiTask.run(FashionMultiTask.Options.parse(
-                new String[] {"--data", SUBSET.toString(), "--epochs", "1", "--seed", "7", "--quiet"}));
+        Map<String, Double> r = FashionMultiTask.run(options("--data", SUBSET.toString(), "--epochs", "1", "--seed", "7",
+                "--quiet"));
         assertTrue(r.get("item.accuracy") > 0.72, r.toString());
         assertTrue(r.get("group.accuracy") > 0.90, r.toString());
     }
 
+    static FashionMultiTask.Options options(String... args) {
+        return FashionMultiTask.Options.from(FashionMultiTask.COMMAND.parse(args));
+    }
+
+    /** --help prints the usage and returns (the JVM goes on), without running the job. */
+    @Test
+    void helpPrintsTheUsageWithoutExiting() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        boolean[] ran = {false};
+        int code = FashionMultiTask.COMMAND.run(new String[] {"--help"}, a -> ran[0] = true,
+                new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertEquals(0, code);
+        assertFalse(ran[0]);
+        String usage = out.toString(StandardCharsets.UTF_8);
+        assertTrue(usage.startsWith("usage: FashionMultiTask [--data DIR] [--epochs N]"), usage);
+        assertTrue(usage.contains("--limit N") && usage.contains("(default 128)"), usage);
+    }
+
+    /** The short form CI runs (samples/pom.xml): --limit caps both splits. */
+    @Test
+    void limitCapsTrainingAndTestImages() {
+        FashionMultiTask.Options o = options("--data", SUBSET.toString(), "--limit", "300");
+        assertEquals(300, o.limit());
+        assertEquals(5, o.epochs());
+        assertEquals(0, options().limit());
+    }
+
     @Test
     void badOptionsAndMissingDataGiveOneLineErrors() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> FashionMultiTask.Options.parse(new String[] {"--epochs", "x"}));
-        assertEquals("option --epochs: 'x' is not a number", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> FashionMultiTask.Options.parse(new String[] {"--bogus", "1"}));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> options("--epochs", "x"));
+        assertEquals("option --epochs: 'x' is not an integer", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> options("--bogus", "1"));
         assertEquals("unknown option --bogus (see --help)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> options("--limit", "0"));
+        assertEquals("option --limit must be at least 1, got 0", e.getMessage());
         DataException d = assertThrows(DataException.class, () -> FashionMnist.load(Path.of("no/such/dir")));
         assertEquals(Path.of("no/such/dir/train-images-idx3-ubyte.gz") + ": no such file", d.getMessage());
     }

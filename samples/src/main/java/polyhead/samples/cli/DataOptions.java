@@ -1,0 +1,96 @@
+package polyhead.samples.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The data options shared by {@code train} and {@code evaluate}, as given (null where absent): which dataset, where
+ * its files are, how much of it and the dataset-specific settings. {@link DataSources} reads them; the defaults are
+ * stated there, once. A run folder records them ({@code data.json}), so that {@code evaluate} and
+ * {@code train --resume} use the run's data unless told otherwise.
+ */
+record DataOptions(String dataset, String data, String testData, Long limit, Double rho, String recipe,
+        List<String> targets, Long dataSeed) {
+
+    /** The options that take a value. */
+    static final Set<String> VALUE_OPTIONS = Set.of("--dataset", "--data", "--test-data", "--limit", "--rho",
+            "--recipe", "--targets", "--data-seed");
+
+    /** The options' help, for the commands' usage texts. */
+    static final String HELP = """
+              --dataset NAME   fashion, multi-fashion, mmoe, shapes or csv; inferred from the task names when absent
+              --data PATH      fashion, multi-fashion: folder of Fashion-MNIST's IDX files (default: Debian's full
+                               set when installed, else the subset shipped in samples/data/fashion-mnist);
+                               csv: the CSV file (required)
+              --test-data FILE csv: the test CSV (default: 20% of --data's rows, drawn with --data-seed)
+              --limit N        at most N training and N test samples (quick runs)
+              --rho X          mmoe: the tasks' correlation in [-1, 1] (default 0.5)
+              --recipe NAME    multi-fashion: pareto-mtl or sener-koltun (default pareto-mtl)
+              --targets LIST   csv: the target columns as COLUMN[:class|labels|real],... (default: one per task of
+                               the spec, named after it; class for classIndex tasks, real for realVector ones)
+              --data-seed N    seed of generated data and of the csv test split (default 0)
+            """;
+
+    static DataOptions from(Args a) {
+        String rho = a.value("--rho");
+        Double r = null;
+        if (rho != null) {
+            try {
+                r = Double.parseDouble(rho);
+            } catch (NumberFormatException e) {
+                throw UserError.usage("option --rho: '" + rho + "' is not a number");
+            }
+            if (!(r >= -1 && r <= 1)) {
+                throw UserError.usage("option --rho must be in [-1, 1], got " + rho);
+            }
+        }
+        String t = a.value("--targets");
+        return new DataOptions(a.value("--dataset"), a.value("--data"), a.value("--test-data"),
+                a.number("--limit", 1), r, a.value("--recipe"), t == null ? null : List.of(t.split(",")),
+                a.number("--data-seed", Long.MIN_VALUE));
+    }
+
+    /** These options, where absent, filled in from {@code recorded} (a run's). */
+    DataOptions or(DataOptions recorded) {
+        return new DataOptions(first(dataset, recorded.dataset), first(data, recorded.data),
+                first(testData, recorded.testData), first(limit, recorded.limit), first(rho, recorded.rho),
+                first(recipe, recorded.recipe), first(targets, recorded.targets), first(dataSeed, recorded.dataSeed));
+    }
+
+    private static <T> T first(T a, T b) {
+        return a != null ? a : b;
+    }
+
+    /** As JSON for {@code data.json}: absent options are left out; paths are made absolute. */
+    Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "dataset", dataset);
+        put(m, "data", data == null ? null : Path.of(data).toAbsolutePath().normalize().toString());
+        put(m, "testData", testData == null ? null : Path.of(testData).toAbsolutePath().normalize().toString());
+        put(m, "limit", limit);
+        put(m, "rho", rho);
+        put(m, "recipe", recipe);
+        put(m, "targets", targets);
+        put(m, "dataSeed", dataSeed);
+        return m;
+    }
+
+    private static void put(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+
+    /** The options recorded by {@link #toJson}. */
+    @SuppressWarnings("unchecked")
+    static DataOptions fromJson(Map<String, Object> m) {
+        return new DataOptions((String) m.get("dataset"), (String) m.get("data"), (String) m.get("testData"),
+                m.get("limit") == null ? null : ((Number) m.get("limit")).longValue(),
+                m.get("rho") == null ? null : ((Number) m.get("rho")).doubleValue(), (String) m.get("recipe"),
+                (List<String>) m.get("targets"),
+                m.get("dataSeed") == null ? null : ((Number) m.get("dataSeed")).longValue());
+    }
+}
