@@ -22,8 +22,9 @@ final class InspectCommand {
     static final String USAGE = """
             usage: polyhead inspect SPEC
 
-            Validates the JSON spec SPEC, builds its model and prints its layers (output shape and parameter count
-            of each, for one sample), then the parameters shared between tasks and those of each task.
+            Validates SPEC (a JSON spec, or a Kotlin script .kts ending with multiTask { ... }), builds its model and
+            prints its layers (output shape and parameter count of each, for one sample), then the parameters shared
+            between tasks and those of each task.
 
             options:
               --help   this text

@@ -18,7 +18,7 @@ public final class Polyhead {
             usage: polyhead COMMAND [options]
 
             commands:
-              train SPEC     train a JSON spec's experiment and write its run folder
+              train SPEC     train a spec's experiment (JSON, or a Kotlin script .kts) and write its run folder
               inspect SPEC   layers, output shapes, parameter counts, shared and task-specific parameters
 
             `polyhead COMMAND --help` describes a command.

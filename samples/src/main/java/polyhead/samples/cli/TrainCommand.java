@@ -38,13 +38,15 @@ final class TrainCommand {
     static final String USAGE = """
             usage: polyhead train SPEC [options]
 
-            Trains the experiment of the JSON spec SPEC and writes its run folder:
+            Trains the experiment of SPEC, a JSON spec or a Kotlin script (.kts) ending with multiTask { ... },
+            and writes its run folder:
               spec.json      the spec as run (options applied, every default spelled out)
+              spec.kts       the script, when SPEC is one
               checkpoints/   checkpoints of the run (every epoch unless the spec's training.checkpoints says)
               history.csv    one row per epoch: losses, validation metrics, gradient diagnostics
               metrics.json   final per-task test metrics, with the spec, seed, data and versions that produced them
 
-            The data: JSON specs do not name their data; --dataset names it, otherwise it is inferred from the task
+            The data: specs do not name their data; --dataset names it, otherwise it is inferred from the task
             names. Known: fashion (Fashion-MNIST; tasks item, 10 classes, and group, 5 classes; input [784],
             [28, 28] or [1, 28, 28]). Debian's full set (/usr/share/datasets/fashion-mnist) is used when installed,
             otherwise the subset shipped in samples/data/fashion-mnist; --data DIR reads the IDX files in DIR.
@@ -81,7 +83,8 @@ final class TrainCommand {
         Long epochs = a.number("--epochs", 1);
         Long seed = a.number("--seed", Long.MIN_VALUE);
         Long limit = a.number("--limit", 1);
-        ExperimentSpec spec = withOverrides(SpecFiles.load(specFile, SpecFiles.text(specFile)), epochs, seed);
+        String specText = SpecFiles.text(specFile);
+        ExperimentSpec spec = withOverrides(SpecFiles.load(specFile, specText), epochs, seed);
         FashionData.check(spec, a.value("--dataset"));
         Path outDir = outputFolder(a.value("--out"), specFile);
 
@@ -105,6 +108,7 @@ final class TrainCommand {
         }
         String specJson = SpecJson.INSTANCE.encode(spec);
         OutputFiles.write(outDir.resolve("spec.json"), specJson);
+        SpecFiles.keepScript(specFile, specText, outDir);
         CheckpointSpec cs = t.getCheckpoints() != null ? t.getCheckpoints() : new CheckpointSpec();
         CheckpointStore store = new CheckpointStore(outDir.resolve("checkpoints"), cs.getKeepLast());
         BatchSource batches = exp.batches(train);
@@ -152,7 +156,7 @@ final class TrainCommand {
             }
             return p;
         }
-        String name = specFile.getFileName().toString().replaceFirst("\\.json$", "");
+        String name = SpecFiles.baseName(specFile);
         Path p = Path.of("runs", name);
         for (int k = 2; Files.exists(p) && !isEmptyDirectory(p); k++) {
             p = Path.of("runs", name + "-" + k);
