@@ -14,8 +14,8 @@ package polyhead.train;
 public record ExplodingGradient(long step, int epoch, String task, double norm, double threshold) {
     /** One line naming the step, the task if any, the norm and the threshold. */
     public String message() {
-        String what = task == null ? "the gradient norm" : "task '" + task + "''s gradient norm";
-        return String.format("step %d (epoch %d): %s %.4g is above the threshold %.4g", step, epoch, what, norm,
+        String what = task == null ? "the gradient norm" : "the gradient norm of task '" + task + "'";
+        return String.format("step %d (epoch %d): %s is %.4g, above the threshold %.4g", step, epoch, what, norm,
                 threshold);
     }
 }

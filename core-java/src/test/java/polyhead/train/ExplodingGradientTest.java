@@ -136,7 +136,7 @@ class ExplodingGradientTest {
         assertEquals(20.0, spike.get(0).threshold(), 1e-12);
         assertEquals("a", spike.get(1).task());
         assertEquals(10.0, spike.get(1).threshold(), 1e-12);
-        assertEquals("step 5 (epoch 0): task 'a''s gradient norm 11.00 is above the threshold 10.00",
+        assertEquals("step 5 (epoch 0): the gradient norm of task 'a' is 11.00, above the threshold 10.00",
                 spike.get(1).message());
         // the spike entered the mean at the threshold, not at 25: 19.9 is still below the next threshold
         List<ExplodingGradient> next = m.check(6, 0, 19.9, Map.of());
