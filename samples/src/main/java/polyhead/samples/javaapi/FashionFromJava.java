@@ -1,7 +1,6 @@
 package polyhead.samples.javaapi;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,14 +14,16 @@ import polyhead.build.TaskPlan;
 import polyhead.build.TrainingPlan;
 import polyhead.build.WeightingPlan;
 import polyhead.data.BatchSource;
-import polyhead.data.DataException;
 import polyhead.data.Dataset;
 import polyhead.loss.Losses;
 import polyhead.metrics.Average;
 import polyhead.metrics.Metrics;
 import polyhead.optim.Optimizers.Adam;
+import polyhead.samples.cli.Arguments;
+import polyhead.samples.cli.CommandLine;
+import polyhead.samples.cli.Subsets;
 import polyhead.samples.fashion.FashionMnist;
-import polyhead.tensor.Tensor;
+import polyhead.samples.fashion.FashionMultiTask;
 import polyhead.train.Trainer;
 
 /**
@@ -57,69 +58,37 @@ public final class FashionFromJava {
 
     /** The two-task dataset of a split, inputs [N, 784]; with {@code limit} > 0 only its first {@code limit} rows. */
     public static Dataset dataset(FashionMnist.Split s, int limit) {
-        Map<String, Tensor> targets = new LinkedHashMap<>();
-        targets.put("item", s.items());
-        targets.put("group", s.groups());
-        Dataset all = Dataset.of(s.images(), targets);
-        if (limit <= 0 || limit >= all.size()) {
-            return all;
-        }
-        int[] first = new int[limit];
-        for (int i = 0; i < limit; i++) {
-            first[i] = i;
-        }
-        return all.rows(first);
+        return Subsets.first(FashionMultiTask.dataset(s), limit);
     }
 
+    static final CommandLine COMMAND = CommandLine.of("FashionFromJava",
+                    "Sample 6, the Java half: samples/specs/fashion.json built through the Java builder API\n"
+                            + "(polyhead.build), trained, and a per-task table of test results.")
+            .option("--data", "DIR", null, "folder of the IDX files (default: Debian's full set when installed, "
+                    + "else the shipped subset)")
+            .option("--epochs", "N", String.valueOf(TRAINING.epochs()), "epochs")
+            .option("--limit", "N", null, "use only the first N training and N test images (quick runs)")
+            .flag("--quiet", "no progress bar");
+
     record Options(Path data, int epochs, int limit, boolean quiet) {
-        static Options parse(String[] args) {
-            Path data = null;
-            int epochs = 0;
-            int limit = 0;
-            boolean quiet = false;
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                if (a.equals("--quiet")) {
-                    quiet = true;
-                    continue;
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("option " + a + " needs a value (usage: FashionFromJava "
-                            + "[--data DIR] [--epochs N] [--limit N] [--quiet])");
-                }
-                String v = args[++i];
-                try {
-                    switch (a) {
-                        case "--data" -> data = Path.of(v);
-                        case "--epochs" -> epochs = Integer.parseInt(v);
-                        case "--limit" -> limit = Integer.parseInt(v);
-                        default -> throw new IllegalArgumentException("unknown option " + a
-                                + " (usage: FashionFromJava [--data DIR] [--epochs N] [--limit N] [--quiet])");
-                    }
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("option " + a + ": '" + v + "' is not a number");
-                }
-            }
-            if (epochs < 0 || limit < 0) {
-                throw new IllegalArgumentException("--epochs and --limit must be >= 1");
-            }
-            return new Options(data, epochs, limit, quiet);
+        static Options from(Arguments a) {
+            return new Options(a.path("--data"), a.integer("--epochs", 1),
+                    a.given("--limit") ? a.integer("--limit", 1) : 0, a.flag("--quiet"));
+        }
+
+        static Options parse(String... args) {
+            return from(COMMAND.parse(args));
         }
     }
 
     public static void main(String[] args) {
-        try {
-            run(Options.parse(args));
-        } catch (DataException | IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(1);
-        }
+        COMMAND.main(args, a -> run(Options.from(a)));
     }
 
     /** Trains the experiment and prints the test table; returns the test results. */
     static Map<String, Double> run(Options o) {
         FashionMnist.Data data = FashionMnist.load(o.data());
-        Experiment e = experiment().training(o.epochs() > 0 ? TRAINING.epochs(o.epochs()) : TRAINING).build();
+        Experiment e = experiment().training(TRAINING.epochs(o.epochs())).build();
         Dataset train = dataset(data.train(), o.limit());
         Dataset test = dataset(data.test(), o.limit());
         System.out.printf("Fashion-MNIST from %s: %,d training and %,d test images%n", data.folder(), train.size(),
