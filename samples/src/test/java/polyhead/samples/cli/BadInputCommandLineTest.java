@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
 import org.junit.jupiter.api.Test;
@@ -108,5 +109,62 @@ class BadInputCommandLineTest {
                     Pattern.compile("^error: .*" + Pattern.quote(c.file()) + ": .*" + Pattern.quote(c.expected())));
             assertFalse(Files.exists(out), "a failed run left " + out);
         }
+    }
+
+    /** A copy of {@code run} with its one checkpoint changed by {@code damage}; returns that checkpoint's folder. */
+    private Path damagedCopy(Path run, String name, IoAction damage) throws IOException {
+        Path copy = tmp.resolve(name);
+        try (Stream<Path> all = Files.walk(run)) {
+            for (Path p : all.toList()) {
+                Files.copy(p, copy.resolve(run.relativize(p).toString()));
+            }
+        }
+        Path ckpt;
+        try (Stream<Path> s = Files.list(copy.resolve("checkpoints"))) {
+            ckpt = s.filter(p -> p.getFileName().toString().startsWith("ckpt-")).findFirst().orElseThrow();
+        }
+        damage.apply(ckpt);
+        return ckpt;
+    }
+
+    interface IoAction {
+        void apply(Path checkpoint) throws IOException;
+    }
+
+    /**
+     * Damaged checkpoints through {@code polyhead evaluate}: a missing tensor file, a flipped byte (checksum), a
+     * truncated {@code checkpoint.json}, a newer format version and a missing folder are each one error line.
+     */
+    @Test
+    void damagedCheckpointsAreOneErrorLine() throws IOException {
+        Path run = tmp.resolve("run");
+        PolyheadTest.Result trained = PolyheadTest.run("train", PolyheadTest.SPEC, "--data", PolyheadTest.SHIPPED,
+                "--epochs", "1", "--limit", "64", "--out", run.toString(), "--quiet");
+        assertEquals(0, trained.code(), trained.err());
+        record Case(String name, IoAction damage, String expected) {
+        }
+        List<Case> cases = List.of(
+                new Case("missing-model", c -> Files.delete(c.resolve("model.safetensors")),
+                        "model.safetensors is missing"),
+                new Case("flipped-byte", c -> {
+                    byte[] b = Files.readAllBytes(c.resolve("model.safetensors"));
+                    b[b.length - 1] ^= 0x40;
+                    Files.write(c.resolve("model.safetensors"), b);
+                }, "checksum mismatch"),
+                new Case("truncated-json", c -> {
+                    byte[] b = Files.readAllBytes(c.resolve("checkpoint.json"));
+                    Files.write(c.resolve("checkpoint.json"), java.util.Arrays.copyOf(b, b.length / 2));
+                }, "checkpoint.json"),
+                new Case("newer-version", c -> Files.writeString(c.resolve("checkpoint.json"),
+                        Files.readString(c.resolve("checkpoint.json")).replaceFirst(
+                                "\"formatVersion\"\\s*:\\s*1", "\"formatVersion\": 99")),
+                        "checkpoint format version 99"));
+        for (Case c : cases) {
+            Path ckpt = damagedCopy(run, c.name(), c.damage());
+            PolyheadTest.Result r = PolyheadTest.run("evaluate", ckpt.toString());
+            assertOneErrorLine(r, c.name(), Pattern.compile("^error: .*" + Pattern.quote(c.expected())));
+        }
+        PolyheadTest.Result absent = PolyheadTest.run("evaluate", tmp.resolve("no-such-run").toString());
+        assertOneErrorLine(absent, "absent", Pattern.compile("^error: .*no-such-run"));
     }
 }
