@@ -104,8 +104,9 @@ public final class Experiment {
                 throw new IllegalArgumentException("training.checkpoints: the experiment asks for checkpoints; give the "
                         + "run a folder for them");
             }
-            b.checkpoints(checkpointStore(checkpointDir), t.checkpointEvery());
+            b.checkpoints(checkpointStore(checkpointDir), t.checkpointEvery(), t.checkpointEverySteps());
         }
+        b.explodingGradients(t.explodingGradients());
         return b;
     }
 

@@ -421,6 +421,12 @@ public final class Trainer {
 
 
     /** Samples per evaluation batch unless {@link Builder#evalBatchSize} says otherwise. */
+    /**
+     * A step whose gradient norm exceeds this many times its running mean is reported as exploding
+     * ({@link Builder#explodingGradients}).
+     */
+    public static final double DEFAULT_EXPLODING_FACTOR = 10;
+
     public static final int DEFAULT_EVAL_BATCH_SIZE = 1024;
 
     /** Collects a trainer's settings; defaults: the tasks' declared weights, parameter gradients, 10 epochs, seed 0. */
@@ -440,7 +446,7 @@ public final class Trainer {
         private CheckpointStore checkpointStore;
         private int checkpointEvery = 1;
         private int checkpointEverySteps;
-        private double explodingFactor = 10;
+        private double explodingFactor = DEFAULT_EXPLODING_FACTOR;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder(Architecture arch) {

@@ -182,7 +182,19 @@ class TrainingBuilder @PublishedApi internal constructor(@PublishedApi internal 
         spec = spec.copy(earlyStopping = EarlyStoppingSpec(monitor, patience, minDelta, restoreBest, higherIsBetter))
     }
 
-    fun checkpoints(every: Int = CheckpointSpec().every, keepLast: Int = CheckpointSpec().keepLast) {
-        spec = spec.copy(checkpoints = CheckpointSpec(every, keepLast))
+    /** Report a step whose gradient norm exceeds this many times its running mean; 0 for no reports. */
+    var explodingGradients: Double
+        get() = spec.explodingGradients
+        set(value) {
+            spec = spec.copy(explodingGradients = value)
+        }
+
+    /** A checkpoint every [every] epochs, and every [everySteps] steps inside epochs (0: none); the last [keepLast] kept. */
+    fun checkpoints(
+        every: Int = CheckpointSpec().every,
+        keepLast: Int = CheckpointSpec().keepLast,
+        everySteps: Int = CheckpointSpec().everySteps,
+    ) {
+        spec = spec.copy(checkpoints = CheckpointSpec(every, keepLast, everySteps))
     }
 }

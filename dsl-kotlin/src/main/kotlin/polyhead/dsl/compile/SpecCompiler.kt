@@ -70,8 +70,9 @@ internal fun trainingPlan(t: TrainingSpec): TrainingPlan {
         .diagnostics(t.diagnostics)
         .onNonFinite(if (t.onNonFinite == NonFinite.SKIP) NonFinitePolicy.SKIP else NonFinitePolicy.STOP)
         .evalBatchSize(t.evalBatchSize)
+        .explodingGradients(t.explodingGradients)
     t.earlyStopping?.let { plan = plan.earlyStopping(EarlyStopping(it.monitor, it.patience, it.minDelta, it.restoreBest, it.higherIsBetter)) }
-    t.checkpoints?.let { plan = plan.checkpoints(it.every, it.keepLast) }
+    t.checkpoints?.let { plan = plan.checkpoints(it.every, it.everySteps, it.keepLast) }
     return plan
 }
 

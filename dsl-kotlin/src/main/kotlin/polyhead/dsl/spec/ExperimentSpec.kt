@@ -72,6 +72,8 @@ enum class Labels {
  * @property checkpoints where the run saves its state to resume from; the folder is the run's, not the spec's
  * @property onNonFinite what a step with a NaN or infinite loss or gradient does
  * @property evalBatchSize samples per batch when the run evaluates (validation, test); only memory and speed depend on it
+ * @property explodingGradients a step whose gradient norm exceeds this many times its running mean is reported (in
+ *   the history's `exploding_gradients` and on the progress line); 0 for no reports
  */
 // @JvmOverloads here and on other spec classes that gained optional fields: Java callers of the shorter
 // constructors keep compiling.
@@ -87,6 +89,7 @@ data class TrainingSpec @JvmOverloads constructor(
     val diagnostics: Boolean = true,
     val onNonFinite: NonFinite = NonFinite.STOP,
     val evalBatchSize: Int = 1024,
+    val explodingGradients: Double = 10.0,
 )
 
 /** What a step whose loss or gradient is NaN or infinite does. */
@@ -136,11 +139,13 @@ data class EarlyStoppingSpec @JvmOverloads constructor(
 )
 
 /**
- * A checkpoint every [every] epochs (and at the last), keeping the last [keepLast] and the best by the early-stopping
- * monitor if there is one.
+ * A checkpoint every [every] epochs (and at the last), and also every [everySteps] steps inside epochs (0: none; a
+ * run resumes from such a checkpoint with the weights of an uninterrupted run), keeping the last [keepLast] and the
+ * best by the early-stopping monitor if there is one.
  */
 @Serializable
-data class CheckpointSpec(
+data class CheckpointSpec @JvmOverloads constructor(
     val every: Int = 1,
     val keepLast: Int = 3,
+    val everySteps: Int = 0,
 )

@@ -201,6 +201,11 @@ internal fun Faults.training(spec: ExperimentSpec) {
     t.checkpoints?.let { c ->
         atLeast(c.every, 1, "$p.checkpoints.every", "the checkpoint interval")
         atLeast(c.keepLast, 1, "$p.checkpoints.keepLast", "keepLast")
+        atLeast(c.everySteps, 0, "$p.checkpoints.everySteps", "the checkpoint interval in steps")
+    }
+    require(t.explodingGradients == 0.0 || (t.explodingGradients > 1.0 && t.explodingGradients.isFinite()),
+        "$p.explodingGradients") {
+        "the exploding-gradient factor must be > 1 (or 0: no reports), got ${t.explodingGradients}"
     }
 }
 

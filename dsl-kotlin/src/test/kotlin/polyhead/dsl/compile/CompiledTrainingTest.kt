@@ -206,6 +206,33 @@ class CompiledTrainingTest : FunSpec({
         }
     }
 
+    test("checkpoints every N steps land inside epochs; one of them resumes to the uninterrupted run's weights") {
+        val spec = multiTask {
+            input(1, 8, 8)
+            trunk { flatten(); dense(4); relu() }
+            task("a") { head { dense(3) }; loss = crossEntropy() }
+            task("b") { head { dense(2) }; loss = crossEntropy() }
+            optimizer = sgd(lr = 0.1, momentum = 0.9)
+            training { epochs = 2; batchSize = 8; seed = 3; checkpoints(every = 1, keepLast = 10, everySteps = 3) }
+        }
+        val dir = java.nio.file.Files.createTempDirectory("polyhead-steps")
+        try {
+            val full = SpecCompiler.compile(spec)
+            full.fit(data(40, 7), checkpointDir = dir) // 5 steps per epoch, 10 in all
+            val kept = polyhead.io.CheckpointStore(dir, 10).scan().checkpoints()
+            kept.map { it.step() } shouldBe listOf(3L, 5L, 6L, 9L, 10L) // every 3rd step, and each epoch's end
+            val midEpoch = kept.first { it.step() == 6L }
+            val resumed = SpecCompiler.compile(spec)
+            val trainer = resumed.trainerBuilder(5, dir.resolve("resumed")).build()
+            trainer.resume(polyhead.io.Checkpoints.read(midEpoch.dir()))
+            trainer.fit(resumed.batches(data(40, 7)), null)
+            resumed.architecture.stateDict().mapValues { it.value.data().toList() } shouldBe
+                full.architecture.stateDict().mapValues { it.value.data().toList() }
+        } finally {
+            dir.toFile().deleteRecursively()
+        }
+    }
+
     test("a learned weighting's parameters join the optimizer's default group") {
         val spec = multiTask {
             input(1, 8, 8)

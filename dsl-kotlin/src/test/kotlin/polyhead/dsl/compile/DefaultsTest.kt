@@ -72,6 +72,7 @@ class DefaultsTest : FunSpec({
         WeightingSpec.CaGrad().let { listOf(it.tolerance, it.maxIterations.toDouble()) } shouldBe listOf(CaGrad.DEFAULT_TOLERANCE, CaGrad.DEFAULT_MAX_ITERATIONS.toDouble())
         WeightingSpec.NashMtl().maxIterations shouldBe NashMtl.DEFAULT_MAX_ITERATIONS
         TrainingSpec().evalBatchSize shouldBe Trainer.DEFAULT_EVAL_BATCH_SIZE
+        TrainingSpec().explodingGradients shouldBe Trainer.DEFAULT_EXPLODING_FACTOR
     }
 
     test("the spec's training defaults are the Java builder's") {

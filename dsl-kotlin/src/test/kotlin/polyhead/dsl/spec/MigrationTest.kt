@@ -23,7 +23,7 @@ class MigrationTest : FunSpec({
         val earlyStopping = JsonObject(training.getValue("earlyStopping").jsonObject - "higherIsBetter")
         return JsonObject(current + ("trunk" to layers(current.getValue("trunk"))) + ("tasks" to tasks) + ("training" to JsonObject(training + ("earlyStopping" to earlyStopping))))
             .minus("optimizer", "scheduleUnit", "reduceOnPlateau", "gradientAccumulation", "maximize", "ema")
-            .minus("training", "sampling", "diagnostics", "onNonFinite", "evalBatchSize")
+            .minus("training", "sampling", "diagnostics", "onNonFinite", "evalBatchSize", "explodingGradients")
     }
 
     test("a version-1 file is migrated explicitly and reads as the current spec") {

@@ -201,6 +201,7 @@ class RoundTripTest : FunSpec({
             }
         },
         case { training { earlyStopping("train.loss", patience = 2, higherIsBetter = null) } },
+        case { training { explodingGradients = 0.0; checkpoints(every = 2, keepLast = 4, everySteps = 50) } },
     )
     val schedules = listOf(
         case { optimizer = sgd(0.1) { schedule = constant() } },

@@ -246,7 +246,8 @@ class ValidationTest : FunSpec({
             training {
                 epochs = 0; batchSize = 0; validationSplit = -0.1
                 earlyStopping(monitor = "train.item.accuracy", patience = -1, minDelta = -1.0)
-                checkpoints(every = 0, keepLast = 0)
+                checkpoints(every = 0, keepLast = 0, everySteps = -1)
+                explodingGradients = 0.5
             }
         } shouldBe listOf(
             SpecError("$.training.epochs", "epochs must be at least 1, got 0"),
@@ -261,7 +262,12 @@ class ValidationTest : FunSpec({
             SpecError("$.training.earlyStopping.minDelta", "minDelta must be a finite number >= 0, got -1.0"),
             SpecError("$.training.checkpoints.every", "the checkpoint interval must be at least 1, got 0"),
             SpecError("$.training.checkpoints.keepLast", "keepLast must be at least 1, got 0"),
+            SpecError("$.training.checkpoints.everySteps", "the checkpoint interval in steps must be at least 0, got -1"),
+            SpecError("$.training.explodingGradients", "the exploding-gradient factor must be > 1 (or 0: no reports), got 0.5"),
         )
+        for (off in listOf(0.0, 1.5)) {
+            faults { classifier(); training { explodingGradients = off } } shouldBe emptyList()
+        }
         fun monitorFaults(monitor: String) =
             faults { task("item") { head { dense(10) }; loss = crossEntropy(); metrics(accuracy()) }; training { earlyStopping(monitor) } }
         for (ok in listOf("train.loss", "train.item.loss", "val.loss", "val.item.loss", "val.item.accuracy")) {

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import polyhead.data.Dataset;
 import polyhead.dsl.compile.CompiledExperiment;
+import polyhead.dsl.spec.CheckpointSpec;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.ExperimentSpecKt;
 import polyhead.dsl.spec.SpecJson;
@@ -123,9 +124,13 @@ final class TrainCommand {
             OutputFiles.write(outDir.resolve(RunFolder.DATA), Json.pretty(dataOptions.toJson()));
         }
         CheckpointStore store = RunFolder.store(outDir, spec);
-        int every = t.getCheckpoints() != null ? t.getCheckpoints().getEvery() : 1;
         var batches = exp.batches(train);
-        Trainer.Builder b = exp.trainerBuilder(batches.stepsPerEpoch(), null).spec(specJson).checkpoints(store, every);
+        // a spec's own checkpoints (and their best-by-monitor) go to the run's folder; without any, the tool still
+        // keeps one per epoch so that every run can be resumed and evaluated
+        Trainer.Builder b = exp.trainerBuilder(batches.stepsPerEpoch(), store.root()).spec(specJson);
+        if (t.getCheckpoints() == null) {
+            b.checkpoints(store, new CheckpointSpec().getEvery());
+        }
         if (!a.has("--quiet")) {
             b.progress(out);
         }
@@ -215,7 +220,8 @@ final class TrainCommand {
         TrainingSpec t = s.getTraining();
         TrainingSpec t2 = new TrainingSpec(epochs != null ? epochs.intValue() : t.getEpochs(), t.getBatchSize(),
                 seed != null ? seed : t.getSeed(), t.getValidationSplit(), t.getSampling(), t.getEarlyStopping(),
-                t.getCheckpoints(), t.getDiagnostics(), t.getOnNonFinite());
+                t.getCheckpoints(), t.getDiagnostics(), t.getOnNonFinite(), t.getEvalBatchSize(),
+                t.getExplodingGradients());
         return new ExperimentSpec(s.getVersion(), s.getInput(), s.getTrunk(), s.getTasks(), s.getArchitecture(),
                 s.getWeighting(), s.getOptimizer(), t2);
     }

@@ -131,6 +131,37 @@ class RunCommandsTest {
         assertEquals(3, Files.readAllLines(cut.resolve("history.csv")).size(), "header and both epochs");
     }
 
+    /**
+     * A spec asking for checkpoints every 3 steps: the run keeps checkpoints inside the epoch; cut back to the one
+     * after step 3 and resumed, it ends with the uninterrupted run's weights, bit for bit.
+     */
+    @Test
+    void resumeFromInsideAnEpoch(@TempDir Path dir) throws IOException {
+        Path spec = dir.resolve("steps.json");
+        Files.writeString(spec, Files.readString(Path.of(PolyheadTest.SPEC)).replace("\"seed\": 42 }",
+                "\"seed\": 42, \"checkpoints\": { \"every\": 1, \"keepLast\": 10, \"everySteps\": 3 } }"));
+        Path full = dir.resolve("full");
+        PolyheadTest.Result r = PolyheadTest.run("train", spec.toString(), "--data", PolyheadTest.SHIPPED,
+                "--epochs", "1", "--limit", "1000", "--out", full.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        List<Path> kept = checkpoints(full);
+        assertEquals(3, kept.size(), "after steps 3 and 6, and at the epoch's end (step 8): " + kept);
+        Path cut = dir.resolve("cut");
+        copy(full, cut);
+        for (Path later : checkpoints(cut).subList(1, 3)) {
+            delete(later);
+        }
+        for (String f : List.of("metrics.json", "history.csv")) {
+            Files.delete(cut.resolve(f));
+        }
+        PolyheadTest.Result resumed = PolyheadTest.run("train", "--resume", cut.toString(), "--quiet");
+        assertEquals(0, resumed.code(), resumed.err());
+        List<Path> after = checkpoints(cut);
+        assertArrayEquals(Files.readAllBytes(kept.get(2).resolve(Checkpoints.MODEL)),
+                Files.readAllBytes(after.get(after.size() - 1).resolve(Checkpoints.MODEL)));
+        assertEquals(DatasetCommandsTest.testMetrics(full), DatasetCommandsTest.testMetrics(cut));
+    }
+
     /** Δm = 100/K · Σ ±(M − B)/B over the metrics the baselines give (Liu et al. 2021), by hand. */
     @Test
     void deltaMIsHandComputed() {
