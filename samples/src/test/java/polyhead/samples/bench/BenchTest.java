@@ -101,6 +101,28 @@ class BenchTest {
         assertEquals(2.0 * 2 * (2 * fwd + inputGrads), w2.flops()); // batch 2
     }
 
+    /** The entry point the CLI calls: usage on --help, status 2 and no report on a bad option. */
+    @Test
+    void runReturnsAnExitStatus() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, Bench.run(new String[] {"--help"}, out));
+        assertTrue(bytes.toString(java.nio.charset.StandardCharsets.UTF_8).startsWith("usage: Bench"));
+        bytes.reset();
+        assertEquals(2, Bench.run(new String[] {"--steps", "zero"}, out));
+        assertEquals("", bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** W1-epoch is defined on the full 60k set: the shipped subset is refused with a one-line reason. */
+    @Test
+    void w1EpochRefusesTheSubset() {
+        polyhead.samples.fashion.FashionMnist.Data subset =
+                polyhead.samples.fashion.FashionMnist.load(java.nio.file.Path.of("data/fashion-mnist"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new EpochMeasurement(subset, new EjmlGemm(), 1, 0));
+        assertTrue(e.getMessage().startsWith("W1-epoch needs the full 60,000-image Fashion-MNIST"), e.getMessage());
+    }
+
     @Test
     void medianOfOddAndEvenCounts() {
         assertEquals(2.0, Stats.median(new double[] {3, 1, 2}));
