@@ -4,12 +4,13 @@
 usage: ratios.py OUT_DIR    (reads OUT_DIR/torch-N.json and OUT_DIR/java-N.json for every round N)
 
 Per round, each ratio compares the two sides measured back to back; the table shows the median over rounds and the
-min..max. Step ratios are Polyhead time / PyTorch time (below 1: Polyhead is faster); GEMM ratios are Polyhead
-GFLOPS / PyTorch GFLOPS (above 1: Polyhead is faster).
+min..max. Step and epoch ratios are Polyhead time / PyTorch time (below 1: Polyhead is faster); GEMM ratios are
+Polyhead GFLOPS / PyTorch GFLOPS (above 1: Polyhead is faster).
 
-PyTorch's forward+backward is the sum of its fwd and bwd phase medians from torch_baseline.py (fwd = zero_grad +
-forward + losses, bwd = backward), as the script has no option to time forward+backward alone; its full step with
-Adam is shown alongside for reference, never in a ratio.
+Full steps (zero_grad + forward + losses + backward + optimizer step) are compared with the peer's configuration of
+the same name ("W1 mlp-mtl b128 adam"). A Polyhead row timed as forward+backward alone (Bench --optimizers none,
+named "... fwd+bwd") is compared with the sum of the peer's fwd and bwd phase medians of its Adam configuration, as
+torch_baseline.py has no option to time forward+backward alone. W1-epoch compares median epoch times.
 """
 import glob, json, os, re, statistics, sys
 
@@ -35,63 +36,61 @@ def span(xs):
     return f"{min(xs):.2f}..{max(xs):.2f}" if xs else "-"
 
 
+def peer_ms(torch_round, java_name):
+    """The peer's time for a Polyhead row name (without the GEMM), or None if the peer has no such row."""
+    steps = torch_round["steps"]
+    if java_name.startswith("W1-epoch"):
+        ep = torch_round.get("epochs")
+        return ep["epoch_s"]["median"] * 1e3 if ep else None
+    if java_name.endswith(" fwd+bwd"):
+        t = steps.get(java_name[: -len(" fwd+bwd")] + " adam")
+        return t["fwd_ms"] + t["bwd_ms"] if t else None
+    t = steps.get(java_name)
+    return t["ms"]["median"] if t else None
+
+
 def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "."
     rounds = load(out_dir)
-    java_keys = list(rounds[0][1]["results"].keys())
-    gemms = []
-    for k in java_keys:
-        g = k.split(" | ")[1]
-        if g not in gemms:
-            gemms.append(g)
-
     print(f"{len(rounds)} round(s), each PyTorch then Polyhead back to back")
     t_info = rounds[0][0]["info"]
     j_info = rounds[0][1]["info"]
     print(f"PyTorch {t_info['torch']} threads={t_info['threads']} blas={','.join(os.path.basename(b) for b in t_info['blas_loaded'])}")
     print(f"Polyhead on {j_info['java']}, {j_info['cpu']}, {j_info['processors']} processors, threads={j_info['threads']}")
 
-    # training steps: forward+backward
-    steps = [("W1 mlp-mtl b32", "W1 mlp-mtl b32 adam"), ("W1 mlp-mtl b128", "W1 mlp-mtl b128 adam"),
-             ("W1 mlp-mtl b512", "W1 mlp-mtl b512 adam"), ("W2 lenet-mtl b256", "W2 lenet-mtl b256 adam")]
-    print("\nforward+backward, ms per step (medians over rounds); ratio = Polyhead / PyTorch, median (min..max) over rounds")
-    head = f"{'workload':20s} {'PyTorch f+b':>11s} {'(full Adam)':>11s}"
-    for g in gemms:
-        head += f" {g + ' ms':>13s} {'ratio':>6s} {'(range)':>12s}"
-    print(head)
-    for jname, tname in steps:
-        tfb = [r[0]["steps"][tname]["fwd_ms"] + r[0]["steps"][tname]["bwd_ms"] for r in rounds if tname in r[0]["steps"]]
-        tfull = [r[0]["steps"][tname]["ms"]["median"] for r in rounds if tname in r[0]["steps"]]
-        line = f"{jname:20s} {med(tfb):11.3f} {med(tfull):11.3f}"
-        found = False
-        for g in gemms:
-            key = f"{jname} fwd+bwd | {g}"
-            js = [r[1]["results"][key]["ms"] for r in rounds if key in r[1]["results"]]
-            ratios = [r[1]["results"][key]["ms"] / (r[0]["steps"][tname]["fwd_ms"] + r[0]["steps"][tname]["bwd_ms"])
-                      for r in rounds if key in r[1]["results"] and tname in r[0]["steps"]]
-            found |= bool(js)
-            line += f" {med(js):13.3f} {med(ratios):6.2f} {span(ratios):>12s}" if js else f" {'-':>13s} {'':6s} {'':12s}"
-        if found:
-            print(line)
+    print("\nms per step (W1-epoch: per epoch), medians over rounds; ratio = Polyhead / PyTorch, median (min..max) over rounds")
+    print(f"{'workload':40s} {'gemm':10s} {'PyTorch':>9s} {'Polyhead':>9s} {'ratio':>6s} {'(range)':>12s}  Polyhead fwd/bwd/opt ms")
+    for key in rounds[0][1]["results"]:
+        name, gemm = key.split(" | ")
+        if name.startswith("W3"):
+            continue
+        pairs = [(r[1]["results"][key], peer_ms(r[0], name)) for r in rounds if key in r[1]["results"]]
+        pairs = [(j, t) for j, t in pairs if t]
+        if not pairs:
+            continue
+        js = [j["ms"] for j, _ in pairs]
+        ts = [t for _, t in pairs]
+        ratios = [j["ms"] / t for j, t in pairs]
+        last = pairs[-1][0]
+        phases = "/".join(f"{statistics.median(j[p + '_ms'] for j, _ in pairs):.3f}" for p in ("fwd", "bwd", "opt")
+                          if p + "_ms" in last)
+        if "acc10" in last:
+            phases = f"test acc 10-class {last['acc10']:.4f}, 5-class {last['acc5']:.4f} (last round)"
+        print(f"{name:40s} {gemm:10s} {med(ts):9.3f} {med(js):9.3f} {med(ratios):6.2f} {span(ratios):>12s}  {phases}")
 
     print("\nW3 sgemm, GFLOPS (medians over rounds); ratio = Polyhead / PyTorch, median (min..max) over rounds")
-    head = f"{'product':28s} {'PyTorch':>8s}"
-    for g in gemms:
-        head += f" {g:>10s} {'ratio':>6s} {'(range)':>12s}"
-    print(head)
-    for name in ("W3 sgemm 1024x1024x1024", "W3 sgemm 256x784x256"):
-        tg = [r[0]["sgemm"][name]["gflops_median"] for r in rounds if name in r[0]["sgemm"]]
-        line = f"{name:28s} {med(tg):8.1f}"
-        found = False
-        for g in gemms:
-            key = f"{name} | {g}"
-            jg = [r[1]["results"][key]["gflops"] for r in rounds if key in r[1]["results"]]
-            ratios = [r[1]["results"][key]["gflops"] / r[0]["sgemm"][name]["gflops_median"]
-                      for r in rounds if key in r[1]["results"] and name in r[0]["sgemm"]]
-            found |= bool(jg)
-            line += f" {med(jg):10.1f} {med(ratios):6.2f} {span(ratios):>12s}" if jg else f" {'-':>10s} {'':6s} {'':12s}"
-        if found:
-            print(line)
+    print(f"{'product':28s} {'gemm':10s} {'PyTorch':>8s} {'Polyhead':>9s} {'ratio':>6s} {'(range)':>12s}")
+    for key in rounds[0][1]["results"]:
+        name, gemm = key.split(" | ")
+        if not name.startswith("W3"):
+            continue
+        pairs = [(r[1]["results"][key]["gflops"], r[0]["sgemm"][name]["gflops_median"])
+                 for r in rounds if key in r[1]["results"] and name in r[0]["sgemm"]]
+        if not pairs:
+            continue
+        ratios = [j / t for j, t in pairs]
+        print(f"{name:28s} {gemm:10s} {med([t for _, t in pairs]):8.1f} {med([j for j, _ in pairs]):9.1f} "
+              f"{med(ratios):6.2f} {span(ratios):>12s}")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,10 @@
 # Interleaving rounds exposes both sides to the same slow and fast phases of a shared machine.
 #
 # usage: samples/bench/run_peer.sh [Bench options...]      e.g. samples/bench/run_peer.sh --workloads w1,w3
+# (Bench runs W1, W2, W3 and W1-epoch unless --workloads says otherwise; its options come after the script's own)
 # environment:
 #   ROUNDS (3)  STEPS (60)  WARMUP (20)  THREADS (2)      the protocol, for both sides
+#   EPOCHS (3)  W1-epoch: epochs per round on each side (median epoch); 0 skips W1-epoch on both sides
 #   TORCH_BASELINE   path of torch_baseline.py (default: ../shared/bench/ next to the repository, or /work/shared/bench)
 #   OUT              where the logs and JSON go (default: samples/target/bench-peer)
 #   MVN              the Maven command (default: mvn -q -B; e.g. MVN="mvn -q -B -o" offline)
@@ -15,6 +17,7 @@ ROUNDS="${ROUNDS:-3}"
 STEPS="${STEPS:-60}"
 WARMUP="${WARMUP:-20}"
 THREADS="${THREADS:-2}"
+EPOCHS="${EPOCHS:-3}"
 OUT="${OUT:-$ROOT/samples/target/bench-peer}"
 MVN="${MVN:-mvn -q -B}"
 if [[ -z "${TORCH_BASELINE:-}" ]]; then
@@ -27,7 +30,7 @@ OPENBLAS=/usr/lib/x86_64-linux-gnu/openblas-openmp
 [[ -d "$OPENBLAS" ]] || { echo "$OPENBLAS missing: apt-get install libopenblas0-openmp (without it torch uses the reference BLAS, not a fair peer)" >&2; exit 1; }
 
 mkdir -p "$OUT"
-rm -f "$OUT"/torch-*.json "$OUT"/java-*.json
+rm -f "$OUT"/torch-*.json "$OUT"/java-*.json "$OUT"/loadavg.txt
 cd "$ROOT"
 echo "building..."
 CP="$($MVN -DskipTests package exec:exec -Dexec.executable=echo -Dexec.args=%classpath 2>/dev/null \
@@ -35,12 +38,22 @@ CP="$($MVN -DskipTests package exec:exec -Dexec.executable=echo -Dexec.args=%cla
 [[ -n "$CP" ]] || { echo "build failed: run $MVN -DskipTests package to see why" >&2; exit 1; }
 JAVA=(java --add-modules jdk.incubator.vector -Xmx4g -cp "$CP" polyhead.samples.bench.Bench)
 
+if ((EPOCHS > 0)); then
+  TORCH_EPOCHS=(--epochs "$EPOCHS" --seeds 1)
+  JAVA_WORKLOADS=(--workloads w1,w2,w3,w1-epoch --epochs "$EPOCHS")
+else
+  TORCH_EPOCHS=(--skip-epochs)
+  JAVA_WORKLOADS=(--workloads w1,w2,w3)
+fi
+
 for ((r = 1; r <= ROUNDS; r++)); do
+  echo "round $r/$ROUNDS: load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/loadavg.txt"
   echo "round $r/$ROUNDS: PyTorch"
-  LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$TORCH_BASELINE" --skip-epochs \
+  LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$TORCH_BASELINE" "${TORCH_EPOCHS[@]}" \
     --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/torch-$r.json" > "$OUT/torch-$r.log"
   echo "round $r/$ROUNDS: Polyhead"
-  "${JAVA[@]}" --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --json "$OUT/java-$r.json" "$@" \
+  "${JAVA[@]}" "${JAVA_WORKLOADS[@]}" --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" \
+    --json "$OUT/java-$r.json" "$@" \
     > "$OUT/java-$r.log" 2> >(grep -v 'Using incubator modules' >&2)
 done
 echo

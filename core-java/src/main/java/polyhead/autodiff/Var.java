@@ -42,6 +42,8 @@ public final class Var {
     private final boolean requiresGrad;
     private final String op;
     private Tensor grad;
+    /** A gradient tensor released by {@link #releaseGrad()}, handed out again by {@link #gradBuffer()}; or null. */
+    private Tensor spare;
     private boolean retainGrad;
 
     private Var(Tensor value, Var[] parents, Backward backward, boolean requiresGrad, String op) {
@@ -114,6 +116,34 @@ public final class Var {
         grad = null;
     }
 
+    /**
+     * Clears the gradient as {@link #zeroGrad()} does and keeps its tensor for reuse: the next backward pass writes
+     * this node's gradient into it ({@link #gradBuffer()}) instead of allocating one. So a steady-state training
+     * step allocates no parameter gradients; the price is that a tensor returned by {@link #grad()} before this call
+     * is overwritten by the next backward pass — copy it to keep it. Optimizers release their parameters' gradients
+     * this way ({@code Optimizer.zeroGrad}).
+     */
+    public void releaseGrad() {
+        if (grad != null) {
+            spare = grad;
+            grad = null;
+        }
+    }
+
+    /**
+     * For {@link Backward} rules: a tensor of this node's shape, with undefined contents, to write a gradient into
+     * and pass to {@link #addFreshGrad}. It is the tensor {@link #releaseGrad()} released, if any (no allocation),
+     * else a new one.
+     */
+    public Tensor gradBuffer() {
+        Tensor s = spare;
+        if (s != null) {
+            spare = null;
+            return s;
+        }
+        return Tensor.zeros(value.shape());
+    }
+
     /** The same value cut from the graph: gradients do not flow through it. */
     public Var detach() {
         return new Var(value, NO_PARENTS, null, false, "detach");
@@ -121,20 +151,45 @@ public final class Var {
 
     /**
      * Adds {@code g} into this node's gradient; for use by {@link Backward} rules. Ignored if this node needs no
-     * gradient. The tensor is copied, never kept, so a rule may pass the same tensor to several parents.
+     * gradient. The tensor is copied, never kept, so a rule may pass the same tensor to several parents; a rule that
+     * made the tensor for this parent alone passes it to {@link #addFreshGrad} instead, which saves the copy.
      */
     public void addGrad(Tensor g) {
         if (!requiresGrad) {
             return;
         }
-        if (!g.shape().equals(value.shape())) {
-            throw new IllegalStateException("gradient of shape " + g.shape() + " for " + op + " output of shape "
-                    + value.shape() + " (a backward rule is wrong)");
-        }
+        checkGradShape(g);
         if (grad == null) {
             grad = g.copy();
         } else {
             grad.addInPlace(g);
+        }
+    }
+
+    /**
+     * Adds {@code g} into this node's gradient, as {@link #addGrad} does, for a tensor that the calling rule made for
+     * this call alone (new, or from {@link #gradBuffer()}) and does not touch afterwards: the first gradient a node
+     * receives becomes its gradient without a copy. Ignored if this node needs no gradient.
+     */
+    public void addFreshGrad(Tensor g) {
+        if (!requiresGrad) {
+            return;
+        }
+        checkGradShape(g);
+        if (grad == null) {
+            grad = g;
+        } else {
+            grad.addInPlace(g);
+            if (spare == null) {
+                spare = g;
+            }
+        }
+    }
+
+    private void checkGradShape(Tensor g) {
+        if (!g.shape().equals(value.shape())) {
+            throw new IllegalStateException("gradient of shape " + g.shape() + " for " + op + " output of shape "
+                    + value.shape() + " (a backward rule is wrong)");
         }
     }
 

@@ -90,7 +90,7 @@ final class MaskedReduction {
                     kernel.backward(n, weights, grad);
                 }
             }
-            prediction.addGrad(Tensor.wrap(prediction.shape(), grad));
+            prediction.addFreshGrad(Tensor.wrap(prediction.shape(), grad));
         }, prediction);
     }
 

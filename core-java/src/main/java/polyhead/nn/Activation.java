@@ -43,6 +43,11 @@ public final class Activation extends Module {
         return new Activation("LogSoftmax", x -> x.logSoftmax(axis));
     }
 
+    /** True for {@link #relu()}, which {@link Sequential} fuses with a preceding {@link Linear}. */
+    boolean isRelu() {
+        return type.equals("ReLU");
+    }
+
     @Override
     public String typeName() {
         return type;

@@ -4,6 +4,7 @@ import java.util.Random;
 
 import polyhead.autodiff.Var;
 import polyhead.autodiff.ops.MatMul;
+import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
 
 /**
@@ -61,5 +62,14 @@ public final class Linear extends Module {
     @Override
     protected Var forward(Var x) {
         return MatMul.linear(x, weight, bias);
+    }
+
+    /** This layer followed by a ReLU, as one fused node ({@link MatMul#linearRelu}); for {@link Sequential}. */
+    Var callWithRelu(Var x) {
+        try {
+            return MatMul.linearRelu(x, weight, bias);
+        } catch (ShapeException e) {
+            throw e.inModule(path(), typeName());
+        }
     }
 }

@@ -31,8 +31,16 @@ public final class Sequential extends Module {
     @Override
     protected Var forward(Var x) {
         Var h = x;
-        for (Module m : layers) {
-            h = m.call(h);
+        for (int i = 0; i < layers.length; i++) {
+            // a Linear followed by a ReLU runs as one fused node (MatMul.linearRelu: same values and gradients, one
+            // tensor and one pass fewer); not while a summary records every layer's output
+            if (layers[i] instanceof Linear linear && i + 1 < layers.length && layers[i + 1] instanceof Activation a
+                    && a.isRelu() && !Summary.isRecording()) {
+                h = linear.callWithRelu(h);
+                i++;
+            } else {
+                h = layers[i].call(h);
+            }
         }
         return h;
     }

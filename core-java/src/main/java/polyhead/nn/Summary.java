@@ -18,6 +18,11 @@ final class Summary {
     private Summary() {
     }
 
+    /** True while {@link #of} runs on this thread (every layer's output is recorded). */
+    static boolean isRecording() {
+        return RECORDING.get() != null;
+    }
+
     static void record(Module m, Var out) {
         List<Row> rows = RECORDING.get();
         if (rows != null && m.children().isEmpty()) {

@@ -90,10 +90,15 @@ public final class Optimizer {
         steps++;
     }
 
-    /** Clears every parameter's gradient (to null, as PyTorch's {@code set_to_none}). */
+    /**
+     * Clears every parameter's gradient (to null, as PyTorch's {@code set_to_none}) with {@link Var#releaseGrad()}:
+     * the next backward pass writes the gradients into the released tensors, so a steady-state step allocates no
+     * parameter gradients. A gradient tensor read before this call is overwritten by the next backward; copy it to
+     * keep it.
+     */
     public void zeroGrad() {
         for (Var v : vars) {
-            v.zeroGrad();
+            v.releaseGrad();
         }
     }
 

@@ -94,4 +94,38 @@ class VarTest {
         assertNull(c.grad());
         assertEquals(5f, x.grad().item(), 0f);
     }
+
+    /** A released gradient tensor is refilled by the next backward pass (no new tensor), with the right values. */
+    @Test
+    void releasedGradientTensorsAreReusedByTheNextBackward() {
+        Var w = Var.parameter(Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3));
+        Var x = Var.constant(Tensor.of(new float[] {1, -1, 2}, 1, 3));
+        polyhead.autodiff.ops.MatMul.linear(x, w, null).sum().backward();
+        Tensor first = w.grad();
+        assertArrayEquals(new float[] {1, -1, 2, 1, -1, 2}, first.data(), 0f);
+        w.releaseGrad();
+        assertNull(w.grad());
+        Var x2 = Var.constant(Tensor.of(new float[] {3, 0, 1}, 1, 3));
+        polyhead.autodiff.ops.MatMul.linear(x2, w, null).sum().backward();
+        assertTrue(first == w.grad(), "the released tensor is written, not a new one");
+        assertArrayEquals(new float[] {3, 0, 1, 3, 0, 1}, w.grad().data(), 0f);
+        // zeroGrad does not recycle: a gradient read before it stays as it was
+        Tensor kept = w.grad();
+        w.zeroGrad();
+        polyhead.autodiff.ops.MatMul.linear(x, w, null).sum().backward();
+        assertFalse(kept == w.grad());
+        assertArrayEquals(new float[] {3, 0, 1, 3, 0, 1}, kept.data(), 0f);
+    }
+
+    /** A fresh gradient becomes the node's gradient; a second one is added into it, and the first stays intact. */
+    @Test
+    void freshGradientsAreTakenWithoutACopyAndAccumulate() {
+        Var x = Var.parameter(Tensor.zeros(2));
+        Tensor g1 = Tensor.of(new float[] {1, 2}, 2);
+        x.addFreshGrad(g1);
+        assertTrue(g1 == x.grad());
+        x.addFreshGrad(Tensor.of(new float[] {10, 20}, 2));
+        assertArrayEquals(new float[] {11, 22}, x.grad().data(), 0f);
+        assertThrows(IllegalStateException.class, () -> x.addFreshGrad(Tensor.zeros(3)));
+    }
 }

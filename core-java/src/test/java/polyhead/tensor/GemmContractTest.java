@@ -27,12 +27,15 @@ class GemmContractTest {
      * m, n, k. Beyond the small and degenerate cases, sizes that leave edge tiles in every direction of VectorGemm's
      * 6×16 micro-kernel, span several cache blocks (k > KC = 256, m > MC = 120, with uneven remainders) and, for the
      * larger ones, pass the size from which a product is split across threads; then products that take the dot-product
-     * path for A·Bᵀ (m ≤ 32, k ≥ 512: 3×3 blocks, edges, a k tail, several k blocks, one and two threads).
+     * path for A·Bᵀ (m ≤ 32, k ≥ 512: 3×3 blocks, edges, a k tail, several k blocks, one and two threads); and
+     * thin products read in place (one of m, n, k at most VectorGemm.THIN: blocks of 32 columns, a single vector,
+     * a scalar tail; Aᵀ·B with a k above 4·THIN takes the packed path).
      */
     static final int[][] SIZES = {{1, 1, 1}, {3, 5, 4}, {17, 9, 33}, {64, 48, 70}, {2, 3, 0}, {0, 4, 2},
         {6, 16, 1}, {7, 17, 5}, {5, 15, 300}, {12, 32, 8}, {13, 1, 40}, {1, 33, 17},
         {121, 35, 257}, {37, 130, 513}, {250, 61, 140}, {61, 250, 140}, {150, 90, 160}, {90, 150, 160},
-        {10, 8, 515}, {3, 3, 512}, {32, 40, 1030}, {32, 61, 1100}, {4, 100, 2053}, {1, 2, 600}};
+        {10, 8, 515}, {3, 3, 512}, {32, 40, 1030}, {32, 61, 1100}, {4, 100, 2053}, {1, 2, 600},
+        {10, 75, 40}, {40, 75, 10}, {75, 10, 40}, {10, 128, 100}};
 
     /** Guards the sizes above against a change of VectorGemm's thresholds leaving one of its paths untested. */
     @Test
@@ -44,6 +47,8 @@ class GemmContractTest {
                 "sequential dot products with edge rows");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> s[2] > VectorGemm.KC && s[0] > VectorGemm.MC),
                 "several cache blocks in k and m");
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> !parallel(s) && Math.min(s[0], s[2]) <= VectorGemm.THIN
+                && s[1] % 32 > 8 && s[1] > 32), "thin rows with 32-column blocks, a vector and a scalar tail");
     }
 
     private static boolean parallel(int[] s) {

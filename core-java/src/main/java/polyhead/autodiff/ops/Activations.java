@@ -25,17 +25,20 @@ public final class Activations {
         for (int i = 0; i < y.length; i++) {
             y[i] = Math.max(xd[i], 0f);
         }
-        return Var.result(Tensor.wrap(x.shape(), y), "relu", g -> {
-            float[] gd = g.data();
-            float[] gx = new float[gd.length];
-            for (int i = 0; i < gx.length; i++) {
-                // pass the gradient where y ≠ +0 (y > 0 or NaN): the bits of y are 0 exactly there, so
-                // (b | −b) >> 31 is all ones where it passes and 0 where it does not
-                int b = Float.floatToRawIntBits(y[i]);
-                gx[i] = Float.intBitsToFloat(Float.floatToRawIntBits(gd[i]) & ((b | -b) >> 31));
-            }
-            x.addGrad(Tensor.wrap(x.shape(), gx));
-        }, x);
+        return Var.result(Tensor.wrap(x.shape(), y), "relu", g -> x.addFreshGrad(Tensor.wrap(x.shape(),
+                reluMask(g.data(), y))), x);
+    }
+
+    /** ReLU's backward: a new array holding {@code g} where the output {@code y} is not +0 (y &gt; 0 or NaN), else 0. */
+    static float[] reluMask(float[] g, float[] y) {
+        float[] gx = new float[g.length];
+        for (int i = 0; i < gx.length; i++) {
+            // pass the gradient where y ≠ +0 (y > 0 or NaN): the bits of y are 0 exactly there, so
+            // (b | −b) >> 31 is all ones where it passes and 0 where it does not
+            int b = Float.floatToRawIntBits(y[i]);
+            gx[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & ((b | -b) >> 31));
+        }
+        return gx;
     }
 
     /** {@code x} for x &gt; 0, {@code slope·x} otherwise (PyTorch's default slope is 0.01). */

@@ -74,7 +74,7 @@ public final class MatMul {
                                 ga, sharedA ? 0 : i * m * k, sharedA && i > 0);
                     }
                 }
-                a.addGrad(Tensor.wrap(sa, ga));
+                a.addFreshGrad(Tensor.wrap(sa, ga));
             }
             if (b.requiresGrad()) {
                 float[] gb = new float[sb.size()];
@@ -86,7 +86,7 @@ public final class MatMul {
                                 gb, sharedB ? 0 : i * k * n, sharedB && i > 0);
                     }
                 }
-                b.addGrad(Tensor.wrap(sb, gb));
+                b.addFreshGrad(Tensor.wrap(sb, gb));
             }
         }, a, b);
     }
@@ -97,16 +97,32 @@ public final class MatMul {
      * ∂/∂b = Σ g.
      */
     public static Var linear(Var x, Var w, Var b) {
+        return affine(x, w, b, false);
+    }
+
+    /**
+     * A fully connected layer and its ReLU in one node: {@code y = max(x·Wᵀ + b, 0)}, the same values and gradients
+     * as {@code relu(linear(x, w, b))} (NaN handled as {@link Activations#relu}) without the intermediate tensor and
+     * its pass: the bias and the maximum are applied in one sweep over the product. Backward masks the incoming
+     * gradient where y is +0 and continues as {@link #linear}.
+     */
+    public static Var linearRelu(Var x, Var w, Var b) {
+        return affine(x, w, b, true);
+    }
+
+    private static Var affine(Var x, Var w, Var b, boolean relu) {
+        String name = relu ? "linearRelu" : "linear";
         Shape sx = x.shape();
         Shape sw = w.shape();
         if (sw.rank() != 2 || sx.rank() < 1 || sx.dim(-1) != sw.dim(1)) {
-            throw new ShapeException("linear: input " + sx + " does not fit weight " + sw
+            throw new ShapeException(name + ": input " + sx + " does not fit weight " + sw
                     + " (expected [..., " + (sw.rank() == 2 ? sw.dim(1) : "in") + "])");
         }
         int in = sw.dim(1);
         int out = sw.dim(0);
         if (b != null && !(b.shape().rank() == 1 && b.shape().dim(0) == out)) {
-            throw new ShapeException("linear: bias " + b.shape() + " does not fit weight " + sw + " (expected [" + out + "])");
+            throw new ShapeException(name + ": bias " + b.shape() + " does not fit weight " + sw + " (expected [" + out
+                    + "])");
         }
         int rows = sx.size() / Math.max(in, 1);
         Shape outShape = sx.with(-1, out);
@@ -115,41 +131,56 @@ public final class MatMul {
         float[] dx = x.value().data();
         float[] dw = w.value().data();
         gemm.gemm(false, true, rows, out, in, dx, 0, dw, 0, y, 0, false);
-        if (b != null) {
-            float[] db = b.value().data();
+        float[] db = b == null ? new float[out] : b.value().data();
+        if (relu) {
             for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < out; j++) {
-                    y[r * out + j] += db[j];
+                for (int j = 0, o = r * out; j < out; j++) {
+                    y[o + j] = Math.max(y[o + j] + db[j], 0f);
+                }
+            }
+        } else if (b != null) {
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0, o = r * out; j < out; j++) {
+                    y[o + j] += db[j];
                 }
             }
         }
         Var[] parents = b == null ? new Var[] {x, w} : new Var[] {x, w, b};
-        return Var.result(Tensor.wrap(outShape, y), "linear", g -> {
-            float[] dg = g.data();
+        return Var.result(Tensor.wrap(outShape, y), name, g -> {
+            float[] dg = relu ? Activations.reluMask(g.data(), y) : g.data();
             if (x.requiresGrad()) {
                 float[] gx = new float[sx.size()];
                 gemm.gemm(false, false, rows, in, out, dg, 0, dw, 0, gx, 0, false);
-                x.addGrad(Tensor.wrap(sx, gx));
+                x.addFreshGrad(Tensor.wrap(sx, gx));
             }
             if (w.requiresGrad()) {
-                float[] gw = new float[sw.size()];
-                gemm.gemm(true, false, out, in, rows, dg, 0, dx, 0, gw, 0, false);
-                w.addGrad(Tensor.wrap(sw, gw));
+                // parameters: written into the gradient tensor the optimizer released (no allocation per step)
+                Tensor gw = w.gradBuffer();
+                gemm.gemm(true, false, out, in, rows, dg, 0, dx, 0, gw.data(), 0, false);
+                w.addFreshGrad(gw);
             }
             if (b != null && b.requiresGrad()) {
-                double[] acc = new double[out];
-                for (int r = 0; r < rows; r++) {
-                    for (int j = 0; j < out; j++) {
-                        acc[j] += dg[r * out + j];
-                    }
-                }
-                float[] gb = new float[out];
-                for (int j = 0; j < out; j++) {
-                    gb[j] = (float) acc[j];
-                }
-                b.addGrad(Tensor.wrap(b.shape(), gb));
+                Tensor gb = b.gradBuffer();
+                sumRows(dg, rows, out, gb.data());
+                b.addFreshGrad(gb);
             }
         }, parents);
+    }
+
+    /**
+     * {@code out[j] = Σ_r g[r·cols + j]}, the bias gradient: summed in double, one row at a time (a running row of
+     * doubles, so that the inner loop runs over contiguous memory), rounded once.
+     */
+    static void sumRows(float[] g, int rows, int cols, float[] out) {
+        double[] acc = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0, o = r * cols; j < cols; j++) {
+                acc[j] += g[o + j];
+            }
+        }
+        for (int j = 0; j < cols; j++) {
+            out[j] = (float) acc[j];
+        }
     }
 
     private static Shape batchShape(Shape s) {

@@ -1,5 +1,6 @@
 package polyhead.autodiff.ops;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,6 +83,52 @@ class MatMulTest {
         ShapeException e = assertThrows(ShapeException.class,
                 () -> MatMul.linear(Var.constant(x), Var.constant(w), Var.constant(Tensor.zeros(4))));
         assertTrue(e.getMessage().contains("[4]") && e.getMessage().contains("[5, 4]"), e.getMessage());
+    }
+
+    /** The fused node against the composition it replaces: bit-identical values and gradients. */
+    @Test
+    void linearReluEqualsReluOfLinear() {
+        Tensor x = Tensor.randn(11, 6, 7);
+        Tensor w = Tensor.randn(12, 5, 7);
+        Tensor b = Tensor.randn(13, 5);
+        x.set(Float.NaN, 2, 3); // a NaN input: the row's outputs are NaN and pass their gradient, as relu's do
+        Tensor seed = Tensor.randn(14, 6, 5);
+        for (boolean withBias : new boolean[] {true, false}) {
+            Var[] fused = {Var.parameter(x.copy()), Var.parameter(w.copy()), Var.parameter(b.copy())};
+            Var[] plain = {Var.parameter(x.copy()), Var.parameter(w.copy()), Var.parameter(b.copy())};
+            Var yf = MatMul.linearRelu(fused[0], fused[1], withBias ? fused[2] : null);
+            Var yp = MatMul.linear(plain[0], plain[1], withBias ? plain[2] : null).relu();
+            assertArrayEquals(yp.value().data(), yf.value().data(), 0f);
+            assertTrue(countZeros(yf.value()) > 5, "the case must have clipped outputs");
+            yf.backward(seed);
+            yp.backward(seed);
+            for (int i = 0; i < (withBias ? 3 : 2); i++) {
+                assertArrayEquals(plain[i].grad().data(), fused[i].grad().data(), 0f, "input " + i);
+            }
+        }
+    }
+
+    @Test
+    void linearReluGradients() {
+        // pre-activations kept away from the kink at 0, where central differences are meaningless
+        Tensor x = Tensor.randn(21, 4, 3);
+        Tensor w = Tensor.randn(22, 5, 3);
+        Tensor b = Tensor.randn(23, 5);
+        Tensor z = MatMul.linear(Var.constant(x), Var.constant(w), Var.constant(b)).value();
+        for (float v : z.data()) {
+            assertTrue(Math.abs(v) > 0.02, "seeds give a pre-activation near 0: " + v);
+        }
+        assertTrue(countZeros(MatMul.linearRelu(Var.constant(x), Var.constant(w), Var.constant(b)).value()) > 2);
+        GradCheck.Result r = GradCheck.defaults().withEps(1e-3).check(v -> MatMul.linearRelu(v[0], v[1], v[2]), x, w, b);
+        assertTrue(r.passed(), r.worst());
+    }
+
+    private static int countZeros(Tensor t) {
+        int n = 0;
+        for (float v : t.data()) {
+            n += v == 0f ? 1 : 0;
+        }
+        return n;
     }
 
     @Test

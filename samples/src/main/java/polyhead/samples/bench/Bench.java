@@ -1,86 +1,104 @@
 package polyhead.samples.bench;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
+import polyhead.data.DataException;
+import polyhead.samples.fashion.FashionMnist;
 import polyhead.tensor.EjmlGemm;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.VectorGemm;
 
 /**
- * The performance workloads of BENCHMARKS.md (W1 mlp-mtl, W2 lenet-mtl, W3 sgemm) on each GEMM, timed as
+ * The performance workloads of BENCHMARKS.md (W1 mlp-mtl, W2 lenet-mtl, W3 sgemm, W1-epoch) on each GEMM, timed as
  * {@code torch_baseline.py} times PyTorch so that the two can be compared: every configuration is measured
  * {@code --reps} times in round-robin order (slow phases of a shared machine hit all alike), after
  * {@code --warmup-rounds} untimed rounds over all of them (the JIT compiles); a measurement is {@code --warmup}
- * untimed steps and {@code --steps} individually timed steps, and its value is the median step. Reported: the median over reps, the min..max over reps, samples/s, and GFLOPS of the matrix
- * products.
+ * untimed steps and {@code --steps} individually timed steps, and its value is the median step. Reported: the median
+ * over reps, the min..max over reps, samples/s, and GFLOPS of the matrix products.
  *
- * <p>W1 and W2 are timed as forward+backward (zero gradients, forward, losses, backward) until the optimizer
- * library exists; {@link TrainingMeasurement.Update} is where its step plugs in. {@code samples/bench/run_peer.sh}
- * runs PyTorch and this bench in the same run and prints the ratios.
+ * <p>A W1/W2 step is the full training step: zero gradients, forward, losses, backward and the optimizer update
+ * ({@link BenchOptimizers}: W1 with each of {@code --optimizers}, W2 with Adam); {@code --optimizers none} times
+ * forward+backward alone. W1-epoch ({@link EpochMeasurement}) trains {@code --epochs} epochs on the full
+ * Fashion-MNIST per measurement and reports the median epoch and the test accuracy after the last one.
+ * {@code samples/bench/run_peer.sh} runs PyTorch and this bench in the same run and prints the ratios.
  */
 public final class Bench {
-    record Options(List<String> workloads, List<String> gemms, int reps, int warmup, int steps, int threads,
-                   int warmupRounds, Path json) {
+    record Options(List<String> workloads, List<String> gemms, List<String> optimizers, int reps, int warmup,
+                   int steps, int threads, int warmupRounds, int epochs, long seed, Path data, Path json) {
         static final String USAGE = """
-                usage: Bench [--workloads w1,w2,w3] [--gemms ejml,vector] [--reps N] [--warmup N] [--steps N]
-                             [--threads N] [--json FILE]
-                  --workloads  which of W1 (mlp-mtl, batch 32/128/512), W2 (lenet-mtl, batch 256) and W3 (sgemm
-                               1024^3 and 256x784*784x256) to run (default: all)
-                  --gemms      the GEMMs to compare (default: ejml and, if the JVM has the Vector API module, vector)
+                usage: Bench [--workloads w1,w2,w3,w1-epoch] [--gemms ejml,vector] [--optimizers adam,sgdm,adamw]
+                             [--reps N] [--warmup N] [--steps N] [--threads N] [--warmup-rounds N]
+                             [--epochs N] [--seed N] [--data DIR] [--json FILE]
+                  --workloads  which of W1 (mlp-mtl, batch 32/128/512), W2 (lenet-mtl, batch 256), W3 (sgemm
+                               1024^3 and 256x784*784x256) and W1-epoch (one epoch of W1 on the 60k Fashion-MNIST,
+                               batch 128, Adam) to run (default: w1,w2,w3)
+                  --gemms      the GEMMs to compare (default: vector if the JVM has the Vector API module, else ejml)
+                  --optimizers the optimizers of W1 steps: adam (lr 1e-3), sgdm (SGD lr 1e-2, momentum 0.9), adamw
+                               (lr 1e-3, weight decay 1e-2), or none for forward+backward alone (default: all three)
                   --reps       measurements of each configuration, round-robin (default 3)
                   --warmup     untimed steps before each measurement (default 20; sgemm: at most 5)
                   --steps      timed steps per measurement (default 60; sgemm: max(20, steps/3))
                   --threads    threads of the vector GEMM (default: available processors)
                   --warmup-rounds  untimed rounds over every configuration before the first measured one, so that
-                               the JIT has compiled all of them (default 1)
+                               the JIT has compiled all of them (default 1; W1-epoch: one epoch)
+                  --epochs     W1-epoch: epochs per measurement; its value is their median (default 3)
+                  --seed       W1-epoch: seed of the model and the shuffling (default 0)
+                  --data       W1-epoch: the Fashion-MNIST folder (default: Debian's /usr/share/datasets/fashion-mnist)
                   --json       also write the results as JSON to FILE
                 """;
 
         static Options parse(String[] args) {
             List<String> workloads = List.of("w1", "w2", "w3");
-            List<String> gemms = Gemms.vectorAvailable() ? List.of("ejml", "vector") : List.of("ejml");
+            List<String> gemms = Gemms.vectorAvailable() ? List.of("vector") : List.of("ejml");
+            List<String> optimizers = BenchOptimizers.NAMES;
             int reps = 3;
             int warmup = 20;
             int steps = 60;
             int threads = Runtime.getRuntime().availableProcessors();
             int warmupRounds = 1;
+            int epochs = 3;
+            long seed = 0;
+            Path data = null;
             Path json = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
-                if (a.equals("--help") || a.equals("-h")) {
-                    System.out.print(USAGE);
-                    System.exit(0);
-                }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("option " + a + " needs a value (see --help)");
                 }
                 String v = args[++i];
                 switch (a) {
-                    case "--workloads" -> workloads = list(v, "w1", "w2", "w3");
+                    case "--workloads" -> workloads = list(v, "w1", "w2", "w3", "w1-epoch");
                     case "--gemms" -> gemms = list(v, "ejml", "vector");
+                    case "--optimizers" -> optimizers = v.trim().equals("none") ? List.of()
+                            : list(v, BenchOptimizers.NAMES.toArray(new String[0]));
                     case "--reps" -> reps = positive(a, v);
                     case "--warmup" -> warmup = nonNegative(a, v);
                     case "--steps" -> steps = positive(a, v);
                     case "--threads" -> threads = positive(a, v);
                     case "--warmup-rounds" -> warmupRounds = nonNegative(a, v);
+                    case "--epochs" -> epochs = positive(a, v);
+                    case "--seed" -> seed = nonNegative(a, v);
+                    case "--data" -> data = Path.of(v);
                     case "--json" -> json = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
                 }
             }
-            return new Options(workloads, gemms, reps, warmup, steps, threads, warmupRounds, json);
+            return new Options(workloads, gemms, optimizers, reps, warmup, steps, threads, warmupRounds, epochs, seed,
+                    data, json);
         }
-
         private static List<String> list(String v, String... allowed) {
             List<String> out = new ArrayList<>();
             for (String s : v.split(",")) {
@@ -118,6 +136,22 @@ public final class Bench {
     }
 
     public static void main(String[] args) {
+        int status = run(args, System.out);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Runs the bench with command-line {@code args} (see {@code --help}), printing the report to {@code out} and
+     * errors to standard error as one line each; returns the exit status: 0, 1 (a file could not be read or written)
+     * or 2 (bad arguments).
+     */
+    public static int run(String[] args, PrintStream out) {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            out.print(Options.USAGE);
+            return 0;
+        }
         Options o;
         try {
             o = Options.parse(args);
@@ -127,15 +161,24 @@ public final class Bench {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
-        run(o);
+        try {
+            run(o, out);
+            return 0;
+        } catch (DataException | IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            System.err.println("error: cannot write " + o.json() + ": " + e.getMessage());
+            return 1;
+        }
     }
 
-    static void run(Options o) {
+    static void run(Options o, PrintStream out) throws IOException {
         Map<String, Object> info = info(o);
-        info.forEach((k, v) -> System.out.println("# " + k + ": " + v));
+        info.forEach((k, v) -> out.println("# " + k + ": " + v));
+        FashionMnist.Data fashion = o.workloads().contains("w1-epoch") ? FashionMnist.load(o.data()) : null;
         List<Gemm> gemms = new ArrayList<>();
         for (String g : o.gemms()) {
             gemms.add(g.equals("ejml") ? new EjmlGemm() : new VectorGemm(o.threads()));
@@ -144,17 +187,24 @@ public final class Bench {
         for (Gemm g : gemms) {
             if (o.workloads().contains("w1")) {
                 for (int batch : new int[] {32, 128, 512}) {
-                    ms.add(new TrainingMeasurement("W1 mlp-mtl", Models.mlpMtl(new Random(0)), batch, new int[] {784},
-                            10, 5, 1.0f, 0.5f, g, null));
+                    List<String> opts = o.optimizers().isEmpty() ? Collections.singletonList(null)
+                            : o.optimizers();
+                    for (String opt : opts) {
+                        ms.add(new TrainingMeasurement("W1 mlp-mtl", Models.mlpMtl(new Random(0)), batch,
+                                new int[] {784}, 10, 5, 1.0f, 0.5f, g, opt));
+                    }
                 }
             }
             if (o.workloads().contains("w2")) {
                 ms.add(new TrainingMeasurement("W2 lenet-mtl", Models.multiLeNet(new Random(0)), 256,
-                        new int[] {1, 36, 36}, 10, 10, 1.0f, 1.0f, g, null));
+                        new int[] {1, 36, 36}, 10, 10, 1.0f, 1.0f, g, o.optimizers().isEmpty() ? null : "adam"));
             }
             if (o.workloads().contains("w3")) {
                 ms.add(new SgemmMeasurement(g, 1024, 1024, 1024));
                 ms.add(new SgemmMeasurement(g, 256, 784, 256));
+            }
+            if (fashion != null) {
+                ms.add(new EpochMeasurement(fashion, g, o.epochs(), o.seed()));
             }
         }
         List<List<Map<String, Double>>> results = new ArrayList<>();
@@ -166,10 +216,14 @@ public final class Bench {
         // partly interpreted or C1-compiled code (W1 b32 measured first was 2-3x slower than later in the run).
         for (int round = 0; round < o.warmupRounds(); round++) {
             for (Measurement m : ms) {
-                boolean sgemm = m.batch() == 0;
-                m.measure(sgemm ? Math.min(5, o.warmup()) : o.warmup(), sgemm ? 5 : o.steps());
+                if (m instanceof EpochMeasurement e) {
+                    e.warmUp();
+                } else {
+                    boolean sgemm = m.batch() == 0;
+                    m.measure(sgemm ? Math.min(5, o.warmup()) : o.warmup(), sgemm ? 5 : o.steps());
+                }
             }
-            System.out.printf(Locale.ROOT, "# warm-up round %d done at %.1fs%n", round, (System.nanoTime() - start) * 1e-9);
+            out.printf(Locale.ROOT, "# warm-up round %d done at %.1fs%n", round, (System.nanoTime() - start) * 1e-9);
         }
         for (int rep = 0; rep < o.reps(); rep++) {
             for (int i = 0; i < ms.size(); i++) {
@@ -179,34 +233,35 @@ public final class Bench {
                 int steps = sgemm ? Math.max(20, o.steps() / 3) : o.steps();
                 results.get(i).add(m.measure(warmup, steps));
             }
-            System.out.printf(Locale.ROOT, "# rep %d done at %.1fs%n", rep, (System.nanoTime() - start) * 1e-9);
+            out.printf(Locale.ROOT, "# rep %d done at %.1fs%n", rep, (System.nanoTime() - start) * 1e-9);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("info", info);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("info", info);
         Map<String, Object> rows = new LinkedHashMap<>();
-        out.put("results", rows);
-        System.out.printf(Locale.ROOT, "%n%-32s %-10s %11s %23s %10s %8s  %s%n", "workload", "gemm", "ms/step med",
-                "(min..max over reps)", "samples/s", "GFLOPS", "fwd / bwd ms, of which in the GEMM (medians)");
+        report.put("results", rows);
+        out.printf(Locale.ROOT, "%n%-38s %-10s %11s %23s %10s %8s  %s%n", "workload", "gemm", "ms/step med",
+                "(min..max over reps)", "samples/s", "GFLOPS", "fwd / bwd / opt ms, fwd and bwd in the GEMM (medians)");
         for (int i = 0; i < ms.size(); i++) {
             Measurement m = ms.get(i);
             Map<String, Object> row = summarize(m, results.get(i));
             rows.put(m.name() + " | " + m.gemm(), row);
             double ms0 = (Double) row.get("ms");
-            String phases = row.containsKey("fwd_ms")
-                    ? String.format(Locale.ROOT, "%.3f (gemm %.3f) / %.3f (gemm %.3f)", row.get("fwd_ms"),
-                    row.get("fwd_gemm_ms"), row.get("bwd_ms"), row.get("bwd_gemm_ms")) : "";
-            System.out.printf(Locale.ROOT, "%-32s %-10s %11.3f %11.3f..%-11.3f %10s %8.1f  %s%n", m.name(), m.gemm(),
+            String phases = "";
+            if (row.containsKey("fwd_ms")) {
+                phases = String.format(Locale.ROOT, "%.3f (gemm %.3f) / %.3f (gemm %.3f)", row.get("fwd_ms"),
+                        row.get("fwd_gemm_ms"), row.get("bwd_ms"), row.get("bwd_gemm_ms"))
+                        + (row.containsKey("opt_ms") ? String.format(Locale.ROOT, " / %.3f", row.get("opt_ms")) : "");
+            } else if (row.containsKey("acc10")) {
+                phases = String.format(Locale.ROOT, "test accuracy after %d epochs: 10-class %.4f, 5-class %.4f",
+                        o.epochs(), row.get("acc10"), row.get("acc5"));
+            }
+            out.printf(Locale.ROOT, "%-38s %-10s %11.3f %11.3f..%-11.3f %10s %8.1f  %s%n", m.name(), m.gemm(),
                     ms0, row.get("min_ms"), row.get("max_ms"),
                     m.batch() > 0 ? String.format(Locale.ROOT, "%.0f", m.batch() / ms0 * 1e3) : "-",
                     (Double) row.get("gflops"), phases);
         }
         if (o.json() != null) {
-            try {
-                Files.writeString(o.json(), Json.write(out) + "\n");
-            } catch (IOException e) {
-                System.err.println("error: cannot write " + o.json() + ": " + e.getMessage());
-                System.exit(1);
-            }
+            Files.writeString(o.json(), Json.write(report) + "\n");
         }
     }
 
@@ -230,6 +285,11 @@ public final class Bench {
                 row.put(phase + "_ms", Stats.median(reps.stream().mapToDouble(r -> r.get(phase) * 1e3).toArray()));
             }
         }
+        for (String score : List.of("acc10", "acc5")) {
+            if (reps.get(0).containsKey(score)) {
+                row.put(score, Stats.median(reps.stream().mapToDouble(r -> r.get(score)).toArray()));
+            }
+        }
         return row;
     }
 
@@ -245,8 +305,12 @@ public final class Bench {
         info.put("threads", o.threads());
         info.put("args", "--workloads " + String.join(",", o.workloads()) + " --gemms " + String.join(",", o.gemms())
                 + " --reps " + o.reps() + " --warmup " + o.warmup() + " --steps " + o.steps() + " --threads "
-                + o.threads() + " --warmup-rounds " + o.warmupRounds());
-        info.put("timed", "W1/W2: forward+backward (zero grads + forward + losses + backward), no optimizer step");
+                + o.threads() + " --warmup-rounds " + o.warmupRounds() + " --optimizers "
+                + (o.optimizers().isEmpty() ? "none" : String.join(",", o.optimizers())) + " --epochs " + o.epochs()
+                + " --seed " + o.seed());
+        info.put("timed", o.optimizers().isEmpty()
+                ? "W1/W2: forward+backward (zero grads + forward + losses + backward), no optimizer step"
+                : "W1/W2: full step (zero grads + forward + losses + backward + optimizer update)");
         return info;
     }
 

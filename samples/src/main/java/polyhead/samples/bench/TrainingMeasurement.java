@@ -7,7 +7,7 @@ import java.util.Random;
 import polyhead.autodiff.Var;
 import polyhead.loss.Loss;
 import polyhead.loss.Losses;
-import polyhead.nn.Module;
+import polyhead.optim.Optimizer;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Shape;
@@ -16,29 +16,23 @@ import polyhead.tensor.Tensor;
 /**
  * A training step of a two-task model on random batches, as {@code torch_baseline.py} times it: zero the gradients,
  * forward, the weighted sum of the two cross-entropies (phase {@code fwd}); backward (phase {@code bwd}); and the
- * optimizer update (phase {@code opt}) when an {@link Update} is given. Without one the step is forward+backward
- * only and is named so: the optimizer library is not written yet, and no stand-in is timed in its place.
+ * optimizer update (phase {@code opt}) when an optimizer is given ({@link BenchOptimizers}). Without one the step is
+ * forward+backward only and is named so.
  *
  * <p>The time spent inside the GEMM is also recorded, per phase ({@code fwd_gemm}, {@code bwd_gemm}): the GEMM is
  * wrapped in a decorator that reads the clock around each call (two {@code nanoTime} calls per product, well under a
  * microsecond per step). The rest of each phase is everything else: element-wise ops, losses, allocation, the graph.
  */
 final class TrainingMeasurement implements Measurement {
-    /** The optimizer's part of a step; the optimizer library plugs in here. */
-    interface Update {
-        /** Shown in the workload's name, e.g. {@code "adam"}. */
-        String name();
-
-        /** Applies one update to every parameter of {@code model} from its gradients. */
-        void apply(Module model);
-    }
-
     private static final int POOL = 8;
+    /** Passed as {@code phases} by the flop count: the step must not move the parameters before the measurement. */
+    private static final double[] FLOP_COUNT = new double[5];
 
     private final String workload;
     private final Models.TwoHeads model;
     private final Gemm gemm;
-    private final Update update;
+    private final String optimizerName;
+    private final Optimizer optimizer;
     private final float weight1;
     private final float weight2;
     private final Tensor[] xs = new Tensor[POOL];
@@ -52,15 +46,16 @@ final class TrainingMeasurement implements Measurement {
 
     /**
      * @param inputShape one sample's shape, e.g. {784} or {1, 36, 36}
-     * @param update     null for forward+backward only
+     * @param optimizer  a name of {@link BenchOptimizers}, or null for forward+backward only
      */
     TrainingMeasurement(String workload, Models.TwoHeads model, int batch, int[] inputShape, int classes1,
-                        int classes2, float weight1, float weight2, Gemm gemm, Update update) {
+                        int classes2, float weight1, float weight2, Gemm gemm, String optimizer) {
         this.workload = workload;
         this.model = model;
         this.batch = batch;
         this.gemm = gemm;
-        this.update = update;
+        this.optimizerName = optimizer;
+        this.optimizer = optimizer == null ? null : BenchOptimizers.create(optimizer, model);
         this.weight1 = weight1;
         this.weight2 = weight2;
         int[] dims = new int[inputShape.length + 1];
@@ -125,7 +120,7 @@ final class TrainingMeasurement implements Measurement {
         };
         Gemm previous = Gemms.use(counting);
         try {
-            step(null);
+            step(FLOP_COUNT);
         } finally {
             Gemms.use(previous);
         }
@@ -134,7 +129,7 @@ final class TrainingMeasurement implements Measurement {
 
     @Override
     public String name() {
-        return workload + " b" + batch + " " + (update == null ? "fwd+bwd" : update.name());
+        return workload + " b" + batch + " " + (optimizer == null ? "fwd+bwd" : optimizerName);
     }
 
     @Override
@@ -172,7 +167,7 @@ final class TrainingMeasurement implements Measurement {
             Map<String, Double> r = new LinkedHashMap<>();
             r.put("step", Stats.median(total));
             for (int j = 0; j < names.length; j++) {
-                if (update != null || !names[j].equals("opt")) {
+                if (optimizer != null || !names[j].equals("opt")) {
                     r.put(names[j], Stats.median(phases[j]));
                 }
             }
@@ -190,7 +185,11 @@ final class TrainingMeasurement implements Measurement {
         int i = next++ % POOL;
         long g0 = timed.nanos;
         long t0 = System.nanoTime();
-        model.zeroGrad();
+        if (optimizer != null) {
+            optimizer.zeroGrad();
+        } else {
+            model.zeroGrad();
+        }
         Var[] out = model.outputs(Var.constant(xs[i]));
         Var loss = ce.apply(out[0], y1[i]).mul(weight1).add(ce.apply(out[1], y2[i]).mul(weight2));
         long t1 = System.nanoTime();
@@ -198,8 +197,8 @@ final class TrainingMeasurement implements Measurement {
         loss.backward();
         long t2 = System.nanoTime();
         long g2 = timed.nanos;
-        if (update != null) {
-            update.apply(model);
+        if (optimizer != null && phases != FLOP_COUNT) {
+            optimizer.step();
         }
         long t3 = System.nanoTime();
         if (phases != null) {

@@ -26,7 +26,12 @@ class BenchTest {
         assertEquals(7, o.steps());
         assertEquals(1, o.threads());
         assertEquals(2, o.warmupRounds());
-        assertEquals("'w4' is not one of w1, w2, w3",
+        assertEquals(List.of("adam", "sgdm", "adamw"), o.optimizers());
+        assertEquals(List.of(), Bench.Options.parse(new String[] {"--optimizers", "none"}).optimizers());
+        assertEquals("'sgd' is not one of adam, sgdm, adamw",
+                assertThrows(IllegalArgumentException.class, () -> Bench.Options.parse(new String[] {"--optimizers", "sgd"}))
+                        .getMessage());
+        assertEquals("'w4' is not one of w1, w2, w3, w1-epoch",
                 assertThrows(IllegalArgumentException.class, () -> Bench.Options.parse(new String[] {"--workloads", "w4"}))
                         .getMessage());
         assertEquals("option --steps must be >= 1, got 0",
@@ -55,6 +60,35 @@ class BenchTest {
         assertTrue(r.get("step") > 0);
     }
 
+    /** A full step times the update as its own phase, and the update moves the parameters (it is not a stand-in). */
+    @Test
+    void aFullStepRunsTheOptimizer() {
+        Models.TwoHeads model = Models.mlpMtl(new Random(0));
+        float before = model.head1.weight().value().get(3, 7);
+        TrainingMeasurement w1 = new TrainingMeasurement("W1 mlp-mtl", model, 32, new int[] {784}, 10, 5, 1.0f, 0.5f,
+                new EjmlGemm(), "adam");
+        assertEquals("W1 mlp-mtl b32 adam", w1.name());
+        assertEquals(before, model.head1.weight().value().get(3, 7), "counting the flops must not take a step");
+        Map<String, Double> r = w1.measure(0, 1);
+        assertEquals(List.of("step", "fwd", "bwd", "opt", "fwd_gemm", "bwd_gemm"), List.copyOf(r.keySet()));
+        // Adam's first step moves every weight with a nonzero gradient by lr·g/(|g| + eps) ≈ ±1e-3
+        assertEquals(1e-3, Math.abs(model.head1.weight().value().get(3, 7) - before), 1e-5);
+    }
+
+    /** The peer script's make_opt: Adam lr 1e-3, SGD lr 1e-2 with momentum 0.9, AdamW lr 1e-3 (decay 1e-2). */
+    @Test
+    void optimizersHaveThePeerSettings() {
+        assertEquals("chain[adam, learningRate]", BenchOptimizers.transformation("adam").toString());
+        assertEquals("chain[trace, learningRate]", BenchOptimizers.transformation("sgdm").toString());
+        assertEquals("chain[adam, decayedWeights, learningRate]", BenchOptimizers.transformation("adamw").toString());
+        for (String name : BenchOptimizers.NAMES) {
+            Models.TwoHeads model = Models.mlpMtl(new Random(0));
+            var opt = BenchOptimizers.create(name, model);
+            opt.step();
+            assertEquals(name.equals("sgdm") ? 1e-2 : 1e-3, opt.learningRate(), 1e-12, name);
+        }
+    }
+
     @Test
     void w2HasTheShapesOfMultiLeNet() {
         // a wrong layer size would fail in the constructor's counting step with a shape error
@@ -65,6 +99,28 @@ class BenchTest {
         double fwd = 10 * 81 * 784 + 20 * 250 * 100 + 500 * 50 + 50 * 10 + 50 * 10;
         double inputGrads = 20 * 250 * 100 + 500 * 50 + 50 * 10 + 50 * 10;
         assertEquals(2.0 * 2 * (2 * fwd + inputGrads), w2.flops()); // batch 2
+    }
+
+    /** The entry point the CLI calls: usage on --help, status 2 and no report on a bad option. */
+    @Test
+    void runReturnsAnExitStatus() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, Bench.run(new String[] {"--help"}, out));
+        assertTrue(bytes.toString(java.nio.charset.StandardCharsets.UTF_8).startsWith("usage: Bench"));
+        bytes.reset();
+        assertEquals(2, Bench.run(new String[] {"--steps", "zero"}, out));
+        assertEquals("", bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** W1-epoch is defined on the full 60k set: the shipped subset is refused with a one-line reason. */
+    @Test
+    void w1EpochRefusesTheSubset() {
+        polyhead.samples.fashion.FashionMnist.Data subset =
+                polyhead.samples.fashion.FashionMnist.load(java.nio.file.Path.of("data/fashion-mnist"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new EpochMeasurement(subset, new EjmlGemm(), 1, 0));
+        assertTrue(e.getMessage().startsWith("W1-epoch needs the full 60,000-image Fashion-MNIST"), e.getMessage());
     }
 
     @Test

@@ -1,0 +1,48 @@
+package polyhead.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import polyhead.autodiff.Var;
+import polyhead.tensor.ShapeException;
+import polyhead.tensor.Tensor;
+
+/** Sequential runs a Linear followed by a ReLU as one fused node; nothing a user sees may change. */
+class SequentialTest {
+    @Test
+    void linearThenReluGivesTheValuesAndGradientsOfTheLayersOneByOne() {
+        Linear l1 = new Linear(6, 5, new Random(1));
+        Linear l2 = new Linear(5, 3, new Random(2));
+        Sequential seq = new Sequential(l1, Activation.relu(), l2, Activation.relu());
+        Tensor x = Tensor.randn(3, 4, 6);
+        Var out = seq.call(Var.constant(x));
+        assertEquals("Var(linearRelu, [4, 3], requiresGrad)", out.toString(), "the fused node runs");
+        out.sum().backward();
+        float[][] fusedGrads = {l1.weight().grad().data().clone(), l1.bias().grad().data().clone(),
+            l2.weight().grad().data().clone(), l2.bias().grad().data().clone()};
+        seq.zeroGrad();
+        Var byHand = l2.call(l1.call(Var.constant(x)).relu()).relu();
+        assertArrayEquals(byHand.value().data(), out.value().data(), 0f);
+        byHand.sum().backward();
+        float[][] grads = {l1.weight().grad().data(), l1.bias().grad().data(), l2.weight().grad().data(),
+            l2.bias().grad().data()};
+        for (int i = 0; i < grads.length; i++) {
+            assertArrayEquals(grads[i], fusedGrads[i], 0f, "gradient " + i);
+        }
+    }
+
+    @Test
+    void aSummaryStillListsBothLayersAndShapeErrorsNameTheLinear() {
+        Sequential seq = new Sequential(new Linear(6, 5, new Random(1)), Activation.relu());
+        String summary = seq.summary(6);
+        assertTrue(summary.contains("Linear") && summary.contains("ReLU"), summary);
+        ShapeException e = org.junit.jupiter.api.Assertions.assertThrows(ShapeException.class,
+                () -> seq.call(Var.constant(Tensor.zeros(2, 7))));
+        assertTrue(e.getMessage().contains("0") && e.getMessage().contains("Linear"), e.getMessage());
+    }
+}
