@@ -1,5 +1,7 @@
 package polyhead.autodiff.ops;
 
+import java.util.function.IntConsumer;
+
 import polyhead.autodiff.Backward;
 import polyhead.autodiff.Var;
 import polyhead.tensor.Gemm;
@@ -12,9 +14,9 @@ import polyhead.tensor.Tensor;
 
 /**
  * Two-dimensional convolution (cross-correlation, as in every deep-learning library) over NCHW tensors, computed
- * through {@link Im2col} and one matrix product per group of samples (their column matrices side by side); the
- * groups are shared over the cores ({@link Parallel}), each running the whole im2col-product-col2im chain of its
- * samples with column buffers that are reused across calls.
+ * through {@link Im2col} and one matrix product per group of samples (their column matrices side by side), with
+ * column buffers that are reused across calls. The products use every core; optionally the groups themselves are
+ * shared over the cores instead (see {@link #PARALLEL_GROUPS}).
  */
 public final class Convolution {
     /** The largest column matrix of a group of samples, in floats (4 MiB). */
@@ -26,6 +28,16 @@ public final class Convolution {
     static final double PARALLEL_FLOPS = 4e6;
     /** Groups a parallel convolution is cut into at least: a few per core, so that a busy core does fewer. */
     static final int MIN_GROUPS = 8;
+    /**
+     * Whether the groups of a convolution run in parallel, one group per thread at a time ({@link Parallel}), or one
+     * after the other with each product shared over the cores by the GEMM: system property {@value #PARALLEL_PROPERTY}
+     * ({@code true} or {@code false}), default {@code false}. Parallel groups also spread im2col, col2im and the
+     * gathers over the cores, but every group is a task of milliseconds that the caller must wait for; on our shared
+     * 2-vCPU machines at load 11-16, W2 fwd+bwd took 1.5-3x longer with them than without (same runs, alternating),
+     * while the GEMM's short tasks rebalance when a core is taken. Results are the same bit for bit either way.
+     */
+    static final String PARALLEL_PROPERTY = "polyhead.conv.parallelGroups";
+    static final boolean PARALLEL_GROUPS = Boolean.getBoolean(PARALLEL_PROPERTY);
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
@@ -57,11 +69,20 @@ public final class Convolution {
      *                        kernel is larger than the padded input
      */
     public static Var conv2d(Var x, Var weight, Var bias, int strideH, int strideW, int padH, int padW) {
-        return conv2d(x, weight, bias, strideH, strideW, padH, padW, GROUP_FLOATS);
+        return conv2d(x, weight, bias, strideH, strideW, padH, padW, GROUP_FLOATS, PARALLEL_GROUPS);
     }
 
     /** The public conv2d with the size limit of the column buffer as a parameter, so tests can force small groups. */
     static Var conv2d(Var x, Var weight, Var bias, int strideH, int strideW, int padH, int padW, int groupFloats) {
+        return conv2d(x, weight, bias, strideH, strideW, padH, padW, groupFloats, PARALLEL_GROUPS);
+    }
+
+    /**
+     * ... and the choice of running the groups in parallel (each on one thread) or one after the other on the caller
+     * (each product then shared over the cores by the GEMM).
+     */
+    static Var conv2d(Var x, Var weight, Var bias, int strideH, int strideW, int padH, int padW, int groupFloats,
+                      boolean parallelGroups) {
         requireAtLeast("strideH", strideH, 1);
         requireAtLeast("strideW", strideW, 1);
         requireAtLeast("padH", padH, 0);
@@ -104,7 +125,7 @@ public final class Convolution {
         float[] bd = bias == null ? null : bias.value().data();
         float[] out = new float[outShape.size()];
         Gemm gemm = Gemms.current();
-        Parallel.forEach(plan.groups(), t -> plan.forward(t, gemm, xd, wd, bd, out, WORKSPACE.get()));
+        forEachGroup(parallelGroups, plan.groups(), t -> plan.forward(t, gemm, xd, wd, bd, out, WORKSPACE.get()));
         Backward rule = g -> {
             float[] dg = g.data();
             boolean needX = x.requiresGrad();
@@ -116,7 +137,7 @@ public final class Convolution {
             float[] gwParts = needW ? new float[plan.groups() * sw.size()] : null;
             double[] gbParts = needB ? new double[plan.groups() * o] : null;
             if (needX || needW || needB) {
-                Parallel.forEach(plan.groups(), t -> plan.backward(t, gemm, xd, wd, dg, gx, gwParts, gbParts,
+                forEachGroup(parallelGroups, plan.groups(), t -> plan.backward(t, gemm, xd, wd, dg, gx, gwParts, gbParts,
                         WORKSPACE.get()));
             }
             if (needX) {
@@ -147,9 +168,20 @@ public final class Convolution {
         return bias == null ? Var.result(y, "conv2d", rule, x, weight) : Var.result(y, "conv2d", rule, x, weight, bias);
     }
 
+    private static void forEachGroup(boolean parallel, int groups, IntConsumer task) {
+        if (parallel) {
+            Parallel.forEach(groups, task);
+        } else {
+            for (int t = 0; t < groups; t++) {
+                task.accept(t);
+            }
+        }
+    }
+
     /**
-     * Samples per group. Groups are the tasks shared over the cores, so a product of at least {@link #PARALLEL_FLOPS}
-     * is cut into at least {@link #MIN_GROUPS} groups; each group's column matrix stays within {@code groupFloats}.
+     * Samples per group. Groups can be the tasks shared over the cores, so a product of at least
+     * {@link #PARALLEL_FLOPS} is cut into at least {@link #MIN_GROUPS} groups (still products large enough for the
+     * GEMM to share); each group's column matrix stays within {@code groupFloats}.
      * The grouping depends on the sizes only, never on the number of threads, so neither do the results.
      */
     static int groupSize(int n, int o, int rows, int cols, int groupFloats) {

@@ -165,8 +165,8 @@ class ConvolutionTest {
     }
 
     /**
-     * Convolutions large enough to be shared over the cores: the same values and gradients, bit for bit, as the
-     * same calls run on one thread; and both agree with the definition (forward and all three gradients). Odd
+     * Convolutions large enough to be shared over the cores: the same values and gradients, bit for bit, with the
+     * groups in parallel, in turn (products in parallel), and all on one thread; and they agree with the definition (forward and all three gradients). Odd
      * sizes, stride 2 and padding, and a last group that is not full.
      */
     @Test
@@ -180,10 +180,12 @@ class ConvolutionTest {
             Tensor w = Tensor.randn(seed++, s[4], s[1], s[5], s[6]);
             Tensor b = Tensor.randn(seed++, s[4]);
             long gSeed = seed++;
-            Tensor[] parallel = convAndGradients(x, w, b, s, gSeed);
-            Tensor[] sequential = Parallel.sequentially(() -> convAndGradients(x, w, b, s, gSeed));
+            Tensor[] parallel = convAndGradients(x, w, b, s, gSeed, true);
+            Tensor[] sequential = Parallel.sequentially(() -> convAndGradients(x, w, b, s, gSeed, true));
+            Tensor[] groupsInTurn = convAndGradients(x, w, b, s, gSeed, false);
             for (int i = 0; i < parallel.length; i++) {
                 assertArrayEquals(sequential[i].data(), parallel[i].data(), Arrays.toString(s) + ", output " + i);
+                assertArrayEquals(sequential[i].data(), groupsInTurn[i].data(), Arrays.toString(s) + ", output " + i);
             }
             Tensor g = Tensor.randn(gSeed, parallel[0].shape().dims());
             Tensor[] expected = naiveGradients(x, w, g, s[7], s[8], s[9], s[10]);
@@ -195,11 +197,11 @@ class ConvolutionTest {
     }
 
     /** y = conv2d(x, w, b) and, for the output gradient randn(gSeed), the gradients of x, w and b. */
-    private static Tensor[] convAndGradients(Tensor x, Tensor w, Tensor b, int[] s, long gSeed) {
+    private static Tensor[] convAndGradients(Tensor x, Tensor w, Tensor b, int[] s, long gSeed, boolean parallel) {
         Var xv = Var.parameter(x);
         Var wv = Var.parameter(w);
         Var bv = Var.parameter(b);
-        Var y = Convolution.conv2d(xv, wv, bv, s[7], s[8], s[9], s[10]);
+        Var y = Convolution.conv2d(xv, wv, bv, s[7], s[8], s[9], s[10], Convolution.GROUP_FLOATS, parallel);
         y.backward(Tensor.randn(gSeed, y.shape().dims()));
         return new Tensor[] {y.value(), xv.grad(), wv.grad(), bv.grad()};
     }
