@@ -22,8 +22,8 @@ public final class Convolution {
     /** The largest column matrix of a group of samples, in floats (4 MiB). */
     static final int GROUP_FLOATS = 1 << 20;
     /**
-     * Convolutions of fewer flops (2·N·O·C·kh·kw·Ho·Wo) run as few groups as the buffer allows, on the calling thread
-     * (whose GEMM may still use every core); from here on the batch is cut into groups that the cores share.
+     * Convolutions of fewer flops (2·N·O·C·kh·kw·Ho·Wo) run as few groups as the buffer allows; from here on the batch
+     * is cut into at least {@link #MIN_GROUPS} groups, so that parallel groups have tasks to share.
      */
     static final double PARALLEL_FLOPS = 4e6;
     /** Groups a parallel convolution is cut into at least: a few per core, so that a busy core does fewer. */
@@ -34,7 +34,8 @@ public final class Convolution {
      * ({@code true} or {@code false}), default {@code false}. Parallel groups also spread im2col, col2im and the
      * gathers over the cores, but every group is a task of milliseconds that the caller must wait for; on our shared
      * 2-vCPU machines at load 11-16, W2 fwd+bwd took 1.5-3x longer with them than without (same runs, alternating),
-     * while the GEMM's short tasks rebalance when a core is taken. Results are the same bit for bit either way.
+     * while the GEMM's short tasks rebalance when a core is taken; at load 2-3 they were the fastest (medians 63 ms
+     * against 70, best 50). Results are the same bit for bit either way.
      */
     static final String PARALLEL_PROPERTY = "polyhead.conv.parallelGroups";
     static final boolean PARALLEL_GROUPS = Boolean.getBoolean(PARALLEL_PROPERTY);
