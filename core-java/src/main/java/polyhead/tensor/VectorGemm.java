@@ -29,7 +29,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Parallel products (at least {@link #PARALLEL_FLOPS}) pack all of op(A) and op(B) first, then compute blocks of
  * C; each phase is cut into several tasks per thread that the threads pull from a counter, so a core that another
  * process occupies simply does fewer of them (see {@link WorkerPool}). Smaller products, and calls made while this
- * instance is busy with another thread's parallel product, run on the calling thread with per-thread buffers.
+ * instance is busy with another thread's parallel product, or made inside a task of {@link Parallel} (whose loop
+ * already occupies the cores), run on the calling thread with per-thread buffers.
  *
  * <p>Results can differ from {@link EjmlGemm} in the last bits (the summation order differs), never by more than
  * float32 rounding of a length-k dot product.
@@ -141,7 +142,7 @@ public final class VectorGemm implements Gemm {
                 && (!transA || !transB && k <= 4 * THIN);
         if (thin) {
             p.thin();
-        } else if (pool != null && 2L * m * n * k >= PARALLEL_FLOPS && parallel.tryLock()) {
+        } else if (pool != null && 2L * m * n * k >= PARALLEL_FLOPS && !Parallel.inside() && parallel.tryLock()) {
             try {
                 if (dots) {
                     computeDotsParallel(p);

@@ -1,21 +1,46 @@
 package polyhead.autodiff.ops;
 
+import java.util.function.IntConsumer;
+
 import polyhead.autodiff.Backward;
 import polyhead.autodiff.Var;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Im2col;
+import polyhead.tensor.Parallel;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
 
 /**
  * Two-dimensional convolution (cross-correlation, as in every deep-learning library) over NCHW tensors, computed
- * through {@link Im2col} and one matrix product per group of samples (their column matrices side by side).
+ * through {@link Im2col} and one matrix product per group of samples (their column matrices side by side), with
+ * column buffers that are reused across calls. The products use every core; optionally the groups themselves are
+ * shared over the cores instead (see {@link #PARALLEL_GROUPS}).
  */
 public final class Convolution {
     /** The largest column matrix of a group of samples, in floats (4 MiB). */
     static final int GROUP_FLOATS = 1 << 20;
+    /**
+     * Convolutions of fewer flops (2·N·O·C·kh·kw·Ho·Wo) run as few groups as the buffer allows; from here on the batch
+     * is cut into at least {@link #MIN_GROUPS} groups, so that parallel groups have tasks to share.
+     */
+    static final double PARALLEL_FLOPS = 4e6;
+    /** Groups a parallel convolution is cut into at least: a few per core, so that a busy core does fewer. */
+    static final int MIN_GROUPS = 8;
+    /**
+     * Whether the groups of a convolution run in parallel, one group per thread at a time ({@link Parallel}), or one
+     * after the other with each product shared over the cores by the GEMM: system property {@value #PARALLEL_PROPERTY}
+     * ({@code true} or {@code false}), default {@code false}. Parallel groups also spread im2col, col2im and the
+     * gathers over the cores, but every group is a task of milliseconds that the caller must wait for; on our shared
+     * 2-vCPU machines at load 11-16, W2 fwd+bwd took 1.5-3x longer with them than without (same runs, alternating),
+     * while the GEMM's short tasks rebalance when a core is taken; at load 2-3 they were the fastest (medians 63 ms
+     * against 70, best 50). Results are the same bit for bit either way.
+     */
+    static final String PARALLEL_PROPERTY = "polyhead.conv.parallelGroups";
+    static final boolean PARALLEL_GROUPS = Boolean.getBoolean(PARALLEL_PROPERTY);
+
+    private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private Convolution() {
     }
@@ -45,11 +70,20 @@ public final class Convolution {
      *                        kernel is larger than the padded input
      */
     public static Var conv2d(Var x, Var weight, Var bias, int strideH, int strideW, int padH, int padW) {
-        return conv2d(x, weight, bias, strideH, strideW, padH, padW, GROUP_FLOATS);
+        return conv2d(x, weight, bias, strideH, strideW, padH, padW, GROUP_FLOATS, PARALLEL_GROUPS);
     }
 
     /** The public conv2d with the size limit of the column buffer as a parameter, so tests can force small groups. */
     static Var conv2d(Var x, Var weight, Var bias, int strideH, int strideW, int padH, int padW, int groupFloats) {
+        return conv2d(x, weight, bias, strideH, strideW, padH, padW, groupFloats, PARALLEL_GROUPS);
+    }
+
+    /**
+     * ... and the choice of running the groups in parallel (each on one thread) or one after the other on the caller
+     * (each product then shared over the cores by the GEMM).
+     */
+    static Var conv2d(Var x, Var weight, Var bias, int strideH, int strideW, int padH, int padW, int groupFloats,
+                      boolean parallelGroups) {
         requireAtLeast("strideH", strideH, 1);
         requireAtLeast("strideW", strideW, 1);
         requireAtLeast("padH", padH, 0);
@@ -85,110 +119,46 @@ public final class Convolution {
                     + sx + " padded by " + padH + "x" + padW);
         }
         Im2col.Geometry geo = new Im2col.Geometry(c, h, w, kh, kw, strideH, strideW, padH, padW);
-        int rows = geo.colRows();
-        int cols = geo.colCols();
-        int inSize = geo.inputSize();
-        int outSize = o * cols;
+        Plan plan = new Plan(geo, n, o, groupSize(n, o, geo.colRows(), geo.colCols(), groupFloats));
         Shape outShape = Shape.of(n, o, geo.outHeight(), geo.outWidth());
         float[] xd = x.value().data();
         float[] wd = weight.value().data();
+        float[] bd = bias == null ? null : bias.value().data();
         float[] out = new float[outShape.size()];
-        // samples are taken in groups whose column matrices, side by side, make one (rows × group·cols) matrix of at
-        // most groupFloats: one product per group instead of one per sample, large enough for every core and for
-        // the GEMM's packing to pay, while the buffer stays a few MB whatever the batch
-        int group = Math.max(1, Math.min(n, groupFloats / Math.max(1, rows * cols)));
-        float[] buf = new float[rows * group * cols];
-        float[] ybuf = group > 1 ? new float[o * group * cols] : null;
         Gemm gemm = Gemms.current();
-        for (int s0 = 0; s0 < n; s0 += group) {
-            int gs = Math.min(group, n - s0);
-            int ld = gs * cols;
-            for (int j = 0; j < gs; j++) {
-                Im2col.im2col(geo, xd, (s0 + j) * inSize, buf, j * cols, ld);
-            }
-            if (gs == 1) {
-                gemm.gemm(false, false, o, cols, rows, wd, 0, buf, 0, out, s0 * outSize, false);
-            } else {
-                // Y = W·X is [o, gs·cols]; sample j's output [o, cols] is its column block j
-                gemm.gemm(false, false, o, ld, rows, wd, 0, buf, 0, ybuf, 0, false);
-                for (int j = 0; j < gs; j++) {
-                    for (int oc = 0; oc < o; oc++) {
-                        System.arraycopy(ybuf, oc * ld + j * cols, out, (s0 + j) * outSize + oc * cols, cols);
-                    }
-                }
-            }
-        }
-        if (bias != null) {
-            float[] bd = bias.value().data();
-            for (int i = 0; i < n; i++) {
-                for (int oc = 0; oc < o; oc++) {
-                    int base = i * outSize + oc * cols;
-                    float bv = bd[oc];
-                    for (int k = 0; k < cols; k++) {
-                        out[base + k] += bv;
-                    }
-                }
-            }
-        }
-        int samplesPerGroup = group;
+        forEachGroup(parallelGroups, plan.groups(), t -> plan.forward(t, gemm, xd, wd, bd, out, WORKSPACE.get()));
         Backward rule = g -> {
             float[] dg = g.data();
             boolean needX = x.requiresGrad();
             boolean needW = weight.requiresGrad();
+            boolean needB = bias != null && bias.requiresGrad();
             float[] gx = needX ? new float[sx.size()] : null;
-            float[] gw = needW ? new float[sw.size()] : null;
-            if (needX || needW) {
-                float[] gbuf = samplesPerGroup > 1 ? new float[o * samplesPerGroup * cols] : null;
-                float[] dcols = needX ? new float[rows * samplesPerGroup * cols] : null;
-                // the columns are recomputed rather than kept from the forward pass: im2col is cheap next to the
-                // gemm, and keeping them would hold kh·kw copies of the input for the lifetime of the graph
-                float[] xcols = needW ? new float[rows * samplesPerGroup * cols] : null;
-                for (int s0 = 0; s0 < n; s0 += samplesPerGroup) {
-                    int gs = Math.min(samplesPerGroup, n - s0);
-                    int ld = gs * cols;
-                    // G = the group's output gradient as one [o, gs·cols] matrix
-                    float[] gm = dg;
-                    int gOff = s0 * outSize;
-                    if (gs > 1) {
-                        for (int j = 0; j < gs; j++) {
-                            for (int oc = 0; oc < o; oc++) {
-                                System.arraycopy(dg, (s0 + j) * outSize + oc * cols, gbuf, oc * ld + j * cols, cols);
-                            }
-                        }
-                        gm = gbuf;
-                        gOff = 0;
-                    }
-                    if (needX) {
-                        // ∂/∂X = Wᵀ·G, then each sample's block back onto its input
-                        gemm.gemm(true, false, rows, ld, o, wd, 0, gm, gOff, dcols, 0, false);
-                        for (int j = 0; j < gs; j++) {
-                            Im2col.col2im(geo, dcols, j * cols, ld, gx, (s0 + j) * inSize);
-                        }
-                    }
-                    if (needW) {
-                        // ∂/∂W += G·Xᵀ over the group's columns
-                        for (int j = 0; j < gs; j++) {
-                            Im2col.im2col(geo, xd, (s0 + j) * inSize, xcols, j * cols, ld);
-                        }
-                        gemm.gemm(false, true, o, rows, ld, gm, gOff, xcols, 0, gw, 0, s0 > 0);
-                    }
-                }
+            // one partial weight and bias gradient per group, added in group order afterwards: the sums do not
+            // depend on which thread ran which group
+            float[] gwParts = needW ? new float[plan.groups() * sw.size()] : null;
+            double[] gbParts = needB ? new double[plan.groups() * o] : null;
+            if (needX || needW || needB) {
+                forEachGroup(parallelGroups, plan.groups(), t -> plan.backward(t, gemm, xd, wd, dg, gx, gwParts, gbParts,
+                        WORKSPACE.get()));
             }
             if (needX) {
                 x.addGrad(Tensor.wrap(sx, gx));
             }
             if (needW) {
+                float[] gw = new float[sw.size()];
+                for (int t = 0; t < plan.groups(); t++) {
+                    for (int i = 0, p = t * gw.length; i < gw.length; i++, p++) {
+                        gw[i] += gwParts[p];
+                    }
+                }
                 weight.addGrad(Tensor.wrap(sw, gw));
             }
-            if (bias != null && bias.requiresGrad()) {
+            if (needB) {
                 float[] gb = new float[o];
                 for (int oc = 0; oc < o; oc++) {
                     double s = 0;
-                    for (int i = 0; i < n; i++) {
-                        int base = i * outSize + oc * cols;
-                        for (int k = 0; k < cols; k++) {
-                            s += dg[base + k];
-                        }
+                    for (int t = 0; t < plan.groups(); t++) {
+                        s += gbParts[t * o + oc];
                     }
                     gb[oc] = (float) s;
                 }
@@ -197,6 +167,158 @@ public final class Convolution {
         };
         Tensor y = Tensor.wrap(outShape, out);
         return bias == null ? Var.result(y, "conv2d", rule, x, weight) : Var.result(y, "conv2d", rule, x, weight, bias);
+    }
+
+    private static void forEachGroup(boolean parallel, int groups, IntConsumer task) {
+        if (parallel) {
+            Parallel.forEach(groups, task);
+        } else {
+            for (int t = 0; t < groups; t++) {
+                task.accept(t);
+            }
+        }
+    }
+
+    /**
+     * Samples per group. Groups can be the tasks shared over the cores, so a product of at least
+     * {@link #PARALLEL_FLOPS} is cut into at least {@link #MIN_GROUPS} groups (still products large enough for the
+     * GEMM to share); each group's column matrix stays within {@code groupFloats}.
+     * The grouping depends on the sizes only, never on the number of threads, so neither do the results.
+     */
+    static int groupSize(int n, int o, int rows, int cols, int groupFloats) {
+        int group = Math.max(1, Math.min(n, groupFloats / Math.max(1, rows * cols)));
+        if (2.0 * n * o * rows * cols >= PARALLEL_FLOPS) {
+            group = Math.min(group, Math.max(1, (n + MIN_GROUPS - 1) / MIN_GROUPS));
+        }
+        return group;
+    }
+
+    /** One convolution's sizes and the work of one group of samples, forward and backward. */
+    private record Plan(Im2col.Geometry geo, int n, int o, int group) {
+        int groups() {
+            return (n + group - 1) / group;
+        }
+
+        /**
+         * Output of group t: its column matrices side by side, X = [X₁ X₂ …] of (C·kh·kw)×(gs·Ho·Wo), one product
+         * Y = W·X, then each sample's block of Y to its place in the output, the bias added on the way.
+         */
+        void forward(int t, Gemm gemm, float[] xd, float[] wd, float[] bd, float[] out, Workspace ws) {
+            int rows = geo.colRows();
+            int cols = geo.colCols();
+            int outSize = o * cols;
+            int s0 = t * group;
+            int gs = Math.min(group, n - s0);
+            int ld = gs * cols;
+            float[] xcols = ws.xcols(rows * ld);
+            for (int j = 0; j < gs; j++) {
+                Im2col.im2col(geo, xd, (s0 + j) * geo.inputSize(), xcols, j * cols, ld);
+            }
+            float[] ym = out;
+            int yOff = s0 * outSize;
+            if (gs > 1) {
+                ym = ws.gm(o * ld);
+                yOff = 0;
+            }
+            gemm.gemm(false, false, o, ld, rows, wd, 0, xcols, 0, ym, yOff, false);
+            if (gs == 1 && bd == null) {
+                return;
+            }
+            // Y is [o, gs·cols]: sample j's output [o, cols] is its column block j
+            for (int j = 0; j < gs; j++) {
+                for (int oc = 0; oc < o; oc++) {
+                    int src = yOff + oc * ld + j * cols;
+                    int dst = (s0 + j) * outSize + oc * cols;
+                    float bv = bd == null ? 0f : bd[oc];
+                    for (int k = 0; k < cols; k++) {
+                        out[dst + k] = ym[src + k] + bv;
+                    }
+                }
+            }
+        }
+
+        /**
+         * Gradients of group t, with G = the group's output gradient as one [o, gs·Ho·Wo] matrix: ∂/∂X = Wᵀ·G, each
+         * sample's block added back onto its input by col2im; the group's part of ∂/∂W, G·Xᵀ, into
+         * {@code gwParts[t·|W| ...]}; of ∂/∂b, the row sums of G, into {@code gbParts[t·o ...]}. A null array is a
+         * gradient that is not needed.
+         */
+        void backward(int t, Gemm gemm, float[] xd, float[] wd, float[] dg, float[] gx, float[] gwParts,
+                      double[] gbParts, Workspace ws) {
+            int rows = geo.colRows();
+            int cols = geo.colCols();
+            int outSize = o * cols;
+            int s0 = t * group;
+            int gs = Math.min(group, n - s0);
+            int ld = gs * cols;
+            float[] gm = dg;
+            int gOff = s0 * outSize;
+            if (gs > 1) {
+                gm = ws.gm(o * ld);
+                gOff = 0;
+                for (int j = 0; j < gs; j++) {
+                    for (int oc = 0; oc < o; oc++) {
+                        System.arraycopy(dg, (s0 + j) * outSize + oc * cols, gm, oc * ld + j * cols, cols);
+                    }
+                }
+            }
+            if (gbParts != null) {
+                for (int oc = 0; oc < o; oc++) {
+                    double s = 0;
+                    for (int k = gOff + oc * ld, end = k + ld; k < end; k++) {
+                        s += gm[k];
+                    }
+                    gbParts[t * o + oc] = s;
+                }
+            }
+            if (gx != null) {
+                float[] dcols = ws.dcols(rows * ld);
+                gemm.gemm(true, false, rows, ld, o, wd, 0, gm, gOff, dcols, 0, false);
+                for (int j = 0; j < gs; j++) {
+                    Im2col.col2im(geo, dcols, j * cols, ld, gx, (s0 + j) * geo.inputSize());
+                }
+            }
+            if (gwParts != null) {
+                // the columns are recomputed rather than kept from the forward pass: im2col is cheap next to the
+                // gemm, and keeping them would hold kh·kw copies of the input for the lifetime of the graph
+                float[] xcols = ws.xcols(rows * ld);
+                for (int j = 0; j < gs; j++) {
+                    Im2col.im2col(geo, xd, (s0 + j) * geo.inputSize(), xcols, j * cols, ld);
+                }
+                gemm.gemm(false, true, o, rows, ld, gm, gOff, xcols, 0, gwParts, t * o * rows, false);
+            }
+        }
+    }
+
+    /**
+     * A thread's scratch matrices, grown on demand and kept for the thread's life (a few MB each at most, see
+     * {@link #GROUP_FLOATS}), so that a training step allocates no column matrices once it has run once.
+     */
+    private static final class Workspace {
+        private float[] xcols = new float[0];
+        private float[] dcols = new float[0];
+        private float[] gm = new float[0];
+
+        float[] xcols(int size) {
+            if (xcols.length < size) {
+                xcols = new float[size];
+            }
+            return xcols;
+        }
+
+        float[] dcols(int size) {
+            if (dcols.length < size) {
+                dcols = new float[size];
+            }
+            return dcols;
+        }
+
+        float[] gm(int size) {
+            if (gm.length < size) {
+                gm = new float[size];
+            }
+            return gm;
+        }
     }
 
     private static void requireAtLeast(String name, int value, int min) {

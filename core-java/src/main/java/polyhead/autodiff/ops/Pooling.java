@@ -4,6 +4,7 @@ import java.util.Arrays;
 
 import polyhead.autodiff.Var;
 import polyhead.tensor.Im2col;
+import polyhead.tensor.Parallel;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
@@ -13,8 +14,17 @@ import polyhead.tensor.Tensor;
  * of each sample is pooled on its own. Output sizes follow PyTorch with {@code ceil_mode=False}:
  * {@code Ho = ⌊(H + 2ph − kh)/sh⌋ + 1}, {@code Wo = ⌊(W + 2pw − kw)/sw⌋ + 1}; as in PyTorch, the padding may be at
  * most half the kernel, so every window overlaps the input.
+ *
+ * <p>Large inputs are pooled, forward and backward, in ranges of whole planes (channels of samples) shared over the
+ * cores ({@link Parallel}); every output and every input gradient is written by exactly one range, so the results
+ * do not depend on the number of threads.
  */
 public final class Pooling {
+    /**
+     * Input elements per range of planes at least: below 2× this a call runs on the calling thread. A hand-off costs
+     * ~10 µs; max pooling reads ~1 element per ns.
+     */
+    static final int PARALLEL_ELEMENTS = 1 << 16;
     private Pooling() {
     }
 
@@ -54,30 +64,44 @@ public final class Pooling {
         float[] xd = x.value().data();
         float[] out = new float[planes * ho * wo];
         int[] argmax = new int[out.length];
-        if (kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0) {
-            maxPool2x2(xd, planes, h, w, ho, wo, out, argmax);
-        } else {
-            maxPoolWindows(xd, planes, h, w, ho, wo, kernelH, kernelW, strideH, strideW, padH, padW, out, argmax);
-        }
+        boolean twoByTwo = kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0;
+        int grain = grain(h * w);
+        Parallel.forRange(planes, grain, (p0, p1) -> {
+            if (twoByTwo) {
+                maxPool2x2(xd, p0, p1, h, w, ho, wo, out, argmax);
+            } else {
+                maxPoolWindows(xd, p0, p1, h, w, ho, wo, kernelH, kernelW, strideH, strideW, padH, padW, out,
+                        argmax);
+            }
+        });
         Shape outShape = Shape.of(sx.dim(0), sx.dim(1), ho, wo);
         return Var.result(Tensor.wrap(outShape, out), "maxPool2d", g -> {
             float[] dg = g.data();
             float[] gx = new float[sx.size()];
-            for (int i = 0; i < dg.length; i++) {
-                gx[argmax[i]] += dg[i];
-            }
+            // a window's argmax lies in its own plane: ranges of planes write disjoint parts of gx
+            Parallel.forRange(planes, grain, (p0, p1) -> {
+                for (int i = p0 * ho * wo, end = p1 * ho * wo; i < end; i++) {
+                    gx[argmax[i]] += dg[i];
+                }
+            });
             x.addGrad(Tensor.wrap(sx, gx));
         }, x);
     }
 
+    /** Planes per parallel range for planes of {@code planeSize} elements. */
+    private static int grain(int planeSize) {
+        return Math.max(1, PARALLEL_ELEMENTS / Math.max(1, planeSize));
+    }
+
     /**
-     * Max pooling over any window: the maximum of each window and the input index it came from (see
-     * {@link #maxPool2d(Var, int, int, int, int, int, int)} for the rules).
+     * Max pooling over any window, planes {@code [p0, p1)}: the maximum of each window and the input index it came
+     * from (see {@link #maxPool2d(Var, int, int, int, int, int, int)} for the rules).
      */
-    private static void maxPoolWindows(float[] xd, int planes, int h, int w, int ho, int wo, int kernelH, int kernelW,
-                                       int strideH, int strideW, int padH, int padW, float[] out, int[] argmax) {
-        int k = 0;
-        for (int p = 0; p < planes; p++) {
+    private static void maxPoolWindows(float[] xd, int p0, int p1, int h, int w, int ho, int wo, int kernelH,
+                                       int kernelW, int strideH, int strideW, int padH, int padW, float[] out,
+                                       int[] argmax) {
+        int k = p0 * ho * wo;
+        for (int p = p0; p < p1; p++) {
             int plane = p * h * w;
             for (int oh = 0; oh < ho; oh++) {
                 int ih0 = oh * strideH - padH;
@@ -110,11 +134,12 @@ public final class Pooling {
 
     /**
      * The common 2×2 window at stride 2 without padding, unrolled: 3× faster than the general loops, whose two-trip
-     * inner loops cost more than the comparisons. Same rules: first maximum, or the last NaN.
+     * inner loops cost more than the comparisons. Same rules: first maximum, or the last NaN. Planes {@code [p0, p1)}.
      */
-    private static void maxPool2x2(float[] xd, int planes, int h, int w, int ho, int wo, float[] out, int[] argmax) {
-        int k = 0;
-        for (int p = 0; p < planes; p++) {
+    private static void maxPool2x2(float[] xd, int p0, int p1, int h, int w, int ho, int wo, float[] out,
+                                   int[] argmax) {
+        int k = p0 * ho * wo;
+        for (int p = p0; p < p1; p++) {
             int plane = p * h * w;
             for (int oh = 0; oh < ho; oh++) {
                 int row = plane + 2 * oh * w;
@@ -169,43 +194,48 @@ public final class Pooling {
         double area = (double) kernelH * kernelW;
         float[] xd = x.value().data();
         float[] out = new float[planes * ho * wo];
-        int k = 0;
-        for (int p = 0; p < planes; p++) {
-            int plane = p * h * w;
-            for (int oh = 0; oh < ho; oh++) {
-                int ih0 = oh * strideH - padH;
-                for (int ow = 0; ow < wo; ow++, k++) {
-                    int iw0 = ow * strideW - padW;
-                    double s = 0;
-                    for (int ih = Math.max(ih0, 0); ih < Math.min(ih0 + kernelH, h); ih++) {
-                        for (int iw = Math.max(iw0, 0); iw < Math.min(iw0 + kernelW, w); iw++) {
-                            s += xd[plane + ih * w + iw];
+        int grain = grain(h * w);
+        Parallel.forRange(planes, grain, (p0, p1) -> {
+            int k = p0 * ho * wo;
+            for (int p = p0; p < p1; p++) {
+                int plane = p * h * w;
+                for (int oh = 0; oh < ho; oh++) {
+                    int ih0 = oh * strideH - padH;
+                    for (int ow = 0; ow < wo; ow++, k++) {
+                        int iw0 = ow * strideW - padW;
+                        double s = 0;
+                        for (int ih = Math.max(ih0, 0); ih < Math.min(ih0 + kernelH, h); ih++) {
+                            for (int iw = Math.max(iw0, 0); iw < Math.min(iw0 + kernelW, w); iw++) {
+                                s += xd[plane + ih * w + iw];
+                            }
                         }
+                        out[k] = (float) (s / area);
                     }
-                    out[k] = (float) (s / area);
                 }
             }
-        }
+        });
         Shape outShape = Shape.of(sx.dim(0), sx.dim(1), ho, wo);
         return Var.result(Tensor.wrap(outShape, out), "avgPool2d", g -> {
             float[] dg = g.data();
             float[] gx = new float[sx.size()];
-            int j = 0;
-            for (int p = 0; p < planes; p++) {
-                int plane = p * h * w;
-                for (int oh = 0; oh < ho; oh++) {
-                    int ih0 = oh * strideH - padH;
-                    for (int ow = 0; ow < wo; ow++, j++) {
-                        int iw0 = ow * strideW - padW;
-                        float share = (float) (dg[j] / area);
-                        for (int ih = Math.max(ih0, 0); ih < Math.min(ih0 + kernelH, h); ih++) {
-                            for (int iw = Math.max(iw0, 0); iw < Math.min(iw0 + kernelW, w); iw++) {
-                                gx[plane + ih * w + iw] += share;
+            Parallel.forRange(planes, grain, (p0, p1) -> {
+                int j = p0 * ho * wo;
+                for (int p = p0; p < p1; p++) {
+                    int plane = p * h * w;
+                    for (int oh = 0; oh < ho; oh++) {
+                        int ih0 = oh * strideH - padH;
+                        for (int ow = 0; ow < wo; ow++, j++) {
+                            int iw0 = ow * strideW - padW;
+                            float share = (float) (dg[j] / area);
+                            for (int ih = Math.max(ih0, 0); ih < Math.min(ih0 + kernelH, h); ih++) {
+                                for (int iw = Math.max(iw0, 0); iw < Math.min(iw0 + kernelW, w); iw++) {
+                                    gx[plane + ih * w + iw] += share;
+                                }
                             }
                         }
                     }
                 }
-            }
+            });
             x.addGrad(Tensor.wrap(sx, gx));
         }, x);
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,7 @@ import polyhead.autodiff.GradCheck;
 import polyhead.autodiff.Var;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
+import polyhead.tensor.Parallel;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
@@ -122,16 +124,19 @@ class ConvolutionTest {
         assertArrayEquals(new float[] {32, 32, 32}, b2.grad().data());
     }
 
-    /** Samples go through the installed GEMM in groups: one product for a batch whose columns fit the buffer. */
+    /**
+     * Samples go through the installed GEMM in groups: one product for a small batch whose columns fit the buffer;
+     * a convolution of at least PARALLEL_FLOPS is cut into MIN_GROUPS groups for the cores to share.
+     */
     @Test
     void forwardIsOneGemmPerGroupOfSamplesThroughTheInstalledGemm() {
-        int[] calls = {0};
+        AtomicInteger calls = new AtomicInteger();
         Gemm previous = Gemms.current();
         Gemm counting = new Gemm() {
             @Override
             public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, float[] b,
                              int bOffset, float[] c, int cOffset, boolean accumulate) {
-                calls[0]++;
+                calls.incrementAndGet();
                 previous.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
             }
 
@@ -145,14 +150,60 @@ class ConvolutionTest {
             Var x = Var.constant(Tensor.randn(1, 3, 2, 5, 5));
             Var w = Var.constant(Tensor.randn(2, 4, 2, 3, 3));
             Convolution.conv2d(x, w, null, 1, 1);
-            assertEquals(1, calls[0]);
+            assertEquals(1, calls.get());
             // columns of 18×25 floats per sample, at most 2 samples per group: groups of 2 and 1
-            calls[0] = 0;
+            calls.set(0);
             Convolution.conv2d(x, w, null, 1, 1, 1, 1, 2 * 18 * 25 + 17);
-            assertEquals(2, calls[0]);
+            assertEquals(2, calls.get());
+            // 80 samples of 20×20: 2·80·4·18·400 = 4.6 MFLOP, so 8 groups of 10
+            calls.set(0);
+            Convolution.conv2d(Var.constant(Tensor.randn(2, 80, 2, 20, 20)), w, null, 1, 1);
+            assertEquals(Convolution.MIN_GROUPS, calls.get());
         } finally {
             Gemms.use(previous);
         }
+    }
+
+    /**
+     * Convolutions large enough to be shared over the cores: the same values and gradients, bit for bit, with the
+     * groups in parallel, in turn (products in parallel), and all on one thread; and they agree with the definition (forward and all three gradients). Odd
+     * sizes, stride 2 and padding, and a last group that is not full.
+     */
+    @Test
+    void parallelGroupsGiveTheSequentialResultsBitForBit() {
+        // {N, C, H, W, O, kh, kw, sh, sw, ph, pw}, each at least PARALLEL_FLOPS
+        int[][] settings = {{40, 4, 14, 14, 8, 3, 3, 1, 1, 1, 1}, {131, 5, 15, 13, 7, 4, 3, 2, 2, 1, 1},
+            {37, 3, 17, 11, 10, 5, 5, 1, 2, 0, 2}};
+        long seed = 900;
+        for (int[] s : settings) {
+            Tensor x = Tensor.randn(seed++, s[0], s[1], s[2], s[3]);
+            Tensor w = Tensor.randn(seed++, s[4], s[1], s[5], s[6]);
+            Tensor b = Tensor.randn(seed++, s[4]);
+            long gSeed = seed++;
+            Tensor[] parallel = convAndGradients(x, w, b, s, gSeed, true);
+            Tensor[] sequential = Parallel.sequentially(() -> convAndGradients(x, w, b, s, gSeed, true));
+            Tensor[] groupsInTurn = convAndGradients(x, w, b, s, gSeed, false);
+            for (int i = 0; i < parallel.length; i++) {
+                assertArrayEquals(sequential[i].data(), parallel[i].data(), Arrays.toString(s) + ", output " + i);
+                assertArrayEquals(sequential[i].data(), groupsInTurn[i].data(), Arrays.toString(s) + ", output " + i);
+            }
+            Tensor g = Tensor.randn(gSeed, parallel[0].shape().dims());
+            Tensor[] expected = naiveGradients(x, w, g, s[7], s[8], s[9], s[10]);
+            assertArrayEquals(naiveConv2d(x, w, b, s[7], s[8], s[9], s[10]).data(), parallel[0].data(), 1e-4f);
+            assertArrayEquals(expected[0].data(), parallel[1].data(), 1e-4f, Arrays.toString(s) + " dx");
+            assertArrayEquals(expected[1].data(), parallel[2].data(), 2e-3f, Arrays.toString(s) + " dw");
+            assertArrayEquals(expected[2].data(), parallel[3].data(), 2e-3f, Arrays.toString(s) + " db");
+        }
+    }
+
+    /** y = conv2d(x, w, b) and, for the output gradient randn(gSeed), the gradients of x, w and b. */
+    private static Tensor[] convAndGradients(Tensor x, Tensor w, Tensor b, int[] s, long gSeed, boolean parallel) {
+        Var xv = Var.parameter(x);
+        Var wv = Var.parameter(w);
+        Var bv = Var.parameter(b);
+        Var y = Convolution.conv2d(xv, wv, bv, s[7], s[8], s[9], s[10], Convolution.GROUP_FLOATS, parallel);
+        y.backward(Tensor.randn(gSeed, y.shape().dims()));
+        return new Tensor[] {y.value(), xv.grad(), wv.grad(), bv.grad()};
     }
 
     /** Groups of one, of several, and a last partial group give the same values and gradients as one group. */
@@ -235,6 +286,57 @@ class ConvolutionTest {
                 () -> Convolution.conv2d(Var.constant(Tensor.zeros(1, 2, 4, 4)), Var.constant(Tensor.zeros(4, 2, 0, 3)), null, 1, 0));
         assertTrue(empty.getMessage().contains("[4, 2, 0, 3]") && empty.getMessage().contains("[1, 2, 4, 4]"),
                 empty.getMessage());
+    }
+
+    /**
+     * The gradients by their definition, for output gradient g: {dx, dw, db} with dx[n,c,r,q'] and dw[o,c,p,q]
+     * the sums of g[n,o,i,j]·w[o,c,p,q] and g[n,o,i,j]·x[n,c,r,q'] over every (n, o, i, j, p, q) that reads
+     * x[n,c,r,q'] with r = i·sh − ph + p, q' = j·sw − pw + q; db[o] = Σ g[n,o,·,·].
+     */
+    static Tensor[] naiveGradients(Tensor x, Tensor w, Tensor g, int sh, int sw, int ph, int pw) {
+        int n = x.shape().dim(0);
+        int c = x.shape().dim(1);
+        int h = x.shape().dim(2);
+        int wd = x.shape().dim(3);
+        int o = w.shape().dim(0);
+        int kh = w.shape().dim(2);
+        int kw = w.shape().dim(3);
+        int ho = g.shape().dim(2);
+        int wo = g.shape().dim(3);
+        double[] dx = new double[x.size()];
+        double[] dw = new double[w.size()];
+        double[] db = new double[o];
+        for (int in = 0; in < n; in++) {
+            for (int oc = 0; oc < o; oc++) {
+                for (int i = 0; i < ho; i++) {
+                    for (int j = 0; j < wo; j++) {
+                        double gv = g.get(in, oc, i, j);
+                        db[oc] += gv;
+                        for (int ic = 0; ic < c; ic++) {
+                            for (int p = 0; p < kh; p++) {
+                                for (int q = 0; q < kw; q++) {
+                                    int r = i * sh - ph + p;
+                                    int col = j * sw - pw + q;
+                                    if (r >= 0 && r < h && col >= 0 && col < wd) {
+                                        dx[((in * c + ic) * h + r) * wd + col] += gv * w.get(oc, ic, p, q);
+                                        dw[((oc * c + ic) * kh + p) * kw + q] += gv * x.get(in, ic, r, col);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return new Tensor[] {toTensor(dx, x.shape()), toTensor(dw, w.shape()), toTensor(db, Shape.of(o))};
+    }
+
+    private static Tensor toTensor(double[] v, Shape shape) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return Tensor.wrap(shape, f);
     }
 
     /** The definition, seven nested loops: y[n,o,i,j] = b[o] + Σ_{c,p,q} w[o,c,p,q]·x[n,c,i·sh−ph+p, j·sw−pw+q]. */

@@ -114,6 +114,39 @@ class PoolingTest {
         GradCheck.assertGradients(v -> Pooling.maxPool2d(v[0], 2), distinct(49, 2, 1, 4, 5));
     }
 
+    /**
+     * Inputs large enough to be pooled in parallel ranges of planes: the same outputs and input gradients, bit for
+     * bit, as on one thread, and the outputs of the definition. The 2×2 path, overlapping padded windows, average.
+     */
+    @Test
+    void parallelRangesGiveTheSequentialResultsBitForBit() {
+        int[][] settings = {{4, 40, 30, 30, 2, 2, 2, 2, 0, 0}, {4, 37, 29, 31, 3, 3, 2, 2, 1, 1}};
+        long seed = 70;
+        for (int[] s : settings) {
+            assertTrue(s[0] * s[1] * s[2] * s[3] >= 2 * Pooling.PARALLEL_ELEMENTS, "large enough to run in parallel");
+            Tensor x = Tensor.randn(seed++, s[0], s[1], s[2], s[3]);
+            for (boolean max : new boolean[] {true, false}) {
+                Function<Var, Var> op = max ? v -> Pooling.maxPool2d(v, s[4], s[5], s[6], s[7], s[8], s[9])
+                        : v -> Pooling.avgPool2d(v, s[4], s[5], s[6], s[7], s[8], s[9]);
+                long gSeed = seed++;
+                Tensor[] parallel = poolAndGradient(op, x, gSeed);
+                Tensor[] sequential = polyhead.tensor.Parallel.sequentially(() -> poolAndGradient(op, x, gSeed));
+                String what = Arrays.toString(s) + (max ? " max" : " avg");
+                assertArrayEquals(sequential[0].data(), parallel[0].data(), what);
+                assertArrayEquals(sequential[1].data(), parallel[1].data(), what + " gradient");
+                Tensor expected = max ? naiveMaxPool(x, s) : naiveAvgPool(x, s);
+                assertArrayEquals(expected.data(), parallel[0].data(), 1e-6f, what);
+            }
+        }
+    }
+
+    private static Tensor[] poolAndGradient(Function<Var, Var> op, Tensor x, long gSeed) {
+        Var xv = Var.parameter(x);
+        Var y = op.apply(xv);
+        y.backward(Tensor.randn(gSeed, y.shape().dims()));
+        return new Tensor[] {y.value(), xv.grad()};
+    }
+
     // ----- average pooling -----
 
     @Test

@@ -148,6 +148,11 @@ public final class Bench {
      * or 2 (bad arguments).
      */
     public static int run(String[] args, PrintStream out) {
+        return run(args, out, System.err);
+    }
+
+    /** As {@link #run(String[], PrintStream)}, with errors going to {@code err}. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
         if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
             out.print(Options.USAGE);
             return 0;
@@ -160,17 +165,17 @@ public final class Bench {
                         + " (and AVX2); run with it or use --gemms ejml");
             }
         } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
+            err.println("error: " + e.getMessage());
             return 2;
         }
         try {
             run(o, out);
             return 0;
         } catch (DataException | IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage());
+            err.println("error: " + e.getMessage());
             return 1;
         } catch (IOException e) {
-            System.err.println("error: cannot write " + o.json() + ": " + e.getMessage());
+            err.println("error: cannot write " + o.json() + ": " + e.getMessage());
             return 1;
         }
     }

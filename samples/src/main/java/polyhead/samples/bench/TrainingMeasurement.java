@@ -3,6 +3,7 @@ package polyhead.samples.bench;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.DoubleAdder;
 
 import polyhead.autodiff.Var;
 import polyhead.loss.Loss;
@@ -71,9 +72,14 @@ final class TrainingMeasurement implements Measurement {
         this.flops = countFlops();
     }
 
-    /** Adds the time spent in each product to {@link #nanos}. */
+    /**
+     * Adds the time the measuring thread spends in products to {@link #nanos}. Products that other threads run
+     * inside a parallel loop (convolutions share their groups of samples over the cores) are not counted: the
+     * figure stays the GEMM's share of the step's wall time on the measuring thread.
+     */
     private static final class TimedGemm implements Gemm {
         private final Gemm inner;
+        private final Thread owner = Thread.currentThread();
         long nanos;
 
         TimedGemm(Gemm inner) {
@@ -85,7 +91,9 @@ final class TrainingMeasurement implements Measurement {
                          int bOffset, float[] c, int cOffset, boolean accumulate) {
             long t0 = System.nanoTime();
             inner.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
-            nanos += System.nanoTime() - t0;
+            if (Thread.currentThread() == owner) {
+                nanos += System.nanoTime() - t0;
+            }
         }
 
         @Override
@@ -104,12 +112,13 @@ final class TrainingMeasurement implements Measurement {
 
     /** 2·m·n·k summed over the matrix products of one step, counted by running one step through a counting GEMM. */
     private double countFlops() {
-        double[] total = {0};
+        // products may be called from several threads at once (parallel convolutions)
+        DoubleAdder total = new DoubleAdder();
         Gemm counting = new Gemm() {
             @Override
             public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, float[] b,
                              int bOffset, float[] c, int cOffset, boolean accumulate) {
-                total[0] += 2.0 * m * n * k;
+                total.add(2.0 * m * n * k);
                 gemm.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
             }
 
@@ -124,7 +133,7 @@ final class TrainingMeasurement implements Measurement {
         } finally {
             Gemms.use(previous);
         }
-        return total[0];
+        return total.sum();
     }
 
     @Override

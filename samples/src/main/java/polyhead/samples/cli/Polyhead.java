@@ -66,11 +66,7 @@ public final class Polyhead {
                 case "inspect" -> InspectCommand.run(rest, out);
                 case "evaluate" -> EvaluateCommand.run(rest, out);
                 case "predict" -> PredictCommand.run(rest, out);
-                case "bench" -> {
-                    // Bench parses its own options and prints its own --help (it exits the JVM on both)
-                    Bench.main(rest.toArray(String[]::new));
-                    yield 0;
-                }
+                case "bench" -> Bench.run(rest.toArray(String[]::new), out, err); // its own options and --help
                 default -> throw UserError.usage("unknown command '" + command + "'");
             };
         } catch (UserError e) {

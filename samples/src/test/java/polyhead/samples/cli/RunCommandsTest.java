@@ -212,6 +212,13 @@ class RunCommandsTest {
         assertTrue(PolyheadTest.run("train", "--help").out().contains("--resume RUN"));
         assertTrue(PolyheadTest.run("--help").out().contains("bench [options]"));
         assertEquals(2, PolyheadTest.run("train", "--resume", run.toString(), "--out", "x").code());
+        PolyheadTest.Result benchHelp = PolyheadTest.run("bench", "--help");
+        assertEquals(0, benchHelp.code());
+        assertTrue(benchHelp.out().startsWith("usage:") && benchHelp.out().contains("--workloads"), benchHelp.out());
+        PolyheadTest.Result badBench = PolyheadTest.run("bench", "--workloads", "w9");
+        assertEquals(2, badBench.code(), badBench.out() + badBench.err());
+        assertEquals(1, badBench.err().lines().count(), badBench.err());
+        assertTrue(badBench.err().startsWith("error: ") && badBench.err().contains("w9"), badBench.err());
     }
 
     private static List<Path> checkpoints(Path runDir) throws IOException {
