@@ -42,7 +42,8 @@ class CheckpointKillTest {
         int leftoversSeen = 0;
         List<Long> resumedAt = new ArrayList<>();
         while (kills < KILLS + 5 && (kills < KILLS || System.nanoTime() - start < BUDGET_NANOS)) {
-            if (System.nanoTime() - start > 3 * BUDGET_NANOS) {
+            // the kills themselves are the point; the bound only guards against a hang (slow JVM starts under load)
+            if (System.nanoTime() - start > 9 * BUDGET_NANOS) {
                 fail("only " + kills + " kills in " + (System.nanoTime() - start) / 1e9 + " s");
             }
             Process p = child(store);

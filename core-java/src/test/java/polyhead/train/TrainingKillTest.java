@@ -52,15 +52,15 @@ class TrainingKillTest {
         int kills = 0;
         int midEpoch = 0;
         while (kills < KILLS) {
-            if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(90)) {
-                fail("only " + kills + " kills in 90 s");
+            // ~25 s on an idle machine; the bound only guards against a hang (a JVM start per kill is slow under load)
+            if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(240)) {
+                fail("only " + kills + " kills in 240 s");
             }
             Process p = child(store, out);
             AtomicLong reported = new AtomicLong(-1);
             drain(p, reported);
             long wait = System.nanoTime();
             // "step n" is printed before step n's checkpoint is saved: once n + 1 is printed, n is on disk; wait for
-            // a checkpoint newer than the one resumed from
             // a checkpoint newer than the one resumed from, then a random few steps more
             int every = TrainingRunMain.EVERY_STEPS;
             long target = lastStep + every + 1 + rng.nextInt(2 * every);
