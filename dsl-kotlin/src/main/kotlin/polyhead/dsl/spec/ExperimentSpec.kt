@@ -30,6 +30,13 @@ data class ExperimentSpec(
 )
 
 /**
+ * This spec with `training.epochs` and `training.seed` replaced where given (null keeps the spec's), every other
+ * setting as it is: what a command line's `--epochs` and `--seed` do.
+ */
+fun ExperimentSpec.withRun(epochs: Int?, seed: Long?): ExperimentSpec =
+    copy(training = training.copy(epochs = epochs ?: training.epochs, seed = seed ?: training.seed))
+
+/**
  * One task: its head (layers on the trunk's output), its loss, its loss weight w (Σ w_t·L_t under the fixed
  * weighting), what its labels are and the metrics reported for it.
  *

@@ -214,16 +214,7 @@ final class TrainCommand {
 
     /** The spec with {@code --epochs} and {@code --seed} applied (null: as the spec says). */
     static ExperimentSpec withOverrides(ExperimentSpec s, Long epochs, Long seed) {
-        if (epochs == null && seed == null) {
-            return s;
-        }
-        TrainingSpec t = s.getTraining();
-        TrainingSpec t2 = new TrainingSpec(epochs != null ? epochs.intValue() : t.getEpochs(), t.getBatchSize(),
-                seed != null ? seed : t.getSeed(), t.getValidationSplit(), t.getSampling(), t.getEarlyStopping(),
-                t.getCheckpoints(), t.getDiagnostics(), t.getOnNonFinite(), t.getEvalBatchSize(),
-                t.getExplodingGradients());
-        return new ExperimentSpec(s.getVersion(), s.getInput(), s.getTrunk(), s.getTasks(), s.getArchitecture(),
-                s.getWeighting(), s.getOptimizer(), t2);
+        return ExperimentSpecKt.withRun(s, epochs == null ? null : epochs.intValue(), seed);
     }
 
     /** {@code --out}, which must be empty if it exists; or the first free {@code runs/<name>[-k]}. */

@@ -97,15 +97,20 @@ public final class FashionMultiTask {
         History history = trainer.fit(split.train(), o.batchSize(), split.validation());
         Map<String, Double> test = trainer.evaluate(testSet);
 
-        System.out.printf("%ntest results (%,d images)%n", testSet.size());
+        printTestTable(testSet.size(), test);
+        double[] cos = history.series("grad_cos.item.group");
+        System.out.printf("%ncosine of the two tasks' trunk gradients, per epoch: %s%n", format(cos));
+        return test;
+    }
+
+    /** The per-task table of test results (loss, accuracy, macro F1 of item and group) on standard output. */
+    public static void printTestTable(int images, Map<String, Double> test) {
+        System.out.printf("%ntest results (%,d images)%n", images);
         System.out.printf("%-6s  %8s  %9s  %8s%n", "task", "loss", "accuracy", "F1 macro");
         for (String t : List.of("item", "group")) {
             System.out.printf("%-6s  %8.4f  %9.4f  %8.4f%n", t, test.get(t + ".loss"), test.get(t + ".accuracy"),
                     test.get(t + ".f1_macro"));
         }
-        double[] cos = history.series("grad_cos.item.group");
-        System.out.printf("%ncosine of the two tasks' trunk gradients, per epoch: %s%n", format(cos));
-        return test;
     }
 
     private static String format(double[] v) {

@@ -1,7 +1,6 @@
 package polyhead.samples.javaapi;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 import polyhead.build.Algorithm;
@@ -104,12 +103,7 @@ public final class FashionFromJava {
         Trainer trainer = tb.build();
         trainer.fit(batches, null);
         Map<String, Double> r = trainer.evaluate(test);
-        System.out.printf("%ntest results (%,d images)%n", test.size());
-        System.out.printf("%-6s  %8s  %9s  %8s%n", "task", "loss", "accuracy", "F1 macro");
-        for (String t : List.of("item", "group")) {
-            System.out.printf("%-6s  %8.4f  %9.4f  %8.4f%n", t, r.get(t + ".loss"), r.get(t + ".accuracy"),
-                    r.get(t + ".f1_macro"));
-        }
+        FashionMultiTask.printTestTable(test.size(), r);
         return r;
     }
 }
