@@ -43,7 +43,10 @@ public final class Activation extends Module {
         return new Activation("LogSoftmax", x -> x.logSoftmax(axis));
     }
 
-    /** True for {@link #relu()}, which {@link Sequential} fuses with a preceding {@link Linear}. */
+    /**
+     * True for {@link #relu()}, which {@link Sequential} fuses with a preceding {@link Linear} or a following
+     * {@link MaxPool2d}.
+     */
     boolean isRelu() {
         return type.equals("ReLU");
     }

@@ -2,6 +2,7 @@ package polyhead.nn;
 
 import polyhead.autodiff.Var;
 import polyhead.autodiff.ops.Pooling;
+import polyhead.tensor.ShapeException;
 
 /** Max pooling over square windows of [N, C, H, W]; the stride defaults to the kernel size, as in PyTorch. */
 public final class MaxPool2d extends Module {
@@ -22,5 +23,14 @@ public final class MaxPool2d extends Module {
     @Override
     protected Var forward(Var x) {
         return Pooling.maxPool2d(x, kernel, stride, padding);
+    }
+
+    /** A ReLU then this layer, as one fused node ({@link Pooling#reluMaxPool2d}); for {@link Sequential}. */
+    Var callAfterRelu(Var x) {
+        try {
+            return Pooling.reluMaxPool2d(x, kernel, kernel, stride, stride, padding, padding);
+        } catch (ShapeException e) {
+            throw e.inModule(path(), typeName());
+        }
     }
 }

@@ -38,6 +38,11 @@ public final class Sequential extends Module {
                     && a.isRelu() && !Summary.isRecording()) {
                 h = linear.callWithRelu(h);
                 i++;
+            } else if (layers[i] instanceof Activation a && a.isRelu() && i + 1 < layers.length
+                    && layers[i + 1] instanceof MaxPool2d pool && !Summary.isRecording()) {
+                // likewise a ReLU followed by a max pooling (Pooling.reluMaxPool2d: the ReLU on the pooled tensor)
+                h = pool.callAfterRelu(h);
+                i++;
             } else {
                 h = layers[i].call(h);
             }

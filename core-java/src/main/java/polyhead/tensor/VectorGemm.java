@@ -17,9 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * column panels and an MC-high block of op(A) into MR-high row panels, in the order the micro-kernel reads them,
  * with zeros past the matrix edge; the micro-kernel then adds an MR×NR tile of the product into C as KC rank-1
  * updates held in registers. The transposes are absorbed by the packing, so all four variants run the same kernel.
- * Tiles that overhang the edge of C are computed into a scratch tile and added from there. One exception: A·Bᵀ with
- * few rows of A and a long inner dimension is computed as dot products of rows, without packing (see
- * {@link #DOT_MAX_M}).
+ * Tiles that overhang the edge of C are computed into a scratch tile and added from there. Exceptions that skip the
+ * packing where it costs more than it saves: A·Bᵀ with few rows of A or of B and a long inner dimension is computed
+ * as dot products of rows (see {@link #DOT_MAX_M}); A·B with few rows of A reads B in place ({@link #FEW_MAX_M}),
+ * A·Bᵀ with few rows of B reads A in place ({@link #FEW_MAX_N}); thin products are read in place ({@link #THIN}).
  *
  * <p>MR×NR = 6×16 with 256-bit vectors: 12 accumulators, 2 panel vectors and a broadcast fit the 16 vector registers
  * of AVX2 (a 4×24 kernel is faster where AVX-512's 32 registers exist but spills on AVX2; 512-bit vectors ran at
@@ -51,8 +52,9 @@ public final class VectorGemm implements Gemm {
      */
     static final long PARALLEL_FLOPS = 4_000_000;
     /**
-     * {@code C = A·Bᵀ} with few rows goes through {@link Product#dots} instead of packing: every element is the dot
-     * product of a row of A and a row of B, both contiguous. Packing costs O((m + n)·k) against O(m·n·k) of work,
+     * {@code C = A·Bᵀ} with few rows of A or of B (either may be the short side: the work is symmetric) goes through
+     * {@link Product#dots} instead of packing: every element is the dot product of a row of A and a row of B, both
+     * contiguous. Packing costs O((m + n)·k) against O(m·n·k) of work,
      * so with few rows the packing of B dominates (a convolution's weight gradient: m = output channels, B = the
      * im2col matrix); the dot kernel reads both operands in place. For more rows the packed kernel is faster.
      * Measured on one core (GFLOPS dots / packed): 10×81·81×12544 46/21, 20×250·250×4100 44/37, 32×256·256×784
@@ -75,6 +77,29 @@ public final class VectorGemm implements Gemm {
      * from L2 once each, and at 10×512·512×128 the packed path was faster (27 against 41 µs).
      */
     static final int THIN = 16;
+    /**
+     * {@code C = A·B} with at most this many rows of A (and at least 4) goes through {@link Product#fewRows}: B is
+     * read in place, one 16-column strip at a time (k×16 floats, in L1), by 6- and 4-row register tiles that each
+     * sweep the strip, instead of being packed first. Packing B costs as much memory traffic as the product reads,
+     * and with few rows it is a large share of the work: a convolution's forward product (m = output channels,
+     * B = the im2col matrix) spent more time packing than multiplying. Measured on one core, medians (GFLOPS in
+     * place / before: the thin path for m ≤ 16, else packed): 6×81·81×784 83-91/52, 10×81·81×784 81-87/40,
+     * 10×81·81×1568 77-79/34, 20×250·250×100 64/44, 20×250·250×200 75/53, 20×250·250×400 81-87/49,
+     * 24×128·128×512 80/69.
+     */
+    static final int FEW_MAX_M = 24;
+    /** ... and an inner dimension at most this, so that a strip of B (k×16 floats) stays in L1 / L2. */
+    static final int FEW_MAX_K = 1024;
+    /**
+     * {@code C = A·Bᵀ} with at most this many columns (and at least 4 rows) goes through {@link Product#fewCols}:
+     * op(B) is transposed into zero-padded k×16 strips (a few KB) and A is read in place by the same 6- and 4-row
+     * tiles as {@link #FEW_MAX_M}. This is the weight gradient of a convolution computed transposed, ∂Wᵀ = X·Gᵀ
+     * with X the im2col matrix and n = output channels, when the inner dimension is too short for the dot-product
+     * path. One core, GFLOPS in place / packed: 250×200·(20×200)ᵀ 49/33-44 (G·Xᵀ packed: 44); W1's head at
+     * batch 128 and 512, 128×128·(10×128)ᵀ 40-43/37 and 512×128·(10×128)ᵀ 45-47/37; at batch 32 31-32/31-36
+     * (2.6 µs).
+     */
+    static final int FEW_MAX_N = 32;
     /** Tasks per thread in each parallel phase: enough to even out a slow or busy core, few enough to stay cheap. */
     private static final int TASKS_PER_THREAD = 8;
 
@@ -137,10 +162,12 @@ public final class VectorGemm implements Gemm {
             return;
         }
         Product p = new Product(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
-        boolean dots = !transA && transB && m <= DOT_MAX_M && k >= DOT_MIN_K;
+        boolean dots = !transA && transB && Math.min(m, n) <= DOT_MAX_M && k >= DOT_MIN_K;
         boolean thin = Math.min(Math.min(m, n), k) <= THIN && 2L * m * n * k < PARALLEL_FLOPS
                 && (!transA || !transB && k <= 4 * THIN);
-        if (thin) {
+        boolean fewRows = !transA && !transB && m >= 4 && m <= FEW_MAX_M && n >= NR && k <= FEW_MAX_K;
+        boolean fewCols = !transA && transB && !dots && n <= FEW_MAX_N && m >= 4 && k <= FEW_MAX_K;
+        if (thin && !fewRows && !fewCols) {
             p.thin();
         } else if (pool != null && 2L * m * n * k >= PARALLEL_FLOPS && !Parallel.inside() && parallel.tryLock()) {
             try {
@@ -154,6 +181,10 @@ public final class VectorGemm implements Gemm {
             }
         } else if (dots) {
             p.dots(0, n);
+        } else if (fewRows) {
+            p.fewRows(WORKSPACE.get());
+        } else if (fewCols) {
+            p.fewCols(WORKSPACE.get());
         } else {
             p.computeSequential(WORKSPACE.get());
         }
@@ -255,6 +286,22 @@ public final class VectorGemm implements Gemm {
         float[] packedA = new float[0];
         float[] packedB = new float[0];
         final float[] tile = new float[MR * NR];
+        float[] strip = new float[0];
+        float[] rowsTile = new float[0];
+
+        float[] strip(int size) {
+            if (strip.length < size) {
+                strip = new float[size];
+            }
+            return strip;
+        }
+
+        float[] rowsTile(int size) {
+            if (rowsTile.length < size) {
+                rowsTile = new float[size];
+            }
+            return rowsTile;
+        }
 
         float[] packedA(int size) {
             if (packedA.length < size) {
@@ -376,11 +423,19 @@ public final class VectorGemm implements Gemm {
         void thin() {
             if (transB) {
                 dots(0, n);
-                return;
+            } else {
+                rowByRow(0, m, 0);
             }
-            for (int i = 0; i < m; i++) {
+        }
+
+        /**
+         * C[i0:i1, j0:n] of op(A)·B (B not transposed) one row at a time: in blocks of 32 columns summed over all of
+         * k in four vector registers, then 8 columns, then single columns.
+         */
+        void rowByRow(int i0, int i1, int j0) {
+            for (int i = i0; i < i1; i++) {
                 int ci = cOffset + i * n;
-                int j = 0;
+                int j = j0;
                 for (; j <= n - 4 * L; j += 4 * L) {
                     FloatVector s0 = FloatVector.zero(S);
                     FloatVector s1 = s0;
@@ -414,6 +469,199 @@ public final class VectorGemm implements Gemm {
                     c[ci + j] = accumulate ? c[ci + j] + t : t;
                 }
             }
+        }
+
+        /**
+         * The whole product A·B (neither transposed, 4 ≤ m ≤ {@link #FEW_MAX_M}) with B read in place: for each
+         * 16-column strip of C, tiles of 6 rows (4 where 6 would leave a remainder of 2, as for m = 8 or 10) sum over
+         * all of k in 12 (8) vector registers, reading the strip's k×16 floats of B, which stay in L1 across tiles.
+         * Rows beyond the last full tile (at most 3) and the last n mod 16 columns go {@link #rowByRow}.
+         */
+        void fewRows(Workspace ws) {
+            int tiled = tiledRows();
+            int nFull = n - n % NR;
+            for (int j = 0; j < nFull; j += NR) {
+                tiles(tiled, b, bOffset + j, n, c, cOffset + j, n, accumulate);
+            }
+            if (nFull < n) {
+                // the last columns: copied into a zero-padded k×16 strip, multiplied into a scratch m×16 tile
+                int cols = n - nFull;
+                float[] strip = ws.strip(k * NR);
+                for (int p = 0; p < k; p++) {
+                    System.arraycopy(b, bOffset + p * n + nFull, strip, p * NR, cols);
+                    Arrays.fill(strip, p * NR + cols, (p + 1) * NR, 0f);
+                }
+                float[] tile = ws.rowsTile(m * NR);
+                tiles(tiled, strip, 0, NR, tile, 0, NR, false);
+                for (int i = 0; i < tiled; i++) {
+                    int ci = cOffset + i * n + nFull;
+                    for (int j = 0; j < cols; j++) {
+                        c[ci + j] = accumulate ? c[ci + j] + tile[i * NR + j] : tile[i * NR + j];
+                    }
+                }
+            }
+            rowByRow(tiled, m, 0);
+        }
+
+        /** The rows that {@link #tiles} covers with 6- and 4-row tiles: all but at most 3. */
+        private int tiledRows() {
+            int tiled = 0;
+            for (int rem = m; rem >= 4; rem = m - tiled) {
+                tiled += rem >= 6 && rem != 8 ? 6 : 4;
+            }
+            return tiled;
+        }
+
+        /**
+         * The whole product A·Bᵀ (A not transposed, n ≤ {@link #FEW_MAX_N}): for each 16-column strip of C, the
+         * strip of op(B) (k×16, B's rows side by side, zero-padded) is written once, then every 6- or 4-row tile of A
+         * is read in place against it ({@link #tiles}); a last strip narrower than 16 goes through a scratch tile.
+         * Rows beyond the last tile (at most 3) are dot products.
+         */
+        void fewCols(Workspace ws) {
+            int tiled = tiledRows();
+            float[] strip = ws.strip(k * NR);
+            for (int j0 = 0; j0 < n; j0 += NR) {
+                int cols = Math.min(NR, n - j0);
+                for (int j = 0; j < cols; j++) {
+                    for (int p = 0, src = bOffset + (j0 + j) * k; p < k; p++) {
+                        strip[p * NR + j] = b[src + p];
+                    }
+                }
+                if (cols < NR) {
+                    for (int p = 0; p < k; p++) {
+                        Arrays.fill(strip, p * NR + cols, (p + 1) * NR, 0f);
+                    }
+                    float[] tile = ws.rowsTile(tiled * NR);
+                    tiles(tiled, strip, 0, NR, tile, 0, NR, false);
+                    for (int i = 0; i < tiled; i++) {
+                        int ci = cOffset + i * n + j0;
+                        for (int j = 0; j < cols; j++) {
+                            c[ci + j] = accumulate ? c[ci + j] + tile[i * NR + j] : tile[i * NR + j];
+                        }
+                    }
+                } else {
+                    tiles(tiled, strip, 0, NR, c, cOffset + j0, n, accumulate);
+                }
+            }
+            for (int i = tiled; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float s = dot(k, a, aOffset + i * k, b, bOffset + j * k);
+                    int e = cOffset + i * n + j;
+                    c[e] = accumulate ? c[e] + s : s;
+                }
+            }
+        }
+
+        /**
+         * Rows [0, tiled) of one 16-column strip: C strip (+)= A[0:tiled, :]·(k×16 strip of B at {@code bs[bo...]},
+         * rows {@code ldb} apart), into {@code cs[co...]} (rows {@code ldc} apart).
+         */
+        private void tiles(int tiled, float[] bs, int bo, int ldb, float[] cs, int co, int ldc, boolean add) {
+            for (int i = 0; i < tiled; ) {
+                int rem = m - i;
+                if (rem >= 6 && rem != 8) {
+                    rows6(aOffset + i * k, bs, bo, ldb, cs, co + i * ldc, ldc, add);
+                    i += 6;
+                } else {
+                    rows4(aOffset + i * k, bs, bo, ldb, cs, co + i * ldc, ldc, add);
+                    i += 4;
+                }
+            }
+        }
+
+        /**
+         * The 6×16 tile at {@code cs[ci...]} (+)= 6 rows of A from {@code a[a0...]} times the k×16 strip
+         * {@code bs[bo...]}.
+         */
+        private void rows6(int a0, float[] bs, int bo, int ldb, float[] cs, int ci, int ldc, boolean add) {
+            FloatVector c00 = FloatVector.zero(S);
+            FloatVector c01 = c00;
+            FloatVector c10 = c00;
+            FloatVector c11 = c00;
+            FloatVector c20 = c00;
+            FloatVector c21 = c00;
+            FloatVector c30 = c00;
+            FloatVector c31 = c00;
+            FloatVector c40 = c00;
+            FloatVector c41 = c00;
+            FloatVector c50 = c00;
+            FloatVector c51 = c00;
+            for (int p = 0; p < k; p++, bo += ldb) {
+                FloatVector b0 = FloatVector.fromArray(S, bs, bo);
+                FloatVector b1 = FloatVector.fromArray(S, bs, bo + L);
+                FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[a0 + k + p]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[a0 + 2 * k + p]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[a0 + 3 * k + p]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(S, a[a0 + 4 * k + p]);
+                c40 = x.fma(b0, c40);
+                c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(S, a[a0 + 5 * k + p]);
+                c50 = x.fma(b0, c50);
+                c51 = x.fma(b1, c51);
+            }
+            put(c00, cs, ci, add);
+            put(c01, cs, ci + L, add);
+            put(c10, cs, ci + ldc, add);
+            put(c11, cs, ci + ldc + L, add);
+            put(c20, cs, ci + 2 * ldc, add);
+            put(c21, cs, ci + 2 * ldc + L, add);
+            put(c30, cs, ci + 3 * ldc, add);
+            put(c31, cs, ci + 3 * ldc + L, add);
+            put(c40, cs, ci + 4 * ldc, add);
+            put(c41, cs, ci + 4 * ldc + L, add);
+            put(c50, cs, ci + 5 * ldc, add);
+            put(c51, cs, ci + 5 * ldc + L, add);
+        }
+
+        /** {@link #rows6} with 4 rows. */
+        private void rows4(int a0, float[] bs, int bo, int ldb, float[] cs, int ci, int ldc, boolean add) {
+            FloatVector c00 = FloatVector.zero(S);
+            FloatVector c01 = c00;
+            FloatVector c10 = c00;
+            FloatVector c11 = c00;
+            FloatVector c20 = c00;
+            FloatVector c21 = c00;
+            FloatVector c30 = c00;
+            FloatVector c31 = c00;
+            for (int p = 0; p < k; p++, bo += ldb) {
+                FloatVector b0 = FloatVector.fromArray(S, bs, bo);
+                FloatVector b1 = FloatVector.fromArray(S, bs, bo + L);
+                FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[a0 + k + p]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[a0 + 2 * k + p]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[a0 + 3 * k + p]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+            }
+            put(c00, cs, ci, add);
+            put(c01, cs, ci + L, add);
+            put(c10, cs, ci + ldc, add);
+            put(c11, cs, ci + ldc + L, add);
+            put(c20, cs, ci + 2 * ldc, add);
+            put(c21, cs, ci + 2 * ldc + L, add);
+            put(c30, cs, ci + 3 * ldc, add);
+            put(c31, cs, ci + 3 * ldc + L, add);
+        }
+
+        /** cs[ci..ci+L) = v, or += v when {@code add}. */
+        private static void put(FloatVector v, float[] cs, int ci, boolean add) {
+            (add ? v.add(FloatVector.fromArray(S, cs, ci)) : v).intoArray(cs, ci);
         }
 
         /** c[ci..ci+L) = v, or += v when accumulating. */

@@ -12,7 +12,10 @@ import polyhead.autodiff.Var;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
 
-/** Sequential runs a Linear followed by a ReLU as one fused node; nothing a user sees may change. */
+/**
+ * Sequential runs a Linear followed by a ReLU, and a ReLU followed by a max pooling, as one fused node each; nothing a
+ * user sees may change.
+ */
 class SequentialTest {
     @Test
     void linearThenReluGivesTheValuesAndGradientsOfTheLayersOneByOne() {
@@ -34,6 +37,33 @@ class SequentialTest {
         for (int i = 0; i < grads.length; i++) {
             assertArrayEquals(grads[i], fusedGrads[i], 0f, "gradient " + i);
         }
+    }
+
+    @Test
+    void reluThenMaxPoolGivesTheValuesAndGradientsOfTheLayersOneByOne() {
+        Conv2d conv = new Conv2d(2, 3, 3, new Random(4));
+        MaxPool2d pool = new MaxPool2d(2);
+        Sequential seq = new Sequential(conv, Activation.relu(), pool);
+        Tensor x = Tensor.randn(5, 4, 2, 9, 8);
+        Var out = seq.call(Var.constant(x));
+        assertEquals("Var(reluMaxPool2d, [4, 3, 3, 3], requiresGrad)", out.toString(), "the fused node runs");
+        Tensor g = Tensor.randn(6, 4, 3, 3, 3);
+        out.backward(g);
+        float[][] fusedGrads = {conv.weight().grad().data().clone(), conv.bias().grad().data().clone()};
+        seq.zeroGrad();
+        Var byHand = pool.call(conv.call(Var.constant(x)).relu());
+        assertArrayEquals(byHand.value().data(), out.value().data(), 0f);
+        byHand.backward(g);
+        assertArrayEquals(conv.weight().grad().data(), fusedGrads[0], 0f, "weight gradient");
+        assertArrayEquals(conv.bias().grad().data(), fusedGrads[1], 0f, "bias gradient");
+    }
+
+    @Test
+    void aShapeErrorInTheFusedPoolingNamesTheMaxPool() {
+        Sequential seq = new Sequential(Activation.relu(), new MaxPool2d(2));
+        ShapeException e = org.junit.jupiter.api.Assertions.assertThrows(ShapeException.class,
+                () -> seq.call(Var.constant(Tensor.zeros(2, 7))));
+        assertTrue(e.getMessage().contains("MaxPool2d") && e.getMessage().contains("[2, 7]"), e.getMessage());
     }
 
     @Test

@@ -33,12 +33,19 @@ public final class Activations {
     static float[] reluMask(float[] g, float[] y) {
         float[] gx = new float[g.length];
         for (int i = 0; i < gx.length; i++) {
-            // pass the gradient where y ≠ +0 (y > 0 or NaN): the bits of y are 0 exactly there, so
-            // (b | −b) >> 31 is all ones where it passes and 0 where it does not
-            int b = Float.floatToRawIntBits(y[i]);
-            gx[i] = Float.intBitsToFloat(Float.floatToRawIntBits(g[i]) & ((b | -b) >> 31));
+            gx[i] = passWhereNotZero(g[i], y[i]);
         }
         return gx;
+    }
+
+    /**
+     * ReLU's backward for one element: {@code g} where its output {@code y} is not +0 (y &gt; 0 or NaN), else +0;
+     * without a branch, which would mispredict on random signs.
+     */
+    static float passWhereNotZero(float g, float y) {
+        // the bits of y are 0 exactly where the gradient is stopped, so (b | −b) >> 31 is all ones where it passes
+        int b = Float.floatToRawIntBits(y);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(g) & ((b | -b) >> 31));
     }
 
     /** {@code x} for x &gt; 0, {@code slope·x} otherwise (PyTorch's default slope is 0.01). */

@@ -19,8 +19,14 @@ import polyhead.tensor.Tensor;
  * shared over the cores instead (see {@link #PARALLEL_GROUPS}).
  */
 public final class Convolution {
-    /** The largest column matrix of a group of samples, in floats (4 MiB). */
-    static final int GROUP_FLOATS = 1 << 20;
+    /**
+     * The largest column matrix of a group of samples, in floats (256 KiB): small enough that a group's columns, and
+     * the packed panels the GEMM makes of them, stay in a core's L2 cache between im2col and the product (and between
+     * the product and col2im). With 4 MiB groups W2 spent more time in im2col, col2im and the GEMM's packing, all
+     * memory-bound, than in the products; with 256 KiB groups in parallel its step went from 50 to 35 ms (2 threads,
+     * idle machine, same JVM settings).
+     */
+    static final int GROUP_FLOATS = 1 << 16;
     /**
      * Convolutions of fewer flops (2·N·O·C·kh·kw·Ho·Wo) run as few groups as the buffer allows; from here on the batch
      * is cut into at least {@link #MIN_GROUPS} groups, so that parallel groups have tasks to share.
@@ -31,14 +37,15 @@ public final class Convolution {
     /**
      * Whether the groups of a convolution run in parallel, one group per thread at a time ({@link Parallel}), or one
      * after the other with each product shared over the cores by the GEMM: system property {@value #PARALLEL_PROPERTY}
-     * ({@code true} or {@code false}), default {@code false}. Parallel groups also spread im2col, col2im and the
-     * gathers over the cores, but every group is a task of milliseconds that the caller must wait for; on our shared
-     * 2-vCPU machines at load 11-16, W2 fwd+bwd took 1.5-3x longer with them than without (same runs, alternating),
-     * while the GEMM's short tasks rebalance when a core is taken; at load 2-3 they were the fastest (medians 63 ms
-     * against 70, best 50). Results are the same bit for bit either way.
+     * ({@code true} or {@code false}), default {@code true}. Parallel groups also spread im2col, col2im, the gathers
+     * and the bias over the cores. With the L2-sized groups of {@link #GROUP_FLOATS} every group is a task of
+     * 0.1-0.5 ms that idle threads pull from a counter: W2 b256 took 35 ms against 50 ms in turn on an idle machine,
+     * and 64 against 76-106 ms with both cores also running a busy loop (2026-11-23). (With the former 4 MiB groups,
+     * tasks of milliseconds, parallel groups had been 1.5-3x slower at load 11-16.) Results are the same bit for bit
+     * either way.
      */
     static final String PARALLEL_PROPERTY = "polyhead.conv.parallelGroups";
-    static final boolean PARALLEL_GROUPS = Boolean.getBoolean(PARALLEL_PROPERTY);
+    static final boolean PARALLEL_GROUPS = Boolean.parseBoolean(System.getProperty(PARALLEL_PROPERTY, "true"));
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
@@ -145,10 +152,14 @@ public final class Convolution {
                 x.addGrad(Tensor.wrap(sx, gx));
             }
             if (needW) {
+                // each part is ∂Wᵀ, (C·kh·kw)×O
                 float[] gw = new float[sw.size()];
+                int rows = gw.length / o;
                 for (int t = 0; t < plan.groups(); t++) {
-                    for (int i = 0, p = t * gw.length; i < gw.length; i++, p++) {
-                        gw[i] += gwParts[p];
+                    for (int r = 0, p = t * gw.length; r < rows; r++) {
+                        for (int oc = 0; oc < o; oc++, p++) {
+                            gw[oc * rows + r] += gwParts[p];
+                        }
                     }
                 }
                 weight.addGrad(Tensor.wrap(sw, gw));
@@ -239,7 +250,7 @@ public final class Convolution {
 
         /**
          * Gradients of group t, with G = the group's output gradient as one [o, gs·Ho·Wo] matrix: ∂/∂X = Wᵀ·G, each
-         * sample's block added back onto its input by col2im; the group's part of ∂/∂W, G·Xᵀ, into
+         * sample's block added back onto its input by col2im; the group's part of ∂/∂W, transposed (X·Gᵀ), into
          * {@code gwParts[t·|W| ...]}; of ∂/∂b, the row sums of G, into {@code gbParts[t·o ...]}. A null array is a
          * gradient that is not needed.
          */
@@ -264,11 +275,23 @@ public final class Convolution {
             }
             if (gbParts != null) {
                 for (int oc = 0; oc < o; oc++) {
-                    double s = 0;
-                    for (int k = gOff + oc * ld, end = k + ld; k < end; k++) {
-                        s += gm[k];
+                    // four running sums: one chain of dependent double additions ran at a quarter of the speed
+                    double q0 = 0;
+                    double q1 = 0;
+                    double q2 = 0;
+                    double q3 = 0;
+                    int k = gOff + oc * ld;
+                    int end = k + ld;
+                    for (; k <= end - 4; k += 4) {
+                        q0 += gm[k];
+                        q1 += gm[k + 1];
+                        q2 += gm[k + 2];
+                        q3 += gm[k + 3];
                     }
-                    gbParts[t * o + oc] = s;
+                    for (; k < end; k++) {
+                        q0 += gm[k];
+                    }
+                    gbParts[t * o + oc] = (q0 + q1) + (q2 + q3);
                 }
             }
             if (gx != null) {
@@ -285,7 +308,9 @@ public final class Convolution {
                 for (int j = 0; j < gs; j++) {
                     Im2col.im2col(geo, xd, (s0 + j) * geo.inputSize(), xcols, j * cols, ld);
                 }
-                gemm.gemm(false, true, o, rows, ld, gm, gOff, xcols, 0, gwParts, t * o * rows, false);
+                // ∂Wᵀ = X·Gᵀ, (C·kh·kw)×O: with few output channels the GEMM reads X in place against a transposed
+                // copy of G, where G·Xᵀ would be dot products that each end in a horizontal sum
+                gemm.gemm(false, true, rows, o, ld, xcols, 0, gm, gOff, gwParts, t * o * rows, false);
             }
         }
     }

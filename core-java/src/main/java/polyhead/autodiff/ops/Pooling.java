@@ -54,7 +54,31 @@ public final class Pooling {
      *                        padded input
      */
     public static Var maxPool2d(Var x, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW) {
-        Im2col.Geometry geo = geometry("maxPool2d", x.shape(), kernelH, kernelW, strideH, strideW, padH, padW);
+        return maxPool2d(x, kernelH, kernelW, strideH, strideW, padH, padW, false);
+    }
+
+    /**
+     * {@code maxPool2d(relu(x), ...)} as one node, computed as {@code relu(maxPool2d(x, ...))}: the same values and
+     * gradients bit for bit (see below), without ReLU's output and gradient over the whole unpooled tensor — for a
+     * 2×2 pool 4× the elements. {@link polyhead.nn.Sequential} uses it for a ReLU followed by a max pooling.
+     *
+     * <p>Why the results are the same: max is monotone, so max(relu(v)) = relu(max(v)) for every window, NaN
+     * included (both keep the NaN). Where the window's maximum is positive (or NaN), relu leaves the values that
+     * compete for it unchanged, so both pick the same first maximum (last NaN) and pass its gradient. Where it is
+     * ≤ 0 the output is +0 and both pass a gradient of +0 (the separate nodes route the window's gradient to a
+     * zero of relu's output, whose mask zeroes it).
+     *
+     * @throws IllegalArgumentException and {@link ShapeException} as {@link #maxPool2d(Var, int, int, int, int, int,
+     *                                  int)}
+     */
+    public static Var reluMaxPool2d(Var x, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW) {
+        return maxPool2d(x, kernelH, kernelW, strideH, strideW, padH, padW, true);
+    }
+
+    private static Var maxPool2d(Var x, int kernelH, int kernelW, int strideH, int strideW, int padH, int padW,
+                                 boolean relu) {
+        String op = relu ? "reluMaxPool2d" : "maxPool2d";
+        Im2col.Geometry geo = geometry(op, x.shape(), kernelH, kernelW, strideH, strideW, padH, padW);
         Shape sx = x.shape();
         int planes = sx.dim(0) * sx.dim(1);
         int h = geo.height();
@@ -73,15 +97,26 @@ public final class Pooling {
                 maxPoolWindows(xd, p0, p1, h, w, ho, wo, kernelH, kernelW, strideH, strideW, padH, padW, out,
                         argmax);
             }
+            if (relu) {
+                for (int i = p0 * ho * wo, end = p1 * ho * wo; i < end; i++) {
+                    out[i] = Math.max(out[i], 0f);
+                }
+            }
         });
         Shape outShape = Shape.of(sx.dim(0), sx.dim(1), ho, wo);
-        return Var.result(Tensor.wrap(outShape, out), "maxPool2d", g -> {
+        return Var.result(Tensor.wrap(outShape, out), op, g -> {
             float[] dg = g.data();
             float[] gx = new float[sx.size()];
             // a window's argmax lies in its own plane: ranges of planes write disjoint parts of gx
             Parallel.forRange(planes, grain, (p0, p1) -> {
-                for (int i = p0 * ho * wo, end = p1 * ho * wo; i < end; i++) {
-                    gx[argmax[i]] += dg[i];
+                if (relu) {
+                    for (int i = p0 * ho * wo, end = p1 * ho * wo; i < end; i++) {
+                        gx[argmax[i]] += Activations.passWhereNotZero(dg[i], out[i]);
+                    }
+                } else {
+                    for (int i = p0 * ho * wo, end = p1 * ho * wo; i < end; i++) {
+                        gx[argmax[i]] += dg[i];
+                    }
                 }
             });
             x.addGrad(Tensor.wrap(sx, gx));

@@ -155,10 +155,13 @@ class ConvolutionTest {
             calls.set(0);
             Convolution.conv2d(x, w, null, 1, 1, 1, 1, 2 * 18 * 25 + 17);
             assertEquals(2, calls.get());
-            // 80 samples of 20×20: 2·80·4·18·400 = 4.6 MFLOP, so 8 groups of 10
+            // 80 samples of 20×20: 2·80·4·18·400 = 4.6 MFLOP, so at least 8 groups (of 10); the default buffer may
+            // cut them smaller
             calls.set(0);
+            int perGroup = Math.min(10, Convolution.GROUP_FLOATS / (18 * 400));
             Convolution.conv2d(Var.constant(Tensor.randn(2, 80, 2, 20, 20)), w, null, 1, 1);
-            assertEquals(Convolution.MIN_GROUPS, calls.get());
+            assertEquals((80 + perGroup - 1) / perGroup, calls.get());
+            assertTrue(calls.get() >= Convolution.MIN_GROUPS);
         } finally {
             Gemms.use(previous);
         }

@@ -115,6 +115,61 @@ class PoolingTest {
     }
 
     /**
+     * The fused ReLU + max pooling gives relu-then-pool's values and input gradients bit for bit: random inputs with
+     * every fourth value negative-only windows, exact zeros of both signs, ties, NaN and infinities; overlapping and
+     * padded windows, the 2×2 path, and a tensor large enough to run in parallel ranges.
+     */
+    @Test
+    void reluMaxPoolIsMaxPoolOfReluBitForBit() {
+        int[][] settings = Arrays.copyOf(SETTINGS, SETTINGS.length + 1);
+        settings[SETTINGS.length] = new int[] {4, 40, 30, 30, 2, 2, 2, 2, 0, 0};
+        Random rng = new Random(81);
+        float[] specials = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, -1f};
+        for (int[] s : settings) {
+            float[] x = Tensor.randn(rng, Shape.of(s[0], s[1], s[2], s[3])).data();
+            for (int i = 0; i < x.length; i++) {
+                int r = rng.nextInt(10);
+                if (r == 0) {
+                    x[i] = specials[rng.nextInt(specials.length)];
+                } else if (r < 4) {
+                    x[i] = -Math.abs(x[i]); // many windows with no positive value
+                }
+            }
+            Tensor xt = Tensor.wrap(Shape.of(s[0], s[1], s[2], s[3]), x);
+            long gSeed = rng.nextLong();
+            Tensor[] fused = poolAndGradient(v -> Pooling.reluMaxPool2d(v, s[4], s[5], s[6], s[7], s[8], s[9]), xt,
+                    gSeed);
+            Tensor[] separate = poolAndGradient(v -> Pooling.maxPool2d(v.relu(), s[4], s[5], s[6], s[7], s[8], s[9]),
+                    xt, gSeed);
+            for (int i = 0; i < fused[0].size(); i++) {
+                assertEquals(bits(separate[0], i), bits(fused[0], i), Arrays.toString(s) + " output " + i);
+            }
+            for (int i = 0; i < fused[1].size(); i++) {
+                assertEquals(bits(separate[1], i), bits(fused[1], i),
+                        Arrays.toString(s) + " gradient " + i + " at x = " + x[i]);
+            }
+        }
+    }
+
+    private static int bits(Tensor t, int i) {
+        return Float.floatToRawIntBits(t.data()[i]);
+    }
+
+    @Test
+    void reluMaxPoolGradients() {
+        long seed = 90;
+        for (int[] s : gradSettings()) {
+            // distinct values 0.1 apart, half of them negative, shifted by 0.05 so that none is at ReLU's kink
+            Tensor x = distinct(seed++, s[0], s[1], s[2], s[3]);
+            float[] d = x.data();
+            for (int i = 0; i < d.length; i++) {
+                d[i] += 0.05f;
+            }
+            GradCheck.assertGradients(v -> Pooling.reluMaxPool2d(v[0], s[4], s[5], s[6], s[7], s[8], s[9]), x);
+        }
+    }
+
+    /**
      * Inputs large enough to be pooled in parallel ranges of planes: the same outputs and input gradients, bit for
      * bit, as on one thread, and the outputs of the definition. The 2×2 path, overlapping padded windows, average.
      */
