@@ -19,6 +19,37 @@ import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
 
 class DatasetTest {
+    /**
+     * gatherRows copies the indexed rows, from a slice of the index array; large enough to run in parallel ranges and
+     * small (one range), each checked element by element against the source.
+     */
+    @Test
+    void gatherRowsCopiesTheIndexedRowsInParallelRanges() {
+        Random rng = new Random(3);
+        // {rows, width, rows gathered}: 300·784 floats are several parallel ranges, 9·7 one
+        for (int[] size : new int[][] {{5000, 784, 300}, {50, 7, 9}}) {
+            int n = size[0];
+            int width = size[1];
+            float[] src = new float[n * width];
+            for (int i = 0; i < src.length; i++) {
+                src[i] = i;
+            }
+            int[] idx = new int[size[2] + 10];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = rng.nextInt(n);
+            }
+            float[] dst = new float[size[2] * width + 1];
+            dst[dst.length - 1] = -1f;
+            Dataset.gatherRows(src, width, idx, 10, idx.length, dst);
+            for (int r = 0; r < size[2]; r++) {
+                for (int j = 0; j < width; j++) {
+                    assertEquals((float) (idx[10 + r] * width + j), dst[r * width + j], "row " + r + " column " + j);
+                }
+            }
+            assertEquals(-1f, dst[dst.length - 1], "nothing written past the rows");
+        }
+    }
+
     /** n rows, inputs [n, 2] = (i, −i), targets of task t = i + offset. */
     static Dataset rowsOf(int n, String task, float offset) {
         float[] x = new float[2 * n];

@@ -6,6 +6,7 @@ import java.util.Random;
 
 import polyhead.autodiff.GradMode;
 import polyhead.autodiff.Var;
+import polyhead.data.Dataset;
 import polyhead.loss.Loss;
 import polyhead.loss.Losses;
 import polyhead.optim.Optimizer;
@@ -129,9 +130,10 @@ final class EpochMeasurement implements Measurement {
                 float[] x = full ? xFull : new float[b * 784];
                 float[] y1 = full ? y1Full : new float[b];
                 float[] y2 = full ? y2Full : new float[b];
+                // the rows as the library's batching gathers them (Dataset.batch: in parallel ranges when large)
+                Dataset.gatherRows(trainX, 784, perm, s, s + b, x);
                 for (int r = 0; r < b; r++) {
                     int k = perm[s + r];
-                    System.arraycopy(trainX, k * 784, x, r * 784, 784);
                     y1[r] = items[k];
                     y2[r] = groups[k];
                 }
