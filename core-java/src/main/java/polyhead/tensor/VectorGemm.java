@@ -100,6 +100,8 @@ public final class VectorGemm implements Gemm {
      * (2.6 µs).
      */
     static final int FEW_MAX_N = 32;
+    /** The width of {@link Product#fewCols}'s strip for a last 17 to 24 columns. */
+    static final int WIDE = 3 * L;
     /** Tasks per thread in each parallel phase: enough to even out a slow or busy core, few enough to stay cheap. */
     private static final int TASKS_PER_THREAD = 8;
 
@@ -513,44 +515,114 @@ public final class VectorGemm implements Gemm {
         }
 
         /**
-         * The whole product A·Bᵀ (A not transposed, n ≤ {@link #FEW_MAX_N}): for each 16-column strip of C, the
-         * strip of op(B) (k×16, B's rows side by side, zero-padded) is written once, then every 6- or 4-row tile of A
-         * is read in place against it ({@link #tiles}); a last strip narrower than 16 goes through a scratch tile.
-         * Rows beyond the last tile (at most 3) are dot products.
+         * The whole product A·Bᵀ (A not transposed, n ≤ {@link #FEW_MAX_N}): for each strip of C's columns, the
+         * strip of op(B) (k×16, or k×24 for a last 17 to 24 columns, B's rows side by side, zero-padded) is written
+         * once, then every row tile of A is read in place against it ({@link #tiles}: 6 and 4 rows; 24-wide strips
+         * {@link #rows4x24}); a strip wider than what is left of C goes through a scratch tile. Rows beyond the last
+         * tile (at most 3) are dot products. The 24-wide strip is for 20 output channels: in 16 + 16 columns only 20
+         * of 32 lanes work, in 24 columns 20 of 24.
          */
         void fewCols(Workspace ws) {
-            int tiled = tiledRows();
-            float[] strip = ws.strip(k * NR);
-            for (int j0 = 0; j0 < n; j0 += NR) {
-                int cols = Math.min(NR, n - j0);
+            int tiled16 = tiledRows();
+            int tiled24 = m - m % 4;
+            float[] strip = ws.strip(k * WIDE);
+            for (int j0 = 0; j0 < n; ) {
+                int left = n - j0;
+                int width = left > NR && left <= WIDE ? WIDE : NR;
+                int cols = Math.min(width, left);
+                int tiled = width == WIDE ? tiled24 : tiled16;
                 for (int j = 0; j < cols; j++) {
                     for (int p = 0, src = bOffset + (j0 + j) * k; p < k; p++) {
-                        strip[p * NR + j] = b[src + p];
+                        strip[p * width + j] = b[src + p];
                     }
                 }
-                if (cols < NR) {
+                if (cols < width) {
                     for (int p = 0; p < k; p++) {
-                        Arrays.fill(strip, p * NR + cols, (p + 1) * NR, 0f);
+                        Arrays.fill(strip, p * width + cols, (p + 1) * width, 0f);
                     }
-                    float[] tile = ws.rowsTile(tiled * NR);
-                    tiles(tiled, strip, 0, NR, tile, 0, NR, false);
+                    float[] tile = ws.rowsTile(tiled * width);
+                    stripTiles(width, tiled, strip, tile, 0, width, false);
                     for (int i = 0; i < tiled; i++) {
                         int ci = cOffset + i * n + j0;
                         for (int j = 0; j < cols; j++) {
-                            c[ci + j] = accumulate ? c[ci + j] + tile[i * NR + j] : tile[i * NR + j];
+                            c[ci + j] = accumulate ? c[ci + j] + tile[i * width + j] : tile[i * width + j];
                         }
                     }
                 } else {
-                    tiles(tiled, strip, 0, NR, c, cOffset + j0, n, accumulate);
+                    stripTiles(width, tiled, strip, c, cOffset + j0, n, accumulate);
+                }
+                for (int i = tiled; i < m; i++) {
+                    for (int j = j0; j < j0 + cols; j++) {
+                        float s = dot(k, a, aOffset + i * k, b, bOffset + j * k);
+                        int e = cOffset + i * n + j;
+                        c[e] = accumulate ? c[e] + s : s;
+                    }
+                }
+                j0 += cols;
+            }
+        }
+
+        /** Rows [0, tiled) times a strip of op(B) {@code width} (16 or 24) wide, rows {@code width} apart. */
+        private void stripTiles(int width, int tiled, float[] strip, float[] cs, int co, int ldc, boolean add) {
+            if (width == NR) {
+                tiles(tiled, strip, 0, NR, cs, co, ldc, add);
+            } else {
+                for (int i = 0; i < tiled; i += 4) {
+                    rows4x24(aOffset + i * k, strip, cs, co + i * ldc, ldc, add);
                 }
             }
-            for (int i = tiled; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    float s = dot(k, a, aOffset + i * k, b, bOffset + j * k);
-                    int e = cOffset + i * n + j;
-                    c[e] = accumulate ? c[e] + s : s;
-                }
+        }
+
+        /**
+         * The 4×24 tile at {@code cs[ci...]} (+)= 4 rows of A from {@code a[a0...]} times the k×24 strip
+         * {@code bs[0...]}: 12 accumulators, 3 strip vectors and a broadcast, the 16 registers of AVX2.
+         */
+        private void rows4x24(int a0, float[] bs, float[] cs, int ci, int ldc, boolean add) {
+            FloatVector c00 = FloatVector.zero(S);
+            FloatVector c01 = c00;
+            FloatVector c02 = c00;
+            FloatVector c10 = c00;
+            FloatVector c11 = c00;
+            FloatVector c12 = c00;
+            FloatVector c20 = c00;
+            FloatVector c21 = c00;
+            FloatVector c22 = c00;
+            FloatVector c30 = c00;
+            FloatVector c31 = c00;
+            FloatVector c32 = c00;
+            for (int p = 0, bo = 0; p < k; p++, bo += WIDE) {
+                FloatVector b0 = FloatVector.fromArray(S, bs, bo);
+                FloatVector b1 = FloatVector.fromArray(S, bs, bo + L);
+                FloatVector b2 = FloatVector.fromArray(S, bs, bo + 2 * L);
+                FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                c02 = x.fma(b2, c02);
+                x = FloatVector.broadcast(S, a[a0 + k + p]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                c12 = x.fma(b2, c12);
+                x = FloatVector.broadcast(S, a[a0 + 2 * k + p]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                c22 = x.fma(b2, c22);
+                x = FloatVector.broadcast(S, a[a0 + 3 * k + p]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                c32 = x.fma(b2, c32);
             }
+            put(c00, cs, ci, add);
+            put(c01, cs, ci + L, add);
+            put(c02, cs, ci + 2 * L, add);
+            put(c10, cs, ci + ldc, add);
+            put(c11, cs, ci + ldc + L, add);
+            put(c12, cs, ci + ldc + 2 * L, add);
+            put(c20, cs, ci + 2 * ldc, add);
+            put(c21, cs, ci + 2 * ldc + L, add);
+            put(c22, cs, ci + 2 * ldc + 2 * L, add);
+            put(c30, cs, ci + 3 * ldc, add);
+            put(c31, cs, ci + 3 * ldc + L, add);
+            put(c32, cs, ci + 3 * ldc + 2 * L, add);
         }
 
         /**

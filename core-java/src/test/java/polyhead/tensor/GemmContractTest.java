@@ -30,14 +30,15 @@ class GemmContractTest {
      * path for A·Bᵀ (m ≤ 32, k ≥ 512: 3×3 blocks, edges, a k tail, several k blocks, one and two threads); and
      * thin products read in place (one of m, n, k at most VectorGemm.THIN: blocks of 32 columns, a single vector,
      * a scalar tail; Aᵀ·B with a k above 4·THIN takes the packed path); and A·B with few rows, B read in place
-     * (4 ≤ m ≤ FEW_MAX_M: 6- and 4-row tiles, a column tail through the padded strip, leftover rows).
+     * (4 ≤ m ≤ FEW_MAX_M: 6- and 4-row tiles, a column tail through the padded strip, leftover rows), and A·Bᵀ with
+     * few columns, A read in place (n ≤ FEW_MAX_N: 16- and 24-wide strips, full and padded, leftover rows).
      */
     static final int[][] SIZES = {{1, 1, 1}, {3, 5, 4}, {17, 9, 33}, {64, 48, 70}, {2, 3, 0}, {0, 4, 2},
         {6, 16, 1}, {7, 17, 5}, {5, 15, 300}, {12, 32, 8}, {13, 1, 40}, {1, 33, 17},
         {121, 35, 257}, {37, 130, 513}, {250, 61, 140}, {61, 250, 140}, {150, 90, 160}, {90, 150, 160},
         {10, 8, 515}, {3, 3, 512}, {32, 40, 1030}, {32, 61, 1100}, {4, 100, 2053}, {1, 2, 600},
         {10, 75, 40}, {40, 75, 10}, {75, 10, 40}, {10, 128, 100},
-        {8, 40, 30}, {20, 200, 250}, {23, 50, 64}, {24, 90, 1024}, {81, 10, 784}, {250, 20, 200}};
+        {8, 40, 30}, {20, 200, 250}, {23, 50, 64}, {24, 90, 1024}, {81, 10, 784}, {250, 20, 200}, {37, 40, 50}};
 
     /** Guards the sizes above against a change of VectorGemm's thresholds leaving one of its paths untested. */
     @Test
@@ -60,6 +61,8 @@ class GemmContractTest {
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> !dots(s) && s[0] > VectorGemm.FEW_MAX_N
                 && s[1] > VectorGemm.NR && s[1] <= VectorGemm.FEW_MAX_N && s[2] > VectorGemm.THIN),
                 "few columns of Bᵀ: a full strip and a narrower one");
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> !dots(s) && s[1] == VectorGemm.NR + VectorGemm.WIDE
+                && s[0] % 4 != 0 && s[2] > VectorGemm.THIN), "few columns of Bᵀ: a 16-wide then a full 24-wide strip");
     }
 
     private static boolean parallel(int[] s) {

@@ -20,6 +20,7 @@ class Im2colTest {
         {1, 8, 5, 5, 3, 3, 2, 2, 2},
         {2, 3, 3, 5, 5, 1, 1, 1, 1},
         {3, 4, 9, 1, 1, 2, 3, 0, 0},
+        {2, 12, 21, 3, 3, 1, 1, 1, 1}, // stride 1 with rows of 19-21: col2im's vector additions and their tails
     };
 
     private static Im2col.Geometry geometry(int[] s) {
@@ -106,6 +107,23 @@ class Im2colTest {
         }
         Im2col.Geometry g = geometry(GEOMETRIES[0]);
         assertThrows(IllegalArgumentException.class, () -> Im2col.im2col(g, new float[9], 0, new float[16], 0, 3));
+    }
+
+    /** The vector row addition gives the scalar loop's sums bit for bit, at every length and offset. */
+    @Test
+    void vectorRowAddEqualsTheScalarLoop() {
+        Random rng = new Random(13);
+        Im2col.RowAdd vector = new VectorRowAdd();
+        for (int n = 0; n <= 40; n++) {
+            for (int offset : new int[] {0, 3, 7}) {
+                float[] src = Tensor.randn(rng, Shape.of(n + 9)).data();
+                float[] dst = Tensor.randn(rng, Shape.of(n + 11)).data();
+                float[] expected = dst.clone();
+                Im2col.addScalar(expected, offset + 1, src, offset, n);
+                vector.add(dst, offset + 1, src, offset, n);
+                assertArrayEquals(expected, dst, 0f, "n = " + n + ", offset " + offset);
+            }
+        }
     }
 
     @Test
