@@ -18,6 +18,27 @@ public interface Gemm {
     void gemm(boolean transA, boolean transB, int m, int n, int k,
               float[] a, int aOffset, float[] b, int bOffset, float[] c, int cOffset, boolean accumulate);
 
+    /**
+     * Whether {@link #convolve} has a kernel for this geometry and number of output channels (default: never).
+     */
+    default boolean canConvolve(Im2col.Geometry g, int outChannels) {
+        return false;
+    }
+
+    /**
+     * Optional kernel ({@link #canConvolve}): the convolution of one sample straight from its input, without an
+     * im2col matrix: {@code y[o][i][j] = Σ_{c,p,q} w[o][c][p][q]·x[c][i+p][j+q]}, plus {@code bias[o]} if it is not
+     * null, for the geometry {@code g} (one sample, C×H×W at {@code x[xOffset]}), weights [outChannels, C·kh·kw]
+     * and the output [outChannels, Ho·Wo] at {@code y[yOffset]} (overwritten). The sum over (c, p, q) runs in that
+     * order and the bias is added last, as a product with the im2col matrix followed by adding the bias would.
+     *
+     * @throws UnsupportedOperationException if {@link #canConvolve} is false for {@code g}
+     */
+    default void convolve(Im2col.Geometry g, int outChannels, float[] w, float[] bias, float[] x, int xOffset,
+                          float[] y, int yOffset) {
+        throw new UnsupportedOperationException(name() + " has no direct convolution for " + g);
+    }
+
     /** A short name for logs and benchmark reports. */
     String name();
 }

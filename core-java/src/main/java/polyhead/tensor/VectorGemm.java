@@ -192,6 +192,73 @@ public final class VectorGemm implements Gemm {
         }
     }
 
+    /**
+     * A convolution at stride 1 without padding whose output rows are at least 16 wide, computed as
+     * {@link Product#fewRows} computes W·im2col(x) (same tiles, same order of the sum over k, so the same result bit
+     * for bit) but reading each 16-wide strip of the column matrix straight from the input: for output row i and
+     * columns j..j+15, column-matrix row k = (c, p, q) is x[c][i+p][j+q .. j+q+15], contiguous. An output row wider
+     * than 16 and not a multiple of it ends with a strip that overlaps the one before (its columns are computed
+     * twice, with the same values). No column matrix is written, which for W2's first convolution (1×36×36, 9×9) was
+     * a third of its forward time. Output channels 4 to {@link #FEW_MAX_M}, C·kh·kw at most {@link #FEW_MAX_K}.
+     * (Java evaluates a·b + c with one rounding in {@code fma} in both, so the equality is exact.)
+     */
+    @Override
+    public boolean canConvolve(Im2col.Geometry g, int outChannels) {
+        return g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0 && g.outWidth() >= NR
+                && outChannels >= 4 && outChannels <= FEW_MAX_M && g.colRows() <= FEW_MAX_K;
+    }
+
+    @Override
+    public void convolve(Im2col.Geometry g, int outChannels, float[] w, float[] bias, float[] x, int xOffset,
+                         float[] y, int yOffset) {
+        if (!canConvolve(g, outChannels)) {
+            throw new UnsupportedOperationException("no direct convolution for " + g + " with " + outChannels
+                    + " output channels");
+        }
+        int k = g.colRows();
+        int ho = g.outHeight();
+        int wo = g.outWidth();
+        checkRange("x", x, xOffset, g.inputSize());
+        checkRange("w", w, 0, (long) outChannels * k);
+        checkRange("y", y, yOffset, (long) outChannels * ho * wo);
+        int[] rowOffsets = WORKSPACE.get().rowOffsets(k);
+        int width = g.width();
+        int plane = g.height() * width;
+        for (int c = 0, r = 0; c < g.channels(); c++) {
+            for (int p = 0; p < g.kernelH(); p++) {
+                for (int q = 0; q < g.kernelW(); q++) {
+                    rowOffsets[r++] = c * plane + p * width + q;
+                }
+            }
+        }
+        // A = w (outChannels×k), C = y (outChannels × Ho·Wo); "B" is read through rowOffsets
+        Product p = new Product(false, false, outChannels, ho * wo, k, w, 0, x, xOffset, y, yOffset, false);
+        int tiled = p.tiledRows();
+        for (int i = 0; i < ho; i++) {
+            for (int j = 0; ; j += NR) {
+                j = Math.min(j, wo - NR);
+                int xo = xOffset + i * width + j;
+                int co = yOffset + i * wo + j;
+                for (int r = 0; r < tiled; ) {
+                    int rem = outChannels - r;
+                    if (rem >= 6 && rem != 8) {
+                        p.rows6Direct(r, rowOffsets, xo, co, bias);
+                        r += 6;
+                    } else {
+                        p.rows4Direct(r, rowOffsets, xo, co, bias);
+                        r += 4;
+                    }
+                }
+                for (int r = tiled; r < outChannels; r++) {
+                    p.rowDirect(r, rowOffsets, xo, co, bias);
+                }
+                if (j == wo - NR) {
+                    break;
+                }
+            }
+        }
+    }
+
     /** The dot-product path over all threads: tasks are ranges of B's rows (columns of C). */
     private void computeDotsParallel(Product p) {
         int tasks = Math.min(ceilDiv(p.n, DR), TASKS_PER_THREAD * threads);
@@ -290,6 +357,14 @@ public final class VectorGemm implements Gemm {
         final float[] tile = new float[MR * NR];
         float[] strip = new float[0];
         float[] rowsTile = new float[0];
+        int[] rowOffsets = new int[0];
+
+        int[] rowOffsets(int size) {
+            if (rowOffsets.length < size) {
+                rowOffsets = new int[size];
+            }
+            return rowOffsets;
+        }
 
         float[] strip(int size) {
             if (strip.length < size) {
@@ -466,7 +541,9 @@ public final class VectorGemm implements Gemm {
                 for (; j < n; j++) {
                     float t = 0;
                     for (int p = 0; p < k; p++) {
-                        t += (transA ? a[aOffset + p * m + i] : a[aOffset + i * k + p]) * b[bOffset + p * n + j];
+                        // fma, as every vector lane does: the same rounding for a column whichever path computes it
+                        float ap = transA ? a[aOffset + p * m + i] : a[aOffset + i * k + p];
+                        t = Math.fma(ap, b[bOffset + p * n + j], t);
                     }
                     c[ci + j] = accumulate ? c[ci + j] + t : t;
                 }
@@ -729,6 +806,116 @@ public final class VectorGemm implements Gemm {
             put(c21, cs, ci + 2 * ldc + L, add);
             put(c30, cs, ci + 3 * ldc, add);
             put(c31, cs, ci + 3 * ldc + L, add);
+        }
+
+        /**
+         * {@link VectorGemm#convolve}'s 6×16 tile: C[r:r+6, co...] = A[r:r+6, :]·B where B's row p is the 16 floats at
+         * {@code b[xo + rowOffsets[p]]}, plus the bias of each row if there is one. C's rows are n apart.
+         */
+        void rows6Direct(int r, int[] rowOffsets, int xo, int co, float[] bias) {
+            int a0 = aOffset + r * k;
+            FloatVector c00 = FloatVector.zero(S);
+            FloatVector c01 = c00;
+            FloatVector c10 = c00;
+            FloatVector c11 = c00;
+            FloatVector c20 = c00;
+            FloatVector c21 = c00;
+            FloatVector c30 = c00;
+            FloatVector c31 = c00;
+            FloatVector c40 = c00;
+            FloatVector c41 = c00;
+            FloatVector c50 = c00;
+            FloatVector c51 = c00;
+            for (int p = 0; p < k; p++) {
+                int bo = xo + rowOffsets[p];
+                FloatVector b0 = FloatVector.fromArray(S, b, bo);
+                FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+                FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[a0 + k + p]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[a0 + 2 * k + p]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[a0 + 3 * k + p]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(S, a[a0 + 4 * k + p]);
+                c40 = x.fma(b0, c40);
+                c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(S, a[a0 + 5 * k + p]);
+                c50 = x.fma(b0, c50);
+                c51 = x.fma(b1, c51);
+            }
+            int ci = co + r * n;
+            biased(c00, c01, bias, r, ci);
+            biased(c10, c11, bias, r + 1, ci + n);
+            biased(c20, c21, bias, r + 2, ci + 2 * n);
+            biased(c30, c31, bias, r + 3, ci + 3 * n);
+            biased(c40, c41, bias, r + 4, ci + 4 * n);
+            biased(c50, c51, bias, r + 5, ci + 5 * n);
+        }
+
+        /** {@link #rows6Direct} with 4 rows. */
+        void rows4Direct(int r, int[] rowOffsets, int xo, int co, float[] bias) {
+            int a0 = aOffset + r * k;
+            FloatVector c00 = FloatVector.zero(S);
+            FloatVector c01 = c00;
+            FloatVector c10 = c00;
+            FloatVector c11 = c00;
+            FloatVector c20 = c00;
+            FloatVector c21 = c00;
+            FloatVector c30 = c00;
+            FloatVector c31 = c00;
+            for (int p = 0; p < k; p++) {
+                int bo = xo + rowOffsets[p];
+                FloatVector b0 = FloatVector.fromArray(S, b, bo);
+                FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+                FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[a0 + k + p]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[a0 + 2 * k + p]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[a0 + 3 * k + p]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+            }
+            int ci = co + r * n;
+            biased(c00, c01, bias, r, ci);
+            biased(c10, c11, bias, r + 1, ci + n);
+            biased(c20, c21, bias, r + 2, ci + 2 * n);
+            biased(c30, c31, bias, r + 3, ci + 3 * n);
+        }
+
+        /** {@link #rows6Direct} with one row (the at most 3 rows that no tile covers). */
+        void rowDirect(int r, int[] rowOffsets, int xo, int co, float[] bias) {
+            int a0 = aOffset + r * k;
+            FloatVector c0 = FloatVector.zero(S);
+            FloatVector c1 = c0;
+            for (int p = 0; p < k; p++) {
+                int bo = xo + rowOffsets[p];
+                FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+                c0 = x.fma(FloatVector.fromArray(S, b, bo), c0);
+                c1 = x.fma(FloatVector.fromArray(S, b, bo + L), c1);
+            }
+            biased(c0, c1, bias, r, co + r * n);
+        }
+
+        /** C[ci..ci+16) = (v0, v1) + bias[r] (no bias if null): the sum first, then the bias. */
+        private void biased(FloatVector v0, FloatVector v1, float[] bias, int r, int ci) {
+            if (bias != null) {
+                FloatVector bv = FloatVector.broadcast(S, bias[r]);
+                v0 = v0.add(bv);
+                v1 = v1.add(bv);
+            }
+            v0.intoArray(c, ci);
+            v1.intoArray(c, ci + L);
         }
 
         /** cs[ci..ci+L) = v, or += v when {@code add}. */

@@ -2,6 +2,7 @@ package polyhead.autodiff.ops;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,6 +17,7 @@ import polyhead.autodiff.GradCheck;
 import polyhead.autodiff.Var;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
+import polyhead.tensor.Im2col;
 import polyhead.tensor.Parallel;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
@@ -207,6 +209,62 @@ class ConvolutionTest {
         Var y = Convolution.conv2d(xv, wv, bv, s[7], s[8], s[9], s[10], Convolution.GROUP_FLOATS, parallel);
         y.backward(Tensor.randn(gSeed, y.shape().dims()));
         return new Tensor[] {y.value(), xv.grad(), wv.grad(), bv.grad()};
+    }
+
+    /**
+     * Where the vector GEMM convolves straight from the input (stride 1, no padding, output rows of at least 16), the
+     * output is that of im2col and the same GEMM's product, bit for bit: 6- and 4-row tiles, a leftover row, an
+     * overlapping last strip, exactly 16 columns, 1×1 kernels; with and without bias; and it agrees with the
+     * definition. The GEMM without the kernel is the same one behind a wrapper that only multiplies.
+     */
+    @Test
+    void directConvolutionGivesTheIm2colResultsBitForBit() {
+        Gemm vector = Gemms.vector();
+        Gemm productsOnly = new Gemm() {
+            @Override
+            public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, float[] b,
+                             int bOffset, float[] c, int cOffset, boolean accumulate) {
+                vector.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+            }
+
+            @Override
+            public String name() {
+                return "products only";
+            }
+        };
+        // {N, C, H, W, O, kh, kw}
+        int[][] settings = {{3, 2, 20, 21, 7, 3, 4}, {2, 1, 36, 36, 10, 9, 9}, {2, 3, 10, 19, 8, 2, 3},
+            {1, 2, 8, 16, 5, 1, 1}, {2, 4, 12, 40, 24, 3, 3}};
+        long seed = 1300;
+        Gemm previous = Gemms.current();
+        try {
+            for (int[] s : settings) {
+                Im2col.Geometry geo = new Im2col.Geometry(s[1], s[2], s[3], s[5], s[6], 1, 1, 0, 0);
+                assertTrue(vector.canConvolve(geo, s[4]), Arrays.toString(s));
+                Var x = Var.constant(Tensor.randn(seed++, s[0], s[1], s[2], s[3]));
+                Var w = Var.constant(Tensor.randn(seed++, s[4], s[1], s[5], s[6]));
+                Var b = Var.constant(Tensor.randn(seed++, s[4]));
+                for (Var bias : new Var[] {b, null}) {
+                    Gemms.use(vector);
+                    Tensor direct = Convolution.conv2d(x, w, bias, 1, 0).value();
+                    Gemms.use(productsOnly);
+                    Tensor im2col = Convolution.conv2d(x, w, bias, 1, 0).value();
+                    assertArrayEquals(im2col.data(), direct.data(), Arrays.toString(s) + (bias == null ? "" : " bias"));
+                    Tensor naive = naiveConv2d(x.value(), w.value(), bias == null ? null : b.value(), 1, 1, 0, 0);
+                    assertArrayEquals(naive.data(), direct.data(), 1e-4f, Arrays.toString(s));
+                }
+            }
+            Gemms.use(vector);
+            assertFalse(vector.canConvolve(new Im2col.Geometry(1, 20, 20, 3, 3, 2, 2, 0, 0), 8), "stride 2");
+            assertFalse(vector.canConvolve(new Im2col.Geometry(1, 20, 20, 3, 3, 1, 1, 1, 1), 8), "padding");
+            assertFalse(vector.canConvolve(new Im2col.Geometry(1, 20, 17, 3, 3, 1, 1, 0, 0), 8), "rows of 15");
+            assertFalse(vector.canConvolve(new Im2col.Geometry(1, 20, 20, 3, 3, 1, 1, 0, 0), 3), "3 channels");
+            // gradients through the direct forward pass
+            GradCheck.assertGradients(v -> Convolution.conv2d(v[0], v[1], v[2], 1, 0),
+                    Tensor.randn(seed++, 1, 2, 4, 18), Tensor.randn(seed++, 5, 2, 2, 3), Tensor.randn(seed, 5));
+        } finally {
+            Gemms.use(previous);
+        }
     }
 
     /** Groups of one, of several, and a last partial group give the same values and gradients as one group. */

@@ -11,6 +11,7 @@ import polyhead.loss.Losses;
 import polyhead.optim.Optimizer;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
+import polyhead.tensor.Im2col;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 
@@ -91,6 +92,21 @@ final class TrainingMeasurement implements Measurement {
                          int bOffset, float[] c, int cOffset, boolean accumulate) {
             long t0 = System.nanoTime();
             inner.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+            if (Thread.currentThread() == owner) {
+                nanos += System.nanoTime() - t0;
+            }
+        }
+
+        @Override
+        public boolean canConvolve(Im2col.Geometry g, int outChannels) {
+            return inner.canConvolve(g, outChannels);
+        }
+
+        @Override
+        public void convolve(Im2col.Geometry g, int outChannels, float[] w, float[] bias, float[] x, int xOffset,
+                             float[] y, int yOffset) {
+            long t0 = System.nanoTime();
+            inner.convolve(g, outChannels, w, bias, x, xOffset, y, yOffset);
             if (Thread.currentThread() == owner) {
                 nanos += System.nanoTime() - t0;
             }
