@@ -313,7 +313,10 @@ public final class Convolution {
                     Im2col.col2im(geo, dcols, j * cols, ld, gx, (s0 + j) * geo.inputSize());
                 }
             }
-            if (gwParts != null) {
+            if (gwParts != null && gemm.canWeightGradient(geo, o, gs)) {
+                // straight from the input (few output channels, many positions: VectorGemm's dot products)
+                gemm.weightGradient(geo, o, gs, xd, s0 * geo.inputSize(), gm, gOff, gwParts, t * o * rows);
+            } else if (gwParts != null) {
                 // the columns are recomputed rather than kept from the forward pass: keeping them would hold kh·kw
                 // copies of the input for the lifetime of the graph, and was slower too (tried: W2 28 -> 31 ms, the
                 // product then streams 90 MB of columns from memory instead of reading a group's, just written, in L2)
