@@ -221,16 +221,8 @@ public final class VectorGemm implements Gemm {
         checkRange("x", x, xOffset, g.inputSize());
         checkRange("w", w, 0, (long) outChannels * k);
         checkRange("y", y, yOffset, (long) outChannels * ho * wo);
-        int[] rowOffsets = WORKSPACE.get().rowOffsets(k);
+        int[] rowOffsets = rowOffsets(g);
         int width = g.width();
-        int plane = g.height() * width;
-        for (int c = 0, r = 0; c < g.channels(); c++) {
-            for (int p = 0; p < g.kernelH(); p++) {
-                for (int q = 0; q < g.kernelW(); q++) {
-                    rowOffsets[r++] = c * plane + p * width + q;
-                }
-            }
-        }
         // A = w (outChannels×k), C = y (outChannels × Ho·Wo); "B" is read through rowOffsets
         Product p = new Product(false, false, outChannels, ho * wo, k, w, 0, x, xOffset, y, yOffset, false);
         int tiled = p.tiledRows();
@@ -289,16 +281,8 @@ public final class VectorGemm implements Gemm {
         checkRange("x", x, xOffset, (long) samples * g.inputSize());
         checkRange("G", gm, gOffset, (long) outChannels * ld);
         checkRange("dWᵀ", dwT, dwOffset, (long) rows * outChannels);
-        int[] rowOffsets = WORKSPACE.get().rowOffsets(rows);
+        int[] rowOffsets = rowOffsets(g);
         int width = g.width();
-        int plane = g.height() * width;
-        for (int c = 0, r = 0; c < g.channels(); c++) {
-            for (int p = 0; p < g.kernelH(); p++) {
-                for (int q = 0; q < g.kernelW(); q++) {
-                    rowOffsets[r++] = c * plane + p * width + q;
-                }
-            }
-        }
         // lanes of the last, overlapping piece of an output row that the pieces before have not covered
         int wo = g.outWidth();
         int tail = wo % L;
@@ -393,6 +377,25 @@ public final class VectorGemm implements Gemm {
         if (exists) {
             c[i] = v.reduceLanes(VectorOperators.ADD);
         }
+    }
+
+    /**
+     * For a convolution at stride 1 without padding: where row k = (c, p, q) of the im2col matrix starts in a sample,
+     * {@code c·H·W + p·W + q} (its entry for output position (i, j) is {@code i·W + j} further on). In this thread's
+     * workspace, valid until the next call.
+     */
+    private static int[] rowOffsets(Im2col.Geometry g) {
+        int[] rowOffsets = WORKSPACE.get().rowOffsets(g.colRows());
+        int width = g.width();
+        int plane = g.height() * width;
+        for (int c = 0, r = 0; c < g.channels(); c++) {
+            for (int p = 0; p < g.kernelH(); p++) {
+                for (int q = 0; q < g.kernelW(); q++) {
+                    rowOffsets[r++] = c * plane + p * width + q;
+                }
+            }
+        }
+        return rowOffsets;
     }
 
     /** The dot-product path over all threads: tasks are ranges of B's rows (columns of C). */
