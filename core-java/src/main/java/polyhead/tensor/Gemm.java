@@ -39,29 +39,6 @@ public interface Gemm {
         throw new UnsupportedOperationException(name() + " has no direct convolution for " + g);
     }
 
-    /**
-     * Whether {@link #weightGradient} has a kernel for this geometry, number of output channels and group of samples
-     * (default: never).
-     */
-    default boolean canWeightGradient(Im2col.Geometry g, int outChannels, int samples) {
-        return false;
-    }
-
-    /**
-     * Optional kernel ({@link #canWeightGradient}): a convolution's weight gradient over a group of samples,
-     * transposed, straight from the inputs. With X = [im2col(x₁) … im2col(x_samples)] and G the group's output
-     * gradient as one [outChannels, samples·Ho·Wo] matrix at {@code gm[gOffset]}, writes {@code X·Gᵀ}
-     * ([C·kh·kw, outChannels]) to {@code dwT[dwOffset ...]}, overwriting it; sample s is at
-     * {@code x[xOffset + s·C·H·W]}. Equal to im2col followed by a product up to float rounding (the order of the sums
-     * differs).
-     *
-     * @throws UnsupportedOperationException if {@link #canWeightGradient} is false
-     */
-    default void weightGradient(Im2col.Geometry g, int outChannels, int samples, float[] x, int xOffset, float[] gm,
-                                int gOffset, float[] dwT, int dwOffset) {
-        throw new UnsupportedOperationException(name() + " has no direct weight gradient for " + g);
-    }
-
     /** A short name for logs and benchmark reports. */
     String name();
 }

@@ -252,137 +252,9 @@ public final class VectorGemm implements Gemm {
     }
 
     /**
-     * A convolution's weight gradient at stride 1 without padding, where the product X·Gᵀ would take the dot-product
-     * path (few output channels, at least {@link #DOT_MIN_K} positions in the group; the im2col matrix is then read
-     * once per three output channels, so writing it costs more than a third of the product): the same 3×3 blocks of
-     * dot products over the positions, with X's rows read straight from the input. Each output row of Ho·Wo positions
-     * is read in 8-wide pieces, the last one overlapping the one before and masked so that no position is counted
-     * twice; output rows must be at least 8 wide. Blocks at the edge (10 channels are 3 + 3 + 3 + 1) repeat their last
-     * row and store only the rows that exist. W2's first convolution (1×36×36, 10 channels 9×9), one sample on one
-     * thread: 48 µs against 55 for im2col and the dot-product path.
-     */
-    @Override
-    public boolean canWeightGradient(Im2col.Geometry g, int outChannels, int samples) {
-        long positions = (long) samples * g.colCols();
-        return g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0 && g.outWidth() >= L
-                && outChannels <= DOT_MAX_M && positions >= DOT_MIN_K && positions <= Integer.MAX_VALUE;
-    }
-
-    @Override
-    public void weightGradient(Im2col.Geometry g, int outChannels, int samples, float[] x, int xOffset, float[] gm,
-                               int gOffset, float[] dwT, int dwOffset) {
-        if (!canWeightGradient(g, outChannels, samples)) {
-            throw new UnsupportedOperationException("no direct weight gradient for " + g + " with " + outChannels
-                    + " output channels");
-        }
-        int rows = g.colRows();
-        int positions = g.colCols();
-        int ld = samples * positions;
-        checkRange("x", x, xOffset, (long) samples * g.inputSize());
-        checkRange("G", gm, gOffset, (long) outChannels * ld);
-        checkRange("dWᵀ", dwT, dwOffset, (long) rows * outChannels);
-        int[] rowOffsets = rowOffsets(g);
-        int width = g.width();
-        // lanes of the last, overlapping piece of an output row that the pieces before have not covered
-        int wo = g.outWidth();
-        int tail = wo % L;
-        // [ones | the last piece's mask]: each piece multiplies by its half, chosen by an offset, not a branch
-        float[] maskLanes = new float[2 * L];
-        Arrays.fill(maskLanes, 0, L, 1f);
-        for (int l = L + L - tail; l < 2 * L; l++) {
-            maskLanes[l] = 1f;
-        }
-        // the pieces of every output row of every sample: 8 positions each, the last of a row overlapping
-        int pieces = samples * g.outHeight() * (wo / L + (tail == 0 ? 0 : 1));
-        Workspace ws = WORKSPACE.get();
-        int[] gs = ws.pieces(0, pieces);
-        int[] xs = ws.pieces(1, pieces);
-        int[] ms = ws.pieces(2, pieces);
-        for (int s = 0, t = 0; s < samples; s++) {
-            for (int i = 0; i < g.outHeight(); i++) {
-                for (int j = 0; j < wo; j += L) {
-                    boolean last = j + L > wo;
-                    int jj = last ? wo - L : j;
-                    gs[t] = s * positions + i * wo + jj;
-                    xs[t] = xOffset + s * g.inputSize() + i * width + jj;
-                    ms[t++] = last ? L : 0;
-                }
-            }
-        }
-        for (int o0 = 0; o0 < outChannels; o0 += DR) {
-            int no = Math.min(DR, outChannels - o0);
-            int g0 = gOffset + o0 * ld;
-            for (int r0 = 0; r0 < rows; r0 += DR) {
-                int nr = Math.min(DR, rows - r0);
-                weightBlock(gm, g0, g0 + Math.min(1, no - 1) * ld, g0 + Math.min(2, no - 1) * ld, x,
-                        rowOffsets[r0], rowOffsets[r0 + Math.min(1, nr - 1)], rowOffsets[r0 + Math.min(2, nr - 1)],
-                        gs, xs, ms, pieces, maskLanes, dwT, dwOffset + r0 * outChannels + o0, outChannels, nr, no);
-            }
-        }
-    }
-
-    /**
-     * One 3×3 block of {@link #weightGradient}: dWᵀ[r][o] = Σ_t Σ_lanes X[r][piece t]·G[o][piece t]·keep[t] for the
-     * three rows at input offsets {@code x0..x2} and the three output channels at {@code g0..g2} of {@code gm}, over
-     * the pieces t (input offset {@code xs[t]}, gradient offset {@code gs[t]}, mask at {@code maskLanes[ms[t]]});
-     * stores the {@code nr}×{@code no} sums that exist at {@code dwT[d + i·ldw + j]}. One flat loop, as
-     * {@link #dot3x3}: with the pieces as nested loops over samples, rows and pieces, C2 (JDK 17) left the vectors
-     * boxed and the kernel ran 12× slower.
-     */
-    private static void weightBlock(float[] gm, int g0, int g1, int g2, float[] x, int x0, int x1, int x2,
-                                    int[] gs, int[] xs, int[] ms, int pieces, float[] maskLanes, float[] dwT, int d,
-                                    int ldw, int nr, int no) {
-        FloatVector s00 = FloatVector.zero(S);
-        FloatVector s01 = s00;
-        FloatVector s02 = s00;
-        FloatVector s10 = s00;
-        FloatVector s11 = s00;
-        FloatVector s12 = s00;
-        FloatVector s20 = s00;
-        FloatVector s21 = s00;
-        FloatVector s22 = s00;
-        for (int t = 0; t < pieces; t++) {
-            FloatVector keep = FloatVector.fromArray(S, maskLanes, ms[t]);
-            int go = gs[t];
-            int xo = xs[t];
-            FloatVector a0 = FloatVector.fromArray(S, gm, g0 + go).mul(keep);
-            FloatVector a1 = FloatVector.fromArray(S, gm, g1 + go).mul(keep);
-            FloatVector a2 = FloatVector.fromArray(S, gm, g2 + go).mul(keep);
-            FloatVector b = FloatVector.fromArray(S, x, x0 + xo);
-            s00 = a0.fma(b, s00);
-            s01 = a1.fma(b, s01);
-            s02 = a2.fma(b, s02);
-            b = FloatVector.fromArray(S, x, x1 + xo);
-            s10 = a0.fma(b, s10);
-            s11 = a1.fma(b, s11);
-            s12 = a2.fma(b, s12);
-            b = FloatVector.fromArray(S, x, x2 + xo);
-            s20 = a0.fma(b, s20);
-            s21 = a1.fma(b, s21);
-            s22 = a2.fma(b, s22);
-        }
-        // the block's rows i < nr and columns j < no; repeated ones are computed but not stored
-        storeSum(dwT, d, s00, true);
-        storeSum(dwT, d + 1, s01, no > 1);
-        storeSum(dwT, d + 2, s02, no > 2);
-        storeSum(dwT, d + ldw, s10, nr > 1);
-        storeSum(dwT, d + ldw + 1, s11, nr > 1 && no > 1);
-        storeSum(dwT, d + ldw + 2, s12, nr > 1 && no > 2);
-        storeSum(dwT, d + 2 * ldw, s20, nr > 2);
-        storeSum(dwT, d + 2 * ldw + 1, s21, nr > 2 && no > 1);
-        storeSum(dwT, d + 2 * ldw + 2, s22, nr > 2 && no > 2);
-    }
-
-    private static void storeSum(float[] c, int i, FloatVector v, boolean exists) {
-        if (exists) {
-            c[i] = v.reduceLanes(VectorOperators.ADD);
-        }
-    }
-
-    /**
-     * For a convolution at stride 1 without padding: where row k = (c, p, q) of the im2col matrix starts in a sample,
-     * {@code c·H·W + p·W + q} (its entry for output position (i, j) is {@code i·W + j} further on). In this thread's
-     * workspace, valid until the next call.
+     * For {@link #convolve}: where row k = (c, p, q) of the im2col matrix starts in a sample, {@code c·H·W + p·W + q}
+     * (its entry for output position (i, j) is {@code i·W + j} further on). In this thread's workspace, valid until
+     * the next call.
      */
     private static int[] rowOffsets(Im2col.Geometry g) {
         int[] rowOffsets = WORKSPACE.get().rowOffsets(g.colRows());
@@ -497,16 +369,6 @@ public final class VectorGemm implements Gemm {
         float[] strip = new float[0];
         float[] rowsTile = new float[0];
         int[] rowOffsets = new int[0];
-
-        int[][] pieces = new int[3][0];
-
-        /** Scratch index array {@code which} (0-2) of at least {@code size} ints. */
-        int[] pieces(int which, int size) {
-            if (pieces[which].length < size) {
-                pieces[which] = new int[size];
-            }
-            return pieces[which];
-        }
 
         int[] rowOffsets(int size) {
             if (rowOffsets.length < size) {

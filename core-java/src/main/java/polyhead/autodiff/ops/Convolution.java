@@ -15,8 +15,10 @@ import polyhead.tensor.Tensor;
 /**
  * Two-dimensional convolution (cross-correlation, as in every deep-learning library) over NCHW tensors, computed
  * through {@link Im2col} and one matrix product per group of samples (their column matrices side by side), with
- * column buffers that are reused across calls. The products use every core; optionally the groups themselves are
- * shared over the cores instead (see {@link #PARALLEL_GROUPS}).
+ * column buffers that are reused across calls; where the GEMM has a direct kernel for the geometry
+ * ({@link Gemm#canConvolve}: the vector GEMM at stride 1 without padding), the forward pass reads the input in
+ * place instead. The groups run in parallel over the cores, or optionally one after the other with each product
+ * shared over the cores (see {@link #PARALLEL_GROUPS}).
  */
 public final class Convolution {
     /**
@@ -133,19 +135,7 @@ public final class Convolution {
         float[] bd = bias == null ? null : bias.value().data();
         float[] out = new float[outShape.size()];
         Gemm gemm = Gemms.current();
-        if (gemm.canConvolve(geo, o)) {
-            // straight from the input, sample by sample (the same values as through im2col and the product)
-            int inSize = geo.inputSize();
-            int outSize = o * geo.colCols();
-            forEachGroup(parallelGroups, plan.groups(), t -> {
-                for (int s = t * plan.group(), end = Math.min(n, s + plan.group()); s < end; s++) {
-                    gemm.convolve(geo, o, wd, bd, xd, s * inSize, out, s * outSize);
-                }
-            });
-        } else {
-            forEachGroup(parallelGroups, plan.groups(), t -> plan.forward(t, gemm, xd, wd, bd, out,
-                    WORKSPACE.get()));
-        }
+        forEachGroup(parallelGroups, plan.groups(), t -> plan.forward(t, gemm, xd, wd, bd, out, WORKSPACE.get()));
         Backward rule = g -> {
             float[] dg = g.data();
             boolean needX = x.requiresGrad();
@@ -222,16 +212,34 @@ public final class Convolution {
             return (n + group - 1) / group;
         }
 
+        /** The first sample of group t. */
+        int first(int t) {
+            return t * group;
+        }
+
+        /** The number of samples in group t (the last group may be smaller). */
+        int size(int t) {
+            return Math.min(group, n - t * group);
+        }
+
         /**
          * Output of group t: its column matrices side by side, X = [X₁ X₂ …] of (C·kh·kw)×(gs·Ho·Wo), one product
-         * Y = W·X, then each sample's block of Y to its place in the output, the bias added on the way.
+         * Y = W·X, then each sample's block of Y to its place in the output, the bias added on the way; or, where the
+         * GEMM has a direct kernel for the geometry ({@link Gemm#canConvolve}), each sample straight from its input.
          */
         void forward(int t, Gemm gemm, float[] xd, float[] wd, float[] bd, float[] out, Workspace ws) {
             int rows = geo.colRows();
             int cols = geo.colCols();
             int outSize = o * cols;
-            int s0 = t * group;
-            int gs = Math.min(group, n - s0);
+            int s0 = first(t);
+            int gs = size(t);
+            if (gemm.canConvolve(geo, o)) {
+                // straight from the input, sample by sample (the same values as through im2col and the product)
+                for (int s = s0; s < s0 + gs; s++) {
+                    gemm.convolve(geo, o, wd, bd, xd, s * geo.inputSize(), out, s * outSize);
+                }
+                return;
+            }
             int ld = gs * cols;
             float[] xcols = ws.xcols(rows * ld);
             for (int j = 0; j < gs; j++) {
@@ -271,8 +279,8 @@ public final class Convolution {
             int rows = geo.colRows();
             int cols = geo.colCols();
             int outSize = o * cols;
-            int s0 = t * group;
-            int gs = Math.min(group, n - s0);
+            int s0 = first(t);
+            int gs = size(t);
             int ld = gs * cols;
             float[] gm = dg;
             int gOff = s0 * outSize;
@@ -313,10 +321,7 @@ public final class Convolution {
                     Im2col.col2im(geo, dcols, j * cols, ld, gx, (s0 + j) * geo.inputSize());
                 }
             }
-            if (gwParts != null && gemm.canWeightGradient(geo, o, gs)) {
-                // straight from the input (few output channels, many positions: VectorGemm's dot products)
-                gemm.weightGradient(geo, o, gs, xd, s0 * geo.inputSize(), gm, gOff, gwParts, t * o * rows);
-            } else if (gwParts != null) {
+            if (gwParts != null) {
                 // the columns are recomputed rather than kept from the forward pass: keeping them would hold kh·kw
                 // copies of the input for the lifetime of the graph, and was slower too (tried: W2 28 -> 31 ms, the
                 // product then streams 90 MB of columns from memory instead of reading a group's, just written, in L2)

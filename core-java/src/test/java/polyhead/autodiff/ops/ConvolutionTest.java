@@ -22,7 +22,6 @@ import polyhead.tensor.Parallel;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
-import polyhead.tensor.VectorGemm;
 
 class ConvolutionTest {
     @Test
@@ -263,65 +262,6 @@ class ConvolutionTest {
             // gradients through the direct forward pass
             GradCheck.assertGradients(v -> Convolution.conv2d(v[0], v[1], v[2], 1, 0),
                     Tensor.randn(seed++, 1, 2, 4, 18), Tensor.randn(seed++, 5, 2, 2, 3), Tensor.randn(seed, 5));
-        } finally {
-            Gemms.use(previous);
-        }
-    }
-
-    /**
-     * Where the vector GEMM computes a weight gradient straight from the input (stride 1, no padding, rows of at
-     * least 8, few output channels and at least 512 positions per group), it agrees with im2col and the product
-     * (the order of the sums differs) and with the definition: output channels that leave 1 and 2 in the last block
-     * of three, rows of C·kh·kw that do too, output rows that are and are not multiples of 8, several samples per
-     * group; and it passes the finite-difference check.
-     */
-    @Test
-    void directWeightGradientAgreesWithIm2colAndTheDefinition() {
-        VectorGemm vector = new VectorGemm(1);
-        // {C, H, W, O, kh, kw, samples}
-        int[][] settings = {{1, 36, 36, 10, 9, 9, 1}, {2, 20, 30, 5, 3, 3, 2}, {3, 12, 20, 4, 2, 2, 3},
-            {1, 40, 16, 8, 5, 1, 1}};
-        long seed = 1400;
-        for (int[] s : settings) {
-            Im2col.Geometry geo = new Im2col.Geometry(s[0], s[1], s[2], s[4], s[5], 1, 1, 0, 0);
-            int samples = s[6];
-            int rows = geo.colRows();
-            int positions = samples * geo.colCols();
-            assertTrue(vector.canWeightGradient(geo, s[3], samples), Arrays.toString(s));
-            float[] x = Tensor.randn(seed++, samples * geo.inputSize() + 3).data();
-            float[] g = Tensor.randn(seed++, s[3] * positions + 5).data();
-            float[] direct = new float[rows * s[3] + 2];
-            direct[0] = 99f;
-            direct[direct.length - 1] = 99f;
-            vector.weightGradient(geo, s[3], samples, x, 3, g, 5, direct, 1);
-            float[] cols = new float[rows * positions];
-            for (int j = 0; j < samples; j++) {
-                Im2col.im2col(geo, x, 3 + j * geo.inputSize(), cols, j * geo.colCols(), positions);
-            }
-            float[] product = new float[rows * s[3]];
-            vector.gemm(false, true, rows, s[3], positions, cols, 0, g, 5, product, 0, false);
-            assertEquals(99f, direct[0], "nothing written before dwOffset");
-            assertEquals(99f, direct[direct.length - 1], "nothing written after the gradient");
-            for (int i = 0; i < product.length; i++) {
-                double exact = 0;
-                for (int p = 0; p < positions; p++) {
-                    exact += (double) cols[(i / s[3]) * positions + p] * g[5 + (i % s[3]) * positions + p];
-                }
-                assertEquals(product[i], direct[1 + i], 1e-3f * (1 + Math.abs(product[i])),
-                        Arrays.toString(s) + " " + i);
-                assertEquals(exact, direct[1 + i], 1e-3 * (1 + Math.abs(exact)), Arrays.toString(s) + " exact " + i);
-            }
-        }
-        assertFalse(vector.canWeightGradient(new Im2col.Geometry(1, 36, 36, 9, 9, 1, 1, 0, 0), 10, 0), "no samples");
-        assertFalse(vector.canWeightGradient(new Im2col.Geometry(10, 14, 14, 5, 5, 1, 1, 0, 0), 20, 2),
-                "200 positions: the in-place product is faster");
-        assertFalse(vector.canWeightGradient(new Im2col.Geometry(1, 36, 36, 9, 9, 2, 2, 0, 0), 10, 4), "stride 2");
-        // through conv2d (x held constant: its gradient goes the usual way), against finite differences
-        Tensor x = Tensor.randn(seed++, 1, 1, 24, 30);
-        Gemm previous = Gemms.use(Gemms.vector());
-        try {
-            GradCheck.assertGradients(v -> Convolution.conv2d(Var.constant(x), v[0], v[1], 1, 0),
-                    Tensor.randn(seed++, 4, 1, 3, 3), Tensor.randn(seed, 4));
         } finally {
             Gemms.use(previous);
         }

@@ -113,21 +113,6 @@ final class TrainingMeasurement implements Measurement {
         }
 
         @Override
-        public boolean canWeightGradient(Im2col.Geometry g, int outChannels, int samples) {
-            return inner.canWeightGradient(g, outChannels, samples);
-        }
-
-        @Override
-        public void weightGradient(Im2col.Geometry g, int outChannels, int samples, float[] x, int xOffset,
-                                   float[] gm, int gOffset, float[] dwT, int dwOffset) {
-            long t0 = System.nanoTime();
-            inner.weightGradient(g, outChannels, samples, x, xOffset, gm, gOffset, dwT, dwOffset);
-            if (Thread.currentThread() == owner) {
-                nanos += System.nanoTime() - t0;
-            }
-        }
-
-        @Override
         public String name() {
             return inner.name();
         }
