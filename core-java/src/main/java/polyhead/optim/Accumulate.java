@@ -40,10 +40,11 @@ final class Accumulate implements GradientTransformation {
         for (int i = 0, n = params.count(); i < n; i++) {
             int index = params.index(i);
             if (updates.isActive(index)) {
-                float[] u = updates.segment(index);
-                float[] sum = s.sum[i];
-                for (int j = 0; j < u.length; j++) {
-                    sum[j] += u[j];
+                float[] u = updates.buffer();
+                float[] sum = s.sum;
+                int o = params.offset(i);
+                for (int j = 0, len = params.size(i); j < len; j++) {
+                    sum[o + j] += u[o + j];
                 }
                 s.received[i] = true;
                 updates.deactivate(index);
@@ -57,12 +58,14 @@ final class Accumulate implements GradientTransformation {
         for (int i = 0, n = params.count(); i < n; i++) {
             if (s.received[i]) {
                 int index = params.index(i);
-                float[] u = updates.segment(index);
-                float[] sum = s.sum[i];
-                for (int j = 0; j < u.length; j++) {
-                    u[j] = sum[j] / fk;
+                float[] u = updates.buffer();
+                float[] sum = s.sum;
+                int o = params.offset(i);
+                int len = params.size(i);
+                for (int j = 0; j < len; j++) {
+                    u[o + j] = sum[o + j] / fk;
                 }
-                Arrays.fill(sum, 0f);
+                Arrays.fill(sum, o, o + len, 0f);
                 s.received[i] = false;
                 updates.activate(index);
             }
@@ -75,7 +78,7 @@ final class Accumulate implements GradientTransformation {
     private static final class State implements OptState {
         final Accumulate owner;
         final Params params;
-        final float[][] sum;
+        final float[] sum;
         final boolean[] received;
         final StepContext innerCtx = new StepContext();
         long calls;
@@ -85,7 +88,7 @@ final class Accumulate implements GradientTransformation {
         State(Accumulate owner, Params params, OptState inner) {
             this.owner = owner;
             this.params = params;
-            this.sum = params.newSlot();
+            this.sum = params.newFlatSlot();
             this.received = new boolean[params.count()];
             this.inner = inner;
         }
@@ -93,7 +96,7 @@ final class Accumulate implements GradientTransformation {
         @Override
         public void save(String path, StateWriter out) {
             for (int i = 0; i < params.count(); i++) {
-                out.tensor(path + ".sum/" + params.name(i), sum[i], params.shape(i));
+                out.tensor(path + ".sum/" + params.name(i), sum, params.offset(i), params.shape(i));
                 out.counter(path + ".received/" + params.name(i), received[i] ? 1 : 0);
             }
             out.counter(path + ".calls", calls);
@@ -104,7 +107,7 @@ final class Accumulate implements GradientTransformation {
         @Override
         public void load(String path, StateReader in) {
             for (int i = 0; i < params.count(); i++) {
-                in.tensor(path + ".sum/" + params.name(i), sum[i], params.shape(i));
+                in.tensor(path + ".sum/" + params.name(i), sum, params.offset(i), params.shape(i));
                 received[i] = in.counter(path + ".received/" + params.name(i)) != 0;
             }
             calls = in.counter(path + ".calls");

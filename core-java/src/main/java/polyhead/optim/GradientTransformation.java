@@ -11,9 +11,11 @@ package polyhead.optim;
  * chain(scaleByAdam(0.9, 0.999, 1e-8), addDecayedWeights(wd), scaleByLearningRate(lr))
  * }</pre>
  *
- * <p>Updates are transformed in place in buffers the caller owns ({@link Updates}: one {@code float[]} segment per
- * parameter) that start as the gradients; each block loops over the segments of the parameters it was initialised
- * for, skipping inactive ones (no gradient this step), whose state it leaves exactly as it was. Use a transformation directly (init, then per step: copy gradients into
+ * <p>Updates are transformed in place in a buffer the caller owns ({@link Updates}: one flat {@code float[]} holding
+ * a segment per parameter) that starts as the gradients; each block loops over the segments of the parameters it was
+ * initialised for — element-wise blocks in one loop per run of adjacent active parameters ({@link Updates#runEnd}),
+ * which is the whole buffer in the common case — skipping inactive ones (no gradient this step), whose state it
+ * leaves exactly as it was. Use a transformation directly (init, then per step: copy gradients into
  * {@link Updates}, update, {@link Updates#applyTo}) or through {@link Optimizer}, which does that for named
  * {@code Var}s.
  *

@@ -8,15 +8,21 @@ import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 
 /**
- * The parameters a {@link GradientTransformation} works on: an ordered list of named segments, each a parameter's
- * own {@code float[]} (its tensor's backing array, updated in place by {@link Updates#applyTo}).
+ * The parameters a {@link GradientTransformation} works on: an ordered list of named parameters, each with its
+ * own {@code float[]} (its tensor's backing array, updated in place by {@link Updates#applyTo}), laid out one after
+ * another in one flat index space, the root's: parameter {@code i} takes positions {@link #offset(int) offset(i)} to
+ * {@code offset(i) + size(i)}.
  *
- * <p>A {@code Params} made by {@link #of} is a <em>root</em>: it fixes the order of the {@link Updates} segments and
- * flags (root parameter {@code k} is {@code updates.segment(k)}). A {@link #subset} (a parameter group of
- * {@code partition}) lists some of the root's parameters; its parameter {@code i} is root parameter
- * {@link #index(int) index(i)}. A transformation keeps its per-parameter state in arrays indexed like its view: one
- * {@code float[]} of {@code size(i)} per parameter and slot, so that every element loop runs over one index from 0
- * for all its arrays, which is the form the JIT vectorizes.
+ * <p>A {@code Params} made by {@link #of} is a <em>root</em>; its layout is the layout of the one flat
+ * {@link Updates} buffer. A {@link #subset} (a parameter group of {@code partition}) lists some of the root's
+ * parameters; its parameter {@code i} is root parameter {@link #index(int) index(i)}, at the same offset. A
+ * transformation keeps each per-parameter state slot (Adam's {@code m}, say) as one flat {@code float[]} in the
+ * same layout ({@link #newFlatSlot()}), so that an update runs as one element loop per run of parameters that are
+ * adjacent ({@link Updates#runEnd}) — for the common optimizer over all of a model's parameters, one loop over the
+ * whole buffer — and indexes the updates and every slot by the same {@code offset + j}. That last point is what lets
+ * C2 vectorize the loop on JDK 17: with a different offset per array it cannot rule out overlap and runs the loop
+ * one element at a time (12× slower for Adam, measured). The price is memory for parameter groups: a group's slots
+ * are as long as the root's buffer, the other groups' stretches unused.
  *
  * <p>Immutable; the values it points to are the live parameters.
  */
@@ -26,6 +32,7 @@ public final class Params {
     private final Shape[] shapes;
     private final float[][] values;
     private final int[] index;
+    private final int[] offsets;
     private final long totalSize;
 
     private Params(Params root, String[] names, Shape[] shapes, float[][] values, int[] index) {
@@ -34,12 +41,21 @@ public final class Params {
         this.shapes = shapes;
         this.values = values;
         this.index = index;
+        this.offsets = new int[values.length];
         long total = 0;
-        for (float[] v : values) {
-            total += v.length;
+        for (int i = 0; i < values.length; i++) {
+            offsets[i] = root == null ? (int) total : root.offsets[index[i]];
+            total += values[i].length;
+            if (total > MAX_FLAT_SIZE) {
+                throw new IllegalArgumentException("parameters hold more than " + MAX_FLAT_SIZE + " values in all (at '"
+                        + names[i] + "'); an optimizer's flat buffers cannot hold them");
+            }
         }
         this.totalSize = total;
     }
+
+    /** The most values a view may hold: the longest Java array. */
+    static final int MAX_FLAT_SIZE = Integer.MAX_VALUE - 8;
 
     /**
      * A root over {@code params} in the map's iteration order (a {@code LinkedHashMap}, such as
@@ -124,7 +140,20 @@ public final class Params {
         return values[i];
     }
 
-    /** Parameter {@code i}'s index in the root: what {@link Updates#isActive} and {@link Updates#segment} take. */
+    /** Where parameter {@code i} starts in the root's flat layout: in the {@link Updates} buffer and in every slot. */
+    public int offset(int i) {
+        return offsets[i];
+    }
+
+    /**
+     * The number of values of parameters {@code start} to {@code end} (exclusive), which must be adjacent in the
+     * root (a run, see {@link Updates#runEnd}): the length of the stretch they take from {@code offset(start)}.
+     */
+    public int extent(int start, int end) {
+        return offsets[end - 1] + values[end - 1].length - offsets[start];
+    }
+
+    /** Parameter {@code i}'s index in the root: what {@link Updates#isActive} and {@link Updates#offset} take. */
     public int index(int i) {
         return index[i];
     }
@@ -134,7 +163,20 @@ public final class Params {
         return totalSize;
     }
 
-    /** A new zeroed array per parameter of this view: a state slot. */
+    /** The length of the flat layout: the number of values of the root. */
+    public int flatSize() {
+        return (int) root.totalSize;
+    }
+
+    /**
+     * A new zeroed array in the flat layout, {@link #flatSize()} long: a state slot ({@code m} of Adam, say); this
+     * view's parameters use their stretches of it.
+     */
+    public float[] newFlatSlot() {
+        return new float[flatSize()];
+    }
+
+    /** A new zeroed array per parameter of this view (state that mirrors the parameters one by one, as an EMA). */
     public float[][] newSlot() {
         float[][] slot = new float[names.length][];
         for (int i = 0; i < slot.length; i++) {

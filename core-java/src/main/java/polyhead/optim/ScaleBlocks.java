@@ -2,7 +2,9 @@ package polyhead.optim;
 
 import java.util.Map;
 
+
 import polyhead.optim.schedule.Schedule;
+import polyhead.tensor.ArrayMath;
 
 /**
  * Stateless (or nearly) element-wise blocks: learning rate and schedule scaling, {@code maximize}, weight decay
@@ -87,17 +89,20 @@ final class ScaleBlocks {
 
     /** Multiplies every active segment of the view by {@code f}. */
     static void scale(Updates updates, Params params, float f) {
-        for (int i = 0, n = params.count(); i < n; i++) {
-            int index = params.index(i);
-            if (updates.isActive(index)) {
-                scale(updates.segment(index), f);
+        for (int i = 0, n = params.count(), end; i < n; i = end) {
+            if (!updates.isActive(params.index(i))) {
+                end = i + 1;
+                continue;
             }
+            end = updates.runEnd(params, i, null);
+            scale(updates.buffer(), params.offset(i), params.extent(i, end), f);
         }
     }
 
-    static void scale(float[] u, float f) {
-        for (int j = 0; j < u.length; j++) {
-            u[j] *= f;
+    /** Multiplies {@code len} values of {@code u} from {@code from} by {@code f}. */
+    static void scale(float[] u, int from, int len, float f) {
+        for (int j = 0; j < len; j++) {
+            u[from + j] *= f;
         }
     }
 
@@ -151,11 +156,9 @@ final class ScaleBlocks {
             for (int i = 0, n = params.count(); i < n; i++) {
                 int index = params.index(i);
                 if (updates.isActive(index)) {
-                    float[] u = updates.segment(index);
-                    float[] p = params.values(i);
-                    for (int j = 0; j < u.length; j++) {
-                        u[j] += wd * p[j];
-                    }
+                    // the parameter is its own array, at offset 0: a loop with two offsets, which C2 runs one
+                    // element at a time on JDK 17, so it goes through ArrayMath's vector loop
+                    ArrayMath.addScaled(updates.buffer(), params.offset(i), params.values(i), 0, params.size(i), wd);
                 }
             }
         }
@@ -178,13 +181,17 @@ final class ScaleBlocks {
         void apply(Updates updates, Params params) {
             float hi = max;
             float lo = -max;
-            for (int i = 0, n = params.count(); i < n; i++) {
-                int index = params.index(i);
-                if (updates.isActive(index)) {
-                    float[] u = updates.segment(index);
-                    for (int j = 0; j < u.length; j++) {
-                        u[j] = Math.min(hi, Math.max(lo, u[j]));
-                    }
+            float[] u = updates.buffer();
+            for (int i = 0, n = params.count(), end; i < n; i = end) {
+                if (!updates.isActive(params.index(i))) {
+                    end = i + 1;
+                    continue;
+                }
+                end = updates.runEnd(params, i, null);
+                int o = params.offset(i);
+                int len = params.extent(i, end);
+                for (int j = 0; j < len; j++) {
+                    u[o + j] = Math.min(hi, Math.max(lo, u[o + j]));
                 }
             }
         }
@@ -217,7 +224,7 @@ final class ScaleBlocks {
                 for (int i = 0, n = params.count(); i < n; i++) {
                     int index = params.index(i);
                     if (updates.isActive(index)) {
-                        sq += squares(updates.segment(index));
+                        sq += squares(updates.buffer(), updates.offset(index), updates.size(index));
                     }
                 }
                 double coef = maxNorm / (Math.sqrt(sq) + NORM_EPS);
@@ -228,20 +235,23 @@ final class ScaleBlocks {
                 for (int i = 0, n = params.count(); i < n; i++) {
                     int index = params.index(i);
                     if (updates.isActive(index)) {
-                        float[] u = updates.segment(index);
-                        double coef = maxNorm / (Math.sqrt(squares(u)) + NORM_EPS);
+                        int uo = updates.offset(index);
+                        int len = updates.size(index);
+                        double coef = maxNorm / (Math.sqrt(squares(updates.buffer(), uo, len)) + NORM_EPS);
                         if (coef < 1) {
-                            scale(u, (float) coef);
+                            scale(updates.buffer(), uo, len, (float) coef);
                         }
                     }
                 }
             }
         }
 
-        private static double squares(float[] u) {
+        /** The sum of squares of one parameter's segment (summed per segment, in order, whatever the runs). */
+        private static double squares(float[] u, int from, int len) {
             double s = 0;
-            for (float x : u) {
-                s += (double) x * x;
+            for (int j = 0; j < len; j++) {
+                double x = u[from + j];
+                s += x * x;
             }
             return s;
         }

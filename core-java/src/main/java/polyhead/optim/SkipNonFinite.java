@@ -63,11 +63,12 @@ final class SkipNonFinite implements GradientTransformation {
         for (int i = 0, n = params.count(); i < n; i++) {
             int index = params.index(i);
             if (updates.isActive(index)) {
-                float[] u = updates.segment(index);
+                float[] u = updates.buffer();
+                int o = params.offset(i);
                 // x - x is 0 for finite x and NaN for NaN and ±Inf: one branch-free sum per segment
                 float acc = 0;
-                for (int j = 0; j < u.length; j++) {
-                    acc += u[j] - u[j];
+                for (int j = 0, len = updates.size(index); j < len; j++) {
+                    acc += u[o + j] - u[o + j];
                 }
                 if (acc != 0) {
                     return i;

@@ -3,16 +3,16 @@ package polyhead.optim;
 import java.util.Arrays;
 
 /**
- * The state of a block that keeps, for each parameter of its view, float arrays of the parameter's size ("slots",
- * e.g. Adam's {@code m} and {@code v}: {@code slots[k][i]} is slot k of parameter i), optionally one step count per
- * parameter and named double values per parameter. Updated in place (donation); saved as
+ * The state of a block that keeps flat float arrays in its view's layout ("slots", e.g. Adam's {@code m} and
+ * {@code v}: {@code slots[k]} is slot k, parameter i's part from {@code params.offset(i)}), optionally one step count
+ * per parameter and named double values per parameter. Updated in place (donation); saved as
  * {@code <path>.<slot>/<param>}, {@code <path>.count/<param>} and {@code <path>.<value>/<param>}.
  */
 final class SlotState implements OptState {
     final GradientTransformation owner;
     final Params params;
     private final String[] slotNames;
-    final float[][][] slots;
+    final float[][] slots;
     /** Steps this block took for each parameter (it counts only steps in which the parameter was active); or null. */
     final long[] counts;
     private final String[] valueNames;
@@ -22,9 +22,9 @@ final class SlotState implements OptState {
         this.owner = owner;
         this.params = params;
         this.slotNames = slotNames;
-        this.slots = new float[slotNames.length][][];
+        this.slots = new float[slotNames.length][];
         for (int k = 0; k < slots.length; k++) {
-            slots[k] = params.newSlot();
+            slots[k] = params.newFlatSlot();
         }
         this.counts = counted ? new long[params.count()] : null;
         this.valueNames = valueNames;
@@ -52,11 +52,23 @@ final class SlotState implements OptState {
                 + " but update got " + given);
     }
 
+    /**
+     * Advances the counts of positions {@code start} to {@code end} (a run, all with the same count) by one step
+     * and returns the new count.
+     */
+    long advance(int start, int end) {
+        long t = counts[start] + 1;
+        for (int i = start; i < end; i++) {
+            counts[i] = t;
+        }
+        return t;
+    }
+
     @Override
     public void save(String path, StateWriter out) {
         for (int k = 0; k < slots.length; k++) {
             for (int i = 0; i < params.count(); i++) {
-                out.tensor(path + "." + slotNames[k] + "/" + params.name(i), slots[k][i], params.shape(i));
+                out.tensor(path + "." + slotNames[k] + "/" + params.name(i), slots[k], params.offset(i), params.shape(i));
             }
         }
         if (counts != null) {
@@ -75,7 +87,7 @@ final class SlotState implements OptState {
     public void load(String path, StateReader in) {
         for (int k = 0; k < slots.length; k++) {
             for (int i = 0; i < params.count(); i++) {
-                in.tensor(path + "." + slotNames[k] + "/" + params.name(i), slots[k][i], params.shape(i));
+                in.tensor(path + "." + slotNames[k] + "/" + params.name(i), slots[k], params.offset(i), params.shape(i));
             }
         }
         if (counts != null) {

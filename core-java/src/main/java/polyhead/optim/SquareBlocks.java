@@ -39,29 +39,32 @@ final class SquareBlocks {
             float a = (float) alpha;
             float c = (float) (1 - alpha);
             float e = eps;
-            for (int i = 0, n = params.count(); i < n; i++) {
-                int index = params.index(i);
-                if (!updates.isActive(index)) {
+            float[] u = updates.buffer();
+            for (int i = 0, n = params.count(), end; i < n; i = end) {
+                if (!updates.isActive(params.index(i))) {
+                    end = i + 1;
                     continue;
                 }
-                float[] u = updates.segment(index);
-                float[] v = s.slots[0][i];
+                end = updates.runEnd(params, i, null);
+                int o = params.offset(i);
+                int len = params.extent(i, end);
+                float[] v = s.slots[0];
                 if (centered) {
-                    float[] mean = s.slots[1][i];
-                    for (int j = 0; j < u.length; j++) {
-                        float g = u[j];
-                        float vj = a * v[j] + c * g * g;
-                        float gj = a * mean[j] + c * g;
-                        v[j] = vj;
-                        mean[j] = gj;
-                        u[j] = g / ((float) Math.sqrt(vj - gj * gj) + e);
+                    float[] mean = s.slots[1];
+                    for (int j = 0; j < len; j++) {
+                        float g = u[o + j];
+                        float vj = a * v[o + j] + c * g * g;
+                        float gj = a * mean[o + j] + c * g;
+                        v[o + j] = vj;
+                        mean[o + j] = gj;
+                        u[o + j] = g / ((float) Math.sqrt(vj - gj * gj) + e);
                     }
                 } else {
-                    for (int j = 0; j < u.length; j++) {
-                        float g = u[j];
-                        float vj = a * v[j] + c * g * g;
-                        v[j] = vj;
-                        u[j] = g / ((float) Math.sqrt(vj) + e);
+                    for (int j = 0; j < len; j++) {
+                        float g = u[o + j];
+                        float vj = a * v[o + j] + c * g * g;
+                        v[o + j] = vj;
+                        u[o + j] = g / ((float) Math.sqrt(vj) + e);
                     }
                 }
             }
@@ -90,9 +93,7 @@ final class SquareBlocks {
         @Override
         public OptState init(Params params) {
             SlotState s = new SlotState(this, params, true, new String[] {"sum"});
-            for (float[] sum : s.slots[0]) {
-                Arrays.fill(sum, initialAccumulator);
-            }
+            Arrays.fill(s.slots[0], initialAccumulator);
             return s;
         }
 
@@ -100,20 +101,23 @@ final class SquareBlocks {
         public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
             SlotState s = SlotState.of(state, this, params);
             float e = eps;
-            for (int i = 0, n = params.count(); i < n; i++) {
-                int index = params.index(i);
-                if (!updates.isActive(index)) {
+            float[] u = updates.buffer();
+            for (int i = 0, n = params.count(), end; i < n; i = end) {
+                if (!updates.isActive(params.index(i))) {
+                    end = i + 1;
                     continue;
                 }
-                long t = ++s.counts[i];
+                end = updates.runEnd(params, i, s.counts);
+                int o = params.offset(i);
+                int len = params.extent(i, end);
+                long t = s.advance(i, end);
                 float decay = (float) (1 / (1 + (t - 1) * lrDecay));
-                float[] u = updates.segment(index);
-                float[] sum = s.slots[0][i];
-                for (int j = 0; j < u.length; j++) {
-                    float g = u[j];
-                    float sj = sum[j] + g * g;
-                    sum[j] = sj;
-                    u[j] = g / ((float) Math.sqrt(sj) + e) * decay;
+                float[] sum = s.slots[0];
+                for (int j = 0; j < len; j++) {
+                    float g = u[o + j];
+                    float sj = sum[o + j] + g * g;
+                    sum[o + j] = sj;
+                    u[o + j] = g / ((float) Math.sqrt(sj) + e) * decay;
                 }
             }
             return s;
@@ -146,22 +150,25 @@ final class SquareBlocks {
             float r = (float) rho;
             float c = (float) (1 - rho);
             float e = eps;
-            for (int i = 0, n = params.count(); i < n; i++) {
-                int index = params.index(i);
-                if (!updates.isActive(index)) {
+            float[] u = updates.buffer();
+            for (int i = 0, n = params.count(), end; i < n; i = end) {
+                if (!updates.isActive(params.index(i))) {
+                    end = i + 1;
                     continue;
                 }
-                float[] u = updates.segment(index);
-                float[] v = s.slots[0][i];
-                float[] acc = s.slots[1][i];
-                for (int j = 0; j < u.length; j++) {
-                    float g = u[j];
-                    float vj = r * v[j] + c * g * g;
-                    float aj = acc[j];
+                end = updates.runEnd(params, i, null);
+                int o = params.offset(i);
+                int len = params.extent(i, end);
+                float[] v = s.slots[0];
+                float[] acc = s.slots[1];
+                for (int j = 0; j < len; j++) {
+                    float g = u[o + j];
+                    float vj = r * v[o + j] + c * g * g;
+                    float aj = acc[o + j];
                     float d = (float) Math.sqrt(aj + e) / (float) Math.sqrt(vj + e) * g;
-                    v[j] = vj;
-                    acc[j] = r * aj + c * d * d;
-                    u[j] = d;
+                    v[o + j] = vj;
+                    acc[o + j] = r * aj + c * d * d;
+                    u[o + j] = d;
                 }
             }
             return s;
@@ -202,29 +209,32 @@ final class SquareBlocks {
             SlotState s = SlotState.of(state, this, params);
             float mu = (float) momentum;
             float keep = (float) (1 - dampening);
-            for (int i = 0, n = params.count(); i < n; i++) {
-                int index = params.index(i);
-                if (!updates.isActive(index)) {
+            float[] u = updates.buffer();
+            for (int i = 0, n = params.count(), end; i < n; i = end) {
+                if (!updates.isActive(params.index(i))) {
+                    end = i + 1;
                     continue;
                 }
-                float[] u = updates.segment(index);
-                float[] buf = s.slots[0][i];
+                end = updates.runEnd(params, i, s.counts);
+                int o = params.offset(i);
+                int len = params.extent(i, end);
+                float[] buf = s.slots[0];
                 // as PyTorch: the first step (of this parameter) sets the buffer to the gradient, undampened
-                boolean first = s.counts[i]++ == 0;
+                boolean first = s.advance(i, end) == 1;
                 float keepBuf = first ? 0f : mu;
                 float keepGrad = first ? 1f : keep;
                 if (nesterov) {
-                    for (int j = 0; j < u.length; j++) {
-                        float g = u[j];
-                        float b = keepBuf * buf[j] + keepGrad * g;
-                        buf[j] = b;
-                        u[j] = g + mu * b;
+                    for (int j = 0; j < len; j++) {
+                        float g = u[o + j];
+                        float b = keepBuf * buf[o + j] + keepGrad * g;
+                        buf[o + j] = b;
+                        u[o + j] = g + mu * b;
                     }
                 } else {
-                    for (int j = 0; j < u.length; j++) {
-                        float b = keepBuf * buf[j] + keepGrad * u[j];
-                        buf[j] = b;
-                        u[j] = b;
+                    for (int j = 0; j < len; j++) {
+                        float b = keepBuf * buf[o + j] + keepGrad * u[o + j];
+                        buf[o + j] = b;
+                        u[o + j] = b;
                     }
                 }
             }

@@ -21,6 +21,11 @@ public final class StateReader {
 
     /** Copies tensor entry {@code name}, which must have {@code shape}, into {@code dst} (of its size). */
     public void tensor(String name, float[] dst, Shape shape) {
+        tensor(name, dst, 0, shape);
+    }
+
+    /** Copies tensor entry {@code name}, which must have {@code shape}, into {@code dst} from {@code offset}. */
+    public void tensor(String name, float[] dst, int offset, Shape shape) {
         Tensor t = dict.tensors().get(name);
         if (t == null) {
             throw missing(name, "tensor");
@@ -29,7 +34,7 @@ public final class StateReader {
             throw new IllegalArgumentException("optimizer state entry '" + name + "' has shape " + t.shape()
                     + ", but this optimizer's parameter has shape " + shape);
         }
-        System.arraycopy(t.data(), 0, dst, 0, shape.size());
+        System.arraycopy(t.data(), 0, dst, offset, shape.size());
         read.add(name);
     }
 

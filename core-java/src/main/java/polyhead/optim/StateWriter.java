@@ -1,5 +1,6 @@
 package polyhead.optim;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -16,6 +17,12 @@ public final class StateWriter {
     public void tensor(String name, float[] values, Shape shape) {
         checkNew(name);
         tensors.put(name, Tensor.wrap(shape, values.clone()));
+    }
+
+    /** Writes a copy of {@code shape.size()} elements of {@code values} from {@code offset} as a tensor of {@code shape}. */
+    public void tensor(String name, float[] values, int offset, Shape shape) {
+        checkNew(name);
+        tensors.put(name, Tensor.wrap(shape, Arrays.copyOfRange(values, offset, offset + shape.size())));
     }
 
     public void counter(String name, long value) {

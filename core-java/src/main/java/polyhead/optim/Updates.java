@@ -2,12 +2,15 @@ package polyhead.optim;
 
 import java.util.Arrays;
 
+import polyhead.tensor.ArrayMath;
 import polyhead.tensor.Tensor;
 
 /**
- * The buffers a step's gradients are copied into and transformed in place into updates: one {@code float[]} segment
- * per parameter of a root {@link Params} (in its order), plus one flag per parameter saying whether it takes part in
- * this step.
+ * The flat buffer a step's gradients are copied into and transformed in place into updates: one {@code float[]} in
+ * the layout of a root {@link Params} (root parameter {@code k}'s segment is {@link #buffer()} from
+ * {@link #offset(int) offset(k)}, {@link #size(int) size(k)} values), plus one flag per parameter saying whether it
+ * takes part in this step. The blocks of an optimizer chain run their element loops over runs of adjacent active
+ * parameters ({@link #runEnd}): with every parameter active, one loop over the whole buffer.
  *
  * <p>An <em>inactive</em> parameter received no gradient this step (its {@code Var.grad()} was null), or was taken
  * out by a block such as {@code skipNonFinite} or {@code accumulate}. Its segment is zero, every block leaves it and
@@ -18,16 +21,16 @@ import polyhead.tensor.Tensor;
  */
 public final class Updates {
     private final Params params;
-    private final float[][] segments;
+    private final float[] buffer;
     private final boolean[] active;
 
-    /** Zeroed segments for {@code root}, every parameter inactive. */
+    /** A zeroed buffer for {@code root}, every parameter inactive. */
     public Updates(Params root) {
         if (!root.isRoot()) {
             throw new IllegalArgumentException("an updates buffer is laid out for a root Params (Params.of), not a subset");
         }
         this.params = root;
-        this.segments = root.newSlot();
+        this.buffer = root.newFlatSlot();
         this.active = new boolean[root.count()];
     }
 
@@ -36,9 +39,37 @@ public final class Updates {
         return params;
     }
 
-    /** Root parameter {@code index}'s segment: the live array (not a copy), of the parameter's size. */
-    public float[] segment(int index) {
-        return segments[index];
+    /** The live flat buffer (not a copy), of {@code params().flatSize()} values. */
+    public float[] buffer() {
+        return buffer;
+    }
+
+    /** Where root parameter {@code index}'s segment starts in {@link #buffer()}. */
+    public int offset(int index) {
+        return params.offset(index);
+    }
+
+    /** The length of root parameter {@code index}'s segment: its number of values. */
+    public int size(int index) {
+        return params.size(index);
+    }
+
+    /**
+     * The end (exclusive) of the run of {@code view}'s parameters that starts at position {@code start}, an active
+     * parameter: the positions after it extend the run while they are active, follow their predecessor in the root
+     * (so the run is one stretch of both this buffer and the view's flat layout) and, when {@code counts} is not
+     * null, have the same count as {@code start} (so per-parameter coefficients such as bias corrections agree).
+     * A block updates the run with one loop over {@code view.extent(start, end)} values from
+     * {@code view.offset(start)}, in this buffer and in its slots alike.
+     */
+    public int runEnd(Params view, int start, long[] counts) {
+        int n = view.count();
+        int end = start + 1;
+        while (end < n && view.index(end) == view.index(end - 1) + 1 && active[view.index(end)]
+                && (counts == null || counts[end] == counts[start])) {
+            end++;
+        }
+        return end;
     }
 
     /** Whether root parameter {@code index} takes part in this step. */
@@ -49,7 +80,8 @@ public final class Updates {
     /** Takes root parameter {@code index} out of this step and zeroes its segment. */
     public void deactivate(int index) {
         active[index] = false;
-        Arrays.fill(segments[index], 0f);
+        int o = params.offset(index);
+        Arrays.fill(buffer, o, o + params.size(index), 0f);
     }
 
     /** Puts root parameter {@code index} into this step with its segment as it is. */
@@ -70,7 +102,7 @@ public final class Updates {
             throw new IllegalArgumentException("gradient of shape " + gradient.shape() + " for parameter '"
                     + params.name(index) + "' of shape " + params.shape(index));
         }
-        System.arraycopy(gradient.data(), 0, segments[index], 0, segments[index].length);
+        System.arraycopy(gradient.data(), 0, buffer, params.offset(index), params.size(index));
         active[index] = true;
     }
 
@@ -85,7 +117,8 @@ public final class Updates {
 
     /** A copy of root parameter {@code index}'s segment as a tensor of its shape (for inspection; allocates). */
     public Tensor copyOf(int index) {
-        return Tensor.wrap(params.shape(index), segments[index].clone());
+        int o = params.offset(index);
+        return Tensor.wrap(params.shape(index), Arrays.copyOfRange(buffer, o, o + params.size(index)));
     }
 
     /** In place, for every active parameter: {@code p += u}. Inactive parameters are not touched. */
@@ -95,11 +128,8 @@ public final class Updates {
         }
         for (int i = 0; i < active.length; i++) {
             if (active[i]) {
-                float[] p = params.values(i);
-                float[] u = segments[i];
-                for (int j = 0; j < p.length; j++) {
-                    p[j] += u[j];
-                }
+                // two offsets (the parameter's array from 0, the buffer from its offset): ArrayMath's vector loop
+                ArrayMath.add(params.values(i), 0, buffer, params.offset(i), params.size(i));
             }
         }
     }

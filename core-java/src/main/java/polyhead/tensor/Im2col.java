@@ -20,38 +20,7 @@ import java.util.Arrays;
  * gradient of the input.
  */
 public final class Im2col {
-    /** How col2im adds a run of a column row onto the input: with vectors where the Vector API runs. */
-    private static final RowAdd ROWS = rowAdd();
-
     private Im2col() {
-    }
-
-    /** {@code dst[d + i] += src[s + i]} for i in [0, n): col2im's inner loop at stride 1. */
-    interface RowAdd {
-        void add(float[] dst, int d, float[] src, int s, int n);
-    }
-
-    /**
-     * {@link VectorRowAdd} when the Vector API module is enabled (loaded reflectively, as {@link Gemms} loads
-     * VectorGemm, so that this class runs without the module), else a scalar loop. The sums are the same IEEE
-     * additions of the same pairs either way, so the results are the same bit for bit. The vector loop made col2im
-     * 1.8x faster for a 10-channel 5×5 convolution over 14×14 (runs of 10) and for a 9×9 over 36×36 (runs of 28).
-     */
-    private static RowAdd rowAdd() {
-        if (Gemms.vectorAvailable()) {
-            try {
-                return (RowAdd) Class.forName("polyhead.tensor.VectorRowAdd").getDeclaredConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                // fall through to the scalar loop
-            }
-        }
-        return Im2col::addScalar;
-    }
-
-    static void addScalar(float[] dst, int d, float[] src, int s, int n) {
-        for (int i = 0; i < n; i++) {
-            dst[d + i] += src[s + i];
-        }
     }
 
     /**
@@ -200,7 +169,7 @@ public final class Im2col {
                         int src = row + oh * wo;
                         int dst = plane + ih * w + dx;
                         if (sw == 1) {
-                            ROWS.add(x, dst + owLo, cols, src + owLo, owHi - owLo);
+                            ArrayMath.add(x, dst + owLo, cols, src + owLo, owHi - owLo);
                         } else {
                             for (int ow = owLo; ow < owHi; ow++) {
                                 x[dst + ow * sw] += cols[src + ow];

@@ -109,23 +109,6 @@ class Im2colTest {
         assertThrows(IllegalArgumentException.class, () -> Im2col.im2col(g, new float[9], 0, new float[16], 0, 3));
     }
 
-    /** The vector row addition gives the scalar loop's sums bit for bit, at every length and offset. */
-    @Test
-    void vectorRowAddEqualsTheScalarLoop() {
-        Random rng = new Random(13);
-        Im2col.RowAdd vector = new VectorRowAdd();
-        for (int n = 0; n <= 40; n++) {
-            for (int offset : new int[] {0, 3, 7}) {
-                float[] src = Tensor.randn(rng, Shape.of(n + 9)).data();
-                float[] dst = Tensor.randn(rng, Shape.of(n + 11)).data();
-                float[] expected = dst.clone();
-                Im2col.addScalar(expected, offset + 1, src, offset, n);
-                vector.add(dst, offset + 1, src, offset, n);
-                assertArrayEquals(expected, dst, 0f, "n = " + n + ", offset " + offset);
-            }
-        }
-    }
-
     @Test
     void col2imIsTheAdjointOfIm2col() {
         Random rng = new Random(12);
