@@ -17,6 +17,7 @@ import polyhead.autodiff.ops.MatMul;
 import polyhead.autodiff.ops.Pooling;
 import polyhead.autodiff.ops.Reductions;
 import polyhead.autodiff.ops.Shaping;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
@@ -44,6 +45,8 @@ public final class Var {
     private Tensor grad;
     /** A gradient tensor released by {@link #releaseGrad()}, handed out again by {@link #gradBuffer()}; or null. */
     private Tensor spare;
+    /** The tensor {@link #gradBuffer()} handed out last: this node's own memory, adopted without a copy. */
+    private Tensor handed;
     private boolean retainGrad;
 
     private Var(Tensor value, Var[] parents, Backward backward, boolean requiresGrad, String op) {
@@ -139,9 +142,11 @@ public final class Var {
         Tensor s = spare;
         if (s != null) {
             spare = null;
-            return s;
+        } else {
+            s = Tensor.zeros(value.shape());
         }
-        return Tensor.zeros(value.shape());
+        handed = s;
+        return s;
     }
 
     /** The same value cut from the graph: gradients do not flow through it. */
@@ -160,7 +165,14 @@ public final class Var {
         }
         checkGradShape(g);
         if (grad == null) {
-            grad = g.copy();
+            if (parents.length == 0) {
+                grad = gradBuffer().copyFrom(g); // a leaf's gradient outlives the step: its own (released) buffer
+                handed = null;
+            } else {
+                float[] copy = Arena.floats(g.size());
+                System.arraycopy(g.data(), 0, copy, 0, copy.length);
+                grad = Tensor.wrap(g.shape(), copy);
+            }
         } else {
             grad.addInPlace(g);
         }
@@ -176,13 +188,24 @@ public final class Var {
             return;
         }
         checkGradShape(g);
+        // inside an open Arena a tensor made by a rule is arena memory, which a leaf must not keep past the step:
+        // it adopts only its own buffer (from gradBuffer) and copies anything else into one
+        boolean keep = g == handed || parents.length != 0 || !Arena.isOpen();
         if (grad == null) {
-            grad = g;
+            if (keep) {
+                grad = g;
+            } else {
+                grad = gradBuffer().copyFrom(g);
+                handed = null;
+            }
         } else {
             grad.addInPlace(g);
-            if (spare == null) {
+            if (spare == null && keep) {
                 spare = g;
             }
+        }
+        if (g == handed) {
+            handed = null;
         }
     }
 

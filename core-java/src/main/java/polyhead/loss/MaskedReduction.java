@@ -3,6 +3,7 @@ package polyhead.loss;
 import java.util.Arrays;
 
 import polyhead.autodiff.Var;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
@@ -60,7 +61,7 @@ final class MaskedReduction {
 
         Tensor value;
         if (reduction == Reduction.NONE) {
-            float[] out = new float[losses.length];
+            float[] out = Arena.floats(losses.length);
             for (int e = 0; e < out.length; e++) {
                 out[e] = (float) losses[e]; // masked entries were never written: 0
             }
@@ -84,7 +85,7 @@ final class MaskedReduction {
                 double w = reduction == Reduction.SUM ? g.item() : validCount == 0 ? 0 : (double) g.item() / validCount;
                 Arrays.fill(weights, w);
             }
-            float[] grad = new float[prediction.value().size()];
+            float[] grad = Arena.floats(prediction.value().size());
             for (int n = 0; n < samples; n++) {
                 if (valid[n]) {
                     kernel.backward(n, weights, grad);

@@ -17,7 +17,7 @@ public final class Broadcast {
     /** {@code out[i] = f(a[i], b[i])} over the broadcast shape of {@code a} and {@code b}. */
     public static Tensor apply(Tensor a, Tensor b, FloatBinaryOp f) {
         Shape out = Shape.broadcast(a.shape(), b.shape());
-        float[] r = new float[out.size()];
+        float[] r = Arena.floats(out.size());
         float[] x = a.data();
         float[] y = b.data();
         if (a.shape().equals(b.shape())) {
@@ -119,7 +119,7 @@ public final class Broadcast {
                 }
             }
         }
-        float[] r = new float[acc.length];
+        float[] r = Arena.floats(acc.length);
         for (int i = 0; i < r.length; i++) {
             r[i] = (float) acc[i];
         }

@@ -26,6 +26,7 @@ import polyhead.mtl.weighting.WeightingContext;
 import polyhead.mtl.weighting.Weightings;
 import polyhead.optim.GradientTransformation;
 import polyhead.optim.Optimizer;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Seeds;
 import polyhead.tensor.Tensor;
 
@@ -61,6 +62,8 @@ public final class Trainer {
     private boolean stopped;
     private long skipped;
     private final NonFinitePolicy nonFinitePolicy;
+    /** The arena of the training steps, or null. */
+    private final Arena arena;
     private final List<Var> optimizerParams;
     private long steps;
     private int epochsDone;
@@ -81,6 +84,7 @@ public final class Trainer {
         this.optimizer = Optimizer.create(Objects.requireNonNull(b.optimizer, "an optimizer is required"), params);
         this.optimizerParams = List.copyOf(params.values());
         this.nonFinitePolicy = b.nonFinitePolicy;
+        this.arena = b.arenaGiven ? b.arena : new Arena();
         this.epochs = b.epochs;
         this.seed = b.seed;
         this.evalBatchSize = b.evalBatchSize;
@@ -155,42 +159,46 @@ public final class Trainer {
             }
             while (it.hasNext()) {
                 List<Batch> batches = it.next();
-                if (diagnostics && e.position == 0 && !arch.sharedParameters().isEmpty()) {
-                    e.diagnostics.putAll(TaskRelations.of(gradientStep.probe(batches)));
-                }
-                e.position++;
-                // a generator per step, derived from the seed and the step: nothing to save for an exact resume
-                Random stepRng = new Random(Seeds.derive(seed ^ WEIGHTING_STREAM, steps));
-                StepResult r = gradientStep.run(batches, new WeightingContext(steps, epoch, stepRng));
-                double gradNorm = globalGradientNorm();
-                String fault = nonFinite(r, gradNorm);
-                if (fault != null) {
-                    String where = fault + " at step " + steps + " (epoch " + epoch + ")";
-                    if (nonFinitePolicy == NonFinitePolicy.STOP) {
-                        throw new TrainingException(where + "; stopped before updating the weights");
+                // the step's values and gradients come from the arena, taken back when the step ends (a user's
+                // own open arena is left to them: scopes do not nest)
+                try (Arena.Scope step = arena == null || Arena.isOpen() ? null : arena.open()) {
+                    if (diagnostics && e.position == 0 && !arch.sharedParameters().isEmpty()) {
+                        e.diagnostics.putAll(TaskRelations.of(gradientStep.probe(batches)));
                     }
-                    skipped++;
-                    e.skipped++;
-                    arch.zeroGrad();
+                    e.position++;
+                    // a generator per step, derived from the seed and the step: nothing to save for an exact resume
+                    Random stepRng = new Random(Seeds.derive(seed ^ WEIGHTING_STREAM, steps));
+                    StepResult r = gradientStep.run(batches, new WeightingContext(steps, epoch, stepRng));
+                    double gradNorm = globalGradientNorm();
+                    String fault = nonFinite(r, gradNorm);
+                    if (fault != null) {
+                        String where = fault + " at step " + steps + " (epoch " + epoch + ")";
+                        if (nonFinitePolicy == NonFinitePolicy.STOP) {
+                            throw new TrainingException(where + "; stopped before updating the weights");
+                        }
+                        skipped++;
+                        e.skipped++;
+                        arch.zeroGrad();
+                        steps++;
+                        continue;
+                    }
+                    e.maxGradNorm = Math.max(e.maxGradNorm, gradNorm);
+                    if (gradientMonitor != null) {
+                        for (ExplodingGradient g : gradientMonitor.check(steps, epoch, gradNorm, r.taskGradNorms())) {
+                            e.exploding++;
+                            listeners.forEach(l -> l.gradientExploded(g));
+                        }
+                    }
+                    optimizer.context().setEpoch(epoch);
+                    optimizer.step();
                     steps++;
-                    continue;
+                    e.taken++;
+                    e.objective += r.objective();
+                    e.addLosses(r.taskLosses());
+                    int samples = batches.stream().mapToInt(Batch::size).sum();
+                    long s = steps;
+                    listeners.forEach(l -> l.stepEnded(epoch, s, r.taskLosses(), samples));
                 }
-                e.maxGradNorm = Math.max(e.maxGradNorm, gradNorm);
-                if (gradientMonitor != null) {
-                    for (ExplodingGradient g : gradientMonitor.check(steps, epoch, gradNorm, r.taskGradNorms())) {
-                        e.exploding++;
-                        listeners.forEach(l -> l.gradientExploded(g));
-                    }
-                }
-                optimizer.context().setEpoch(epoch);
-                optimizer.step();
-                steps++;
-                e.taken++;
-                e.objective += r.objective();
-                e.addLosses(r.taskLosses());
-                int samples = batches.stream().mapToInt(Batch::size).sum();
-                long s = steps;
-                listeners.forEach(l -> l.stepEnded(epoch, s, r.taskLosses(), samples));
             }
             endEpoch(epoch, e, validation);
         }
@@ -447,6 +455,8 @@ public final class Trainer {
         private int checkpointEvery = 1;
         private int checkpointEverySteps;
         private double explodingFactor = DEFAULT_EXPLODING_FACTOR;
+        private Arena arena;
+        private boolean arenaGiven;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder(Architecture arch) {
@@ -551,6 +561,20 @@ public final class Trainer {
                         + factor);
             }
             this.explodingFactor = factor;
+            return this;
+        }
+
+        /**
+         * The {@link Arena} each training step runs in, so that a step reuses the previous step's arrays for its
+         * values and gradients instead of allocating them; by default each trainer makes its own, and null makes the
+         * steps allocate as usual. An arena serves one thread at a time: do not give one to two trainers that run
+         * at once.
+         * Listeners called during a step ({@code stepEnded}) see arena memory only through what they compute
+         * themselves, which is valid until the step ends.
+         */
+        public Builder arena(Arena a) {
+            this.arena = a;
+            this.arenaGiven = true;
             return this;
         }
 

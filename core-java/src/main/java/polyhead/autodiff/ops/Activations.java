@@ -1,6 +1,7 @@
 package polyhead.autodiff.ops;
 
 import polyhead.autodiff.Var;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 
@@ -21,7 +22,7 @@ public final class Activations {
         // compare-and-branch per element mispredicts half the time — 5-8× slower than this on a W1 batch, and the
         // shared kernels' double lambdas were ~20% of a W1 training step
         float[] xd = x.value().data();
-        float[] y = new float[xd.length];
+        float[] y = Arena.floats(xd.length);
         for (int i = 0; i < y.length; i++) {
             y[i] = Math.max(xd[i], 0f);
         }
@@ -31,7 +32,7 @@ public final class Activations {
 
     /** ReLU's backward: a new array holding {@code g} where the output {@code y} is not +0 (y &gt; 0 or NaN), else 0. */
     static float[] reluMask(float[] g, float[] y) {
-        float[] gx = new float[g.length];
+        float[] gx = Arena.floats(g.length);
         for (int i = 0; i < gx.length; i++) {
             gx[i] = passWhereNotZero(g[i], y[i]);
         }
@@ -88,7 +89,7 @@ public final class Activations {
         int len = s.dim(ax);
         int inner = s.sizeBetween(ax + 1, s.rank());
         float[] v = x.value().data();
-        float[] out = new float[v.length];
+        float[] out = Arena.floats(v.length);
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * len * inner + i;
@@ -108,7 +109,7 @@ public final class Activations {
         Tensor result = Tensor.wrap(s, out);
         return Var.result(result, "softmax", g -> {
             float[] dg = g.data();
-            float[] gx = new float[v.length];
+            float[] gx = Arena.floats(v.length);
             for (int o = 0; o < outer; o++) {
                 for (int i = 0; i < inner; i++) {
                     int base = o * len * inner + i;
@@ -137,7 +138,7 @@ public final class Activations {
         int len = s.dim(ax);
         int inner = s.sizeBetween(ax + 1, s.rank());
         float[] v = x.value().data();
-        float[] out = new float[v.length];
+        float[] out = Arena.floats(v.length);
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * len * inner + i;
@@ -158,7 +159,7 @@ public final class Activations {
         Tensor result = Tensor.wrap(s, out);
         return Var.result(result, "logSoftmax", g -> {
             float[] dg = g.data();
-            float[] gx = new float[v.length];
+            float[] gx = Arena.floats(v.length);
             for (int o = 0; o < outer; o++) {
                 for (int i = 0; i < inner; i++) {
                     int base = o * len * inner + i;

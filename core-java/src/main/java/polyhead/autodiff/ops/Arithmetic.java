@@ -1,6 +1,7 @@
 package polyhead.autodiff.ops;
 
 import polyhead.autodiff.Var;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Broadcast;
 import polyhead.tensor.Tensor;
 
@@ -82,7 +83,7 @@ public final class Arithmetic {
 
     static Tensor map(Tensor t, float c, Broadcast.FloatBinaryOp f) {
         float[] x = t.data();
-        float[] r = new float[x.length];
+        float[] r = Arena.floats(x.length);
         for (int i = 0; i < r.length; i++) {
             r[i] = f.apply(x[i], c);
         }

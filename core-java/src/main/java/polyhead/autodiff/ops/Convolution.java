@@ -4,6 +4,7 @@ import java.util.function.IntConsumer;
 
 import polyhead.autodiff.Backward;
 import polyhead.autodiff.Var;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Im2col;
@@ -133,7 +134,7 @@ public final class Convolution {
         float[] xd = x.value().data();
         float[] wd = weight.value().data();
         float[] bd = bias == null ? null : bias.value().data();
-        float[] out = new float[outShape.size()];
+        float[] out = Arena.floats(outShape.size());
         Gemm gemm = Gemms.current();
         forEachGroup(parallelGroups, plan.groups(), t -> plan.forward(t, gemm, xd, wd, bd, out, WORKSPACE.get()));
         Backward rule = g -> {
@@ -141,10 +142,10 @@ public final class Convolution {
             boolean needX = x.requiresGrad();
             boolean needW = weight.requiresGrad();
             boolean needB = bias != null && bias.requiresGrad();
-            float[] gx = needX ? new float[sx.size()] : null;
+            float[] gx = needX ? Arena.floats(sx.size()) : null;
             // one partial weight and bias gradient per group, added in group order afterwards: the sums do not
             // depend on which thread ran which group
-            float[] gwParts = needW ? new float[plan.groups() * sw.size()] : null;
+            float[] gwParts = needW ? Arena.floats(plan.groups() * sw.size()) : null;
             double[] gbParts = needB ? new double[plan.groups() * o] : null;
             if (needX || needW || needB) {
                 forEachGroup(parallelGroups, plan.groups(), t -> plan.backward(t, gemm, xd, wd, dg, gx, gwParts, gbParts,
@@ -155,7 +156,7 @@ public final class Convolution {
             }
             if (needW) {
                 // each part is ∂Wᵀ, (C·kh·kw)×O
-                float[] gw = new float[sw.size()];
+                float[] gw = Arena.floats(sw.size());
                 int rows = gw.length / o;
                 for (int t = 0; t < plan.groups(); t++) {
                     for (int r = 0, p = t * gw.length; r < rows; r++) {
@@ -167,7 +168,7 @@ public final class Convolution {
                 weight.addGrad(Tensor.wrap(sw, gw));
             }
             if (needB) {
-                float[] gb = new float[o];
+                float[] gb = Arena.floats(o);
                 for (int oc = 0; oc < o; oc++) {
                     double s = 0;
                     for (int t = 0; t < plan.groups(); t++) {

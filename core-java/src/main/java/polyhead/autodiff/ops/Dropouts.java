@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.Random;
 
 import polyhead.autodiff.Var;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Tensor;
 
 /** Dropout (Srivastava et al., 2014, "Dropout: A Simple Way to Prevent Neural Networks from Overfitting"). */
@@ -35,7 +36,7 @@ public final class Dropouts {
         float scale = 1f / (1f - p);
         float[] xd = x.value().data();
         boolean[] keep = new boolean[xd.length];
-        float[] out = new float[xd.length];
+        float[] out = Arena.floats(xd.length);
         for (int i = 0; i < xd.length; i++) {
             keep[i] = !(rng.nextFloat() < p);
             // multiplying by 0 rather than writing 0 lets a NaN or ∞ propagate, as in PyTorch
@@ -43,7 +44,7 @@ public final class Dropouts {
         }
         return Var.result(Tensor.wrap(x.shape(), out), "dropout", g -> {
             float[] dg = g.data();
-            float[] gx = new float[dg.length];
+            float[] gx = Arena.floats(dg.length);
             for (int i = 0; i < dg.length; i++) {
                 gx[i] = dg[i] * (keep[i] ? scale : 0f);
             }

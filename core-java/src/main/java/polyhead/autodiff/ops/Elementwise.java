@@ -3,6 +3,7 @@ package polyhead.autodiff.ops;
 import java.util.function.DoubleUnaryOperator;
 
 import polyhead.autodiff.Var;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Tensor;
 
 /**
@@ -66,7 +67,7 @@ public final class Elementwise {
     /** {@code f} applied to each element, in double. */
     static Tensor map(Tensor t, DoubleUnaryOperator f) {
         float[] x = t.data();
-        float[] r = new float[x.length];
+        float[] r = Arena.floats(x.length);
         for (int i = 0; i < r.length; i++) {
             r[i] = (float) f.applyAsDouble(x[i]);
         }
@@ -84,7 +85,7 @@ public final class Elementwise {
         a.requireSameShape(b, "element-wise");
         float[] x = a.data();
         float[] y = b.data();
-        float[] r = new float[x.length];
+        float[] r = Arena.floats(x.length);
         for (int i = 0; i < r.length; i++) {
             r[i] = (float) f.apply(x[i], y[i]);
         }

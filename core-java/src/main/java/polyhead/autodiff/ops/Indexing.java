@@ -3,6 +3,7 @@ package polyhead.autodiff.ops;
 import java.util.Arrays;
 
 import polyhead.autodiff.Var;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Broadcast;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
@@ -75,7 +76,7 @@ public final class Indexing {
             from[p] += idx[p] * axisStride;
         }
         float[] xv = x.value().data();
-        float[] r = new float[from.length];
+        float[] r = Arena.floats(from.length);
         for (int p = 0; p < r.length; p++) {
             r[p] = xv[from[p]];
         }
@@ -160,7 +161,7 @@ public final class Indexing {
         int inner = s.sizeBetween(ax + 1, s.rank());
         int m = idx.length;
         float[] xv = x.value().data();
-        float[] r = new float[outShape.size()];
+        float[] r = Arena.floats(outShape.size());
         for (int o = 0; o < outer; o++) {
             for (int j = 0; j < m; j++) {
                 System.arraycopy(xv, (o * n + idx[j]) * inner, r, (o * m + j) * inner, inner);
@@ -189,7 +190,7 @@ public final class Indexing {
         for (int j = 0; j < m; j++) {
             order[next[idx[j]]++] = j;
         }
-        float[] gx = new float[outer * n * inner];
+        float[] gx = Arena.floats(outer * n * inner);
         double[] acc = new double[inner];
         for (int o = 0; o < outer; o++) {
             for (int r = 0; r < n; r++) {
@@ -217,21 +218,21 @@ public final class Indexing {
         float[] c = Broadcast.expand(condition, out).data();
         float[] av = Broadcast.expand(a.value(), out).data();
         float[] bv = Broadcast.expand(b.value(), out).data();
-        float[] r = new float[out.size()];
+        float[] r = Arena.floats(out.size());
         for (int i = 0; i < r.length; i++) {
             r[i] = c[i] != 0 ? av[i] : bv[i];
         }
         return Var.result(Tensor.wrap(out, r), op, g -> {
             float[] dg = g.data();
             if (a.requiresGrad()) {
-                float[] ga = new float[dg.length];
+                float[] ga = Arena.floats(dg.length);
                 for (int i = 0; i < ga.length; i++) {
                     ga[i] = c[i] != 0 ? dg[i] : 0;
                 }
                 a.addGrad(Broadcast.sumTo(Tensor.wrap(out, ga), a.shape()));
             }
             if (b.requiresGrad()) {
-                float[] gb = new float[dg.length];
+                float[] gb = Arena.floats(dg.length);
                 for (int i = 0; i < gb.length; i++) {
                     gb[i] = c[i] != 0 ? 0 : dg[i];
                 }
@@ -274,7 +275,7 @@ public final class Indexing {
     }
 
     private static float[] toFloat(double[] acc) {
-        float[] r = new float[acc.length];
+        float[] r = Arena.floats(acc.length);
         for (int i = 0; i < r.length; i++) {
             r[i] = (float) acc[i];
         }

@@ -1,6 +1,7 @@
 package polyhead.autodiff.ops;
 
 import polyhead.autodiff.Var;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Shape;
@@ -49,7 +50,7 @@ public final class MatMul {
         outDims[outDims.length - 2] = m;
         outDims[outDims.length - 1] = n;
         Shape outShape = Shape.of(outDims);
-        float[] out = new float[outShape.size()];
+        float[] out = Arena.floats(outShape.size());
         Gemm gemm = Gemms.current();
         float[] da = a.value().data();
         float[] db = b.value().data();
@@ -65,7 +66,7 @@ public final class MatMul {
         return Var.result(Tensor.wrap(outShape, out), "matmul", g -> {
             float[] dg = g.data();
             if (a.requiresGrad()) {
-                float[] ga = new float[sa.size()];
+                float[] ga = Arena.floats(sa.size());
                 if (sharedB && !sharedA) {
                     gemm.gemm(false, true, batches * m, k, n, dg, 0, db, 0, ga, 0, false);
                 } else {
@@ -77,7 +78,7 @@ public final class MatMul {
                 a.addFreshGrad(Tensor.wrap(sa, ga));
             }
             if (b.requiresGrad()) {
-                float[] gb = new float[sb.size()];
+                float[] gb = Arena.floats(sb.size());
                 if (sharedB && !sharedA) {
                     gemm.gemm(true, false, k, n, batches * m, da, 0, dg, 0, gb, 0, false);
                 } else {
@@ -126,12 +127,12 @@ public final class MatMul {
         }
         int rows = sx.size() / Math.max(in, 1);
         Shape outShape = sx.with(-1, out);
-        float[] y = new float[outShape.size()];
+        float[] y = Arena.floats(outShape.size());
         Gemm gemm = Gemms.current();
         float[] dx = x.value().data();
         float[] dw = w.value().data();
         gemm.gemm(false, true, rows, out, in, dx, 0, dw, 0, y, 0, false);
-        float[] db = b == null ? new float[out] : b.value().data();
+        float[] db = b == null ? Arena.floats(out) : b.value().data();
         if (relu) {
             for (int r = 0; r < rows; r++) {
                 for (int j = 0, o = r * out; j < out; j++) {
@@ -149,7 +150,7 @@ public final class MatMul {
         return Var.result(Tensor.wrap(outShape, y), name, g -> {
             float[] dg = relu ? Activations.reluMask(g.data(), y) : g.data();
             if (x.requiresGrad()) {
-                float[] gx = new float[sx.size()];
+                float[] gx = Arena.floats(sx.size());
                 gemm.gemm(false, false, rows, in, out, dg, 0, dw, 0, gx, 0, false);
                 x.addFreshGrad(Tensor.wrap(sx, gx));
             }

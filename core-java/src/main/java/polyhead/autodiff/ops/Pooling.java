@@ -3,6 +3,7 @@ package polyhead.autodiff.ops;
 import java.util.Arrays;
 
 import polyhead.autodiff.Var;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Im2col;
 import polyhead.tensor.Parallel;
 import polyhead.tensor.Shape;
@@ -86,7 +87,7 @@ public final class Pooling {
         int ho = geo.outHeight();
         int wo = geo.outWidth();
         float[] xd = x.value().data();
-        float[] out = new float[planes * ho * wo];
+        float[] out = Arena.floats(planes * ho * wo);
         int[] argmax = new int[out.length];
         boolean twoByTwo = kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0;
         int grain = grain(h * w);
@@ -106,7 +107,7 @@ public final class Pooling {
         Shape outShape = Shape.of(sx.dim(0), sx.dim(1), ho, wo);
         return Var.result(Tensor.wrap(outShape, out), op, g -> {
             float[] dg = g.data();
-            float[] gx = new float[sx.size()];
+            float[] gx = Arena.floats(sx.size());
             // a window's argmax lies in its own plane: ranges of planes write disjoint parts of gx
             Parallel.forRange(planes, grain, (p0, p1) -> {
                 if (relu) {
@@ -233,7 +234,7 @@ public final class Pooling {
         // without ceil_mode a window never reaches past the padding, so the divisor is always the kernel area
         double area = (double) kernelH * kernelW;
         float[] xd = x.value().data();
-        float[] out = new float[planes * ho * wo];
+        float[] out = Arena.floats(planes * ho * wo);
         int grain = grain(h * w);
         Parallel.forRange(planes, grain, (p0, p1) -> {
             int k = p0 * ho * wo;
@@ -257,7 +258,7 @@ public final class Pooling {
         Shape outShape = Shape.of(sx.dim(0), sx.dim(1), ho, wo);
         return Var.result(Tensor.wrap(outShape, out), "avgPool2d", g -> {
             float[] dg = g.data();
-            float[] gx = new float[sx.size()];
+            float[] gx = Arena.floats(sx.size());
             Parallel.forRange(planes, grain, (p0, p1) -> {
                 int j = p0 * ho * wo;
                 for (int p = p0; p < p1; p++) {
@@ -298,7 +299,7 @@ public final class Pooling {
         }
         int planes = sx.dim(0) * sx.dim(1);
         float[] xd = x.value().data();
-        float[] out = new float[planes];
+        float[] out = Arena.floats(planes);
         for (int p = 0; p < planes; p++) {
             double s = 0;
             for (int i = p * hw; i < (p + 1) * hw; i++) {
@@ -308,7 +309,7 @@ public final class Pooling {
         }
         return Var.result(Tensor.wrap(Shape.of(sx.dim(0), sx.dim(1)), out), "globalAvgPool2d", g -> {
             float[] dg = g.data();
-            float[] gx = new float[sx.size()];
+            float[] gx = Arena.floats(sx.size());
             for (int p = 0; p < planes; p++) {
                 float share = (float) ((double) dg[p] / hw);
                 Arrays.fill(gx, p * hw, (p + 1) * hw, share);

@@ -1,6 +1,7 @@
 package polyhead.autodiff.ops;
 
 import polyhead.autodiff.Var;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Broadcast;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
@@ -47,7 +48,7 @@ public final class Reductions {
             throw new polyhead.tensor.ShapeException("max over axis " + axis + " of size 0 in shape " + s);
         }
         float[] v = x.value().data();
-        float[] out = new float[outer * inner];
+        float[] out = Arena.floats(outer * inner);
         int[] arg = new int[outer * inner];
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
@@ -68,7 +69,7 @@ public final class Reductions {
         }
         Shape outShape = keepDims ? s.with(ax, 1) : s.without(ax);
         return Var.result(Tensor.wrap(outShape, out), "max", g -> {
-            float[] gx = new float[s.size()];
+            float[] gx = Arena.floats(s.size());
             float[] dg = g.data();
             for (int o = 0; o < outer; o++) {
                 for (int i = 0; i < inner; i++) {

@@ -3,6 +3,7 @@ package polyhead.autodiff.ops;
 import java.util.Arrays;
 
 import polyhead.autodiff.Var;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
@@ -152,7 +153,7 @@ public final class Shaping {
         Shape out = first.with(ax, total);
         int outer = first.sizeBetween(0, ax);
         int inner = first.sizeBetween(ax + 1, first.rank());
-        float[] r = new float[out.size()];
+        float[] r = Arena.floats(out.size());
         for (int k = 0; k < xs.length; k++) {
             int len = start[k + 1] - start[k];
             copyAlong(xs[k].value().data(), len, 0, r, total, start[k], len, outer, inner);
@@ -161,7 +162,7 @@ public final class Shaping {
             for (int k = 0; k < xs.length; k++) {
                 if (xs[k].requiresGrad()) {
                     int len = start[k + 1] - start[k];
-                    float[] gk = new float[xs[k].shape().size()];
+                    float[] gk = Arena.floats(xs[k].shape().size());
                     copyAlong(g.data(), total, start[k], gk, len, 0, len, outer, inner);
                     xs[k].addGrad(Tensor.wrap(xs[k].shape(), gk));
                 }
@@ -302,7 +303,7 @@ public final class Shaping {
             step[d] = strides[perm[d]];
         }
         int[] from = offsets(permute(s, perm), step);
-        float[] r = new float[src.length];
+        float[] r = Arena.floats(src.length);
         for (int i = 0; i < r.length; i++) {
             r[i] = src[from[i]];
         }
@@ -316,10 +317,10 @@ public final class Shaping {
         int outer = s.sizeBetween(0, ax);
         int inner = s.sizeBetween(ax + 1, s.rank());
         Shape out = s.with(ax, len);
-        float[] r = new float[out.size()];
+        float[] r = Arena.floats(out.size());
         copyAlong(x.value().data(), n, from, r, len, 0, len, outer, inner);
         return Var.result(Tensor.wrap(out, r), op, g -> {
-            float[] gx = new float[s.size()];
+            float[] gx = Arena.floats(s.size());
             copyAlong(g.data(), len, 0, gx, n, from, len, outer, inner);
             x.addGrad(Tensor.wrap(s, gx));
         }, x);

@@ -316,6 +316,8 @@ public final class Bench {
         info.put("timed", o.optimizers().isEmpty()
                 ? "W1/W2: forward+backward (zero grads + forward + losses + backward), no optimizer step"
                 : "W1/W2: full step (zero grads + forward + losses + backward + optimizer update)");
+        info.put("arena", TrainingMeasurement.ARENA ? "on: steps reuse their arrays (Arena)"
+                : "off (-Dpolyhead.bench.arena=false): steps allocate");
         return info;
     }
 

@@ -11,6 +11,7 @@ import polyhead.loss.Loss;
 import polyhead.loss.Losses;
 import polyhead.optim.Optimizer;
 import polyhead.samples.fashion.FashionMnist;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Shape;
@@ -111,6 +112,7 @@ final class EpochMeasurement implements Measurement {
         Random rng = new Random(seed);
         Models.TwoHeads model = Models.mlpMtl(rng);
         Optimizer opt = BenchOptimizers.create("adam", model);
+        Arena arena = TrainingMeasurement.ARENA ? new Arena() : null;
         Loss ce = Losses.crossEntropy();
         float[] items = data.train().items().data();
         float[] groups = data.train().groups().data();
@@ -137,12 +139,14 @@ final class EpochMeasurement implements Measurement {
                     y1[r] = items[k];
                     y2[r] = groups[k];
                 }
-                opt.zeroGrad();
-                Var[] out = model.outputs(Var.constant(Tensor.wrap(Shape.of(b, 784), x)));
-                Var loss = ce.apply(out[0], Tensor.wrap(Shape.of(b), y1)).mul(1.0f)
-                        .add(ce.apply(out[1], Tensor.wrap(Shape.of(b), y2)).mul(0.5f));
-                loss.backward();
-                opt.step();
+                try (Arena.Scope step = arena == null ? null : arena.open()) {
+                    opt.zeroGrad();
+                    Var[] out = model.outputs(Var.constant(Tensor.wrap(Shape.of(b, 784), x)));
+                    Var loss = ce.apply(out[0], Tensor.wrap(Shape.of(b), y1)).mul(1.0f)
+                            .add(ce.apply(out[1], Tensor.wrap(Shape.of(b), y2)).mul(0.5f));
+                    loss.backward();
+                    opt.step();
+                }
             }
             times[e] = (System.nanoTime() - t0) * 1e-9;
             acc = testAccuracy(model);

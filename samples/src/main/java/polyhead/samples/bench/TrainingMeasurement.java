@@ -9,6 +9,7 @@ import polyhead.autodiff.Var;
 import polyhead.loss.Loss;
 import polyhead.loss.Losses;
 import polyhead.optim.Optimizer;
+import polyhead.tensor.Arena;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Im2col;
@@ -27,6 +28,11 @@ import polyhead.tensor.Tensor;
  */
 final class TrainingMeasurement implements Measurement {
     private static final int POOL = 8;
+    /**
+     * Whether training steps run in an {@link Arena} (reusing the previous step's arrays): on unless
+     * {@code -Dpolyhead.bench.arena=false}, which times the steps allocating as they did before arenas.
+     */
+    static final boolean ARENA = !"false".equals(System.getProperty("polyhead.bench.arena"));
     /** Passed as {@code phases} by the flop count: the step must not move the parameters before the measurement. */
     private static final double[] FLOP_COUNT = new double[5];
 
@@ -37,6 +43,7 @@ final class TrainingMeasurement implements Measurement {
     private final Optimizer optimizer;
     private final float weight1;
     private final float weight2;
+    private final Arena arena = ARENA ? new Arena() : null;
     private final Tensor[] xs = new Tensor[POOL];
     private final Tensor[] y1 = new Tensor[POOL];
     private final Tensor[] y2 = new Tensor[POOL];
@@ -207,32 +214,35 @@ final class TrainingMeasurement implements Measurement {
      * times and the GEMM's share of fwd and of bwd.
      */
     private double step(double[] phases) {
-        int i = next++ % POOL;
-        long g0 = timed.nanos;
-        long t0 = System.nanoTime();
-        if (optimizer != null) {
-            optimizer.zeroGrad();
-        } else {
-            model.zeroGrad();
+        // the step's values and gradients from the arena (reused from the previous step) unless it is off
+        try (Arena.Scope scope = arena == null ? null : arena.open()) {
+            int i = next++ % POOL;
+            long g0 = timed.nanos;
+            long t0 = System.nanoTime();
+            if (optimizer != null) {
+                optimizer.zeroGrad();
+            } else {
+                model.zeroGrad();
+            }
+            Var[] out = model.outputs(Var.constant(xs[i]));
+            Var loss = ce.apply(out[0], y1[i]).mul(weight1).add(ce.apply(out[1], y2[i]).mul(weight2));
+            long t1 = System.nanoTime();
+            long g1 = timed.nanos;
+            loss.backward();
+            long t2 = System.nanoTime();
+            long g2 = timed.nanos;
+            if (optimizer != null && phases != FLOP_COUNT) {
+                optimizer.step();
+            }
+            long t3 = System.nanoTime();
+            if (phases != null) {
+                phases[0] = (t1 - t0) * 1e-9;
+                phases[1] = (t2 - t1) * 1e-9;
+                phases[2] = (t3 - t2) * 1e-9;
+                phases[3] = (g1 - g0) * 1e-9;
+                phases[4] = (g2 - g1) * 1e-9;
+            }
+            return (t3 - t0) * 1e-9;
         }
-        Var[] out = model.outputs(Var.constant(xs[i]));
-        Var loss = ce.apply(out[0], y1[i]).mul(weight1).add(ce.apply(out[1], y2[i]).mul(weight2));
-        long t1 = System.nanoTime();
-        long g1 = timed.nanos;
-        loss.backward();
-        long t2 = System.nanoTime();
-        long g2 = timed.nanos;
-        if (optimizer != null && phases != FLOP_COUNT) {
-            optimizer.step();
-        }
-        long t3 = System.nanoTime();
-        if (phases != null) {
-            phases[0] = (t1 - t0) * 1e-9;
-            phases[1] = (t2 - t1) * 1e-9;
-            phases[2] = (t3 - t2) * 1e-9;
-            phases[3] = (g1 - g0) * 1e-9;
-            phases[4] = (g2 - g1) * 1e-9;
-        }
-        return (t3 - t0) * 1e-9;
     }
 }

@@ -1,0 +1,218 @@
+package polyhead.tensor;
+
+import java.util.Arrays;
+
+/**
+ * Reuses the arrays of a training step in the next one, so that a steady-state step allocates (almost) nothing.
+ *
+ * <p>While an arena is open on a thread ({@link #open()}, closed by {@link Scope#close()}), the arrays that autodiff
+ * operations create there — every operation's value and every gradient it passes back ({@link #floats}), and the
+ * batches {@code Dataset.gather} cuts — come from the arena. Closing the scope takes them all back; the next scope
+ * hands them out again, zeroed, to requests of the same length. A training loop whose steps repeat the same shapes
+ * therefore allocates its arrays in the first step only.
+ *
+ * <pre>{@code
+ * Arena arena = new Arena();
+ * for (Batch b : batches) {
+ *     try (Arena.Scope step = arena.open()) {
+ *         opt.zeroGrad();
+ *         Var loss = loss(model, b);
+ *         loss.backward();
+ *         opt.step();
+ *         log(loss.value().item());       // read what you need inside the scope
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p><b>Ownership.</b> Everything an operation computed inside the scope is invalid once it closes: values,
+ * gradients of inner nodes (also retained ones) and gathered batches. Copy out what you keep ({@link Tensor#copy()}
+ * makes an ordinary tensor). What is not arena memory: tensors you create yourself ({@code Tensor.zeros}, {@code of},
+ * {@code copy}, ...), module parameters and buffers, optimizer state, and the gradients of leaves (parameters): a
+ * leaf copies a gradient it receives into a buffer of its own, so that {@code Optimizer.zeroGrad} can hand that
+ * buffer to the next step. Work on other threads (a convolution's parallel groups) allocates as usual; an arena
+ * belongs to the thread that opened it. Scopes do not nest.
+ *
+ * <p>{@code -Dpolyhead.arena.poison=true} (or {@link #Arena(boolean) new Arena(true)}) fills every array with NaN
+ * when its scope closes, so that a tensor used after its step shows up as NaN instead of silently reading the next
+ * step's numbers; the tests train with and without a poisoned arena and require the same results bit for bit.
+ */
+public final class Arena {
+    private static final ThreadLocal<Arena> CURRENT = new ThreadLocal<>();
+    private static final boolean POISON_DEFAULT = Boolean.getBoolean("polyhead.arena.poison");
+
+    private final boolean poison;
+    private final Scope scope = new Scope();
+    /** Free arrays by length: an open-addressing table of lengths, each with a stack of arrays. */
+    private int[] lengths = new int[64];
+    private float[][][] stacks = new float[64][][];
+    private int[] depths = new int[64];
+    private int classes;
+    /** The arrays handed out by the open scope. */
+    private float[][] out = new float[256][];
+    private int outCount;
+    private long reused;
+    private long created;
+    private Thread owner;
+
+    /** An arena that poisons on close only when {@code -Dpolyhead.arena.poison=true}. */
+    public Arena() {
+        this(POISON_DEFAULT);
+    }
+
+    /** An arena that fills every array with NaN when its scope closes if {@code poison}. */
+    public Arena(boolean poison) {
+        this.poison = poison;
+        Arrays.fill(lengths, -1);
+    }
+
+    /**
+     * Opens a scope on the current thread: operations there allocate from this arena until the scope is closed.
+     * Fails if an arena is already open on this thread.
+     */
+    public Scope open() {
+        if (CURRENT.get() != null) {
+            throw new IllegalStateException("an arena is already open on thread '" + Thread.currentThread().getName()
+                    + "'; close its scope first (scopes do not nest)");
+        }
+        owner = Thread.currentThread();
+        CURRENT.set(this);
+        return scope;
+    }
+
+    /** Whether an arena is open on the current thread. */
+    public static boolean isOpen() {
+        return CURRENT.get() != null;
+    }
+
+    /**
+     * A zeroed array of length {@code n}: from the arena open on this thread, or {@code new float[n]} when none is.
+     * For arrays that hold a value or gradient computed by an operation; not for state that outlives a step.
+     */
+    public static float[] floats(int n) {
+        Arena a = CURRENT.get();
+        return a == null ? new float[n] : a.take(n);
+    }
+
+    /** Arrays handed out again from the free lists (not allocated), over this arena's life. */
+    public long reusedArrays() {
+        return reused;
+    }
+
+    /** Arrays this arena allocated because none of the length was free, over its life. */
+    public long createdArrays() {
+        return created;
+    }
+
+    /** Whether {@code a} was handed out by the open scope (a linear scan: for tests and assertions). */
+    boolean handedOut(float[] a) {
+        for (int i = 0; i < outCount; i++) {
+            if (out[i] == a) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private float[] take(int n) {
+        int slot = find(n);
+        float[] a;
+        if (slot >= 0 && depths[slot] > 0) {
+            a = stacks[slot][--depths[slot]];
+            stacks[slot][depths[slot]] = null;
+            Arrays.fill(a, 0f);
+            reused++;
+        } else {
+            a = new float[n];
+            created++;
+        }
+        if (outCount == out.length) {
+            out = Arrays.copyOf(out, out.length * 2);
+        }
+        out[outCount++] = a;
+        return a;
+    }
+
+    /** The table slot of length {@code n}, or -1. */
+    private int find(int n) {
+        int mask = lengths.length - 1;
+        for (int i = mix(n) & mask; ; i = (i + 1) & mask) {
+            if (lengths[i] == n) {
+                return i;
+            }
+            if (lengths[i] == -1) {
+                return -1;
+            }
+        }
+    }
+
+    private static int mix(int n) {
+        int h = n * 0x9E3779B9;
+        return h ^ (h >>> 16);
+    }
+
+    private void giveBack(float[] a) {
+        int slot = find(a.length);
+        if (slot < 0) {
+            if (2 * (classes + 1) > lengths.length) {
+                grow();
+            }
+            int mask = lengths.length - 1;
+            slot = mix(a.length) & mask;
+            while (lengths[slot] != -1) {
+                slot = (slot + 1) & mask;
+            }
+            lengths[slot] = a.length;
+            stacks[slot] = new float[4][];
+            classes++;
+        }
+        if (depths[slot] == stacks[slot].length) {
+            stacks[slot] = Arrays.copyOf(stacks[slot], stacks[slot].length * 2);
+        }
+        stacks[slot][depths[slot]++] = a;
+    }
+
+    private void grow() {
+        int[] oldLengths = lengths;
+        float[][][] oldStacks = stacks;
+        int[] oldDepths = depths;
+        lengths = new int[oldLengths.length * 2];
+        stacks = new float[lengths.length][][];
+        depths = new int[lengths.length];
+        Arrays.fill(lengths, -1);
+        int mask = lengths.length - 1;
+        for (int k = 0; k < oldLengths.length; k++) {
+            if (oldLengths[k] != -1) {
+                int slot = mix(oldLengths[k]) & mask;
+                while (lengths[slot] != -1) {
+                    slot = (slot + 1) & mask;
+                }
+                lengths[slot] = oldLengths[k];
+                stacks[slot] = oldStacks[k];
+                depths[slot] = oldDepths[k];
+            }
+        }
+    }
+
+    /** The open period of an arena on one thread; closing it takes back every array handed out in it. */
+    public final class Scope implements AutoCloseable {
+        private Scope() {
+        }
+
+        /** Takes back every array handed out since {@link #open()} (poisoning them first if asked) and leaves. */
+        @Override
+        public void close() {
+            if (CURRENT.get() != Arena.this || Thread.currentThread() != owner) {
+                throw new IllegalStateException("an arena scope must be closed on the thread that opened it, once");
+            }
+            CURRENT.set(null); // keeps the thread-local entry: the next open() allocates nothing
+            for (int i = 0; i < outCount; i++) {
+                if (poison) {
+                    Arrays.fill(out[i], Float.NaN);
+                }
+                giveBack(out[i]);
+                out[i] = null;
+            }
+            outCount = 0;
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package polyhead.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import polyhead.autodiff.Var;
+import polyhead.loss.Loss;
+import polyhead.loss.Losses;
+import polyhead.nn.Activation;
+import polyhead.nn.Linear;
+import polyhead.nn.Sequential;
+import polyhead.optim.Optimizer;
+import polyhead.optim.Optimizers;
+
+/** {@link Arena}: reuse, zeroing, poisoning, scope rules, and training through it. */
+class ArenaTest {
+
+    @Test
+    void arraysComeBackZeroedToRequestsOfTheirLength() {
+        Arena arena = new Arena(false);
+        float[] a;
+        float[] b;
+        try (Arena.Scope s = arena.open()) {
+            assertTrue(Arena.isOpen());
+            a = Arena.floats(5);
+            b = Arena.floats(7);
+            a[2] = 3f;
+        }
+        assertFalse(Arena.isOpen());
+        assertNotSame(a, Arena.floats(5), "no arena open: a new array");
+        try (Arena.Scope s = arena.open()) {
+            float[] again = Arena.floats(5);
+            assertSame(a, again);
+            assertArrayEquals(new float[5], again, "reused arrays are zeroed");
+            assertSame(b, Arena.floats(7));
+            float[] more = Arena.floats(5);
+            assertNotSame(a, more, "a second request of the same length while the first is out");
+        }
+        assertEquals(2, arena.reusedArrays());
+        assertEquals(3, arena.createdArrays());
+    }
+
+    @Test
+    void manyLengthsGrowTheTable() {
+        Arena arena = new Arena(false);
+        List<float[]> first = new ArrayList<>();
+        try (Arena.Scope s = arena.open()) {
+            for (int n = 1; n <= 300; n++) {
+                first.add(Arena.floats(n));
+            }
+        }
+        try (Arena.Scope s = arena.open()) {
+            for (int n = 300; n >= 1; n--) {
+                assertSame(first.get(n - 1), Arena.floats(n), "length " + n);
+            }
+        }
+        assertEquals(300, arena.createdArrays());
+    }
+
+    @Test
+    void poisonFillsClosedArraysWithNaN() {
+        Arena arena = new Arena(true);
+        float[] a;
+        try (Arena.Scope s = arena.open()) {
+            a = Arena.floats(4);
+        }
+        for (float v : a) {
+            assertTrue(Float.isNaN(v));
+        }
+    }
+
+    @Test
+    void scopesDoNotNestAndCloseOnTheirThread() throws Exception {
+        Arena arena = new Arena(false);
+        Arena other = new Arena(false);
+        try (Arena.Scope s = arena.open()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, other::open);
+            assertTrue(e.getMessage().contains("already open"), e.getMessage());
+            Throwable[] seen = new Throwable[1];
+            Thread t = new Thread(() -> {
+                try {
+                    assertFalse(Arena.isOpen(), "an arena belongs to the thread that opened it");
+                    s.close();
+                } catch (Throwable x) {
+                    seen[0] = x;
+                }
+            });
+            t.start();
+            t.join();
+            assertTrue(seen[0] instanceof IllegalStateException, String.valueOf(seen[0]));
+        }
+    }
+
+    /**
+     * Inside an open arena, no parameter's gradient is arena memory, whichever way it arrives: through the layer's
+     * own buffer (Linear), a new tensor made for it alone (matmul: addFreshGrad) or a shared one (a broadcast add:
+     * addGrad). Otherwise Optimizer.zeroGrad would hand a freed array to the next step as the gradient buffer.
+     */
+    @Test
+    void leafGradientsAreNeverArenaMemory() {
+        Sequential model = mlp();
+        Var mix = Var.parameter(Tensor.randn(5, 3, 3));
+        Var shift = Var.parameter(Tensor.randn(6, 3));
+        Arena arena = new Arena(false);
+        Random rng = new Random(2);
+        for (int round = 0; round < 3; round++) {
+            try (Arena.Scope s = arena.open()) {
+                Var out = model.call(Var.constant(Tensor.randn(rng, Shape.of(8, 6)))).matmul(mix).add(shift);
+                out.sum().backward();
+                List<Var> leaves = new ArrayList<>(model.namedParameters().values());
+                leaves.add(mix);
+                leaves.add(shift);
+                for (Var p : leaves) {
+                    assertTrue(p.grad() != null && !arena.handedOut(p.grad().data()), p + " at round " + round);
+                }
+                assertTrue(arena.handedOut(out.value().data()), "an operation's value is arena memory");
+                for (Var p : leaves) {
+                    p.releaseGrad();
+                }
+            }
+        }
+    }
+
+    /**
+     * One training step of a small MLP and a mixing matrix on a fixed batch: release gradients, forward, backward,
+     * Adam. The mixing matrix is a bare parameter used through {@code matmul}, whose backward hands it a new
+     * (arena) tensor rather than the parameter's own buffer.
+     */
+    static float step(Sequential model, Var mix, Optimizer opt, Tensor x, Tensor y, Loss ce) {
+        opt.zeroGrad();
+        Var loss = ce.apply(model.call(Var.constant(x)).matmul(mix), y);
+        loss.backward();
+        opt.step();
+        return loss.value().item();
+    }
+
+    static Sequential mlp() {
+        Random rng = new Random(4);
+        return new Sequential(new Linear(6, 16, rng), Activation.relu(), new Linear(16, 3, rng));
+    }
+
+    /**
+     * Twenty steps in a poisoning arena end with the same losses and weights, bit for bit, as twenty steps that
+     * allocate, with the optimizer releasing gradients (so a leaf reuses its gradient tensor from step to step);
+     * and from the third step on the arena allocates no new arrays.
+     */
+    @Test
+    void trainingThroughAPoisonedArenaEqualsTrainingThatAllocates() {
+        Random rng = new Random(9);
+        Tensor x = Tensor.randn(rng, Shape.of(32, 6));
+        float[] labels = new float[32];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = rng.nextInt(3);
+        }
+        Tensor y = Tensor.of(labels, 32);
+        Loss ce = Losses.crossEntropy();
+        Sequential plain = mlp();
+        Sequential pooled = mlp();
+        Var plainMix = Var.parameter(Tensor.randn(5, 3, 3));
+        Var pooledMix = Var.parameter(Tensor.randn(5, 3, 3));
+        java.util.Map<String, Var> plainParams = new java.util.LinkedHashMap<>(plain.namedParameters());
+        plainParams.put("mix", plainMix);
+        java.util.Map<String, Var> pooledParams = new java.util.LinkedHashMap<>(pooled.namedParameters());
+        pooledParams.put("mix", pooledMix);
+        Optimizer plainOpt = Optimizer.create(Optimizers.adam(0.01), plainParams);
+        Optimizer pooledOpt = Optimizer.create(Optimizers.adam(0.01), pooledParams);
+        Arena arena = new Arena(true);
+        long createdAfterTwo = 0;
+        for (int i = 0; i < 20; i++) {
+            float expected = step(plain, plainMix, plainOpt, x, y, ce);
+            float got;
+            try (Arena.Scope s = arena.open()) {
+                got = step(pooled, pooledMix, pooledOpt, x, y, ce);
+            }
+            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got), "loss at step " + i);
+            if (i == 1) {
+                createdAfterTwo = arena.createdArrays();
+            }
+        }
+        plainParams.forEach((name, p) -> assertArrayEquals(p.value().data(),
+                pooledParams.get(name).value().data(), name));
+        assertTrue(createdAfterTwo > 0);
+        assertEquals(createdAfterTwo, arena.createdArrays(), "arrays created after the second step");
+        assertTrue(arena.reusedArrays() >= 18 * createdAfterTwo / 2, "reused " + arena.reusedArrays());
+    }
+}
