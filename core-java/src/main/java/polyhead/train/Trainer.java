@@ -568,7 +568,8 @@ public final class Trainer {
          * The {@link Arena} each training step runs in, so that a step reuses the previous step's arrays for its
          * values and gradients instead of allocating them; by default each trainer makes its own, and null makes the
          * steps allocate as usual. An arena serves one thread at a time: do not give one to two trainers that run
-         * at once.
+         * at once. If the thread that calls {@code fit} already has an arena open, the steps use that one and
+         * release nothing until its owner closes it.
          * Listeners called during a step ({@code stepEnded}) see arena memory only through what they compute
          * themselves, which is valid until the step ends.
          */
