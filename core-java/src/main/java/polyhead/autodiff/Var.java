@@ -169,7 +169,7 @@ public final class Var {
                 grad = gradBuffer().copyFrom(g); // a leaf's gradient outlives the step: its own (released) buffer
                 handed = null;
             } else {
-                float[] copy = Arena.floats(g.size());
+                float[] copy = Arena.floatsToOverwrite(g.size());
                 System.arraycopy(g.data(), 0, copy, 0, copy.length);
                 grad = Tensor.wrap(g.shape(), copy);
             }

@@ -90,7 +90,18 @@ public final class Arena {
      */
     public static float[] floats(int n) {
         Arena a = CURRENT.get();
-        return a == null ? new float[n] : a.take(n);
+        return a == null ? new float[n] : a.take(n, true);
+    }
+
+    /**
+     * An array of length {@code n} whose contents are undefined — zeros when new, the previous step's values (or NaN,
+     * poisoned) when reused — for a caller that writes every element before reading any: an operation's output
+     * computed element by element, a product written (not accumulated) by the GEMM. Saves zeroing what is about to be
+     * overwritten; with a poisoning arena a missed element shows up as NaN.
+     */
+    public static float[] floatsToOverwrite(int n) {
+        Arena a = CURRENT.get();
+        return a == null ? new float[n] : a.take(n, false);
     }
 
     /** Arrays handed out again from the free lists (not allocated), over this arena's life. */
@@ -113,13 +124,15 @@ public final class Arena {
         return false;
     }
 
-    private float[] take(int n) {
+    private float[] take(int n, boolean zeroed) {
         int slot = find(n);
         float[] a;
         if (slot >= 0 && depths[slot] > 0) {
             a = stacks[slot][--depths[slot]];
             stacks[slot][depths[slot]] = null;
-            Arrays.fill(a, 0f);
+            if (zeroed) {
+                Arrays.fill(a, 0f);
+            }
             reused++;
         } else {
             a = new float[n];

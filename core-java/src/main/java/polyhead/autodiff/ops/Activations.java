@@ -123,7 +123,7 @@ public final class Activations {
                     }
                 }
             }
-            x.addGrad(Tensor.wrap(s, gx));
+            x.addFreshGrad(Tensor.wrap(s, gx));
         }, x);
     }
 
@@ -173,7 +173,7 @@ public final class Activations {
                     }
                 }
             }
-            x.addGrad(Tensor.wrap(s, gx));
+            x.addFreshGrad(Tensor.wrap(s, gx));
         }, x);
     }
 

@@ -134,7 +134,7 @@ public final class Convolution {
         float[] xd = x.value().data();
         float[] wd = weight.value().data();
         float[] bd = bias == null ? null : bias.value().data();
-        float[] out = Arena.floats(outShape.size());
+        float[] out = Arena.floatsToOverwrite(outShape.size()); // every element written below
         Gemm gemm = Gemms.current();
         forEachGroup(parallelGroups, plan.groups(), t -> plan.forward(t, gemm, xd, wd, bd, out, WORKSPACE.get()));
         Backward rule = g -> {
@@ -145,14 +145,14 @@ public final class Convolution {
             float[] gx = needX ? Arena.floats(sx.size()) : null;
             // one partial weight and bias gradient per group, added in group order afterwards: the sums do not
             // depend on which thread ran which group
-            float[] gwParts = needW ? Arena.floats(plan.groups() * sw.size()) : null;
+            float[] gwParts = needW ? Arena.floatsToOverwrite(plan.groups() * sw.size()) : null; // products overwrite
             double[] gbParts = needB ? new double[plan.groups() * o] : null;
             if (needX || needW || needB) {
                 forEachGroup(parallelGroups, plan.groups(), t -> plan.backward(t, gemm, xd, wd, dg, gx, gwParts, gbParts,
                         WORKSPACE.get()));
             }
             if (needX) {
-                x.addGrad(Tensor.wrap(sx, gx));
+                x.addFreshGrad(Tensor.wrap(sx, gx));
             }
             if (needW) {
                 // each part is ∂Wᵀ, (C·kh·kw)×O
@@ -165,7 +165,7 @@ public final class Convolution {
                         }
                     }
                 }
-                weight.addGrad(Tensor.wrap(sw, gw));
+                weight.addFreshGrad(Tensor.wrap(sw, gw));
             }
             if (needB) {
                 float[] gb = Arena.floats(o);
@@ -176,7 +176,7 @@ public final class Convolution {
                     }
                     gb[oc] = (float) s;
                 }
-                bias.addGrad(Tensor.wrap(bias.shape(), gb));
+                bias.addFreshGrad(Tensor.wrap(bias.shape(), gb));
             }
         };
         Tensor y = Tensor.wrap(outShape, out);

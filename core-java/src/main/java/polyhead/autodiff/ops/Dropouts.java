@@ -48,7 +48,7 @@ public final class Dropouts {
             for (int i = 0; i < dg.length; i++) {
                 gx[i] = dg[i] * (keep[i] ? scale : 0f);
             }
-            x.addGrad(Tensor.wrap(x.shape(), gx));
+            x.addFreshGrad(Tensor.wrap(x.shape(), gx));
         }, x);
     }
 }

@@ -87,7 +87,7 @@ public final class Pooling {
         int ho = geo.outHeight();
         int wo = geo.outWidth();
         float[] xd = x.value().data();
-        float[] out = Arena.floats(planes * ho * wo);
+        float[] out = Arena.floatsToOverwrite(planes * ho * wo); // every window's maximum written below
         int[] argmax = new int[out.length];
         boolean twoByTwo = kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0;
         int grain = grain(h * w);
@@ -120,7 +120,7 @@ public final class Pooling {
                     }
                 }
             });
-            x.addGrad(Tensor.wrap(sx, gx));
+            x.addFreshGrad(Tensor.wrap(sx, gx));
         }, x);
     }
 
@@ -277,7 +277,7 @@ public final class Pooling {
                     }
                 }
             });
-            x.addGrad(Tensor.wrap(sx, gx));
+            x.addFreshGrad(Tensor.wrap(sx, gx));
         }, x);
     }
 
@@ -314,7 +314,7 @@ public final class Pooling {
                 float share = (float) ((double) dg[p] / hw);
                 Arrays.fill(gx, p * hw, (p + 1) * hw, share);
             }
-            x.addGrad(Tensor.wrap(sx, gx));
+            x.addFreshGrad(Tensor.wrap(sx, gx));
         }, x);
     }
 

@@ -76,7 +76,7 @@ public final class Reductions {
                     gx[o * len * inner + arg[o * inner + i] * inner + i] += dg[o * inner + i];
                 }
             }
-            x.addGrad(Tensor.wrap(s, gx));
+            x.addFreshGrad(Tensor.wrap(s, gx));
         }, x);
     }
 

@@ -322,7 +322,7 @@ public final class Shaping {
         return Var.result(Tensor.wrap(out, r), op, g -> {
             float[] gx = Arena.floats(s.size());
             copyAlong(g.data(), len, 0, gx, n, from, len, outer, inner);
-            x.addGrad(Tensor.wrap(s, gx));
+            x.addFreshGrad(Tensor.wrap(s, gx));
         }, x);
     }
 
