@@ -375,4 +375,54 @@ class PoolingTest {
         }
         return Tensor.of(d, dims);
     }
+
+    /**
+     * The 2×2 max pooling gradient is written in full, without zeroing its array first: on odd sizes (a last row and
+     * column outside every window), with and without the fused ReLU, computed inside a poisoned arena (reused
+     * arrays hold NaN), it equals a naive reference — zeros, plus each output gradient at its window's maximum —
+     * bit for bit, including the sign of zero gradients.
+     */
+    @Test
+    void twoByTwoGradientIsWrittenInFullOnOddSizes() {
+        Random rng = new Random(31);
+        Shape sx = Shape.of(2, 3, 5, 7);
+        Tensor x = Tensor.randn(rng, sx);
+        Tensor seed = Tensor.randn(rng, Shape.of(2, 3, 2, 3));
+        seed.data()[0] = -0f;
+        seed.data()[4] = -0f;
+        polyhead.tensor.Arena arena = new polyhead.tensor.Arena(true);
+        for (boolean relu : new boolean[] {false, true}) {
+            for (int round = 0; round < 3; round++) {
+                Var xv = Var.parameter(x.copy());
+                float[] got;
+                try (polyhead.tensor.Arena.Scope s = arena.open()) {
+                    Var y = relu ? Pooling.reluMaxPool2d(xv, 2, 2, 2, 2, 0, 0) : Pooling.maxPool2d(xv, 2, 2, 2, 2, 0, 0);
+                    y.backward(seed);
+                    got = xv.grad().data().clone();
+                }
+                float[] expected = new float[sx.size()];
+                for (int p = 0; p < 6; p++) {
+                    for (int oh = 0; oh < 2; oh++) {
+                        for (int ow = 0; ow < 3; ow++) {
+                            int best = -1;
+                            for (int dy = 0; dy < 2; dy++) {
+                                for (int dx = 0; dx < 2; dx++) {
+                                    int i = p * 35 + (2 * oh + dy) * 7 + 2 * ow + dx;
+                                    if (best < 0 || x.data()[i] > x.data()[best]) {
+                                        best = i;
+                                    }
+                                }
+                            }
+                            float g = seed.data()[p * 6 + oh * 3 + ow];
+                            expected[best] += relu && x.data()[best] <= 0 ? 0f : g;
+                        }
+                    }
+                }
+                for (int i = 0; i < expected.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]),
+                            "relu " + relu + ", round " + round + ", element " + i);
+                }
+            }
+        }
+    }
 }
