@@ -6,8 +6,9 @@ import java.util.Arrays;
  * Reuses the arrays of a training step in the next one, so that a steady-state step allocates (almost) nothing.
  *
  * <p>While an arena is open on a thread ({@link #open()}, closed by {@link Scope#close()}), the arrays that autodiff
- * operations create there — every operation's value and every gradient it passes back ({@link #floats}), and the
- * batches {@code Dataset.gather} cuts — come from the arena. Closing the scope takes them all back; the next scope
+ * operations create there — every operation's value and every gradient it passes back ({@link #floats},
+ * {@link #floatsToOverwrite}) and the indices a backward pass needs ({@link #intsToOverwrite}) — come from the
+ * arena. Closing the scope takes them all back; the next scope
  * hands them out again, zeroed, to requests of the same length. A training loop whose steps repeat the same shapes
  * therefore allocates its arrays in the first step only.
  *
@@ -39,16 +40,21 @@ import java.util.Arrays;
 public final class Arena {
     private static final ThreadLocal<Arena> CURRENT = new ThreadLocal<>();
     private static final boolean POISON_DEFAULT = Boolean.getBoolean("polyhead.arena.poison");
+    /** Longer arrays are not pooled (their key, twice the length, would overflow an int). */
+    private static final int MAX_POOLED = (Integer.MAX_VALUE - 1) / 2;
 
     private final boolean poison;
     private final Scope scope = new Scope();
-    /** Free arrays by length: an open-addressing table of lengths, each with a stack of arrays. */
-    private int[] lengths = new int[64];
-    private float[][][] stacks = new float[64][][];
+    /**
+     * Free arrays by kind and length: an open-addressing table of keys ({@code 2·length} for a {@code float[]},
+     * {@code 2·length + 1} for an {@code int[]}), each with a stack of arrays.
+     */
+    private int[] keys = new int[64];
+    private Object[][] stacks = new Object[64][];
     private int[] depths = new int[64];
     private int classes;
     /** The arrays handed out by the open scope. */
-    private float[][] out = new float[256][];
+    private Object[] out = new Object[256];
     private int outCount;
     private long reused;
     private long created;
@@ -62,7 +68,7 @@ public final class Arena {
     /** An arena that fills every array with NaN when its scope closes if {@code poison}. */
     public Arena(boolean poison) {
         this.poison = poison;
-        Arrays.fill(lengths, -1);
+        Arrays.fill(keys, -1);
     }
 
     /**
@@ -90,7 +96,7 @@ public final class Arena {
      */
     public static float[] floats(int n) {
         Arena a = CURRENT.get();
-        return a == null ? new float[n] : a.take(n, true);
+        return a == null || n > MAX_POOLED ? new float[n] : (float[]) a.take(2 * n, true);
     }
 
     /**
@@ -101,7 +107,16 @@ public final class Arena {
      */
     public static float[] floatsToOverwrite(int n) {
         Arena a = CURRENT.get();
-        return a == null ? new float[n] : a.take(n, false);
+        return a == null || n > MAX_POOLED ? new float[n] : (float[]) a.take(2 * n, false);
+    }
+
+    /**
+     * An {@code int[]} of length {@code n} with undefined contents (as {@link #floatsToOverwrite}; poisoned with
+     * {@code Integer.MIN_VALUE}), for indices an operation records for its backward pass, such as max pooling's argmax.
+     */
+    public static int[] intsToOverwrite(int n) {
+        Arena a = CURRENT.get();
+        return a == null || n > MAX_POOLED ? new int[n] : (int[]) a.take(2 * n + 1, false);
     }
 
     /** Arrays handed out again from the free lists (not allocated), over this arena's life. */
@@ -115,7 +130,7 @@ public final class Arena {
     }
 
     /** Whether {@code a} was handed out by the open scope (a linear scan: for tests and assertions). */
-    boolean handedOut(float[] a) {
+    boolean handedOut(Object a) {
         for (int i = 0; i < outCount; i++) {
             if (out[i] == a) {
                 return true;
@@ -124,18 +139,18 @@ public final class Arena {
         return false;
     }
 
-    private float[] take(int n, boolean zeroed) {
-        int slot = find(n);
-        float[] a;
+    private Object take(int key, boolean zeroed) {
+        int slot = find(key);
+        Object a;
         if (slot >= 0 && depths[slot] > 0) {
             a = stacks[slot][--depths[slot]];
             stacks[slot][depths[slot]] = null;
             if (zeroed) {
-                Arrays.fill(a, 0f);
+                Arrays.fill((float[]) a, 0f); // only float arrays are asked for zeroed
             }
             reused++;
         } else {
-            a = new float[n];
+            a = (key & 1) == 0 ? new float[key >>> 1] : new int[key >>> 1];
             created++;
         }
         if (outCount == out.length) {
@@ -145,17 +160,21 @@ public final class Arena {
         return a;
     }
 
-    /** The table slot of length {@code n}, or -1. */
-    private int find(int n) {
-        int mask = lengths.length - 1;
-        for (int i = mix(n) & mask; ; i = (i + 1) & mask) {
-            if (lengths[i] == n) {
+    /** The table slot of {@code key}, or -1. */
+    private int find(int key) {
+        int mask = keys.length - 1;
+        for (int i = mix(key) & mask; ; i = (i + 1) & mask) {
+            if (keys[i] == key) {
                 return i;
             }
-            if (lengths[i] == -1) {
+            if (keys[i] == -1) {
                 return -1;
             }
         }
+    }
+
+    private static int keyOf(Object a) {
+        return a instanceof float[] f ? 2 * f.length : 2 * ((int[]) a).length + 1;
     }
 
     private static int mix(int n) {
@@ -163,19 +182,20 @@ public final class Arena {
         return h ^ (h >>> 16);
     }
 
-    private void giveBack(float[] a) {
-        int slot = find(a.length);
+    private void giveBack(Object a) {
+        int key = keyOf(a);
+        int slot = find(key);
         if (slot < 0) {
-            if (2 * (classes + 1) > lengths.length) {
+            if (2 * (classes + 1) > keys.length) {
                 grow();
             }
-            int mask = lengths.length - 1;
-            slot = mix(a.length) & mask;
-            while (lengths[slot] != -1) {
+            int mask = keys.length - 1;
+            slot = mix(key) & mask;
+            while (keys[slot] != -1) {
                 slot = (slot + 1) & mask;
             }
-            lengths[slot] = a.length;
-            stacks[slot] = new float[4][];
+            keys[slot] = key;
+            stacks[slot] = new Object[4];
             classes++;
         }
         if (depths[slot] == stacks[slot].length) {
@@ -185,21 +205,21 @@ public final class Arena {
     }
 
     private void grow() {
-        int[] oldLengths = lengths;
-        float[][][] oldStacks = stacks;
+        int[] oldKeys = keys;
+        Object[][] oldStacks = stacks;
         int[] oldDepths = depths;
-        lengths = new int[oldLengths.length * 2];
-        stacks = new float[lengths.length][][];
-        depths = new int[lengths.length];
-        Arrays.fill(lengths, -1);
-        int mask = lengths.length - 1;
-        for (int k = 0; k < oldLengths.length; k++) {
-            if (oldLengths[k] != -1) {
-                int slot = mix(oldLengths[k]) & mask;
-                while (lengths[slot] != -1) {
+        keys = new int[oldKeys.length * 2];
+        stacks = new Object[keys.length][];
+        depths = new int[keys.length];
+        Arrays.fill(keys, -1);
+        int mask = keys.length - 1;
+        for (int k = 0; k < oldKeys.length; k++) {
+            if (oldKeys[k] != -1) {
+                int slot = mix(oldKeys[k]) & mask;
+                while (keys[slot] != -1) {
                     slot = (slot + 1) & mask;
                 }
-                lengths[slot] = oldLengths[k];
+                keys[slot] = oldKeys[k];
                 stacks[slot] = oldStacks[k];
                 depths[slot] = oldDepths[k];
             }
@@ -220,7 +240,11 @@ public final class Arena {
             CURRENT.set(null); // keeps the thread-local entry: the next open() allocates nothing
             for (int i = 0; i < outCount; i++) {
                 if (poison) {
-                    Arrays.fill(out[i], Float.NaN);
+                    if (out[i] instanceof float[] f) {
+                        Arrays.fill(f, Float.NaN);
+                    } else {
+                        Arrays.fill((int[]) out[i], Integer.MIN_VALUE);
+                    }
                 }
                 giveBack(out[i]);
                 out[i] = null;

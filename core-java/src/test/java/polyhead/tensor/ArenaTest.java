@@ -244,4 +244,45 @@ class ArenaTest {
                 new polyhead.nn.Conv2d(4, 6, 3, rng), Activation.relu(), new polyhead.nn.MaxPool2d(2),
                 new polyhead.nn.Conv2d(6, 5, 3, 2, 1, true, rng), new polyhead.nn.Flatten(), new Linear(20, 3, rng));
     }
+
+    /** Index arrays have their own free lists: reused by length, poisoned with Integer.MIN_VALUE. */
+    @Test
+    void intArraysArePooledApartFromFloatArrays() {
+        Arena arena = new Arena(true);
+        int[] first;
+        try (Arena.Scope s = arena.open()) {
+            first = Arena.intsToOverwrite(6);
+            Arena.floats(6);
+        }
+        assertEquals(Integer.MIN_VALUE, first[3]);
+        try (Arena.Scope s = arena.open()) {
+            assertSame(first, Arena.intsToOverwrite(6));
+            assertEquals(6, Arena.floats(6).length);
+        }
+        assertEquals(2, arena.createdArrays());
+    }
+
+    /**
+     * Max pooling with overlapping, padded windows (the general path) and a max over an axis record their argmax
+     * in arena index arrays: three rounds in a poisoned arena give the gradients computed without one, bit for bit.
+     */
+    @Test
+    void argmaxIndicesFromThePoisonedArenaAreWrittenInFull() {
+        Random rng = new Random(17);
+        Tensor x = Tensor.randn(rng, Shape.of(2, 3, 7, 6));
+        Var plainX = Var.parameter(x.copy());
+        polyhead.autodiff.ops.Pooling.maxPool2d(plainX, 3, 2, 1).sum().backward();
+        plainX.max(3, false).sum().backward();
+        Arena arena = new Arena(true);
+        for (int round = 0; round < 3; round++) {
+            Var px = Var.parameter(x.copy());
+            float[] got;
+            try (Arena.Scope s = arena.open()) {
+                polyhead.autodiff.ops.Pooling.maxPool2d(px, 3, 2, 1).sum().backward();
+                px.max(3, false).sum().backward();
+                got = px.grad().data().clone();
+            }
+            assertArrayEquals(plainX.grad().data(), got, 0f, "round " + round);
+        }
+    }
 }

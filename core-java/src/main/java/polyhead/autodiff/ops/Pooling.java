@@ -88,7 +88,7 @@ public final class Pooling {
         int wo = geo.outWidth();
         float[] xd = x.value().data();
         float[] out = Arena.floatsToOverwrite(planes * ho * wo); // every window's maximum written below
-        int[] argmax = new int[out.length];
+        int[] argmax = Arena.intsToOverwrite(out.length); // every window's argmax written below
         boolean twoByTwo = kernelH == 2 && kernelW == 2 && strideH == 2 && strideW == 2 && padH == 0 && padW == 0;
         int grain = grain(h * w);
         Parallel.forRange(planes, grain, (p0, p1) -> {

@@ -49,7 +49,7 @@ public final class Reductions {
         }
         float[] v = x.value().data();
         float[] out = Arena.floats(outer * inner);
-        int[] arg = new int[outer * inner];
+        int[] arg = Arena.intsToOverwrite(outer * inner); // every entry written below
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * len * inner + i;
