@@ -66,6 +66,16 @@ public final class VectorGemm implements Gemm {
     static final int DOT_MIN_K = 512;
     /** Rows of A and of B per dot-product block. */
     static final int DR = 3;
+    /**
+     * Rows of B per wide dot-product block (3 rows of A × 5 of B), used when they tile the product exactly: fifteen
+     * accumulators and six operand vectors need AVX-512's 32 vector registers (C2 gives 256-bit vectors all 32 when the
+     * CPU has AVX-512), so only there ({@link #WIDE_DOTS}). A convolution's weight gradient X·Gᵀ with 10 output
+     * channels (W2's first layer, 81×10 per sample) then streams X twice instead of four times and has no one-column
+     * remainder of single dot products: 33 -> see BENCHMARKS.md.
+     */
+    static final int DW = 5;
+    /** Whether the wide 3×5 dot blocks are used: the CPU has AVX-512 (32 vector registers). */
+    static final boolean WIDE_DOTS = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     /** Depth of the dot path's k blocks (floats): 3 rows of A and of B stay in L1. */
     static final int KD = 1024;
     /**
@@ -477,17 +487,21 @@ public final class VectorGemm implements Gemm {
          * across lanes at the end; k in blocks of KD so the six rows stay in L1 while A is reread from L2.
          */
         void dots(int j0, int j1) {
+            boolean wide = WIDE_DOTS && m % DR == 0 && (j1 - j0) % DW == 0;
+            int jStep = wide ? DW : DR;
             for (int pc = 0; pc < k; pc += KD) {
                 int kb = Math.min(KD, k - pc);
                 boolean overwrite = pc == 0 && !accumulate;
-                for (int j = j0; j < j1; j += DR) {
-                    int nj = Math.min(DR, j1 - j);
+                for (int j = j0; j < j1; j += jStep) {
+                    int nj = Math.min(jStep, j1 - j);
                     for (int i = 0; i < m; i += DR) {
                         int ni = Math.min(DR, m - i);
                         int ao = aOffset + i * k + pc;
                         int bo = bOffset + j * k + pc;
                         int ci = cOffset + i * n + j;
-                        if (ni == DR && nj == DR) {
+                        if (wide) {
+                            dot3x5(kb, a, ao, b, bo, k, c, ci, n, overwrite);
+                        } else if (ni == DR && nj == DR) {
                             dot3x3(kb, a, ao, b, bo, k, c, ci, n, overwrite);
                         } else {
                             for (int r = 0; r < ni; r++) {
@@ -1140,6 +1154,70 @@ public final class VectorGemm implements Gemm {
         finishDot(c20.reduceLanes(VectorOperators.ADD), 2, 0, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
         finishDot(c21.reduceLanes(VectorOperators.ADD), 2, 1, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
         finishDot(c22.reduceLanes(VectorOperators.ADD), 2, 2, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+    }
+
+    /**
+     * The wide dot-product kernel, {@link #dot3x3} for 3 rows of A and 5 of B: fifteen accumulators, each summed as
+     * dot3x3 sums its nine (so the same result bit for bit), for CPUs with 32 vector registers ({@link #WIDE_DOTS}).
+     */
+    private static void dot3x5(int kb, float[] a, int ao, float[] b, int bo, int ld, float[] c, int co, int ldc,
+                               boolean overwrite) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c02 = c00;
+        FloatVector c03 = c00;
+        FloatVector c04 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c12 = c00;
+        FloatVector c13 = c00;
+        FloatVector c14 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c22 = c00;
+        FloatVector c23 = c00;
+        FloatVector c24 = c00;
+        int p = 0;
+        for (; p <= kb - L; p += L) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo + p);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + ld + p);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * ld + p);
+            FloatVector b3 = FloatVector.fromArray(S, b, bo + 3 * ld + p);
+            FloatVector b4 = FloatVector.fromArray(S, b, bo + 4 * ld + p);
+            FloatVector x = FloatVector.fromArray(S, a, ao + p);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            c04 = x.fma(b4, c04);
+            x = FloatVector.fromArray(S, a, ao + ld + p);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            c14 = x.fma(b4, c14);
+            x = FloatVector.fromArray(S, a, ao + 2 * ld + p);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            c24 = x.fma(b4, c24);
+        }
+        finishDot(c00.reduceLanes(VectorOperators.ADD), 0, 0, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c01.reduceLanes(VectorOperators.ADD), 0, 1, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c02.reduceLanes(VectorOperators.ADD), 0, 2, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c03.reduceLanes(VectorOperators.ADD), 0, 3, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c04.reduceLanes(VectorOperators.ADD), 0, 4, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c10.reduceLanes(VectorOperators.ADD), 1, 0, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c11.reduceLanes(VectorOperators.ADD), 1, 1, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c12.reduceLanes(VectorOperators.ADD), 1, 2, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c13.reduceLanes(VectorOperators.ADD), 1, 3, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c14.reduceLanes(VectorOperators.ADD), 1, 4, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c20.reduceLanes(VectorOperators.ADD), 2, 0, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c21.reduceLanes(VectorOperators.ADD), 2, 1, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c22.reduceLanes(VectorOperators.ADD), 2, 2, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c23.reduceLanes(VectorOperators.ADD), 2, 3, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c24.reduceLanes(VectorOperators.ADD), 2, 4, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
     }
 
     /** Adds the k tail from {@code p} to the sum {@code t} of rows r of A and q of B, and stores it into C[r][q]. */

@@ -27,7 +27,8 @@ class GemmContractTest {
      * m, n, k. Beyond the small and degenerate cases, sizes that leave edge tiles in every direction of VectorGemm's
      * 6×16 micro-kernel, span several cache blocks (k > KC = 256, m > MC = 120, with uneven remainders) and, for the
      * larger ones, pass the size from which a product is split across threads; then products that take the dot-product
-     * path for A·Bᵀ (m ≤ 32, k ≥ 512: 3×3 blocks, edges, a k tail, several k blocks, one and two threads); and
+     * path for A·Bᵀ (m ≤ 32, k ≥ 512: 3×3 blocks, edges, a k tail, several k blocks, one and two threads, and the
+     * wide 3×5 blocks where the CPU has AVX-512); and
      * thin products read in place (one of m, n, k at most VectorGemm.THIN: blocks of 32 columns, a single vector,
      * a scalar tail; Aᵀ·B with a k above 4·THIN takes the packed path); and A·B with few rows, B read in place
      * (4 ≤ m ≤ FEW_MAX_M: 6- and 4-row tiles, a column tail through the padded strip, leftover rows), and A·Bᵀ with
@@ -38,7 +39,8 @@ class GemmContractTest {
         {121, 35, 257}, {37, 130, 513}, {250, 61, 140}, {61, 250, 140}, {150, 90, 160}, {90, 150, 160},
         {10, 8, 515}, {3, 3, 512}, {32, 40, 1030}, {32, 61, 1100}, {4, 100, 2053}, {1, 2, 600},
         {10, 75, 40}, {40, 75, 10}, {75, 10, 40}, {10, 128, 100},
-        {8, 40, 30}, {20, 200, 250}, {23, 50, 64}, {24, 90, 1024}, {81, 10, 784}, {250, 20, 200}, {37, 40, 50}};
+        {8, 40, 30}, {20, 200, 250}, {23, 50, 64}, {24, 90, 1024}, {81, 10, 784}, {250, 20, 200}, {37, 40, 50},
+        {9, 15, 1030}};
 
     /** Guards the sizes above against a change of VectorGemm's thresholds leaving one of its paths untested. */
     @Test
@@ -58,6 +60,9 @@ class GemmContractTest {
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> s[0] == 8 && s[1] > VectorGemm.NR && s[2] > VectorGemm.THIN),
                 "few rows: two 4-row tiles");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> dots(s) && s[0] > VectorGemm.DOT_MAX_M), "dots, few columns");
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> !parallel(s) && dots(s) && s[0] % VectorGemm.DR == 0
+                && s[1] % VectorGemm.DW == 0 && s[2] > VectorGemm.KD && s[2] % 8 != 0),
+                "wide 3×5 dot blocks over two k blocks with a k tail");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> !dots(s) && s[0] > VectorGemm.FEW_MAX_N
                 && s[1] > VectorGemm.NR && s[1] <= VectorGemm.FEW_MAX_N && s[2] > VectorGemm.THIN),
                 "few columns of Bᵀ: a full strip and a narrower one");
@@ -125,5 +130,30 @@ class GemmContractTest {
             x[i] = (float) rng.nextGaussian();
         }
         return x;
+    }
+
+    /**
+     * The wide 3×5 dot blocks (used where the CPU has AVX-512) sum every element of C exactly as the 3×3 blocks do:
+     * A·Bᵀ with 10 rows of B (two wide blocks) and with its first 9 rows (three 3×3 blocks) agree bit for bit on
+     * those 9 columns — the shape of a convolution's weight gradient with 10 output channels.
+     */
+    @Test
+    void wideDotBlocksSumAsTheNarrowOnes() {
+        Random rng = new Random(5);
+        int m = 81;
+        int k = 1030;
+        float[] a = random(rng, m * k);
+        float[] b = random(rng, 10 * k);
+        float[] wide = new float[m * 10];
+        float[] narrow = new float[m * 9];
+        VectorGemm gemm = new VectorGemm(1);
+        gemm.gemm(false, true, m, 10, k, a, 0, b, 0, wide, 0, false);
+        gemm.gemm(false, true, m, 9, k, a, 0, b, 0, narrow, 0, false);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < 9; j++) {
+                assertEquals(Float.floatToRawIntBits(narrow[i * 9 + j]), Float.floatToRawIntBits(wide[i * 10 + j]),
+                        "(" + i + ", " + j + ")");
+            }
+        }
     }
 }
