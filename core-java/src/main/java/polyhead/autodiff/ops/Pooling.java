@@ -107,13 +107,10 @@ public final class Pooling {
         Shape outShape = Shape.of(sx.dim(0), sx.dim(1), ho, wo);
         return Var.result(Tensor.wrap(outShape, out), op, g -> {
             float[] dg = g.data();
-            // 2×2 windows tile the plane: every element of gx is written, so its array need not be zeroed first
-            float[] gx = twoByTwo ? Arena.floatsToOverwrite(sx.size()) : Arena.floats(sx.size());
+            float[] gx = Arena.floats(sx.size());
             // a window's argmax lies in its own plane: ranges of planes write disjoint parts of gx
             Parallel.forRange(planes, grain, (p0, p1) -> {
-                if (twoByTwo) {
-                    maxPool2x2Backward(dg, out, relu, argmax, p0, p1, h, w, ho, wo, gx);
-                } else if (relu) {
+                if (relu) {
                     for (int i = p0 * ho * wo, end = p1 * ho * wo; i < end; i++) {
                         gx[argmax[i]] += Activations.passWhereNotZero(dg[i], out[i]);
                     }
@@ -204,40 +201,6 @@ public final class Pooling {
                     best = pick(best, i0 + w + 1, v > max | v != v);
                     out[k] = xd[best];
                     argmax[k] = best;
-                }
-            }
-        }
-    }
-
-    /**
-     * The input gradient of planes {@code p0..p1} of a 2×2, stride-2 max pooling, written in full: each window's
-     * four elements get the window's output gradient at its argmax and 0 elsewhere, and the last row or column that
-     * an odd size leaves outside every window gets 0. The same values as zeroing gx and adding each gradient at its
-     * argmax: {@code 0f + v} keeps that sum's sign of zero.
-     */
-    private static void maxPool2x2Backward(float[] dg, float[] out, boolean relu, int[] argmax, int p0, int p1, int h,
-                                           int w, int ho, int wo, float[] gx) {
-        int k = p0 * ho * wo;
-        for (int p = p0; p < p1; p++) {
-            int plane = p * h * w;
-            if (h % 2 == 1) {
-                Arrays.fill(gx, plane + (h - 1) * w, plane + h * w, 0f);
-            }
-            if (w % 2 == 1) {
-                for (int r = 0; r < 2 * ho; r++) {
-                    gx[plane + r * w + w - 1] = 0f;
-                }
-            }
-            for (int oh = 0; oh < ho; oh++) {
-                int row = plane + 2 * oh * w;
-                for (int ow = 0; ow < wo; ow++, k++) {
-                    int i0 = row + 2 * ow;
-                    float v = 0f + (relu ? Activations.passWhereNotZero(dg[k], out[k]) : dg[k]);
-                    int a = argmax[k];
-                    gx[i0] = a == i0 ? v : 0f;
-                    gx[i0 + 1] = a == i0 + 1 ? v : 0f;
-                    gx[i0 + w] = a == i0 + w ? v : 0f;
-                    gx[i0 + w + 1] = a == i0 + w + 1 ? v : 0f;
                 }
             }
         }

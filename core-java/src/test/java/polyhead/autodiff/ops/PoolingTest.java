@@ -377,13 +377,13 @@ class PoolingTest {
     }
 
     /**
-     * The 2×2 max pooling gradient is written in full, without zeroing its array first: on odd sizes (a last row and
-     * column outside every window), with and without the fused ReLU, computed inside a poisoned arena (reused
-     * arrays hold NaN), it equals a naive reference — zeros, plus each output gradient at its window's maximum —
-     * bit for bit, including the sign of zero gradients.
+     * The 2×2 max pooling gradient on odd sizes (a last row and column outside every window), with and without the
+     * fused ReLU, computed inside a poisoned arena (reused arrays hold NaN, argmax indices Integer.MIN_VALUE), equals
+     * a naive reference — zeros, plus each output gradient at its window's maximum — bit for bit, including the sign
+     * of zero gradients.
      */
     @Test
-    void twoByTwoGradientIsWrittenInFullOnOddSizes() {
+    void twoByTwoGradientOnOddSizesInAPoisonedArena() {
         Random rng = new Random(31);
         Shape sx = Shape.of(2, 3, 5, 7);
         Tensor x = Tensor.randn(rng, sx);
