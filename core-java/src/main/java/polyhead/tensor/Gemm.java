@@ -39,6 +39,28 @@ public interface Gemm {
         throw new UnsupportedOperationException(name() + " has no direct convolution for " + g);
     }
 
+    /**
+     * Whether {@link #weightGradient} runs for this geometry and number of output channels: an optional kernel for a
+     * convolution's weight gradient straight from its input.
+     */
+    default boolean canWeightGradient(Im2col.Geometry g, int outChannels) {
+        return false;
+    }
+
+    /**
+     * Optional kernel ({@link #canWeightGradient}): one sample's contribution to a convolution's weight gradient,
+     * transposed, without an im2col matrix: {@code dwt[r·O + o] (+)= Σ_{i,j} x[c][i+p][j+q]·g[o][i][j]} for
+     * {@code r = (c, p, q)} and O = outChannels, with the sample's input C×H×W at {@code x[xOffset]}, its output
+     * gradient [O, Ho·Wo] at {@code g[gOffset]} and ∂Wᵀ [C·kh·kw, O] at {@code dwt[dwtOffset]} (added to when
+     * {@code accumulate}, else overwritten). The same products as X·Gᵀ with X = im2col(x), summed in another order.
+     *
+     * @throws UnsupportedOperationException if {@link #canWeightGradient} is false for {@code g}
+     */
+    default void weightGradient(Im2col.Geometry g, int outChannels, float[] x, int xOffset, float[] grad, int gOffset,
+                                float[] dwt, int dwtOffset, boolean accumulate) {
+        throw new UnsupportedOperationException(name() + " has no direct weight gradient for " + g);
+    }
+
     /** A short name for logs and benchmark reports. */
     String name();
 }

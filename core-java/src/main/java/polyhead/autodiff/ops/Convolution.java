@@ -322,7 +322,13 @@ public final class Convolution {
                     Im2col.col2im(geo, dcols, j * cols, ld, gx, (s0 + j) * geo.inputSize());
                 }
             }
-            if (gwParts != null) {
+            if (gwParts != null && gemm.canWeightGradient(geo, o)) {
+                // straight from each sample's input, no column matrix (the same products, summed in another order)
+                for (int j = 0; j < gs; j++) {
+                    gemm.weightGradient(geo, o, xd, (s0 + j) * geo.inputSize(), dg, (s0 + j) * outSize, gwParts,
+                            t * o * rows, j > 0);
+                }
+            } else if (gwParts != null) {
                 // the columns are recomputed rather than kept from the forward pass: keeping them would hold kh·kw
                 // copies of the input for the lifetime of the graph, and was slower too (tried: W2 28 -> 31 ms, the
                 // product then streams 90 MB of columns from memory instead of reading a group's, just written, in L2)

@@ -267,6 +267,95 @@ class ConvolutionTest {
         }
     }
 
+    /**
+     * The direct weight gradient ({@code Gemm.weightGradient}, stride 1, no padding, kernels 3k wide, 5m output
+     * channels): the vector GEMM's kernel against the definition, for W2's first layer, several channels with output
+     * rows that are not a multiple of 8 (padding in the copies), non-zero offsets, and accumulating; after a wider
+     * geometry has left data in the thread's buffers. Then, where the CPU takes that path in a convolution, the
+     * weight gradient through conv2d agrees with the products-only GEMM's, and passes the finite-difference check.
+     */
+    @Test
+    void directWeightGradientMatchesTheDefinition() {
+        polyhead.tensor.VectorGemm vector = new polyhead.tensor.VectorGemm(1);
+        // {C, H, W, O, kh, kw}
+        int[][] settings = {{1, 36, 36, 10, 9, 9}, {3, 9, 13, 5, 2, 3}, {2, 12, 10, 15, 3, 3}, {1, 36, 36, 10, 9, 9}};
+        java.util.Random rng = new java.util.Random(77);
+        for (int[] s : settings) {
+            Im2col.Geometry geo = new Im2col.Geometry(s[0], s[1], s[2], s[4], s[5], 1, 1, 0, 0);
+            int o = s[3];
+            int ho = geo.outHeight();
+            int wo = geo.outWidth();
+            float[] x = Tensor.randn(rng, polyhead.tensor.Shape.of(3 + geo.inputSize())).data();
+            float[] g = Tensor.randn(rng, polyhead.tensor.Shape.of(5 + o * ho * wo)).data();
+            float[] dwt = Tensor.randn(rng, polyhead.tensor.Shape.of(4 + geo.colRows() * o)).data();
+            float[] before = dwt.clone();
+            for (boolean accumulate : new boolean[] {false, true}) {
+                float[] got = before.clone();
+                vector.weightGradient(geo, o, x, 3, g, 5, got, 2, accumulate);
+                for (int ch = 0; ch < s[0]; ch++) {
+                    for (int p = 0; p < s[4]; p++) {
+                        for (int q = 0; q < s[5]; q++) {
+                            int r = (ch * s[4] + p) * s[5] + q;
+                            for (int oc = 0; oc < o; oc++) {
+                                double sum = accumulate ? before[2 + r * o + oc] : 0;
+                                for (int i = 0; i < ho; i++) {
+                                    for (int j = 0; j < wo; j++) {
+                                        sum += (double) x[3 + (ch * s[1] + i + p) * s[2] + j + q]
+                                                * g[5 + (oc * ho + i) * wo + j];
+                                    }
+                                }
+                                assertEquals(sum, got[2 + r * o + oc], 1e-4 * (1 + Math.abs(sum)),
+                                        Arrays.toString(s) + " acc " + accumulate + " at " + r + "," + oc);
+                            }
+                        }
+                    }
+                }
+                assertEquals(before[0], got[0], 0f, "before dwt");
+                assertEquals(before[got.length - 1], got[got.length - 1], 0f, "after dwt");
+            }
+        }
+        assertThrows(UnsupportedOperationException.class, () -> vector.weightGradient(
+                new Im2col.Geometry(1, 10, 10, 2, 2, 1, 1, 0, 0), 5, new float[100], 0, new float[405], 0,
+                new float[20], 0, false), "kernel width 2");
+
+        Gemm previous = Gemms.current();
+        Gemm productsOnly = new Gemm() {
+            @Override
+            public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, float[] b,
+                             int bOffset, float[] c, int cOffset, boolean accumulate) {
+                vector.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+            }
+
+            @Override
+            public String name() {
+                return "products only";
+            }
+        };
+        try {
+            Im2col.Geometry w2 = new Im2col.Geometry(1, 36, 36, 9, 9, 1, 1, 0, 0);
+            assertEquals(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512,
+                    vector.canWeightGradient(w2, 10),
+                    "W2's first layer takes the direct weight gradient where the CPU has AVX-512");
+            Tensor xt = Tensor.randn(901, 3, 2, 12, 14);
+            Tensor wt = Tensor.randn(902, 5, 2, 3, 3);
+            Tensor[] grads = new Tensor[2];
+            Gemm[] gemms = {vector, productsOnly};
+            for (int k = 0; k < 2; k++) {
+                Gemms.use(gemms[k]);
+                Var xv = Var.constant(xt);
+                Var wv = Var.parameter(wt.copy());
+                Convolution.conv2d(xv, wv, null, 1, 0).sum().backward();
+                grads[k] = wv.grad();
+            }
+            assertArrayEquals(grads[1].data(), grads[0].data(), 1e-4f, "direct against im2col weight gradient");
+            Gemms.use(vector);
+            GradCheck.assertGradients(v -> Convolution.conv2d(v[0], v[1], v[2], 1, 0),
+                    Tensor.randn(903, 2, 1, 5, 12), Tensor.randn(904, 5, 1, 3, 3), Tensor.randn(905, 5));
+        } finally {
+            Gemms.use(previous);
+        }
+    }
+
     /** Groups of one, of several, and a last partial group give the same values and gradients as one group. */
     @Test
     void groupSizeDoesNotChangeResultsOrGradients() {

@@ -120,6 +120,21 @@ final class TrainingMeasurement implements Measurement {
         }
 
         @Override
+        public boolean canWeightGradient(Im2col.Geometry g, int outChannels) {
+            return inner.canWeightGradient(g, outChannels);
+        }
+
+        @Override
+        public void weightGradient(Im2col.Geometry g, int outChannels, float[] x, int xOffset, float[] grad,
+                                   int gOffset, float[] dwt, int dwtOffset, boolean accumulate) {
+            long t0 = System.nanoTime();
+            inner.weightGradient(g, outChannels, x, xOffset, grad, gOffset, dwt, dwtOffset, accumulate);
+            if (Thread.currentThread() == owner) {
+                nanos += System.nanoTime() - t0;
+            }
+        }
+
+        @Override
         public String name() {
             return inner.name();
         }
