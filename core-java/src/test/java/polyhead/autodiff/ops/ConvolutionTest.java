@@ -356,6 +356,52 @@ class ConvolutionTest {
         }
     }
 
+    /**
+     * Input gradients at stride 1 without padding and short output rows go through G padded to the input's width, one
+     * col2im run per kernel position: against the definition, for a rectangular kernel, several samples per group
+     * (small inputs), W2's second layer and a 1×1 kernel; then the finite-difference check.
+     */
+    @Test
+    void inputGradientThroughPaddedRowsMatchesTheDefinition() {
+        // {N, C, H, W, O, kh, kw}
+        int[][] settings = {{3, 2, 7, 9, 4, 3, 4}, {2, 10, 14, 14, 20, 5, 5}, {4, 3, 5, 6, 2, 2, 2}, {2, 2, 4, 5, 3, 1, 1}};
+        long seed = 2100;
+        for (int[] s : settings) {
+            Tensor xt = Tensor.randn(seed++, s[0], s[1], s[2], s[3]);
+            Tensor wt = Tensor.randn(seed++, s[4], s[1], s[5], s[6]);
+            int ho = s[2] - s[5] + 1;
+            int wo = s[3] - s[6] + 1;
+            Tensor g = Tensor.randn(seed++, s[0], s[4], ho, wo);
+            Var x = Var.parameter(xt);
+            Convolution.conv2d(x, Var.constant(wt), null, 1, 0).backward(g);
+            float[] got = x.grad().data();
+            for (int n = 0; n < s[0]; n++) {
+                for (int c = 0; c < s[1]; c++) {
+                    for (int i = 0; i < s[2]; i++) {
+                        for (int j = 0; j < s[3]; j++) {
+                            double sum = 0;
+                            for (int o = 0; o < s[4]; o++) {
+                                for (int p = 0; p < s[5]; p++) {
+                                    for (int q = 0; q < s[6]; q++) {
+                                        int oi = i - p;
+                                        int oj = j - q;
+                                        if (oi >= 0 && oi < ho && oj >= 0 && oj < wo) {
+                                            sum += (double) wt.get(o, c, p, q) * g.get(n, o, oi, oj);
+                                        }
+                                    }
+                                }
+                            }
+                            assertEquals(sum, got[((n * s[1] + c) * s[2] + i) * s[3] + j], 1e-4 * (1 + Math.abs(sum)),
+                                    Arrays.toString(s) + " at " + n + "," + c + "," + i + "," + j);
+                        }
+                    }
+                }
+            }
+        }
+        GradCheck.assertGradients(v -> Convolution.conv2d(v[0], v[1], v[2], 1, 0),
+                Tensor.randn(seed++, 2, 2, 6, 7), Tensor.randn(seed++, 3, 2, 3, 2), Tensor.randn(seed, 3));
+    }
+
     /** Groups of one, of several, and a last partial group give the same values and gradients as one group. */
     @Test
     void groupSizeDoesNotChangeResultsOrGradients() {
