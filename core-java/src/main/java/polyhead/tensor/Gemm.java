@@ -61,6 +61,16 @@ public interface Gemm {
         throw new UnsupportedOperationException(name() + " has no direct weight gradient for " + g);
     }
 
+    /**
+     * Whether convolutions may multiply extra columns of zeros to save scattered additions (an input gradient through
+     * an output gradient padded to the input's width, one col2im run per kernel position): true for a GEMM fast enough
+     * that the extra products cost less than the short runs they replace. Off by default, so a GEMM that wraps
+     * another (to count its products, say) sees only the products the model defines.
+     */
+    default boolean prefersPaddedRows() {
+        return false;
+    }
+
     /** A short name for logs and benchmark reports. */
     String name();
 }

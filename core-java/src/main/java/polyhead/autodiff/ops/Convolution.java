@@ -232,7 +232,8 @@ public final class Convolution {
          * of Wo floats cost more than the product's extra W/Wo columns of zeros (at most twice as many). W2's second
          * layer (14 wide, Wo 10), per sample: 15.4 + 14.0 us for Wᵀ·G and col2im before, 25-27 us this way (the
          * product 20 us, the adds 5); one thread, probe.
-         * With non-finite weights, zeros times them reach input positions the plain path leaves alone.
+         * With non-finite weights, zeros times them reach input positions the plain path leaves alone. Only for a GEMM
+         * that {@link Gemm#prefersPaddedRows prefers} it.
          */
         boolean rowRuns() {
             return geo.strideH() == 1 && geo.strideW() == 1 && geo.padH() == 0 && geo.padW() == 0
@@ -331,7 +332,7 @@ public final class Convolution {
                     gbParts[t * o + oc] = (q0 + q1) + (q2 + q3);
                 }
             }
-            if (gx != null && rowRuns()) {
+            if (gx != null && rowRuns() && gemm.prefersPaddedRows()) {
                 // G with its rows padded from Wo to W by zeros: a column-matrix row (c, p, q) of Wᵀ·G then lands on
                 // the input as one run from (c, p, q) — output row i's Wo values at input row i + p, its W − Wo zeros
                 // on the next row's first positions — instead of Ho runs of Wo: one ArrayMath.add per kernel position

@@ -125,6 +125,11 @@ final class TrainingMeasurement implements Measurement {
         }
 
         @Override
+        public boolean prefersPaddedRows() {
+            return inner.prefersPaddedRows();
+        }
+
+        @Override
         public void weightGradient(Im2col.Geometry g, int outChannels, float[] x, int xOffset, float[] grad,
                                    int gOffset, float[] dwt, int dwtOffset, boolean accumulate) {
             long t0 = System.nanoTime();
