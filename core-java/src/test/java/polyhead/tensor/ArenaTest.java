@@ -145,6 +145,15 @@ class ArenaTest {
         return loss.value().item();
     }
 
+    /** n class labels in [0, 3). */
+    static Tensor labels(Random rng, int n) {
+        float[] labels = new float[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = rng.nextInt(3);
+        }
+        return Tensor.of(labels, n);
+    }
+
     static Sequential mlp() {
         Random rng = new Random(4);
         return new Sequential(new Linear(6, 16, rng), Activation.relu(), new Linear(16, 3, rng));
@@ -159,11 +168,7 @@ class ArenaTest {
     void trainingThroughAPoisonedArenaEqualsTrainingThatAllocates() {
         Random rng = new Random(9);
         Tensor x = Tensor.randn(rng, Shape.of(32, 6));
-        float[] labels = new float[32];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = rng.nextInt(3);
-        }
-        Tensor y = Tensor.of(labels, 32);
+        Tensor y = labels(rng, 32);
         Loss ce = Losses.crossEntropy();
         Sequential plain = mlp();
         Sequential pooled = mlp();
@@ -205,11 +210,7 @@ class ArenaTest {
     void convolutionsThroughAPoisonedArenaEqualTrainingThatAllocates() {
         Random rng = new Random(21);
         Tensor x = Tensor.randn(rng, Shape.of(6, 1, 20, 20));
-        float[] labels = new float[6];
-        for (int i = 0; i < labels.length; i++) {
-            labels[i] = rng.nextInt(3);
-        }
-        Tensor y = Tensor.of(labels, 6);
+        Tensor y = labels(rng, 6);
         Loss ce = Losses.crossEntropy();
         Sequential plain = convNet();
         Sequential pooled = convNet();
