@@ -22,7 +22,7 @@ public final class Activations {
         // compare-and-branch per element mispredicts half the time — 5-8× slower than this on a W1 batch, and the
         // shared kernels' double lambdas were ~20% of a W1 training step
         float[] xd = x.value().data();
-        float[] y = Arena.floats(xd.length);
+        float[] y = Arena.floatsToOverwrite(xd.length); // every element written below
         for (int i = 0; i < y.length; i++) {
             y[i] = Math.max(xd[i], 0f);
         }
@@ -32,7 +32,7 @@ public final class Activations {
 
     /** ReLU's backward: a new array holding {@code g} where the output {@code y} is not +0 (y &gt; 0 or NaN), else 0. */
     static float[] reluMask(float[] g, float[] y) {
-        float[] gx = Arena.floats(g.length);
+        float[] gx = Arena.floatsToOverwrite(g.length); // every element written below
         for (int i = 0; i < gx.length; i++) {
             gx[i] = passWhereNotZero(g[i], y[i]);
         }

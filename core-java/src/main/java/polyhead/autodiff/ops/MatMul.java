@@ -50,7 +50,7 @@ public final class MatMul {
         outDims[outDims.length - 2] = m;
         outDims[outDims.length - 1] = n;
         Shape outShape = Shape.of(outDims);
-        float[] out = Arena.floats(outShape.size());
+        float[] out = Arena.floatsToOverwrite(outShape.size()); // each block written by its product
         Gemm gemm = Gemms.current();
         float[] da = a.value().data();
         float[] db = b.value().data();
@@ -66,7 +66,7 @@ public final class MatMul {
         return Var.result(Tensor.wrap(outShape, out), "matmul", g -> {
             float[] dg = g.data();
             if (a.requiresGrad()) {
-                float[] ga = Arena.floats(sa.size());
+                float[] ga = Arena.floatsToOverwrite(sa.size()); // the first product into a block writes it
                 if (sharedB && !sharedA) {
                     gemm.gemm(false, true, batches * m, k, n, dg, 0, db, 0, ga, 0, false);
                 } else {
@@ -78,7 +78,7 @@ public final class MatMul {
                 a.addFreshGrad(Tensor.wrap(sa, ga));
             }
             if (b.requiresGrad()) {
-                float[] gb = Arena.floats(sb.size());
+                float[] gb = Arena.floatsToOverwrite(sb.size()); // the first product into a block writes it
                 if (sharedB && !sharedA) {
                     gemm.gemm(true, false, k, n, batches * m, da, 0, dg, 0, gb, 0, false);
                 } else {
@@ -127,7 +127,7 @@ public final class MatMul {
         }
         int rows = sx.size() / Math.max(in, 1);
         Shape outShape = sx.with(-1, out);
-        float[] y = Arena.floats(outShape.size());
+        float[] y = Arena.floatsToOverwrite(outShape.size()); // the product writes every element
         Gemm gemm = Gemms.current();
         float[] dx = x.value().data();
         float[] dw = w.value().data();
@@ -150,7 +150,7 @@ public final class MatMul {
         return Var.result(Tensor.wrap(outShape, y), name, g -> {
             float[] dg = relu ? Activations.reluMask(g.data(), y) : g.data();
             if (x.requiresGrad()) {
-                float[] gx = Arena.floats(sx.size());
+                float[] gx = Arena.floatsToOverwrite(sx.size()); // the product writes every element
                 gemm.gemm(false, false, rows, in, out, dg, 0, dw, 0, gx, 0, false);
                 x.addFreshGrad(Tensor.wrap(sx, gx));
             }
