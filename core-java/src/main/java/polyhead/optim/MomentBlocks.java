@@ -47,11 +47,7 @@ final class MomentBlocks {
             float c2 = (float) (1 - beta2);
             float e = eps;
             float[] u = updates.buffer();
-            for (int i = 0, n = params.count(), end; i < n; i = end) {
-                if (!updates.isActive(params.index(i))) {
-                    end = i + 1;
-                    continue;
-                }
+            for (int i = updates.nextActive(params, 0), end; i < params.count(); i = updates.nextActive(params, end)) {
                 end = updates.runEnd(params, i, s.counts);
                 long t = s.advance(i, end);
                 int o = params.offset(i);
@@ -126,11 +122,7 @@ final class MomentBlocks {
             float b2 = (float) beta2;
             float e = eps;
             float[] u = updates.buffer();
-            for (int i = 0, n = params.count(), end; i < n; i = end) {
-                if (!updates.isActive(params.index(i))) {
-                    end = i + 1;
-                    continue;
-                }
+            for (int i = updates.nextActive(params, 0), end; i < params.count(); i = updates.nextActive(params, end)) {
                 end = updates.runEnd(params, i, s.counts);
                 long t = s.advance(i, end);
                 int o = params.offset(i);
@@ -191,11 +183,7 @@ final class MomentBlocks {
             float c2 = (float) (1 - beta2);
             float e = eps;
             float[] u = updates.buffer();
-            for (int i = 0, n = params.count(), end; i < n; i = end) {
-                if (!updates.isActive(params.index(i))) {
-                    end = i + 1;
-                    continue;
-                }
+            for (int i = updates.nextActive(params, 0), end; i < params.count(); i = updates.nextActive(params, end)) {
                 end = updates.runEnd(params, i, s.counts);
                 int same = i + 1;
                 while (same < end && muProduct[same] == muProduct[i]) {
@@ -259,11 +247,7 @@ final class MomentBlocks {
             float e = eps;
             double rhoInf = 2 / (1 - beta2) - 1;
             float[] u = updates.buffer();
-            for (int i = 0, n = params.count(), end; i < n; i = end) {
-                if (!updates.isActive(params.index(i))) {
-                    end = i + 1;
-                    continue;
-                }
+            for (int i = updates.nextActive(params, 0), end; i < params.count(); i = updates.nextActive(params, end)) {
                 end = updates.runEnd(params, i, s.counts);
                 long t = s.advance(i, end);
                 int o = params.offset(i);
@@ -329,11 +313,7 @@ final class MomentBlocks {
             float c2 = (float) (1 - beta2);
             float[] u = updates.buffer();
             float[] m = s.slots[0];
-            for (int i = 0, n = params.count(), end; i < n; i = end) {
-                if (!updates.isActive(params.index(i))) {
-                    end = i + 1;
-                    continue;
-                }
+            for (int i = updates.nextActive(params, 0), end; i < params.count(); i = updates.nextActive(params, end)) {
                 end = updates.runEnd(params, i, null);
                 int o = params.offset(i);
                 int len = params.extent(i, end);

@@ -21,7 +21,7 @@ import polyhead.tensor.Tensor;
  * adjacent ({@link Updates#runEnd}) — for the common optimizer over all of a model's parameters, one loop over the
  * whole buffer — and indexes the updates and every slot by the same {@code offset + j}. That last point is what lets
  * C2 vectorize the loop on JDK 17: with a different offset per array it cannot rule out overlap and runs the loop
- * one element at a time (12× slower for Adam, measured). The price is memory for parameter groups: a group's slots
+ * one element at a time (7× slower for Adam, measured). The price is memory for parameter groups: a group's slots
  * are as long as the root's buffer, the other groups' stretches unused.
  *
  * <p>Immutable; the values it points to are the live parameters.

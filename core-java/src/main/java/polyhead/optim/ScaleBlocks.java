@@ -2,7 +2,6 @@ package polyhead.optim;
 
 import java.util.Map;
 
-
 import polyhead.optim.schedule.Schedule;
 import polyhead.tensor.ArrayMath;
 
@@ -89,11 +88,7 @@ final class ScaleBlocks {
 
     /** Multiplies every active segment of the view by {@code f}. */
     static void scale(Updates updates, Params params, float f) {
-        for (int i = 0, n = params.count(), end; i < n; i = end) {
-            if (!updates.isActive(params.index(i))) {
-                end = i + 1;
-                continue;
-            }
+        for (int i = updates.nextActive(params, 0), end; i < params.count(); i = updates.nextActive(params, end)) {
             end = updates.runEnd(params, i, null);
             scale(updates.buffer(), params.offset(i), params.extent(i, end), f);
         }
@@ -182,11 +177,7 @@ final class ScaleBlocks {
             float hi = max;
             float lo = -max;
             float[] u = updates.buffer();
-            for (int i = 0, n = params.count(), end; i < n; i = end) {
-                if (!updates.isActive(params.index(i))) {
-                    end = i + 1;
-                    continue;
-                }
+            for (int i = updates.nextActive(params, 0), end; i < params.count(); i = updates.nextActive(params, end)) {
                 end = updates.runEnd(params, i, null);
                 int o = params.offset(i);
                 int len = params.extent(i, end);

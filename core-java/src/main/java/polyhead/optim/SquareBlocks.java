@@ -40,11 +40,7 @@ final class SquareBlocks {
             float c = (float) (1 - alpha);
             float e = eps;
             float[] u = updates.buffer();
-            for (int i = 0, n = params.count(), end; i < n; i = end) {
-                if (!updates.isActive(params.index(i))) {
-                    end = i + 1;
-                    continue;
-                }
+            for (int i = updates.nextActive(params, 0), end; i < params.count(); i = updates.nextActive(params, end)) {
                 end = updates.runEnd(params, i, null);
                 int o = params.offset(i);
                 int len = params.extent(i, end);
@@ -102,11 +98,7 @@ final class SquareBlocks {
             SlotState s = SlotState.of(state, this, params);
             float e = eps;
             float[] u = updates.buffer();
-            for (int i = 0, n = params.count(), end; i < n; i = end) {
-                if (!updates.isActive(params.index(i))) {
-                    end = i + 1;
-                    continue;
-                }
+            for (int i = updates.nextActive(params, 0), end; i < params.count(); i = updates.nextActive(params, end)) {
                 end = updates.runEnd(params, i, s.counts);
                 int o = params.offset(i);
                 int len = params.extent(i, end);
@@ -151,11 +143,7 @@ final class SquareBlocks {
             float c = (float) (1 - rho);
             float e = eps;
             float[] u = updates.buffer();
-            for (int i = 0, n = params.count(), end; i < n; i = end) {
-                if (!updates.isActive(params.index(i))) {
-                    end = i + 1;
-                    continue;
-                }
+            for (int i = updates.nextActive(params, 0), end; i < params.count(); i = updates.nextActive(params, end)) {
                 end = updates.runEnd(params, i, null);
                 int o = params.offset(i);
                 int len = params.extent(i, end);
@@ -210,11 +198,7 @@ final class SquareBlocks {
             float mu = (float) momentum;
             float keep = (float) (1 - dampening);
             float[] u = updates.buffer();
-            for (int i = 0, n = params.count(), end; i < n; i = end) {
-                if (!updates.isActive(params.index(i))) {
-                    end = i + 1;
-                    continue;
-                }
+            for (int i = updates.nextActive(params, 0), end; i < params.count(); i = updates.nextActive(params, end)) {
                 end = updates.runEnd(params, i, s.counts);
                 int o = params.offset(i);
                 int len = params.extent(i, end);

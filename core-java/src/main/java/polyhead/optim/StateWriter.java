@@ -15,8 +15,7 @@ public final class StateWriter {
 
     /** Writes a copy of {@code values} (of {@code shape.size()} elements) as a tensor of {@code shape}. */
     public void tensor(String name, float[] values, Shape shape) {
-        checkNew(name);
-        tensors.put(name, Tensor.wrap(shape, values.clone()));
+        tensor(name, values, 0, shape);
     }
 
     /** Writes a copy of {@code shape.size()} elements of {@code values} from {@code offset} as a tensor of {@code shape}. */

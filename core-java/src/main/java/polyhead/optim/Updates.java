@@ -55,12 +55,30 @@ public final class Updates {
     }
 
     /**
+     * The first position of {@code view} from {@code from} on whose parameter is active, or {@code view.count()}.
+     * With {@link #runEnd}, the loop of every element-wise block:
+     * <pre>{@code
+     * for (int i = updates.nextActive(params, 0), end; i < params.count(); i = updates.nextActive(params, end)) {
+     *     end = updates.runEnd(params, i, counts);
+     *     // one loop over params.extent(i, end) values from params.offset(i)
+     * }
+     * }</pre>
+     */
+    public int nextActive(Params view, int from) {
+        int i = from;
+        while (i < view.count() && !active[view.index(i)]) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
      * The end (exclusive) of the run of {@code view}'s parameters that starts at position {@code start}, an active
      * parameter: the positions after it extend the run while they are active, follow their predecessor in the root
-     * (so the run is one stretch of both this buffer and the view's flat layout) and, when {@code counts} is not
-     * null, have the same count as {@code start} (so per-parameter coefficients such as bias corrections agree).
-     * A block updates the run with one loop over {@code view.extent(start, end)} values from
-     * {@code view.offset(start)}, in this buffer and in its slots alike.
+     * (so the run is one stretch of the flat layout) and, when {@code counts} is not null, have the same count as
+     * {@code start} (so per-parameter coefficients such as bias corrections agree). A block updates the run with one
+     * loop over {@code view.extent(start, end)} values from {@code view.offset(start)}, in this buffer and in its
+     * slots alike.
      */
     public int runEnd(Params view, int start, long[] counts) {
         int n = view.count();

@@ -182,6 +182,33 @@ public final class Im2col {
         }
     }
 
+    /**
+     * {@link #col2im(Geometry, float[], int, int, float[], int)} for a column matrix whose rows are laid out as
+     * Ho rows of W (the input's width), each output row's Wo values followed by W − Wo zeros — the product Wᵀ·G with G
+     * padded that way — at stride 1 without padding. Row (c, p, q) then maps onto the input as one run of
+     * (Ho − 1)·W + Wo floats from x[c][p][q] (each output row's zeros land on positions of the next input row, adding
+     * nothing), so it is added with one {@link ArrayMath#add} instead of Ho adds of Wo floats.
+     *
+     * @throws IllegalArgumentException unless the stride is 1 and there is no padding, or if ld is shorter than Ho·W
+     */
+    public static void col2imRows(Geometry g, float[] cols, int colsOffset, int ld, float[] x, int xOffset) {
+        if (g.strideH() != 1 || g.strideW() != 1 || g.padH() != 0 || g.padW() != 0) {
+            throw new IllegalArgumentException("col2imRows: needs stride 1 and no padding, got " + g);
+        }
+        int w = g.width();
+        requireStride(ld, g.outHeight() * w);
+        int run = (g.outHeight() - 1) * w + g.outWidth();
+        int row = colsOffset;
+        for (int c = 0; c < g.channels(); c++) {
+            for (int p = 0; p < g.kernelH(); p++) {
+                for (int q = 0; q < g.kernelW(); q++) {
+                    ArrayMath.add(x, xOffset + (c * g.height() + p) * w + q, cols, row, run);
+                    row += ld;
+                }
+            }
+        }
+    }
+
     private static void requireStride(int ld, int colCols) {
         if (ld < colCols) {
             throw new IllegalArgumentException("im2col: row stride " + ld + " is shorter than a row (" + colCols + ")");

@@ -71,7 +71,7 @@ public final class VectorGemm implements Gemm {
      * accumulators and six operand vectors need AVX-512's 32 vector registers (C2 gives 256-bit vectors all 32 when the
      * CPU has AVX-512), so only there ({@link #WIDE_DOTS}). A convolution's weight gradient X·Gᵀ with 10 output
      * channels (W2's first layer, 81×10 per sample) then streams X twice instead of four times and has no one-column
-     * remainder of single dot products: 33 -> see BENCHMARKS.md.
+     * remainder of single dot products: 33-35 against 18.5-19 us per sample (one thread).
      */
     static final int DW = 5;
     /** Whether the wide 3×5 dot blocks are used: the CPU has AVX-512 (32 vector registers). */
@@ -218,6 +218,12 @@ public final class VectorGemm implements Gemm {
                 && outChannels >= 4 && outChannels <= FEW_MAX_M && g.colRows() <= FEW_MAX_K;
     }
 
+    /** Yes: for W2's second layer the padded product plus long runs took 25-27 us per sample against 29-31 us. */
+    @Override
+    public boolean prefersPaddedRows() {
+        return true;
+    }
+
     /**
      * A convolution's weight gradient straight from its input, for stride 1 without padding, kernels 3k wide and
      * output channels 5m, where the CPU has AVX-512 ({@link #WIDE_DOTS}): the {@link #dot3x5} blocks of the dot path,
@@ -228,12 +234,6 @@ public final class VectorGemm implements Gemm {
      * for im2col plus the 3×5 dot products (one thread, probe; the columns alone took 15 us). Each accumulator runs
      * over all Ho rows in one flat loop: on JDK 17, vector accumulators carried through nested loops are boxed.
      */
-    /** Yes: for W2's second layer the padded product plus long runs took 25-27 us per sample against 29-31 us. */
-    @Override
-    public boolean prefersPaddedRows() {
-        return true;
-    }
-
     @Override
     public boolean canWeightGradient(Im2col.Geometry g, int outChannels) {
         return WIDE_DOTS && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0
@@ -273,96 +273,21 @@ public final class VectorGemm implements Gemm {
             Arrays.fill(pg, r * gp + wo, (r + 1) * gp, 0f);
         }
         int plane = ho * gp;
-        int steps = ho * (gp / L);
+        int steps = ho * (gp / L); // vector steps: Ho rows of gp / L vectors
         for (int ch = 0; ch < c; ch++) {
             for (int p = 0; p < kh; p++) {
                 for (int q = 0; q < kw; q += DR) {
                     int row = (ch * kh + p) * kw + q;
                     int xStart = (ch * h + p) * xp + q;
                     for (int o = 0; o < outChannels; o += DW) {
-                        gradientBlock(px, xStart, xp - gp, gp / L, pg, o * plane, plane, steps, dwt,
-                                dwtOffset + row * outChannels + o, outChannels, accumulate);
+                        // A's three "rows" are the input read from columns q, q+1, q+2 (one float apart), jumping
+                        // the padding at the end of every input row; B's five are the channels' output gradients
+                        dot3x5(steps * L, px, xStart, 1, gp / L, xp - gp, pg, o * plane, plane, dwt,
+                                dwtOffset + row * outChannels + o, outChannels, !accumulate);
                     }
                 }
             }
         }
-    }
-
-    /**
-     * One 3×5 block of {@link #weightGradient}: input columns q..q+2 (from {@code xStart}, rows {@code skip} floats
-     * apart beyond the {@code perRow} vectors of a row) against output channels o..o+4 (from {@code gStart},
-     * {@code plane} apart), over {@code steps} vector steps; C row r, channel e at {@code co + r·ldc + e}.
-     */
-    private static void gradientBlock(float[] px, int xStart, int skip, int perRow, float[] pg, int gStart, int plane,
-                                      int steps, float[] c, int co, int ldc, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c01 = c00;
-        FloatVector c02 = c00;
-        FloatVector c03 = c00;
-        FloatVector c04 = c00;
-        FloatVector c10 = c00;
-        FloatVector c11 = c00;
-        FloatVector c12 = c00;
-        FloatVector c13 = c00;
-        FloatVector c14 = c00;
-        FloatVector c20 = c00;
-        FloatVector c21 = c00;
-        FloatVector c22 = c00;
-        FloatVector c23 = c00;
-        FloatVector c24 = c00;
-        int xo = xStart;
-        int go = gStart;
-        int inRow = 0;
-        for (int s = 0; s < steps; s++) {
-            FloatVector b0 = FloatVector.fromArray(S, pg, go);
-            FloatVector b1 = FloatVector.fromArray(S, pg, go + plane);
-            FloatVector b2 = FloatVector.fromArray(S, pg, go + 2 * plane);
-            FloatVector b3 = FloatVector.fromArray(S, pg, go + 3 * plane);
-            FloatVector b4 = FloatVector.fromArray(S, pg, go + 4 * plane);
-            FloatVector v = FloatVector.fromArray(S, px, xo);
-            c00 = v.fma(b0, c00);
-            c01 = v.fma(b1, c01);
-            c02 = v.fma(b2, c02);
-            c03 = v.fma(b3, c03);
-            c04 = v.fma(b4, c04);
-            v = FloatVector.fromArray(S, px, xo + 1);
-            c10 = v.fma(b0, c10);
-            c11 = v.fma(b1, c11);
-            c12 = v.fma(b2, c12);
-            c13 = v.fma(b3, c13);
-            c14 = v.fma(b4, c14);
-            v = FloatVector.fromArray(S, px, xo + 2);
-            c20 = v.fma(b0, c20);
-            c21 = v.fma(b1, c21);
-            c22 = v.fma(b2, c22);
-            c23 = v.fma(b3, c23);
-            c24 = v.fma(b4, c24);
-            go += L;
-            xo += L;
-            if (++inRow == perRow) {
-                inRow = 0;
-                xo += skip;
-            }
-        }
-        store(c, co, c00.reduceLanes(VectorOperators.ADD), accumulate);
-        store(c, co + 1, c01.reduceLanes(VectorOperators.ADD), accumulate);
-        store(c, co + 2, c02.reduceLanes(VectorOperators.ADD), accumulate);
-        store(c, co + 3, c03.reduceLanes(VectorOperators.ADD), accumulate);
-        store(c, co + 4, c04.reduceLanes(VectorOperators.ADD), accumulate);
-        store(c, co + ldc, c10.reduceLanes(VectorOperators.ADD), accumulate);
-        store(c, co + ldc + 1, c11.reduceLanes(VectorOperators.ADD), accumulate);
-        store(c, co + ldc + 2, c12.reduceLanes(VectorOperators.ADD), accumulate);
-        store(c, co + ldc + 3, c13.reduceLanes(VectorOperators.ADD), accumulate);
-        store(c, co + ldc + 4, c14.reduceLanes(VectorOperators.ADD), accumulate);
-        store(c, co + 2 * ldc, c20.reduceLanes(VectorOperators.ADD), accumulate);
-        store(c, co + 2 * ldc + 1, c21.reduceLanes(VectorOperators.ADD), accumulate);
-        store(c, co + 2 * ldc + 2, c22.reduceLanes(VectorOperators.ADD), accumulate);
-        store(c, co + 2 * ldc + 3, c23.reduceLanes(VectorOperators.ADD), accumulate);
-        store(c, co + 2 * ldc + 4, c24.reduceLanes(VectorOperators.ADD), accumulate);
-    }
-
-    private static void store(float[] c, int i, float v, boolean accumulate) {
-        c[i] = accumulate ? c[i] + v : v;
     }
 
     @Override
@@ -664,7 +589,7 @@ public final class VectorGemm implements Gemm {
                         int bo = bOffset + j * k + pc;
                         int ci = cOffset + i * n + j;
                         if (wide) {
-                            dot3x5(kb, a, ao, b, bo, k, c, ci, n, overwrite);
+                            dot3x5(kb, a, ao, k, Integer.MAX_VALUE, 0, b, bo, k, c, ci, n, overwrite);
                         } else if (ni == DR && nj == DR) {
                             dot3x3(kb, a, ao, b, bo, k, c, ci, n, overwrite);
                         } else {
@@ -1309,23 +1234,27 @@ public final class VectorGemm implements Gemm {
         }
         // nine named sums rather than an array: this runs once per 3×3 block, and escape analysis did not remove the
         // array (it showed in allocation profiles of W1 steps)
-        finishDot(c00.reduceLanes(VectorOperators.ADD), 0, 0, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c01.reduceLanes(VectorOperators.ADD), 0, 1, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c02.reduceLanes(VectorOperators.ADD), 0, 2, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c10.reduceLanes(VectorOperators.ADD), 1, 0, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c11.reduceLanes(VectorOperators.ADD), 1, 1, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c12.reduceLanes(VectorOperators.ADD), 1, 2, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c20.reduceLanes(VectorOperators.ADD), 2, 0, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c21.reduceLanes(VectorOperators.ADD), 2, 1, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c22.reduceLanes(VectorOperators.ADD), 2, 2, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c00.reduceLanes(VectorOperators.ADD), 0, 0, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c01.reduceLanes(VectorOperators.ADD), 0, 1, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c02.reduceLanes(VectorOperators.ADD), 0, 2, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c10.reduceLanes(VectorOperators.ADD), 1, 0, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c11.reduceLanes(VectorOperators.ADD), 1, 1, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c12.reduceLanes(VectorOperators.ADD), 1, 2, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c20.reduceLanes(VectorOperators.ADD), 2, 0, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c21.reduceLanes(VectorOperators.ADD), 2, 1, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c22.reduceLanes(VectorOperators.ADD), 2, 2, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
     }
 
     /**
      * The wide dot-product kernel, {@link #dot3x3} for 3 rows of A and 5 of B: fifteen accumulators, each summed as
      * dot3x3 sums its nine (so the same result bit for bit), for CPUs with 32 vector registers ({@link #WIDE_DOTS}).
+     * Row r of A starts at {@code ao + r·sa} and row q of B at {@code bo + q·sb}; B is read contiguously,
+     * A too except that after every {@code perRow} vectors it jumps {@code skip} floats — the dot path passes the
+     * row stride of both, perRow = {@code Integer.MAX_VALUE} and skip 0; {@link #weightGradient} passes rows one
+     * float apart (a padded input row read from three kernel columns) that jump the padding at each row's end.
      */
-    private static void dot3x5(int kb, float[] a, int ao, float[] b, int bo, int ld, float[] c, int co, int ldc,
-                               boolean overwrite) {
+    private static void dot3x5(int kb, float[] a, int ao, int sa, int perRow, int skip, float[] b, int bo,
+                               int sb, float[] c, int co, int ldc, boolean overwrite) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
         FloatVector c02 = c00;
@@ -1342,53 +1271,64 @@ public final class VectorGemm implements Gemm {
         FloatVector c23 = c00;
         FloatVector c24 = c00;
         int p = 0;
+        int xa = ao;
+        int inRow = 0;
         for (; p <= kb - L; p += L) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo + p);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + ld + p);
-            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * ld + p);
-            FloatVector b3 = FloatVector.fromArray(S, b, bo + 3 * ld + p);
-            FloatVector b4 = FloatVector.fromArray(S, b, bo + 4 * ld + p);
-            FloatVector x = FloatVector.fromArray(S, a, ao + p);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + sb + p);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * sb + p);
+            FloatVector b3 = FloatVector.fromArray(S, b, bo + 3 * sb + p);
+            FloatVector b4 = FloatVector.fromArray(S, b, bo + 4 * sb + p);
+            FloatVector x = FloatVector.fromArray(S, a, xa);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
             c02 = x.fma(b2, c02);
             c03 = x.fma(b3, c03);
             c04 = x.fma(b4, c04);
-            x = FloatVector.fromArray(S, a, ao + ld + p);
+            x = FloatVector.fromArray(S, a, xa + sa);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
             c12 = x.fma(b2, c12);
             c13 = x.fma(b3, c13);
             c14 = x.fma(b4, c14);
-            x = FloatVector.fromArray(S, a, ao + 2 * ld + p);
+            x = FloatVector.fromArray(S, a, xa + 2 * sa);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
             c22 = x.fma(b2, c22);
             c23 = x.fma(b3, c23);
             c24 = x.fma(b4, c24);
+            xa += L;
+            if (++inRow == perRow) {
+                inRow = 0;
+                xa += skip;
+            }
         }
-        finishDot(c00.reduceLanes(VectorOperators.ADD), 0, 0, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c01.reduceLanes(VectorOperators.ADD), 0, 1, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c02.reduceLanes(VectorOperators.ADD), 0, 2, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c03.reduceLanes(VectorOperators.ADD), 0, 3, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c04.reduceLanes(VectorOperators.ADD), 0, 4, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c10.reduceLanes(VectorOperators.ADD), 1, 0, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c11.reduceLanes(VectorOperators.ADD), 1, 1, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c12.reduceLanes(VectorOperators.ADD), 1, 2, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c13.reduceLanes(VectorOperators.ADD), 1, 3, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c14.reduceLanes(VectorOperators.ADD), 1, 4, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c20.reduceLanes(VectorOperators.ADD), 2, 0, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c21.reduceLanes(VectorOperators.ADD), 2, 1, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c22.reduceLanes(VectorOperators.ADD), 2, 2, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c23.reduceLanes(VectorOperators.ADD), 2, 3, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c24.reduceLanes(VectorOperators.ADD), 2, 4, p, kb, a, ao, b, bo, ld, c, co, ldc, overwrite);
+        // the k tail (the dot path only: weightGradient's k is whole vectors) reads A without jumps
+        finishDot(c00.reduceLanes(VectorOperators.ADD), 0, 0, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c01.reduceLanes(VectorOperators.ADD), 0, 1, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c02.reduceLanes(VectorOperators.ADD), 0, 2, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c03.reduceLanes(VectorOperators.ADD), 0, 3, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c04.reduceLanes(VectorOperators.ADD), 0, 4, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c10.reduceLanes(VectorOperators.ADD), 1, 0, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c11.reduceLanes(VectorOperators.ADD), 1, 1, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c12.reduceLanes(VectorOperators.ADD), 1, 2, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c13.reduceLanes(VectorOperators.ADD), 1, 3, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c14.reduceLanes(VectorOperators.ADD), 1, 4, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c20.reduceLanes(VectorOperators.ADD), 2, 0, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c21.reduceLanes(VectorOperators.ADD), 2, 1, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c22.reduceLanes(VectorOperators.ADD), 2, 2, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c23.reduceLanes(VectorOperators.ADD), 2, 3, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c24.reduceLanes(VectorOperators.ADD), 2, 4, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
     }
 
-    /** Adds the k tail from {@code p} to the sum {@code t} of rows r of A and q of B, and stores it into C[r][q]. */
-    private static void finishDot(float t, int r, int q, int p, int kb, float[] a, int ao, float[] b, int bo, int ld,
-                                  float[] c, int co, int ldc, boolean overwrite) {
+    /**
+     * Adds the k tail from {@code p} to the sum {@code t} of rows r of A and q of B (rows {@code aStride} and
+     * {@code bStride} apart), and stores it into C[r][q].
+     */
+    private static void finishDot(float t, int r, int q, int p, int kb, float[] a, int ao, int aStride, float[] b,
+                                  int bo, int bStride, float[] c, int co, int ldc, boolean overwrite) {
         for (int e = p; e < kb; e++) {
-            t += a[ao + r * ld + e] * b[bo + q * ld + e];
+            t += a[ao + r * aStride + e] * b[bo + q * bStride + e];
         }
         int ci = co + r * ldc + q;
         c[ci] = overwrite ? t : c[ci] + t;

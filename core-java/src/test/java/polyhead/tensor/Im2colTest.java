@@ -109,6 +109,41 @@ class Im2colTest {
         assertThrows(IllegalArgumentException.class, () -> Im2col.im2col(g, new float[9], 0, new float[16], 0, 3));
     }
 
+    /**
+     * col2imRows of a column matrix whose rows are padded from Wo to W with zeros adds the same values as col2im of
+     * the unpadded matrix (several channels, a rectangular kernel, a 1×1 kernel, a wider ld, an offset), and refuses
+     * stride 2 and padding by name.
+     */
+    @Test
+    void col2imRowsOfPaddedRowsEqualsCol2im() {
+        Random rng = new Random(14);
+        // {C, H, W, kh, kw}
+        int[][] settings = {{2, 7, 9, 3, 4}, {10, 14, 14, 5, 5}, {3, 4, 5, 1, 1}};
+        for (int[] s : settings) {
+            Im2col.Geometry g = new Im2col.Geometry(s[0], s[1], s[2], s[3], s[4], 1, 1, 0, 0);
+            int ho = g.outHeight();
+            int wo = g.outWidth();
+            int rows = g.colRows();
+            int ld = ho * s[2] + 3;
+            float[] plain = Tensor.randn(rng, Shape.of(rows * ho * wo)).data();
+            float[] padded = new float[2 + rows * ld];
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < ho; i++) {
+                    System.arraycopy(plain, (r * ho + i) * wo, padded, 2 + r * ld + i * s[2], wo);
+                }
+            }
+            float[] x0 = Tensor.randn(rng, Shape.of(5 + g.inputSize())).data();
+            float[] expected = x0.clone();
+            Im2col.col2im(g, plain, 0, expected, 5);
+            float[] got = x0.clone();
+            Im2col.col2imRows(g, padded, 2, ld, got, 5);
+            assertArrayEquals(expected, got, 0f, Arrays.toString(s));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Im2col.col2imRows(
+                new Im2col.Geometry(1, 6, 6, 2, 2, 2, 2, 0, 0), new float[100], 0, 6, new float[36], 0));
+        assertTrue(e.getMessage().contains("stride 1"), e.getMessage());
+    }
+
     @Test
     void col2imIsTheAdjointOfIm2col() {
         Random rng = new Random(12);

@@ -1,13 +1,11 @@
 package polyhead.autodiff.ops;
 
 import java.util.Arrays;
-
 import java.util.function.IntConsumer;
 
 import polyhead.autodiff.Backward;
 import polyhead.autodiff.Var;
 import polyhead.tensor.Arena;
-import polyhead.tensor.ArrayMath;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Im2col;
@@ -333,13 +331,12 @@ public final class Convolution {
                 }
             }
             if (gx != null && rowRuns() && gemm.prefersPaddedRows()) {
-                // G with its rows padded from Wo to W by zeros: a column-matrix row (c, p, q) of Wᵀ·G then lands on
-                // the input as one run from (c, p, q) — output row i's Wo values at input row i + p, its W − Wo zeros
-                // on the next row's first positions — instead of Ho runs of Wo: one ArrayMath.add per kernel position
+                // G with its rows padded from Wo to W by zeros: each column-matrix row of Wᵀ·G then adds onto the
+                // input as one run (Im2col.col2imRows) instead of Ho runs of Wo
                 int w = geo.width();
+                int wo = geo.outWidth();
                 int span = geo.outHeight() * w;
                 int ldp = gs * span;
-                int wo = geo.outWidth();
                 float[] gp = ws.gpad(o * ldp);
                 for (int j = 0; j < gs; j++) {
                     for (int oc = 0; oc < o; oc++) {
@@ -352,18 +349,8 @@ public final class Convolution {
                 }
                 float[] dcols = ws.dcols(rows * ldp);
                 gemm.gemm(true, false, rows, ldp, o, wd, 0, gp, 0, dcols, 0, false);
-                int run = (geo.outHeight() - 1) * w + wo;
-                int kh = geo.kernelH();
-                int kw = geo.kernelW();
-                int plane = geo.height() * w;
                 for (int j = 0; j < gs; j++) {
-                    int base = (s0 + j) * geo.inputSize();
-                    for (int r = 0; r < rows; r++) {
-                        int c = r / (kh * kw);
-                        int p = r / kw % kh;
-                        int q = r % kw;
-                        ArrayMath.add(gx, base + c * plane + p * w + q, dcols, r * ldp + j * span, run);
-                    }
+                    Im2col.col2imRows(geo, dcols, j * span, ldp, gx, (s0 + j) * geo.inputSize());
                 }
             } else if (gx != null) {
                 float[] dcols = ws.dcols(rows * ld);

@@ -58,6 +58,8 @@ public final class Bench {
                   --seed       W1-epoch: seed of the model and the shuffling (default 0)
                   --data       W1-epoch: the Fashion-MNIST folder (default: Debian's /usr/share/datasets/fashion-mnist)
                   --json       also write the results as JSON to FILE
+                Training steps run in an Arena (each reuses the previous step's arrays); the JVM property
+                -Dpolyhead.bench.arena=false makes them allocate instead.
                 """;
 
         static Options parse(String[] args) {
