@@ -27,9 +27,10 @@ import jdk.incubator.vector.VectorSpecies;
  * half speed on JDK 17). Block sizes: an A block (MC×KC ≤ 120×256 floats, 120 KiB) stays in L2 and one B panel
  * (KC×NR, 16 KiB) in L1; KC and MC are evened out over the blocks so that no block is a thin remainder.
  *
- * <p>Parallel products (at least {@link #PARALLEL_FLOPS}) pack all of op(A) and op(B) first, then compute blocks of
- * C; each phase is cut into several tasks per thread that the threads pull from a counter, so a core that another
- * process occupies simply does fewer of them (see {@link WorkerPool}). Smaller products, and calls made while this
+ * <p>Parallel products (at least {@link #PARALLEL_FLOPS}) are cut into strips of C, several per thread, that the
+ * threads pull from a counter, so a core that another process occupies simply does fewer of them (see
+ * {@link WorkerPool}); each thread packs the smaller operand once for all its strips (see {@link #computeParallel}).
+ * Smaller products, and calls made while this
  * instance is busy with another thread's parallel product, or made inside a task of {@link Parallel} (whose loop
  * already occupies the cores), run on the calling thread with per-thread buffers.
  *
@@ -112,17 +113,22 @@ public final class VectorGemm implements Gemm {
     static final int FEW_MAX_N = 32;
     /** The width of {@link Product#fewCols}'s strip for a last 17 to 24 columns. */
     static final int WIDE = 3 * L;
-    /** Tasks per thread in each parallel phase: enough to even out a slow or busy core, few enough to stay cheap. */
+    /** Tasks per thread of the parallel dot path: enough to even out a slow or busy core, few enough to stay cheap. */
     private static final int TASKS_PER_THREAD = 8;
+    /**
+     * Width of a parallel product's column strips, in B panels: narrow strips even out the threads (a strip costs no
+     * packing of its own beyond its part of B); W1's 784 columns make 25 strips.
+     */
+    static final int STRIP_PANELS = 2;
+    /** Row strips per thread in a parallel product split by rows (each strip rereads all of packed B). */
+    static final int STRIPS_PER_THREAD = 4;
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     private final int threads;
     private final WorkerPool pool;
-    /** Held during a parallel product: guards the pool and the shared packing buffers. */
+    /** Held during a parallel product: guards the pool. */
     private final ReentrantLock parallel = new ReentrantLock();
-    private float[] sharedA = new float[0];
-    private float[] sharedB = new float[0];
 
     /** Runs on all available processors. */
     public VectorGemm() {
@@ -365,64 +371,81 @@ public final class VectorGemm implements Gemm {
         });
     }
 
-    /** Phase 1 packs all of op(A) and op(B) (every KC slice), phase 2 computes blocks of C; both share out tasks. */
+    /**
+     * All threads on one product, each on whole strips of C: strips of columns when op(A) is the smaller operand
+     * (m ≤ n), else strips of rows. Every thread packs all of the smaller operand into its own workspace when it starts
+     * its first strip (so it is packed once per thread, not once per product), and each strip packs its own part of
+     * the other operand, one KC slice at a time, and multiplies it at once while it is in L2 — the sequential path's
+     * loops on a part of C. The threads pull strips from a counter in an order that keeps them far apart in C (the
+     * first strips handed out are 0, per, 2·per ...), so that two threads rarely write the same cache line of C.
+     *
+     * <p>It replaced a two-phase scheme (all threads pack all of both operands into shared buffers, then all compute
+     * blocks of C), which packed 1.2 MB for W1's 128×784·(256×784)ᵀ and then read it back from L3 after a barrier:
+     * 170 us of its 550 us went to packing. Medians of alternating calls in one JVM, two threads: that product
+     * 282 → 147 us, W1's backward 256×784×32 (batch 32) 94-230 → 126-161 us, 256×784×256 123 → 155 GFLOPS,
+     * 1024³ 155 → 172 GFLOPS; the W1 step at batch 32 / 128 / 512 0.86 / 0.80 / 0.85 of the old one (this together
+     * with workers that stay awake, see {@link WorkerPool}).
+     */
     private void computeParallel(Product p) {
         int m = p.m;
         int n = p.n;
         int k = p.k;
         int kBlocks = ceilDiv(k, KC);
         int kc = ceilDiv(k, kBlocks);
+        boolean columns = m <= n;
+        // columns: strips of STRIP_PANELS B panels; rows: strips of MR-multiples, between 2·MR and MC, ~4 per thread
+        int width = columns ? STRIP_PANELS * NR
+                : Math.max(2 * MR, Math.min(MC, roundUp(ceilDiv(m, STRIPS_PER_THREAD * threads), MR)));
+        int strips = ceilDiv(columns ? n : m, width);
+        int per = ceilDiv(strips, threads);
+        int slots = per * threads;
         int mBlocks = ceilDiv(m, MC);
         int mc = roundUp(ceilDiv(m, mBlocks), MR);
-        mBlocks = ceilDiv(m, mc);
-        int nPanels = ceilDiv(n, NR);
-        int nChunks = Math.min(nPanels, ceilDiv(TASKS_PER_THREAD * threads, mBlocks));
-        int nc = ceilDiv(nPanels, nChunks) * NR;
-        nChunks = ceilDiv(n, nc);
-        // packed op(A): KC slice by slice, each slice mPad rows of panels; likewise op(B) with nPad columns
         int mPad = roundUp(m, MR);
         int nPad = roundUp(n, NR);
-        if (sharedA.length < mPad * k) {
-            sharedA = new float[mPad * k];
-        }
-        if (sharedB.length < nPad * k) {
-            sharedB = new float[nPad * k];
-        }
-        float[] pa = sharedA;
-        float[] pb = sharedB;
-        int nbChunks = nChunks;
-        int mbBlocks = mBlocks;
-        int packTasks = kBlocks * (mBlocks + nChunks);
-        AtomicInteger nextPack = new AtomicInteger();
+        AtomicInteger next = new AtomicInteger();
         pool.run(threads, part -> {
-            for (int t; (t = nextPack.getAndIncrement()) < packTasks; ) {
-                int pc = t / (mbBlocks + nbChunks) * kc;
-                int kb = Math.min(kc, k - pc);
-                int r = t % (mbBlocks + nbChunks);
-                if (r < mbBlocks) {
-                    int i0 = r * mc;
-                    p.packA(pa, pc * mPad + i0 * kb, i0, Math.min(mc, m - i0), pc, kb);
-                } else {
-                    int j0 = (r - mbBlocks) * nc;
-                    p.packB(pb, pc * nPad + j0 * kb, j0, Math.min(nc, n - j0), pc, kb);
+            Workspace ws = WORKSPACE.get();
+            float[] whole = null; // this thread's packing of all of the smaller operand, every KC slice
+            float[] strip = null; // one KC slice of the strip's part of the other operand
+            for (int t; (t = next.getAndIncrement()) < slots; ) {
+                int s = t % threads * per + t / threads;
+                if (s >= strips) {
+                    continue;
                 }
-            }
-        });
-        int blockTasks = mBlocks * nChunks;
-        AtomicInteger nextBlock = new AtomicInteger();
-        pool.run(threads, part -> {
-            float[] tile = WORKSPACE.get().tile;
-            for (int t; (t = nextBlock.getAndIncrement()) < blockTasks; ) {
-                int i0 = t % mbBlocks * mc;
-                int j0 = t / mbBlocks * nc;
-                int mb = Math.min(mc, m - i0);
-                int nb = Math.min(nc, n - j0);
+                if (whole == null) {
+                    whole = columns ? ws.packedA(mPad * k) : ws.packedB(nPad * k);
+                    strip = columns ? ws.packedB(width * kc) : ws.packedA(width * kc);
+                    for (int pc = 0; pc < k; pc += kc) {
+                        int kb = Math.min(kc, k - pc);
+                        if (columns) {
+                            p.packA(whole, pc * mPad, 0, m, pc, kb);
+                        } else {
+                            p.packB(whole, pc * nPad, 0, n, pc, kb);
+                        }
+                    }
+                }
+                int s0 = s * width;
+                int sb = Math.min(width, (columns ? n : m) - s0);
                 if (!p.accumulate) {
-                    p.zero(i0, mb, j0, nb);
+                    if (columns) {
+                        p.zero(0, m, s0, sb);
+                    } else {
+                        p.zero(s0, sb, 0, n);
+                    }
                 }
                 for (int pc = 0; pc < k; pc += kc) {
                     int kb = Math.min(kc, k - pc);
-                    p.multiplyBlock(pa, pc * mPad + i0 * kb, pb, pc * nPad + j0 * kb, i0, mb, j0, nb, kb, tile);
+                    if (columns) {
+                        p.packB(strip, 0, s0, sb, pc, kb);
+                        for (int ic = 0; ic < m; ic += mc) {
+                            p.multiplyBlock(whole, pc * mPad + ic * kb, strip, 0, ic, Math.min(mc, m - ic), s0, sb,
+                                    kb, ws.tile);
+                        }
+                    } else {
+                        p.packA(strip, 0, s0, sb, pc, kb);
+                        p.multiplyBlock(strip, 0, whole, pc * nPad, s0, sb, 0, n, kb, ws.tile);
+                    }
                 }
             }
         });

@@ -8,8 +8,16 @@ import java.util.function.IntConsumer;
  * A small fixed set of daemon threads that run the parts of one data-parallel call, the caller taking part 0.
  *
  * <p>Not the common ForkJoinPool: a training step issues hundreds of sub-millisecond kernels, and the hand-off has to
- * cost microseconds. A worker that has just finished spins briefly ({@link #SPIN_NANOS}) for the next part before it
- * parks, so back-to-back kernels skip the wake-up.
+ * cost microseconds. A worker that has just finished stays awake for the next part: it spins ({@link #SPIN_NANOS}),
+ * then yields its core ({@link Thread#yield}, so that any other runnable thread gets it) until {@link #AWAKE_NANOS}
+ * have passed, and only then parks. The caller waiting for a worker does the same. Waking a parked thread took
+ * 10-50 us on our VMs, as long as a whole W1 product; with workers parking after 10 us, the gaps between a step's
+ * products (bias, activation, loss, optimizer) were long enough that nearly every parallel product paid it. Medians
+ * of alternating runs of W1's step: staying awake 300 us instead of 10 us, 0.93 / 0.95 of the time at batch 128 /
+ * 512; then 1 ms instead of 100 us, 0.89 / 0.97 / 0.94 at batch 32 / 128 / 512. Yielding rather than spinning keeps
+ * the two pools ({@link Parallel}'s and {@link VectorGemm}'s) from taking a core from each other.
+ * {@value #AWAKE_PROPERTY} sets the time in microseconds (0: park right after the spin), for a service that would
+ * rather not have a core busy-yielding for a millisecond after each call.
  *
  * <p>On a shared machine a worker may not get a core for milliseconds. So a part is claimed by whoever starts it
  * first: when the caller has finished its own part it takes back every part no worker has started and runs it
@@ -19,8 +27,12 @@ import java.util.function.IntConsumer;
  * <p>Not thread-safe: one {@link #run} at a time (callers serialize).
  */
 final class WorkerPool {
-    /** How long an idle worker, or the caller waiting for a worker, spins before parking. */
+    /** How long an idle worker, or the caller waiting for a worker, spins before it starts to yield its core. */
     static final long SPIN_NANOS = 10_000;
+    /** The system property that sets how long an idle thread stays awake, in microseconds (default 1000). */
+    static final String AWAKE_PROPERTY = "polyhead.workers.awakeMicros";
+    /** How long an idle worker, or the caller waiting for a worker, stays awake (spinning, then yielding) before it parks. */
+    static final long AWAKE_NANOS = awakeNanos(System.getProperty(AWAKE_PROPERTY));
 
     private final Worker[] workers;
 
@@ -87,6 +99,51 @@ final class WorkerPool {
         }
     }
 
+    /**
+     * Waits awake until {@code state} holds {@code wanted}: spins for {@link #SPIN_NANOS}, then yields until
+     * {@link #AWAKE_NANOS}. True if the state came; false if the time ran out (the caller then parks).
+     */
+    static boolean awaitAwake(AtomicInteger state, int wanted) {
+        long start = System.nanoTime();
+        while (state.get() != wanted) {
+            long waited = System.nanoTime() - start;
+            if (waited < SPIN_NANOS) {
+                Thread.onSpinWait();
+            } else if (waited < AWAKE_NANOS) {
+                Thread.yield();
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The awake time for a value of {@value #AWAKE_PROPERTY} (null: the default, 1 ms). */
+    static long awakeNanos(String micros) {
+        if (micros == null || micros.isBlank()) {
+            return 1_000_000;
+        }
+        try {
+            long us = Long.parseLong(micros.trim());
+            if (us >= 0 && us <= 10_000_000) {
+                return us * 1000;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + AWAKE_PROPERTY + "=" + micros
+                + ": expected a whole number of microseconds from 0 to 10000000");
+    }
+
+    /** The worker threads, for tests. */
+    Thread[] threads() {
+        Thread[] t = new Thread[workers.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = workers[i].thread;
+        }
+        return t;
+    }
+
     private static final class Worker implements Runnable {
         private static final int IDLE = 0;
         private static final int PENDING = 1;
@@ -123,11 +180,7 @@ final class WorkerPool {
 
         /** Waits for the started part to finish; returns what it threw, or null. */
         Throwable await() {
-            long deadline = System.nanoTime() + SPIN_NANOS;
-            while (state.get() != DONE && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
-            if (state.get() != DONE) {
+            if (!awaitAwake(state, DONE)) {
                 waiter = Thread.currentThread();
                 while (state.get() != DONE) {
                     LockSupport.park(this);
@@ -161,12 +214,10 @@ final class WorkerPool {
         }
 
         private void awaitPending() {
-            long deadline = System.nanoTime() + SPIN_NANOS;
-            while (state.get() != PENDING && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
-            while (state.get() != PENDING) {
-                LockSupport.park(this);
+            if (!awaitAwake(state, PENDING)) {
+                while (state.get() != PENDING) {
+                    LockSupport.park(this);
+                }
             }
         }
     }

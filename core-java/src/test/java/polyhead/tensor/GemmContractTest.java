@@ -18,9 +18,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GemmContractTest {
     static List<Gemm> implementations() {
-        // one and two threads: the two-thread instance splits the larger products (SIZES holds some above
-        // VectorGemm.PARALLEL_FLOPS, split by rows and by columns)
-        return List.of(new EjmlGemm(), new VectorGemm(1), new VectorGemm(2));
+        // one, two and three threads: these split the larger products (SIZES holds some above
+        // VectorGemm.PARALLEL_FLOPS, split by rows and by columns) into strips, three threads into a number of strips
+        // that is not a multiple of the threads
+        return List.of(new EjmlGemm(), new VectorGemm(1), new VectorGemm(2), new VectorGemm(3));
     }
 
     /**
@@ -40,7 +41,7 @@ class GemmContractTest {
         {10, 8, 515}, {3, 3, 512}, {32, 40, 1030}, {32, 61, 1100}, {4, 100, 2053}, {1, 2, 600},
         {10, 75, 40}, {40, 75, 10}, {75, 10, 40}, {10, 128, 100},
         {8, 40, 30}, {20, 200, 250}, {23, 50, 64}, {24, 90, 1024}, {81, 10, 784}, {250, 20, 200}, {37, 40, 50},
-        {9, 15, 1030}};
+        {9, 15, 1030}, {200, 40, 600}, {130, 200, 300}};
 
     /** Guards the sizes above against a change of VectorGemm's thresholds leaving one of its paths untested. */
     @Test
@@ -48,6 +49,10 @@ class GemmContractTest {
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] >= s[1]), "parallel, row-major");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] < s[1]), "parallel, wide");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && dots(s)), "parallel dot products");
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] > s[1] && s[2] > VectorGemm.KC),
+                "parallel row strips over several k slices");
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] <= s[1] && s[0] > VectorGemm.MC
+                && s[2] > VectorGemm.KC), "parallel column strips over several m blocks and k slices");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> !parallel(s) && dots(s) && s[0] % VectorGemm.DR != 0),
                 "sequential dot products with edge rows");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> s[2] > VectorGemm.KC && s[0] > VectorGemm.MC),
