@@ -4,6 +4,7 @@ import java.util.Random;
 
 import polyhead.autodiff.Var;
 import polyhead.autodiff.ops.Convolution;
+import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
 
 /**
@@ -55,5 +56,17 @@ public final class Conv2d extends Module {
     @Override
     protected Var forward(Var x) {
         return Convolution.conv2d(x, weight, bias, stride, padding);
+    }
+
+    /**
+     * This layer, a ReLU and a 2×2 max pooling, as one fused node ({@link Convolution#conv2dReluMaxPool2x2}); for
+     * {@link Sequential}.
+     */
+    Var callWithReluMaxPool2x2(Var x) {
+        try {
+            return Convolution.conv2dReluMaxPool2x2(x, weight, bias, stride, padding);
+        } catch (ShapeException e) {
+            throw e.inModule(path(), typeName());
+        }
     }
 }

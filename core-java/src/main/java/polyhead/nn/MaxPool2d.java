@@ -25,6 +25,11 @@ public final class MaxPool2d extends Module {
         return Pooling.maxPool2d(x, kernel, stride, padding);
     }
 
+    /** Whether this is the 2×2 pooling at stride 2 without padding that a convolution can fuse. */
+    boolean isTwoByTwo() {
+        return kernel == 2 && stride == 2 && padding == 0;
+    }
+
     /** A ReLU then this layer, as one fused node ({@link Pooling#reluMaxPool2d}); for {@link Sequential}. */
     Var callAfterRelu(Var x) {
         try {

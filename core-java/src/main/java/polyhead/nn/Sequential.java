@@ -34,7 +34,14 @@ public final class Sequential extends Module {
         for (int i = 0; i < layers.length; i++) {
             // a Linear followed by a ReLU runs as one fused node (MatMul.linearRelu: same values and gradients, one
             // tensor and one pass fewer); not while a summary records every layer's output
-            if (layers[i] instanceof Linear linear && i + 1 < layers.length && layers[i + 1] instanceof Activation a
+            if (layers[i] instanceof Conv2d conv && i + 2 < layers.length && layers[i + 1] instanceof Activation a
+                    && a.isRelu() && layers[i + 2] instanceof MaxPool2d pool && pool.isTwoByTwo()
+                    && !Summary.isRecording()) {
+                // a convolution, a ReLU and a 2×2 max pooling: one node (Convolution.conv2dReluMaxPool2x2, the same
+                // values and gradients; the convolution's output is pooled in cache and never written out)
+                h = conv.callWithReluMaxPool2x2(h);
+                i += 2;
+            } else if (layers[i] instanceof Linear linear && i + 1 < layers.length && layers[i + 1] instanceof Activation a
                     && a.isRelu() && !Summary.isRecording()) {
                 h = linear.callWithRelu(h);
                 i++;

@@ -44,4 +44,58 @@ class ArrayMathTest {
         ArrayMath.addScaled(rounding, 0, new float[] {big}, 0, 1, 3f);
         assertEquals(1f + 3f * big, rounding[0], 0f, "product rounded, then the sum");
     }
+
+    /**
+     * The vector 2×2 pooling gives the scalar loop's maxima and argmax indices bit for bit: rows of fewer than 8
+     * windows (one by one), exactly 8, 8 plus a remainder (an overlapping last block), odd sizes (a last row and
+     * column that no window reads), offsets, with and without the ReLU, on data full of ties, ±0, infinities and NaNs.
+     */
+    @Test
+    void vectorPoolingEqualsTheScalarPoolingBitForBit() {
+        Random rng = new Random(17);
+        ArrayMath.Kernels vector = new VectorArrayMath();
+        float[] specials = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, -1f, 2f};
+        int[][] sizes = {{2, 2}, {3, 5}, {6, 14}, {4, 16}, {5, 17}, {28, 28}, {10, 10}, {7, 33}, {2, 48}};
+        for (int[] size : sizes) {
+            int h = size[0];
+            int w = size[1];
+            int planes = 3;
+            int xOff = 5;
+            float[] x = new float[xOff + planes * h * w + 3];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rng.nextInt(3) == 0 ? specials[rng.nextInt(specials.length)] : (float) rng.nextGaussian();
+            }
+            int outs = planes * (h / 2) * (w / 2);
+            for (boolean relu : new boolean[] {false, true}) {
+                float[] expected = new float[outs + 4];
+                float[] got = new float[outs + 4];
+                int[] expectedArg = new int[outs + 4];
+                int[] gotArg = new int[outs + 4];
+                ArrayMath.SCALAR.maxPool2x2(x, xOff, planes, h, w, expected, 2, expectedArg, 1000, relu);
+                vector.maxPool2x2(x, xOff, planes, h, w, got, 2, gotArg, 1000, relu);
+                String what = h + "x" + w + (relu ? " relu" : "");
+                for (int i = 0; i < got.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(got[i]), what + " output " + i);
+                    assertEquals(expectedArg[i], gotArg[i], what + " argmax " + i);
+                }
+            }
+        }
+    }
+
+    /** The scalar pooling against a hand-computed case: first maximum, last NaN, ReLU, indices shifted by argBase. */
+    @Test
+    void scalarPoolingFollowsPyTorchsRules() {
+        float nan = Float.NaN;
+        // one plane of two rows of 6 after one float of offset, three windows: a tie of 3s (the first wins), two NaNs
+        // (the last wins: the bottom row's), all negative (-1)
+        float[] x = {9, 3, 1, nan, 1, -2, -5, 3, 0, 1, nan, -1, -3};
+        float[] out = new float[3];
+        int[] arg = new int[3];
+        ArrayMath.SCALAR.maxPool2x2(x, 1, 1, 2, 6, out, 0, arg, 100, false);
+        assertArrayEquals(new float[] {3, nan, -1}, out, 0f);
+        assertArrayEquals(new int[] {100, 109, 110}, arg);
+        ArrayMath.SCALAR.maxPool2x2(x, 1, 1, 2, 6, out, 0, arg, 0, true);
+        assertArrayEquals(new float[] {3, nan, 0}, out, 0f);
+        assertArrayEquals(new int[] {0, 9, 10}, arg);
+    }
 }

@@ -6,6 +6,7 @@ import java.util.function.IntConsumer;
 import polyhead.autodiff.Backward;
 import polyhead.autodiff.Var;
 import polyhead.tensor.Arena;
+import polyhead.tensor.ArrayMath;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Im2col;
@@ -95,6 +96,158 @@ public final class Convolution {
      */
     static Var conv2d(Var x, Var weight, Var bias, int strideH, int strideW, int padH, int padW, int groupFloats,
                       boolean parallelGroups) {
+        Im2col.Geometry geo = geometry(x, weight, bias, strideH, strideW, padH, padW);
+        Shape sx = x.shape();
+        Shape sw = weight.shape();
+        int n = sx.dim(0);
+        int o = sw.dim(0);
+        Plan plan = new Plan(geo, n, o, groupSize(n, o, geo.colRows(), geo.colCols(), groupFloats));
+        Shape outShape = Shape.of(n, o, geo.outHeight(), geo.outWidth());
+        float[] xd = x.value().data();
+        float[] wd = weight.value().data();
+        float[] bd = bias == null ? null : bias.value().data();
+        float[] out = Arena.floatsToOverwrite(outShape.size()); // every element written below
+        Gemm gemm = Gemms.current();
+        int outSize = plan.outSize();
+        forEachGroup(parallelGroups, plan.groups(),
+                t -> plan.forward(t, gemm, xd, wd, bd, out, plan.first(t) * outSize, WORKSPACE.get()));
+        Backward rule = g -> {
+            float[] dg = g.data();
+            backward(plan, gemm, parallelGroups, x, weight, bias, (t, gx, gwParts, gbParts, ws) -> plan.backward(t,
+                    gemm, xd, wd, dg, plan.first(t) * outSize, gx, gwParts, gbParts, ws));
+        };
+        Tensor y = Tensor.wrap(outShape, out);
+        return bias == null ? Var.result(y, "conv2d", rule, x, weight) : Var.result(y, "conv2d", rule, x, weight, bias);
+    }
+
+    /**
+     * {@code maxPool2d(relu(conv2d(x, weight, bias, stride, padding)), 2)} (2×2 windows, stride 2, no padding) as one
+     * node, with the values and gradients of the three nodes bit for bit. Each group of samples is convolved into a
+     * small buffer of the thread's (a few hundred KB at most, see {@link #GROUP_FLOATS}) and pooled from there while it
+     * is in cache; the convolution's output is never written out, and in the backward pass each group's output
+     * gradient is rebuilt from the pooled gradient (zeros, and each window's gradient at its argmax) in the same
+     * buffer just before the group's products read it. The bias is added before the pooling, as in the separate
+     * nodes, so that ties are broken on the same values. W2's convolutions wrote and reread 8 MB (the first) and 2 MB
+     * per step for their outputs, as much again for the pooling's input gradient, which was zeroed first.
+     *
+     * <p>{@link polyhead.nn.Sequential} uses it for a {@code Conv2d}, a ReLU and a {@code MaxPool2d(2)} in a row.
+     * Where the convolution's output is smaller than 2×2 this is the three nodes (and fails as they do).
+     *
+     * @throws IllegalArgumentException and {@link ShapeException} as {@link #conv2d(Var, Var, Var, int, int, int, int)}
+     */
+    public static Var conv2dReluMaxPool2x2(Var x, Var weight, Var bias, int stride, int padding) {
+        return conv2dReluMaxPool2x2(x, weight, bias, stride, padding, GROUP_FLOATS, PARALLEL_GROUPS);
+    }
+
+    /** ... with the group size limit and the parallel choice of {@link #conv2d} as parameters, for tests. */
+    static Var conv2dReluMaxPool2x2(Var x, Var weight, Var bias, int stride, int padding, int groupFloats,
+                                    boolean parallelGroups) {
+        Im2col.Geometry geo = geometry(x, weight, bias, stride, stride, padding, padding);
+        if (geo.outHeight() < 2 || geo.outWidth() < 2) {
+            return Pooling.reluMaxPool2d(conv2d(x, weight, bias, stride, stride, padding, padding, groupFloats,
+                    parallelGroups), 2, 2, 2, 2, 0, 0);
+        }
+        Shape sx = x.shape();
+        int n = sx.dim(0);
+        int o = weight.shape().dim(0);
+        Plan plan = new Plan(geo, n, o, groupSize(n, o, geo.colRows(), geo.colCols(), groupFloats));
+        int ho = geo.outHeight();
+        int wo = geo.outWidth();
+        int hp = ho / 2;
+        int wp = wo / 2;
+        Shape outShape = Shape.of(n, o, hp, wp);
+        float[] xd = x.value().data();
+        float[] wd = weight.value().data();
+        float[] bd = bias == null ? null : bias.value().data();
+        float[] out = Arena.floatsToOverwrite(outShape.size()); // every window's maximum written below
+        int[] argmax = Arena.intsToOverwrite(out.length); // and its argmax, an index into the unwritten output
+        Gemm gemm = Gemms.current();
+        int outSize = plan.outSize();
+        int pooledSize = o * hp * wp;
+        forEachGroup(parallelGroups, plan.groups(), t -> {
+            Workspace ws = WORKSPACE.get();
+            int gs = plan.size(t);
+            float[] y = ws.y(gs * outSize);
+            plan.forward(t, gemm, xd, wd, bd, y, 0, ws);
+            int s0 = plan.first(t);
+            ArrayMath.maxPool2x2(y, 0, gs * o, ho, wo, out, s0 * pooledSize, argmax, s0 * outSize, true);
+        });
+        Backward rule = g -> {
+            float[] dg = g.data();
+            backward(plan, gemm, parallelGroups, x, weight, bias, (t, gx, gwParts, gbParts, ws) -> {
+                int gs = plan.size(t);
+                int base = plan.first(t) * outSize;
+                float[] gy = ws.gy(gs * outSize);
+                Arrays.fill(gy, 0, gs * outSize, 0f);
+                for (int i = plan.first(t) * pooledSize, end = i + gs * pooledSize; i < end; i++) {
+                    gy[argmax[i] - base] = Activations.passWhereNotZero(dg[i], out[i]);
+                }
+                plan.backward(t, gemm, xd, wd, gy, 0, gx, gwParts, gbParts, ws);
+            });
+        };
+        Tensor pooled = Tensor.wrap(outShape, out);
+        String op = "conv2dReluMaxPool2x2";
+        return bias == null ? Var.result(pooled, op, rule, x, weight)
+                : Var.result(pooled, op, rule, x, weight, bias);
+    }
+
+    /** The backward pass of one group: its share of the gradients, into the arrays {@link #backward} hands out. */
+    @FunctionalInterface
+    private interface GroupBackward {
+        void run(int t, float[] gx, float[] gwParts, double[] gbParts, Workspace ws);
+    }
+
+    /**
+     * The gradients of a convolution node: each group's share ({@code group}), then the weight and bias parts summed in
+     * group order, so that the sums do not depend on which thread ran which group.
+     */
+    private static void backward(Plan plan, Gemm gemm, boolean parallelGroups, Var x, Var weight, Var bias,
+                                 GroupBackward group) {
+        Shape sx = x.shape();
+        Shape sw = weight.shape();
+        int o = sw.dim(0);
+        boolean needX = x.requiresGrad();
+        boolean needW = weight.requiresGrad();
+        boolean needB = bias != null && bias.requiresGrad();
+        if (!needX && !needW && !needB) {
+            return;
+        }
+        float[] gx = needX ? Arena.floats(sx.size()) : null;
+        float[] gwParts = needW ? Arena.floatsToOverwrite(plan.groups() * sw.size()) : null; // products overwrite
+        double[] gbParts = needB ? new double[plan.groups() * o] : null;
+        forEachGroup(parallelGroups, plan.groups(), t -> group.run(t, gx, gwParts, gbParts, WORKSPACE.get()));
+        if (needX) {
+            x.addFreshGrad(Tensor.wrap(sx, gx));
+        }
+        if (needW) {
+            // each part is ∂Wᵀ, (C·kh·kw)×O
+            float[] gw = Arena.floats(sw.size());
+            int rows = gw.length / o;
+            for (int t = 0; t < plan.groups(); t++) {
+                for (int r = 0, p = t * gw.length; r < rows; r++) {
+                    for (int oc = 0; oc < o; oc++, p++) {
+                        gw[oc * rows + r] += gwParts[p];
+                    }
+                }
+            }
+            weight.addFreshGrad(Tensor.wrap(sw, gw));
+        }
+        if (needB) {
+            float[] gb = Arena.floats(o);
+            for (int oc = 0; oc < o; oc++) {
+                double s = 0;
+                for (int t = 0; t < plan.groups(); t++) {
+                    s += gbParts[t * o + oc];
+                }
+                gb[oc] = (float) s;
+            }
+            bias.addFreshGrad(Tensor.wrap(bias.shape(), gb));
+        }
+    }
+
+    /** The convolution's geometry, after checking the operands (the errors name conv2d and the shapes at fault). */
+    private static Im2col.Geometry geometry(Var x, Var weight, Var bias, int strideH, int strideW, int padH,
+                                            int padW) {
         requireAtLeast("strideH", strideH, 1);
         requireAtLeast("strideW", strideW, 1);
         requireAtLeast("padH", padH, 0);
@@ -107,7 +260,6 @@ public final class Convolution {
         if (sw.rank() != 4) {
             throw new ShapeException("conv2d: weight " + sw + " must have rank 4 [O, C, kh, kw] (input " + sx + ")");
         }
-        int n = sx.dim(0);
         int c = sx.dim(1);
         int h = sx.dim(2);
         int w = sx.dim(3);
@@ -129,59 +281,7 @@ public final class Convolution {
             throw new ShapeException("conv2d: kernel " + kh + "x" + kw + " of weight " + sw + " is larger than input "
                     + sx + " padded by " + padH + "x" + padW);
         }
-        Im2col.Geometry geo = new Im2col.Geometry(c, h, w, kh, kw, strideH, strideW, padH, padW);
-        Plan plan = new Plan(geo, n, o, groupSize(n, o, geo.colRows(), geo.colCols(), groupFloats));
-        Shape outShape = Shape.of(n, o, geo.outHeight(), geo.outWidth());
-        float[] xd = x.value().data();
-        float[] wd = weight.value().data();
-        float[] bd = bias == null ? null : bias.value().data();
-        float[] out = Arena.floatsToOverwrite(outShape.size()); // every element written below
-        Gemm gemm = Gemms.current();
-        forEachGroup(parallelGroups, plan.groups(), t -> plan.forward(t, gemm, xd, wd, bd, out, WORKSPACE.get()));
-        Backward rule = g -> {
-            float[] dg = g.data();
-            boolean needX = x.requiresGrad();
-            boolean needW = weight.requiresGrad();
-            boolean needB = bias != null && bias.requiresGrad();
-            float[] gx = needX ? Arena.floats(sx.size()) : null;
-            // one partial weight and bias gradient per group, added in group order afterwards: the sums do not
-            // depend on which thread ran which group
-            float[] gwParts = needW ? Arena.floatsToOverwrite(plan.groups() * sw.size()) : null; // products overwrite
-            double[] gbParts = needB ? new double[plan.groups() * o] : null;
-            if (needX || needW || needB) {
-                forEachGroup(parallelGroups, plan.groups(), t -> plan.backward(t, gemm, xd, wd, dg, gx, gwParts, gbParts,
-                        WORKSPACE.get()));
-            }
-            if (needX) {
-                x.addFreshGrad(Tensor.wrap(sx, gx));
-            }
-            if (needW) {
-                // each part is ∂Wᵀ, (C·kh·kw)×O
-                float[] gw = Arena.floats(sw.size());
-                int rows = gw.length / o;
-                for (int t = 0; t < plan.groups(); t++) {
-                    for (int r = 0, p = t * gw.length; r < rows; r++) {
-                        for (int oc = 0; oc < o; oc++, p++) {
-                            gw[oc * rows + r] += gwParts[p];
-                        }
-                    }
-                }
-                weight.addFreshGrad(Tensor.wrap(sw, gw));
-            }
-            if (needB) {
-                float[] gb = Arena.floats(o);
-                for (int oc = 0; oc < o; oc++) {
-                    double s = 0;
-                    for (int t = 0; t < plan.groups(); t++) {
-                        s += gbParts[t * o + oc];
-                    }
-                    gb[oc] = (float) s;
-                }
-                bias.addFreshGrad(Tensor.wrap(bias.shape(), gb));
-            }
-        };
-        Tensor y = Tensor.wrap(outShape, out);
-        return bias == null ? Var.result(y, "conv2d", rule, x, weight) : Var.result(y, "conv2d", rule, x, weight, bias);
+        return new Im2col.Geometry(c, h, w, kh, kw, strideH, strideW, padH, padW);
     }
 
     private static void forEachGroup(boolean parallel, int groups, IntConsumer task) {
@@ -214,6 +314,11 @@ public final class Convolution {
             return (n + group - 1) / group;
         }
 
+        /** The size of one sample's output, O·Ho·Wo. */
+        int outSize() {
+            return o * geo.colCols();
+        }
+
         /** The first sample of group t. */
         int first(int t) {
             return t * group;
@@ -239,11 +344,12 @@ public final class Convolution {
         }
 
         /**
-         * Output of group t: its column matrices side by side, X = [X₁ X₂ …] of (C·kh·kw)×(gs·Ho·Wo), one product
-         * Y = W·X, then each sample's block of Y to its place in the output, the bias added on the way; or, where the
-         * GEMM has a direct kernel for the geometry ({@link Gemm#canConvolve}), each sample straight from its input.
+         * Output of group t, sample j of the group at {@code out[outBase + j·O·Ho·Wo ...]}: its column matrices side
+         * by side, X = [X₁ X₂ …] of (C·kh·kw)×(gs·Ho·Wo), one product Y = W·X, then each sample's block of Y to its
+         * place in the output, the bias added on the way; or, where the GEMM has a direct kernel for the geometry
+         * ({@link Gemm#canConvolve}), each sample straight from its input.
          */
-        void forward(int t, Gemm gemm, float[] xd, float[] wd, float[] bd, float[] out, Workspace ws) {
+        void forward(int t, Gemm gemm, float[] xd, float[] wd, float[] bd, float[] out, int outBase, Workspace ws) {
             int rows = geo.colRows();
             int cols = geo.colCols();
             int outSize = o * cols;
@@ -251,8 +357,8 @@ public final class Convolution {
             int gs = size(t);
             if (gemm.canConvolve(geo, o)) {
                 // straight from the input, sample by sample (the same values as through im2col and the product)
-                for (int s = s0; s < s0 + gs; s++) {
-                    gemm.convolve(geo, o, wd, bd, xd, s * geo.inputSize(), out, s * outSize);
+                for (int j = 0; j < gs; j++) {
+                    gemm.convolve(geo, o, wd, bd, xd, (s0 + j) * geo.inputSize(), out, outBase + j * outSize);
                 }
                 return;
             }
@@ -262,7 +368,7 @@ public final class Convolution {
                 Im2col.im2col(geo, xd, (s0 + j) * geo.inputSize(), xcols, j * cols, ld);
             }
             float[] ym = out;
-            int yOff = s0 * outSize;
+            int yOff = outBase;
             if (gs > 1) {
                 ym = ws.gm(o * ld);
                 yOff = 0;
@@ -275,7 +381,7 @@ public final class Convolution {
             for (int j = 0; j < gs; j++) {
                 for (int oc = 0; oc < o; oc++) {
                     int src = yOff + oc * ld + j * cols;
-                    int dst = (s0 + j) * outSize + oc * cols;
+                    int dst = outBase + j * outSize + oc * cols;
                     float bv = bd == null ? 0f : bd[oc];
                     for (int k = 0; k < cols; k++) {
                         out[dst + k] = ym[src + k] + bv;
@@ -285,12 +391,12 @@ public final class Convolution {
         }
 
         /**
-         * Gradients of group t, with G = the group's output gradient as one [o, gs·Ho·Wo] matrix: ∂/∂X = Wᵀ·G, each
-         * sample's block added back onto its input by col2im; the group's part of ∂/∂W, transposed (X·Gᵀ), into
-         * {@code gwParts[t·|W| ...]}; of ∂/∂b, the row sums of G, into {@code gbParts[t·o ...]}. A null array is a
-         * gradient that is not needed.
+         * Gradients of group t, with G = the group's output gradient as one [o, gs·Ho·Wo] matrix (sample j's at
+         * {@code dg[gBase + j·O·Ho·Wo ...]}): ∂/∂X = Wᵀ·G, each sample's block added back onto its input by col2im;
+         * the group's part of ∂/∂W, transposed (X·Gᵀ), into {@code gwParts[t·|W| ...]}; of ∂/∂b, the row sums of G,
+         * into {@code gbParts[t·o ...]}. A null array is a gradient that is not needed.
          */
-        void backward(int t, Gemm gemm, float[] xd, float[] wd, float[] dg, float[] gx, float[] gwParts,
+        void backward(int t, Gemm gemm, float[] xd, float[] wd, float[] dg, int gBase, float[] gx, float[] gwParts,
                       double[] gbParts, Workspace ws) {
             int rows = geo.colRows();
             int cols = geo.colCols();
@@ -299,13 +405,13 @@ public final class Convolution {
             int gs = size(t);
             int ld = gs * cols;
             float[] gm = dg;
-            int gOff = s0 * outSize;
+            int gOff = gBase;
             if (gs > 1) {
                 gm = ws.gm(o * ld);
                 gOff = 0;
                 for (int j = 0; j < gs; j++) {
                     for (int oc = 0; oc < o; oc++) {
-                        System.arraycopy(dg, (s0 + j) * outSize + oc * cols, gm, oc * ld + j * cols, cols);
+                        System.arraycopy(dg, gBase + j * outSize + oc * cols, gm, oc * ld + j * cols, cols);
                     }
                 }
             }
@@ -342,7 +448,7 @@ public final class Convolution {
                     for (int oc = 0; oc < o; oc++) {
                         for (int i = 0; i < geo.outHeight(); i++) {
                             int d = oc * ldp + j * span + i * w;
-                            System.arraycopy(dg, (s0 + j) * outSize + oc * cols + i * wo, gp, d, wo);
+                            System.arraycopy(dg, gBase + j * outSize + oc * cols + i * wo, gp, d, wo);
                             Arrays.fill(gp, d + wo, d + w, 0f);
                         }
                     }
@@ -362,7 +468,7 @@ public final class Convolution {
             if (gwParts != null && gemm.canWeightGradient(geo, o)) {
                 // straight from each sample's input, no column matrix (the same products, summed in another order)
                 for (int j = 0; j < gs; j++) {
-                    gemm.weightGradient(geo, o, xd, (s0 + j) * geo.inputSize(), dg, (s0 + j) * outSize, gwParts,
+                    gemm.weightGradient(geo, o, xd, (s0 + j) * geo.inputSize(), dg, gBase + j * outSize, gwParts,
                             t * o * rows, j > 0);
                 }
             } else if (gwParts != null) {
@@ -389,6 +495,24 @@ public final class Convolution {
         private float[] dcols = new float[0];
         private float[] gm = new float[0];
         private float[] gpad = new float[0];
+        private float[] y = new float[0];
+        private float[] gy = new float[0];
+
+        /** A group's convolution output, for the fused pooling (see {@link #conv2dReluMaxPool2x2}). */
+        float[] y(int size) {
+            if (y.length < size) {
+                y = new float[size];
+            }
+            return y;
+        }
+
+        /** A group's output gradient, rebuilt from the pooled gradient (see {@link #conv2dReluMaxPool2x2}). */
+        float[] gy(int size) {
+            if (gy.length < size) {
+                gy = new float[size];
+            }
+            return gy;
+        }
 
         float[] xcols(int size) {
             if (xcols.length < size) {
