@@ -33,6 +33,20 @@ public final class Parallel {
     private Parallel() {
     }
 
+    /**
+     * The process-wide pool, for {@link VectorGemm}'s parallel products (null on one processor): one set of worker
+     * threads, so that the GEMM's workers and the loops' do not take turns on a core while the others stay awake
+     * (see {@link WorkerPool}). Callers hold {@link #lock()} while they run on it.
+     */
+    static WorkerPool pool() {
+        return POOL;
+    }
+
+    /** The lock that makes {@link #pool()} run one loop or product at a time. */
+    static ReentrantLock lock() {
+        return BUSY;
+    }
+
     /** The number of threads a loop runs on: one per available processor. */
     public static int threads() {
         return THREADS;

@@ -30,8 +30,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Parallel products (at least {@link #PARALLEL_FLOPS}) are cut into strips of C, several per thread, that the
  * threads pull from a counter, so a core that another process occupies simply does fewer of them (see
  * {@link WorkerPool}); each thread packs the smaller operand once for all its strips (see {@link #computeParallel}).
- * Smaller products, and calls made while this
- * instance is busy with another thread's parallel product, or made inside a task of {@link Parallel} (whose loop
+ * Smaller products, and calls made while the
+ * pool is busy with another thread's parallel product or loop, or made inside a task of {@link Parallel} (whose loop
  * already occupies the cores), run on the calling thread with per-thread buffers.
  *
  * <p>Results can differ from {@link EjmlGemm} in the last bits (the summation order differs), never by more than
@@ -63,6 +63,13 @@ public final class VectorGemm implements Gemm {
      * 32×128·128×256 43/54.
      */
     static final int DOT_MAX_M = 32;
+    /**
+     * ... or, with the wide 3×5 blocks ({@link #WIDE_DOTS}), as long as A's rows over one k block (m·min(k, KD)
+     * floats) fit in L2, where each block of B's rows rereads them: no packing at all. W1's first product at batch
+     * 128, X·W₁ᵀ = 128×784·(256×784)ᵀ: 155-157 against 133-140 GFLOPS packed (two threads; one thread 88 against 81);
+     * 512×784·(256×784)ᵀ, A 1.6 MB, the same either way (152-158), so it stays packed.
+     */
+    static final long DOT_MAX_A = 1 << 17;
     /** ... and a long enough inner dimension: each 3×3 block ends in nine horizontal sums (see above). */
     static final int DOT_MIN_K = 512;
     /** Rows of A and of B per dot-product block. */
@@ -128,7 +135,7 @@ public final class VectorGemm implements Gemm {
     private final int threads;
     private final WorkerPool pool;
     /** Held during a parallel product: guards the pool. */
-    private final ReentrantLock parallel = new ReentrantLock();
+    private final ReentrantLock parallel;
 
     /** Runs on all available processors. */
     public VectorGemm() {
@@ -141,7 +148,16 @@ public final class VectorGemm implements Gemm {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
         this.threads = threads;
-        this.pool = threads > 1 ? new WorkerPool(threads, "polyhead-gemm") : null;
+        // up to one thread per processor: Parallel's pool, whose threads the convolutions and pooling use too (two
+        // pools whose workers both stay awake would share a core: products that gave 155 GFLOPS on two threads gave
+        // 88, one thread's worth, when run between another pool's calls)
+        if (threads > 1 && threads <= Parallel.threads() && Parallel.pool() != null) {
+            this.pool = Parallel.pool();
+            this.parallel = Parallel.lock();
+        } else {
+            this.pool = threads > 1 ? new WorkerPool(threads, "polyhead-gemm") : null;
+            this.parallel = new ReentrantLock();
+        }
     }
 
     /**
@@ -180,7 +196,8 @@ public final class VectorGemm implements Gemm {
             return;
         }
         Product p = new Product(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
-        boolean dots = !transA && transB && Math.min(m, n) <= DOT_MAX_M && k >= DOT_MIN_K;
+        boolean dots = !transA && transB && k >= DOT_MIN_K
+                && (Math.min(m, n) <= DOT_MAX_M || WIDE_DOTS && (long) m * Math.min(k, KD) <= DOT_MAX_A);
         boolean thin = Math.min(Math.min(m, n), k) <= THIN && 2L * m * n * k < PARALLEL_FLOPS
                 && (!transA || !transB && k <= 4 * THIN);
         boolean fewRows = !transA && !transB && m >= 4 && m <= FEW_MAX_M && n >= NR && k <= FEW_MAX_K;
@@ -360,8 +377,10 @@ public final class VectorGemm implements Gemm {
 
     /** The dot-product path over all threads: tasks are ranges of B's rows (columns of C). */
     private void computeDotsParallel(Product p) {
-        int tasks = Math.min(ceilDiv(p.n, DR), TASKS_PER_THREAD * threads);
-        int step = roundUp(ceilDiv(p.n, tasks), DR);
+        // ranges of whole blocks: of 5 columns where the wide blocks run (a range that cut them would run as 3×3)
+        int unit = WIDE_DOTS ? DW : DR;
+        int tasks = Math.min(ceilDiv(p.n, unit), TASKS_PER_THREAD * threads);
+        int step = roundUp(ceilDiv(p.n, tasks), unit);
         int count = ceilDiv(p.n, step);
         AtomicInteger next = new AtomicInteger();
         pool.run(threads, part -> {
@@ -599,32 +618,43 @@ public final class VectorGemm implements Gemm {
          * across lanes at the end; k in blocks of KD so the six rows stay in L1 while A is reread from L2.
          */
         void dots(int j0, int j1) {
-            boolean wide = WIDE_DOTS && m % DR == 0 && (j1 - j0) % DW == 0;
-            int jStep = wide ? DW : DR;
             for (int pc = 0; pc < k; pc += KD) {
                 int kb = Math.min(KD, k - pc);
                 boolean overwrite = pc == 0 && !accumulate;
-                for (int j = j0; j < j1; j += jStep) {
-                    int nj = Math.min(jStep, j1 - j);
+                int j = j0;
+                if (WIDE_DOTS) {
+                    // 3×5 blocks; the rows left below the last block of 3, one dot product per element
+                    for (; j + DW <= j1; j += DW) {
+                        int i = 0;
+                        for (; i + DR <= m; i += DR) {
+                            dot3x5(kb, a, aOffset + i * k + pc, k, Integer.MAX_VALUE, 0, b, bOffset + j * k + pc, k, c,
+                                    cOffset + i * n + j, n, overwrite);
+                        }
+                        singleDots(i, m, j, j + DW, pc, kb, overwrite);
+                    }
+                }
+                // 3×3 blocks (the columns left after the 3×5 blocks), and single dot products at the edges
+                for (; j < j1; j += DR) {
+                    int nj = Math.min(DR, j1 - j);
                     for (int i = 0; i < m; i += DR) {
-                        int ni = Math.min(DR, m - i);
-                        int ao = aOffset + i * k + pc;
-                        int bo = bOffset + j * k + pc;
-                        int ci = cOffset + i * n + j;
-                        if (wide) {
-                            dot3x5(kb, a, ao, k, Integer.MAX_VALUE, 0, b, bo, k, c, ci, n, overwrite);
-                        } else if (ni == DR && nj == DR) {
-                            dot3x3(kb, a, ao, b, bo, k, c, ci, n, overwrite);
+                        if (i + DR <= m && nj == DR) {
+                            dot3x3(kb, a, aOffset + i * k + pc, b, bOffset + j * k + pc, k, c, cOffset + i * n + j, n,
+                                    overwrite);
                         } else {
-                            for (int r = 0; r < ni; r++) {
-                                for (int q = 0; q < nj; q++) {
-                                    float s = dot(kb, a, ao + r * k, b, bo + q * k);
-                                    int e = ci + r * n + q;
-                                    c[e] = overwrite ? s : c[e] + s;
-                                }
-                            }
+                            singleDots(i, Math.min(m, i + DR), j, j + nj, pc, kb, overwrite);
                         }
                     }
+                }
+            }
+        }
+
+        /** C[i0:i1, j0:j1] (+)= A·Bᵀ over the k slice [pc, pc + kb), one dot product per element. */
+        private void singleDots(int i0, int i1, int j0, int j1, int pc, int kb, boolean overwrite) {
+            for (int i = i0; i < i1; i++) {
+                for (int j = j0; j < j1; j++) {
+                    float s = dot(kb, a, aOffset + i * k + pc, b, bOffset + j * k + pc);
+                    int e = cOffset + i * n + j;
+                    c[e] = overwrite ? s : c[e] + s;
                 }
             }
         }

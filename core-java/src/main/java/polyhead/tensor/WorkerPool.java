@@ -14,8 +14,9 @@ import java.util.function.IntConsumer;
  * 10-50 us on our VMs, as long as a whole W1 product; with workers parking after 10 us, the gaps between a step's
  * products (bias, activation, loss, optimizer) were long enough that nearly every parallel product paid it. Medians
  * of alternating runs of W1's step: staying awake 300 us instead of 10 us, 0.93 / 0.95 of the time at batch 128 /
- * 512; then 1 ms instead of 100 us, 0.89 / 0.97 / 0.94 at batch 32 / 128 / 512. Yielding rather than spinning keeps
- * the two pools ({@link Parallel}'s and {@link VectorGemm}'s) from taking a core from each other.
+ * 512; then 1 ms instead of 100 us, 0.89 / 0.97 / 0.94 at batch 32 / 128 / 512. Yielding rather than spinning gives
+ * the core to any other thread that wants it. (Two pools whose workers both stayed awake still shared a core badly:
+ * {@link VectorGemm} therefore runs on {@link Parallel}'s pool.)
  * {@value #AWAKE_PROPERTY} sets the time in microseconds (0: park right after the spin), for a service that would
  * rather not have a core busy-yielding for a millisecond after each call.
  *

@@ -41,7 +41,7 @@ class GemmContractTest {
         {10, 8, 515}, {3, 3, 512}, {32, 40, 1030}, {32, 61, 1100}, {4, 100, 2053}, {1, 2, 600},
         {10, 75, 40}, {40, 75, 10}, {75, 10, 40}, {10, 128, 100},
         {8, 40, 30}, {20, 200, 250}, {23, 50, 64}, {24, 90, 1024}, {81, 10, 784}, {250, 20, 200}, {37, 40, 50},
-        {9, 15, 1030}, {200, 40, 600}, {130, 200, 300}};
+        {9, 15, 1030}, {200, 40, 600}, {130, 200, 300}, {40, 128, 600}, {250, 61, 1030}};
 
     /** Guards the sizes above against a change of VectorGemm's thresholds leaving one of its paths untested. */
     @Test
@@ -49,6 +49,11 @@ class GemmContractTest {
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] >= s[1]), "parallel, row-major");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] < s[1]), "parallel, wide");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && dots(s)), "parallel dot products");
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && dots(s) && s[0] % VectorGemm.DR != 0
+                && s[1] % VectorGemm.DW != 0 && Math.min(s[0], s[1]) > VectorGemm.DOT_MAX_M) || !VectorGemm.WIDE_DOTS,
+                "parallel wide dot products with rows and columns left over");
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> s[2] >= VectorGemm.DOT_MIN_K && !dots(s)),
+                "a long inner dimension with too many rows of A for the dot path");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] > s[1] && s[2] > VectorGemm.KC),
                 "parallel row strips over several k slices");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] <= s[1] && s[0] > VectorGemm.MC
@@ -81,7 +86,8 @@ class GemmContractTest {
 
     /** The dot-product path, when the product is A·Bᵀ (it is run with every transpose combination). */
     private static boolean dots(int[] s) {
-        return Math.min(s[0], s[1]) <= VectorGemm.DOT_MAX_M && s[2] >= VectorGemm.DOT_MIN_K;
+        return s[2] >= VectorGemm.DOT_MIN_K && (Math.min(s[0], s[1]) <= VectorGemm.DOT_MAX_M
+                || VectorGemm.WIDE_DOTS && (long) s[0] * Math.min(s[2], VectorGemm.KD) <= VectorGemm.DOT_MAX_A);
     }
 
     @ParameterizedTest
