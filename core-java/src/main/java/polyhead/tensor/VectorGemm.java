@@ -446,24 +446,18 @@ public final class VectorGemm implements Gemm {
                 }
                 int s0 = s * width;
                 int sb = Math.min(width, (columns ? n : m) - s0);
-                if (!p.accumulate) {
-                    if (columns) {
-                        p.zero(0, m, s0, sb);
-                    } else {
-                        p.zero(s0, sb, 0, n);
-                    }
-                }
                 for (int pc = 0; pc < k; pc += kc) {
                     int kb = Math.min(kc, k - pc);
+                    boolean overwrite = pc == 0 && !p.accumulate;
                     if (columns) {
                         p.packB(strip, 0, s0, sb, pc, kb);
                         for (int ic = 0; ic < m; ic += mc) {
                             p.multiplyBlock(whole, pc * mPad + ic * kb, strip, 0, ic, Math.min(mc, m - ic), s0, sb,
-                                    kb, ws.tile);
+                                    kb, ws.tile, overwrite);
                         }
                     } else {
                         p.packA(strip, 0, s0, sb, pc, kb);
-                        p.multiplyBlock(strip, 0, whole, pc * nPad, s0, sb, 0, n, kb, ws.tile);
+                        p.multiplyBlock(strip, 0, whole, pc * nPad, s0, sb, 0, n, kb, ws.tile, overwrite);
                     }
                 }
             }
@@ -560,9 +554,6 @@ public final class VectorGemm implements Gemm {
             int nc = Math.min(NC, roundUp(n, NR));
             float[] pa = ws.packedA(mc * kc);
             float[] pb = ws.packedB(nc * kc);
-            if (!accumulate) {
-                zero(0, m, 0, n);
-            }
             for (int jc = 0; jc < n; jc += nc) {
                 int nb = Math.min(nc, n - jc);
                 for (int pc = 0; pc < k; pc += kc) {
@@ -571,40 +562,37 @@ public final class VectorGemm implements Gemm {
                     for (int ic = 0; ic < m; ic += mc) {
                         int mb = Math.min(mc, m - ic);
                         packA(pa, 0, ic, mb, pc, kb);
-                        multiplyBlock(pa, 0, pb, 0, ic, mb, jc, nb, kb, ws.tile);
+                        multiplyBlock(pa, 0, pb, 0, ic, mb, jc, nb, kb, ws.tile, pc == 0 && !accumulate);
                     }
                 }
             }
         }
 
-        /** C[i0:i0+mb, j0:j0+nb] = 0. The kernel only accumulates (see {@link VectorGemm#kernel}). */
-        void zero(int i0, int mb, int j0, int nb) {
-            for (int i = i0; i < i0 + mb; i++) {
-                int row = cOffset + i * n + j0;
-                Arrays.fill(c, row, row + nb, 0f);
-            }
-        }
-
         /**
-         * C[i0:i0+mb, j0:j0+nb] += one KC slice of the product, from the A panels packed at {@code pa[ao...]} and
-         * the B panels at {@code pb[bo...]}: B panel by B panel (in L1), A panel by A panel (in L2).
+         * C[i0:i0+mb, j0:j0+nb] += one KC slice of the product (with {@code overwrite}, =: the first slice of a
+         * product that does not accumulate, so that C is not zeroed first), from the A panels packed at
+         * {@code pa[ao...]} and the B panels at {@code pb[bo...]}: B panel by B panel (in L1), A panel by A panel (in
+         * L2). Tiles that overhang C's edge go through a scratch tile that the kernel overwrites.
          */
         void multiplyBlock(float[] pa, int ao, float[] pb, int bo, int i0, int mb, int j0, int nb, int kb,
-                           float[] tile) {
+                           float[] tile, boolean overwrite) {
             for (int jr = 0; jr < nb; jr += NR) {
                 int cols = Math.min(NR, nb - jr);
                 for (int ir = 0; ir < mb; ir += MR) {
                     int rows = Math.min(MR, mb - ir);
                     int ci = cOffset + (i0 + ir) * n + j0 + jr;
                     if (rows == MR && cols == NR) {
-                        kernel(kb, pa, ao + ir * kb, pb, bo + jr * kb, c, ci, n);
+                        if (overwrite) {
+                            kernelStore(kb, pa, ao + ir * kb, pb, bo + jr * kb, c, ci, n);
+                        } else {
+                            kernel(kb, pa, ao + ir * kb, pb, bo + jr * kb, c, ci, n);
+                        }
                     } else {
-                        Arrays.fill(tile, 0f);
-                        kernel(kb, pa, ao + ir * kb, pb, bo + jr * kb, tile, 0, NR);
+                        kernelStore(kb, pa, ao + ir * kb, pb, bo + jr * kb, tile, 0, NR);
                         for (int r = 0; r < rows; r++) {
                             int dst = ci + r * n;
                             for (int j = 0; j < cols; j++) {
-                                c[dst + j] += tile[r * NR + j];
+                                c[dst + j] = overwrite ? tile[r * NR + j] : c[dst + j] + tile[r * NR + j];
                             }
                         }
                     }
@@ -1186,8 +1174,8 @@ public final class VectorGemm implements Gemm {
     /**
      * The 6×16 micro-kernel: C[0:6, 0:16] += Σ_p A[:, p]·B[p, :] over one packed A panel (6 values per p) and one
      * packed B panel (16 values per p), the tile held in 12 registers; C row r starts at {@code co + r·ldc}.
-     * It only accumulates, and an overwriting product zeroes C first: a kernel that chose per call between storing
-     * and adding ran at half speed under C2 once both paths had been taken.
+     * It only accumulates; {@link #kernelStore} is the one that overwrites: a kernel that chose per call between
+     * storing and adding ran at half speed under C2 once both paths had been taken.
      */
     private static void kernel(int kb, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S);
@@ -1230,6 +1218,60 @@ public final class VectorGemm implements Gemm {
         add(c30, c31, c, co + 3 * ldc);
         add(c40, c41, c, co + 4 * ldc);
         add(c50, c51, c, co + 5 * ldc);
+    }
+
+    /**
+     * {@link #kernel} that stores the tile instead of adding it to C, for the first k slice of a product that does not
+     * accumulate: C is then not zeroed first nor read. A method of its own — one kernel that chose per call between
+     * storing and adding ran at half speed (W1 b512 1.5× slower) once C2 had seen both. The sums start at +0 and so
+     * are never −0: the same bits as zeroing C and adding them.
+     */
+    private static void kernelStore(int kb, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < kb; p++, ao += MR, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(S, pb, bo + L);
+            FloatVector x = FloatVector.broadcast(S, pa[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, pa[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, pa[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, pa[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, pa[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, pa[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        store(c00, c01, c, co);
+        store(c10, c11, c, co + ldc);
+        store(c20, c21, c, co + 2 * ldc);
+        store(c30, c31, c, co + 3 * ldc);
+        store(c40, c41, c, co + 4 * ldc);
+        store(c50, c51, c, co + 5 * ldc);
+    }
+
+    private static void store(FloatVector v0, FloatVector v1, float[] c, int co) {
+        v0.intoArray(c, co);
+        v1.intoArray(c, co + L);
     }
 
     private static void add(FloatVector v0, FloatVector v1, float[] c, int co) {
