@@ -248,29 +248,38 @@ public final class VectorGemm implements Gemm {
     }
 
     /**
-     * A convolution's weight gradient straight from its input, for stride 1 without padding, kernels 3k wide and
-     * output channels 5m, where the CPU has AVX-512 ({@link #WIDE_DOTS}): the {@link #dot3x5} blocks of the dot path,
-     * 3 kernel columns q..q+2 × 5 output channels, but reading the input rows in place. Per sample, the input rows are
+     * A convolution's weight gradient straight from its input, for stride 1 without padding and kernels 3k wide: the
+     * dot path's blocks, 3 kernel columns q..q+2 × 5 output channels ({@link #dot3x5}, where the CPU has AVX-512 and
+     * the channels are 5m) or × 3 ({@link #dot3x3}; the last one or two channels through a scratch tile, against zero
+     * rows), but reading the input rows in place. Per sample, the input rows are
      * copied to a buffer of width roundUp(Wo, 8) + kw − 1 and the output-gradient rows to one of width roundUp(Wo, 8),
      * both zero beyond the data, so that every product is a whole 8-lane vector and the padding adds exact zeros;
      * there is no im2col matrix. W2's first layer (1×36×36, 9×9, 10 channels): 19.7 us per sample against 24-26 us
-     * for im2col plus the 3×5 dot products (one thread, probe; the columns alone took 15 us). Each accumulator runs
-     * over all Ho rows in one flat loop: on JDK 17, vector accumulators carried through nested loops are boxed.
+     * for im2col plus the 3×5 dot products (one thread, probe; the columns alone took 15 us). With the 3×3 blocks (the
+     * JIT held to AVX2 on the same machine) W2's step took 0.95 of the time through im2col and 3×3 dot products.
+     * Each accumulator runs over all Ho rows in one flat loop: on JDK 17, vector accumulators carried through nested
+     * loops are boxed.
      */
     @Override
     public boolean canWeightGradient(Im2col.Geometry g, int outChannels) {
-        return WIDE_DOTS && g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0
-                && g.kernelW() % DR == 0 && outChannels % DW == 0 && g.outWidth() >= L;
+        return g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0 && g.kernelW() % DR == 0
+                && outChannels >= 1 && g.outWidth() >= L;
     }
 
     @Override
     public void weightGradient(Im2col.Geometry g, int outChannels, float[] x, int xOffset, float[] grad, int gOffset,
                                float[] dwt, int dwtOffset, boolean accumulate) {
-        if (g.strideH() != 1 || g.strideW() != 1 || g.padH() != 0 || g.padW() != 0 || g.kernelW() % DR != 0
-                || outChannels % DW != 0) {
+        if (!canWeightGradient(g, outChannels)) {
             throw new UnsupportedOperationException("no direct weight gradient for " + g + " with " + outChannels
                     + " output channels");
         }
+        weightGradient(g, outChannels, x, xOffset, grad, gOffset, dwt, dwtOffset, accumulate,
+                WIDE_DOTS && outChannels % DW == 0);
+    }
+
+    /** {@link #weightGradient} with 3×5 blocks ({@code wide}) or 3×3 blocks and a scratch tile for the last channels. */
+    void weightGradient(Im2col.Geometry g, int outChannels, float[] x, int xOffset, float[] grad, int gOffset,
+                        float[] dwt, int dwtOffset, boolean accumulate, boolean wide) {
         int c = g.channels();
         int h = g.height();
         int w = g.width();
@@ -285,7 +294,10 @@ public final class VectorGemm implements Gemm {
         int xp = gp + kw - 1;
         Workspace ws = WORKSPACE.get();
         float[] px = ws.paddedX(c * h * xp);
-        float[] pg = ws.paddedG(outChannels * ho * gp);
+        // the 3×3 blocks read whole groups of three channels: the last group's missing ones are zero rows
+        int gRows = wide ? outChannels : roundUp(outChannels, DR);
+        float[] pg = ws.paddedG(gRows * ho * gp);
+        Arrays.fill(pg, outChannels * ho * gp, gRows * ho * gp, 0f);
         // the buffers are shared by every geometry on this thread: the padding of each row is zeroed every time
         for (int r = 0; r < c * h; r++) {
             System.arraycopy(x, xOffset + r * w, px, r * xp, w);
@@ -302,11 +314,26 @@ public final class VectorGemm implements Gemm {
                 for (int q = 0; q < kw; q += DR) {
                     int row = (ch * kh + p) * kw + q;
                     int xStart = (ch * h + p) * xp + q;
-                    for (int o = 0; o < outChannels; o += DW) {
-                        // A's three "rows" are the input read from columns q, q+1, q+2 (one float apart), jumping
-                        // the padding at the end of every input row; B's five are the channels' output gradients
+                    // A's three "rows" are the input read from columns q, q+1, q+2 (one float apart), jumping the
+                    // padding at the end of every input row; B's five (three) are the channels' output gradients
+                    int o = 0;
+                    for (; wide && o < outChannels; o += DW) {
                         dot3x5(steps * L, px, xStart, 1, gp / L, xp - gp, pg, o * plane, plane, dwt,
                                 dwtOffset + row * outChannels + o, outChannels, !accumulate);
+                    }
+                    for (; o + DR <= outChannels; o += DR) {
+                        dot3x3(steps * L, px, xStart, 1, gp / L, xp - gp, pg, o * plane, plane, dwt,
+                                dwtOffset + row * outChannels + o, outChannels, !accumulate);
+                    }
+                    if (o < outChannels) {
+                        // the last one or two channels: a block over the zero rows, into a scratch tile
+                        float[] tile = ws.tile;
+                        dot3x3(steps * L, px, xStart, 1, gp / L, xp - gp, pg, o * plane, plane, tile, 0, DR, true);
+                        for (int r = 0; r < DR; r++) {
+                            for (int e = 0, d = dwtOffset + (row + r) * outChannels + o; e < outChannels - o; e++) {
+                                dwt[d + e] = accumulate ? dwt[d + e] + tile[r * DR + e] : tile[r * DR + e];
+                            }
+                        }
                     }
                 }
             }
@@ -626,8 +653,8 @@ public final class VectorGemm implements Gemm {
                     int nj = Math.min(DR, j1 - j);
                     for (int i = 0; i < m; i += DR) {
                         if (i + DR <= m && nj == DR) {
-                            dot3x3(kb, a, aOffset + i * k + pc, b, bOffset + j * k + pc, k, c, cOffset + i * n + j, n,
-                                    overwrite);
+                            dot3x3(kb, a, aOffset + i * k + pc, k, Integer.MAX_VALUE, 0, b, bOffset + j * k + pc, k,
+                                    c, cOffset + i * n + j, n, overwrite);
                         } else {
                             singleDots(i, Math.min(m, i + DR), j, j + nj, pc, kb, overwrite);
                         }
@@ -1295,11 +1322,12 @@ public final class VectorGemm implements Gemm {
 
     /**
      * The 3×3 dot-product kernel: C[r][q] (+)= Σ_p A[r][p]·B[q][p] for rows r, q < 3 of A (from {@code ao}) and B
-     * (from {@code bo}), both with row stride {@code ld}; C row r starts at {@code co + r·ldc}. Nine accumulators
-     * and six operand vectors fit AVX2's 16 registers.
+     * (from {@code bo}); C row r starts at {@code co + r·ldc}. Nine accumulators and six operand vectors fit AVX2's
+     * 16 registers. Strides and jumps as {@link #dot3x5}: rows {@code sa} and {@code sb} apart, A jumping {@code skip}
+     * floats after every {@code perRow} vectors.
      */
-    private static void dot3x3(int kb, float[] a, int ao, float[] b, int bo, int ld, float[] c, int co, int ldc,
-                               boolean overwrite) {
+    private static void dot3x3(int kb, float[] a, int ao, int sa, int perRow, int skip, float[] b, int bo, int sb,
+                               float[] c, int co, int ldc, boolean overwrite) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = c00;
         FloatVector c02 = c00;
@@ -1310,34 +1338,41 @@ public final class VectorGemm implements Gemm {
         FloatVector c21 = c00;
         FloatVector c22 = c00;
         int p = 0;
+        int xa = ao;
+        int inRow = 0;
         for (; p <= kb - L; p += L) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo + p);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + ld + p);
-            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * ld + p);
-            FloatVector x = FloatVector.fromArray(S, a, ao + p);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + sb + p);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * sb + p);
+            FloatVector x = FloatVector.fromArray(S, a, xa);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
             c02 = x.fma(b2, c02);
-            x = FloatVector.fromArray(S, a, ao + ld + p);
+            x = FloatVector.fromArray(S, a, xa + sa);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
             c12 = x.fma(b2, c12);
-            x = FloatVector.fromArray(S, a, ao + 2 * ld + p);
+            x = FloatVector.fromArray(S, a, xa + 2 * sa);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
             c22 = x.fma(b2, c22);
+            xa += L;
+            if (++inRow == perRow) {
+                inRow = 0;
+                xa += skip;
+            }
         }
         // nine named sums rather than an array: this runs once per 3×3 block, and escape analysis did not remove the
         // array (it showed in allocation profiles of W1 steps)
-        finishDot(c00.reduceLanes(VectorOperators.ADD), 0, 0, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c01.reduceLanes(VectorOperators.ADD), 0, 1, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c02.reduceLanes(VectorOperators.ADD), 0, 2, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c10.reduceLanes(VectorOperators.ADD), 1, 0, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c11.reduceLanes(VectorOperators.ADD), 1, 1, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c12.reduceLanes(VectorOperators.ADD), 1, 2, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c20.reduceLanes(VectorOperators.ADD), 2, 0, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c21.reduceLanes(VectorOperators.ADD), 2, 1, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
-        finishDot(c22.reduceLanes(VectorOperators.ADD), 2, 2, p, kb, a, ao, ld, b, bo, ld, c, co, ldc, overwrite);
+        finishDot(c00.reduceLanes(VectorOperators.ADD), 0, 0, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c01.reduceLanes(VectorOperators.ADD), 0, 1, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c02.reduceLanes(VectorOperators.ADD), 0, 2, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c10.reduceLanes(VectorOperators.ADD), 1, 0, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c11.reduceLanes(VectorOperators.ADD), 1, 1, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c12.reduceLanes(VectorOperators.ADD), 1, 2, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c20.reduceLanes(VectorOperators.ADD), 2, 0, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c21.reduceLanes(VectorOperators.ADD), 2, 1, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
+        finishDot(c22.reduceLanes(VectorOperators.ADD), 2, 2, p, kb, a, ao, sa, b, bo, sb, c, co, ldc, overwrite);
     }
 
     /**

@@ -257,9 +257,10 @@ class ConvolutionTest {
     }
 
     /**
-     * The direct weight gradient ({@code Gemm.weightGradient}, stride 1, no padding, kernels 3k wide, 5m output
-     * channels): the vector GEMM's kernel against the definition, for W2's first layer, several channels with output
-     * rows that are not a multiple of 8 (padding in the copies), non-zero offsets, and accumulating; after a wider
+     * The direct weight gradient ({@code Gemm.weightGradient}, stride 1, no padding, kernels 3k wide): the vector
+     * GEMM's kernel against the definition, for W2's first layer, several channels with output rows that are not a
+     * multiple of 8 (padding in the copies), output channels in blocks of 5 or 3 and a last one or two, non-zero
+     * offsets, and accumulating; after a wider
      * geometry has left data in the thread's buffers. Then, where the CPU takes that path in a convolution, the
      * weight gradient through conv2d agrees with the products-only GEMM's, and passes the finite-difference check.
      */
@@ -267,7 +268,8 @@ class ConvolutionTest {
     void directWeightGradientMatchesTheDefinition() {
         polyhead.tensor.VectorGemm vector = new polyhead.tensor.VectorGemm(1);
         // {C, H, W, O, kh, kw}
-        int[][] settings = {{1, 36, 36, 10, 9, 9}, {3, 9, 13, 5, 2, 3}, {2, 12, 10, 15, 3, 3}, {1, 36, 36, 10, 9, 9}};
+        int[][] settings = {{1, 36, 36, 10, 9, 9}, {3, 9, 13, 5, 2, 3}, {2, 12, 10, 15, 3, 3}, {2, 12, 10, 4, 3, 3},
+            {1, 9, 20, 7, 2, 6}, {1, 36, 36, 10, 9, 9}};
         java.util.Random rng = new java.util.Random(77);
         for (int[] s : settings) {
             Im2col.Geometry geo = new Im2col.Geometry(s[0], s[1], s[2], s[4], s[5], 1, 1, 0, 0);
@@ -311,9 +313,7 @@ class ConvolutionTest {
         Gemm productsOnly = productsOnly(vector);
         try {
             Im2col.Geometry w2 = new Im2col.Geometry(1, 36, 36, 9, 9, 1, 1, 0, 0);
-            assertEquals(jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512,
-                    vector.canWeightGradient(w2, 10),
-                    "W2's first layer takes the direct weight gradient where the CPU has AVX-512");
+            assertTrue(vector.canWeightGradient(w2, 10), "W2's first layer takes the direct weight gradient");
             Tensor xt = Tensor.randn(901, 3, 2, 12, 14);
             Tensor wt = Tensor.randn(902, 5, 2, 3, 3);
             Tensor[] grads = new Tensor[2];
