@@ -2,7 +2,8 @@ package polyhead.tensor;
 
 /**
  * Element loops over two arrays read from different offsets — {@code dst[d + i] += src[s + i]} and
- * {@code dst[d + i] += a · src[s + i]} — with vectors where the Vector API runs.
+ * {@code dst[d + i] += a · src[s + i]} — and the 2×2 max pooling ({@link #maxPool2x2}), with vectors where the Vector
+ * API runs.
  *
  * <p>Why not plain loops: on JDK 17, C2 vectorizes a loop over two arrays only when both are indexed by the same
  * expression ({@code i} or {@code o + i}); with two different offsets it cannot rule out that they overlap and runs

@@ -427,10 +427,10 @@ public final class VectorGemm implements Gemm {
      *
      * <p>It replaced a two-phase scheme (all threads pack all of both operands into shared buffers, then all compute
      * blocks of C), which packed 1.2 MB for W1's 128×784·(256×784)ᵀ and then read it back from L3 after a barrier:
-     * 170 us of its 550 us went to packing. Medians of alternating calls in one JVM, two threads: that product
-     * 282 → 147 us, W1's backward 256×784×32 (batch 32) 94-230 → 126-161 us, 256×784×256 123 → 155 GFLOPS,
-     * 1024³ 155 → 172 GFLOPS; the W1 step at batch 32 / 128 / 512 0.86 / 0.80 / 0.85 of the old one (this together
-     * with workers that stay awake, see {@link WorkerPool}).
+     * 170 us of its 550 us went to packing, and the worker computed 6 of the 16 blocks. That product with strips
+     * (medians of 400 calls, two threads, the same pool): 491 → 397 us; with workers that stay awake too (see
+     * {@link WorkerPool}), the W1 step at batch 32 / 128 / 512 took 0.83 / 0.85 / 0.84 of the time (alternating
+     * JVMs).
      */
     private void computeParallel(Product p) {
         int m = p.m;

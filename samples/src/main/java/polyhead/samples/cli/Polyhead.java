@@ -30,7 +30,7 @@ public final class Polyhead {
               bench [options]             the performance workloads of BENCHMARKS.md (polyhead bench --help)
 
             `polyhead COMMAND --help` describes a command.
-            exit codes: 0 ok, 1 bad spec, checkpoint, data or files, or a failed run, 2 bad command line,
+            exit codes: 0 ok, 1 bad spec, checkpoint, data or files, or a failed run, 2 bad command line or -D property,
                         3 a fault of the tool itself (a bug; POLYHEAD_TRACE=1 prints its stack trace)
             """;
 
@@ -82,6 +82,14 @@ public final class Polyhead {
         } catch (DataException | TrainingException | UncheckedIOException e) {
             err.println("error: " + e.getMessage());
             return 1;
+        } catch (ExceptionInInitializerError e) {
+            // a bad -D property, read when a class starts (-Dpolyhead.gemm, -Dpolyhead.workers.awakeMicros, ...): its
+            // IllegalArgumentException names the property and the value
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                err.println("error: " + bad.getMessage());
+                return 2;
+            }
+            throw e;
         } catch (OutOfMemoryError e) {
             // one huge allocation (a layer's weights, a dataset) failed: nothing else is left half-done
             err.println("error: out of memory with a " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB heap: "

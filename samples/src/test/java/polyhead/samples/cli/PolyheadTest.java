@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,32 @@ class PolyheadTest {
         assertEquals(out.resolve(String.valueOf(metrics.get("checkpoint"))).normalize(), latest.get().dir().normalize());
         try (Stream<Path> files = Files.list(out)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().startsWith(".")), "no temporary files left");
+        }
+    }
+
+    /**
+     * A bad -D property that a library class reads when it starts (the pool's awake time, the GEMM's choice) is one
+     * line naming the property and the value, exit code 2, and no run folder: in a JVM of its own, since the classes
+     * of this one have started already.
+     */
+    @Test
+    void aBadSystemPropertyIsOneLineNamingIt(@TempDir Path tmp) throws IOException, InterruptedException {
+        String[][] cases = {{"-Dpolyhead.workers.awakeMicros=abc", "error: -Dpolyhead.workers.awakeMicros=abc: expected"},
+            {"-Dpolyhead.gemm=fast", "error: -Dpolyhead.gemm=fast: expected 'ejml' or 'vector'"}};
+        for (String[] c : cases) {
+            Path out = tmp.resolve("run" + c[0].length());
+            String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            Process p = new ProcessBuilder(javaBin, "-XX:TieredStopAtLevel=1", c[0], "-cp", cp, Polyhead.class.getName(),
+                    "train", SPEC, "--data", SHIPPED, "--epochs", "1", "--limit", "64", "--out", out.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the JVM did not finish");
+            assertEquals(2, p.exitValue(), err);
+            List<String> lines = err.lines().filter(l -> !l.startsWith("WARNING: Using incubator")).toList();
+            assertEquals(1, lines.size(), err);
+            assertTrue(lines.get(0).startsWith(c[1]), err);
+            assertTrue(!Files.exists(out) || Files.list(out).findAny().isEmpty(), "a half-written run folder " + out);
         }
     }
 
