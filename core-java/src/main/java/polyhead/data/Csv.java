@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import polyhead.io.CsvRecords;
+import polyhead.io.FormatException;
 
 /**
  * Reads a CSV file with a header line into a multi-task {@link Dataset}: some columns are the features (inputs
@@ -44,7 +46,6 @@ import java.util.Set;
  * reads.
  */
 public final class Csv {
-    private static final int MAX_SHOWN = 40;
 
     private Csv() {
     }
@@ -235,7 +236,10 @@ public final class Csv {
         }
     }
 
-    /** Reads {@code file} as {@code spec} says. */
+    /**
+     * Reads {@code file} as {@code spec} says. Every fault of the file, its syntax included, is a
+     * {@link DataException} naming the file, the line and the column.
+     */
     public static Table read(Path file, Spec spec) {
         if (spec.targets().isEmpty()) {
             throw new IllegalArgumentException("CSV spec for " + file + " declares no target");
@@ -247,6 +251,11 @@ public final class Csv {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {
             CsvRecords records = new CsvRecords(in, spec.delimiter(), file.toString());
             return new CsvReading(file.toString(), spec, records).run();
+        } catch (DataException e) {
+            throw e;
+        } catch (FormatException e) {
+            // the record splitter's syntax faults, as this reader's one fault type
+            throw new DataException(e.getMessage(), e);
         } catch (NoSuchFileException e) {
             throw new DataException(file + ": no such file");
         } catch (IOException e) {
@@ -254,14 +263,4 @@ public final class Csv {
         }
     }
 
-    /** A cell or column name as shown in a message: quoted, cut to a few dozen characters, on one line. */
-    static String show(String cell) {
-        return "'" + oneLine(cell) + "'";
-    }
-
-    /** Cut to a few dozen characters, line breaks written as escapes, so a message stays one line. */
-    static String oneLine(String text) {
-        String s = text.length() > MAX_SHOWN ? text.substring(0, MAX_SHOWN) + "…" : text;
-        return s.replace("\r", "\\r").replace("\n", "\\n");
-    }
 }

@@ -15,6 +15,8 @@ import polyhead.data.Csv.Spec;
 import polyhead.data.Csv.Target;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
+import polyhead.io.CsvRecords;
+import polyhead.io.CsvNumbers;
 
 /** One pass over one file: the header, then the rows into growing columns, then the dataset. */
 final class CsvReading {
@@ -59,7 +61,7 @@ final class CsvReading {
         for (int i = 0; i < header.size(); i++) {
             Integer before = index.put(header.get(i), i);
             if (before != null) {
-                throw new DataException(file + ": line " + line + ", column " + Csv.show(header.get(i))
+                throw new DataException(file + ": line " + line + ", column " + CsvRecords.show(header.get(i))
                         + ": appears twice in the header (fields " + (before + 1) + " and " + (i + 1) + ")");
             }
         }
@@ -97,8 +99,8 @@ final class CsvReading {
         Integer i = index.get(name);
         if (i == null) {
             List<String> shown = header.size() > 20 ? header.subList(0, 20) : header;
-            List<String> names = shown.stream().map(Csv::oneLine).toList();
-            throw new DataException(file + ": line " + line + ": unknown column " + Csv.show(name) + "; the header has "
+            List<String> names = shown.stream().map(CsvRecords::oneLine).toList();
+            throw new DataException(file + ": line " + line + ": unknown column " + CsvRecords.show(name) + "; the header has "
                     + String.join(", ", names) + (header.size() > 20 ? ", … (" + header.size() + " columns)" : ""));
         }
         return i;
@@ -108,7 +110,7 @@ final class CsvReading {
         int line = records.line();
         if (r.size() != header.size()) {
             String where = r.size() < header.size()
-                    ? "column " + Csv.show(header.get(r.size())) + " is missing"
+                    ? "column " + CsvRecords.show(header.get(r.size())) + " is missing"
                     : "field " + (header.size() + 1) + " has no column";
             throw new DataException(file + ": line " + line + ": " + r.size() + " fields, but the header has "
                     + header.size() + " columns (" + where + ")");
@@ -130,14 +132,14 @@ final class CsvReading {
         }
         throw switch (CsvNumbers.fault(cell)) {
             case EMPTY -> fault(line, column, "empty " + what + " cell");
-            case NOT_FINITE -> fault(line, column, Csv.show(cell) + " is NaN or infinite"
+            case NOT_FINITE -> fault(line, column, CsvRecords.show(cell) + " is NaN or infinite"
                     + (what.equals("feature") ? "" : " (leave the cell empty for a missing label)"));
-            case NOT_A_NUMBER -> fault(line, column, Csv.show(cell) + " is not a number");
+            case NOT_A_NUMBER -> fault(line, column, CsvRecords.show(cell) + " is not a number");
         };
     }
 
     private DataException fault(int line, String column, String message) {
-        return new DataException(file + ": line " + line + ", column " + Csv.show(column) + ": " + message);
+        return new DataException(file + ": line " + line + ", column " + CsvRecords.show(column) + ": " + message);
     }
 
     private Csv.Table build() {
@@ -215,7 +217,7 @@ final class CsvReading {
             } else {
                 Integer c = declared.get(cell);
                 if (c == null) {
-                    throw fault(line, column, "class " + Csv.show(cell) + " is not one of the declared "
+                    throw fault(line, column, "class " + CsvRecords.show(cell) + " is not one of the declared "
                             + ((ClassLabels) target).labels());
                 }
                 values.add(c);
@@ -235,7 +237,7 @@ final class CsvReading {
             for (int k = 0; k < index.length; k++) {
                 String cell = r.get(index[k]);
                 if (empty > 0 && cell.isBlank()) {
-                    throw fault(line, header.get(index[k]), "empty, but other columns of task " + Csv.show(target.task())
+                    throw fault(line, header.get(index[k]), "empty, but other columns of task " + CsvRecords.show(target.task())
                             + " are not (a label is missing only when all its columns are empty)");
                 }
                 values.add(number(cell, line, header.get(index[k]), "target"));
@@ -262,13 +264,13 @@ final class CsvReading {
             if (!integer) {
                 boolean allDigits = !digits.isEmpty() && digits.chars().allMatch(ch -> ch >= '0' && ch <= '9');
                 if (!allDigits) {
-                    throw fault(line, column, Csv.show(cell) + " is not a class index (" + range + ")");
+                    throw fault(line, column, CsvRecords.show(cell) + " is not a class index (" + range + ")");
                 }
-                throw fault(line, column, "class " + Csv.show(cell) + " is outside " + range);
+                throw fault(line, column, "class " + CsvRecords.show(cell) + " is outside " + range);
             }
             long v = Long.parseLong(digits);
             if (negative && v != 0 || classes > 0 && v >= classes || v > Integer.MAX_VALUE - 1) {
-                throw fault(line, column, "class " + Csv.show(cell) + " is outside " + range);
+                throw fault(line, column, "class " + CsvRecords.show(cell) + " is outside " + range);
             }
             return (int) v;
         }

@@ -1,7 +1,12 @@
 package polyhead.data;
 
-/** A data file that cannot be read as what it claims to be; the message names the file and the fault. */
-public class DataException extends RuntimeException {
+import polyhead.io.FormatException;
+
+/**
+ * A data set that cannot be built from its files: a column or label that does not fit the reading spec, samples that
+ * do not match their labels; the message names the file and the fault in one line.
+ */
+public class DataException extends FormatException {
     public DataException(String message) {
         super(message);
     }

@@ -18,17 +18,17 @@ import java.util.concurrent.ThreadLocalRandom;
  * step, force the directory. A process killed at any moment leaves the old file or the new one (and perhaps a
  * temporary file whose name starts with {@code .}), never a torn target.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     private AtomicFiles() {
     }
 
     /** Writes the content of a file through a channel. */
-    interface Body {
+    public interface Body {
         void write(FileChannel ch) throws IOException;
     }
 
     /** Replaces {@code target} by what {@code body} writes, atomically. */
-    static void write(Path target, Body body) throws IOException {
+    public static void write(Path target, Body body) throws IOException {
         Path tmp = temporarySibling(target, "tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -42,7 +42,7 @@ final class AtomicFiles {
     }
 
     /** Writes a new file (which must not exist) and forces it to the device; for files inside a temporary folder. */
-    static void writeNew(Path file, Body body) throws IOException {
+    public static void writeNew(Path file, Body body) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             body.write(ch);
             ch.force(true);
@@ -50,7 +50,7 @@ final class AtomicFiles {
     }
 
     /** A name next to {@code target} that no other writer uses: {@code .<name>.<kind>-<random>}. */
-    static Path temporarySibling(Path target, String kind) {
+    public static Path temporarySibling(Path target, String kind) {
         Path parent = target.toAbsolutePath().getParent();
         String name = "." + target.getFileName() + "." + kind + "-"
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
@@ -58,7 +58,7 @@ final class AtomicFiles {
     }
 
     /** Renames {@code from} to {@code to} in one step (replacing a file {@code to}), then forces the directory. */
-    static void move(Path from, Path to) throws IOException {
+    public static void move(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
@@ -72,7 +72,7 @@ final class AtomicFiles {
      * Forces a directory's entries (new names, renames) to the device. Not every platform can open a directory;
      * there the rename is as durable as the platform makes it.
      */
-    static void forceDirectory(Path dir) {
+    public static void forceDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException | UnsupportedOperationException e) {
@@ -81,7 +81,7 @@ final class AtomicFiles {
     }
 
     /** Deletes a file or a directory tree; a missing one is fine. */
-    static void deleteTree(Path root) throws IOException {
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import polyhead.data.DataException;
 
 /**
  * A small strict JSON (RFC 8259) reader and writer for the files this package owns: safetensors headers and
@@ -17,7 +16,7 @@ import polyhead.data.DataException;
  * {@code Boolean} and {@code null}. Nothing outside RFC 8259 is accepted: no {@code NaN}, comments or trailing commas,
  * and no number beyond the range of a double (which would read as infinity).
  * Nesting is limited to {@value #MAX_DEPTH} levels so that hostile input cannot exhaust the stack. Errors are
- * {@link DataException}s that name the source, the offset, the line and the column.
+ * {@link FormatException}s that name the source, the offset, the line and the column.
  *
  * <p>{@link #write} accepts the same kinds of values (any {@code Number} whose value is finite, any {@code Map} with
  * string keys, any {@code List}) and writes them compactly; {@link #pretty} indents by two spaces. Doubles are written
@@ -286,7 +285,7 @@ public final class Json {
         return c >= 0x20 && c < 0x7f ? "'" + c + "'" : "character U+" + String.format("%04X", (int) c);
     }
 
-    private DataException error(String what) {
+    private FormatException error(String what) {
         int line = 1;
         int column = 1;
         for (int i = 0; i < pos && i < text.length(); i++) {
@@ -297,7 +296,7 @@ public final class Json {
                 column++;
             }
         }
-        return new DataException(source + ": malformed JSON at offset " + pos + " (line " + line + ", column "
+        return new FormatException(source + ": malformed JSON at offset " + pos + " (line " + line + ", column "
                 + column + "): " + what);
     }
 

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import polyhead.data.DataException;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 
@@ -39,7 +38,7 @@ import polyhead.tensor.Tensor;
  * <p>Reading: strict. The header must be valid UTF-8 JSON with no duplicate names, each tensor exactly the three
  * fields, the offsets must tile the data buffer (no gap, overlap or trailing bytes) and agree with shape and dtype;
  * every length is checked against the file size before anything is allocated. Element types convert to float32 as
- * {@link Dtype} describes. Every fault is a {@link DataException} naming the file and the fault in one line.
+ * {@link Dtype} describes. Every fault is a {@link FormatException} naming the file and the fault in one line.
  */
 public final class Safetensors {
     private Safetensors() {
@@ -68,9 +67,9 @@ public final class Safetensors {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return SafetensorsReader.read(SafetensorsReader.Source.of(ch), file.toString());
         } catch (NoSuchFileException e) {
-            throw new DataException(file + ": no such file");
+            throw new FormatException(file + ": no such file");
         } catch (IOException e) {
-            throw new DataException(file + ": cannot read: " + e, e);
+            throw new FormatException(file + ": cannot read: " + e, e);
         }
     }
 
@@ -80,7 +79,7 @@ public final class Safetensors {
             return SafetensorsReader.read(SafetensorsReader.Source.of(bytes), source);
         } catch (IOException e) {
             // the array source fails only at its end, which the header checks rule out
-            throw new DataException(source + ": truncated: " + e, e);
+            throw new FormatException(source + ": truncated: " + e, e);
         }
     }
 
@@ -89,9 +88,9 @@ public final class Safetensors {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return SafetensorsReader.header(SafetensorsReader.Source.of(ch), file.toString()).entries();
         } catch (NoSuchFileException e) {
-            throw new DataException(file + ": no such file");
+            throw new FormatException(file + ": no such file");
         } catch (IOException e) {
-            throw new DataException(file + ": cannot read: " + e, e);
+            throw new FormatException(file + ": cannot read: " + e, e);
         }
     }
 
@@ -106,7 +105,7 @@ public final class Safetensors {
         try {
             AtomicFiles.write(file, ch -> writeTo(ch, header, tensors));
         } catch (IOException e) {
-            throw new DataException(file + ": cannot write: " + e, e);
+            throw new FormatException(file + ": cannot write: " + e, e);
         }
     }
 
@@ -123,7 +122,7 @@ public final class Safetensors {
     }
 
     /** Writes a whole file to {@code out} (the caller closes it). */
-    static void writeTo(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata)
+    public static void writeTo(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata)
             throws IOException {
         writeTo(out, header(tensors, metadata), tensors);
     }

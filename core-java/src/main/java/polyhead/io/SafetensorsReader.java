@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import polyhead.data.DataException;
 import polyhead.io.Safetensors.Contents;
 import polyhead.io.Safetensors.Entry;
 import polyhead.tensor.Shape;
@@ -26,7 +25,7 @@ import polyhead.tensor.Tensor;
 /**
  * Parses and validates a safetensors file from any random-access byte source. Every length in the file is checked
  * against the source's size before anything of that length is allocated, so a hostile file costs at most its own size
- * in memory. Every fault is a {@link DataException} whose message names the source and the fault.
+ * in memory. Every fault is a {@link FormatException} whose message names the source and the fault.
  */
 final class SafetensorsReader {
     /** The reference implementation's limit on the header, which we share. */
@@ -350,7 +349,7 @@ final class SafetensorsReader {
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
-    private DataException fault(String what) {
-        return new DataException(name + ": " + what);
+    private FormatException fault(String what) {
+        return new FormatException(name + ": " + what);
     }
 }

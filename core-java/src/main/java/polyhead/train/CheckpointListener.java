@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import polyhead.io.Checkpoint;
-import polyhead.io.CheckpointStore;
+import polyhead.checkpoint.Checkpoint;
+import polyhead.checkpoint.CheckpointStore;
 
 /**
  * Saves a checkpoint into a {@link CheckpointStore} at the end of every {@code everyEpochs}-th epoch and of the last

@@ -3,7 +3,7 @@ package polyhead.train;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import polyhead.io.Checkpoint;
+import polyhead.checkpoint.Checkpoint;
 
 /**
  * What the epoch in progress has accumulated towards its history row, and how far into the epoch's data order it has

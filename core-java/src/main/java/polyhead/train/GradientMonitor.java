@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import polyhead.io.Checkpoint;
+import polyhead.checkpoint.Checkpoint;
 
 /**
  * Flags exploding gradients: keeps, for the global gradient norm and for each task's own gradient norm, a running

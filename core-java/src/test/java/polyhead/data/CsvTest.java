@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import polyhead.tensor.Shape;
+import polyhead.io.CsvNumbers;
 
 class CsvTest {
     @TempDir

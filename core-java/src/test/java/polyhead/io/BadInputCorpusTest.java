@@ -22,8 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import polyhead.data.Csv;
-import polyhead.data.DataException;
-import polyhead.data.Idx;
+import polyhead.io.Idx;
 import polyhead.nn.Activation;
 import polyhead.nn.BatchNorm;
 import polyhead.nn.Linear;
@@ -31,10 +30,14 @@ import polyhead.nn.Module;
 import polyhead.nn.Sequential;
 import polyhead.optim.Optimizer;
 import polyhead.tensor.Tensor;
+import polyhead.checkpoint.Checkpoint;
+import polyhead.checkpoint.CheckpointException;
+import polyhead.checkpoint.Checkpoints;
+import polyhead.checkpoint.CheckpointTest;
 
 /**
  * The corpus of bad input files of the core readers ({@code polyhead/badinputs/manifest.tsv}: IDX, CSV, safetensors,
- * damaged checkpoints): each must be refused with the library's own error type ({@link DataException}, of which
+ * damaged checkpoints): each must be refused with the library's own error type ({@link FormatException}, of which
  * {@link CheckpointException} is one), in one line that names the file and matches the manifest's expectation;
  * a checkpoint that does not fit the model leaves the model untouched.
  */
@@ -74,10 +77,10 @@ class BadInputCorpusTest {
                 read(row);
                 failures.add(row.file() + ": read without complaint");
                 continue;
-            } catch (DataException e) {
+            } catch (FormatException e) {
                 message = e.getMessage();
             } catch (RuntimeException | Error e) {
-                failures.add(row.file() + ": " + e + " instead of the library's DataException");
+                failures.add(row.file() + ": " + e + " instead of the library's FormatException");
                 continue;
             }
             System.out.println("corpus: " + message);

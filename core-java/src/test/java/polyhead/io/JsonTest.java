@@ -11,11 +11,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import polyhead.data.DataException;
 
 class JsonTest {
     static String fault(String text) {
-        return assertThrows(DataException.class, () -> Json.parse(text, "f.json")).getMessage();
+        return assertThrows(FormatException.class, () -> Json.parse(text, "f.json")).getMessage();
     }
 
     @Test

@@ -27,14 +27,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import polyhead.data.DataException;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 
 /**
  * Property-based fuzzing of the safetensors reader (and the JSON parser under it), seeded and bounded: random bytes,
  * mutated valid files, every truncation, huge lengths and numbers. For every input the reader must return or throw a
- * {@link DataException} — nothing else — within the time limit, allocating at most a small multiple of the input's
+ * {@link FormatException} — nothing else — within the time limit, allocating at most a small multiple of the input's
  * size; whatever it accepts must survive a write/read round trip.
  */
 class SafetensorsFuzzTest {
@@ -60,14 +59,14 @@ class SafetensorsFuzzTest {
         OUTCOMES.forEach((k, v) -> System.out.println(String.format("  %7d  %s", v, k)));
     }
 
-    /** Reads {@code input}, requiring success or a DataException, bounded allocation and a faithful round trip. */
+    /** Reads {@code input}, requiring success or a FormatException, bounded allocation and a faithful round trip. */
     static void check(byte[] input) {
         inputs++;
         long before = THREADS.getCurrentThreadAllocatedBytes();
         Safetensors.Contents c;
         try {
             c = Safetensors.read(input, "fuzz");
-        } catch (DataException e) {
+        } catch (FormatException e) {
             record(e.getMessage());
             checkAllocation(input, before);
             return;
@@ -281,7 +280,7 @@ class SafetensorsFuzzTest {
                     if (!String.valueOf(again).equals(String.valueOf(v))) {
                         fail("round trip changed " + sb + ": " + v + " -> " + again);
                     }
-                } catch (DataException e) {
+                } catch (FormatException e) {
                     // expected
                 } catch (Throwable t) {
                     throw new AssertionError("Json.parse threw " + t + " for " + sb, t);
@@ -295,7 +294,7 @@ class SafetensorsFuzzTest {
         try {
             r.run();
             return "accepted";
-        } catch (DataException e) {
+        } catch (FormatException e) {
             return e.getMessage();
         }
     }

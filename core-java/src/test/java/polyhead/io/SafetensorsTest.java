@@ -21,13 +21,12 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import polyhead.data.DataException;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 import polyhead.testing.Json;
 
-class SafetensorsTest {
-    static final Path REFERENCE = Path.of("src/test/resources/reference");
+public class SafetensorsTest {
+    public static final Path REFERENCE = Path.of("src/test/resources/reference");
 
     @TempDir
     Path dir;
@@ -48,7 +47,7 @@ class SafetensorsTest {
         return out;
     }
 
-    static void assertBitEqual(Map<String, Tensor> expected, Map<String, Tensor> actual) {
+    public static void assertBitEqual(Map<String, Tensor> expected, Map<String, Tensor> actual) {
         assertEquals(new ArrayList<>(expected.keySet()), new ArrayList<>(actual.keySet()), "names and order");
         for (String k : expected.keySet()) {
             assertEquals(expected.get(k).shape(), actual.get(k).shape(), k);
@@ -56,7 +55,7 @@ class SafetensorsTest {
         }
     }
 
-    static Map<String, Tensor> copyOf(Map<String, Tensor> m) {
+    public static Map<String, Tensor> copyOf(Map<String, Tensor> m) {
         Map<String, Tensor> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(k, v.copy()));
         return out;
@@ -175,7 +174,7 @@ class SafetensorsTest {
     }
 
     static String error(byte[] bytes) {
-        return assertThrows(DataException.class, () -> Safetensors.read(bytes, "x.safetensors")).getMessage();
+        return assertThrows(FormatException.class, () -> Safetensors.read(bytes, "x.safetensors")).getMessage();
     }
 
     static String t(String name, String dtype, String shape, String offsets) {
@@ -192,13 +191,13 @@ class SafetensorsTest {
         Path f = dir.resolve("huge.safetensors");
         Files.write(f, huge);
         assertEquals(f + ": header length 8589934592 exceeds file size 1234",
-                assertThrows(DataException.class, () -> Safetensors.load(f)).getMessage());
+                assertThrows(FormatException.class, () -> Safetensors.load(f)).getMessage());
         ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putLong(-1L);
         assertEquals("x.safetensors: header length 18446744073709551615 exceeds file size 1234", error(huge));
         assertEquals("x.safetensors: header length 1 is too short for a JSON object", error(file("{", 0)));
         Path missing = dir.resolve("none.safetensors");
         assertEquals(missing + ": no such file",
-                assertThrows(DataException.class, () -> Safetensors.load(missing)).getMessage());
+                assertThrows(FormatException.class, () -> Safetensors.load(missing)).getMessage());
     }
 
     @Test
@@ -210,7 +209,7 @@ class SafetensorsTest {
             raf.write(new byte[] {1, (byte) 0xe1, (byte) 0xf5, 5, 0, 0, 0, 0}); // 100000001, little-endian
         }
         assertEquals(f + ": header length 100000001 exceeds the limit of 100000000 bytes",
-                assertThrows(DataException.class, () -> Safetensors.load(f)).getMessage());
+                assertThrows(FormatException.class, () -> Safetensors.load(f)).getMessage());
     }
 
     @Test

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import polyhead.io.Checkpoint;
-import polyhead.io.CheckpointStore;
-import polyhead.io.Checkpoints;
+import polyhead.checkpoint.Checkpoint;
+import polyhead.checkpoint.CheckpointStore;
+import polyhead.checkpoint.Checkpoints;
 import polyhead.mtl.arch.HardSharing;
 import polyhead.mtl.weighting.Weightings;
 import polyhead.optim.Optimizers;

@@ -321,7 +321,7 @@ class TrainerTest {
         return new HardSharing(new Sequential(new Linear(2, 8, rng), Activation.tanh(), new polyhead.nn.Dropout(0.2f, 9)), tasks);
     }
 
-    static Trainer resumable(HardSharing m, int epochs, polyhead.io.CheckpointStore store) {
+    static Trainer resumable(HardSharing m, int epochs, polyhead.checkpoint.CheckpointStore store) {
         Trainer.Builder b = Trainer.builder(m).optimizer(Optimizers.adam(0.02)).weighting(Weightings.dwa())
                 .epochs(epochs).seed(17).earlyStopping(new EarlyStopping("val.loss", 10, 0, true, null));
         if (store != null) {
@@ -337,9 +337,9 @@ class TrainerTest {
         HardSharing straight = modelWithDropout(1);
         History full = resumable(straight, 5, null).fit(train, 8, val);
 
-        polyhead.io.CheckpointStore store = new polyhead.io.CheckpointStore(dir, 2);
+        polyhead.checkpoint.CheckpointStore store = new polyhead.checkpoint.CheckpointStore(dir, 2);
         resumable(modelWithDropout(1), 2, store).fit(train, 8, val);
-        polyhead.io.Checkpoint saved = store.latest().orElseThrow().checkpoint();
+        polyhead.checkpoint.Checkpoint saved = store.latest().orElseThrow().checkpoint();
         assertEquals(2, saved.epoch());
 
         HardSharing resumed = modelWithDropout(99); // other initial weights: everything must come from the checkpoint

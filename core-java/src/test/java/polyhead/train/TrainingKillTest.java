@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import polyhead.io.CheckpointStore;
+import polyhead.checkpoint.CheckpointStore;
 import polyhead.io.Safetensors;
 import polyhead.mtl.arch.HardSharing;
 import polyhead.tensor.Gemms;

@@ -2,7 +2,7 @@ package polyhead.train;
 
 import java.nio.file.Path;
 
-import polyhead.io.CheckpointStore;
+import polyhead.checkpoint.CheckpointStore;
 import polyhead.io.Safetensors;
 import polyhead.mtl.arch.HardSharing;
 

@@ -1,7 +1,7 @@
 package polyhead.dsl.compile
 
-import polyhead.build.ArchitecturePlan
-import polyhead.build.TaskPlan
+import polyhead.experiment.ArchitecturePlan
+import polyhead.experiment.TaskPlan
 import polyhead.data.LabelType
 import polyhead.dsl.spec.ArchitectureSpec
 import polyhead.dsl.spec.Labels

@@ -1,7 +1,7 @@
 package polyhead.dsl.compile
 
-import polyhead.build.Layer
-import polyhead.build.Layers
+import polyhead.experiment.Layer
+import polyhead.experiment.Layers
 import polyhead.dsl.spec.LayerSpec
 
 /** The Java builder's layer for [spec]; shapes are inferred by the builder from the experiment's input. */

@@ -1,9 +1,9 @@
 package polyhead.dsl.compile
 
-import polyhead.build.Algorithm
-import polyhead.build.OptimizerPlan
-import polyhead.build.ParameterGroup
-import polyhead.build.Selector
+import polyhead.experiment.Algorithm
+import polyhead.experiment.OptimizerPlan
+import polyhead.experiment.ParameterGroup
+import polyhead.experiment.Selector
 import polyhead.dsl.spec.AlgorithmSpec
 import polyhead.dsl.spec.Anneal
 import polyhead.dsl.spec.ClippingSpec

@@ -1,8 +1,8 @@
 package polyhead.dsl.compile
 
-import polyhead.build.Experiment
-import polyhead.build.ExperimentBuilder
-import polyhead.build.TrainingPlan
+import polyhead.experiment.Experiment
+import polyhead.experiment.ExperimentBuilder
+import polyhead.experiment.TrainingPlan
 import polyhead.data.BatchSource
 import polyhead.data.Dataset
 import polyhead.dsl.spec.ExperimentSpec
@@ -24,7 +24,7 @@ import java.nio.file.Path
 
 /**
  * Builds core objects from a spec: the only place the DSL touches the core. It translates the spec into the core's
- * Java builder (`polyhead.build.ExperimentBuilder`), the one construction path, so what it builds is what a Java user
+ * Java builder (`polyhead.experiment.ExperimentBuilder`), the one construction path, so what it builds is what a Java user
  * builds with the same plans (see `CompiledModelTest`).
  */
 object SpecCompiler {

@@ -1,6 +1,6 @@
 package polyhead.dsl.compile
 
-import polyhead.build.WeightingPlan
+import polyhead.experiment.WeightingPlan
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.GradientSource
 import polyhead.dsl.spec.MgdaNormalization

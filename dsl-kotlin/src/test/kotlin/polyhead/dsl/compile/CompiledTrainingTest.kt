@@ -193,7 +193,7 @@ class CompiledTrainingTest : FunSpec({
             shouldThrow<IllegalArgumentException> { compiled.fit(data(32, 6)) }.message shouldBe
                 "$.training.checkpoints: the spec asks for checkpoints; give the run a folder for them"
             compiled.fit(data(32, 6), checkpointDir = dir)
-            val store = polyhead.io.CheckpointStore(dir, 1)
+            val store = polyhead.checkpoint.CheckpointStore(dir, 1)
             val kept = store.scan().checkpoints()
             kept.map { it.epoch() }.last() shouldBe 3L
             (kept.size in 1..2) shouldBe true // the last, and the best by val.a.accuracy if that is another
@@ -219,12 +219,12 @@ class CompiledTrainingTest : FunSpec({
         try {
             val full = SpecCompiler.compile(spec)
             full.fit(data(40, 7), checkpointDir = dir) // 5 steps per epoch, 10 in all
-            val kept = polyhead.io.CheckpointStore(dir, 10).scan().checkpoints()
+            val kept = polyhead.checkpoint.CheckpointStore(dir, 10).scan().checkpoints()
             kept.map { it.step() } shouldBe listOf(3L, 5L, 6L, 9L, 10L) // every 3rd step, and each epoch's end
             val midEpoch = kept.first { it.step() == 6L }
             val resumed = SpecCompiler.compile(spec)
             val trainer = resumed.trainerBuilder(5, dir.resolve("resumed")).build()
-            trainer.resume(polyhead.io.Checkpoints.read(midEpoch.dir()))
+            trainer.resume(polyhead.checkpoint.Checkpoints.read(midEpoch.dir()))
             trainer.fit(resumed.batches(data(40, 7)), null)
             resumed.architecture.stateDict().mapValues { it.value.data().toList() } shouldBe
                 full.architecture.stateDict().mapValues { it.value.data().toList() }

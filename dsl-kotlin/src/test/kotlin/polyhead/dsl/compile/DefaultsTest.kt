@@ -19,7 +19,7 @@ import polyhead.mtl.weighting.Uncertainty
 import polyhead.optim.Optimizers
 import polyhead.optim.schedule.Anneal
 import polyhead.optim.schedule.Schedules
-import polyhead.build.TrainingPlan
+import polyhead.experiment.TrainingPlan
 import polyhead.dsl.spec.TrainingSpec
 import polyhead.mtl.weighting.NashMtl
 import polyhead.train.EarlyStopping

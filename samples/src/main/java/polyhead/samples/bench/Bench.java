@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
-import polyhead.data.DataException;
+import polyhead.io.FormatException;
 import polyhead.samples.fashion.FashionMnist;
 import polyhead.tensor.EjmlGemm;
 import polyhead.tensor.Gemm;
@@ -173,7 +173,7 @@ public final class Bench {
         try {
             run(o, out);
             return 0;
-        } catch (DataException | IllegalArgumentException e) {
+        } catch (FormatException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 1;
         } catch (IOException e) {

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import polyhead.data.DataException;
+import polyhead.io.FormatException;
 import polyhead.train.TrainingException;
 
 /**
@@ -131,7 +131,7 @@ public final class CommandLine {
     }
 
     /**
-     * Parses {@code args} and runs {@code body}; prints the usage for {@code --help}. A {@link DataException},
+     * Parses {@code args} and runs {@code body}; prints the usage for {@code --help}. A {@link FormatException},
      * {@link IllegalArgumentException} or {@link TrainingException} ends the program with {@code error: <message>}
      * on standard error and exit code 1.
      */
@@ -152,7 +152,7 @@ public final class CommandLine {
             }
             body.accept(a);
             return 0;
-        } catch (DataException | IllegalArgumentException | TrainingException e) {
+        } catch (FormatException | IllegalArgumentException | TrainingException e) {
             err.println("error: " + e.getMessage());
             return 1;
         }

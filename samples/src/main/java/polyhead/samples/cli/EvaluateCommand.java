@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import polyhead.io.Checkpoints;
+import polyhead.checkpoint.Checkpoints;
 import polyhead.io.Json;
 
 /**

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 
-import polyhead.data.DataException;
+import polyhead.io.FormatException;
 import polyhead.samples.bench.Bench;
 import polyhead.train.TrainingException;
 
@@ -79,7 +79,7 @@ public final class Polyhead {
                 return 2;
             }
             return 1;
-        } catch (DataException | TrainingException | UncheckedIOException e) {
+        } catch (FormatException | TrainingException | UncheckedIOException e) {
             err.println("error: " + e.getMessage());
             return 1;
         } catch (ExceptionInInitializerError e) {

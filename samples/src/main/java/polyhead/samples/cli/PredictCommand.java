@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import polyhead.data.Idx;
+import polyhead.io.Idx;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.Labels;
 import polyhead.dsl.spec.TaskSpec;

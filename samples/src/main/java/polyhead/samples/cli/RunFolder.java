@@ -11,9 +11,9 @@ import java.util.TreeSet;
 
 import polyhead.dsl.spec.CheckpointSpec;
 import polyhead.dsl.spec.ExperimentSpec;
-import polyhead.io.CheckpointException;
-import polyhead.io.CheckpointStore;
-import polyhead.io.Checkpoints;
+import polyhead.checkpoint.CheckpointException;
+import polyhead.checkpoint.CheckpointStore;
+import polyhead.checkpoint.Checkpoints;
 import polyhead.io.Json;
 
 /**

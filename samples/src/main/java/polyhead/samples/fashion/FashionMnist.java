@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import polyhead.data.DataException;
-import polyhead.data.Idx;
+import polyhead.io.Idx;
 import polyhead.tensor.Tensor;
 
 /**

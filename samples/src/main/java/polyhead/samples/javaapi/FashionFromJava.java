@@ -3,15 +3,15 @@ package polyhead.samples.javaapi;
 import java.nio.file.Path;
 import java.util.Map;
 
-import polyhead.build.Algorithm;
-import polyhead.build.ArchitecturePlan;
-import polyhead.build.Experiment;
-import polyhead.build.ExperimentBuilder;
-import polyhead.build.Layers;
-import polyhead.build.OptimizerPlan;
-import polyhead.build.TaskPlan;
-import polyhead.build.TrainingPlan;
-import polyhead.build.WeightingPlan;
+import polyhead.experiment.Algorithm;
+import polyhead.experiment.ArchitecturePlan;
+import polyhead.experiment.Experiment;
+import polyhead.experiment.ExperimentBuilder;
+import polyhead.experiment.Layers;
+import polyhead.experiment.OptimizerPlan;
+import polyhead.experiment.TaskPlan;
+import polyhead.experiment.TrainingPlan;
+import polyhead.experiment.WeightingPlan;
 import polyhead.data.BatchSource;
 import polyhead.data.Dataset;
 import polyhead.loss.Losses;
@@ -27,7 +27,7 @@ import polyhead.train.Trainer;
 
 /**
  * Sample 6, the Java half: the experiment of {@code samples/specs/fashion.json} (the JSON/Kotlin sample) built through
- * the core's Java builder ({@code polyhead.build}) with no Kotlin on the call site, trained with the same seed on
+ * the core's Java builder ({@code polyhead.experiment}) with no Kotlin on the call site, trained with the same seed on
  * Fashion-MNIST, with a per-task table of test results. Built from the same seed, it ends with the same weights as the
  * spec compiled by the DSL, bit for bit ({@code FashionFromJavaTest}).
  *
@@ -62,7 +62,7 @@ public final class FashionFromJava {
 
     static final CommandLine COMMAND = CommandLine.of("FashionFromJava",
                     "Sample 6, the Java half: samples/specs/fashion.json built through the Java builder API\n"
-                            + "(polyhead.build), trained, and a per-task table of test results.")
+                            + "(polyhead.experiment), trained, and a per-task table of test results.")
             .option("--data", "DIR", null, "folder of the IDX files (default: Debian's full set when installed, "
                     + "else the shipped subset)")
             .option("--epochs", "N", String.valueOf(TRAINING.epochs()), "epochs")

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.SpecJson;
 import polyhead.dsl.spec.SpecResult;
-import polyhead.io.CheckpointStore;
+import polyhead.checkpoint.CheckpointStore;
 import polyhead.io.Json;
 
 /** The command-line tool end to end, through {@link Polyhead#run} with captured output (tests run in samples/). */

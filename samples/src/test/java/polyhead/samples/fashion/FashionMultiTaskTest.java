@@ -13,7 +13,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import polyhead.data.DataException;
+import polyhead.io.FormatException;
 
 class FashionMultiTaskTest {
     private static final Path SUBSET = Path.of("data/fashion-mnist");
@@ -76,7 +76,7 @@ class FashionMultiTaskTest {
         assertEquals("unknown option --bogus (see --help)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> options("--limit", "0"));
         assertEquals("option --limit must be at least 1, got 0", e.getMessage());
-        DataException d = assertThrows(DataException.class, () -> FashionMnist.load(Path.of("no/such/dir")));
+        FormatException d = assertThrows(FormatException.class, () -> FashionMnist.load(Path.of("no/such/dir")));
         assertEquals(Path.of("no/such/dir/train-images-idx3-ubyte.gz") + ": no such file", d.getMessage());
     }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import polyhead.build.Experiment;
+import polyhead.experiment.Experiment;
 import polyhead.data.BatchSource;
 import polyhead.data.Dataset;
 import polyhead.dsl.compile.CompiledExperiment;

@@ -1,0 +1,105 @@
+package polyhead.experiment;
+
+import java.util.Arrays;
+
+/**
+ * What the tasks share. Every architecture reads the same trunk of the {@link ExperimentBuilder}: hard sharing
+ * shares it; the others copy it, as each task's tower (soft sharing, cross-stitch) or as each expert (MMoE), so
+ * switching architectures changes one line.
+ */
+public final class ArchitecturePlan {
+    /** The architectures. */
+    public enum Kind { HARD_SHARING, SOFT_SHARING, CROSS_STITCH, MMOE, OMOE }
+
+    private final Kind kind;
+    private final double lambda;
+    private final int[] stages;
+    private final int experts;
+
+    private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts) {
+        this.kind = kind;
+        this.lambda = lambda;
+        this.stages = stages;
+        this.experts = experts;
+    }
+
+    /** One trunk shared by every task, one head per task on its output (Caruana, 1997). */
+    public static ArchitecturePlan hardSharing() {
+        return new ArchitecturePlan(Kind.HARD_SHARING, 0, new int[0], 0);
+    }
+
+    /**
+     * A copy of the trunk per task as its tower, with the penalty λ·Σ_{i&lt;j}‖θ_i − θ_j‖² between towers (Duong et
+     * al., 2015).
+     */
+    public static ArchitecturePlan softSharing(double lambda) {
+        if (!(lambda >= 0) || Double.isInfinite(lambda)) {
+            throw new IllegalArgumentException("softSharing: lambda must be a finite number >= 0, got " + lambda);
+        }
+        return new ArchitecturePlan(Kind.SOFT_SHARING, lambda, new int[0], 0);
+    }
+
+    /**
+     * A copy of the trunk per task, cut into stages of {@code stages[i]} layers (summing to the trunk's length), with
+     * a cross-stitch unit between consecutive stages (Misra et al., 2016); no stages: a stage ends at every activation
+     * of the trunk and at its end.
+     */
+    public static ArchitecturePlan crossStitch(int... stages) {
+        for (int i = 0; i < stages.length; i++) {
+            if (stages[i] < 1) {
+                throw new IllegalArgumentException("crossStitch: stage " + i + " must have at least 1 layer, got " + stages[i]);
+            }
+        }
+        return new ArchitecturePlan(Kind.CROSS_STITCH, 0, stages.clone(), 0);
+    }
+
+    /**
+     * Multi-gate mixture of experts (Ma et al., 2018): {@code experts} copies of the trunk (which must output a
+     * vector) mixed per task by a softmax gate on the flattened input.
+     */
+    public static ArchitecturePlan mmoe(int experts) {
+        return experts(Kind.MMOE, experts);
+    }
+
+    /** One-gate mixture of experts (OMoE, Ma et al., 2018): as {@link #mmoe} with one gate shared by the tasks. */
+    public static ArchitecturePlan omoe(int experts) {
+        return experts(Kind.OMOE, experts);
+    }
+
+    private static ArchitecturePlan experts(Kind kind, int experts) {
+        if (experts < 1) {
+            throw new IllegalArgumentException("mmoe: experts must be at least 1, got " + experts);
+        }
+        return new ArchitecturePlan(kind, 0, new int[0], experts);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Soft sharing's λ. */
+    public double lambda() {
+        return lambda;
+    }
+
+    /** Cross-stitch's stage sizes; empty for the activation blocks. */
+    public int[] stages() {
+        return stages.clone();
+    }
+
+    /** The number of experts of MMoE and OMoE. */
+    public int experts() {
+        return experts;
+    }
+
+    @Override
+    public String toString() {
+        return switch (kind) {
+            case HARD_SHARING -> "hardSharing";
+            case SOFT_SHARING -> "softSharing(" + lambda + ")";
+            case CROSS_STITCH -> "crossStitch" + Arrays.toString(stages);
+            case MMOE -> "mmoe(" + experts + ")";
+            case OMOE -> "omoe(" + experts + ")";
+        };
+    }
+}

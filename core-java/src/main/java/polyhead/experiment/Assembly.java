@@ -1,0 +1,133 @@
+package polyhead.experiment;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Supplier;
+
+import polyhead.mtl.Task;
+import polyhead.mtl.arch.Architecture;
+import polyhead.mtl.arch.CrossStitch;
+import polyhead.mtl.arch.HardSharing;
+import polyhead.mtl.arch.Mmoe;
+import polyhead.mtl.arch.SoftSharing;
+import polyhead.nn.Module;
+import polyhead.nn.Sequential;
+
+/** Builds a checked experiment's architecture, in the parameter draw order {@link ExperimentBuilder} documents. */
+final class Assembly {
+    /** A built stack of layers and the per-sample shape it outputs. */
+    private record Built(Sequential module, int[] output) {
+    }
+
+    private Assembly() {
+    }
+
+    static Architecture architecture(ArchitecturePlan plan, int[] input, List<Layer> trunk, List<TaskPlan> tasks,
+                                     Random rng) {
+        switch (plan.kind()) {
+            case HARD_SHARING -> {
+                Built t = sequential(trunk, input, rng);
+                return new HardSharing(t.module(), tasks(tasks, t.output(), rng));
+            }
+            case SOFT_SHARING -> {
+                List<Built> towers = new ArrayList<>();
+                for (int i = 0; i < tasks.size(); i++) {
+                    towers.add(sequential(trunk, input, rng));
+                }
+                return new SoftSharing(supplierOf(towers), tasks(tasks, towers.get(0).output(), rng), plan.lambda());
+            }
+            case CROSS_STITCH -> {
+                List<int[]> ranges = stageRanges(plan.stages(), trunk);
+                List<List<Built>> byTask = new ArrayList<>();
+                for (int i = 0; i < tasks.size(); i++) {
+                    List<Built> stages = new ArrayList<>();
+                    int[] shape = input;
+                    for (int[] r : ranges) {
+                        Built b = sequential(trunk.subList(r[0], r[1]), shape, rng);
+                        stages.add(b);
+                        shape = b.output();
+                    }
+                    byTask.add(stages);
+                }
+                // CrossStitch asks each stage's supplier once per task, in task order
+                List<Supplier<? extends Module>> stages = new ArrayList<>();
+                for (int s = 0; s < ranges.size(); s++) {
+                    int stage = s;
+                    stages.add(supplierOf(byTask.stream().map(t -> t.get(stage)).toList()));
+                }
+                int[] output = byTask.get(0).get(ranges.size() - 1).output();
+                return new CrossStitch(stages, tasks(tasks, output, rng));
+            }
+            case MMOE, OMOE -> {
+                List<Built> experts = new ArrayList<>();
+                for (int i = 0; i < plan.experts(); i++) {
+                    experts.add(sequential(trunk, input, rng));
+                }
+                List<Task> built = tasks(tasks, experts.get(0).output(), rng);
+                int features = Arrays.stream(input).reduce(1, (a, b) -> a * b);
+                return plan.kind() == ArchitecturePlan.Kind.OMOE
+                        ? Mmoe.oneGate(supplierOf(experts), plan.experts(), features, built, rng)
+                        : Mmoe.onePerTask(supplierOf(experts), plan.experts(), features, built, rng);
+            }
+            default -> throw new IllegalStateException("unknown architecture " + plan);
+        }
+    }
+
+    /** {@code layers} in a {@link Sequential} (registered {@code 0, 1, …}) reading per-sample shape {@code input}. */
+    private static Built sequential(List<Layer> layers, int[] input, Random rng) {
+        int[] shape = input;
+        List<Module> modules = new ArrayList<>();
+        for (Layer l : layers) {
+            modules.add(l.create(shape, rng));
+            shape = l.outputShape(shape);
+        }
+        return new Built(new Sequential(modules), shape);
+    }
+
+    private static List<Task> tasks(List<TaskPlan> plans, int[] headInput, Random rng) {
+        List<Task> tasks = new ArrayList<>();
+        for (TaskPlan t : plans) {
+            tasks.add(Task.builder(t.name())
+                    .head(sequential(t.head(), headInput, rng).module())
+                    .loss(t.loss())
+                    .weight(t.weight())
+                    .labels(t.labels())
+                    .metrics(t.metrics().toArray(new polyhead.metrics.Metric[0]))
+                    .build());
+        }
+        return tasks;
+    }
+
+    /** The modules of {@code built} one per call, in order. */
+    private static Supplier<Module> supplierOf(List<Built> built) {
+        Iterator<Built> next = built.iterator();
+        return () -> next.next().module();
+    }
+
+    /** [from, to) ranges of the stages: the given sizes, or a stage ending at every activation and at the end. */
+    static List<int[]> stageRanges(int[] sizes, List<Layer> trunk) {
+        List<Integer> lengths = new ArrayList<>();
+        if (sizes.length > 0) {
+            Arrays.stream(sizes).forEach(lengths::add);
+        } else {
+            int count = 0;
+            for (int i = 0; i < trunk.size(); i++) {
+                count++;
+                if (trunk.get(i).isActivation() || i == trunk.size() - 1) {
+                    lengths.add(count);
+                    count = 0;
+                }
+            }
+        }
+        List<int[]> ranges = new ArrayList<>();
+        int start = 0;
+        for (int n : lengths) {
+            ranges.add(new int[] {start, start + n});
+            start += n;
+        }
+        return ranges;
+    }
+}

@@ -1,0 +1,40 @@
+package polyhead.experiment;
+
+import java.util.Random;
+
+import polyhead.nn.Initializer;
+import polyhead.nn.Initializers;
+import polyhead.nn.Linear;
+import polyhead.nn.Module;
+
+/** A fully connected layer, made by {@link Layers#dense}; {@link #init} sets its initializers. */
+public record DenseLayer(int units, boolean bias, Initializer weightInit, Initializer biasInit) implements Layer {
+    /** This layer with weight and bias initializers (null keeps the default of {@link Linear}). */
+    public DenseLayer init(Initializer weight, Initializer bias) {
+        return new DenseLayer(units, this.bias, weight, bias);
+    }
+
+    @Override
+    public String type() {
+        return "dense";
+    }
+
+    @Override
+    public int[] outputShape(int[] in) {
+        if (in.length != 1) {
+            throw new IllegalArgumentException("dense needs a vector input [features], got " + Layers.show(in)
+                    + (in.length > 1 ? "; add flatten() before it" : ""));
+        }
+        return new int[] {units};
+    }
+
+    @Override
+    public Module create(int[] in, Random rng) {
+        if (weightInit == null && biasInit == null) {
+            return new Linear(in[0], units, bias, rng);
+        }
+        Linear l = new Linear(in[0], units, bias, Layers.scratch());
+        Initializer defaults = Initializers.defaultBias(in[0]);
+        return l.initialize(Layers.orDefault(weightInit), biasInit != null ? biasInit : defaults, rng);
+    }
+}

@@ -1,0 +1,189 @@
+package polyhead.experiment;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import polyhead.data.BatchSource;
+import polyhead.data.Batching;
+import polyhead.data.Dataset;
+import polyhead.checkpoint.CheckpointStore;
+import polyhead.metrics.Metrics;
+import polyhead.mtl.arch.Architecture;
+import polyhead.mtl.weighting.LossWeighting;
+import polyhead.mtl.weighting.Weighting;
+import polyhead.optim.GradientTransformation;
+import polyhead.train.EarlyStopping;
+import polyhead.train.EmaListener;
+import polyhead.train.GradientSource;
+import polyhead.train.History;
+import polyhead.train.Trainer;
+
+/**
+ * One run of an experiment built by {@link ExperimentBuilder}: its built {@link #architecture()} and
+ * {@link #weighting()} (both hold state that training changes), and what is needed to make its optimizer and trainer.
+ * Build a new one for another run.
+ */
+public final class Experiment {
+    private final Architecture architecture;
+    private final Weighting weighting;
+    private final GradientSource gradientSource;
+    private final OptimizerPlan optimizer;
+    private final TrainingPlan training;
+    private final String description;
+
+    Experiment(Architecture architecture, Weighting weighting, GradientSource gradientSource, OptimizerPlan optimizer,
+               TrainingPlan training, String description) {
+        this.architecture = architecture;
+        this.weighting = weighting;
+        this.gradientSource = gradientSource;
+        this.optimizer = optimizer;
+        this.training = training;
+        this.description = description;
+    }
+
+    public Architecture architecture() {
+        return architecture;
+    }
+
+    public Weighting weighting() {
+        return weighting;
+    }
+
+    public GradientSource gradientSource() {
+        return gradientSource;
+    }
+
+    public TrainingPlan training() {
+        return training;
+    }
+
+    /**
+     * The optimizer over the architecture's parameters and the weighting's own ({@code weighting.<name>});
+     * {@code stepsPerEpoch} matters only for a schedule counted in epochs.
+     */
+    public GradientTransformation optimizer(int stepsPerEpoch) {
+        List<String> extra = weighting instanceof LossWeighting l
+                ? l.parameters().keySet().stream().map(k -> "weighting." + k).toList() : List.of();
+        return optimizer.create(architecture, extra, stepsPerEpoch);
+    }
+
+    /**
+     * A trainer builder with the weighting, gradient source, optimizer, epochs, seed, evaluation batch size, early
+     * stopping, diagnostics and non-finite policy, the description recorded in its checkpoints, and — if the plan asks
+     * for checkpoints — a checkpoint store in {@code checkpointDir}.
+     *
+     * @throws IllegalArgumentException if the plan asks for checkpoints and {@code checkpointDir} is null
+     */
+    public Trainer.Builder trainerBuilder(int stepsPerEpoch, Path checkpointDir) {
+        TrainingPlan t = training;
+        Trainer.Builder b = Trainer.builder(architecture)
+                .weighting(weighting)
+                .gradientSource(gradientSource)
+                .optimizer(optimizer(stepsPerEpoch))
+                .epochs(t.epochs())
+                .seed(t.seed())
+                .diagnostics(t.diagnostics())
+                .onNonFinite(t.onNonFinite())
+                .evalBatchSize(t.evalBatchSize());
+        if (description != null) {
+            b.spec(description);
+        }
+        if (optimizer.plateauMonitor() != null) {
+            b.monitor(optimizer.plateauMonitor());
+        }
+        if (t.earlyStopping() != null) {
+            b.earlyStopping(t.earlyStopping());
+        }
+        if (!Double.isNaN(optimizer.emaDecay())) {
+            b.listener(new EmaListener(architecture, optimizer.emaDecay()));
+        }
+        if (t.checkpointEvery() > 0) {
+            if (checkpointDir == null) {
+                throw new IllegalArgumentException("training.checkpoints: the experiment asks for checkpoints; give the "
+                        + "run a folder for them");
+            }
+            b.checkpoints(checkpointStore(checkpointDir), t.checkpointEvery(), t.checkpointEverySteps());
+        }
+        b.explodingGradients(t.explodingGradients());
+        return b;
+    }
+
+    /** Keeps the last checkpoints, and the best by the early-stopping monitor if there is one. */
+    private CheckpointStore checkpointStore(Path dir) {
+        EarlyStopping es = training.earlyStopping();
+        if (es == null) {
+            return new CheckpointStore(dir, training.keepLast());
+        }
+        String metric = es.monitor().substring(es.monitor().lastIndexOf('.') + 1);
+        boolean higherIsBetter = es.higherIsBetter() != null ? es.higherIsBetter()
+                : !metric.equals("loss") && Metrics.parse(metric).higherIsBetter();
+        return new CheckpointStore(dir, training.keepLast(), es.monitor(),
+                higherIsBetter ? CheckpointStore.Mode.MAX : CheckpointStore.Mode.MIN);
+    }
+
+    /**
+     * The batches of an epoch over {@code data}, drawn as the plan's sampling says.
+     *
+     * @throws IllegalArgumentException under multi-source sampling, which takes one dataset per task
+     */
+    public BatchSource batches(Dataset data) {
+        return switch (training.sampling()) {
+            case SHUFFLED -> Batching.shuffled(data, training.batchSize(), false);
+            case TASK_BALANCED -> Batching.taskBalanced(data, training.batchSize());
+            case MULTI_SOURCE -> throw new IllegalArgumentException("training.sampling: multiSource draws from one "
+                    + "dataset per task; give the run a dataset for each of " + architecture.taskNames());
+        };
+    }
+
+    /**
+     * The batches of an epoch over one dataset per task, under multi-source sampling.
+     *
+     * @throws IllegalArgumentException under any other sampling, or if a task has no dataset
+     */
+    public BatchSource batches(Map<String, Dataset> perTask) {
+        if (training.sampling() != TrainingPlan.Sampling.MULTI_SOURCE) {
+            throw new IllegalArgumentException("training.sampling: " + training.sampling()
+                    + " draws from one dataset; one dataset per task needs multiSource sampling");
+        }
+        for (String t : architecture.taskNames()) {
+            if (!perTask.containsKey(t)) {
+                throw new IllegalArgumentException("multi-source data: no dataset for task '" + t + "'; got "
+                        + perTask.keySet());
+            }
+        }
+        return Batching.multiSource(perTask, training.batchSize());
+    }
+
+    /**
+     * Trains on {@code data}: validation on {@code validation} if given, else on the plan's validation split of
+     * {@code data} (split with the run's seed), else none; checkpoints, if asked for, go to {@code checkpointDir}.
+     *
+     * @param configure further trainer settings (listeners, a progress bar); may be null
+     */
+    public History fit(Dataset data, Dataset validation, Path checkpointDir, Consumer<Trainer.Builder> configure) {
+        Dataset train = data;
+        Dataset valid = validation;
+        if (validation == null && training.validationSplit() > 0) {
+            Dataset.Split s = data.split(training.validationSplit(), training.seed());
+            train = s.train();
+            valid = s.validation();
+        }
+        return run(batches(train), valid, checkpointDir, configure);
+    }
+
+    /** Trains under multi-source sampling on one dataset per task; validation on {@code validation} if given. */
+    public History fit(Map<String, Dataset> perTask, Dataset validation, Path checkpointDir,
+                       Consumer<Trainer.Builder> configure) {
+        return run(batches(perTask), validation, checkpointDir, configure);
+    }
+
+    private History run(BatchSource batches, Dataset validation, Path checkpointDir, Consumer<Trainer.Builder> configure) {
+        Trainer.Builder b = trainerBuilder(batches.stepsPerEpoch(), checkpointDir);
+        if (configure != null) {
+            configure.accept(b);
+        }
+        return b.build().fit(batches, validation);
+    }
+}

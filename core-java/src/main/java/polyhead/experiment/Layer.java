@@ -1,0 +1,33 @@
+package polyhead.experiment;
+
+import java.util.Random;
+
+import polyhead.nn.Module;
+
+/**
+ * One layer of a trunk or head, described before it is built: shapes are per sample (no batch dimension) and are
+ * inferred from the experiment's input, so a layer states only what it adds (a dense layer its units, not its input
+ * features). Made by {@link Layers}; built by {@link ExperimentBuilder#build()}.
+ */
+public interface Layer {
+    /** The type name, as error messages and {@code toString} show it: {@code dense}, {@code conv2d}, … */
+    String type();
+
+    /**
+     * The per-sample output shape for per-sample input {@code input}.
+     *
+     * @throws IllegalArgumentException naming the layer and both shapes if it cannot take {@code input}
+     */
+    int[] outputShape(int[] input);
+
+    /**
+     * The core module for per-sample input {@code input}, drawing its parameters (and a dropout layer its seed) from
+     * {@code rng}.
+     */
+    Module create(int[] input, Random rng);
+
+    /** Whether this is an activation (where a cross-stitch unit goes by default). */
+    default boolean isActivation() {
+        return false;
+    }
+}

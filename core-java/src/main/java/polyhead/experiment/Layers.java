@@ -1,0 +1,367 @@
+package polyhead.experiment;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import polyhead.nn.Activation;
+import polyhead.nn.AvgPool2d;
+import polyhead.nn.BatchNorm;
+import polyhead.nn.Dropout;
+import polyhead.nn.Flatten;
+import polyhead.nn.GlobalAvgPool2d;
+import polyhead.nn.Initializer;
+import polyhead.nn.LayerNorm;
+import polyhead.nn.MaxPool2d;
+import polyhead.nn.Module;
+
+/**
+ * The layers of {@link ExperimentBuilder}, with PyTorch's defaults (stated here once). Dense, convolution and
+ * embedding layers take their initializers with {@code .init(...)}; without, they keep the core layers' defaults.
+ *
+ * <pre>{@code
+ * List.of(Layers.conv2d(10, 5), Layers.relu(), Layers.maxPool(2), Layers.flatten(),
+ *         Layers.dense(50).init(Initializers.xavierUniform(1f), Initializers.zeros()), Layers.relu())
+ * }</pre>
+ */
+public final class Layers {
+    private Layers() {
+    }
+
+    /** Fully connected, [features] → [units], with a bias. */
+    public static DenseLayer dense(int units) {
+        return dense(units, true);
+    }
+
+    public static DenseLayer dense(int units, boolean bias) {
+        positive("dense", "units", units);
+        return new DenseLayer(units, bias, null, null);
+    }
+
+    /** 2-D convolution with a square kernel, stride 1, no padding, a bias: [C, H, W] → [filters, H', W']. */
+    public static ConvLayer conv2d(int filters, int kernel) {
+        return conv2d(filters, kernel, 1, 0, true);
+    }
+
+    public static ConvLayer conv2d(int filters, int kernel, int stride, int padding, boolean bias) {
+        positive("conv2d", "filters", filters);
+        window("conv2d", kernel, stride, padding);
+        return new ConvLayer(filters, kernel, stride, padding, bias, null, null);
+    }
+
+    /** Max pooling over square windows, stride = kernel, no padding. */
+    public static Layer maxPool(int kernel) {
+        return maxPool(kernel, kernel, 0);
+    }
+
+    public static Layer maxPool(int kernel, int stride, int padding) {
+        window("maxPool", kernel, stride, padding);
+        return new Pool("maxPool", kernel, stride, padding);
+    }
+
+    /** Average pooling (padding counted in the average), stride = kernel, no padding. */
+    public static Layer avgPool(int kernel) {
+        return avgPool(kernel, kernel, 0);
+    }
+
+    public static Layer avgPool(int kernel, int stride, int padding) {
+        window("avgPool", kernel, stride, padding);
+        return new Pool("avgPool", kernel, stride, padding);
+    }
+
+    /** Mean over the spatial dimensions, [C, H, W] → [C]. */
+    public static Layer globalAvgPool() {
+        return new Simple("globalAvgPool", false) {
+            @Override
+            public int[] outputShape(int[] in) {
+                image(type(), in);
+                return new int[] {in[0]};
+            }
+
+            @Override
+            Module module(int[] in) {
+                return new GlobalAvgPool2d();
+            }
+        };
+    }
+
+    /** All dimensions into one, [d1, …, dk] → [d1·…·dk]. */
+    public static Layer flatten() {
+        return new Simple("flatten", false) {
+            @Override
+            public int[] outputShape(int[] in) {
+                return new int[] {Arrays.stream(in).reduce(1, (a, b) -> a * b)};
+            }
+
+            @Override
+            Module module(int[] in) {
+                return new Flatten();
+            }
+        };
+    }
+
+    /** Inverted dropout with drop probability 0.5. */
+    public static Layer dropout() {
+        return dropout(0.5);
+    }
+
+    /** Inverted dropout with drop probability {@code p} in [0, 1); its seed is drawn from the experiment's generator. */
+    public static Layer dropout(double p) {
+        if (!(p >= 0 && p < 1)) {
+            throw new IllegalArgumentException("dropout: p must be in [0, 1), got " + p);
+        }
+        return new Layer() {
+            @Override
+            public String type() {
+                return "dropout";
+            }
+
+            @Override
+            public int[] outputShape(int[] in) {
+                return in;
+            }
+
+            @Override
+            public Module create(int[] in, Random rng) {
+                return new Dropout((float) p, rng.nextLong());
+            }
+        };
+    }
+
+    /** Batch normalization with eps 1e-5 and momentum 0.1. */
+    public static Layer batchNorm() {
+        return batchNorm(1e-5, 0.1);
+    }
+
+    /** Batch normalization over the channel dimension: 1-d for [C] or [C, L], 2-d for [C, H, W]. */
+    public static Layer batchNorm(double eps, double momentum) {
+        if (!(eps > 0) || !(momentum >= 0 && momentum <= 1)) {
+            throw new IllegalArgumentException("batchNorm: eps must be > 0 and momentum in [0, 1], got eps " + eps
+                    + ", momentum " + momentum);
+        }
+        return new Simple("batchNorm", false) {
+            @Override
+            public int[] outputShape(int[] in) {
+                if (in.length < 1 || in.length > 3) {
+                    throw new IllegalArgumentException("batchNorm needs [channels], [channels, length] or "
+                            + "[channels, height, width], got " + show(in));
+                }
+                return in;
+            }
+
+            @Override
+            Module module(int[] in) {
+                BatchNorm b = in.length == 3 ? BatchNorm.twoD(in[0]) : BatchNorm.oneD(in[0]);
+                return b.withEpsAndMomentum((float) eps, (float) momentum);
+            }
+        };
+    }
+
+    /** Layer normalization over the last dimension, eps 1e-5. */
+    public static Layer layerNorm() {
+        return layerNorm(1, 1e-5);
+    }
+
+    /** Layer normalization over the trailing {@code dims} dimensions, with a learned scale and shift. */
+    public static Layer layerNorm(int dims, double eps) {
+        positive("layerNorm", "dims", dims);
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException("layerNorm: eps must be > 0, got " + eps);
+        }
+        return new Simple("layerNorm", false) {
+            @Override
+            public int[] outputShape(int[] in) {
+                if (in.length < dims) {
+                    throw new IllegalArgumentException("layerNorm over the last " + dims
+                            + " dimensions needs an input of rank >= " + dims + ", got " + show(in));
+                }
+                return in;
+            }
+
+            @Override
+            Module module(int[] in) {
+                return new LayerNorm((float) eps, true, Arrays.copyOfRange(in, in.length - dims, in.length));
+            }
+        };
+    }
+
+    /** A lookup table of {@code count} rows of size {@code dim}, N(0, 1): indices of shape s → s + [dim]. */
+    public static EmbeddingLayer embedding(int count, int dim) {
+        positive("embedding", "count", count);
+        positive("embedding", "dim", dim);
+        return new EmbeddingLayer(count, dim, null);
+    }
+
+    public static Layer relu() {
+        return activation("relu", Activation::relu);
+    }
+
+    /** Leaky ReLU with negative slope 0.01. */
+    public static Layer leakyRelu() {
+        return leakyRelu(0.01);
+    }
+
+    public static Layer leakyRelu(double slope) {
+        if (!Double.isFinite(slope)) {
+            throw new IllegalArgumentException("leakyRelu: slope must be finite, got " + slope);
+        }
+        return activation("leakyRelu", () -> Activation.leakyRelu((float) slope));
+    }
+
+    public static Layer sigmoid() {
+        return activation("sigmoid", Activation::sigmoid);
+    }
+
+    public static Layer tanh() {
+        return activation("tanh", Activation::tanh);
+    }
+
+    public static Layer gelu() {
+        return activation("gelu", Activation::gelu);
+    }
+
+    /** Softmax over the last axis of the sample. */
+    public static Layer softmax() {
+        return softmax(-1);
+    }
+
+    /** Softmax over {@code axis} of the per-sample shape; −1 is the last. */
+    public static Layer softmax(int axis) {
+        return new Simple("softmax", true) {
+            @Override
+            public int[] outputShape(int[] in) {
+                if (axis < -in.length || axis >= in.length) {
+                    throw new IllegalArgumentException("softmax axis " + axis + " is outside an input of rank "
+                            + in.length + " " + show(in));
+                }
+                return in;
+            }
+
+            @Override
+            Module module(int[] in) {
+                // the layer's axis is per sample; the core's counts the batch dimension
+                return Activation.softmax(axis >= 0 ? axis + 1 : axis);
+            }
+        };
+    }
+
+    /** {@code [1, 28, 28]}. */
+    static String show(int[] shape) {
+        return Arrays.toString(shape);
+    }
+
+    /**
+     * A generator for the core layer's own default draw, which the custom initializers then overwrite: the
+     * experiment's generator sees only the custom draws, so a custom initializer does not shift later layers.
+     */
+    static Random scratch() {
+        return new Random(0);
+    }
+
+    static Initializer orDefault(Initializer weight) {
+        return weight != null ? weight : polyhead.nn.Initializers.defaultWeight();
+    }
+
+    static void positive(String layer, String field, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(layer + ": " + field + " must be at least 1, got " + value);
+        }
+    }
+
+    private static void window(String layer, int kernel, int stride, int padding) {
+        positive(layer, "kernel", kernel);
+        positive(layer, "stride", stride);
+        if (padding < 0) {
+            throw new IllegalArgumentException(layer + ": padding must be at least 0, got " + padding);
+        }
+    }
+
+    static void image(String layer, int[] in) {
+        if (in.length != 3) {
+            throw new IllegalArgumentException(layer + " needs an image input [channels, height, width], got " + show(in));
+        }
+    }
+
+    static int spatial(int size, int kernel, int stride, int padding, int[] in) {
+        int padded = size + 2 * padding;
+        if (kernel > padded) {
+            throw new IllegalArgumentException("kernel " + kernel + " is larger than the input " + show(in)
+                    + (padding > 0 ? " padded by " + padding : ""));
+        }
+        return (padded - kernel) / stride + 1;
+    }
+
+    private static Layer activation(String type, java.util.function.Supplier<Activation> make) {
+        return new Simple(type, true) {
+            @Override
+            public int[] outputShape(int[] in) {
+                return in;
+            }
+
+            @Override
+            Module module(int[] in) {
+                return make.get();
+            }
+        };
+    }
+
+    /** A layer without parameters or randomness. */
+    private abstract static class Simple implements Layer {
+        private final String type;
+        private final boolean activation;
+
+        Simple(String type, boolean activation) {
+            this.type = type;
+            this.activation = activation;
+        }
+
+        abstract Module module(int[] in);
+
+        @Override
+        public String type() {
+            return type;
+        }
+
+        @Override
+        public boolean isActivation() {
+            return activation;
+        }
+
+        @Override
+        public Module create(int[] in, Random rng) {
+            return module(in);
+        }
+
+        @Override
+        public String toString() {
+            return type;
+        }
+    }
+
+    /** Max or average pooling. */
+    private static final class Pool extends Simple {
+        private final int kernel;
+        private final int stride;
+        private final int padding;
+
+        Pool(String type, int kernel, int stride, int padding) {
+            super(type, false);
+            this.kernel = kernel;
+            this.stride = stride;
+            this.padding = padding;
+        }
+
+        @Override
+        public int[] outputShape(int[] in) {
+            image(type(), in);
+            if (padding > kernel / 2) {
+                throw new IllegalArgumentException(type() + " padding " + padding + " is more than half the kernel " + kernel);
+            }
+            return new int[] {in[0], spatial(in[1], kernel, stride, padding, in), spatial(in[2], kernel, stride, padding, in)};
+        }
+
+        @Override
+        Module module(int[] in) {
+            return type().equals("maxPool") ? new MaxPool2d(kernel, stride, padding) : new AvgPool2d(kernel, stride, padding);
+        }
+    }
+}

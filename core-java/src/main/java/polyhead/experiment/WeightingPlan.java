@@ -1,0 +1,236 @@
+package polyhead.experiment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.DoubleFunction;
+
+import polyhead.mtl.Task;
+import polyhead.mtl.weighting.CaGrad;
+import polyhead.mtl.weighting.GradNorm;
+import polyhead.mtl.weighting.Mgda;
+import polyhead.mtl.weighting.NashMtl;
+import polyhead.mtl.weighting.ScheduledWeights;
+import polyhead.mtl.weighting.Weighting;
+import polyhead.mtl.weighting.Weightings;
+import polyhead.optim.schedule.Schedule;
+import polyhead.train.GradientSource;
+
+/**
+ * How the per-task losses become one update, described before the tasks exist: each plan makes a fresh strategy of
+ * {@link Weightings} (strategies keep state) from the experiment's tasks. Gradient-level plans read the task
+ * gradients where {@link #source} says; MGDA, CAGrad and Nash-MTL take their solver's settings with
+ * {@link #solver} and {@link #maxIterations}. The strategies' defaults are those of {@link Weightings}.
+ */
+public final class WeightingPlan {
+    /** Makes the strategy for the tasks, given the optimizer's base learning rate (GradNorm's default rate). */
+    @FunctionalInterface
+    interface Factory {
+        Weighting create(List<Task> tasks, double optimizerLr);
+    }
+
+    private final String name;
+    private final boolean gradientLevel;
+    private final Factory factory;
+    private final GradientSource source;
+    private final double tolerance;
+    private final int maxIterations;
+
+    private WeightingPlan(String name, boolean gradientLevel, Factory factory, GradientSource source, double tolerance,
+                          int maxIterations) {
+        this.name = name;
+        this.gradientLevel = gradientLevel;
+        this.factory = factory;
+        this.source = source;
+        this.tolerance = tolerance;
+        this.maxIterations = maxIterations;
+    }
+
+    private static WeightingPlan loss(String name, Factory f) {
+        return new WeightingPlan(name, false, f, GradientSource.PARAMETERS, Double.NaN, 0);
+    }
+
+    private static WeightingPlan gradient(String name, Factory f) {
+        return new WeightingPlan(name, true, f, GradientSource.PARAMETERS, Double.NaN, 0);
+    }
+
+    /** Σ L_t: every task weighs 1, whatever its declared weight. */
+    public static WeightingPlan equal() {
+        return loss("equal", (tasks, lr) -> Weightings.equal());
+    }
+
+    /** Σ w_t·L_t with each task's declared weight; the default of {@link ExperimentBuilder}. */
+    public static WeightingPlan fixed() {
+        return loss("fixed", (tasks, lr) -> Weightings.fixed(declared(tasks)));
+    }
+
+    /**
+     * Σ w_t(n)·L_t: each listed task's weight follows the schedule its function makes from the task's declared weight
+     * (e.g. {@code w -> Schedules.linear(w, 1, 0, 100)}), counted in steps or epochs; unlisted tasks keep theirs.
+     */
+    public static WeightingPlan scheduled(Map<String, DoubleFunction<Schedule>> weights, ScheduledWeights.Unit unit) {
+        Map<String, DoubleFunction<Schedule>> copy = Map.copyOf(weights);
+        Objects.requireNonNull(unit, "scheduled weighting: unit");
+        return loss("scheduled", (tasks, lr) -> {
+            for (String t : copy.keySet()) {
+                if (tasks.stream().noneMatch(k -> k.name().equals(t))) {
+                    throw new IllegalArgumentException("weighting: scheduled names no task '" + t + "'; tasks: "
+                            + tasks.stream().map(Task::name).toList());
+                }
+            }
+            Map<String, Schedule> schedules = new LinkedHashMap<>();
+            for (Task t : tasks) {
+                DoubleFunction<Schedule> shape = copy.getOrDefault(t.name(), polyhead.optim.schedule.Schedules::constant);
+                schedules.put(t.name(), shape.apply(t.weight()));
+            }
+            return Weightings.scheduled(schedules, unit);
+        });
+    }
+
+    /** Uncertainty weighting (Kendall et al., 2018), one learned log-variance per task from {@code initialLogVariance}. */
+    public static WeightingPlan uncertainty(double initialLogVariance) {
+        return loss("uncertainty", (tasks, lr) -> Weightings.uncertainty(names(tasks), initialLogVariance));
+    }
+
+    public static WeightingPlan uncertainty() {
+        return loss("uncertainty", (tasks, lr) -> Weightings.uncertainty(names(tasks)));
+    }
+
+    /** Dynamic weight average (Liu et al., 2019) with temperature T. */
+    public static WeightingPlan dwa(double temperature) {
+        return loss("dwa", (tasks, lr) -> Weightings.dwa(temperature));
+    }
+
+    public static WeightingPlan dwa() {
+        return loss("dwa", (tasks, lr) -> Weightings.dwa());
+    }
+
+    /** Random loss weighting (Lin et al., 2022). */
+    public static WeightingPlan randomLossWeighting() {
+        return loss("randomLossWeighting", (tasks, lr) -> Weightings.randomLossWeighting());
+    }
+
+    /** PCGrad (Yu et al., 2020). */
+    public static WeightingPlan pcGrad() {
+        return gradient("pcGrad", (tasks, lr) -> Weightings.pcGrad());
+    }
+
+    /** MGDA (Sener &amp; Koltun, 2018) with {@code normalization}. */
+    public static WeightingPlan mgda(Mgda.Normalization normalization) {
+        return gradient("mgda", (tasks, lr) -> Weightings.mgda(normalization));
+    }
+
+    public static WeightingPlan mgda() {
+        return gradient("mgda", (tasks, lr) -> Weightings.mgda());
+    }
+
+    /** CAGrad (Liu et al., 2021) with radius factor c in [0, 1). */
+    public static WeightingPlan caGrad(double c) {
+        return gradient("caGrad", (tasks, lr) -> Weightings.caGrad(c));
+    }
+
+    public static WeightingPlan caGrad() {
+        return gradient("caGrad", (tasks, lr) -> Weightings.caGrad());
+    }
+
+    /** Nash-MTL (Navon et al., 2022). */
+    public static WeightingPlan nashMtl() {
+        return gradient("nashMtl", (tasks, lr) -> Weightings.nashMtl());
+    }
+
+    /** GradNorm (Chen et al., 2018) with asymmetry α; the task weights learn at {@code lr}. */
+    public static WeightingPlan gradNorm(double alpha, double lr) {
+        return gradient("gradNorm", (tasks, optimizerLr) -> Weightings.gradNorm(alpha, lr));
+    }
+
+    /** GradNorm with asymmetry α; the task weights learn at the optimizer's base learning rate. */
+    public static WeightingPlan gradNorm(double alpha) {
+        return gradient("gradNorm", (tasks, optimizerLr) -> Weightings.gradNorm(alpha, optimizerLr));
+    }
+
+    /** GradNorm with {@link GradNorm#DEFAULT_ALPHA} at the optimizer's base learning rate. */
+    public static WeightingPlan gradNorm() {
+        return gradNorm(GradNorm.DEFAULT_ALPHA);
+    }
+
+    /** This gradient-level plan reading the task gradients at {@code s} (default: the shared parameters). */
+    public WeightingPlan source(GradientSource s) {
+        Objects.requireNonNull(s, "weighting source");
+        if (!gradientLevel) {
+            throw new IllegalArgumentException("weighting " + name + " combines losses and reads no gradients, so it has no source");
+        }
+        return new WeightingPlan(name, true, factory, s, tolerance, maxIterations);
+    }
+
+    /**
+     * This MGDA or CAGrad plan with its simplex solver stopping at relative tolerance {@code tolerance} or after
+     * {@code maxIterations} (defaults {@link Mgda#DEFAULT_TOLERANCE}, {@link Mgda#DEFAULT_MAX_ITERATIONS}).
+     */
+    public WeightingPlan solver(double tolerance, int maxIterations) {
+        if (!name.equals("mgda") && !name.equals("caGrad")) {
+            throw new IllegalArgumentException("weighting " + name + " has no solver tolerance (mgda and caGrad do)");
+        }
+        if (!(tolerance >= 0) || maxIterations < 1) {
+            throw new IllegalArgumentException("weighting " + name + ": solver needs tolerance >= 0 and maxIterations >= 1, got "
+                    + tolerance + " and " + maxIterations);
+        }
+        return new WeightingPlan(name, true, factory, source, tolerance, maxIterations);
+    }
+
+    /** This Nash-MTL plan with Newton's method stopping after {@code n} iterations ({@link NashMtl#DEFAULT_MAX_ITERATIONS}). */
+    public WeightingPlan maxIterations(int n) {
+        if (!name.equals("nashMtl")) {
+            throw new IllegalArgumentException("weighting " + name + " has no iteration limit alone (nashMtl does; mgda and caGrad take solver(...))");
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("weighting nashMtl: maxIterations must be at least 1, got " + n);
+        }
+        return new WeightingPlan(name, true, factory, source, Double.NaN, n);
+    }
+
+    /** The strategy's name, as in {@link Weightings}. */
+    public String name() {
+        return name;
+    }
+
+    public boolean gradientLevel() {
+        return gradientLevel;
+    }
+
+    public GradientSource source() {
+        return source;
+    }
+
+    /** A fresh strategy for {@code tasks}. */
+    Weighting create(List<Task> tasks, double optimizerLr) {
+        Weighting w = factory.create(tasks, optimizerLr);
+        if (maxIterations > 0) {
+            if (w instanceof Mgda m) {
+                return m.withSolver(tolerance, maxIterations);
+            }
+            if (w instanceof CaGrad c) {
+                return c.withSolver(tolerance, maxIterations);
+            }
+            if (w instanceof NashMtl n) {
+                return n.withMaxIterations(maxIterations);
+            }
+        }
+        return w;
+    }
+
+    private static Map<String, Double> declared(List<Task> tasks) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        tasks.forEach(t -> m.put(t.name(), t.weight()));
+        return m;
+    }
+
+    private static List<String> names(List<Task> tasks) {
+        return tasks.stream().map(Task::name).toList();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,14 @@
+/**
+ * Builders for a whole multi-task experiment from Java: {@link polyhead.experiment.ExperimentBuilder} collects immutable
+ * plans — {@link polyhead.experiment.Layers layers} for the trunk and heads (shapes inferred from the input), a
+ * {@link polyhead.experiment.TaskPlan} per task, an {@link polyhead.experiment.ArchitecturePlan}, a
+ * {@link polyhead.experiment.WeightingPlan}, an {@link polyhead.experiment.OptimizerPlan} and a
+ * {@link polyhead.experiment.TrainingPlan} — checks them together and builds an {@link polyhead.experiment.Experiment} of
+ * plain core objects. The Kotlin DSL's compiler builds through these plans too, so there is one construction path
+ * and one parameter draw order.
+ *
+ * <p>A package of its own because an experiment spans {@code nn}, {@code mtl}, {@code optim} and {@code train}:
+ * builders on {@code polyhead.mtl} would make it depend on the optimizers and the trainer. Nothing else in the core
+ * depends on this package.
+ */
+package polyhead.experiment;
