@@ -28,12 +28,14 @@ public final class Json {
 
     private final String text;
     private final String source;
+    private final boolean nonFiniteTokens;
     private int pos;
     private int depth;
 
-    private Json(String text, String source) {
+    private Json(String text, String source, boolean nonFiniteTokens) {
         this.text = text;
         this.source = source;
+        this.nonFiniteTokens = nonFiniteTokens;
     }
 
     /**
@@ -42,7 +44,20 @@ public final class Json {
      * @param source names the text in error messages (a file, or a file and a part of it)
      */
     public static Object parse(String text, String source) {
-        Json p = new Json(text, source);
+        return parse(text, source, false);
+    }
+
+    /**
+     * As {@link #parse}, but also reads the tokens {@code NaN}, {@code Infinity} and {@code -Infinity}, which Python's
+     * {@code json} module writes for non-finite floats, as the corresponding doubles: for reference values recorded
+     * by Python scripts. Not valid JSON, so nothing Polyhead writes relies on it.
+     */
+    public static Object parseWithNonFiniteTokens(String text, String source) {
+        return parse(text, source, true);
+    }
+
+    private static Object parse(String text, String source, boolean nonFiniteTokens) {
+        Json p = new Json(text, source, nonFiniteTokens);
         p.skipWhitespace();
         Object v = p.value();
         p.skipWhitespace();
@@ -64,7 +79,12 @@ public final class Json {
             case 't' -> literal("true", Boolean.TRUE);
             case 'f' -> literal("false", Boolean.FALSE);
             case 'n' -> literal("null", null);
+            case 'N' -> nonFinite("NaN", Double.NaN);
+            case 'I' -> nonFinite("Infinity", Double.POSITIVE_INFINITY);
             default -> {
+                if (nonFiniteTokens && c == '-' && text.startsWith("-I", pos)) {
+                    yield nonFinite("-Infinity", Double.NEGATIVE_INFINITY);
+                }
                 if (c == '-' || (c >= '0' && c <= '9')) {
                     yield number();
                 }
@@ -239,6 +259,13 @@ public final class Json {
             pos++;
         }
         return pos > start;
+    }
+
+    private Object nonFinite(String word, double v) {
+        if (!nonFiniteTokens) {
+            throw error("unexpected " + describe(pos) + ", expected a value");
+        }
+        return literal(word, v);
     }
 
     private Object literal(String word, Object v) {

@@ -323,8 +323,8 @@ public class CheckpointTest {
     void theMetadataIsReadableJson() throws IOException {
         Path d = saved();
         @SuppressWarnings("unchecked")
-        Map<String, Object> meta = (Map<String, Object>) polyhead.testing.Json.parse(
-                Files.readString(d.resolve(Checkpoints.METADATA)));
+        Map<String, Object> meta = (Map<String, Object>) Json.parse(
+                Files.readString(d.resolve(Checkpoints.METADATA)), Checkpoints.METADATA);
         assertEquals(List.of("format", "formatVersion", "libraryVersion", "epoch", "step", "dataPosition", "rng",
                 "counters", "values", "metrics", "history", "spec", "optimizer", "files"),
                 List.copyOf(meta.keySet()));

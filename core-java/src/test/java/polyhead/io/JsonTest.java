@@ -34,6 +34,15 @@ class JsonTest {
     }
 
     @Test
+    void readsPythonNonFiniteTokensOnlyWhenAskedTo() {
+        assertEquals(List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -1L),
+                Json.parseWithNonFiniteTokens("[NaN, Infinity, -Infinity, -1]", "f.json"));
+        assertEquals("f.json: malformed JSON at offset 1 (line 1, column 2): unexpected 'I', expected a value",
+                fault("[Infinity]"));
+        assertEquals("f.json: malformed JSON at offset 2 (line 1, column 3): expected a digit", fault("[-Infinity]"));
+    }
+
+    @Test
     void faultsNameOffsetLineAndColumn() {
         assertEquals("f.json: malformed JSON at offset 0 (line 1, column 1): unexpected end of input, expected a "
                 + "value", fault(""));

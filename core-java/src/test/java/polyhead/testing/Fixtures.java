@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
+import polyhead.io.Json;
 
 /**
  * Reference fixtures from the test classpath (written by {@code reference/generate_reference.py}): loading them,
@@ -30,10 +33,32 @@ public final class Fixtures {
                 throw new IllegalStateException("fixture " + resource + " is not on the test classpath");
             }
             InputStream in = resource.endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-            return object(Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)), resource);
+            Object root = Json.parseWithNonFiniteTokens(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
+            return object(numbersAsDoubles(root), resource);
         } catch (IOException e) {
             throw new UncheckedIOException("reading fixture " + resource, e);
         }
+    }
+
+    /**
+     * {@code node} with every number as a {@code Double}: the reference scripts write Python's ints and floats alike,
+     * and the tests compare them with Polyhead's doubles.
+     */
+    private static Object numbersAsDoubles(Object node) {
+        if (node instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (node instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(v -> out.add(numbersAsDoubles(v)));
+            return out;
+        }
+        if (node instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(k, numbersAsDoubles(v)));
+            return out;
+        }
+        return node;
     }
 
     /** The node at {@code path} below {@code node}, through object keys; a missing key fails naming the path. */
@@ -71,10 +96,10 @@ public final class Fixtures {
 
     /** {@code node} as a number. */
     public static double number(Object node, String what) {
-        if (!(node instanceof Double d)) {
+        if (!(node instanceof Number n)) {
             throw new IllegalArgumentException(what + " is not a JSON number: " + brief(node));
         }
-        return d;
+        return n.doubleValue();
     }
 
     /** The shape of a tensor node. */

@@ -9,16 +9,18 @@ import org.junit.jupiter.api.Test;
 
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
+import polyhead.io.Json;
 
 class FixturesTest {
-    private static final Object NODE = Json.parse("{\"t\": {\"shape\": [2, 2], \"data\": [1, -2, 0.1, 100]}}");
+    private static final Object NODE =
+            Json.parse("{\"t\": {\"shape\": [2, 2], \"data\": [1, -2, 0.1, 100]}}", "fixture");
 
     @Test
     void turnsTensorNodesIntoTensors() {
         Tensor t = Fixtures.tensor(Fixtures.get(NODE, "t"));
         assertEquals(Shape.of(2, 2), t.shape());
         assertArrayEquals(new float[] {1, -2, 0.1f, 100}, t.data());
-        assertEquals(Shape.scalar(), Fixtures.shape(Json.parse("{\"shape\": [], \"data\": [3]}")));
+        assertEquals(Shape.scalar(), Fixtures.shape(Json.parse("{\"shape\": [], \"data\": [3]}", "fixture")));
     }
 
     @Test
@@ -26,7 +28,7 @@ class FixturesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Fixtures.get(NODE, "t", "x"));
         assertTrue(e.getMessage().contains("t.x"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> Fixtures.tensor(Json.parse("{\"shape\": [3], \"data\": [1, 2]}")));
+                () -> Fixtures.tensor(Json.parse("{\"shape\": [3], \"data\": [1, 2]}", "fixture")));
         assertThrows(IllegalStateException.class, () -> Fixtures.load("/reference/no_such_fixture.json"));
     }
 
