@@ -1,5 +1,5 @@
 /**
- * Checkpoints: a model's and an optimizer's state dicts, the weighting's state and training counters,
+ * Checkpoints: a model's and an optimizer's state dicts, the weighting's state,
  written as safetensors plus JSON metadata (the spec, seed and versions that produced them) and checked by digest on
  reading; the {@link polyhead.checkpoint.CheckpointStore} that keeps the last few; and import/export of weights from
  other tools' files. Faults are {@link polyhead.checkpoint.CheckpointException}s. Builds on {@code io} and on what it
