@@ -4,7 +4,16 @@ import polyhead.experiment.Algorithm
 import polyhead.experiment.OptimizerPlan
 import polyhead.experiment.ParameterGroup
 import polyhead.experiment.Selector
+import kotlinx.serialization.ExperimentalSerializationApi
+import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.JsonPrimitive
+import kotlinx.serialization.json.booleanOrNull
+import kotlinx.serialization.json.double
+import kotlinx.serialization.json.jsonObject
+import kotlinx.serialization.json.jsonPrimitive
 import polyhead.dsl.spec.AlgorithmSpec
+import polyhead.dsl.spec.CoreDefaults
 import polyhead.dsl.spec.Anneal
 import polyhead.dsl.spec.ClippingSpec
 import polyhead.dsl.spec.OptimizerSpec
@@ -13,7 +22,7 @@ import polyhead.dsl.spec.PlateauMode
 import polyhead.dsl.spec.ScheduleSpec
 import polyhead.dsl.spec.ScheduleUnit
 import polyhead.dsl.spec.ThresholdMode
-import polyhead.optim.Optimizers
+import polyhead.optim.OptimizerCatalogue
 import polyhead.optim.Plateau
 import polyhead.optim.schedule.Schedule
 import polyhead.optim.schedule.Schedules
@@ -41,7 +50,7 @@ internal fun optimizerPlan(spec: OptimizerSpec): OptimizerPlan {
     }
     spec.reduceOnPlateau?.let { r ->
         val settings = Plateau(
-            spec.algorithm.lr,
+            plan.algorithm().lr(),
             if (r.mode == PlateauMode.MIN) Plateau.Mode.MIN else Plateau.Mode.MAX,
             r.factor, r.patience, r.threshold,
             if (r.thresholdMode == ThresholdMode.REL) Plateau.ThresholdMode.REL else Plateau.ThresholdMode.ABS,
@@ -63,20 +72,49 @@ private fun selector(select: ParameterSelector): Selector = when (select) {
     is ParameterSelector.Names -> Selector.names(select.pattern)
 }
 
-private fun algorithm(a: AlgorithmSpec): Algorithm = when (a) {
-    is AlgorithmSpec.Sgd -> Algorithm.of(Optimizers.Sgd(constant(a.lr), a.momentum, a.dampening, a.weightDecay, a.nesterov))
-    is AlgorithmSpec.Adagrad -> Algorithm.of(Optimizers.Adagrad(constant(a.lr), a.lrDecay, a.weightDecay, a.initialAccumulator, a.eps))
-    is AlgorithmSpec.RmsProp -> Algorithm.of(Optimizers.RmsProp(constant(a.lr), a.alpha, a.eps, a.weightDecay, a.momentum, a.centered))
-    is AlgorithmSpec.Adadelta -> Algorithm.of(Optimizers.Adadelta(constant(a.lr), a.rho, a.eps, a.weightDecay))
-    is AlgorithmSpec.Adam -> Algorithm.of(Optimizers.Adam(constant(a.lr), a.beta1, a.beta2, a.eps, a.weightDecay, a.amsgrad))
-    is AlgorithmSpec.AdamW -> Algorithm.of(Optimizers.AdamW(constant(a.lr), a.beta1, a.beta2, a.eps, a.weightDecay, a.amsgrad))
-    is AlgorithmSpec.Adamax -> Algorithm.of(Optimizers.Adamax(constant(a.lr), a.beta1, a.beta2, a.eps, a.weightDecay))
-    is AlgorithmSpec.NAdam -> Algorithm.of(Optimizers.NAdam(constant(a.lr), a.beta1, a.beta2, a.eps, a.weightDecay, a.momentumDecay))
-    is AlgorithmSpec.RAdam -> Algorithm.of(Optimizers.RAdam(constant(a.lr), a.beta1, a.beta2, a.eps, a.weightDecay))
-    is AlgorithmSpec.Lion -> Algorithm.of(Optimizers.Lion(constant(a.lr), a.beta1, a.beta2, a.weightDecay))
+/**
+ * The core's optimizer named by [a]'s type with [a]'s settings, by name: the core's catalogue
+ * (`polyhead.optim.OptimizerCatalogue`) is the one table of optimizers and their settings, the spec's classes name
+ * the same fields. A setting left out (null) is the core's default.
+ */
+private fun algorithm(a: AlgorithmSpec): Algorithm {
+    val fields = algorithmJson.encodeToJsonElement(AlgorithmSpec.serializer(), a).jsonObject
+    val settings = fields.filterKeys { it != TYPE }.mapValues { (_, v) -> v.jsonPrimitive.let { it.booleanOrNull ?: it.double } }
+    return Algorithm.of(fields.getValue(TYPE).jsonPrimitive.content, settings)
 }
 
-private fun constant(lr: Double): Schedule = Schedules.constant(lr)
+/** The spec's algorithms as JSON objects, their settings left out when null. */
+@OptIn(ExperimentalSerializationApi::class)
+private val algorithmJson = Json {
+    classDiscriminator = TYPE
+    explicitNulls = false
+}
+
+private const val TYPE = "type"
+
+/**
+ * The core's defaults for the spec: an algorithm's settings left out are spelled out from the core's catalogue
+ * (`polyhead.optim.OptimizerCatalogue`), where each is stated once. Found by the spec through `ServiceLoader`.
+ */
+class CatalogueDefaults : CoreDefaults {
+    override fun algorithm(algorithm: AlgorithmSpec): AlgorithmSpec {
+        val given = algorithmJson.encodeToJsonElement(AlgorithmSpec.serializer(), algorithm).jsonObject
+        val type = given.getValue(TYPE)
+        val defaults = OptimizerCatalogue.entry(type.jsonPrimitive.content).defaults()
+        val filled = buildMap {
+            put(TYPE, type)
+            defaults.forEach { (field, value) -> put(field, primitive(value)) }
+            putAll(given)
+        }
+        return algorithmJson.decodeFromJsonElement(AlgorithmSpec.serializer(), JsonObject(filled))
+    }
+
+    private fun primitive(value: Any): JsonPrimitive = when (value) {
+        is Boolean -> JsonPrimitive(value)
+        is Number -> JsonPrimitive(value)
+        else -> error("a setting of the core's catalogue is neither a number nor a switch: $value")
+    }
+}
 
 /** [s] with base rate [lr]. */
 internal fun schedule(s: ScheduleSpec, lr: Double): Schedule = when (s) {
