@@ -127,7 +127,7 @@ inline fun ExperimentBuilder.sgd(
     weightDecay: Double? = null,
     nesterov: Boolean? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(Sgd(lr, momentum, dampening, weightDecay, nesterov), block)
+) = optimizerSpec(Sgd(lr = lr, momentum = momentum, dampening = dampening, weightDecay = weightDecay, nesterov = nesterov), block)
 
 inline fun ExperimentBuilder.adagrad(
     lr: Double? = null,
@@ -136,7 +136,7 @@ inline fun ExperimentBuilder.adagrad(
     initialAccumulator: Double? = null,
     eps: Double? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(Adagrad(lr, lrDecay, weightDecay, initialAccumulator, eps), block)
+) = optimizerSpec(Adagrad(lr = lr, lrDecay = lrDecay, weightDecay = weightDecay, initialAccumulator = initialAccumulator, eps = eps), block)
 
 inline fun ExperimentBuilder.rmsprop(
     lr: Double? = null,
@@ -146,7 +146,7 @@ inline fun ExperimentBuilder.rmsprop(
     momentum: Double? = null,
     centered: Boolean? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(RmsProp(lr, alpha, eps, weightDecay, momentum, centered), block)
+) = optimizerSpec(RmsProp(lr = lr, alpha = alpha, eps = eps, weightDecay = weightDecay, momentum = momentum, centered = centered), block)
 
 inline fun ExperimentBuilder.adadelta(
     lr: Double? = null,
@@ -154,7 +154,7 @@ inline fun ExperimentBuilder.adadelta(
     eps: Double? = null,
     weightDecay: Double? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(Adadelta(lr, rho, eps, weightDecay), block)
+) = optimizerSpec(Adadelta(lr = lr, rho = rho, eps = eps, weightDecay = weightDecay), block)
 
 inline fun ExperimentBuilder.adam(
     lr: Double? = null,
@@ -164,7 +164,7 @@ inline fun ExperimentBuilder.adam(
     weightDecay: Double? = null,
     amsgrad: Boolean? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(Adam(lr, beta1, beta2, eps, weightDecay, amsgrad), block)
+) = optimizerSpec(Adam(lr = lr, beta1 = beta1, beta2 = beta2, eps = eps, weightDecay = weightDecay, amsgrad = amsgrad), block)
 
 inline fun ExperimentBuilder.adamw(
     lr: Double? = null,
@@ -174,7 +174,7 @@ inline fun ExperimentBuilder.adamw(
     weightDecay: Double? = null,
     amsgrad: Boolean? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(AdamW(lr, beta1, beta2, eps, weightDecay, amsgrad), block)
+) = optimizerSpec(AdamW(lr = lr, beta1 = beta1, beta2 = beta2, eps = eps, weightDecay = weightDecay, amsgrad = amsgrad), block)
 
 inline fun ExperimentBuilder.adamax(
     lr: Double? = null,
@@ -183,7 +183,7 @@ inline fun ExperimentBuilder.adamax(
     eps: Double? = null,
     weightDecay: Double? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(Adamax(lr, beta1, beta2, eps, weightDecay), block)
+) = optimizerSpec(Adamax(lr = lr, beta1 = beta1, beta2 = beta2, eps = eps, weightDecay = weightDecay), block)
 
 inline fun ExperimentBuilder.nadam(
     lr: Double? = null,
@@ -193,7 +193,7 @@ inline fun ExperimentBuilder.nadam(
     weightDecay: Double? = null,
     momentumDecay: Double? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(NAdam(lr, beta1, beta2, eps, weightDecay, momentumDecay), block)
+) = optimizerSpec(NAdam(lr = lr, beta1 = beta1, beta2 = beta2, eps = eps, weightDecay = weightDecay, momentumDecay = momentumDecay), block)
 
 inline fun ExperimentBuilder.radam(
     lr: Double? = null,
@@ -202,7 +202,7 @@ inline fun ExperimentBuilder.radam(
     eps: Double? = null,
     weightDecay: Double? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(RAdam(lr, beta1, beta2, eps, weightDecay), block)
+) = optimizerSpec(RAdam(lr = lr, beta1 = beta1, beta2 = beta2, eps = eps, weightDecay = weightDecay), block)
 
 inline fun ExperimentBuilder.lion(
     lr: Double? = null,
@@ -210,7 +210,7 @@ inline fun ExperimentBuilder.lion(
     beta2: Double? = null,
     weightDecay: Double? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(Lion(lr, beta1, beta2, weightDecay), block)
+) = optimizerSpec(Lion(lr = lr, beta1 = beta1, beta2 = beta2, weightDecay = weightDecay), block)
 
 // Parameter selectors, for `group(…)`.
 
