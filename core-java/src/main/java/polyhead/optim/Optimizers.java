@@ -39,6 +39,10 @@ import polyhead.optim.schedule.Schedule;
  * are checked when a record is made: a message names the optimizer, the setting and the value. Learning rates may be
  * {@link Schedule}s, evaluated at the global step. In the math, {@code g} is the gradient, {@code λ} the weight
  * decay, {@code t} the parameter's own step count; see {@link Transforms} for each block.
+ *
+ * <p>Each settings record is an {@link OptimizerSettings}, and {@link OptimizerCatalogue} lists every optimizer once
+ * (name, record, default learning rate, chain): code that handles optimizers generically reads that table rather
+ * than listing them again.
  */
 public final class Optimizers {
     private Optimizers() {

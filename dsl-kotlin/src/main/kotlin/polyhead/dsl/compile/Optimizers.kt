@@ -1,19 +1,10 @@
 package polyhead.dsl.compile
 
-import polyhead.experiment.Algorithm
-import polyhead.experiment.OptimizerPlan
-import polyhead.experiment.ParameterGroup
-import polyhead.experiment.Selector
-import kotlinx.serialization.ExperimentalSerializationApi
-import kotlinx.serialization.json.Json
-import kotlinx.serialization.json.JsonObject
-import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.booleanOrNull
 import kotlinx.serialization.json.double
 import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
 import polyhead.dsl.spec.AlgorithmSpec
-import polyhead.dsl.spec.CoreDefaults
 import polyhead.dsl.spec.Anneal
 import polyhead.dsl.spec.ClippingSpec
 import polyhead.dsl.spec.OptimizerSpec
@@ -22,17 +13,20 @@ import polyhead.dsl.spec.PlateauMode
 import polyhead.dsl.spec.ScheduleSpec
 import polyhead.dsl.spec.ScheduleUnit
 import polyhead.dsl.spec.ThresholdMode
-import polyhead.optim.OptimizerCatalogue
+import polyhead.experiment.Algorithm
+import polyhead.experiment.OptimizerPlan
+import polyhead.experiment.ParameterGroup
+import polyhead.experiment.Selector
 import polyhead.optim.Plateau
 import polyhead.optim.schedule.Schedule
 import polyhead.optim.schedule.Schedules
-
 
 /**
  * The Java builder's plan of the optimizer of [spec]: clipping over all parameters together, then the algorithm — or,
  * with parameter groups, one copy of it per group with the group's learning rate and weight decay — then
  * reduce-on-plateau, inside gradient accumulation; negated gradients first if it maximizes; a moving average of the
- * weights if it asks for one.
+ * weights if it asks for one. The learning rate stays the spec's number (the base rate, the algorithm's or a
+ * group's) until the plan makes it a schedule, once, for the update.
  */
 internal fun optimizerPlan(spec: OptimizerSpec): OptimizerPlan {
     var plan = OptimizerPlan.of(algorithm(spec.algorithm))
@@ -79,41 +73,8 @@ private fun selector(select: ParameterSelector): Selector = when (select) {
  */
 private fun algorithm(a: AlgorithmSpec): Algorithm {
     val fields = algorithmJson.encodeToJsonElement(AlgorithmSpec.serializer(), a).jsonObject
-    val settings = fields.filterKeys { it != TYPE }.mapValues { (_, v) -> v.jsonPrimitive.let { it.booleanOrNull ?: it.double } }
-    return Algorithm.of(fields.getValue(TYPE).jsonPrimitive.content, settings)
-}
-
-/** The spec's algorithms as JSON objects, their settings left out when null. */
-@OptIn(ExperimentalSerializationApi::class)
-private val algorithmJson = Json {
-    classDiscriminator = TYPE
-    explicitNulls = false
-}
-
-private const val TYPE = "type"
-
-/**
- * The core's defaults for the spec: an algorithm's settings left out are spelled out from the core's catalogue
- * (`polyhead.optim.OptimizerCatalogue`), where each is stated once. Found by the spec through `ServiceLoader`.
- */
-class CatalogueDefaults : CoreDefaults {
-    override fun algorithm(algorithm: AlgorithmSpec): AlgorithmSpec {
-        val given = algorithmJson.encodeToJsonElement(AlgorithmSpec.serializer(), algorithm).jsonObject
-        val type = given.getValue(TYPE)
-        val defaults = OptimizerCatalogue.entry(type.jsonPrimitive.content).defaults()
-        val filled = buildMap {
-            put(TYPE, type)
-            defaults.forEach { (field, value) -> put(field, primitive(value)) }
-            putAll(given)
-        }
-        return algorithmJson.decodeFromJsonElement(AlgorithmSpec.serializer(), JsonObject(filled))
-    }
-
-    private fun primitive(value: Any): JsonPrimitive = when (value) {
-        is Boolean -> JsonPrimitive(value)
-        is Number -> JsonPrimitive(value)
-        else -> error("a setting of the core's catalogue is neither a number nor a switch: $value")
-    }
+    val settings = fields.filterKeys { it != ALGORITHM_TYPE }.mapValues { (_, v) -> v.jsonPrimitive.let { it.booleanOrNull ?: it.double } }
+    return Algorithm.of(fields.getValue(ALGORITHM_TYPE).jsonPrimitive.content, settings)
 }
 
 /** [s] with base rate [lr]. */
