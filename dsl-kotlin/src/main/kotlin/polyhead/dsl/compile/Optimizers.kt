@@ -5,7 +5,6 @@ import kotlinx.serialization.json.double
 import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.jsonPrimitive
 import polyhead.dsl.spec.AlgorithmSpec
-import polyhead.dsl.spec.Anneal
 import polyhead.dsl.spec.ClippingSpec
 import polyhead.dsl.spec.OptimizerSpec
 import polyhead.dsl.spec.ParameterSelector
@@ -77,22 +76,18 @@ private fun algorithm(a: AlgorithmSpec): Algorithm {
     return Algorithm.of(fields.getValue(ALGORITHM_TYPE).jsonPrimitive.content, settings)
 }
 
-/** [s] with base rate [lr]. */
-internal fun schedule(s: ScheduleSpec, lr: Double): Schedule = when (s) {
+/** [s] with base rate [lr]; the settings it leaves out are the core's defaults. */
+internal fun schedule(s: ScheduleSpec, lr: Double): Schedule = when (val f = CatalogueDefaults().schedule(s)) {
     ScheduleSpec.Constant -> Schedules.constant(lr)
-    is ScheduleSpec.Step -> Schedules.step(lr, s.stepSize, s.gamma)
-    is ScheduleSpec.MultiStep -> Schedules.multiStep(lr, s.milestones.toIntArray(), s.gamma)
-    is ScheduleSpec.Exponential -> Schedules.exponential(lr, s.gamma)
-    is ScheduleSpec.Cosine -> Schedules.cosine(lr, s.tMax, s.etaMin)
-    is ScheduleSpec.CosineWarmRestarts -> Schedules.cosineWarmRestarts(lr, s.t0, s.tMult, s.etaMin)
-    is ScheduleSpec.Linear -> Schedules.linear(lr, s.startFactor, s.endFactor, s.totalIters)
-    is ScheduleSpec.LinearWarmup -> Schedules.linearWarmup(s.warmupSteps, s.startFactor, schedule(s.after, lr))
+    is ScheduleSpec.Step -> Schedules.step(lr, f.stepSize, f.gamma!!)
+    is ScheduleSpec.MultiStep -> Schedules.multiStep(lr, f.milestones.toIntArray(), f.gamma!!)
+    is ScheduleSpec.Exponential -> Schedules.exponential(lr, f.gamma)
+    is ScheduleSpec.Cosine -> Schedules.cosine(lr, f.tMax, f.etaMin!!)
+    is ScheduleSpec.CosineWarmRestarts -> Schedules.cosineWarmRestarts(lr, f.t0, f.tMult!!, f.etaMin!!)
+    is ScheduleSpec.Linear -> Schedules.linear(lr, f.startFactor, f.endFactor, f.totalIters)
+    is ScheduleSpec.LinearWarmup -> Schedules.linearWarmup(f.warmupSteps, f.startFactor, schedule(f.after, lr))
     is ScheduleSpec.OneCycle -> Schedules.oneCycle(
-        lr, s.totalSteps, s.pctStart,
-        when (s.anneal) {
-            Anneal.COSINE -> polyhead.optim.schedule.Anneal.COSINE
-            Anneal.LINEAR -> polyhead.optim.schedule.Anneal.LINEAR
-        },
-        s.divFactor, s.finalDivFactor, s.threePhase,
+        lr, f.totalSteps, f.pctStart!!, polyhead.optim.schedule.Anneal.valueOf(f.anneal!!.name),
+        f.divFactor!!, f.finalDivFactor!!, f.threePhase!!,
     )
 }

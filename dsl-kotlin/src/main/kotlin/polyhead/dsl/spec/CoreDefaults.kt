@@ -10,6 +10,9 @@ import java.util.ServiceLoader
 interface CoreDefaults {
     /** [algorithm] with every setting it leaves out set to the core's default for that optimizer. */
     fun algorithm(algorithm: AlgorithmSpec): AlgorithmSpec
+
+    /** [schedule] (and the schedule it leads into) with every setting it leaves out set to the core's default. */
+    fun schedule(schedule: ScheduleSpec): ScheduleSpec
 }
 
 private val coreDefaults: CoreDefaults? by lazy {
@@ -21,6 +24,10 @@ private val coreDefaults: CoreDefaults? by lazy {
  * and [SpecJson] reads and writes, so that a spec file is the whole experiment.
  */
 fun ExperimentSpec.withCoreDefaults(): ExperimentSpec {
-    val algorithm = coreDefaults?.algorithm(optimizer.algorithm) ?: return this
-    return if (algorithm == optimizer.algorithm) this else copy(optimizer = optimizer.copy(algorithm = algorithm))
+    val d = coreDefaults ?: return this
+    val w = weighting
+    return copy(
+        optimizer = optimizer.copy(algorithm = d.algorithm(optimizer.algorithm), schedule = d.schedule(optimizer.schedule)),
+        weighting = if (w is WeightingSpec.Scheduled) w.copy(weights = w.weights.mapValues { d.schedule(it.value) }) else w,
+    )
 }

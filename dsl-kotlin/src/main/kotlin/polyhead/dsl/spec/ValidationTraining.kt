@@ -142,7 +142,7 @@ private fun Faults.schedule(s: ScheduleSpec, p: String) {
         ScheduleSpec.Constant -> Unit
         is ScheduleSpec.Step -> {
             atLeast(s.stepSize, 1, "$p.stepSize", "stepSize")
-            positive(s.gamma, "$p.gamma", "gamma")
+            s.gamma?.let { positive(it, "$p.gamma", "gamma") }
         }
         is ScheduleSpec.MultiStep -> {
             require(s.milestones.isNotEmpty(), "$p.milestones") { "multiStep needs at least one milestone" }
@@ -150,17 +150,17 @@ private fun Faults.schedule(s: ScheduleSpec, p: String) {
             require(s.milestones.zipWithNext().all { (a, b) -> a <= b }, "$p.milestones") {
                 "milestones must be in increasing order, got ${s.milestones}"
             }
-            positive(s.gamma, "$p.gamma", "gamma")
+            s.gamma?.let { positive(it, "$p.gamma", "gamma") }
         }
         is ScheduleSpec.Exponential -> positive(s.gamma, "$p.gamma", "gamma")
         is ScheduleSpec.Cosine -> {
             atLeast(s.tMax, 1, "$p.tMax", "tMax")
-            nonNegative(s.etaMin, "$p.etaMin", "etaMin")
+            s.etaMin?.let { nonNegative(it, "$p.etaMin", "etaMin") }
         }
         is ScheduleSpec.CosineWarmRestarts -> {
             atLeast(s.t0, 1, "$p.t0", "t0")
-            atLeast(s.tMult, 1, "$p.tMult", "tMult")
-            nonNegative(s.etaMin, "$p.etaMin", "etaMin")
+            s.tMult?.let { atLeast(it, 1, "$p.tMult", "tMult") }
+            s.etaMin?.let { nonNegative(it, "$p.etaMin", "etaMin") }
         }
         is ScheduleSpec.Linear -> {
             inUnit(s.startFactor, "$p.startFactor", "startFactor", openAtOne = false)
@@ -174,12 +174,14 @@ private fun Faults.schedule(s: ScheduleSpec, p: String) {
         }
         is ScheduleSpec.OneCycle -> {
             atLeast(s.totalSteps, 1, "$p.totalSteps", "totalSteps")
-            require(s.pctStart > 0 && s.pctStart < 1, "$p.pctStart") { "pctStart must be in (0, 1), got ${s.pctStart}" }
-            require(s.pctStart * s.totalSteps != 1.0, "$p.pctStart") {
-                "pctStart·totalSteps must not be 1 (the warm-up would have zero length), got ${s.pctStart}·${s.totalSteps}"
+            s.pctStart?.let { pctStart ->
+                require(pctStart > 0 && pctStart < 1, "$p.pctStart") { "pctStart must be in (0, 1), got $pctStart" }
+                require(pctStart * s.totalSteps != 1.0, "$p.pctStart") {
+                    "pctStart·totalSteps must not be 1 (the warm-up would have zero length), got $pctStart·${s.totalSteps}"
+                }
             }
-            positive(s.divFactor, "$p.divFactor", "divFactor")
-            positive(s.finalDivFactor, "$p.finalDivFactor", "finalDivFactor")
+            s.divFactor?.let { positive(it, "$p.divFactor", "divFactor") }
+            s.finalDivFactor?.let { positive(it, "$p.finalDivFactor", "finalDivFactor") }
         }
     }
 }

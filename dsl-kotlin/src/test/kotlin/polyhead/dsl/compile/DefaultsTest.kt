@@ -30,7 +30,7 @@ import polyhead.train.Trainer
 
 /**
  * The spec cannot import the core, so where the core states a default the spec states it again for its JSON (but for
- * the optimizers' settings, which the spec leaves to the core's catalogue and spells out from it); this test keeps
+ * the optimizers' and schedules' settings, which the spec leaves to the core and spells out from it); this test keeps
  * the two from disagreeing. Likewise the spec's table of metrics by label type against the core's metrics.
  */
 class DefaultsTest : FunSpec({
@@ -68,13 +68,15 @@ class DefaultsTest : FunSpec({
     }
 
     test("schedule, loss, weighting and early-stopping defaults are the core's") {
-        ScheduleSpec.Step(1).gamma shouldBe Schedules.DEFAULT_GAMMA
-        ScheduleSpec.MultiStep(listOf(1)).gamma shouldBe Schedules.DEFAULT_GAMMA
-        ScheduleSpec.Cosine(1).etaMin shouldBe Schedules.DEFAULT_ETA_MIN
-        ScheduleSpec.CosineWarmRestarts(1).let { listOf(it.tMult.toDouble(), it.etaMin) } shouldBe listOf(Schedules.DEFAULT_T_MULT.toDouble(), Schedules.DEFAULT_ETA_MIN)
-        ScheduleSpec.OneCycle(1).let { listOf(it.pctStart, it.divFactor, it.finalDivFactor, it.threePhase) } shouldBe
+        @Suppress("UNCHECKED_CAST")
+        fun <T : ScheduleSpec> filled(s: T): T = CatalogueDefaults().schedule(s) as T
+        filled(ScheduleSpec.Step(1)).gamma shouldBe Schedules.DEFAULT_GAMMA
+        filled(ScheduleSpec.MultiStep(listOf(1))).gamma shouldBe Schedules.DEFAULT_GAMMA
+        filled(ScheduleSpec.Cosine(1)).etaMin shouldBe Schedules.DEFAULT_ETA_MIN
+        filled(ScheduleSpec.CosineWarmRestarts(1)).let { listOf(it.tMult!!.toDouble(), it.etaMin) } shouldBe listOf(Schedules.DEFAULT_T_MULT.toDouble(), Schedules.DEFAULT_ETA_MIN)
+        filled(ScheduleSpec.OneCycle(1)).let { listOf(it.pctStart, it.divFactor, it.finalDivFactor, it.threePhase) } shouldBe
             listOf(Schedules.DEFAULT_PCT_START, Schedules.DEFAULT_DIV_FACTOR, Schedules.DEFAULT_FINAL_DIV_FACTOR, Schedules.DEFAULT_THREE_PHASE)
-        (ScheduleSpec.OneCycle(1).anneal.name == "COSINE") shouldBe (Schedules.DEFAULT_ANNEAL == Anneal.COSINE)
+        (filled(ScheduleSpec.OneCycle(1)).anneal!!.name == "COSINE") shouldBe (Schedules.DEFAULT_ANNEAL == Anneal.COSINE)
 
         LossSpec.CrossEntropy().labelSmoothing shouldBe Losses.DEFAULT_LABEL_SMOOTHING.toDouble()
         LossSpec.Huber().delta shouldBe Losses.DEFAULT_HUBER_DELTA.toDouble()
