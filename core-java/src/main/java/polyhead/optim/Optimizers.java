@@ -15,7 +15,9 @@ import static polyhead.optim.Transforms.scaleByRms;
 import static polyhead.optim.Transforms.trace;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 import polyhead.optim.schedule.Schedule;
 
@@ -37,13 +39,36 @@ import polyhead.optim.schedule.Schedule;
  * are checked when a record is made: a message names the optimizer, the setting and the value. Learning rates may be
  * {@link Schedule}s, evaluated at the global step. In the math, {@code g} is the gradient, {@code λ} the weight
  * decay, {@code t} the parameter's own step count; see {@link Transforms} for each block.
+ *
+ * <p>Each settings record is an {@link OptimizerSettings}, and {@link OptimizerCatalogue} lists every optimizer once
+ * (name, record, default learning rate, chain): code that handles optimizers generically reads that table rather
+ * than listing them again.
  */
 public final class Optimizers {
     private Optimizers() {
     }
 
-    private static GradientTransformation chainOf(List<GradientTransformation> parts) {
+    /**
+     * {@code chain(addL2(λ), blocks..., scaleByLearningRate(lr))}: PyTorch's weight decay, an L2 term coupled into the
+     * gradient before the blocks. A null block, and a λ of 0, are left out of the chain.
+     */
+    private static GradientTransformation coupled(OptimizerSettings s, GradientTransformation... blocks) {
+        List<GradientTransformation> parts = new ArrayList<>();
+        if (s.weightDecay() != 0) {
+            parts.add(addL2(s.weightDecay()));
+        }
+        Arrays.stream(blocks).filter(Objects::nonNull).forEach(parts::add);
+        parts.add(scaleByLearningRate(s.lr()));
         return chain(parts.toArray(new GradientTransformation[0]));
+    }
+
+    /**
+     * {@code chain(direction, addDecayedWeights(λ), scaleByLearningRate(lr))}: weight decay decoupled from the
+     * preconditioner (AdamW, Lion). A λ of 0 is left out of the chain.
+     */
+    private static GradientTransformation decoupled(OptimizerSettings s, GradientTransformation direction) {
+        return s.weightDecay() == 0 ? chain(direction, scaleByLearningRate(s.lr()))
+                : chain(direction, addDecayedWeights(s.weightDecay()), scaleByLearningRate(s.lr()));
     }
 
     // ----- SGD -----
@@ -65,19 +90,12 @@ public final class Optimizers {
      * {@code = chain(addL2(λ), trace(μ, d, nesterov), scaleByLearningRate(lr))}.
      */
     public static GradientTransformation sgd(Sgd s) {
-        List<GradientTransformation> parts = new ArrayList<>();
-        if (s.weightDecay() != 0) {
-            parts.add(addL2(s.weightDecay()));
-        }
-        if (s.momentum() != 0) {
-            parts.add(trace(s.momentum(), s.dampening(), s.nesterov()));
-        }
-        parts.add(scaleByLearningRate(s.lr()));
-        return chainOf(parts);
+        return coupled(s, s.momentum() != 0 ? trace(s.momentum(), s.dampening(), s.nesterov()) : null);
     }
 
     /** SGD settings; PyTorch's {@code SGD(lr, momentum=0, dampening=0, weight_decay=0, nesterov=False)}. */
-    public record Sgd(Schedule lr, double momentum, double dampening, double weightDecay, boolean nesterov) {
+    public record Sgd(Schedule lr, double momentum, double dampening, double weightDecay, boolean nesterov)
+            implements OptimizerSettings {
         public Sgd {
             Check.lr("sgd", lr);
             Check.nonNegative("sgd", "momentum", momentum);
@@ -129,20 +147,15 @@ public final class Optimizers {
      * {@code = chain(addL2(λ), scaleByAdagrad(G₀, ε, lrDecay), scaleByLearningRate(lr))}.
      */
     public static GradientTransformation adagrad(Adagrad s) {
-        List<GradientTransformation> parts = new ArrayList<>();
-        if (s.weightDecay() != 0) {
-            parts.add(addL2(s.weightDecay()));
-        }
-        parts.add(scaleByAdagrad(s.initialAccumulator(), s.eps(), s.lrDecay()));
-        parts.add(scaleByLearningRate(s.lr()));
-        return chainOf(parts);
+        return coupled(s, scaleByAdagrad(s.initialAccumulator(), s.eps(), s.lrDecay()));
     }
 
     /**
      * Adagrad settings; PyTorch's {@code Adagrad(lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
      * eps=1e-10)}.
      */
-    public record Adagrad(Schedule lr, double lrDecay, double weightDecay, double initialAccumulator, double eps) {
+    public record Adagrad(Schedule lr, double lrDecay, double weightDecay, double initialAccumulator, double eps)
+            implements OptimizerSettings {
         public Adagrad {
             Check.lr("adagrad", lr);
             Check.nonNegative("adagrad", "lrDecay", lrDecay);
@@ -193,16 +206,8 @@ public final class Optimizers {
      * {@code = chain(addL2(λ), scaleByRms(α, ε, centered), trace(μ, false), scaleByLearningRate(lr))}.
      */
     public static GradientTransformation rmsprop(RmsProp s) {
-        List<GradientTransformation> parts = new ArrayList<>();
-        if (s.weightDecay() != 0) {
-            parts.add(addL2(s.weightDecay()));
-        }
-        parts.add(scaleByRms(s.alpha(), s.eps(), s.centered()));
-        if (s.momentum() != 0) {
-            parts.add(trace(s.momentum(), false));
-        }
-        parts.add(scaleByLearningRate(s.lr()));
-        return chainOf(parts);
+        return coupled(s, scaleByRms(s.alpha(), s.eps(), s.centered()),
+                s.momentum() != 0 ? trace(s.momentum(), false) : null);
     }
 
     /**
@@ -210,7 +215,7 @@ public final class Optimizers {
      * centered=False)}.
      */
     public record RmsProp(Schedule lr, double alpha, double eps, double weightDecay, double momentum,
-            boolean centered) {
+            boolean centered) implements OptimizerSettings {
         public RmsProp {
             Check.lr("rmsprop", lr);
             Check.beta("rmsprop", "alpha", alpha);
@@ -264,17 +269,11 @@ public final class Optimizers {
      * {@code = chain(addL2(λ), scaleByAdadelta(ρ, ε), scaleByLearningRate(lr))}.
      */
     public static GradientTransformation adadelta(Adadelta s) {
-        List<GradientTransformation> parts = new ArrayList<>();
-        if (s.weightDecay() != 0) {
-            parts.add(addL2(s.weightDecay()));
-        }
-        parts.add(scaleByAdadelta(s.rho(), s.eps()));
-        parts.add(scaleByLearningRate(s.lr()));
-        return chainOf(parts);
+        return coupled(s, scaleByAdadelta(s.rho(), s.eps()));
     }
 
     /** Adadelta settings; PyTorch's {@code Adadelta(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0)}. */
-    public record Adadelta(Schedule lr, double rho, double eps, double weightDecay) {
+    public record Adadelta(Schedule lr, double rho, double eps, double weightDecay) implements OptimizerSettings {
         public Adadelta {
             Check.lr("adadelta", lr);
             Check.beta("adadelta", "rho", rho);
@@ -320,19 +319,14 @@ public final class Optimizers {
      * maximum of {@code v}. {@code = chain(addL2(λ), scaleByAdam(β₁, β₂, ε, amsgrad), scaleByLearningRate(lr))}.
      */
     public static GradientTransformation adam(Adam s) {
-        List<GradientTransformation> parts = new ArrayList<>();
-        if (s.weightDecay() != 0) {
-            parts.add(addL2(s.weightDecay()));
-        }
-        parts.add(scaleByAdam(s.beta1(), s.beta2(), s.eps(), s.amsgrad()));
-        parts.add(scaleByLearningRate(s.lr()));
-        return chainOf(parts);
+        return coupled(s, scaleByAdam(s.beta1(), s.beta2(), s.eps(), s.amsgrad()));
     }
 
     /**
      * Adam settings; PyTorch's {@code Adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False)}.
      */
-    public record Adam(Schedule lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad) {
+    public record Adam(Schedule lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad)
+            implements OptimizerSettings {
         public Adam {
             Check.lr("adam", lr);
             Check.beta("adam", "beta1", beta1);
@@ -383,20 +377,15 @@ public final class Optimizers {
      * scaleByLearningRate(lr))}.
      */
     public static GradientTransformation adamw(AdamW s) {
-        List<GradientTransformation> parts = new ArrayList<>();
-        parts.add(scaleByAdam(s.beta1(), s.beta2(), s.eps(), s.amsgrad()));
-        if (s.weightDecay() != 0) {
-            parts.add(addDecayedWeights(s.weightDecay()));
-        }
-        parts.add(scaleByLearningRate(s.lr()));
-        return chainOf(parts);
+        return decoupled(s, scaleByAdam(s.beta1(), s.beta2(), s.eps(), s.amsgrad()));
     }
 
     /**
      * AdamW settings; PyTorch's {@code AdamW(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
      * amsgrad=False)}.
      */
-    public record AdamW(Schedule lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad) {
+    public record AdamW(Schedule lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad)
+            implements OptimizerSettings {
         public AdamW {
             Check.lr("adamw", lr);
             Check.beta("adamw", "beta1", beta1);
@@ -446,17 +435,12 @@ public final class Optimizers {
      * {@code = chain(addL2(λ), scaleByAdamax(β₁, β₂, ε), scaleByLearningRate(lr))}.
      */
     public static GradientTransformation adamax(Adamax s) {
-        List<GradientTransformation> parts = new ArrayList<>();
-        if (s.weightDecay() != 0) {
-            parts.add(addL2(s.weightDecay()));
-        }
-        parts.add(scaleByAdamax(s.beta1(), s.beta2(), s.eps()));
-        parts.add(scaleByLearningRate(s.lr()));
-        return chainOf(parts);
+        return coupled(s, scaleByAdamax(s.beta1(), s.beta2(), s.eps()));
     }
 
     /** Adamax settings; PyTorch's {@code Adamax(lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)}. */
-    public record Adamax(Schedule lr, double beta1, double beta2, double eps, double weightDecay) {
+    public record Adamax(Schedule lr, double beta1, double beta2, double eps, double weightDecay)
+            implements OptimizerSettings {
         public Adamax {
             Check.lr("adamax", lr);
             Check.beta("adamax", "beta1", beta1);
@@ -501,13 +485,7 @@ public final class Optimizers {
      * {@code = chain(addL2(λ), scaleByNadam(β₁, β₂, ε, ψ), scaleByLearningRate(lr))}.
      */
     public static GradientTransformation nadam(NAdam s) {
-        List<GradientTransformation> parts = new ArrayList<>();
-        if (s.weightDecay() != 0) {
-            parts.add(addL2(s.weightDecay()));
-        }
-        parts.add(scaleByNadam(s.beta1(), s.beta2(), s.eps(), s.momentumDecay()));
-        parts.add(scaleByLearningRate(s.lr()));
-        return chainOf(parts);
+        return coupled(s, scaleByNadam(s.beta1(), s.beta2(), s.eps(), s.momentumDecay()));
     }
 
     /**
@@ -515,7 +493,7 @@ public final class Optimizers {
      * momentum_decay=4e-3)}.
      */
     public record NAdam(Schedule lr, double beta1, double beta2, double eps, double weightDecay,
-            double momentumDecay) {
+            double momentumDecay) implements OptimizerSettings {
         public NAdam {
             Check.lr("nadam", lr);
             Check.beta("nadam", "beta1", beta1);
@@ -565,17 +543,12 @@ public final class Optimizers {
      * {@code = chain(addL2(λ), scaleByRadam(β₁, β₂, ε), scaleByLearningRate(lr))}.
      */
     public static GradientTransformation radam(RAdam s) {
-        List<GradientTransformation> parts = new ArrayList<>();
-        if (s.weightDecay() != 0) {
-            parts.add(addL2(s.weightDecay()));
-        }
-        parts.add(scaleByRadam(s.beta1(), s.beta2(), s.eps()));
-        parts.add(scaleByLearningRate(s.lr()));
-        return chainOf(parts);
+        return coupled(s, scaleByRadam(s.beta1(), s.beta2(), s.eps()));
     }
 
     /** RAdam settings; PyTorch's {@code RAdam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)}. */
-    public record RAdam(Schedule lr, double beta1, double beta2, double eps, double weightDecay) {
+    public record RAdam(Schedule lr, double beta1, double beta2, double eps, double weightDecay)
+            implements OptimizerSettings {
         public RAdam {
             Check.lr("radam", lr);
             Check.beta("radam", "beta1", beta1);
@@ -623,17 +596,11 @@ public final class Optimizers {
      * {@code = chain(scaleByLion(β₁, β₂), addDecayedWeights(λ), scaleByLearningRate(lr))}.
      */
     public static GradientTransformation lion(Lion s) {
-        List<GradientTransformation> parts = new ArrayList<>();
-        parts.add(scaleByLion(s.beta1(), s.beta2()));
-        if (s.weightDecay() != 0) {
-            parts.add(addDecayedWeights(s.weightDecay()));
-        }
-        parts.add(scaleByLearningRate(s.lr()));
-        return chainOf(parts);
+        return decoupled(s, scaleByLion(s.beta1(), s.beta2()));
     }
 
     /** Lion settings; the paper's reference code: {@code Lion(lr=1e-4, betas=(0.9, 0.99), weight_decay=0)}. */
-    public record Lion(Schedule lr, double beta1, double beta2, double weightDecay) {
+    public record Lion(Schedule lr, double beta1, double beta2, double weightDecay) implements OptimizerSettings {
         public Lion {
             Check.lr("lion", lr);
             Check.beta("lion", "beta1", beta1);

@@ -13,10 +13,12 @@ import polyhead.dsl.spec.Sampling
 import polyhead.dsl.spec.TaskSpec
 import polyhead.dsl.spec.TrainingSpec
 import polyhead.dsl.spec.WeightingSpec
+import polyhead.dsl.spec.withCoreDefaults
 
 /**
  * Describes a multi-task experiment and returns its [ExperimentSpec]. The builders only collect: nothing is checked
- * here (see `polyhead.dsl.spec.validate`), and every setting left out keeps the spec's default.
+ * here (see `polyhead.dsl.spec.validate`), and every setting left out keeps the spec's default (for the optimizer's
+ * settings, the core's, spelled out: `polyhead.dsl.spec.withCoreDefaults`).
  *
  * ```
  * val spec = multiTask {
@@ -27,7 +29,8 @@ import polyhead.dsl.spec.WeightingSpec
  * }
  * ```
  */
-inline fun multiTask(block: ExperimentBuilder.() -> Unit): ExperimentSpec = ExperimentBuilder().apply(block).spec
+inline fun multiTask(block: ExperimentBuilder.() -> Unit): ExperimentSpec =
+    ExperimentBuilder().apply(block).spec.withCoreDefaults()
 
 @PolyheadDsl
 class ExperimentBuilder @PublishedApi internal constructor() {

@@ -117,99 +117,100 @@ class GroupBuilder @PublishedApi internal constructor(select: ParameterSelector)
 internal inline fun optimizerSpec(algorithm: AlgorithmSpec, block: OptimizerBuilder.() -> Unit): OptimizerSpec =
     OptimizerBuilder(algorithm).apply(block).spec
 
-// Algorithm verbs, for `optimizer = …`; defaults are read from the spec classes, where they are stated.
+// Algorithm verbs, for `optimizer = …`. A setting left out (null) is the core's default, which only the core states
+// (`polyhead.optim.Optimizers`); `multiTask` spells it out.
 
 inline fun ExperimentBuilder.sgd(
     lr: Double,
-    momentum: Double = Sgd(lr).momentum,
-    dampening: Double = Sgd(lr).dampening,
-    weightDecay: Double = Sgd(lr).weightDecay,
-    nesterov: Boolean = Sgd(lr).nesterov,
+    momentum: Double? = null,
+    dampening: Double? = null,
+    weightDecay: Double? = null,
+    nesterov: Boolean? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(Sgd(lr, momentum, dampening, weightDecay, nesterov), block)
+) = optimizerSpec(Sgd(lr = lr, momentum = momentum, dampening = dampening, weightDecay = weightDecay, nesterov = nesterov), block)
 
 inline fun ExperimentBuilder.adagrad(
-    lr: Double = Adagrad().lr,
-    lrDecay: Double = Adagrad().lrDecay,
-    weightDecay: Double = Adagrad().weightDecay,
-    initialAccumulator: Double = Adagrad().initialAccumulator,
-    eps: Double = Adagrad().eps,
+    lr: Double? = null,
+    lrDecay: Double? = null,
+    weightDecay: Double? = null,
+    initialAccumulator: Double? = null,
+    eps: Double? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(Adagrad(lr, lrDecay, weightDecay, initialAccumulator, eps), block)
+) = optimizerSpec(Adagrad(lr = lr, lrDecay = lrDecay, weightDecay = weightDecay, initialAccumulator = initialAccumulator, eps = eps), block)
 
 inline fun ExperimentBuilder.rmsprop(
-    lr: Double = RmsProp().lr,
-    alpha: Double = RmsProp().alpha,
-    eps: Double = RmsProp().eps,
-    weightDecay: Double = RmsProp().weightDecay,
-    momentum: Double = RmsProp().momentum,
-    centered: Boolean = RmsProp().centered,
+    lr: Double? = null,
+    alpha: Double? = null,
+    eps: Double? = null,
+    weightDecay: Double? = null,
+    momentum: Double? = null,
+    centered: Boolean? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(RmsProp(lr, alpha, eps, weightDecay, momentum, centered), block)
+) = optimizerSpec(RmsProp(lr = lr, alpha = alpha, eps = eps, weightDecay = weightDecay, momentum = momentum, centered = centered), block)
 
 inline fun ExperimentBuilder.adadelta(
-    lr: Double = Adadelta().lr,
-    rho: Double = Adadelta().rho,
-    eps: Double = Adadelta().eps,
-    weightDecay: Double = Adadelta().weightDecay,
+    lr: Double? = null,
+    rho: Double? = null,
+    eps: Double? = null,
+    weightDecay: Double? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(Adadelta(lr, rho, eps, weightDecay), block)
+) = optimizerSpec(Adadelta(lr = lr, rho = rho, eps = eps, weightDecay = weightDecay), block)
 
 inline fun ExperimentBuilder.adam(
-    lr: Double = Adam().lr,
-    beta1: Double = Adam().beta1,
-    beta2: Double = Adam().beta2,
-    eps: Double = Adam().eps,
-    weightDecay: Double = Adam().weightDecay,
-    amsgrad: Boolean = Adam().amsgrad,
+    lr: Double? = null,
+    beta1: Double? = null,
+    beta2: Double? = null,
+    eps: Double? = null,
+    weightDecay: Double? = null,
+    amsgrad: Boolean? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(Adam(lr, beta1, beta2, eps, weightDecay, amsgrad), block)
+) = optimizerSpec(Adam(lr = lr, beta1 = beta1, beta2 = beta2, eps = eps, weightDecay = weightDecay, amsgrad = amsgrad), block)
 
 inline fun ExperimentBuilder.adamw(
-    lr: Double = AdamW().lr,
-    beta1: Double = AdamW().beta1,
-    beta2: Double = AdamW().beta2,
-    eps: Double = AdamW().eps,
-    weightDecay: Double = AdamW().weightDecay,
-    amsgrad: Boolean = AdamW().amsgrad,
+    lr: Double? = null,
+    beta1: Double? = null,
+    beta2: Double? = null,
+    eps: Double? = null,
+    weightDecay: Double? = null,
+    amsgrad: Boolean? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(AdamW(lr, beta1, beta2, eps, weightDecay, amsgrad), block)
+) = optimizerSpec(AdamW(lr = lr, beta1 = beta1, beta2 = beta2, eps = eps, weightDecay = weightDecay, amsgrad = amsgrad), block)
 
 inline fun ExperimentBuilder.adamax(
-    lr: Double = Adamax().lr,
-    beta1: Double = Adamax().beta1,
-    beta2: Double = Adamax().beta2,
-    eps: Double = Adamax().eps,
-    weightDecay: Double = Adamax().weightDecay,
+    lr: Double? = null,
+    beta1: Double? = null,
+    beta2: Double? = null,
+    eps: Double? = null,
+    weightDecay: Double? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(Adamax(lr, beta1, beta2, eps, weightDecay), block)
+) = optimizerSpec(Adamax(lr = lr, beta1 = beta1, beta2 = beta2, eps = eps, weightDecay = weightDecay), block)
 
 inline fun ExperimentBuilder.nadam(
-    lr: Double = NAdam().lr,
-    beta1: Double = NAdam().beta1,
-    beta2: Double = NAdam().beta2,
-    eps: Double = NAdam().eps,
-    weightDecay: Double = NAdam().weightDecay,
-    momentumDecay: Double = NAdam().momentumDecay,
+    lr: Double? = null,
+    beta1: Double? = null,
+    beta2: Double? = null,
+    eps: Double? = null,
+    weightDecay: Double? = null,
+    momentumDecay: Double? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(NAdam(lr, beta1, beta2, eps, weightDecay, momentumDecay), block)
+) = optimizerSpec(NAdam(lr = lr, beta1 = beta1, beta2 = beta2, eps = eps, weightDecay = weightDecay, momentumDecay = momentumDecay), block)
 
 inline fun ExperimentBuilder.radam(
-    lr: Double = RAdam().lr,
-    beta1: Double = RAdam().beta1,
-    beta2: Double = RAdam().beta2,
-    eps: Double = RAdam().eps,
-    weightDecay: Double = RAdam().weightDecay,
+    lr: Double? = null,
+    beta1: Double? = null,
+    beta2: Double? = null,
+    eps: Double? = null,
+    weightDecay: Double? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(RAdam(lr, beta1, beta2, eps, weightDecay), block)
+) = optimizerSpec(RAdam(lr = lr, beta1 = beta1, beta2 = beta2, eps = eps, weightDecay = weightDecay), block)
 
 inline fun ExperimentBuilder.lion(
-    lr: Double = Lion().lr,
-    beta1: Double = Lion().beta1,
-    beta2: Double = Lion().beta2,
-    weightDecay: Double = Lion().weightDecay,
+    lr: Double? = null,
+    beta1: Double? = null,
+    beta2: Double? = null,
+    weightDecay: Double? = null,
     block: OptimizerBuilder.() -> Unit = {},
-) = optimizerSpec(Lion(lr, beta1, beta2, weightDecay), block)
+) = optimizerSpec(Lion(lr = lr, beta1 = beta1, beta2 = beta2, weightDecay = weightDecay), block)
 
 // Parameter selectors, for `group(…)`.
 

@@ -15,23 +15,24 @@ import polyhead.dsl.spec.ScheduleSpec.Step
  */
 interface ScheduleScope
 
-// Schedule verbs; the schedule's base value comes from where it is used.
+// Schedule verbs; the schedule's base value comes from where it is used, and a setting left out (null) is the core's
+// default (`polyhead.optim.schedule.Schedules`), which `multiTask` spells out.
 
 fun ScheduleScope.constant(): ScheduleSpec = ScheduleSpec.Constant
 
-fun ScheduleScope.step(stepSize: Int, gamma: Double = Step(stepSize).gamma): ScheduleSpec = Step(stepSize, gamma)
+fun ScheduleScope.step(stepSize: Int, gamma: Double? = null): ScheduleSpec = Step(stepSize, gamma)
 
-fun ScheduleScope.multiStep(vararg milestones: Int, gamma: Double = MultiStep(milestones.toList()).gamma): ScheduleSpec =
+fun ScheduleScope.multiStep(vararg milestones: Int, gamma: Double? = null): ScheduleSpec =
     MultiStep(milestones.toList(), gamma)
 
 fun ScheduleScope.exponential(gamma: Double): ScheduleSpec = ScheduleSpec.Exponential(gamma)
 
-fun ScheduleScope.cosine(tMax: Int, etaMin: Double = Cosine(tMax).etaMin): ScheduleSpec = Cosine(tMax, etaMin)
+fun ScheduleScope.cosine(tMax: Int, etaMin: Double? = null): ScheduleSpec = Cosine(tMax, etaMin)
 
 fun ScheduleScope.cosineWarmRestarts(
     t0: Int,
-    tMult: Int = CosineWarmRestarts(t0).tMult,
-    etaMin: Double = CosineWarmRestarts(t0).etaMin,
+    tMult: Int? = null,
+    etaMin: Double? = null,
 ): ScheduleSpec = CosineWarmRestarts(t0, tMult, etaMin)
 
 fun ScheduleScope.linear(startFactor: Double, endFactor: Double, totalIters: Int): ScheduleSpec =
@@ -45,9 +46,9 @@ fun ScheduleScope.linearWarmup(
 
 fun ScheduleScope.oneCycle(
     totalSteps: Int,
-    pctStart: Double = OneCycle(totalSteps).pctStart,
-    anneal: Anneal = OneCycle(totalSteps).anneal,
-    divFactor: Double = OneCycle(totalSteps).divFactor,
-    finalDivFactor: Double = OneCycle(totalSteps).finalDivFactor,
-    threePhase: Boolean = OneCycle(totalSteps).threePhase,
+    pctStart: Double? = null,
+    anneal: Anneal? = null,
+    divFactor: Double? = null,
+    finalDivFactor: Double? = null,
+    threePhase: Boolean? = null,
 ): ScheduleSpec = OneCycle(totalSteps, pctStart, anneal, divFactor, finalDivFactor, threePhase)

@@ -1,11 +1,10 @@
 package polyhead.dsl.compile
 
-import polyhead.experiment.Algorithm
-import polyhead.experiment.OptimizerPlan
-import polyhead.experiment.ParameterGroup
-import polyhead.experiment.Selector
+import kotlinx.serialization.json.booleanOrNull
+import kotlinx.serialization.json.double
+import kotlinx.serialization.json.jsonObject
+import kotlinx.serialization.json.jsonPrimitive
 import polyhead.dsl.spec.AlgorithmSpec
-import polyhead.dsl.spec.Anneal
 import polyhead.dsl.spec.ClippingSpec
 import polyhead.dsl.spec.OptimizerSpec
 import polyhead.dsl.spec.ParameterSelector
@@ -13,17 +12,20 @@ import polyhead.dsl.spec.PlateauMode
 import polyhead.dsl.spec.ScheduleSpec
 import polyhead.dsl.spec.ScheduleUnit
 import polyhead.dsl.spec.ThresholdMode
-import polyhead.optim.Optimizers
+import polyhead.experiment.Algorithm
+import polyhead.experiment.OptimizerPlan
+import polyhead.experiment.ParameterGroup
+import polyhead.experiment.Selector
 import polyhead.optim.Plateau
 import polyhead.optim.schedule.Schedule
 import polyhead.optim.schedule.Schedules
-
 
 /**
  * The Java builder's plan of the optimizer of [spec]: clipping over all parameters together, then the algorithm — or,
  * with parameter groups, one copy of it per group with the group's learning rate and weight decay — then
  * reduce-on-plateau, inside gradient accumulation; negated gradients first if it maximizes; a moving average of the
- * weights if it asks for one.
+ * weights if it asks for one. The learning rate stays the spec's number (the base rate, the algorithm's or a
+ * group's) until the plan makes it a schedule, once, for the update.
  */
 internal fun optimizerPlan(spec: OptimizerSpec): OptimizerPlan {
     var plan = OptimizerPlan.of(algorithm(spec.algorithm))
@@ -41,7 +43,7 @@ internal fun optimizerPlan(spec: OptimizerSpec): OptimizerPlan {
     }
     spec.reduceOnPlateau?.let { r ->
         val settings = Plateau(
-            spec.algorithm.lr,
+            plan.algorithm().lr(),
             if (r.mode == PlateauMode.MIN) Plateau.Mode.MIN else Plateau.Mode.MAX,
             r.factor, r.patience, r.threshold,
             if (r.thresholdMode == ThresholdMode.REL) Plateau.ThresholdMode.REL else Plateau.ThresholdMode.ABS,
@@ -63,37 +65,29 @@ private fun selector(select: ParameterSelector): Selector = when (select) {
     is ParameterSelector.Names -> Selector.names(select.pattern)
 }
 
-private fun algorithm(a: AlgorithmSpec): Algorithm = when (a) {
-    is AlgorithmSpec.Sgd -> Algorithm.of(Optimizers.Sgd(constant(a.lr), a.momentum, a.dampening, a.weightDecay, a.nesterov))
-    is AlgorithmSpec.Adagrad -> Algorithm.of(Optimizers.Adagrad(constant(a.lr), a.lrDecay, a.weightDecay, a.initialAccumulator, a.eps))
-    is AlgorithmSpec.RmsProp -> Algorithm.of(Optimizers.RmsProp(constant(a.lr), a.alpha, a.eps, a.weightDecay, a.momentum, a.centered))
-    is AlgorithmSpec.Adadelta -> Algorithm.of(Optimizers.Adadelta(constant(a.lr), a.rho, a.eps, a.weightDecay))
-    is AlgorithmSpec.Adam -> Algorithm.of(Optimizers.Adam(constant(a.lr), a.beta1, a.beta2, a.eps, a.weightDecay, a.amsgrad))
-    is AlgorithmSpec.AdamW -> Algorithm.of(Optimizers.AdamW(constant(a.lr), a.beta1, a.beta2, a.eps, a.weightDecay, a.amsgrad))
-    is AlgorithmSpec.Adamax -> Algorithm.of(Optimizers.Adamax(constant(a.lr), a.beta1, a.beta2, a.eps, a.weightDecay))
-    is AlgorithmSpec.NAdam -> Algorithm.of(Optimizers.NAdam(constant(a.lr), a.beta1, a.beta2, a.eps, a.weightDecay, a.momentumDecay))
-    is AlgorithmSpec.RAdam -> Algorithm.of(Optimizers.RAdam(constant(a.lr), a.beta1, a.beta2, a.eps, a.weightDecay))
-    is AlgorithmSpec.Lion -> Algorithm.of(Optimizers.Lion(constant(a.lr), a.beta1, a.beta2, a.weightDecay))
+/**
+ * The core's optimizer named by [a]'s type with [a]'s settings, by name: the core's catalogue
+ * (`polyhead.optim.OptimizerCatalogue`) is the one table of optimizers and their settings, the spec's classes name
+ * the same fields. A setting left out (null) is the core's default.
+ */
+private fun algorithm(a: AlgorithmSpec): Algorithm {
+    val fields = algorithmJson.encodeToJsonElement(AlgorithmSpec.serializer(), a).jsonObject
+    val settings = fields.filterKeys { it != ALGORITHM_TYPE }.mapValues { (_, v) -> v.jsonPrimitive.let { it.booleanOrNull ?: it.double } }
+    return Algorithm.of(fields.getValue(ALGORITHM_TYPE).jsonPrimitive.content, settings)
 }
 
-private fun constant(lr: Double): Schedule = Schedules.constant(lr)
-
-/** [s] with base rate [lr]. */
-internal fun schedule(s: ScheduleSpec, lr: Double): Schedule = when (s) {
+/** [s] with base rate [lr]; the settings it leaves out are the core's defaults. */
+internal fun schedule(s: ScheduleSpec, lr: Double): Schedule = when (val f = CatalogueDefaults().schedule(s)) {
     ScheduleSpec.Constant -> Schedules.constant(lr)
-    is ScheduleSpec.Step -> Schedules.step(lr, s.stepSize, s.gamma)
-    is ScheduleSpec.MultiStep -> Schedules.multiStep(lr, s.milestones.toIntArray(), s.gamma)
-    is ScheduleSpec.Exponential -> Schedules.exponential(lr, s.gamma)
-    is ScheduleSpec.Cosine -> Schedules.cosine(lr, s.tMax, s.etaMin)
-    is ScheduleSpec.CosineWarmRestarts -> Schedules.cosineWarmRestarts(lr, s.t0, s.tMult, s.etaMin)
-    is ScheduleSpec.Linear -> Schedules.linear(lr, s.startFactor, s.endFactor, s.totalIters)
-    is ScheduleSpec.LinearWarmup -> Schedules.linearWarmup(s.warmupSteps, s.startFactor, schedule(s.after, lr))
+    is ScheduleSpec.Step -> Schedules.step(lr, f.stepSize, f.gamma!!)
+    is ScheduleSpec.MultiStep -> Schedules.multiStep(lr, f.milestones.toIntArray(), f.gamma!!)
+    is ScheduleSpec.Exponential -> Schedules.exponential(lr, f.gamma)
+    is ScheduleSpec.Cosine -> Schedules.cosine(lr, f.tMax, f.etaMin!!)
+    is ScheduleSpec.CosineWarmRestarts -> Schedules.cosineWarmRestarts(lr, f.t0, f.tMult!!, f.etaMin!!)
+    is ScheduleSpec.Linear -> Schedules.linear(lr, f.startFactor, f.endFactor, f.totalIters)
+    is ScheduleSpec.LinearWarmup -> Schedules.linearWarmup(f.warmupSteps, f.startFactor, schedule(f.after, lr))
     is ScheduleSpec.OneCycle -> Schedules.oneCycle(
-        lr, s.totalSteps, s.pctStart,
-        when (s.anneal) {
-            Anneal.COSINE -> polyhead.optim.schedule.Anneal.COSINE
-            Anneal.LINEAR -> polyhead.optim.schedule.Anneal.LINEAR
-        },
-        s.divFactor, s.finalDivFactor, s.threePhase,
+        lr, f.totalSteps, f.pctStart!!, polyhead.optim.schedule.Anneal.valueOf(f.anneal!!.name),
+        f.divFactor!!, f.finalDivFactor!!, f.threePhase!!,
     )
 }

@@ -77,118 +77,121 @@ enum class ScheduleUnit {
 }
 
 /**
- * An optimization algorithm with PyTorch 1.13's defaults (`torch.optim`; Lion after its paper). Every algorithm has
- * a learning rate and a weight decay, which parameter groups may override.
+ * An optimization algorithm, one of the core's finished optimizers (`polyhead.optim.OptimizerCatalogue`: PyTorch 1.13's
+ * `torch.optim`, Lion after its paper), by name, with its settings by the names of the core's settings records. A
+ * setting left out (null) is the core's default, which only the core states: a spec as the DSL returns it or as
+ * [SpecJson] reads it has the defaults spelled out (see [withCoreDefaults]). Every algorithm has a learning rate and a
+ * weight decay, which parameter groups may override.
  */
 @Serializable
 sealed interface AlgorithmSpec {
-    val lr: Double
-    val weightDecay: Double
+    val lr: Double?
+    val weightDecay: Double?
 
     /** SGD; PyTorch has no default learning rate for it. Weight decay is an L2 term added to the gradient. */
     @Serializable
     @SerialName("sgd")
     data class Sgd(
         override val lr: Double,
-        val momentum: Double = 0.0,
-        val dampening: Double = 0.0,
-        override val weightDecay: Double = 0.0,
-        val nesterov: Boolean = false,
+        val momentum: Double? = null,
+        val dampening: Double? = null,
+        override val weightDecay: Double? = null,
+        val nesterov: Boolean? = null,
     ) : AlgorithmSpec
 
     @Serializable
     @SerialName("adagrad")
     data class Adagrad(
-        override val lr: Double = 1e-2,
-        val lrDecay: Double = 0.0,
-        override val weightDecay: Double = 0.0,
-        val initialAccumulator: Double = 0.0,
-        val eps: Double = 1e-10,
+        override val lr: Double? = null,
+        val lrDecay: Double? = null,
+        override val weightDecay: Double? = null,
+        val initialAccumulator: Double? = null,
+        val eps: Double? = null,
     ) : AlgorithmSpec
 
     @Serializable
     @SerialName("rmsprop")
     data class RmsProp(
-        override val lr: Double = 1e-2,
-        val alpha: Double = 0.99,
-        val eps: Double = 1e-8,
-        override val weightDecay: Double = 0.0,
-        val momentum: Double = 0.0,
-        val centered: Boolean = false,
+        override val lr: Double? = null,
+        val alpha: Double? = null,
+        val eps: Double? = null,
+        override val weightDecay: Double? = null,
+        val momentum: Double? = null,
+        val centered: Boolean? = null,
     ) : AlgorithmSpec
 
     @Serializable
     @SerialName("adadelta")
     data class Adadelta(
-        override val lr: Double = 1.0,
-        val rho: Double = 0.9,
-        val eps: Double = 1e-6,
-        override val weightDecay: Double = 0.0,
+        override val lr: Double? = null,
+        val rho: Double? = null,
+        val eps: Double? = null,
+        override val weightDecay: Double? = null,
     ) : AlgorithmSpec
 
     /** Adam; weight decay is an L2 term added to the gradient (use [AdamW] for decoupled decay). */
     @Serializable
     @SerialName("adam")
     data class Adam(
-        override val lr: Double = 1e-3,
-        val beta1: Double = 0.9,
-        val beta2: Double = 0.999,
-        val eps: Double = 1e-8,
-        override val weightDecay: Double = 0.0,
-        val amsgrad: Boolean = false,
+        override val lr: Double? = null,
+        val beta1: Double? = null,
+        val beta2: Double? = null,
+        val eps: Double? = null,
+        override val weightDecay: Double? = null,
+        val amsgrad: Boolean? = null,
     ) : AlgorithmSpec
 
     /** Adam with decoupled weight decay (Loshchilov & Hutter, 2019). */
     @Serializable
     @SerialName("adamw")
     data class AdamW(
-        override val lr: Double = 1e-3,
-        val beta1: Double = 0.9,
-        val beta2: Double = 0.999,
-        val eps: Double = 1e-8,
-        override val weightDecay: Double = 1e-2,
-        val amsgrad: Boolean = false,
+        override val lr: Double? = null,
+        val beta1: Double? = null,
+        val beta2: Double? = null,
+        val eps: Double? = null,
+        override val weightDecay: Double? = null,
+        val amsgrad: Boolean? = null,
     ) : AlgorithmSpec
 
     @Serializable
     @SerialName("adamax")
     data class Adamax(
-        override val lr: Double = 2e-3,
-        val beta1: Double = 0.9,
-        val beta2: Double = 0.999,
-        val eps: Double = 1e-8,
-        override val weightDecay: Double = 0.0,
+        override val lr: Double? = null,
+        val beta1: Double? = null,
+        val beta2: Double? = null,
+        val eps: Double? = null,
+        override val weightDecay: Double? = null,
     ) : AlgorithmSpec
 
     @Serializable
     @SerialName("nadam")
     data class NAdam(
-        override val lr: Double = 2e-3,
-        val beta1: Double = 0.9,
-        val beta2: Double = 0.999,
-        val eps: Double = 1e-8,
-        override val weightDecay: Double = 0.0,
-        val momentumDecay: Double = 4e-3,
+        override val lr: Double? = null,
+        val beta1: Double? = null,
+        val beta2: Double? = null,
+        val eps: Double? = null,
+        override val weightDecay: Double? = null,
+        val momentumDecay: Double? = null,
     ) : AlgorithmSpec
 
     @Serializable
     @SerialName("radam")
     data class RAdam(
-        override val lr: Double = 1e-3,
-        val beta1: Double = 0.9,
-        val beta2: Double = 0.999,
-        val eps: Double = 1e-8,
-        override val weightDecay: Double = 0.0,
+        override val lr: Double? = null,
+        val beta1: Double? = null,
+        val beta2: Double? = null,
+        val eps: Double? = null,
+        override val weightDecay: Double? = null,
     ) : AlgorithmSpec
 
     /** Lion (Chen et al., 2023), with the paper's defaults. */
     @Serializable
     @SerialName("lion")
     data class Lion(
-        override val lr: Double = 1e-4,
-        val beta1: Double = 0.9,
-        val beta2: Double = 0.99,
-        override val weightDecay: Double = 0.0,
+        override val lr: Double? = null,
+        val beta1: Double? = null,
+        val beta2: Double? = null,
+        override val weightDecay: Double? = null,
     ) : AlgorithmSpec
 }
 

@@ -6,7 +6,8 @@ import kotlinx.serialization.Serializable
 /**
  * A learning-rate schedule, as the core's `polyhead.optim.schedule.Schedules` (PyTorch 1.13's `lr_scheduler`),
  * counted in optimizer steps. The base rate (the `lr` or `maxLr` argument of `Schedules`) is the optimizer's
- * learning rate, so it is not repeated here.
+ * learning rate, so it is not repeated here. A setting left out (null) is the core's default (`Schedules.DEFAULT_…`),
+ * spelled out like the optimizer's ([withCoreDefaults]).
  */
 @Serializable
 sealed interface ScheduleSpec {
@@ -18,12 +19,12 @@ sealed interface ScheduleSpec {
     /** lr·γ^⌊t/stepSize⌋ (`StepLR`). */
     @Serializable
     @SerialName("step")
-    data class Step(val stepSize: Int, val gamma: Double = 0.1) : ScheduleSpec
+    data class Step(val stepSize: Int, val gamma: Double? = null) : ScheduleSpec
 
     /** lr·γ^(milestones reached) (`MultiStepLR`). */
     @Serializable
     @SerialName("multiStep")
-    data class MultiStep(val milestones: List<Int>, val gamma: Double = 0.1) : ScheduleSpec
+    data class MultiStep(val milestones: List<Int>, val gamma: Double? = null) : ScheduleSpec
 
     /** lr·γ^t (`ExponentialLR`, which has no default γ). */
     @Serializable
@@ -33,12 +34,12 @@ sealed interface ScheduleSpec {
     /** Cosine annealing from lr to [etaMin] over [tMax] steps (`CosineAnnealingLR`). */
     @Serializable
     @SerialName("cosine")
-    data class Cosine(val tMax: Int, val etaMin: Double = 0.0) : ScheduleSpec
+    data class Cosine(val tMax: Int, val etaMin: Double? = null) : ScheduleSpec
 
     /** SGDR: cosine restarts, the first period [t0], each next one [tMult] times longer. */
     @Serializable
     @SerialName("cosineWarmRestarts")
-    data class CosineWarmRestarts(val t0: Int, val tMult: Int = 1, val etaMin: Double = 0.0) : ScheduleSpec
+    data class CosineWarmRestarts(val t0: Int, val tMult: Int? = null, val etaMin: Double? = null) : ScheduleSpec
 
     /** The factor moves linearly from [startFactor] to [endFactor] over [totalIters] steps (`LinearLR`). */
     @Serializable
@@ -59,11 +60,11 @@ sealed interface ScheduleSpec {
     @SerialName("oneCycle")
     data class OneCycle(
         val totalSteps: Int,
-        val pctStart: Double = 0.3,
-        val anneal: Anneal = Anneal.COSINE,
-        val divFactor: Double = 25.0,
-        val finalDivFactor: Double = 1e4,
-        val threePhase: Boolean = false,
+        val pctStart: Double? = null,
+        val anneal: Anneal? = null,
+        val divFactor: Double? = null,
+        val finalDivFactor: Double? = null,
+        val threePhase: Boolean? = null,
     ) : ScheduleSpec
 }
 

@@ -8,7 +8,8 @@ import kotlinx.serialization.json.JsonObject
 
 /**
  * The JSON form of an [ExperimentSpec]. Written pretty-printed with every default spelled out, so a file is the whole
- * experiment and can be edited by hand. Read strictly: JSON syntax faults give their line and column (so do nesting
+ * experiment and can be edited by hand (the optimizer's settings left out are read as the core's defaults,
+ * [withCoreDefaults]). Read strictly: JSON syntax faults give their line and column (so do nesting
  * deeper than [JsonText.MAX_DEPTH] and a key given twice in one object); then the document is migrated from its
  * `version` to [SPEC_VERSION] ([Migrations]); then every structural fault (unknown key, unknown type name, missing
  * key, wrong kind of value) is reported with its path, all at once, before decoding.
@@ -47,7 +48,7 @@ object SpecJson {
         val faults = SchemaCheck.check(current, ExperimentSpec.serializer().descriptor)
         if (faults.isNotEmpty()) return SpecResult.Failed(faults)
         return try {
-            SpecResult.Ok(json.decodeFromJsonElement(ExperimentSpec.serializer(), current))
+            SpecResult.Ok(json.decodeFromJsonElement(ExperimentSpec.serializer(), current).withCoreDefaults())
         } catch (e: SerializationException) {
             // The structural check should leave nothing for the decoder to reject; report it rather than crash.
             SpecResult.Failed(listOf(SpecError(pathIn(e.message) ?: "$", firstLine(e.message))))

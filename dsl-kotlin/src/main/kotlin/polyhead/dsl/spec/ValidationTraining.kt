@@ -88,30 +88,33 @@ internal fun Faults.optimizer(spec: ExperimentSpec) {
     }
 }
 
+/** The settings [a] states; one it leaves out (null) is the core's default, which the core checks. */
 private fun Faults.algorithm(a: AlgorithmSpec, p: String) {
-    positive(a.lr, "$p.lr", "the learning rate")
-    nonNegative(a.weightDecay, "$p.weightDecay", "weight decay")
+    a.lr?.let { positive(it, "$p.lr", "the learning rate") }
+    a.weightDecay?.let { nonNegative(it, "$p.weightDecay", "weight decay") }
     when (a) {
         is AlgorithmSpec.Sgd -> {
-            nonNegative(a.momentum, "$p.momentum", "momentum")
-            inUnit(a.dampening, "$p.dampening", "dampening", openAtOne = false)
-            require(!a.nesterov || (a.momentum > 0 && a.dampening == 0.0), "$p.nesterov") {
-                "nesterov needs momentum > 0 and dampening 0, got momentum ${a.momentum}, dampening ${a.dampening}"
+            a.momentum?.let { nonNegative(it, "$p.momentum", "momentum") }
+            a.dampening?.let { inUnit(it, "$p.dampening", "dampening", openAtOne = false) }
+            if (a.nesterov == true && a.momentum != null && a.dampening != null) {
+                require(a.momentum > 0 && a.dampening == 0.0, "$p.nesterov") {
+                    "nesterov needs momentum > 0 and dampening 0, got momentum ${a.momentum}, dampening ${a.dampening}"
+                }
             }
         }
         is AlgorithmSpec.Adagrad -> {
-            nonNegative(a.lrDecay, "$p.lrDecay", "lrDecay")
-            nonNegative(a.initialAccumulator, "$p.initialAccumulator", "initialAccumulator")
-            nonNegative(a.eps, "$p.eps", "eps")
+            a.lrDecay?.let { nonNegative(it, "$p.lrDecay", "lrDecay") }
+            a.initialAccumulator?.let { nonNegative(it, "$p.initialAccumulator", "initialAccumulator") }
+            a.eps?.let { nonNegative(it, "$p.eps", "eps") }
         }
         is AlgorithmSpec.RmsProp -> {
-            nonNegative(a.alpha, "$p.alpha", "alpha")
-            nonNegative(a.eps, "$p.eps", "eps")
-            nonNegative(a.momentum, "$p.momentum", "momentum")
+            a.alpha?.let { nonNegative(it, "$p.alpha", "alpha") }
+            a.eps?.let { nonNegative(it, "$p.eps", "eps") }
+            a.momentum?.let { nonNegative(it, "$p.momentum", "momentum") }
         }
         is AlgorithmSpec.Adadelta -> {
-            inUnit(a.rho, "$p.rho", "rho", openAtOne = false)
-            nonNegative(a.eps, "$p.eps", "eps")
+            a.rho?.let { inUnit(it, "$p.rho", "rho", openAtOne = false) }
+            a.eps?.let { nonNegative(it, "$p.eps", "eps") }
         }
         is AlgorithmSpec.Adam -> betas(a.beta1, a.beta2, a.eps, p)
         is AlgorithmSpec.AdamW -> betas(a.beta1, a.beta2, a.eps, p)
@@ -119,19 +122,19 @@ private fun Faults.algorithm(a: AlgorithmSpec, p: String) {
         is AlgorithmSpec.RAdam -> betas(a.beta1, a.beta2, a.eps, p)
         is AlgorithmSpec.NAdam -> {
             betas(a.beta1, a.beta2, a.eps, p)
-            nonNegative(a.momentumDecay, "$p.momentumDecay", "momentumDecay")
+            a.momentumDecay?.let { nonNegative(it, "$p.momentumDecay", "momentumDecay") }
         }
         is AlgorithmSpec.Lion -> {
-            inUnit(a.beta1, "$p.beta1", "beta1", openAtOne = false)
-            inUnit(a.beta2, "$p.beta2", "beta2", openAtOne = false)
+            a.beta1?.let { inUnit(it, "$p.beta1", "beta1", openAtOne = false) }
+            a.beta2?.let { inUnit(it, "$p.beta2", "beta2", openAtOne = false) }
         }
     }
 }
 
-private fun Faults.betas(beta1: Double, beta2: Double, eps: Double, p: String) {
-    inUnit(beta1, "$p.beta1", "beta1", openAtOne = true)
-    inUnit(beta2, "$p.beta2", "beta2", openAtOne = true)
-    nonNegative(eps, "$p.eps", "eps")
+private fun Faults.betas(beta1: Double?, beta2: Double?, eps: Double?, p: String) {
+    beta1?.let { inUnit(it, "$p.beta1", "beta1", openAtOne = true) }
+    beta2?.let { inUnit(it, "$p.beta2", "beta2", openAtOne = true) }
+    eps?.let { nonNegative(it, "$p.eps", "eps") }
 }
 
 private fun Faults.schedule(s: ScheduleSpec, p: String) {
@@ -139,7 +142,7 @@ private fun Faults.schedule(s: ScheduleSpec, p: String) {
         ScheduleSpec.Constant -> Unit
         is ScheduleSpec.Step -> {
             atLeast(s.stepSize, 1, "$p.stepSize", "stepSize")
-            positive(s.gamma, "$p.gamma", "gamma")
+            s.gamma?.let { positive(it, "$p.gamma", "gamma") }
         }
         is ScheduleSpec.MultiStep -> {
             require(s.milestones.isNotEmpty(), "$p.milestones") { "multiStep needs at least one milestone" }
@@ -147,17 +150,17 @@ private fun Faults.schedule(s: ScheduleSpec, p: String) {
             require(s.milestones.zipWithNext().all { (a, b) -> a <= b }, "$p.milestones") {
                 "milestones must be in increasing order, got ${s.milestones}"
             }
-            positive(s.gamma, "$p.gamma", "gamma")
+            s.gamma?.let { positive(it, "$p.gamma", "gamma") }
         }
         is ScheduleSpec.Exponential -> positive(s.gamma, "$p.gamma", "gamma")
         is ScheduleSpec.Cosine -> {
             atLeast(s.tMax, 1, "$p.tMax", "tMax")
-            nonNegative(s.etaMin, "$p.etaMin", "etaMin")
+            s.etaMin?.let { nonNegative(it, "$p.etaMin", "etaMin") }
         }
         is ScheduleSpec.CosineWarmRestarts -> {
             atLeast(s.t0, 1, "$p.t0", "t0")
-            atLeast(s.tMult, 1, "$p.tMult", "tMult")
-            nonNegative(s.etaMin, "$p.etaMin", "etaMin")
+            s.tMult?.let { atLeast(it, 1, "$p.tMult", "tMult") }
+            s.etaMin?.let { nonNegative(it, "$p.etaMin", "etaMin") }
         }
         is ScheduleSpec.Linear -> {
             inUnit(s.startFactor, "$p.startFactor", "startFactor", openAtOne = false)
@@ -171,12 +174,14 @@ private fun Faults.schedule(s: ScheduleSpec, p: String) {
         }
         is ScheduleSpec.OneCycle -> {
             atLeast(s.totalSteps, 1, "$p.totalSteps", "totalSteps")
-            require(s.pctStart > 0 && s.pctStart < 1, "$p.pctStart") { "pctStart must be in (0, 1), got ${s.pctStart}" }
-            require(s.pctStart * s.totalSteps != 1.0, "$p.pctStart") {
-                "pctStart·totalSteps must not be 1 (the warm-up would have zero length), got ${s.pctStart}·${s.totalSteps}"
+            s.pctStart?.let { pctStart ->
+                require(pctStart > 0 && pctStart < 1, "$p.pctStart") { "pctStart must be in (0, 1), got $pctStart" }
+                require(pctStart * s.totalSteps != 1.0, "$p.pctStart") {
+                    "pctStart·totalSteps must not be 1 (the warm-up would have zero length), got $pctStart·${s.totalSteps}"
+                }
             }
-            positive(s.divFactor, "$p.divFactor", "divFactor")
-            positive(s.finalDivFactor, "$p.finalDivFactor", "finalDivFactor")
+            s.divFactor?.let { positive(it, "$p.divFactor", "divFactor") }
+            s.finalDivFactor?.let { positive(it, "$p.finalDivFactor", "finalDivFactor") }
         }
     }
 }
