@@ -8,6 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import polyhead.metrics.Metric;
+import polyhead.metrics.Metrics;
+import polyhead.mtl.Task;
+import polyhead.mtl.arch.Architecture;
+
 /**
  * What a run recorded, one row per epoch: {@code epoch}, {@code train.loss} (the objective), {@code train.<task>.loss},
  * validation losses and metrics ({@code val.<task>.<metric>}, {@code val.<task>.loss}, {@code val.loss}),
@@ -46,6 +51,37 @@ public final class History {
         Set<String> keys = new LinkedHashSet<>();
         rows.forEach(r -> keys.addAll(r.keySet()));
         return keys;
+    }
+
+    /**
+     * Whether a higher value of the history key {@code key} is better, for the model {@code arch}: the one answer
+     * that early stopping, the best checkpoint and anything else that ranks epochs use. A loss ({@code train.loss},
+     * {@code val.<task>.loss}, …) is better lower; {@code val.<task>.<metric>} is as the task's own metric of that
+     * name says ({@link Metric#higherIsBetter()}, so a metric of the user's own counts too), or failing that the
+     * built-in metric of that name ({@link Metrics#parse}).
+     *
+     * @throws IllegalArgumentException if the key names neither a loss nor a metric
+     */
+    public static boolean higherIsBetter(String key, Architecture arch) {
+        String[] parts = key.split("\\.");
+        String last = parts[parts.length - 1];
+        if (last.equals("loss")) {
+            return false;
+        }
+        if (parts.length >= 3 && arch.taskNames().contains(parts[parts.length - 2])) {
+            Task t = arch.task(parts[parts.length - 2]);
+            for (Metric m : t.metrics()) {
+                if (m.name().equals(last)) {
+                    return m.higherIsBetter();
+                }
+            }
+        }
+        try {
+            return Metrics.parse(last).higherIsBetter();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot tell whether higher or lower is better for '" + key
+                    + "'; give the direction explicitly");
+        }
     }
 
     /** The last epoch's row. */
