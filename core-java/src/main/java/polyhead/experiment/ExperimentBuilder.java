@@ -166,7 +166,7 @@ public final class ExperimentBuilder {
             if (t.loss() == null) {
                 faults.add(p + ": loss is missing");
             } else {
-                add(faults, p + ": loss", ModelChecks.loss(t.loss(), t.labels(), Naming.JAVA));
+                add(faults, p + ": loss", ModelChecks.loss(t.loss().name(), t.labels(), Naming.JAVA));
             }
             if (t.name().isEmpty() || t.name().contains(".") || t.name().contains("/")) {
                 faults.add(p + ": a task name must be non-empty, without '.' or '/' (it is part of parameter and "
@@ -184,7 +184,7 @@ public final class ExperimentBuilder {
                 if (t.loss() != null && !t.head().isEmpty()) {
                     int last = t.head().size() - 1;
                     add(faults, layerPath(p + ": head", last, t.head().get(last)),
-                            ModelChecks.finalActivation(t.loss(), t.head().get(last)));
+                            ModelChecks.finalActivation(t.loss().name(), t.head().get(last).type()));
                 }
             }
         }
@@ -204,7 +204,9 @@ public final class ExperimentBuilder {
     }
 
     private static void misplaced(Layer l, boolean inTrunk, int index, String stack, List<String> faults) {
-        add(faults, layerPath(stack, index, l), ModelChecks.misplaced(l, inTrunk, index));
+        if (l instanceof EmbeddingLayer) {
+            add(faults, layerPath(stack, index, l), ModelChecks.misplacedEmbedding(inTrunk, index));
+        }
     }
 
     /** The output shape after {@code layers}, or null after reporting the first layer that cannot take its input. */

@@ -111,9 +111,9 @@ public final class ModelChecks {
         return product(Arrays.stream(shape).asLongStream().toArray());
     }
 
-    /** Why an embedding cannot be layer {@code index} of a trunk ({@code trunk}) or head, or null. */
-    public static String misplaced(Layer layer, boolean trunk, int index) {
-        return layer instanceof EmbeddingLayer && !(trunk && index == 0)
+    /** Why an embedding cannot be layer {@code index} of a trunk ({@code trunk}) or of a head, or null. */
+    public static String misplacedEmbedding(boolean trunk, int index) {
+        return !(trunk && index == 0)
                 ? "an embedding reads the model's input indices, so it can only be the first layer of the trunk"
                 : null;
     }
@@ -162,11 +162,14 @@ public final class ModelChecks {
                 .filter(e -> e.getValue().contains(labels)).map(Map.Entry::getKey).collect(Collectors.joining(" or "));
     }
 
-    /** Why {@code loss} does not fit {@code labels}, or null (also for a loss of the user's own, which it cannot tell). */
-    public static String loss(Loss loss, LabelType labels, Naming naming) {
-        Set<LabelType> fits = LOSS_LABELS.get(loss.name());
+    /**
+     * Why the loss named {@code loss} ({@link Loss#name()}) does not fit {@code labels}, or null (also for a loss of
+     * the user's own, which it cannot tell).
+     */
+    public static String loss(String loss, LabelType labels, Naming naming) {
+        Set<LabelType> fits = LOSS_LABELS.get(loss);
         return fits == null || fits.contains(labels) ? null
-                : loss.name() + " does not fit " + naming.labels(labels) + " labels; " + lossesFor(labels, naming);
+                : loss + " does not fit " + naming.labels(labels) + " labels; " + lossesFor(labels, naming);
     }
 
     /** Why {@code metric} is not defined for {@code labels}, or null. */
@@ -193,11 +196,14 @@ public final class ModelChecks {
                 + "outputs " + Layers.show(output);
     }
 
-    /** Why a head ending in {@code last} applies what {@code loss} applies itself (a softmax, a sigmoid), or null. */
-    public static String finalActivation(Loss loss, Layer last) {
-        String doubled = loss.name().equals("crossEntropy") && last.type().equals("softmax") ? "softmax"
-                : loss.name().equals("bceWithLogits") && last.type().equals("sigmoid") ? "sigmoid" : null;
+    /**
+     * Why a head whose last layer is of type {@code last} ({@link Layer#type()}) applies what the loss named
+     * {@code loss} applies itself (a softmax, a sigmoid), or null.
+     */
+    public static String finalActivation(String loss, String last) {
+        String doubled = loss.equals("crossEntropy") && last.equals("softmax") ? "softmax"
+                : loss.equals("bceWithLogits") && last.equals("sigmoid") ? "sigmoid" : null;
         return doubled == null ? null
-                : loss.name() + " takes logits and applies the " + doubled + " itself; remove this final " + doubled;
+                : loss + " takes logits and applies the " + doubled + " itself; remove this final " + doubled;
     }
 }

@@ -10,7 +10,6 @@ import java.util.Set;
 
 import polyhead.metrics.Metric;
 import polyhead.metrics.Metrics;
-import polyhead.mtl.Task;
 import polyhead.mtl.arch.Architecture;
 
 /**
@@ -63,14 +62,28 @@ public final class History {
      * @throws IllegalArgumentException if the key names neither a loss nor a metric
      */
     public static boolean higherIsBetter(String key, Architecture arch) {
+        Map<String, List<Metric>> metrics = new LinkedHashMap<>();
+        arch.tasks().forEach(t -> metrics.put(t.name(), t.metrics()));
+        Boolean higher = higherIsBetter(key, metrics);
+        if (higher == null) {
+            throw new IllegalArgumentException("cannot tell whether higher or lower is better for '" + key
+                    + "'; give the direction explicitly");
+        }
+        return higher;
+    }
+
+    /**
+     * {@link #higherIsBetter(String, Architecture)} for tasks listing {@code metrics} (by task name); null where it
+     * cannot tell.
+     */
+    public static Boolean higherIsBetter(String key, Map<String, List<Metric>> metrics) {
         String[] parts = key.split("\\.");
         String last = parts[parts.length - 1];
         if (last.equals("loss")) {
             return false;
         }
-        if (parts.length >= 3 && arch.taskNames().contains(parts[parts.length - 2])) {
-            Task t = arch.task(parts[parts.length - 2]);
-            for (Metric m : t.metrics()) {
+        if (parts.length >= 3) {
+            for (Metric m : metrics.getOrDefault(parts[parts.length - 2], List.of())) {
                 if (m.name().equals(last)) {
                     return m.higherIsBetter();
                 }
@@ -79,8 +92,7 @@ public final class History {
         try {
             return Metrics.parse(last).higherIsBetter();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("cannot tell whether higher or lower is better for '" + key
-                    + "'; give the direction explicitly");
+            return null;
         }
     }
 

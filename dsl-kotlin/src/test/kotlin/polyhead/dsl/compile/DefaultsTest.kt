@@ -79,18 +79,12 @@ class DefaultsTest : FunSpec({
         trainingPlan(TrainingSpec()) shouldBe TrainingPlan.defaults()
     }
 
-    test("the spec's metric table is the core's: each metric's name, label types and direction") {
-        for ((labels, names) in Compatibility.metricsByLabels) {
-            for (name in names) {
-                val metric = Metrics.parse(name)
-                metric.name() shouldBe name
-                Compatibility.labelsOf(name).map { labelType(it) }.toSet() shouldBe metric.labelTypes()
-            }
-        }
-        for (name in Compatibility.metricsByLabels.values.flatten().distinct() + "top3_accuracy") {
-            Compatibility.higherIsBetter(name) shouldBe Metrics.parse(name).higherIsBetter()
-        }
-        Compatibility.higherIsBetter("no_such_metric") shouldBe null
-        Metrics.parse("top3_accuracy").labelTypes() shouldBe Compatibility.labelsOf("top3_accuracy").map { labelType(it) }.toSet()
+    test("the spec's metric names are the core's (which labels they fit and their direction are the core's rules)") {
+        val fixed = Compatibility.knownMetrics - "top<k>_accuracy"
+        for (name in fixed) Metrics.parse(name).name() shouldBe name
+        polyhead.data.LabelType.entries.flatMap { Metrics.names(it) }.distinct() shouldBe fixed
+        Compatibility.isKnownMetric("top3_accuracy") shouldBe true
+        Metrics.parse("top3_accuracy").name() shouldBe "top3_accuracy"
+        Compatibility.isKnownMetric("no_such_metric") shouldBe false
     }
 })
