@@ -8,6 +8,7 @@ import polyhead.dsl.spec.LayerSpec
 import polyhead.dsl.spec.LayerTrace
 import polyhead.dsl.spec.Labels
 import polyhead.dsl.spec.LossSpec
+import polyhead.dsl.spec.MetricNames
 import polyhead.dsl.spec.ModelRules
 import polyhead.dsl.spec.jsonName
 import polyhead.dsl.spec.typeName
@@ -53,7 +54,7 @@ internal object CoreRules : ModelRules {
 
     override fun higherIsBetter(monitor: String, spec: ExperimentSpec): Boolean? {
         val metrics: Map<String, List<Metric>> = spec.tasks.associate { t ->
-            t.name to t.metrics.map { it.name }.filter { polyhead.dsl.spec.Compatibility.isKnownMetric(it) }.map(Metrics::parse)
+            t.name to t.metrics.map { it.name }.filter { MetricNames.isKnown(it) }.map(Metrics::parse)
         }
         return History.higherIsBetter(monitor, metrics)
     }

@@ -204,12 +204,12 @@ private fun Faults.task(t: TaskSpec, p: String, seen: MutableMap<String, Int>, i
     }
     val listed = mutableSetOf<String>()
     t.metrics.forEachIndexed { j, m ->
-        if (Compatibility.isKnownMetric(m.name)) {
+        if (MetricNames.isKnown(m.name)) {
             rule("$p.metrics[$j]", rules?.metric(m.name, t.labels))
         } else {
             fault(
                 "$p.metrics[$j]",
-                "unknown metric '${m.name}'${suggestion(m.name, Compatibility.knownMetrics)}; known: ${Compatibility.knownMetrics.joinToString(", ")}",
+                "unknown metric '${m.name}'${suggestion(m.name, MetricNames.known)}; known: ${MetricNames.known.joinToString(", ")}",
             )
         }
         require(listed.add(m.name), "$p.metrics[$j]") { "metric ${m.name} is listed twice" }

@@ -3,7 +3,7 @@ package polyhead.dsl.compile
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import polyhead.dsl.spec.AlgorithmSpec
-import polyhead.dsl.spec.Compatibility
+import polyhead.dsl.spec.MetricNames
 import polyhead.dsl.spec.EarlyStoppingSpec
 import polyhead.dsl.spec.LossSpec
 import polyhead.dsl.spec.MgdaNormalization
@@ -80,11 +80,11 @@ class DefaultsTest : FunSpec({
     }
 
     test("the spec's metric names are the core's (which labels they fit and their direction are the core's rules)") {
-        val fixed = Compatibility.knownMetrics - "top<k>_accuracy"
+        val fixed = MetricNames.known - "top<k>_accuracy"
         for (name in fixed) Metrics.parse(name).name() shouldBe name
         polyhead.data.LabelType.entries.flatMap { Metrics.names(it) }.distinct() shouldBe fixed
-        Compatibility.isKnownMetric("top3_accuracy") shouldBe true
+        MetricNames.isKnown("top3_accuracy") shouldBe true
         Metrics.parse("top3_accuracy").name() shouldBe "top3_accuracy"
-        Compatibility.isKnownMetric("no_such_metric") shouldBe false
+        MetricNames.isKnown("no_such_metric") shouldBe false
     }
 })

@@ -5,7 +5,7 @@ package polyhead.dsl.spec
  * the core, so that an unknown name is reported with a suggestion when the spec is read. Which labels a metric fits,
  * and which way it is better, are the core's rules ([ModelRules]).
  */
-object Compatibility {
+object MetricNames {
     /** Every metric name with no parameter in it, in the order of the core's list. */
     private val fixed = listOf("accuracy") +
         listOf("precision", "recall", "f1").flatMap { m -> listOf("${m}_macro", "${m}_micro") } +
@@ -15,8 +15,8 @@ object Compatibility {
     private val topK = Regex("""top([1-9]\d{0,8})_accuracy""")
 
     /** Every metric name the core knows, for messages; `top<k>_accuracy` stands for its family. */
-    val knownMetrics: List<String> = fixed + "top<k>_accuracy"
+    val known: List<String> = fixed + "top<k>_accuracy"
 
     /** Whether [metric] names a metric at all. */
-    fun isKnownMetric(metric: String): Boolean = metric in fixed || topK.matches(metric)
+    fun isKnown(metric: String): Boolean = metric in fixed || topK.matches(metric)
 }
