@@ -2,13 +2,16 @@ package polyhead.experiment;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 
 import polyhead.metrics.Metric;
 import polyhead.mtl.arch.Architecture;
+import polyhead.train.EarlyStopping;
 
 /**
  * A whole multi-task experiment from Java, in one expression: input shape, trunk, tasks with their heads, architecture,
@@ -187,6 +190,13 @@ public final class ExperimentBuilder {
                             ModelChecks.finalActivation(t.loss().name(), t.head().get(last).type()));
                 }
             }
+        }
+        EarlyStopping es = training.earlyStopping();
+        if (es != null && es.higherIsBetter() != null) {
+            Map<String, List<Metric>> metrics = new LinkedHashMap<>();
+            tasks.forEach(t -> metrics.put(t.name(), t.metrics()));
+            add(faults, "training.earlyStopping.higherIsBetter",
+                    ModelChecks.direction(es.monitor(), es.higherIsBetter(), metrics));
         }
         return representation;
     }

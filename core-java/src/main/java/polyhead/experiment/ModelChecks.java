@@ -15,6 +15,7 @@ import polyhead.loss.Loss;
 import polyhead.metrics.Metric;
 import polyhead.metrics.Metrics;
 import polyhead.train.GradientSource;
+import polyhead.train.History;
 
 /**
  * The rules a model must follow to be built, stated once for every surface: per-sample shape inference through a
@@ -194,6 +195,22 @@ public final class ModelChecks {
         };
         return need == null ? null : "a " + naming.labels(labels) + " task needs " + need + " from its head, but it "
                 + "outputs " + Layers.show(output);
+    }
+
+    /**
+     * Why the direction {@code stated} for the history key {@code monitor} contradicts the key's own
+     * ({@link History#higherIsBetter(String, Map)} over the tasks' {@code metrics}), or null (also where that cannot
+     * tell).
+     */
+    public static String direction(String monitor, boolean stated, Map<String, List<Metric>> metrics) {
+        Boolean known = History.higherIsBetter(monitor, metrics);
+        if (known == null || known == stated) {
+            return null;
+        }
+        String key = monitor.substring(monitor.lastIndexOf('.') + 1);
+        return monitor + " is " + (key.equals("loss") ? "a loss" : "metric " + key) + ", for which "
+                + (known ? "higher" : "lower") + " is better; higherIsBetter = " + stated + " contradicts it (leave it "
+                + "out to read the direction from the monitor)";
     }
 
     /**

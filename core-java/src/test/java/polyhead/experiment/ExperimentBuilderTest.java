@@ -285,6 +285,10 @@ class ExperimentBuilderTest {
         }
         assertTrue(!java.util.Arrays.equals(got.get("trunk.0.weight"), afterEachStep.get(1).get("trunk.0.weight")));
 
+        assertEquals("training.earlyStopping.higherIsBetter: val.a.accuracy is metric accuracy, for which higher is "
+                + "better; higherIsBetter = false contradicts it (leave it out to read the direction from the monitor)",
+                assertThrows(IllegalArgumentException.class, () -> twoTasks(7).training(twoSteps.earlyStopping(
+                        new EarlyStopping("val.a.accuracy", 5, 0, false, false))).build()).getMessage());
         ExperimentBuilder both = twoTasks(7).optimizer(OptimizerPlan.of(Algorithm.of(Adam.lr(0.02))).ema(d))
                 .training(twoSteps.earlyStopping(polyhead.train.EarlyStopping.on("train.loss")));
         assertEquals("optimizer.ema: the run ends with the averaged weights, early stopping's restoreBest with the "

@@ -17,7 +17,6 @@ import polyhead.experiment.ModelChecks
 import polyhead.experiment.Naming
 import polyhead.metrics.Metric
 import polyhead.metrics.Metrics
-import polyhead.train.History
 
 /** The core's [ModelChecks] asked of a spec, in the spec's words ([SpecNaming]). */
 internal object CoreRules : ModelRules {
@@ -52,11 +51,11 @@ internal object CoreRules : ModelRules {
     override fun finalActivation(loss: LossSpec, last: LayerSpec): String? =
         ModelChecks.finalActivation(loss.typeName, last.typeName)
 
-    override fun higherIsBetter(monitor: String, spec: ExperimentSpec): Boolean? {
+    override fun direction(monitor: String, stated: Boolean, spec: ExperimentSpec): String? {
         val metrics: Map<String, List<Metric>> = spec.tasks.associate { t ->
             t.name to t.metrics.map { it.name }.filter { MetricNames.isKnown(it) }.map(Metrics::parse)
         }
-        return History.higherIsBetter(monitor, metrics)
+        return ModelChecks.direction(monitor, stated, metrics)
     }
 
     private fun kind(a: ArchitectureSpec): ArchitecturePlan.Kind = when (a) {

@@ -40,8 +40,8 @@ interface ModelRules {
     /** Why a head ending in [last] applies what [loss] applies itself. */
     fun finalActivation(loss: LossSpec, last: LayerSpec): String?
 
-    /** Whether a higher value of the history key [monitor] is better in [spec]; null if it cannot tell. */
-    fun higherIsBetter(monitor: String, spec: ExperimentSpec): Boolean?
+    /** Why the direction [stated] for the history key [monitor] contradicts the key's own in [spec]. */
+    fun direction(monitor: String, stated: Boolean, spec: ExperimentSpec): String?
 }
 
 /**

@@ -205,14 +205,8 @@ internal fun Faults.training(spec: ExperimentSpec) {
 }
 
 /** A stated direction against the one the monitored key has (the core's rule): a loss goes down, a metric as it says. */
-private fun Faults.direction(monitor: String, higher: Boolean, spec: ExperimentSpec, p: String) {
-    val key = monitor.substringAfterLast('.')
-    val known = rules?.higherIsBetter(monitor, spec) ?: return
-    require(higher == known, p) {
-        "$monitor is ${if (key == "loss") "a loss" else "metric $key"}, for which ${if (known) "higher" else "lower"} is " +
-            "better; higherIsBetter = $higher contradicts it (leave it out to read the direction from the monitor)"
-    }
-}
+private fun Faults.direction(monitor: String, higher: Boolean, spec: ExperimentSpec, p: String) =
+    rule(p, rules?.direction(monitor, higher, spec))
 
 /**
  * A history key: `train.loss`, `train.<task>.loss`, `val.loss`, `val.<task>.loss` or `val.<task>.<metric>` with a
