@@ -23,7 +23,13 @@ public record ConvLayer(int filters, int kernel, int stride, int padding, boolea
     @Override
     public int[] outputShape(int[] in) {
         Layers.image("conv2d", in);
-        return new int[] {filters, Layers.spatial(in[1], kernel, stride, padding, in), Layers.spatial(in[2], kernel, stride, padding, in)};
+        int[] hw = Layers.spatial(kernel, stride, padding, in);
+        return new int[] {filters, hw[0], hw[1]};
+    }
+
+    @Override
+    public long weightElements(int[] in) {
+        return ModelChecks.product(filters, in.length > 0 ? in[0] : 1, kernel, kernel);
     }
 
     @Override

@@ -22,10 +22,15 @@ public record DenseLayer(int units, boolean bias, Initializer weightInit, Initia
     @Override
     public int[] outputShape(int[] in) {
         if (in.length != 1) {
-            throw new IllegalArgumentException("dense needs a vector input [features], got " + Layers.show(in)
+            throw new LayerFault("dense needs a vector input [features], got " + Layers.show(in)
                     + (in.length > 1 ? "; add flatten() before it" : ""));
         }
         return new int[] {units};
+    }
+
+    @Override
+    public long weightElements(int[] in) {
+        return ModelChecks.product(ModelChecks.product(in), units);
     }
 
     @Override

@@ -27,6 +27,11 @@ public record EmbeddingLayer(int count, int dim, Initializer weightInit) impleme
     }
 
     @Override
+    public long weightElements(int[] in) {
+        return ModelChecks.product(count, dim);
+    }
+
+    @Override
     public Module create(int[] in, Random rng) {
         if (weightInit == null) {
             return new Embedding(count, dim, rng);

@@ -9,7 +9,6 @@ import polyhead.data.BatchSource;
 import polyhead.data.Batching;
 import polyhead.data.Dataset;
 import polyhead.checkpoint.CheckpointStore;
-import polyhead.metrics.Metrics;
 import polyhead.mtl.arch.Architecture;
 import polyhead.mtl.weighting.LossWeighting;
 import polyhead.mtl.weighting.Weighting;
@@ -116,11 +115,8 @@ public final class Experiment {
         if (es == null) {
             return new CheckpointStore(dir, training.keepLast());
         }
-        String metric = es.monitor().substring(es.monitor().lastIndexOf('.') + 1);
-        boolean higherIsBetter = es.higherIsBetter() != null ? es.higherIsBetter()
-                : !metric.equals("loss") && Metrics.parse(metric).higherIsBetter();
         return new CheckpointStore(dir, training.keepLast(), es.monitor(),
-                higherIsBetter ? CheckpointStore.Mode.MAX : CheckpointStore.Mode.MIN);
+                es.higherIsBetter(architecture) ? CheckpointStore.Mode.MAX : CheckpointStore.Mode.MIN);
     }
 
     /**

@@ -1,16 +1,17 @@
 package polyhead.experiment;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 
 import polyhead.metrics.Metric;
 import polyhead.mtl.arch.Architecture;
-import polyhead.train.GradientSource;
+import polyhead.train.EarlyStopping;
 
 /**
  * A whole multi-task experiment from Java, in one expression: input shape, trunk, tasks with their heads, architecture,
@@ -142,31 +143,23 @@ public final class ExperimentBuilder {
         if (tasks.isEmpty()) {
             faults.add("tasks: an experiment needs at least one task");
         }
-        for (int j = 1; j < trunk.size(); j++) {
-            embeddingFirst(trunk.get(j), "trunk[" + j + "]", faults);
+        for (int j = 0; j < trunk.size(); j++) {
+            misplaced(trunk.get(j), true, j, "trunk", faults);
         }
-        tasks.forEach(t -> t.head().forEach(l -> embeddingFirst(l, "task '" + t.name() + "': head", faults)));
+        tasks.forEach(t -> {
+            for (int j = 0; j < t.head().size(); j++) {
+                misplaced(t.head().get(j), false, j, "task '" + t.name() + "': head", faults);
+            }
+        });
         int[] representation = inputOk ? trace(trunk, input, "trunk", faults) : null;
         ArchitecturePlan.Kind kind = architecture.kind();
-        if (kind != ArchitecturePlan.Kind.HARD_SHARING && trunk.isEmpty()) {
-            faults.add("trunk: " + architecture + " copies the trunk, but the trunk is empty");
-        }
-        boolean experts = kind == ArchitecturePlan.Kind.MMOE || kind == ArchitecturePlan.Kind.OMOE;
-        if (experts && representation != null && representation.length != 1) {
-            faults.add("trunk: " + architecture + " mixes its experts' outputs, which must be vectors: each expert "
-                    + "(a copy of the trunk) outputs " + Layers.show(representation) + "; end the trunk with flatten() "
-                    + "or a dense layer");
+        String name = architecture.toString();
+        add(faults, "trunk", ModelChecks.emptyTrunk(kind, name, trunk.size()));
+        if (representation != null && add(faults, "trunk", ModelChecks.expertOutputs(kind, name, representation))) {
             representation = null;
         }
-        int[] stages = architecture.stages();
-        if (stages.length > 0 && Arrays.stream(stages).sum() != trunk.size()) {
-            faults.add("architecture: the cross-stitch stages cover " + Arrays.stream(stages).sum()
-                    + " trunk layers, but the trunk has " + trunk.size());
-        }
-        if (weighting.source() == GradientSource.REPRESENTATION && !experts && kind != ArchitecturePlan.Kind.HARD_SHARING) {
-            faults.add("weighting: " + architecture + " has no single shared representation; read the gradients of "
-                    + "the shared parameters");
-        }
+        add(faults, "architecture.stages", ModelChecks.stages(architecture.stages(), trunk.size()));
+        add(faults, "weighting", ModelChecks.source(kind, name, weighting.source(), Naming.JAVA));
         Set<String> names = new HashSet<>();
         for (TaskPlan t : tasks) {
             String p = "task '" + t.name() + "'";
@@ -175,6 +168,8 @@ public final class ExperimentBuilder {
             }
             if (t.loss() == null) {
                 faults.add(p + ": loss is missing");
+            } else {
+                add(faults, p + ": loss", ModelChecks.loss(t.loss().name(), t.labels(), Naming.JAVA));
             }
             if (t.name().isEmpty() || t.name().contains(".") || t.name().contains("/")) {
                 faults.add(p + ": a task name must be non-empty, without '.' or '/' (it is part of parameter and "
@@ -184,36 +179,53 @@ public final class ExperimentBuilder {
                 faults.add(p + ": weight must be a finite number >= 0, got " + t.weight());
             }
             for (Metric m : t.metrics()) {
-                if (!m.labelTypes().contains(t.labels())) {
-                    faults.add(p + ": metric " + m.name() + " is not defined for " + t.labels() + " labels (it takes "
-                            + m.labelTypes() + ")");
+                add(faults, p, ModelChecks.metric(m, t.labels(), Naming.JAVA));
+            }
+            int[] out = representation != null ? trace(t.head(), representation, p + ": head", faults) : null;
+            if (out != null) {
+                add(faults, p + ": head", ModelChecks.head(t.labels(), out, Naming.JAVA));
+                if (t.loss() != null && !t.head().isEmpty()) {
+                    int last = t.head().size() - 1;
+                    add(faults, layerPath(p + ": head", last, t.head().get(last)),
+                            ModelChecks.finalActivation(t.loss().name(), t.head().get(last).type()));
                 }
             }
-            if (representation != null) {
-                trace(t.head(), representation, p + ": head", faults);
-            }
+        }
+        EarlyStopping es = training.earlyStopping();
+        if (es != null && es.higherIsBetter() != null) {
+            Map<String, List<Metric>> metrics = new LinkedHashMap<>();
+            tasks.forEach(t -> metrics.put(t.name(), t.metrics()));
+            add(faults, "training.earlyStopping.higherIsBetter",
+                    ModelChecks.direction(es.monitor(), es.higherIsBetter(), metrics));
         }
         return representation;
     }
 
-    private static void embeddingFirst(Layer l, String path, List<String> faults) {
+    /** Adds {@code path: fault} if there is a fault; whether there was. */
+    private static boolean add(List<String> faults, String path, String fault) {
+        if (fault != null) {
+            faults.add(path + ": " + fault);
+        }
+        return fault != null;
+    }
+
+    private static String layerPath(String stack, int index, Layer layer) {
+        return stack + "[" + index + "] (" + layer.type() + ")";
+    }
+
+    private static void misplaced(Layer l, boolean inTrunk, int index, String stack, List<String> faults) {
         if (l instanceof EmbeddingLayer) {
-            faults.add(path + " (embedding): an embedding reads the model's input indices, so it can only be the "
-                    + "first layer of the trunk");
+            add(faults, layerPath(stack, index, l), ModelChecks.misplacedEmbedding(inTrunk, index));
         }
     }
 
     /** The output shape after {@code layers}, or null after reporting the first layer that cannot take its input. */
     private static int[] trace(List<Layer> layers, int[] in, String path, List<String> faults) {
-        int[] shape = in;
-        for (int j = 0; j < layers.size(); j++) {
-            try {
-                shape = layers.get(j).outputShape(shape);
-            } catch (IllegalArgumentException e) {
-                faults.add(path + "[" + j + "] (" + layers.get(j).type() + "): " + e.getMessage());
-                return null;
-            }
+        ModelChecks.Trace t = ModelChecks.trace(layers, in, Naming.JAVA);
+        if (!t.ok()) {
+            add(faults, layerPath(path, t.faultAt(), layers.get(t.faultAt())), t.message());
+            return null;
         }
-        return shape;
+        return t.output(in);
     }
 }

@@ -16,9 +16,20 @@ public interface Layer {
     /**
      * The per-sample output shape for per-sample input {@code input}.
      *
-     * @throws IllegalArgumentException naming the layer and both shapes if it cannot take {@code input}
+     * @throws IllegalArgumentException naming the layer and both shapes if it cannot take {@code input} (a
+     *                                  {@link LayerFault} naming the setting at fault, for the layers of
+     *                                  {@link Layers})
      */
     int[] outputShape(int[] input);
+
+    /**
+     * The elements of the layer's weight on per-sample input {@code input} (0 for a layer without one), so that a
+     * weight no tensor can hold is reported before it is allocated; past {@link ModelChecks#MAX_ELEMENTS} any value
+     * above it.
+     */
+    default long weightElements(int[] input) {
+        return 0;
+    }
 
     /**
      * The core module for per-sample input {@code input}, drawing its parameters (and a dropout layer its seed) from

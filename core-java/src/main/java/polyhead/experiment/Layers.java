@@ -89,7 +89,12 @@ public final class Layers {
         return new Simple("flatten", false) {
             @Override
             public int[] outputShape(int[] in) {
-                return new int[] {Arrays.stream(in).reduce(1, (a, b) -> a * b)};
+                // in long: a product past Integer.MAX_VALUE becomes -1, which ModelChecks reports as too large
+                long n = 1;
+                for (int d : in) {
+                    n = Math.min(n * d, Integer.MAX_VALUE + 1L);
+                }
+                return new int[] {n > Integer.MAX_VALUE ? -1 : (int) n};
             }
 
             @Override
@@ -142,7 +147,7 @@ public final class Layers {
             @Override
             public int[] outputShape(int[] in) {
                 if (in.length < 1 || in.length > 3) {
-                    throw new IllegalArgumentException("batchNorm needs [channels], [channels, length] or "
+                    throw new LayerFault("batchNorm needs [channels], [channels, length] or "
                             + "[channels, height, width], got " + show(in));
                 }
                 return in;
@@ -171,7 +176,7 @@ public final class Layers {
             @Override
             public int[] outputShape(int[] in) {
                 if (in.length < dims) {
-                    throw new IllegalArgumentException("layerNorm over the last " + dims
+                    throw new LayerFault("dims", n -> "layerNorm over the last " + dims
                             + " dimensions needs an input of rank >= " + dims + ", got " + show(in));
                 }
                 return in;
@@ -230,7 +235,7 @@ public final class Layers {
             @Override
             public int[] outputShape(int[] in) {
                 if (axis < -in.length || axis >= in.length) {
-                    throw new IllegalArgumentException("softmax axis " + axis + " is outside an input of rank "
+                    throw new LayerFault("axis", n -> "softmax axis " + axis + " is outside an input of rank "
                             + in.length + " " + show(in));
                 }
                 return in;
@@ -277,17 +282,19 @@ public final class Layers {
 
     static void image(String layer, int[] in) {
         if (in.length != 3) {
-            throw new IllegalArgumentException(layer + " needs an image input [channels, height, width], got " + show(in));
+            throw new LayerFault(layer + " needs an image input [channels, height, width], got " + show(in));
         }
     }
 
-    static int spatial(int size, int kernel, int stride, int padding, int[] in) {
-        int padded = size + 2 * padding;
-        if (kernel > padded) {
-            throw new IllegalArgumentException("kernel " + kernel + " is larger than the input " + show(in)
+    /** The output height and width of a window sweeping image {@code in} [C, H, W]. */
+    static int[] spatial(int kernel, int stride, int padding, int[] in) {
+        int ph = in[1] + 2 * padding;
+        int pw = in[2] + 2 * padding;
+        if (kernel > ph || kernel > pw) {
+            throw new LayerFault("kernel", n -> "kernel " + kernel + " is larger than the input " + n.extent(in)
                     + (padding > 0 ? " padded by " + padding : ""));
         }
-        return (padded - kernel) / stride + 1;
+        return new int[] {(ph - kernel) / stride + 1, (pw - kernel) / stride + 1};
     }
 
     private static Layer activation(String type, java.util.function.Supplier<Activation> make) {
@@ -354,9 +361,11 @@ public final class Layers {
         public int[] outputShape(int[] in) {
             image(type(), in);
             if (padding > kernel / 2) {
-                throw new IllegalArgumentException(type() + " padding " + padding + " is more than half the kernel " + kernel);
+                throw new LayerFault("padding", n -> type() + " padding " + padding + " is more than half the kernel "
+                        + kernel);
             }
-            return new int[] {in[0], spatial(in[1], kernel, stride, padding, in), spatial(in[2], kernel, stride, padding, in)};
+            int[] hw = spatial(kernel, stride, padding, in);
+            return new int[] {in[0], hw[0], hw[1]};
         }
 
         @Override

@@ -5,7 +5,10 @@
  * {@link polyhead.experiment.WeightingPlan}, an {@link polyhead.experiment.OptimizerPlan} and a
  * {@link polyhead.experiment.TrainingPlan} — checks them together and builds an {@link polyhead.experiment.Experiment} of
  * plain core objects. The Kotlin DSL's compiler builds through these plans too, so there is one construction path
- * and one parameter draw order.
+ * and one parameter draw order. {@link polyhead.experiment.ModelChecks} states the rules a model must follow (shape
+ * inference, losses and metrics against labels, what an architecture needs of the trunk) once: the builder applies
+ * them to Java plans, the DSL's compiler to a spec, each wording a fault in its own terms
+ * ({@link polyhead.experiment.Naming}).
  *
  * <p>A package of its own because an experiment spans {@code nn}, {@code mtl}, {@code optim} and {@code train}:
  * builders on {@code polyhead.mtl} would make it depend on the optimizers and the trainer. Nothing else in the core

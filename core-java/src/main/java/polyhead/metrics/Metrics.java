@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import polyhead.data.LabelType;
+
 /**
  * The metrics, and {@link #parse(String)} from their names.
  *
@@ -203,13 +205,23 @@ public final class Metrics {
         throw new IllegalArgumentException("unknown metric '" + name + "'; known: " + KNOWN);
     }
 
-    /** Every metric whose name has no parameter in it. */
+    /**
+     * The names of the metrics here without a parameter in their name that are defined for {@code labels}, in the
+     * order of {@link #parse}'s list: what a task with those labels can list.
+     */
+    public static List<String> names(LabelType labels) {
+        return fixedNames().stream().filter(m -> m.labelTypes().contains(labels)).map(Metric::name).toList();
+    }
+
+    /** Every metric whose name has no parameter in it, in the order of {@link #parse}'s list. */
     private static List<Metric> fixedNames() {
-        List<Metric> all = new ArrayList<>(List.of(accuracy(), auc(), mse(), mae(), r2(), pixelAccuracy(),
-                meanIou()));
-        for (Average a : Average.values()) {
-            all.addAll(List.of(precision(a), recall(a), f1(a)));
+        List<Metric> all = new ArrayList<>(List.of(accuracy()));
+        for (ClassScore score : List.of(ClassScore.PRECISION, ClassScore.RECALL, ClassScore.F1)) {
+            for (Average a : Average.values()) {
+                all.add(new ClassificationScore(score, a));
+            }
         }
+        all.addAll(List.of(auc(), mse(), mae(), r2(), pixelAccuracy(), meanIou()));
         return all;
     }
 }

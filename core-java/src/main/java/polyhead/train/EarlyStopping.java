@@ -1,5 +1,7 @@
 package polyhead.train;
 
+import polyhead.mtl.arch.Architecture;
+
 /**
  * Stops training when a monitored value has not improved for {@code patience} epochs, as Keras's EarlyStopping:
  * an epoch improves when its value beats the best so far by more than {@code minDelta}. With {@code restoreBest},
@@ -24,6 +26,11 @@ public record EarlyStopping(String monitor, int patience, double minDelta, boole
     /** Patience 5, no minimum delta, best weights restored, direction from the metric. */
     public static EarlyStopping on(String monitor) {
         return new EarlyStopping(monitor, 5, 0, true, null);
+    }
+
+    /** The direction on {@code arch}: as stated, or else the monitored key's ({@link History#higherIsBetter}). */
+    public boolean higherIsBetter(Architecture arch) {
+        return higherIsBetter != null ? higherIsBetter : History.higherIsBetter(monitor, arch);
     }
 
     public EarlyStopping withPatience(int p) {

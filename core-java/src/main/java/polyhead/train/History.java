@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import polyhead.metrics.Metric;
+import polyhead.metrics.Metrics;
+import polyhead.mtl.arch.Architecture;
+
 /**
  * What a run recorded, one row per epoch: {@code epoch}, {@code train.loss} (the objective), {@code train.<task>.loss},
  * validation losses and metrics ({@code val.<task>.<metric>}, {@code val.<task>.loss}, {@code val.loss}),
@@ -46,6 +50,50 @@ public final class History {
         Set<String> keys = new LinkedHashSet<>();
         rows.forEach(r -> keys.addAll(r.keySet()));
         return keys;
+    }
+
+    /**
+     * Whether a higher value of the history key {@code key} is better, for the model {@code arch}: the one answer
+     * that early stopping, the best checkpoint and anything else that ranks epochs use. A loss ({@code train.loss},
+     * {@code val.<task>.loss}, …) is better lower; {@code val.<task>.<metric>} is as the task's own metric of that
+     * name says ({@link Metric#higherIsBetter()}, so a metric of the user's own counts too), or failing that the
+     * built-in metric of that name ({@link Metrics#parse}).
+     *
+     * @throws IllegalArgumentException if the key names neither a loss nor a metric
+     */
+    public static boolean higherIsBetter(String key, Architecture arch) {
+        Map<String, List<Metric>> metrics = new LinkedHashMap<>();
+        arch.tasks().forEach(t -> metrics.put(t.name(), t.metrics()));
+        Boolean higher = higherIsBetter(key, metrics);
+        if (higher == null) {
+            throw new IllegalArgumentException("cannot tell whether higher or lower is better for '" + key
+                    + "'; give the direction explicitly");
+        }
+        return higher;
+    }
+
+    /**
+     * {@link #higherIsBetter(String, Architecture)} for tasks listing {@code metrics} (by task name); null where it
+     * cannot tell.
+     */
+    public static Boolean higherIsBetter(String key, Map<String, List<Metric>> metrics) {
+        String[] parts = key.split("\\.");
+        String last = parts[parts.length - 1];
+        if (last.equals("loss")) {
+            return false;
+        }
+        if (parts.length >= 3) {
+            for (Metric m : metrics.getOrDefault(parts[parts.length - 2], List.of())) {
+                if (m.name().equals(last)) {
+                    return m.higherIsBetter();
+                }
+            }
+        }
+        try {
+            return Metrics.parse(last).higherIsBetter();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The last epoch's row. */

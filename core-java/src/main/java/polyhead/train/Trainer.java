@@ -17,8 +17,6 @@ import polyhead.data.Dataset;
 import polyhead.checkpoint.Checkpoint;
 import polyhead.checkpoint.CheckpointStore;
 import polyhead.checkpoint.Checkpoints;
-import polyhead.metrics.Metric;
-import polyhead.mtl.Task;
 import polyhead.mtl.arch.Architecture;
 import polyhead.mtl.weighting.LossWeighting;
 import polyhead.mtl.weighting.Weighting;
@@ -45,21 +43,13 @@ public final class Trainer {
     private final int epochs;
     private final long seed;
     private final int evalBatchSize;
-    private final EarlyStopping earlyStopping;
+    private final EarlyStoppingTracker earlyStopping;
     private final boolean diagnostics;
     private final List<TrainingListener> listeners;
     private static final long WEIGHTING_STREAM = 0x5EED_3E16L;
-    private static final String BEST_VALUE = "earlyStopping.bestValue";
-    private static final String SINCE_BEST = "earlyStopping.sinceBest";
-    private static final String STOPPED = "earlyStopping.stopped";
     private static final String SKIPPED = "skippedSteps";
-    private static final String BEST_WEIGHTS = "earlyStopping.best/";
     private final String spec;
     private History history = new History();
-    private Map<String, Tensor> best;
-    private double bestValue = Double.NaN;
-    private int sinceBest;
-    private boolean stopped;
     private long skipped;
     private final NonFinitePolicy nonFinitePolicy;
     /** The arena of the training steps, or null. */
@@ -88,7 +78,7 @@ public final class Trainer {
         this.epochs = b.epochs;
         this.seed = b.seed;
         this.evalBatchSize = b.evalBatchSize;
-        this.earlyStopping = b.earlyStopping;
+        this.earlyStopping = new EarlyStoppingTracker(b.earlyStopping, arch);
         this.diagnostics = b.diagnostics;
         this.spec = b.spec;
         List<TrainingListener> ls = new ArrayList<>(b.listeners);
@@ -142,7 +132,7 @@ public final class Trainer {
                     + train.stepsPerEpoch() + ": resume with the same data and batch size");
         }
         listeners.forEach(l -> l.fitStarted(epochs, train.stepsPerEpoch()));
-        while (epochsDone < epochs && !stopped) {
+        while (epochsDone < epochs && !earlyStopping.stopped()) {
             int epoch = epochsDone;
             if (tally == null) {
                 tally = new EpochTally();
@@ -202,9 +192,7 @@ public final class Trainer {
             }
             endEpoch(epoch, e, validation);
         }
-        if (best != null) {
-            arch.loadStateDict(best);
-        }
+        earlyStopping.restoreBest();
         listeners.forEach(l -> l.fitEnded(history));
         return history;
     }
@@ -242,32 +230,9 @@ public final class Trainer {
         epochsDone++;
         tally = null;
         history.add(row);
-        if (earlyStopping != null) {
-            judge(row);
-        }
+        earlyStopping.judge(row);
         // listeners (checkpoints among them) see the state after early stopping has judged the epoch
         listeners.forEach(l -> l.epochEnded(epoch, row));
-    }
-
-    /** Early stopping's verdict on an epoch: a new best (kept), or one more epoch without improvement. */
-    private void judge(Map<String, Double> row) {
-        Double v = row.get(earlyStopping.monitor());
-        if (v == null) {
-            throw new IllegalArgumentException("early stopping monitors '" + earlyStopping.monitor()
-                    + "', which the history does not record; recorded: " + row.keySet());
-        }
-        boolean higher = higherIsBetter(earlyStopping);
-        boolean improved = Double.isNaN(bestValue)
-                || (higher ? v > bestValue + earlyStopping.minDelta() : v < bestValue - earlyStopping.minDelta());
-        if (improved) {
-            bestValue = v;
-            sinceBest = 0;
-            if (earlyStopping.restoreBest()) {
-                best = snapshot();
-            }
-        } else if (++sinceBest >= earlyStopping.patience()) {
-            stopped = true;
-        }
     }
 
     /**
@@ -282,17 +247,9 @@ public final class Trainer {
                 .optimizer(optimizer.stateDict())
                 .weighting(weighting.stateDict())
                 .position(epochsDone, steps, tally == null ? 0 : tally.position)
-                .rng("seed", seed)
-                .value(BEST_VALUE, bestValue)
-                .counter(SINCE_BEST, sinceBest)
-                .counter(STOPPED, stopped ? 1 : 0)
-                .counter(SKIPPED, skipped)
-                .history(history.rows());
-        if (best != null) {
-            Map<String, Tensor> extra = new LinkedHashMap<>();
-            best.forEach((k, v) -> extra.put(BEST_WEIGHTS + k, v));
-            b.extra(extra);
-        }
+                .rng("seed", seed);
+        earlyStopping.write(b);
+        b.counter(SKIPPED, skipped).history(history.rows());
         if (spec != null) {
             b.spec(spec);
         }
@@ -328,17 +285,8 @@ public final class Trainer {
         }
         steps = c.step();
         epochsDone = (int) c.epoch();
-        bestValue = c.values().getOrDefault(BEST_VALUE, Double.NaN);
-        sinceBest = c.counters().getOrDefault(SINCE_BEST, 0L).intValue();
-        stopped = c.counters().getOrDefault(STOPPED, 0L) == 1;
+        earlyStopping.read(c);
         skipped = c.counters().getOrDefault(SKIPPED, 0L);
-        Map<String, Tensor> restored = new LinkedHashMap<>();
-        c.extra().forEach((k, v) -> {
-            if (k.startsWith(BEST_WEIGHTS)) {
-                restored.put(k.substring(BEST_WEIGHTS.length()), v.copy());
-            }
-        });
-        best = restored.isEmpty() ? null : restored;
         history = new History();
         c.history().forEach(history::add);
     }
@@ -378,33 +326,6 @@ public final class Trainer {
             }
         }
         return Math.sqrt(s);
-    }
-
-    private boolean higherIsBetter(EarlyStopping es) {
-        if (es.higherIsBetter() != null) {
-            return es.higherIsBetter();
-        }
-        String key = es.monitor();
-        if (key.endsWith("loss")) {
-            return false;
-        }
-        String[] parts = key.split("\\.");
-        if (parts.length >= 3) {
-            Task t = arch.task(parts[parts.length - 2]);
-            for (Metric m : t.metrics()) {
-                if (m.name().equals(parts[parts.length - 1])) {
-                    return m.higherIsBetter();
-                }
-            }
-        }
-        throw new IllegalArgumentException("early stopping cannot tell whether higher or lower is better for '" + key
-                + "'; give the direction explicitly");
-    }
-
-    private Map<String, Tensor> snapshot() {
-        Map<String, Tensor> copy = new LinkedHashMap<>();
-        arch.stateDict().forEach((k, v) -> copy.put(k, v.copy()));
-        return copy;
     }
 
     /** Per task {@code <task>.loss} and its metrics, and the weighted total {@code loss}. */

@@ -6,16 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import polyhead.checkpoint.CheckpointStore;
 import polyhead.data.Batching;
+import polyhead.data.LabelType;
 import polyhead.data.Dataset;
 import polyhead.loss.Losses;
+import polyhead.metrics.Metric;
 import polyhead.metrics.Metrics;
 import polyhead.mtl.Task;
 import polyhead.mtl.arch.HardSharing;
@@ -32,7 +37,9 @@ import polyhead.optim.Optimizers;
 import polyhead.optim.Optimizers.Adam;
 import polyhead.optim.Optimizers.Sgd;
 import polyhead.tensor.Tensor;
+import polyhead.train.EarlyStopping;
 import polyhead.train.GradientSource;
+import polyhead.train.History;
 import polyhead.train.Trainer;
 import polyhead.train.TrainingListener;
 
@@ -278,9 +285,90 @@ class ExperimentBuilderTest {
         }
         assertTrue(!java.util.Arrays.equals(got.get("trunk.0.weight"), afterEachStep.get(1).get("trunk.0.weight")));
 
+        assertEquals("training.earlyStopping.higherIsBetter: val.a.accuracy is metric accuracy, for which higher is "
+                + "better; higherIsBetter = false contradicts it (leave it out to read the direction from the monitor)",
+                assertThrows(IllegalArgumentException.class, () -> twoTasks(7).training(twoSteps.earlyStopping(
+                        new EarlyStopping("val.a.accuracy", 5, 0, false, false))).build()).getMessage());
         ExperimentBuilder both = twoTasks(7).optimizer(OptimizerPlan.of(Algorithm.of(Adam.lr(0.02))).ema(d))
                 .training(twoSteps.earlyStopping(polyhead.train.EarlyStopping.on("train.loss")));
         assertEquals("optimizer.ema: the run ends with the averaged weights, early stopping's restoreBest with the "
                 + "best epoch's; choose one", assertThrows(IllegalArgumentException.class, both::build).getMessage());
+    }
+
+    /** 1 − accuracy: a metric of the user's own, for which lower is better. */
+    private record ErrorRate() implements Metric {
+        @Override
+        public String name() {
+            return "error_rate";
+        }
+
+        @Override
+        public java.util.Set<LabelType> labelTypes() {
+            return java.util.Set.of(LabelType.CLASS_INDEX);
+        }
+
+        @Override
+        public boolean higherIsBetter() {
+            return false;
+        }
+
+        @Override
+        public Accumulator newAccumulator() {
+            Accumulator accuracy = Metrics.accuracy().newAccumulator();
+            return new Accumulator() {
+                @Override
+                public void add(Tensor predictions, Tensor targets, Tensor mask) {
+                    accuracy.add(predictions, targets, mask);
+                }
+
+                @Override
+                public double result() {
+                    return 1 - accuracy.result();
+                }
+            };
+        }
+    }
+
+    /**
+     * Early stopping and the best checkpoint rank epochs by one answer: a metric of the user's own is as good as its
+     * own direction says. (The checkpoint store once read the direction from the built-in metric of the name, and
+     * failed on a name it did not know.)
+     */
+    @Test
+    void theBestCheckpointFollowsTheMonitoredMetricsOwnDirection(@TempDir Path dir) {
+        EarlyStopping monitor = EarlyStopping.on("val.a.error_rate").withPatience(10);
+        Experiment e = twoTasks(5)
+                .task(TaskPlan.named("c").head(Layers.dense(2)).loss(Losses.crossEntropy()).metrics(new ErrorRate()))
+                .build();
+        assertEquals(false, History.higherIsBetter("val.c.error_rate", e.architecture()));
+        assertEquals(false, History.higherIsBetter("val.a.loss", e.architecture()));
+        assertEquals(true, History.higherIsBetter("val.a.accuracy", e.architecture()));
+        assertEquals("cannot tell whether higher or lower is better for 'val.a.error_rate'; give the direction "
+                        + "explicitly", assertThrows(IllegalArgumentException.class,
+                () -> History.higherIsBetter("val.a.error_rate", e.architecture())).getMessage());
+
+        Dataset train = points(1, 64);
+        Dataset data = Dataset.of(train.inputs(), Map.of("a", train.targets("a")));
+        Experiment run = new ExperimentBuilder()
+                .input(2)
+                .trunk(Layers.dense(4), Layers.tanh())
+                .task(TaskPlan.named("a").head(Layers.dense(2)).loss(Losses.crossEntropy()).metrics(new ErrorRate()))
+                .optimizer(OptimizerPlan.of(Algorithm.of(Adam.lr(0.05))))
+                .training(TrainingPlan.defaults().epochs(4).batchSize(16).seed(5).validationSplit(0.25)
+                        .earlyStopping(monitor).checkpoints(1, 1))
+                .build();
+        History h = run.fit(data, null, dir, null);
+        double[] errors = h.series("val.a.error_rate");
+        int bestEpoch = 0;
+        for (int i = 1; i < errors.length; i++) {
+            if (errors[i] < errors[bestEpoch]) {
+                bestEpoch = i;
+            }
+        }
+        // the store kept the last checkpoint and the best: that of the lowest error rate
+        List<Long> kept = new CheckpointStore(dir, 1).scan().checkpoints().stream()
+                .map(CheckpointStore.Entry::epoch).sorted().toList();
+        assertEquals(new java.util.TreeSet<>(List.of(bestEpoch + 1L, 4L)).stream().toList(), kept,
+                java.util.Arrays.toString(errors));
     }
 }

@@ -9,7 +9,9 @@ import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.InvalidSpecException
 import polyhead.dsl.spec.NonFinite
 import polyhead.dsl.spec.Sampling
+import polyhead.dsl.spec.SpecError
 import polyhead.dsl.spec.SpecJson
+import polyhead.dsl.spec.SpecResult
 import polyhead.dsl.spec.TrainingSpec
 import polyhead.dsl.spec.validate
 import polyhead.mtl.arch.Architecture
@@ -29,12 +31,24 @@ import java.nio.file.Path
  */
 object SpecCompiler {
     /**
-     * Validates [spec] and builds its architecture (parameters drawn from `Random(training.seed)`) and weighting.
+     * Every fault of [spec], in the order of the document: [validate] with the core's rules of a model (the shape
+     * inference, losses and metrics against labels, … that the Java builder applies too), each at its JSON path.
+     */
+    fun check(spec: ExperimentSpec): List<SpecError> = validate(spec, CoreRules)
+
+    /** Reads a spec from JSON text and [check]s it: every fault, of the text or of the experiment it describes. */
+    fun load(text: String): SpecResult = when (val r = SpecJson.decode(text)) {
+        is SpecResult.Failed -> r
+        is SpecResult.Ok -> check(r.spec).let { if (it.isEmpty()) r else SpecResult.Failed(it) }
+    }
+
+    /**
+     * [check]s [spec] and builds its architecture (parameters drawn from `Random(training.seed)`) and weighting.
      *
-     * @throws InvalidSpecException with every fault, if [validate] finds any
+     * @throws InvalidSpecException with every fault, if [check] finds any
      */
     fun compile(spec: ExperimentSpec): CompiledExperiment {
-        val faults = validate(spec)
+        val faults = check(spec)
         if (faults.isNotEmpty()) throw InvalidSpecException(faults)
         return CompiledExperiment(spec, builder(spec).build())
     }

@@ -42,7 +42,7 @@ internal fun weightingPlan(spec: ExperimentSpec): WeightingPlan {
     return if (w is WeightingSpec.GradientLevel) plan.source(gradientSource(w.source)) else plan
 }
 
-private fun gradientSource(s: GradientSource): polyhead.train.GradientSource = when (s) {
+internal fun gradientSource(s: GradientSource): polyhead.train.GradientSource = when (s) {
     GradientSource.PARAMETERS -> polyhead.train.GradientSource.PARAMETERS
     GradientSource.REPRESENTATION -> polyhead.train.GradientSource.REPRESENTATION
 }

@@ -53,7 +53,7 @@ data class TaskSpec(
     val metrics: List<MetricSpec> = emptyList(),
 )
 
-/** What a task's labels are, which decides the losses and metrics that fit it (see [Compatibility]). */
+/** What a task's labels are, which decides the losses and metrics that fit it (the core's rules: [ModelRules]). */
 @Serializable
 enum class Labels {
     /** One class index per sample; the head outputs logits [C]. */

@@ -1,14 +1,16 @@
 package polyhead.dsl.spec
 
 /**
- * Every fault of [spec], each with the JSON path of the value at fault and the reason; empty if the spec can be
- * built. Nothing stops at the first fault. Checks the settings of every layer, loss, weighting, optimizer, schedule
- * and training option; infers shapes from the input through the trunk and every head (a head that cannot take the
- * trunk's output, a kernel larger than its input, logits of the wrong shape for the labels); and checks names and
- * references (tasks named twice, losses and metrics that do not fit a task's labels, groups and monitors naming
- * tasks or metrics that do not exist).
+ * Every fault of [spec], each with the JSON path of the value at fault and the reason, in the order of the document;
+ * empty if the spec can be built. Nothing stops at the first fault. Checks the settings of every layer, loss,
+ * weighting, optimizer, schedule and training option, and names and references (tasks named twice, unknown metrics,
+ * groups and monitors naming tasks or metrics that do not exist). With the core's [rules] (`SpecCompiler.check`
+ * passes them) it also infers shapes from the input through the trunk and every head (a head that cannot take the
+ * trunk's output, a kernel larger than its input, logits of the wrong shape for the labels) and checks what only the
+ * core knows: losses and metrics against a task's labels, a missing loss, what an architecture needs of the trunk,
+ * the direction of a monitor. Without them, those faults are left to the compiler.
  */
-fun validate(spec: ExperimentSpec): List<SpecError> = Faults().apply {
+fun validate(spec: ExperimentSpec, rules: ModelRules? = null): List<SpecError> = Faults(rules).apply {
     version(spec)
     model(spec)
     weighting(spec)
@@ -16,8 +18,8 @@ fun validate(spec: ExperimentSpec): List<SpecError> = Faults().apply {
     training(spec)
 }.errors
 
-/** The faults found so far. */
-internal class Faults {
+/** The faults found so far, and the core's rules if the caller has them. */
+internal class Faults(val rules: ModelRules?) {
     val errors = mutableListOf<SpecError>()
 
     fun fault(path: String, message: String) {
@@ -77,19 +79,19 @@ private fun Faults.input(input: List<Int>): Boolean {
     return errors.size == before
 }
 
-/** The output shape after [layers], or null after reporting the layer that cannot take its input. */
+/** The output shape after [layers], or null after reporting the layer that cannot take its input (or without rules). */
 private fun Faults.trace(layers: List<LayerSpec>, input: List<Int>, path: String): List<Int>? {
-    var shape = input
-    Shapes.trace(layers, input).forEachIndexed { j, r ->
-        when (r) {
-            is Shapes.Result.Ok -> shape = r.shape
-            is Shapes.Result.Fault -> {
-                fault("$path[$j]" + (r.field?.let { ".$it" } ?: ""), r.message)
-                return null
-            }
-        }
+    val t = rules?.trace(layers, input) ?: return null
+    if (t.message != null) {
+        fault("$path[${t.faultAt}]" + (t.field?.let { ".$it" } ?: ""), t.message)
+        return null
     }
-    return shape
+    return t.shapes.lastOrNull() ?: input
+}
+
+/** Reports [fault] at [path] if there is one. */
+internal fun Faults.rule(path: String, fault: String?) {
+    fault?.let { fault(path, it) }
 }
 
 /** Whether every layer's own settings are sound (shapes are only traced through sound layers). */
@@ -122,9 +124,7 @@ private fun Faults.layerSettings(layers: List<LayerSpec>, path: String, trunk: B
                 layer.init?.let { init(it, "$p.init") }
                 atLeast(layer.count, 1, "$p.count", "embedding count")
                 atLeast(layer.dim, 1, "$p.dim", "embedding dim")
-                require(trunk && j == 0, p) {
-                    "an embedding reads the model's input indices, so it can only be the first layer of the trunk"
-                }
+                rule(p, rules?.misplacedEmbedding(trunk, j))
             }
             is LayerSpec.LeakyRelu -> require(layer.slope.isFinite(), "$p.slope") { "leakyRelu slope must be finite, got ${layer.slope}" }
             LayerSpec.GlobalAvgPool, LayerSpec.Flatten, LayerSpec.Relu, LayerSpec.Sigmoid, LayerSpec.Tanh,
@@ -169,27 +169,17 @@ private fun Faults.window(name: String, kernel: Int, stride: Int, padding: Int, 
 
 private fun Faults.architecture(spec: ExperimentSpec, representation: List<Int>?) {
     val arch = spec.architecture
-    val name = when (arch) {
-        ArchitectureSpec.HardSharing -> return
-        is ArchitectureSpec.SoftSharing -> "softSharing copies the trunk as each task's tower"
-        is ArchitectureSpec.CrossStitch -> "crossStitch copies the trunk as each task's tower"
-        is ArchitectureSpec.Mmoe -> "mmoe copies the trunk as each expert"
-    }
-    require(spec.trunk.isNotEmpty(), "$.trunk") { "$name, but the trunk is empty" }
+    if (arch == ArchitectureSpec.HardSharing) return
+    rule("$.trunk", rules?.emptyTrunk(arch, spec.trunk.size))
     when (arch) {
         is ArchitectureSpec.SoftSharing -> nonNegative(arch.lambda, "$.architecture.lambda", "softSharing lambda")
         is ArchitectureSpec.Mmoe -> {
             atLeast(arch.experts, 1, "$.architecture.experts", "mmoe experts")
-            require(representation == null || representation.size == 1, "$.trunk") {
-                "mmoe mixes its experts' outputs, which must be vectors: each expert (a copy of the trunk) outputs " +
-                    "${Shapes.show(representation!!)}; end the trunk with flatten() or a dense layer"
-            }
+            representation?.let { rule("$.trunk", rules?.expertOutputs(arch, it)) }
         }
         is ArchitectureSpec.CrossStitch -> {
             arch.stages.forEachIndexed { k, n -> atLeast(n, 1, "$.architecture.stages[$k]", "a stage's layer count") }
-            require(arch.stages.isEmpty() || arch.stages.sum() == spec.trunk.size, "$.architecture.stages") {
-                "the stages cover ${arch.stages.sum()} trunk layers, but the trunk has ${spec.trunk.size}"
-            }
+            rule("$.architecture.stages", rules?.stages(arch.stages, spec.trunk.size))
         }
         ArchitectureSpec.HardSharing -> Unit
     }
@@ -202,11 +192,9 @@ private fun Faults.task(t: TaskSpec, p: String, seen: MutableMap<String, Int>, i
     seen.putIfAbsent(t.name, index)?.let { first -> fault("$p.name", "task '${t.name}' is already declared at $.tasks[$first]") }
     require(t.weight >= 0 && t.weight.isFinite(), "$p.weight") { "a task weight must be a finite number >= 0, got ${t.weight}" }
     when (val loss = t.loss) {
-        null -> fault("$p.loss", "missing: a task needs a loss (${lossHint(t.labels)})")
+        null -> rules?.let { fault("$p.loss", "missing: a task needs a loss (${it.lossesFor(t.labels)})") }
         else -> {
-            require(Compatibility.fits(loss, t.labels), "$p.loss") {
-                "${loss.typeName} does not fit ${t.labels.jsonName} labels; ${lossHint(t.labels)}"
-            }
+            rule("$p.loss", rules?.loss(loss, t.labels))
             when (loss) {
                 is LossSpec.CrossEntropy -> inUnit(loss.labelSmoothing, "$p.loss.labelSmoothing", "label smoothing", openAtOne = false)
                 is LossSpec.Huber -> positive(loss.delta, "$p.loss.delta", "huber delta")
@@ -216,41 +204,23 @@ private fun Faults.task(t: TaskSpec, p: String, seen: MutableMap<String, Int>, i
     }
     val listed = mutableSetOf<String>()
     t.metrics.forEachIndexed { j, m ->
-        val labels = Compatibility.labelsOf(m.name)
-        when {
-            labels.isEmpty() -> fault(
+        if (MetricNames.isKnown(m.name)) {
+            rule("$p.metrics[$j]", rules?.metric(m.name, t.labels))
+        } else {
+            fault(
                 "$p.metrics[$j]",
-                "unknown metric '${m.name}'${suggestion(m.name, Compatibility.knownMetrics)}; known: ${Compatibility.knownMetrics.joinToString(", ")}",
-            )
-            t.labels !in labels -> fault(
-                "$p.metrics[$j]",
-                "metric ${m.name} is not defined for ${t.labels.jsonName} labels (it takes ${labels.joinToString(", ") { it.jsonName }}); " +
-                    "for ${t.labels.jsonName}: ${Compatibility.metricsByLabels.getValue(t.labels).joinToString(", ")}",
+                "unknown metric '${m.name}'${suggestion(m.name, MetricNames.known)}; known: ${MetricNames.known.joinToString(", ")}",
             )
         }
         require(listed.add(m.name), "$p.metrics[$j]") { "metric ${m.name} is listed twice" }
     }
 }
 
-private fun lossHint(labels: Labels): String =
-    "${labels.jsonName} labels take ${Compatibility.lossesByLabels.getValue(labels).joinToString(" or ")}"
-
-/** The head's output against what the task's labels and loss need. */
+/** The head's output against what the task's labels and loss need (traced only with the rules). */
 private fun Faults.logits(t: TaskSpec, out: List<Int>, p: String) {
-    val need = when (t.labels) {
-        Labels.CLASS_INDEX -> if (out.size == 1 && out[0] >= 2) null else "logits [classes] with at least 2 classes"
-        Labels.BINARY -> if (out.size == 1) null else "one logit per label, [labels]"
-        Labels.REAL_VECTOR -> if (out.size == 1) null else "a vector of values, [values]"
-        Labels.PIXEL_CLASS_MAP -> if (out.size == 3 && out[0] >= 2) null else "logits per pixel [classes, height, width] with at least 2 classes"
-    }
-    need?.let { fault("$p.head", "a ${t.labels.jsonName} task needs $it from its head, but it outputs ${Shapes.show(out)}") }
+    val rules = rules ?: return
+    rule("$p.head", rules.head(t.labels, out))
     val last = t.head.lastOrNull()
-    val doubled = when (t.loss) {
-        is LossSpec.CrossEntropy -> (last is LayerSpec.Softmax).takeIf { it }?.let { "softmax" }
-        is LossSpec.BceWithLogits -> (last == LayerSpec.Sigmoid).takeIf { it }?.let { "sigmoid" }
-        else -> null
-    }
-    doubled?.let {
-        fault("$p.head[${t.head.lastIndex}]", "${t.loss!!.typeName} takes logits and applies the $it itself; remove this final $it")
-    }
+    val loss = t.loss
+    if (last != null && loss != null) rule("$p.head[${t.head.lastIndex}]", rules.finalActivation(loss, last))
 }

@@ -26,12 +26,7 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
         else -> Unit
     }
     val w = spec.weighting
-    if (w is WeightingSpec.GradientLevel && w.source == GradientSource.REPRESENTATION) {
-        val arch = spec.architecture
-        require(arch is ArchitectureSpec.HardSharing || arch is ArchitectureSpec.Mmoe, "$p.source") {
-            "${arch.typeName} has no single shared representation; read the gradients of the shared parameters (\"parameters\")"
-        }
-    }
+    if (w is WeightingSpec.GradientLevel) rule("$p.source", rules?.source(spec.architecture, w.source))
 }
 
 private fun Faults.solver(tolerance: Double, maxIterations: Int, p: String) {
@@ -214,15 +209,9 @@ internal fun Faults.training(spec: ExperimentSpec) {
     }
 }
 
-/** A stated direction against the one the monitored key has: a loss goes down, a metric as the metric says. */
-private fun Faults.direction(monitor: String, higher: Boolean, spec: ExperimentSpec, p: String) {
-    val key = monitor.substringAfterLast('.')
-    val known = if (key == "loss") false else Compatibility.higherIsBetter(key) ?: return
-    require(higher == known, p) {
-        "$monitor is ${if (key == "loss") "a loss" else "metric $key"}, for which ${if (known) "higher" else "lower"} is " +
-            "better; higherIsBetter = $higher contradicts it (leave it out to read the direction from the monitor)"
-    }
-}
+/** A stated direction against the one the monitored key has (the core's rule): a loss goes down, a metric as it says. */
+private fun Faults.direction(monitor: String, higher: Boolean, spec: ExperimentSpec, p: String) =
+    rule(p, rules?.direction(monitor, higher, spec))
 
 /**
  * A history key: `train.loss`, `train.<task>.loss`, `val.loss`, `val.<task>.loss` or `val.<task>.<metric>` with a

@@ -40,7 +40,6 @@ import polyhead.dsl.spec.NonFinite
 import polyhead.dsl.spec.PlateauMode
 import polyhead.dsl.scheduled
 import polyhead.dsl.exponential
-import polyhead.dsl.spec.Shapes
 import polyhead.dsl.tanh
 import polyhead.dsl.taskParameters
 import polyhead.dsl.uncertainty
@@ -255,10 +254,10 @@ class CompiledTrainingTest : FunSpec({
             val arch = SpecCompiler.compile(spec).architecture
             arch.eval()
             val out = GradMode.noGrad().use { arch.outputs(Var.constant(input)) }
-            val trunk = Shapes.trace(spec.trunk, spec.input).last() as Shapes.Result.Ok
+            val trunk = CoreRules.trace(spec.trunk, spec.input).shapes.last()
             for (t in spec.tasks) {
-                val head = Shapes.trace(t.head, trunk.shape).lastOrNull() as Shapes.Result.Ok? ?: trunk
-                out.getValue(t.name).shape().dims().toList() shouldBe listOf(input.shape().dim(0)) + head.shape
+                val head = CoreRules.trace(t.head, trunk).shapes.lastOrNull() ?: trunk
+                out.getValue(t.name).shape().dims().toList() shouldBe listOf(input.shape().dim(0)) + head
             }
         }
         check(

@@ -3,7 +3,7 @@ package polyhead.dsl.compile
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.shouldBe
 import polyhead.dsl.spec.AlgorithmSpec
-import polyhead.dsl.spec.Compatibility
+import polyhead.dsl.spec.MetricNames
 import polyhead.dsl.spec.EarlyStoppingSpec
 import polyhead.dsl.spec.LossSpec
 import polyhead.dsl.spec.MgdaNormalization
@@ -100,18 +100,12 @@ class DefaultsTest : FunSpec({
         trainingPlan(TrainingSpec()) shouldBe TrainingPlan.defaults()
     }
 
-    test("the spec's metric table is the core's: each metric's name, label types and direction") {
-        for ((labels, names) in Compatibility.metricsByLabels) {
-            for (name in names) {
-                val metric = Metrics.parse(name)
-                metric.name() shouldBe name
-                Compatibility.labelsOf(name).map { labelType(it) }.toSet() shouldBe metric.labelTypes()
-            }
-        }
-        for (name in Compatibility.metricsByLabels.values.flatten().distinct() + "top3_accuracy") {
-            Compatibility.higherIsBetter(name) shouldBe Metrics.parse(name).higherIsBetter()
-        }
-        Compatibility.higherIsBetter("no_such_metric") shouldBe null
-        Metrics.parse("top3_accuracy").labelTypes() shouldBe Compatibility.labelsOf("top3_accuracy").map { labelType(it) }.toSet()
+    test("the spec's metric names are the core's (which labels they fit and their direction are the core's rules)") {
+        val fixed = MetricNames.known - "top<k>_accuracy"
+        for (name in fixed) Metrics.parse(name).name() shouldBe name
+        polyhead.data.LabelType.entries.flatMap { Metrics.names(it) }.distinct() shouldBe fixed
+        MetricNames.isKnown("top3_accuracy") shouldBe true
+        Metrics.parse("top3_accuracy").name() shouldBe "top3_accuracy"
+        MetricNames.isKnown("no_such_metric") shouldBe false
     }
 })

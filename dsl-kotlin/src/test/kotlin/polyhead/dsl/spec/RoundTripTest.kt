@@ -250,10 +250,10 @@ class RoundTripTest : FunSpec({
         all.map { it.training.sampling }.distinct() shouldContainExactlyInAnyOrder Sampling.entries
         all.flatMap { s -> s.tasks.map { it.labels } }.distinct() shouldContainExactlyInAnyOrder Labels.entries
         all.flatMap { s -> s.tasks.flatMap { t -> t.metrics.map { it.name } } }.filterNot { it.startsWith("top") }
-            .distinct().containsAll(Compatibility.knownMetrics - "top<k>_accuracy" - listOf("f1_micro", "precision_micro", "recall_macro")) shouldBe true
+            .distinct().containsAll(MetricNames.known - "top<k>_accuracy" - listOf("f1_micro", "precision_micro", "recall_macro")) shouldBe true
     }
 
     test("the catalogue's specs are valid, apart from the deliberately unshaped layer catalogue") {
-        (all - layers).flatMap { validate(it) } shouldBe emptyList()
+        (all - layers).flatMap { polyhead.dsl.compile.SpecCompiler.check(it) } shouldBe emptyList()
     }
 })

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeoutException
 import kotlin.random.Random
 
 /**
- * Seeded, bounded fuzzing of the spec reader ([SpecJson.load]: parse, migrate, structure, validation): byte flips,
+ * Seeded, bounded fuzzing of the spec reader ([SpecCompiler.load]: parse, migrate, structure, validation with the
+ * core's rules): byte flips,
  * truncations, deletions, swapped value kinds, deep nesting, huge and odd numbers, duplicated keys, and random JSON.
  * Every input must come back, within a time limit, as a [SpecResult] — never a thrown exception or error (out of
  * memory, stack overflow) — and every fault it reports must be one non-empty line; a spec it accepts must compile.
@@ -38,7 +39,7 @@ class SpecFuzzTest : FunSpec({
     fun problem(text: String): Pair<String?, SpecResult?> {
         val future = executor.submit<SpecResult> {
             // a spec the reader accepts must also build: validation promises it
-            SpecJson.load(text).also { if (it is SpecResult.Ok) SpecCompiler.compile(it.spec) }
+            SpecCompiler.load(text).also { if (it is SpecResult.Ok) SpecCompiler.compile(it.spec) }
         }
         val result = try {
             future.get(LIMIT_SECONDS, TimeUnit.SECONDS)

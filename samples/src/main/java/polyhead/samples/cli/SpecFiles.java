@@ -7,6 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
+import polyhead.dsl.compile.SpecCompiler;
 import polyhead.dsl.script.ScriptFault;
 import polyhead.dsl.script.ScriptResult;
 import polyhead.dsl.script.SpecScripts;
@@ -60,7 +61,7 @@ final class SpecFiles {
      * yields is then read back from its JSON form, so it passes exactly the checks a JSON spec passes.
      */
     static ExperimentSpec load(Path file, String text) {
-        SpecResult r = SpecJson.INSTANCE.load(isScript(file) ? SpecJson.INSTANCE.encode(runScript(file, text)) : text);
+        SpecResult r = SpecCompiler.INSTANCE.load(isScript(file) ? SpecJson.INSTANCE.encode(runScript(file, text)) : text);
         if (r instanceof SpecResult.Ok ok) {
             return ok.getSpec();
         }

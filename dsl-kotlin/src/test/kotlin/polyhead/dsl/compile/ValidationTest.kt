@@ -1,4 +1,4 @@
-package polyhead.dsl.spec
+package polyhead.dsl.compile
 
 import io.kotest.core.spec.style.FunSpec
 import io.kotest.matchers.collections.shouldContain
@@ -39,11 +39,16 @@ import polyhead.dsl.mgda
 import polyhead.dsl.nashMtl
 import polyhead.dsl.uniform
 import polyhead.dsl.zeros
+import polyhead.dsl.spec.GradientSource
+import polyhead.dsl.spec.Labels
+import polyhead.dsl.spec.MetricSpec
+import polyhead.dsl.spec.Sampling
+import polyhead.dsl.spec.SpecError
 
-/** Each fault of [validate] with its path and message, and many at once. */
+/** Each fault of [SpecCompiler.check] (the spec's own and the core's rules) with its path and message, and many at once. */
 class ValidationTest : FunSpec({
     /** The design spec changed by [block]: its faults are those [block] introduced. */
-    fun faults(block: ExperimentBuilder.() -> Unit): List<SpecError> = validate(
+    fun faults(block: ExperimentBuilder.() -> Unit): List<SpecError> = SpecCompiler.check(
         multiTask {
             input(1, 28, 28)
             trunk { conv2d(10, kernel = 5); relu(); maxPool(2); flatten(); dense(50); relu() }
@@ -54,7 +59,7 @@ class ValidationTest : FunSpec({
     fun ExperimentBuilder.classifier(name: String = "item") = task(name) { head { dense(10) }; loss = crossEntropy() }
 
     test("the design spec has no fault") {
-        validate(ReferenceSpecs.design) shouldBe emptyList()
+        SpecCompiler.check(ReferenceSpecs.design) shouldBe emptyList()
     }
 
     test("a head whose input cannot match the trunk's output") {
@@ -64,18 +69,18 @@ class ValidationTest : FunSpec({
     }
 
     test("a dense layer on an image, with the missing flatten named") {
-        validate(multiTask { input(3, 8, 8); task("t") { head { dense(2) }; loss = crossEntropy() } }) shouldBe listOf(
+        SpecCompiler.check(multiTask { input(3, 8, 8); task("t") { head { dense(2) }; loss = crossEntropy() } }) shouldBe listOf(
             SpecError("$.tasks[0].head[0]", "dense needs a vector input [features], got [3, 8, 8]; add flatten() before it"),
         )
     }
 
     test("a kernel larger than its input, and pool padding beyond half the kernel") {
-        validate(multiTask {
+        SpecCompiler.check(multiTask {
             input(1, 6, 6)
             trunk { conv2d(4, kernel = 3); avgPool(2, padding = 2) }
             task("a") { head { maxPool(5) }; loss = crossEntropy() }
         }) shouldBe listOf(SpecError("$.trunk[1].padding", "avgPool padding 2 is more than half the kernel 2"))
-        validate(multiTask {
+        SpecCompiler.check(multiTask {
             input(1, 6, 6)
             trunk { conv2d(4, kernel = 3) }
             task("a") { head { maxPool(5) }; loss = crossEntropy() }
@@ -116,7 +121,7 @@ class ValidationTest : FunSpec({
     }
 
     test("no task, no input") {
-        validate(multiTask { }) shouldBe listOf(
+        SpecCompiler.check(multiTask { }) shouldBe listOf(
             SpecError("$.input", "missing: the shape of one sample without the batch dimension, e.g. [1, 28, 28]"),
             SpecError("$.tasks", "an experiment needs at least one task"),
         )
@@ -154,7 +159,7 @@ class ValidationTest : FunSpec({
     }
 
     test("layer settings: sizes below 1, probabilities outside [0, 1), an embedding after the input") {
-        validate(multiTask {
+        SpecCompiler.check(multiTask {
             input(8)
             trunk { dense(0); dropout(1.0); embedding(count = 0, dim = 4) }
             task("a") { head { conv2d(0, kernel = 0, stride = 0, padding = -1) }; loss = crossEntropy() }
@@ -171,7 +176,7 @@ class ValidationTest : FunSpec({
     }
 
     test("architectures: mmoe experts must output vectors; cross-stitch stages must cover the trunk") {
-        validate(multiTask {
+        SpecCompiler.check(multiTask {
             input(1, 8, 8)
             trunk { conv2d(2, kernel = 3); relu() }
             task("a") { head { flatten(); dense(2) }; loss = crossEntropy() }
@@ -183,7 +188,7 @@ class ValidationTest : FunSpec({
         faults { classifier(); architecture = crossStitch(2, 2) } shouldBe listOf(
             SpecError("$.architecture.stages", "the stages cover 4 trunk layers, but the trunk has 6"),
         )
-        validate(multiTask { input(4); task("a") { head { dense(2) }; loss = crossEntropy() }; architecture = softSharing() }) shouldBe
+        SpecCompiler.check(multiTask { input(4); task("a") { head { dense(2) }; loss = crossEntropy() }; architecture = softSharing() }) shouldBe
             listOf(SpecError("$.trunk", "softSharing copies the trunk as each task's tower, but the trunk is empty"))
     }
 
@@ -350,7 +355,7 @@ class ValidationTest : FunSpec({
     }
 
     test("a spec built in code for another version") {
-        validate(ReferenceSpecs.design.copy(version = 1)) shouldBe listOf(
+        SpecCompiler.check(ReferenceSpecs.design.copy(version = 1)) shouldBe listOf(
             SpecError("$.version", "this code builds version 2 specs, got version 1 (JSON of older versions is migrated when read)"),
         )
     }

@@ -1,4 +1,4 @@
-package polyhead.dsl.spec
+package polyhead.dsl.compile
 
 import io.kotest.assertions.withClue
 import io.kotest.core.spec.style.FunSpec
@@ -16,7 +16,7 @@ class BadSpecCorpusTest : FunSpec({
         val rows = manifest()
         rows.size shouldBeGreaterThan 15
         val failures = rows.mapNotNull { (file, expected) ->
-            val errors = SpecJson.load(ReferenceSpecs.resource("badspecs/$file")).errorsOrEmpty
+            val errors = SpecCompiler.load(ReferenceSpecs.resource("badspecs/$file")).errorsOrEmpty
             val shown = errors.map { it.toString() }
             when {
                 errors.size != 1 -> "$file: expected one fault, got $shown"
@@ -29,7 +29,7 @@ class BadSpecCorpusTest : FunSpec({
     }
 
     test("the corpus' base spec, unbroken, loads") {
-        SpecJson.load(ReferenceSpecs.resource("reference-spec.json")).errorsOrEmpty.shouldBeEmpty()
+        SpecCompiler.load(ReferenceSpecs.resource("reference-spec.json")).errorsOrEmpty.shouldBeEmpty()
     }
 }) {
     companion object {

@@ -1,0 +1,226 @@
+package polyhead.experiment;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import polyhead.data.LabelType;
+import polyhead.loss.Loss;
+import polyhead.metrics.Metric;
+import polyhead.metrics.Metrics;
+import polyhead.train.GradientSource;
+import polyhead.train.History;
+
+/**
+ * The rules a model must follow to be built, stated once for every surface: per-sample shape inference through a
+ * stack of layers, what an architecture needs of the trunk, which losses and metrics fit which labels, and what a
+ * task's head must output. {@link ExperimentBuilder} applies them to Java plans; the DSL's compiler applies them to a
+ * spec and reports each fault at its JSON path. Each rule gives the reason, worded by a {@link Naming}, or null if
+ * the rule holds; where the fault is, is the caller's to say.
+ */
+public final class ModelChecks {
+    /** The most elements one tensor holds (a Java array's limit). */
+    public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
+
+    /** The labels each built-in loss fits, by {@link Loss#name()}, in the order messages list them. */
+    private static final Map<String, Set<LabelType>> LOSS_LABELS = new LinkedHashMap<>();
+
+    static {
+        LOSS_LABELS.put("crossEntropy", EnumSet.of(LabelType.CLASS_INDEX, LabelType.PIXEL_CLASS_MAP));
+        LOSS_LABELS.put("bceWithLogits", EnumSet.of(LabelType.BINARY));
+        LOSS_LABELS.put("mse", EnumSet.of(LabelType.REAL_VECTOR));
+        LOSS_LABELS.put("mae", EnumSet.of(LabelType.REAL_VECTOR));
+        LOSS_LABELS.put("huber", EnumSet.of(LabelType.REAL_VECTOR));
+    }
+
+    private ModelChecks() {
+    }
+
+    /**
+     * A stack of layers traced from an input: the per-sample shape after each layer up to the first that cannot take
+     * its input, and then that layer's index, the setting at fault (null: the layer as a whole) and the reason.
+     */
+    public record Trace(List<int[]> shapes, int faultAt, String field, String message) {
+        /** Whether every layer took its input. */
+        public boolean ok() {
+            return message == null;
+        }
+
+        /** The stack's output shape (its input if it has no layer); only when {@link #ok()}. */
+        public int[] output(int[] input) {
+            return shapes.isEmpty() ? input : shapes.get(shapes.size() - 1);
+        }
+    }
+
+    /**
+     * The per-sample shapes through {@code layers} from {@code input} (no batch dimension), stopping at the first
+     * layer that cannot take its input, or whose weight or output would hold more than {@link #MAX_ELEMENTS}
+     * elements, which no tensor can: a fault instead of an overflow or an out-of-memory crash when it is built.
+     */
+    public static Trace trace(List<Layer> layers, int[] input, Naming naming) {
+        List<int[]> shapes = new ArrayList<>();
+        int[] shape = input;
+        for (int j = 0; j < layers.size(); j++) {
+            Layer layer = layers.get(j);
+            int[] out;
+            try {
+                out = layer.outputShape(shape);
+            } catch (LayerFault f) {
+                return new Trace(shapes, j, f.field(), f.message(naming));
+            } catch (IllegalArgumentException e) {
+                return new Trace(shapes, j, null, e.getMessage());
+            }
+            String tooLarge = tooLarge(layer, shape, out);
+            if (tooLarge != null) {
+                return new Trace(shapes, j, null, tooLarge);
+            }
+            shapes.add(out);
+            shape = out;
+        }
+        return new Trace(shapes, -1, null, null);
+    }
+
+    private static String tooLarge(Layer layer, int[] input, int[] output) {
+        if (layer.weightElements(input) > MAX_ELEMENTS) {
+            return "the layer's weight on input " + Layers.show(input) + " would have more elements than a tensor "
+                    + "holds (" + MAX_ELEMENTS + ")";
+        }
+        if (product(output) > MAX_ELEMENTS || Arrays.stream(output).anyMatch(d -> d < 0)) {
+            return "the layer's output " + Layers.show(output) + " per sample would have more elements than a "
+                    + "tensor holds (" + MAX_ELEMENTS + ")";
+        }
+        return null;
+    }
+
+    /** The product of {@code dims}, or {@link #MAX_ELEMENTS} + 1 once past it (no overflow). */
+    public static long product(long... dims) {
+        long p = 1;
+        for (long d : dims) {
+            p = p > MAX_ELEMENTS || d > MAX_ELEMENTS ? MAX_ELEMENTS + 1 : Math.min(p * d, MAX_ELEMENTS + 1);
+        }
+        return p;
+    }
+
+    /** {@link #product(long...)} of a shape. */
+    public static long product(int[] shape) {
+        return product(Arrays.stream(shape).asLongStream().toArray());
+    }
+
+    /** Why an embedding cannot be layer {@code index} of a trunk ({@code trunk}) or of a head, or null. */
+    public static String misplacedEmbedding(boolean trunk, int index) {
+        return !(trunk && index == 0)
+                ? "an embedding reads the model's input indices, so it can only be the first layer of the trunk"
+                : null;
+    }
+
+    /** Why architecture {@code kind} (named {@code name}) cannot copy a trunk of {@code trunkSize} layers, or null. */
+    public static String emptyTrunk(ArchitecturePlan.Kind kind, String name, int trunkSize) {
+        if (kind == ArchitecturePlan.Kind.HARD_SHARING || trunkSize > 0) {
+            return null;
+        }
+        return name + " copies the trunk as " + (experts(kind) ? "each expert" : "each task's tower")
+                + ", but the trunk is empty";
+    }
+
+    /** Why a mixture of experts cannot mix experts of output {@code representation}, or null. */
+    public static String expertOutputs(ArchitecturePlan.Kind kind, String name, int[] representation) {
+        if (!experts(kind) || representation.length == 1) {
+            return null;
+        }
+        return name + " mixes its experts' outputs, which must be vectors: each expert (a copy of the trunk) outputs "
+                + Layers.show(representation) + "; end the trunk with flatten() or a dense layer";
+    }
+
+    /** Why cross-stitch stages of these sizes do not cover a trunk of {@code trunkSize} layers, or null. */
+    public static String stages(int[] stages, int trunkSize) {
+        int sum = Arrays.stream(stages).sum();
+        return stages.length == 0 || sum == trunkSize ? null
+                : "the stages cover " + sum + " trunk layers, but the trunk has " + trunkSize;
+    }
+
+    /** Why architecture {@code kind} (named {@code name}) cannot give gradients from {@code source}, or null. */
+    public static String source(ArchitecturePlan.Kind kind, String name, GradientSource source, Naming naming) {
+        if (source != GradientSource.REPRESENTATION || kind == ArchitecturePlan.Kind.HARD_SHARING || experts(kind)) {
+            return null;
+        }
+        return name + " has no single shared representation; read the gradients of the shared parameters ("
+                + naming.source(GradientSource.PARAMETERS) + ")";
+    }
+
+    private static boolean experts(ArchitecturePlan.Kind kind) {
+        return kind == ArchitecturePlan.Kind.MMOE || kind == ArchitecturePlan.Kind.OMOE;
+    }
+
+    /** The losses that fit {@code labels}: {@code classIndex labels take crossEntropy}. */
+    public static String lossesFor(LabelType labels, Naming naming) {
+        return naming.labels(labels) + " labels take " + LOSS_LABELS.entrySet().stream()
+                .filter(e -> e.getValue().contains(labels)).map(Map.Entry::getKey).collect(Collectors.joining(" or "));
+    }
+
+    /**
+     * Why the loss named {@code loss} ({@link Loss#name()}) does not fit {@code labels}, or null (also for a loss of
+     * the user's own, which it cannot tell).
+     */
+    public static String loss(String loss, LabelType labels, Naming naming) {
+        Set<LabelType> fits = LOSS_LABELS.get(loss);
+        return fits == null || fits.contains(labels) ? null
+                : loss + " does not fit " + naming.labels(labels) + " labels; " + lossesFor(labels, naming);
+    }
+
+    /** Why {@code metric} is not defined for {@code labels}, or null. */
+    public static String metric(Metric metric, LabelType labels, Naming naming) {
+        if (metric.labelTypes().contains(labels)) {
+            return null;
+        }
+        String takes = metric.labelTypes().stream().sorted(Comparator.naturalOrder()).map(naming::labels)
+                .collect(Collectors.joining(", "));
+        return "metric " + metric.name() + " is not defined for " + naming.labels(labels) + " labels (it takes "
+                + takes + "); for " + naming.labels(labels) + ": " + String.join(", ", Metrics.names(labels));
+    }
+
+    /** Why a head output {@code output} does not give what a task of {@code labels} needs, or null. */
+    public static String head(LabelType labels, int[] output, Naming naming) {
+        String need = switch (labels) {
+            case CLASS_INDEX -> output.length == 1 && output[0] >= 2 ? null : "logits [classes] with at least 2 classes";
+            case BINARY -> output.length == 1 ? null : "one logit per label, [labels]";
+            case REAL_VECTOR -> output.length == 1 ? null : "a vector of values, [values]";
+            case PIXEL_CLASS_MAP -> output.length == 3 && output[0] >= 2 ? null
+                    : "logits per pixel [classes, height, width] with at least 2 classes";
+        };
+        return need == null ? null : "a " + naming.labels(labels) + " task needs " + need + " from its head, but it "
+                + "outputs " + Layers.show(output);
+    }
+
+    /**
+     * Why the direction {@code stated} for the history key {@code monitor} contradicts the key's own
+     * ({@link History#higherIsBetter(String, Map)} over the tasks' {@code metrics}), or null (also where that cannot
+     * tell).
+     */
+    public static String direction(String monitor, boolean stated, Map<String, List<Metric>> metrics) {
+        Boolean known = History.higherIsBetter(monitor, metrics);
+        if (known == null || known == stated) {
+            return null;
+        }
+        String key = monitor.substring(monitor.lastIndexOf('.') + 1);
+        return monitor + " is " + (key.equals("loss") ? "a loss" : "metric " + key) + ", for which "
+                + (known ? "higher" : "lower") + " is better; higherIsBetter = " + stated + " contradicts it (leave it "
+                + "out to read the direction from the monitor)";
+    }
+
+    /**
+     * Why a head whose last layer is of type {@code last} ({@link Layer#type()}) applies what the loss named
+     * {@code loss} applies itself (a softmax, a sigmoid), or null.
+     */
+    public static String finalActivation(String loss, String last) {
+        String doubled = loss.equals("crossEntropy") && last.equals("softmax") ? "softmax"
+                : loss.equals("bceWithLogits") && last.equals("sigmoid") ? "sigmoid" : null;
+        return doubled == null ? null
+                : loss + " takes logits and applies the " + doubled + " itself; remove this final " + doubled;
+    }
+}

@@ -1,0 +1,80 @@
+package polyhead.dsl.compile
+
+import polyhead.data.LabelType
+import polyhead.dsl.spec.ArchitectureSpec
+import polyhead.dsl.spec.ExperimentSpec
+import polyhead.dsl.spec.GradientSource
+import polyhead.dsl.spec.LayerSpec
+import polyhead.dsl.spec.LayerTrace
+import polyhead.dsl.spec.Labels
+import polyhead.dsl.spec.LossSpec
+import polyhead.dsl.spec.MetricNames
+import polyhead.dsl.spec.ModelRules
+import polyhead.dsl.spec.jsonName
+import polyhead.dsl.spec.typeName
+import polyhead.experiment.ArchitecturePlan
+import polyhead.experiment.ModelChecks
+import polyhead.experiment.Naming
+import polyhead.metrics.Metric
+import polyhead.metrics.Metrics
+
+/** The core's [ModelChecks] asked of a spec, in the spec's words ([SpecNaming]). */
+internal object CoreRules : ModelRules {
+    override fun trace(layers: List<LayerSpec>, input: List<Int>): LayerTrace {
+        val t = ModelChecks.trace(layers.map(::layer), input.toIntArray(), SpecNaming)
+        return LayerTrace(t.shapes().map { it.toList() }, t.faultAt(), t.field(), t.message())
+    }
+
+    override fun misplacedEmbedding(trunk: Boolean, index: Int): String? = ModelChecks.misplacedEmbedding(trunk, index)
+
+    override fun emptyTrunk(architecture: ArchitectureSpec, trunkSize: Int): String? =
+        ModelChecks.emptyTrunk(kind(architecture), architecture.typeName, trunkSize)
+
+    override fun expertOutputs(architecture: ArchitectureSpec, representation: List<Int>): String? =
+        ModelChecks.expertOutputs(kind(architecture), architecture.typeName, representation.toIntArray())
+
+    override fun stages(stages: List<Int>, trunkSize: Int): String? = ModelChecks.stages(stages.toIntArray(), trunkSize)
+
+    override fun source(architecture: ArchitectureSpec, source: GradientSource): String? =
+        ModelChecks.source(kind(architecture), architecture.typeName, gradientSource(source), SpecNaming)
+
+    override fun lossesFor(labels: Labels): String = ModelChecks.lossesFor(labelType(labels), SpecNaming)
+
+    override fun loss(loss: LossSpec, labels: Labels): String? = ModelChecks.loss(loss.typeName, labelType(labels), SpecNaming)
+
+    override fun metric(metric: String, labels: Labels): String? =
+        ModelChecks.metric(Metrics.parse(metric), labelType(labels), SpecNaming)
+
+    override fun head(labels: Labels, output: List<Int>): String? =
+        ModelChecks.head(labelType(labels), output.toIntArray(), SpecNaming)
+
+    override fun finalActivation(loss: LossSpec, last: LayerSpec): String? =
+        ModelChecks.finalActivation(loss.typeName, last.typeName)
+
+    override fun direction(monitor: String, stated: Boolean, spec: ExperimentSpec): String? {
+        val metrics: Map<String, List<Metric>> = spec.tasks.associate { t ->
+            t.name to t.metrics.map { it.name }.filter { MetricNames.isKnown(it) }.map(Metrics::parse)
+        }
+        return ModelChecks.direction(monitor, stated, metrics)
+    }
+
+    private fun kind(a: ArchitectureSpec): ArchitecturePlan.Kind = when (a) {
+        ArchitectureSpec.HardSharing -> ArchitecturePlan.Kind.HARD_SHARING
+        is ArchitectureSpec.SoftSharing -> ArchitecturePlan.Kind.SOFT_SHARING
+        is ArchitectureSpec.CrossStitch -> ArchitecturePlan.Kind.CROSS_STITCH
+        is ArchitectureSpec.Mmoe -> if (a.oneGate) ArchitecturePlan.Kind.OMOE else ArchitecturePlan.Kind.MMOE
+    }
+}
+
+/** The spec's words for the core's faults: JSON names, and a window's extent as `height×width`. */
+internal object SpecNaming : Naming {
+    override fun labels(labels: LabelType): String = Labels.entries.first { labelType(it) == labels }.jsonName
+
+    override fun extent(image: IntArray): String = "${image[1]}×${image[2]}"
+
+    @OptIn(kotlinx.serialization.ExperimentalSerializationApi::class)
+    override fun source(source: polyhead.train.GradientSource): String {
+        val spec = GradientSource.entries.first { gradientSource(it) == source }
+        return "\"" + GradientSource.serializer().descriptor.getElementName(spec.ordinal) + "\""
+    }
+}

@@ -1,0 +1,51 @@
+package polyhead.dsl.spec
+
+/**
+ * The rules of a model that only the core knows, as [validate] asks them of a spec: per-sample shape inference, what
+ * an architecture needs of the trunk, which losses and metrics fit which labels, what a head must output, and which
+ * way a monitored value is better. The spec sees no core, so the compiler supplies them (`SpecCompiler.check`);
+ * each answer is the reason of a fault, in the spec's words, or null if the rule holds.
+ */
+interface ModelRules {
+    /** The per-sample shapes through [layers] (whose own settings are sound) from [input]. */
+    fun trace(layers: List<LayerSpec>, input: List<Int>): LayerTrace
+
+    /** Why an embedding cannot be layer [index] of the trunk ([trunk]) or of a head. */
+    fun misplacedEmbedding(trunk: Boolean, index: Int): String?
+
+    /** Why [architecture] cannot copy a trunk of [trunkSize] layers. */
+    fun emptyTrunk(architecture: ArchitectureSpec, trunkSize: Int): String?
+
+    /** Why [architecture] cannot mix experts whose output is [representation]. */
+    fun expertOutputs(architecture: ArchitectureSpec, representation: List<Int>): String?
+
+    /** Why cross-stitch [stages] do not cover a trunk of [trunkSize] layers. */
+    fun stages(stages: List<Int>, trunkSize: Int): String?
+
+    /** Why [architecture] cannot give gradients from [source]. */
+    fun source(architecture: ArchitectureSpec, source: GradientSource): String?
+
+    /** The losses that fit [labels], as a hint: `classIndex labels take crossEntropy`. */
+    fun lossesFor(labels: Labels): String
+
+    /** Why [loss] does not fit [labels]. */
+    fun loss(loss: LossSpec, labels: Labels): String?
+
+    /** Why the known metric [metric] is not defined for [labels]. */
+    fun metric(metric: String, labels: Labels): String?
+
+    /** Why a head's output [output] does not give what a task of [labels] needs. */
+    fun head(labels: Labels, output: List<Int>): String?
+
+    /** Why a head ending in [last] applies what [loss] applies itself. */
+    fun finalActivation(loss: LossSpec, last: LayerSpec): String?
+
+    /** Why the direction [stated] for the history key [monitor] contradicts the key's own in [spec]. */
+    fun direction(monitor: String, stated: Boolean, spec: ExperimentSpec): String?
+}
+
+/**
+ * A stack of layers traced: the shape after each layer up to the first that cannot take its input, and then that
+ * layer's index ([faultAt]), the setting at fault ([field], null for the layer as a whole) and the [message].
+ */
+data class LayerTrace(val shapes: List<List<Int>>, val faultAt: Int = -1, val field: String? = null, val message: String? = null)
