@@ -7,6 +7,7 @@ import polyhead.autodiff.Backward;
 import polyhead.autodiff.Var;
 import polyhead.tensor.Arena;
 import polyhead.tensor.ArrayMath;
+import polyhead.tensor.DirectConvolution;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Im2col;
@@ -18,9 +19,9 @@ import polyhead.tensor.Tensor;
 /**
  * Two-dimensional convolution (cross-correlation, as in every deep-learning library) over NCHW tensors, computed
  * through {@link Im2col} and one matrix product per group of samples (their column matrices side by side), with
- * column buffers that are reused across calls; where the GEMM has a direct kernel for the geometry
- * ({@link Gemm#canConvolve}: the vector GEMM at stride 1 without padding), the forward pass reads the input in
- * place instead. The groups run in parallel over the cores, or optionally one after the other with each product
+ * column buffers that are reused across calls; where the direct convolution installed with the GEMM has a kernel for
+ * the geometry ({@link DirectConvolution#canConvolve}: the vector GEMM's at stride 1 without padding), the forward pass
+ * reads the input in place instead. The groups run in parallel over the cores, or optionally one after the other with each product
  * shared over the cores (see {@link #PARALLEL_GROUPS}).
  */
 public final class Convolution {
@@ -108,13 +109,14 @@ public final class Convolution {
         float[] bd = bias == null ? null : bias.value().data();
         float[] out = Arena.floatsToOverwrite(outShape.size()); // every element written below
         Gemm gemm = Gemms.current();
+        DirectConvolution direct = Gemms.directConvolution();
         int outSize = plan.outSize();
         forEachGroup(parallelGroups, plan.groups(),
-                t -> plan.forward(t, gemm, xd, wd, bd, out, plan.first(t) * outSize, WORKSPACE.get()));
+                t -> plan.forward(t, gemm, direct, xd, wd, bd, out, plan.first(t) * outSize, WORKSPACE.get()));
         Backward rule = g -> {
             float[] dg = g.data();
             backward(plan, gemm, parallelGroups, x, weight, bias, (t, gx, gwParts, gbParts, ws) -> plan.backward(t,
-                    gemm, xd, wd, dg, plan.first(t) * outSize, gx, gwParts, gbParts, ws));
+                    gemm, direct, xd, wd, dg, plan.first(t) * outSize, gx, gwParts, gbParts, ws));
         };
         Tensor y = Tensor.wrap(outShape, out);
         return bias == null ? Var.result(y, "conv2d", rule, x, weight) : Var.result(y, "conv2d", rule, x, weight, bias);
@@ -162,13 +164,14 @@ public final class Convolution {
         float[] out = Arena.floatsToOverwrite(outShape.size()); // every window's maximum written below
         int[] argmax = Arena.intsToOverwrite(out.length); // and its argmax, an index into the unwritten output
         Gemm gemm = Gemms.current();
+        DirectConvolution direct = Gemms.directConvolution();
         int outSize = plan.outSize();
         int pooledSize = o * hp * wp;
         forEachGroup(parallelGroups, plan.groups(), t -> {
             Workspace ws = WORKSPACE.get();
             int gs = plan.size(t);
             float[] y = ws.y(gs * outSize);
-            plan.forward(t, gemm, xd, wd, bd, y, 0, ws);
+            plan.forward(t, gemm, direct, xd, wd, bd, y, 0, ws);
             int s0 = plan.first(t);
             ArrayMath.maxPool2x2(y, 0, gs * o, ho, wo, out, s0 * pooledSize, argmax, s0 * outSize, true);
         });
@@ -182,7 +185,7 @@ public final class Convolution {
                 for (int i = plan.first(t) * pooledSize, end = i + gs * pooledSize; i < end; i++) {
                     gy[argmax[i] - base] = Activations.passWhereNotZero(dg[i], out[i]);
                 }
-                plan.backward(t, gemm, xd, wd, gy, 0, gx, gwParts, gbParts, ws);
+                plan.backward(t, gemm, direct, xd, wd, gy, 0, gx, gwParts, gbParts, ws);
             });
         };
         Tensor pooled = Tensor.wrap(outShape, out);
@@ -346,19 +349,19 @@ public final class Convolution {
         /**
          * Output of group t, sample j of the group at {@code out[outBase + j·O·Ho·Wo ...]}: its column matrices side
          * by side, X = [X₁ X₂ …] of (C·kh·kw)×(gs·Ho·Wo), one product Y = W·X, then each sample's block of Y to its
-         * place in the output, the bias added on the way; or, where the GEMM has a direct kernel for the geometry
-         * ({@link Gemm#canConvolve}), each sample straight from its input.
+         * place in the output, the bias added on the way; or, where the direct convolution has a kernel for the geometry
+         * ({@link DirectConvolution#canConvolve}), each sample straight from its input.
          */
-        void forward(int t, Gemm gemm, float[] xd, float[] wd, float[] bd, float[] out, int outBase, Workspace ws) {
+        void forward(int t, Gemm gemm, DirectConvolution direct, float[] xd, float[] wd, float[] bd, float[] out, int outBase, Workspace ws) {
             int rows = geo.colRows();
             int cols = geo.colCols();
             int outSize = o * cols;
             int s0 = first(t);
             int gs = size(t);
-            if (gemm.canConvolve(geo, o)) {
+            if (direct.canConvolve(geo, o)) {
                 // straight from the input, sample by sample (the same values as through im2col and the product)
                 for (int j = 0; j < gs; j++) {
-                    gemm.convolve(geo, o, wd, bd, xd, (s0 + j) * geo.inputSize(), out, outBase + j * outSize);
+                    direct.convolve(geo, o, wd, bd, xd, (s0 + j) * geo.inputSize(), out, outBase + j * outSize);
                 }
                 return;
             }
@@ -396,8 +399,8 @@ public final class Convolution {
          * the group's part of ∂/∂W, transposed (X·Gᵀ), into {@code gwParts[t·|W| ...]}; of ∂/∂b, the row sums of G,
          * into {@code gbParts[t·o ...]}. A null array is a gradient that is not needed.
          */
-        void backward(int t, Gemm gemm, float[] xd, float[] wd, float[] dg, int gBase, float[] gx, float[] gwParts,
-                      double[] gbParts, Workspace ws) {
+        void backward(int t, Gemm gemm, DirectConvolution direct, float[] xd, float[] wd, float[] dg, int gBase,
+                      float[] gx, float[] gwParts, double[] gbParts, Workspace ws) {
             int rows = geo.colRows();
             int cols = geo.colCols();
             int outSize = o * cols;
@@ -465,10 +468,10 @@ public final class Convolution {
                     Im2col.col2im(geo, dcols, j * cols, ld, gx, (s0 + j) * geo.inputSize());
                 }
             }
-            if (gwParts != null && gemm.canWeightGradient(geo, o)) {
+            if (gwParts != null && direct.canWeightGradient(geo, o)) {
                 // straight from each sample's input, no column matrix (the same products, summed in another order)
                 for (int j = 0; j < gs; j++) {
-                    gemm.weightGradient(geo, o, xd, (s0 + j) * geo.inputSize(), dg, gBase + j * outSize, gwParts,
+                    direct.weightGradient(geo, o, xd, (s0 + j) * geo.inputSize(), dg, gBase + j * outSize, gwParts,
                             t * o * rows, j > 0);
                 }
             } else if (gwParts != null) {
