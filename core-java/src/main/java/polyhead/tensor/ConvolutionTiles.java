@@ -16,7 +16,7 @@ final class ConvolutionTiles extends Product {
     }
 
     /**
-     * {@link VectorGemm#convolve}'s 6×16 tile: C[r:r+6, co...] = A[r:r+6, :]·B where B's row p is the 16 floats at
+     * {@link VectorDirectConvolution#convolve}'s 6×16 tile: C[r:r+6, co...] = A[r:r+6, :]·B where B's row p is the 16 floats at
      * {@code b[xo + rowOffsets[p]]}, plus the bias of each row if there is one. C's rows are n apart.
      */
     void rows6Direct(int r, int[] rowOffsets, int xo, int co, float[] bias) {

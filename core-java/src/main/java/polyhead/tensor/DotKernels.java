@@ -19,7 +19,7 @@ final class DotKernels {
      * accumulators and six operand vectors need AVX-512's 32 vector registers (C2 gives 256-bit vectors all 32 when the
      * CPU has AVX-512), so only there ({@link #WIDE_DOTS}). A convolution's weight gradient X·Gᵀ with 10 output
      * channels (W2's first layer, 81×10 per sample) then streams X twice instead of four times and has no one-column
-     * remainder of single dot products: 33-35 against 18.5-19 us per sample (one thread).
+     * remainder of single dot products.
      */
     static final int DW = 5;
     /** Whether the wide 3×5 dot blocks are used: the CPU has AVX-512 (32 vector registers). */
@@ -102,7 +102,8 @@ final class DotKernels {
      * dot3x3 sums its nine (so the same result bit for bit), for CPUs with 32 vector registers ({@link #WIDE_DOTS}).
      * Row r of A starts at {@code ao + r·sa} and row q of B at {@code bo + q·sb}; B is read contiguously,
      * A too except that after every {@code perRow} vectors it jumps {@code skip} floats — the dot path passes the
-     * row stride of both, perRow = {@code Integer.MAX_VALUE} and skip 0; {@link #weightGradient} passes rows one
+     * row stride of both, perRow = {@code Integer.MAX_VALUE} and skip 0; {@link VectorDirectConvolution#weightGradient}
+     * passes rows one
      * float apart (a padded input row read from three kernel columns) that jump the padding at each row's end.
      */
     static void dot3x5(int kb, float[] a, int ao, int sa, int perRow, int skip, float[] b, int bo,

@@ -9,7 +9,7 @@ import java.util.Objects;
  * <p>At start-up: {@link VectorGemm} when the JVM runs with {@code --add-modules jdk.incubator.vector} (the module
  * is in the boot layer) and has 256-bit vector hardware, {@link EjmlGemm} otherwise. The system property
  * {@value #PROPERTY} = {@code ejml} or {@code vector} overrides the choice; asking for {@code vector} without the
- * module is an error rather than a silent 10× slow-down. {@link #use} replaces the choice at run time.
+ * module is an error rather than a silent slow-down. {@link #use} replaces the choice at run time.
  *
  * <p>A direct convolution goes with the GEMM whose products it reproduces: {@link VectorGemm}'s
  * ({@link VectorGemm#directConvolution()}) with a VectorGemm, {@link DirectConvolution#NONE} with any other GEMM, so

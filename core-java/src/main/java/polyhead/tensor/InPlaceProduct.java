@@ -16,7 +16,7 @@ import jdk.incubator.vector.FloatVector;
  * 16-column strip of op(B) at a time.
  */
 final class InPlaceProduct extends Product {
-    /** The width of {@link Product#fewCols}'s strip for a last 17 to 24 columns. */
+    /** The width of {@link #fewCols}'s strip for a last 17 to 24 columns. */
     static final int WIDE = 3 * L;
 
     InPlaceProduct(Product p) {

@@ -11,7 +11,7 @@ import jdk.incubator.vector.FloatVector;
  * The register-blocked micro-kernel of {@link PackedProduct}: an MR×NR = 6×16 tile of C from one packed A panel and
  * one packed B panel, as fused multiply-adds in 256-bit vectors. 12 accumulators, 2 panel vectors and a broadcast fit
  * the 16 vector registers of AVX2 (a 4×24 kernel is faster where AVX-512's 32 registers exist but spills on AVX2;
- * 512-bit vectors ran at half speed on JDK 17).
+ * 512-bit vectors were slower on JDK 17).
  */
 final class MicroKernel {
     private MicroKernel() {
@@ -21,7 +21,7 @@ final class MicroKernel {
      * The 6×16 micro-kernel: C[0:6, 0:16] += Σ_p A[:, p]·B[p, :] over one packed A panel (6 values per p) and one
      * packed B panel (16 values per p), the tile held in 12 registers; C row r starts at {@code co + r·ldc}.
      * It only accumulates; {@link #kernelStore} is the one that overwrites: a kernel that chose per call between
-     * storing and adding ran at half speed under C2 once both paths had been taken.
+     * storing and adding ran much slower under C2 once both paths had been taken.
      */
     static void kernel(int kb, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S);
@@ -68,8 +68,9 @@ final class MicroKernel {
 
     /**
      * {@link #kernel} that stores the tile instead of adding it to C, for the first k slice of a product that does not
-     * accumulate: C is then not zeroed first nor read. A method of its own — one kernel that chose per call between
-     * storing and adding ran at half speed (W1 b512 1.5× slower) once C2 had seen both. The sums start at +0 and so
+     * accumulate: C is then not zeroed first nor read. A method of its own, the same loop as {@link #kernel}: one kernel
+     * that chose per call between storing and adding ran much slower once C2 had seen both (BENCHMARKS.md,
+     * implementation notes). The sums start at +0 and so
      * are never −0: the same bits as zeroing C and adding them.
      */
     static void kernelStore(int kb, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {

@@ -102,11 +102,9 @@ final class PackedProduct extends Product {
      * first strips handed out are 0, per, 2·per ...), so that two threads rarely write the same cache line of C.
      *
      * <p>It replaced a two-phase scheme (all threads pack all of both operands into shared buffers, then all compute
-     * blocks of C), which packed 1.2 MB for W1's 128×784·(256×784)ᵀ and then read it back from L3 after a barrier:
-     * 170 us of its 550 us went to packing, and the worker computed 6 of the 16 blocks. That product with strips
-     * (medians of 400 calls, two threads, the same pool): 491 → 397 us; with workers that stay awake too (see
-     * {@link WorkerPool}), the W1 step at batch 32 / 128 / 512 took 0.83 / 0.85 / 0.84 of the time (alternating
-     * JVMs).
+     * blocks of C), which packed 1.2 MB for W1's 128×784·(256×784)ᵀ and then read it back from L3 after a barrier,
+     * spent a large part of the product packing, and left most blocks to one thread (BENCHMARKS.md, implementation
+     * notes).
      */
     void computeParallel(WorkerPool pool, int threads) {
         int kBlocks = ceilDiv(k, KC);

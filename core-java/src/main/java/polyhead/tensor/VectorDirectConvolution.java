@@ -22,14 +22,15 @@ import java.util.Arrays;
  */
 public final class VectorDirectConvolution implements DirectConvolution {
     /**
-     * A convolution at stride 1 without padding whose output rows are at least 16 wide, computed as
-     * {@link Product#fewRows} computes W·im2col(x) (same tiles, same order of the sum over k, so the same result bit
+     * A convolution at stride 1 without padding whose output rows are at least 16 wide, computed as {@link
+     * InPlaceProduct#fewRows} computes W·im2col(x) (same tiles, same order of the sum over k, so the same result bit
      * for bit) but reading each 16-wide strip of the column matrix straight from the input: for output row i and
      * columns j..j+15, column-matrix row k = (c, p, q) is x[c][i+p][j+q .. j+q+15], contiguous. An output row wider
-     * than 16 and not a multiple of it ends with a strip that overlaps the one before (its columns are computed
-     * twice, with the same values). No column matrix is written, which for W2's first convolution (1×36×36, 9×9) was
-     * a third of its forward time. Output channels 4 to {@link #FEW_MAX_M}, C·kh·kw at most {@link #FEW_MAX_K}.
-     * (Java evaluates a·b + c with one rounding in {@code fma} in both, so the equality is exact.)
+     * than 16 and not a multiple of it ends with a strip that overlaps the one before (its columns are computed twice,
+     * with the same values). No column matrix is written, which for W2's first convolution (1×36×36, 9×9) was a large
+     * share of its forward time. Output channels 4 to {@link VectorGemm#FEW_MAX_M}, C·kh·kw at most {@link
+     * VectorGemm#FEW_MAX_K}. (Java evaluates a·b + c with one rounding in {@code fma} in both, so the equality is
+     * exact.)
      */
     @Override
     public boolean canConvolve(Im2col.Geometry g, int outChannels) {
@@ -39,16 +40,14 @@ public final class VectorDirectConvolution implements DirectConvolution {
 
     /**
      * A convolution's weight gradient straight from its input, for stride 1 without padding and kernels 3k wide: the
-     * dot path's blocks, 3 kernel columns q..q+2 × 5 output channels ({@link #dot3x5}, where the CPU has AVX-512 and
-     * the channels are 5m) or × 3 ({@link #dot3x3}; the last one or two channels through a scratch tile, against zero
-     * rows), but reading the input rows in place. Per sample, the input rows are
-     * copied to a buffer of width roundUp(Wo, 8) + kw − 1 and the output-gradient rows to one of width roundUp(Wo, 8),
-     * both zero beyond the data, so that every product is a whole 8-lane vector and the padding adds exact zeros;
-     * there is no im2col matrix. W2's first layer (1×36×36, 9×9, 10 channels): 19.7 us per sample against 24-26 us
-     * for im2col plus the 3×5 dot products (one thread, probe; the columns alone took 15 us). With the 3×3 blocks (the
-     * JIT held to AVX2 on the same machine) W2's step took 0.95 of the time through im2col and 3×3 dot products.
-     * Each accumulator runs over all Ho rows in one flat loop: on JDK 17, vector accumulators carried through nested
-     * loops are boxed.
+     * dot path's blocks, 3 kernel columns q..q+2 × 5 output channels ({@link DotKernels#dot3x5}, where the CPU has
+     * AVX-512 and the channels are 5m) or × 3 ({@link DotKernels#dot3x3}; the last one or two channels through a
+     * scratch tile, against zero rows), but reading the input rows in place. Per sample, the input rows are copied to a
+     * buffer of width roundUp(Wo, 8) + kw − 1 and the output-gradient rows to one of width roundUp(Wo, 8), both zero
+     * beyond the data, so that every product is a whole 8-lane vector and the padding adds exact zeros; there is no
+     * im2col matrix; for W2's first layer (1×36×36, 9×9, 10 channels) faster than im2col and the dot products, with the
+     * 3×5 blocks and with the 3×3 blocks alike (BENCHMARKS.md, implementation notes). Each accumulator runs over all Ho
+     * rows in one flat loop: on JDK 17, vector accumulators carried through nested loops are boxed.
      */
     @Override
     public boolean canWeightGradient(Im2col.Geometry g, int outChannels) {

@@ -15,91 +15,81 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@code jdk.incubator.vector}, which must be enabled with {@code --add-modules jdk.incubator.vector}), cache
  * blocking, and work shared over the cores when the product is large enough to pay for it.
  *
- * <p>The structure is Goto's / BLIS's: for each KC-deep slice of the inner dimension, op(B) is packed into NR-wide
- * column panels and an MC-high block of op(A) into MR-high row panels, in the order the micro-kernel reads them,
- * with zeros past the matrix edge; the micro-kernel then adds an MR×NR tile of the product into C as KC rank-1
- * updates held in registers. The transposes are absorbed by the packing, so all four variants run the same kernel.
- * Tiles that overhang the edge of C are computed into a scratch tile and added from there. Exceptions that skip the
- * packing where it costs more than it saves: A·Bᵀ with few rows of A or of B and a long inner dimension is computed
- * as dot products of rows (see {@link #DOT_MAX_M}); A·B with few rows of A reads B in place ({@link #FEW_MAX_M}),
- * A·Bᵀ with few rows of B reads A in place ({@link #FEW_MAX_N}); thin products are read in place ({@link #THIN}).
- *
- * <p>MR×NR = 6×16 with 256-bit vectors: 12 accumulators, 2 panel vectors and a broadcast fit the 16 vector registers
- * of AVX2 (a 4×24 kernel is faster where AVX-512's 32 registers exist but spills on AVX2; 512-bit vectors ran at
- * half speed on JDK 17). Block sizes: an A block (MC×KC ≤ 120×256 floats, 120 KiB) stays in L2 and one B panel
- * (KC×NR, 16 KiB) in L1; KC and MC are evened out over the blocks so that no block is a thin remainder.
+ * <p>This class chooses, for each call, one of the kernel families, each a subclass of {@link Product} holding the
+ * call's operands:
+ * <ul>
+ *   <li>{@link PackedProduct}, the general path (Goto's / BLIS's): op(A) and op(B) packed into panels in cache-sized
+ *       blocks, multiplied by {@link MicroKernel}'s 6×16 register tile; the transposes are absorbed by the packing.
+ *   <li>{@link DotProduct}: A·Bᵀ with few rows of A or of B and a long inner dimension, as dot products of rows read
+ *       in place ({@link DotKernels}; see {@link #DOT_MAX_M}).
+ *   <li>{@link InPlaceProduct}: A·B with few rows of A ({@link #FEW_MAX_M}), A·Bᵀ with few rows of B
+ *       ({@link #FEW_MAX_N}), and thin products ({@link #THIN}), read in place where packing would cost more than it
+ *       saves.
+ * </ul>
+ * The direct convolution that reproduces these products' results ({@link VectorDirectConvolution}) shares the tiles
+ * and the dot kernels.
  *
  * <p>Parallel products (at least {@link #PARALLEL_FLOPS}) are cut into strips of C, several per thread, that the
  * threads pull from a counter, so a core that another process occupies simply does fewer of them (see
- * {@link WorkerPool}); each thread packs the smaller operand once for all its strips (see {@link #computeParallel}).
- * Smaller products, and calls made while the
- * pool is busy with another thread's parallel product or loop, or made inside a task of {@link Parallel} (whose loop
- * already occupies the cores), run on the calling thread with per-thread buffers.
+ * {@link WorkerPool}); each thread packs the smaller operand once for all its strips (see
+ * {@link PackedProduct#computeParallel}). Smaller products, and calls made while the pool is busy with another
+ * thread's parallel product or loop, or made inside a task of {@link Parallel} (whose loop already occupies the
+ * cores), run on the calling thread with per-thread buffers ({@link VectorWorkspace}).
  *
  * <p>Results can differ from {@link EjmlGemm} in the last bits (the summation order differs), never by more than
- * float32 rounding of a length-k dot product.
+ * float32 rounding of a length-k dot product. The thresholds below were set by timing each path on the shapes of the
+ * benchmark workloads; the figures are in {@code BENCHMARKS.md} (implementation notes).
  */
 public final class VectorGemm implements Gemm {
     /** The vectors of every kernel: 256 bits, 8 floats. */
     static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     static final int L = 8;
     /**
-     * Products of fewer flops (2·m·n·k) stay on the calling thread. A parallel product pays a hand-off (a park/unpark
-     * round trip is ~11 µs on our VMs, less while a worker still spins) and a second packing pass; at 2 MFLOP
-     * (~30 µs on one core) W1 at batch 32 ran slower on two threads than on one, while from ~8 MFLOP (batch 512,
-     * W2's grouped convolutions) two threads won even with the machine loaded by other builds.
+     * Products of fewer flops (2·m·n·k) stay on the calling thread. A parallel product pays a hand-off (waking a
+     * parked worker) and a second packing pass: W1's products at batch 32 ran slower on two threads than on one, its
+     * products at batch 512 and W2's grouped convolutions faster, even with the machine loaded by other builds.
      */
     static final long PARALLEL_FLOPS = 4_000_000;
     /**
      * {@code C = A·Bᵀ} with few rows of A or of B (either may be the short side: the work is symmetric) goes through
-     * {@link Product#dots} instead of packing: every element is the dot product of a row of A and a row of B, both
-     * contiguous. Packing costs O((m + n)·k) against O(m·n·k) of work,
-     * so with few rows the packing of B dominates (a convolution's weight gradient: m = output channels, B = the
-     * im2col matrix); the dot kernel reads both operands in place. For more rows the packed kernel is faster.
-     * Measured on one core (GFLOPS dots / packed): 10×81·81×12544 46/21, 20×250·250×4100 44/37, 32×256·256×784
-     * 60/55, 64×256·256×784 69/69, 128×256·256×784 54/78; and with a short inner dimension, 20×250·250×100 16/42,
-     * 32×128·128×256 43/54.
+     * {@link DotProduct#dots} instead of packing: every element is the dot product of a row of A and a row of B, both
+     * contiguous. Packing costs O((m + n)·k) against O(m·n·k) of work, so with few rows the packing of B dominates (a
+     * convolution's weight gradient: m = output channels, B = the im2col matrix); the dot kernel reads both operands
+     * in place. For more rows, or a short inner dimension, the packed kernel is faster.
      */
     static final int DOT_MAX_M = 32;
     /**
-     * ... or, with the wide 3×5 blocks ({@link #WIDE_DOTS}), as long as A's rows over one k block (m·min(k, KD)
-     * floats) fit in L2, where each block of B's rows rereads them: no packing at all. W1's first product at batch
-     * 128, X·W₁ᵀ = 128×784·(256×784)ᵀ: 155-157 against 133-140 GFLOPS packed (two threads; one thread 88 against 81);
-     * 512×784·(256×784)ᵀ, A 1.6 MB, the same either way (152-158), so it stays packed.
+     * ... or, with the wide 3×5 blocks ({@link DotKernels#WIDE_DOTS}), as long as A's rows over one k block
+     * (m·min(k, KD) floats) fit in L2, where each block of B's rows rereads them: no packing at all (faster for W1's
+     * first product at batch 128, X·W₁ᵀ = 128×784·(256×784)ᵀ; at batch 512, A 1.6 MB, no faster, so it stays packed).
      */
     static final long DOT_MAX_A = 1 << 17;
     /** ... and a long enough inner dimension: each 3×3 block ends in nine horizontal sums (see above). */
     static final int DOT_MIN_K = 512;
     /**
-     * Thin products — m, n or k at most this, below {@link #PARALLEL_FLOPS} — go through {@link Product#thin},
-     * without packing: a multi-task model's heads (W1: 10 and 5 classes) make three per head and step. The packed
-     * kernel computes them in overhanging 6×16 tiles, or with 10-deep panels, after packing both operands: W1's head
-     * products ran at 4-8 GFLOPS on one core (32×128·128×10: 11 µs, 10×32·32×128: 20 µs, 32×10·10×128: 13 µs); read
-     * in place, 2-4 µs (medians of 300 calls, loaded machine). Aᵀ·B only up to k = 4·THIN: its rows of C reread B
-     * from L2 once each, and at 10×512·512×128 the packed path was faster (27 against 41 µs).
+     * Thin products — m, n or k at most this, below {@link #PARALLEL_FLOPS} — are read in place without packing
+     * ({@link DotProduct#dots} for A·Bᵀ, else {@link InPlaceProduct#rowByRow}): a multi-task model's heads (W1: 10
+     * and 5 classes) make three per head and step, and the packed kernel computes them in overhanging 6×16 tiles, or
+     * with 10-deep panels, after packing both operands. Aᵀ·B only up to k = 4·THIN: its rows of C reread B from L2
+     * once each, and for a longer inner dimension the packed path was faster.
      */
     static final int THIN = 16;
     /**
-     * {@code C = A·B} with at most this many rows of A (and at least 4) goes through {@link Product#fewRows}: B is
-     * read in place, one 16-column strip at a time (k×16 floats, in L1), by 6- and 4-row register tiles that each
-     * sweep the strip, instead of being packed first. Packing B costs as much memory traffic as the product reads,
-     * and with few rows it is a large share of the work: a convolution's forward product (m = output channels,
-     * B = the im2col matrix) spent more time packing than multiplying. Measured on one core, medians (GFLOPS in
-     * place / before: the thin path for m ≤ 16, else packed): 6×81·81×784 83-91/52, 10×81·81×784 81-87/40,
-     * 10×81·81×1568 77-79/34, 20×250·250×100 64/44, 20×250·250×200 75/53, 20×250·250×400 81-87/49,
-     * 24×128·128×512 80/69.
+     * {@code C = A·B} with at most this many rows of A (and at least 4) goes through {@link InPlaceProduct#fewRows}:
+     * B is read in place, one 16-column strip at a time (k×16 floats, in L1), by 6- and 4-row register tiles that
+     * each sweep the strip, instead of being packed first. Packing B costs as much memory traffic as the product
+     * reads, and with few rows it is a large share of the work: a convolution's forward product (m = output channels,
+     * B = the im2col matrix) spent more time packing than multiplying.
      */
     static final int FEW_MAX_M = 24;
     /** ... and an inner dimension at most this, so that a strip of B (k×16 floats) stays in L1 / L2. */
     static final int FEW_MAX_K = 1024;
     /**
-     * {@code C = A·Bᵀ} with at most this many columns (and at least 4 rows) goes through {@link Product#fewCols}:
-     * op(B) is transposed into zero-padded k×16 strips (a few KB) and A is read in place by the same 6- and 4-row
-     * tiles as {@link #FEW_MAX_M}. This is the weight gradient of a convolution computed transposed, ∂Wᵀ = X·Gᵀ
-     * with X the im2col matrix and n = output channels, when the inner dimension is too short for the dot-product
-     * path. One core, GFLOPS in place / packed: 250×200·(20×200)ᵀ 49/33-44 (G·Xᵀ packed: 44); W1's head at
-     * batch 128 and 512, 128×128·(10×128)ᵀ 40-43/37 and 512×128·(10×128)ᵀ 45-47/37; at batch 32 31-32/31-36
-     * (2.6 µs).
+     * {@code C = A·Bᵀ} with at most this many columns (and at least 4 rows) goes through
+     * {@link InPlaceProduct#fewCols}: op(B) is transposed into zero-padded k×16 strips (a few KB) and A is read in
+     * place by the same 6- and 4-row tiles as {@link #FEW_MAX_M}. This is the weight gradient of a convolution
+     * computed transposed, ∂Wᵀ = X·Gᵀ with X the im2col matrix and n = output channels, when the inner dimension is
+     * too short for the dot-product path, and W1's heads' backward product.
      */
     static final int FEW_MAX_N = 32;
 
@@ -122,8 +112,8 @@ public final class VectorGemm implements Gemm {
         }
         this.threads = threads;
         // up to one thread per processor: Parallel's pool, whose threads the convolutions and pooling use too (two
-        // pools whose workers both stay awake would share a core: products that gave 155 GFLOPS on two threads gave
-        // 88, one thread's worth, when run between another pool's calls)
+        // pools whose workers both stay awake would share a core: a product run between another pool's calls got one
+        // thread's worth)
         if (threads > 1 && threads <= Parallel.threads() && Parallel.pool() != null) {
             this.pool = Parallel.pool();
             this.parallel = Parallel.lock();
@@ -202,7 +192,7 @@ public final class VectorGemm implements Gemm {
         }
     }
 
-    /** Yes: for W2's second layer the padded product plus long runs took 25-27 us per sample against 29-31 us. */
+    /** Yes: for W2's second layer the padded product plus long runs are faster than the short runs. */
     @Override
     public boolean prefersPaddedRows() {
         return true;

@@ -54,7 +54,8 @@ class GemmContractTest {
                 "parallel wide dot products with rows and columns left over");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> s[2] >= VectorGemm.DOT_MIN_K && !dots(s)),
                 "a long inner dimension with too many rows of A for the dot path");
-        assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] > s[1] && s[2] > PackedProduct.KC),
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] > s[1]
+                && s[2] > PackedProduct.KC),
                 "parallel row strips over several k slices");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] <= s[1] && s[0] > PackedProduct.MC
                 && s[2] > PackedProduct.KC), "parallel column strips over several m blocks and k slices");

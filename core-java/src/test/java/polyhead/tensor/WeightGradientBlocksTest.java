@@ -8,9 +8,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link VectorDirectConvolution#weightGradient} in 3×3 blocks (the AVX2 path, and any channel count that is not a multiple of 5)
- * against the definition, with one or two channels left after the last block; and, where the CPU has AVX-512, the
- * same bits as the 3×5 blocks.
+ * {@link VectorDirectConvolution#weightGradient} in 3×3 blocks (the AVX2 path, and any channel count that is not a
+ * multiple of 5) against the definition, with one or two channels left after the last block; and, where the CPU has
+ * AVX-512, the same bits as the 3×5 blocks.
  */
 class WeightGradientBlocksTest {
     @Test
