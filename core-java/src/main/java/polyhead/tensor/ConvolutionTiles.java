@@ -8,7 +8,9 @@ import jdk.incubator.vector.FloatVector;
 /**
  * {@link VectorDirectConvolution#convolve}'s register tiles: A = the weights, C = the output, and "B", the im2col
  * matrix, read straight from the input through a table of row offsets. The same tiles and the same order of the sum
- * over k as {@link InPlaceProduct}'s, so the same result bit for bit.
+ * over k as {@link InPlaceProduct}'s, so the same result bit for bit. Written out again rather than shared with
+ * them: here B's rows are found through the table, there at a fixed stride, and each tile must stay one loop whose
+ * accumulators C2 keeps in registers (on JDK 17 a vector that crosses a call C2 does not inline is boxed).
  */
 final class ConvolutionTiles extends Product {
     ConvolutionTiles(Product p) {
@@ -16,8 +18,8 @@ final class ConvolutionTiles extends Product {
     }
 
     /**
-     * {@link VectorDirectConvolution#convolve}'s 6×16 tile: C[r:r+6, co...] = A[r:r+6, :]·B where B's row p is the 16 floats at
-     * {@code b[xo + rowOffsets[p]]}, plus the bias of each row if there is one. C's rows are n apart.
+     * {@link VectorDirectConvolution#convolve}'s 6×16 tile: C[r:r+6, co...] = A[r:r+6, :]·B where B's row p is the
+     * 16 floats at {@code b[xo + rowOffsets[p]]}, plus the bias of each row if there is one. C's rows are n apart.
      */
     void rows6Direct(int r, int[] rowOffsets, int xo, int co, float[] bias) {
         int a0 = aOffset + r * k;

@@ -139,6 +139,7 @@ public final class VectorGemm implements Gemm {
     public String name() {
         return "vector" + (threads > 1 ? "-" + threads + "t" : "");
     }
+
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k,
                      float[] a, int aOffset, float[] b, int bOffset, float[] c, int cOffset, boolean accumulate) {
