@@ -15,7 +15,8 @@ import java.util.Objects;
  * ({@link VectorGemm#directConvolution()}) with a VectorGemm, {@link DirectConvolution#NONE} with any other GEMM, so
  * that a GEMM installed to count or time the products (or EJML) sees every convolution as im2col and products.
  *
- * <p>VectorGemm is loaded reflectively, so this class and the EJML path work on a JVM without the module.
+ * <p>VectorGemm is created reflectively, so this class and the EJML path work on a JVM without the module (the type
+ * test of {@link #directConvolutionFor} loads the class there but never initializes it).
  */
 public final class Gemms {
     /** The system property that overrides the start-up choice: {@code ejml} or {@code vector}. */

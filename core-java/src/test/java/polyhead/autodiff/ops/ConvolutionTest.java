@@ -259,12 +259,12 @@ class ConvolutionTest {
     }
 
     /**
-     * The direct weight gradient ({@code DirectConvolution.weightGradient}, stride 1, no padding, kernels 3k wide): the vector
-     * GEMM's kernel against the definition, for W2's first layer, several channels with output rows that are not a
-     * multiple of 8 (padding in the copies), output channels in blocks of 5 or 3 and a last one or two, non-zero
-     * offsets, and accumulating; after a wider
-     * geometry has left data in the thread's buffers. Then, where the CPU takes that path in a convolution, the
-     * weight gradient through conv2d agrees with the products-only GEMM's, and passes the finite-difference check.
+     * The direct weight gradient ({@code DirectConvolution.weightGradient}, stride 1, no padding, kernels 3k wide): the
+     * vector GEMM's kernel against the definition, for W2's first layer, several channels with output rows that are not
+     * a multiple of 8 (padding in the copies), output channels in blocks of 5 or 3 and a last one or two, non-zero
+     * offsets, and accumulating; after a wider geometry has left data in the thread's buffers. Then, where the CPU
+     * takes that path in a convolution, the weight gradient through conv2d agrees with the products-only GEMM's, and
+     * passes the finite-difference check.
      */
     @Test
     void directWeightGradientMatchesTheDefinition() {
