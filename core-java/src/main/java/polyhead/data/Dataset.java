@@ -21,7 +21,10 @@ import polyhead.tensor.Tensor;
  * empty). Immutable; row selections copy.
  */
 public final class Dataset {
-    /** Floats per parallel range of {@link #gatherRows} at least (a hand-off costs ~10 µs; a row copy ~1 ns/float). */
+    /**
+     * Floats per parallel range of {@link #gatherRows} at least: handing a range to another thread costs about as
+     * much as copying this many floats (BENCHMARKS.md, implementation notes).
+     */
     static final int PARALLEL_GATHER_FLOATS = 1 << 15;
 
     private final Tensor inputs;
@@ -277,8 +280,7 @@ public final class Dataset {
      * Copies rows {@code idx[from:to]} of the row-major matrix {@code src} (rows of {@code width} floats) to rows
      * {@code 0..to−from} of {@code dst}, in parallel ranges of rows when there are enough floats to pay for a
      * hand-off ({@link #PARALLEL_GATHER_FLOATS}): rows picked at random from a large dataset are cache misses, and two
-     * cores keep twice as many in flight (W1-epoch's 128 rows of 784 floats from 60,000 took 0.05-0.1 ms per batch on
-     * one core). The indices must be in range.
+     * cores keep twice as many in flight. The indices must be in range.
      */
     public static void gatherRows(float[] src, int width, int[] idx, int from, int to, float[] dst) {
         int rows = to - from;

@@ -77,8 +77,8 @@ final class MomentBlocks {
     }
 
     /**
-     * Adam's element loop over one run (without AMSGrad, the common case), a method of its own: compiled apart from
-     * the run bookkeeping it ran 5–25% faster over W1's 235k parameters (86–119 against 105–125 µs per step).
+     * Adam's element loop over one run (without AMSGrad, the common case), a method of its own: C2 compiles it apart
+     * from the run bookkeeping, and it ran faster so (BENCHMARKS.md, implementation notes).
      */
     static void adam(float[] u, float[] m, float[] v, int o, int len, float b1, float c1, float b2, float c2,
             float stepScale, float invSqrtBc2, float e) {

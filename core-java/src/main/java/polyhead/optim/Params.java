@@ -20,9 +20,9 @@ import polyhead.tensor.Tensor;
  * same layout ({@link #newFlatSlot()}), so that an update runs as one element loop per run of parameters that are
  * adjacent ({@link Updates#runEnd}) — for the common optimizer over all of a model's parameters, one loop over the
  * whole buffer — and indexes the updates and every slot by the same {@code offset + j}. That last point is what lets
- * C2 vectorize the loop on JDK 17: with a different offset per array it cannot rule out overlap and runs the loop
- * one element at a time (7× slower for Adam, measured). The price is memory for parameter groups: a group's slots
- * are as long as the root's buffer, the other groups' stretches unused.
+ * C2 vectorize the loop on JDK 17: with a different offset per array it cannot rule out overlap and runs the loop one
+ * element at a time, several times slower (BENCHMARKS.md, implementation notes). The price is memory for parameter
+ * groups: a group's slots are as long as the root's buffer, the other groups' stretches unused.
  *
  * <p>Immutable; the values it points to are the live parameters.
  */

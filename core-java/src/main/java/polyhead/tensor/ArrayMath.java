@@ -7,9 +7,8 @@ package polyhead.tensor;
  *
  * <p>Why not plain loops: on JDK 17, C2 vectorizes a loop over two arrays only when both are indexed by the same
  * expression ({@code i} or {@code o + i}); with two different offsets it cannot rule out that they overlap and runs
- * the loop one element at a time (4× slower for {@code dst[d + i] += a · src[i]}, measured). col2im's runs and the
- * optimizer's flat buffer (added to each parameter's own array) are such loops; the vector loop made col2im 1.8×
- * faster for a 10-channel 5×5 convolution over 14×14 (runs of 10) and for a 9×9 over 36×36 (runs of 28).
+ * the loop one element at a time, several times slower. col2im's runs and the optimizer's flat buffer (added to each
+ * parameter's own array) are such loops (figures in BENCHMARKS.md, implementation notes).
  *
  * <p>{@link VectorArrayMath} is used when the Vector API module is enabled (loaded reflectively, as {@link Gemms}
  * loads VectorGemm, so that this class runs without the module), else scalar loops. Both do the same IEEE operations
@@ -82,7 +81,7 @@ public final class ArrayMath {
 
     /**
      * {@code take ? candidate : best} through a mask, so that C2 emits no branch: written as a conditional
-     * expression it compiled to a jump that random data mispredicts, and the 2×2 pooling ran 1.4-1.7× slower.
+     * expression it compiled to a jump that random data mispredicts, and the 2×2 pooling ran slower.
      */
     private static int pick(int best, int candidate, boolean take) {
         int mask = take ? -1 : 0;

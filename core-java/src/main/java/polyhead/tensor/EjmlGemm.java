@@ -24,8 +24,8 @@ public final class EjmlGemm implements Gemm {
         FMatrixRMaj ma = view(a, aOffset, transA ? k : m, transA ? m : k);
         FMatrixRMaj mb = view(b, bOffset, transB ? n : k, transB ? k : n);
         if (transB && !transA) {
-            // EJML's multTransB runs at half the speed of transposing B and calling mult (1.1–2.6 vs 2.4–4.6
-            // GFLOPS on W1's shapes), and X·Wᵀ is every linear layer's forward pass
+            // EJML's multTransB is slower than transposing B and calling mult (BENCHMARKS.md, implementation
+            // notes), and X·Wᵀ is every linear layer's forward pass
             mb = CommonOps_FDRM.transpose(mb, null);
             transB = false;
         }

@@ -10,11 +10,10 @@ import java.util.function.IntConsumer;
  * <p>Not the common ForkJoinPool: a training step issues hundreds of sub-millisecond kernels, and the hand-off has to
  * cost microseconds. A worker that has just finished stays awake for the next part: it spins ({@link #SPIN_NANOS}),
  * then yields its core ({@link Thread#yield}, so that any other runnable thread gets it) until {@link #AWAKE_NANOS}
- * have passed, and only then parks. The caller waiting for a worker does the same. Waking a parked thread took
- * 10-50 us on our VMs, as long as a whole W1 product; with workers parking after 10 us, the gaps between a step's
- * products (bias, activation, loss, optimizer) were long enough that nearly every parallel product paid it. Medians
- * of alternating runs of W1's step: staying awake 300 us instead of 10 us, 0.93 / 0.95 of the time at batch 128 /
- * 512; then 1 ms instead of 100 us, 0.89 / 0.97 / 0.94 at batch 32 / 128 / 512. Yielding rather than spinning gives
+ * have passed, and only then parks. The caller waiting for a worker does the same. Waking a parked thread takes as
+ * long as a whole W1 product; with workers that parked soon after a part, the gaps between a step's products (bias,
+ * activation, loss, optimizer) were long enough that nearly every parallel product paid it, and staying awake longer
+ * made W1's step faster (BENCHMARKS.md, implementation notes). Yielding rather than spinning gives
  * the core to any other thread that wants it. (Two pools whose workers both stayed awake still shared a core badly:
  * {@link VectorGemm} therefore runs on {@link Parallel}'s pool.)
  * {@value #AWAKE_PROPERTY} sets the time in microseconds (0: park right after the spin), for a service that would

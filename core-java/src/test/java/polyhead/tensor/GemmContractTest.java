@@ -49,34 +49,35 @@ class GemmContractTest {
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] >= s[1]), "parallel, row-major");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] < s[1]), "parallel, wide");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && dots(s)), "parallel dot products");
-        assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && dots(s) && s[0] % VectorGemm.DR != 0
-                && s[1] % VectorGemm.DW != 0 && Math.min(s[0], s[1]) > VectorGemm.DOT_MAX_M) || !VectorGemm.WIDE_DOTS,
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && dots(s) && s[0] % DotKernels.DR != 0
+                && s[1] % DotKernels.DW != 0 && Math.min(s[0], s[1]) > VectorGemm.DOT_MAX_M) || !DotKernels.WIDE_DOTS,
                 "parallel wide dot products with rows and columns left over");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> s[2] >= VectorGemm.DOT_MIN_K && !dots(s)),
                 "a long inner dimension with too many rows of A for the dot path");
-        assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] > s[1] && s[2] > VectorGemm.KC),
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] > s[1]
+                && s[2] > PackedProduct.KC),
                 "parallel row strips over several k slices");
-        assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] <= s[1] && s[0] > VectorGemm.MC
-                && s[2] > VectorGemm.KC), "parallel column strips over several m blocks and k slices");
-        assertTrue(Arrays.stream(SIZES).anyMatch(s -> !parallel(s) && dots(s) && s[0] % VectorGemm.DR != 0),
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> parallel(s) && !dots(s) && s[0] <= s[1] && s[0] > PackedProduct.MC
+                && s[2] > PackedProduct.KC), "parallel column strips over several m blocks and k slices");
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> !parallel(s) && dots(s) && s[0] % DotKernels.DR != 0),
                 "sequential dot products with edge rows");
-        assertTrue(Arrays.stream(SIZES).anyMatch(s -> s[2] > VectorGemm.KC && s[0] > VectorGemm.MC),
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> s[2] > PackedProduct.KC && s[0] > PackedProduct.MC),
                 "several cache blocks in k and m");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> !parallel(s) && Math.min(s[0], s[2]) <= VectorGemm.THIN
                 && s[1] % 32 > 8 && s[1] > 32), "thin rows with 32-column blocks, a vector and a scalar tail");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> !parallel(s) && s[0] > 12 && s[0] <= VectorGemm.FEW_MAX_M
-                && s[0] % 6 == 5 && s[1] % VectorGemm.NR != 0 && s[2] > VectorGemm.THIN),
+                && s[0] % 6 == 5 && s[1] % PackedProduct.NR != 0 && s[2] > VectorGemm.THIN),
                 "few rows: 6- and 4-row tiles, a leftover row and a column tail");
-        assertTrue(Arrays.stream(SIZES).anyMatch(s -> s[0] == 8 && s[1] > VectorGemm.NR && s[2] > VectorGemm.THIN),
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> s[0] == 8 && s[1] > PackedProduct.NR && s[2] > VectorGemm.THIN),
                 "few rows: two 4-row tiles");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> dots(s) && s[0] > VectorGemm.DOT_MAX_M), "dots, few columns");
-        assertTrue(Arrays.stream(SIZES).anyMatch(s -> !parallel(s) && dots(s) && s[0] % VectorGemm.DR == 0
-                && s[1] % VectorGemm.DW == 0 && s[2] > VectorGemm.KD && s[2] % 8 != 0),
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> !parallel(s) && dots(s) && s[0] % DotKernels.DR == 0
+                && s[1] % DotKernels.DW == 0 && s[2] > DotProduct.KD && s[2] % 8 != 0),
                 "wide 3×5 dot blocks over two k blocks with a k tail");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> !dots(s) && s[0] > VectorGemm.FEW_MAX_N
-                && s[1] > VectorGemm.NR && s[1] <= VectorGemm.FEW_MAX_N && s[2] > VectorGemm.THIN),
+                && s[1] > PackedProduct.NR && s[1] <= VectorGemm.FEW_MAX_N && s[2] > VectorGemm.THIN),
                 "few columns of Bᵀ: a full strip and a narrower one");
-        assertTrue(Arrays.stream(SIZES).anyMatch(s -> !dots(s) && s[1] == VectorGemm.NR + VectorGemm.WIDE
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> !dots(s) && s[1] == PackedProduct.NR + InPlaceProduct.WIDE
                 && s[0] % 4 != 0 && s[2] > VectorGemm.THIN), "few columns of Bᵀ: a 16-wide then a full 24-wide strip");
     }
 
@@ -87,7 +88,7 @@ class GemmContractTest {
     /** The dot-product path, when the product is A·Bᵀ (it is run with every transpose combination). */
     private static boolean dots(int[] s) {
         return s[2] >= VectorGemm.DOT_MIN_K && (Math.min(s[0], s[1]) <= VectorGemm.DOT_MAX_M
-                || VectorGemm.WIDE_DOTS && (long) s[0] * Math.min(s[2], VectorGemm.KD) <= VectorGemm.DOT_MAX_A);
+                || DotKernels.WIDE_DOTS && (long) s[0] * Math.min(s[2], DotProduct.KD) <= VectorGemm.DOT_MAX_A);
     }
 
     @ParameterizedTest

@@ -8,14 +8,14 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link VectorGemm#weightGradient} in 3×3 blocks (the AVX2 path, and any channel count that is not a multiple of 5)
- * against the definition, with one or two channels left after the last block; and, where the CPU has AVX-512, the
- * same bits as the 3×5 blocks.
+ * {@link VectorDirectConvolution#weightGradient} in 3×3 blocks (the AVX2 path, and any channel count that is not a
+ * multiple of 5) against the definition, with one or two channels left after the last block; and, where the CPU has
+ * AVX-512, the same bits as the 3×5 blocks.
  */
 class WeightGradientBlocksTest {
     @Test
     void narrowBlocksMatchTheDefinitionAndTheWideBlocksBitForBit() {
-        VectorGemm vector = new VectorGemm(1);
+        VectorDirectConvolution vector = new VectorDirectConvolution();
         // {C, H, W, O, kh, kw}
         int[][] settings = {{1, 36, 36, 10, 9, 9}, {2, 12, 10, 1, 3, 3}, {2, 12, 10, 2, 3, 3}, {3, 9, 13, 5, 2, 3},
             {1, 9, 20, 7, 2, 6}, {2, 11, 17, 15, 3, 3}};
@@ -48,7 +48,7 @@ class WeightGradientBlocksTest {
                 }
                 assertEquals(before[1], narrow[1], 0f, what + ": before dwt");
                 assertEquals(before[narrow.length - 1], narrow[narrow.length - 1], 0f, what + ": after dwt");
-                if (VectorGemm.WIDE_DOTS && o % VectorGemm.DW == 0) {
+                if (DotKernels.WIDE_DOTS && o % DotKernels.DW == 0) {
                     float[] wide = before.clone();
                     vector.weightGradient(geo, o, x, 3, g, 5, wide, 2, accumulate, true);
                     for (int i = 0; i < wide.length; i++) {

@@ -19,8 +19,8 @@ public final class Activations {
      */
     public static Var relu(Var x) {
         // Branch-free float loops, not map/zip: relu follows every hidden layer, its input's signs are random, and a
-        // compare-and-branch per element mispredicts half the time — 5-8× slower than this on a W1 batch, and the
-        // shared kernels' double lambdas were ~20% of a W1 training step
+        // compare-and-branch per element mispredicts half the time, and the shared kernels' double lambdas were a
+        // large share of a W1 training step (BENCHMARKS.md, implementation notes)
         float[] xd = x.value().data();
         float[] y = Arena.floatsToOverwrite(xd.length); // every element written below
         for (int i = 0; i < y.length; i++) {

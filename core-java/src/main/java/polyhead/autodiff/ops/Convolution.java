@@ -7,6 +7,7 @@ import polyhead.autodiff.Backward;
 import polyhead.autodiff.Var;
 import polyhead.tensor.Arena;
 import polyhead.tensor.ArrayMath;
+import polyhead.tensor.DirectConvolution;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Im2col;
@@ -17,19 +18,18 @@ import polyhead.tensor.Tensor;
 
 /**
  * Two-dimensional convolution (cross-correlation, as in every deep-learning library) over NCHW tensors, computed
- * through {@link Im2col} and one matrix product per group of samples (their column matrices side by side), with
- * column buffers that are reused across calls; where the GEMM has a direct kernel for the geometry
- * ({@link Gemm#canConvolve}: the vector GEMM at stride 1 without padding), the forward pass reads the input in
- * place instead. The groups run in parallel over the cores, or optionally one after the other with each product
- * shared over the cores (see {@link #PARALLEL_GROUPS}).
+ * through {@link Im2col} and one matrix product per group of samples (their column matrices side by side), with column
+ * buffers that are reused across calls; where the direct convolution installed with the GEMM has a kernel for the
+ * geometry ({@link DirectConvolution#canConvolve}: the vector GEMM's at stride 1 without padding), the forward pass
+ * reads the input in place instead. The groups run in parallel over the cores, or optionally one after the other with
+ * each product shared over the cores (see {@link #PARALLEL_GROUPS}).
  */
 public final class Convolution {
     /**
      * The largest column matrix of a group of samples, in floats (256 KiB): small enough that a group's columns, and
      * the packed panels the GEMM makes of them, stay in a core's L2 cache between im2col and the product (and between
      * the product and col2im). With 4 MiB groups W2 spent more time in im2col, col2im and the GEMM's packing, all
-     * memory-bound, than in the products; with 256 KiB groups in parallel its step went from 50 to 35 ms (2 threads,
-     * idle machine, same JVM settings).
+     * memory-bound, than in the products (BENCHMARKS.md, implementation notes).
      */
     static final int GROUP_FLOATS = 1 << 16;
     /**
@@ -43,11 +43,10 @@ public final class Convolution {
      * Whether the groups of a convolution run in parallel, one group per thread at a time ({@link Parallel}), or one
      * after the other with each product shared over the cores by the GEMM: system property {@value #PARALLEL_PROPERTY}
      * ({@code true} or {@code false}), default {@code true}. Parallel groups also spread im2col, col2im, the gathers
-     * and the bias over the cores. With the L2-sized groups of {@link #GROUP_FLOATS} every group is a task of
-     * 0.1-0.5 ms that idle threads pull from a counter: W2 b256 took 35 ms against 50 ms in turn on an idle machine,
-     * and 64 against 76-106 ms with both cores also running a busy loop (2026-11-23). (With the former 4 MiB groups,
-     * tasks of milliseconds, parallel groups had been 1.5-3x slower at load 11-16.) Results are the same bit for bit
-     * either way.
+     * and the bias over the cores. With the L2-sized groups of {@link #GROUP_FLOATS} every group is a short task that
+     * idle threads pull from a counter, so a core that another process occupies simply does fewer; W2 ran faster
+     * so, on an idle machine and with the cores also busy (BENCHMARKS.md, implementation notes). Results are the same
+     * bit for bit either way.
      */
     static final String PARALLEL_PROPERTY = "polyhead.conv.parallelGroups";
     static final boolean PARALLEL_GROUPS = Boolean.parseBoolean(System.getProperty(PARALLEL_PROPERTY, "true"));
@@ -108,13 +107,14 @@ public final class Convolution {
         float[] bd = bias == null ? null : bias.value().data();
         float[] out = Arena.floatsToOverwrite(outShape.size()); // every element written below
         Gemm gemm = Gemms.current();
+        DirectConvolution direct = Gemms.directConvolution();
         int outSize = plan.outSize();
         forEachGroup(parallelGroups, plan.groups(),
-                t -> plan.forward(t, gemm, xd, wd, bd, out, plan.first(t) * outSize, WORKSPACE.get()));
+                t -> plan.forward(t, gemm, direct, xd, wd, bd, out, plan.first(t) * outSize, WORKSPACE.get()));
         Backward rule = g -> {
             float[] dg = g.data();
             backward(plan, gemm, parallelGroups, x, weight, bias, (t, gx, gwParts, gbParts, ws) -> plan.backward(t,
-                    gemm, xd, wd, dg, plan.first(t) * outSize, gx, gwParts, gbParts, ws));
+                    gemm, direct, xd, wd, dg, plan.first(t) * outSize, gx, gwParts, gbParts, ws));
         };
         Tensor y = Tensor.wrap(outShape, out);
         return bias == null ? Var.result(y, "conv2d", rule, x, weight) : Var.result(y, "conv2d", rule, x, weight, bias);
@@ -162,13 +162,14 @@ public final class Convolution {
         float[] out = Arena.floatsToOverwrite(outShape.size()); // every window's maximum written below
         int[] argmax = Arena.intsToOverwrite(out.length); // and its argmax, an index into the unwritten output
         Gemm gemm = Gemms.current();
+        DirectConvolution direct = Gemms.directConvolution();
         int outSize = plan.outSize();
         int pooledSize = o * hp * wp;
         forEachGroup(parallelGroups, plan.groups(), t -> {
             Workspace ws = WORKSPACE.get();
             int gs = plan.size(t);
             float[] y = ws.y(gs * outSize);
-            plan.forward(t, gemm, xd, wd, bd, y, 0, ws);
+            plan.forward(t, gemm, direct, xd, wd, bd, y, 0, ws);
             int s0 = plan.first(t);
             ArrayMath.maxPool2x2(y, 0, gs * o, ho, wo, out, s0 * pooledSize, argmax, s0 * outSize, true);
         });
@@ -182,7 +183,7 @@ public final class Convolution {
                 for (int i = plan.first(t) * pooledSize, end = i + gs * pooledSize; i < end; i++) {
                     gy[argmax[i] - base] = Activations.passWhereNotZero(dg[i], out[i]);
                 }
-                plan.backward(t, gemm, xd, wd, gy, 0, gx, gwParts, gbParts, ws);
+                plan.backward(t, gemm, direct, xd, wd, gy, 0, gx, gwParts, gbParts, ws);
             });
         };
         Tensor pooled = Tensor.wrap(outShape, out);
@@ -332,9 +333,8 @@ public final class Convolution {
         /**
          * Whether the input gradient goes through G padded to the input's width (one col2im run per kernel position,
          * see {@link #backward}): at stride 1 without padding, for output rows shorter than 16, where col2im's runs
-         * of Wo floats cost more than the product's extra W/Wo columns of zeros (at most twice as many). W2's second
-         * layer (14 wide, Wo 10), per sample: 15.4 + 14.0 us for Wᵀ·G and col2im before, 25-27 us this way (the
-         * product 20 us, the adds 5); one thread, probe.
+         * of Wo floats cost more than the product's extra W/Wo columns of zeros (at most twice as many), as for W2's
+         * second layer (14 wide, Wo 10; BENCHMARKS.md, implementation notes).
          * With non-finite weights, zeros times them reach input positions the plain path leaves alone. Only for a GEMM
          * that {@link Gemm#prefersPaddedRows prefers} it.
          */
@@ -344,21 +344,22 @@ public final class Convolution {
         }
 
         /**
-         * Output of group t, sample j of the group at {@code out[outBase + j·O·Ho·Wo ...]}: its column matrices side
-         * by side, X = [X₁ X₂ …] of (C·kh·kw)×(gs·Ho·Wo), one product Y = W·X, then each sample's block of Y to its
-         * place in the output, the bias added on the way; or, where the GEMM has a direct kernel for the geometry
-         * ({@link Gemm#canConvolve}), each sample straight from its input.
+         * Output of group t, sample j of the group at {@code out[outBase + j·O·Ho·Wo ...]}: its column matrices side by
+         * side, X = [X₁ X₂ …] of (C·kh·kw)×(gs·Ho·Wo), one product Y = W·X, then each sample's block of Y to its place
+         * in the output, the bias added on the way; or, where the direct convolution has a kernel for the geometry
+         * ({@link DirectConvolution#canConvolve}), each sample straight from its input.
          */
-        void forward(int t, Gemm gemm, float[] xd, float[] wd, float[] bd, float[] out, int outBase, Workspace ws) {
+        void forward(int t, Gemm gemm, DirectConvolution direct, float[] xd, float[] wd, float[] bd, float[] out,
+                     int outBase, Workspace ws) {
             int rows = geo.colRows();
             int cols = geo.colCols();
             int outSize = o * cols;
             int s0 = first(t);
             int gs = size(t);
-            if (gemm.canConvolve(geo, o)) {
+            if (direct.canConvolve(geo, o)) {
                 // straight from the input, sample by sample (the same values as through im2col and the product)
                 for (int j = 0; j < gs; j++) {
-                    gemm.convolve(geo, o, wd, bd, xd, (s0 + j) * geo.inputSize(), out, outBase + j * outSize);
+                    direct.convolve(geo, o, wd, bd, xd, (s0 + j) * geo.inputSize(), out, outBase + j * outSize);
                 }
                 return;
             }
@@ -396,8 +397,8 @@ public final class Convolution {
          * the group's part of ∂/∂W, transposed (X·Gᵀ), into {@code gwParts[t·|W| ...]}; of ∂/∂b, the row sums of G,
          * into {@code gbParts[t·o ...]}. A null array is a gradient that is not needed.
          */
-        void backward(int t, Gemm gemm, float[] xd, float[] wd, float[] dg, int gBase, float[] gx, float[] gwParts,
-                      double[] gbParts, Workspace ws) {
+        void backward(int t, Gemm gemm, DirectConvolution direct, float[] xd, float[] wd, float[] dg, int gBase,
+                      float[] gx, float[] gwParts, double[] gbParts, Workspace ws) {
             int rows = geo.colRows();
             int cols = geo.colCols();
             int outSize = o * cols;
@@ -465,16 +466,16 @@ public final class Convolution {
                     Im2col.col2im(geo, dcols, j * cols, ld, gx, (s0 + j) * geo.inputSize());
                 }
             }
-            if (gwParts != null && gemm.canWeightGradient(geo, o)) {
+            if (gwParts != null && direct.canWeightGradient(geo, o)) {
                 // straight from each sample's input, no column matrix (the same products, summed in another order)
                 for (int j = 0; j < gs; j++) {
-                    gemm.weightGradient(geo, o, xd, (s0 + j) * geo.inputSize(), dg, gBase + j * outSize, gwParts,
+                    direct.weightGradient(geo, o, xd, (s0 + j) * geo.inputSize(), dg, gBase + j * outSize, gwParts,
                             t * o * rows, j > 0);
                 }
             } else if (gwParts != null) {
                 // the columns are recomputed rather than kept from the forward pass: keeping them would hold kh·kw
-                // copies of the input for the lifetime of the graph, and was slower too (tried: W2 28 -> 31 ms, the
-                // product then streams 90 MB of columns from memory instead of reading a group's, just written, in L2)
+                // copies of the input for the lifetime of the graph, and was slower too (tried on W2: the product
+                // then streams 90 MB of columns from memory instead of reading a group's, just written, in L2)
                 float[] xcols = ws.xcols(rows * ld);
                 for (int j = 0; j < gs; j++) {
                     Im2col.im2col(geo, xd, (s0 + j) * geo.inputSize(), xcols, j * cols, ld);

@@ -23,8 +23,9 @@ import polyhead.tensor.Tensor;
  */
 public final class Pooling {
     /**
-     * Input elements per range of planes at least: below 2× this a call runs on the calling thread. A hand-off costs
-     * ~10 µs; max pooling reads ~1 element per ns.
+     * Input elements per range of planes at least: below 2× this a call runs on the calling thread, because handing
+     * a range to another thread costs about as much as pooling this many elements (BENCHMARKS.md, implementation
+     * notes).
      */
     static final int PARALLEL_ELEMENTS = 1 << 16;
     private Pooling() {
@@ -170,7 +171,7 @@ public final class Pooling {
 
     /**
      * {@code take ? candidate : best} through a mask, so that C2 emits no branch: written as a conditional
-     * expression it compiled to a jump that random data mispredicts, and the 2×2 pooling ran 1.4-1.7× slower.
+     * expression it compiled to a jump that random data mispredicts, and the 2×2 pooling ran slower.
      */
     private static int pick(int best, int candidate, boolean take) {
         int mask = take ? -1 : 0;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import polyhead.autodiff.GradCheck;
 import polyhead.autodiff.Var;
+import polyhead.tensor.DirectConvolution;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Im2col;
@@ -220,6 +221,7 @@ class ConvolutionTest {
     @Test
     void directConvolutionGivesTheIm2colResultsBitForBit() {
         Gemm vector = Gemms.vector();
+        DirectConvolution kernels = Gemms.directConvolutionFor(vector);
         Gemm productsOnly = productsOnly(vector);
         // {N, C, H, W, O, kh, kw}
         int[][] settings = {{3, 2, 20, 21, 7, 3, 4}, {2, 1, 36, 36, 10, 9, 9}, {2, 3, 10, 19, 8, 2, 3},
@@ -229,7 +231,7 @@ class ConvolutionTest {
         try {
             for (int[] s : settings) {
                 Im2col.Geometry geo = new Im2col.Geometry(s[1], s[2], s[3], s[5], s[6], 1, 1, 0, 0);
-                assertTrue(vector.canConvolve(geo, s[4]), Arrays.toString(s));
+                assertTrue(kernels.canConvolve(geo, s[4]), Arrays.toString(s));
                 Var x = Var.constant(Tensor.randn(seed++, s[0], s[1], s[2], s[3]));
                 Var w = Var.constant(Tensor.randn(seed++, s[4], s[1], s[5], s[6]));
                 Var b = Var.constant(Tensor.randn(seed++, s[4]));
@@ -244,10 +246,10 @@ class ConvolutionTest {
                 }
             }
             Gemms.use(vector);
-            assertFalse(vector.canConvolve(new Im2col.Geometry(1, 20, 20, 3, 3, 2, 2, 0, 0), 8), "stride 2");
-            assertFalse(vector.canConvolve(new Im2col.Geometry(1, 20, 20, 3, 3, 1, 1, 1, 1), 8), "padding");
-            assertFalse(vector.canConvolve(new Im2col.Geometry(1, 20, 17, 3, 3, 1, 1, 0, 0), 8), "rows of 15");
-            assertFalse(vector.canConvolve(new Im2col.Geometry(1, 20, 20, 3, 3, 1, 1, 0, 0), 3), "3 channels");
+            assertFalse(kernels.canConvolve(new Im2col.Geometry(1, 20, 20, 3, 3, 2, 2, 0, 0), 8), "stride 2");
+            assertFalse(kernels.canConvolve(new Im2col.Geometry(1, 20, 20, 3, 3, 1, 1, 1, 1), 8), "padding");
+            assertFalse(kernels.canConvolve(new Im2col.Geometry(1, 20, 17, 3, 3, 1, 1, 0, 0), 8), "rows of 15");
+            assertFalse(kernels.canConvolve(new Im2col.Geometry(1, 20, 20, 3, 3, 1, 1, 0, 0), 3), "3 channels");
             // gradients through the direct forward pass
             GradCheck.assertGradients(v -> Convolution.conv2d(v[0], v[1], v[2], 1, 0),
                     Tensor.randn(seed++, 1, 2, 4, 18), Tensor.randn(seed++, 5, 2, 2, 3), Tensor.randn(seed, 5));
@@ -257,16 +259,17 @@ class ConvolutionTest {
     }
 
     /**
-     * The direct weight gradient ({@code Gemm.weightGradient}, stride 1, no padding, kernels 3k wide): the vector
-     * GEMM's kernel against the definition, for W2's first layer, several channels with output rows that are not a
-     * multiple of 8 (padding in the copies), output channels in blocks of 5 or 3 and a last one or two, non-zero
-     * offsets, and accumulating; after a wider
-     * geometry has left data in the thread's buffers. Then, where the CPU takes that path in a convolution, the
-     * weight gradient through conv2d agrees with the products-only GEMM's, and passes the finite-difference check.
+     * The direct weight gradient ({@code DirectConvolution.weightGradient}, stride 1, no padding, kernels 3k wide): the
+     * vector GEMM's kernel against the definition, for W2's first layer, several channels with output rows that are not
+     * a multiple of 8 (padding in the copies), output channels in blocks of 5 or 3 and a last one or two, non-zero
+     * offsets, and accumulating; after a wider geometry has left data in the thread's buffers. Then, where the CPU
+     * takes that path in a convolution, the weight gradient through conv2d agrees with the products-only GEMM's, and
+     * passes the finite-difference check.
      */
     @Test
     void directWeightGradientMatchesTheDefinition() {
         polyhead.tensor.VectorGemm vector = new polyhead.tensor.VectorGemm(1);
+        DirectConvolution direct = vector.directConvolution();
         // {C, H, W, O, kh, kw}
         int[][] settings = {{1, 36, 36, 10, 9, 9}, {3, 9, 13, 5, 2, 3}, {2, 12, 10, 15, 3, 3}, {2, 12, 10, 4, 3, 3},
             {1, 9, 20, 7, 2, 6}, {1, 36, 36, 10, 9, 9}};
@@ -282,7 +285,7 @@ class ConvolutionTest {
             float[] before = dwt.clone();
             for (boolean accumulate : new boolean[] {false, true}) {
                 float[] got = before.clone();
-                vector.weightGradient(geo, o, x, 3, g, 5, got, 2, accumulate);
+                direct.weightGradient(geo, o, x, 3, g, 5, got, 2, accumulate);
                 for (int ch = 0; ch < s[0]; ch++) {
                     for (int p = 0; p < s[4]; p++) {
                         for (int q = 0; q < s[5]; q++) {
@@ -305,7 +308,7 @@ class ConvolutionTest {
                 assertEquals(before[got.length - 1], got[got.length - 1], 0f, "after dwt");
             }
         }
-        assertThrows(UnsupportedOperationException.class, () -> vector.weightGradient(
+        assertThrows(UnsupportedOperationException.class, () -> direct.weightGradient(
                 new Im2col.Geometry(1, 10, 10, 2, 2, 1, 1, 0, 0), 5, new float[100], 0, new float[405], 0,
                 new float[20], 0, false), "kernel width 2");
 
@@ -313,7 +316,7 @@ class ConvolutionTest {
         Gemm productsOnly = productsOnly(vector);
         try {
             Im2col.Geometry w2 = new Im2col.Geometry(1, 36, 36, 9, 9, 1, 1, 0, 0);
-            assertTrue(vector.canWeightGradient(w2, 10), "W2's first layer takes the direct weight gradient");
+            assertTrue(direct.canWeightGradient(w2, 10), "W2's first layer takes the direct weight gradient");
             Tensor xt = Tensor.randn(901, 3, 2, 12, 14);
             Tensor wt = Tensor.randn(902, 5, 2, 3, 3);
             Tensor[] grads = new Tensor[2];

@@ -10,6 +10,7 @@ import polyhead.loss.Loss;
 import polyhead.loss.Losses;
 import polyhead.optim.Optimizer;
 import polyhead.tensor.Arena;
+import polyhead.tensor.DirectConvolution;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Im2col;
@@ -85,13 +86,15 @@ final class TrainingMeasurement implements Measurement {
      * inside a parallel loop (convolutions share their groups of samples over the cores) are not counted: the
      * figure stays the GEMM's share of the step's wall time on the measuring thread.
      */
-    private static final class TimedGemm implements Gemm {
+    private static final class TimedGemm implements Gemm, DirectConvolution {
         private final Gemm inner;
+        private final DirectConvolution innerConvolution;
         private final Thread owner = Thread.currentThread();
         long nanos;
 
         TimedGemm(Gemm inner) {
             this.inner = inner;
+            this.innerConvolution = Gemms.directConvolutionFor(inner);
         }
 
         @Override
@@ -106,14 +109,14 @@ final class TrainingMeasurement implements Measurement {
 
         @Override
         public boolean canConvolve(Im2col.Geometry g, int outChannels) {
-            return inner.canConvolve(g, outChannels);
+            return innerConvolution.canConvolve(g, outChannels);
         }
 
         @Override
         public void convolve(Im2col.Geometry g, int outChannels, float[] w, float[] bias, float[] x, int xOffset,
                              float[] y, int yOffset) {
             long t0 = System.nanoTime();
-            inner.convolve(g, outChannels, w, bias, x, xOffset, y, yOffset);
+            innerConvolution.convolve(g, outChannels, w, bias, x, xOffset, y, yOffset);
             if (Thread.currentThread() == owner) {
                 nanos += System.nanoTime() - t0;
             }
@@ -121,7 +124,7 @@ final class TrainingMeasurement implements Measurement {
 
         @Override
         public boolean canWeightGradient(Im2col.Geometry g, int outChannels) {
-            return inner.canWeightGradient(g, outChannels);
+            return innerConvolution.canWeightGradient(g, outChannels);
         }
 
         @Override
@@ -133,7 +136,7 @@ final class TrainingMeasurement implements Measurement {
         public void weightGradient(Im2col.Geometry g, int outChannels, float[] x, int xOffset, float[] grad,
                                    int gOffset, float[] dwt, int dwtOffset, boolean accumulate) {
             long t0 = System.nanoTime();
-            inner.weightGradient(g, outChannels, x, xOffset, grad, gOffset, dwt, dwtOffset, accumulate);
+            innerConvolution.weightGradient(g, outChannels, x, xOffset, grad, gOffset, dwt, dwtOffset, accumulate);
             if (Thread.currentThread() == owner) {
                 nanos += System.nanoTime() - t0;
             }
@@ -201,7 +204,7 @@ final class TrainingMeasurement implements Measurement {
 
     @Override
     public Map<String, Double> measure(int warmup, int steps) {
-        Gemm previous = Gemms.use(timed);
+        Gemm previous = Gemms.use(timed, timed);
         try {
             for (int i = 0; i < warmup; i++) {
                 step(null);

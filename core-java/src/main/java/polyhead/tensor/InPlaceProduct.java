@@ -1,0 +1,330 @@
+package polyhead.tensor;
+
+import static polyhead.tensor.DotKernels.dot;
+import static polyhead.tensor.PackedProduct.NR;
+import static polyhead.tensor.VectorGemm.L;
+import static polyhead.tensor.VectorGemm.S;
+
+import java.util.Arrays;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * {@link VectorGemm}'s paths for small shapes, which read the operands in place instead of packing them: thin
+ * products one row of C at a time ({@link #rowByRow}, see {@link VectorGemm#THIN}), A·B with few rows of A
+ * ({@link #fewRows}) and A·Bᵀ with few rows of B ({@link #fewCols}) by 6- and 4-row register tiles that sweep one
+ * 16-column strip of op(B) at a time.
+ */
+final class InPlaceProduct extends Product {
+    /** The width of {@link #fewCols}'s strip for a last 17 to 24 columns. */
+    static final int WIDE = 3 * L;
+
+    InPlaceProduct(Product p) {
+        super(p);
+    }
+
+    /**
+     * C[i0:i1, j0:n] of op(A)·B (B not transposed) one row at a time: in blocks of 32 columns summed over all of
+     * k in four vector registers, then 8 columns, then single columns.
+     */
+    void rowByRow(int i0, int i1, int j0) {
+        for (int i = i0; i < i1; i++) {
+            int ci = cOffset + i * n;
+            int j = j0;
+            for (; j <= n - 4 * L; j += 4 * L) {
+                FloatVector s0 = FloatVector.zero(S);
+                FloatVector s1 = s0;
+                FloatVector s2 = s0;
+                FloatVector s3 = s0;
+                for (int p = 0, bo = bOffset + j; p < k; p++, bo += n) {
+                    FloatVector x = FloatVector.broadcast(S, transA ? a[aOffset + p * m + i] : a[aOffset + i * k + p]);
+                    s0 = x.fma(FloatVector.fromArray(S, b, bo), s0);
+                    s1 = x.fma(FloatVector.fromArray(S, b, bo + L), s1);
+                    s2 = x.fma(FloatVector.fromArray(S, b, bo + 2 * L), s2);
+                    s3 = x.fma(FloatVector.fromArray(S, b, bo + 3 * L), s3);
+                }
+                store(s0, ci + j);
+                store(s1, ci + j + L);
+                store(s2, ci + j + 2 * L);
+                store(s3, ci + j + 3 * L);
+            }
+            for (; j <= n - L; j += L) {
+                FloatVector s0 = FloatVector.zero(S);
+                for (int p = 0, bo = bOffset + j; p < k; p++, bo += n) {
+                    float x = transA ? a[aOffset + p * m + i] : a[aOffset + i * k + p];
+                    s0 = FloatVector.broadcast(S, x).fma(FloatVector.fromArray(S, b, bo), s0);
+                }
+                store(s0, ci + j);
+            }
+            for (; j < n; j++) {
+                float t = 0;
+                for (int p = 0; p < k; p++) {
+                    // fma, as every vector lane does: the same rounding for a column whichever path computes it
+                    float ap = transA ? a[aOffset + p * m + i] : a[aOffset + i * k + p];
+                    t = Math.fma(ap, b[bOffset + p * n + j], t);
+                }
+                c[ci + j] = accumulate ? c[ci + j] + t : t;
+            }
+        }
+    }
+
+    /**
+     * The whole product A·B (neither transposed, 4 ≤ m ≤ {@link #FEW_MAX_M}) with B read in place: for each
+     * 16-column strip of C, tiles of 6 rows (4 where 6 would leave a remainder of 2, as for m = 8 or 10) sum over
+     * all of k in 12 (8) vector registers, reading the strip's k×16 floats of B, which stay in L1 across tiles.
+     * Rows beyond the last full tile (at most 3) and the last n mod 16 columns go {@link #rowByRow}.
+     */
+    void fewRows(VectorWorkspace ws) {
+        int tiled = tiledRows();
+        int nFull = n - n % NR;
+        for (int j = 0; j < nFull; j += NR) {
+            tiles(tiled, b, bOffset + j, n, c, cOffset + j, n, accumulate);
+        }
+        if (nFull < n) {
+            // the last columns: copied into a zero-padded k×16 strip, multiplied into a scratch m×16 tile
+            int cols = n - nFull;
+            float[] strip = ws.strip(k * NR);
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, bOffset + p * n + nFull, strip, p * NR, cols);
+                Arrays.fill(strip, p * NR + cols, (p + 1) * NR, 0f);
+            }
+            float[] tile = ws.rowsTile(m * NR);
+            tiles(tiled, strip, 0, NR, tile, 0, NR, false);
+            for (int i = 0; i < tiled; i++) {
+                int ci = cOffset + i * n + nFull;
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] = accumulate ? c[ci + j] + tile[i * NR + j] : tile[i * NR + j];
+                }
+            }
+        }
+        rowByRow(tiled, m, 0);
+    }
+
+    /**
+     * The whole product A·Bᵀ (A not transposed, n ≤ {@link #FEW_MAX_N}): for each strip of C's columns, the
+     * strip of op(B) (k×16, or k×24 for a last 17 to 24 columns, B's rows side by side, zero-padded) is written
+     * once, then every row tile of A is read in place against it ({@link #tiles}: 6 and 4 rows; 24-wide strips
+     * {@link #rows4x24}); a strip wider than what is left of C goes through a scratch tile. Rows beyond the last
+     * tile (at most 3) are dot products. The 24-wide strip is for 20 output channels: in 16 + 16 columns only 20
+     * of 32 lanes work, in 24 columns 20 of 24.
+     */
+    void fewCols(VectorWorkspace ws) {
+        int tiled16 = tiledRows();
+        int tiled24 = m - m % 4;
+        float[] strip = ws.strip(k * WIDE);
+        for (int j0 = 0; j0 < n; ) {
+            int left = n - j0;
+            int width = left > NR && left <= WIDE ? WIDE : NR;
+            int cols = Math.min(width, left);
+            int tiled = width == WIDE ? tiled24 : tiled16;
+            for (int j = 0; j < cols; j++) {
+                for (int p = 0, src = bOffset + (j0 + j) * k; p < k; p++) {
+                    strip[p * width + j] = b[src + p];
+                }
+            }
+            if (cols < width) {
+                for (int p = 0; p < k; p++) {
+                    Arrays.fill(strip, p * width + cols, (p + 1) * width, 0f);
+                }
+                float[] tile = ws.rowsTile(tiled * width);
+                stripTiles(width, tiled, strip, tile, 0, width, false);
+                for (int i = 0; i < tiled; i++) {
+                    int ci = cOffset + i * n + j0;
+                    for (int j = 0; j < cols; j++) {
+                        c[ci + j] = accumulate ? c[ci + j] + tile[i * width + j] : tile[i * width + j];
+                    }
+                }
+            } else {
+                stripTiles(width, tiled, strip, c, cOffset + j0, n, accumulate);
+            }
+            for (int i = tiled; i < m; i++) {
+                for (int j = j0; j < j0 + cols; j++) {
+                    float s = dot(k, a, aOffset + i * k, b, bOffset + j * k);
+                    int e = cOffset + i * n + j;
+                    c[e] = accumulate ? c[e] + s : s;
+                }
+            }
+            j0 += cols;
+        }
+    }
+
+    /** Rows [0, tiled) times a strip of op(B) {@code width} (16 or 24) wide, rows {@code width} apart. */
+    private void stripTiles(int width, int tiled, float[] strip, float[] cs, int co, int ldc, boolean add) {
+        if (width == NR) {
+            tiles(tiled, strip, 0, NR, cs, co, ldc, add);
+        } else {
+            for (int i = 0; i < tiled; i += 4) {
+                rows4x24(aOffset + i * k, strip, cs, co + i * ldc, ldc, add);
+            }
+        }
+    }
+
+    /**
+     * The 4×24 tile at {@code cs[ci...]} (+)= 4 rows of A from {@code a[a0...]} times the k×24 strip
+     * {@code bs[0...]}: 12 accumulators, 3 strip vectors and a broadcast, the 16 registers of AVX2.
+     */
+    private void rows4x24(int a0, float[] bs, float[] cs, int ci, int ldc, boolean add) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c02 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c12 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c22 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c32 = c00;
+        for (int p = 0, bo = 0; p < k; p++, bo += WIDE) {
+            FloatVector b0 = FloatVector.fromArray(S, bs, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bs, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, bs, bo + 2 * L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            x = FloatVector.broadcast(S, a[a0 + k + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            x = FloatVector.broadcast(S, a[a0 + 2 * k + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            x = FloatVector.broadcast(S, a[a0 + 3 * k + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+        }
+        put(c00, cs, ci, add);
+        put(c01, cs, ci + L, add);
+        put(c02, cs, ci + 2 * L, add);
+        put(c10, cs, ci + ldc, add);
+        put(c11, cs, ci + ldc + L, add);
+        put(c12, cs, ci + ldc + 2 * L, add);
+        put(c20, cs, ci + 2 * ldc, add);
+        put(c21, cs, ci + 2 * ldc + L, add);
+        put(c22, cs, ci + 2 * ldc + 2 * L, add);
+        put(c30, cs, ci + 3 * ldc, add);
+        put(c31, cs, ci + 3 * ldc + L, add);
+        put(c32, cs, ci + 3 * ldc + 2 * L, add);
+    }
+
+    /**
+     * Rows [0, tiled) of one 16-column strip: C strip (+)= A[0:tiled, :]·(k×16 strip of B at {@code bs[bo...]},
+     * rows {@code ldb} apart), into {@code cs[co...]} (rows {@code ldc} apart).
+     */
+    private void tiles(int tiled, float[] bs, int bo, int ldb, float[] cs, int co, int ldc, boolean add) {
+        for (int i = 0; i < tiled; ) {
+            int rem = m - i;
+            if (rem >= 6 && rem != 8) {
+                rows6(aOffset + i * k, bs, bo, ldb, cs, co + i * ldc, ldc, add);
+                i += 6;
+            } else {
+                rows4(aOffset + i * k, bs, bo, ldb, cs, co + i * ldc, ldc, add);
+                i += 4;
+            }
+        }
+    }
+
+    /**
+     * The 6×16 tile at {@code cs[ci...]} (+)= 6 rows of A from {@code a[a0...]} times the k×16 strip
+     * {@code bs[bo...]}.
+     */
+    private void rows6(int a0, float[] bs, int bo, int ldb, float[] cs, int ci, int ldc, boolean add) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < k; p++, bo += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, bs, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bs, bo + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a0 + k + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a0 + 2 * k + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a0 + 3 * k + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a0 + 4 * k + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a0 + 5 * k + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        put(c00, cs, ci, add);
+        put(c01, cs, ci + L, add);
+        put(c10, cs, ci + ldc, add);
+        put(c11, cs, ci + ldc + L, add);
+        put(c20, cs, ci + 2 * ldc, add);
+        put(c21, cs, ci + 2 * ldc + L, add);
+        put(c30, cs, ci + 3 * ldc, add);
+        put(c31, cs, ci + 3 * ldc + L, add);
+        put(c40, cs, ci + 4 * ldc, add);
+        put(c41, cs, ci + 4 * ldc + L, add);
+        put(c50, cs, ci + 5 * ldc, add);
+        put(c51, cs, ci + 5 * ldc + L, add);
+    }
+
+    /** {@link #rows6} with 4 rows. */
+    private void rows4(int a0, float[] bs, int bo, int ldb, float[] cs, int ci, int ldc, boolean add) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        for (int p = 0; p < k; p++, bo += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, bs, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bs, bo + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a0 + k + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a0 + 2 * k + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a0 + 3 * k + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        put(c00, cs, ci, add);
+        put(c01, cs, ci + L, add);
+        put(c10, cs, ci + ldc, add);
+        put(c11, cs, ci + ldc + L, add);
+        put(c20, cs, ci + 2 * ldc, add);
+        put(c21, cs, ci + 2 * ldc + L, add);
+        put(c30, cs, ci + 3 * ldc, add);
+        put(c31, cs, ci + 3 * ldc + L, add);
+    }
+
+    /** cs[ci..ci+L) = v, or += v when {@code add}. */
+    private static void put(FloatVector v, float[] cs, int ci, boolean add) {
+        (add ? v.add(FloatVector.fromArray(S, cs, ci)) : v).intoArray(cs, ci);
+    }
+
+    /** c[ci..ci+L) = v, or += v when accumulating. */
+    private void store(FloatVector v, int ci) {
+        (accumulate ? v.add(FloatVector.fromArray(S, c, ci)) : v).intoArray(c, ci);
+    }
+
+}

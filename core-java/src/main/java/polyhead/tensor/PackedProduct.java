@@ -1,0 +1,251 @@
+package polyhead.tensor;
+
+import static polyhead.tensor.MicroKernel.kernel;
+import static polyhead.tensor.MicroKernel.kernelStore;
+import static polyhead.tensor.VectorGemm.L;
+import static polyhead.tensor.VectorGemm.S;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * {@link VectorGemm}'s general path, Goto's / BLIS's: for each KC-deep slice of the inner dimension, op(B) is packed
+ * into NR-wide column panels and an MC-high block of op(A) into MR-high row panels, in the order the micro-kernel
+ * ({@link MicroKernel}) reads them, with zeros past the matrix edge; the micro-kernel then adds an MR×NR tile of the
+ * product into C as KC rank-1 updates held in registers. The transposes are absorbed by the packing, so all four
+ * variants run the same kernel. Tiles that overhang the edge of C are computed into a scratch tile and added from
+ * there. On one thread ({@link #computeSequential}) or on all, in strips of C ({@link #computeParallel}).
+ *
+ * <p>Block sizes: an A block (MC×KC ≤ 120×256 floats, 120 KiB) stays in L2 and one B panel (KC×NR, 16 KiB) in L1; KC
+ * and MC are evened out over the blocks so that no block is a thin remainder.
+ */
+final class PackedProduct extends Product {
+    static final int MR = 6;
+    static final int NR = 2 * L;
+    static final int KC = 256;
+    static final int MC = 120;
+    static final int NC = 3072;
+    /**
+     * Width of a parallel product's column strips, in B panels: narrow strips even out the threads (a strip costs no
+     * packing of its own beyond its part of B); W1's 784 columns make 25 strips.
+     */
+    static final int STRIP_PANELS = 2;
+    /** Row strips per thread in a parallel product split by rows (each strip rereads all of packed B). */
+    static final int STRIPS_PER_THREAD = 4;
+
+    PackedProduct(Product p) {
+        super(p);
+    }
+
+    /** The whole product on this thread: B packed one KC×NC block at a time, A one MC×KC block at a time. */
+    void computeSequential(VectorWorkspace ws) {
+        int kBlocks = ceilDiv(k, KC);
+        int kc = ceilDiv(k, kBlocks);
+        int mBlocks = ceilDiv(m, MC);
+        int mc = roundUp(ceilDiv(m, mBlocks), MR);
+        int nc = Math.min(NC, roundUp(n, NR));
+        float[] pa = ws.packedA(mc * kc);
+        float[] pb = ws.packedB(nc * kc);
+        for (int jc = 0; jc < n; jc += nc) {
+            int nb = Math.min(nc, n - jc);
+            for (int pc = 0; pc < k; pc += kc) {
+                int kb = Math.min(kc, k - pc);
+                packB(pb, 0, jc, nb, pc, kb);
+                for (int ic = 0; ic < m; ic += mc) {
+                    int mb = Math.min(mc, m - ic);
+                    packA(pa, 0, ic, mb, pc, kb);
+                    multiplyBlock(pa, 0, pb, 0, ic, mb, jc, nb, kb, ws.tile, pc == 0 && !accumulate);
+                }
+            }
+        }
+    }
+
+    /**
+     * C[i0:i0+mb, j0:j0+nb] += one KC slice of the product (with {@code overwrite}, =: the first slice of a
+     * product that does not accumulate, so that C is not zeroed first), from the A panels packed at
+     * {@code pa[ao...]} and the B panels at {@code pb[bo...]}: B panel by B panel (in L1), A panel by A panel (in
+     * L2). Tiles that overhang C's edge go through a scratch tile that the kernel overwrites.
+     */
+    void multiplyBlock(float[] pa, int ao, float[] pb, int bo, int i0, int mb, int j0, int nb, int kb,
+                       float[] tile, boolean overwrite) {
+        for (int jr = 0; jr < nb; jr += NR) {
+            int cols = Math.min(NR, nb - jr);
+            for (int ir = 0; ir < mb; ir += MR) {
+                int rows = Math.min(MR, mb - ir);
+                int ci = cOffset + (i0 + ir) * n + j0 + jr;
+                if (rows == MR && cols == NR) {
+                    if (overwrite) {
+                        kernelStore(kb, pa, ao + ir * kb, pb, bo + jr * kb, c, ci, n);
+                    } else {
+                        kernel(kb, pa, ao + ir * kb, pb, bo + jr * kb, c, ci, n);
+                    }
+                } else {
+                    kernelStore(kb, pa, ao + ir * kb, pb, bo + jr * kb, tile, 0, NR);
+                    for (int r = 0; r < rows; r++) {
+                        int dst = ci + r * n;
+                        for (int j = 0; j < cols; j++) {
+                            c[dst + j] = overwrite ? tile[r * NR + j] : c[dst + j] + tile[r * NR + j];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * All threads on one product, each on whole strips of C: strips of columns when op(A) is the smaller operand
+     * (m ≤ n), else strips of rows. Every thread packs all of the smaller operand into its own workspace when it starts
+     * its first strip (so it is packed once per thread, not once per product), and each strip packs its own part of
+     * the other operand, one KC slice at a time, and multiplies it at once while it is in L2 — the sequential path's
+     * loops on a part of C. The threads pull strips from a counter in an order that keeps them far apart in C (the
+     * first strips handed out are 0, per, 2·per ...), so that two threads rarely write the same cache line of C.
+     *
+     * <p>It replaced a two-phase scheme (all threads pack all of both operands into shared buffers, then all compute
+     * blocks of C), which packed 1.2 MB for W1's 128×784·(256×784)ᵀ and then read it back from L3 after a barrier,
+     * spent a large part of the product packing, and left most blocks to one thread (BENCHMARKS.md, implementation
+     * notes).
+     */
+    void computeParallel(WorkerPool pool, int threads) {
+        int kBlocks = ceilDiv(k, KC);
+        int kc = ceilDiv(k, kBlocks);
+        boolean columns = m <= n;
+        // columns: strips of STRIP_PANELS B panels; rows: strips of MR-multiples, between 2·MR and MC, ~4 per thread
+        int width = columns ? STRIP_PANELS * NR
+                : Math.max(2 * MR, Math.min(MC, roundUp(ceilDiv(m, STRIPS_PER_THREAD * threads), MR)));
+        int strips = ceilDiv(columns ? n : m, width);
+        int per = ceilDiv(strips, threads);
+        int slots = per * threads;
+        int mBlocks = ceilDiv(m, MC);
+        int mc = roundUp(ceilDiv(m, mBlocks), MR);
+        int mPad = roundUp(m, MR);
+        int nPad = roundUp(n, NR);
+        AtomicInteger next = new AtomicInteger();
+        pool.run(threads, part -> {
+            VectorWorkspace ws = VectorWorkspace.get();
+            float[] whole = null; // this thread's packing of all of the smaller operand, every KC slice
+            float[] strip = null; // one KC slice of the strip's part of the other operand
+            for (int t; (t = next.getAndIncrement()) < slots; ) {
+                int s = t % threads * per + t / threads;
+                if (s >= strips) {
+                    continue;
+                }
+                if (whole == null) {
+                    whole = columns ? ws.packedA(mPad * k) : ws.packedB(nPad * k);
+                    strip = columns ? ws.packedB(width * kc) : ws.packedA(width * kc);
+                    for (int pc = 0; pc < k; pc += kc) {
+                        int kb = Math.min(kc, k - pc);
+                        if (columns) {
+                            packA(whole, pc * mPad, 0, m, pc, kb);
+                        } else {
+                            packB(whole, pc * nPad, 0, n, pc, kb);
+                        }
+                    }
+                }
+                int s0 = s * width;
+                int sb = Math.min(width, (columns ? n : m) - s0);
+                for (int pc = 0; pc < k; pc += kc) {
+                    int kb = Math.min(kc, k - pc);
+                    boolean overwrite = pc == 0 && !accumulate;
+                    if (columns) {
+                        packB(strip, 0, s0, sb, pc, kb);
+                        for (int ic = 0; ic < m; ic += mc) {
+                            multiplyBlock(whole, pc * mPad + ic * kb, strip, 0, ic, Math.min(mc, m - ic), s0, sb,
+                                    kb, ws.tile, overwrite);
+                        }
+                    } else {
+                        packA(strip, 0, s0, sb, pc, kb);
+                        multiplyBlock(strip, 0, whole, pc * nPad, s0, sb, 0, n, kb, ws.tile, overwrite);
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Packs op(A)[i0:i0+mb, p0:p0+kb] into MR-high panels from {@code pa[d]}: panel q holds, for p = 0..kb−1,
+     * the MR values op(A)[i0+q·MR+r, p0+p] at {@code d + q·MR·kb + p·MR + r}, zero below the last row.
+     */
+    void packA(float[] pa, int d0, int i0, int mb, int p0, int kb) {
+        for (int ir = 0; ir < mb; ir += MR) {
+            int rows = Math.min(MR, mb - ir);
+            int d = d0 + ir * kb;
+            if (transA) {
+                // op(A)[i, p] = a[p·m + i]: each p gives `rows` contiguous values
+                int s = aOffset + p0 * m + i0 + ir;
+                for (int p = 0; p < kb; p++, s += m, d += MR) {
+                    for (int r = 0; r < rows; r++) {
+                        pa[d + r] = a[s + r];
+                    }
+                    for (int r = rows; r < MR; r++) {
+                        pa[d + r] = 0f;
+                    }
+                }
+            } else if (rows == MR) {
+                // op(A)[i, p] = a[i·k + p]: six row streams
+                int s = aOffset + (i0 + ir) * k + p0;
+                for (int p = 0; p < kb; p++, d += MR) {
+                    pa[d] = a[s + p];
+                    pa[d + 1] = a[s + k + p];
+                    pa[d + 2] = a[s + 2 * k + p];
+                    pa[d + 3] = a[s + 3 * k + p];
+                    pa[d + 4] = a[s + 4 * k + p];
+                    pa[d + 5] = a[s + 5 * k + p];
+                }
+            } else {
+                int s = aOffset + (i0 + ir) * k + p0;
+                for (int p = 0; p < kb; p++, d += MR) {
+                    for (int r = 0; r < rows; r++) {
+                        pa[d + r] = a[s + r * k + p];
+                    }
+                    for (int r = rows; r < MR; r++) {
+                        pa[d + r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[p0:p0+kb, j0:j0+nb] into NR-wide panels from {@code pb[d]}: panel q holds, for p = 0..kb−1,
+     * the NR values op(B)[p0+p, j0+q·NR+j] at {@code d + q·NR·kb + p·NR + j}, zero right of the last column.
+     */
+    void packB(float[] pb, int d0, int j0, int nb, int p0, int kb) {
+        for (int jr = 0; jr < nb; jr += NR) {
+            int cols = Math.min(NR, nb - jr);
+            int d = d0 + jr * kb;
+            if (!transB) {
+                // op(B)[p, j] = b[p·n + j]: each p gives `cols` contiguous values
+                int s = bOffset + p0 * n + j0 + jr;
+                if (cols == NR) {
+                    for (int p = 0; p < kb; p++, s += n, d += NR) {
+                        FloatVector.fromArray(S, b, s).intoArray(pb, d);
+                        FloatVector.fromArray(S, b, s + L).intoArray(pb, d + L);
+                    }
+                } else {
+                    for (int p = 0; p < kb; p++, s += n, d += NR) {
+                        for (int j = 0; j < cols; j++) {
+                            pb[d + j] = b[s + j];
+                        }
+                        for (int j = cols; j < NR; j++) {
+                            pb[d + j] = 0f;
+                        }
+                    }
+                }
+            } else {
+                // op(B)[p, j] = b[j·k + p]: a transpose, one source row per column of the panel
+                int s = bOffset + (j0 + jr) * k + p0;
+                for (int j = 0; j < cols; j++, s += k) {
+                    for (int p = 0, dd = d + j; p < kb; p++, dd += NR) {
+                        pb[dd] = b[s + p];
+                    }
+                }
+                for (int j = cols; j < NR; j++) {
+                    for (int p = 0, dd = d + j; p < kb; p++, dd += NR) {
+                        pb[dd] = 0f;
+                    }
+                }
+            }
+        }
+    }
+}
