@@ -1,5 +1,6 @@
 package polyhead.samples.fashion;
 
+import polyhead.datasets.FashionMnist;
 import polyhead.data.Dataset;
 import polyhead.mtl.arch.HardSharing;
 
@@ -16,8 +17,4 @@ public final class FashionW1 {
         return FashionMultiTask.model(seed);
     }
 
-    /** A split as inputs [N, 784] with tasks item and group. */
-    public static Dataset dataset(FashionMnist.Split split) {
-        return FashionMultiTask.dataset(split);
-    }
 }

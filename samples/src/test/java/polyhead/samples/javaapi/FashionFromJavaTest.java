@@ -22,7 +22,7 @@ import polyhead.dsl.compile.SpecCompiler;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.SpecJson;
 import polyhead.nn.Module;
-import polyhead.samples.fashion.FashionMnist;
+import polyhead.datasets.FashionMnist;
 
 /**
  * Sample 6: the Java-built experiment and {@code specs/fashion.json} compiled by the DSL start and end with the same
