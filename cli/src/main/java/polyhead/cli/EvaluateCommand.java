@@ -29,7 +29,7 @@ import polyhead.io.Json;
                 "of its last epoch) from the spec it records, loads its weights and evaluates it on the test split of the",
                 "data. The data options default to those the run recorded (data.json) when CHECKPOINT belongs to a run",
                 "folder."},
-        optionListHeading = "%noptions:%n", separator = " ", sortOptions = false,
+        optionListHeading = "%noptions:%n", sortOptions = false,
         footer = "exit codes: 0 ok, 1 bad checkpoint, data or files, 2 bad command line")
 final class EvaluateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CHECKPOINT", arity = "0..*", hidden = true)

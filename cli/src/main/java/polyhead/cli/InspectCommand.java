@@ -29,7 +29,7 @@ import polyhead.mtl.arch.Architecture;
                 "Validates SPEC (a JSON spec, or a Kotlin script .kts ending with multiTask { ... }), builds its model and",
                 "prints its layers (output shape and parameter count of each, for one sample), then the parameters shared",
                 "between tasks and those of each task."},
-        optionListHeading = "%noptions:%n", separator = " ", footerHeading = "%n",
+        optionListHeading = "%noptions:%n", footerHeading = "%n",
         footer = "exit codes: 0 ok, 1 bad spec or file, 2 bad command line")
 final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SPEC", arity = "0..*", hidden = true)

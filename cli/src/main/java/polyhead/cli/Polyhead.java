@@ -159,8 +159,9 @@ public final class Polyhead implements Callable<Integer> {
             return e.getCommandLine().getParent() == null ? "unknown command '" + given + "'"
                     : "unknown option " + given;
         }
-        if (e instanceof CommandLine.MissingParameterException && option != null) {
-            return "option " + option + " needs a value";
+        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+                && m.getMissing().get(0) instanceof OptionSpec missing) {
+            return "option " + missing.longestName() + " needs a value";
         }
         if (e.getCause() instanceof CommandLine.TypeConversionException t && option != null) {
             return "option " + option + ": " + t.getMessage();

@@ -42,7 +42,7 @@ import polyhead.tensor.Tensor;
                 "  binary         TASK.p0, TASK.p1, ... (sigmoid probability of each label)",
                 "  realVector     TASK (one value) or TASK.0, TASK.1, ...",
                 "  pixelClassMap  TASK.class: the class of each pixel, row-major, separated by spaces"},
-        optionListHeading = "%noptions:%n", separator = " ", sortOptions = false, footerHeading = "%n",
+        optionListHeading = "%noptions:%n", sortOptions = false, footerHeading = "%n",
         footer = "exit codes: 0 ok, 1 bad checkpoint, input or files, 2 bad command line")
 final class PredictCommand implements Callable<Integer> {
     @Parameters(paramLabel = "CHECKPOINT INPUT", arity = "0..*", hidden = true)

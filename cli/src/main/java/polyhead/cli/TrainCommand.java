@@ -59,7 +59,7 @@ import polyhead.train.Trainer;
                 "  loss-TASK.png     training and validation loss of each task per epoch",
                 "  metrics-TASK.png  validation metrics of each task per epoch (when the spec holds out validation data)",
                 "  grad-cosine.png   cosine similarity of the tasks' shared-parameter gradients per epoch (diagnostics)"},
-        optionListHeading = "%noptions:%n", separator = " ", sortOptions = false,
+        optionListHeading = "%noptions:%n", sortOptions = false,
         footer = "exit codes: 0 trained, 1 bad spec, data or files, 2 bad command line")
 final class TrainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SPEC", arity = "0..*", hidden = true)

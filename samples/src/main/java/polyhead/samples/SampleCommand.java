@@ -23,7 +23,7 @@ import polyhead.train.TrainingException;
  * run that diverges) into one line {@code error: ...} on standard error and exit code 1, with no stack trace.
  *
  * <pre>{@code
- * @Command(name = "Sample", description = "what it does", separator = " ", sortOptions = false)
+ * @Command(name = "Sample", description = "what it does", sortOptions = false)
  * static final class Command extends SampleCommand<Options> {
  *     @Option(names = "--epochs", paramLabel = "N", defaultValue = "3", description = "epochs (default ${DEFAULT-VALUE})")
  *     int epochs;
@@ -170,8 +170,9 @@ public abstract class SampleCommand<O> {
         if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
             return "unknown option " + u.getUnmatched().get(0) + " (see --help)";
         }
-        if (e instanceof CommandLine.MissingParameterException && option != null) {
-            return "option " + option + " needs a value (see --help)";
+        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+                && m.getMissing().get(0) instanceof OptionSpec missing) {
+            return "option " + missing.longestName() + " needs a value (see --help)";
         }
         if (e.getCause() instanceof TypeConversionException t && option != null) {
             return "option " + option + ": " + t.getMessage();

@@ -23,7 +23,7 @@ class SampleCommandTest {
                     List<String> methods) {
     }
 
-    @Command(name = "Demo", description = "a demo", synopsisHeading = "usage: ", separator = " ", sortOptions = false,
+    @Command(name = "Demo", description = "a demo", synopsisHeading = "usage: ", sortOptions = false,
             sortSynopsis = false)
     static final class Demo extends SampleCommand<Settings> {
         @Option(names = "--epochs", paramLabel = "N", defaultValue = "3", description = "epochs (default ${DEFAULT-VALUE})")
@@ -86,7 +86,7 @@ class SampleCommandTest {
         assertEquals(0, new Demo().run(new String[] {"--help"}, s -> { throw new AssertionError("not run"); }, o, e));
         String usage = out.toString(StandardCharsets.UTF_8);
         assertTrue(usage.startsWith("usage: Demo "), usage);
-        assertTrue(usage.contains("--epochs N") && usage.contains("epochs (default 3)"), usage);
+        assertTrue(usage.contains("--epochs=N") && usage.contains("epochs (default 3)"), usage);
 
         assertEquals(1, new Demo().run(new String[] {"--epochs", "x"}, s -> { }, o, e));
         assertEquals(1, new Demo().run(new String[0], s -> { throw new DataException("no/such/dir: no such file"); },

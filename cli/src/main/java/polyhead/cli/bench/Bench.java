@@ -55,7 +55,7 @@ import polyhead.tensor.VectorGemm;
                 "Times the workloads of BENCHMARKS.md on each GEMM, as torch_baseline.py times PyTorch.",
                 "Training steps run in an Arena (each reuses the previous step's arrays); the JVM property",
                 "-Dpolyhead.bench.arena=false makes them allocate instead."},
-        optionListHeading = "%noptions:%n", separator = " ", sortOptions = false,
+        optionListHeading = "%noptions:%n", sortOptions = false,
         footerHeading = "%n", footer = "exit codes: 0 ok, 1 a file could not be read or written, 2 bad command line")
 public final class Bench implements Callable<Integer> {
     /** The bench's settings, checked. */
@@ -229,7 +229,7 @@ public final class Bench implements Callable<Integer> {
         }
         long start = System.nanoTime();
         // A JVM compiles as it goes: without these rounds the first configuration measured would still be running
-        // partly interpreted or C1-compiled code (W1 b32 measured first was 2-3x slower than later in the run).
+        // partly interpreted or C1-compiled code, and slower than the same configuration later in the run.
         for (int round = 0; round < o.warmupRounds(); round++) {
             for (Measurement m : ms) {
                 if (m instanceof EpochMeasurement e) {

@@ -36,7 +36,7 @@ public final class FashionMultiTask {
     @Command(name = "FashionMultiTask", synopsisHeading = "usage: ", descriptionHeading = "%n",
             description = {"The main job: a multi-task MLP on Fashion-MNIST (item and group tasks, shared trunk); prints",
                     "per-task test metrics and the cosine of the tasks' trunk gradients per epoch."},
-            optionListHeading = "%noptions:%n", separator = " ", sortOptions = false, sortSynopsis = false)
+            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
     static final class Cli extends SampleCommand<Options> {
         @Option(names = "--data", paramLabel = "DIR",
                 description = "folder of the IDX files (default: Debian's full set when installed, else the shipped subset)")

@@ -64,7 +64,7 @@ public final class FashionFromJava {
     @Command(name = "FashionFromJava", synopsisHeading = "usage: ", descriptionHeading = "%n",
             description = {"Sample 6, the Java half: samples/specs/fashion.json built through the Java builder API",
                     "(polyhead.experiment), trained, and a per-task table of test results."},
-            optionListHeading = "%noptions:%n", separator = " ", sortOptions = false, sortSynopsis = false)
+            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
     static final class Cli extends SampleCommand<Options> {
         @Option(names = "--data", paramLabel = "DIR",
                 description = "folder of the IDX files (default: Debian's full set when installed, else the shipped subset)")

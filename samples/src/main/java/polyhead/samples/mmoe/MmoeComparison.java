@@ -83,7 +83,7 @@ public final class MmoeComparison {
     @Command(name = "MmoeComparison", synopsisHeading = "usage: ", descriptionHeading = "%n",
             description = {"MMoE vs OMoE vs shared-bottom on the synthetic data of Ma et al. (KDD 2018) at several task",
                     "correlations; per-task test MSE and R^2, averaged over repeats."},
-            optionListHeading = "%noptions:%n", separator = " ", sortOptions = false, sortSynopsis = false)
+            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
     static final class Cli extends SampleCommand<Options> {
         @Option(names = "--rhos", paramLabel = "LIST", defaultValue = "0.5,0.9,1.0",
                 description = "task correlations, comma-separated, each in [-1, 1] (default ${DEFAULT-VALUE})")

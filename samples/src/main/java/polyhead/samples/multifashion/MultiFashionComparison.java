@@ -85,7 +85,7 @@ public final class MultiFashionComparison {
     @Command(name = "MultiFashionComparison", synopsisHeading = "usage: ", descriptionHeading = "%n",
             description = {"Multi-Fashion with MultiLeNet: single-task baselines vs equal weighting, uncertainty, GradNorm,",
                     "MGDA, PCGrad and CAGrad; per-task test accuracy and delta-m against the baselines."},
-            optionListHeading = "%noptions:%n", separator = " ", sortOptions = false, sortSynopsis = false)
+            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
     static final class Cli extends SampleCommand<Options> {
         @Option(names = "--data", paramLabel = "DIR",
                 description = "Fashion-MNIST folder (default: Debian's full set if installed, else the shipped subset)")

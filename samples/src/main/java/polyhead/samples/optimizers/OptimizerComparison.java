@@ -57,7 +57,7 @@ public final class OptimizerComparison {
     @Command(name = "OptimizerComparison", synopsisHeading = "usage: ", descriptionHeading = "%n",
             description = {"SGD, SGD+momentum, Adam, AMSGrad and AdamW on the main job's W1 model and Fashion-MNIST:",
                     "per-task test accuracy and time per epoch."},
-            optionListHeading = "%noptions:%n", separator = " ", sortOptions = false, sortSynopsis = false)
+            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
     static final class Cli extends SampleCommand<Options> {
         @Option(names = "--data", paramLabel = "DIR",
                 description = "Fashion-MNIST folder (default: Debian's full set if installed, else the shipped subset)")

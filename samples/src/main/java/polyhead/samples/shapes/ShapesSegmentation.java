@@ -56,7 +56,7 @@ public final class ShapesSegmentation {
     @Command(name = "ShapesSegmentation", synopsisHeading = "usage: ", descriptionHeading = "%n",
             description = {"Joint shape classification and segmentation on synthetic shapes with a conv trunk and a",
                     "per-pixel head; test accuracy, pixel accuracy and mean IoU."},
-            optionListHeading = "%noptions:%n", separator = " ", sortOptions = false, sortSynopsis = false)
+            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
     static final class Cli extends SampleCommand<Options> {
         @Option(names = "--train-size", paramLabel = "N", defaultValue = "2000",
                 description = "training images (default ${DEFAULT-VALUE})")

@@ -38,7 +38,7 @@ public final class WeightingCost {
     @Command(name = "WeightingCost", synopsisHeading = "usage: ", descriptionHeading = "%n",
             description = {"The extra cost per training step of each weighting strategy on the W1 model at batch 128,",
                     "as ms per step and as a ratio to equal weighting measured in the same run."},
-            optionListHeading = "%noptions:%n", separator = " ", sortOptions = false, sortSynopsis = false)
+            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
     static final class Cli extends SampleCommand<Options> {
         @Option(names = "--reps", paramLabel = "N", defaultValue = "5",
                 description = "measurements of each strategy, round-robin; the median is reported (default ${DEFAULT-VALUE})")
