@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import polyhead.datasets.Subsets;
 import polyhead.data.Csv;
 import polyhead.data.Dataset;
 import polyhead.data.LabelType;
+import polyhead.datasets.Subsets;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.Labels;
 import polyhead.dsl.spec.TaskSpec;

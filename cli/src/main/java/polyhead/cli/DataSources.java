@@ -8,18 +8,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-import polyhead.datasets.Subsets;
 import polyhead.data.Csv;
 import polyhead.data.Dataset;
 import polyhead.data.LabelType;
-import polyhead.dsl.spec.ExperimentSpec;
-import polyhead.dsl.spec.Labels;
-import polyhead.dsl.spec.TaskSpec;
+import polyhead.datasets.FashionMnist;
 import polyhead.datasets.MmoeSynthetic;
 import polyhead.datasets.MultiFashion;
 import polyhead.datasets.Shapes;
-import polyhead.datasets.FashionMnist;
-
+import polyhead.datasets.Subsets;
+import polyhead.dsl.spec.ExperimentSpec;
+import polyhead.dsl.spec.Labels;
+import polyhead.dsl.spec.TaskSpec;
 
 /**
  * The datasets the tool trains and evaluates on, loaded from {@link DataOptions}. JSON specs do not name their data:

@@ -2,13 +2,13 @@ package polyhead.cli;
 
 import java.nio.file.Path;
 
+import polyhead.checkpoint.Checkpoint;
+import polyhead.checkpoint.CheckpointException;
+import polyhead.checkpoint.Checkpoints;
 import polyhead.dsl.compile.CompiledExperiment;
 import polyhead.dsl.compile.SpecCompiler;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.InvalidSpecException;
-import polyhead.checkpoint.Checkpoint;
-import polyhead.checkpoint.CheckpointException;
-import polyhead.checkpoint.Checkpoints;
 import polyhead.train.Trainer;
 
 /** Experiments built from a spec file, or from a checkpoint (the spec it records, then its weights). */

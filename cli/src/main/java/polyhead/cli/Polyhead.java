@@ -17,6 +17,7 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+
 import polyhead.cli.bench.Bench;
 import polyhead.io.FormatException;
 import polyhead.train.TrainingException;
@@ -111,11 +112,16 @@ public final class Polyhead implements Callable<Integer> {
         for (CommandLine sub : cl.getSubcommands().values()) {
             sub.setHelpSectionKeys(keys);
         }
+        cl.getSubcommands().get("help").getCommandSpec().usageMessage()
+                .header("the usage of COMMAND, as polyhead COMMAND --help");
         cl.setParameterExceptionHandler((e, args) -> {
             CommandLine at = e.getCommandLine();
-            // the bench's usage is long: its malformed line is one line that points to --help
+            // the bench's usage is long: its malformed line is one line, an unknown or incomplete option pointing
+            // to --help
             boolean showUsage = !(at.getCommand() instanceof Bench);
-            err.println("error: " + message(e) + (showUsage ? "" : " (see --help)"));
+            boolean pointToHelp = !showUsage && (e instanceof CommandLine.UnmatchedArgumentException
+                    || e instanceof CommandLine.MissingParameterException);
+            err.println("error: " + message(e) + (pointToHelp ? " (see --help)" : ""));
             if (showUsage) {
                 err.println();
                 at.usage(err);

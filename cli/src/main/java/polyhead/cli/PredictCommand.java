@@ -14,10 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import polyhead.io.Idx;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.Labels;
 import polyhead.dsl.spec.TaskSpec;
+import polyhead.io.Idx;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 

@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import polyhead.metrics.MetricTable;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.TaskSpec;
+import polyhead.metrics.MetricTable;
 
 /** Per-task results as the tool prints them (a table) and writes them (JSON objects per task). */
 final class Reports {

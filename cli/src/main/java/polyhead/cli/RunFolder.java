@@ -9,11 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 
-import polyhead.dsl.spec.CheckpointSpec;
-import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.checkpoint.CheckpointException;
 import polyhead.checkpoint.CheckpointStore;
 import polyhead.checkpoint.Checkpoints;
+import polyhead.dsl.spec.CheckpointSpec;
+import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.io.Json;
 
 /**

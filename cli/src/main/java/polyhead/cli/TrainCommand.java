@@ -16,7 +16,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import polyhead.metrics.MetricTable;
+import polyhead.checkpoint.Checkpoint;
+import polyhead.checkpoint.CheckpointException;
+import polyhead.checkpoint.CheckpointStore;
+import polyhead.checkpoint.Checkpoints;
 import polyhead.data.Dataset;
 import polyhead.dsl.compile.CompiledExperiment;
 import polyhead.dsl.spec.CheckpointSpec;
@@ -25,11 +28,8 @@ import polyhead.dsl.spec.ExperimentSpecKt;
 import polyhead.dsl.spec.SpecJson;
 import polyhead.dsl.spec.TaskSpec;
 import polyhead.dsl.spec.TrainingSpec;
-import polyhead.checkpoint.Checkpoint;
-import polyhead.checkpoint.CheckpointException;
-import polyhead.checkpoint.CheckpointStore;
-import polyhead.checkpoint.Checkpoints;
 import polyhead.io.Json;
+import polyhead.metrics.MetricTable;
 import polyhead.train.History;
 import polyhead.train.Trainer;
 

@@ -18,10 +18,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import polyhead.checkpoint.CheckpointStore;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.SpecJson;
 import polyhead.dsl.spec.SpecResult;
-import polyhead.checkpoint.CheckpointStore;
 import polyhead.io.Json;
 
 /** The command-line tool end to end, through {@link Polyhead#run} with captured output (tests run in samples/). */

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import polyhead.io.Idx;
 import polyhead.checkpoint.Checkpoints;
+import polyhead.io.Idx;
 import polyhead.io.Json;
 
 /** evaluate, predict, train --resume and --baselines on one short Fashion-MNIST run of the shipped subset. */

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import polyhead.data.DataException;
 import polyhead.data.Dataset;
+import polyhead.datasets.FashionMnist;
 import polyhead.datasets.MultiFashion.Placement;
 import polyhead.datasets.MultiFashion.Recipe;
-import polyhead.datasets.FashionMnist;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 

@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
 import polyhead.data.DataException;
 
 /** The samples' command line (picocli): defaults, typed values, one-line errors naming the option, exit codes. */

@@ -23,9 +23,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import polyhead.datasets.FashionMnist;
 import polyhead.io.FormatException;
 import polyhead.io.Json;
-import polyhead.datasets.FashionMnist;
 import polyhead.tensor.EjmlGemm;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;

@@ -1,15 +1,16 @@
 package polyhead.samples.fashion;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import polyhead.datasets.FashionMnist;
+
 import polyhead.data.Dataset;
+import polyhead.datasets.FashionMnist;
+import polyhead.datasets.Subsets;
 import polyhead.loss.Losses;
 import polyhead.metrics.Average;
 import polyhead.metrics.Metrics;
@@ -20,9 +21,7 @@ import polyhead.nn.Linear;
 import polyhead.nn.Sequential;
 import polyhead.optim.Optimizers;
 import polyhead.samples.SampleCommand;
-import polyhead.datasets.Subsets;
 import polyhead.tensor.Gemms;
-import polyhead.tensor.Tensor;
 import polyhead.train.History;
 import polyhead.train.Trainer;
 

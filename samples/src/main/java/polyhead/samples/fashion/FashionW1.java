@@ -1,12 +1,10 @@
 package polyhead.samples.fashion;
 
-import polyhead.datasets.FashionMnist;
-import polyhead.data.Dataset;
 import polyhead.mtl.arch.HardSharing;
 
 /**
- * The main job's model and data, for other samples: the W1 model of BENCHMARKS.md and the two-task Fashion-MNIST
- * dataset, exactly as {@link FashionMultiTask} builds them (this class only makes them public).
+ * The main job's model, for other samples: the W1 model of BENCHMARKS.md exactly as {@link FashionMultiTask} builds
+ * it (this class only makes it public; the data is {@link polyhead.datasets.FashionMnist.Split#dataset()}).
  */
 public final class FashionW1 {
     private FashionW1() {
@@ -16,5 +14,4 @@ public final class FashionW1 {
     public static HardSharing model(long seed) {
         return FashionMultiTask.model(seed);
     }
-
 }

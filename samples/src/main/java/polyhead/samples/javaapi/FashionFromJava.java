@@ -5,6 +5,11 @@ import java.util.Map;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
+import polyhead.data.BatchSource;
+import polyhead.data.Dataset;
+import polyhead.datasets.FashionMnist;
+import polyhead.datasets.Subsets;
 import polyhead.experiment.Algorithm;
 import polyhead.experiment.ArchitecturePlan;
 import polyhead.experiment.Experiment;
@@ -14,15 +19,11 @@ import polyhead.experiment.OptimizerPlan;
 import polyhead.experiment.TaskPlan;
 import polyhead.experiment.TrainingPlan;
 import polyhead.experiment.WeightingPlan;
-import polyhead.data.BatchSource;
-import polyhead.data.Dataset;
 import polyhead.loss.Losses;
 import polyhead.metrics.Average;
 import polyhead.metrics.Metrics;
 import polyhead.optim.Optimizers.Adam;
 import polyhead.samples.SampleCommand;
-import polyhead.datasets.Subsets;
-import polyhead.datasets.FashionMnist;
 import polyhead.samples.fashion.FashionMultiTask;
 import polyhead.train.Trainer;
 

@@ -13,9 +13,12 @@ import java.util.Random;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
 import polyhead.data.Dataset;
 import polyhead.data.LabelType;
+import polyhead.datasets.MmoeSynthetic;
 import polyhead.loss.Losses;
+import polyhead.metrics.MetricTable;
 import polyhead.metrics.Metrics;
 import polyhead.mtl.Task;
 import polyhead.mtl.arch.Architecture;
@@ -28,8 +31,6 @@ import polyhead.nn.Module;
 import polyhead.nn.Sequential;
 import polyhead.optim.Optimizers;
 import polyhead.samples.SampleCommand;
-import polyhead.metrics.MetricTable;
-import polyhead.datasets.MmoeSynthetic;
 import polyhead.train.History;
 import polyhead.train.Trainer;
 

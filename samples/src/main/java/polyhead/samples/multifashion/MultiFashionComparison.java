@@ -12,18 +12,19 @@ import java.util.Map;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
 import polyhead.data.Dataset;
+import polyhead.datasets.MultiFashion;
 import polyhead.metrics.DeltaM;
+import polyhead.metrics.MetricTable;
 import polyhead.mtl.arch.HardSharing;
 import polyhead.mtl.weighting.Weighting;
 import polyhead.mtl.weighting.Weightings;
 import polyhead.optim.GradientTransformation;
 import polyhead.optim.Optimizers;
 import polyhead.optim.schedule.Schedules;
-import polyhead.samples.SampleCommand;
 import polyhead.samples.EpochTimes;
-import polyhead.metrics.MetricTable;
-import polyhead.datasets.MultiFashion;
+import polyhead.samples.SampleCommand;
 import polyhead.train.GradientSource;
 import polyhead.train.History;
 import polyhead.train.Trainer;

@@ -11,13 +11,14 @@ import java.util.Random;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
 import polyhead.data.Dataset;
+import polyhead.datasets.FashionMnist;
+import polyhead.metrics.MetricTable;
 import polyhead.optim.GradientTransformation;
 import polyhead.optim.Optimizers;
-import polyhead.samples.SampleCommand;
 import polyhead.samples.EpochTimes;
-import polyhead.metrics.MetricTable;
-import polyhead.datasets.FashionMnist;
+import polyhead.samples.SampleCommand;
 import polyhead.samples.fashion.FashionW1;
 import polyhead.train.History;
 import polyhead.train.Trainer;

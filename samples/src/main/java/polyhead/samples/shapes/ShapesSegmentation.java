@@ -10,9 +10,12 @@ import java.util.Random;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
 import polyhead.data.Dataset;
 import polyhead.data.LabelType;
+import polyhead.datasets.Shapes;
 import polyhead.loss.Losses;
+import polyhead.metrics.MetricTable;
 import polyhead.metrics.Metrics;
 import polyhead.mtl.Task;
 import polyhead.mtl.arch.HardSharing;
@@ -23,8 +26,6 @@ import polyhead.nn.Linear;
 import polyhead.nn.Sequential;
 import polyhead.optim.Optimizers;
 import polyhead.samples.SampleCommand;
-import polyhead.metrics.MetricTable;
-import polyhead.datasets.Shapes;
 import polyhead.tensor.Tensor;
 import polyhead.train.History;
 import polyhead.train.Trainer;

@@ -11,6 +11,7 @@ import java.util.Random;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
 import polyhead.data.Dataset;
 import polyhead.loss.Losses;
 import polyhead.mtl.Task;
