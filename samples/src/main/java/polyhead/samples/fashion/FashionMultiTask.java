@@ -1,12 +1,16 @@
 package polyhead.samples.fashion;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import polyhead.data.Dataset;
+import polyhead.datasets.FashionMnist;
+import polyhead.datasets.Subsets;
 import polyhead.loss.Losses;
 import polyhead.metrics.Average;
 import polyhead.metrics.Metrics;
@@ -16,11 +20,8 @@ import polyhead.nn.Activation;
 import polyhead.nn.Linear;
 import polyhead.nn.Sequential;
 import polyhead.optim.Optimizers;
-import polyhead.samples.cli.Arguments;
-import polyhead.samples.cli.CommandLine;
-import polyhead.samples.cli.Subsets;
+import polyhead.samples.SampleCommand;
 import polyhead.tensor.Gemms;
-import polyhead.tensor.Tensor;
 import polyhead.train.History;
 import polyhead.train.Trainer;
 
@@ -31,36 +32,49 @@ import polyhead.train.Trainer;
  * The README's first command runs it; {@code mvn verify} runs it too, in a short form (samples/pom.xml).
  */
 public final class FashionMultiTask {
-    static final CommandLine COMMAND = CommandLine.of("FashionMultiTask",
-                    "The main job: a multi-task MLP on Fashion-MNIST (item and group tasks, shared trunk); prints\n"
-                            + "per-task test metrics and the cosine of the tasks' trunk gradients per epoch.")
-            .option("--data", "DIR", null, "folder of the IDX files (default: Debian's full set when installed, "
-                    + "else the shipped subset)")
-            .option("--epochs", "N", "5", "epochs")
-            .option("--batch-size", "N", "128", "batch size")
-            .option("--lr", "X", "0.001", "Adam learning rate")
-            .option("--seed", "N", "42", "seed of the initialization, the validation split and the batch order")
-            .option("--limit", "N", null, "use only the first N training and N test images (quick runs)")
-            .flag("--quiet", "no progress bar");
+    @Command(name = "FashionMultiTask", synopsisHeading = "usage: ", descriptionHeading = "%n",
+            description = {"The main job: a multi-task MLP on Fashion-MNIST (item and group tasks, shared trunk); prints",
+                    "per-task test metrics and the cosine of the tasks' trunk gradients per epoch."},
+            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
+    static final class Cli extends SampleCommand<Options> {
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "folder of the IDX files (default: Debian's full set when installed, else the shipped subset)")
+        Path data;
 
-    record Options(Path data, int epochs, int batchSize, double lr, long seed, int limit, boolean quiet) {
-        static Options from(Arguments a) {
-            return new Options(a.path("--data"), a.integer("--epochs", 1), a.integer("--batch-size", 1),
-                    a.positive("--lr"), a.longValue("--seed"), a.given("--limit") ? a.integer("--limit", 1) : 0,
-                    a.flag("--quiet"));
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "epochs (default ${DEFAULT-VALUE})")
+        int epochs;
+
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
+                description = "batch size (default ${DEFAULT-VALUE})")
+        int batchSize;
+
+        @Option(names = "--lr", paramLabel = "X", defaultValue = "0.001",
+                description = "Adam learning rate (default ${DEFAULT-VALUE})")
+        double lr;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+                description = "seed of the initialization, the validation split and the batch order (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--limit", paramLabel = "N",
+                description = "use only the first N training and N test images (quick runs)")
+        Integer limit;
+
+        @Option(names = "--quiet", description = "no progress bar")
+        boolean quiet;
+
+        @Override
+        protected Options options() {
+            return new Options(data, atLeast("--epochs", epochs, 1), atLeast("--batch-size", batchSize, 1),
+                    positive("--lr", lr), seed, limit == null ? 0 : atLeast("--limit", limit, 1), quiet);
         }
     }
 
-    public static void main(String[] args) {
-        COMMAND.main(args, a -> run(Options.from(a)));
+    record Options(Path data, int epochs, int batchSize, double lr, long seed, int limit, boolean quiet) {
     }
 
-    /** The two-task dataset of a split: inputs [N, 784], tasks item and group. */
-    public static Dataset dataset(FashionMnist.Split s) {
-        Map<String, Tensor> targets = new LinkedHashMap<>();
-        targets.put("item", s.items());
-        targets.put("group", s.groups());
-        return Dataset.of(s.images(), targets);
+    public static void main(String[] args) {
+        new Cli().main(args, FashionMultiTask::run);
     }
 
     /** The W1 model: trunk 784-256-128 with ReLU, heads item[10] and group[5]; parameters trunk.*, heads.*. */
@@ -78,8 +92,8 @@ public final class FashionMultiTask {
 
     static Map<String, Double> run(Options o) {
         FashionMnist.Data data = FashionMnist.load(o.data());
-        Dataset trainSet = Subsets.first(dataset(data.train()), o.limit());
-        Dataset testSet = Subsets.first(dataset(data.test()), o.limit());
+        Dataset trainSet = Subsets.first(data.train().dataset(), o.limit());
+        Dataset testSet = Subsets.first(data.test().dataset(), o.limit());
         System.out.printf("Fashion-MNIST from %s (%s): %,d training and %,d test images%n", data.folder(),
                 data.full() ? "full set" : "subset shipped with the repository", trainSet.size(), testSet.size());
         System.out.println("model: trunk 784-256-128 (ReLU), heads item[10] and group[5]; loss = 1.0·CE(item) + 0.5·CE(group)");

@@ -3,6 +3,13 @@ package polyhead.samples.javaapi;
 import java.nio.file.Path;
 import java.util.Map;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import polyhead.data.BatchSource;
+import polyhead.data.Dataset;
+import polyhead.datasets.FashionMnist;
+import polyhead.datasets.Subsets;
 import polyhead.experiment.Algorithm;
 import polyhead.experiment.ArchitecturePlan;
 import polyhead.experiment.Experiment;
@@ -12,16 +19,11 @@ import polyhead.experiment.OptimizerPlan;
 import polyhead.experiment.TaskPlan;
 import polyhead.experiment.TrainingPlan;
 import polyhead.experiment.WeightingPlan;
-import polyhead.data.BatchSource;
-import polyhead.data.Dataset;
 import polyhead.loss.Losses;
 import polyhead.metrics.Average;
 import polyhead.metrics.Metrics;
 import polyhead.optim.Optimizers.Adam;
-import polyhead.samples.cli.Arguments;
-import polyhead.samples.cli.CommandLine;
-import polyhead.samples.cli.Subsets;
-import polyhead.samples.fashion.FashionMnist;
+import polyhead.samples.SampleCommand;
 import polyhead.samples.fashion.FashionMultiTask;
 import polyhead.train.Trainer;
 
@@ -57,31 +59,43 @@ public final class FashionFromJava {
 
     /** The two-task dataset of a split, inputs [N, 784]; with {@code limit} > 0 only its first {@code limit} rows. */
     public static Dataset dataset(FashionMnist.Split s, int limit) {
-        return Subsets.first(FashionMultiTask.dataset(s), limit);
+        return Subsets.first(s.dataset(), limit);
     }
 
-    static final CommandLine COMMAND = CommandLine.of("FashionFromJava",
-                    "Sample 6, the Java half: samples/specs/fashion.json built through the Java builder API\n"
-                            + "(polyhead.experiment), trained, and a per-task table of test results.")
-            .option("--data", "DIR", null, "folder of the IDX files (default: Debian's full set when installed, "
-                    + "else the shipped subset)")
-            .option("--epochs", "N", String.valueOf(TRAINING.epochs()), "epochs")
-            .option("--limit", "N", null, "use only the first N training and N test images (quick runs)")
-            .flag("--quiet", "no progress bar");
+    @Command(name = "FashionFromJava", synopsisHeading = "usage: ", descriptionHeading = "%n",
+            description = {"Sample 6, the Java half: samples/specs/fashion.json built through the Java builder API",
+                    "(polyhead.experiment), trained, and a per-task table of test results."},
+            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
+    static final class Cli extends SampleCommand<Options> {
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "folder of the IDX files (default: Debian's full set when installed, else the shipped subset)")
+        Path data;
+
+        @Option(names = "--epochs", paramLabel = "N", description = "epochs (default: the spec's)")
+        Integer epochs;
+
+        @Option(names = "--limit", paramLabel = "N",
+                description = "use only the first N training and N test images (quick runs)")
+        Integer limit;
+
+        @Option(names = "--quiet", description = "no progress bar")
+        boolean quiet;
+
+        @Override
+        protected Options options() {
+            return new Options(data, epochs == null ? TRAINING.epochs() : atLeast("--epochs", epochs, 1),
+                    limit == null ? 0 : atLeast("--limit", limit, 1), quiet);
+        }
+    }
 
     record Options(Path data, int epochs, int limit, boolean quiet) {
-        static Options from(Arguments a) {
-            return new Options(a.path("--data"), a.integer("--epochs", 1),
-                    a.given("--limit") ? a.integer("--limit", 1) : 0, a.flag("--quiet"));
-        }
-
         static Options parse(String... args) {
-            return from(COMMAND.parse(args));
+            return new Cli().parse(args);
         }
     }
 
     public static void main(String[] args) {
-        COMMAND.main(args, a -> run(Options.from(a)));
+        new Cli().main(args, FashionFromJava::run);
     }
 
     /** Trains the experiment and prints the test table; returns the test results. */

@@ -1,7 +1,7 @@
 package polyhead.samples.mmoe;
 
-import static polyhead.samples.datasets.MmoeSynthetic.Y1;
-import static polyhead.samples.datasets.MmoeSynthetic.Y2;
+import static polyhead.datasets.MmoeSynthetic.Y1;
+import static polyhead.datasets.MmoeSynthetic.Y2;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -11,9 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import polyhead.data.Dataset;
 import polyhead.data.LabelType;
+import polyhead.datasets.MmoeSynthetic;
 import polyhead.loss.Losses;
+import polyhead.metrics.MetricTable;
 import polyhead.metrics.Metrics;
 import polyhead.mtl.Task;
 import polyhead.mtl.arch.Architecture;
@@ -25,10 +30,7 @@ import polyhead.nn.Linear;
 import polyhead.nn.Module;
 import polyhead.nn.Sequential;
 import polyhead.optim.Optimizers;
-import polyhead.samples.cli.Arguments;
-import polyhead.samples.cli.CommandLine;
-import polyhead.samples.cli.Table;
-import polyhead.samples.datasets.MmoeSynthetic;
+import polyhead.samples.SampleCommand;
 import polyhead.train.History;
 import polyhead.train.Trainer;
 
@@ -75,38 +77,81 @@ import polyhead.train.Trainer;
  * MMoE's — the paper's other point, that MMoE is easier to train.
  */
 public final class MmoeComparison {
-    static final List<String> MODELS = List.of("mmoe", "omoe", "shared-bottom");
+    /** The models compared, comma-separated (the default of --models). */
+    static final String ALL_MODELS = "mmoe,omoe,shared-bottom";
+    static final List<String> MODELS = List.of(ALL_MODELS.split(","));
 
-    static final CommandLine COMMAND = CommandLine.of("MmoeComparison",
-                    "MMoE vs OMoE vs shared-bottom on the synthetic data of Ma et al. (KDD 2018) at several task\n"
-                            + "correlations; per-task test MSE and R^2, averaged over repeats.")
-            .option("--rhos", "LIST", "0.5,0.9,1.0", "task correlations, comma-separated, each in [-1, 1]")
-            .option("--models", "LIST", String.join(",", MODELS), "models to run, comma-separated")
-            .option("--train-size", "N", "10000", "training samples per run")
-            .option("--test-size", "N", "2000", "test samples per run")
-            .option("--epochs", "N", "20", "epochs per run")
-            .option("--batch-size", "N", "128", "batch size")
-            .option("--lr", "X", "0.005", "Adam learning rate")
-            .option("--experts", "N", "8", "experts of MMoE and OMoE")
-            .option("--expert-units", "N", "16", "hidden units per expert; shared-bottom gets experts x this")
-            .option("--tower-units", "N", "8", "hidden units of each task's tower")
-            .option("--repeats", "N", "3", "runs per correlation and model, each with new data and initialization")
-            .option("--seed", "N", "42", "seed of the first repeat (repeat r uses seed + r)");
+    @Command(name = "MmoeComparison", synopsisHeading = "usage: ", descriptionHeading = "%n",
+            description = {"MMoE vs OMoE vs shared-bottom on the synthetic data of Ma et al. (KDD 2018) at several task",
+                    "correlations; per-task test MSE and R^2, averaged over repeats."},
+            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
+    static final class Cli extends SampleCommand<Options> {
+        @Option(names = "--rhos", paramLabel = "LIST", defaultValue = "0.5,0.9,1.0",
+                description = "task correlations, comma-separated, each in [-1, 1] (default ${DEFAULT-VALUE})")
+        String rhos;
 
-    record Options(List<Double> rhos, List<String> models, int trainSize, int testSize, int epochs, int batchSize,
-                   double lr, int experts, int expertUnits, int towerUnits, int repeats, long seed) {
-        static Options from(Arguments a) {
-            List<Double> rhos = a.numbers("--rhos");
-            for (double r : rhos) {
+        @Option(names = "--models", paramLabel = "LIST", defaultValue = ALL_MODELS,
+                description = "models to run, comma-separated (default ${DEFAULT-VALUE})")
+        String models;
+
+        @Option(names = "--train-size", paramLabel = "N", defaultValue = "10000",
+                description = "training samples per run (default ${DEFAULT-VALUE})")
+        int trainSize;
+
+        @Option(names = "--test-size", paramLabel = "N", defaultValue = "2000",
+                description = "test samples per run (default ${DEFAULT-VALUE})")
+        int testSize;
+
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "20",
+                description = "epochs per run (default ${DEFAULT-VALUE})")
+        int epochs;
+
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
+                description = "batch size (default ${DEFAULT-VALUE})")
+        int batchSize;
+
+        @Option(names = "--lr", paramLabel = "X", defaultValue = "0.005",
+                description = "Adam learning rate (default ${DEFAULT-VALUE})")
+        double lr;
+
+        @Option(names = "--experts", paramLabel = "N", defaultValue = "8",
+                description = "experts of MMoE and OMoE (default ${DEFAULT-VALUE})")
+        int experts;
+
+        @Option(names = "--expert-units", paramLabel = "N", defaultValue = "16",
+                description = "hidden units per expert; shared-bottom gets experts x this (default ${DEFAULT-VALUE})")
+        int expertUnits;
+
+        @Option(names = "--tower-units", paramLabel = "N", defaultValue = "8",
+                description = "hidden units of each task's tower (default ${DEFAULT-VALUE})")
+        int towerUnits;
+
+        @Option(names = "--repeats", paramLabel = "N", defaultValue = "3", description =
+                "runs per correlation and model, each with new data and initialization (default ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+                description = "seed of the first repeat (repeat r uses seed + r) (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Override
+        protected Options options() {
+            List<Double> rs = numbers("--rhos", rhos);
+            for (double r : rs) {
                 if (!(r >= -1 && r <= 1)) {
                     throw new IllegalArgumentException("option --rhos: task correlation must be in [-1, 1], got " + r);
                 }
             }
-            return new Options(rhos, a.list("--models", MODELS.toArray(new String[0])), a.integer("--train-size", 2),
-                    a.integer("--test-size", 2), a.integer("--epochs", 1), a.integer("--batch-size", 1),
-                    a.positive("--lr"), a.integer("--experts", 1), a.integer("--expert-units", 1),
-                    a.integer("--tower-units", 1), a.integer("--repeats", 1), a.longValue("--seed"));
+            return new Options(rs, list("--models", models, MODELS), atLeast("--train-size", trainSize, 2),
+                    atLeast("--test-size", testSize, 2), atLeast("--epochs", epochs, 1),
+                    atLeast("--batch-size", batchSize, 1), positive("--lr", lr), atLeast("--experts", experts, 1),
+                    atLeast("--expert-units", expertUnits, 1), atLeast("--tower-units", towerUnits, 1),
+                    atLeast("--repeats", repeats, 1), seed);
         }
+    }
+
+    record Options(List<Double> rhos, List<String> models, int trainSize, int testSize, int epochs, int batchSize,
+                   double lr, int experts, int expertUnits, int towerUnits, int repeats, long seed) {
     }
 
     /**
@@ -125,7 +170,7 @@ public final class MmoeComparison {
     }
 
     public static void main(String[] args) {
-        COMMAND.main(args, a -> run(Options.from(a), System.out));
+        new Cli().main(args, o -> run(o, System.out));
     }
 
     static Architecture model(String name, int d, Options o, long seed) {
@@ -196,13 +241,13 @@ public final class MmoeComparison {
 
         out.printf("%ntest metrics, mean over %d repeat(s) (R^2 = 1 - MSE / variance of the targets; higher is better)%n",
                 o.repeats());
-        Table t = new Table("rho", "model", "params", "MSE y1", "MSE y2", "R^2 y1", "R^2 y2", "mean R^2",
+        MetricTable t = new MetricTable("rho", "model", "params", "MSE y1", "MSE y2", "R^2 y1", "R^2 y2", "mean R^2",
                 "sd over repeats");
         for (Cell c : cells) {
             t.row(String.format("%.2f", c.rho()), c.model(), String.format("%,d", c.parameters()),
-                    Table.number(c.mean().get(Y1 + ".mse"), 4), Table.number(c.mean().get(Y2 + ".mse"), 4),
-                    Table.number(c.mean().get(Y1 + ".r2"), 4), Table.number(c.mean().get(Y2 + ".r2"), 4),
-                    Table.number(c.meanR2(), 4), Table.number(c.r2StdDev(), 4));
+                    MetricTable.number(c.mean().get(Y1 + ".mse"), 4), MetricTable.number(c.mean().get(Y2 + ".mse"), 4),
+                    MetricTable.number(c.mean().get(Y1 + ".r2"), 4), MetricTable.number(c.mean().get(Y2 + ".r2"), 4),
+                    MetricTable.number(c.meanR2(), 4), MetricTable.number(c.r2StdDev(), 4));
         }
         t.print(out);
 
@@ -214,10 +259,10 @@ public final class MmoeComparison {
         out.printf("%nlearning curves: test mean R^2 after epoch ..., mean over %d repeat(s)%n", o.repeats());
         List<String> head = new ArrayList<>(List.of("rho", "model"));
         at.forEach(e -> head.add(Integer.toString(e)));
-        Table curves = new Table(head.toArray(new String[0]));
+        MetricTable curves = new MetricTable(head.toArray(new String[0]));
         for (Cell c : cells) {
             List<String> row = new ArrayList<>(List.of(String.format("%.2f", c.rho()), c.model()));
-            at.forEach(e -> row.add(Table.number(c.curve()[e - 1], 4)));
+            at.forEach(e -> row.add(MetricTable.number(c.curve()[e - 1], 4)));
             curves.row(row.toArray(new String[0]));
         }
         curves.print(out);

@@ -1,7 +1,7 @@
 package polyhead.samples.multifashion;
 
-import static polyhead.samples.datasets.MultiFashion.LEFT;
-import static polyhead.samples.datasets.MultiFashion.RIGHT;
+import static polyhead.datasets.MultiFashion.LEFT;
+import static polyhead.datasets.MultiFashion.RIGHT;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -10,19 +10,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import polyhead.data.Dataset;
+import polyhead.datasets.MultiFashion;
 import polyhead.metrics.DeltaM;
+import polyhead.metrics.MetricTable;
 import polyhead.mtl.arch.HardSharing;
 import polyhead.mtl.weighting.Weighting;
 import polyhead.mtl.weighting.Weightings;
 import polyhead.optim.GradientTransformation;
 import polyhead.optim.Optimizers;
 import polyhead.optim.schedule.Schedules;
-import polyhead.samples.cli.Arguments;
-import polyhead.samples.cli.CommandLine;
-import polyhead.samples.cli.EpochTimes;
-import polyhead.samples.cli.Table;
-import polyhead.samples.datasets.MultiFashion;
+import polyhead.samples.EpochTimes;
+import polyhead.samples.SampleCommand;
 import polyhead.train.GradientSource;
 import polyhead.train.History;
 import polyhead.train.Trainer;
@@ -68,7 +70,9 @@ import polyhead.train.Trainer;
  * the full recipe and several seeds.
  */
 public final class MultiFashionComparison {
-    static final List<String> METHODS = List.of("equal", "uncertainty", "gradnorm", "mgda", "pcgrad", "cagrad");
+    /** The multi-task methods compared, comma-separated (the default of --methods). */
+    static final String ALL_METHODS = "equal,uncertainty,gradnorm,mgda,pcgrad,cagrad";
+    static final List<String> METHODS = List.of(ALL_METHODS.split(","));
     /** GradNorm's learning rate for its task weights. */
     static final double GRADNORM_LR = 0.025;
     /** Lin et al.'s MultiLeNet training: SGD momentum 0.9, lr halved every 15 epochs. */
@@ -79,44 +83,80 @@ public final class MultiFashionComparison {
     static final int FULL_BATCH = 256;
     static final double FULL_LR = 1e-3;
 
-    static final CommandLine COMMAND = CommandLine.of("MultiFashionComparison",
-                    "Multi-Fashion with MultiLeNet: single-task baselines vs equal weighting, uncertainty, GradNorm,\n"
-                            + "MGDA, PCGrad and CAGrad; per-task test accuracy and delta-m against the baselines.")
-            .option("--data", "DIR", null, "Fashion-MNIST folder (default: Debian's full set if installed, else the "
-                    + "shipped subset)")
-            .option("--recipe", "NAME", "pareto-mtl", "pareto-mtl (36x36, Lin et al.) or sener-koltun (28x28)")
-            .option("--train-size", "N", "6000", "Multi-Fashion training images")
-            .option("--test-size", "N", "2000", "Multi-Fashion test images")
-            .option("--epochs", "N", "2", "epochs per model")
-            .option("--batch-size", "N", "32", "batch size")
-            .option("--optimizer", "NAME", "adam", "adam (constant lr) or sgd (momentum 0.9, lr halved every "
-                    + SGD_HALVING_EPOCHS + " epochs, as Lin et al.)")
-            .option("--lr", "X", "0.002", "learning rate")
-            .option("--methods", "LIST", String.join(",", METHODS), "multi-task methods to run, comma-separated")
-            .option("--gradients", "SOURCE", "parameters", "what gradient strategies read: parameters or "
-                    + "representation")
-            .flag("--full", "the published recipe: the recipe's full sizes (120,000/20,000 for pareto-mtl), "
-                    + FULL_EPOCHS + " epochs, sgd with lr " + FULL_LR + ", batch " + FULL_BATCH + "; explicit options "
-                    + "still win")
-            .option("--seed", "N", "42", "seed of the data, the initialization and the batch order");
+    @Command(name = "MultiFashionComparison", synopsisHeading = "usage: ", descriptionHeading = "%n",
+            description = {"Multi-Fashion with MultiLeNet: single-task baselines vs equal weighting, uncertainty, GradNorm,",
+                    "MGDA, PCGrad and CAGrad; per-task test accuracy and delta-m against the baselines."},
+            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
+    static final class Cli extends SampleCommand<Options> {
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "Fashion-MNIST folder (default: Debian's full set if installed, else the shipped subset)")
+        Path data;
+
+        @Option(names = "--recipe", paramLabel = "NAME", defaultValue = "pareto-mtl",
+                description = "pareto-mtl (36x36, Lin et al.) or sener-koltun (28x28) (default ${DEFAULT-VALUE})")
+        String recipe;
+
+        @Option(names = "--train-size", paramLabel = "N", defaultValue = "6000",
+                description = "Multi-Fashion training images (default ${DEFAULT-VALUE})")
+        int trainSize;
+
+        @Option(names = "--test-size", paramLabel = "N", defaultValue = "2000",
+                description = "Multi-Fashion test images (default ${DEFAULT-VALUE})")
+        int testSize;
+
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "2",
+                description = "epochs per model (default ${DEFAULT-VALUE})")
+        int epochs;
+
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+                description = "batch size (default ${DEFAULT-VALUE})")
+        int batchSize;
+
+        @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "adam", description = "adam (constant lr) "
+                + "or sgd (momentum 0.9, lr halved every " + SGD_HALVING_EPOCHS + " epochs, as Lin et al.) (default "
+                + "${DEFAULT-VALUE})")
+        String optimizer;
+
+        @Option(names = "--lr", paramLabel = "X", defaultValue = "0.002",
+                description = "learning rate (default ${DEFAULT-VALUE})")
+        double lr;
+
+        @Option(names = "--methods", paramLabel = "LIST", defaultValue = ALL_METHODS,
+                description = "multi-task methods to run, comma-separated (default ${DEFAULT-VALUE})")
+        String methods;
+
+        @Option(names = "--gradients", paramLabel = "SOURCE", defaultValue = "parameters",
+                description = "what gradient strategies read: parameters or representation (default ${DEFAULT-VALUE})")
+        String gradients;
+
+        @Option(names = "--full", description = "the published recipe: the recipe's full sizes (120,000/20,000 for "
+                + "pareto-mtl), " + FULL_EPOCHS + " epochs, sgd with lr " + FULL_LR + ", batch " + FULL_BATCH
+                + "; explicit options still win")
+        boolean full;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+                description = "seed of the data, the initialization and the batch order (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Override
+        protected Options options() {
+            MultiFashion.Recipe r = choice("--recipe", recipe, List.of("pareto-mtl", "sener-koltun"))
+                    .equals("pareto-mtl") ? MultiFashion.Recipe.PARETO_MTL : MultiFashion.Recipe.SENER_KOLTUN;
+            int train = full && !given("--train-size") ? r.trainSize() : atLeast("--train-size", trainSize, 1);
+            int test = full && !given("--test-size") ? r.testSize() : atLeast("--test-size", testSize, 1);
+            int e = full && !given("--epochs") ? FULL_EPOCHS : atLeast("--epochs", epochs, 1);
+            String opt = full && !given("--optimizer") ? "sgd" : choice("--optimizer", optimizer, List.of("adam", "sgd"));
+            GradientSource source = choice("--gradients", gradients, List.of("parameters", "representation"))
+                    .equals("parameters") ? GradientSource.PARAMETERS : GradientSource.REPRESENTATION;
+            int batch = full && !given("--batch-size") ? FULL_BATCH : atLeast("--batch-size", batchSize, 1);
+            double rate = full && !given("--lr") ? FULL_LR : positive("--lr", lr);
+            return new Options(data, r, train, test, e, batch, opt, rate, list("--methods", methods, METHODS), source,
+                    seed);
+        }
+    }
 
     record Options(Path data, MultiFashion.Recipe recipe, int trainSize, int testSize, int epochs, int batchSize,
                    String optimizer, double lr, List<String> methods, GradientSource gradients, long seed) {
-        static Options from(Arguments a) {
-            MultiFashion.Recipe recipe = a.choice("--recipe", "pareto-mtl", "sener-koltun").equals("pareto-mtl")
-                    ? MultiFashion.Recipe.PARETO_MTL : MultiFashion.Recipe.SENER_KOLTUN;
-            boolean full = a.flag("--full");
-            int train = full && !a.given("--train-size") ? recipe.trainSize() : a.integer("--train-size", 1);
-            int test = full && !a.given("--test-size") ? recipe.testSize() : a.integer("--test-size", 1);
-            int epochs = full && !a.given("--epochs") ? FULL_EPOCHS : a.integer("--epochs", 1);
-            String opt = full && !a.given("--optimizer") ? "sgd" : a.choice("--optimizer", "adam", "sgd");
-            GradientSource source = a.choice("--gradients", "parameters", "representation").equals("parameters")
-                    ? GradientSource.PARAMETERS : GradientSource.REPRESENTATION;
-            int batch = full && !a.given("--batch-size") ? FULL_BATCH : a.integer("--batch-size", 1);
-            double lr = full && !a.given("--lr") ? FULL_LR : a.positive("--lr");
-            return new Options(a.path("--data"), recipe, train, test, epochs, batch, opt, lr, a.list("--methods", METHODS.toArray(new String[0])), source,
-                    a.longValue("--seed"));
-        }
     }
 
     /** Test accuracy per task and median seconds per epoch of one model. */
@@ -131,7 +171,7 @@ public final class MultiFashionComparison {
     }
 
     public static void main(String[] args) {
-        COMMAND.main(args, a -> run(Options.from(a), System.out));
+        new Cli().main(args, o -> run(o, System.out));
     }
 
     static Weighting weighting(String method) {
@@ -193,16 +233,16 @@ public final class MultiFashionComparison {
 
         out.printf("%ntest accuracy (%,d images) after %d epochs; delta-m in %%, relative to the single-task models%n",
                 o.testSize(), o.epochs());
-        Table t = new Table("method", "left acc", "right acc", "mean acc", "delta-m %", "s/epoch");
-        t.row("single-task (2 models)", Table.number(baselines.get(key(LEFT)), 4),
-                Table.number(baselines.get(key(RIGHT)), 4),
-                Table.number((baselines.get(key(LEFT)) + baselines.get(key(RIGHT))) / 2, 4), "0.00",
-                Table.number(left.secondsPerEpoch() + right.secondsPerEpoch(), 1));
+        MetricTable t = new MetricTable("method", "left acc", "right acc", "mean acc", "delta-m %", "s/epoch");
+        t.row("single-task (2 models)", MetricTable.number(baselines.get(key(LEFT)), 4),
+                MetricTable.number(baselines.get(key(RIGHT)), 4),
+                MetricTable.number((baselines.get(key(LEFT)) + baselines.get(key(RIGHT))) / 2, 4), "0.00",
+                MetricTable.number(left.secondsPerEpoch() + right.secondsPerEpoch(), 1));
         for (Run r : runs) {
             double l = r.accuracy().get(key(LEFT));
             double rr = r.accuracy().get(key(RIGHT));
-            t.row(r.method(), Table.number(l, 4), Table.number(rr, 4), Table.number((l + rr) / 2, 4),
-                    String.format("%+.2f", deltaM.get(r.method())), Table.number(r.secondsPerEpoch(), 1));
+            t.row(r.method(), MetricTable.number(l, 4), MetricTable.number(rr, 4), MetricTable.number((l + rr) / 2, 4),
+                    String.format("%+.2f", deltaM.get(r.method())), MetricTable.number(r.secondsPerEpoch(), 1));
         }
         t.print(out);
         out.println("\ndelta-m = (100/K)·Σ_k −(M_k − B_k)/B_k over the K = 2 task accuracies, B_k single-task: "

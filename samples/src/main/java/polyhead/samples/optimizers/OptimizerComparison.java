@@ -9,14 +9,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import polyhead.data.Dataset;
+import polyhead.datasets.FashionMnist;
+import polyhead.metrics.MetricTable;
 import polyhead.optim.GradientTransformation;
 import polyhead.optim.Optimizers;
-import polyhead.samples.cli.Arguments;
-import polyhead.samples.cli.CommandLine;
-import polyhead.samples.cli.EpochTimes;
-import polyhead.samples.cli.Table;
-import polyhead.samples.fashion.FashionMnist;
+import polyhead.samples.EpochTimes;
+import polyhead.samples.SampleCommand;
 import polyhead.samples.fashion.FashionW1;
 import polyhead.train.History;
 import polyhead.train.Trainer;
@@ -49,27 +51,53 @@ import polyhead.train.Trainer;
  * run first, was the slowest, so read them as rough.
  */
 public final class OptimizerComparison {
-    static final List<String> OPTIMIZERS = List.of("sgd", "momentum", "adam", "amsgrad", "adamw");
+    /** The optimizers compared, comma-separated (the default of --optimizers). */
+    static final String ALL = "sgd,momentum,adam,amsgrad,adamw";
+    static final List<String> OPTIMIZERS = List.of(ALL.split(","));
 
-    static final CommandLine COMMAND = CommandLine.of("OptimizerComparison",
-                    "SGD, SGD+momentum, Adam, AMSGrad and AdamW on the main job's W1 model and Fashion-MNIST:\n"
-                            + "per-task test accuracy and time per epoch.")
-            .option("--data", "DIR", null, "Fashion-MNIST folder (default: Debian's full set if installed, else the "
-                    + "shipped subset)")
-            .option("--train-size", "N", "10000", "training images used, the first N of a seeded shuffle; 0 = all")
-            .option("--epochs", "N", "5", "epochs per optimizer")
-            .option("--batch-size", "N", "128", "batch size")
-            .option("--lr-scale", "X", "1", "multiplies every optimizer's learning rate")
-            .option("--optimizers", "LIST", String.join(",", OPTIMIZERS), "which to run, comma-separated")
-            .option("--seed", "N", "42", "seed of the subset, the initialization and the batch order");
+    @Command(name = "OptimizerComparison", synopsisHeading = "usage: ", descriptionHeading = "%n",
+            description = {"SGD, SGD+momentum, Adam, AMSGrad and AdamW on the main job's W1 model and Fashion-MNIST:",
+                    "per-task test accuracy and time per epoch."},
+            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
+    static final class Cli extends SampleCommand<Options> {
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "Fashion-MNIST folder (default: Debian's full set if installed, else the shipped subset)")
+        Path data;
+
+        @Option(names = "--train-size", paramLabel = "N", defaultValue = "10000",
+                description = "training images used, the first N of a seeded shuffle; 0 = all (default ${DEFAULT-VALUE})")
+        int trainSize;
+
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "5",
+                description = "epochs per optimizer (default ${DEFAULT-VALUE})")
+        int epochs;
+
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128",
+                description = "batch size (default ${DEFAULT-VALUE})")
+        int batchSize;
+
+        @Option(names = "--lr-scale", paramLabel = "X", defaultValue = "1",
+                description = "multiplies every optimizer's learning rate (default ${DEFAULT-VALUE})")
+        double lrScale;
+
+        @Option(names = "--optimizers", paramLabel = "LIST", defaultValue = ALL,
+                description = "which to run, comma-separated (default ${DEFAULT-VALUE})")
+        String optimizers;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+                description = "seed of the subset, the initialization and the batch order (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Override
+        protected Options options() {
+            return new Options(data, atLeast("--train-size", trainSize, 0), atLeast("--epochs", epochs, 1),
+                    atLeast("--batch-size", batchSize, 1), positive("--lr-scale", lrScale),
+                    list("--optimizers", optimizers, OPTIMIZERS), seed);
+        }
+    }
 
     record Options(Path data, int trainSize, int epochs, int batchSize, double lrScale,
                    List<String> optimizers, long seed) {
-        static Options from(Arguments a) {
-            return new Options(a.path("--data"), a.integer("--train-size", 0), a.integer("--epochs", 1),
-                    a.integer("--batch-size", 1), a.positive("--lr-scale"),
-                    a.list("--optimizers", OPTIMIZERS.toArray(new String[0])), a.longValue("--seed"));
-        }
     }
 
     /** One optimizer's outcome: test metrics and median seconds per training epoch. */
@@ -81,7 +109,7 @@ public final class OptimizerComparison {
     }
 
     public static void main(String[] args) {
-        COMMAND.main(args, a -> run(Options.from(a), System.out));
+        new Cli().main(args, o -> run(o, System.out));
     }
 
     /** The optimizer called {@code name}, with its learning rate times {@code scale}, and how it is set up. */
@@ -101,12 +129,12 @@ public final class OptimizerComparison {
 
     static List<Result> run(Options o, PrintStream out) {
         FashionMnist.Data data = FashionMnist.load(o.data());
-        Dataset all = FashionW1.dataset(data.train());
+        Dataset all = data.train().dataset();
         Dataset train = all;
         if (o.trainSize() > 0 && o.trainSize() < all.size()) {
             train = all.rows(Arrays.copyOf(Dataset.permutation(all.size(), new Random(o.seed())), o.trainSize()));
         }
-        Dataset test = FashionW1.dataset(data.test());
+        Dataset test = data.test().dataset();
         out.printf("Fashion-MNIST from %s (%s): training on %,d of %,d training images, testing on %,d%n",
                 data.folder(), data.full() ? "full set" : "subset shipped with the repository", train.size(),
                 all.size(), test.size());
@@ -131,10 +159,10 @@ public final class OptimizerComparison {
 
         out.printf("%ntest accuracy after %d epochs (%,d test images); time = median seconds per training epoch%n",
                 o.epochs(), test.size());
-        Table t = new Table("optimizer", "settings", "item acc", "group acc", "train loss", "s/epoch", "images/s");
+        MetricTable t = new MetricTable("optimizer", "settings", "item acc", "group acc", "train loss", "s/epoch", "images/s");
         for (Result r : results) {
-            t.row(r.name(), r.settings(), Table.number(r.itemAccuracy(), 4), Table.number(r.groupAccuracy(), 4),
-                    Table.number(r.trainLoss(), 4), Table.number(r.secondsPerEpoch(), 2),
+            t.row(r.name(), r.settings(), MetricTable.number(r.itemAccuracy(), 4), MetricTable.number(r.groupAccuracy(), 4),
+                    MetricTable.number(r.trainLoss(), 4), MetricTable.number(r.secondsPerEpoch(), 2),
                     String.format("%,.0f", train.size() / r.secondsPerEpoch()));
         }
         t.print(out);

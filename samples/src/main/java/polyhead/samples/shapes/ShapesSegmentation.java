@@ -1,16 +1,21 @@
 package polyhead.samples.shapes;
 
-import static polyhead.samples.datasets.Shapes.MASK;
-import static polyhead.samples.datasets.Shapes.SHAPE;
+import static polyhead.datasets.Shapes.MASK;
+import static polyhead.datasets.Shapes.SHAPE;
 
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import polyhead.data.Dataset;
 import polyhead.data.LabelType;
+import polyhead.datasets.Shapes;
 import polyhead.loss.Losses;
+import polyhead.metrics.MetricTable;
 import polyhead.metrics.Metrics;
 import polyhead.mtl.Task;
 import polyhead.mtl.arch.HardSharing;
@@ -20,10 +25,7 @@ import polyhead.nn.GlobalAvgPool2d;
 import polyhead.nn.Linear;
 import polyhead.nn.Sequential;
 import polyhead.optim.Optimizers;
-import polyhead.samples.cli.Arguments;
-import polyhead.samples.cli.CommandLine;
-import polyhead.samples.cli.Table;
-import polyhead.samples.datasets.Shapes;
+import polyhead.samples.SampleCommand;
 import polyhead.tensor.Tensor;
 import polyhead.train.History;
 import polyhead.train.Trainer;
@@ -52,31 +54,62 @@ import polyhead.train.Trainer;
  * </pre>
  */
 public final class ShapesSegmentation {
-    static final CommandLine COMMAND = CommandLine.of("ShapesSegmentation",
-                    "Joint shape classification and segmentation on synthetic shapes with a conv trunk and a\n"
-                            + "per-pixel head; test accuracy, pixel accuracy and mean IoU.")
-            .option("--train-size", "N", "2000", "training images")
-            .option("--test-size", "N", "500", "test images")
-            .option("--size", "N", "32", "image side in pixels (at least 8)")
-            .option("--noise", "X", "0.1", "standard deviation of the pixel noise")
-            .option("--width", "N", "8", "channels of the trunk's conv layers")
-            .option("--epochs", "N", "5", "epochs")
-            .option("--batch-size", "N", "32", "batch size")
-            .option("--lr", "X", "0.003", "Adam learning rate")
-            .flag("--quiet", "no per-epoch progress")
-            .option("--seed", "N", "42", "seed of the data, the initialization and the batch order");
+    @Command(name = "ShapesSegmentation", synopsisHeading = "usage: ", descriptionHeading = "%n",
+            description = {"Joint shape classification and segmentation on synthetic shapes with a conv trunk and a",
+                    "per-pixel head; test accuracy, pixel accuracy and mean IoU."},
+            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
+    static final class Cli extends SampleCommand<Options> {
+        @Option(names = "--train-size", paramLabel = "N", defaultValue = "2000",
+                description = "training images (default ${DEFAULT-VALUE})")
+        int trainSize;
 
-    record Options(int trainSize, int testSize, int size, double noise, int width, int epochs, int batchSize, double lr,
-                   boolean quiet, long seed) {
-        static Options from(Arguments a) {
-            double noise = a.number("--noise");
+        @Option(names = "--test-size", paramLabel = "N", defaultValue = "500",
+                description = "test images (default ${DEFAULT-VALUE})")
+        int testSize;
+
+        @Option(names = "--size", paramLabel = "N", defaultValue = "32",
+                description = "image side in pixels (at least 8) (default ${DEFAULT-VALUE})")
+        int size;
+
+        @Option(names = "--noise", paramLabel = "X", defaultValue = "0.1",
+                description = "standard deviation of the pixel noise (default ${DEFAULT-VALUE})")
+        double noise;
+
+        @Option(names = "--width", paramLabel = "N", defaultValue = "8",
+                description = "channels of the trunk's conv layers (default ${DEFAULT-VALUE})")
+        int width;
+
+        @Option(names = "--epochs", paramLabel = "N", defaultValue = "5", description = "epochs (default ${DEFAULT-VALUE})")
+        int epochs;
+
+        @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+                description = "batch size (default ${DEFAULT-VALUE})")
+        int batchSize;
+
+        @Option(names = "--lr", paramLabel = "X", defaultValue = "0.003",
+                description = "Adam learning rate (default ${DEFAULT-VALUE})")
+        double lr;
+
+        @Option(names = "--quiet", description = "no per-epoch progress")
+        boolean quiet;
+
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+                description = "seed of the data, the initialization and the batch order (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Override
+        protected Options options() {
             if (noise < 0) {
                 throw new IllegalArgumentException("option --noise must be >= 0, got " + noise);
             }
-            return new Options(a.integer("--train-size", 1), a.integer("--test-size", 1), a.integer("--size", 8),
-                    noise, a.integer("--width", 1), a.integer("--epochs", 1), a.integer("--batch-size", 1),
-                    a.positive("--lr"), a.flag("--quiet"), a.longValue("--seed"));
+            return new Options(atLeast("--train-size", trainSize, 1), atLeast("--test-size", testSize, 1),
+                    atLeast("--size", size, 8), noise, atLeast("--width", width, 1), atLeast("--epochs", epochs, 1),
+                    atLeast("--batch-size", batchSize, 1), positive("--lr", lr), quiet, seed);
         }
+    }
+
+    record Options(int trainSize, int testSize, int size, double noise, int width, int epochs, int batchSize, double lr,
+                   boolean quiet, long seed) {
     }
 
     /** Test metrics and the trivial predictors' scores on the same test set. */
@@ -88,7 +121,7 @@ public final class ShapesSegmentation {
     }
 
     public static void main(String[] args) {
-        COMMAND.main(args, a -> run(Options.from(a), System.out));
+        new Cli().main(args, o -> run(o, System.out));
     }
 
     /**
@@ -137,12 +170,12 @@ public final class ShapesSegmentation {
                 majorityShare(test.targets(MASK), Shapes.MASK_CLASSES), backgroundMeanIou(test.targets(MASK)));
         out.printf("%ntest results (%,d images) after %d epochs (last training loss %.4f)%n", o.testSize(), o.epochs(),
                 h.last().get("train.loss"));
-        Table t = new Table("task", "metric", "model", "trivial predictor", "trivial is");
-        t.row(SHAPE, "accuracy", Table.number(r.get(SHAPE + ".accuracy"), 4), Table.number(res.majorityClassAccuracy(), 4),
+        MetricTable t = new MetricTable("task", "metric", "model", "trivial predictor", "trivial is");
+        t.row(SHAPE, "accuracy", MetricTable.number(r.get(SHAPE + ".accuracy"), 4), MetricTable.number(res.majorityClassAccuracy(), 4),
                 "the most frequent class");
-        t.row(MASK, "pixel accuracy", Table.number(r.get(MASK + ".pixel_accuracy"), 4),
-                Table.number(res.backgroundPixelAccuracy(), 4), "every pixel background");
-        t.row(MASK, "mean IoU", Table.number(r.get(MASK + ".mean_iou"), 4), Table.number(res.backgroundMeanIou(), 4),
+        t.row(MASK, "pixel accuracy", MetricTable.number(r.get(MASK + ".pixel_accuracy"), 4),
+                MetricTable.number(res.backgroundPixelAccuracy(), 4), "every pixel background");
+        t.row(MASK, "mean IoU", MetricTable.number(r.get(MASK + ".mean_iou"), 4), MetricTable.number(res.backgroundMeanIou(), 4),
                 "every pixel background");
         t.print(out);
         out.println("\nmean IoU averages the IoU of the 5 mask classes (background and the four shapes) over all test "

@@ -13,6 +13,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import polyhead.datasets.FashionMnist;
 import polyhead.io.FormatException;
 
 class FashionMultiTaskTest {
@@ -42,7 +43,7 @@ class FashionMultiTaskTest {
     }
 
     static FashionMultiTask.Options options(String... args) {
-        return FashionMultiTask.Options.from(FashionMultiTask.COMMAND.parse(args));
+        return new FashionMultiTask.Cli().parse(args);
     }
 
     /** --help prints the usage and returns (the JVM goes on), without running the job. */
@@ -50,13 +51,14 @@ class FashionMultiTaskTest {
     void helpPrintsTheUsageWithoutExiting() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         boolean[] ran = {false};
-        int code = FashionMultiTask.COMMAND.run(new String[] {"--help"}, a -> ran[0] = true,
+        int code = new FashionMultiTask.Cli().run(new String[] {"--help"}, o -> ran[0] = true,
                 new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
         assertEquals(0, code);
         assertFalse(ran[0]);
         String usage = out.toString(StandardCharsets.UTF_8);
-        assertTrue(usage.startsWith("usage: FashionMultiTask [--data DIR] [--epochs N]"), usage);
-        assertTrue(usage.contains("--limit N") && usage.contains("(default 128)"), usage);
+        // picocli's generated usage: the synopsis lists -h first and writes an option's value as --name=VALUE
+        assertTrue(usage.startsWith("usage: FashionMultiTask [-h] [--data=DIR] [--epochs=N]"), usage);
+        assertTrue(usage.contains("--limit=N") && usage.contains("(default 128)"), usage);
     }
 
     /** The short form CI runs (samples/pom.xml): --limit caps both splits. */

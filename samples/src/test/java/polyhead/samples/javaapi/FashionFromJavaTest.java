@@ -14,15 +14,15 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import polyhead.experiment.Experiment;
 import polyhead.data.BatchSource;
 import polyhead.data.Dataset;
+import polyhead.datasets.FashionMnist;
 import polyhead.dsl.compile.CompiledExperiment;
 import polyhead.dsl.compile.SpecCompiler;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.SpecJson;
+import polyhead.experiment.Experiment;
 import polyhead.nn.Module;
-import polyhead.samples.fashion.FashionMnist;
 
 /**
  * Sample 6: the Java-built experiment and {@code specs/fashion.json} compiled by the DSL start and end with the same

@@ -16,9 +16,9 @@ class MmoeComparisonTest {
     @Test
     void everyModelBeatsTheMeanPredictorAtEveryCorrelation() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        List<MmoeComparison.Cell> cells = MmoeComparison.run(MmoeComparison.Options.from(MmoeComparison.COMMAND.parse(
+        List<MmoeComparison.Cell> cells = MmoeComparison.run(new MmoeComparison.Cli().parse(
                 new String[] {"--rhos", "0.5,1", "--train-size", "1000", "--test-size", "300", "--epochs", "3",
-                        "--lr", "0.01", "--repeats", "2", "--seed", "9"})),
+                        "--lr", "0.01", "--repeats", "2", "--seed", "9"}),
                 new PrintStream(buf, true, StandardCharsets.UTF_8));
         assertEquals(6, cells.size());
         for (MmoeComparison.Cell c : cells) {
@@ -32,8 +32,7 @@ class MmoeComparisonTest {
 
     @Test
     void correlationsOutsideTheRangeAreRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MmoeComparison.Options.from(
-                MmoeComparison.COMMAND.parse(new String[] {"--rhos", "0.5,1.5"})));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MmoeComparison.Cli().parse(new String[] {"--rhos", "0.5,1.5"}));
         assertEquals("option --rhos: task correlation must be in [-1, 1], got 1.5", e.getMessage());
     }
 }

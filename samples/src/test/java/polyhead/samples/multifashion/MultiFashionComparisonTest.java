@@ -10,7 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import polyhead.samples.datasets.MultiFashion;
+import polyhead.datasets.MultiFashion;
 import polyhead.train.GradientSource;
 
 class MultiFashionComparisonTest {
@@ -18,10 +18,9 @@ class MultiFashionComparisonTest {
     @Test
     void baselinesAndEveryMethodLearnAboveChance() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        MultiFashionComparison.Result r = MultiFashionComparison.run(MultiFashionComparison.Options.from(
-                MultiFashionComparison.COMMAND.parse(new String[] {"--data", "data/fashion-mnist", "--recipe",
+        MultiFashionComparison.Result r = MultiFashionComparison.run(new MultiFashionComparison.Cli().parse(new String[] {"--data", "data/fashion-mnist", "--recipe",
                         "sener-koltun", "--train-size", "960", "--test-size", "300", "--epochs", "2", "--batch-size",
-                        "16", "--gradients", "representation", "--seed", "5"})),
+                        "16", "--gradients", "representation", "--seed", "5"}),
                 new PrintStream(buf, true, StandardCharsets.UTF_8));
         assertEquals(MultiFashionComparison.METHODS, r.methods().stream().map(MultiFashionComparison.Run::method).toList());
         for (MultiFashionComparison.Run run : concat(r)) {
@@ -35,8 +34,7 @@ class MultiFashionComparisonTest {
 
     @Test
     void fullSetsThePublishedRecipeUnlessOverridden() {
-        MultiFashionComparison.Options o = MultiFashionComparison.Options.from(
-                MultiFashionComparison.COMMAND.parse(new String[] {"--full", "--epochs", "7"}));
+        MultiFashionComparison.Options o = new MultiFashionComparison.Cli().parse(new String[] {"--full", "--epochs", "7"});
         assertEquals(MultiFashion.Recipe.PARETO_MTL.trainSize(), o.trainSize());
         assertEquals(20_000, o.testSize());
         assertEquals(7, o.epochs());

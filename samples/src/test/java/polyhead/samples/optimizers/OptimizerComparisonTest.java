@@ -15,9 +15,8 @@ class OptimizerComparisonTest {
     @Test
     void everyOptimizerLearnsBothTasksInOneShortEpoch() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        List<OptimizerComparison.Result> results = OptimizerComparison.run(OptimizerComparison.Options.from(
-                OptimizerComparison.COMMAND.parse(new String[] {"--data", "data/fashion-mnist", "--train-size", "1500",
-                        "--epochs", "2", "--seed", "3"})), new PrintStream(buf, true, StandardCharsets.UTF_8));
+        List<OptimizerComparison.Result> results = OptimizerComparison.run(new OptimizerComparison.Cli().parse(new String[] {"--data", "data/fashion-mnist", "--train-size", "1500",
+                        "--epochs", "2", "--seed", "3"}), new PrintStream(buf, true, StandardCharsets.UTF_8));
         assertEquals(List.of("sgd", "momentum", "adam", "amsgrad", "adamw"),
                 results.stream().map(OptimizerComparison.Result::name).toList());
         for (OptimizerComparison.Result r : results) {
@@ -33,8 +32,8 @@ class OptimizerComparisonTest {
     void missingDataIsAOneLineErrorAndExitCode1() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = OptimizerComparison.COMMAND.run(new String[] {"--data", "no/such/dir"},
-                a -> OptimizerComparison.run(OptimizerComparison.Options.from(a), new PrintStream(out)),
+        int code = new OptimizerComparison.Cli().run(new String[] {"--data", "no/such/dir"},
+                o -> OptimizerComparison.run(o, new PrintStream(out)),
                 new PrintStream(out), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(1, code);
         assertEquals("error: " + java.nio.file.Path.of("no/such/dir/train-images-idx3-ubyte.gz") + ": no such file",

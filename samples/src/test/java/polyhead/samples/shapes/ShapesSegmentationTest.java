@@ -17,9 +17,8 @@ class ShapesSegmentationTest {
     @Test
     void shortRunBeatsTheTrivialPredictors() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        ShapesSegmentation.Result r = ShapesSegmentation.run(ShapesSegmentation.Options.from(
-                ShapesSegmentation.COMMAND.parse(new String[] {"--train-size", "400", "--test-size", "100", "--size",
-                        "12", "--epochs", "3", "--batch-size", "8", "--lr", "0.01", "--quiet", "--seed", "4"})),
+        ShapesSegmentation.Result r = ShapesSegmentation.run(new ShapesSegmentation.Cli().parse(new String[] {"--train-size", "400", "--test-size", "100", "--size",
+                        "12", "--epochs", "3", "--batch-size", "8", "--lr", "0.01", "--quiet", "--seed", "4"}),
                 new PrintStream(buf, true, StandardCharsets.UTF_8));
         Map<String, Double> t = r.test();
         assertTrue(t.get("shape.accuracy") > r.majorityClassAccuracy() + 0.2, r.toString());

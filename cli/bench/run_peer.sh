@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs the PyTorch peer (torch_baseline.py) and Polyhead's bench in the same run, round by round (each round: one
+# measurement of every PyTorch configuration, then one of every Polyhead configuration), and prints the ratios.
+# Interleaving rounds exposes both sides to the same slow and fast phases of a shared machine.
+#
+# usage: cli/bench/run_peer.sh [bench options...]      e.g. cli/bench/run_peer.sh --workloads w1,w3
+# (the bench runs W1, W2, W3 and W1-epoch unless --workloads says otherwise; its options come after the script's own)
+# environment:
+#   ROUNDS (3)  STEPS (60)  WARMUP (20)  THREADS (2)      the protocol, for both sides
+#   EPOCHS (3)  W1-epoch: epochs per round on each side (median epoch); 0 skips W1-epoch on both sides
+#   TORCH_BASELINE   path of torch_baseline.py (default: ../shared/bench/ next to the repository, or /work/shared/bench)
+#   OUT              where the logs and JSON go (default: cli/target/bench-peer)
+#   MVN              the Maven command (default: mvn -q -B; e.g. MVN="mvn -q -B -o" offline)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+ROUNDS="${ROUNDS:-3}"
+STEPS="${STEPS:-60}"
+WARMUP="${WARMUP:-20}"
+THREADS="${THREADS:-2}"
+EPOCHS="${EPOCHS:-3}"
+OUT="${OUT:-$ROOT/cli/target/bench-peer}"
+MVN="${MVN:-mvn -q -B}"
+if [[ -z "${TORCH_BASELINE:-}" ]]; then
+  for c in "$ROOT/../shared/bench/torch_baseline.py" "$ROOT/../../shared/bench/torch_baseline.py" /work/shared/bench/torch_baseline.py; do
+    [[ -f "$c" ]] && TORCH_BASELINE="$c" && break
+  done
+fi
+[[ -f "${TORCH_BASELINE:-}" ]] || { echo "torch_baseline.py not found; set TORCH_BASELINE" >&2; exit 1; }
+OPENBLAS=/usr/lib/x86_64-linux-gnu/openblas-openmp
+[[ -d "$OPENBLAS" ]] || { echo "$OPENBLAS missing: apt-get install libopenblas0-openmp (without it torch uses the reference BLAS, not a fair peer)" >&2; exit 1; }
+
+mkdir -p "$OUT"
+rm -f "$OUT"/torch-*.json "$OUT"/java-*.json "$OUT"/loadavg.txt
+cd "$ROOT"
+echo "building..."
+CP="$($MVN -pl cli -am -DskipTests package exec:exec -Dcli.exec.skip=false -Dexec.executable=echo -Dexec.args=%classpath 2>/dev/null \
+  | sed 's/\x1b\[[0-9;]*m//g' | grep -E '^/.*polyhead' | tail -n 1)"
+[[ -n "$CP" ]] || { echo "build failed: run $MVN -DskipTests package to see why" >&2; exit 1; }
+JAVA=(java --add-modules jdk.incubator.vector -Xmx4g -cp "$CP" polyhead.cli.Polyhead bench)
+
+if ((EPOCHS > 0)); then
+  TORCH_EPOCHS=(--epochs "$EPOCHS" --seeds 1)
+  JAVA_WORKLOADS=(--workloads w1,w2,w3,w1-epoch --epochs "$EPOCHS")
+else
+  TORCH_EPOCHS=(--skip-epochs)
+  JAVA_WORKLOADS=(--workloads w1,w2,w3)
+fi
+
+for ((r = 1; r <= ROUNDS; r++)); do
+  echo "round $r/$ROUNDS: load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/loadavg.txt"
+  echo "round $r/$ROUNDS: PyTorch"
+  LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$TORCH_BASELINE" "${TORCH_EPOCHS[@]}" \
+    --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/torch-$r.json" > "$OUT/torch-$r.log"
+  echo "round $r/$ROUNDS: Polyhead"
+  "${JAVA[@]}" "${JAVA_WORKLOADS[@]}" --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" \
+    --json "$OUT/java-$r.json" "$@" \
+    > "$OUT/java-$r.log" 2> >(grep -v 'Using incubator modules' >&2)
+done
+echo
+/usr/bin/python3 "$ROOT/cli/bench/ratios.py" "$OUT"
+echo
+echo "logs and JSON in $OUT"

@@ -1,0 +1,87 @@
+package polyhead.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import polyhead.checkpoint.Checkpoints;
+import polyhead.io.Json;
+
+/**
+ * {@code polyhead evaluate CHECKPOINT}: rebuilds the model from the spec a checkpoint records, loads its weights and
+ * evaluates it on the test split of the data (the run's data options, unless given), printing a per-task table and,
+ * with {@code --out}, writing the results as JSON.
+ */
+@Command(name = "evaluate", synopsisHeading = "", header = "per-task test metrics of a checkpoint or run folder",
+        customSynopsis = "usage: polyhead evaluate CHECKPOINT [options]",
+        descriptionHeading = "%n",
+        description = {
+                "Rebuilds the model of CHECKPOINT (a checkpoint folder, or a run folder: its latest checkpoint, the weights",
+                "of its last epoch) from the spec it records, loads its weights and evaluates it on the test split of the",
+                "data. The data options default to those the run recorded (data.json) when CHECKPOINT belongs to a run",
+                "folder."},
+        optionListHeading = "%noptions:%n", sortOptions = false,
+        footer = "exit codes: 0 ok, 1 bad checkpoint, data or files, 2 bad command line")
+final class EvaluateCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CHECKPOINT", arity = "0..*", hidden = true)
+    List<String> files = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "also write the results as JSON: per-task test metrics, the checkpoint, the data")
+    Path outFile;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    boolean help;
+
+    @ArgGroup(validate = false, heading = "data options (as for train):%n", order = 1)
+    DataOptions.Given given;
+
+    private final PrintStream out;
+
+    EvaluateCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        if (files.size() != 1) {
+            throw UserError.usage(files.isEmpty() ? "evaluate needs a CHECKPOINT"
+                    : "evaluate takes one CHECKPOINT, got " + files);
+        }
+        DataOptions options = DataOptions.of(given);
+        Experiments.Trained model = Experiments.load(Path.of(files.get(0)));
+        if (model.runFolder() != null) {
+            options = options.or(RunFolder.data(model.runFolder()));
+        }
+        DataSources.RunData data = DataCheck.fit(model.checkpoint().resolve(Checkpoints.METADATA), model.spec(), model.experiment().getArchitecture(),
+                DataSources.load(model.spec(), options));
+        Map<String, Double> test = model.trainer().evaluate(data.test());
+
+        out.printf("checkpoint %s (epoch %d)%n%s%n%n", model.checkpoint(), model.epoch(), data.description());
+        out.printf("test results (%,d samples)%n", data.test().size());
+        Reports.table(model.spec(), test).print(out);
+        if (outFile != null) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("test", Reports.perTask(test, model.spec()));
+            json.put("checkpoint", model.checkpoint().toString());
+            json.put("epoch", model.epoch());
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("dataset", data.name());
+            d.put("description", data.description());
+            d.put("test", (long) data.test().size());
+            json.put("data", d);
+            OutputFiles.write(outFile, Json.pretty(json));
+            out.println("wrote " + outFile);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,61 @@
+package polyhead.cli;
+
+import java.nio.file.Path;
+
+import polyhead.checkpoint.Checkpoint;
+import polyhead.checkpoint.CheckpointException;
+import polyhead.checkpoint.Checkpoints;
+import polyhead.dsl.compile.CompiledExperiment;
+import polyhead.dsl.compile.SpecCompiler;
+import polyhead.dsl.spec.ExperimentSpec;
+import polyhead.dsl.spec.InvalidSpecException;
+import polyhead.train.Trainer;
+
+/** Experiments built from a spec file, or from a checkpoint (the spec it records, then its weights). */
+final class Experiments {
+    private Experiments() {
+    }
+
+    /** The spec compiled; its faults, if any, as a user error naming {@code file}. */
+    static CompiledExperiment compile(Path file, ExperimentSpec spec) {
+        try {
+            return SpecCompiler.INSTANCE.compile(spec);
+        } catch (InvalidSpecException e) {
+            throw SpecFiles.faults(file, e.getErrors());
+        }
+    }
+
+    /** A trained model: the experiment of a checkpoint's recorded spec, with the checkpoint's weights. */
+    record Trained(Path checkpoint, ExperimentSpec spec, CompiledExperiment experiment, long epoch) {
+        /** A trainer over the model, for {@link Trainer#evaluate} and {@link Trainer#predict}; it never trains. */
+        Trainer trainer() {
+            return Trainer.builder(experiment.getArchitecture()).weighting(experiment.getWeighting())
+                    .optimizer(experiment.optimizer(1)).build();
+        }
+
+        /** The run folder the checkpoint belongs to ({@code RUN/checkpoints/CHECKPOINT}), or null. */
+        Path runFolder() {
+            Path parent = checkpoint.toAbsolutePath().getParent();
+            return parent != null && parent.getFileName().toString().equals(RunFolder.CHECKPOINTS)
+                    ? parent.getParent() : null;
+        }
+    }
+
+    /** The model of the checkpoint {@code path} names (a checkpoint folder or a run folder, see {@link RunFolder}). */
+    static Trained load(Path path) {
+        Path dir = RunFolder.checkpoint(path);
+        try {
+            Checkpoint c = Checkpoints.read(dir);
+            if (c.spec() == null) {
+                throw UserError.of(dir + ": the checkpoint records no spec; the tool cannot rebuild its model");
+            }
+            Path source = dir.resolve(Checkpoints.METADATA);
+            ExperimentSpec spec = SpecFiles.load(source, c.spec());
+            CompiledExperiment exp = compile(source, spec);
+            Checkpoints.restore(c, dir.toString(), exp.getArchitecture(), null, null);
+            return new Trained(dir, spec, exp, c.epoch());
+        } catch (CheckpointException e) {
+            throw UserError.of(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package polyhead.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import polyhead.autodiff.Var;
+import polyhead.dsl.compile.CompiledExperiment;
+import polyhead.dsl.spec.ExperimentSpec;
+import polyhead.mtl.arch.Architecture;
+
+/**
+ * {@code polyhead inspect SPEC}: the model a spec builds — its layers with output shapes and parameter counts
+ * ({@link polyhead.nn.Module#summary}), then which parameters are shared between the tasks and which belong to
+ * each task ({@link Architecture#sharedParameters()}, {@link Architecture#taskParameters()}).
+ */
+@Command(name = "inspect", synopsisHeading = "",
+        header = "layers, output shapes, parameter counts, shared and task-specific parameters",
+        customSynopsis = "usage: polyhead inspect SPEC",
+        descriptionHeading = "%n",
+        description = {
+                "Validates SPEC (a JSON spec, or a Kotlin script .kts ending with multiTask { ... }), builds its model and",
+                "prints its layers (output shape and parameter count of each, for one sample), then the parameters shared",
+                "between tasks and those of each task."},
+        optionListHeading = "%noptions:%n", footerHeading = "%n",
+        footer = "exit codes: 0 ok, 1 bad spec or file, 2 bad command line")
+final class InspectCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "SPEC", arity = "0..*", hidden = true)
+    List<String> files = new ArrayList<>();
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    boolean help;
+
+    private final PrintStream out;
+
+    InspectCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        if (files.size() != 1) {
+            throw UserError.usage(files.isEmpty() ? "inspect needs a SPEC file"
+                    : "inspect takes one SPEC file, got " + files);
+        }
+        Path file = Path.of(files.get(0));
+        ExperimentSpec spec = SpecFiles.load(file, SpecFiles.text(file));
+        CompiledExperiment exp = Experiments.compile(file, spec);
+        Architecture arch = exp.getArchitecture();
+        int[] input = spec.getInput().stream().mapToInt(Integer::intValue).toArray();
+        out.printf("%s: %d task(s) %s, input %s%n%n", file, arch.tasks().size(), arch.taskNames(), spec.getInput());
+        String summary = arch.summary(input);
+        out.print(summary);
+        if (!summary.endsWith("\n")) {
+            out.println();
+        }
+        Map<String, Var> shared = arch.sharedParameters();
+        Map<String, Map<String, Var>> own = arch.taskParameters();
+        long sharedCount = count(shared);
+        long taskCount = own.values().stream().mapToLong(InspectCommand::count).sum();
+        out.printf("%nparameters: %,d shared, %,d task-specific, %,d in all%n", sharedCount, taskCount,
+                count(arch.namedParameters()));
+        section(out, "shared", shared);
+        own.forEach((task, params) -> section(out, "task " + task, params));
+        return 0;
+    }
+
+    private static void section(PrintStream out, String title, Map<String, Var> params) {
+        out.printf("%n%s (%,d)%n", title, count(params));
+        params.forEach((name, v) -> out.printf("  %-40s %-14s %,10d%n", name, v.shape(), v.value().size()));
+    }
+
+    private static long count(Map<String, Var> params) {
+        return params.values().stream().mapToLong(v -> v.value().size()).sum();
+    }
+}

@@ -1,0 +1,293 @@
+package polyhead.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import polyhead.checkpoint.Checkpoint;
+import polyhead.checkpoint.CheckpointException;
+import polyhead.checkpoint.CheckpointStore;
+import polyhead.checkpoint.Checkpoints;
+import polyhead.data.Dataset;
+import polyhead.dsl.compile.CompiledExperiment;
+import polyhead.dsl.spec.CheckpointSpec;
+import polyhead.dsl.spec.ExperimentSpec;
+import polyhead.dsl.spec.ExperimentSpecKt;
+import polyhead.dsl.spec.SpecJson;
+import polyhead.dsl.spec.TaskSpec;
+import polyhead.dsl.spec.TrainingSpec;
+import polyhead.io.Json;
+import polyhead.metrics.MetricTable;
+import polyhead.train.History;
+import polyhead.train.Trainer;
+
+/**
+ * {@code polyhead train SPEC}: trains the spec's experiment and writes the run's folder — {@code spec.json} (the
+ * spec as run, options applied, every default spelled out), {@code data.json} (the data options), {@code
+ * checkpoints/} (a {@link CheckpointStore}), {@code history.csv} (one row per epoch), {@code metrics.json} (per-task
+ * test metrics, Δm with {@code --baselines}, and what produced them) and the PNG plots of {@link Plots}. Every file
+ * is written atomically. {@code --resume RUN} continues an interrupted run from its latest checkpoint.
+ */
+@Command(name = "train", synopsisHeading = "",
+        header = "train a spec's experiment (JSON, or a Kotlin script .kts) and write its run folder (train --resume "
+                + "RUN continues an interrupted run)",
+        customSynopsis = {"usage: polyhead train SPEC [options]",
+                "       polyhead train [SPEC] --resume RUN [options]"},
+        descriptionHeading = "%n",
+        description = {
+                "Trains the experiment of SPEC, a JSON spec or a Kotlin script (.kts) ending with multiTask { ... },",
+                "and writes its run folder:",
+                "  spec.json         the spec as run (options applied, every default spelled out)",
+                "  spec.kts          the script, when SPEC is one",
+                "  data.json         the data options of the run (evaluate and --resume reuse them)",
+                "  checkpoints/      checkpoints (every epoch unless the spec's training.checkpoints says)",
+                "  history.csv       one row per epoch: losses, validation metrics, gradient diagnostics",
+                "  metrics.json      final per-task test metrics, \u0394m with --baselines, and the spec, seed, data and",
+                "                    versions that produced them",
+                "  loss-TASK.png     training and validation loss of each task per epoch",
+                "  metrics-TASK.png  validation metrics of each task per epoch (when the spec holds out validation data)",
+                "  grad-cosine.png   cosine similarity of the tasks' shared-parameter gradients per epoch (diagnostics)"},
+        optionListHeading = "%noptions:%n", sortOptions = false,
+        footer = "exit codes: 0 trained, 1 bad spec, data or files, 2 bad command line")
+final class TrainCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "SPEC", arity = "0..*", hidden = true)
+    List<String> files = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = {
+            "run folder (default runs/<spec name>, or runs/<spec name>-2, -3, ... if taken);",
+            "an existing folder must be empty"})
+    String outOption;
+
+    @Option(names = "--resume", paramLabel = "RUN", description = {
+            "continue the run in folder RUN from its latest checkpoint, with its spec and data;",
+            "a SPEC, --epochs or --seed that differ from the run's are refused"})
+    Path resume;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "override training.epochs")
+    Long epochs;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "override training.seed (initialization, shuffling, validation split)")
+    Long seed;
+
+    @Option(names = "--baselines", paramLabel = "FILE", description = {
+            "single-task baselines {\"task\": {\"metric\": value}} for \u0394m in metrics.json",
+            "(percent, positive = worse than the baselines)"})
+    Path baselinesFile;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
+    boolean help;
+
+    @ArgGroup(validate = false, heading = "data options:%n", order = 1)
+    DataOptions.Given given;
+
+    private final PrintStream out;
+
+    TrainCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        if (files.size() > 1 || (files.isEmpty() && resume == null)) {
+            throw UserError.usage(files.isEmpty() ? "train needs a SPEC file" : "train takes one SPEC file, got "
+                    + files);
+        }
+        if (resume != null && outOption != null) {
+            throw UserError.usage("--resume continues in the run's own folder; --out does not go with it");
+        }
+        UserError.atLeast("--epochs", epochs, 1);
+        DataOptions dataOptions = DataOptions.of(given);
+
+        Path specFile = files.isEmpty() ? resume.resolve(RunFolder.SPEC) : Path.of(files.get(0));
+        String specText = SpecFiles.text(specFile);
+        ExperimentSpec spec = withOverrides(SpecFiles.load(specFile, specText), epochs, seed);
+        String specJson = SpecJson.INSTANCE.encode(spec);
+        Checkpoint from = null;
+        Path outDir;
+        if (resume != null) {
+            from = resumePoint(resume, specJson);
+            dataOptions = sameData(resume, dataOptions);
+            outDir = resume;
+        } else {
+            outDir = outputFolder(outOption, specFile);
+        }
+        Map<String, Double> baselines = baselinesFile == null ? null : Baselines.read(baselinesFile, spec);
+
+        CompiledExperiment exp = Experiments.compile(specFile, spec);
+        DataSources.RunData data = DataCheck.fit(specFile, spec, exp.getArchitecture(), DataSources.load(spec, dataOptions));
+
+        TrainingSpec t = spec.getTraining();
+        Dataset train = data.train();
+        Dataset validation = null;
+        if (t.getValidationSplit() > 0) {
+            Dataset.Split split = train.split(t.getValidationSplit(), t.getSeed());
+            train = split.train();
+            validation = split.validation();
+        }
+        if (from == null) {
+            OutputFiles.write(outDir.resolve(RunFolder.SPEC), specJson);
+            SpecFiles.keepScript(specFile, specText, outDir);
+            OutputFiles.write(outDir.resolve(RunFolder.DATA), Json.pretty(dataOptions.toJson()));
+        }
+        CheckpointStore store = RunFolder.store(outDir, spec);
+        var batches = exp.batches(train);
+        // a spec's own checkpoints (and their best-by-monitor) go to the run's folder; without any, the tool still
+        // keeps one per epoch so that every run can be resumed and evaluated
+        Trainer.Builder b = exp.trainerBuilder(batches.stepsPerEpoch(), store.root()).spec(specJson);
+        if (t.getCheckpoints() == null) {
+            b.checkpoints(store, new CheckpointSpec().getEvery());
+        }
+        if (!quiet) {
+            b.progress(out);
+        }
+        out.println(data.description());
+        out.printf("epochs %d, batch %d, seed %d; run folder %s%n", t.getEpochs(), t.getBatchSize(), t.getSeed(), outDir);
+        Trainer trainer = b.build();
+        if (from != null) {
+            try {
+                trainer.resume(from);
+            } catch (IllegalArgumentException | CheckpointException e) {
+                throw UserError.of(resume + ": cannot resume: " + e.getMessage());
+            }
+            out.printf("resuming after epoch %d of %d%n", from.epoch(), t.getEpochs());
+        }
+        History history;
+        try {
+            history = trainer.fit(batches, validation);
+        } catch (IllegalArgumentException e) {
+            // what the spec's checks cannot see before a run: e.g. a monitor naming a key the history lacks
+            throw UserError.of(specFile + ": training stopped: " + e.getMessage());
+        }
+        Map<String, Double> test = trainer.evaluate(data.test());
+
+        OutputFiles.write(outDir.resolve("history.csv"), history.toCsv());
+        Map<String, Object> metrics = metrics(spec, specJson, data, train.size(),
+                validation == null ? 0 : validation.size(), history, test, store);
+        Double deltaM = baselines == null ? null : Baselines.deltaM(test, baselines);
+        if (baselines != null) {
+            metrics.put("delta_m", Reports.finite(deltaM));
+            metrics.put("baselines", Reports.perTask(baselines, spec));
+        }
+        OutputFiles.write(outDir.resolve("metrics.json"), Json.pretty(metrics));
+        List<String> plots = Plots.write(history, spec.getTasks().stream().map(TaskSpec::getName).toList(), outDir);
+        out.println();
+        out.printf("test results (%,d samples)%n", data.test().size());
+        Reports.table(spec, test).print(out);
+        if (baselines != null) {
+            out.printf("Δm %s%% against the baselines (positive = worse)%n", MetricTable.number(deltaM, 2));
+        }
+        out.println("wrote " + outDir + ": spec.json, data.json, checkpoints/, history.csv, metrics.json"
+                + (plots.isEmpty() ? "" : ", " + String.join(", ", plots)));
+        return 0;
+    }
+
+    /** The latest checkpoint of the run in {@code runDir}, if the run's spec is {@code specJson}. */
+    private static Checkpoint resumePoint(Path runDir, String specJson) {
+        Path recorded = runDir.resolve(RunFolder.SPEC);
+        if (!Files.isRegularFile(recorded)) {
+            throw UserError.of(runDir + ": not a run folder (no " + RunFolder.SPEC + ")");
+        }
+        String diff = RunFolder.difference(specJson, RunFolder.read(recorded));
+        if (diff != null) {
+            throw UserError.of("the spec differs from the run's (" + diff + "); a resumed run keeps its spec");
+        }
+        try {
+            ExperimentSpec spec = SpecFiles.load(recorded, RunFolder.read(recorded));
+            var latest = RunFolder.store(runDir, spec).latest();
+            if (latest.isEmpty()) {
+                throw UserError.of(runDir + ": no checkpoint to resume from");
+            }
+            Checkpoint c = latest.get().checkpoint();
+            if (c.spec() != null && RunFolder.difference(specJson, c.spec()) != null) {
+                throw UserError.of(latest.get().dir() + ": the checkpoint was written by another spec than "
+                        + recorded);
+            }
+            return c;
+        } catch (CheckpointException e) {
+            throw UserError.of(e.getMessage());
+        }
+    }
+
+    /** The run's data options, refusing options given now that differ from them. */
+    private static DataOptions sameData(Path runDir, DataOptions given) {
+        DataOptions recorded = RunFolder.data(runDir);
+        String diff = RunFolder.difference(Json.write(given.or(recorded).toJson()), Json.write(recorded.toJson()));
+        if (diff != null) {
+            throw UserError.of("the data options differ from the run's (" + diff + "); a resumed run keeps its data");
+        }
+        return recorded;
+    }
+
+    /** The spec with {@code --epochs} and {@code --seed} applied (null: as the spec says). */
+    static ExperimentSpec withOverrides(ExperimentSpec s, Long epochs, Long seed) {
+        return ExperimentSpecKt.withRun(s, epochs == null ? null : epochs.intValue(), seed);
+    }
+
+    /** {@code --out}, which must be empty if it exists; or the first free {@code runs/<name>[-k]}. */
+    private static Path outputFolder(String option, Path specFile) {
+        if (option != null) {
+            Path p = Path.of(option);
+            if (Files.exists(p) && !isEmptyDirectory(p)) {
+                throw UserError.of(p + ": the run folder exists and is not empty; choose another --out");
+            }
+            return p;
+        }
+        String name = SpecFiles.baseName(specFile);
+        Path p = Path.of("runs", name);
+        for (int k = 2; Files.exists(p) && !isEmptyDirectory(p); k++) {
+            p = Path.of("runs", name + "-" + k);
+        }
+        return p;
+    }
+
+    private static boolean isEmptyDirectory(Path p) {
+        if (!Files.isDirectory(p)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(p)) {
+            return s.findAny().isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Map<String, Object> metrics(ExperimentSpec spec, String specJson, DataSources.RunData data,
+            int trainRows, int validationRows, History history, Map<String, Double> test, CheckpointStore store) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("test", Reports.perTask(test, spec));
+        m.put("epochs", (long) history.epochs());
+        m.put("seed", spec.getTraining().getSeed());
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("dataset", data.name());
+        d.put("description", data.description());
+        d.put("train", (long) trainRows);
+        d.put("validation", (long) validationRows);
+        d.put("test", (long) data.test().size());
+        m.put("data", d);
+        store.latest().ifPresent(l -> m.put("checkpoint", store.root().getParent().relativize(l.dir()).toString()));
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("polyhead", Checkpoints.LIBRARY_VERSION);
+        v.put("specVersion", (long) ExperimentSpecKt.SPEC_VERSION);
+        v.put("checkpointFormat", (long) Checkpoints.FORMAT_VERSION);
+        v.put("java", System.getProperty("java.version"));
+        m.put("versions", v);
+        m.put("spec", Json.parse(specJson, "spec.json"));
+        return m;
+    }
+}

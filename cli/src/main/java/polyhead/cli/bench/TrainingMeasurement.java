@@ -1,0 +1,271 @@
+package polyhead.cli.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.DoubleAdder;
+
+import polyhead.autodiff.Var;
+import polyhead.loss.Loss;
+import polyhead.loss.Losses;
+import polyhead.optim.Optimizer;
+import polyhead.tensor.Arena;
+import polyhead.tensor.DirectConvolution;
+import polyhead.tensor.Gemm;
+import polyhead.tensor.Gemms;
+import polyhead.tensor.Im2col;
+import polyhead.tensor.Shape;
+import polyhead.tensor.Tensor;
+
+/**
+ * A training step of a two-task model on random batches, as {@code torch_baseline.py} times it: zero the gradients,
+ * forward, the weighted sum of the two cross-entropies (phase {@code fwd}); backward (phase {@code bwd}); and the
+ * optimizer update (phase {@code opt}) when an optimizer is given ({@link BenchOptimizers}). Without one the step is
+ * forward+backward only and is named so.
+ *
+ * <p>The time spent inside the GEMM is also recorded, per phase ({@code fwd_gemm}, {@code bwd_gemm}): the GEMM is
+ * wrapped in a decorator that reads the clock around each call (two {@code nanoTime} calls per product, well under a
+ * microsecond per step). The rest of each phase is everything else: element-wise ops, losses, allocation, the graph.
+ */
+final class TrainingMeasurement implements Measurement {
+    private static final int POOL = 8;
+    /**
+     * Whether training steps run in an {@link Arena} (reusing the previous step's arrays): on unless
+     * {@code -Dpolyhead.bench.arena=false}, which times the steps allocating as they did before arenas.
+     */
+    static final boolean ARENA = !"false".equals(System.getProperty("polyhead.bench.arena"));
+    /** Passed as {@code phases} by the flop count: the step must not move the parameters before the measurement. */
+    private static final double[] FLOP_COUNT = new double[5];
+
+    private final String workload;
+    private final Models.TwoHeads model;
+    private final Gemm gemm;
+    private final String optimizerName;
+    private final Optimizer optimizer;
+    private final float weight1;
+    private final float weight2;
+    private final Arena arena = ARENA ? new Arena() : null;
+    private final Tensor[] xs = new Tensor[POOL];
+    private final Tensor[] y1 = new Tensor[POOL];
+    private final Tensor[] y2 = new Tensor[POOL];
+    private final Loss ce = Losses.crossEntropy();
+    private final int batch;
+    private final double flops;
+    private final TimedGemm timed;
+    private int next;
+
+    /**
+     * @param inputShape one sample's shape, e.g. {784} or {1, 36, 36}
+     * @param optimizer  a name of {@link BenchOptimizers}, or null for forward+backward only
+     */
+    TrainingMeasurement(String workload, Models.TwoHeads model, int batch, int[] inputShape, int classes1,
+                        int classes2, float weight1, float weight2, Gemm gemm, String optimizer) {
+        this.workload = workload;
+        this.model = model;
+        this.batch = batch;
+        this.gemm = gemm;
+        this.optimizerName = optimizer;
+        this.optimizer = optimizer == null ? null : BenchOptimizers.create(optimizer, model);
+        this.weight1 = weight1;
+        this.weight2 = weight2;
+        int[] dims = new int[inputShape.length + 1];
+        dims[0] = batch;
+        System.arraycopy(inputShape, 0, dims, 1, inputShape.length);
+        Random rng = new Random(0);
+        for (int i = 0; i < POOL; i++) {
+            xs[i] = Tensor.randn(rng, Shape.of(dims));
+            y1[i] = labels(rng, batch, classes1);
+            y2[i] = labels(rng, batch, classes2);
+        }
+        this.timed = new TimedGemm(gemm);
+        this.flops = countFlops();
+    }
+
+    /**
+     * Adds the time the measuring thread spends in products to {@link #nanos}. Products that other threads run
+     * inside a parallel loop (convolutions share their groups of samples over the cores) are not counted: the
+     * figure stays the GEMM's share of the step's wall time on the measuring thread.
+     */
+    private static final class TimedGemm implements Gemm, DirectConvolution {
+        private final Gemm inner;
+        private final DirectConvolution innerConvolution;
+        private final Thread owner = Thread.currentThread();
+        long nanos;
+
+        TimedGemm(Gemm inner) {
+            this.inner = inner;
+            this.innerConvolution = Gemms.directConvolutionFor(inner);
+        }
+
+        @Override
+        public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, float[] b,
+                         int bOffset, float[] c, int cOffset, boolean accumulate) {
+            long t0 = System.nanoTime();
+            inner.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+            if (Thread.currentThread() == owner) {
+                nanos += System.nanoTime() - t0;
+            }
+        }
+
+        @Override
+        public boolean canConvolve(Im2col.Geometry g, int outChannels) {
+            return innerConvolution.canConvolve(g, outChannels);
+        }
+
+        @Override
+        public void convolve(Im2col.Geometry g, int outChannels, float[] w, float[] bias, float[] x, int xOffset,
+                             float[] y, int yOffset) {
+            long t0 = System.nanoTime();
+            innerConvolution.convolve(g, outChannels, w, bias, x, xOffset, y, yOffset);
+            if (Thread.currentThread() == owner) {
+                nanos += System.nanoTime() - t0;
+            }
+        }
+
+        @Override
+        public boolean canWeightGradient(Im2col.Geometry g, int outChannels) {
+            return innerConvolution.canWeightGradient(g, outChannels);
+        }
+
+        @Override
+        public boolean prefersPaddedRows() {
+            return inner.prefersPaddedRows();
+        }
+
+        @Override
+        public void weightGradient(Im2col.Geometry g, int outChannels, float[] x, int xOffset, float[] grad,
+                                   int gOffset, float[] dwt, int dwtOffset, boolean accumulate) {
+            long t0 = System.nanoTime();
+            innerConvolution.weightGradient(g, outChannels, x, xOffset, grad, gOffset, dwt, dwtOffset, accumulate);
+            if (Thread.currentThread() == owner) {
+                nanos += System.nanoTime() - t0;
+            }
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+    }
+
+    private static Tensor labels(Random rng, int n, int classes) {
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = rng.nextInt(classes);
+        }
+        return Tensor.wrap(Shape.of(n), y);
+    }
+
+    /** 2·m·n·k summed over the matrix products of one step, counted by running one step through a counting GEMM. */
+    private double countFlops() {
+        // products may be called from several threads at once (parallel convolutions)
+        DoubleAdder total = new DoubleAdder();
+        Gemm counting = new Gemm() {
+            @Override
+            public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, float[] b,
+                             int bOffset, float[] c, int cOffset, boolean accumulate) {
+                total.add(2.0 * m * n * k);
+                gemm.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
+            }
+
+            @Override
+            public String name() {
+                return "counting " + gemm.name();
+            }
+        };
+        Gemm previous = Gemms.use(counting);
+        try {
+            step(FLOP_COUNT);
+        } finally {
+            Gemms.use(previous);
+        }
+        return total.sum();
+    }
+
+    @Override
+    public String name() {
+        return workload + " b" + batch + " " + (optimizer == null ? "fwd+bwd" : optimizerName);
+    }
+
+    @Override
+    public String gemm() {
+        return gemm.name();
+    }
+
+    @Override
+    public int batch() {
+        return batch;
+    }
+
+    @Override
+    public double flops() {
+        return flops;
+    }
+
+    @Override
+    public Map<String, Double> measure(int warmup, int steps) {
+        Gemm previous = Gemms.use(timed, timed);
+        try {
+            for (int i = 0; i < warmup; i++) {
+                step(null);
+            }
+            String[] names = {"fwd", "bwd", "opt", "fwd_gemm", "bwd_gemm"};
+            double[] total = new double[steps];
+            double[][] phases = new double[names.length][steps];
+            double[] p = new double[names.length];
+            for (int i = 0; i < steps; i++) {
+                total[i] = step(p);
+                for (int j = 0; j < names.length; j++) {
+                    phases[j][i] = p[j];
+                }
+            }
+            Map<String, Double> r = new LinkedHashMap<>();
+            r.put("step", Stats.median(total));
+            for (int j = 0; j < names.length; j++) {
+                if (optimizer != null || !names[j].equals("opt")) {
+                    r.put(names[j], Stats.median(phases[j]));
+                }
+            }
+            return r;
+        } finally {
+            Gemms.use(previous);
+        }
+    }
+
+    /**
+     * One step; returns its time in seconds and, if {@code phases} is not null, stores there the fwd, bwd and opt
+     * times and the GEMM's share of fwd and of bwd.
+     */
+    private double step(double[] phases) {
+        // the step's values and gradients from the arena (reused from the previous step) unless it is off
+        try (Arena.Scope scope = arena == null ? null : arena.open()) {
+            int i = next++ % POOL;
+            long g0 = timed.nanos;
+            long t0 = System.nanoTime();
+            if (optimizer != null) {
+                optimizer.zeroGrad();
+            } else {
+                model.zeroGrad();
+            }
+            Var[] out = model.outputs(Var.constant(xs[i]));
+            Var loss = ce.apply(out[0], y1[i]).mul(weight1).add(ce.apply(out[1], y2[i]).mul(weight2));
+            long t1 = System.nanoTime();
+            long g1 = timed.nanos;
+            loss.backward();
+            long t2 = System.nanoTime();
+            long g2 = timed.nanos;
+            if (optimizer != null && phases != FLOP_COUNT) {
+                optimizer.step();
+            }
+            long t3 = System.nanoTime();
+            if (phases != null) {
+                phases[0] = (t1 - t0) * 1e-9;
+                phases[1] = (t2 - t1) * 1e-9;
+                phases[2] = (t3 - t2) * 1e-9;
+                phases[3] = (g1 - g0) * 1e-9;
+                phases[4] = (g2 - g1) * 1e-9;
+            }
+            return (t3 - t0) * 1e-9;
+        }
+    }
+}

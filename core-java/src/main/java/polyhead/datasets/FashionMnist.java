@@ -1,0 +1,98 @@
+package polyhead.datasets;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import polyhead.data.DataException;
+import polyhead.data.Dataset;
+import polyhead.io.Idx;
+import polyhead.tensor.Tensor;
+
+/**
+ * Fashion-MNIST (Xiao, Rasul &amp; Vollgraf, 2017) as two tasks: the item type (10 classes) and its coarse group
+ * (5 classes: tops, trousers, dresses, footwear, bags). Reads the full set installed by Debian's
+ * {@code dataset-fashion-mnist} when present, otherwise the 10,000/2,000-image subset shipped in
+ * {@code samples/data/fashion-mnist}.
+ */
+public final class FashionMnist {
+    /** Where Debian's dataset-fashion-mnist package puts the IDX files. */
+    public static final Path DEBIAN = Path.of("/usr/share/datasets/fashion-mnist");
+    /** The subset shipped with the repository, relative to the repository root or to {@code samples/}. */
+    public static final Path[] SHIPPED = {Path.of("samples/data/fashion-mnist"), Path.of("data/fashion-mnist")};
+
+    /** Coarse group of each item class: T-shirt, pullover, coat, shirt → tops (0); trouser (1); dress (2);
+     *  sandal, sneaker, ankle boot → footwear (3); bag (4). */
+    public static final int[] GROUP_OF_ITEM = {0, 1, 0, 2, 0, 3, 0, 3, 4, 3};
+    public static final String[] ITEM_NAMES = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
+            "Shirt", "Sneaker", "Bag", "Ankle boot"};
+
+    /** Images [n, 784] scaled to [0, 1], item labels [n] and group labels [n]. */
+    public record Split(Tensor images, Tensor items, Tensor groups) {
+        public int size() {
+            return items.size();
+        }
+
+        /** The split as a two-task dataset: inputs [N, 784], tasks item and group. */
+        public Dataset dataset() {
+            Map<String, Tensor> targets = new LinkedHashMap<>();
+            targets.put("item", items);
+            targets.put("group", groups);
+            return Dataset.of(images, targets);
+        }
+    }
+
+    public record Data(Path folder, boolean full, Split train, Split test) {
+    }
+
+    private FashionMnist() {
+    }
+
+    /** The data in {@code folder}, or, if null, the Debian set when installed and the shipped subset otherwise. */
+    public static Data load(Path folder) {
+        Path dir = folder != null ? folder : locate();
+        Split train = split(dir, "train");
+        Split test = split(dir, "t10k");
+        return new Data(dir, train.size() == 60_000, train, test);
+    }
+
+    private static Path locate() {
+        if (Files.isRegularFile(DEBIAN.resolve("train-images-idx3-ubyte.gz"))) {
+            return DEBIAN;
+        }
+        for (Path p : SHIPPED) {
+            if (Files.isDirectory(p)) {
+                return p;
+            }
+        }
+        throw new DataException("Fashion-MNIST not found: install Debian's dataset-fashion-mnist, run from the "
+                + "repository root (which ships samples/data/fashion-mnist), or pass --data DIR");
+    }
+
+    private static Split split(Path dir, String prefix) {
+        Tensor images = Idx.read(dir.resolve(prefix + "-images-idx3-ubyte.gz"));
+        Tensor labels = Idx.read(dir.resolve(prefix + "-labels-idx1-ubyte.gz"));
+        int n = labels.size();
+        if (images.rank() != 3 || images.shape().dim(0) != n) {
+            throw new DataException(dir.resolve(prefix + "-images-idx3-ubyte.gz") + ": images " + images.shape()
+                    + " do not match " + n + " labels");
+        }
+        float[] px = images.data();
+        for (int i = 0; i < px.length; i++) {
+            px[i] /= 255f;
+        }
+        float[] groups = new float[n];
+        float[] items = labels.data();
+        for (int i = 0; i < n; i++) {
+            int item = (int) items[i];
+            if (item < 0 || item > 9) {
+                throw new DataException(dir.resolve(prefix + "-labels-idx1-ubyte.gz") + ": label " + item
+                        + " at row " + i + " is outside 0-9");
+            }
+            groups[i] = GROUP_OF_ITEM[item];
+        }
+        int features = images.shape().dim(1) * images.shape().dim(2);
+        return new Split(images.reshape(n, features), labels, Tensor.wrap(labels.shape(), groups));
+    }
+}

@@ -1,0 +1,34 @@
+package polyhead.samples.weighting;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The weighting-cost sample in a short form: every strategy is measured and printed; its timings are not asserted. */
+class WeightingCostTest {
+    @Test
+    void everyStrategyAndGradientSourceIsMeasured() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Map<String, Double> ms = WeightingCost.run(new WeightingCost.Cli().parse("--reps", "1", "--steps", "2"),
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        assertEquals(13, ms.size(), ms.toString());
+        assertTrue(ms.containsKey("equal/parameters") && ms.containsKey("mgda/representation"), ms.toString());
+        ms.values().forEach(v -> assertTrue(v > 0 && Double.isFinite(v), ms.toString()));
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(out.startsWith("W1 batch 128, 2 steps per measurement, median of 1"), out);
+        assertTrue(out.contains("gradnorm      representation"), out);
+    }
+
+    @Test
+    void badOptionsAreOneLineErrors() {
+        assertEquals("option --reps must be at least 1, got 0", assertThrows(IllegalArgumentException.class,
+                () -> new WeightingCost.Cli().parse("--reps", "0")).getMessage());
+    }
+}
