@@ -60,12 +60,7 @@ final class Chain implements GradientTransformation {
 
     @Override
     public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
-        if (!(state instanceof State s) || s.owner != this) {
-            throw SlotState.foreign(this, state);
-        }
-        if (s.params != params) {
-            throw SlotState.otherParams(this, s.params, params);
-        }
+        State s = OwnedState.of(State.class, state, this, params);
         for (int i = 0; i < parts.length; i++) {
             s.states[i] = parts[i].update(updates, s.states[i], params, ctx);
         }
@@ -77,14 +72,11 @@ final class Chain implements GradientTransformation {
         return "chain" + List.of(names);
     }
 
-    private static final class State implements OptState {
-        final Chain owner;
-        final Params params;
+    private static final class State extends OwnedState<Chain> {
         final OptState[] states;
 
         State(Chain owner, Params params, OptState[] states) {
-            this.owner = owner;
-            this.params = params;
+            super(owner, params);
             this.states = states;
         }
 

@@ -74,12 +74,7 @@ final class Partition implements GradientTransformation {
 
     @Override
     public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
-        if (!(state instanceof State s) || s.owner != this) {
-            throw SlotState.foreign(this, state);
-        }
-        if (s.params != params) {
-            throw SlotState.otherParams(this, s.params, params);
-        }
+        State s = OwnedState.of(State.class, state, this, params);
         for (int g = 0; g < parts.length; g++) {
             s.states[g] = parts[g].update(updates, s.states[g], s.groups[g], ctx);
         }
@@ -91,15 +86,12 @@ final class Partition implements GradientTransformation {
         return "partition" + List.of(labels);
     }
 
-    private static final class State implements OptState {
-        final Partition owner;
-        final Params params;
+    private static final class State extends OwnedState<Partition> {
         final Params[] groups;
         final OptState[] states;
 
         State(Partition owner, Params params, Params[] groups, OptState[] states) {
-            this.owner = owner;
-            this.params = params;
+            super(owner, params);
             this.groups = groups;
             this.states = states;
         }
