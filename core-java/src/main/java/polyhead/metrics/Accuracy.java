@@ -3,10 +3,9 @@ package polyhead.metrics;
 import java.util.Set;
 
 import polyhead.data.LabelType;
-import polyhead.tensor.Tensor;
 
 /** The fraction of labelled predictions that are right. See {@link Metrics#accuracy()}. */
-record Accuracy() implements Metric {
+record Accuracy() implements Score {
     static final String NAME = "accuracy";
 
     @Override
@@ -20,23 +19,7 @@ record Accuracy() implements Metric {
     }
 
     @Override
-    public boolean higherIsBetter() {
-        return true;
-    }
-
-    @Override
     public Accumulator newAccumulator() {
-        ClassificationCounts counts = new ClassificationCounts(NAME);
-        return new Accumulator() {
-            @Override
-            public void add(Tensor predictions, Tensor targets, Tensor mask) {
-                counts.add(predictions, targets, mask);
-            }
-
-            @Override
-            public double result() {
-                return counts.accuracy();
-            }
-        };
+        return new ClassificationCounts(NAME).accumulator(ClassificationCounts::accuracy);
     }
 }

@@ -7,7 +7,7 @@ import polyhead.data.LabelType;
 import polyhead.tensor.Tensor;
 
 /** Binary ROC AUC by the Mann–Whitney rank statistic. See {@link Metrics#auc()}. */
-record Auc() implements Metric {
+record Auc() implements Score {
     static final String NAME = "auc";
 
     @Override
@@ -18,11 +18,6 @@ record Auc() implements Metric {
     @Override
     public Set<LabelType> labelTypes() {
         return Set.of(LabelType.BINARY);
-    }
-
-    @Override
-    public boolean higherIsBetter() {
-        return true;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package polyhead.metrics;
 
+import java.util.function.ToDoubleFunction;
+
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
 
@@ -37,6 +39,21 @@ final class ClassificationCounts {
             throw new ShapeException(metric + ": " + shapes + " do not match; expected logits [N, C] with targets "
                     + "[N] (class indices) or logits and targets of one shape (binary labels)");
         }
+    }
+
+    /** An accumulator that adds batches to these counts and reads {@code result} from them. */
+    Metric.Accumulator accumulator(ToDoubleFunction<ClassificationCounts> result) {
+        return new Metric.Accumulator() {
+            @Override
+            public void add(Tensor predictions, Tensor targets, Tensor mask) {
+                ClassificationCounts.this.add(predictions, targets, mask);
+            }
+
+            @Override
+            public double result() {
+                return result.applyAsDouble(ClassificationCounts.this);
+            }
+        };
     }
 
     /** NaN if nothing was added. */

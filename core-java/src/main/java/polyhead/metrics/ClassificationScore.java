@@ -5,13 +5,12 @@ import java.util.Objects;
 import java.util.Set;
 
 import polyhead.data.LabelType;
-import polyhead.tensor.Tensor;
 
 /**
  * Precision, recall or F1 with macro or micro averaging. See {@link Metrics#precision(Average)},
  * {@link Metrics#recall(Average)}, {@link Metrics#f1(Average)}.
  */
-record ClassificationScore(ClassScore score, Average average) implements Metric {
+record ClassificationScore(ClassScore score, Average average) implements Score {
     ClassificationScore {
         Objects.requireNonNull(score, "score");
         Objects.requireNonNull(average, "average");
@@ -28,23 +27,7 @@ record ClassificationScore(ClassScore score, Average average) implements Metric 
     }
 
     @Override
-    public boolean higherIsBetter() {
-        return true;
-    }
-
-    @Override
     public Accumulator newAccumulator() {
-        ClassificationCounts counts = new ClassificationCounts(name());
-        return new Accumulator() {
-            @Override
-            public void add(Tensor predictions, Tensor targets, Tensor mask) {
-                counts.add(predictions, targets, mask);
-            }
-
-            @Override
-            public double result() {
-                return counts.score(score, average);
-            }
-        };
+        return new ClassificationCounts(name()).accumulator(counts -> counts.score(score, average));
     }
 }

@@ -1,5 +1,7 @@
 package polyhead.metrics;
 
+import java.util.function.ToDoubleFunction;
+
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
 
@@ -91,6 +93,25 @@ public final class ConfusionMatrix {
                 total++;
             }
         }
+    }
+
+    /**
+     * An accumulator of segmentation maps (logits [N, C, H, W], targets [N, H, W], checked as such) into these
+     * counts, reading {@code result} from them.
+     */
+    Metric.Accumulator pixelAccumulator(ToDoubleFunction<ConfusionMatrix> result) {
+        return new Metric.Accumulator() {
+            @Override
+            public void add(Tensor logits, Tensor targets, Tensor mask) {
+                Inputs.requirePixelShapes(metric, logits, targets);
+                ConfusionMatrix.this.add(logits, targets, mask);
+            }
+
+            @Override
+            public double result() {
+                return result.applyAsDouble(ConfusionMatrix.this);
+            }
+        };
     }
 
     /** The number of classes: as given, or as the first batch had (0 before it). */

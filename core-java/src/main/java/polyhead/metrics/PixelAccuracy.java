@@ -3,10 +3,9 @@ package polyhead.metrics;
 import java.util.Set;
 
 import polyhead.data.LabelType;
-import polyhead.tensor.Tensor;
 
 /** The fraction of labelled pixels whose argmax class is the target. See {@link Metrics#pixelAccuracy()}. */
-record PixelAccuracy() implements Metric {
+record PixelAccuracy() implements Score {
     static final String NAME = "pixel_accuracy";
 
     @Override
@@ -20,24 +19,7 @@ record PixelAccuracy() implements Metric {
     }
 
     @Override
-    public boolean higherIsBetter() {
-        return true;
-    }
-
-    @Override
     public Accumulator newAccumulator() {
-        ConfusionMatrix counts = ConfusionMatrix.forMetric(NAME);
-        return new Accumulator() {
-            @Override
-            public void add(Tensor logits, Tensor targets, Tensor mask) {
-                Inputs.requirePixelShapes(NAME, logits, targets);
-                counts.add(logits, targets, mask);
-            }
-
-            @Override
-            public double result() {
-                return counts.accuracy();
-            }
-        };
+        return ConfusionMatrix.forMetric(NAME).pixelAccumulator(ConfusionMatrix::accuracy);
     }
 }

@@ -6,7 +6,7 @@ import polyhead.data.LabelType;
 import polyhead.tensor.Tensor;
 
 /** The coefficient of determination over all labelled elements. See {@link Metrics#r2()}. */
-record RSquared() implements Metric {
+record RSquared() implements Score {
     static final String NAME = "r2";
 
     @Override
@@ -17,11 +17,6 @@ record RSquared() implements Metric {
     @Override
     public Set<LabelType> labelTypes() {
         return Set.of(LabelType.REAL_VECTOR);
-    }
-
-    @Override
-    public boolean higherIsBetter() {
-        return true;
     }
 
     @Override

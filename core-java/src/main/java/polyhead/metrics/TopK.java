@@ -7,7 +7,7 @@ import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
 
 /** Top-k accuracy, ties counted against the target. See {@link Metrics#topK(int)}. */
-record TopK(int k) implements Metric {
+record TopK(int k) implements Score {
     TopK {
         if (k < 1) {
             throw new IllegalArgumentException("top" + k + "_accuracy: k must be at least 1, got " + k);
@@ -22,11 +22,6 @@ record TopK(int k) implements Metric {
     @Override
     public Set<LabelType> labelTypes() {
         return Set.of(LabelType.CLASS_INDEX);
-    }
-
-    @Override
-    public boolean higherIsBetter() {
-        return true;
     }
 
     @Override

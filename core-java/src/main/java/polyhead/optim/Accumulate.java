@@ -31,12 +31,7 @@ final class Accumulate implements GradientTransformation {
 
     @Override
     public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
-        if (!(state instanceof State s) || s.owner != this) {
-            throw SlotState.foreign(this, state);
-        }
-        if (s.params != params) {
-            throw SlotState.otherParams(this, s.params, params);
-        }
+        State s = OwnedState.of(State.class, state, this, params);
         for (int i = 0, n = params.count(); i < n; i++) {
             int index = params.index(i);
             if (updates.isActive(index)) {
@@ -75,9 +70,7 @@ final class Accumulate implements GradientTransformation {
         return s;
     }
 
-    private static final class State implements OptState {
-        final Accumulate owner;
-        final Params params;
+    private static final class State extends OwnedState<Accumulate> {
         final float[] sum;
         final boolean[] received;
         final StepContext innerCtx = new StepContext();
@@ -86,8 +79,7 @@ final class Accumulate implements GradientTransformation {
         OptState inner;
 
         State(Accumulate owner, Params params, OptState inner) {
-            this.owner = owner;
-            this.params = params;
+            super(owner, params);
             this.sum = params.newFlatSlot();
             this.received = new boolean[params.count()];
             this.inner = inner;

@@ -60,12 +60,7 @@ final class Chain implements GradientTransformation {
 
     @Override
     public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
-        if (!(state instanceof State s) || s.owner != this) {
-            throw SlotState.foreign(this, state);
-        }
-        if (s.params != params) {
-            throw SlotState.otherParams(this, s.params, params);
-        }
+        State s = OwnedState.of(State.class, state, this, params);
         for (int i = 0; i < parts.length; i++) {
             s.states[i] = parts[i].update(updates, s.states[i], params, ctx);
         }
@@ -77,45 +72,19 @@ final class Chain implements GradientTransformation {
         return "chain" + List.of(names);
     }
 
-    private static final class State implements OptState {
-        final Chain owner;
-        final Params params;
-        final OptState[] states;
-
+    private static final class State extends CompositeState<Chain> {
         State(Chain owner, Params params, OptState[] states) {
-            this.owner = owner;
-            this.params = params;
-            this.states = states;
+            super(owner, params, states);
         }
 
         @Override
-        public void save(String path, StateWriter out) {
-            for (int i = 0; i < states.length; i++) {
-                states[i].save(OptState.join(path, owner.names[i]), out);
-            }
+        String partPath(String path, int i) {
+            return OptState.join(path, owner.names[i]);
         }
 
         @Override
-        public void load(String path, StateReader in) {
-            for (int i = 0; i < states.length; i++) {
-                states[i].load(OptState.join(path, owner.names[i]), in);
-            }
-        }
-
-        @Override
-        public void learningRates(String group, Map<String, Double> out) {
-            for (OptState s : states) {
-                s.learningRates(group, out);
-            }
-        }
-
-        @Override
-        public long skippedSteps() {
-            long n = 0;
-            for (OptState s : states) {
-                n += s.skippedSteps();
-            }
-            return n;
+        String partGroup(String group, int i) {
+            return group;
         }
 
         @Override

@@ -74,12 +74,7 @@ final class Partition implements GradientTransformation {
 
     @Override
     public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
-        if (!(state instanceof State s) || s.owner != this) {
-            throw SlotState.foreign(this, state);
-        }
-        if (s.params != params) {
-            throw SlotState.otherParams(this, s.params, params);
-        }
+        State s = OwnedState.of(State.class, state, this, params);
         for (int g = 0; g < parts.length; g++) {
             s.states[g] = parts[g].update(updates, s.states[g], s.groups[g], ctx);
         }
@@ -91,47 +86,22 @@ final class Partition implements GradientTransformation {
         return "partition" + List.of(labels);
     }
 
-    private static final class State implements OptState {
-        final Partition owner;
-        final Params params;
+    private static final class State extends CompositeState<Partition> {
         final Params[] groups;
-        final OptState[] states;
 
         State(Partition owner, Params params, Params[] groups, OptState[] states) {
-            this.owner = owner;
-            this.params = params;
+            super(owner, params, states);
             this.groups = groups;
-            this.states = states;
         }
 
         @Override
-        public void save(String path, StateWriter out) {
-            for (int g = 0; g < states.length; g++) {
-                states[g].save(OptState.join(OptState.join(path, owner.labels[g]), owner.parts[g].name()), out);
-            }
+        String partPath(String path, int g) {
+            return OptState.join(OptState.join(path, owner.labels[g]), owner.parts[g].name());
         }
 
         @Override
-        public void load(String path, StateReader in) {
-            for (int g = 0; g < states.length; g++) {
-                states[g].load(OptState.join(OptState.join(path, owner.labels[g]), owner.parts[g].name()), in);
-            }
-        }
-
-        @Override
-        public void learningRates(String group, Map<String, Double> out) {
-            for (int g = 0; g < states.length; g++) {
-                states[g].learningRates(OptState.join(group, owner.labels[g]), out);
-            }
-        }
-
-        @Override
-        public long skippedSteps() {
-            long n = 0;
-            for (OptState s : states) {
-                n += s.skippedSteps();
-            }
-            return n;
+        String partGroup(String group, int g) {
+            return OptState.join(group, owner.labels[g]);
         }
 
         @Override

@@ -27,7 +27,7 @@ final class ReduceOnPlateau implements GradientTransformation {
     @Override
     public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
         if (!(state instanceof State s) || s.owner != this) {
-            throw SlotState.foreign(this, state);
+            throw OwnedState.foreign(this, state);
         }
         if (ctx.evaluations() > 0 && ctx.evaluations() != s.lastEvaluation) {
             s.lastEvaluation = ctx.evaluations();

@@ -42,7 +42,7 @@ final class ScaleBlocks {
         @Override
         public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
             if (!(state instanceof Latest s) || s.owner != this) {
-                throw SlotState.foreign(this, state);
+                throw OwnedState.foreign(this, state);
             }
             double value = schedule.valueAt(ctx.step());
             if (learningRate && (!(value >= 0) || Double.isInfinite(value))) {

@@ -32,12 +32,7 @@ final class SkipNonFinite implements GradientTransformation {
 
     @Override
     public OptState update(Updates updates, OptState state, Params params, StepContext ctx) {
-        if (!(state instanceof State s) || s.owner != this) {
-            throw SlotState.foreign(this, state);
-        }
-        if (s.params != params) {
-            throw SlotState.otherParams(this, s.params, params);
-        }
+        State s = OwnedState.of(State.class, state, this, params);
         int bad = firstNonFinite(updates, params);
         if (bad < 0) {
             s.consecutive = 0;
@@ -78,16 +73,13 @@ final class SkipNonFinite implements GradientTransformation {
         return -1;
     }
 
-    private static final class State implements OptState {
-        final SkipNonFinite owner;
-        final Params params;
+    private static final class State extends OwnedState<SkipNonFinite> {
         long skipped;
         long consecutive;
         OptState inner;
 
         State(SkipNonFinite owner, Params params, OptState inner) {
-            this.owner = owner;
-            this.params = params;
+            super(owner, params);
             this.inner = inner;
         }
 

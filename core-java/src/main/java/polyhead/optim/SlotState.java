@@ -8,9 +8,7 @@ import java.util.Arrays;
  * per parameter and named double values per parameter. Updated in place (donation); saved as
  * {@code <path>.<slot>/<param>}, {@code <path>.count/<param>} and {@code <path>.<value>/<param>}.
  */
-final class SlotState implements OptState {
-    final GradientTransformation owner;
-    final Params params;
+final class SlotState extends OwnedState<GradientTransformation> {
     private final String[] slotNames;
     final float[][] slots;
     /** Steps this block took for each parameter (it counts only steps in which the parameter was active); or null. */
@@ -19,8 +17,7 @@ final class SlotState implements OptState {
     final double[][] values;
 
     SlotState(GradientTransformation owner, Params params, boolean counted, String[] slotNames, String... valueNames) {
-        this.owner = owner;
-        this.params = params;
+        super(owner, params);
         this.slotNames = slotNames;
         this.slots = new float[slotNames.length][];
         for (int k = 0; k < slots.length; k++) {
@@ -33,23 +30,7 @@ final class SlotState implements OptState {
 
     /** {@code state} as the SlotState {@code owner} made for {@code params}; fails clearly on a foreign state. */
     static SlotState of(OptState state, GradientTransformation owner, Params params) {
-        if (!(state instanceof SlotState s) || s.owner != owner) {
-            throw foreign(owner, state);
-        }
-        if (s.params != params) {
-            throw otherParams(owner, s.params, params);
-        }
-        return s;
-    }
-
-    static IllegalArgumentException foreign(GradientTransformation owner, OptState state) {
-        return new IllegalArgumentException(owner.name() + ": update got a state it did not make (" + state
-                + "); pass the state returned by this transformation's init or previous update");
-    }
-
-    static IllegalArgumentException otherParams(GradientTransformation owner, Params initialised, Params given) {
-        return new IllegalArgumentException(owner.name() + ": state was initialised for " + initialised
-                + " but update got " + given);
+        return of(SlotState.class, state, owner, params);
     }
 
     /**

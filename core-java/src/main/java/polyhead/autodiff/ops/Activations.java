@@ -93,14 +93,8 @@ public final class Activations {
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * len * inner + i;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < len; j++) {
-                    max = Math.max(max, v[base + j * inner]);
-                }
-                double sum = 0;
-                for (int j = 0; j < len; j++) {
-                    sum += Math.exp(v[base + j * inner] - max);
-                }
+                double max = maxAlong(v, base, len, inner);
+                double sum = sumExpAlong(v, base, len, inner, max);
                 for (int j = 0; j < len; j++) {
                     out[base + j * inner] = (float) (Math.exp(v[base + j * inner] - max) / sum);
                 }
@@ -142,14 +136,8 @@ public final class Activations {
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = o * len * inner + i;
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < len; j++) {
-                    max = Math.max(max, v[base + j * inner]);
-                }
-                double sum = 0;
-                for (int j = 0; j < len; j++) {
-                    sum += Math.exp(v[base + j * inner] - max);
-                }
+                double max = maxAlong(v, base, len, inner);
+                double sum = sumExpAlong(v, base, len, inner, max);
                 double lse = max + Math.log(sum);
                 for (int j = 0; j < len; j++) {
                     out[base + j * inner] = (float) (v[base + j * inner] - lse);
@@ -183,5 +171,23 @@ public final class Activations {
         }
         double e = Math.exp(v);
         return e / (1 + e);
+    }
+
+    /** The maximum of the {@code len} elements of {@code v} from {@code base}, {@code stride} apart (−∞ if none). */
+    private static double maxAlong(float[] v, int base, int len, int stride) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < len; j++) {
+            max = Math.max(max, v[base + j * stride]);
+        }
+        return max;
+    }
+
+    /** Σ e^{x−shift} over the {@code len} elements of {@code v} from {@code base}, {@code stride} apart. */
+    private static double sumExpAlong(float[] v, int base, int len, int stride, double shift) {
+        double sum = 0;
+        for (int j = 0; j < len; j++) {
+            sum += Math.exp(v[base + j * stride] - shift);
+        }
+        return sum;
     }
 }

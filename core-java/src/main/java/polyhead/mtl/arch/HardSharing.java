@@ -14,7 +14,7 @@ import polyhead.nn.ModuleDict;
  * Hard parameter sharing (Caruana, 1997): one trunk shared by all tasks, one head per task on the trunk's output.
  * Parameters: {@code trunk.*} (shared) and {@code heads.<task>.*}. The trunk's output is the shared representation.
  */
-public final class HardSharing extends Architecture {
+public final class HardSharing extends SharedRepresentation {
     private final Module trunk;
     private final ModuleDict heads;
 
@@ -28,16 +28,6 @@ public final class HardSharing extends Architecture {
 
     public Module trunk() {
         return trunk;
-    }
-
-    @Override
-    public Map<String, Var> outputs(Var input, Collection<String> taskNames) {
-        return decode(input, encode(input), taskNames);
-    }
-
-    @Override
-    public boolean hasSharedRepresentation() {
-        return true;
     }
 
     @Override

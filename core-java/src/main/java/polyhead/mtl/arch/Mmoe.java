@@ -24,7 +24,7 @@ import polyhead.tensor.ShapeException;
  * <p>Parameters: {@code experts.<k>.*} (shared), {@code gates.<task>.*} for MMoE (task-specific) or {@code gate.*}
  * for OMoE (shared), {@code heads.<task>.*}. The shared representation is the stack of expert outputs [N, K, d].
  */
-public final class Mmoe extends Architecture {
+public final class Mmoe extends SharedRepresentation {
     private final ModuleDict experts;
     private final ModuleDict gates;
     private final Linear sharedGate;
@@ -71,16 +71,6 @@ public final class Mmoe extends Architecture {
     @Override
     public String typeName() {
         return gates != null ? "MMoE" : "OMoE";
-    }
-
-    @Override
-    public Map<String, Var> outputs(Var input, Collection<String> taskNames) {
-        return decode(input, encode(input), taskNames);
-    }
-
-    @Override
-    public boolean hasSharedRepresentation() {
-        return true;
     }
 
     /** The expert outputs stacked: [N, K, d]. */

@@ -1,7 +1,5 @@
 package polyhead.mtl.weighting;
 
-import java.util.Arrays;
-
 /**
  * CAGrad: conflict-averse gradient descent (Liu, Liu, Jin, Stone &amp; Liu, "Conflict-Averse Gradient Descent for
  * Multi-task Learning", NeurIPS 2021, Sec. 3).
@@ -42,20 +40,14 @@ public final class CaGrad implements GradientWeighting {
     static final String NAME = "caGrad";
 
     private final double c;
-    private final double tolerance;
-    private final int maxIterations;
+    private final SolverLimits solver;
 
     CaGrad(double c, double tolerance, int maxIterations) {
         if (!(c >= 0) || Double.isInfinite(c)) {
             throw new IllegalArgumentException(NAME + ": c must be finite and >= 0, got " + c);
         }
-        if (!(tolerance >= 0) || maxIterations < 1) {
-            throw new IllegalArgumentException(NAME + ": needs tolerance >= 0 and maxIterations >= 1, got "
-                    + tolerance + " and " + maxIterations);
-        }
         this.c = c;
-        this.tolerance = tolerance;
-        this.maxIterations = maxIterations;
+        this.solver = SolverLimits.of(NAME, tolerance, maxIterations);
     }
 
     /** The same strategy with another solver tolerance (relative to max_t‖g_t‖²) and iteration limit. */
@@ -65,12 +57,12 @@ public final class CaGrad implements GradientWeighting {
 
     /** The solver's stopping tolerance. */
     public double tolerance() {
-        return tolerance;
+        return solver.tolerance();
     }
 
     /** The solver's iteration limit. */
     public int maxIterations() {
-        return maxIterations;
+        return solver.maxIterations();
     }
 
     public double c() {
@@ -84,12 +76,9 @@ public final class CaGrad implements GradientWeighting {
 
     @Override
     public Combination combine(TaskGradients gradients, WeightingContext ctx) {
-        GradientRows.check(NAME, gradients);
-        double[][] m = GradientRows.gram(gradients.grads());
-        double[] coefficients = directionCoefficients(m, c, tolerance, maxIterations);
-        double[] ones = new double[m.length];
-        Arrays.fill(ones, 1);
-        return new Combination(GradientRows.combine(gradients.grads(), coefficients), ones);
+        double[][] m = GradientRows.checkedGram(NAME, gradients);
+        double[] coefficients = directionCoefficients(m, c, solver.tolerance(), solver.maxIterations());
+        return GradientRows.headsWeightedOne(GradientRows.combine(gradients.grads(), coefficients), m.length);
     }
 
     /**
@@ -98,8 +87,7 @@ public final class CaGrad implements GradientWeighting {
      */
     public static double[] directionCoefficients(double[][] gram, double c, double tolerance, int maxIterations) {
         int tasks = gram.length;
-        double[] mean = new double[tasks];
-        Arrays.fill(mean, 1.0 / tasks);
+        double[] mean = GradientRows.uniform(tasks);
         double g0Squared = GradientRows.form(gram, mean, mean);
         double[] a = new double[tasks];
         if (!(g0Squared > 0)) {
@@ -127,9 +115,7 @@ public final class CaGrad implements GradientWeighting {
             double gamma = f.lineSearch(start, new double[] {1, -1}, 1);
             return new double[] {gamma, 1 - gamma};
         }
-        double[] start = new double[tasks];
-        Arrays.fill(start, 1.0 / tasks);
-        return SimplexFrankWolfe.minimize(f, start, tolerance * GradientRows.maxDiagonal(gram), maxIterations);
+        return SimplexFrankWolfe.minimize(f, GradientRows.uniform(tasks), tolerance * GradientRows.maxDiagonal(gram), maxIterations);
     }
 
     /**
@@ -165,8 +151,7 @@ public final class CaGrad implements GradientWeighting {
 
         Objective(double[][] m, double c) {
             this.m = m;
-            double[] mean = new double[m.length];
-            Arrays.fill(mean, 1.0 / m.length);
+            double[] mean = GradientRows.uniform(m.length);
             this.mg0 = GradientRows.times(m, mean);
             this.k = c * Math.sqrt(Math.max(0, GradientRows.form(m, mean, mean)));
         }

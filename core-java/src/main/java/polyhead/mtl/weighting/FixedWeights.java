@@ -40,11 +40,6 @@ public final class FixedWeights implements LossWeighting {
     @Override
     public Var combine(Map<String, Var> losses, WeightingContext ctx) {
         LossTerms.check(name, losses);
-        double[] w = new double[losses.size()];
-        int t = 0;
-        for (String task : losses.keySet()) {
-            w[t++] = weight(task);
-        }
-        return LossTerms.weightedSum(losses, w);
+        return LossTerms.weightedSum(losses, this::weight);
     }
 }

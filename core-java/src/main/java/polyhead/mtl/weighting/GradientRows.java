@@ -1,5 +1,6 @@
 package polyhead.mtl.weighting;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -47,6 +48,26 @@ final class GradientRows {
                 }
             }
         }
+    }
+
+    /** {@link #check}s the gradients, then returns their {@link #gram} matrix. */
+    static double[][] checkedGram(String strategy, TaskGradients gradients) {
+        check(strategy, gradients);
+        return gram(gradients.grads());
+    }
+
+    /** The result {@code shared} with every head weighted 1: heads trained on their own loss. */
+    static Combination headsWeightedOne(float[] shared, int tasks) {
+        double[] ones = new double[tasks];
+        Arrays.fill(ones, 1);
+        return new Combination(shared, ones);
+    }
+
+    /** The uniform weights 1/T of {@code tasks} tasks. */
+    static double[] uniform(int tasks) {
+        double[] w = new double[tasks];
+        Arrays.fill(w, 1.0 / tasks);
+        return w;
     }
 
     /** Fails naming {@code strategy} if a loss is not finite (for strategies that read the losses). */

@@ -1,6 +1,7 @@
 package polyhead.mtl.weighting;
 
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 import polyhead.autodiff.Var;
 
@@ -34,6 +35,19 @@ final class LossTerms {
             sum = sum == null ? term : sum.add(term);
         }
         return sum;
+    }
+
+    /**
+     * Σ_t w(t) L_t, with every weight {@code weightOf} gives a task drawn first, in the order of {@code losses}
+     * (so a weight that fails does so before any term is formed).
+     */
+    static Var weightedSum(Map<String, Var> losses, ToDoubleFunction<String> weightOf) {
+        double[] w = new double[losses.size()];
+        int t = 0;
+        for (String task : losses.keySet()) {
+            w[t++] = weightOf.applyAsDouble(task);
+        }
+        return weightedSum(losses, w);
     }
 
     /** K·softmax(z): weights that sum to K = z.length, computed stably. */

@@ -1,7 +1,5 @@
 package polyhead.mtl.weighting;
 
-import java.util.Arrays;
-
 /**
  * MGDA: the multiple-gradient descent algorithm as Sener &amp; Koltun apply it to multi-task learning ("Multi-Task
  * Learning as Multi-Objective Optimization", NeurIPS 2018).
@@ -55,20 +53,14 @@ public final class Mgda implements GradientWeighting {
     static final String NAME = "mgda";
 
     private final Normalization normalization;
-    private final double tolerance;
-    private final int maxIterations;
+    private final SolverLimits solver;
 
     Mgda(Normalization normalization, double tolerance, int maxIterations) {
         if (normalization == null) {
             throw new IllegalArgumentException(NAME + ": normalization is null");
         }
-        if (!(tolerance >= 0) || maxIterations < 1) {
-            throw new IllegalArgumentException(NAME + ": needs tolerance >= 0 and maxIterations >= 1, got "
-                    + tolerance + " and " + maxIterations);
-        }
         this.normalization = normalization;
-        this.tolerance = tolerance;
-        this.maxIterations = maxIterations;
+        this.solver = SolverLimits.of(NAME, tolerance, maxIterations);
     }
 
     /** The same strategy with another solver tolerance (relative to max_t‖ĝ_t‖²) and iteration limit. */
@@ -78,12 +70,12 @@ public final class Mgda implements GradientWeighting {
 
     /** The solver's stopping tolerance. */
     public double tolerance() {
-        return tolerance;
+        return solver.tolerance();
     }
 
     /** The solver's iteration limit. */
     public int maxIterations() {
-        return maxIterations;
+        return solver.maxIterations();
     }
 
     public Normalization normalization() {
@@ -97,9 +89,8 @@ public final class Mgda implements GradientWeighting {
 
     @Override
     public Combination combine(TaskGradients gradients, WeightingContext ctx) {
-        GradientRows.check(NAME, gradients);
+        double[][] m = GradientRows.checkedGram(NAME, gradients);
         GradientRows.checkLosses(NAME, gradients);
-        double[][] m = GradientRows.gram(gradients.grads());
         double[] n = normalizers(gradients, m);
         int tasks = m.length;
         double[][] normalized = new double[tasks][tasks];
@@ -108,7 +99,7 @@ public final class Mgda implements GradientWeighting {
                 normalized[i][j] = m[i][j] / (n[i] * n[j]);
             }
         }
-        double[] alpha = minNormWeights(normalized, tolerance, maxIterations);
+        double[] alpha = minNormWeights(normalized, solver.tolerance(), solver.maxIterations());
         return new Combination(GradientRows.combine(gradients.grads(), alpha), alpha);
     }
 
@@ -147,17 +138,13 @@ public final class Mgda implements GradientWeighting {
         }
         double scale = GradientRows.maxDiagonal(gram);
         if (scale == 0) {
-            double[] uniform = new double[tasks];
-            Arrays.fill(uniform, 1.0 / tasks); // every gradient is 0: any α gives d = 0
-            return uniform;
+            return GradientRows.uniform(tasks); // every gradient is 0: any α gives d = 0
         }
         if (tasks == 2) {
             double gamma = twoTaskWeight(gram[0][0], gram[0][1], gram[1][1]);
             return new double[] {gamma, 1 - gamma};
         }
-        double[] start = new double[tasks];
-        Arrays.fill(start, 1.0 / tasks);
-        return SimplexFrankWolfe.minimize(new SquaredNorm(gram), start, tolerance * scale, maxIterations);
+        return SimplexFrankWolfe.minimize(new SquaredNorm(gram), GradientRows.uniform(tasks), tolerance * scale, maxIterations);
     }
 
     /**

@@ -1,7 +1,5 @@
 package polyhead.mtl.weighting;
 
-import java.util.Arrays;
-
 /**
  * Nash-MTL: the Nash bargaining solution between tasks (Navon, Shamsian, Achituve, Maron, Kawaguchi, Chechik &amp;
  * Fetaya, "Multi-Task Learning as a Bargaining Game", ICML 2022, Sec. 3).
@@ -70,13 +68,10 @@ public final class NashMtl implements GradientWeighting {
 
     @Override
     public Combination combine(TaskGradients gradients, WeightingContext ctx) {
-        GradientRows.check(NAME, gradients);
-        double[][] m = GradientRows.gram(gradients.grads());
+        double[][] m = GradientRows.checkedGram(NAME, gradients);
         double[] alpha = bargainingWeights(m, maxIterations);
         if (alpha == null) {
-            double[] ones = new double[m.length];
-            Arrays.fill(ones, 1);
-            return new Combination(new float[gradients.dimension()], ones);
+            return GradientRows.headsWeightedOne(new float[gradients.dimension()], m.length);
         }
         return new Combination(GradientRows.combine(gradients.grads(), alpha), alpha);
     }

@@ -1,6 +1,5 @@
 package polyhead.mtl.weighting;
 
-import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -73,9 +72,7 @@ public final class PcGrad implements GradientWeighting {
                 total[k] += projected[k];
             }
         }
-        double[] ones = new double[tasks];
-        Arrays.fill(ones, 1);
-        return new Combination(GradientRows.toFloat(total), ones);
+        return GradientRows.headsWeightedOne(GradientRows.toFloat(total), tasks);
     }
 
     /** The tasks other than i in a uniformly random order (Fisher-Yates); draws nothing when there is one. */

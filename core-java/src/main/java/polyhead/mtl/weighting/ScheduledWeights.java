@@ -68,11 +68,6 @@ public final class ScheduledWeights implements LossWeighting {
     @Override
     public Var combine(Map<String, Var> losses, WeightingContext ctx) {
         LossTerms.check(NAME, losses);
-        double[] w = new double[losses.size()];
-        int t = 0;
-        for (String task : losses.keySet()) {
-            w[t++] = weight(task, ctx);
-        }
-        return LossTerms.weightedSum(losses, w);
+        return LossTerms.weightedSum(losses, task -> weight(task, ctx));
     }
 }
