@@ -44,12 +44,17 @@ final class JsonFields {
         return map.get(key);
     }
 
-    String string(String key) {
+    /** The field {@code key} as a value of {@code type}, or a fault saying it {@code mustBe} that. */
+    private <T> T typed(String key, Class<T> type, String mustBe) {
         Object v = required(key);
-        if (!(v instanceof String s)) {
-            throw fault(key, "must be a string, got " + Json.write(v));
+        if (!type.isInstance(v)) {
+            throw fault(key, "must be " + mustBe + ", got " + Json.write(v));
         }
-        return s;
+        return type.cast(v);
+    }
+
+    String string(String key) {
+        return typed(key, String.class, "a string");
     }
 
     /** A string, or null where the field is absent or null. */
@@ -58,11 +63,7 @@ final class JsonFields {
     }
 
     long integer(String key) {
-        Object v = required(key);
-        if (!(v instanceof Long l)) {
-            throw fault(key, "must be an integer, got " + Json.write(v));
-        }
-        return l;
+        return typed(key, Long.class, "an integer");
     }
 
     long nonNegative(String key) {
@@ -74,19 +75,11 @@ final class JsonFields {
     }
 
     JsonFields object(String key) {
-        Object v = required(key);
-        if (!(v instanceof Map<?, ?> m)) {
-            throw fault(key, "must be an object, got " + Json.write(v));
-        }
-        return new JsonFields(m, source, name(key) + ".");
+        return new JsonFields(typed(key, Map.class, "an object"), source, name(key) + ".");
     }
 
     List<?> list(String key) {
-        Object v = required(key);
-        if (!(v instanceof List<?> l)) {
-            throw fault(key, "must be a list, got " + Json.write(v));
-        }
-        return l;
+        return typed(key, List.class, "a list");
     }
 
     /** Every field of the object at {@code key} as an integer. */

@@ -51,7 +51,7 @@ public final class Csv {
     }
 
     /** A target column or columns: one task. */
-    public sealed interface Target permits ClassIndex, ClassLabels, Real {
+    public sealed interface Target permits ClassTarget, Real {
         /** The task's name. */
         String task();
 
@@ -59,25 +59,31 @@ public final class Csv {
         List<String> columns();
     }
 
+    /** A class target: one column, whose name is the task's. */
+    public sealed interface ClassTarget extends Target permits ClassIndex, ClassLabels {
+        /** The column of class indices or labels. */
+        String column();
+
+        @Override
+        default String task() {
+            return column();
+        }
+
+        @Override
+        default List<String> columns() {
+            return List.of(column());
+        }
+    }
+
     /**
      * Class indices written as integers 0..C−1; targets [N]. With {@code classes} = 0 the count is inferred as the
      * largest index + 1.
      */
-    public record ClassIndex(String column, int classes) implements Target {
+    public record ClassIndex(String column, int classes) implements ClassTarget {
         public ClassIndex {
             if (classes < 0) {
                 throw new IllegalArgumentException("class count of column '" + column + "' must be positive, got " + classes);
             }
-        }
-
-        @Override
-        public String task() {
-            return column;
-        }
-
-        @Override
-        public List<String> columns() {
-            return List.of(column);
         }
     }
 
@@ -86,7 +92,7 @@ public final class Csv {
      * i and any other label is a fault; with none, the distinct labels of the file sorted by
      * {@link String#compareTo} (UTF-16 code units, so {@code "B" < "a"}) are classes 0, 1, ….
      */
-    public record ClassLabels(String column, List<String> labels) implements Target {
+    public record ClassLabels(String column, List<String> labels) implements ClassTarget {
         public ClassLabels {
             labels = List.copyOf(labels);
             if (new HashSet<>(labels).size() != labels.size()) {
@@ -96,16 +102,6 @@ public final class Csv {
                 throw new IllegalArgumentException("declared labels of column '" + column
                         + "' contain the empty string, which marks a missing label");
             }
-        }
-
-        @Override
-        public String task() {
-            return column;
-        }
-
-        @Override
-        public List<String> columns() {
-            return List.of(column);
         }
     }
 
