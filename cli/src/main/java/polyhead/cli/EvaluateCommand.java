@@ -53,12 +53,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (files.size() != 1) {
-            throw UserError.usage(files.isEmpty() ? "evaluate needs a CHECKPOINT"
-                    : "evaluate takes one CHECKPOINT, got " + files);
-        }
+        Path checkpoint = Path.of(UserError.single("evaluate", "CHECKPOINT", files));
         DataOptions options = DataOptions.of(given);
-        Experiments.Trained model = Experiments.load(Path.of(files.get(0)));
+        Experiments.Trained model = Experiments.load(checkpoint);
         if (model.runFolder() != null) {
             options = options.or(RunFolder.data(model.runFolder()));
         }

@@ -46,11 +46,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (files.size() != 1) {
-            throw UserError.usage(files.isEmpty() ? "inspect needs a SPEC file"
-                    : "inspect takes one SPEC file, got " + files);
-        }
-        Path file = Path.of(files.get(0));
+        Path file = Path.of(UserError.single("inspect", "SPEC file", files));
         ExperimentSpec spec = SpecFiles.load(file, SpecFiles.text(file));
         CompiledExperiment exp = Experiments.compile(file, spec);
         Architecture arch = exp.getArchitecture();

@@ -104,9 +104,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (files.size() > 1 || (files.isEmpty() && resume == null)) {
-            throw UserError.usage(files.isEmpty() ? "train needs a SPEC file" : "train takes one SPEC file, got "
-                    + files);
+        if (!files.isEmpty() || resume == null) {
+            UserError.single("train", "SPEC file", files); // none is right only with --resume, its spec is the run's
         }
         if (resume != null && outOption != null) {
             throw UserError.usage("--resume continues in the run's own folder; --out does not go with it");
