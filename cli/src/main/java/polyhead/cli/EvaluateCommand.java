@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,8 +40,8 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "also write the results as JSON: per-task test metrics, the checkpoint, the data")
     Path outFile;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @ArgGroup(validate = false, heading = "data options (as for train):%n", order = 1)
     DataOptions.Given given;

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import polyhead.autodiff.Var;
@@ -35,8 +35,8 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SPEC", arity = "0..*", hidden = true)
     List<String> files = new ArrayList<>();
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     private final PrintStream out;
 

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -90,8 +91,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @ArgGroup(validate = false, heading = "data options:%n", order = 1)
     DataOptions.Given given;
