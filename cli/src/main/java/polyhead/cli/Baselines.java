@@ -13,12 +13,13 @@ import polyhead.dsl.spec.MetricSpec;
 import polyhead.dsl.spec.TaskSpec;
 import polyhead.io.Json;
 import polyhead.metrics.DeltaM;
-import polyhead.metrics.Metrics;
+import polyhead.train.History;
 
 /**
  * {@code --baselines FILE}: single-task baselines for Δm ({@link DeltaM}: percent, positive = worse than the
  * baselines), as JSON {@code {"task": {"metric": value, ...}, ...}}; a metric is {@code loss} or one the spec's task
- * lists. Δm is taken over exactly the metrics the file gives.
+ * lists. Δm is taken over exactly the metrics the file gives, each better higher or lower as
+ * {@link History#higherIsBetter(String, java.util.Map)} decides.
  */
 final class Baselines {
     private Baselines() {
@@ -73,8 +74,8 @@ final class Baselines {
                 throw UserError.of("Δm: the run did not report " + key);
             }
             values.put(key, v);
-            String metric = key.substring(key.lastIndexOf('.') + 1);
-            higher.put(key, !metric.equals("loss") && Metrics.parse(metric).higherIsBetter());
+            // read() admitted only loss and built-in metric names, so History always knows the direction here.
+            higher.put(key, History.higherIsBetter(key, Map.of()));
         }
         return DeltaM.compute(values, baselines, higher);
     }

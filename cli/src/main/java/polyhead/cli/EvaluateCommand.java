@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,8 +40,8 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "also write the results as JSON: per-task test metrics, the checkpoint, the data")
     Path outFile;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @ArgGroup(validate = false, heading = "data options (as for train):%n", order = 1)
     DataOptions.Given given;
@@ -53,12 +54,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (files.size() != 1) {
-            throw UserError.usage(files.isEmpty() ? "evaluate needs a CHECKPOINT"
-                    : "evaluate takes one CHECKPOINT, got " + files);
-        }
+        Path checkpoint = Path.of(UserError.single("evaluate", "CHECKPOINT", files));
         DataOptions options = DataOptions.of(given);
-        Experiments.Trained model = Experiments.load(Path.of(files.get(0)));
+        Experiments.Trained model = Experiments.load(checkpoint);
         if (model.runFolder() != null) {
             options = options.or(RunFolder.data(model.runFolder()));
         }

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import polyhead.autodiff.Var;
@@ -35,8 +35,8 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(paramLabel = "SPEC", arity = "0..*", hidden = true)
     List<String> files = new ArrayList<>();
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     private final PrintStream out;
 
@@ -46,11 +46,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (files.size() != 1) {
-            throw UserError.usage(files.isEmpty() ? "inspect needs a SPEC file"
-                    : "inspect takes one SPEC file, got " + files);
-        }
-        Path file = Path.of(files.get(0));
+        Path file = Path.of(UserError.single("inspect", "SPEC file", files));
         ExperimentSpec spec = SpecFiles.load(file, SpecFiles.text(file));
         CompiledExperiment exp = Experiments.compile(file, spec);
         Architecture arch = exp.getArchitecture();

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -90,8 +91,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @ArgGroup(validate = false, heading = "data options:%n", order = 1)
     DataOptions.Given given;
@@ -104,9 +105,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (files.size() > 1 || (files.isEmpty() && resume == null)) {
-            throw UserError.usage(files.isEmpty() ? "train needs a SPEC file" : "train takes one SPEC file, got "
-                    + files);
+        if (!files.isEmpty() || resume == null) {
+            UserError.single("train", "SPEC file", files); // none is right only with --resume, its spec is the run's
         }
         if (resume != null && outOption != null) {
             throw UserError.usage("--resume continues in the run's own folder; --out does not go with it");

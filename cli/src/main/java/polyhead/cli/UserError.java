@@ -35,6 +35,18 @@ final class UserError extends RuntimeException {
         return new UserError(List.of(message), true);
     }
 
+    /**
+     * The one argument {@code command} takes, a {@code what} (e.g. {@code SPEC file}), from its positional
+     * {@code args}; a usage error when none or more are given.
+     */
+    static String single(String command, String what, List<String> args) {
+        if (args.size() != 1) {
+            throw usage(args.isEmpty() ? command + " needs a " + what
+                    : command + " takes one " + what + ", got " + args);
+        }
+        return args.get(0);
+    }
+
     /** {@code value} (an option's, null when not given), refused with a usage error when below {@code min}. */
     static Long atLeast(String option, Long value, long min) {
         if (value != null && value < min) {

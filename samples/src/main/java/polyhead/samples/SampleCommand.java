@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -18,13 +19,14 @@ import polyhead.io.FormatException;
 import polyhead.train.TrainingException;
 
 /**
- * The command line of a sample, read by picocli: a subclass annotated with {@code @Command} declares its options
- * (each with its default and help text) and turns them into the sample's checked settings in {@link #options()}.
+ * The command line of a sample, read by picocli: a subclass annotated with {@code @Command} (its name and description;
+ * the usage layout, options in declaration order, is set here once) declares its options (each with its default and
+ * help text) and turns them into the sample's checked settings in {@link #options()}.
  * {@link #main} prints the generated usage for {@code --help}, and turns a user's error (a bad option, missing data, a
  * run that diverges) into one line {@code error: ...} on standard error and exit code 1, with no stack trace.
  *
  * <pre>{@code
- * @Command(name = "Sample", description = "what it does", sortOptions = false)
+ * @Command(name = "Sample", description = "what it does")
  * static final class Command extends SampleCommand<Options> {
  *     @Option(names = "--epochs", paramLabel = "N", defaultValue = "3", description = "epochs (default ${DEFAULT-VALUE})")
  *     int epochs;
@@ -37,6 +39,8 @@ import polyhead.train.TrainingException;
  *
  * @param <O> the sample's settings
  */
+@Command(synopsisHeading = "usage: ", descriptionHeading = "%n", optionListHeading = "%noptions:%n",
+        sortOptions = false, sortSynopsis = false)
 public abstract class SampleCommand<O> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "print this and exit")
     boolean help;

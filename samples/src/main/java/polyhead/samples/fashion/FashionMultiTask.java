@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Random;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import polyhead.data.Dataset;
@@ -20,6 +21,7 @@ import polyhead.nn.Activation;
 import polyhead.nn.Linear;
 import polyhead.nn.Sequential;
 import polyhead.optim.Optimizers;
+import polyhead.samples.QuickRun;
 import polyhead.samples.SampleCommand;
 import polyhead.tensor.Gemms;
 import polyhead.train.History;
@@ -32,10 +34,9 @@ import polyhead.train.Trainer;
  * The README's first command runs it; {@code mvn verify} runs it too, in a short form (samples/pom.xml).
  */
 public final class FashionMultiTask {
-    @Command(name = "FashionMultiTask", synopsisHeading = "usage: ", descriptionHeading = "%n",
+    @Command(name = "FashionMultiTask",
             description = {"The main job: a multi-task MLP on Fashion-MNIST (item and group tasks, shared trunk); prints",
-                    "per-task test metrics and the cosine of the tasks' trunk gradients per epoch."},
-            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
+                    "per-task test metrics and the cosine of the tasks' trunk gradients per epoch."})
     static final class Cli extends SampleCommand<Options> {
         @Option(names = "--data", paramLabel = "DIR",
                 description = "folder of the IDX files (default: Debian's full set when installed, else the shipped subset)")
@@ -56,17 +57,13 @@ public final class FashionMultiTask {
                 description = "seed of the initialization, the validation split and the batch order (default ${DEFAULT-VALUE})")
         long seed;
 
-        @Option(names = "--limit", paramLabel = "N",
-                description = "use only the first N training and N test images (quick runs)")
-        Integer limit;
-
-        @Option(names = "--quiet", description = "no progress bar")
-        boolean quiet;
+        @Mixin
+        QuickRun quick;
 
         @Override
         protected Options options() {
             return new Options(data, atLeast("--epochs", epochs, 1), atLeast("--batch-size", batchSize, 1),
-                    positive("--lr", lr), seed, limit == null ? 0 : atLeast("--limit", limit, 1), quiet);
+                    positive("--lr", lr), seed, quick.limit(), quick.quiet());
         }
     }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import polyhead.data.BatchSource;
@@ -23,6 +24,7 @@ import polyhead.loss.Losses;
 import polyhead.metrics.Average;
 import polyhead.metrics.Metrics;
 import polyhead.optim.Optimizers.Adam;
+import polyhead.samples.QuickRun;
 import polyhead.samples.SampleCommand;
 import polyhead.samples.fashion.FashionMultiTask;
 import polyhead.train.Trainer;
@@ -62,10 +64,9 @@ public final class FashionFromJava {
         return Subsets.first(s.dataset(), limit);
     }
 
-    @Command(name = "FashionFromJava", synopsisHeading = "usage: ", descriptionHeading = "%n",
+    @Command(name = "FashionFromJava",
             description = {"Sample 6, the Java half: samples/specs/fashion.json built through the Java builder API",
-                    "(polyhead.experiment), trained, and a per-task table of test results."},
-            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
+                    "(polyhead.experiment), trained, and a per-task table of test results."})
     static final class Cli extends SampleCommand<Options> {
         @Option(names = "--data", paramLabel = "DIR",
                 description = "folder of the IDX files (default: Debian's full set when installed, else the shipped subset)")
@@ -74,17 +75,13 @@ public final class FashionFromJava {
         @Option(names = "--epochs", paramLabel = "N", description = "epochs (default: the spec's)")
         Integer epochs;
 
-        @Option(names = "--limit", paramLabel = "N",
-                description = "use only the first N training and N test images (quick runs)")
-        Integer limit;
-
-        @Option(names = "--quiet", description = "no progress bar")
-        boolean quiet;
+        @Mixin
+        QuickRun quick;
 
         @Override
         protected Options options() {
             return new Options(data, epochs == null ? TRAINING.epochs() : atLeast("--epochs", epochs, 1),
-                    limit == null ? 0 : atLeast("--limit", limit, 1), quiet);
+                    quick.limit(), quick.quiet());
         }
     }
 

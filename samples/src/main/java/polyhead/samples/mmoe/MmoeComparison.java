@@ -81,10 +81,9 @@ public final class MmoeComparison {
     static final String ALL_MODELS = "mmoe,omoe,shared-bottom";
     static final List<String> MODELS = List.of(ALL_MODELS.split(","));
 
-    @Command(name = "MmoeComparison", synopsisHeading = "usage: ", descriptionHeading = "%n",
+    @Command(name = "MmoeComparison",
             description = {"MMoE vs OMoE vs shared-bottom on the synthetic data of Ma et al. (KDD 2018) at several task",
-                    "correlations; per-task test MSE and R^2, averaged over repeats."},
-            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
+                    "correlations; per-task test MSE and R^2, averaged over repeats."})
     static final class Cli extends SampleCommand<Options> {
         @Option(names = "--rhos", paramLabel = "LIST", defaultValue = "0.5,0.9,1.0",
                 description = "task correlations, comma-separated, each in [-1, 1] (default ${DEFAULT-VALUE})")

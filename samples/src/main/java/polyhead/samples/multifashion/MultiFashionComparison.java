@@ -83,10 +83,9 @@ public final class MultiFashionComparison {
     static final int FULL_BATCH = 256;
     static final double FULL_LR = 1e-3;
 
-    @Command(name = "MultiFashionComparison", synopsisHeading = "usage: ", descriptionHeading = "%n",
+    @Command(name = "MultiFashionComparison",
             description = {"Multi-Fashion with MultiLeNet: single-task baselines vs equal weighting, uncertainty, GradNorm,",
-                    "MGDA, PCGrad and CAGrad; per-task test accuracy and delta-m against the baselines."},
-            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
+                    "MGDA, PCGrad and CAGrad; per-task test accuracy and delta-m against the baselines."})
     static final class Cli extends SampleCommand<Options> {
         @Option(names = "--data", paramLabel = "DIR",
                 description = "Fashion-MNIST folder (default: Debian's full set if installed, else the shipped subset)")

@@ -55,10 +55,9 @@ public final class OptimizerComparison {
     static final String ALL = "sgd,momentum,adam,amsgrad,adamw";
     static final List<String> OPTIMIZERS = List.of(ALL.split(","));
 
-    @Command(name = "OptimizerComparison", synopsisHeading = "usage: ", descriptionHeading = "%n",
+    @Command(name = "OptimizerComparison",
             description = {"SGD, SGD+momentum, Adam, AMSGrad and AdamW on the main job's W1 model and Fashion-MNIST:",
-                    "per-task test accuracy and time per epoch."},
-            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
+                    "per-task test accuracy and time per epoch."})
     static final class Cli extends SampleCommand<Options> {
         @Option(names = "--data", paramLabel = "DIR",
                 description = "Fashion-MNIST folder (default: Debian's full set if installed, else the shipped subset)")

@@ -54,10 +54,9 @@ import polyhead.train.Trainer;
  * </pre>
  */
 public final class ShapesSegmentation {
-    @Command(name = "ShapesSegmentation", synopsisHeading = "usage: ", descriptionHeading = "%n",
+    @Command(name = "ShapesSegmentation",
             description = {"Joint shape classification and segmentation on synthetic shapes with a conv trunk and a",
-                    "per-pixel head; test accuracy, pixel accuracy and mean IoU."},
-            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
+                    "per-pixel head; test accuracy, pixel accuracy and mean IoU."})
     static final class Cli extends SampleCommand<Options> {
         @Option(names = "--train-size", paramLabel = "N", defaultValue = "2000",
                 description = "training images (default ${DEFAULT-VALUE})")

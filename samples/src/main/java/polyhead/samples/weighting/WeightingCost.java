@@ -36,10 +36,9 @@ import polyhead.train.Trainer;
 public final class WeightingCost {
     private static final int BATCH = 128;
 
-    @Command(name = "WeightingCost", synopsisHeading = "usage: ", descriptionHeading = "%n",
+    @Command(name = "WeightingCost",
             description = {"The extra cost per training step of each weighting strategy on the W1 model at batch 128,",
-                    "as ms per step and as a ratio to equal weighting measured in the same run."},
-            optionListHeading = "%noptions:%n", sortOptions = false, sortSynopsis = false)
+                    "as ms per step and as a ratio to equal weighting measured in the same run."})
     static final class Cli extends SampleCommand<Options> {
         @Option(names = "--reps", paramLabel = "N", defaultValue = "5",
                 description = "measurements of each strategy, round-robin; the median is reported (default ${DEFAULT-VALUE})")
