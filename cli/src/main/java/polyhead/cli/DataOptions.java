@@ -32,7 +32,7 @@ record DataOptions(String dataset, String data, String testData, Long limit, Dou
         String data;
 
         @Option(names = "--test-data", paramLabel = "FILE", order = 12, description =
-                "csv: the test CSV (default: 20% of --data's rows, drawn with --data-seed)")
+                "csv: the test CSV (default: 20%% of --data's rows, drawn with --data-seed)")
         String testData;
 
         @Option(names = "--limit", paramLabel = "N", order = 13, description =
