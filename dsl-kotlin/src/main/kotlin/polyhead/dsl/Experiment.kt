@@ -33,10 +33,7 @@ inline fun multiTask(block: ExperimentBuilder.() -> Unit): ExperimentSpec =
     ExperimentBuilder().apply(block).spec.withCoreDefaults()
 
 @PolyheadDsl
-class ExperimentBuilder @PublishedApi internal constructor() {
-    @PublishedApi
-    internal var spec: ExperimentSpec = ExperimentSpec()
-
+class ExperimentBuilder @PublishedApi internal constructor() : SpecBuilder<ExperimentSpec>(ExperimentSpec()) {
     /** The shape of one sample, without the batch dimension. */
     fun input(vararg dims: Int) {
         spec = spec.copy(input = dims.toList())
@@ -52,23 +49,11 @@ class ExperimentBuilder @PublishedApi internal constructor() {
         spec = spec.copy(tasks = spec.tasks + TaskBuilder(name).apply(block).spec)
     }
 
-    var architecture: ArchitectureSpec
-        get() = spec.architecture
-        set(value) {
-            spec = spec.copy(architecture = value)
-        }
+    var architecture: ArchitectureSpec by field({ architecture }) { copy(architecture = it) }
 
-    var weighting: WeightingSpec
-        get() = spec.weighting
-        set(value) {
-            spec = spec.copy(weighting = value)
-        }
+    var weighting: WeightingSpec by field({ weighting }) { copy(weighting = it) }
 
-    var optimizer: OptimizerSpec
-        get() = spec.optimizer
-        set(value) {
-            spec = spec.copy(optimizer = value)
-        }
+    var optimizer: OptimizerSpec by field({ optimizer }) { copy(optimizer = it) }
 
     inline fun training(block: TrainingBuilder.() -> Unit) {
         spec = spec.copy(training = TrainingBuilder(spec.training).apply(block).spec)
@@ -87,32 +72,17 @@ class LayersBuilder @PublishedApi internal constructor() {
 }
 
 @PolyheadDsl
-class TaskBuilder @PublishedApi internal constructor(name: String) {
-    @PublishedApi
-    internal var spec: TaskSpec = TaskSpec(name)
-
+class TaskBuilder @PublishedApi internal constructor(name: String) : SpecBuilder<TaskSpec>(TaskSpec(name)) {
     /** Appends layers to the head. */
     inline fun head(block: LayersBuilder.() -> Unit) {
         spec = spec.copy(head = spec.head + LayersBuilder().apply(block).layers)
     }
 
-    var loss: LossSpec?
-        get() = spec.loss
-        set(value) {
-            spec = spec.copy(loss = value)
-        }
+    var loss: LossSpec? by field({ loss }) { copy(loss = it) }
 
-    var weight: Double
-        get() = spec.weight
-        set(value) {
-            spec = spec.copy(weight = value)
-        }
+    var weight: Double by field({ weight }) { copy(weight = it) }
 
-    var labels: Labels
-        get() = spec.labels
-        set(value) {
-            spec = spec.copy(labels = value)
-        }
+    var labels: Labels by field({ labels }) { copy(labels = it) }
 
     /** Appends metrics reported for this task. */
     fun metrics(vararg metrics: MetricSpec) {
@@ -121,58 +91,26 @@ class TaskBuilder @PublishedApi internal constructor(name: String) {
 }
 
 @PolyheadDsl
-class TrainingBuilder @PublishedApi internal constructor(@PublishedApi internal var spec: TrainingSpec) {
-    var epochs: Int
-        get() = spec.epochs
-        set(value) {
-            spec = spec.copy(epochs = value)
-        }
+class TrainingBuilder @PublishedApi internal constructor(spec: TrainingSpec) : SpecBuilder<TrainingSpec>(spec) {
+    var epochs: Int by field({ epochs }) { copy(epochs = it) }
 
-    var batchSize: Int
-        get() = spec.batchSize
-        set(value) {
-            spec = spec.copy(batchSize = value)
-        }
+    var batchSize: Int by field({ batchSize }) { copy(batchSize = it) }
 
-    var seed: Long
-        get() = spec.seed
-        set(value) {
-            spec = spec.copy(seed = value)
-        }
+    var seed: Long by field({ seed }) { copy(seed = it) }
 
     /** The fraction of the data held out for validation; 0 for none. */
-    var validationSplit: Double
-        get() = spec.validationSplit
-        set(value) {
-            spec = spec.copy(validationSplit = value)
-        }
+    var validationSplit: Double by field({ validationSplit }) { copy(validationSplit = it) }
 
-    var sampling: Sampling
-        get() = spec.sampling
-        set(value) {
-            spec = spec.copy(sampling = value)
-        }
+    var sampling: Sampling by field({ sampling }) { copy(sampling = it) }
 
     /** Record task-gradient cosines and norm ratios once per epoch. */
-    var diagnostics: Boolean
-        get() = spec.diagnostics
-        set(value) {
-            spec = spec.copy(diagnostics = value)
-        }
+    var diagnostics: Boolean by field({ diagnostics }) { copy(diagnostics = it) }
 
     /** What a step with a NaN or infinite loss or gradient does. */
-    var onNonFinite: NonFinite
-        get() = spec.onNonFinite
-        set(value) {
-            spec = spec.copy(onNonFinite = value)
-        }
+    var onNonFinite: NonFinite by field({ onNonFinite }) { copy(onNonFinite = it) }
 
     /** Samples per batch when the run evaluates; only memory and speed depend on it. */
-    var evalBatchSize: Int
-        get() = spec.evalBatchSize
-        set(value) {
-            spec = spec.copy(evalBatchSize = value)
-        }
+    var evalBatchSize: Int by field({ evalBatchSize }) { copy(evalBatchSize = it) }
 
     /** Early stopping on [monitor]; [higherIsBetter] null reads the direction from the monitor. */
     fun earlyStopping(
@@ -186,11 +124,7 @@ class TrainingBuilder @PublishedApi internal constructor(@PublishedApi internal 
     }
 
     /** Report a step whose gradient norm exceeds this many times its running mean; 0 for no reports. */
-    var explodingGradients: Double
-        get() = spec.explodingGradients
-        set(value) {
-            spec = spec.copy(explodingGradients = value)
-        }
+    var explodingGradients: Double by field({ explodingGradients }) { copy(explodingGradients = it) }
 
     /** A checkpoint every [every] epochs, and every [everySteps] steps inside epochs (0: none); the last [keepLast] kept. */
     fun checkpoints(

@@ -24,22 +24,12 @@ import polyhead.dsl.spec.ScheduleUnit
 
 /** Clipping, schedule and parameter groups of an optimizer: `adamw(lr = 1e-3) { clipByGlobalNorm(1.0) }`. */
 @PolyheadDsl
-class OptimizerBuilder @PublishedApi internal constructor(algorithm: AlgorithmSpec) : ScheduleScope {
-    @PublishedApi
-    internal var spec: OptimizerSpec = OptimizerSpec(algorithm)
-
-    var schedule: ScheduleSpec
-        get() = spec.schedule
-        set(value) {
-            spec = spec.copy(schedule = value)
-        }
+class OptimizerBuilder @PublishedApi internal constructor(algorithm: AlgorithmSpec) :
+    SpecBuilder<OptimizerSpec>(OptimizerSpec(algorithm)), ScheduleScope {
+    var schedule: ScheduleSpec by field({ schedule }) { copy(schedule = it) }
 
     /** Whether [schedule] counts optimizer steps or epochs. */
-    var scheduleUnit: ScheduleUnit
-        get() = spec.scheduleUnit
-        set(value) {
-            spec = spec.copy(scheduleUnit = value)
-        }
+    var scheduleUnit: ScheduleUnit by field({ scheduleUnit }) { copy(scheduleUnit = it) }
 
     fun clipByGlobalNorm(maxNorm: Double) {
         spec = spec.copy(clipping = ClippingSpec.GlobalNorm(maxNorm))
@@ -54,18 +44,10 @@ class OptimizerBuilder @PublishedApi internal constructor(algorithm: AlgorithmSp
     }
 
     /** Apply the mean gradient of this many consecutive batches as one step; 1 for none. */
-    var gradientAccumulation: Int
-        get() = spec.gradientAccumulation
-        set(value) {
-            spec = spec.copy(gradientAccumulation = value)
-        }
+    var gradientAccumulation: Int by field({ gradientAccumulation }) { copy(gradientAccumulation = it) }
 
     /** Ascend instead of descend (PyTorch's `maximize=True`). */
-    var maximize: Boolean
-        get() = spec.maximize
-        set(value) {
-            spec = spec.copy(maximize = value)
-        }
+    var maximize: Boolean by field({ maximize }) { copy(maximize = it) }
 
     /** Keep an exponential moving average of the weights with [decay]; the model takes it when the run ends. */
     fun ema(decay: Double) {
@@ -94,23 +76,13 @@ class OptimizerBuilder @PublishedApi internal constructor(algorithm: AlgorithmSp
 }
 
 @PolyheadDsl
-class GroupBuilder @PublishedApi internal constructor(select: ParameterSelector) {
-    @PublishedApi
-    internal var spec: ParameterGroupSpec = ParameterGroupSpec(select)
-
+class GroupBuilder @PublishedApi internal constructor(select: ParameterSelector) :
+    SpecBuilder<ParameterGroupSpec>(ParameterGroupSpec(select)) {
     /** The group's learning rate; null keeps the optimizer's. */
-    var lr: Double?
-        get() = spec.lr
-        set(value) {
-            spec = spec.copy(lr = value)
-        }
+    var lr: Double? by field({ lr }) { copy(lr = it) }
 
     /** The group's weight decay; null keeps the optimizer's. */
-    var weightDecay: Double?
-        get() = spec.weightDecay
-        set(value) {
-            spec = spec.copy(weightDecay = value)
-        }
+    var weightDecay: Double? by field({ weightDecay }) { copy(weightDecay = it) }
 }
 
 @PublishedApi
