@@ -1,0 +1,7 @@
+package example;
+
+public final class Serve {
+    public static void main(String[] args) {
+        System.out.println("serve");
+    }
+}

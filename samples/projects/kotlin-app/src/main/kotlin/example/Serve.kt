@@ -1,0 +1,5 @@
+package example
+
+fun main(args: Array<String>) {
+    println("serve kt")
+}
