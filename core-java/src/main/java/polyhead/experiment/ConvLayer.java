@@ -1,5 +1,7 @@
 package polyhead.experiment;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 
 import polyhead.nn.Conv2d;
@@ -18,6 +20,18 @@ public record ConvLayer(int filters, int kernel, int stride, int padding, boolea
     @Override
     public String type() {
         return "conv2d";
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type());
+        m.put("filters", filters);
+        m.put("kernel", kernel);
+        m.put("stride", stride);
+        m.put("padding", padding);
+        m.put("bias", bias);
+        return m;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package polyhead.experiment;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 
 import polyhead.nn.Initializer;
@@ -17,6 +19,15 @@ public record DenseLayer(int units, boolean bias, Initializer weightInit, Initia
     @Override
     public String type() {
         return "dense";
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type());
+        m.put("units", units);
+        m.put("bias", bias);
+        return m;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package polyhead.experiment;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 
 import polyhead.nn.Embedding;
@@ -17,6 +19,15 @@ public record EmbeddingLayer(int count, int dim, Initializer weightInit) impleme
     @Override
     public String type() {
         return "embedding";
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type());
+        m.put("count", count);
+        m.put("dim", dim);
+        return m;
     }
 
     @Override
