@@ -63,7 +63,8 @@ class ExperimentBuilderTest {
         return Dataset.of(x, targets);
     }
 
-    private static ExperimentBuilder twoTasks(long seed) {
+    /** Two classification tasks with one-layer heads. */
+    static ExperimentBuilder twoTasks(long seed) {
         return new ExperimentBuilder()
                 .input(2)
                 .trunk(Layers.dense(8), Layers.tanh())
