@@ -183,7 +183,10 @@ public final class ExperimentBuilder {
             }
             int[] out = representation != null ? trace(t.head(), representation, p + ": head", faults) : null;
             if (out != null) {
-                add(faults, p + ": classNames", classNames(t, out));
+                if (!t.classNames().isEmpty()) {
+                    add(faults, p + ": classNames", ModelChecks.classNames(t.labels(), out, t.classNames().size(),
+                            Naming.JAVA));
+                }
                 add(faults, p + ": head", ModelChecks.head(t.labels(), out, Naming.JAVA));
                 if (t.loss() != null && !t.head().isEmpty()) {
                     int last = t.head().size() - 1;
@@ -200,20 +203,6 @@ public final class ExperimentBuilder {
                     ModelChecks.direction(es.monitor(), es.higherIsBetter(), metrics));
         }
         return representation;
-    }
-
-    /** A fault of the task's class names against its head's per-sample output {@code out}, or null. */
-    private static String classNames(TaskPlan t, int[] out) {
-        if (t.classNames().isEmpty()) {
-            return null;
-        }
-        if (t.labels() != polyhead.data.LabelType.CLASS_INDEX && t.labels() != polyhead.data.LabelType.PIXEL_CLASS_MAP) {
-            return "class names are for class-index and pixel-class-map labels, the task has " + t.labels();
-        }
-        if (out.length == 0 || out[0] != t.classNames().size()) {
-            return t.classNames().size() + " names for a head of " + (out.length == 0 ? "no" : out[0]) + " classes";
-        }
-        return null;
     }
 
     /** Adds {@code path: fault} if there is a fault; whether there was. */

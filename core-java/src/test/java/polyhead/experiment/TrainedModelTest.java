@@ -221,6 +221,6 @@ class TrainedModelTest {
                 .optimizer(OptimizerPlan.of(Algorithm.of(Adam.defaults())))
                 .build());
         assertEquals("task 'a': classNames: 2 names for a head of 3 classes; task 'b': classNames: class names are "
-                + "for class-index and pixel-class-map labels, the task has REAL_VECTOR", e.getMessage());
+                + "for CLASS_INDEX and PIXEL_CLASS_MAP labels, the task has REAL_VECTOR", e.getMessage());
     }
 }
