@@ -6,11 +6,13 @@ import polyhead.experiment.Experiment
 import polyhead.experiment.ExperimentBuilder
 import polyhead.experiment.TrainedModel
 import polyhead.experiment.TrainingPlan
+import polyhead.io.Json
 import polyhead.data.BatchSource
 import polyhead.data.Dataset
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.InvalidSpecException
 import polyhead.dsl.spec.NonFinite
+import polyhead.dsl.spec.SPEC_VERSION
 import polyhead.dsl.spec.Sampling
 import polyhead.dsl.spec.SpecError
 import polyhead.dsl.spec.SpecJson
@@ -72,6 +74,20 @@ object SpecCompiler {
             is SpecResult.Failed -> throw InvalidSpecException(r.errors)
         }
         return TrainedModel.restore(compile(spec).experiment, c, source)
+    }
+
+    /**
+     * The JSON text of a spec for the model a checkpoint's model description describes (`ModelDescription.toJson`):
+     * its input, trunk, architecture and tasks, which the description writes in the spec's own words; the weighting,
+     * optimizer and training are left to the spec's defaults, since such a spec rebuilds a model for evaluation and
+     * prediction. Read it with [load], which reports any fault at its JSON path.
+     */
+    fun specText(description: Map<String, Any?>): String {
+        val spec = linkedMapOf<String, Any?>("version" to SPEC_VERSION)
+        for (key in listOf("input", "trunk", "architecture", "tasks")) {
+            if (key in description) spec[key] = description[key]
+        }
+        return Json.pretty(spec)
     }
 
     /** The Java builder holding [spec] (which must be valid), with the spec's JSON as the run's description. */
