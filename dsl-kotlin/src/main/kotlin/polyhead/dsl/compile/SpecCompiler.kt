@@ -170,6 +170,7 @@ class CompiledExperiment internal constructor(val spec: ExperimentSpec, val expe
      *
      * @param configure further trainer settings (listeners, a progress bar)
      */
+    @JvmOverloads
     fun fit(
         data: Dataset,
         validation: Dataset? = null,
@@ -181,6 +182,7 @@ class CompiledExperiment internal constructor(val spec: ExperimentSpec, val expe
     }
 
     /** Trains under `multiSource` sampling on one dataset per task; validation on [validation] if given. */
+    @JvmOverloads
     fun fit(
         perTask: Map<String, Dataset>,
         validation: Dataset? = null,

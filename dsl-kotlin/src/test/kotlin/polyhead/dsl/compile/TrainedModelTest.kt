@@ -10,7 +10,9 @@ import polyhead.checkpoint.Checkpoint
 import polyhead.checkpoint.CheckpointException
 import polyhead.checkpoint.Checkpoints
 import polyhead.data.Dataset
+import polyhead.datasets.FashionMnist
 import polyhead.dsl.accuracy
+import polyhead.dsl.adam
 import polyhead.dsl.crossEntropy
 import polyhead.dsl.dense
 import polyhead.dsl.mse
@@ -149,6 +151,32 @@ class TrainedModelTest : FunSpec({
             SpecError("$.tasks[0].classNames", "3 names for a head of 2 classes"),
             SpecError("$.tasks[1].classNames", "class names are for classIndex and pixelClassMap labels, the task has realVector"),
         )
+    }
+
+    test("the README's Kotlin example runs as written (on random images, one epoch)") {
+        val dir = tempdir().toPath()
+        val rows = 40
+        val train = Dataset.of(
+            Tensor.randn(1, rows, 784),
+            mapOf(
+                "item" to Tensor.of(FloatArray(rows) { (it % 10).toFloat() }, rows),
+                "group" to Tensor.of(FloatArray(rows) { (it % 5).toFloat() }, rows),
+            ),
+        )
+        val testSet = train
+        val spec = multiTask {
+            input(784)
+            trunk { dense(256); relu(); dense(128); relu() }
+            task("item")  { head { dense(10) }; loss = crossEntropy(); metrics(accuracy()); classNames(*FashionMnist.ITEM_NAMES) }
+            task("group") { head { dense(5) };  loss = crossEntropy(); weight = 0.5 }
+            optimizer = adam(lr = 1e-3)
+            training { epochs = 1; batchSize = 128; seed = 42; validationSplit = 0.1 }
+        }
+        val model = SpecCompiler.compile(spec).fit(train) { progress(java.io.PrintStream(java.io.OutputStream.nullOutputStream())) }
+        val test = model.evaluate(testSet)
+        model.save(dir.resolve("item-model"))
+        test.keys.contains("item.accuracy") shouldBe true
+        SpecCompiler.loadTrained(dir.resolve("item-model")).predict(train.inputs()).getValue("item").classNames().size shouldBe rows
     }
 
     test("listeners from Kotlin lambdas stop the run and set the learning rate") {
