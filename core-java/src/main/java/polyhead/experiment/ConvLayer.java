@@ -1,6 +1,5 @@
 package polyhead.experiment;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -24,14 +23,8 @@ public record ConvLayer(int filters, int kernel, int stride, int padding, boolea
 
     @Override
     public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", type());
-        m.put("filters", filters);
-        m.put("kernel", kernel);
-        m.put("stride", stride);
-        m.put("padding", padding);
-        m.put("bias", bias);
-        return m;
+        return Layers.settingsOf(type(), "filters", filters, "kernel", kernel, "stride", stride, "padding", padding,
+                "bias", bias);
     }
 
     @Override

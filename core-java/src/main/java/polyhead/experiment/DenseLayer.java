@@ -1,6 +1,5 @@
 package polyhead.experiment;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -23,11 +22,7 @@ public record DenseLayer(int units, boolean bias, Initializer weightInit, Initia
 
     @Override
     public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", type());
-        m.put("units", units);
-        m.put("bias", bias);
-        return m;
+        return Layers.settingsOf(type(), "units", units, "bias", bias);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package polyhead.experiment;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -23,11 +22,7 @@ public record EmbeddingLayer(int count, int dim, Initializer weightInit) impleme
 
     @Override
     public Map<String, Object> settings() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", type());
-        m.put("count", count);
-        m.put("dim", dim);
-        return m;
+        return Layers.settingsOf(type(), "count", count, "dim", dim);
     }
 
     @Override

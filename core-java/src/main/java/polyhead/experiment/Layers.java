@@ -257,7 +257,7 @@ public final class Layers {
     }
 
     /** {@code {"type": type, name: value, …}} from {@code nameValues} = name, value, name, value, …. */
-    private static Map<String, Object> settingsOf(String type, Object... nameValues) {
+    static Map<String, Object> settingsOf(String type, Object... nameValues) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", type);
         for (int i = 0; i < nameValues.length; i += 2) {
