@@ -18,7 +18,8 @@ import polyhead.checkpoint.Checkpoints;
 import polyhead.io.Json;
 
 /**
- * {@code polyhead evaluate CHECKPOINT}: rebuilds the model from the spec a checkpoint records, loads its weights and
+ * {@code polyhead evaluate CHECKPOINT}: rebuilds the model from the spec (or, from the Java builder, the model
+ * description) a checkpoint records, loads its weights and
  * evaluates it on the test split of the data (the run's data options, unless given), printing a per-task table and,
  * with {@code --out}, writing the results as JSON.
  */
@@ -27,9 +28,9 @@ import polyhead.io.Json;
         descriptionHeading = "%n",
         description = {
                 "Rebuilds the model of CHECKPOINT (a checkpoint folder, or a run folder: its latest checkpoint, the weights",
-                "of its last epoch) from the spec it records, loads its weights and evaluates it on the test split of the",
-                "data. The data options default to those the run recorded (data.json) when CHECKPOINT belongs to a run",
-                "folder."},
+                "of its last epoch) from the spec (or model description) it records, loads its weights and evaluates it on",
+                "the test split of the data. The data options default to those the run recorded (data.json) when",
+                "CHECKPOINT belongs to a run folder."},
         optionListHeading = "%noptions:%n", sortOptions = false,
         footer = "exit codes: 0 ok, 1 bad checkpoint, data or files, 2 bad command line")
 final class EvaluateCommand implements Callable<Integer> {

@@ -11,7 +11,10 @@ import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.InvalidSpecException;
 import polyhead.train.Trainer;
 
-/** Experiments built from a spec file, or from a checkpoint (the spec it records, then its weights). */
+/**
+ * Experiments built from a spec file, or from a checkpoint (the spec it records — or, for a checkpoint of the Java
+ * builder, its model description read as a spec — then its weights).
+ */
 final class Experiments {
     private Experiments() {
     }
@@ -46,11 +49,14 @@ final class Experiments {
         Path dir = RunFolder.checkpoint(path);
         try {
             Checkpoint c = Checkpoints.read(dir);
-            if (c.spec() == null) {
-                throw UserError.of(dir + ": the checkpoint records no spec; the tool cannot rebuild its model");
+            if (c.spec() == null && c.description() == null) {
+                throw UserError.of(dir + ": the checkpoint records neither a spec nor a model description; the tool "
+                        + "cannot rebuild its model");
             }
             Path source = dir.resolve(Checkpoints.METADATA);
-            ExperimentSpec spec = SpecFiles.load(source, c.spec());
+            // a checkpoint of the Java builder records no spec: its model description reads as one
+            ExperimentSpec spec = SpecFiles.load(source, c.spec() != null ? c.spec()
+                    : SpecCompiler.INSTANCE.specText(c.description()));
             CompiledExperiment exp = compile(source, spec);
             Checkpoints.restore(c, dir.toString(), exp.getArchitecture(), null, null);
             return new Trained(dir, spec, exp, c.epoch());

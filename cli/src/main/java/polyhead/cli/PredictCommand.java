@@ -18,13 +18,15 @@ import picocli.CommandLine.Parameters;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.Labels;
 import polyhead.dsl.spec.TaskSpec;
+import polyhead.experiment.TaskPrediction;
 import polyhead.io.Idx;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 
 /**
  * {@code polyhead predict CHECKPOINT INPUT}: per-task predictions of a checkpoint's model for the samples of INPUT,
- * as CSV with one row per sample. Classification: the class index and the softmax probability of each class;
+ * as CSV with one row per sample. Classification: the class index (and name, when the task names its classes) and the
+ * softmax probability of each class;
  * binary labels: the sigmoid probability of each label; real values: the values; pixel class maps: the class of each
  * pixel, row-major, separated by spaces, in one cell.
  */
@@ -39,7 +41,8 @@ import polyhead.tensor.Tensor;
                 "  a CSV file with a header and one sample per row: its columns are the features, in the training",
                 "    order; columns named after the spec's tasks (targets) are left out.",
                 "Writes CSV with a header: the sample's row (from 0), then per task",
-                "  classIndex     TASK.class and TASK.p0, TASK.p1, ... (softmax probabilities)",
+                "  classIndex     TASK.class, TASK.className (when the task names its classes) and TASK.p0, TASK.p1, ...",
+                "                 (softmax probabilities)",
                 "  binary         TASK.p0, TASK.p1, ... (sigmoid probability of each label)",
                 "  realVector     TASK (one value) or TASK.0, TASK.1, ...",
                 "  pixelClassMap  TASK.class: the class of each pixel, row-major, separated by spaces"},
@@ -131,7 +134,7 @@ final class PredictCommand implements Callable<Integer> {
         for (int i = 0; i < n; i++) {
             sb.append(i);
             for (TaskSpec t : spec.getTasks()) {
-                for (String cell : cells(t.getLabels(), y.get(t.getName()), i)) {
+                for (String cell : cells(t, y.get(t.getName()), i)) {
                     sb.append(',').append(cell);
                 }
             }
@@ -147,6 +150,9 @@ final class PredictCommand implements Callable<Integer> {
         switch (t.getLabels()) {
             case CLASS_INDEX -> {
                 cols.add(name + ".class");
+                if (!t.getClassNames().isEmpty()) {
+                    cols.add(name + ".className");
+                }
                 for (int c = 0; c < width; c++) {
                     cols.add(name + ".p" + c);
                 }
@@ -171,14 +177,18 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /** The cells of sample {@code i} of a task's raw output {@code out}. */
-    static List<String> cells(Labels labels, Tensor out, int i) {
+    static List<String> cells(TaskSpec task, Tensor out, int i) {
+        Labels labels = task.getLabels();
         int width = out.size() / out.shape().dim(0);
         float[] row = Arrays.copyOfRange(out.data(), i * width, (i + 1) * width);
         List<String> cells = new ArrayList<>();
         switch (labels) {
             case CLASS_INDEX -> {
-                double[] p = softmax(row, 0, row.length, 1);
+                double[] p = TaskPrediction.softmax(row, 0, row.length, 1);
                 cells.add(Integer.toString(argmax(p)));
+                if (!task.getClassNames().isEmpty()) {
+                    cells.add(csvCell(task.getClassNames().get(argmax(p))));
+                }
                 for (double v : p) {
                     cells.add(format(v));
                 }
@@ -198,30 +208,12 @@ final class PredictCommand implements Callable<Integer> {
                 int pixels = width / classes;
                 StringBuilder sb = new StringBuilder();
                 for (int px = 0; px < pixels; px++) {
-                    sb.append(px == 0 ? "" : " ").append(argmax(softmax(row, px, classes, pixels)));
+                    sb.append(px == 0 ? "" : " ").append(argmax(TaskPrediction.softmax(row, px, classes, pixels)));
                 }
                 cells.add(sb.toString());
             }
         }
         return cells;
-    }
-
-    /** Softmax of the {@code count} values {@code v[start + k·stride]}, computed stably in doubles. */
-    static double[] softmax(float[] v, int start, int count, int stride) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < count; k++) {
-            max = Math.max(max, v[start + k * stride]);
-        }
-        double[] p = new double[count];
-        double sum = 0;
-        for (int k = 0; k < count; k++) {
-            p[k] = Math.exp(v[start + k * stride] - max);
-            sum += p[k];
-        }
-        for (int k = 0; k < count; k++) {
-            p[k] /= sum;
-        }
-        return p;
     }
 
     private static int argmax(double[] p) {
@@ -232,6 +224,11 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return best;
+    }
+
+    /** A text cell, quoted (RFC 4180) when it holds a comma, a quote or a line break. */
+    private static String csvCell(String text) {
+        return text.matches("[^,\"\r\n]*") ? text : "\"" + text.replace("\"", "\"\"") + "\"";
     }
 
     private static String format(double v) {

@@ -24,17 +24,21 @@ import polyhead.tensor.Tensor;
  * <p>The rest is the caller's, stored as given: {@link #rng()} the seeds and stream positions of its random generators,
  * {@link #counters()} and {@link #values()} other scalar state (early-stopping patience, best value), {@link #metrics()}
  * the latest monitored values (a {@link CheckpointStore} picks its best checkpoint by one of them), {@link #history()}
- * the per-epoch rows so far, and {@link #spec()} an opaque text (the DSL's JSON spec) describing what was trained.
+ * the per-epoch rows so far, {@link #spec()} an opaque text (the DSL's JSON spec) describing what was trained, and
+ * {@link #description()} the model's description as JSON-ready values ({@code polyhead.experiment.ModelDescription}),
+ * from which a model is rebuilt without the DSL.
  * Doubles are stored exactly, NaN and infinities included.
  *
  * @param model     the module's state dict (parameters and buffers), by dotted name; required
  * @param optimizer the optimizer's state, or null for a checkpoint of weights only
  * @param weighting the weighting strategy's state (empty for stateless strategies)
  * @param extra     other tensors of the caller's (e.g. the weights early stopping would restore), may be empty
+ * @param description a JSON object (maps, lists, strings, numbers, booleans) describing the model, or null
  */
 public record Checkpoint(Map<String, Tensor> model, OptimizerStateDict optimizer, Map<String, Tensor> weighting,
         Map<String, Tensor> extra, long epoch, long step, long dataPosition, Map<String, Long> rng, Map<String, Long> counters,
-        Map<String, Double> values, Map<String, Double> metrics, List<Map<String, Double>> history, String spec) {
+        Map<String, Double> values, Map<String, Double> metrics, List<Map<String, Double>> history, String spec,
+        Map<String, Object> description) {
 
     public Checkpoint {
         Objects.requireNonNull(model, "a checkpoint needs the model's state dict");
@@ -54,6 +58,7 @@ public record Checkpoint(Map<String, Tensor> model, OptimizerStateDict optimizer
             history.forEach(r -> rows.add(frozen(r)));
         }
         history = Collections.unmodifiableList(rows);
+        description = description == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(description));
     }
 
     /** Copies the tensors, so that training on after a save does not change the saved values. */
@@ -93,6 +98,7 @@ public record Checkpoint(Map<String, Tensor> model, OptimizerStateDict optimizer
         private final Map<String, Double> metrics = new LinkedHashMap<>();
         private final List<Map<String, Double>> history = new ArrayList<>();
         private String spec;
+        private Map<String, Object> description;
 
         private Builder(Map<String, Tensor> model) {
             this.model = model;
@@ -151,9 +157,15 @@ public record Checkpoint(Map<String, Tensor> model, OptimizerStateDict optimizer
             return this;
         }
 
+        /** The model's description (JSON-ready values), from which it can be rebuilt; see {@link #description()}. */
+        public Builder description(Map<String, Object> json) {
+            this.description = json;
+            return this;
+        }
+
         public Checkpoint build() {
             return new Checkpoint(model, optimizer, weighting, extra, epoch, step, dataPosition, rng, counters, values,
-                    metrics, history, spec);
+                    metrics, history, spec, description);
         }
     }
 }

@@ -138,6 +138,9 @@ public final class Checkpoints {
         c.history().forEach(r -> rows.add(doubles(r)));
         m.put("history", rows);
         m.put("spec", c.spec());
+        if (c.description() != null) {
+            m.put("description", c.description());
+        }
         if (c.optimizer() != null) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("formatVersion", c.optimizer().version());
@@ -291,7 +294,8 @@ public final class Checkpoints {
         }
         return new Checkpoint(model, optimizer, weighting, extra, meta.nonNegative("epoch"), meta.nonNegative("step"),
                 meta.nonNegative("dataPosition"), meta.integers("rng"), meta.integers("counters"),
-                meta.doubles("values"), meta.doubles("metrics"), history, meta.optionalString("spec"));
+                meta.doubles("values"), meta.doubles("metrics"), history, meta.optionalString("spec"),
+                meta.optionalObject("description"));
     }
 
     private static Map<String, Tensor> tensors(Path file) {
@@ -324,6 +328,11 @@ public final class Checkpoints {
      */
     public static void restore(Checkpoint c, String source, Module model, Optimizer optimizer, Weighting weighting) {
         String misfit = StateFit.describe(c.model(), model.stateDict(), "the checkpoint", "the model");
+        Checkpoint migrated = misfit == null ? null : LegacyNames.migrate(c, model.stateDict().keySet());
+        if (migrated != null && StateFit.describe(migrated.model(), model.stateDict(), "", "") == null) {
+            c = migrated;
+            misfit = null;
+        }
         if (misfit != null) {
             throw new CheckpointException(source + ": the checkpoint does not fit the model: " + misfit);
         }

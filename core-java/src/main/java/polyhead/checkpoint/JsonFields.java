@@ -62,6 +62,12 @@ final class JsonFields {
         return map.get(key) == null ? null : string(key);
     }
 
+    /** An object as parsed (string keys), or null where the field is absent or null. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> optionalObject(String key) {
+        return map.get(key) == null ? null : (Map<String, Object>) typed(key, Map.class, "an object");
+    }
+
     long integer(String key) {
         return typed(key, Long.class, "an integer");
     }

@@ -25,6 +25,8 @@ public final class FashionMnist {
     /** Coarse group of each item class: T-shirt, pullover, coat, shirt → tops (0); trouser (1); dress (2);
      *  sandal, sneaker, ankle boot → footwear (3); bag (4). */
     public static final int[] GROUP_OF_ITEM = {0, 1, 0, 2, 0, 3, 0, 3, 4, 3};
+    /** The names of the coarse groups of {@link #GROUP_OF_ITEM}, by group index. */
+    public static final String[] GROUP_NAMES = {"tops", "trouser", "dress", "footwear", "bag"};
     public static final String[] ITEM_NAMES = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
             "Shirt", "Sneaker", "Bag", "Ankle boot"};
 

@@ -90,8 +90,11 @@ final class Assembly {
     private static List<Task> tasks(List<TaskPlan> plans, int[] headInput, Random rng) {
         List<Task> tasks = new ArrayList<>();
         for (TaskPlan t : plans) {
+            Sequential head = sequential(t.head(), headInput, rng).module();
+            // a head of one layer is that layer, as a hand-built Task's would be: heads.<task>.weight, whichever API
+            // built the model
             tasks.add(Task.builder(t.name())
-                    .head(sequential(t.head(), headInput, rng).module())
+                    .head(t.head().size() == 1 ? head.get(0) : head)
                     .loss(t.loss())
                     .weight(t.weight())
                     .labels(t.labels())

@@ -1,5 +1,6 @@
 package polyhead.experiment;
 
+import java.util.Map;
 import java.util.Random;
 
 import polyhead.nn.Conv2d;
@@ -18,6 +19,12 @@ public record ConvLayer(int filters, int kernel, int stride, int padding, boolea
     @Override
     public String type() {
         return "conv2d";
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        return Layers.settingsOf(type(), "filters", filters, "kernel", kernel, "stride", stride, "padding", padding,
+                "bias", bias);
     }
 
     @Override

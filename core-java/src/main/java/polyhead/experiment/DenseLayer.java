@@ -1,5 +1,6 @@
 package polyhead.experiment;
 
+import java.util.Map;
 import java.util.Random;
 
 import polyhead.nn.Initializer;
@@ -17,6 +18,11 @@ public record DenseLayer(int units, boolean bias, Initializer weightInit, Initia
     @Override
     public String type() {
         return "dense";
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        return Layers.settingsOf(type(), "units", units, "bias", bias);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package polyhead.experiment;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
 
 import polyhead.nn.Embedding;
@@ -17,6 +18,11 @@ public record EmbeddingLayer(int count, int dim, Initializer weightInit) impleme
     @Override
     public String type() {
         return "embedding";
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        return Layers.settingsOf(type(), "count", count, "dim", dim);
     }
 
     @Override

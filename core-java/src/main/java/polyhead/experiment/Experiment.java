@@ -31,15 +31,17 @@ public final class Experiment {
     private final OptimizerPlan optimizer;
     private final TrainingPlan training;
     private final String description;
+    private final ModelDescription model;
 
     Experiment(Architecture architecture, Weighting weighting, GradientSource gradientSource, OptimizerPlan optimizer,
-               TrainingPlan training, String description) {
+               TrainingPlan training, String description, ModelDescription model) {
         this.architecture = architecture;
         this.weighting = weighting;
         this.gradientSource = gradientSource;
         this.optimizer = optimizer;
         this.training = training;
         this.description = description;
+        this.model = model;
     }
 
     public Architecture architecture() {
@@ -59,6 +61,19 @@ public final class Experiment {
     }
 
     /**
+     * The model's description, recorded in every checkpoint so that it can be rebuilt without the code that built
+     * it; null if a layer or metric of the experiment cannot be described (one written outside {@link Layers}).
+     */
+    public ModelDescription modelDescription() {
+        return model;
+    }
+
+    /** The text recorded with the model (the DSL's JSON spec), or null. */
+    public String description() {
+        return description;
+    }
+
+    /**
      * The optimizer over the architecture's parameters and the weighting's own ({@code weighting.<name>});
      * {@code stepsPerEpoch} matters only for a schedule counted in epochs.
      */
@@ -70,8 +85,10 @@ public final class Experiment {
 
     /**
      * A trainer builder with the weighting, gradient source, optimizer, epochs, seed, evaluation batch size, early
-     * stopping, diagnostics and non-finite policy, the description recorded in its checkpoints, and — if the plan asks
-     * for checkpoints — a checkpoint store in {@code checkpointDir}.
+     * stopping, diagnostics and non-finite policy, the description and model description recorded in its
+     * checkpoints, and — if the plan asks for checkpoints — a checkpoint store in {@code checkpointDir}: the
+     * lower-level path under {@link #fit}. What it leaves to its caller: the batches ({@link #batches}) and the plan's
+     * {@code validationSplit} — {@code fit} does both, and returns a {@link TrainedModel}.
      *
      * @throws IllegalArgumentException if the plan asks for checkpoints and {@code checkpointDir} is null
      */
@@ -88,6 +105,9 @@ public final class Experiment {
                 .evalBatchSize(t.evalBatchSize());
         if (description != null) {
             b.spec(description);
+        }
+        if (model != null) {
+            b.description(model.toJson());
         }
         if (optimizer.plateauMonitor() != null) {
             b.monitor(optimizer.plateauMonitor());
@@ -152,13 +172,20 @@ public final class Experiment {
         return Batching.multiSource(perTask, training.batchSize());
     }
 
+    /** Trains on {@code data} as {@link #fit(Dataset, Dataset, Path, Consumer)} does, with no further settings. */
+    public TrainedModel fit(Dataset data, Dataset validation) {
+        return fit(data, validation, null, null);
+    }
+
     /**
-     * Trains on {@code data}: validation on {@code validation} if given, else on the plan's validation split of
-     * {@code data} (split with the run's seed), else none; checkpoints, if asked for, go to {@code checkpointDir}.
+     * Trains on {@code data} as every field of the training plan says: validation on {@code validation} if given,
+     * else on the plan's validation split of {@code data} (split with the run's seed), else none; checkpoints, if
+     * asked for, go to {@code checkpointDir}. An experiment trains once: its architecture holds the trained weights.
      *
      * @param configure further trainer settings (listeners, a progress bar); may be null
+     * @return the trained model: evaluate, predict, save
      */
-    public History fit(Dataset data, Dataset validation, Path checkpointDir, Consumer<Trainer.Builder> configure) {
+    public TrainedModel fit(Dataset data, Dataset validation, Path checkpointDir, Consumer<Trainer.Builder> configure) {
         Dataset train = data;
         Dataset valid = validation;
         if (validation == null && training.validationSplit() > 0) {
@@ -170,16 +197,19 @@ public final class Experiment {
     }
 
     /** Trains under multi-source sampling on one dataset per task; validation on {@code validation} if given. */
-    public History fit(Map<String, Dataset> perTask, Dataset validation, Path checkpointDir,
-                       Consumer<Trainer.Builder> configure) {
+    public TrainedModel fit(Map<String, Dataset> perTask, Dataset validation, Path checkpointDir,
+                            Consumer<Trainer.Builder> configure) {
         return run(batches(perTask), validation, checkpointDir, configure);
     }
 
-    private History run(BatchSource batches, Dataset validation, Path checkpointDir, Consumer<Trainer.Builder> configure) {
+    private TrainedModel run(BatchSource batches, Dataset validation, Path checkpointDir,
+                             Consumer<Trainer.Builder> configure) {
         Trainer.Builder b = trainerBuilder(batches.stepsPerEpoch(), checkpointDir);
         if (configure != null) {
             configure.accept(b);
         }
-        return b.build().fit(batches, validation);
+        Trainer trainer = b.build();
+        History history = trainer.fit(batches, validation);
+        return new TrainedModel(trainer, history, model, description, training.seed());
     }
 }

@@ -112,7 +112,7 @@ public final class ExperimentBuilder {
         Random rng = new Random(training.seed());
         Architecture arch = Assembly.architecture(architecture, input, trunk, tasks, rng);
         return new Experiment(arch, weighting.create(arch.tasks(), optimizer.algorithm().lr()), weighting.source(),
-                optimizer, training, description);
+                optimizer, training, description, ModelDescription.of(input, trunk, architecture, tasks));
     }
 
     /** Every fault of the plans; the trunk's output shape if it could be traced. */
@@ -183,6 +183,10 @@ public final class ExperimentBuilder {
             }
             int[] out = representation != null ? trace(t.head(), representation, p + ": head", faults) : null;
             if (out != null) {
+                if (!t.classNames().isEmpty()) {
+                    add(faults, p + ": classNames", ModelChecks.classNames(t.labels(), out, t.classNames().size(),
+                            Naming.JAVA));
+                }
                 add(faults, p + ": head", ModelChecks.head(t.labels(), out, Naming.JAVA));
                 if (t.loss() != null && !t.head().isEmpty()) {
                     int last = t.head().size() - 1;

@@ -1,5 +1,6 @@
 package polyhead.experiment;
 
+import java.util.Map;
 import java.util.Random;
 
 import polyhead.nn.Module;
@@ -36,6 +37,17 @@ public interface Layer {
      * {@code rng}.
      */
     Module create(int[] input, Random rng);
+
+    /**
+     * The layer as JSON-ready values: {@code type} and the settings that decide its shapes and computation, named as
+     * in the JSON spec ({@code {"type": "dense", "units": 10, "bias": true}}); initializers are left out (a saved
+     * model's weights replace them). What {@link ModelDescription} records so that a checkpoint's model can be
+     * rebuilt without the code that built it; null (the default, for layers written outside {@link Layers}) if the
+     * layer cannot be described.
+     */
+    default Map<String, Object> settings() {
+        return null;
+    }
 
     /** Whether this is an activation (where a cross-stitch unit goes by default). */
     default boolean isActivation() {

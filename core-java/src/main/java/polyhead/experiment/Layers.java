@@ -1,6 +1,8 @@
 package polyhead.experiment;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 
 import polyhead.nn.Activation;
@@ -129,6 +131,11 @@ public final class Layers {
             public Module create(int[] in, Random rng) {
                 return new Dropout((float) p, rng.nextLong());
             }
+
+            @Override
+            public Map<String, Object> settings() {
+                return settingsOf(type(), "p", p);
+            }
         };
     }
 
@@ -143,7 +150,7 @@ public final class Layers {
             throw new IllegalArgumentException("batchNorm: eps must be > 0 and momentum in [0, 1], got eps " + eps
                     + ", momentum " + momentum);
         }
-        return new Simple("batchNorm", false) {
+        return new Simple("batchNorm", false, "eps", eps, "momentum", momentum) {
             @Override
             public int[] outputShape(int[] in) {
                 if (in.length < 1 || in.length > 3) {
@@ -172,7 +179,7 @@ public final class Layers {
         if (!(eps > 0)) {
             throw new IllegalArgumentException("layerNorm: eps must be > 0, got " + eps);
         }
-        return new Simple("layerNorm", false) {
+        return new Simple("layerNorm", false, "dims", dims, "eps", eps) {
             @Override
             public int[] outputShape(int[] in) {
                 if (in.length < dims) {
@@ -209,7 +216,7 @@ public final class Layers {
         if (!Double.isFinite(slope)) {
             throw new IllegalArgumentException("leakyRelu: slope must be finite, got " + slope);
         }
-        return activation("leakyRelu", () -> Activation.leakyRelu((float) slope));
+        return activation("leakyRelu", () -> Activation.leakyRelu((float) slope), "slope", slope);
     }
 
     public static Layer sigmoid() {
@@ -231,7 +238,7 @@ public final class Layers {
 
     /** Softmax over {@code axis} of the per-sample shape; −1 is the last. */
     public static Layer softmax(int axis) {
-        return new Simple("softmax", true) {
+        return new Simple("softmax", true, "axis", axis) {
             @Override
             public int[] outputShape(int[] in) {
                 if (axis < -in.length || axis >= in.length) {
@@ -247,6 +254,16 @@ public final class Layers {
                 return Activation.softmax(axis >= 0 ? axis + 1 : axis);
             }
         };
+    }
+
+    /** {@code {"type": type, name: value, …}} from {@code nameValues} = name, value, name, value, …. */
+    static Map<String, Object> settingsOf(String type, Object... nameValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", type);
+        for (int i = 0; i < nameValues.length; i += 2) {
+            m.put((String) nameValues[i], nameValues[i + 1]);
+        }
+        return m;
     }
 
     /** {@code [1, 28, 28]}. */
@@ -297,8 +314,8 @@ public final class Layers {
         return new int[] {(ph - kernel) / stride + 1, (pw - kernel) / stride + 1};
     }
 
-    private static Layer activation(String type, java.util.function.Supplier<Activation> make) {
-        return new Simple(type, true) {
+    private static Layer activation(String type, java.util.function.Supplier<Activation> make, Object... settings) {
+        return new Simple(type, true, settings) {
             @Override
             public int[] outputShape(int[] in) {
                 return in;
@@ -315,10 +332,18 @@ public final class Layers {
     private abstract static class Simple implements Layer {
         private final String type;
         private final boolean activation;
+        private final Object[] settings;
 
-        Simple(String type, boolean activation) {
+        /** {@code settings}: name, value, name, value, … as {@link Layer#settings()} records them. */
+        Simple(String type, boolean activation, Object... settings) {
             this.type = type;
             this.activation = activation;
+            this.settings = settings;
+        }
+
+        @Override
+        public Map<String, Object> settings() {
+            return settingsOf(type, settings);
         }
 
         abstract Module module(int[] in);
@@ -351,7 +376,7 @@ public final class Layers {
         private final int padding;
 
         Pool(String type, int kernel, int stride, int padding) {
-            super(type, false);
+            super(type, false, "kernel", kernel, "stride", stride, "padding", padding);
             this.kernel = kernel;
             this.stride = stride;
             this.padding = padding;

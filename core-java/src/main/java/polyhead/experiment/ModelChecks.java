@@ -184,6 +184,21 @@ public final class ModelChecks {
                 + takes + "); for " + naming.labels(labels) + ": " + String.join(", ", Metrics.names(labels));
     }
 
+    /**
+     * Why {@code count} class names do not fit a task of {@code labels} whose head outputs {@code output}, or null:
+     * names are for class-index and pixel-class-map labels, one per class.
+     */
+    public static String classNames(LabelType labels, int[] output, int count, Naming naming) {
+        if (labels != LabelType.CLASS_INDEX && labels != LabelType.PIXEL_CLASS_MAP) {
+            return "class names are for " + naming.labels(LabelType.CLASS_INDEX) + " and "
+                    + naming.labels(LabelType.PIXEL_CLASS_MAP) + " labels, the task has " + naming.labels(labels);
+        }
+        if (output.length == 0 || output[0] != count) {
+            return count + " names for a head of " + (output.length == 0 ? "no" : output[0]) + " classes";
+        }
+        return null;
+    }
+
     /** Why a head output {@code output} does not give what a task of {@code labels} needs, or null. */
     public static String head(LabelType labels, int[] output, Naming naming) {
         String need = switch (labels) {

@@ -10,6 +10,11 @@
  * them to Java plans, the DSL's compiler to a spec, each wording a fault in its own terms
  * ({@link polyhead.experiment.Naming}).
  *
+ * <p>{@link polyhead.experiment.Experiment#fit} is the one training path: it honours every field of the training plan
+ * and returns a {@link polyhead.experiment.TrainedModel} (evaluate, predict as {@link
+ * polyhead.experiment.TaskPrediction}s, save, load). Every checkpoint of an experiment records its
+ * {@link polyhead.experiment.ModelDescription}, from which the model is rebuilt without the code that built it.
+ *
  * <p>A package of its own because an experiment spans {@code nn}, {@code mtl}, {@code optim} and {@code train}:
  * builders on {@code polyhead.mtl} would make it depend on the optimizers and the trainer. Nothing else in the core
  * depends on this package.

@@ -1,6 +1,7 @@
 package polyhead.loss;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 
 import polyhead.autodiff.Var;
@@ -25,6 +26,13 @@ record CrossEntropy(float labelSmoothing, Reduction reduction) implements Loss {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = Loss.super.settings();
+        m.put("labelSmoothing", labelSmoothing);
+        return m;
     }
 
     @Override

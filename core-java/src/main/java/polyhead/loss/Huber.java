@@ -1,5 +1,6 @@
 package polyhead.loss;
 
+import java.util.Map;
 import java.util.Objects;
 
 import polyhead.autodiff.Var;
@@ -19,6 +20,13 @@ record Huber(float delta, Reduction reduction) implements Loss {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = Loss.super.settings();
+        m.put("delta", delta);
+        return m;
     }
 
     @Override

@@ -1,5 +1,9 @@
 package polyhead.loss;
 
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
 import polyhead.autodiff.Var;
 import polyhead.tensor.Tensor;
 
@@ -34,4 +38,17 @@ public interface Loss {
 
     /** The loss's name as in {@link Losses} ({@code "crossEntropy"}, {@code "mse"}, …), used in error messages. */
     String name();
+
+    /**
+     * The loss as JSON-ready values, named as in the JSON spec: {@code type} (its {@link #name()}),
+     * {@code reduction} ({@code "mean"}, {@code "sum"}, {@code "none"}) and the loss's own settings
+     * ({@code labelSmoothing}, {@code delta}); what a checkpoint records to rebuild the loss
+     * ({@code polyhead.experiment.ModelDescription}).
+     */
+    default Map<String, Object> settings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", name());
+        m.put("reduction", reduction().name().toLowerCase(Locale.ROOT));
+        return m;
+    }
 }

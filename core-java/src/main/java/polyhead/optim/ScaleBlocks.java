@@ -44,7 +44,8 @@ final class ScaleBlocks {
             if (!(state instanceof Latest s) || s.owner != this) {
                 throw OwnedState.foreign(this, state);
             }
-            double value = schedule.valueAt(ctx.step());
+            double value = learningRate && !Double.isNaN(ctx.learningRateOverride()) ? ctx.learningRateOverride()
+                    : schedule.valueAt(ctx.step());
             if (learningRate && (!(value >= 0) || Double.isInfinite(value))) {
                 throw new IllegalStateException("scaleByLearningRate: the lr schedule gave " + value + " at step "
                         + ctx.step() + "; a learning rate must be a finite number >= 0");

@@ -16,6 +16,7 @@ public final class StepContext {
     private long epoch;
     private double metric = Double.NaN;
     private long evaluations;
+    private double learningRate = Double.NaN;
 
     /** Step 0, epoch 0, no metric yet. */
     public StepContext() {
@@ -43,6 +44,29 @@ public final class StepContext {
     /** How many metric values were recorded; a transformation sees a new value when this changes. */
     public long evaluations() {
         return evaluations;
+    }
+
+    /**
+     * The learning rate every {@code scaleByLearningRate} block uses instead of its own value or schedule, or NaN
+     * (the default) for none: how a training listener changes the learning rate between steps (Keras'
+     * {@code LearningRateScheduler}). Factors outside those blocks ({@code reduceOnPlateau}, {@code scaleBySchedule})
+     * still apply. Not saved with the optimizer's state: whoever sets it sets it again after a restore.
+     */
+    public double learningRateOverride() {
+        return learningRate;
+    }
+
+    /**
+     * Sets {@link #learningRateOverride()}: a finite number >= 0, or NaN to go back to the blocks' own values.
+     *
+     * @throws IllegalArgumentException for a negative or infinite value
+     */
+    public StepContext overrideLearningRate(double lr) {
+        if (!Double.isNaN(lr) && (!(lr >= 0) || Double.isInfinite(lr))) {
+            throw new IllegalArgumentException("a learning rate must be a finite number >= 0, got " + lr);
+        }
+        this.learningRate = lr;
+        return this;
     }
 
     public StepContext setStep(long step) {
@@ -74,6 +98,7 @@ public final class StepContext {
         this.epoch = other.epoch;
         this.metric = other.metric;
         this.evaluations = other.evaluations;
+        this.learningRate = other.learningRate;
         return this;
     }
 

@@ -23,6 +23,13 @@ import polyhead.mtl.arch.Architecture;
 public final class History {
     private final List<Map<String, Double>> rows = new ArrayList<>();
 
+    /** A history of the given rows, oldest first (e.g. as a checkpoint recorded them). */
+    public static History of(List<Map<String, Double>> rows) {
+        History h = new History();
+        rows.forEach(h::add);
+        return h;
+    }
+
     void add(Map<String, Double> row) {
         rows.add(Collections.unmodifiableMap(new LinkedHashMap<>(row)));
     }

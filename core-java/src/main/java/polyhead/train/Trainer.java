@@ -49,6 +49,7 @@ public final class Trainer {
     private static final long WEIGHTING_STREAM = 0x5EED_3E16L;
     private static final String SKIPPED = "skippedSteps";
     private final String spec;
+    private final Map<String, Object> description;
     private History history = new History();
     private long skipped;
     private final NonFinitePolicy nonFinitePolicy;
@@ -62,6 +63,33 @@ public final class Trainer {
     private long epochStart;
     private final GradientMonitor gradientMonitor;
     private final String monitor;
+    /** Whether a listener stopped the current fit. */
+    private boolean stopRequested;
+    private final TrainingControl control = new TrainingControl() {
+        @Override
+        public void stop() {
+            stopRequested = true;
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return stopRequested;
+        }
+
+        @Override
+        public double learningRate() {
+            double lr = optimizer.context().learningRateOverride();
+            return Double.isNaN(lr) ? optimizer.learningRate() : lr;
+        }
+
+        @Override
+        public void setLearningRate(double lr) {
+            if (Double.isNaN(lr)) {
+                throw new IllegalArgumentException("a learning rate must be a finite number >= 0, got NaN");
+            }
+            optimizer.context().overrideLearningRate(lr);
+        }
+    };
 
     private Trainer(Builder b) {
         this.arch = b.arch;
@@ -81,6 +109,7 @@ public final class Trainer {
         this.earlyStopping = new EarlyStoppingTracker(b.earlyStopping, arch);
         this.diagnostics = b.diagnostics;
         this.spec = b.spec;
+        this.description = b.description;
         List<TrainingListener> ls = new ArrayList<>(b.listeners);
         if (b.checkpointStore != null) {
             ls.add(new CheckpointListener(b.checkpointStore, this::checkpointState, b.checkpointEvery,
@@ -131,8 +160,10 @@ public final class Trainer {
                     + epochsDone + " of data with " + tally.stepsPerEpoch + " steps per epoch; this data has "
                     + train.stepsPerEpoch() + ": resume with the same data and batch size");
         }
+        stopRequested = false;
+        listeners.forEach(l -> l.attach(control));
         listeners.forEach(l -> l.fitStarted(epochs, train.stepsPerEpoch()));
-        while (epochsDone < epochs && !earlyStopping.stopped()) {
+        while (epochsDone < epochs && !earlyStopping.stopped() && !stopRequested) {
             int epoch = epochsDone;
             if (tally == null) {
                 tally = new EpochTally();
@@ -147,7 +178,7 @@ public final class Trainer {
             for (int i = 0; i < e.position; i++) {
                 it.next();
             }
-            while (it.hasNext()) {
+            while (it.hasNext() && !stopRequested) {
                 List<Batch> batches = it.next();
                 // the step's values and gradients come from the arena, taken back when the step ends (a user's
                 // own open arena is left to them: scopes do not nest)
@@ -253,6 +284,7 @@ public final class Trainer {
         if (spec != null) {
             b.spec(spec);
         }
+        b.description(description);
         if (tally != null) {
             tally.write(b, (System.nanoTime() - epochStart) / 1e9);
         }
@@ -328,6 +360,39 @@ public final class Trainer {
         return Math.sqrt(s);
     }
 
+    /**
+     * One batch's per-task losses, their combined total and the gradients, as a training step on {@code batch} would
+     * compute them now — without applying them: the forward pass in training mode, each labelled task's loss, the
+     * weighting's combination (a loss-level weighting's combined loss, or a gradient-level weighting's combined
+     * gradient; a stateful weighting's state moves as in a step) and the backward pass. The parameters' own
+     * {@code grad()} are cleared afterwards.
+     */
+    public BatchGradients lossesAndGradients(Batch batch) {
+        boolean wasTraining = arch.isTraining();
+        arch.train(true);
+        try {
+            Random rng = new Random(Seeds.derive(seed ^ WEIGHTING_STREAM, steps));
+            StepResult r = gradientStep.run(List.of(batch), new WeightingContext(steps, epochsDone, rng));
+            Map<String, Tensor> grads = new LinkedHashMap<>();
+            Map<String, Var> named = new LinkedHashMap<>(arch.namedParameters());
+            if (weighting instanceof LossWeighting lw) {
+                lw.parameters().forEach((k, v) -> named.put("weighting." + k, v));
+            }
+            named.forEach((k, v) -> {
+                if (v.grad() != null) {
+                    grads.put(k, v.grad().copy());
+                }
+            });
+            return new BatchGradients(r.taskLosses(), r.objective(), grads);
+        } finally {
+            arch.zeroGrad();
+            if (weighting instanceof LossWeighting lw) {
+                lw.parameters().values().forEach(Var::zeroGrad);
+            }
+            arch.train(wasTraining);
+        }
+    }
+
     /** Per task {@code <task>.loss} and its metrics, and the weighted total {@code loss}. */
     public Map<String, Double> evaluate(Dataset data) {
         return Evaluation.evaluate(arch, data, evalBatchSize);
@@ -371,6 +436,7 @@ public final class Trainer {
         private boolean diagnostics = true;
         private String monitor;
         private String spec;
+        private Map<String, Object> description;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.STOP;
         private CheckpointStore checkpointStore;
         private int checkpointEvery = 1;
@@ -509,6 +575,15 @@ public final class Trainer {
         /** The experiment's spec (e.g. its JSON), recorded in every checkpoint. */
         public Builder spec(String text) {
             this.spec = text;
+            return this;
+        }
+
+        /**
+         * The model's description as JSON-ready values (an {@code polyhead.experiment.ModelDescription}'s), recorded
+         * in every checkpoint so that the model can be rebuilt from the checkpoint alone.
+         */
+        public Builder description(Map<String, Object> json) {
+            this.description = json;
             return this;
         }
 

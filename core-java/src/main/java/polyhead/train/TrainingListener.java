@@ -2,8 +2,16 @@ package polyhead.train;
 
 import java.util.Map;
 
-/** Hooks into a {@link Trainer#fit} run: progress, logging, checkpoints. Every method does nothing by default. */
+/**
+ * Hooks into a {@link Trainer#fit} run: progress, logging, checkpoints, and through the {@link TrainingControl} given
+ * to {@link #attach}, stopping the run and setting the learning rate ({@link TrainingListeners} makes such listeners
+ * from lambdas). Every method does nothing by default.
+ */
 public interface TrainingListener {
+    /** Called once per {@link Trainer#fit}, before {@link #fitStarted}: the run's control, to keep for later calls. */
+    default void attach(TrainingControl control) {
+    }
+
     default void fitStarted(int epochs, int stepsPerEpoch) {
     }
 

@@ -1,7 +1,9 @@
 /**
  * Training: {@link polyhead.train.Trainer} (fit, evaluate, predict) runs the steps of any architecture with any
  * weighting and any optimizer, and its listeners record the history, show progress, stop early, keep an EMA of the
- * weights and write checkpoints; early stopping's state is an {@code EarlyStoppingTracker} of its own, and
+ * weights and write checkpoints, and through their {@link polyhead.train.TrainingControl} stop the run and set the
+ * learning rate ({@link polyhead.train.TrainingListeners} makes such listeners from lambdas);
+ * {@link polyhead.train.Trainer#lossesAndGradients} gives one batch's losses and gradients without a step; early stopping's state is an {@code EarlyStoppingTracker} of its own, and
  * {@link polyhead.train.History#higherIsBetter} the one answer to which way a monitored value is better; also the
  * per-task gradient diagnostics. Builds on every package below it: {@code mtl}, {@code optim}, {@code metrics},
  * {@code data}, {@code nn}, {@code autodiff}, {@code tensor} and {@code checkpoint}.

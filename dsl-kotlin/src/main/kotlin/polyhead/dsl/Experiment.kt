@@ -88,6 +88,11 @@ class TaskBuilder @PublishedApi internal constructor(name: String) : SpecBuilder
     fun metrics(vararg metrics: MetricSpec) {
         spec = spec.copy(metrics = spec.metrics + metrics)
     }
+
+    /** The classes' names by index (`"T-shirt/top", "Trouser", …`), which predictions report. */
+    fun classNames(vararg names: String) {
+        spec = spec.copy(classNames = names.toList())
+    }
 }
 
 @PolyheadDsl

@@ -26,6 +26,7 @@ internal fun taskPlan(t: TaskSpec): TaskPlan = TaskPlan.named(t.name)
     .weight(t.weight)
     .labels(labelType(t.labels))
     .metrics(*t.metrics.map { Metrics.parse(it.name) }.toTypedArray())
+    .classNames(t.classNames)
 
 internal fun labelType(labels: Labels): LabelType = when (labels) {
     Labels.CLASS_INDEX -> LabelType.CLASS_INDEX

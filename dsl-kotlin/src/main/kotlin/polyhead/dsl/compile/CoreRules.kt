@@ -48,6 +48,9 @@ internal object CoreRules : ModelRules {
     override fun head(labels: Labels, output: List<Int>): String? =
         ModelChecks.head(labelType(labels), output.toIntArray(), SpecNaming)
 
+    override fun classNames(labels: Labels, output: List<Int>, count: Int): String? =
+        ModelChecks.classNames(labelType(labels), output.toIntArray(), count, SpecNaming)
+
     override fun finalActivation(loss: LossSpec, last: LayerSpec): String? =
         ModelChecks.finalActivation(loss.typeName, last.typeName)
 

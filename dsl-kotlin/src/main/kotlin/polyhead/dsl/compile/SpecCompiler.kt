@@ -1,13 +1,18 @@
 package polyhead.dsl.compile
 
+import polyhead.checkpoint.CheckpointException
+import polyhead.checkpoint.Checkpoints
 import polyhead.experiment.Experiment
 import polyhead.experiment.ExperimentBuilder
+import polyhead.experiment.TrainedModel
 import polyhead.experiment.TrainingPlan
+import polyhead.io.Json
 import polyhead.data.BatchSource
 import polyhead.data.Dataset
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.InvalidSpecException
 import polyhead.dsl.spec.NonFinite
+import polyhead.dsl.spec.SPEC_VERSION
 import polyhead.dsl.spec.Sampling
 import polyhead.dsl.spec.SpecError
 import polyhead.dsl.spec.SpecJson
@@ -19,7 +24,6 @@ import polyhead.mtl.weighting.Weighting
 import polyhead.optim.GradientTransformation
 import polyhead.train.EarlyStopping
 import polyhead.train.GradientSource
-import polyhead.train.History
 import polyhead.train.NonFinitePolicy
 import polyhead.train.Trainer
 import java.nio.file.Path
@@ -51,6 +55,39 @@ object SpecCompiler {
         val faults = check(spec)
         if (faults.isNotEmpty()) throw InvalidSpecException(faults)
         return CompiledExperiment(spec, builder(spec).build())
+    }
+
+    /**
+     * The trained model of the checkpoint folder [dir]: rebuilt from the model description it records
+     * ([TrainedModel.load]), or — for a checkpoint written before descriptions were recorded — from its spec,
+     * compiled, with the checkpoint's weights, optimizer and weighting state ([TrainedModel.restore]).
+     *
+     * @throws CheckpointException if the folder is not a checkpoint, records neither, or its state does not fit
+     * @throws InvalidSpecException if the recorded spec has faults
+     */
+    fun loadTrained(dir: Path): TrainedModel {
+        val c = Checkpoints.read(dir)
+        if (c.description() != null || c.spec() == null) return TrainedModel.load(dir)
+        val source = dir.resolve(Checkpoints.METADATA).toString()
+        val spec = when (val r = load(c.spec())) {
+            is SpecResult.Ok -> r.spec
+            is SpecResult.Failed -> throw InvalidSpecException(r.errors)
+        }
+        return TrainedModel.restore(compile(spec).experiment, c, source)
+    }
+
+    /**
+     * The JSON text of a spec for the model a checkpoint's model description describes (`ModelDescription.toJson`):
+     * its input, trunk, architecture and tasks, which the description writes in the spec's own words; the weighting,
+     * optimizer and training are left to the spec's defaults, since such a spec rebuilds a model for evaluation and
+     * prediction. Read it with [load], which reports any fault at its JSON path.
+     */
+    fun specText(description: Map<String, Any?>): String {
+        val spec = linkedMapOf<String, Any?>("version" to SPEC_VERSION)
+        for (key in listOf("input", "trunk", "architecture", "tasks")) {
+            if (key in description) spec[key] = description[key]
+        }
+        return Json.pretty(spec)
     }
 
     /** The Java builder holding [spec] (which must be valid), with the spec's JSON as the run's description. */
@@ -126,28 +163,32 @@ class CompiledExperiment internal constructor(val spec: ExperimentSpec, val expe
     fun batches(perTask: Map<String, Dataset>): BatchSource = experiment.batches(perTask)
 
     /**
-     * Trains on [data]: validation on [validation] if given, else on the spec's `validationSplit` of [data] (split
-     * with the run's seed), else none; checkpoints, if the spec asks for them, go to [checkpointDir].
+     * Trains on [data] as every field of the spec's `training` says: validation on [validation] if given, else on the
+     * spec's `validationSplit` of [data] (split with the run's seed), else none; checkpoints, if the spec asks for
+     * them, go to [checkpointDir]. Returns the trained model (evaluate, predict, save; the spec's JSON recorded in
+     * it), as the Java builder's `Experiment.fit` does.
      *
      * @param configure further trainer settings (listeners, a progress bar)
      */
+    @JvmOverloads
     fun fit(
         data: Dataset,
         validation: Dataset? = null,
         checkpointDir: Path? = null,
         configure: Trainer.Builder.() -> Unit = {},
-    ): History {
+    ): TrainedModel {
         checkFolder(checkpointDir)
         return experiment.fit(data, validation, checkpointDir) { it.configure() }
     }
 
     /** Trains under `multiSource` sampling on one dataset per task; validation on [validation] if given. */
+    @JvmOverloads
     fun fit(
         perTask: Map<String, Dataset>,
         validation: Dataset? = null,
         checkpointDir: Path? = null,
         configure: Trainer.Builder.() -> Unit = {},
-    ): History {
+    ): TrainedModel {
         checkFolder(checkpointDir)
         return experiment.fit(perTask, validation, checkpointDir) { it.configure() }
     }

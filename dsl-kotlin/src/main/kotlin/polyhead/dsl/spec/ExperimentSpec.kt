@@ -1,5 +1,7 @@
 package polyhead.dsl.spec
 
+import kotlinx.serialization.EncodeDefault
+import kotlinx.serialization.ExperimentalSerializationApi
 import kotlinx.serialization.SerialName
 import kotlinx.serialization.Serializable
 
@@ -42,15 +44,20 @@ fun ExperimentSpec.withRun(epochs: Int?, seed: Long?): ExperimentSpec =
  *
  * @property loss null only while a spec is incomplete; [validate] reports it
  * @property metrics names as the core's `Metrics.parse` reads them (`accuracy`, `f1_macro`, `mse`, …)
+ * @property classNames the name of each class by index (class-index and pixel-class-map labels), which predictions
+ *   report; none by default, and then left out of the JSON (the one default not written out, so that specs without
+ *   names read as before)
  */
+@OptIn(ExperimentalSerializationApi::class)
 @Serializable
-data class TaskSpec(
+data class TaskSpec @JvmOverloads constructor(
     val name: String,
     val head: List<LayerSpec> = emptyList(),
     val loss: LossSpec? = null,
     val weight: Double = 1.0,
     val labels: Labels = Labels.CLASS_INDEX,
     val metrics: List<MetricSpec> = emptyList(),
+    @EncodeDefault(EncodeDefault.Mode.NEVER) val classNames: List<String> = emptyList(),
 )
 
 /** What a task's labels are, which decides the losses and metrics that fit it (the core's rules: [ModelRules]). */

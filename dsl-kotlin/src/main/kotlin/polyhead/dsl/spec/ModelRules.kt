@@ -37,6 +37,9 @@ interface ModelRules {
     /** Why a head's output [output] does not give what a task of [labels] needs. */
     fun head(labels: Labels, output: List<Int>): String?
 
+    /** Why [count] class names do not fit a task of [labels] whose head outputs [output]. */
+    fun classNames(labels: Labels, output: List<Int>, count: Int): String?
+
     /** Why a head ending in [last] applies what [loss] applies itself. */
     fun finalActivation(loss: LossSpec, last: LayerSpec): String?
 

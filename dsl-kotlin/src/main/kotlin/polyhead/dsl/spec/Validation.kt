@@ -220,6 +220,7 @@ private fun Faults.task(t: TaskSpec, p: String, seen: MutableMap<String, Int>, i
 private fun Faults.logits(t: TaskSpec, out: List<Int>, p: String) {
     val rules = rules ?: return
     rule("$p.head", rules.head(t.labels, out))
+    if (t.classNames.isNotEmpty()) rule("$p.classNames", rules.classNames(t.labels, out, t.classNames.size))
     val last = t.head.lastOrNull()
     val loss = t.loss
     if (last != null && loss != null) rule("$p.head[${t.head.lastIndex}]", rules.finalActivation(loss, last))

@@ -71,8 +71,8 @@ class CompiledModelTest : FunSpec({
             Conv2d(1, 10, 5, 1, 0, true, rng), Activation.relu(), MaxPool2d(2, 2, 0), Flatten(),
             Linear(10 * 12 * 12, 50, true, rng), Activation.relu(),
         )
-        val item = task("item", Sequential(Linear(50, 10, true, rng)), 1.0, Metrics.accuracy())
-        val group = task("group", Sequential(Linear(50, 4, true, rng)), 0.5)
+        val item = task("item", Linear(50, 10, true, rng), 1.0, Metrics.accuracy())
+        val group = task("group", Linear(50, 4, true, rng), 0.5)
         shouldMatch(ReferenceSpecs.design, HardSharing(trunk, listOf(item, group)), 1, 28, 28)
     }
 
@@ -87,7 +87,7 @@ class CompiledModelTest : FunSpec({
         }
         val rng = Random(5)
         val experts = (1..3).map { Sequential(Linear(6, 8, true, rng), Activation.relu(), Dropout(0.1f, rng.nextLong())) }.iterator()
-        val tasks = listOf(task("a", Sequential(Linear(8, 3, true, rng))), task("b", Sequential(Linear(8, 2, true, rng))))
+        val tasks = listOf(task("a", Linear(8, 3, true, rng)), task("b", Linear(8, 2, true, rng)))
         shouldMatch(spec, Mmoe.onePerTask(Supplier { experts.next() }, 3, 6, tasks, rng), 6)
     }
 
@@ -102,7 +102,7 @@ class CompiledModelTest : FunSpec({
         }
         val rng = Random(9)
         val stages = listOf("a", "b").map { listOf(Sequential(Linear(5, 6, true, rng), Activation.tanh()), Sequential(Linear(6, 4, true, rng), Activation.relu())) }
-        val tasks = listOf(task("a", Sequential(Linear(4, 2, true, rng))), task("b", Sequential(Linear(4, 3, true, rng))))
+        val tasks = listOf(task("a", Linear(4, 2, true, rng)), task("b", Linear(4, 3, true, rng)))
         val suppliers = (0..1).map { s -> stages.map { it[s] }.iterator().let { i -> Supplier<Module> { i.next() } } }
         shouldMatch(spec, CrossStitch(suppliers, tasks), 5)
     }
@@ -117,9 +117,9 @@ class CompiledModelTest : FunSpec({
         }
         val rng = Random(0)
         val towers = (1..2).map { Sequential(Flatten(), Linear(6, 4, true, rng), Activation.relu()) }.iterator()
-        val x = Task.builder("x").head(Sequential(Linear(4, 1, true, rng))).loss(Losses.mse())
+        val x = Task.builder("x").head(Linear(4, 1, true, rng)).loss(Losses.mse())
             .labels(polyhead.data.LabelType.REAL_VECTOR).build()
-        val y = task("y", Sequential(Linear(4, 2, true, rng)), 1.0, Metrics.accuracy())
+        val y = task("y", Linear(4, 2, true, rng), 1.0, Metrics.accuracy())
         shouldMatch(spec, SoftSharing(Supplier { towers.next() }, listOf(x, y), 0.1), 2, 3)
     }
 })

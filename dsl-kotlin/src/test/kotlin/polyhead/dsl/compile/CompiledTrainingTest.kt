@@ -91,15 +91,15 @@ class CompiledTrainingTest : FunSpec({
         val train = data(48, 1)
         val valid = data(16, 2)
         val compiled = SpecCompiler.compile(spec)
-        val history = compiled.fit(train, valid)
+        val history = compiled.fit(train, valid).history()
 
         val rng = Random(3)
         val trunk = Sequential(
             Conv2d(1, 3, 3, 1, 0, true, rng), Activation.relu(), MaxPool2d(2, 2, 0), Flatten(),
             Linear(27, 8, true, rng), Activation.relu(),
         )
-        val a = Task.builder("a").head(Sequential(Linear(8, 3, true, rng))).loss(Losses.crossEntropy()).build()
-        val b = Task.builder("b").head(Sequential(Linear(8, 2, true, rng)))
+        val a = Task.builder("a").head(Linear(8, 3, true, rng)).loss(Losses.crossEntropy()).build()
+        val b = Task.builder("b").head(Linear(8, 2, true, rng))
             .loss(Losses.crossEntropy(0.1f, polyhead.loss.Reduction.MEAN)).build()
         val arch = HardSharing(trunk, listOf(a, b))
         fun adamw(lr: Double, wd: Double) = Optimizers.adamw(
@@ -143,12 +143,12 @@ class CompiledTrainingTest : FunSpec({
         }
         val train = data(40, 5)
         val compiled = SpecCompiler.compile(spec)
-        val history = compiled.fit(train)
+        val history = compiled.fit(train).history()
 
         val rng = Random(11)
         val trunk = Sequential(Flatten(), Linear(64, 6, true, rng), Activation.relu())
-        val a = Task.builder("a").head(Sequential(Linear(6, 3, true, rng))).loss(Losses.crossEntropy()).build()
-        val b = Task.builder("b").head(Sequential(Linear(6, 2, true, rng))).loss(Losses.crossEntropy()).weight(0.5).build()
+        val a = Task.builder("a").head(Linear(6, 3, true, rng)).loss(Losses.crossEntropy()).build()
+        val b = Task.builder("b").head(Linear(6, 2, true, rng)).loss(Losses.crossEntropy()).weight(0.5).build()
         val arch = HardSharing(trunk, listOf(a, b))
         val weighting = Weightings.scheduled(
             mapOf("a" to Schedules.constant(1.0), "b" to Schedules.exponential(0.5, 0.5)),

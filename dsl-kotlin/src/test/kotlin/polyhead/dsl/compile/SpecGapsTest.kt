@@ -74,7 +74,7 @@ class SpecGapsTest : FunSpec({
         val bias = Tensor.zeros(3).also { Initializers.defaultBias(5).initialize(it, rng) }
         w.getValue("trunk.3.bias").data().toList() shouldBe bias.data().toList()
         // the heads draw after the trunk as with default layers
-        w.getValue("heads.a.0.weight").data().toList() shouldBe Linear(3, 3, true, rng).weight().value().data().toList()
+        w.getValue("heads.a.weight").data().toList() shouldBe Linear(3, 3, true, rng).weight().value().data().toList()
     }
 
     test("maximize ascends: one step moves every weight opposite to the descending step") {

@@ -7,7 +7,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import polyhead.data.BatchSource;
 import polyhead.data.Dataset;
 import polyhead.datasets.FashionMnist;
 import polyhead.datasets.Subsets;
@@ -18,6 +17,8 @@ import polyhead.experiment.ExperimentBuilder;
 import polyhead.experiment.Layers;
 import polyhead.experiment.OptimizerPlan;
 import polyhead.experiment.TaskPlan;
+import polyhead.experiment.TaskPrediction;
+import polyhead.experiment.TrainedModel;
 import polyhead.experiment.TrainingPlan;
 import polyhead.experiment.WeightingPlan;
 import polyhead.loss.Losses;
@@ -27,13 +28,15 @@ import polyhead.optim.Optimizers.Adam;
 import polyhead.samples.QuickRun;
 import polyhead.samples.SampleCommand;
 import polyhead.samples.fashion.FashionMultiTask;
-import polyhead.train.Trainer;
+import polyhead.tensor.Tensor;
 
 /**
  * Sample 6, the Java half: the experiment of {@code samples/specs/fashion.json} (the JSON/Kotlin sample) built through
  * the core's Java builder ({@code polyhead.experiment}) with no Kotlin on the call site, trained with the same seed on
- * Fashion-MNIST, with a per-task table of test results. Built from the same seed, it ends with the same weights as the
- * spec compiled by the DSL, bit for bit ({@code FashionFromJavaTest}).
+ * Fashion-MNIST through the one training path ({@code Experiment.fit}, which returns the trained model), with a
+ * per-task table of test results and the named prediction for the first test image. The Java experiment also names
+ * the classes, which the spec leaves out; built from the same seed, it ends with the same weights as the spec compiled
+ * by the DSL, bit for bit ({@code FashionFromJavaTest}).
  *
  * <pre>usage: FashionFromJava [--data DIR] [--epochs N] [--limit N] [--quiet]</pre>
  */
@@ -50,9 +53,9 @@ public final class FashionFromJava {
                 .input(784)
                 .trunk(Layers.dense(256), Layers.relu(), Layers.dense(128), Layers.relu())
                 .task(TaskPlan.named("item").head(Layers.dense(10)).loss(Losses.crossEntropy()).weight(1.0)
-                        .metrics(Metrics.accuracy(), Metrics.f1(Average.MACRO)))
+                        .metrics(Metrics.accuracy(), Metrics.f1(Average.MACRO)).classNames(FashionMnist.ITEM_NAMES))
                 .task(TaskPlan.named("group").head(Layers.dense(5)).loss(Losses.crossEntropy()).weight(0.5)
-                        .metrics(Metrics.accuracy(), Metrics.f1(Average.MACRO)))
+                        .metrics(Metrics.accuracy(), Metrics.f1(Average.MACRO)).classNames(FashionMnist.GROUP_NAMES))
                 .architecture(ArchitecturePlan.hardSharing())
                 .weighting(WeightingPlan.fixed())
                 .optimizer(OptimizerPlan.of(Algorithm.of(Adam.lr(0.001))))
@@ -106,15 +109,14 @@ public final class FashionFromJava {
         System.out.printf("built in Java: trunk 784-256-128 (ReLU), heads item[10] and group[5], hard sharing, fixed "
                 + "weights 1.0 and 0.5, Adam lr 0.001; %d epochs, batch %d, seed %d%n%n", e.training().epochs(),
                 e.training().batchSize(), e.training().seed());
-        BatchSource batches = e.batches(train);
-        Trainer.Builder tb = e.trainerBuilder(batches.stepsPerEpoch(), null);
-        if (!o.quiet()) {
-            tb.progress(System.out);
-        }
-        Trainer trainer = tb.build();
-        trainer.fit(batches, null);
-        Map<String, Double> r = trainer.evaluate(test);
+        TrainedModel model = e.fit(train, null, null, o.quiet() ? null : t -> t.progress(System.out));
+        Map<String, Double> r = model.evaluate(test);
         FashionMultiTask.printTestTable(test.size(), r);
+        Tensor first = test.rows(new int[] {0}).inputs();
+        Map<String, TaskPrediction> p = model.predict(first);
+        TaskPrediction item = p.get("item");
+        System.out.printf("%nfirst test image: %s (p = %.3f), group %s%n", item.classNames().get(0),
+                item.probabilities().data()[item.classes()[0]], p.get("group").classNames().get(0));
         return r;
     }
 }

@@ -14,7 +14,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import polyhead.data.BatchSource;
 import polyhead.data.Dataset;
 import polyhead.datasets.FashionMnist;
 import polyhead.dsl.compile.CompiledExperiment;
@@ -61,10 +60,9 @@ class FashionFromJavaTest {
         Map<String, List<Float>> initial = state(java.architecture());
         assertEquals(state(compiled.getArchitecture()), initial);
 
-        BatchSource batches = compiled.batches(train);
-        assertEquals(3, batches.stepsPerEpoch());
-        compiled.trainerBuilder(batches.stepsPerEpoch(), null).build().fit(batches, null);
-        java.fit(train, null, null, null);
+        assertEquals(3, compiled.batches(train).stepsPerEpoch());
+        compiled.fit(train);
+        java.fit(train, null);
 
         Map<String, List<Float>> trained = state(java.architecture());
         assertNotEquals(initial, trained, "training changed the weights");

@@ -1,0 +1,379 @@
+package polyhead.experiment;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+import polyhead.data.LabelType;
+import polyhead.loss.Loss;
+import polyhead.loss.Losses;
+import polyhead.loss.Reduction;
+import polyhead.metrics.Metric;
+import polyhead.metrics.Metrics;
+import polyhead.mtl.arch.Architecture;
+
+/**
+ * What a built model is — input shape, trunk, architecture, tasks with their heads, losses, weights, labels, metrics
+ * and class names — as plain values that {@link polyhead.io.Json} writes, so that a checkpoint can rebuild its model
+ * without the code (Java builder, Kotlin DSL) that built it. Every checkpoint of an {@link Experiment} records one
+ * (under {@code description} in its {@code checkpoint.json}); {@link TrainedModel#load} and the command-line tool
+ * rebuild the model from it.
+ *
+ * <p>The JSON uses the names of the JSON spec (layer, loss and architecture {@code type}s and settings, label kinds,
+ * metric names), so its {@code input}, {@code trunk}, {@code architecture} and {@code tasks} read as that part of a
+ * spec. Initializers are not recorded: a rebuilt model's weights come from the checkpoint. A model with a layer
+ * written outside {@link Layers} has no description ({@link #of} gives null).
+ *
+ * <pre>{@code
+ * {"version": 1, "input": [784], "trunk": [{"type": "dense", "units": 128, "bias": true}, {"type": "relu"}],
+ *  "architecture": {"type": "hardSharing"},
+ *  "tasks": [{"name": "item", "head": [{"type": "dense", "units": 10, "bias": true}],
+ *             "loss": {"type": "crossEntropy", "reduction": "mean", "labelSmoothing": 0.0}, "weight": 1.0,
+ *             "labels": "classIndex", "metrics": ["accuracy"], "classNames": ["T-shirt/top", …]}]}
+ * }</pre>
+ */
+public final class ModelDescription {
+    /** The version of the description's JSON this code writes and reads. */
+    public static final int VERSION = 1;
+
+    private final int[] input;
+    private final List<Layer> trunk;
+    private final ArchitecturePlan architecture;
+    private final List<TaskPlan> tasks;
+    private final Map<String, Object> json;
+
+    private ModelDescription(int[] input, List<Layer> trunk, ArchitecturePlan architecture, List<TaskPlan> tasks,
+                             Map<String, Object> json) {
+        this.input = input.clone();
+        this.trunk = List.copyOf(trunk);
+        this.architecture = architecture;
+        this.tasks = List.copyOf(tasks);
+        this.json = json;
+    }
+
+    /** The description of a checked experiment's model, or null if a layer or metric cannot be described. */
+    static ModelDescription of(int[] input, List<Layer> trunk, ArchitecturePlan architecture, List<TaskPlan> tasks) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", VERSION);
+        m.put("input", Arrays.stream(input).boxed().toList());
+        List<Object> layers = layers(trunk);
+        if (layers == null) {
+            return null;
+        }
+        m.put("trunk", layers);
+        m.put("architecture", architecture(architecture));
+        List<Object> ts = new ArrayList<>();
+        for (TaskPlan t : tasks) {
+            Map<String, Object> tm = new LinkedHashMap<>();
+            tm.put("name", t.name());
+            List<Object> head = layers(t.head());
+            if (head == null) {
+                return null;
+            }
+            tm.put("head", head);
+            tm.put("loss", t.loss().settings());
+            tm.put("weight", t.weight());
+            tm.put("labels", labelName(t.labels()));
+            List<Object> metrics = new ArrayList<>();
+            for (Metric metric : t.metrics()) {
+                try {
+                    Metrics.parse(metric.name());
+                } catch (IllegalArgumentException e) {
+                    return null;
+                }
+                metrics.add(metric.name());
+            }
+            tm.put("metrics", metrics);
+            tm.put("classNames", t.classNames());
+            ts.add(tm);
+        }
+        m.put("tasks", ts);
+        return new ModelDescription(input, trunk, architecture, tasks, m);
+    }
+
+    /**
+     * Reads a description written by {@link #toJson()} (after {@link polyhead.io.Json#parse}).
+     *
+     * @param source names the description in errors, e.g. {@code run/checkpoints/epoch-3/checkpoint.json}
+     * @throws IllegalArgumentException naming the source and the field at fault ({@code $.tasks[0].loss.type})
+     */
+    public static ModelDescription fromJson(Object json, String source) {
+        Fields root = new Fields(json, "$", source);
+        long version = root.integer("version");
+        if (version != VERSION) {
+            throw root.fault("version", "this Polyhead reads model descriptions of version " + VERSION + ", got "
+                    + version);
+        }
+        List<Fields> in = root.list("input");
+        int[] input = new int[in.size()];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = (int) in.get(i).asInteger();
+        }
+        List<Layer> trunk = readLayers(root.list("trunk"));
+        ArchitecturePlan arch = architecture(root.object("architecture"));
+        List<TaskPlan> tasks = new ArrayList<>();
+        for (Fields t : root.list("tasks")) {
+            TaskPlan p = TaskPlan.named(t.string("name"))
+                    .head(readLayers(t.list("head")))
+                    .loss(loss(t.object("loss")))
+                    .weight(t.number("weight"))
+                    .labels(labels(t, "labels"))
+                    .metrics(t.list("metrics").stream().map(f -> metric(f)).toArray(Metric[]::new))
+                    .classNames(t.list("classNames").stream().map(Fields::asString).toList());
+            tasks.add(p);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) json);
+        return new ModelDescription(input, trunk, arch, tasks, copy);
+    }
+
+    /** The description as JSON-ready values (maps, lists, strings, numbers, booleans). */
+    public Map<String, Object> toJson() {
+        return json;
+    }
+
+    /** The shape of one sample, without the batch dimension. */
+    public int[] input() {
+        return input.clone();
+    }
+
+    public List<Layer> trunk() {
+        return trunk;
+    }
+
+    public ArchitecturePlan architecture() {
+        return architecture;
+    }
+
+    /** The tasks as plans, with their heads, losses, weights, labels, metrics and class names. */
+    public List<TaskPlan> tasks() {
+        return tasks;
+    }
+
+    /** The task named {@code name}, or null. */
+    public TaskPlan task(String name) {
+        return tasks.stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /**
+     * The architecture, with parameters drawn from {@code Random(seed)} as {@link ExperimentBuilder#build()} draws
+     * them (the same seed gives the same initial weights); a checkpoint's weights then replace them.
+     */
+    public Architecture architecture(long seed) {
+        return Assembly.architecture(architecture, input, trunk, tasks, new Random(seed));
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    private static List<Object> layers(List<Layer> layers) {
+        List<Object> out = new ArrayList<>();
+        for (Layer l : layers) {
+            Map<String, Object> s = l.settings();
+            if (s == null) {
+                return null;
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> architecture(ArchitecturePlan a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        switch (a.kind()) {
+            case HARD_SHARING -> m.put("type", "hardSharing");
+            case SOFT_SHARING -> {
+                m.put("type", "softSharing");
+                m.put("lambda", a.lambda());
+            }
+            case CROSS_STITCH -> {
+                m.put("type", "crossStitch");
+                m.put("stages", Arrays.stream(a.stages()).boxed().toList());
+            }
+            case MMOE, OMOE -> {
+                m.put("type", "mmoe");
+                m.put("experts", a.experts());
+                m.put("oneGate", a.kind() == ArchitecturePlan.Kind.OMOE);
+            }
+        }
+        return m;
+    }
+
+    /** The spec's name of a label kind: {@code classIndex}, {@code binary}, {@code realVector}, {@code pixelClassMap}. */
+    static String labelName(LabelType t) {
+        return switch (t) {
+            case CLASS_INDEX -> "classIndex";
+            case BINARY -> "binary";
+            case REAL_VECTOR -> "realVector";
+            case PIXEL_CLASS_MAP -> "pixelClassMap";
+        };
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    private static LabelType labels(Fields task, String key) {
+        String name = task.string(key);
+        for (LabelType t : LabelType.values()) {
+            if (labelName(t).equals(name)) {
+                return t;
+            }
+        }
+        throw task.fault(key, "unknown label kind '" + name + "'");
+    }
+
+    private static Metric metric(Fields f) {
+        try {
+            return Metrics.parse(f.asString());
+        } catch (IllegalArgumentException e) {
+            throw f.fault(null, e.getMessage());
+        }
+    }
+
+    private static List<Layer> readLayers(List<Fields> list) {
+        List<Layer> out = new ArrayList<>();
+        for (Fields f : list) {
+            out.add(layer(f));
+        }
+        return out;
+    }
+
+    private static Layer layer(Fields f) {
+        String type = f.string("type");
+        try {
+            return switch (type) {
+                case "dense" -> Layers.dense(f.integer("units"), f.bool("bias"));
+                case "conv2d" -> Layers.conv2d(f.integer("filters"), f.integer("kernel"), f.integer("stride"),
+                        f.integer("padding"), f.bool("bias"));
+                case "maxPool" -> Layers.maxPool(f.integer("kernel"), f.integer("stride"), f.integer("padding"));
+                case "avgPool" -> Layers.avgPool(f.integer("kernel"), f.integer("stride"), f.integer("padding"));
+                case "globalAvgPool" -> Layers.globalAvgPool();
+                case "flatten" -> Layers.flatten();
+                case "dropout" -> Layers.dropout(f.number("p"));
+                case "batchNorm" -> Layers.batchNorm(f.number("eps"), f.number("momentum"));
+                case "layerNorm" -> Layers.layerNorm(f.integer("dims"), f.number("eps"));
+                case "embedding" -> Layers.embedding(f.integer("count"), f.integer("dim"));
+                case "relu" -> Layers.relu();
+                case "leakyRelu" -> Layers.leakyRelu(f.number("slope"));
+                case "sigmoid" -> Layers.sigmoid();
+                case "tanh" -> Layers.tanh();
+                case "gelu" -> Layers.gelu();
+                case "softmax" -> Layers.softmax(f.integer("axis"));
+                default -> throw f.fault("type", "unknown layer type '" + type + "'");
+            };
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(f.source)) {
+                throw e;
+            }
+            throw f.fault(null, e.getMessage());
+        }
+    }
+
+    private static Loss loss(Fields f) {
+        String type = f.string("type");
+        Reduction r;
+        String reduction = f.string("reduction");
+        try {
+            r = Reduction.valueOf(reduction.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw f.fault("reduction", "unknown reduction '" + reduction + "'");
+        }
+        return switch (type) {
+            case "crossEntropy" -> Losses.crossEntropy((float) f.number("labelSmoothing"), r);
+            case "bceWithLogits" -> Losses.bceWithLogits(r);
+            case "mse" -> Losses.mse(r);
+            case "mae" -> Losses.mae(r);
+            case "huber" -> Losses.huber((float) f.number("delta"), r);
+            default -> throw f.fault("type", "unknown loss type '" + type + "'");
+        };
+    }
+
+    private static ArchitecturePlan architecture(Fields f) {
+        String type = f.string("type");
+        return switch (type) {
+            case "hardSharing" -> ArchitecturePlan.hardSharing();
+            case "softSharing" -> ArchitecturePlan.softSharing(f.number("lambda"));
+            case "crossStitch" -> ArchitecturePlan.crossStitch(
+                    f.list("stages").stream().mapToInt(s -> (int) s.asInteger()).toArray());
+            case "mmoe" -> f.bool("oneGate") ? ArchitecturePlan.omoe(f.integer("experts"))
+                    : ArchitecturePlan.mmoe(f.integer("experts"));
+            default -> throw f.fault("type", "unknown architecture type '" + type + "'");
+        };
+    }
+
+    /** A JSON value at a path, read with one-line errors naming the source and the path. */
+    private record Fields(Object value, String path, String source) {
+        IllegalArgumentException fault(String key, String message) {
+            return new IllegalArgumentException(source + ": " + (key == null ? path : path + "." + key) + ": "
+                    + message);
+        }
+
+        private Object get(String key) {
+            if (!(value instanceof Map<?, ?> m)) {
+                throw fault(null, "expected an object");
+            }
+            if (!m.containsKey(key)) {
+                throw fault(key, "missing");
+            }
+            return m.get(key);
+        }
+
+        Fields object(String key) {
+            Object v = get(key);
+            if (!(v instanceof Map)) {
+                throw fault(key, "expected an object");
+            }
+            return new Fields(v, path + "." + key, source);
+        }
+
+        List<Fields> list(String key) {
+            if (!(get(key) instanceof List<?> l)) {
+                throw fault(key, "expected an array");
+            }
+            List<Fields> out = new ArrayList<>();
+            for (int i = 0; i < l.size(); i++) {
+                out.add(new Fields(l.get(i), path + "." + key + "[" + i + "]", source));
+            }
+            return out;
+        }
+
+        String string(String key) {
+            return new Fields(get(key), path + "." + key, source).asString();
+        }
+
+        int integer(String key) {
+            return (int) new Fields(get(key), path + "." + key, source).asInteger();
+        }
+
+        double number(String key) {
+            if (!(get(key) instanceof Number n)) {
+                throw fault(key, "expected a number");
+            }
+            return n.doubleValue();
+        }
+
+        boolean bool(String key) {
+            if (!(get(key) instanceof Boolean b)) {
+                throw fault(key, "expected true or false");
+            }
+            return b;
+        }
+
+        String asString() {
+            if (!(value instanceof String s)) {
+                throw fault(null, "expected a string");
+            }
+            return s;
+        }
+
+        long asInteger() {
+            if (!(value instanceof Long || value instanceof Integer) || ((Number) value).longValue() < Integer.MIN_VALUE
+                    || ((Number) value).longValue() > Integer.MAX_VALUE) {
+                throw fault(null, "expected an integer");
+            }
+            return ((Number) value).longValue();
+        }
+    }
+}
