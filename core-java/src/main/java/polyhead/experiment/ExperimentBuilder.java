@@ -161,6 +161,14 @@ public final class ExperimentBuilder {
         add(faults, "architecture.stages", ModelChecks.stages(architecture.stages(), trunk.size()));
         add(faults, "weighting", ModelChecks.source(kind, name, weighting.source(), Naming.JAVA));
         Set<String> names = new HashSet<>();
+        tasks.forEach(t -> names.add(t.name()));
+        for (String t : weighting.initialValues().keySet()) {
+            if (!names.contains(t)) {
+                faults.add("weighting: " + weighting + " gives an initial value to '" + t + "', which is no task; tasks: "
+                        + tasks.stream().map(TaskPlan::name).toList());
+            }
+        }
+        names.clear();
         for (TaskPlan t : tasks) {
             String p = "task '" + t.name() + "'";
             if (!names.add(t.name())) {
@@ -169,7 +177,7 @@ public final class ExperimentBuilder {
             if (t.loss() == null) {
                 faults.add(p + ": loss is missing");
             } else {
-                add(faults, p + ": loss", ModelChecks.loss(t.loss().name(), t.labels(), Naming.JAVA));
+                add(faults, p + ": loss", ModelChecks.loss(t.loss(), t.labels(), Naming.JAVA));
             }
             if (t.name().isEmpty() || t.name().contains(".") || t.name().contains("/")) {
                 faults.add(p + ": a task name must be non-empty, without '.' or '/' (it is part of parameter and "

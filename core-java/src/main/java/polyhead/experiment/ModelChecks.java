@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import polyhead.data.LabelType;
 import polyhead.loss.Loss;
+import polyhead.loss.Losses;
 import polyhead.metrics.Metric;
 import polyhead.metrics.Metrics;
 import polyhead.train.GradientSource;
@@ -27,17 +28,6 @@ import polyhead.train.History;
 public final class ModelChecks {
     /** The most elements one tensor holds (a Java array's limit). */
     public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
-
-    /** The labels each built-in loss fits, by {@link Loss#name()}, in the order messages list them. */
-    private static final Map<String, Set<LabelType>> LOSS_LABELS = new LinkedHashMap<>();
-
-    static {
-        LOSS_LABELS.put("crossEntropy", EnumSet.of(LabelType.CLASS_INDEX, LabelType.PIXEL_CLASS_MAP));
-        LOSS_LABELS.put("bceWithLogits", EnumSet.of(LabelType.BINARY));
-        LOSS_LABELS.put("mse", EnumSet.of(LabelType.REAL_VECTOR));
-        LOSS_LABELS.put("mae", EnumSet.of(LabelType.REAL_VECTOR));
-        LOSS_LABELS.put("huber", EnumSet.of(LabelType.REAL_VECTOR));
-    }
 
     private ModelChecks() {
     }
@@ -159,17 +149,25 @@ public final class ModelChecks {
 
     /** The losses that fit {@code labels}: {@code classIndex labels take crossEntropy}. */
     public static String lossesFor(LabelType labels, Naming naming) {
-        return naming.labels(labels) + " labels take " + LOSS_LABELS.entrySet().stream()
-                .filter(e -> e.getValue().contains(labels)).map(Map.Entry::getKey).collect(Collectors.joining(" or "));
+        return naming.labels(labels) + " labels take " + Losses.names().stream()
+                .filter(n -> Losses.labelTypes(n).contains(labels)).collect(Collectors.joining(" or "));
     }
 
     /**
-     * Why the loss named {@code loss} ({@link Loss#name()}) does not fit {@code labels}, or null (also for a loss of
-     * the user's own, which it cannot tell).
+     * Why the built-in loss named {@code loss} ({@link Loss#name()}, {@link Losses#labelTypes(String)}) does not fit
+     * {@code labels}, or null (also for a name that is no built-in loss).
      */
     public static String loss(String loss, LabelType labels, Naming naming) {
-        Set<LabelType> fits = LOSS_LABELS.get(loss);
-        return fits == null || fits.contains(labels) ? null
+        return fits(loss, Losses.labelTypes(loss), labels, naming);
+    }
+
+    /** Why {@code loss} ({@link Loss#labelTypes()}: also a loss of the user's own that says) does not fit {@code labels}, or null. */
+    public static String loss(Loss loss, LabelType labels, Naming naming) {
+        return fits(loss.name(), loss.labelTypes(), labels, naming);
+    }
+
+    private static String fits(String loss, Set<LabelType> fits, LabelType labels, Naming naming) {
+        return fits.contains(labels) ? null
                 : loss + " does not fit " + naming.labels(labels) + " labels; " + lossesFor(labels, naming);
     }
 

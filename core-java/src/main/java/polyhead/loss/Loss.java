@@ -1,6 +1,10 @@
 package polyhead.loss;
 
+import java.util.EnumSet;
+import java.util.Set;
+
 import polyhead.autodiff.Var;
+import polyhead.data.LabelType;
 import polyhead.tensor.Tensor;
 
 /**
@@ -30,7 +34,32 @@ public interface Loss {
         return apply(prediction, target, null);
     }
 
+    /**
+     * The loss with per-sample weights s (Keras' {@code sample_weight}): each labelled sample's loss is multiplied by
+     * s_n before the reduction, and {@link Reduction#MEAN} divides by what it divides by without weights (the labelled
+     * elements, or for class-weighted cross-entropy the labelled samples' class weights), as Keras divides by the
+     * batch size and not by Σ s. A sample whose mask is 0 contributes nothing whatever its weight.
+     *
+     * @param sampleWeights null (every sample weighs 1), or [N] of finite values &gt;= 0
+     * @throws UnsupportedOperationException if weights are given to a loss that does not take them (a loss of the
+     *                                       user's own that does not override this method)
+     */
+    default Var apply(Var prediction, Tensor target, Tensor mask, Tensor sampleWeights) {
+        if (sampleWeights == null) {
+            return apply(prediction, target, mask);
+        }
+        throw new UnsupportedOperationException(name() + ": this loss does not take sample weights");
+    }
+
     Reduction reduction();
+
+    /**
+     * The labels this loss fits: a task whose labels are not among them is refused when it is built. A loss of the
+     * user's own fits every label type unless it says otherwise.
+     */
+    default Set<LabelType> labelTypes() {
+        return EnumSet.allOf(LabelType.class);
+    }
 
     /** The loss's name as in {@link Losses} ({@code "crossEntropy"}, {@code "mse"}, …), used in error messages. */
     String name();

@@ -34,6 +34,10 @@ public final class Task {
         if (!(weight >= 0) || Double.isInfinite(weight)) {
             throw new IllegalArgumentException("task '" + name + "': weight must be a finite number >= 0, got " + weight);
         }
+        if (!loss.labelTypes().contains(labelType)) {
+            throw new IllegalArgumentException("task '" + name + "': loss " + loss.name() + " does not fit " + labelType
+                    + " labels (it takes " + loss.labelTypes() + ")");
+        }
         for (Metric m : metrics) {
             if (!m.labelTypes().contains(labelType)) {
                 throw new IllegalArgumentException("task '" + name + "': metric " + m.name() + " is not defined for "
