@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import polyhead.data.LabelMapping;
 import polyhead.data.LabelType;
 import polyhead.loss.Loss;
 import polyhead.loss.Losses;
@@ -220,5 +221,48 @@ public final class ModelChecks {
                 : loss.equals("bceWithLogits") && last.equals("sigmoid") ? "sigmoid" : null;
         return doubled == null ? null
                 : loss + " takes logits and applies the " + doubled + " itself; remove this final " + doubled;
+    }
+
+    /**
+     * Why task {@code task} cannot take its labels from task {@code source}: no such task, or a chain of derivations
+     * that comes back to {@code task} (a cycle); or null. {@code sources} maps every derived task to its source.
+     */
+    public static String derivedSource(String task, String source, Map<String, String> sources, List<String> tasks) {
+        if (!tasks.contains(source)) {
+            return "no task '" + source + "' to derive the labels from; tasks: " + String.join(", ", tasks);
+        }
+        List<String> chain = new ArrayList<>(List.of(task));
+        String at = source;
+        while (at != null && chain.size() <= tasks.size()) {
+            chain.add(at);
+            if (at.equals(task)) {
+                return "the tasks' derivations form a cycle: " + String.join(" → ", chain);
+            }
+            at = sources.get(at);
+        }
+        return null;
+    }
+
+    /**
+     * Why {@code mapping} cannot read the labels of a source task of {@code sourceLabels} whose head outputs
+     * {@code sourceOutput} per sample (a mapping reads class indices and must cover every class), or null.
+     */
+    public static String mapping(LabelMapping mapping, String source, LabelType sourceLabels, int[] sourceOutput,
+                                 Naming naming) {
+        if (sourceLabels != LabelType.CLASS_INDEX) {
+            return "a mapping reads class indices, but task '" + source + "' has " + naming.labels(sourceLabels) + " labels";
+        }
+        return sourceOutput == null || sourceOutput.length != 1 ? null : mapping.coverage(sourceOutput[0]);
+    }
+
+    /** Why a derived task's head output {@code output} does not give what {@code mapping}'s labels need, or null. */
+    public static String derivedHead(LabelMapping mapping, int[] output) {
+        int[] need = mapping.headOutput();
+        if (Arrays.equals(need, output)) {
+            return null;
+        }
+        return (mapping instanceof LabelMapping.ToGroup ? "the mapping has " + need[0] + " groups, so the head must "
+                + "output " + Layers.show(need) : "the mapping gives one 0/1 label, so the head must output [1]")
+                + ", but it outputs " + Layers.show(output);
     }
 }
