@@ -260,6 +260,21 @@ public final class Dataset {
         return new Dataset(checked.inputs, checked.targets, checked.masks, sampleWeights);
     }
 
+    /** This dataset with only {@code tasks}, in that order (each must be a task of it); inputs are shared, not copied. */
+    public Dataset selectTasks(List<String> tasks) {
+        Map<String, Tensor> tg = new LinkedHashMap<>();
+        Map<String, Tensor> mk = new LinkedHashMap<>();
+        Map<String, Tensor> sw = new LinkedHashMap<>();
+        for (String t : tasks) {
+            tg.put(t, require(targets, t));
+            mk.put(t, masks.get(t));
+            if (sampleWeights.containsKey(t)) {
+                sw.put(t, sampleWeights.get(t));
+            }
+        }
+        return new Dataset(inputs, tg, mk, sw);
+    }
+
     /** Number of samples labelled for {@code task}. */
     public int labelCount(String task) {
         int c = 0;

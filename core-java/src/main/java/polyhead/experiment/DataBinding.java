@@ -14,7 +14,8 @@ import polyhead.tensor.Tensor;
 
 /**
  * What an experiment needs of its data, checked and fitted once when data is bound to it
- * ({@link Experiment#bind(Dataset)}), not at the first step: derived tasks' labels computed from their sources, and
+ * ({@link Experiment#bind(Dataset)}), not at the first step: the data's tasks that are not the experiment's left out,
+ * derived tasks' labels computed from their sources, and
  * each task's targets reconciled with what its head outputs — a real or binary target [N] read from one column
  * becomes [N, 1] for a head that outputs [1] (any targets with the head's number of values per sample take its
  * shape), class indices [N, 1] become [N] — or refused in one line naming both shapes.
@@ -31,7 +32,8 @@ final class DataBinding {
     }
 
     /**
-     * {@code data} with every derived task's labels added and every task's targets in its head's shape.
+     * {@code data} with the experiment's tasks only, in its order: every derived task's labels added and every task's
+     * targets in its head's shape.
      *
      * @throws DataException one line naming the task and both shapes, or the row at fault
      */
@@ -47,7 +49,7 @@ final class DataBinding {
                 d = d.withTask(t.name(), fitted, d.mask(t.name()));
             }
         }
-        return d;
+        return d.selectTasks(tasks.stream().map(TaskPlan::name).toList());
     }
 
     /** The data with the labels of derived tasks, each after its source (derivations form no cycle: checked at build). */

@@ -122,7 +122,7 @@ public final class Experiment {
     }
 
     /**
-     * {@code data} fitted to this experiment, before any step: the labels of derived tasks
+     * {@code data} fitted to this experiment, before any step: its tasks only, the labels of derived tasks
      * ({@link TaskPlan#derivedFrom}) computed from their sources (a missing source label leaves the derived one
      * missing), and each task's targets in the shape its head outputs (a one-column real or binary target [N] becomes
      * [N, 1] for a head of one output; class indices [N, 1] become [N]). {@link #batches(Dataset)} and {@link #fit}

@@ -90,6 +90,6 @@ record BceWithLogits(Reduction reduction, float[] posWeight) implements Loss {
 
     @Override
     public String toString() {
-        return NAME + "(" + reduction + (posWeight == null ? "" : ", posWeight " + Arrays.toString(posWeight)) + ")";
+        return "BceWithLogits[reduction=" + reduction + ", posWeight=" + Arrays.toString(posWeight) + "]";
     }
 }

@@ -84,8 +84,8 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
 
     @Override
     public String toString() {
-        return NAME + "(" + labelSmoothing + ", " + reduction
-                + (classWeights == null ? "" : ", classWeights " + Arrays.toString(classWeights)) + ")";
+        return "CrossEntropy[labelSmoothing=" + labelSmoothing + ", reduction=" + reduction + ", classWeights="
+                + Arrays.toString(classWeights) + "]";
     }
 
     /**

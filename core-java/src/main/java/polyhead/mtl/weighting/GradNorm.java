@@ -64,6 +64,11 @@ public final class GradNorm implements GradientWeighting {
         return NAME;
     }
 
+    /** The weights tasks start at where they are not 1. */
+    public Map<String, Double> initialWeights() {
+        return initialWeights;
+    }
+
     /** The current weight of every task seen so far (a copy). */
     public Map<String, Double> weights() {
         Map<String, Double> r = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package polyhead.dsl.spec
 
+import kotlinx.serialization.EncodeDefault
+import kotlinx.serialization.ExperimentalSerializationApi
 import kotlinx.serialization.SerialName
 import kotlinx.serialization.Serializable
 
@@ -42,15 +44,33 @@ fun ExperimentSpec.withRun(epochs: Int?, seed: Long?): ExperimentSpec =
  *
  * @property loss null only while a spec is incomplete; [validate] reports it
  * @property metrics names as the core's `Metrics.parse` reads them (`accuracy`, `f1_macro`, `mse`, …)
+ * @property derivedFrom null, or the task whose class indices this task's labels are computed from (left out of the
+ *   JSON when null)
  */
 @Serializable
-data class TaskSpec(
+@OptIn(ExperimentalSerializationApi::class)
+data class TaskSpec @JvmOverloads constructor(
     val name: String,
     val head: List<LayerSpec> = emptyList(),
     val loss: LossSpec? = null,
     val weight: Double = 1.0,
     val labels: Labels = Labels.CLASS_INDEX,
     val metrics: List<MetricSpec> = emptyList(),
+    @EncodeDefault(EncodeDefault.Mode.NEVER) val derivedFrom: DerivedSpec? = null,
+)
+
+/**
+ * A task's labels computed from task [task]'s class indices, by exactly one of: [groups], the group of each class
+ * (class c → `groups[c]`; the task has `classIndex` labels, one per group), or [positive], the classes that are 1
+ * (every other class is 0; the task has `binary` labels and a head of one output). A sample without a label for
+ * [task] has none for this task either.
+ */
+@Serializable
+@OptIn(ExperimentalSerializationApi::class)
+data class DerivedSpec @JvmOverloads constructor(
+    val task: String,
+    @EncodeDefault(EncodeDefault.Mode.NEVER) val groups: List<Int>? = null,
+    @EncodeDefault(EncodeDefault.Mode.NEVER) val positive: List<Int>? = null,
 )
 
 /** What a task's labels are, which decides the losses and metrics that fit it (the core's rules: [ModelRules]). */

@@ -40,6 +40,15 @@ interface ModelRules {
     /** Why a head ending in [last] applies what [loss] applies itself. */
     fun finalActivation(loss: LossSpec, last: LayerSpec): String?
 
+    /** Why [task] cannot derive its labels from [source] (no such task among [tasks], or a cycle through [sources]). */
+    fun derivedSource(task: String, source: String, sources: Map<String, String>, tasks: List<String>): String?
+
+    /** Why [derived] cannot read the labels of task [source] of [sourceLabels] whose head outputs [sourceOutput]. */
+    fun mapping(derived: DerivedSpec, source: String, sourceLabels: Labels, sourceOutput: List<Int>?): String?
+
+    /** Why a head of [output] does not give what [derived]'s labels need. */
+    fun derivedHead(derived: DerivedSpec, output: List<Int>): String?
+
     /** Why the direction [stated] for the history key [monitor] contradicts the key's own in [spec]. */
     fun direction(monitor: String, stated: Boolean, spec: ExperimentSpec): String?
 }
