@@ -282,6 +282,5 @@ private fun Faults.logits(t: TaskSpec, out: List<Int>, p: String) {
     val rules = rules ?: return
     rule("$p.head", rules.head(t.labels, out))
     val last = t.head.lastOrNull()
-    val loss = t.loss
     if (last != null && loss != null) rule("$p.head[${t.head.lastIndex}]", rules.finalActivation(loss, last))
 }
