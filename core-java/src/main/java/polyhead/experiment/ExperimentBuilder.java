@@ -196,6 +196,9 @@ public final class ExperimentBuilder {
             if (out != null) {
                 headOutputs.put(t.name(), out);
                 add(faults, p + ": head", ModelChecks.head(t.labels(), out, Naming.JAVA));
+                if (t.loss() != null) {
+                    add(faults, p + ": loss", t.loss().outputFault(out));
+                }
                 if (t.loss() != null && !t.head().isEmpty()) {
                     int last = t.head().size() - 1;
                     add(faults, layerPath(p + ": head", last, t.head().get(last)),

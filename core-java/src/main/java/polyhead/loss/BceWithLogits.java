@@ -34,6 +34,14 @@ record BceWithLogits(Reduction reduction, float[] posWeight) implements Loss {
     }
 
     @Override
+    public String outputFault(int[] output) {
+        int labels = output.length == 0 ? 1 : output[output.length - 1];
+        return posWeight == null || posWeight.length == 1 || posWeight.length == labels ? null
+                : posWeight.length + " positive weights, but the head outputs " + labels + " labels (one per label, or "
+                + "one for all)";
+    }
+
+    @Override
     public float[] posWeight() {
         return posWeight == null ? null : posWeight.clone();
     }

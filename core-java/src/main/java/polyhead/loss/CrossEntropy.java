@@ -38,6 +38,12 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
     }
 
     @Override
+    public String outputFault(int[] output) {
+        return classWeights == null || output.length == 0 || classWeights.length == output[0] ? null
+                : classWeights.length + " class weights, but the head outputs " + output[0] + " classes (one weight per class)";
+    }
+
+    @Override
     public float[] classWeights() {
         return classWeights == null ? null : classWeights.clone();
     }

@@ -54,6 +54,14 @@ public interface Loss {
     Reduction reduction();
 
     /**
+     * Why this loss cannot take predictions of per-sample shape {@code output} (e.g. class weights for another number
+     * of classes), or null: what a model's builder asks before any data flows. Null unless a loss says otherwise.
+     */
+    default String outputFault(int[] output) {
+        return null;
+    }
+
+    /**
      * The labels this loss fits: a task whose labels are not among them is refused when it is built. A loss of the
      * user's own fits every label type unless it says otherwise.
      */

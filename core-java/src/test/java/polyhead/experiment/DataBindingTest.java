@@ -141,6 +141,9 @@ class DataBindingTest {
         assertEquals("task 'p': loss mse does not fit CLASS_INDEX labels (it takes [REAL_VECTOR])",
                 assertThrows(IllegalArgumentException.class, () -> Task.builder("p").head(new Linear(2, 2, new java.util.Random(1)))
                         .loss(Losses.mse()).labels(LabelType.CLASS_INDEX).build()).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> experiment(TaskPlan.named("w").head(Layers.dense(2))
+                .loss(Losses.crossEntropy(0f, polyhead.loss.Reduction.MEAN, new float[] {1, 2, 3}))).build()).getMessage()
+                .contains("task 'w': loss: 3 class weights, but the head outputs 2 classes (one weight per class)"));
         // a task that states no labels takes those its loss fits
         assertEquals(LabelType.REAL_VECTOR, Task.builder("p").head(new Linear(2, 1, new java.util.Random(1)))
                 .loss(Losses.mse()).build().labelType());

@@ -47,6 +47,9 @@ internal object CoreRules : ModelRules {
     override fun metric(metric: String, labels: Labels): String? =
         ModelChecks.metric(Metrics.parse(metric), labelType(labels), SpecNaming)
 
+    override fun lossOutput(loss: LossSpec, output: List<Int>): String? =
+        polyhead.dsl.compile.loss(loss).outputFault(output.toIntArray())
+
     override fun head(labels: Labels, output: List<Int>): String? =
         ModelChecks.head(labelType(labels), output.toIntArray(), SpecNaming)
 

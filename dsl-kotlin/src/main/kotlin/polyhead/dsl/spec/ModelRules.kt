@@ -34,6 +34,9 @@ interface ModelRules {
     /** Why the known metric [metric] is not defined for [labels]. */
     fun metric(metric: String, labels: Labels): String?
 
+    /** Why [loss] (whose own settings are sound) cannot take a head's output [output] (class weights for other classes). */
+    fun lossOutput(loss: LossSpec, output: List<Int>): String?
+
     /** Why a head's output [output] does not give what a task of [labels] needs. */
     fun head(labels: Labels, output: List<Int>): String?
 

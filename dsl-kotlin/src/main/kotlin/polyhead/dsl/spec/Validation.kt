@@ -269,17 +269,15 @@ private fun Faults.classWeights(weights: List<Double>, p: String) {
 /** The head's output against what the task's labels and loss need (traced only with the rules). */
 private fun Faults.logits(t: TaskSpec, out: List<Int>, p: String) {
     val loss = t.loss
-    if (loss is LossSpec.CrossEntropy && loss.classWeights != null && loss.classWeights.isNotEmpty() && out.isNotEmpty()) {
-        require(loss.classWeights.size == out[0], "$p.loss.classWeights") {
-            "${loss.classWeights.size} class weights, but the head outputs ${out[0]} classes (one weight per class)"
-        }
-    }
-    if (loss is LossSpec.BceWithLogits && loss.posWeight != null && loss.posWeight.size > 1 && out.isNotEmpty()) {
-        require(loss.posWeight.size == out.last(), "$p.loss.posWeight") {
-            "${loss.posWeight.size} positive weights, but the head outputs ${out.last()} labels (one per label, or one for all)"
-        }
-    }
     val rules = rules ?: return
+    if (loss != null && errors.none { it.path.startsWith("$p.loss") }) {
+        val field = when (loss) {
+            is LossSpec.CrossEntropy -> ".classWeights"
+            is LossSpec.BceWithLogits -> ".posWeight"
+            else -> ""
+        }
+        rule("$p.loss$field", rules.lossOutput(loss, out))
+    }
     rule("$p.head", rules.head(t.labels, out))
     val last = t.head.lastOrNull()
     if (last != null && loss != null) rule("$p.head[${t.head.lastIndex}]", rules.finalActivation(loss, last))

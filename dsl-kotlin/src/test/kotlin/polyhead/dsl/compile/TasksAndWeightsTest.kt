@@ -142,10 +142,12 @@ class TasksAndWeightsTest : FunSpec({
 
     test("bad settings are faults at their JSON paths") {
         fun paths(s: ExperimentSpec) = faults(s).map { "${it.path}: ${it.message}" }
-        paths(spec { task("x") { head { dense(2) }; loss = crossEntropy(classWeights = listOf(1.0, -1.0, 1.0)) } }) shouldBe listOf(
-            "$.tasks[2].loss.classWeights[1]: a class weight must be a finite number >= 0, got -1.0",
-            "$.tasks[2].loss.classWeights: 3 class weights, but the head outputs 2 classes (one weight per class)",
-        )
+        paths(spec { task("x") { head { dense(2) }; loss = crossEntropy(classWeights = listOf(1.0, -1.0)) } }) shouldBe
+            listOf("$.tasks[2].loss.classWeights[1]: a class weight must be a finite number >= 0, got -1.0")
+        paths(spec { task("x") { head { dense(2) }; loss = crossEntropy(classWeights = listOf(1.0, 1.0, 1.0)) } }) shouldBe
+            listOf("$.tasks[2].loss.classWeights: 3 class weights, but the head outputs 2 classes (one weight per class)")
+        paths(spec { task("x") { head { dense(3) }; labels = Labels.BINARY; loss = bceWithLogits(posWeight = listOf(1.0, 2.0)) } }) shouldBe
+            listOf("$.tasks[2].loss.posWeight: 2 positive weights, but the head outputs 3 labels (one per label, or one for all)")
         paths(spec { task("g") { head { dense(2) }; loss = crossEntropy(); derivedFrom("item", groups = listOf(0, 1, 1)) } }) shouldBe
             listOf("$.tasks[2].derivedFrom: the mapping gives groups for 3 classes, but the source has 10 (one group per class)")
         paths(spec { task("g") { head { dense(2) }; loss = crossEntropy(); derivedFrom("itme", groups = listOf(0, 1)) } }) shouldBe
