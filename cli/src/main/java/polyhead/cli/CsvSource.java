@@ -15,9 +15,10 @@ import polyhead.dsl.spec.TaskSpec;
 
 /**
  * {@code --dataset csv}: a CSV file with a header, one task per target column (named after the column), every other
- * column a feature. A target is {@code class} (integers 0..C−1), {@code labels} (strings, classes in sorted order)
- * or {@code real}; {@code --targets} says which, else each spec task's labels do (classIndex: class, realVector:
- * real). An empty target cell is a missing label. The test rows come from {@code --test-data}, read with the
+ * column a feature (but the {@code --sample-weights} column). A target is {@code class} (integers 0..C−1),
+ * {@code labels} (strings, classes in sorted order), {@code real} or {@code binary} (0/1); {@code --targets} says
+ * which, else each spec task's labels do (classIndex: class, realVector: real, binary: binary; a derived task has no
+ * column). An empty target cell is a missing label. The test rows come from {@code --test-data}, read with the
  * training file's classes, or are a seeded fraction of the file ({@link DataSources#CSV_TEST_FRACTION}).
  */
 final class CsvSource {
@@ -56,6 +57,7 @@ final class CsvSource {
         Map<String, DataSources.TaskLabels> tasks = new LinkedHashMap<>();
         train.labelTypes().forEach((task, type) -> tasks.put(task, new DataSources.TaskLabels(type,
                 type == LabelType.CLASS_INDEX ? train.classes(task).size() : 0)));
+
         return new DataSources.RunData("csv", String.format("CSV %s (%d features; test: %s): %,d training and %,d "
                 + "test rows", file, train.features().size(), testFrom, trainSet.size(), testSet.size()),
                 trainSet, testSet, tasks);
@@ -68,15 +70,19 @@ final class CsvSource {
             for (String t : o.targets()) {
                 String[] parts = t.trim().split(":", 2);
                 String kind = parts.length == 2 ? parts[1] : kindOf(spec, parts[0]);
-                if (!List.of("class", "labels", "real").contains(kind)) {
-                    throw UserError.usage("option --targets: '" + t + "': the kind must be class, labels or real");
+                if (!List.of("class", "labels", "real", "binary").contains(kind)) {
+                    throw UserError.usage("option --targets: '" + t + "': the kind must be class, labels, real or binary");
                 }
                 kinds.put(parts[0], kind);
             }
         } else {
-            spec.getTasks().forEach(t -> kinds.put(t.getName(), kindOf(spec, t.getName())));
+            spec.getTasks().stream().filter(t -> t.getDerivedFrom() == null)
+                    .forEach(t -> kinds.put(t.getName(), kindOf(spec, t.getName())));
         }
         Csv.Spec s = Csv.spec();
+        if (o.sampleWeights() != null) {
+            s = s.sampleWeights(o.sampleWeights());
+        }
         for (Map.Entry<String, String> e : kinds.entrySet()) {
             String column = e.getKey();
             s = switch (e.getValue()) {
@@ -84,6 +90,7 @@ final class CsvSource {
                         : s.classIndex(column, classesOf.classes(column).size());
                 case "labels" -> classesOf == null ? s.classLabels(column)
                         : s.classLabels(column, classesOf.classes(column).toArray(String[]::new));
+                case "binary" -> s.binary(column);
                 default -> s.real(column);
             };
         }
@@ -100,11 +107,14 @@ final class CsvSource {
                 if (t.getLabels() == Labels.REAL_VECTOR) {
                     return "real";
                 }
-                throw UserError.of("task " + name + ": a CSV column holds class or real labels, not "
+                if (t.getLabels() == Labels.BINARY) {
+                    return "binary";
+                }
+                throw UserError.of("task " + name + ": a CSV column holds class, real or binary labels, not "
                         + t.getLabels().name().toLowerCase() + " ones");
             }
         }
         throw UserError.usage("option --targets: column '" + name + "' is no task of the spec; give its kind as "
-                + name + ":class, :labels or :real");
+                + name + ":class, :labels, :real or :binary");
     }
 }

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 import polyhead.autodiff.Var;
+import polyhead.data.DataException;
 import polyhead.data.Dataset;
 import polyhead.data.LabelType;
+import polyhead.dsl.compile.CompiledExperiment;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.TaskSpec;
 import polyhead.mtl.arch.Architecture;
@@ -19,17 +21,24 @@ import polyhead.tensor.Tensor;
  * Checks a spec against the data it is to train or evaluate on, before any training, each fault one line naming the
  * spec's file and JSON path: every task of the spec is a task of the data, with the same kind of labels; the spec's input
  * holds as many values as a sample; each head outputs one logit per class (per pixel for pixel maps) or as many
- * values as a real target has. Then fits the data to the spec: inputs reshaped to the spec's input, real targets to
- * their head's output (e.g. [N] to [N, 1]), the data's other tasks dropped.
+ * values as a real target has. A derived task is not a task of the data: its source is. Then fits the data to the
+ * spec: inputs reshaped to the spec's input, and the rest is the core's binding ({@code Experiment.bind}): derived
+ * tasks' labels, targets in their head's shape (e.g. [N] to [N, 1]), the data's other tasks dropped.
  */
 final class DataCheck {
     private DataCheck() {
     }
 
-    static DataSources.RunData fit(Path source, ExperimentSpec spec, Architecture arch, DataSources.RunData data) {
-        List<TaskSpec> tasks = spec.getTasks();
-        for (int i = 0; i < tasks.size(); i++) {
-            TaskSpec t = tasks.get(i);
+    static DataSources.RunData fit(Path source, ExperimentSpec spec, CompiledExperiment exp, DataSources.RunData data) {
+        Architecture arch = exp.getArchitecture();
+        List<TaskSpec> all = spec.getTasks();
+        // a derived task's labels come from its source, which the checks below see
+        List<TaskSpec> tasks = all.stream().filter(t -> t.getDerivedFrom() == null).toList();
+        for (int i = 0; i < all.size(); i++) {
+            TaskSpec t = all.get(i);
+            if (t.getDerivedFrom() != null) {
+                continue;
+            }
             DataSources.TaskLabels labels = data.tasks().get(t.getName());
             if (labels == null) {
                 throw UserError.of(source + ": $.tasks[" + i + "].name: dataset " + data.name() + " has no task '" + t.getName()
@@ -48,11 +57,13 @@ final class DataCheck {
                     + " (" + size(sample) + " values), the spec's input is " + spec.getInput() + " (" + size(input)
                     + " values)");
         }
-        Dataset probe = reshape(data.train(), input, tasks, Map.of()).rows(new int[] {0});
+        Dataset probe = reshape(data.train(), input, tasks).rows(new int[] {0});
         Map<String, Shape> outputs = outputShapes(arch, probe);
-        Map<String, int[]> targetShapes = new LinkedHashMap<>();
-        for (int i = 0; i < tasks.size(); i++) {
-            String task = tasks.get(i).getName();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).getDerivedFrom() != null) {
+                continue;
+            }
+            String task = all.get(i).getName();
             DataSources.TaskLabels labels = data.tasks().get(task);
             int[] out = sampleDims(outputs.get(task));
             int[] target = sampleDims(probe.targets(task).shape());
@@ -69,27 +80,37 @@ final class DataCheck {
                 throw UserError.of(source + ": $.tasks[" + i + "].head: task " + task + " of dataset " + data.name() + " needs "
                         + fault + ", the head outputs " + Arrays.toString(out) + " per sample");
             }
-            if ((labels.type() == LabelType.REAL_VECTOR || labels.type() == LabelType.BINARY)
-                    && !Arrays.equals(out, target)) {
-                targetShapes.put(task, out);
-            }
         }
         return new DataSources.RunData(data.name(), data.description(),
-                reshape(data.train(), input, tasks, targetShapes), reshape(data.test(), input, tasks, targetShapes),
+                bind(source, exp, reshape(data.train(), input, tasks)), bind(source, exp, reshape(data.test(), input, tasks)),
                 data.tasks());
     }
 
-    /** The spec's tasks of {@code d}, in its order, with inputs and the given targets reshaped per sample. */
-    private static Dataset reshape(Dataset d, int[] input, List<TaskSpec> tasks, Map<String, int[]> targetShapes) {
+    /** The data bound to the experiment by the core: derived labels, targets in their heads' shapes. */
+    private static Dataset bind(Path source, CompiledExperiment exp, Dataset d) {
+        try {
+            return exp.getExperiment().bind(d);
+        } catch (DataException e) {
+            throw UserError.of(source + ": " + e.getMessage());
+        }
+    }
+
+    /** The spec's (not derived) tasks of {@code d}, in its order, with inputs reshaped per sample; sample weights kept. */
+    private static Dataset reshape(Dataset d, int[] input, List<TaskSpec> tasks) {
+        Dataset only = d.selectTasks(tasks.stream().map(TaskSpec::getName).toList());
         Map<String, Tensor> targets = new LinkedHashMap<>();
         Map<String, Tensor> masks = new LinkedHashMap<>();
-        for (TaskSpec t : tasks) {
-            Tensor y = d.targets(t.getName());
-            int[] s = targetShapes.get(t.getName());
-            targets.put(t.getName(), s == null ? y : y.reshape(withRows(d.size(), s)));
-            masks.put(t.getName(), d.mask(t.getName()));
+        for (String t : only.tasks()) {
+            targets.put(t, only.targets(t));
+            masks.put(t, only.mask(t));
         }
-        return Dataset.of(d.inputs().reshape(withRows(d.size(), input)), targets, masks);
+        Dataset reshaped = Dataset.of(d.inputs().reshape(withRows(d.size(), input)), targets, masks);
+        for (String t : only.tasks()) {
+            if (only.sampleWeights(t) != null) {
+                reshaped = reshaped.withSampleWeights(t, only.sampleWeights(t));
+            }
+        }
+        return reshaped;
     }
 
     /** Each task's output shape for the one-sample dataset {@code probe}, in evaluation mode. */

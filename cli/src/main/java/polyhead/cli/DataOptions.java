@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
  * {@code train --resume} use the run's data unless told otherwise.
  */
 record DataOptions(String dataset, String data, String testData, Long limit, Double rho, String recipe,
-        List<String> targets, Long dataSeed) {
+        List<String> targets, Long dataSeed, String sampleWeights) {
 
     /**
      * The data options as picocli reads them from a command line ({@code train} and {@code evaluate}); null when
@@ -48,9 +48,14 @@ record DataOptions(String dataset, String data, String testData, Long limit, Dou
         String recipe;
 
         @Option(names = "--targets", paramLabel = "LIST", order = 16, description = {
-                "csv: the target columns as COLUMN[:class|labels|real],... (default: one per task of",
-                "the spec, named after it; class for classIndex tasks, real for realVector ones)"})
+                "csv: the target columns as COLUMN[:class|labels|real|binary],... (default: one per task",
+                "of the spec that is not derived, named after it; class for classIndex tasks, real for",
+                "realVector ones, binary (0/1) for binary ones)"})
         String targets;
+
+        @Option(names = "--sample-weights", paramLabel = "COLUMN", order = 18, description =
+                "csv: a column of per-sample weights (finite, >= 0) scaling every task's loss")
+        String sampleWeights;
 
         @Option(names = "--data-seed", paramLabel = "N", order = 17, description =
                 "seed of generated data and of the csv test split (default 0)")
@@ -65,14 +70,15 @@ record DataOptions(String dataset, String data, String testData, Long limit, Dou
                     + java.math.BigDecimal.valueOf(g.rho).stripTrailingZeros().toPlainString());
         }
         return new DataOptions(g.dataset, g.data, g.testData, UserError.atLeast("--limit", g.limit, 1), g.rho,
-                g.recipe, g.targets == null ? null : List.of(g.targets.split(",")), g.dataSeed);
+                g.recipe, g.targets == null ? null : List.of(g.targets.split(",")), g.dataSeed, g.sampleWeights);
     }
 
     /** These options, where absent, filled in from {@code recorded} (a run's). */
     DataOptions or(DataOptions recorded) {
         return new DataOptions(first(dataset, recorded.dataset), first(data, recorded.data),
                 first(testData, recorded.testData), first(limit, recorded.limit), first(rho, recorded.rho),
-                first(recipe, recorded.recipe), first(targets, recorded.targets), first(dataSeed, recorded.dataSeed));
+                first(recipe, recorded.recipe), first(targets, recorded.targets), first(dataSeed, recorded.dataSeed),
+                first(sampleWeights, recorded.sampleWeights));
     }
 
     private static <T> T first(T a, T b) {
@@ -90,6 +96,7 @@ record DataOptions(String dataset, String data, String testData, Long limit, Dou
         put(m, "recipe", recipe);
         put(m, "targets", targets);
         put(m, "dataSeed", dataSeed);
+        put(m, "sampleWeights", sampleWeights);
         return m;
     }
 
@@ -106,6 +113,6 @@ record DataOptions(String dataset, String data, String testData, Long limit, Dou
                 m.get("limit") == null ? null : ((Number) m.get("limit")).longValue(),
                 m.get("rho") == null ? null : ((Number) m.get("rho")).doubleValue(), (String) m.get("recipe"),
                 (List<String>) m.get("targets"),
-                m.get("dataSeed") == null ? null : ((Number) m.get("dataSeed")).longValue());
+                m.get("dataSeed") == null ? null : ((Number) m.get("dataSeed")).longValue(), (String) m.get("sampleWeights"));
     }
 }

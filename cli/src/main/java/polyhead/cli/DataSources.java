@@ -88,7 +88,8 @@ final class DataSources {
         if (o.data() != null && o.data().toLowerCase(Locale.ROOT).endsWith(".csv")) {
             return "csv";
         }
-        List<String> tasks = spec.getTasks().stream().map(TaskSpec::getName).toList();
+        // derived tasks take their labels from others, so the tasks of the data are the others
+        List<String> tasks = spec.getTasks().stream().filter(t -> t.getDerivedFrom() == null).map(TaskSpec::getName).toList();
         for (String name : NAMES) {
             if (KNOWN.containsKey(name) && KNOWN.get(name).keySet().containsAll(tasks)) {
                 return name;
@@ -129,8 +130,8 @@ final class DataSources {
         if (o.recipe() != null && !name.equals("multi-fashion")) {
             foreign.add("--recipe");
         }
-        if ((o.targets() != null || o.testData() != null) && !name.equals("csv")) {
-            foreign.add(o.targets() != null ? "--targets" : "--test-data");
+        if ((o.targets() != null || o.testData() != null || o.sampleWeights() != null) && !name.equals("csv")) {
+            foreign.add(o.targets() != null ? "--targets" : o.testData() != null ? "--test-data" : "--sample-weights");
         }
         if (o.data() != null && Set.of("mmoe", "shapes").contains(name)) {
             foreign.add("--data");

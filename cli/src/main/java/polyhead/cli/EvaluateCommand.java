@@ -61,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (model.runFolder() != null) {
             options = options.or(RunFolder.data(model.runFolder()));
         }
-        DataSources.RunData data = DataCheck.fit(model.checkpoint().resolve(Checkpoints.METADATA), model.spec(), model.experiment().getArchitecture(),
+        DataSources.RunData data = DataCheck.fit(model.checkpoint().resolve(Checkpoints.METADATA), model.spec(), model.experiment(),
                 DataSources.load(model.spec(), options));
         Map<String, Double> test = model.trainer().evaluate(data.test());
 

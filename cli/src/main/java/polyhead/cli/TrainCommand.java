@@ -130,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Double> baselines = baselinesFile == null ? null : Baselines.read(baselinesFile, spec);
 
         CompiledExperiment exp = Experiments.compile(specFile, spec);
-        DataSources.RunData data = DataCheck.fit(specFile, spec, exp.getArchitecture(), DataSources.load(spec, dataOptions));
+        DataSources.RunData data = DataCheck.fit(specFile, spec, exp, DataSources.load(spec, dataOptions));
 
         TrainingSpec t = spec.getTraining();
         Dataset train = data.train();

@@ -10,6 +10,8 @@ import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.function.IntFunction;
 
+import polyhead.tensor.Tensor;
+
 /** Ways to cut datasets into batches: in order, shuffled, task-balanced, and one source per task. */
 public final class Batching {
     private Batching() {
@@ -138,7 +140,9 @@ public final class Batching {
     }
 
     private static Batch onlyTask(Batch b, String task) {
-        return new Batch(b.inputs(), Map.of(task, b.target(task)), Map.of(task, b.mask(task)));
+        Tensor w = b.sampleWeights(task);
+        return new Batch(b.inputs(), Map.of(task, b.target(task)), Map.of(task, b.mask(task)),
+                w == null ? Map.of() : Map.of(task, w));
     }
 
     /** Indices 0..n-1 dealt in shuffled rounds, reshuffling when a round is used up. */

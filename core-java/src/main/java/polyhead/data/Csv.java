@@ -37,8 +37,9 @@ import polyhead.io.FormatException;
  * {@code 3e-4}) with optional surrounding spaces.
  *
  * <p>An empty cell in a target column means the label is missing: the task's mask is 0 for that row and its target
- * 0. A multi-column real target is missing only when all its cells are empty. Feature cells must all be finite
- * numbers; so must real target cells that are present.
+ * 0. A multi-column real or binary target is missing only when all its cells are empty. Feature cells must all be
+ * finite numbers; so must real target cells that are present; binary cells are 0 or 1; sample weights (an optional
+ * column) are finite numbers &gt;= 0.
  *
  * <p>Every fault is one {@link DataException} line naming the file, the line (1-based, the header is line 1; a
  * record spanning lines is named by its first) and the column: a ragged row, a non-numeric or NaN/infinite cell, a
@@ -51,7 +52,7 @@ public final class Csv {
     }
 
     /** A target column or columns: one task. */
-    public sealed interface Target permits ClassTarget, Real {
+    public sealed interface Target permits ClassTarget, Real, Binary {
         /** The task's name. */
         String task();
 
@@ -116,14 +117,36 @@ public final class Csv {
     }
 
     /**
-     * What to read: feature columns (if none are listed, every column that no target reads, in file order), targets
-     * and the delimiter. Immutable; each method returns a new spec.
+     * 0/1 labels from one column (targets [N]) or several (targets [N, k], in the order given): each present cell is
+     * {@code 0} or {@code 1} (also {@code 0.0}, {@code 1.0}); the task has {@link LabelType#BINARY} labels, for a
+     * sigmoid head trained with binary cross-entropy. Missing only when all its cells are empty, as a real target.
      */
-    public record Spec(List<String> features, List<Target> targets, char delimiter) {
+    public record Binary(String task, List<String> columns) implements Target {
+        public Binary {
+            columns = List.copyOf(columns);
+            if (columns.isEmpty()) {
+                throw new IllegalArgumentException("binary target '" + task + "' needs at least one column");
+            }
+        }
+    }
+
+    /**
+     * What to read: feature columns (if none are listed, every column that no target reads, in file order), targets
+     * the delimiter, and optionally a column of per-sample weights (Keras' {@code sample_weight}, for every task; null
+     * for none). Immutable; each method returns a new spec.
+     */
+    public record Spec(List<String> features, List<Target> targets, char delimiter, String sampleWeights) {
+        public Spec(List<String> features, List<Target> targets, char delimiter) {
+            this(features, targets, delimiter, null);
+        }
+
         public Spec {
             features = List.copyOf(features);
             targets = List.copyOf(targets);
             Set<String> used = new HashSet<>();
+            if (sampleWeights != null) {
+                used.add(sampleWeights);
+            }
             Set<String> tasks = new HashSet<>();
             for (Target t : targets) {
                 if (!tasks.add(t.task())) {
@@ -131,14 +154,16 @@ public final class Csv {
                 }
                 for (String c : t.columns()) {
                     if (!used.add(c)) {
-                        throw new IllegalArgumentException("column '" + c + "' is read by two targets");
+                        throw new IllegalArgumentException("column '" + c + "' is read by two targets"
+                                + (c.equals(sampleWeights) ? " (or a target and the sample weights)" : ""));
                     }
                 }
             }
             Set<String> seen = new HashSet<>();
             for (String f : features) {
                 if (used.contains(f)) {
-                    throw new IllegalArgumentException("column '" + f + "' is both a feature and a target");
+                    throw new IllegalArgumentException("column '" + f + "' is both a feature and a "
+                            + (f.equals(sampleWeights) ? "sample weight" : "target"));
                 }
                 if (!seen.add(f)) {
                     throw new IllegalArgumentException("feature column '" + f + "' is listed twice");
@@ -153,7 +178,7 @@ public final class Csv {
         public Spec features(String... columns) {
             List<String> f = new ArrayList<>(features);
             f.addAll(List.of(columns));
-            return new Spec(f, targets, delimiter);
+            return new Spec(f, targets, delimiter, sampleWeights);
         }
 
         /** A class-index task named after its column, with classes 0..classes−1. */
@@ -192,20 +217,38 @@ public final class Csv {
             return with(new Real(task, List.of(columns)));
         }
 
+        /** A binary task named after its one column: targets [N] of 0/1. */
+        public Spec binary(String column) {
+            return with(new Binary(column, List.of(column)));
+        }
+
+        /** A binary task reading several 0/1 columns into targets [N, k]. */
+        public Spec binary(String task, String... columns) {
+            return with(new Binary(task, List.of(columns)));
+        }
+
+        /**
+         * Per-sample weights from {@code column} (finite numbers &gt;= 0, never empty), applied to every task's loss
+         * ({@link Dataset#withSampleWeights(polyhead.tensor.Tensor)}); the column is not a feature.
+         */
+        public Spec sampleWeights(String column) {
+            return new Spec(features, targets, delimiter, java.util.Objects.requireNonNull(column, "sample weight column"));
+        }
+
         public Spec delimiter(char d) {
-            return new Spec(features, targets, d);
+            return new Spec(features, targets, d, sampleWeights);
         }
 
         private Spec with(Target t) {
             List<Target> ts = new ArrayList<>(targets);
             ts.add(t);
-            return new Spec(features, ts, delimiter);
+            return new Spec(features, ts, delimiter, sampleWeights);
         }
     }
 
     /** An empty spec: no targets yet, features = every other column, comma-delimited. */
     public static Spec spec() {
-        return new Spec(List.of(), List.of(), ',');
+        return new Spec(List.of(), List.of(), ',', null);
     }
 
     /**

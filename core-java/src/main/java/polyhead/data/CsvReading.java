@@ -27,6 +27,8 @@ final class CsvReading {
     private int[] featureIndex;
     private final List<Column> columns = new ArrayList<>();
     private CsvFloats features;
+    private int sampleWeightIndex = -1;
+    private final CsvFloats sampleWeights = new CsvFloats(1);
     private int rows;
 
     CsvReading(String file, Spec spec, CsvRecords records) {
@@ -67,6 +69,10 @@ final class CsvReading {
         }
         records.header(header);
         boolean[] used = new boolean[header.size()];
+        if (spec.sampleWeights() != null) {
+            sampleWeightIndex = resolve(index, spec.sampleWeights(), line);
+            used[sampleWeightIndex] = true;
+        }
         for (Target t : spec.targets()) {
             int[] idx = new int[t.columns().size()];
             for (int k = 0; k < idx.length; k++) {
@@ -122,6 +128,14 @@ final class CsvReading {
         for (Column col : columns) {
             col.read(r, line);
         }
+        if (sampleWeightIndex >= 0) {
+            String column = header.get(sampleWeightIndex);
+            float w = number(r.get(sampleWeightIndex), line, column, "sample weight");
+            if (w < 0) {
+                throw fault(line, column, "sample weight " + w + " is negative (weights are finite numbers >= 0)");
+            }
+            sampleWeights.add(w);
+        }
         rows++;
     }
 
@@ -133,7 +147,7 @@ final class CsvReading {
         throw switch (CsvNumbers.fault(cell)) {
             case EMPTY -> fault(line, column, "empty " + what + " cell");
             case NOT_FINITE -> fault(line, column, CsvRecords.show(cell) + " is NaN or infinite"
-                    + (what.equals("feature") ? "" : " (leave the cell empty for a missing label)"));
+                    + (what.equals("target") ? " (leave the cell empty for a missing label)" : ""));
             case NOT_A_NUMBER -> fault(line, column, CsvRecords.show(cell) + " is not a number");
         };
     }
@@ -152,10 +166,10 @@ final class CsvReading {
             String task = c.target.task();
             masks.put(task, Tensor.wrap(Shape.of(rows), c.mask.toArray(rows)));
             float[] values = c.values.toArray(rows);
-            if (c.target instanceof Real real) {
-                int k = real.columns().size();
+            if (c.target instanceof Real || c.target instanceof Csv.Binary) {
+                int k = c.target.columns().size();
                 targets.put(task, Tensor.wrap(k == 1 ? Shape.of(rows) : Shape.of(rows, k), values));
-                types.put(task, LabelType.REAL_VECTOR);
+                types.put(task, c.target instanceof Real ? LabelType.REAL_VECTOR : LabelType.BINARY);
             } else {
                 classes.put(task, c.classNames(values));
                 targets.put(task, Tensor.wrap(Shape.of(rows), values));
@@ -166,7 +180,11 @@ final class CsvReading {
         for (int i : featureIndex) {
             names.add(header.get(i));
         }
-        return new Csv.Table(Dataset.of(inputs, targets, masks), names, types, classes);
+        Dataset data = Dataset.of(inputs, targets, masks);
+        if (sampleWeightIndex >= 0) {
+            data = data.withSampleWeights(Tensor.wrap(Shape.of(rows), sampleWeights.toArray(rows)));
+        }
+        return new Csv.Table(data, names, types, classes);
     }
 
     /** The growing targets and mask of one task. */
@@ -193,7 +211,7 @@ final class CsvReading {
         }
 
         void read(List<String> r, int line) {
-            if (target instanceof Real) {
+            if (target instanceof Real || target instanceof Csv.Binary) {
                 readReal(r, line);
                 return;
             }
@@ -240,7 +258,12 @@ final class CsvReading {
                     throw fault(line, header.get(index[k]), "empty, but other columns of task " + CsvRecords.show(target.task())
                             + " are not (a label is missing only when all its columns are empty)");
                 }
-                values.add(number(cell, line, header.get(index[k]), "target"));
+                float v = number(cell, line, header.get(index[k]), "target");
+                if (target instanceof Csv.Binary && v != 0 && v != 1) {
+                    throw fault(line, header.get(index[k]), CsvRecords.show(cell) + " is not a binary label (0 or 1; "
+                            + "leave the cell empty for a missing label)");
+                }
+                values.add(v);
             }
             mask.add(1);
         }

@@ -30,11 +30,19 @@ public final class Dataset {
     private final Tensor inputs;
     private final Map<String, Tensor> targets;
     private final Map<String, Tensor> masks;
+    /** Per-sample weights [N] of the tasks that have them (Keras' {@code sample_weight}); others weigh 1. */
+    private final Map<String, Tensor> sampleWeights;
 
     private Dataset(Tensor inputs, Map<String, Tensor> targets, Map<String, Tensor> masks) {
+        this(inputs, targets, masks, Map.of());
+    }
+
+    private Dataset(Tensor inputs, Map<String, Tensor> targets, Map<String, Tensor> masks,
+                    Map<String, Tensor> sampleWeights) {
         this.inputs = inputs;
         this.targets = Collections.unmodifiableMap(new LinkedHashMap<>(targets));
         this.masks = Collections.unmodifiableMap(new LinkedHashMap<>(masks));
+        this.sampleWeights = Collections.unmodifiableMap(new LinkedHashMap<>(sampleWeights));
     }
 
     /** Every sample labelled for every task. */
@@ -102,7 +110,8 @@ public final class Dataset {
     /**
      * Merges datasets that each label some tasks (typically one each) into one multi-task dataset: rows are
      * concatenated in order, and a row coming from a part without task t has mask 0 (and target 0) for t. Inputs
-     * must have the same per-sample shape; a task present in several parts must have the same target shape.
+     * must have the same per-sample shape; a task present in several parts must have the same target shape. Sample
+     * weights are kept; the rows of a part without weights for a task that another part weighs weigh 1.
      */
     public static Dataset merge(List<Dataset> parts) {
         if (parts.isEmpty()) {
@@ -152,11 +161,27 @@ public final class Dataset {
         }
         Map<String, Tensor> targets = new LinkedHashMap<>();
         Map<String, Tensor> masks = new LinkedHashMap<>();
+        Map<String, Tensor> weights = new LinkedHashMap<>();
         for (String t : tasks) {
             targets.put(t, Tensor.wrap(prepend(n, targetShapes.get(t)), tg.get(t)));
             masks.put(t, Tensor.wrap(Shape.of(n), mk.get(t)));
+            if (parts.stream().anyMatch(d -> d.sampleWeights.containsKey(t))) {
+                // a part without weights for t weighs its rows 1
+                float[] w = new float[n];
+                int at = 0;
+                for (Dataset d : parts) {
+                    Tensor dw = d.sampleWeights.get(t);
+                    if (dw != null) {
+                        System.arraycopy(dw.data(), 0, w, at, d.size());
+                    } else {
+                        Arrays.fill(w, at, at + d.size(), 1f);
+                    }
+                    at += d.size();
+                }
+                weights.put(t, Tensor.wrap(Shape.of(n), w));
+            }
         }
-        return new Dataset(Tensor.wrap(prepend(n, sample), in), targets, masks);
+        return new Dataset(Tensor.wrap(prepend(n, sample), in), targets, masks, weights);
     }
 
     public int size() {
@@ -180,6 +205,76 @@ public final class Dataset {
         return require(masks, task);
     }
 
+    /**
+     * This dataset with every task's samples weighted by {@code weights} [N] (Keras' {@code sample_weight}): each
+     * labelled sample's loss is multiplied by its weight (see {@code Loss.apply} with sample weights); metrics are not
+     * weighted.
+     *
+     * @throws IllegalArgumentException if a weight is negative or not finite, naming its row
+     */
+    public Dataset withSampleWeights(Tensor weights) {
+        Map<String, Tensor> w = new LinkedHashMap<>(sampleWeights);
+        targets.keySet().forEach(t -> w.put(t, checkWeights(t, weights)));
+        return new Dataset(inputs, targets, masks, w);
+    }
+
+    /** This dataset with the samples of {@code task} alone weighted by {@code weights} [N]. */
+    public Dataset withSampleWeights(String task, Tensor weights) {
+        require(targets, task);
+        Map<String, Tensor> w = new LinkedHashMap<>(sampleWeights);
+        w.put(task, checkWeights(task, weights));
+        return new Dataset(inputs, targets, masks, w);
+    }
+
+    private Tensor checkWeights(String task, Tensor weights) {
+        if (!weights.shape().equals(Shape.of(size()))) {
+            throw new ShapeException("dataset: sample weights of task '" + task + "' " + weights.shape() + " should be ["
+                    + size() + "]");
+        }
+        float[] d = weights.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!(d[i] >= 0) || Float.isInfinite(d[i])) {
+                throw new IllegalArgumentException("dataset: sample weight of task '" + task + "' at row " + i + " is "
+                        + d[i] + " (sample weights are finite and >= 0)");
+            }
+        }
+        return weights;
+    }
+
+    /** The sample weights [N] of {@code task}, or null if its samples all weigh 1. */
+    public Tensor sampleWeights(String task) {
+        require(targets, task);
+        return sampleWeights.get(task);
+    }
+
+    /**
+     * This dataset with the targets of {@code task} replaced or, for a new task, added (with its mask [N]); its sample
+     * weights are kept. What binding data to an experiment uses to reshape targets and add derived tasks.
+     */
+    public Dataset withTask(String task, Tensor targets, Tensor mask) {
+        Map<String, Tensor> tg = new LinkedHashMap<>(this.targets);
+        Map<String, Tensor> mk = new LinkedHashMap<>(masks);
+        tg.put(task, targets);
+        mk.put(task, mask);
+        Dataset checked = of(inputs, tg, mk);
+        return new Dataset(checked.inputs, checked.targets, checked.masks, sampleWeights);
+    }
+
+    /** This dataset with only {@code tasks}, in that order (each must be a task of it); inputs are shared, not copied. */
+    public Dataset selectTasks(List<String> tasks) {
+        Map<String, Tensor> tg = new LinkedHashMap<>();
+        Map<String, Tensor> mk = new LinkedHashMap<>();
+        Map<String, Tensor> sw = new LinkedHashMap<>();
+        for (String t : tasks) {
+            tg.put(t, require(targets, t));
+            mk.put(t, masks.get(t));
+            if (sampleWeights.containsKey(t)) {
+                sw.put(t, sampleWeights.get(t));
+            }
+        }
+        return new Dataset(inputs, tg, mk, sw);
+    }
+
     /** Number of samples labelled for {@code task}. */
     public int labelCount(String task) {
         int c = 0;
@@ -201,11 +296,13 @@ public final class Dataset {
     public Batch batch(int[] idx) {
         Map<String, Tensor> tg = new LinkedHashMap<>();
         Map<String, Tensor> mk = new LinkedHashMap<>();
+        Map<String, Tensor> sw = new LinkedHashMap<>();
         for (String t : targets.keySet()) {
             tg.put(t, gather(targets.get(t), idx));
             mk.put(t, gather(masks.get(t), idx));
         }
-        return new Batch(gather(inputs, idx), tg, mk);
+        sampleWeights.forEach((t, w) -> sw.put(t, gather(w, idx)));
+        return new Batch(gather(inputs, idx), tg, mk, sw);
     }
 
     /** The dataset of rows {@code idx}. */
@@ -217,7 +314,7 @@ public final class Dataset {
             tg.put(t, b.targets().get(t));
             mk.put(t, b.masks().get(t));
         }
-        return new Dataset(b.inputs(), tg, mk);
+        return new Dataset(b.inputs(), tg, mk, b.sampleWeights());
     }
 
     /** A training and a validation part. */

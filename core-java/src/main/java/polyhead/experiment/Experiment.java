@@ -32,9 +32,11 @@ public final class Experiment {
     private final TrainingPlan training;
     private final String description;
     private final ModelDescription model;
+    private final DataBinding binding;
 
     Experiment(Architecture architecture, Weighting weighting, GradientSource gradientSource, OptimizerPlan optimizer,
-               TrainingPlan training, String description, ModelDescription model) {
+               TrainingPlan training, String description, ModelDescription model, DataBinding binding) {
+        this.binding = binding;
         this.architecture = architecture;
         this.weighting = weighting;
         this.gradientSource = gradientSource;
@@ -140,14 +142,30 @@ public final class Experiment {
     }
 
     /**
-     * The batches of an epoch over {@code data}, drawn as the plan's sampling says.
+     * {@code data} fitted to this experiment, before any step: its tasks only, the labels of derived tasks
+     * ({@link TaskPlan#derivedFrom}) computed from their sources (a missing source label leaves the derived one
+     * missing), and each task's targets in the shape its head outputs (a one-column real or binary target [N] becomes
+     * [N, 1] for a head of one output; class indices [N, 1] become [N]). {@link #batches(Dataset)} and {@link #fit}
+     * bind their data; bind data given to a trainer's {@code evaluate} yourself.
+     *
+     * @throws polyhead.data.DataException one line naming the task and both shapes (targets and head output), a task
+     *                                     the data has no labels for, or the row of a class index outside the head's
+     *                                     classes or outside a mapping
+     */
+    public Dataset bind(Dataset data) {
+        return binding.bind(data);
+    }
+
+    /**
+     * The batches of an epoch over {@code data} ({@link #bind bound} to the experiment), drawn as the plan's sampling
+     * says.
      *
      * @throws IllegalArgumentException under multi-source sampling, which takes one dataset per task
      */
     public BatchSource batches(Dataset data) {
         return switch (training.sampling()) {
-            case SHUFFLED -> Batching.shuffled(data, training.batchSize(), false);
-            case TASK_BALANCED -> Batching.taskBalanced(data, training.batchSize());
+            case SHUFFLED -> Batching.shuffled(bind(data), training.batchSize(), false);
+            case TASK_BALANCED -> Batching.taskBalanced(bind(data), training.batchSize());
             case MULTI_SOURCE -> throw new IllegalArgumentException("training.sampling: multiSource draws from one "
                     + "dataset per task; give the run a dataset for each of " + architecture.taskNames());
         };
@@ -187,19 +205,19 @@ public final class Experiment {
      */
     public TrainedModel fit(Dataset data, Dataset validation, Path checkpointDir, Consumer<Trainer.Builder> configure) {
         Dataset train = data;
-        Dataset valid = validation;
+        Dataset valid = validation == null ? null : bind(validation);
         if (validation == null && training.validationSplit() > 0) {
             Dataset.Split s = data.split(training.validationSplit(), training.seed());
             train = s.train();
-            valid = s.validation();
+            valid = bind(s.validation());
         }
         return run(batches(train), valid, checkpointDir, configure);
     }
 
-    /** Trains under multi-source sampling on one dataset per task; validation on {@code validation} if given. */
+    /** Trains under multi-source sampling on one dataset per task; validation on {@code validation} (bound) if given. */
     public TrainedModel fit(Map<String, Dataset> perTask, Dataset validation, Path checkpointDir,
                             Consumer<Trainer.Builder> configure) {
-        return run(batches(perTask), validation, checkpointDir, configure);
+        return run(batches(perTask), validation == null ? null : bind(validation), checkpointDir, configure);
     }
 
     private TrainedModel run(BatchSource batches, Dataset validation, Path checkpointDir,
@@ -210,6 +228,6 @@ public final class Experiment {
         }
         Trainer trainer = b.build();
         History history = trainer.fit(batches, validation);
-        return new TrainedModel(trainer, history, model, description, training.seed());
+        return new TrainedModel(trainer, history, this, description, training.seed());
     }
 }

@@ -47,6 +47,8 @@ public final class ExperimentBuilder {
     private OptimizerPlan optimizer;
     private TrainingPlan training = TrainingPlan.defaults();
     private String description;
+    /** Each task's head output per sample, traced by the last {@link #check}. */
+    private final Map<String, int[]> headOutputs = new LinkedHashMap<>();
 
     /** The shape of one sample, without the batch dimension: {@code (1, 28, 28)} for an image, {@code (13)} for a row. */
     public ExperimentBuilder input(int... shape) {
@@ -112,11 +114,13 @@ public final class ExperimentBuilder {
         Random rng = new Random(training.seed());
         Architecture arch = Assembly.architecture(architecture, input, trunk, tasks, rng);
         return new Experiment(arch, weighting.create(arch.tasks(), optimizer.algorithm().lr()), weighting.source(),
-                optimizer, training, description, ModelDescription.of(input, trunk, architecture, tasks));
+                optimizer, training, description, ModelDescription.of(input, trunk, architecture, tasks),
+                new DataBinding(tasks, headOutputs));
     }
 
     /** Every fault of the plans; the trunk's output shape if it could be traced. */
     private int[] check(List<String> faults) {
+        headOutputs.clear();
         int before = faults.size();
         if (input.length == 0) {
             faults.add("input: missing, the shape of one sample without the batch dimension, e.g. input(1, 28, 28)");
@@ -161,6 +165,14 @@ public final class ExperimentBuilder {
         add(faults, "architecture.stages", ModelChecks.stages(architecture.stages(), trunk.size()));
         add(faults, "weighting", ModelChecks.source(kind, name, weighting.source(), Naming.JAVA));
         Set<String> names = new HashSet<>();
+        tasks.forEach(t -> names.add(t.name()));
+        for (String t : weighting.initialValues().keySet()) {
+            if (!names.contains(t)) {
+                faults.add("weighting: " + weighting + " gives an initial value to '" + t + "', which is no task; tasks: "
+                        + tasks.stream().map(TaskPlan::name).toList());
+            }
+        }
+        names.clear();
         for (TaskPlan t : tasks) {
             String p = "task '" + t.name() + "'";
             if (!names.add(t.name())) {
@@ -169,7 +181,7 @@ public final class ExperimentBuilder {
             if (t.loss() == null) {
                 faults.add(p + ": loss is missing");
             } else {
-                add(faults, p + ": loss", ModelChecks.loss(t.loss().name(), t.labels(), Naming.JAVA));
+                add(faults, p + ": loss", ModelChecks.loss(t.loss(), t.labels(), Naming.JAVA));
             }
             if (t.name().isEmpty() || t.name().contains(".") || t.name().contains("/")) {
                 faults.add(p + ": a task name must be non-empty, without '.' or '/' (it is part of parameter and "
@@ -183,11 +195,15 @@ public final class ExperimentBuilder {
             }
             int[] out = representation != null ? trace(t.head(), representation, p + ": head", faults) : null;
             if (out != null) {
+                headOutputs.put(t.name(), out);
                 if (!t.classNames().isEmpty()) {
                     add(faults, p + ": classNames", ModelChecks.classNames(t.labels(), out, t.classNames().size(),
                             Naming.JAVA));
                 }
                 add(faults, p + ": head", ModelChecks.head(t.labels(), out, Naming.JAVA));
+                if (t.loss() != null) {
+                    add(faults, p + ": loss", t.loss().outputFault(out));
+                }
                 if (t.loss() != null && !t.head().isEmpty()) {
                     int last = t.head().size() - 1;
                     add(faults, layerPath(p + ": head", last, t.head().get(last)),
@@ -195,6 +211,7 @@ public final class ExperimentBuilder {
                 }
             }
         }
+        derivations(faults);
         EarlyStopping es = training.earlyStopping();
         if (es != null && es.higherIsBetter() != null) {
             Map<String, List<Metric>> metrics = new LinkedHashMap<>();
@@ -203,6 +220,38 @@ public final class ExperimentBuilder {
                     ModelChecks.direction(es.monitor(), es.higherIsBetter(), metrics));
         }
         return representation;
+    }
+
+    /** The faults of derived tasks: an unknown source, a cycle, a mapping that does not fit its source or its head. */
+    private void derivations(List<String> faults) {
+        Map<String, String> sources = new LinkedHashMap<>();
+        Map<String, TaskPlan> byName = new LinkedHashMap<>();
+        tasks.forEach(t -> {
+            byName.putIfAbsent(t.name(), t);
+            if (t.derived() != null) {
+                sources.put(t.name(), t.derived().source());
+            }
+        });
+        List<String> names = List.copyOf(byName.keySet());
+        for (TaskPlan t : tasks) {
+            TaskPlan.Derived d = t.derived();
+            if (d == null) {
+                continue;
+            }
+            String p = "task '" + t.name() + "': derivedFrom";
+            if (add(faults, p, ModelChecks.derivedSource(t.name(), d.source(), sources, names))) {
+                continue;
+            }
+            TaskPlan source = byName.get(d.source());
+            add(faults, p, ModelChecks.mapping(d.mapping(), d.source(), source.labels(), headOutputs.get(d.source()),
+                    Naming.JAVA));
+            if (t.labels() != d.mapping().labelType()) {
+                faults.add(p + ": the mapping gives " + d.mapping().labelType() + " labels, the task says " + t.labels());
+            }
+            if (headOutputs.containsKey(t.name())) {
+                add(faults, "task '" + t.name() + "': head", ModelChecks.derivedHead(d.mapping(), headOutputs.get(t.name())));
+            }
+        }
     }
 
     /** Adds {@code path: fault} if there is a fault; whether there was. */

@@ -10,8 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import polyhead.data.LabelMapping;
 import polyhead.data.LabelType;
 import polyhead.loss.Loss;
+import polyhead.loss.Losses;
 import polyhead.metrics.Metric;
 import polyhead.metrics.Metrics;
 import polyhead.train.GradientSource;
@@ -27,17 +29,6 @@ import polyhead.train.History;
 public final class ModelChecks {
     /** The most elements one tensor holds (a Java array's limit). */
     public static final long MAX_ELEMENTS = Integer.MAX_VALUE;
-
-    /** The labels each built-in loss fits, by {@link Loss#name()}, in the order messages list them. */
-    private static final Map<String, Set<LabelType>> LOSS_LABELS = new LinkedHashMap<>();
-
-    static {
-        LOSS_LABELS.put("crossEntropy", EnumSet.of(LabelType.CLASS_INDEX, LabelType.PIXEL_CLASS_MAP));
-        LOSS_LABELS.put("bceWithLogits", EnumSet.of(LabelType.BINARY));
-        LOSS_LABELS.put("mse", EnumSet.of(LabelType.REAL_VECTOR));
-        LOSS_LABELS.put("mae", EnumSet.of(LabelType.REAL_VECTOR));
-        LOSS_LABELS.put("huber", EnumSet.of(LabelType.REAL_VECTOR));
-    }
 
     private ModelChecks() {
     }
@@ -159,17 +150,25 @@ public final class ModelChecks {
 
     /** The losses that fit {@code labels}: {@code classIndex labels take crossEntropy}. */
     public static String lossesFor(LabelType labels, Naming naming) {
-        return naming.labels(labels) + " labels take " + LOSS_LABELS.entrySet().stream()
-                .filter(e -> e.getValue().contains(labels)).map(Map.Entry::getKey).collect(Collectors.joining(" or "));
+        return naming.labels(labels) + " labels take " + Losses.names().stream()
+                .filter(n -> Losses.labelTypes(n).contains(labels)).collect(Collectors.joining(" or "));
     }
 
     /**
-     * Why the loss named {@code loss} ({@link Loss#name()}) does not fit {@code labels}, or null (also for a loss of
-     * the user's own, which it cannot tell).
+     * Why the built-in loss named {@code loss} ({@link Loss#name()}, {@link Losses#labelTypes(String)}) does not fit
+     * {@code labels}, or null (also for a name that is no built-in loss).
      */
     public static String loss(String loss, LabelType labels, Naming naming) {
-        Set<LabelType> fits = LOSS_LABELS.get(loss);
-        return fits == null || fits.contains(labels) ? null
+        return fits(loss, Losses.labelTypes(loss), labels, naming);
+    }
+
+    /** Why {@code loss} ({@link Loss#labelTypes()}: also a loss of the user's own that says) does not fit {@code labels}, or null. */
+    public static String loss(Loss loss, LabelType labels, Naming naming) {
+        return fits(loss.name(), loss.labelTypes(), labels, naming);
+    }
+
+    private static String fits(String loss, Set<LabelType> fits, LabelType labels, Naming naming) {
+        return fits.contains(labels) ? null
                 : loss + " does not fit " + naming.labels(labels) + " labels; " + lossesFor(labels, naming);
     }
 
@@ -237,5 +236,48 @@ public final class ModelChecks {
                 : loss.equals("bceWithLogits") && last.equals("sigmoid") ? "sigmoid" : null;
         return doubled == null ? null
                 : loss + " takes logits and applies the " + doubled + " itself; remove this final " + doubled;
+    }
+
+    /**
+     * Why task {@code task} cannot take its labels from task {@code source}: no such task, or a chain of derivations
+     * that comes back to {@code task} (a cycle); or null. {@code sources} maps every derived task to its source.
+     */
+    public static String derivedSource(String task, String source, Map<String, String> sources, List<String> tasks) {
+        if (!tasks.contains(source)) {
+            return "no task '" + source + "' to derive the labels from; tasks: " + String.join(", ", tasks);
+        }
+        List<String> chain = new ArrayList<>(List.of(task));
+        String at = source;
+        while (at != null && chain.size() <= tasks.size()) {
+            chain.add(at);
+            if (at.equals(task)) {
+                return "the tasks' derivations form a cycle: " + String.join(" → ", chain);
+            }
+            at = sources.get(at);
+        }
+        return null;
+    }
+
+    /**
+     * Why {@code mapping} cannot read the labels of a source task of {@code sourceLabels} whose head outputs
+     * {@code sourceOutput} per sample (a mapping reads class indices and must cover every class), or null.
+     */
+    public static String mapping(LabelMapping mapping, String source, LabelType sourceLabels, int[] sourceOutput,
+                                 Naming naming) {
+        if (sourceLabels != LabelType.CLASS_INDEX) {
+            return "a mapping reads class indices, but task '" + source + "' has " + naming.labels(sourceLabels) + " labels";
+        }
+        return sourceOutput == null || sourceOutput.length != 1 ? null : mapping.coverage(sourceOutput[0]);
+    }
+
+    /** Why a derived task's head output {@code output} does not give what {@code mapping}'s labels need, or null. */
+    public static String derivedHead(LabelMapping mapping, int[] output) {
+        int[] need = mapping.headOutput();
+        if (Arrays.equals(need, output)) {
+            return null;
+        }
+        return (mapping instanceof LabelMapping.ToGroup ? "the mapping has " + need[0] + " groups, so the head must "
+                + "output " + Layers.show(need) : "the mapping gives one 0/1 label, so the head must output [1]")
+                + ", but it outputs " + Layers.show(output);
     }
 }

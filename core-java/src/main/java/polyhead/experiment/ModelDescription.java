@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
+import polyhead.data.LabelMapping;
 import polyhead.data.LabelType;
 import polyhead.loss.Loss;
 import polyhead.loss.Losses;
@@ -15,6 +16,7 @@ import polyhead.loss.Reduction;
 import polyhead.metrics.Metric;
 import polyhead.metrics.Metrics;
 import polyhead.mtl.arch.Architecture;
+import polyhead.optim.Optimizers;
 
 /**
  * What a built model is — input shape, trunk, architecture, tasks with their heads, losses, weights, labels, metrics
@@ -89,6 +91,9 @@ public final class ModelDescription {
             }
             tm.put("metrics", metrics);
             tm.put("classNames", t.classNames());
+            if (t.derived() != null) {
+                tm.put("derivedFrom", derived(t.derived()));
+            }
             ts.add(tm);
         }
         m.put("tasks", ts);
@@ -124,6 +129,9 @@ public final class ModelDescription {
                     .labels(labels(t, "labels"))
                     .metrics(t.list("metrics").stream().map(f -> metric(f)).toArray(Metric[]::new))
                     .classNames(t.list("classNames").stream().map(Fields::asString).toList());
+            if (t.value instanceof Map<?, ?> tm && tm.containsKey("derivedFrom")) {
+                p = derived(p, t.object("derivedFrom"));
+            }
             tasks.add(p);
         }
         @SuppressWarnings("unchecked")
@@ -165,6 +173,21 @@ public final class ModelDescription {
      */
     public Architecture architecture(long seed) {
         return Assembly.architecture(architecture, input, trunk, tasks, new Random(seed));
+    }
+
+    /**
+     * The described model as an experiment built with {@code seed} (the same parameters as
+     * {@link #architecture(long)}), with the binding of data to it ({@link Experiment#bind}); for evaluation and
+     * prediction only: its optimizer is plain SGD at rate 0 and its weighting the fixed one.
+     *
+     * @throws IllegalArgumentException if the description does not pass the builder's checks
+     */
+    Experiment experiment(long seed) {
+        ExperimentBuilder b = new ExperimentBuilder().input(input).trunk(trunk).architecture(architecture)
+                .optimizer(OptimizerPlan.of(Algorithm.of(Optimizers.Sgd.lr(0))))
+                .training(TrainingPlan.defaults().seed(seed));
+        tasks.forEach(b::task);
+        return b.build();
     }
 
     // ------------------------------------------------------------------ writing
@@ -271,6 +294,31 @@ public final class ModelDescription {
         }
     }
 
+    /** A derived task's source and mapping, in the spec's form: {@code {"task": "item", "positive": [5, 7, 9]}}. */
+    private static Map<String, Object> derived(TaskPlan.Derived d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("task", d.source());
+        if (d.mapping() instanceof LabelMapping.ToGroup g) {
+            m.put("groups", Arrays.stream(g.groups()).boxed().toList());
+        } else if (d.mapping() instanceof LabelMapping.ToBinary b) {
+            m.put("positive", Arrays.stream(b.positives()).boxed().toList());
+        }
+        return m;
+    }
+
+    private static TaskPlan derived(TaskPlan p, Fields f) {
+        String source = f.string("task");
+        Map<?, ?> m = (Map<?, ?>) f.value;
+        String key = m.containsKey("groups") ? "groups" : "positive";
+        int[] classes = f.list(key).stream().mapToInt(c -> (int) c.asInteger()).toArray();
+        try {
+            return p.derivedFrom(source, key.equals("groups") ? LabelMapping.toGroup(classes)
+                    : LabelMapping.toBinary(classes)).labels(p.labels());
+        } catch (IllegalArgumentException e) {
+            throw f.fault(key, e.getMessage());
+        }
+    }
+
     private static Loss loss(Fields f) {
         String type = f.string("type");
         Reduction r;
@@ -281,8 +329,9 @@ public final class ModelDescription {
             throw f.fault("reduction", "unknown reduction '" + reduction + "'");
         }
         return switch (type) {
-            case "crossEntropy" -> Losses.crossEntropy((float) f.number("labelSmoothing"), r);
-            case "bceWithLogits" -> Losses.bceWithLogits(r);
+            case "crossEntropy" -> Losses.crossEntropy((float) f.number("labelSmoothing"), r,
+                    f.optionalFloats("classWeights"));
+            case "bceWithLogits" -> Losses.bceWithLogits(r, f.optionalFloats("posWeight"));
             case "mse" -> Losses.mse(r);
             case "mae" -> Losses.mae(r);
             case "huber" -> Losses.huber((float) f.number("delta"), r);
@@ -352,6 +401,22 @@ public final class ModelDescription {
                 throw fault(key, "expected a number");
             }
             return n.doubleValue();
+        }
+
+        /** The numbers of array {@code key}, or null when the object has no such key. */
+        float[] optionalFloats(String key) {
+            if (!(value instanceof Map<?, ?> m) || !m.containsKey(key)) {
+                return null;
+            }
+            List<Fields> items = list(key);
+            float[] out = new float[items.size()];
+            for (int i = 0; i < out.length; i++) {
+                if (!(items.get(i).value instanceof Number n)) {
+                    throw items.get(i).fault(null, "expected a number");
+                }
+                out[i] = n.floatValue();
+            }
+            return out;
         }
 
         boolean bool(String key) {

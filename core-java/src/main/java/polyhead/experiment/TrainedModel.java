@@ -40,14 +40,18 @@ public final class TrainedModel {
     private final long seed;
     /** The checkpoint this model was loaded from, or null for a model trained in this JVM. */
     private final Checkpoint loaded;
+    /** Fits data to the model: derived labels, targets in the heads' shapes ({@link Experiment#bind}). */
+    private final Experiment experiment;
 
-    TrainedModel(Trainer trainer, History history, ModelDescription description, String spec, long seed) {
-        this(trainer, history, description, spec, seed, null);
+    TrainedModel(Trainer trainer, History history, Experiment experiment, String spec, long seed) {
+        this(trainer, history, experiment, spec, seed, null);
     }
 
-    private TrainedModel(Trainer trainer, History history, ModelDescription description, String spec, long seed,
+    private TrainedModel(Trainer trainer, History history, Experiment experiment, String spec, long seed,
                          Checkpoint loaded) {
         this.trainer = trainer;
+        this.experiment = experiment;
+        ModelDescription description = experiment.modelDescription();
         this.history = history;
         this.description = description;
         this.spec = spec;
@@ -80,11 +84,18 @@ public final class TrainedModel {
             throw new CheckpointException(e.getMessage(), e);
         }
         long seed = c.rng().getOrDefault("seed", 0L);
-        Architecture arch = d.architecture(seed);
+        Experiment e;
+        try {
+            e = d.experiment(seed);
+        } catch (IllegalArgumentException fault) {
+            throw new CheckpointException(source + ": the model description does not build: " + fault.getMessage(),
+                    fault);
+        }
+        Architecture arch = e.architecture();
         Checkpoints.restore(c, dir.toString(), arch, null, null);
         // evaluates and predicts only: its optimizer never steps
         Trainer t = Trainer.builder(arch).optimizer(Optimizers.sgd(0)).seed(seed).build();
-        return new TrainedModel(t, history(c), d, c.spec(), seed, c);
+        return new TrainedModel(t, history(c), e, c.spec(), seed, c);
     }
 
     /**
@@ -105,8 +116,7 @@ public final class TrainedModel {
         Trainer t = b.build();
         Checkpoints.restore(c, source, experiment.architecture(), c.optimizer() != null ? t.optimizer() : null,
                 experiment.weighting());
-        return new TrainedModel(t, history(c), experiment.modelDescription(), experiment.description(),
-                experiment.training().seed(), c);
+        return new TrainedModel(t, history(c), experiment, experiment.description(), experiment.training().seed(), c);
     }
 
     private static History history(Checkpoint c) {
@@ -139,11 +149,12 @@ public final class TrainedModel {
     }
 
     /**
-     * Evaluates on {@code data} in evaluation mode: per task {@code <task>.loss} and {@code <task>.<metric>} for each
-     * of its metrics, and {@code loss}, the declared-weight sum Σ w_t·loss_t (see {@link Trainer#evaluate}).
+     * Evaluates on {@code data} in evaluation mode, fitted to the model first ({@link Experiment#bind}: derived
+     * labels, targets in the heads' shapes): per task {@code <task>.loss} and {@code <task>.<metric>} for each of its
+     * metrics, and {@code loss}, the declared-weight sum Σ w_t·loss_t (see {@link Trainer#evaluate}).
      */
     public Map<String, Double> evaluate(Dataset data) {
-        return trainer.evaluate(data);
+        return trainer.evaluate(experiment.bind(data));
     }
 
     /**

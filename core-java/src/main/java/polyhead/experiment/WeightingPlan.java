@@ -24,10 +24,13 @@ import polyhead.train.GradientSource;
  * {@link #solver} and {@link #maxIterations}. The strategies' defaults are those of {@link Weightings}.
  */
 public final class WeightingPlan {
-    /** Makes the strategy for the tasks, given the optimizer's base learning rate (GradNorm's default rate). */
+    /**
+     * Makes the strategy for the tasks, given the optimizer's base learning rate (GradNorm's default rate) and the
+     * per-task initial values of its state ({@link #initialLogVariances}, {@link #initialWeights}; empty if none).
+     */
     @FunctionalInterface
     interface Factory {
-        Weighting create(List<Task> tasks, double optimizerLr);
+        Weighting create(List<Task> tasks, double optimizerLr, Map<String, Double> initial);
     }
 
     private final String name;
@@ -36,9 +39,16 @@ public final class WeightingPlan {
     private final GradientSource source;
     private final double tolerance;
     private final int maxIterations;
+    private final Map<String, Double> initial;
 
     private WeightingPlan(String name, boolean gradientLevel, Factory factory, GradientSource source, double tolerance,
                           int maxIterations) {
+        this(name, gradientLevel, factory, source, tolerance, maxIterations, Map.of());
+    }
+
+    private WeightingPlan(String name, boolean gradientLevel, Factory factory, GradientSource source, double tolerance,
+                          int maxIterations, Map<String, Double> initial) {
+        this.initial = initial;
         this.name = name;
         this.gradientLevel = gradientLevel;
         this.factory = factory;
@@ -57,12 +67,12 @@ public final class WeightingPlan {
 
     /** Σ L_t: every task weighs 1, whatever its declared weight. */
     public static WeightingPlan equal() {
-        return loss("equal", (tasks, lr) -> Weightings.equal());
+        return loss("equal", (tasks, lr, initial) -> Weightings.equal());
     }
 
     /** Σ w_t·L_t with each task's declared weight; the default of {@link ExperimentBuilder}. */
     public static WeightingPlan fixed() {
-        return loss("fixed", (tasks, lr) -> Weightings.fixed(declared(tasks)));
+        return loss("fixed", (tasks, lr, initial) -> Weightings.fixed(declared(tasks)));
     }
 
     /**
@@ -72,7 +82,7 @@ public final class WeightingPlan {
     public static WeightingPlan scheduled(Map<String, DoubleFunction<Schedule>> weights, ScheduledWeights.Unit unit) {
         Map<String, DoubleFunction<Schedule>> copy = Map.copyOf(weights);
         Objects.requireNonNull(unit, "scheduled weighting: unit");
-        return loss("scheduled", (tasks, lr) -> {
+        return loss("scheduled", (tasks, lr, initial) -> {
             for (String t : copy.keySet()) {
                 if (tasks.stream().noneMatch(k -> k.name().equals(t))) {
                     throw new IllegalArgumentException("weighting: scheduled names no task '" + t + "'; tasks: "
@@ -90,63 +100,63 @@ public final class WeightingPlan {
 
     /** Uncertainty weighting (Kendall et al., 2018), one learned log-variance per task from {@code initialLogVariance}. */
     public static WeightingPlan uncertainty(double initialLogVariance) {
-        return loss("uncertainty", (tasks, lr) -> Weightings.uncertainty(names(tasks), initialLogVariance));
+        return loss("uncertainty", (tasks, lr, initial) -> Weightings.uncertainty(names(tasks), initialLogVariance, initial));
     }
 
     public static WeightingPlan uncertainty() {
-        return loss("uncertainty", (tasks, lr) -> Weightings.uncertainty(names(tasks)));
+        return uncertainty(polyhead.mtl.weighting.Uncertainty.DEFAULT_INITIAL_LOG_VARIANCE);
     }
 
     /** Dynamic weight average (Liu et al., 2019) with temperature T. */
     public static WeightingPlan dwa(double temperature) {
-        return loss("dwa", (tasks, lr) -> Weightings.dwa(temperature));
+        return loss("dwa", (tasks, lr, initial) -> Weightings.dwa(temperature));
     }
 
     public static WeightingPlan dwa() {
-        return loss("dwa", (tasks, lr) -> Weightings.dwa());
+        return loss("dwa", (tasks, lr, initial) -> Weightings.dwa());
     }
 
     /** Random loss weighting (Lin et al., 2022). */
     public static WeightingPlan randomLossWeighting() {
-        return loss("randomLossWeighting", (tasks, lr) -> Weightings.randomLossWeighting());
+        return loss("randomLossWeighting", (tasks, lr, initial) -> Weightings.randomLossWeighting());
     }
 
     /** PCGrad (Yu et al., 2020). */
     public static WeightingPlan pcGrad() {
-        return gradient("pcGrad", (tasks, lr) -> Weightings.pcGrad());
+        return gradient("pcGrad", (tasks, lr, initial) -> Weightings.pcGrad());
     }
 
     /** MGDA (Sener &amp; Koltun, 2018) with {@code normalization}. */
     public static WeightingPlan mgda(Mgda.Normalization normalization) {
-        return gradient("mgda", (tasks, lr) -> Weightings.mgda(normalization));
+        return gradient("mgda", (tasks, lr, initial) -> Weightings.mgda(normalization));
     }
 
     public static WeightingPlan mgda() {
-        return gradient("mgda", (tasks, lr) -> Weightings.mgda());
+        return gradient("mgda", (tasks, lr, initial) -> Weightings.mgda());
     }
 
     /** CAGrad (Liu et al., 2021) with radius factor c in [0, 1). */
     public static WeightingPlan caGrad(double c) {
-        return gradient("caGrad", (tasks, lr) -> Weightings.caGrad(c));
+        return gradient("caGrad", (tasks, lr, initial) -> Weightings.caGrad(c));
     }
 
     public static WeightingPlan caGrad() {
-        return gradient("caGrad", (tasks, lr) -> Weightings.caGrad());
+        return gradient("caGrad", (tasks, lr, initial) -> Weightings.caGrad());
     }
 
     /** Nash-MTL (Navon et al., 2022). */
     public static WeightingPlan nashMtl() {
-        return gradient("nashMtl", (tasks, lr) -> Weightings.nashMtl());
+        return gradient("nashMtl", (tasks, lr, initial) -> Weightings.nashMtl());
     }
 
     /** GradNorm (Chen et al., 2018) with asymmetry α; the task weights learn at {@code lr}. */
     public static WeightingPlan gradNorm(double alpha, double lr) {
-        return gradient("gradNorm", (tasks, optimizerLr) -> Weightings.gradNorm(alpha, lr));
+        return gradient("gradNorm", (tasks, optimizerLr, initial) -> Weightings.gradNorm(alpha, lr, initial));
     }
 
     /** GradNorm with asymmetry α; the task weights learn at the optimizer's base learning rate. */
     public static WeightingPlan gradNorm(double alpha) {
-        return gradient("gradNorm", (tasks, optimizerLr) -> Weightings.gradNorm(alpha, optimizerLr));
+        return gradient("gradNorm", (tasks, optimizerLr, initial) -> Weightings.gradNorm(alpha, optimizerLr, initial));
     }
 
     /** GradNorm with {@link GradNorm#DEFAULT_ALPHA} at the optimizer's base learning rate. */
@@ -160,7 +170,7 @@ public final class WeightingPlan {
         if (!gradientLevel) {
             throw new IllegalArgumentException("weighting " + name + " combines losses and reads no gradients, so it has no source");
         }
-        return new WeightingPlan(name, true, factory, s, tolerance, maxIterations);
+        return new WeightingPlan(name, true, factory, s, tolerance, maxIterations, initial);
     }
 
     /**
@@ -175,7 +185,7 @@ public final class WeightingPlan {
             throw new IllegalArgumentException("weighting " + name + ": solver needs tolerance >= 0 and maxIterations >= 1, got "
                     + tolerance + " and " + maxIterations);
         }
-        return new WeightingPlan(name, true, factory, source, tolerance, maxIterations);
+        return new WeightingPlan(name, true, factory, source, tolerance, maxIterations, initial);
     }
 
     /** This Nash-MTL plan with Newton's method stopping after {@code n} iterations ({@link NashMtl#DEFAULT_MAX_ITERATIONS}). */
@@ -186,7 +196,44 @@ public final class WeightingPlan {
         if (n < 1) {
             throw new IllegalArgumentException("weighting nashMtl: maxIterations must be at least 1, got " + n);
         }
-        return new WeightingPlan(name, true, factory, source, Double.NaN, n);
+        return new WeightingPlan(name, true, factory, source, Double.NaN, n, initial);
+    }
+
+    /**
+     * This uncertainty plan with the tasks named in {@code logVariances} starting at those log-variances s_t (finite;
+     * the others at the plan's initial value). Task names are checked when the experiment is built.
+     */
+    public WeightingPlan initialLogVariances(Map<String, Double> logVariances) {
+        return initial("uncertainty", "initialLogVariances", logVariances, false);
+    }
+
+    /**
+     * This GradNorm plan with the tasks named in {@code weights} starting at those weights (finite, &gt; 0; the others
+     * at 1; renormalized to sum to T, so only ratios matter). Task names are checked when the experiment is built.
+     */
+    public WeightingPlan initialWeights(Map<String, Double> weights) {
+        return initial("gradNorm", "initialWeights", weights, true);
+    }
+
+    private WeightingPlan initial(String strategy, String setting, Map<String, Double> values, boolean positive) {
+        if (!name.equals(strategy)) {
+            throw new IllegalArgumentException("weighting " + name + " has no " + setting + " (" + strategy + " does)");
+        }
+        Map<String, Double> copy = new LinkedHashMap<>();
+        values.forEach((task, v) -> {
+            if (v == null || !Double.isFinite(v) || positive && !(v > 0)) {
+                throw new IllegalArgumentException("weighting " + name + ": " + setting + " of task '" + task
+                        + "' must be " + (positive ? "a finite number > 0" : "finite") + ", got " + v);
+            }
+            copy.put(task, v);
+        });
+        return new WeightingPlan(name, gradientLevel, factory, source, tolerance, maxIterations,
+                java.util.Collections.unmodifiableMap(copy));
+    }
+
+    /** The per-task initial values of the strategy's state (empty unless set). */
+    public Map<String, Double> initialValues() {
+        return initial;
     }
 
     /** The strategy's name, as in {@link Weightings}. */
@@ -204,7 +251,7 @@ public final class WeightingPlan {
 
     /** A fresh strategy for {@code tasks}. */
     Weighting create(List<Task> tasks, double optimizerLr) {
-        Weighting w = factory.create(tasks, optimizerLr);
+        Weighting w = factory.create(tasks, optimizerLr, initial);
         if (maxIterations > 0) {
             if (w instanceof Mgda m) {
                 return m.withSolver(tolerance, maxIterations);

@@ -3,17 +3,21 @@ package polyhead.loss;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import polyhead.autodiff.Var;
+import polyhead.data.LabelType;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
 
 /**
  * Softmax cross-entropy on class indices, a fused primitive: per position it evaluates log-sum-exp once and its
- * backward rule is softmax − smoothed one-hot. See {@link Losses#crossEntropy(float, Reduction)}.
+ * backward rule is softmax − smoothed one-hot. See {@link Losses#crossEntropy(float, Reduction, float[])}.
+ *
+ * @param classWeights null, or one weight per class
  */
-record CrossEntropy(float labelSmoothing, Reduction reduction) implements Loss {
+record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeights) implements Loss {
     static final String NAME = "crossEntropy";
 
     CrossEntropy {
@@ -21,6 +25,7 @@ record CrossEntropy(float labelSmoothing, Reduction reduction) implements Loss {
         if (!(labelSmoothing >= 0f && labelSmoothing <= 1f)) {
             throw new IllegalArgumentException(NAME + ": labelSmoothing must be in [0, 1], got " + labelSmoothing);
         }
+        classWeights = classWeights == null ? null : ClassWeights.check(NAME, "classWeights", classWeights);
     }
 
     @Override
@@ -32,11 +37,35 @@ record CrossEntropy(float labelSmoothing, Reduction reduction) implements Loss {
     public Map<String, Object> settings() {
         Map<String, Object> m = Loss.super.settings();
         m.put("labelSmoothing", labelSmoothing);
+        if (classWeights != null) {
+            m.put("classWeights", ClassWeights.list(classWeights));
+        }
         return m;
     }
 
     @Override
+    public Set<LabelType> labelTypes() {
+        return Losses.labelTypes(NAME);
+    }
+
+    @Override
+    public String outputFault(int[] output) {
+        return classWeights == null || output.length == 0 || classWeights.length == output[0] ? null
+                : classWeights.length + " class weights, but the head outputs " + output[0] + " classes (one weight per class)";
+    }
+
+    @Override
+    public float[] classWeights() {
+        return classWeights == null ? null : classWeights.clone();
+    }
+
+    @Override
     public Var apply(Var logits, Tensor targets, Tensor mask) {
+        return apply(logits, targets, mask, null);
+    }
+
+    @Override
+    public Var apply(Var logits, Tensor targets, Tensor mask, Tensor sampleWeights) {
         Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(targets, "targets");
         Shape ls = logits.shape();
@@ -50,29 +79,68 @@ record CrossEntropy(float labelSmoothing, Reduction reduction) implements Loss {
         if (classes == 0) {
             throw new ShapeException(NAME + ": " + shapes + " have no classes (C = 0)");
         }
+        if (classWeights != null && classWeights.length != classes) {
+            throw new ShapeException(NAME + ": classWeights has " + classWeights.length + " values, but " + shapes
+                    + " have " + classes + " classes");
+        }
         int positions = ls.sizeBetween(2, ls.rank());
-        return MaskedReduction.apply(NAME, shapes, reduction, logits, mask, ts,
-                new Kernel(logits.value().data(), targets, classes, positions, labelSmoothing));
+        return MaskedReduction.apply(NAME, shapes, reduction, logits, mask, sampleWeights, ts,
+                new Kernel(logits.value().data(), targets, classes, positions, labelSmoothing, classWeights));
     }
 
-    /** The per-sample rule; remembers log-sum-exp and the class of each position between forward and backward. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CrossEntropy c && Float.compare(c.labelSmoothing, labelSmoothing) == 0
+                && c.reduction == reduction && Arrays.equals(c.classWeights, classWeights);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(labelSmoothing, reduction) * 31 + Arrays.hashCode(classWeights);
+    }
+
+    @Override
+    public String toString() {
+        return "CrossEntropy[labelSmoothing=" + labelSmoothing + ", reduction=" + reduction + ", classWeights="
+                + Arrays.toString(classWeights) + "]";
+    }
+
+    /**
+     * The per-sample rule; remembers log-sum-exp and the class of each position between forward and backward. With
+     * class weights w (PyTorch's {@code weight}), per position ℓ = (1−ε)·w_y·(−log p_y) + (ε/C)·Σ_c w_c·(−log p_c), and
+     * the mean divides by Σ w_y over the labelled positions instead of their count.
+     */
     private static final class Kernel implements MaskedReduction.Kernel {
         private final float[] x;
         private final Tensor targets;
         private final int classes;
         private final int positions;
         private final double eps;
+        private final float[] w;
         private final double[] lse;
         private final int[] label;
 
-        Kernel(float[] x, Tensor targets, int classes, int positions, float eps) {
+        Kernel(float[] x, Tensor targets, int classes, int positions, float eps, float[] classWeights) {
             this.x = x;
             this.targets = targets;
             this.classes = classes;
             this.positions = positions;
             this.eps = eps;
+            this.w = classWeights;
             this.lse = new double[targets.size()];
             this.label = new int[targets.size()];
+        }
+
+        @Override
+        public double count(int n, int perSample) {
+            if (w == null) {
+                return perSample;
+            }
+            double sum = 0;
+            for (int s = 0; s < positions; s++) {
+                sum += w[label[n * positions + s]];
+            }
+            return sum;
         }
 
         @Override
@@ -99,7 +167,17 @@ record CrossEntropy(float labelSmoothing, Reduction reduction) implements Loss {
                 // (1−ε)(lse − x_y) + (ε/C)·Σ_c (lse − x_c); the smoothing term is skipped at ε = 0 so that a −∞
                 // logit of another class does not turn 0·∞ into NaN
                 double nll = logSumExp - x[base + y * positions];
-                losses[e] = eps == 0 ? nll : (1 - eps) * nll + eps * (logSumExp - sumX / classes);
+                if (w == null) {
+                    losses[e] = eps == 0 ? nll : (1 - eps) * nll + eps * (logSumExp - sumX / classes);
+                } else {
+                    double smooth = 0;
+                    if (eps != 0) {
+                        for (int c = 0; c < classes; c++) {
+                            smooth += w[c] * (logSumExp - x[base + c * positions]);
+                        }
+                    }
+                    losses[e] = eps == 0 ? w[y] * nll : (1 - eps) * w[y] * nll + eps / classes * smooth;
+                }
             }
         }
 
@@ -109,11 +187,26 @@ record CrossEntropy(float labelSmoothing, Reduction reduction) implements Loss {
             for (int s = 0; s < positions; s++) {
                 int e = n * positions + s;
                 int base = n * classes * positions + s;
-                double w = weights[e];
-                for (int c = 0; c < classes; c++) {
-                    int k = base + c * positions;
-                    double smoothed = c == label[e] ? 1 - eps + offTarget : offTarget;
-                    grad[k] = (float) (w * (Math.exp(x[k] - lse[e]) - smoothed));
+                double g = weights[e];
+                if (w == null) {
+                    for (int c = 0; c < classes; c++) {
+                        int k = base + c * positions;
+                        double smoothed = c == label[e] ? 1 - eps + offTarget : offTarget;
+                        grad[k] = (float) (g * (Math.exp(x[k] - lse[e]) - smoothed));
+                    }
+                } else {
+                    // ∂ℓ/∂x_c = p_c·((1−ε)·w_y + (ε/C)·Σ_k w_k) − (1−ε)·w_y·[c = y] − (ε/C)·w_c
+                    double total = 0;
+                    for (float wc : w) {
+                        total += wc;
+                    }
+                    double wy = (1 - eps) * w[label[e]];
+                    double scale = wy + offTarget * total;
+                    for (int c = 0; c < classes; c++) {
+                        int k = base + c * positions;
+                        double target = (c == label[e] ? wy : 0) + offTarget * w[c];
+                        grad[k] = (float) (g * (Math.exp(x[k] - lse[e]) * scale - target));
+                    }
                 }
             }
         }

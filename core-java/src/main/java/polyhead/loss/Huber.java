@@ -2,8 +2,10 @@ package polyhead.loss;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 import polyhead.autodiff.Var;
+import polyhead.data.LabelType;
 import polyhead.tensor.Tensor;
 
 /** Huber loss with threshold delta. See {@link Losses#huber(float, Reduction)}. */
@@ -30,9 +32,19 @@ record Huber(float delta, Reduction reduction) implements Loss {
     }
 
     @Override
+    public Set<LabelType> labelTypes() {
+        return Losses.labelTypes(NAME);
+    }
+
+    @Override
     public Var apply(Var predictions, Tensor targets, Tensor mask) {
+        return apply(predictions, targets, mask, null);
+    }
+
+    @Override
+    public Var apply(Var predictions, Tensor targets, Tensor mask, Tensor sampleWeights) {
         double d = delta;
-        return Pointwise.apply(NAME, reduction, "predictions", predictions, targets, mask,
+        return Pointwise.apply(NAME, reduction, "predictions", predictions, targets, mask, sampleWeights,
                 (x, y) -> {
                     double r = Math.abs(x - y);
                     return r < d ? 0.5 * r * r : d * (r - 0.5 * d);

@@ -3,8 +3,11 @@ package polyhead.loss;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.EnumSet;
+import java.util.Set;
 
 import polyhead.autodiff.Var;
+import polyhead.data.LabelType;
 import polyhead.tensor.Tensor;
 
 /**
@@ -34,7 +37,40 @@ public interface Loss {
         return apply(prediction, target, null);
     }
 
+    /**
+     * The loss with per-sample weights s (Keras' {@code sample_weight}): each labelled sample's loss is multiplied by
+     * s_n before the reduction, and {@link Reduction#MEAN} divides by what it divides by without weights (the labelled
+     * elements, or for class-weighted cross-entropy the labelled samples' class weights), as Keras divides by the
+     * batch size and not by Σ s. A sample whose mask is 0 contributes nothing whatever its weight.
+     *
+     * @param sampleWeights null (every sample weighs 1), or [N] of finite values &gt;= 0
+     * @throws UnsupportedOperationException if weights are given to a loss that does not take them (a loss of the
+     *                                       user's own that does not override this method)
+     */
+    default Var apply(Var prediction, Tensor target, Tensor mask, Tensor sampleWeights) {
+        if (sampleWeights == null) {
+            return apply(prediction, target, mask);
+        }
+        throw new UnsupportedOperationException(name() + ": this loss does not take sample weights");
+    }
+
     Reduction reduction();
+
+    /**
+     * Why this loss cannot take predictions of per-sample shape {@code output} (e.g. class weights for another number
+     * of classes), or null: what a model's builder asks before any data flows. Null unless a loss says otherwise.
+     */
+    default String outputFault(int[] output) {
+        return null;
+    }
+
+    /**
+     * The labels this loss fits: a task whose labels are not among them is refused when it is built. A loss of the
+     * user's own fits every label type unless it says otherwise.
+     */
+    default Set<LabelType> labelTypes() {
+        return EnumSet.allOf(LabelType.class);
+    }
 
     /** The loss's name as in {@link Losses} ({@code "crossEntropy"}, {@code "mse"}, …), used in error messages. */
     String name();

@@ -1,5 +1,15 @@
 package polyhead.loss;
 
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import polyhead.data.LabelType;
+import polyhead.tensor.Tensor;
+
 /**
  * The loss functions. Each matches the PyTorch function named in its documentation, for the given reduction;
  * masks ({@link Loss#apply(polyhead.autodiff.Var, polyhead.tensor.Tensor, polyhead.tensor.Tensor)}) add missing
@@ -39,14 +49,29 @@ public final class Losses {
      * ℓ = (1−ε)·(−log p_y) + (ε/C)·Σ_c (−log p_c)        ∂ℓ/∂logit_c = p_c − (1−ε)·[c = y] − ε/C
      * </pre>
      * evaluated through log-sum-exp, so finite for any finite logits. {@link Reduction#NONE} gives [N] or
-     * [N, d1, …, dk]; {@link Reduction#MEAN} divides by (labelled samples)·d1·…·dk. Class weights and
-     * {@code ignore_index} are not supported (a mask marks missing labels).
+     * [N, d1, …, dk]; {@link Reduction#MEAN} divides by (labelled samples)·d1·…·dk. Class weights: see
+     * {@link #crossEntropy(float, Reduction, float[])}; {@code ignore_index} is not supported (a mask marks missing
+     * labels).
      *
      * @param labelSmoothing ε in [0, 1]
      * @throws IllegalArgumentException if ε is outside [0, 1]
      */
     public static Loss crossEntropy(float labelSmoothing, Reduction reduction) {
-        return new CrossEntropy(labelSmoothing, reduction);
+        return new CrossEntropy(labelSmoothing, reduction, null);
+    }
+
+    /**
+     * {@link #crossEntropy(float, Reduction)} with class weights w, PyTorch's {@code cross_entropy(weight=w)}: per
+     * position ℓ = (1−ε)·w_y·(−log p_y) + (ε/C)·Σ_c w_c·(−log p_c), and {@link Reduction#MEAN} is PyTorch's weighted
+     * mean, Σ ℓ / Σ w_y over the labelled positions (0, not NaN, when that sum is 0). Masks and sample weights
+     * combine with it as {@link Loss#apply(polyhead.autodiff.Var, Tensor, Tensor, Tensor)} says: a masked sample is
+     * left out of both sums; a sample weight multiplies the sample's ℓ but not its w_y in the divisor.
+     *
+     * @param classWeights one finite weight &gt;= 0 per class (a copy is kept); null for none
+     * @throws IllegalArgumentException if a weight is negative or not finite, or there are none
+     */
+    public static Loss crossEntropy(float labelSmoothing, Reduction reduction, float[] classWeights) {
+        return new CrossEntropy(labelSmoothing, reduction, classWeights);
     }
 
     /** BCE with logits with the default reduction. */
@@ -61,10 +86,50 @@ public final class Losses {
      * <pre>
      * ℓ = −y·log σ(x) − (1−y)·log(1−σ(x)) = max(x, 0) − x·y + log(1 + e^{−|x|})        ∂ℓ/∂x = σ(x) − y
      * </pre>
-     * {@code weight} and {@code pos_weight} are not supported.
+     * For {@code pos_weight} see {@link #bceWithLogits(Reduction, float[])}; {@code weight} is not supported (sample
+     * weights are {@link Loss#apply(polyhead.autodiff.Var, Tensor, Tensor, Tensor)}'s).
      */
     public static Loss bceWithLogits(Reduction reduction) {
-        return new BceWithLogits(reduction);
+        return new BceWithLogits(reduction, null);
+    }
+
+    /**
+     * BCE with logits weighting each label's positive class by p, PyTorch's
+     * {@code binary_cross_entropy_with_logits(pos_weight=p)}: ℓ = −p·y·log σ(x) − (1−y)·log(1−σ(x)),
+     * ∂ℓ/∂x = (1−y)·σ(x) − p·y·σ(−x); the mean divides by the element count as without p.
+     *
+     * @param posWeight one finite weight &gt;= 0 per label (the prediction's last dimension), or one for every label
+     *                  (a copy is kept); null for none
+     * @throws IllegalArgumentException if a weight is negative or not finite, or there are none
+     */
+    public static Loss bceWithLogits(Reduction reduction, float[] posWeight) {
+        return new BceWithLogits(reduction, posWeight);
+    }
+
+    /**
+     * The labels the built-in loss named {@code name} ({@link Loss#name()}) fits — the one statement of which loss
+     * fits which labels; every label type for a name that is not a built-in loss.
+     */
+    public static Set<LabelType> labelTypes(String name) {
+        Set<LabelType> fits = LABEL_TYPES.get(name);
+        return fits != null ? fits : EnumSet.allOf(LabelType.class);
+    }
+
+    /** The built-in losses' names, in the order messages list them. */
+    public static List<String> names() {
+        return List.copyOf(LABEL_TYPES.keySet());
+    }
+
+    private static final Map<String, Set<LabelType>> LABEL_TYPES = labelTable();
+
+    private static Map<String, Set<LabelType>> labelTable() {
+        Map<String, Set<LabelType>> m = new LinkedHashMap<>();
+        m.put(CrossEntropy.NAME, Collections.unmodifiableSet(EnumSet.of(LabelType.CLASS_INDEX, LabelType.PIXEL_CLASS_MAP)));
+        m.put(BceWithLogits.NAME, Collections.unmodifiableSet(EnumSet.of(LabelType.BINARY)));
+        m.put(Mse.NAME, Collections.unmodifiableSet(EnumSet.of(LabelType.REAL_VECTOR)));
+        m.put(Mae.NAME, Collections.unmodifiableSet(EnumSet.of(LabelType.REAL_VECTOR)));
+        m.put(Huber.NAME, Collections.unmodifiableSet(EnumSet.of(LabelType.REAL_VECTOR)));
+        return Collections.unmodifiableMap(m);
     }
 
     /** MSE with the default reduction. */

@@ -9,9 +9,10 @@ import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
 
 /**
- * What every loss shares: validating the mask, computing per-element losses of the labelled samples only, reducing
- * them, and the backward pass of that reduction. A loss supplies a {@link Kernel} for one sample; masked samples
- * are never passed to it, so their targets are never read and their gradient stays exactly 0.
+ * What every loss shares: validating the mask and the sample weights, computing per-element losses of the labelled
+ * samples only, weighting them by their sample's weight, reducing them, and the backward pass of that reduction. A
+ * loss supplies a {@link Kernel} for one sample; masked samples are never passed to it, so their targets are never
+ * read and their gradient stays exactly 0.
  */
 final class MaskedReduction {
     private MaskedReduction() {
@@ -30,6 +31,14 @@ final class MaskedReduction {
          * {@code grad} (which has the prediction's shape).
          */
         void backward(int n, double[] weights, float[] grad);
+
+        /**
+         * What sample {@code n} (after its {@link #forward}) adds to the divisor of {@link Reduction#MEAN}: its number
+         * of elements, unless the loss weighs classes (PyTorch's weighted mean divides by the targets' class weights).
+         */
+        default double count(int n, int perSample) {
+            return perSample;
+        }
     }
 
     /**
@@ -39,23 +48,26 @@ final class MaskedReduction {
      * @param shapes     the inputs' shapes as messages show them, e.g. {@code "logits [6, 5] and targets [6]"}
      * @param lossShape  the shape of the unreduced loss; its first dimension (if any) indexes samples
      * @param mask       null or [N] of 0/1
+     * @param sampleWeights null or [N] of finite values &gt;= 0, each multiplying its sample's losses
      */
-    static Var apply(String loss, String shapes, Reduction reduction, Var prediction, Tensor mask, Shape lossShape,
-            Kernel kernel) {
+    static Var apply(String loss, String shapes, Reduction reduction, Var prediction, Tensor mask,
+            Tensor sampleWeights, Shape lossShape, Kernel kernel) {
         int samples = lossShape.rank() == 0 ? 1 : lossShape.dim(0);
         boolean[] valid = validSamples(loss, shapes, lossShape, samples, mask);
+        double[] scale = sampleScales(loss, shapes, lossShape, samples, sampleWeights);
         int perSample = lossShape.sizeBetween(1, lossShape.rank());
 
         double[] losses = new double[lossShape.size()];
         double sum = 0;
-        int count = 0;
+        double count = 0;
         for (int n = 0; n < samples; n++) {
             if (valid[n]) {
                 kernel.forward(n, losses);
                 for (int e = n * perSample; e < (n + 1) * perSample; e++) {
+                    losses[e] *= scale[n];
                     sum += losses[e];
                 }
-                count += perSample;
+                count += kernel.count(n, perSample);
             }
         }
 
@@ -72,7 +84,7 @@ final class MaskedReduction {
             value = Tensor.scalar((float) reduced);
         }
 
-        int validCount = count;
+        double validCount = count;
         int size = losses.length;
         return Var.result(value, loss, g -> {
             double[] weights = new double[size];
@@ -85,6 +97,9 @@ final class MaskedReduction {
                 double w = reduction == Reduction.SUM ? g.item() : validCount == 0 ? 0 : (double) g.item() / validCount;
                 Arrays.fill(weights, w);
             }
+            for (int e = 0; e < size; e++) {
+                weights[e] *= scale[e / Math.max(1, perSample)];
+            }
             float[] grad = Arena.floats(prediction.value().size());
             for (int n = 0; n < samples; n++) {
                 if (valid[n]) {
@@ -93,6 +108,28 @@ final class MaskedReduction {
             }
             prediction.addFreshGrad(Tensor.wrap(prediction.shape(), grad));
         }, prediction);
+    }
+
+    /** Each sample's weight: 1 without weights, else the given ones, which must be [N], finite and &gt;= 0. */
+    private static double[] sampleScales(String loss, String shapes, Shape lossShape, int samples, Tensor weights) {
+        double[] scale = new double[samples];
+        if (weights == null) {
+            Arrays.fill(scale, 1);
+            return scale;
+        }
+        if (lossShape.rank() == 0 || !weights.shape().equals(Shape.of(samples))) {
+            throw new ShapeException(loss + ": sample weights " + weights.shape() + " do not match " + shapes
+                    + "; expected sample weights [" + samples + "]");
+        }
+        float[] w = weights.data();
+        for (int n = 0; n < samples; n++) {
+            if (!(w[n] >= 0) || Float.isInfinite(w[n])) {
+                throw new IllegalArgumentException(loss + ": sample weight [" + n + "] = " + w[n]
+                        + ", expected a finite number >= 0");
+            }
+            scale[n] = w[n];
+        }
+        return scale;
     }
 
     /** Which samples carry a label: all without a mask, else those whose mask is 1. */

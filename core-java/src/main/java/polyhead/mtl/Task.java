@@ -25,7 +25,7 @@ public final class Task {
         this.name = Objects.requireNonNull(b.name, "name");
         this.head = Objects.requireNonNull(b.head, "head of task " + b.name);
         this.loss = Objects.requireNonNull(b.loss, "loss of task " + b.name);
-        this.labelType = Objects.requireNonNull(b.labelType, "label type of task " + b.name);
+        this.labelType = b.labelType != null ? b.labelType : labelsOf(loss);
         this.weight = b.weight;
         this.metrics = List.copyOf(b.metrics);
         if (name.isEmpty() || name.contains(".") || name.contains("/")) {
@@ -34,12 +34,22 @@ public final class Task {
         if (!(weight >= 0) || Double.isInfinite(weight)) {
             throw new IllegalArgumentException("task '" + name + "': weight must be a finite number >= 0, got " + weight);
         }
+        if (!loss.labelTypes().contains(labelType)) {
+            throw new IllegalArgumentException("task '" + name + "': loss " + loss.name() + " does not fit " + labelType
+                    + " labels (it takes " + loss.labelTypes() + ")");
+        }
         for (Metric m : metrics) {
             if (!m.labelTypes().contains(labelType)) {
                 throw new IllegalArgumentException("task '" + name + "': metric " + m.name() + " is not defined for "
                         + labelType + " labels (it takes " + m.labelTypes() + ")");
             }
         }
+    }
+
+    /** The labels of a task that states none: class indices if its loss fits them, else the first its loss fits. */
+    private static LabelType labelsOf(Loss loss) {
+        return loss.labelTypes().contains(LabelType.CLASS_INDEX) ? LabelType.CLASS_INDEX
+                : loss.labelTypes().iterator().next();
     }
 
     public static Builder builder(String name) {
@@ -75,13 +85,17 @@ public final class Task {
         return "Task(" + name + ", " + labelType + ", weight " + weight + ", loss " + loss.name() + ")";
     }
 
-    /** Collects a task's parts; the weight defaults to 1 and the label type to class indices. */
+    /**
+     * Collects a task's parts; the weight defaults to 1 and the label type to class indices, or when the loss does
+     * not fit class indices to the labels it fits (real values for mse, binary for bceWithLogits). A loss that does
+     * not fit a stated label type is refused.
+     */
     public static final class Builder {
         private final String name;
         private Module head;
         private Loss loss;
         private double weight = 1.0;
-        private LabelType labelType = LabelType.CLASS_INDEX;
+        private LabelType labelType;
         private List<Metric> metrics = List.of();
 
         private Builder(String name) {
@@ -104,7 +118,7 @@ public final class Task {
         }
 
         public Builder labels(LabelType t) {
-            this.labelType = t;
+            this.labelType = Objects.requireNonNull(t, "label type of task " + name);
             return this;
         }
 

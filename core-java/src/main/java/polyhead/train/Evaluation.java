@@ -52,7 +52,7 @@ final class Evaluation {
                             continue;
                         }
                         Task task = arch.task(t);
-                        double loss = task.loss().apply(out.get(t), b.target(t), b.mask(t)).value().item();
+                        double loss = task.loss().apply(out.get(t), b.target(t), b.mask(t), b.sampleWeights(t)).value().item();
                         double[] s = lossSums.computeIfAbsent(t, k -> new double[2]);
                         s[0] += loss * labelled;
                         s[1] += labelled;

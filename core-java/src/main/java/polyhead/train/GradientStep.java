@@ -73,7 +73,7 @@ final class GradientStep {
             }
             for (String t : present) {
                 Task task = arch.task(t);
-                losses.put(t, task.loss().apply(out.get(t), b.target(t), b.mask(t)));
+                losses.put(t, task.loss().apply(out.get(t), b.target(t), b.mask(t), b.sampleWeights(t)));
             }
         }
         return new Forward(losses, rep, leaf);

@@ -90,11 +90,14 @@ public final class Trainer {
             optimizer.context().overrideLearningRate(lr);
         }
     };
+    /** Each task's declared weight, for strategies with static weights ({@link WeightingContext#declaredWeights}). */
+    private final Map<String, Double> declared;
 
     private Trainer(Builder b) {
         this.arch = b.arch;
-        this.weighting = b.weighting != null ? b.weighting : Weightings.fixed(declaredWeights(b.arch));
+        this.weighting = b.weighting != null ? b.weighting : Weightings.fixed();
         this.gradientStep = new GradientStep(arch, weighting, b.gradientSource);
+        this.declared = declaredWeights(arch);
         Map<String, Var> params = new LinkedHashMap<>(arch.namedParameters());
         if (weighting instanceof LossWeighting lw) {
             lw.parameters().forEach((k, v) -> params.put("weighting." + k, v));
@@ -189,7 +192,7 @@ public final class Trainer {
                     e.position++;
                     // a generator per step, derived from the seed and the step: nothing to save for an exact resume
                     Random stepRng = new Random(Seeds.derive(seed ^ WEIGHTING_STREAM, steps));
-                    StepResult r = gradientStep.run(batches, new WeightingContext(steps, epoch, stepRng));
+                    StepResult r = gradientStep.run(batches, new WeightingContext(steps, epoch, stepRng, declared));
                     double gradNorm = globalGradientNorm();
                     String fault = nonFinite(r, gradNorm);
                     if (fault != null) {

@@ -41,9 +41,11 @@ class WeightScheduleBuilder @PublishedApi internal constructor() : ScheduleScope
     }
 }
 
+/** Uncertainty weighting; the tasks named in [initialLogVariances] start at theirs, the others at [initialLogVariance]. */
 fun ExperimentBuilder.uncertainty(
     initialLogVariance: Double = WeightingSpec.Uncertainty().initialLogVariance,
-): WeightingSpec = WeightingSpec.Uncertainty(initialLogVariance)
+    initialLogVariances: Map<String, Double> = WeightingSpec.Uncertainty().initialLogVariances,
+): WeightingSpec = WeightingSpec.Uncertainty(initialLogVariance, initialLogVariances)
 
 fun ExperimentBuilder.dwa(temperature: Double = WeightingSpec.Dwa().temperature): WeightingSpec =
     WeightingSpec.Dwa(temperature)
@@ -72,9 +74,13 @@ fun ExperimentBuilder.nashMtl(
     maxIterations: Int = WeightingSpec.NashMtl().maxIterations,
 ): WeightingSpec = WeightingSpec.NashMtl(source, maxIterations)
 
-/** GradNorm; the task weights learn at [lr], by default the optimizer's learning rate. */
+/**
+ * GradNorm; the task weights learn at [lr], by default the optimizer's learning rate, and start at 1 or, for the tasks
+ * named in [initialWeights], at theirs.
+ */
 fun ExperimentBuilder.gradNorm(
     alpha: Double = WeightingSpec.GradNorm().alpha,
     lr: Double? = WeightingSpec.GradNorm().lr,
     source: GradientSource = WeightingSpec.GradNorm().source,
-): WeightingSpec = WeightingSpec.GradNorm(alpha, lr, source)
+    initialWeights: Map<String, Double> = WeightingSpec.GradNorm().initialWeights,
+): WeightingSpec = WeightingSpec.GradNorm(alpha, lr, source, initialWeights)

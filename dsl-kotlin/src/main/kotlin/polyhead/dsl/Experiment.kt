@@ -4,6 +4,7 @@ import polyhead.dsl.spec.ArchitectureSpec
 import polyhead.dsl.spec.EarlyStoppingSpec
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.CheckpointSpec
+import polyhead.dsl.spec.DerivedSpec
 import polyhead.dsl.spec.Labels
 import polyhead.dsl.spec.LossSpec
 import polyhead.dsl.spec.MetricSpec
@@ -92,6 +93,16 @@ class TaskBuilder @PublishedApi internal constructor(name: String) : SpecBuilder
     /** The classes' names by index (`"T-shirt/top", "Trouser", …`), which predictions report. */
     fun classNames(vararg names: String) {
         spec = spec.copy(classNames = names.toList())
+    }
+
+    /** Labels computed from [task]'s classes: class c is in group `groups[c]` (class-index labels, one per group). */
+    fun derivedFrom(task: String, groups: List<Int>) {
+        spec = spec.copy(derivedFrom = DerivedSpec(task, groups = groups), labels = Labels.CLASS_INDEX)
+    }
+
+    /** Labels computed from [task]'s classes: 1 for the [positive] classes, 0 for the others (binary labels). */
+    fun derivedFrom(task: String, positive: Set<Int>) {
+        spec = spec.copy(derivedFrom = DerivedSpec(task, positive = positive.toList()), labels = Labels.BINARY)
     }
 }
 

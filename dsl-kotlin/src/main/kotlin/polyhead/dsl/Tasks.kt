@@ -6,13 +6,18 @@ import polyhead.dsl.spec.Reduction
 
 // Loss and metric verbs, available inside `task { }`.
 
+/** Cross-entropy; [classWeights], one per class, weigh each class as PyTorch's `weight` does. */
 fun TaskBuilder.crossEntropy(
     labelSmoothing: Double = LossSpec.CrossEntropy().labelSmoothing,
     reduction: Reduction = LossSpec.CrossEntropy().reduction,
-): LossSpec = LossSpec.CrossEntropy(labelSmoothing, reduction)
+    classWeights: List<Double>? = LossSpec.CrossEntropy().classWeights,
+): LossSpec = LossSpec.CrossEntropy(labelSmoothing, reduction, classWeights)
 
-fun TaskBuilder.bceWithLogits(reduction: Reduction = LossSpec.BceWithLogits().reduction): LossSpec =
-    LossSpec.BceWithLogits(reduction)
+/** BCE on logits; [posWeight], one per label or one for all, weighs the positive class as PyTorch's `pos_weight`. */
+fun TaskBuilder.bceWithLogits(
+    reduction: Reduction = LossSpec.BceWithLogits().reduction,
+    posWeight: List<Double>? = LossSpec.BceWithLogits().posWeight,
+): LossSpec = LossSpec.BceWithLogits(reduction, posWeight)
 
 fun TaskBuilder.mse(reduction: Reduction = LossSpec.Mse().reduction): LossSpec = LossSpec.Mse(reduction)
 

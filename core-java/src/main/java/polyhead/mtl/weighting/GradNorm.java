@@ -29,7 +29,10 @@ import polyhead.tensor.Tensor;
  * (or representation gradients) the trainer gives. Weights are kept ≥ 1e-6 before renormalizing (the paper does not
  * say what happens if a step makes one negative, which would reverse that task's gradient). Weights and initial
  * losses are kept as float so that {@link #stateDict()} restores them exactly. State is keyed by task name; a task
- * first seen later starts at weight 1 and its first loss as L(0).
+ * first seen later starts at weight 1 (or its given initial weight) and its first loss as L(0).
+ *
+ * <p>Initial weights other than 1 may be given per task ({@link Weightings#gradNorm(double, double, Map)}); like
+ * every set of weights here they are renormalized to sum to T before they are used, so only their ratios matter.
  */
 public final class GradNorm implements GradientWeighting {
     /** α = 1.5, the asymmetry of the paper's NYUv2 experiments. */
@@ -42,7 +45,12 @@ public final class GradNorm implements GradientWeighting {
     private final Map<String, Float> weights = new LinkedHashMap<>();
     private final Map<String, Float> initialLosses = new LinkedHashMap<>();
 
-    GradNorm(double alpha, double lr) {
+    /** The weight each named task starts at (others start at 1). */
+    private final Map<String, Double> initialWeights;
+
+    GradNorm(double alpha, double lr, Map<String, Double> initialWeights) {
+        InitialValues.check(NAME, "initial weight", null, initialWeights, true);
+        this.initialWeights = Map.copyOf(initialWeights);
         if (!(alpha >= 0) || Double.isInfinite(alpha) || !(lr >= 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException(NAME + ": needs finite alpha >= 0 and lr >= 0, got alpha=" + alpha
                     + ", lr=" + lr);
@@ -54,6 +62,11 @@ public final class GradNorm implements GradientWeighting {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** The weights tasks start at where they are not 1. */
+    public Map<String, Double> initialWeights() {
+        return initialWeights;
     }
 
     /** The current weight of every task seen so far (a copy). */
@@ -78,7 +91,7 @@ public final class GradNorm implements GradientWeighting {
         }
         for (int t = 0; t < n; t++) {
             initialLosses.putIfAbsent(tasks.get(t), (float) losses[t]);
-            weights.putIfAbsent(tasks.get(t), 1f);
+            weights.putIfAbsent(tasks.get(t), initialWeights.getOrDefault(tasks.get(t), 1.0).floatValue());
         }
         double[] w = new double[n];
         for (int t = 0; t < n; t++) {

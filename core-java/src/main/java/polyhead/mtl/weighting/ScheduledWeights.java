@@ -9,7 +9,8 @@ import polyhead.optim.schedule.Schedule;
 /**
  * Loss weights that follow schedules: the objective Σ_t w_t(n) L_t, where w_t = {@code schedules.get(t)} evaluated at
  * n = the optimizer step ({@link WeightingContext#step()}, from 0) or the epoch ({@link WeightingContext#epoch()},
- * from 0), as chosen by {@link Unit}. A task without a schedule weighs 1. Stateless: the weight is a pure function of
+ * from 0), as chosen by {@link Unit}. A task without a schedule weighs what it declares
+ * ({@link WeightingContext#declaredWeight}). Stateless: the weight is a pure function of
  * the counter the trainer passes.
  */
 public final class ScheduledWeights implements LossWeighting {
@@ -54,7 +55,7 @@ public final class ScheduledWeights implements LossWeighting {
     public double weight(String task, WeightingContext ctx) {
         Schedule s = schedules.get(task);
         if (s == null) {
-            return 1;
+            return ctx.declaredWeight(task);
         }
         long n = unit == Unit.STEP ? ctx.step() : ctx.epoch();
         double w = s.valueAt(n);

@@ -34,15 +34,21 @@ public final class Uncertainty implements LossWeighting {
 
     private final Map<String, Var> logVariances = new LinkedHashMap<>();
 
-    Uncertainty(List<String> tasks, double initialLogVariance) {
+    /**
+     * @param initialLogVariance s_t at the start of every task not in {@code perTask}
+     * @param perTask            s_t at the start of the tasks named here (each one of {@code tasks})
+     */
+    Uncertainty(List<String> tasks, double initialLogVariance, Map<String, Double> perTask) {
         if (tasks == null || tasks.isEmpty()) {
             throw new IllegalArgumentException(NAME + ": needs the task names (T = 0 given)");
         }
         if (!Double.isFinite(initialLogVariance)) {
             throw new IllegalArgumentException(NAME + ": initial log-variance must be finite, got " + initialLogVariance);
         }
+        InitialValues.check(NAME, "initial log-variance", tasks, perTask, false);
         for (String task : tasks) {
-            if (logVariances.put(task, Var.parameter(Tensor.scalar((float) initialLogVariance))) != null) {
+            double s = perTask.getOrDefault(task, initialLogVariance);
+            if (logVariances.put(task, Var.parameter(Tensor.scalar((float) s))) != null) {
                 throw new IllegalArgumentException(NAME + ": task '" + task + "' is listed twice");
             }
         }

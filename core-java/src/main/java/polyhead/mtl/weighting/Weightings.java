@@ -15,14 +15,19 @@ public final class Weightings {
     private Weightings() {
     }
 
-    /** Σ_t L_t over the tasks present. */
+    /** Σ_t L_t over the tasks present, whatever weights the tasks declare. */
     public static FixedWeights equal() {
-        return new FixedWeights("equal", Map.of());
+        return new FixedWeights("equal", Map.of(), false);
     }
 
-    /** Σ_t w_t L_t over the tasks present; tasks not in {@code weights} weigh 1. */
+    /** Σ_t w_t L_t over the tasks present, each w_t the weight the task declares ({@code Task.weight()}). */
+    public static FixedWeights fixed() {
+        return new FixedWeights("fixed", Map.of(), true);
+    }
+
+    /** Σ_t w_t L_t over the tasks present; tasks not in {@code weights} weigh what they declare. */
     public static FixedWeights fixed(Map<String, Double> weights) {
-        return new FixedWeights("fixed", weights);
+        return new FixedWeights("fixed", weights, true);
     }
 
     /**
@@ -39,12 +44,20 @@ public final class Weightings {
      * {@link Uncertainty#DEFAULT_INITIAL_LOG_VARIANCE}.
      */
     public static Uncertainty uncertainty(List<String> tasks) {
-        return new Uncertainty(tasks, Uncertainty.DEFAULT_INITIAL_LOG_VARIANCE);
+        return uncertainty(tasks, Uncertainty.DEFAULT_INITIAL_LOG_VARIANCE);
     }
 
     /** {@link #uncertainty(List)} starting from s_t = {@code initialLogVariance}. */
     public static Uncertainty uncertainty(List<String> tasks, double initialLogVariance) {
-        return new Uncertainty(tasks, initialLogVariance);
+        return uncertainty(tasks, initialLogVariance, Map.of());
+    }
+
+    /**
+     * {@link #uncertainty(List)} starting each task named in {@code perTask} at its s_t there (finite; every name one of
+     * {@code tasks}), the others at {@code initialLogVariance}.
+     */
+    public static Uncertainty uncertainty(List<String> tasks, double initialLogVariance, Map<String, Double> perTask) {
+        return new Uncertainty(tasks, initialLogVariance, perTask);
     }
 
     /** Dynamic weight average at {@link Dwa#DEFAULT_TEMPERATURE}. */
@@ -95,6 +108,11 @@ public final class Weightings {
     }
 
     public static GradNorm gradNorm(double alpha, double lr) {
-        return new GradNorm(alpha, lr);
+        return gradNorm(alpha, lr, Map.of());
+    }
+
+    /** GradNorm whose tasks named in {@code initialWeights} start at those weights (finite, &gt; 0), the others at 1. */
+    public static GradNorm gradNorm(double alpha, double lr, Map<String, Double> initialWeights) {
+        return new GradNorm(alpha, lr, initialWeights);
     }
 }

@@ -2,9 +2,11 @@ package polyhead.dsl.compile
 
 import polyhead.experiment.ArchitecturePlan
 import polyhead.experiment.TaskPlan
+import polyhead.data.LabelMapping
 import polyhead.data.LabelType
 import polyhead.dsl.spec.ArchitectureSpec
 import polyhead.dsl.spec.Labels
+import polyhead.dsl.spec.DerivedSpec
 import polyhead.dsl.spec.LossSpec
 import polyhead.dsl.spec.Reduction
 import polyhead.dsl.spec.TaskSpec
@@ -27,6 +29,12 @@ internal fun taskPlan(t: TaskSpec): TaskPlan = TaskPlan.named(t.name)
     .labels(labelType(t.labels))
     .metrics(*t.metrics.map { Metrics.parse(it.name) }.toTypedArray())
     .classNames(t.classNames)
+    .let { plan -> t.derivedFrom?.let { plan.derivedFrom(it.task, labelMapping(it)) } ?: plan }
+
+/** The core's mapping of a derived task's spec, which [validate] found to give exactly one mapping. */
+internal fun labelMapping(d: DerivedSpec): LabelMapping =
+    d.groups?.let { LabelMapping.toGroup(*it.toIntArray()) }
+        ?: LabelMapping.toBinary(*checkNotNull(d.positive) { "derivedFrom without a mapping; validate() reports it" }.toIntArray())
 
 internal fun labelType(labels: Labels): LabelType = when (labels) {
     Labels.CLASS_INDEX -> LabelType.CLASS_INDEX
@@ -41,8 +49,9 @@ internal fun loss(spec: LossSpec): Loss {
         Reduction.SUM -> polyhead.loss.Reduction.SUM
     }
     return when (spec) {
-        is LossSpec.CrossEntropy -> Losses.crossEntropy(spec.labelSmoothing.toFloat(), reduction)
-        is LossSpec.BceWithLogits -> Losses.bceWithLogits(reduction)
+        is LossSpec.CrossEntropy ->
+            Losses.crossEntropy(spec.labelSmoothing.toFloat(), reduction, spec.classWeights?.map { it.toFloat() }?.toFloatArray())
+        is LossSpec.BceWithLogits -> Losses.bceWithLogits(reduction, spec.posWeight?.map { it.toFloat() }?.toFloatArray())
         is LossSpec.Mse -> Losses.mse(reduction)
         is LossSpec.Mae -> Losses.mae(reduction)
         is LossSpec.Huber -> Losses.huber(spec.delta.toFloat(), reduction)

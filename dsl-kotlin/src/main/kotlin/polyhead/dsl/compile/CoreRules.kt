@@ -1,7 +1,9 @@
 package polyhead.dsl.compile
 
 import polyhead.data.LabelType
+import polyhead.data.LabelMapping
 import polyhead.dsl.spec.ArchitectureSpec
+import polyhead.dsl.spec.DerivedSpec
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.GradientSource
 import polyhead.dsl.spec.LayerSpec
@@ -45,6 +47,9 @@ internal object CoreRules : ModelRules {
     override fun metric(metric: String, labels: Labels): String? =
         ModelChecks.metric(Metrics.parse(metric), labelType(labels), SpecNaming)
 
+    override fun lossOutput(loss: LossSpec, output: List<Int>): String? =
+        polyhead.dsl.compile.loss(loss).outputFault(output.toIntArray())
+
     override fun head(labels: Labels, output: List<Int>): String? =
         ModelChecks.head(labelType(labels), output.toIntArray(), SpecNaming)
 
@@ -53,6 +58,23 @@ internal object CoreRules : ModelRules {
 
     override fun finalActivation(loss: LossSpec, last: LayerSpec): String? =
         ModelChecks.finalActivation(loss.typeName, last.typeName)
+
+    override fun derivedSource(task: String, source: String, sources: Map<String, String>, tasks: List<String>): String? =
+        ModelChecks.derivedSource(task, source, sources, tasks)
+
+    override fun mapping(derived: DerivedSpec, source: String, sourceLabels: Labels, sourceOutput: List<Int>?): String? =
+        mapped(derived) { ModelChecks.mapping(it, source, labelType(sourceLabels), sourceOutput?.toIntArray(), SpecNaming) }
+
+    override fun derivedHead(derived: DerivedSpec, output: List<Int>): String? =
+        mapped(derived) { ModelChecks.derivedHead(it, output.toIntArray()) }
+
+    /** [check] of the core's mapping, or the reason the core refuses to make it. */
+    private fun mapped(derived: DerivedSpec, check: (LabelMapping) -> String?): String? =
+        try {
+            check(labelMapping(derived))
+        } catch (e: IllegalArgumentException) {
+            e.message
+        }
 
     override fun direction(monitor: String, stated: Boolean, spec: ExperimentSpec): String? {
         val metrics: Map<String, List<Metric>> = spec.tasks.associate { t ->

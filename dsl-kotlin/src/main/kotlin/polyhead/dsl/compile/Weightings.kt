@@ -22,7 +22,9 @@ internal fun weightingPlan(spec: ExperimentSpec): WeightingPlan {
                 ScheduleUnit.EPOCH -> ScheduledWeights.Unit.EPOCH
             },
         )
-        is WeightingSpec.Uncertainty -> WeightingPlan.uncertainty(w.initialLogVariance)
+        is WeightingSpec.Uncertainty -> WeightingPlan.uncertainty(w.initialLogVariance).let {
+            if (w.initialLogVariances.isEmpty()) it else it.initialLogVariances(w.initialLogVariances)
+        }
         is WeightingSpec.Dwa -> WeightingPlan.dwa(w.temperature)
         WeightingSpec.RandomLossWeighting -> WeightingPlan.randomLossWeighting()
         is WeightingSpec.PcGrad -> WeightingPlan.pcGrad()
@@ -36,7 +38,9 @@ internal fun weightingPlan(spec: ExperimentSpec): WeightingPlan {
         ).solver(w.tolerance, w.maxIterations)
         is WeightingSpec.CaGrad -> WeightingPlan.caGrad(w.c).solver(w.tolerance, w.maxIterations)
         is WeightingSpec.NashMtl -> WeightingPlan.nashMtl().maxIterations(w.maxIterations)
-        is WeightingSpec.GradNorm -> w.lr?.let { WeightingPlan.gradNorm(w.alpha, it) } ?: WeightingPlan.gradNorm(w.alpha)
+        is WeightingSpec.GradNorm -> (w.lr?.let { WeightingPlan.gradNorm(w.alpha, it) } ?: WeightingPlan.gradNorm(w.alpha)).let {
+            if (w.initialWeights.isEmpty()) it else it.initialWeights(w.initialWeights)
+        }
     }
     val w = spec.weighting
     return if (w is WeightingSpec.GradientLevel) plan.source(gradientSource(w.source)) else plan

@@ -45,11 +45,12 @@ fun ExperimentSpec.withRun(epochs: Int?, seed: Long?): ExperimentSpec =
  * @property loss null only while a spec is incomplete; [validate] reports it
  * @property metrics names as the core's `Metrics.parse` reads them (`accuracy`, `f1_macro`, `mse`, …)
  * @property classNames the name of each class by index (class-index and pixel-class-map labels), which predictions
- *   report; none by default, and then left out of the JSON (the one default not written out, so that specs without
- *   names read as before)
+ *   report; none by default, and then left out of the JSON (so that specs without names read and write as before)
+ * @property derivedFrom null, or the task whose class indices this task's labels are computed from (left out of the
+ *   JSON when null)
  */
-@OptIn(ExperimentalSerializationApi::class)
 @Serializable
+@OptIn(ExperimentalSerializationApi::class)
 data class TaskSpec @JvmOverloads constructor(
     val name: String,
     val head: List<LayerSpec> = emptyList(),
@@ -58,6 +59,21 @@ data class TaskSpec @JvmOverloads constructor(
     val labels: Labels = Labels.CLASS_INDEX,
     val metrics: List<MetricSpec> = emptyList(),
     @EncodeDefault(EncodeDefault.Mode.NEVER) val classNames: List<String> = emptyList(),
+    @EncodeDefault(EncodeDefault.Mode.NEVER) val derivedFrom: DerivedSpec? = null,
+)
+
+/**
+ * A task's labels computed from task [task]'s class indices, by exactly one of: [groups], the group of each class
+ * (class c → `groups[c]`; the task has `classIndex` labels, one per group), or [positive], the classes that are 1
+ * (every other class is 0; the task has `binary` labels and a head of one output). A sample without a label for
+ * [task] has none for this task either.
+ */
+@Serializable
+@OptIn(ExperimentalSerializationApi::class)
+data class DerivedSpec @JvmOverloads constructor(
+    val task: String,
+    @EncodeDefault(EncodeDefault.Mode.NEVER) val groups: List<Int>? = null,
+    @EncodeDefault(EncodeDefault.Mode.NEVER) val positive: List<Int>? = null,
 )
 
 /** What a task's labels are, which decides the losses and metrics that fit it (the core's rules: [ModelRules]). */

@@ -1,5 +1,7 @@
 package polyhead.dsl.spec
 
+import kotlinx.serialization.EncodeDefault
+import kotlinx.serialization.ExperimentalSerializationApi
 import kotlinx.serialization.SerialName
 import kotlinx.serialization.KSerializer
 import kotlinx.serialization.Serializable
@@ -13,18 +15,34 @@ import kotlinx.serialization.encoding.Encoder
 sealed interface LossSpec {
     val reduction: Reduction
 
-    /** Softmax cross-entropy on class indices (per sample, or per pixel). Takes logits. */
+    /**
+     * Softmax cross-entropy on class indices (per sample, or per pixel). Takes logits.
+     *
+     * @property classWeights one weight per class (PyTorch's `weight`: the mean is weighted by the targets' class
+     *   weights); null for none. Left out of the JSON when null, so specs without it read and write as before.
+     */
     @Serializable
     @SerialName("crossEntropy")
-    data class CrossEntropy(
+    @OptIn(ExperimentalSerializationApi::class)
+    data class CrossEntropy @JvmOverloads constructor(
         val labelSmoothing: Double = 0.0,
         override val reduction: Reduction = Reduction.MEAN,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) val classWeights: List<Double>? = null,
     ) : LossSpec
 
-    /** Binary cross-entropy on logits. */
+    /**
+     * Binary cross-entropy on logits.
+     *
+     * @property posWeight the weight of each label's positive class (PyTorch's `pos_weight`), one per label or one for
+     *   all; null for none (and then left out of the JSON)
+     */
     @Serializable
     @SerialName("bceWithLogits")
-    data class BceWithLogits(override val reduction: Reduction = Reduction.MEAN) : LossSpec
+    @OptIn(ExperimentalSerializationApi::class)
+    data class BceWithLogits @JvmOverloads constructor(
+        override val reduction: Reduction = Reduction.MEAN,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) val posWeight: List<Double>? = null,
+    ) : LossSpec
 
     @Serializable
     @SerialName("mse")

@@ -34,6 +34,9 @@ interface ModelRules {
     /** Why the known metric [metric] is not defined for [labels]. */
     fun metric(metric: String, labels: Labels): String?
 
+    /** Why [loss] (whose own settings are sound) cannot take a head's output [output] (class weights for other classes). */
+    fun lossOutput(loss: LossSpec, output: List<Int>): String?
+
     /** Why a head's output [output] does not give what a task of [labels] needs. */
     fun head(labels: Labels, output: List<Int>): String?
 
@@ -42,6 +45,15 @@ interface ModelRules {
 
     /** Why a head ending in [last] applies what [loss] applies itself. */
     fun finalActivation(loss: LossSpec, last: LayerSpec): String?
+
+    /** Why [task] cannot derive its labels from [source] (no such task among [tasks], or a cycle through [sources]). */
+    fun derivedSource(task: String, source: String, sources: Map<String, String>, tasks: List<String>): String?
+
+    /** Why [derived] cannot read the labels of task [source] of [sourceLabels] whose head outputs [sourceOutput]. */
+    fun mapping(derived: DerivedSpec, source: String, sourceLabels: Labels, sourceOutput: List<Int>?): String?
+
+    /** Why a head of [output] does not give what [derived]'s labels need. */
+    fun derivedHead(derived: DerivedSpec, output: List<Int>): String?
 
     /** Why the direction [stated] for the history key [monitor] contradicts the key's own in [spec]. */
     fun direction(monitor: String, stated: Boolean, spec: ExperimentSpec): String?

@@ -60,11 +60,51 @@ private fun Faults.model(spec: ExperimentSpec) {
     val headInput = representation?.takeUnless { experts && it.size != 1 }
     require(spec.tasks.isNotEmpty(), "$.tasks") { "an experiment needs at least one task" }
     val firstIndex = mutableMapOf<String, Int>()
+    val outputs = mutableMapOf<String, List<Int>>()
     spec.tasks.forEachIndexed { i, t ->
         val p = "$.tasks[$i]"
         task(t, p, firstIndex, i)
         if (layerSettings(t.head, "$p.head", trunk = false) && headInput != null) {
-            trace(t.head, headInput, "$p.head")?.let { out -> logits(t, out, p) }
+            trace(t.head, headInput, "$p.head")?.let { out ->
+                outputs.putIfAbsent(t.name, out)
+                logits(t, out, p)
+            }
+        }
+    }
+    derivations(spec, outputs)
+}
+
+/**
+ * Derived tasks: exactly one mapping, labels that match it, and with the core's rules a source that exists and is no
+ * cycle, a mapping that covers the source's classes and a head that outputs what the mapping gives.
+ */
+private fun Faults.derivations(spec: ExperimentSpec, outputs: Map<String, List<Int>>) {
+    val sources = spec.tasks.mapNotNull { t -> t.derivedFrom?.let { t.name to it.task } }.toMap()
+    val names = spec.tasks.map { it.name }.distinct()
+    spec.tasks.forEachIndexed { i, t ->
+        val d = t.derivedFrom ?: return@forEachIndexed
+        val p = "$.tasks[$i].derivedFrom"
+        if ((d.groups == null) == (d.positive == null)) {
+            fault(p, "give exactly one mapping: groups (class → group) or positive (the classes that are 1)")
+            return@forEachIndexed
+        }
+        d.groups?.forEachIndexed { c, g -> atLeast(g, 0, "$p.groups[$c]", "a group index") }
+        d.positive?.forEachIndexed { k, c -> atLeast(c, 0, "$p.positive[$k]", "a positive class") }
+        d.positive?.let { pos -> require(pos.toSet().size == pos.size, "$p.positive") { "a positive class is listed twice: $pos" } }
+        val wanted = if (d.groups != null) Labels.CLASS_INDEX else Labels.BINARY
+        require(t.labels == wanted, "$.tasks[$i].labels") {
+            "a task derived by ${if (d.groups != null) "groups" else "positive classes"} has ${wanted.jsonName} labels, got ${t.labels.jsonName}"
+        }
+        val rules = rules ?: return@forEachIndexed
+        val unknownOrCycle = rules.derivedSource(t.name, d.task, sources, names)
+        if (unknownOrCycle != null) {
+            fault("$p.task", unknownOrCycle)
+            return@forEachIndexed
+        }
+        val source = spec.tasks.first { it.name == d.task }
+        if (errors.none { it.path.startsWith(p) }) {
+            rule(p, rules.mapping(d, d.task, source.labels, outputs[d.task]))
+            outputs[t.name]?.let { rule("$.tasks[$i].head", rules.derivedHead(d, it)) }
         }
     }
 }
@@ -196,9 +236,13 @@ private fun Faults.task(t: TaskSpec, p: String, seen: MutableMap<String, Int>, i
         else -> {
             rule("$p.loss", rules?.loss(loss, t.labels))
             when (loss) {
-                is LossSpec.CrossEntropy -> inUnit(loss.labelSmoothing, "$p.loss.labelSmoothing", "label smoothing", openAtOne = false)
+                is LossSpec.CrossEntropy -> {
+                    inUnit(loss.labelSmoothing, "$p.loss.labelSmoothing", "label smoothing", openAtOne = false)
+                    loss.classWeights?.let { classWeights(it, "$p.loss.classWeights") }
+                }
+                is LossSpec.BceWithLogits -> loss.posWeight?.let { classWeights(it, "$p.loss.posWeight") }
                 is LossSpec.Huber -> positive(loss.delta, "$p.loss.delta", "huber delta")
-                is LossSpec.BceWithLogits, is LossSpec.Mse, is LossSpec.Mae -> Unit
+                is LossSpec.Mse, is LossSpec.Mae -> Unit
             }
         }
     }
@@ -216,12 +260,26 @@ private fun Faults.task(t: TaskSpec, p: String, seen: MutableMap<String, Int>, i
     }
 }
 
+/** Weights per class or label: at least one, each finite and >= 0. */
+private fun Faults.classWeights(weights: List<Double>, p: String) {
+    require(weights.isNotEmpty(), p) { "give one weight per class, or leave the setting out" }
+    weights.forEachIndexed { c, w -> nonNegative(w, "$p[$c]", "a class weight") }
+}
+
 /** The head's output against what the task's labels and loss need (traced only with the rules). */
 private fun Faults.logits(t: TaskSpec, out: List<Int>, p: String) {
+    val loss = t.loss
     val rules = rules ?: return
+    if (loss != null && errors.none { it.path.startsWith("$p.loss") }) {
+        val field = when (loss) {
+            is LossSpec.CrossEntropy -> ".classWeights"
+            is LossSpec.BceWithLogits -> ".posWeight"
+            else -> ""
+        }
+        rule("$p.loss$field", rules.lossOutput(loss, out))
+    }
     rule("$p.head", rules.head(t.labels, out))
     if (t.classNames.isNotEmpty()) rule("$p.classNames", rules.classNames(t.labels, out, t.classNames.size))
     val last = t.head.lastOrNull()
-    val loss = t.loss
     if (last != null && loss != null) rule("$p.head[${t.head.lastIndex}]", rules.finalActivation(loss, last))
 }

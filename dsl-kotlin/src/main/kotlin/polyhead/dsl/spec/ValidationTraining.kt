@@ -22,11 +22,29 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
         is WeightingSpec.GradNorm -> {
             nonNegative(w.alpha, "$p.alpha", "gradNorm alpha")
             w.lr?.let { positive(it, "$p.lr", "the gradNorm learning rate") }
+            perTask(w.initialWeights, spec, "$p.initialWeights") { v, at -> positive(v, at, "an initial weight") }
+        }
+        is WeightingSpec.Uncertainty -> {
+            require(w.initialLogVariance.isFinite(), "$p.initialLogVariance") {
+                "the initial log-variance must be finite, got ${w.initialLogVariance}"
+            }
+            perTask(w.initialLogVariances, spec, "$p.initialLogVariances") { v, at ->
+                require(v.isFinite(), at) { "an initial log-variance must be finite, got $v" }
+            }
         }
         else -> Unit
     }
     val w = spec.weighting
     if (w is WeightingSpec.GradientLevel) rule("$p.source", rules?.source(spec.architecture, w.source))
+}
+
+/** Per-task values of a weighting: each names a task of [spec] and passes [check]. */
+private fun Faults.perTask(values: Map<String, Double>, spec: ExperimentSpec, p: String, check: (Double, String) -> Unit) {
+    val tasks = spec.tasks.map { it.name }
+    values.forEach { (task, v) ->
+        if (task in tasks) check(v, "$p.$task")
+        else fault("$p.$task", "no task '$task'${suggestion(task, tasks)}; tasks: ${tasks.joinToString(", ")}")
+    }
 }
 
 private fun Faults.solver(tolerance: Double, maxIterations: Int, p: String) {

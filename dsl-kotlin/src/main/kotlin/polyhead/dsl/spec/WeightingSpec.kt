@@ -1,5 +1,7 @@
 package polyhead.dsl.spec
 
+import kotlinx.serialization.EncodeDefault
+import kotlinx.serialization.ExperimentalSerializationApi
 import kotlinx.serialization.SerialName
 import kotlinx.serialization.Serializable
 
@@ -38,11 +40,16 @@ sealed interface WeightingSpec {
 
     /**
      * Homoscedastic uncertainty weighting (Kendall, Gal & Cipolla, 2018), Σ_t ½(e^{−s_t}·L_t + s_t) with one learned
-     * log-variance s_t per task, starting at [initialLogVariance].
+     * log-variance s_t per task, starting at [initialLogVariance], or for the tasks named in [initialLogVariances] at
+     * theirs (left out of the JSON when empty).
      */
     @Serializable
     @SerialName("uncertainty")
-    data class Uncertainty(val initialLogVariance: Double = 0.0) : WeightingSpec
+    @OptIn(ExperimentalSerializationApi::class)
+    data class Uncertainty @JvmOverloads constructor(
+        val initialLogVariance: Double = 0.0,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) val initialLogVariances: Map<String, Double> = emptyMap(),
+    ) : WeightingSpec
 
     /** Dynamic weight average (Liu, Johns & Davison, 2019) with softmax [temperature] T. */
     @Serializable
@@ -96,14 +103,17 @@ sealed interface WeightingSpec {
 
     /**
      * Gradient normalization (Chen et al., 2018) with asymmetry [alpha]; the task weights learn at [lr], null for the
-     * optimizer's learning rate.
+     * optimizer's learning rate. They start at 1, or for the tasks named in [initialWeights] at theirs (> 0; only
+     * ratios matter, the weights are renormalized to sum to the number of tasks; left out of the JSON when empty).
      */
     @Serializable
     @SerialName("gradNorm")
-    data class GradNorm(
+    @OptIn(ExperimentalSerializationApi::class)
+    data class GradNorm @JvmOverloads constructor(
         val alpha: Double = 1.5,
         val lr: Double? = null,
         override val source: GradientSource = GradientSource.PARAMETERS,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) val initialWeights: Map<String, Double> = emptyMap(),
     ) : GradientLevel
 }
 
