@@ -77,26 +77,10 @@ class DerivedTasksAndWeightsTest {
 
     @Test
     void aBinaryHeadDerivedFromFashionItemsTrainsOnTheBuiltInData(@TempDir Path tmp) throws IOException {
-        // the seed's Keras example: softmax item head, sigmoid footwear head derived from the item, loss weights 1.0/0.5
-        String keras = """
-                {
-                  "version": 2,
-                  "input": [784],
-                  "trunk": [{"type": "dense", "units": 64}, {"type": "relu"}],
-                  "tasks": [
-                    {"name": "item", "head": [{"type": "dense", "units": 10}], "loss": {"type": "crossEntropy"},
-                     "weight": 1.0, "metrics": ["accuracy"]},
-                    {"name": "footwear", "head": [{"type": "dense", "units": 1}], "loss": {"type": "bceWithLogits"},
-                     "weight": 0.5, "labels": "binary", "metrics": ["accuracy"],
-                     "derivedFrom": {"task": "item", "positive": [5, 7, 9]}}
-                  ],
-                  "optimizer": {"algorithm": {"type": "adam", "lr": 0.001, "amsgrad": true}},
-                  "training": {"epochs": 1, "batchSize": 64, "seed": 1, "validationSplit": 0.1}
-                }
-                """;
-        Path spec = tmp.resolve("keras.json");
-        Files.writeString(spec, keras);
-        Map<String, Map<String, Object>> test = DatasetCommandsTest.trainSpec(tmp.resolve("run"), spec.toString(),
+        // the seed's Keras example as a sample spec: softmax item head, sigmoid footwear head derived from the item,
+        // loss weights 1.0/0.5, Adam with AMSGrad, a validation split
+        String spec = "../samples/specs/keras-multi-output.json";
+        Map<String, Map<String, Object>> test = DatasetCommandsTest.trainSpec(tmp.resolve("run"), spec,
                 "--limit", "512", "--epochs", "1");
         assertTrue(DatasetCommandsTest.metric(test, "footwear", "accuracy") > 0.7, test.toString());
         DatasetCommandsTest.metric(test, "item", "accuracy");

@@ -375,7 +375,7 @@ public final class Trainer {
         arch.train(true);
         try {
             Random rng = new Random(Seeds.derive(seed ^ WEIGHTING_STREAM, steps));
-            StepResult r = gradientStep.run(List.of(batch), new WeightingContext(steps, epochsDone, rng));
+            StepResult r = gradientStep.run(List.of(batch), new WeightingContext(steps, epochsDone, rng, declared));
             Map<String, Tensor> grads = new LinkedHashMap<>();
             Map<String, Var> named = new LinkedHashMap<>(arch.namedParameters());
             if (weighting instanceof LossWeighting lw) {
