@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs the PyTorch peer (torch_baseline.py) and Polyhead's bench in the same run, round by round (each round: one
+# Runs the PyTorch peer (torch_baseline.py, and torch_predict.py for W1-predict) and Polyhead's bench in the same run, round by round (each round: one
 # measurement of every PyTorch configuration, then one of every Polyhead configuration), and prints the ratios.
 # Interleaving rounds exposes both sides to the same slow and fast phases of a shared machine.
 #
 # usage: cli/bench/run_peer.sh [bench options...]      e.g. cli/bench/run_peer.sh --workloads w1,w3
-# (the bench runs W1, W2, W3 and W1-epoch unless --workloads says otherwise; its options come after the script's own)
+# (the bench runs W1, W1-predict, W2, W3 and W1-epoch unless --workloads says otherwise; its options come after the
+# script's own)
 # environment:
 #   ROUNDS (3)  STEPS (60)  WARMUP (20)  THREADS (2)      the protocol, for both sides
 #   EPOCHS (3)  W1-epoch: epochs per round on each side (median epoch); 0 skips W1-epoch on both sides
@@ -30,7 +31,7 @@ OPENBLAS=/usr/lib/x86_64-linux-gnu/openblas-openmp
 [[ -d "$OPENBLAS" ]] || { echo "$OPENBLAS missing: apt-get install libopenblas0-openmp (without it torch uses the reference BLAS, not a fair peer)" >&2; exit 1; }
 
 mkdir -p "$OUT"
-rm -f "$OUT"/torch-*.json "$OUT"/java-*.json "$OUT"/loadavg.txt
+rm -f "$OUT"/torch-*.json "$OUT"/torch-predict-*.json "$OUT"/java-*.json "$OUT"/loadavg.txt
 cd "$ROOT"
 echo "building..."
 CP="$($MVN -pl cli -am -DskipTests package exec:exec -Dcli.exec.skip=false -Dexec.executable=echo -Dexec.args=%classpath 2>/dev/null \
@@ -40,10 +41,10 @@ JAVA=(java --add-modules jdk.incubator.vector -Xmx4g -cp "$CP" polyhead.cli.Poly
 
 if ((EPOCHS > 0)); then
   TORCH_EPOCHS=(--epochs "$EPOCHS" --seeds 1)
-  JAVA_WORKLOADS=(--workloads w1,w2,w3,w1-epoch --epochs "$EPOCHS")
+  JAVA_WORKLOADS=(--workloads w1,w1-predict,w2,w3,w1-epoch --epochs "$EPOCHS")
 else
   TORCH_EPOCHS=(--skip-epochs)
-  JAVA_WORKLOADS=(--workloads w1,w2,w3)
+  JAVA_WORKLOADS=(--workloads w1,w1-predict,w2,w3)
 fi
 
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -51,6 +52,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
   echo "round $r/$ROUNDS: PyTorch"
   LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$TORCH_BASELINE" "${TORCH_EPOCHS[@]}" \
     --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/torch-$r.json" > "$OUT/torch-$r.log"
+  LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$ROOT/cli/bench/torch_predict.py" \
+    --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/torch-predict-$r.json" \
+    > "$OUT/torch-predict-$r.log"
   echo "round $r/$ROUNDS: Polyhead"
   "${JAVA[@]}" "${JAVA_WORKLOADS[@]}" --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" \
     --json "$OUT/java-$r.json" "$@" \
