@@ -78,19 +78,8 @@ class GemmsTest {
                 Gemms.describe(ejml, false, false, "ejml"));
         assertEquals("matrix products: EjmlGemm (portable, about 10x slower; the fast VectorGemm needs 256-bit vector "
                 + "instructions (AVX2), which this JVM does not report)", Gemms.describe(ejml, true, false, null));
-        Gemm counting = new Gemm() {
-            @Override
-            public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, float[] b,
-                             int bOffset, float[] c, int cOffset, boolean accumulate) {
-                ejml.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
-            }
-
-            @Override
-            public String name() {
-                return "counting";
-            }
-        };
-        assertEquals("matrix products: counting (installed with Gemms.use)", Gemms.describe(counting, true, true, null));
+        assertEquals("matrix products: products only (installed with Gemms.use)",
+                Gemms.describe(ProductsOnly.of(ejml), true, true, null));
     }
 
     /** {@link Gemms#announce} prints the line once per process, whoever asks. */
