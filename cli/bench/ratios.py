@@ -19,24 +19,28 @@ import glob, json, os, re, statistics, sys
 
 
 def load(out_dir):
+    """Per round N: (the peer's results, Polyhead's); the peer's are torch-N.json (absent with BASELINE=0) and the
+    "predict" rows of torch-predict-N.json (absent before W1-predict existed)."""
     rounds = []
-    for tp in sorted(glob.glob(os.path.join(out_dir, "torch-*.json"))):
-        m = re.search(r"torch-(\d+)\.json$", tp)
-        if not m:
-            continue
-        n = m.group(1)
-        jp = os.path.join(out_dir, f"java-{n}.json")
+    for jp in sorted(glob.glob(os.path.join(out_dir, "java-*.json"))):
+        n = re.search(r"java-(\d+)\.json$", jp).group(1)
+        tp = os.path.join(out_dir, f"torch-{n}.json")
         pp = os.path.join(out_dir, f"torch-predict-{n}.json")
-        if os.path.exists(jp):
-            with open(tp) as f, open(jp) as g:
-                torch_round = json.load(f)
-                java_round = json.load(g)
-            if os.path.exists(pp):
-                with open(pp) as f:
-                    torch_round["predict"] = json.load(f)["predict"]
-            rounds.append((torch_round, java_round))
+        if not os.path.exists(tp) and not os.path.exists(pp):
+            continue
+        torch_round = {"info": None, "steps": {}, "sgemm": {}, "epochs": None, "predict": {}}
+        if os.path.exists(tp):
+            with open(tp) as f:
+                torch_round.update(json.load(f))
+        if os.path.exists(pp):
+            with open(pp) as f:
+                predict = json.load(f)
+            torch_round["predict"] = predict["predict"]
+            torch_round["info"] = torch_round["info"] or predict["info"]
+        with open(jp) as g:
+            rounds.append((torch_round, json.load(g)))
     if not rounds:
-        sys.exit(f"no torch-N.json / java-N.json pairs in {out_dir}")
+        sys.exit(f"no java-N.json with a torch-N.json or torch-predict-N.json in {out_dir}")
     return rounds
 
 

@@ -9,6 +9,8 @@
 # environment:
 #   ROUNDS (3)  STEPS (60)  WARMUP (20)  THREADS (2)      the protocol, for both sides
 #   EPOCHS (3)  W1-epoch: epochs per round on each side (median epoch); 0 skips W1-epoch on both sides
+#   BASELINE (1)  0 skips torch_baseline.py (training steps, sgemm, epochs): for W1-predict alone, e.g.
+#                 BASELINE=0 cli/bench/run_peer.sh --workloads w1-predict
 #   TORCH_BASELINE   path of torch_baseline.py (default: ../shared/bench/ next to the repository, or /work/shared/bench)
 #   OUT              where the logs and JSON go (default: cli/target/bench-peer)
 #   MVN              the Maven command (default: mvn -q -B; e.g. MVN="mvn -q -B -o" offline)
@@ -19,6 +21,7 @@ STEPS="${STEPS:-60}"
 WARMUP="${WARMUP:-20}"
 THREADS="${THREADS:-2}"
 EPOCHS="${EPOCHS:-3}"
+BASELINE="${BASELINE:-1}"
 OUT="${OUT:-$ROOT/cli/target/bench-peer}"
 MVN="${MVN:-mvn -q -B}"
 if [[ -z "${TORCH_BASELINE:-}" ]]; then
@@ -26,12 +29,12 @@ if [[ -z "${TORCH_BASELINE:-}" ]]; then
     [[ -f "$c" ]] && TORCH_BASELINE="$c" && break
   done
 fi
-[[ -f "${TORCH_BASELINE:-}" ]] || { echo "torch_baseline.py not found; set TORCH_BASELINE" >&2; exit 1; }
+((BASELINE == 0)) || [[ -f "${TORCH_BASELINE:-}" ]] || { echo "torch_baseline.py not found; set TORCH_BASELINE" >&2; exit 1; }
 OPENBLAS=/usr/lib/x86_64-linux-gnu/openblas-openmp
 [[ -d "$OPENBLAS" ]] || { echo "$OPENBLAS missing: apt-get install libopenblas0-openmp (without it torch uses the reference BLAS, not a fair peer)" >&2; exit 1; }
 
 mkdir -p "$OUT"
-rm -f "$OUT"/torch-*.json "$OUT"/torch-predict-*.json "$OUT"/java-*.json "$OUT"/loadavg.txt
+rm -f "$OUT"/torch-*.json "$OUT"/java-*.json "$OUT"/loadavg.txt
 cd "$ROOT"
 echo "building..."
 CP="$($MVN -pl cli -am -DskipTests package exec:exec -Dcli.exec.skip=false -Dexec.executable=echo -Dexec.args=%classpath 2>/dev/null \
@@ -50,8 +53,10 @@ fi
 for ((r = 1; r <= ROUNDS; r++)); do
   echo "round $r/$ROUNDS: load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/loadavg.txt"
   echo "round $r/$ROUNDS: PyTorch"
-  LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$TORCH_BASELINE" "${TORCH_EPOCHS[@]}" \
-    --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/torch-$r.json" > "$OUT/torch-$r.log"
+  if ((BASELINE)); then
+    LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$TORCH_BASELINE" "${TORCH_EPOCHS[@]}" \
+      --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/torch-$r.json" > "$OUT/torch-$r.log"
+  fi
   LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$ROOT/cli/bench/torch_predict.py" \
     --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/torch-predict-$r.json" \
     > "$OUT/torch-predict-$r.log"

@@ -99,7 +99,7 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--warmup-rounds", paramLabel = "N", defaultValue = "1", description = "untimed rounds over every "
             + "configuration before the first measured one, so that the JIT has compiled all of them (default "
-            + "${DEFAULT-VALUE}; W1-epoch: one epoch)")
+            + "${DEFAULT-VALUE}; W1-epoch: one epoch; W1-predict: 3 s and at least 5,000 calls)")
     int warmupRounds;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
@@ -244,6 +244,8 @@ public final class Bench implements Callable<Integer> {
             for (Measurement m : ms) {
                 if (m instanceof EpochMeasurement e) {
                     e.warmUp();
+                } else if (m instanceof PredictMeasurement p) {
+                    p.warmUp();
                 } else {
                     boolean sgemm = m.batch() == 0;
                     m.measure(sgemm ? Math.min(5, o.warmup()) : o.warmup(), sgemm ? 5 : o.steps());

@@ -19,6 +19,14 @@ import polyhead.tensor.Tensor;
  */
 final class PredictMeasurement implements Measurement {
     private static final int POOL = 8;
+    /**
+     * The warm-up round's calls: at least this many seconds and {@link #WARMUP_CALLS} calls. A call compiles slowly:
+     * W1's forward pass at 64 samples took 0.63 ms per call through its first ~2,000 calls and 0.36 ms from then on
+     * (one thread), so the bench's usual warm-up (one round of --warmup + --steps calls) measured the JIT, not the
+     * predictor.
+     */
+    static final double WARMUP_SECONDS = 3;
+    static final int WARMUP_CALLS = 5_000;
 
     private final Predictor predictor;
     private final Gemm gemm;
@@ -75,6 +83,19 @@ final class PredictMeasurement implements Measurement {
             r.put("step", Stats.median(t));
             r.put("sink", (double) (sink & 1));
             return r;
+        } finally {
+            Gemms.use(previous);
+        }
+    }
+
+    /** The warm-up round: calls for {@link #WARMUP_SECONDS} and at least {@link #WARMUP_CALLS} of them, untimed. */
+    void warmUp() {
+        Gemm previous = Gemms.use(gemm);
+        try {
+            long end = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
+            for (int i = 0; i < WARMUP_CALLS || System.nanoTime() < end; i++) {
+                call();
+            }
         } finally {
             Gemms.use(previous);
         }
