@@ -97,8 +97,9 @@ def main():
             phases = f"test acc 10-class {last['acc10']:.4f}, 5-class {last['acc5']:.4f} (last round)"
         print(f"{name:40s} {gemm:10s} {med(ts):9.3f} {med(js):9.3f} {med(ratios):6.2f} {span(ratios):>12s}  {phases}")
 
-    print("\nW3 sgemm, GFLOPS (medians over rounds); ratio = Polyhead / PyTorch, median (min..max) over rounds")
-    print(f"{'product':28s} {'gemm':10s} {'PyTorch':>8s} {'Polyhead':>9s} {'ratio':>6s} {'(range)':>12s}")
+    if any(key.startswith("W3") for key in rounds[0][1]["results"]):
+        print("\nW3 sgemm, GFLOPS (medians over rounds); ratio = Polyhead / PyTorch, median (min..max) over rounds")
+        print(f"{'product':28s} {'gemm':10s} {'PyTorch':>8s} {'Polyhead':>9s} {'ratio':>6s} {'(range)':>12s}")
     for key in rounds[0][1]["results"]:
         name, gemm = key.split(" | ")
         if not name.startswith("W3"):

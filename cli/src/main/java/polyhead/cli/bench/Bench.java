@@ -99,7 +99,8 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--warmup-rounds", paramLabel = "N", defaultValue = "1", description = "untimed rounds over every "
             + "configuration before the first measured one, so that the JIT has compiled all of them (default "
-            + "${DEFAULT-VALUE}; W1-epoch: one epoch; W1-predict: 3 s and at least 5,000 calls)")
+            + "${DEFAULT-VALUE}; W1-epoch: one epoch; W1-predict: " + PredictMeasurement.WARMUP_SECONDS
+            + " s and at least " + PredictMeasurement.WARMUP_CALLS + " calls)")
     int warmupRounds;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",

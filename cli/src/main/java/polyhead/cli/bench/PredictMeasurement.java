@@ -25,7 +25,7 @@ final class PredictMeasurement implements Measurement {
      * (one thread), so the bench's usual warm-up (one round of --warmup + --steps calls) measured the JIT, not the
      * predictor.
      */
-    static final double WARMUP_SECONDS = 3;
+    static final int WARMUP_SECONDS = 3;
     static final int WARMUP_CALLS = 5_000;
 
     private final Predictor predictor;
@@ -92,7 +92,7 @@ final class PredictMeasurement implements Measurement {
     void warmUp() {
         Gemm previous = Gemms.use(gemm);
         try {
-            long end = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
+            long end = System.nanoTime() + WARMUP_SECONDS * 1_000_000_000L;
             for (int i = 0; i < WARMUP_CALLS || System.nanoTime() < end; i++) {
                 call();
             }
