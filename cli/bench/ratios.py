@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Ratios of Polyhead's bench (Bench --json) to the PyTorch peer (torch_baseline.py --out), measured in the same run.
 
-usage: ratios.py OUT_DIR    (reads OUT_DIR/torch-N.json and OUT_DIR/java-N.json for every round N)
+usage: ratios.py OUT_DIR    (reads OUT_DIR/torch-N.json and OUT_DIR/java-N.json for every round N, and
+                             OUT_DIR/torch-predict-N.json, torch_predict.py's, when there is one)
 
 Per round, each ratio compares the two sides measured back to back; the table shows the median over rounds and the
 min..max. Step and epoch ratios are Polyhead time / PyTorch time (below 1: Polyhead is faster); GEMM ratios are
@@ -10,21 +11,36 @@ Polyhead GFLOPS / PyTorch GFLOPS (above 1: Polyhead is faster).
 Full steps (zero_grad + forward + losses + backward + optimizer step) are compared with the peer's configuration of
 the same name ("W1 mlp-mtl b128 adam"). A Polyhead row timed as forward+backward alone (Bench --optimizers none,
 named "... fwd+bwd") is compared with the sum of the peer's fwd and bwd phase medians of its Adam configuration, as
-torch_baseline.py has no option to time forward+backward alone. W1-epoch compares median epoch times.
+torch_baseline.py has no option to time forward+backward alone. W1-epoch compares median epoch times. W1-predict rows
+("W1 predict b1", "b64": one Predictor call) are compared with torch_predict.py's rows of the same name (one call
+under torch.no_grad()).
 """
 import glob, json, os, re, statistics, sys
 
 
 def load(out_dir):
+    """Per round N: (the peer's results, Polyhead's); the peer's are torch-N.json (absent with BASELINE=0) and the
+    "predict" rows of torch-predict-N.json (absent before W1-predict existed)."""
     rounds = []
-    for tp in sorted(glob.glob(os.path.join(out_dir, "torch-*.json"))):
-        n = re.search(r"torch-(\d+)\.json$", tp).group(1)
-        jp = os.path.join(out_dir, f"java-{n}.json")
-        if os.path.exists(jp):
-            with open(tp) as f, open(jp) as g:
-                rounds.append((json.load(f), json.load(g)))
+    for jp in sorted(glob.glob(os.path.join(out_dir, "java-*.json"))):
+        n = re.search(r"java-(\d+)\.json$", jp).group(1)
+        tp = os.path.join(out_dir, f"torch-{n}.json")
+        pp = os.path.join(out_dir, f"torch-predict-{n}.json")
+        if not os.path.exists(tp) and not os.path.exists(pp):
+            continue
+        torch_round = {"info": None, "steps": {}, "sgemm": {}, "epochs": None, "predict": {}}
+        if os.path.exists(tp):
+            with open(tp) as f:
+                torch_round.update(json.load(f))
+        if os.path.exists(pp):
+            with open(pp) as f:
+                predict = json.load(f)
+            torch_round["predict"] = predict["predict"]
+            torch_round["info"] = torch_round["info"] or predict["info"]
+        with open(jp) as g:
+            rounds.append((torch_round, json.load(g)))
     if not rounds:
-        sys.exit(f"no torch-N.json / java-N.json pairs in {out_dir}")
+        sys.exit(f"no java-N.json with a torch-N.json or torch-predict-N.json in {out_dir}")
     return rounds
 
 
@@ -42,6 +58,9 @@ def peer_ms(torch_round, java_name):
     if java_name.startswith("W1-epoch"):
         ep = torch_round.get("epochs")
         return ep["epoch_s"]["median"] * 1e3 if ep else None
+    if java_name.startswith("W1 predict"):
+        t = torch_round.get("predict", {}).get(java_name)
+        return t["ms"]["median"] if t else None
     if java_name.endswith(" fwd+bwd"):
         t = steps.get(java_name[: -len(" fwd+bwd")] + " adam")
         return t["fwd_ms"] + t["bwd_ms"] if t else None
@@ -78,8 +97,9 @@ def main():
             phases = f"test acc 10-class {last['acc10']:.4f}, 5-class {last['acc5']:.4f} (last round)"
         print(f"{name:40s} {gemm:10s} {med(ts):9.3f} {med(js):9.3f} {med(ratios):6.2f} {span(ratios):>12s}  {phases}")
 
-    print("\nW3 sgemm, GFLOPS (medians over rounds); ratio = Polyhead / PyTorch, median (min..max) over rounds")
-    print(f"{'product':28s} {'gemm':10s} {'PyTorch':>8s} {'Polyhead':>9s} {'ratio':>6s} {'(range)':>12s}")
+    if any(key.startswith("W3") for key in rounds[0][1]["results"]):
+        print("\nW3 sgemm, GFLOPS (medians over rounds); ratio = Polyhead / PyTorch, median (min..max) over rounds")
+        print(f"{'product':28s} {'gemm':10s} {'PyTorch':>8s} {'Polyhead':>9s} {'ratio':>6s} {'(range)':>12s}")
     for key in rounds[0][1]["results"]:
         name, gemm = key.split(" | ")
         if not name.startswith("W3"):

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Runs the PyTorch peer (torch_baseline.py) and Polyhead's bench in the same run, round by round (each round: one
+# Runs the PyTorch peer (torch_baseline.py, and torch_predict.py for W1-predict) and Polyhead's bench in the same run, round by round (each round: one
 # measurement of every PyTorch configuration, then one of every Polyhead configuration), and prints the ratios.
 # Interleaving rounds exposes both sides to the same slow and fast phases of a shared machine.
 #
 # usage: cli/bench/run_peer.sh [bench options...]      e.g. cli/bench/run_peer.sh --workloads w1,w3
-# (the bench runs W1, W2, W3 and W1-epoch unless --workloads says otherwise; its options come after the script's own)
+# (the bench runs W1, W1-predict, W2, W3 and W1-epoch unless --workloads says otherwise; its options come after the
+# script's own)
 # environment:
 #   ROUNDS (3)  STEPS (60)  WARMUP (20)  THREADS (2)      the protocol, for both sides
 #   EPOCHS (3)  W1-epoch: epochs per round on each side (median epoch); 0 skips W1-epoch on both sides
+#   BASELINE (1)  0 skips torch_baseline.py (training steps, sgemm, epochs): for W1-predict alone, e.g.
+#                 BASELINE=0 cli/bench/run_peer.sh --workloads w1-predict
 #   TORCH_BASELINE   path of torch_baseline.py (default: ../shared/bench/ next to the repository, or /work/shared/bench)
 #   OUT              where the logs and JSON go (default: cli/target/bench-peer)
 #   MVN              the Maven command (default: mvn -q -B; e.g. MVN="mvn -q -B -o" offline)
@@ -18,6 +21,7 @@ STEPS="${STEPS:-60}"
 WARMUP="${WARMUP:-20}"
 THREADS="${THREADS:-2}"
 EPOCHS="${EPOCHS:-3}"
+BASELINE="${BASELINE:-1}"
 OUT="${OUT:-$ROOT/cli/target/bench-peer}"
 MVN="${MVN:-mvn -q -B}"
 if [[ -z "${TORCH_BASELINE:-}" ]]; then
@@ -25,7 +29,7 @@ if [[ -z "${TORCH_BASELINE:-}" ]]; then
     [[ -f "$c" ]] && TORCH_BASELINE="$c" && break
   done
 fi
-[[ -f "${TORCH_BASELINE:-}" ]] || { echo "torch_baseline.py not found; set TORCH_BASELINE" >&2; exit 1; }
+((BASELINE == 0)) || [[ -f "${TORCH_BASELINE:-}" ]] || { echo "torch_baseline.py not found; set TORCH_BASELINE" >&2; exit 1; }
 OPENBLAS=/usr/lib/x86_64-linux-gnu/openblas-openmp
 [[ -d "$OPENBLAS" ]] || { echo "$OPENBLAS missing: apt-get install libopenblas0-openmp (without it torch uses the reference BLAS, not a fair peer)" >&2; exit 1; }
 
@@ -40,17 +44,22 @@ JAVA=(java --add-modules jdk.incubator.vector -Xmx4g -cp "$CP" polyhead.cli.Poly
 
 if ((EPOCHS > 0)); then
   TORCH_EPOCHS=(--epochs "$EPOCHS" --seeds 1)
-  JAVA_WORKLOADS=(--workloads w1,w2,w3,w1-epoch --epochs "$EPOCHS")
+  JAVA_WORKLOADS=(--workloads w1,w1-predict,w2,w3,w1-epoch --epochs "$EPOCHS")
 else
   TORCH_EPOCHS=(--skip-epochs)
-  JAVA_WORKLOADS=(--workloads w1,w2,w3)
+  JAVA_WORKLOADS=(--workloads w1,w1-predict,w2,w3)
 fi
 
 for ((r = 1; r <= ROUNDS; r++)); do
   echo "round $r/$ROUNDS: load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/loadavg.txt"
   echo "round $r/$ROUNDS: PyTorch"
-  LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$TORCH_BASELINE" "${TORCH_EPOCHS[@]}" \
-    --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/torch-$r.json" > "$OUT/torch-$r.log"
+  if ((BASELINE)); then
+    LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$TORCH_BASELINE" "${TORCH_EPOCHS[@]}" \
+      --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/torch-$r.json" > "$OUT/torch-$r.log"
+  fi
+  LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$ROOT/cli/bench/torch_predict.py" \
+    --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/torch-predict-$r.json" \
+    > "$OUT/torch-predict-$r.log"
   echo "round $r/$ROUNDS: Polyhead"
   "${JAVA[@]}" "${JAVA_WORKLOADS[@]}" --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" \
     --json "$OUT/java-$r.json" "$@" \

@@ -18,8 +18,8 @@ import picocli.CommandLine.Parameters;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.Labels;
 import polyhead.dsl.spec.TaskSpec;
-import polyhead.experiment.TaskPrediction;
 import polyhead.io.Idx;
+import polyhead.serve.TaskOutput;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 
@@ -184,7 +184,7 @@ final class PredictCommand implements Callable<Integer> {
         List<String> cells = new ArrayList<>();
         switch (labels) {
             case CLASS_INDEX -> {
-                double[] p = TaskPrediction.softmax(row, 0, row.length, 1);
+                double[] p = TaskOutput.softmax(row, 0, row.length, 1);
                 cells.add(Integer.toString(argmax(p)));
                 if (!task.getClassNames().isEmpty()) {
                     cells.add(csvCell(task.getClassNames().get(argmax(p))));
@@ -208,7 +208,7 @@ final class PredictCommand implements Callable<Integer> {
                 int pixels = width / classes;
                 StringBuilder sb = new StringBuilder();
                 for (int px = 0; px < pixels; px++) {
-                    sb.append(px == 0 ? "" : " ").append(argmax(TaskPrediction.softmax(row, px, classes, pixels)));
+                    sb.append(px == 0 ? "" : " ").append(argmax(TaskOutput.softmax(row, px, classes, pixels)));
                 }
                 cells.add(sb.toString());
             }

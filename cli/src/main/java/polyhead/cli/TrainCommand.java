@@ -31,6 +31,7 @@ import polyhead.dsl.spec.TaskSpec;
 import polyhead.dsl.spec.TrainingSpec;
 import polyhead.io.Json;
 import polyhead.metrics.MetricTable;
+import polyhead.tensor.Gemms;
 import polyhead.train.History;
 import polyhead.train.Trainer;
 
@@ -157,6 +158,7 @@ final class TrainCommand implements Callable<Integer> {
             b.progress(out);
         }
         out.println(data.description());
+        Gemms.announce(out); // once per process: which backend runs, and how to get the fast one
         out.printf("epochs %d, batch %d, seed %d; run folder %s%n", t.getEpochs(), t.getBatchSize(), t.getSeed(), outDir);
         Trainer trainer = b.build();
         if (from != null) {

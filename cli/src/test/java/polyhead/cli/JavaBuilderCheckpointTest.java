@@ -27,6 +27,7 @@ import polyhead.experiment.Layers;
 import polyhead.experiment.OptimizerPlan;
 import polyhead.experiment.TaskPlan;
 import polyhead.experiment.TaskPrediction;
+import polyhead.serve.TaskOutput;
 import polyhead.experiment.TrainedModel;
 import polyhead.experiment.TrainingPlan;
 import polyhead.io.Json;
@@ -115,7 +116,7 @@ class JavaBuilderCheckpointTest {
             want.add(Integer.toString(kind.classes()[i]));
             String name = kind.classNames().get(i);
             want.add(name.contains(",") ? "\"" + name + "\"" : name);
-            for (double v : TaskPrediction.softmax(kind.output().data(), 3 * i, 3, 1)) {
+            for (double v : TaskOutput.softmax(kind.output().data(), 3 * i, 3, 1)) {
                 want.add(String.format(Locale.ROOT, "%.6g", v));
             }
             want.add(String.format(Locale.ROOT, "%.6g", p.get("price").output().data()[i]));

@@ -110,6 +110,25 @@ class PolyheadTest {
         }
     }
 
+    /**
+     * {@code train} says once which matrix-product backend runs and, when it falls back to EJML, how to get the fast
+     * one, although both the command and the progress bar ask: in a JVM of its own without the vector module.
+     */
+    @Test
+    void trainSaysOnceWhichBackendRuns(@TempDir Path tmp) throws IOException, InterruptedException {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process p = new ProcessBuilder(javaBin, "-XX:TieredStopAtLevel=1", "-cp", cp, Polyhead.class.getName(),
+                "train", SPEC, "--data", SHIPPED, "--epochs", "1", "--limit", "64", "--out",
+                tmp.resolve("run").toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the JVM did not finish");
+        assertEquals(0, p.exitValue(), out);
+        assertEquals(List.of("matrix products: EjmlGemm (portable, about 10x slower; for the fast VectorGemm run Java "
+                + "with --add-modules jdk.incubator.vector)"),
+                out.lines().filter(l -> l.contains("matrix products")).toList(), out);
+    }
+
     @Test
     void trainRefusesANonEmptyOutputFolder(@TempDir Path tmp) throws IOException {
         Files.writeString(tmp.resolve("keep.txt"), "mine");

@@ -14,6 +14,8 @@ import polyhead.data.Dataset;
 import polyhead.mtl.Task;
 import polyhead.mtl.arch.Architecture;
 import polyhead.optim.Optimizers;
+import polyhead.serve.Predictions;
+import polyhead.serve.Predictor;
 import polyhead.tensor.Tensor;
 import polyhead.train.BatchGradients;
 import polyhead.train.History;
@@ -40,6 +42,8 @@ public final class TrainedModel {
     private final long seed;
     /** The checkpoint this model was loaded from, or null for a model trained in this JVM. */
     private final Checkpoint loaded;
+    /** Made on first use; racing threads may each make one, all equal. */
+    private volatile Predictor predictor;
     /** Fits data to the model: derived labels, targets in the heads' shapes ({@link Experiment#bind}). */
     private final Experiment experiment;
 
@@ -163,12 +167,32 @@ public final class TrainedModel {
      */
     public Map<String, TaskPrediction> predict(Tensor inputs) {
         Objects.requireNonNull(inputs, "inputs");
-        Map<String, Tensor> raw = trainer.predict(inputs);
+        // a model with a layer outside the description (no input shape recorded) reads the inputs' own sample shape
+        Predictions p = (description != null ? predictor()
+                : Predictor.of(trainer.architecture(), inputs.shape().without(0).dims())).predict(inputs);
         Map<String, TaskPrediction> out = new LinkedHashMap<>();
-        for (Task t : trainer.architecture().tasks()) {
-            out.put(t.name(), TaskPrediction.of(t.labelType(), raw.get(t.name()), classNames(t.name())));
+        for (String t : p.tasks().keySet()) {
+            out.put(t, TaskPrediction.of(p.task(t), classNames(t)));
         }
         return out;
+    }
+
+    /**
+     * The model for serving: a {@link Predictor} over its architecture, made once, with no autodiff graph and no
+     * trainer, safe to call from many threads at once (while nothing trains the model). Load a saved model once with
+     * {@link #load} and keep its predictor: {@code TrainedModel.load(dir).predictor()}.
+     */
+    public Predictor predictor() {
+        Predictor p = predictor;
+        if (p == null) {
+            if (description == null) {
+                throw new IllegalStateException("the model has a layer its description cannot record, so its input "
+                        + "shape is unknown here: use Predictor.of(architecture(), inputShape)");
+            }
+            p = Predictor.of(trainer.architecture(), description.input());
+            predictor = p;
+        }
+        return p;
     }
 
     private List<String> classNames(String task) {

@@ -91,7 +91,7 @@ public final class BatchNorm extends Module {
         java.util.Arrays.fill(channelShape, 1);
         channelShape[1] = features;
         Var y;
-        if (isTraining()) {
+        if (actsAsTraining()) {
             int n = s.size() / features;
             if (n <= 1) {
                 throw new ShapeException(typeName() + " needs more than one value per channel in training mode, got input " + s);

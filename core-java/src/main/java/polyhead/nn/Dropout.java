@@ -35,7 +35,7 @@ public final class Dropout extends Module {
 
     @Override
     protected Var forward(Var x) {
-        if (!isTraining()) {
+        if (!actsAsTraining()) {
             return x;
         }
         float[] c = calls.data();

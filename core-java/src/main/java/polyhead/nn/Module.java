@@ -19,7 +19,8 @@ import polyhead.tensor.Tensor;
  * <p>Call a module with {@link #call(Var)}; subclasses implement {@link #forward(Var)}. A {@link ShapeException}
  * raised inside is re-thrown naming the dotted path and type of the innermost module it happened in.
  *
- * <p>Modules start in training mode; {@link #eval()} switches dropout off and batch norm to its running statistics.
+ * <p>Modules start in training mode; {@link #eval()} switches dropout off and batch norm to its running statistics
+ * (and so does an {@link Inference} scope, for the thread that opened it only).
  */
 public abstract class Module {
     private final Map<String, Var> parameters = new LinkedHashMap<>();
@@ -201,6 +202,15 @@ public abstract class Module {
 
     public final boolean isTraining() {
         return training;
+    }
+
+    /**
+     * Whether this module computes as in training (dropout drops, batch norm uses and updates batch statistics): its
+     * mode flag is training and the current thread is not inside an {@link Inference} scope. Layers whose computation
+     * depends on the mode ask this, not {@link #isTraining()}.
+     */
+    protected final boolean actsAsTraining() {
+        return training && !Inference.isActive();
     }
 
     /**

@@ -1,6 +1,8 @@
 package polyhead.tensor;
 
+import java.io.PrintStream;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Selects the {@link Gemm} every matrix product in Polyhead goes through, and with it the {@link DirectConvolution}
@@ -14,6 +16,10 @@ import java.util.Objects;
  * <p>A direct convolution goes with the GEMM whose products it reproduces: {@link VectorGemm}'s
  * ({@link VectorGemm#directConvolution()}) with a VectorGemm, {@link DirectConvolution#NONE} with any other GEMM, so
  * that a GEMM installed to count or time the products (or EJML) sees every convolution as im2col and products.
+ *
+ * <p>{@link #describe()} says in one line which GEMM runs and, when it is the portable one, how to get the fast one;
+ * {@link #announce} prints that line once per process (the command-line tool's {@code train} and a trainer that shows
+ * progress do; library calls such as a predictor in a service print nothing).
  *
  * <p>VectorGemm is created reflectively, so this class and the EJML path work on a JVM without the module (the type
  * test of {@link #directConvolutionFor} loads the class there but never initializes it).
@@ -29,6 +35,7 @@ public final class Gemms {
     }
 
     private static volatile Installed current = installed(select(System.getProperty(PROPERTY)));
+    private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
 
     private Gemms() {
     }
@@ -100,6 +107,51 @@ public final class Gemms {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot create " + VECTOR_CLASS, e);
         }
+    }
+
+    /**
+     * One line saying which GEMM every matrix product goes through, e.g. {@code matrix products: VectorGemm (Vector
+     * API, 2 threads)}; when it is EJML, why, and how to get the fast one ({@code --add-modules jdk.incubator.vector}).
+     */
+    public static String describe() {
+        boolean module = ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+        return describe(current(), module, module && vectorAvailable(), System.getProperty(PROPERTY));
+    }
+
+    /**
+     * {@link #describe()} for the GEMM {@code gemm}, on a JVM with or without the vector module, with or without the
+     * 256-bit vectors it needs, and the value of {@value #PROPERTY} (null when unset).
+     */
+    static String describe(Gemm gemm, boolean vectorModule, boolean vectorHardware, String property) {
+        String head = "matrix products: ";
+        if (gemm instanceof VectorGemm v) {
+            return head + "VectorGemm (Vector API, " + v.threads() + (v.threads() == 1 ? " thread)" : " threads)");
+        }
+        if (!(gemm instanceof EjmlGemm)) {
+            return head + gemm.name() + " (installed with Gemms.use)";
+        }
+        String forced = property == null || property.isBlank() ? null : "-D" + PROPERTY + "=" + property.trim();
+        if (forced != null && vectorModule && vectorHardware) {
+            return head + "EjmlGemm (portable; chosen by " + forced + "; without it the faster VectorGemm runs)";
+        }
+        String why = forced != null ? "chosen by " + forced + "; " : "";
+        if (!vectorModule) {
+            return head + "EjmlGemm (portable, about 10x slower; " + why + "for the fast VectorGemm run Java with "
+                    + "--add-modules " + VECTOR_MODULE + ")";
+        }
+        return head + "EjmlGemm (portable, about 10x slower; " + why + "the fast VectorGemm needs 256-bit vector "
+                + "instructions (AVX2), which this JVM does not report)";
+    }
+
+    /**
+     * Prints {@link #describe()} to {@code out} if no call has printed it yet in this process; true if this call did.
+     */
+    public static boolean announce(PrintStream out) {
+        if (ANNOUNCED.compareAndSet(false, true)) {
+            out.println(describe());
+            return true;
+        }
+        return false;
     }
 
     /** The implementation for a value of {@value #PROPERTY} (null: the automatic choice). */

@@ -122,18 +122,7 @@ class DirectConvolutionContractTest {
     @Test
     void theDirectConvolutionOfAGemmGivesItsProductsBits() {
         Gemm vector = new VectorGemm(1);
-        Gemm wrapper = new Gemm() {
-            @Override
-            public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, float[] b,
-                             int bOffset, float[] c, int cOffset, boolean accumulate) {
-                vector.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
-            }
-
-            @Override
-            public String name() {
-                return "wrapper";
-            }
-        };
+        Gemm wrapper = ProductsOnly.of(vector);
         assertEquals(DirectConvolution.NONE, Gemms.directConvolutionFor(new EjmlGemm()));
         assertEquals(DirectConvolution.NONE, Gemms.directConvolutionFor(wrapper));
         DirectConvolution kernels = Gemms.directConvolutionFor(vector);

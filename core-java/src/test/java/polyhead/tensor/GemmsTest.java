@@ -53,14 +53,56 @@ class GemmsTest {
         assertEquals("selected ejml", probe("-Dpolyhead.gemm=ejml", "--add-modules", "jdk.incubator.vector"));
     }
 
+    /** The line a run prints about its backend, in this JVM (vector) and in one without the module (EJML). */
+    @Test
+    void describeSaysWhichGemmAndHowToGetTheFastOne() throws Exception {
+        int threads = Runtime.getRuntime().availableProcessors();
+        String vector = "matrix products: VectorGemm (Vector API, " + threads + (threads == 1 ? " thread)" : " threads)");
+        assertEquals(vector, Gemms.describe());
+        String fallback = "matrix products: EjmlGemm (portable, about 10x slower; for the fast VectorGemm run Java with "
+                + "--add-modules jdk.incubator.vector)";
+        assertEquals(fallback, probe(List.of(), List.of("describe")));
+        assertEquals("matrix products: EjmlGemm (portable; chosen by -Dpolyhead.gemm=ejml; without it the faster "
+                + "VectorGemm runs)", probe(List.of("-Dpolyhead.gemm=ejml", "--add-modules", "jdk.incubator.vector"),
+                List.of("describe")));
+    }
+
+    /** Every case of the message, the JVM's facts given. */
+    @Test
+    void describeCoversEveryReasonForEjml() {
+        Gemm ejml = new EjmlGemm();
+        assertEquals("matrix products: VectorGemm (Vector API, 1 thread)",
+                Gemms.describe(new VectorGemm(1), true, true, null));
+        assertEquals("matrix products: EjmlGemm (portable, about 10x slower; chosen by -Dpolyhead.gemm=ejml; for the "
+                + "fast VectorGemm run Java with --add-modules jdk.incubator.vector)",
+                Gemms.describe(ejml, false, false, "ejml"));
+        assertEquals("matrix products: EjmlGemm (portable, about 10x slower; the fast VectorGemm needs 256-bit vector "
+                + "instructions (AVX2), which this JVM does not report)", Gemms.describe(ejml, true, false, null));
+        assertEquals("matrix products: products only (installed with Gemms.use)",
+                Gemms.describe(ProductsOnly.of(ejml), true, true, null));
+    }
+
+    /** {@link Gemms#announce} prints the line once per process, whoever asks. */
+    @Test
+    void announcePrintsOncePerProcess() throws Exception {
+        List<String> lines = List.of(probe(List.of(), List.of("announce")).split("\n"));
+        assertEquals(List.of("matrix products: EjmlGemm (portable, about 10x slower; for the fast VectorGemm run Java "
+                + "with --add-modules jdk.incubator.vector)", "true", "false"), lines);
+    }
+
     private static String probe(String... jvmArgs) throws IOException, InterruptedException {
+        return probe(List.of(jvmArgs), List.of());
+    }
+
+    private static String probe(List<String> jvmArgs, List<String> args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.addAll(List.of(jvmArgs));
+        cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(GemmsProbe.class.getName());
+        cmd.addAll(args);
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "probe JVM did not finish");

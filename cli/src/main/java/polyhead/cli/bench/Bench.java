@@ -32,9 +32,9 @@ import polyhead.tensor.Gemms;
 import polyhead.tensor.VectorGemm;
 
 /**
- * The performance workloads of BENCHMARKS.md (W1 mlp-mtl, W2 lenet-mtl, W3 sgemm, W1-epoch) on each GEMM, timed as
- * {@code torch_baseline.py} times PyTorch so that the two can be compared: every configuration is measured
- * {@code --reps} times in round-robin order (slow phases of a shared machine hit all alike), after
+ * The performance workloads of BENCHMARKS.md (W1 mlp-mtl, W1-predict, W2 lenet-mtl, W3 sgemm, W1-epoch) on each
+ * GEMM, timed as {@code torch_baseline.py} times PyTorch so that the two can be compared: every configuration is
+ * measured {@code --reps} times in round-robin order (slow phases of a shared machine hit all alike), after
  * {@code --warmup-rounds} untimed rounds over all of them (the JIT compiles); a measurement is {@code --warmup}
  * untimed steps and {@code --steps} individually timed steps, and its value is the median step. Reported: the median
  * over reps, the min..max over reps, samples/s, and GFLOPS of the matrix products.
@@ -43,13 +43,16 @@ import polyhead.tensor.VectorGemm;
  * ({@link BenchOptimizers}: W1 with each of {@code --optimizers}, W2 with Adam); {@code --optimizers none} times
  * forward+backward alone. W1-epoch ({@link EpochMeasurement}) trains {@code --epochs} epochs on the full
  * Fashion-MNIST per measurement and reports the median epoch and the test accuracy after the last one.
+ * W1-predict ({@link PredictMeasurement}) times one serving call of a {@link polyhead.serve.Predictor} on W1's network
+ * for 1 and 64 samples.
  * {@code cli/bench/run_peer.sh} runs PyTorch and this bench in the same run and prints the ratios.
  */
 @Command(name = "bench", synopsisHeading = "",
         header = "the performance workloads of BENCHMARKS.md (polyhead bench --help)",
         customSynopsis = {
-                "usage: polyhead bench [--workloads w1,w2,w3,w1-epoch] [--gemms ejml,vector]",
-                "                      [--optimizers adam,sgdm,adamw] [--reps N] [--warmup N] [--steps N] [--threads N]",
+                "usage: polyhead bench [--workloads w1,w1-predict,w2,w3,w1-epoch] [--gemms ejml,vector]",
+                "                      [--optimizers adam,sgdm,adamw] [--reps N] [--warmup N] [--steps N]",
+                "                      [--threads N]",
                 "                      [--warmup-rounds N] [--epochs N] [--seed N] [--data DIR] [--json FILE]"},
         descriptionHeading = "%n", description = {
                 "Times the workloads of BENCHMARKS.md on each GEMM, as torch_baseline.py times PyTorch.",
@@ -63,9 +66,10 @@ public final class Bench implements Callable<Integer> {
                    int steps, int threads, int warmupRounds, int epochs, long seed, Path data, Path json) {
     }
 
-    @Option(names = "--workloads", paramLabel = "LIST", defaultValue = "w1,w2,w3", description = "which of W1 "
-            + "(mlp-mtl, batch 32/128/512), W2 (lenet-mtl, batch 256), W3 (sgemm 1024^3 and 256x784*784x256) and "
-            + "W1-epoch (one epoch of W1 on the 60k Fashion-MNIST, batch 128, Adam) to run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--workloads", paramLabel = "LIST", defaultValue = "w1,w1-predict,w2,w3",
+            description = "which of W1 (mlp-mtl, batch 32/128/512), W1-predict (a Predictor's call on W1's network, "
+            + "1 and 64 samples), W2 (lenet-mtl, batch 256), W3 (sgemm 1024^3 and 256x784*784x256) and W1-epoch (one "
+            + "epoch of W1 on the 60k Fashion-MNIST, batch 128, Adam) to run (default: ${DEFAULT-VALUE})")
     String workloads;
 
     @Option(names = "--gemms", paramLabel = "LIST",
@@ -95,7 +99,8 @@ public final class Bench implements Callable<Integer> {
 
     @Option(names = "--warmup-rounds", paramLabel = "N", defaultValue = "1", description = "untimed rounds over every "
             + "configuration before the first measured one, so that the JIT has compiled all of them (default "
-            + "${DEFAULT-VALUE}; W1-epoch: one epoch)")
+            + "${DEFAULT-VALUE}; W1-epoch: one epoch; W1-predict: " + PredictMeasurement.WARMUP_SECONDS
+            + " s and at least " + PredictMeasurement.WARMUP_CALLS + " calls)")
     int warmupRounds;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "3",
@@ -155,7 +160,8 @@ public final class Bench implements Callable<Integer> {
             }
             List<String> opts = optimizers == null ? BenchOptimizers.NAMES : optimizers.trim().equals("none")
                     ? List.of() : list(optimizers, BenchOptimizers.NAMES.toArray(new String[0]));
-            return new Options(list(workloads, "w1", "w2", "w3", "w1-epoch"), g, opts, positive("--reps", reps),
+            return new Options(list(workloads, "w1", "w1-predict", "w2", "w3", "w1-epoch"), g, opts,
+                    positive("--reps", reps),
                     nonNegative("--warmup", warmup), positive("--steps", steps),
                     threads == null ? Runtime.getRuntime().availableProcessors() : positive("--threads", threads),
                     nonNegative("--warmup-rounds", warmupRounds), positive("--epochs", epochs),
@@ -211,6 +217,11 @@ public final class Bench implements Callable<Integer> {
                     }
                 }
             }
+            if (o.workloads().contains("w1-predict")) {
+                for (int batch : new int[] {1, 64}) {
+                    ms.add(new PredictMeasurement(g, batch));
+                }
+            }
             if (o.workloads().contains("w2")) {
                 ms.add(new TrainingMeasurement("W2 lenet-mtl", Models.multiLeNet(new Random(0)), 256,
                         new int[] {1, 36, 36}, 10, 10, 1.0f, 1.0f, g, o.optimizers().isEmpty() ? null : "adam"));
@@ -234,6 +245,8 @@ public final class Bench implements Callable<Integer> {
             for (Measurement m : ms) {
                 if (m instanceof EpochMeasurement e) {
                     e.warmUp();
+                } else if (m instanceof PredictMeasurement p) {
+                    p.warmUp();
                 } else {
                     boolean sgemm = m.batch() == 0;
                     m.measure(sgemm ? Math.min(5, o.warmup()) : o.warmup(), sgemm ? 5 : o.steps());

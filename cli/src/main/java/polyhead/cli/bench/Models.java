@@ -1,8 +1,13 @@
 package polyhead.cli.bench;
 
+import java.util.List;
 import java.util.Random;
 
 import polyhead.autodiff.Var;
+import polyhead.loss.Losses;
+import polyhead.mtl.Task;
+import polyhead.mtl.arch.Architecture;
+import polyhead.mtl.arch.HardSharing;
 import polyhead.nn.Activation;
 import polyhead.nn.Conv2d;
 import polyhead.nn.Flatten;
@@ -41,9 +46,24 @@ final class Models {
 
     /** W1 mlp-mtl: 784 → Linear 256 → ReLU → Linear 128 → ReLU; heads Linear(128, 10) and Linear(128, 5). */
     static TwoHeads mlpMtl(Random rng) {
-        return new TwoHeads(new Sequential(new Linear(784, 256, rng), Activation.relu(), new Linear(256, 128, rng),
-                Activation.relu()), new Linear(128, 10, rng), new Linear(128, 5, rng)) {
+        return new TwoHeads(mlpTrunk(rng), new Linear(128, 10, rng), new Linear(128, 5, rng)) {
         };
+    }
+
+    /**
+     * W1 as a hard-sharing {@link Architecture}, what a {@link polyhead.serve.Predictor} serves: the trunk of
+     * {@link #mlpMtl}, class tasks {@code item} (10) and {@code group} (5) with cross-entropy losses.
+     */
+    static Architecture mlpMtlArchitecture(Random rng) {
+        Sequential trunk = mlpTrunk(rng);
+        return new HardSharing(trunk, List.of(
+                Task.builder("item").head(new Linear(128, 10, rng)).loss(Losses.crossEntropy()).build(),
+                Task.builder("group").head(new Linear(128, 5, rng)).loss(Losses.crossEntropy()).build()));
+    }
+
+    private static Sequential mlpTrunk(Random rng) {
+        return new Sequential(new Linear(784, 256, rng), Activation.relu(), new Linear(256, 128, rng),
+                Activation.relu());
     }
 
     /**

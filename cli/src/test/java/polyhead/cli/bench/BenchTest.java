@@ -13,6 +13,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
 import polyhead.tensor.EjmlGemm;
+import polyhead.tensor.Gemm;
+import polyhead.tensor.Gemms;
 
 /** The bench's bookkeeping (options, flop counts, medians); its timings are never asserted. */
 class BenchTest {
@@ -38,7 +40,7 @@ class BenchTest {
         assertEquals(List.of(), options("--optimizers", "none").optimizers());
         assertEquals("'sgd' is not one of adam, sgdm, adamw",
                 assertThrows(ParameterException.class, () -> options("--optimizers", "sgd")).getMessage());
-        assertEquals("'w4' is not one of w1, w2, w3, w1-epoch",
+        assertEquals("'w4' is not one of w1, w1-predict, w2, w3, w1-epoch",
                 assertThrows(ParameterException.class, () -> options("--workloads", "w4")).getMessage());
         assertEquals("option --steps must be >= 1, got 0",
                 assertThrows(ParameterException.class, () -> options("--steps", "0")).getMessage());
@@ -60,6 +62,24 @@ class BenchTest {
         assertEquals(List.of("step", "fwd", "bwd", "fwd_gemm", "bwd_gemm"), List.copyOf(r.keySet()));
         assertTrue(r.get("fwd_gemm") <= r.get("fwd") && r.get("bwd_gemm") <= r.get("bwd"), r.toString());
         assertTrue(r.get("step") > 0);
+    }
+
+    /**
+     * W1-predict: one Predictor call on W1's network, forward only, 2B·(784·256 + 256·128 + 128·10 + 128·5) flops;
+     * the measurement runs through the GEMM it is given and leaves the process's GEMM as it was.
+     */
+    @Test
+    void w1PredictTimesOnePredictorCall() {
+        Gemm before = Gemms.current();
+        PredictMeasurement p = new PredictMeasurement(new EjmlGemm(), 64);
+        assertEquals("W1 predict b64", p.name());
+        assertEquals("ejml", p.gemm());
+        assertEquals(64, p.batch());
+        assertEquals(2.0 * 64 * (784 * 256 + 256 * 128 + 128 * 10 + 128 * 5), p.flops());
+        Map<String, Double> r = p.measure(1, 3);
+        assertTrue(r.get("step") > 0, r.toString());
+        assertEquals(before, Gemms.current());
+        assertEquals(List.of("w1-predict"), options("--workloads", "w1-predict").workloads());
     }
 
     /** A full step times the update as its own phase, and the update moves the parameters (it is not a stand-in). */

@@ -20,6 +20,7 @@ import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Im2col;
 import polyhead.tensor.Parallel;
+import polyhead.tensor.ProductsOnly;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
@@ -222,7 +223,7 @@ class ConvolutionTest {
     void directConvolutionGivesTheIm2colResultsBitForBit() {
         Gemm vector = Gemms.vector();
         DirectConvolution kernels = Gemms.directConvolutionFor(vector);
-        Gemm productsOnly = productsOnly(vector);
+        Gemm productsOnly = ProductsOnly.of(vector);
         // {N, C, H, W, O, kh, kw}
         int[][] settings = {{3, 2, 20, 21, 7, 3, 4}, {2, 1, 36, 36, 10, 9, 9}, {2, 3, 10, 19, 8, 2, 3},
             {1, 2, 8, 16, 5, 1, 1}, {2, 4, 12, 40, 24, 3, 3}};
@@ -313,7 +314,7 @@ class ConvolutionTest {
                 new float[20], 0, false), "kernel width 2");
 
         Gemm previous = Gemms.current();
-        Gemm productsOnly = productsOnly(vector);
+        Gemm productsOnly = ProductsOnly.of(vector);
         try {
             Im2col.Geometry w2 = new Im2col.Geometry(1, 36, 36, 9, 9, 1, 1, 0, 0);
             assertTrue(direct.canWeightGradient(w2, 10), "W2's first layer takes the direct weight gradient");
@@ -551,21 +552,5 @@ class ConvolutionTest {
             }
         }
         return y;
-    }
-
-    /** {@code gemm}'s matrix products behind a wrapper that offers none of its optional kernels. */
-    static Gemm productsOnly(Gemm gemm) {
-        return new Gemm() {
-            @Override
-            public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOffset, float[] b,
-                             int bOffset, float[] c, int cOffset, boolean accumulate) {
-                gemm.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
-            }
-
-            @Override
-            public String name() {
-                return "products only";
-            }
-        };
     }
 }

@@ -96,7 +96,8 @@ public final class FashionMultiTask {
         System.out.println("model: trunk 784-256-128 (ReLU), heads item[10] and group[5]; loss = 1.0·CE(item) + 0.5·CE(group)");
         System.out.printf("Adam lr %.3g, batch %d, %d epochs, seed %d; 10%% of the training images held out for validation%n",
                 o.lr(), o.batchSize(), o.epochs(), o.seed());
-        System.out.printf("matrix products: %s%n%n", Gemms.current().name());
+        Gemms.announce(System.out); // which backend runs: once per process, whoever asks first (the progress bar too)
+        System.out.println();
 
         Dataset.Split split = trainSet.split(0.1, o.seed());
         HardSharing model = model(o.seed());
