@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -30,6 +31,8 @@ import polyhead.loss.Losses;
 import polyhead.metrics.Metrics;
 import polyhead.nn.Module;
 import polyhead.optim.Optimizers.Adam;
+import polyhead.serve.Predictions;
+import polyhead.serve.Predictor;
 import polyhead.tensor.Tensor;
 import polyhead.train.History;
 
@@ -151,6 +154,35 @@ class TrainedModelTest {
         // a loaded model saves what it loaded
         again.save(dir.resolve("copy"));
         assertEquals(c.model().keySet(), Checkpoints.read(dir.resolve("copy")).model().keySet());
+    }
+
+    @Test
+    void aLoadedModelServesFromManyThreadsWithTheTrainedModelsOutputs(@TempDir Path dir) throws Exception {
+        TrainedModel m = experiment(plan()).build().fit(data(1, 64), null);
+        m.save(dir.resolve("model"));
+        Predictor served = TrainedModel.load(dir.resolve("model")).predictor();
+        Tensor x = data(5, 16).inputs();
+        Map<String, TaskPrediction> want = m.predict(x);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Predictions>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                calls.add(pool.submit(() -> served.predict(x)));
+            }
+            for (java.util.concurrent.Future<Predictions> f : calls) {
+                Predictions got = f.get();
+                for (String t : want.keySet()) {
+                    assertArrayEquals(want.get(t).output().data(), got.task(t).raw().data(), t);
+                }
+                assertArrayEquals(want.get("sign").classes(), got.task("sign").predicted());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        // one sample, as a service receives it
+        float[] first = java.util.Arrays.copyOf(x.data(), x.size() / 16);
+        assertEquals(want.get("sign").classes()[0], served.predict(first).task("sign").predicted()[0]);
+        assertSame(m.predictor(), m.predictor());
     }
 
     private static List<String> names(Module m) {
