@@ -214,7 +214,7 @@ public final class ExperimentBuilder {
     }
 
     private static void misplaced(Layer l, boolean inTrunk, int index, String stack, List<String> faults) {
-        if (l instanceof EmbeddingLayer) {
+        if (FrozenLayer.base(l) instanceof EmbeddingLayer) {
             add(faults, layerPath(stack, index, l), ModelChecks.misplacedEmbedding(inTrunk, index));
         }
     }

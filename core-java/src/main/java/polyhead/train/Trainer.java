@@ -67,7 +67,13 @@ public final class Trainer {
         this.arch = b.arch;
         this.weighting = b.weighting != null ? b.weighting : Weightings.fixed(declaredWeights(b.arch));
         this.gradientStep = new GradientStep(arch, weighting, b.gradientSource);
-        Map<String, Var> params = new LinkedHashMap<>(arch.namedParameters());
+        // frozen parameters (Module.trainable(false)) are not the optimizer's: no update, no decay, no state
+        Map<String, Var> params = new LinkedHashMap<>();
+        arch.namedParameters().forEach((k, v) -> {
+            if (v.requiresGrad()) {
+                params.put(k, v);
+            }
+        });
         if (weighting instanceof LossWeighting lw) {
             lw.parameters().forEach((k, v) -> params.put("weighting." + k, v));
         }
@@ -152,7 +158,7 @@ public final class Trainer {
                 // the step's values and gradients come from the arena, taken back when the step ends (a user's
                 // own open arena is left to them: scopes do not nest)
                 try (Arena.Scope step = arena == null || Arena.isOpen() ? null : arena.open()) {
-                    if (diagnostics && e.position == 0 && !arch.sharedParameters().isEmpty()) {
+                    if (diagnostics && e.position == 0 && !GradientStep.trainableShared(arch).isEmpty()) {
                         e.diagnostics.putAll(TaskRelations.of(gradientStep.probe(batches)));
                     }
                     e.position++;
