@@ -28,7 +28,7 @@ import polyhead.mtl.arch.Architecture;
         description = {
                 "Validates SPEC (a JSON spec, or a Kotlin script .kts ending with multiTask { ... }), builds its model and",
                 "prints its layers (output shape and parameter count of each, for one sample), then the parameters shared",
-                "between tasks and those of each task."},
+                "between tasks and those of each task; a frozen parameter (trainable false) is marked 'frozen'."},
         optionListHeading = "%noptions:%n", footerHeading = "%n",
         footer = "exit codes: 0 ok, 1 bad spec or file, 2 bad command line")
 final class InspectCommand implements Callable<Integer> {
@@ -61,8 +61,10 @@ final class InspectCommand implements Callable<Integer> {
         Map<String, Map<String, Var>> own = arch.taskParameters();
         long sharedCount = count(shared);
         long taskCount = own.values().stream().mapToLong(InspectCommand::count).sum();
-        out.printf("%nparameters: %,d shared, %,d task-specific, %,d in all%n", sharedCount, taskCount,
-                count(arch.namedParameters()));
+        long frozen = arch.namedParameters().values().stream().filter(v -> !v.requiresGrad())
+                .mapToLong(v -> v.value().size()).sum();
+        out.printf("%nparameters: %,d shared, %,d task-specific, %,d in all%s%n", sharedCount, taskCount,
+                count(arch.namedParameters()), frozen == 0 ? "" : String.format(" (%,d frozen)", frozen));
         section(out, "shared", shared);
         own.forEach((task, params) -> section(out, "task " + task, params));
         return 0;
@@ -70,7 +72,8 @@ final class InspectCommand implements Callable<Integer> {
 
     private static void section(PrintStream out, String title, Map<String, Var> params) {
         out.printf("%n%s (%,d)%n", title, count(params));
-        params.forEach((name, v) -> out.printf("  %-40s %-14s %,10d%n", name, v.shape(), v.value().size()));
+        params.forEach((name, v) -> out.printf("  %-40s %-14s %,10d%s%n", name, v.shape(), v.value().size(),
+                v.requiresGrad() ? "" : "  frozen"));
     }
 
     private static long count(Map<String, Var> params) {

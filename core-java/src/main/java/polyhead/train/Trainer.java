@@ -77,6 +77,10 @@ public final class Trainer {
         if (weighting instanceof LossWeighting lw) {
             lw.parameters().forEach((k, v) -> params.put("weighting." + k, v));
         }
+        if (params.isEmpty()) {
+            throw new IllegalArgumentException("every parameter of the model is frozen (trainable false): nothing to "
+                    + "train");
+        }
         this.optimizer = Optimizer.create(Objects.requireNonNull(b.optimizer, "an optimizer is required"), params);
         this.optimizerParams = List.copyOf(params.values());
         this.nonFinitePolicy = b.nonFinitePolicy;

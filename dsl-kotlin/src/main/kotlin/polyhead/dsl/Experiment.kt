@@ -13,6 +13,7 @@ import polyhead.dsl.spec.Sampling
 import polyhead.dsl.spec.TaskSpec
 import polyhead.dsl.spec.TrainingSpec
 import polyhead.dsl.spec.WeightingSpec
+import polyhead.dsl.spec.frozen
 import polyhead.dsl.spec.withCoreDefaults
 
 /**
@@ -40,8 +41,11 @@ class ExperimentBuilder @PublishedApi internal constructor() : SpecBuilder<Exper
     }
 
     /** Appends layers to the trunk. */
-    inline fun trunk(block: LayersBuilder.() -> Unit) {
-        spec = spec.copy(trunk = spec.trunk + LayersBuilder().apply(block).layers)
+    inline fun trunk(block: LayersBuilder.() -> Unit) = trunk(true, block)
+
+    /** Appends layers to the trunk; [trainable] false freezes every one of them (fine-tuning on a fixed trunk). */
+    inline fun trunk(trainable: Boolean, block: LayersBuilder.() -> Unit) {
+        spec = spec.copy(trunk = spec.trunk + LayersBuilder().apply(block).layers(trainable))
     }
 
     /** Adds a task. */
@@ -69,13 +73,21 @@ class LayersBuilder @PublishedApi internal constructor() {
     fun add(layer: polyhead.dsl.spec.LayerSpec) {
         layers += layer
     }
+
+    /** The layers collected, each frozen unless [trainable]. */
+    @PublishedApi
+    internal fun layers(trainable: Boolean): List<polyhead.dsl.spec.LayerSpec> =
+        if (trainable) layers else layers.map { it.frozen() }
 }
 
 @PolyheadDsl
 class TaskBuilder @PublishedApi internal constructor(name: String) : SpecBuilder<TaskSpec>(TaskSpec(name)) {
     /** Appends layers to the head. */
-    inline fun head(block: LayersBuilder.() -> Unit) {
-        spec = spec.copy(head = spec.head + LayersBuilder().apply(block).layers)
+    inline fun head(block: LayersBuilder.() -> Unit) = head(true, block)
+
+    /** Appends layers to the head; [trainable] false freezes every one of them. */
+    inline fun head(trainable: Boolean, block: LayersBuilder.() -> Unit) {
+        spec = spec.copy(head = spec.head + LayersBuilder().apply(block).layers(trainable))
     }
 
     var loss: LossSpec? by field({ loss }) { copy(loss = it) }
