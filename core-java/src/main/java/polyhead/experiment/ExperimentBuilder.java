@@ -47,6 +47,7 @@ public final class ExperimentBuilder {
     private OptimizerPlan optimizer;
     private TrainingPlan training = TrainingPlan.defaults();
     private String description;
+    private InitialWeights initialWeights;
 
     /** The shape of one sample, without the batch dimension: {@code (1, 28, 28)} for an image, {@code (13)} for a row. */
     public ExperimentBuilder input(int... shape) {
@@ -90,6 +91,15 @@ public final class ExperimentBuilder {
         return this;
     }
 
+    /**
+     * Starting weights from a safetensors file (e.g. exported from PyTorch), imported after the model is built; none
+     * (null, the default): the seeded initializers' weights.
+     */
+    public ExperimentBuilder initialWeights(InitialWeights weights) {
+        this.initialWeights = weights;
+        return this;
+    }
+
     /** Text recorded in every checkpoint of the run (the DSL records the spec's JSON); none by default. */
     public ExperimentBuilder description(String text) {
         this.description = text;
@@ -101,7 +111,8 @@ public final class ExperimentBuilder {
      * weighting.
      *
      * @throws IllegalArgumentException with every fault found, each naming its field ({@code trunk[2] (dense)},
-     *                                  {@code task 'item': head[0] (conv2d)}, …)
+     *                                  {@code task 'item': head[0] (conv2d)}, …); or one line naming the file and
+     *                                  tensor if the {@link #initialWeights} do not fit the model
      */
     public Experiment build() {
         List<String> faults = new ArrayList<>();
@@ -111,6 +122,9 @@ public final class ExperimentBuilder {
         }
         Random rng = new Random(training.seed());
         Architecture arch = Assembly.architecture(architecture, input, trunk, tasks, rng);
+        if (initialWeights != null) {
+            initialWeights.apply(arch);
+        }
         return new Experiment(arch, weighting.create(arch.tasks(), optimizer.algorithm().lr()), weighting.source(),
                 optimizer, training, description);
     }
@@ -190,6 +204,9 @@ public final class ExperimentBuilder {
                             ModelChecks.finalActivation(t.loss().name(), t.head().get(last).type()));
                 }
             }
+        }
+        if (initialWeights != null) {
+            faults.addAll(initialWeights.faults());
         }
         EarlyStopping es = training.earlyStopping();
         if (es != null && es.higherIsBetter() != null) {
