@@ -53,19 +53,24 @@ public record InitialWeights(Path file, Map<String, String> map, boolean strict,
         return new InitialWeights(file, map, strict, expected);
     }
 
-    /** The faults of the settings alone, each {@code init.<field>: message}; empty if none. */
+    /** The faults of the settings alone, each {@code initialWeights.<field>: message}; empty if none. */
     List<String> faults() {
         List<String> faults = new ArrayList<>();
         map.forEach((from, to) -> {
             String f = WeightImport.ruleFault(from, to);
             if (f != null) {
-                faults.add("init.map: " + f);
+                faults.add("initialWeights.map: " + f);
             }
         });
-        if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
-            faults.add("init.sha256: 64 lower-case hex digits, got '" + sha256 + "'");
+        if (sha256 != null && sha256Fault(sha256) != null) {
+            faults.add("initialWeights.sha256: " + sha256Fault(sha256));
         }
         return faults;
+    }
+
+    /** Why {@code sha256} is not a SHA-256 as {@link #sha256(String)} takes it, or null. */
+    public static String sha256Fault(String sha256) {
+        return sha256.matches("[0-9a-f]{64}") ? null : "64 lower-case hex digits, got '" + sha256 + "'";
     }
 
     /**
@@ -77,13 +82,13 @@ public record InitialWeights(Path file, Map<String, String> map, boolean strict,
      *                                  entry without a value or a tensor with no place
      */
     WeightImport.Report apply(Module model) {
-        String where = "init: " + file;
+        String where = "initialWeights: " + file;
         try {
             if (sha256 != null) {
                 String actual = WeightImport.sha256(file);
                 if (!actual.equals(sha256)) {
-                    throw new IllegalArgumentException(where + ": SHA-256 is " + actual + ", init.sha256 expects "
-                            + sha256 + " (another file than the run's)");
+                    throw new IllegalArgumentException(where + ": SHA-256 is " + actual
+                            + ", initialWeights.sha256 expects " + sha256 + " (another file than the run's)");
                 }
             }
             Map<String, Tensor> tensors = Safetensors.load(file);
@@ -94,13 +99,13 @@ public record InitialWeights(Path file, Map<String, String> map, boolean strict,
                 List<String> matched = tensors.keySet().stream().filter(n -> from.endsWith("*")
                         ? n.startsWith(from.substring(0, from.length() - 1)) : n.equals(from)).toList();
                 if (matched.isEmpty()) {
-                    throw new IllegalArgumentException(where + ": init.map '" + from + "' matches no tensor of the "
-                            + "file");
+                    throw new IllegalArgumentException(where + ": initialWeights.map '" + from
+                            + "' matches no tensor of the file");
                 }
                 for (String n : matched) {
                     String to = rules.apply(n);
                     if (!own.containsKey(to)) {
-                        throw new IllegalArgumentException(where + ": init.map sends '" + n + "' to '" + to
+                        throw new IllegalArgumentException(where + ": initialWeights.map sends '" + n + "' to '" + to
                                 + "', which the model does not have");
                     }
                 }
@@ -109,7 +114,7 @@ public record InitialWeights(Path file, Map<String, String> map, boolean strict,
         } catch (FormatException e) { // CheckpointException too
             String m = e.getMessage();
             throw new IllegalArgumentException(m.startsWith(where) ? m
-                    : m.startsWith(file.toString()) ? "init: " + m : where + ": " + m);
+                    : m.startsWith(file.toString()) ? "initialWeights: " + m : where + ": " + m);
         }
     }
 }

@@ -77,6 +77,10 @@ public final class Trainer {
         if (weighting instanceof LossWeighting lw) {
             lw.parameters().forEach((k, v) -> params.put("weighting." + k, v));
         }
+        if (params.isEmpty() && !arch.namedParameters().isEmpty()) {
+            throw new IllegalArgumentException("every parameter of the model is frozen (trainable false): nothing to "
+                    + "train");
+        }
         this.optimizer = Optimizer.create(Objects.requireNonNull(b.optimizer, "an optimizer is required"), params);
         this.optimizerParams = List.copyOf(params.values());
         this.nonFinitePolicy = b.nonFinitePolicy;
@@ -129,10 +133,6 @@ public final class Trainer {
      * early stopping ends the run, and returns the history of the whole run.
      */
     public History fit(BatchSource train, Dataset validation) {
-        if (optimizerParams.isEmpty()) {
-            throw new IllegalArgumentException("every parameter of the model is frozen (trainable false): nothing to "
-                    + "train");
-        }
         for (String t : train.tasks()) {
             arch.task(t); // fails naming the unknown task
         }

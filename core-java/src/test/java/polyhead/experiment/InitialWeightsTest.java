@@ -114,18 +114,18 @@ class InitialWeightsTest {
         String other = "0".repeat(64);
         String m = assertThrows(IllegalArgumentException.class,
                 () -> builder(InitialWeights.from(file()).map(MAP).sha256(other)).build()).getMessage();
-        assertEquals("init: " + file() + ": SHA-256 is " + sha + ", init.sha256 expects " + other
+        assertEquals("initialWeights: " + file() + ": SHA-256 is " + sha + ", initialWeights.sha256 expects " + other
                 + " (another file than the run's)", m);
         m = assertThrows(IllegalArgumentException.class,
                 () -> builder(InitialWeights.from(file()).map(MAP).sha256("abc")).build()).getMessage();
-        assertTrue(m.contains("init.sha256: 64 lower-case hex digits, got 'abc'"), m);
+        assertTrue(m.contains("initialWeights.sha256: 64 lower-case hex digits, got 'abc'"), m);
     }
 
     @Test
     void eachFaultIsOneLineNamingTheTensor() {
         // the file's names are not the model's: strict import names what is missing and what has no place
         String m = fault(InitialWeights.from(file()));
-        assertTrue(m.startsWith("init: " + file() + ": strict import: no value for the module's 'trunk.0.weight' [8, 5]"),
+        assertTrue(m.startsWith("initialWeights: " + file() + ": strict import: no value for the module's 'trunk.0.weight' [8, 5]"),
                 m);
         assertTrue(m.contains("the module has no 'encoder.0.weight'"), m);
         // a shape that differs, with both shapes
@@ -134,7 +134,7 @@ class InitialWeightsTest {
         Path wrong = dir.resolve("wrong.safetensors");
         Safetensors.write(wrong, t);
         m = fault(InitialWeights.from(wrong).map(MAP));
-        assertEquals("init: " + wrong + ": shapes differ: 'head_b.weight' (for 'heads.b.0.weight') has shape [4, 6] "
+        assertEquals("initialWeights: " + wrong + ": shapes differ: 'head_b.weight' (for 'heads.b.0.weight') has shape [4, 6] "
                 + "but the module's is [2, 6]", m);
         // an unmapped tensor under strict; lenient leaves it out
         t = new LinkedHashMap<>(Safetensors.load(file()));
@@ -146,12 +146,12 @@ class InitialWeightsTest {
         builder(InitialWeights.from(extra).map(MAP).strict(false)).build();
         // rules that match nothing or send a tensor nowhere, a malformed rule, a missing file
         assertTrue(fault(InitialWeights.from(file()).map(Map.of("decoder.*", "trunk.*")))
-                .endsWith("init.map 'decoder.*' matches no tensor of the file"));
+                .endsWith("initialWeights.map 'decoder.*' matches no tensor of the file"));
         assertTrue(fault(InitialWeights.from(file()).map(Map.of("head_a.weight", "heads.c.weight")))
-                .endsWith("init.map sends 'head_a.weight' to 'heads.c.weight', which the model does not have"));
-        assertTrue(fault(InitialWeights.from(file()).map(Map.of("head_a.*", "heads.a"))).contains("init.map: "
+                .endsWith("initialWeights.map sends 'head_a.weight' to 'heads.c.weight', which the model does not have"));
+        assertTrue(fault(InitialWeights.from(file()).map(Map.of("head_a.*", "heads.a"))).contains("initialWeights.map: "
                 + "'head_a.*' → 'heads.a': a prefix rule ends both names with '*'"));
-        assertEquals("init: " + dir.resolve("none.safetensors") + ": no such file",
+        assertEquals("initialWeights: " + dir.resolve("none.safetensors") + ": no such file",
                 fault(InitialWeights.from(dir.resolve("none.safetensors"))));
     }
 

@@ -4,6 +4,7 @@ import polyhead.dsl.spec.ArchitectureSpec
 import polyhead.dsl.spec.EarlyStoppingSpec
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.CheckpointSpec
+import polyhead.dsl.spec.InitialWeightsSpec
 import polyhead.dsl.spec.Labels
 import polyhead.dsl.spec.LossSpec
 import polyhead.dsl.spec.MetricSpec
@@ -58,6 +59,19 @@ class ExperimentBuilder @PublishedApi internal constructor() : SpecBuilder<Exper
     var weighting: WeightingSpec by field({ weighting }) { copy(weighting = it) }
 
     var optimizer: OptimizerSpec by field({ optimizer }) { copy(optimizer = it) }
+
+    /**
+     * Start from the weights of the safetensors [file] (e.g. exported from PyTorch) rather than the seeded draw's,
+     * renamed by [map] (`"encoder.*" to "trunk.*"`); see [InitialWeightsSpec].
+     */
+    fun initialWeights(
+        file: String,
+        map: Map<String, String> = InitialWeightsSpec(file).map,
+        strict: Boolean = InitialWeightsSpec(file).strict,
+        sha256: String? = InitialWeightsSpec(file).sha256,
+    ) {
+        spec = spec.copy(initialWeights = InitialWeightsSpec(file, map, strict, sha256))
+    }
 
     inline fun training(block: TrainingBuilder.() -> Unit) {
         spec = spec.copy(training = TrainingBuilder(spec.training).apply(block).spec)

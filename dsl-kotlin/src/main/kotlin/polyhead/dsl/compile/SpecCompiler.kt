@@ -2,6 +2,7 @@ package polyhead.dsl.compile
 
 import polyhead.experiment.Experiment
 import polyhead.experiment.ExperimentBuilder
+import polyhead.experiment.InitialWeights
 import polyhead.experiment.TrainingPlan
 import polyhead.data.BatchSource
 import polyhead.data.Dataset
@@ -45,13 +46,24 @@ object SpecCompiler {
     /**
      * [check]s [spec] and builds its architecture (parameters drawn from `Random(training.seed)`) and weighting.
      *
-     * @throws InvalidSpecException with every fault, if [check] finds any
+     * @throws InvalidSpecException with every fault, if [check] finds any; or at `$.initialWeights` the first fault of
+     *   the initial weights' file (unreadable, another SHA-256, a tensor missing, misnamed or of another shape)
      */
     fun compile(spec: ExperimentSpec): CompiledExperiment {
         val faults = check(spec)
         if (faults.isNotEmpty()) throw InvalidSpecException(faults)
-        return CompiledExperiment(spec, builder(spec).build())
+        val experiment = try {
+            builder(spec).build()
+        } catch (e: IllegalArgumentException) {
+            // what only the file can tell (names, shapes, its hash): one line at the spec's path
+            val message = e.message.orEmpty()
+            if (spec.initialWeights == null || !message.startsWith(INITIAL_WEIGHTS)) throw e
+            throw InvalidSpecException(listOf(SpecError("$.initialWeights", message.removePrefix(INITIAL_WEIGHTS))))
+        }
+        return CompiledExperiment(spec, experiment)
     }
+
+    private const val INITIAL_WEIGHTS = "initialWeights: "
 
     /** The Java builder holding [spec] (which must be valid), with the spec's JSON as the run's description. */
     fun builder(spec: ExperimentSpec): ExperimentBuilder {
@@ -64,6 +76,9 @@ object SpecCompiler {
             .training(trainingPlan(spec.training))
             .description(SpecJson.encode(spec))
         spec.tasks.forEach { b.task(taskPlan(it)) }
+        spec.initialWeights?.let {
+            b.initialWeights(InitialWeights(Path.of(it.file), it.map, it.strict, it.sha256))
+        }
         return b
     }
 }

@@ -1,5 +1,7 @@
 package polyhead.dsl.spec
 
+import kotlinx.serialization.EncodeDefault
+import kotlinx.serialization.ExperimentalSerializationApi
 import kotlinx.serialization.SerialName
 import kotlinx.serialization.Serializable
 
@@ -16,9 +18,11 @@ const val SPEC_VERSION: Int = 2
  *   of features, `[L]` for a sequence of token indices read by an embedding
  * @property trunk the body of the network, read from the input; how it is shared is the [architecture]'s business
  * @property tasks the tasks in order; the order is that of heads, parameters and reports
+ * @property initialWeights weights to start from instead of the seeded draw's (fine-tuning); written only when given
  */
+@OptIn(ExperimentalSerializationApi::class)
 @Serializable
-data class ExperimentSpec(
+data class ExperimentSpec @JvmOverloads constructor(
     val version: Int = SPEC_VERSION,
     val input: List<Int> = emptyList(),
     val trunk: List<LayerSpec> = emptyList(),
@@ -27,6 +31,7 @@ data class ExperimentSpec(
     val weighting: WeightingSpec = WeightingSpec.Fixed,
     val optimizer: OptimizerSpec = OptimizerSpec(),
     val training: TrainingSpec = TrainingSpec(),
+    @EncodeDefault(EncodeDefault.Mode.NEVER) val initialWeights: InitialWeightsSpec? = null,
 )
 
 /**

@@ -16,6 +16,7 @@ fun validate(spec: ExperimentSpec, rules: ModelRules? = null): List<SpecError> =
     weighting(spec)
     optimizer(spec)
     training(spec)
+    spec.initialWeights?.let { initialWeights(it) }
 }.errors
 
 /** The faults found so far, and the core's rules if the caller has them. */
@@ -223,4 +224,10 @@ private fun Faults.logits(t: TaskSpec, out: List<Int>, p: String) {
     val last = t.head.lastOrNull()
     val loss = t.loss
     if (last != null && loss != null) rule("$p.head[${t.head.lastIndex}]", rules.finalActivation(loss, last))
+}
+
+private fun Faults.initialWeights(w: InitialWeightsSpec) {
+    require(w.file.isNotBlank(), "$.initialWeights.file") { "the safetensors file to start from; got an empty name" }
+    w.map.forEach { (from, to) -> rule("$.initialWeights.map[\"$from\"]", rules?.weightRule(from, to)) }
+    w.sha256?.let { rule("$.initialWeights.sha256", rules?.sha256(it)) }
 }

@@ -70,7 +70,7 @@ class FreezingSpecTest : FunSpec({
             .errors.first().toString() shouldContain "$.trunk[0].trainable"
     }
 
-    test("a parameter-free layer stays as it is when frozen; freezing everything is refused when training starts") {
+    test("a parameter-free layer stays as it is when frozen; freezing everything is refused by the trainer") {
         LayerSpec.Relu.trainable shouldBe true
         val all = multiTask {
             input(4)
