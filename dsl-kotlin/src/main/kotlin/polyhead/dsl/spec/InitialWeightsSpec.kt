@@ -22,5 +22,8 @@ data class InitialWeightsSpec @JvmOverloads constructor(
     val sha256: String? = null,
 )
 
-/** This spec without its initial weights: a model whose weights come from a checkpoint needs no file. */
-fun ExperimentSpec.withoutInitialWeights(): ExperimentSpec = copy(initialWeights = null)
+/**
+ * This spec starting from [weights] instead; null: from the seeded draw, as a model whose weights then come from a
+ * checkpoint needs no file.
+ */
+fun ExperimentSpec.withInitialWeights(weights: InitialWeightsSpec?): ExperimentSpec = copy(initialWeights = weights)
