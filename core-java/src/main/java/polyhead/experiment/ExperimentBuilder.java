@@ -40,6 +40,7 @@ import polyhead.train.EarlyStopping;
  */
 public final class ExperimentBuilder {
     private int[] input = new int[0];
+    private final List<InputPlan> inputs = new ArrayList<>();
     private List<Layer> trunk = List.of();
     private final List<TaskPlan> tasks = new ArrayList<>();
     private ArchitecturePlan architecture = ArchitecturePlan.hardSharing();
@@ -52,6 +53,16 @@ public final class ExperimentBuilder {
     /** The shape of one sample, without the batch dimension: {@code (1, 28, 28)} for an image, {@code (13)} for a row. */
     public ExperimentBuilder input(int... shape) {
         this.input = shape.clone();
+        return this;
+    }
+
+    /**
+     * Adds a named input with its own trunk (a multi-input model, instead of {@link #input(int...)}): the inputs'
+     * branches are flattened and concatenated, in the order they are added, before {@link #trunk} (the shared
+     * layers). Data packs the inputs side by side ({@link InputPlan#layout}). Cross-stitch takes one input.
+     */
+    public ExperimentBuilder input(InputPlan in) {
+        inputs.add(Objects.requireNonNull(in, "input"));
         return this;
     }
 
@@ -121,7 +132,14 @@ public final class ExperimentBuilder {
             throw new IllegalArgumentException(String.join("; ", faults));
         }
         Random rng = new Random(training.seed());
-        Architecture arch = Assembly.architecture(architecture, input, trunk, tasks, rng);
+        List<Layer> body = trunk;
+        int[] in = input;
+        if (!inputs.isEmpty()) {
+            body = new ArrayList<>(trunk);
+            body.add(0, new InputBranches(inputs));
+            in = new int[] {InputPlan.layout(inputs).width()};
+        }
+        Architecture arch = Assembly.architecture(architecture, in, body, tasks, rng);
         if (initialWeights != null) {
             initialWeights.apply(arch);
         }
@@ -132,7 +150,10 @@ public final class ExperimentBuilder {
     /** Every fault of the plans; the trunk's output shape if it could be traced. */
     private int[] check(List<String> faults) {
         int before = faults.size();
-        if (input.length == 0) {
+        int[] sharedInput = input;
+        if (!inputs.isEmpty()) {
+            sharedInput = branches(faults);
+        } else if (input.length == 0) {
             faults.add("input: missing, the shape of one sample without the batch dimension, e.g. input(1, 28, 28)");
         }
         for (int k = 0; k < input.length; k++) {
@@ -140,7 +161,7 @@ public final class ExperimentBuilder {
                 faults.add("input[" + k + "]: an input dimension must be at least 1, got " + input[k]);
             }
         }
-        boolean inputOk = faults.size() == before;
+        boolean inputOk = faults.size() == before && sharedInput != null;
         if (optimizer == null) {
             faults.add("optimizer: missing, e.g. optimizer(OptimizerPlan.of(Algorithm.of(Adam.defaults())))");
         }
@@ -158,17 +179,20 @@ public final class ExperimentBuilder {
             faults.add("tasks: an experiment needs at least one task");
         }
         for (int j = 0; j < trunk.size(); j++) {
-            misplaced(trunk.get(j), true, j, "trunk", faults);
+            misplaced(trunk.get(j), inputs.isEmpty(), j, "trunk", faults); // with named inputs, branches read them
         }
         tasks.forEach(t -> {
             for (int j = 0; j < t.head().size(); j++) {
                 misplaced(t.head().get(j), false, j, "task '" + t.name() + "': head", faults);
             }
         });
-        int[] representation = inputOk ? trace(trunk, input, "trunk", faults) : null;
+        int[] representation = inputOk ? trace(trunk, sharedInput, "trunk", faults) : null;
         ArchitecturePlan.Kind kind = architecture.kind();
         String name = architecture.toString();
-        add(faults, "trunk", ModelChecks.emptyTrunk(kind, name, trunk.size()));
+        add(faults, "trunk", ModelChecks.emptyTrunk(kind, name, trunk.size() + (inputs.isEmpty() ? 0 : 1)));
+        if (!inputs.isEmpty() && kind == ArchitecturePlan.Kind.CROSS_STITCH) {
+            faults.add("architecture: crossStitch stitches the stages of one input's trunk; it takes no named inputs");
+        }
         if (representation != null && add(faults, "trunk", ModelChecks.expertOutputs(kind, name, representation))) {
             representation = null;
         }
@@ -216,6 +240,47 @@ public final class ExperimentBuilder {
                     ModelChecks.direction(es.monitor(), es.higherIsBetter(), metrics));
         }
         return representation;
+    }
+
+    /**
+     * Checks the named inputs (names, shapes, each branch traced with its own path); the per-sample shape of their
+     * concatenation, or null after a fault.
+     */
+    private int[] branches(List<String> faults) {
+        int before = faults.size();
+        if (input.length > 0) {
+            faults.add("input: give one input shape or named inputs, not both");
+        }
+        Set<String> names = new HashSet<>();
+        int width = 0;
+        for (InputPlan in : inputs) {
+            String p = "input '" + in.name() + "'";
+            if (!names.add(in.name())) {
+                faults.add(p + ": declared twice");
+            }
+            if (in.name().isEmpty() || in.name().contains(".") || in.name().contains("/")) {
+                faults.add(p + ": an input name must be non-empty, without '.' or '/' (it is part of parameter names)");
+            }
+            int[] shape = in.shape();
+            if (shape.length == 0) {
+                faults.add(p + ": shape is missing, e.g. shape(10)");
+            }
+            for (int k = 0; k < shape.length; k++) {
+                if (shape[k] < 1) {
+                    faults.add(p + ": shape[" + k + "]: an input dimension must be at least 1, got " + shape[k]);
+                }
+            }
+            for (int j = 0; j < in.trunk().size(); j++) {
+                misplaced(in.trunk().get(j), true, j, p + ": trunk", faults);
+            }
+            if (faults.size() == before) {
+                int[] out = trace(in.trunk(), shape, p + ": trunk", faults);
+                if (out != null) {
+                    width += java.util.Arrays.stream(out).reduce(1, Math::multiplyExact);
+                }
+            }
+        }
+        return faults.size() == before ? new int[] {width} : null;
     }
 
     /** Adds {@code path: fault} if there is a fault; whether there was. */
