@@ -5,6 +5,7 @@ import polyhead.dsl.spec.EarlyStoppingSpec
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.CheckpointSpec
 import polyhead.dsl.spec.InitialWeightsSpec
+import polyhead.dsl.spec.InputSpec
 import polyhead.dsl.spec.Labels
 import polyhead.dsl.spec.LossSpec
 import polyhead.dsl.spec.MetricSpec
@@ -39,6 +40,14 @@ class ExperimentBuilder @PublishedApi internal constructor() : SpecBuilder<Exper
     /** The shape of one sample, without the batch dimension. */
     fun input(vararg dims: Int) {
         spec = spec.copy(input = dims.toList())
+    }
+
+    /**
+     * Adds a named input of per-sample [shape] with its own trunk ([block]); the inputs' trunks are concatenated, in
+     * the order they are added, before the shared [trunk] (a multi-input model, instead of [input]).
+     */
+    inline fun input(name: String, vararg shape: Int, block: LayersBuilder.() -> Unit = {}) {
+        spec = spec.copy(inputs = spec.inputs + InputSpec(name, shape.toList(), LayersBuilder().apply(block).layers))
     }
 
     /** Appends layers to the trunk. */

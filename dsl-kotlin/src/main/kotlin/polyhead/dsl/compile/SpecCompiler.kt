@@ -3,6 +3,7 @@ package polyhead.dsl.compile
 import polyhead.experiment.Experiment
 import polyhead.experiment.ExperimentBuilder
 import polyhead.experiment.InitialWeights
+import polyhead.experiment.InputPlan
 import polyhead.experiment.TrainingPlan
 import polyhead.data.BatchSource
 import polyhead.data.Dataset
@@ -76,6 +77,7 @@ object SpecCompiler {
             .training(trainingPlan(spec.training))
             .description(SpecJson.encode(spec))
         spec.tasks.forEach { b.task(taskPlan(it)) }
+        spec.inputs.forEach { b.input(InputPlan.named(it.name).shape(*it.shape.toIntArray()).trunk(it.trunk.map(::layer))) }
         spec.initialWeights?.let {
             b.initialWeights(InitialWeights(Path.of(it.file), it.map, it.strict, it.sha256))
         }

@@ -19,6 +19,8 @@ const val SPEC_VERSION: Int = 2
  * @property trunk the body of the network, read from the input; how it is shared is the [architecture]'s business
  * @property tasks the tasks in order; the order is that of heads, parameters and reports
  * @property initialWeights weights to start from instead of the seeded draw's (fine-tuning); written only when given
+ * @property inputs named inputs, each with its own trunk, concatenated before [trunk]: a multi-input model, instead of
+ *   [input] ([InputSpec]); written only when given
  */
 @OptIn(ExperimentalSerializationApi::class)
 @Serializable
@@ -32,6 +34,7 @@ data class ExperimentSpec @JvmOverloads constructor(
     val optimizer: OptimizerSpec = OptimizerSpec(),
     val training: TrainingSpec = TrainingSpec(),
     @EncodeDefault(EncodeDefault.Mode.NEVER) val initialWeights: InitialWeightsSpec? = null,
+    @EncodeDefault(EncodeDefault.Mode.NEVER) val inputs: List<InputSpec> = emptyList(),
 )
 
 /**
