@@ -35,9 +35,14 @@ class DatasetCommandsTest {
     }
 
     static Map<String, Map<String, Object>> train(Path out, String spec, String... options) throws IOException {
+        return trainSpec(out, "specs/" + spec + ".json", options);
+    }
+
+    /** Trains the spec file {@code spec} into {@code out}, quietly; its test metrics. */
+    static Map<String, Map<String, Object>> trainSpec(Path out, String spec, String... options) throws IOException {
         String[] args = new String[options.length + 5];
         args[0] = "train";
-        args[1] = "specs/" + spec + ".json";
+        args[1] = spec;
         args[2] = "--out";
         args[3] = out.toString();
         args[4] = "--quiet";
