@@ -189,7 +189,7 @@ public final class OptimizerPlan {
                 ParameterGroup g = groups.get(k);
                 if (!used.contains(label(k))) {
                     throw new IllegalArgumentException("optimizer group " + k + " (" + g.select() + ") selects no "
-                            + "trainable parameter of this model (or only parameters an earlier group took)");
+                            + "parameter of this model (or only parameters an earlier group took)");
                 }
                 double lr = Double.isNaN(g.lr()) ? algorithm.lr() : g.lr();
                 double wd = Double.isNaN(g.weightDecay()) ? algorithm.weightDecay() : g.weightDecay();
