@@ -46,7 +46,7 @@ class ExperimentBuilder @PublishedApi internal constructor() : SpecBuilder<Exper
      * Adds a named input of per-sample [shape] with its own trunk ([block]); the inputs' trunks are concatenated, in
      * the order they are added, before the shared [trunk] (a multi-input model, instead of [input]).
      */
-    inline fun input(name: String, vararg shape: Int, block: LayersBuilder.() -> Unit = {}) {
+    inline fun namedInput(name: String, vararg shape: Int, block: LayersBuilder.() -> Unit = {}) {
         spec = spec.copy(inputs = spec.inputs + InputSpec(name, shape.toList(), LayersBuilder().apply(block).layers))
     }
 

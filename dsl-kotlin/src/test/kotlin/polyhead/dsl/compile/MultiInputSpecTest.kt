@@ -32,8 +32,8 @@ import polyhead.optim.Optimizers
  */
 class MultiInputSpecTest : FunSpec({
     val spec = multiTask {
-        input("image", 1, 8, 8) { conv2d(2, kernel = 3); relu(); maxPool(2); flatten() }
-        input("features", 10) { dense(4); relu() }
+        namedInput("image", 1, 8, 8) { conv2d(2, kernel = 3); relu(); maxPool(2); flatten() }
+        namedInput("features", 10) { dense(4); relu() }
         trunk { dense(8); relu() }
         task("a") { head { dense(3) }; loss = crossEntropy() }
         optimizer = adam(lr = 0.01)
@@ -67,9 +67,9 @@ class MultiInputSpecTest : FunSpec({
     test("each fault of the inputs at its JSON path") {
         val bad = multiTask {
             input(3)
-            input("a", 4) { conv2d(2, kernel = 3) }
-            input("a", 0)
-            input("b.c")
+            namedInput("a", 4) { conv2d(2, kernel = 3) }
+            namedInput("a", 0)
+            namedInput("b.c")
             task("t") { head { dense(2) }; loss = crossEntropy() }
             optimizer = adam(lr = 0.01)
         }
@@ -82,7 +82,7 @@ class MultiInputSpecTest : FunSpec({
             SpecError("$.inputs[2].shape", "missing: the shape of one sample of this input, e.g. [10]"),
         )
         val traced = SpecCompiler.check(multiTask {
-            input("a", 4) { conv2d(2, kernel = 3) }
+            namedInput("a", 4) { conv2d(2, kernel = 3) }
             task("t") { head { dense(2) }; loss = crossEntropy() }
             optimizer = adam(lr = 0.01)
         })
