@@ -12,6 +12,7 @@ import polyhead.data.Dataset;
 import polyhead.data.LabelType;
 import polyhead.dsl.compile.CompiledExperiment;
 import polyhead.dsl.spec.ExperimentSpec;
+import polyhead.dsl.spec.InputSpecKt;
 import polyhead.dsl.spec.TaskSpec;
 import polyhead.mtl.arch.Architecture;
 import polyhead.tensor.Shape;
@@ -50,11 +51,11 @@ final class DataCheck {
                         + " has " + name(labels.type()) + " labels, the spec says " + name(wanted));
             }
         }
-        int[] input = spec.getInput().stream().mapToInt(Integer::intValue).toArray();
+        int[] input = InputSpecKt.modelInput(spec).stream().mapToInt(Integer::intValue).toArray();
         int[] sample = sampleDims(data.train().inputs().shape());
         if (size(input) != size(sample)) {
-            throw UserError.of(source + ": $.input: dataset " + data.name() + " has samples of shape " + Arrays.toString(sample)
-                    + " (" + size(sample) + " values), the spec's input is " + spec.getInput() + " (" + size(input)
+            throw UserError.of(source + (spec.getInputs().isEmpty() ? ": $.input" : ": $.inputs") + ": dataset " + data.name() + " has samples of shape " + Arrays.toString(sample)
+                    + " (" + size(sample) + " values), the spec's input is " + InputSpecKt.modelInput(spec) + " (" + size(input)
                     + " values)");
         }
         Dataset probe = reshape(data.train(), input, tasks).rows(new int[] {0});

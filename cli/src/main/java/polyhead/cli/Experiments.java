@@ -8,6 +8,7 @@ import polyhead.checkpoint.Checkpoints;
 import polyhead.dsl.compile.CompiledExperiment;
 import polyhead.dsl.compile.SpecCompiler;
 import polyhead.dsl.spec.ExperimentSpec;
+import polyhead.dsl.spec.InitialWeightsSpecKt;
 import polyhead.dsl.spec.InvalidSpecException;
 import polyhead.train.Trainer;
 
@@ -57,7 +58,8 @@ final class Experiments {
             // a checkpoint of the Java builder records no spec: its model description reads as one
             ExperimentSpec spec = SpecFiles.load(source, c.spec() != null ? c.spec()
                     : SpecCompiler.INSTANCE.specText(c.description()));
-            CompiledExperiment exp = compile(source, spec);
+            // the checkpoint's weights replace any initial weights: their file is not needed (nor read)
+            CompiledExperiment exp = compile(source, InitialWeightsSpecKt.withInitialWeights(spec, null));
             Checkpoints.restore(c, dir.toString(), exp.getArchitecture(), null, null);
             return new Trained(dir, spec, exp, c.epoch());
         } catch (CheckpointException e) {

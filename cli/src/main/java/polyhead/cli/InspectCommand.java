@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
 import polyhead.autodiff.Var;
 import polyhead.dsl.compile.CompiledExperiment;
 import polyhead.dsl.spec.ExperimentSpec;
+import polyhead.dsl.spec.InputSpecKt;
 import polyhead.mtl.arch.Architecture;
 
 /**
@@ -28,7 +29,8 @@ import polyhead.mtl.arch.Architecture;
         description = {
                 "Validates SPEC (a JSON spec, or a Kotlin script .kts ending with multiTask { ... }), builds its model and",
                 "prints its layers (output shape and parameter count of each, for one sample), then the parameters shared",
-                "between tasks and those of each task."},
+                "between tasks and those of each task; a frozen parameter (trainable false) is marked 'frozen'. A model",
+                "with named inputs lists them first (its input is their values side by side, one row per sample)."},
         optionListHeading = "%noptions:%n", footerHeading = "%n",
         footer = "exit codes: 0 ok, 1 bad spec or file, 2 bad command line")
 final class InspectCommand implements Callable<Integer> {
@@ -50,8 +52,12 @@ final class InspectCommand implements Callable<Integer> {
         ExperimentSpec spec = SpecFiles.load(file, SpecFiles.text(file));
         CompiledExperiment exp = Experiments.compile(file, spec);
         Architecture arch = exp.getArchitecture();
-        int[] input = spec.getInput().stream().mapToInt(Integer::intValue).toArray();
-        out.printf("%s: %d task(s) %s, input %s%n%n", file, arch.tasks().size(), arch.taskNames(), spec.getInput());
+        int[] input = InputSpecKt.modelInput(spec).stream().mapToInt(Integer::intValue).toArray();
+        out.printf("%s: %d task(s) %s, input %s%n", file, arch.tasks().size(), arch.taskNames(), InputSpecKt.modelInput(spec));
+        // a multi-input model's branches: each input's shape, then its layers are trunk.0.<input>.* below
+        spec.getInputs().forEach(in -> out.printf("  input %s %s, its trunk trunk.0.%s (%d layers)%n", in.getName(),
+                in.getShape(), in.getName(), in.getTrunk().size()));
+        out.println();
         String summary = arch.summary(input);
         out.print(summary);
         if (!summary.endsWith("\n")) {
@@ -61,8 +67,10 @@ final class InspectCommand implements Callable<Integer> {
         Map<String, Map<String, Var>> own = arch.taskParameters();
         long sharedCount = count(shared);
         long taskCount = own.values().stream().mapToLong(InspectCommand::count).sum();
-        out.printf("%nparameters: %,d shared, %,d task-specific, %,d in all%n", sharedCount, taskCount,
-                count(arch.namedParameters()));
+        long frozen = arch.namedParameters().values().stream().filter(v -> !v.requiresGrad())
+                .mapToLong(v -> v.value().size()).sum();
+        out.printf("%nparameters: %,d shared, %,d task-specific, %,d in all%s%n", sharedCount, taskCount,
+                count(arch.namedParameters()), frozen == 0 ? "" : String.format(" (%,d frozen)", frozen));
         section(out, "shared", shared);
         own.forEach((task, params) -> section(out, "task " + task, params));
         return 0;
@@ -70,7 +78,8 @@ final class InspectCommand implements Callable<Integer> {
 
     private static void section(PrintStream out, String title, Map<String, Var> params) {
         out.printf("%n%s (%,d)%n", title, count(params));
-        params.forEach((name, v) -> out.printf("  %-40s %-14s %,10d%n", name, v.shape(), v.value().size()));
+        params.forEach((name, v) -> out.printf("  %-40s %-14s %,10d%s%n", name, v.shape(), v.value().size(),
+                v.requiresGrad() ? "" : "  frozen"));
     }
 
     private static long count(Map<String, Var> params) {

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import polyhead.dsl.spec.ExperimentSpec;
+import polyhead.dsl.spec.InputSpecKt;
 import polyhead.dsl.spec.Labels;
 import polyhead.dsl.spec.TaskSpec;
 import polyhead.io.Idx;
@@ -111,16 +112,16 @@ final class PredictCommand implements Callable<Integer> {
     /** The inputs reshaped to [N, spec input], or a one-line error naming both shapes. */
     private static Tensor fit(Path file, Tensor x, ExperimentSpec spec) {
         int n = x.shape().dim(0);
-        int[] dims = new int[spec.getInput().size() + 1];
+        int[] dims = new int[InputSpecKt.modelInput(spec).size() + 1];
         dims[0] = n;
         int per = 1;
-        for (int i = 0; i < spec.getInput().size(); i++) {
-            dims[i + 1] = spec.getInput().get(i);
+        for (int i = 0; i < InputSpecKt.modelInput(spec).size(); i++) {
+            dims[i + 1] = InputSpecKt.modelInput(spec).get(i);
             per *= dims[i + 1];
         }
         if (n == 0 || x.size() / n != per) {
             throw UserError.of(file + ": samples of " + x.shape() + " do not fit the model's input "
-                    + spec.getInput() + " (" + per + " values per sample)");
+                    + InputSpecKt.modelInput(spec) + " (" + per + " values per sample)");
         }
         return x.reshape(Shape.of(dims));
     }

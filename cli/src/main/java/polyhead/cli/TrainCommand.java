@@ -26,6 +26,7 @@ import polyhead.dsl.compile.CompiledExperiment;
 import polyhead.dsl.spec.CheckpointSpec;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.ExperimentSpecKt;
+import polyhead.dsl.spec.InitialWeightsSpecKt;
 import polyhead.dsl.spec.SpecJson;
 import polyhead.dsl.spec.TaskSpec;
 import polyhead.dsl.spec.TrainingSpec;
@@ -56,8 +57,8 @@ import polyhead.train.Trainer;
                 "  data.json         the data options of the run (evaluate and --resume reuse them)",
                 "  checkpoints/      checkpoints (every epoch unless the spec's training.checkpoints says)",
                 "  history.csv       one row per epoch: losses, validation metrics, gradient diagnostics",
-                "  metrics.json      final per-task test metrics, \u0394m with --baselines, and the spec, seed, data and",
-                "                    versions that produced them",
+                "  metrics.json      final per-task test metrics, \u0394m with --baselines, and the spec, seed, data,",
+                "                    initial weights (file, SHA-256) and versions that produced them",
                 "  loss-TASK.png     training and validation loss of each task per epoch",
                 "  metrics-TASK.png  validation metrics of each task per epoch (when the spec holds out validation data)",
                 "  grad-cosine.png   cosine similarity of the tasks' shared-parameter gradients per epoch (diagnostics)"},
@@ -92,6 +93,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
 
+    @ArgGroup(validate = false, heading = "initial weights:%n", order = 2)
+    InitOptions init = new InitOptions();
+
     @Mixin
     HelpOption help;
 
@@ -112,12 +116,16 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null && outOption != null) {
             throw UserError.usage("--resume continues in the run's own folder; --out does not go with it");
         }
+        if (resume != null && init != null && init.given()) {
+            throw UserError.usage("--resume continues from the run's checkpoint; --init does not go with it");
+        }
         UserError.atLeast("--epochs", epochs, 1);
         DataOptions dataOptions = DataOptions.of(given);
 
         Path specFile = files.isEmpty() ? resume.resolve(RunFolder.SPEC) : Path.of(files.get(0));
         String specText = SpecFiles.text(specFile);
         ExperimentSpec spec = withOverrides(SpecFiles.load(specFile, specText), epochs, seed);
+        spec = (init == null ? new InitOptions() : init).apply(spec);
         String specJson = SpecJson.INSTANCE.encode(spec);
         Checkpoint from = null;
         Path outDir;
@@ -130,7 +138,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         Map<String, Double> baselines = baselinesFile == null ? null : Baselines.read(baselinesFile, spec);
 
-        CompiledExperiment exp = Experiments.compile(specFile, spec);
+        // a resumed run's weights come from its checkpoint: its initial weights' file is not read again
+        CompiledExperiment exp = Experiments.compile(specFile,
+                from == null ? spec : InitialWeightsSpecKt.withInitialWeights(spec, null));
         DataSources.RunData data = DataCheck.fit(specFile, spec, exp, DataSources.load(spec, dataOptions));
 
         TrainingSpec t = spec.getTraining();
@@ -289,6 +299,12 @@ final class TrainCommand implements Callable<Integer> {
         v.put("checkpointFormat", (long) Checkpoints.FORMAT_VERSION);
         v.put("java", System.getProperty("java.version"));
         m.put("versions", v);
+        if (spec.getInitialWeights() != null) {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("file", spec.getInitialWeights().getFile());
+            w.put("sha256", spec.getInitialWeights().getSha256());
+            m.put("initialWeights", w);
+        }
         m.put("spec", Json.parse(specJson, "spec.json"));
         return m;
     }

@@ -40,7 +40,7 @@ public final class Var {
     private final Tensor value;
     private final Var[] parents;
     private final Backward backward;
-    private final boolean requiresGrad;
+    private boolean requiresGrad;
     private final String op;
     private Tensor grad;
     /** A gradient tensor released by {@link #releaseGrad()}, handed out again by {@link #gradBuffer()}; or null. */
@@ -101,6 +101,24 @@ public final class Var {
 
     public boolean requiresGrad() {
         return requiresGrad;
+    }
+
+    /**
+     * Freezes ({@code false}) or unfreezes a leaf, as PyTorch's {@code requires_grad_}: a frozen parameter receives no
+     * gradient, and an operation none of whose inputs needs one records no graph, so backward does no work for it
+     * (a linear layer on a frozen, input-free stack computes no weight gradients at all). Its current gradient is
+     * cleared. Affects graphs built afterwards.
+     *
+     * @throws IllegalStateException on the result of an operation, whose need for a gradient follows its inputs
+     */
+    public Var requiresGrad(boolean on) {
+        if (parents.length != 0 || backward != null) {
+            throw new IllegalStateException("requiresGrad(" + on + ") on the result of '" + op
+                    + "': only a leaf (a parameter or constant) can be frozen or unfrozen");
+        }
+        requiresGrad = on;
+        grad = null;
+        return this;
     }
 
     /** True for nodes not computed by an operation (parameters and constants). */

@@ -136,6 +136,68 @@ public final class WeightImport {
     }
 
     /**
+     * A mapping by rules from source name to module name: an exact name ({@code "0.weight": "trunk.0.weight"}), or a
+     * prefix rule whose key and value both end in {@code *} ({@code "encoder.*": "trunk.*"} replaces the prefix). An
+     * exact rule wins over prefix rules, a longer prefix over a shorter; a name no rule matches maps to itself.
+     *
+     * @throws IllegalArgumentException naming the rule if a {@code *} is anywhere but at the end of both sides
+     */
+    public static Function<String, String> rules(Map<String, String> rules) {
+        Map<String, String> exact = new LinkedHashMap<>();
+        List<Map.Entry<String, String>> prefixes = new ArrayList<>();
+        rules.forEach((from, to) -> {
+            String fault = ruleFault(from, to);
+            if (fault != null) {
+                throw new IllegalArgumentException(fault);
+            }
+            if (from.endsWith("*")) {
+                prefixes.add(Map.entry(from.substring(0, from.length() - 1), to.substring(0, to.length() - 1)));
+            } else {
+                exact.put(from, to);
+            }
+        });
+        prefixes.sort((a, b) -> b.getKey().length() - a.getKey().length());
+        return name -> {
+            String to = exact.get(name);
+            if (to != null) {
+                return to;
+            }
+            for (Map.Entry<String, String> p : prefixes) {
+                if (name.startsWith(p.getKey())) {
+                    return p.getValue() + name.substring(p.getKey().length());
+                }
+            }
+            return name;
+        };
+    }
+
+    /** What is wrong with the rule {@code from → to} of {@link #rules}, or null: the one statement of the rule. */
+    public static String ruleFault(String from, String to) {
+        if (from.isEmpty() || to.isEmpty()) {
+            return "'" + from + "' → '" + to + "': a name must not be empty";
+        }
+        boolean star = from.endsWith("*");
+        if (star != to.endsWith("*") || stars(from) != (star ? 1 : 0) || stars(to) != (star ? 1 : 0)) {
+            return "'" + from + "' → '" + to + "': a prefix rule ends both names with '*' (\"encoder.*\": \"trunk.*\"), "
+                    + "and '*' goes nowhere else";
+        }
+        return null;
+    }
+
+    private static long stars(String name) {
+        return name.chars().filter(c -> c == '*').count();
+    }
+
+    /** The SHA-256 of {@code file} in lower-case hex, as a run records where its initial weights came from. */
+    public static String sha256(Path file) {
+        try {
+            return Checkpoints.sha256(file);
+        } catch (java.io.IOException e) {
+            throw new CheckpointException(file + ": cannot read: " + e.getMessage());
+        }
+    }
+
+    /**
      * A mapping that replaces the prefix {@code from} by {@code to}; names without the prefix map to themselves.
      * Combine mappings with {@code andThen}, guarding null where a step may drop a name.
      */

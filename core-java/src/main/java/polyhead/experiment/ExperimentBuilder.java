@@ -40,6 +40,7 @@ import polyhead.train.EarlyStopping;
  */
 public final class ExperimentBuilder {
     private int[] input = new int[0];
+    private final List<InputPlan> inputs = new ArrayList<>();
     private List<Layer> trunk = List.of();
     private final List<TaskPlan> tasks = new ArrayList<>();
     private ArchitecturePlan architecture = ArchitecturePlan.hardSharing();
@@ -49,10 +50,21 @@ public final class ExperimentBuilder {
     private String description;
     /** Each task's head output per sample, traced by the last {@link #check}. */
     private final Map<String, int[]> headOutputs = new LinkedHashMap<>();
+    private InitialWeights initialWeights;
 
     /** The shape of one sample, without the batch dimension: {@code (1, 28, 28)} for an image, {@code (13)} for a row. */
     public ExperimentBuilder input(int... shape) {
         this.input = shape.clone();
+        return this;
+    }
+
+    /**
+     * Adds a named input with its own trunk (a multi-input model, instead of {@link #input(int...)}): the inputs'
+     * branches are flattened and concatenated, in the order they are added, before {@link #trunk} (the shared
+     * layers). Data packs the inputs side by side ({@link InputPlan#layout}). Cross-stitch takes one input.
+     */
+    public ExperimentBuilder input(InputPlan in) {
+        inputs.add(Objects.requireNonNull(in, "input"));
         return this;
     }
 
@@ -92,6 +104,15 @@ public final class ExperimentBuilder {
         return this;
     }
 
+    /**
+     * Starting weights from a safetensors file (e.g. exported from PyTorch), imported after the model is built; none
+     * (null, the default): the seeded initializers' weights.
+     */
+    public ExperimentBuilder initialWeights(InitialWeights weights) {
+        this.initialWeights = weights;
+        return this;
+    }
+
     /** Text recorded in every checkpoint of the run (the DSL records the spec's JSON); none by default. */
     public ExperimentBuilder description(String text) {
         this.description = text;
@@ -103,7 +124,8 @@ public final class ExperimentBuilder {
      * weighting.
      *
      * @throws IllegalArgumentException with every fault found, each naming its field ({@code trunk[2] (dense)},
-     *                                  {@code task 'item': head[0] (conv2d)}, …)
+     *                                  {@code task 'item': head[0] (conv2d)}, …); or one line naming the file and
+     *                                  tensor if the {@link #initialWeights} do not fit the model
      */
     public Experiment build() {
         List<String> faults = new ArrayList<>();
@@ -112,9 +134,19 @@ public final class ExperimentBuilder {
             throw new IllegalArgumentException(String.join("; ", faults));
         }
         Random rng = new Random(training.seed());
-        Architecture arch = Assembly.architecture(architecture, input, trunk, tasks, rng);
+        List<Layer> body = trunk;
+        int[] in = input;
+        if (!inputs.isEmpty()) {
+            body = new ArrayList<>(trunk);
+            body.add(0, new InputBranches(inputs));
+            in = new int[] {InputPlan.layout(inputs).width()};
+        }
+        Architecture arch = Assembly.architecture(architecture, in, body, tasks, rng);
+        if (initialWeights != null) {
+            initialWeights.apply(arch);
+        }
         return new Experiment(arch, weighting.create(arch.tasks(), optimizer.algorithm().lr()), weighting.source(),
-                optimizer, training, description, ModelDescription.of(input, trunk, architecture, tasks),
+                optimizer, training, description, ModelDescription.of(input, inputs, trunk, architecture, tasks),
                 new DataBinding(tasks, headOutputs));
     }
 
@@ -122,7 +154,10 @@ public final class ExperimentBuilder {
     private int[] check(List<String> faults) {
         headOutputs.clear();
         int before = faults.size();
-        if (input.length == 0) {
+        int[] sharedInput = input;
+        if (!inputs.isEmpty()) {
+            sharedInput = branches(faults);
+        } else if (input.length == 0) {
             faults.add("input: missing, the shape of one sample without the batch dimension, e.g. input(1, 28, 28)");
         }
         for (int k = 0; k < input.length; k++) {
@@ -130,7 +165,7 @@ public final class ExperimentBuilder {
                 faults.add("input[" + k + "]: an input dimension must be at least 1, got " + input[k]);
             }
         }
-        boolean inputOk = faults.size() == before;
+        boolean inputOk = faults.size() == before && sharedInput != null;
         if (optimizer == null) {
             faults.add("optimizer: missing, e.g. optimizer(OptimizerPlan.of(Algorithm.of(Adam.defaults())))");
         }
@@ -148,17 +183,20 @@ public final class ExperimentBuilder {
             faults.add("tasks: an experiment needs at least one task");
         }
         for (int j = 0; j < trunk.size(); j++) {
-            misplaced(trunk.get(j), true, j, "trunk", faults);
+            misplaced(trunk.get(j), inputs.isEmpty(), j, "trunk", faults); // with named inputs, branches read them
         }
         tasks.forEach(t -> {
             for (int j = 0; j < t.head().size(); j++) {
                 misplaced(t.head().get(j), false, j, "task '" + t.name() + "': head", faults);
             }
         });
-        int[] representation = inputOk ? trace(trunk, input, "trunk", faults) : null;
+        int[] representation = inputOk ? trace(trunk, sharedInput, "trunk", faults) : null;
         ArchitecturePlan.Kind kind = architecture.kind();
         String name = architecture.toString();
-        add(faults, "trunk", ModelChecks.emptyTrunk(kind, name, trunk.size()));
+        add(faults, "trunk", ModelChecks.emptyTrunk(kind, name, trunk.size() + (inputs.isEmpty() ? 0 : 1)));
+        if (!inputs.isEmpty() && kind == ArchitecturePlan.Kind.CROSS_STITCH) {
+            faults.add("architecture: crossStitch stitches the stages of one input's trunk; it takes no named inputs");
+        }
         if (representation != null && add(faults, "trunk", ModelChecks.expertOutputs(kind, name, representation))) {
             representation = null;
         }
@@ -212,6 +250,9 @@ public final class ExperimentBuilder {
             }
         }
         derivations(faults);
+        if (initialWeights != null) {
+            faults.addAll(initialWeights.faults());
+        }
         EarlyStopping es = training.earlyStopping();
         if (es != null && es.higherIsBetter() != null) {
             Map<String, List<Metric>> metrics = new LinkedHashMap<>();
@@ -254,6 +295,47 @@ public final class ExperimentBuilder {
         }
     }
 
+    /**
+     * Checks the named inputs (names, shapes, each branch traced with its own path); the per-sample shape of their
+     * concatenation, or null after a fault.
+     */
+    private int[] branches(List<String> faults) {
+        int before = faults.size();
+        if (input.length > 0) {
+            faults.add("input: give one input shape or named inputs, not both");
+        }
+        Set<String> names = new HashSet<>();
+        int width = 0;
+        for (InputPlan in : inputs) {
+            String p = "input '" + in.name() + "'";
+            if (!names.add(in.name())) {
+                faults.add(p + ": declared twice");
+            }
+            if (in.name().isEmpty() || in.name().contains(".") || in.name().contains("/")) {
+                faults.add(p + ": an input name must be non-empty, without '.' or '/' (it is part of parameter names)");
+            }
+            int[] shape = in.shape();
+            if (shape.length == 0) {
+                faults.add(p + ": shape is missing, e.g. shape(10)");
+            }
+            for (int k = 0; k < shape.length; k++) {
+                if (shape[k] < 1) {
+                    faults.add(p + ": shape[" + k + "]: an input dimension must be at least 1, got " + shape[k]);
+                }
+            }
+            for (int j = 0; j < in.trunk().size(); j++) {
+                misplaced(in.trunk().get(j), true, j, p + ": trunk", faults);
+            }
+            if (faults.size() == before) {
+                int[] out = trace(in.trunk(), shape, p + ": trunk", faults);
+                if (out != null) {
+                    width += java.util.Arrays.stream(out).reduce(1, Math::multiplyExact);
+                }
+            }
+        }
+        return faults.size() == before ? new int[] {width} : null;
+    }
+
     /** Adds {@code path: fault} if there is a fault; whether there was. */
     private static boolean add(List<String> faults, String path, String fault) {
         if (fault != null) {
@@ -267,7 +349,7 @@ public final class ExperimentBuilder {
     }
 
     private static void misplaced(Layer l, boolean inTrunk, int index, String stack, List<String> faults) {
-        if (l instanceof EmbeddingLayer) {
+        if (FrozenLayer.base(l) instanceof EmbeddingLayer) {
             add(faults, layerPath(stack, index, l), ModelChecks.misplacedEmbedding(inTrunk, index));
         }
     }

@@ -49,6 +49,23 @@ public interface Layer {
         return null;
     }
 
+    /**
+     * Whether training changes the layer's parameters; {@code false} for a layer made by {@link #trainable(boolean)
+     * trainable(false)} (fine-tuning: its parameters get no gradient, no update and no optimizer state, see
+     * {@link polyhead.nn.Module#trainable(boolean)}).
+     */
+    default boolean trainable() {
+        return true;
+    }
+
+    /**
+     * This layer, frozen ({@code false}) or trainable ({@code true}, the default of every layer). A frozen layer
+     * without parameters (an activation) is the layer as it was. {@link Layers#frozen} freezes a whole trunk or head.
+     */
+    default Layer trainable(boolean on) {
+        return on ? this : new FrozenLayer(this);
+    }
+
     /** Whether this is an activation (where a cross-stitch unit goes by default). */
     default boolean isActivation() {
         return false;

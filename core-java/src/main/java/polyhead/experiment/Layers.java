@@ -3,6 +3,7 @@ package polyhead.experiment;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Random;
 
 import polyhead.nn.Activation;
@@ -27,6 +28,19 @@ import polyhead.nn.Module;
  */
 public final class Layers {
     private Layers() {
+    }
+
+    /**
+     * {@code layers}, each frozen ({@link Layer#trainable(boolean) trainable(false)}): a whole trunk or head whose
+     * parameters training leaves as they are, e.g. {@code trunk(Layers.frozen(dense(256), relu()))} to train the
+     * heads on fixed (imported) features.
+     */
+    public static List<Layer> frozen(Layer... layers) {
+        return frozen(List.of(layers));
+    }
+
+    public static List<Layer> frozen(List<Layer> layers) {
+        return layers.stream().map(l -> l.trainable(false)).toList();
     }
 
     /** Fully connected, [features] → [units], with a bias. */

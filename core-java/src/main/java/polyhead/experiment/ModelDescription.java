@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 import polyhead.data.LabelMapping;
 import polyhead.data.LabelType;
@@ -43,14 +42,17 @@ public final class ModelDescription {
     public static final int VERSION = 1;
 
     private final int[] input;
+    /** The named inputs of a multi-input model (then {@link #input} is empty), else none. */
+    private final List<InputPlan> inputs;
     private final List<Layer> trunk;
     private final ArchitecturePlan architecture;
     private final List<TaskPlan> tasks;
     private final Map<String, Object> json;
 
-    private ModelDescription(int[] input, List<Layer> trunk, ArchitecturePlan architecture, List<TaskPlan> tasks,
-                             Map<String, Object> json) {
+    private ModelDescription(int[] input, List<InputPlan> inputs, List<Layer> trunk, ArchitecturePlan architecture,
+                             List<TaskPlan> tasks, Map<String, Object> json) {
         this.input = input.clone();
+        this.inputs = List.copyOf(inputs);
         this.trunk = List.copyOf(trunk);
         this.architecture = architecture;
         this.tasks = List.copyOf(tasks);
@@ -58,10 +60,28 @@ public final class ModelDescription {
     }
 
     /** The description of a checked experiment's model, or null if a layer or metric cannot be described. */
-    static ModelDescription of(int[] input, List<Layer> trunk, ArchitecturePlan architecture, List<TaskPlan> tasks) {
+    static ModelDescription of(int[] input, List<InputPlan> inputs, List<Layer> trunk, ArchitecturePlan architecture,
+                               List<TaskPlan> tasks) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", VERSION);
-        m.put("input", Arrays.stream(input).boxed().toList());
+        if (inputs.isEmpty()) {
+            m.put("input", Arrays.stream(input).boxed().toList());
+        } else {
+            // as the JSON spec writes named inputs
+            List<Object> ins = new ArrayList<>();
+            for (InputPlan in : inputs) {
+                List<Object> branch = layers(in.trunk());
+                if (branch == null) {
+                    return null;
+                }
+                Map<String, Object> im = new LinkedHashMap<>();
+                im.put("name", in.name());
+                im.put("shape", Arrays.stream(in.shape()).boxed().toList());
+                im.put("trunk", branch);
+                ins.add(im);
+            }
+            m.put("inputs", ins);
+        }
         List<Object> layers = layers(trunk);
         if (layers == null) {
             return null;
@@ -97,7 +117,7 @@ public final class ModelDescription {
             ts.add(tm);
         }
         m.put("tasks", ts);
-        return new ModelDescription(input, trunk, architecture, tasks, m);
+        return new ModelDescription(input, inputs, trunk, architecture, tasks, m);
     }
 
     /**
@@ -113,10 +133,14 @@ public final class ModelDescription {
             throw root.fault("version", "this Polyhead reads model descriptions of version " + VERSION + ", got "
                     + version);
         }
-        List<Fields> in = root.list("input");
-        int[] input = new int[in.size()];
-        for (int i = 0; i < input.length; i++) {
-            input[i] = (int) in.get(i).asInteger();
+        boolean named = root.value instanceof Map<?, ?> rm && rm.containsKey("inputs");
+        int[] input = named ? new int[0] : ints(root.list("input"));
+        List<InputPlan> inputs = new ArrayList<>();
+        if (named) {
+            for (Fields in : root.list("inputs")) {
+                inputs.add(InputPlan.named(in.string("name")).shape(ints(in.list("shape")))
+                        .trunk(readLayers(in.list("trunk"))));
+            }
         }
         List<Layer> trunk = readLayers(root.list("trunk"));
         ArchitecturePlan arch = architecture(root.object("architecture"));
@@ -136,7 +160,7 @@ public final class ModelDescription {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) json);
-        return new ModelDescription(input, trunk, arch, tasks, copy);
+        return new ModelDescription(input, inputs, trunk, arch, tasks, copy);
     }
 
     /** The description as JSON-ready values (maps, lists, strings, numbers, booleans). */
@@ -144,9 +168,17 @@ public final class ModelDescription {
         return json;
     }
 
-    /** The shape of one sample, without the batch dimension. */
+    /**
+     * The shape of one sample, without the batch dimension; for a multi-input model the packed row
+     * [Σ input sizes] that its data carries ({@link InputPlan#layout}).
+     */
     public int[] input() {
-        return input.clone();
+        return inputs.isEmpty() ? input.clone() : new int[] {InputPlan.layout(inputs).width()};
+    }
+
+    /** The named inputs of a multi-input model, each with its shape and trunk; empty for a model of one input. */
+    public List<InputPlan> inputs() {
+        return inputs;
     }
 
     public List<Layer> trunk() {
@@ -172,7 +204,7 @@ public final class ModelDescription {
      * them (the same seed gives the same initial weights); a checkpoint's weights then replace them.
      */
     public Architecture architecture(long seed) {
-        return Assembly.architecture(architecture, input, trunk, tasks, new Random(seed));
+        return experiment(seed).architecture();
     }
 
     /**
@@ -183,9 +215,14 @@ public final class ModelDescription {
      * @throws IllegalArgumentException if the description does not pass the builder's checks
      */
     Experiment experiment(long seed) {
-        ExperimentBuilder b = new ExperimentBuilder().input(input).trunk(trunk).architecture(architecture)
+        ExperimentBuilder b = new ExperimentBuilder().trunk(trunk).architecture(architecture)
                 .optimizer(OptimizerPlan.of(Algorithm.of(Optimizers.Sgd.lr(0))))
                 .training(TrainingPlan.defaults().seed(seed));
+        if (inputs.isEmpty()) {
+            b.input(input);
+        } else {
+            inputs.forEach(b::input);
+        }
         tasks.forEach(b::task);
         return b.build();
     }
@@ -255,6 +292,14 @@ public final class ModelDescription {
         }
     }
 
+    private static int[] ints(List<Fields> list) {
+        int[] out = new int[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (int) list.get(i).asInteger();
+        }
+        return out;
+    }
+
     private static List<Layer> readLayers(List<Fields> list) {
         List<Layer> out = new ArrayList<>();
         for (Fields f : list) {
@@ -264,6 +309,12 @@ public final class ModelDescription {
     }
 
     private static Layer layer(Fields f) {
+        Layer l = describedLayer(f);
+        boolean frozen = f.value instanceof Map<?, ?> m && Boolean.FALSE.equals(m.get("trainable"));
+        return frozen ? l.trainable(false) : l;
+    }
+
+    private static Layer describedLayer(Fields f) {
         String type = f.string("type");
         try {
             return switch (type) {

@@ -229,7 +229,12 @@ public final class OptimizerPlan {
     /** Each parameter's group label: the first group that selects it, else the default group. */
     private Map<String, String> labels(Architecture arch, Collection<String> extra) {
         List<Predicate<String>> selected = groups.stream().map(g -> g.select().over(arch)).toList();
-        List<String> names = new ArrayList<>(arch.namedParameters().keySet());
+        List<String> names = new ArrayList<>();
+        arch.namedParameters().forEach((name, p) -> {
+            if (p.requiresGrad()) { // a frozen parameter is in no group: the trainer does not hand it over
+                names.add(name);
+            }
+        });
         names.addAll(extra);
         Map<String, String> labels = new LinkedHashMap<>();
         for (String name : names) {

@@ -109,6 +109,18 @@ public abstract class Module {
         return out;
     }
 
+    /**
+     * Freezes ({@code false}) or unfreezes every parameter of this module and its descendants, for fine-tuning: a
+     * frozen parameter gets no gradient ({@link Var#requiresGrad(boolean)}), and the trainer hands only parameters
+     * that need one to the optimizer, so it gets no update, no weight decay and no optimizer state. Buffers (batch
+     * norm's running statistics) still update in training mode, as in PyTorch; call {@link #eval()} on the module to
+     * fix them too.
+     */
+    public final Module trainable(boolean on) {
+        namedParameters().values().forEach(p -> p.requiresGrad(on));
+        return this;
+    }
+
     /** Parameters in {@link #namedParameters()} order. */
     public final List<Var> parameters() {
         return new ArrayList<>(namedParameters().values());
@@ -119,7 +131,7 @@ public abstract class Module {
         return Collections.unmodifiableMap(parameters);
     }
 
-    /** Total number of trainable scalars. */
+    /** Total number of parameter scalars, frozen ones included. */
     public final long parameterCount() {
         long n = 0;
         for (Var p : namedParameters().values()) {

@@ -103,7 +103,7 @@ final class GradientStep {
             return new StepResult(Map.of(), 0);
         }
         List<String> tasks = new ArrayList<>(f.losses().keySet());
-        List<Var> shared = new ArrayList<>(arch.sharedParameters().values());
+        List<Var> shared = trainableShared(arch);
         Map<String, Map<String, Var>> own = arch.taskParameters();
         float[][] rows = new float[tasks.size()][];
         double[] lossValues = new double[tasks.size()];
@@ -144,7 +144,9 @@ final class GradientStep {
         Combination c = gw.combine(new TaskGradients(tasks, rows, lossValues), ctx);
         arch.zeroGrad();
         if (viaRepresentation) {
-            f.representation().backward(Tensor.wrap(f.representation().shape(), c.shared().clone()));
+            if (f.representation().requiresGrad()) { // not under a frozen body
+                f.representation().backward(Tensor.wrap(f.representation().shape(), c.shared().clone()));
+            }
         } else {
             unflattenInto(c.shared(), shared);
         }
@@ -177,7 +179,7 @@ final class GradientStep {
         arch.zeroGrad();
         Forward f = forward(batches, false);
         List<String> tasks = new ArrayList<>(f.losses().keySet());
-        List<Var> shared = new ArrayList<>(arch.sharedParameters().values());
+        List<Var> shared = trainableShared(arch);
         float[][] rows = new float[tasks.size()][];
         double[] lossValues = new double[tasks.size()];
         for (int t = 0; t < tasks.size(); t++) {
@@ -189,6 +191,11 @@ final class GradientStep {
         }
         arch.zeroGrad();
         return new TaskGradients(tasks, rows, lossValues);
+    }
+
+    /** The shared parameters that get gradients: frozen ones ({@code Module.trainable(false)}) have no row entries. */
+    static List<Var> trainableShared(Architecture arch) {
+        return arch.sharedParameters().values().stream().filter(Var::requiresGrad).toList();
     }
 
     static Map<String, Double> values(Map<String, Var> losses) {

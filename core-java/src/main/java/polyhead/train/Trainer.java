@@ -98,9 +98,19 @@ public final class Trainer {
         this.weighting = b.weighting != null ? b.weighting : Weightings.fixed();
         this.gradientStep = new GradientStep(arch, weighting, b.gradientSource);
         this.declared = declaredWeights(arch);
-        Map<String, Var> params = new LinkedHashMap<>(arch.namedParameters());
+        // frozen parameters (Module.trainable(false)) are not the optimizer's: no update, no decay, no state
+        Map<String, Var> params = new LinkedHashMap<>();
+        arch.namedParameters().forEach((k, v) -> {
+            if (v.requiresGrad()) {
+                params.put(k, v);
+            }
+        });
         if (weighting instanceof LossWeighting lw) {
             lw.parameters().forEach((k, v) -> params.put("weighting." + k, v));
+        }
+        if (params.isEmpty() && !arch.namedParameters().isEmpty()) {
+            throw new IllegalArgumentException("every parameter of the model is frozen (trainable false): nothing to "
+                    + "train");
         }
         this.optimizer = Optimizer.create(Objects.requireNonNull(b.optimizer, "an optimizer is required"), params);
         this.optimizerParams = List.copyOf(params.values());
@@ -186,7 +196,7 @@ public final class Trainer {
                 // the step's values and gradients come from the arena, taken back when the step ends (a user's
                 // own open arena is left to them: scopes do not nest)
                 try (Arena.Scope step = arena == null || Arena.isOpen() ? null : arena.open()) {
-                    if (diagnostics && e.position == 0 && !arch.sharedParameters().isEmpty()) {
+                    if (diagnostics && e.position == 0 && !GradientStep.trainableShared(arch).isEmpty()) {
                         e.diagnostics.putAll(TaskRelations.of(gradientStep.probe(batches)));
                     }
                     e.position++;

@@ -185,6 +185,39 @@ class TrainedModelTest {
         assertSame(m.predictor(), m.predictor());
     }
 
+    @Test
+    void aMultiInputModelWithAFrozenLayerLoadsAsItWasSaved(@TempDir Path dir) {
+        TrainedModel m = new ExperimentBuilder()
+                .input(InputPlan.named("left").shape(2).trunk(Layers.dense(3).trainable(false), Layers.tanh()))
+                .input(InputPlan.named("right").shape(2).trunk(Layers.dense(3), Layers.tanh()))
+                .trunk(Layers.dense(4), Layers.relu())
+                .task(TaskPlan.named("sign").head(Layers.dense(2)).loss(Losses.crossEntropy()))
+                .optimizer(OptimizerPlan.of(Algorithm.of(Adam.lr(0.01))))
+                .training(TrainingPlan.defaults().epochs(2).batchSize(16).seed(3))
+                .build().fit(packedSigns(1, 64), null);
+        m.save(dir.resolve("model"));
+        TrainedModel again = TrainedModel.load(dir.resolve("model"));
+
+        assertEquals(List.of("left", "right"), again.modelDescription().inputs().stream().map(InputPlan::name).toList());
+        assertArrayEquals(new int[] {4}, again.modelDescription().input());
+        Tensor x = packedSigns(2, 9).inputs();
+        assertArrayEquals(m.predict(x).get("sign").output().data(), again.predict(x).get("sign").output().data());
+        Map<String, Boolean> frozen = new java.util.LinkedHashMap<>();
+        again.architecture().namedParameters().forEach((k, v) -> frozen.put(k, !v.requiresGrad()));
+        assertEquals(Boolean.TRUE, frozen.get("trunk.0.left.0.weight"), frozen.toString());
+        assertEquals(Boolean.FALSE, frozen.get("trunk.0.right.0.weight"), frozen.toString());
+    }
+
+    /** Two inputs of 2 values packed in a row [N, 4]; "sign": whether the first value of the right input is > 0. */
+    private static Dataset packedSigns(long seed, int n) {
+        Tensor x = Tensor.randn(seed, n, 4);
+        float[] sign = new float[n];
+        for (int i = 0; i < n; i++) {
+            sign[i] = x.data()[4 * i + 2] > 0 ? 1 : 0;
+        }
+        return Dataset.of(x, Map.of("sign", Tensor.of(sign, n)));
+    }
+
     private static List<String> names(Module m) {
         return List.copyOf(m.namedParameters().keySet());
     }

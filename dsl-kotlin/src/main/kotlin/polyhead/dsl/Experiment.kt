@@ -5,6 +5,8 @@ import polyhead.dsl.spec.EarlyStoppingSpec
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.CheckpointSpec
 import polyhead.dsl.spec.DerivedSpec
+import polyhead.dsl.spec.InitialWeightsSpec
+import polyhead.dsl.spec.InputSpec
 import polyhead.dsl.spec.Labels
 import polyhead.dsl.spec.LossSpec
 import polyhead.dsl.spec.MetricSpec
@@ -14,6 +16,7 @@ import polyhead.dsl.spec.Sampling
 import polyhead.dsl.spec.TaskSpec
 import polyhead.dsl.spec.TrainingSpec
 import polyhead.dsl.spec.WeightingSpec
+import polyhead.dsl.spec.frozen
 import polyhead.dsl.spec.withCoreDefaults
 
 /**
@@ -40,9 +43,20 @@ class ExperimentBuilder @PublishedApi internal constructor() : SpecBuilder<Exper
         spec = spec.copy(input = dims.toList())
     }
 
+    /**
+     * Adds a named input of per-sample [shape] with its own trunk ([block]); the inputs' trunks are concatenated, in
+     * the order they are added, before the shared [trunk] (a multi-input model, instead of [input]).
+     */
+    inline fun namedInput(name: String, vararg shape: Int, block: LayersBuilder.() -> Unit = {}) {
+        spec = spec.copy(inputs = spec.inputs + InputSpec(name, shape.toList(), LayersBuilder().apply(block).layers))
+    }
+
     /** Appends layers to the trunk. */
-    inline fun trunk(block: LayersBuilder.() -> Unit) {
-        spec = spec.copy(trunk = spec.trunk + LayersBuilder().apply(block).layers)
+    inline fun trunk(block: LayersBuilder.() -> Unit) = trunk(true, block)
+
+    /** Appends layers to the trunk; [trainable] false freezes every one of them (fine-tuning on a fixed trunk). */
+    inline fun trunk(trainable: Boolean, block: LayersBuilder.() -> Unit) {
+        spec = spec.copy(trunk = spec.trunk + LayersBuilder().apply(block).layers(trainable))
     }
 
     /** Adds a task. */
@@ -55,6 +69,19 @@ class ExperimentBuilder @PublishedApi internal constructor() : SpecBuilder<Exper
     var weighting: WeightingSpec by field({ weighting }) { copy(weighting = it) }
 
     var optimizer: OptimizerSpec by field({ optimizer }) { copy(optimizer = it) }
+
+    /**
+     * Start from the weights of the safetensors [file] (e.g. exported from PyTorch) rather than the seeded draw's,
+     * renamed by [map] (`"encoder.*" to "trunk.*"`); see [InitialWeightsSpec].
+     */
+    fun initialWeights(
+        file: String,
+        map: Map<String, String> = InitialWeightsSpec(file).map,
+        strict: Boolean = InitialWeightsSpec(file).strict,
+        sha256: String? = InitialWeightsSpec(file).sha256,
+    ) {
+        spec = spec.copy(initialWeights = InitialWeightsSpec(file, map, strict, sha256))
+    }
 
     inline fun training(block: TrainingBuilder.() -> Unit) {
         spec = spec.copy(training = TrainingBuilder(spec.training).apply(block).spec)
@@ -70,13 +97,21 @@ class LayersBuilder @PublishedApi internal constructor() {
     fun add(layer: polyhead.dsl.spec.LayerSpec) {
         layers += layer
     }
+
+    /** The layers collected, each frozen unless [trainable]. */
+    @PublishedApi
+    internal fun layers(trainable: Boolean): List<polyhead.dsl.spec.LayerSpec> =
+        if (trainable) layers else layers.map { it.frozen() }
 }
 
 @PolyheadDsl
 class TaskBuilder @PublishedApi internal constructor(name: String) : SpecBuilder<TaskSpec>(TaskSpec(name)) {
     /** Appends layers to the head. */
-    inline fun head(block: LayersBuilder.() -> Unit) {
-        spec = spec.copy(head = spec.head + LayersBuilder().apply(block).layers)
+    inline fun head(block: LayersBuilder.() -> Unit) = head(true, block)
+
+    /** Appends layers to the head; [trainable] false freezes every one of them. */
+    inline fun head(trainable: Boolean, block: LayersBuilder.() -> Unit) {
+        spec = spec.copy(head = spec.head + LayersBuilder().apply(block).layers(trainable))
     }
 
     var loss: LossSpec? by field({ loss }) { copy(loss = it) }

@@ -21,13 +21,17 @@ import polyhead.dsl.spec.LayerSpec.Tanh
 
 // Layer verbs. Defaults are read from the spec classes (`Dense(units).bias`), where they are stated.
 
-/** A dense layer; [init] and [biasInit] (`xavierUniform()`, `zeros()`, …) replace the default initializers. */
+/**
+ * A dense layer; [init] and [biasInit] (`xavierUniform()`, `zeros()`, …) replace the default initializers; [trainable]
+ * false freezes it.
+ */
 fun LayersBuilder.dense(
     units: Int,
     bias: Boolean = Dense(units).bias,
     init: InitSpec? = Dense(units).init,
     biasInit: InitSpec? = Dense(units).biasInit,
-) = add(Dense(units, bias, init, biasInit))
+    trainable: Boolean = Dense(units).trainable,
+) = add(Dense(units, bias, init, biasInit, trainable))
 
 fun LayersBuilder.conv2d(
     filters: Int,
@@ -37,7 +41,8 @@ fun LayersBuilder.conv2d(
     bias: Boolean = Conv2d(filters, kernel).bias,
     init: InitSpec? = Conv2d(filters, kernel).init,
     biasInit: InitSpec? = Conv2d(filters, kernel).biasInit,
-) = add(Conv2d(filters, kernel, stride, padding, bias, init, biasInit))
+    trainable: Boolean = Conv2d(filters, kernel).trainable,
+) = add(Conv2d(filters, kernel, stride, padding, bias, init, biasInit, trainable))
 
 fun LayersBuilder.maxPool(kernel: Int, stride: Int = MaxPool(kernel).stride, padding: Int = MaxPool(kernel).padding) =
     add(MaxPool(kernel, stride, padding))
@@ -51,13 +56,24 @@ fun LayersBuilder.flatten() = add(Flatten)
 
 fun LayersBuilder.dropout(p: Double = Dropout().p) = add(Dropout(p))
 
-fun LayersBuilder.batchNorm(eps: Double = BatchNorm().eps, momentum: Double = BatchNorm().momentum) =
-    add(BatchNorm(eps, momentum))
+fun LayersBuilder.batchNorm(
+    eps: Double = BatchNorm().eps,
+    momentum: Double = BatchNorm().momentum,
+    trainable: Boolean = BatchNorm().trainable,
+) = add(BatchNorm(eps, momentum, trainable))
 
-fun LayersBuilder.layerNorm(dims: Int = LayerNorm().dims, eps: Double = LayerNorm().eps) = add(LayerNorm(dims, eps))
+fun LayersBuilder.layerNorm(
+    dims: Int = LayerNorm().dims,
+    eps: Double = LayerNorm().eps,
+    trainable: Boolean = LayerNorm().trainable,
+) = add(LayerNorm(dims, eps, trainable))
 
-fun LayersBuilder.embedding(count: Int, dim: Int, init: InitSpec? = Embedding(count, dim).init) =
-    add(Embedding(count, dim, init))
+fun LayersBuilder.embedding(
+    count: Int,
+    dim: Int,
+    init: InitSpec? = Embedding(count, dim).init,
+    trainable: Boolean = Embedding(count, dim).trainable,
+) = add(Embedding(count, dim, init, trainable))
 
 // Initializer verbs, for a layer's `init = …`.
 

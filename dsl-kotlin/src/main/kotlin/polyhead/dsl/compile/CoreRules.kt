@@ -14,7 +14,9 @@ import polyhead.dsl.spec.MetricNames
 import polyhead.dsl.spec.ModelRules
 import polyhead.dsl.spec.jsonName
 import polyhead.dsl.spec.typeName
+import polyhead.checkpoint.WeightImport
 import polyhead.experiment.ArchitecturePlan
+import polyhead.experiment.InitialWeights
 import polyhead.experiment.ModelChecks
 import polyhead.experiment.Naming
 import polyhead.metrics.Metric
@@ -75,6 +77,10 @@ internal object CoreRules : ModelRules {
         } catch (e: IllegalArgumentException) {
             e.message
         }
+
+    override fun weightRule(from: String, to: String): String? = WeightImport.ruleFault(from, to)
+
+    override fun sha256(sha256: String): String? = InitialWeights.sha256Fault(sha256)
 
     override fun direction(monitor: String, stated: Boolean, spec: ExperimentSpec): String? {
         val metrics: Map<String, List<Metric>> = spec.tasks.associate { t ->

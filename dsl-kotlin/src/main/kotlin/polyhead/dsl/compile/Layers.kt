@@ -4,8 +4,10 @@ import polyhead.experiment.Layer
 import polyhead.experiment.Layers
 import polyhead.dsl.spec.LayerSpec
 
-/** The Java builder's layer for [spec]; shapes are inferred by the builder from the experiment's input. */
-internal fun layer(spec: LayerSpec): Layer = when (spec) {
+/** The Java builder's layer for [spec], frozen if the spec says; shapes are inferred by the builder from the input. */
+internal fun layer(spec: LayerSpec): Layer = coreLayer(spec).trainable(spec.trainable)
+
+private fun coreLayer(spec: LayerSpec): Layer = when (spec) {
     is LayerSpec.Dense -> Layers.dense(spec.units, spec.bias).init(spec.init?.let(::initializer), spec.biasInit?.let(::initializer))
     is LayerSpec.Conv2d -> Layers.conv2d(spec.filters, spec.kernel, spec.stride, spec.padding, spec.bias)
         .init(spec.init?.let(::initializer), spec.biasInit?.let(::initializer))

@@ -5,6 +5,8 @@ import polyhead.checkpoint.Checkpoints
 import polyhead.experiment.Experiment
 import polyhead.experiment.ExperimentBuilder
 import polyhead.experiment.TrainedModel
+import polyhead.experiment.InitialWeights
+import polyhead.experiment.InputPlan
 import polyhead.experiment.TrainingPlan
 import polyhead.io.Json
 import polyhead.data.BatchSource
@@ -49,12 +51,21 @@ object SpecCompiler {
     /**
      * [check]s [spec] and builds its architecture (parameters drawn from `Random(training.seed)`) and weighting.
      *
-     * @throws InvalidSpecException with every fault, if [check] finds any
+     * @throws InvalidSpecException with every fault, if [check] finds any; or at `$.initialWeights` the first fault of
+     *   the initial weights' file (unreadable, another SHA-256, a tensor missing, misnamed or of another shape)
      */
     fun compile(spec: ExperimentSpec): CompiledExperiment {
         val faults = check(spec)
         if (faults.isNotEmpty()) throw InvalidSpecException(faults)
-        return CompiledExperiment(spec, builder(spec).build())
+        val experiment = try {
+            builder(spec).build()
+        } catch (e: IllegalArgumentException) {
+            // what only the file can tell (names, shapes, its hash): one line at the spec's path
+            val message = e.message.orEmpty()
+            if (spec.initialWeights == null || !message.startsWith(INITIAL_WEIGHTS)) throw e
+            throw InvalidSpecException(listOf(SpecError("$.initialWeights", message.removePrefix(INITIAL_WEIGHTS))))
+        }
+        return CompiledExperiment(spec, experiment)
     }
 
     /**
@@ -84,11 +95,12 @@ object SpecCompiler {
      */
     fun specText(description: Map<String, Any?>): String {
         val spec = linkedMapOf<String, Any?>("version" to SPEC_VERSION)
-        for (key in listOf("input", "trunk", "architecture", "tasks")) {
+        for (key in listOf("input", "inputs", "trunk", "architecture", "tasks")) {
             if (key in description) spec[key] = description[key]
         }
         return Json.pretty(spec)
     }
+    private const val INITIAL_WEIGHTS = "initialWeights: "
 
     /** The Java builder holding [spec] (which must be valid), with the spec's JSON as the run's description. */
     fun builder(spec: ExperimentSpec): ExperimentBuilder {
@@ -101,6 +113,10 @@ object SpecCompiler {
             .training(trainingPlan(spec.training))
             .description(SpecJson.encode(spec))
         spec.tasks.forEach { b.task(taskPlan(it)) }
+        spec.inputs.forEach { b.input(InputPlan.named(it.name).shape(*it.shape.toIntArray()).trunk(it.trunk.map(::layer))) }
+        spec.initialWeights?.let {
+            b.initialWeights(InitialWeights(Path.of(it.file), it.map, it.strict, it.sha256))
+        }
         return b
     }
 }

@@ -18,9 +18,13 @@ const val SPEC_VERSION: Int = 2
  *   of features, `[L]` for a sequence of token indices read by an embedding
  * @property trunk the body of the network, read from the input; how it is shared is the [architecture]'s business
  * @property tasks the tasks in order; the order is that of heads, parameters and reports
+ * @property initialWeights weights to start from instead of the seeded draw's (fine-tuning); written only when given
+ * @property inputs named inputs, each with its own trunk, concatenated before [trunk]: a multi-input model, instead of
+ *   [input] ([InputSpec]); written only when given
  */
+@OptIn(ExperimentalSerializationApi::class)
 @Serializable
-data class ExperimentSpec(
+data class ExperimentSpec @JvmOverloads constructor(
     val version: Int = SPEC_VERSION,
     val input: List<Int> = emptyList(),
     val trunk: List<LayerSpec> = emptyList(),
@@ -29,6 +33,8 @@ data class ExperimentSpec(
     val weighting: WeightingSpec = WeightingSpec.Fixed,
     val optimizer: OptimizerSpec = OptimizerSpec(),
     val training: TrainingSpec = TrainingSpec(),
+    @EncodeDefault(EncodeDefault.Mode.NEVER) val initialWeights: InitialWeightsSpec? = null,
+    @EncodeDefault(EncodeDefault.Mode.NEVER) val inputs: List<InputSpec> = emptyList(),
 )
 
 /**

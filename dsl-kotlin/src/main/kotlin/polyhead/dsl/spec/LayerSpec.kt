@@ -1,5 +1,7 @@
 package polyhead.dsl.spec
 
+import kotlinx.serialization.EncodeDefault
+import kotlinx.serialization.ExperimentalSerializationApi
 import kotlinx.serialization.SerialName
 import kotlinx.serialization.Serializable
 
@@ -7,9 +9,18 @@ import kotlinx.serialization.Serializable
  * One layer, written in JSON as an object whose `"type"` names it. Shapes are per sample (no batch dimension) and
  * are inferred from the experiment's input, so a layer states only what it adds (a dense layer its units, not its
  * input features). Defaults are PyTorch's.
+ *
+ * A layer with parameters (dense, conv2d, batchNorm, layerNorm, embedding) has `trainable`: false freezes it for
+ * fine-tuning (no gradient, no update, no optimizer state); written to JSON only when false, so specs that freeze
+ * nothing read as before. A frozen trunk or head is one whose layers are all frozen (`trunk(trainable = false) { … }`
+ * in the DSL); [frozen] freezes one layer.
  */
+@OptIn(ExperimentalSerializationApi::class)
 @Serializable
 sealed interface LayerSpec {
+    /** Whether training changes this layer's parameters (true for a layer without any). */
+    val trainable: Boolean get() = true
+
     /**
      * Fully connected, [features] → [units]; needs a rank-1 input (flatten an image first). [init] and [biasInit]
      * replace the default initializers; null keeps them.
@@ -21,6 +32,7 @@ sealed interface LayerSpec {
         val bias: Boolean = true,
         val init: InitSpec? = null,
         val biasInit: InitSpec? = null,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) override val trainable: Boolean = true,
     ) : LayerSpec
 
     /**
@@ -37,6 +49,7 @@ sealed interface LayerSpec {
         val bias: Boolean = true,
         val init: InitSpec? = null,
         val biasInit: InitSpec? = null,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) override val trainable: Boolean = true,
     ) : LayerSpec
 
     /** Max pooling over square windows of [C, H, W]; the stride defaults to the kernel size. */
@@ -67,12 +80,20 @@ sealed interface LayerSpec {
     /** Batch normalization over the channel dimension: 1-d for [C] or [C, L], 2-d for [C, H, W]. */
     @Serializable
     @SerialName("batchNorm")
-    data class BatchNorm(val eps: Double = 1e-5, val momentum: Double = 0.1) : LayerSpec
+    data class BatchNorm @JvmOverloads constructor(
+        val eps: Double = 1e-5,
+        val momentum: Double = 0.1,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) override val trainable: Boolean = true,
+    ) : LayerSpec
 
     /** Layer normalization over the trailing [dims] dimensions of the input. */
     @Serializable
     @SerialName("layerNorm")
-    data class LayerNorm(val dims: Int = 1, val eps: Double = 1e-5) : LayerSpec
+    data class LayerNorm @JvmOverloads constructor(
+        val dims: Int = 1,
+        val eps: Double = 1e-5,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) override val trainable: Boolean = true,
+    ) : LayerSpec
 
     /**
      * A lookup table of [count] rows of size [dim]: indices of shape s → s + [dim]. Reads the model input. [init]
@@ -80,7 +101,12 @@ sealed interface LayerSpec {
      */
     @Serializable
     @SerialName("embedding")
-    data class Embedding @JvmOverloads constructor(val count: Int, val dim: Int, val init: InitSpec? = null) : LayerSpec
+    data class Embedding @JvmOverloads constructor(
+        val count: Int,
+        val dim: Int,
+        val init: InitSpec? = null,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) override val trainable: Boolean = true,
+    ) : LayerSpec
 
     @Serializable
     @SerialName("relu")
@@ -106,4 +132,14 @@ sealed interface LayerSpec {
     @Serializable
     @SerialName("softmax")
     data class Softmax(val axis: Int = -1) : LayerSpec
+}
+
+/** This layer with `trainable = false`; a layer without parameters as it is. */
+fun LayerSpec.frozen(): LayerSpec = when (this) {
+    is LayerSpec.Dense -> copy(trainable = false)
+    is LayerSpec.Conv2d -> copy(trainable = false)
+    is LayerSpec.BatchNorm -> copy(trainable = false)
+    is LayerSpec.LayerNorm -> copy(trainable = false)
+    is LayerSpec.Embedding -> copy(trainable = false)
+    else -> this
 }

@@ -55,6 +55,12 @@ interface ModelRules {
     /** Why a head of [output] does not give what [derived]'s labels need. */
     fun derivedHead(derived: DerivedSpec, output: List<Int>): String?
 
+    /** Why [from] → [to] is not a renaming rule of initial weights. */
+    fun weightRule(from: String, to: String): String? = null
+
+    /** Why [sha256] is not a SHA-256 as initial weights expect one. */
+    fun sha256(sha256: String): String? = null
+
     /** Why the direction [stated] for the history key [monitor] contradicts the key's own in [spec]. */
     fun direction(monitor: String, stated: Boolean, spec: ExperimentSpec): String?
 }

@@ -16,6 +16,7 @@ fun validate(spec: ExperimentSpec, rules: ModelRules? = null): List<SpecError> =
     weighting(spec)
     optimizer(spec)
     training(spec)
+    spec.initialWeights?.let { initialWeights(it) }
 }.errors
 
 /** The faults found so far, and the core's rules if the caller has them. */
@@ -52,9 +53,10 @@ private fun Faults.version(spec: ExperimentSpec) =
 
 /** Input, trunk, architecture and tasks, in the order of the document; shapes are traced through sound layers only. */
 private fun Faults.model(spec: ExperimentSpec) {
-    val inputOk = input(spec.input)
-    val trunkOk = layerSettings(spec.trunk, "$.trunk", trunk = true)
-    val representation = if (inputOk && trunkOk) trace(spec.trunk, spec.input, "$.trunk") else null
+    val named = spec.inputs.isNotEmpty()
+    val sharedInput = if (named) namedInputs(spec) else spec.input.takeIf { input(it) }
+    val trunkOk = layerSettings(spec.trunk, "$.trunk", trunk = !named)
+    val representation = if (sharedInput != null && trunkOk) trace(spec.trunk, sharedInput, "$.trunk") else null
     architecture(spec, representation)
     val experts = spec.architecture is ArchitectureSpec.Mmoe
     val headInput = representation?.takeUnless { experts && it.size != 1 }
@@ -107,6 +109,33 @@ private fun Faults.derivations(spec: ExperimentSpec, outputs: Map<String, List<I
             outputs[t.name]?.let { rule("$.tasks[$i].head", rules.derivedHead(d, it)) }
         }
     }
+}
+
+/**
+ * The named inputs' names, shapes and trunks; the per-sample shape of their concatenation (what the shared trunk
+ * reads), or null after a fault or without the core's rules.
+ */
+private fun Faults.namedInputs(spec: ExperimentSpec): List<Int>? {
+    val before = errors.size
+    require(spec.input.isEmpty(), "$.input") { "give one input shape (input) or named inputs (inputs), not both" }
+    require(spec.architecture !is ArchitectureSpec.CrossStitch, "$.architecture") {
+        "crossStitch stitches the stages of one input's trunk; it takes no named inputs"
+    }
+    val seen = mutableMapOf<String, Int>()
+    var width = 0
+    spec.inputs.forEachIndexed { i, input ->
+        val p = "$.inputs[$i]"
+        require(input.name.isNotEmpty() && '.' !in input.name && '/' !in input.name, "$p.name") {
+            "an input name must be non-empty, without '.' or '/' (it is part of parameter names), got '${input.name}'"
+        }
+        seen.putIfAbsent(input.name, i)?.let { first -> fault("$p.name", "input '${input.name}' is already declared at $.inputs[$first]") }
+        require(input.shape.isNotEmpty(), "$p.shape") { "missing: the shape of one sample of this input, e.g. [10]" }
+        input.shape.forEachIndexed { k, d -> atLeast(d, 1, "$p.shape[$k]", "an input dimension") }
+        val ok = errors.size == before && layerSettings(input.trunk, "$p.trunk", trunk = true)
+        val out = if (ok) trace(input.trunk, input.shape, "$p.trunk") else null
+        out?.let { width += it.fold(1) { a, b -> a * b } }
+    }
+    return if (errors.size == before && rules != null) listOf(width) else null
 }
 
 private fun Faults.input(input: List<Int>): Boolean {
@@ -210,7 +239,7 @@ private fun Faults.window(name: String, kernel: Int, stride: Int, padding: Int, 
 private fun Faults.architecture(spec: ExperimentSpec, representation: List<Int>?) {
     val arch = spec.architecture
     if (arch == ArchitectureSpec.HardSharing) return
-    rule("$.trunk", rules?.emptyTrunk(arch, spec.trunk.size))
+    rule("$.trunk", rules?.emptyTrunk(arch, spec.trunk.size + if (spec.inputs.isEmpty()) 0 else 1))
     when (arch) {
         is ArchitectureSpec.SoftSharing -> nonNegative(arch.lambda, "$.architecture.lambda", "softSharing lambda")
         is ArchitectureSpec.Mmoe -> {
@@ -282,4 +311,10 @@ private fun Faults.logits(t: TaskSpec, out: List<Int>, p: String) {
     if (t.classNames.isNotEmpty()) rule("$p.classNames", rules.classNames(t.labels, out, t.classNames.size))
     val last = t.head.lastOrNull()
     if (last != null && loss != null) rule("$p.head[${t.head.lastIndex}]", rules.finalActivation(loss, last))
+}
+
+private fun Faults.initialWeights(w: InitialWeightsSpec) {
+    require(w.file.isNotBlank(), "$.initialWeights.file") { "the safetensors file to start from; got an empty name" }
+    w.map.forEach { (from, to) -> rule("$.initialWeights.map[\"$from\"]", rules?.weightRule(from, to)) }
+    w.sha256?.let { rule("$.initialWeights.sha256", rules?.sha256(it)) }
 }

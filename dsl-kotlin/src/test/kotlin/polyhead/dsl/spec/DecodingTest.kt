@@ -24,7 +24,7 @@ class DecodingTest : FunSpec({
                     "unknown layer type 'densse' (did you mean 'dense'?); known: avgPool, batchNorm, conv2d, dense, dropout, " +
                         "embedding, flatten, gelu, globalAvgPool, layerNorm, leakyRelu, maxPool, relu, sigmoid, softmax, tanh",
                 ),
-                SpecError("$.tasks[0].head[0].activation", "unknown key 'activation'; expected 'units', 'bias', 'init', 'biasInit'"),
+                SpecError("$.tasks[0].head[0].activation", "unknown key 'activation'; expected 'units', 'bias', 'init', 'biasInit', 'trainable'"),
                 SpecError("$.tasks[0].labels", "unknown value 'classes'; expected one of 'classIndex', 'binary', 'realVector', 'pixelClassMap'"),
                 SpecError("$.tasks[1].labels", "unknown value 'classes'; expected one of 'classIndex', 'binary', 'realVector', 'pixelClassMap'"),
                 SpecError("$.weighting.weights", "unknown key 'weights'; it takes no settings"),
