@@ -37,6 +37,12 @@ final class GradientStep {
             throw new IllegalArgumentException(arch.typeName() + " has no single shared representation: "
                     + "use gradients of the shared parameters (GradientSource.PARAMETERS) with " + weighting.name());
         }
+        if (weighting instanceof GradientWeighting && source == GradientSource.PARAMETERS
+                && !arch.sharedParameters().isEmpty() && trainableShared(arch).isEmpty()) {
+            throw new IllegalArgumentException(weighting.name() + " combines the tasks' gradients of the shared "
+                    + "parameters, but every shared parameter is frozen (trainable false): nothing to combine; use a "
+                    + "loss weighting, or gradients of the shared representation (GradientSource.REPRESENTATION)");
+        }
     }
 
     /** The per-task losses of a step, and the graph they hang on. */

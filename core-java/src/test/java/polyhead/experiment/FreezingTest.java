@@ -122,6 +122,20 @@ class FreezingTest {
     }
 
     @Test
+    void aGradientMethodOnAFullyFrozenSharedTrunkIsRefusedInOneLine() {
+        Experiment e = model(Layers.frozen(Layers.dense(8), Layers.tanh()), Layers.dense(2))
+                .weighting(WeightingPlan.pcGrad()).build();
+        IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
+                () -> e.trainerBuilder(1, null).build());
+        assertTrue(x.getMessage().contains("every shared parameter is frozen"), x.getMessage());
+        assertFalse(x.getMessage().contains("\n"), x.getMessage());
+        // on the shared representation, the tasks' gradients exist: it trains
+        Experiment r = model(Layers.frozen(Layers.dense(8), Layers.tanh()), Layers.dense(2))
+                .weighting(WeightingPlan.pcGrad().source(polyhead.train.GradientSource.REPRESENTATION)).build();
+        assertTrue(Double.isFinite(r.fit(ExperimentBuilderTest.points(5, 32), null).history().last().get("train.a.loss")));
+    }
+
+    @Test
     void aRunWithFrozenLayersResumesFromItsCheckpoint() {
         List<Layer> trunk = List.of(Layers.dense(8).trainable(false), Layers.tanh(), Layers.dense(6), Layers.relu());
         Dataset data = ExperimentBuilderTest.points(6, 64);

@@ -21,7 +21,7 @@ public final class Serve {
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args[1]);
         TrainedModel model = TrainedModel.load(out.resolve("model"));
-        Dataset test = Train.split(Train.read(Path.of(args[0]))).validation();
+        Dataset test = Train.data(Path.of(args[0])).validation();
         List<String> now = Predictions.lines(model.predict(test.inputs()));
         List<String> then = Files.readAllLines(out.resolve("predictions.txt"));
         if (!now.equals(then)) {

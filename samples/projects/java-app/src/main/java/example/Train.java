@@ -30,19 +30,19 @@ public final class Train {
     private Train() {
     }
 
-    /** The table: features x1..x4, the class "kind" and the real "price"; an empty cell is a missing label. */
-    static Csv.Table read(Path csv) {
-        return Csv.read(csv, Csv.spec().features("x1", "x2", "x3", "x4").classIndex("kind", 3).real("price"));
-    }
-
-    /** The held-out rows: the last 20%. */
-    static Dataset.Split split(Csv.Table table) {
-        return table.dataset().split(0.2, 7);
+    /**
+     * The rows of the CSV file (features x1..x4, the class "kind", the real "price"; an empty cell is a missing label)
+     * split into 80% for training and 20% held out for the test, drawn with seed 7.
+     */
+    static Dataset.Split data(Path csv) {
+        Csv.Table table = Csv.read(csv, Csv.spec().features("x1", "x2", "x3", "x4").classIndex("kind", 3).real("price"));
+        Dataset.Split data = table.dataset().split(0.2, 7);
+        return data;
     }
 
     public static void main(String[] args) throws IOException {
         Path out = Path.of(args[1]);
-        Dataset.Split data = split(read(Path.of(args[0])));
+        Dataset.Split data = data(Path.of(args[0]));
         Experiment experiment = new ExperimentBuilder()
                 .input(4)
                 .trunk(Layers.dense(32), Layers.relu())
