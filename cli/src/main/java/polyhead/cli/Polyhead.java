@@ -19,6 +19,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import polyhead.cli.bench.Bench;
+import polyhead.dsl.spec.WholeNumbers;
 import polyhead.io.FormatException;
 import polyhead.train.TrainingException;
 
@@ -92,10 +93,10 @@ public final class Polyhead implements Callable<Integer> {
                 .addSubcommand(new InspectCommand(out))
                 .addSubcommand(new Bench(out))
                 .addSubcommand(new CommandLine.HelpCommand());
-        cl.registerConverter(Long.class, v -> whole(v, Long::parseLong));
-        cl.registerConverter(long.class, v -> whole(v, Long::parseLong));
-        cl.registerConverter(Integer.class, v -> whole(v, Integer::parseInt));
-        cl.registerConverter(int.class, v -> whole(v, Integer::parseInt));
+        cl.registerConverter(Long.class, v -> whole(v, Long.MIN_VALUE, Long.MAX_VALUE));
+        cl.registerConverter(long.class, v -> whole(v, Long.MIN_VALUE, Long.MAX_VALUE));
+        cl.registerConverter(Integer.class, v -> (int) whole(v, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        cl.registerConverter(int.class, v -> (int) whole(v, Integer.MIN_VALUE, Integer.MAX_VALUE));
         cl.registerConverter(Double.class, Polyhead::number);
         cl.registerConverter(double.class, Polyhead::number);
         cl.setExpandAtFiles(false);
@@ -195,15 +196,12 @@ public final class Polyhead implements Callable<Integer> {
         return table.toString();
     }
 
-    private interface Parser<T> {
-        T parse(String s);
-    }
-
-    private static <T> T whole(String v, Parser<T> parser) {
+    /** An integer option read exactly, in the range of its type ({@link WholeNumbers}): nothing wraps or is cut. */
+    private static long whole(String v, long min, long max) {
         try {
-            return parser.parse(v);
-        } catch (NumberFormatException e) {
-            throw new CommandLine.TypeConversionException("'" + v + "' is not a whole number");
+            return WholeNumbers.parse(v, min, max);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
         }
     }
 

@@ -79,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
     Path resume;
 
     @Option(names = "--epochs", paramLabel = "N", description = "override training.epochs")
-    Long epochs;
+    Integer epochs;
 
     @Option(names = "--seed", paramLabel = "N",
             description = "override training.seed (initialization, shuffling, validation split)")
@@ -119,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null && init != null && init.given()) {
             throw UserError.usage("--resume continues from the run's checkpoint; --init does not go with it");
         }
-        UserError.atLeast("--epochs", epochs, 1);
+        UserError.atLeast("--epochs", epochs == null ? null : epochs.longValue(), 1);
         DataOptions dataOptions = DataOptions.of(given);
 
         Path specFile = files.isEmpty() ? resume.resolve(RunFolder.SPEC) : Path.of(files.get(0));
@@ -247,8 +247,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The spec with {@code --epochs} and {@code --seed} applied (null: as the spec says). */
-    static ExperimentSpec withOverrides(ExperimentSpec s, Long epochs, Long seed) {
-        return ExperimentSpecKt.withRun(s, epochs == null ? null : epochs.intValue(), seed);
+    static ExperimentSpec withOverrides(ExperimentSpec s, Integer epochs, Long seed) {
+        return ExperimentSpecKt.withRun(s, epochs, seed);
     }
 
     /** {@code --out}, which must be empty if it exists; or the first free {@code runs/<name>[-k]}. */

@@ -15,6 +15,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
+import polyhead.dsl.spec.WholeNumbers;
 import polyhead.io.FormatException;
 import polyhead.train.TrainingException;
 
@@ -157,10 +158,10 @@ public abstract class SampleCommand<O> {
 
     private CommandLine commandLine() {
         CommandLine cl = new CommandLine(this);
-        cl.registerConverter(int.class, v -> whole(v, Integer::parseInt));
-        cl.registerConverter(Integer.class, v -> whole(v, Integer::parseInt));
-        cl.registerConverter(long.class, v -> whole(v, Long::parseLong));
-        cl.registerConverter(Long.class, v -> whole(v, Long::parseLong));
+        cl.registerConverter(int.class, v -> (int) whole(v, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        cl.registerConverter(Integer.class, v -> (int) whole(v, Integer.MIN_VALUE, Integer.MAX_VALUE));
+        cl.registerConverter(long.class, v -> whole(v, Long.MIN_VALUE, Long.MAX_VALUE));
+        cl.registerConverter(Long.class, v -> whole(v, Long.MIN_VALUE, Long.MAX_VALUE));
         cl.registerConverter(double.class, SampleCommand::finite);
         cl.registerConverter(Double.class, SampleCommand::finite);
         cl.setExpandAtFiles(false);
@@ -185,15 +186,12 @@ public abstract class SampleCommand<O> {
         return e.getMessage();
     }
 
-    private interface Parser<T> {
-        T parse(String s);
-    }
-
-    private static <T> T whole(String v, Parser<T> parser) {
+    /** An integer option read exactly, in the range of its type ({@link WholeNumbers}): nothing wraps or is cut. */
+    private static long whole(String v, long min, long max) {
         try {
-            return parser.parse(v);
-        } catch (NumberFormatException e) {
-            throw new TypeConversionException("'" + v + "' is not an integer");
+            return WholeNumbers.parse(v, min, max);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
         }
     }
 

@@ -70,8 +70,17 @@ class SampleCommandTest {
     void userErrorsNameTheOptionInOneLine() {
         assertEquals("unknown option --bogus (see --help)", message("--bogus", "1"));
         assertEquals("option --epochs needs a value (see --help)", message("--epochs"));
-        assertEquals("option --epochs: 'x' is not an integer", message("--epochs", "x"));
+        assertEquals("option --epochs: 'x' is not a whole number", message("--epochs", "x"));
         assertEquals("option --epochs must be at least 1, got 0", message("--epochs", "0"));
+        // integers are read exactly, never wrapped or cut to the option's type
+        assertEquals("option --epochs: 2147483648 is out of range (at most 2147483647)",
+                message("--epochs", "2147483648"));
+        assertEquals("option --epochs: 18446744073709551617 is out of range (at most 2147483647)",
+                message("--epochs", "18446744073709551617"));
+        assertEquals("option --epochs: -2147483649 is out of range (at least -2147483648)",
+                message("--epochs=-2147483649"));
+        assertEquals("option --epochs: '+3' is not a whole number", message("--epochs", "+3"));
+        assertEquals("option --epochs: '1e3' is not a whole number", message("--epochs", "1e3"));
         assertEquals("option --lr must be > 0, got -1", message("--lr", "-1"));
         assertEquals("option --lr: 'Infinity' is not a finite number", message("--lr", "Infinity"));
         assertEquals("option --methods: unknown value 'c'; choose from a, b", message("--methods", "a,c"));
@@ -91,7 +100,7 @@ class SampleCommandTest {
         assertEquals(1, new Demo().run(new String[] {"--epochs", "x"}, s -> { }, o, e));
         assertEquals(1, new Demo().run(new String[0], s -> { throw new DataException("no/such/dir: no such file"); },
                 o, e));
-        assertEquals("error: option --epochs: 'x' is not an integer\nerror: no/such/dir: no such file\n",
+        assertEquals("error: option --epochs: 'x' is not a whole number\nerror: no/such/dir: no such file\n",
                 err.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
     }
 

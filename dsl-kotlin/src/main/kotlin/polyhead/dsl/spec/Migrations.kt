@@ -4,7 +4,6 @@ import kotlinx.serialization.json.JsonArray
 import kotlinx.serialization.json.JsonElement
 import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
-import kotlinx.serialization.json.intOrNull
 
 /**
  * Explicit migrations of spec JSON from older versions to [SPEC_VERSION], one function per version step, applied to
@@ -32,18 +31,21 @@ object Migrations {
     /** [root] brought to [SPEC_VERSION], step by step from its `version`. */
     fun toCurrent(root: JsonObject): Result {
         val v = root["version"]
-        val version = (v as? JsonPrimitive)?.takeUnless { it.isString }?.intOrNull
+        // read exactly (WholeNumbers): the decoder's own reading wraps 2^64+2 to 2
+        val written = (v as? JsonPrimitive)?.takeUnless { it.isString }?.content?.takeIf(WholeNumbers::isWhole)
             ?: return fail(
                 "$.version",
                 if (v == null) "missing; a spec states the version it was written for ($OLDEST_VERSION to $SPEC_VERSION)"
                 else "expected an integer version, got ${kindOf(v)}",
             )
-        if (version > SPEC_VERSION) {
-            return fail("$.version", "version $version is newer than this Polyhead reads ($OLDEST_VERSION to $SPEC_VERSION)")
+        val exact = written.toBigInteger()
+        if (exact > SPEC_VERSION.toBigInteger()) {
+            return fail("$.version", "version $written is newer than this Polyhead reads ($OLDEST_VERSION to $SPEC_VERSION)")
         }
-        if (version < OLDEST_VERSION) {
-            return fail("$.version", "unknown version $version; versions run from $OLDEST_VERSION to $SPEC_VERSION")
+        if (exact < OLDEST_VERSION.toBigInteger()) {
+            return fail("$.version", "unknown version $written; versions run from $OLDEST_VERSION to $SPEC_VERSION")
         }
+        val version = exact.toInt()
         var json = root
         val errors = mutableListOf<SpecError>()
         for (from in version until SPEC_VERSION) {

@@ -14,7 +14,6 @@ import kotlinx.serialization.json.JsonObject
 import kotlinx.serialization.json.JsonPrimitive
 import kotlinx.serialization.json.booleanOrNull
 import kotlinx.serialization.json.doubleOrNull
-import kotlinx.serialization.json.longOrNull
 
 /**
  * Checks a JSON document against the shape the decoder expects, read from the serializers' descriptors, and reports
@@ -53,17 +52,38 @@ internal class SchemaCheck private constructor() {
         }
     }
 
+    /**
+     * A primitive value. Integers are checked here, from the number as written, against the range of their field
+     * ([WholeNumbers]): the decoder's own reading wraps values beyond 64 bits. A number the decoder would read as
+     * NaN or an infinity (`NaN`, `Infinity`, `1e309`) is refused here too, at its path.
+     */
     private fun primitive(e: JsonElement, kind: PrimitiveKind, path: String) {
         val p = e as? JsonPrimitive
-        val ok = when (kind) {
-            PrimitiveKind.STRING -> p != null && p.isString
-            PrimitiveKind.BOOLEAN -> p != null && !p.isString && p.booleanOrNull != null
-            PrimitiveKind.INT -> p != null && !p.isString && p.longOrNull?.let { it in Int.MIN_VALUE..Int.MAX_VALUE } == true
-            PrimitiveKind.LONG -> p != null && !p.isString && p.longOrNull != null
-            PrimitiveKind.DOUBLE -> p != null && !p.isString && p.doubleOrNull != null
-            else -> error("no structural check for primitive kind $kind")
+        val number = p?.takeUnless { it.isString }?.content
+        when (kind) {
+            PrimitiveKind.INT -> integer(e, number, Int.MIN_VALUE.toLong(), Int.MAX_VALUE.toLong(), path)
+            PrimitiveKind.LONG -> integer(e, number, Long.MIN_VALUE, Long.MAX_VALUE, path)
+            PrimitiveKind.DOUBLE -> {
+                val d = number?.let { p.doubleOrNull }
+                when {
+                    d == null -> fault(path, "expected ${primitiveName(kind)}, got ${kindOf(e)}")
+                    !d.isFinite() -> fault(path, "expected a finite number, got $number")
+                }
+            }
+            else -> {
+                val ok = when (kind) {
+                    PrimitiveKind.STRING -> p != null && p.isString
+                    PrimitiveKind.BOOLEAN -> number != null && p.booleanOrNull != null
+                    else -> error("no structural check for primitive kind $kind")
+                }
+                if (!ok) fault(path, "expected ${primitiveName(kind)}, got ${kindOf(e)}")
+            }
         }
-        if (!ok) fault(path, "expected ${primitiveName(kind)}, got ${kindOf(e)}")
+    }
+
+    private fun integer(e: JsonElement, number: String?, min: Long, max: Long, path: String) {
+        if (number == null || !WholeNumbers.isWhole(number)) return fault(path, "expected an integer, got ${kindOf(e)}")
+        WholeNumbers.rangeFault(number, min, max)?.let { fault(path, it) }
     }
 
     private fun enumValue(e: JsonElement, d: SerialDescriptor, path: String) {

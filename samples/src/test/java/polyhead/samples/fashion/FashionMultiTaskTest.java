@@ -73,7 +73,7 @@ class FashionMultiTaskTest {
     @Test
     void badOptionsAndMissingDataGiveOneLineErrors() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> options("--epochs", "x"));
-        assertEquals("option --epochs: 'x' is not an integer", e.getMessage());
+        assertEquals("option --epochs: 'x' is not a whole number", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> options("--bogus", "1"));
         assertEquals("unknown option --bogus (see --help)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> options("--limit", "0"));

@@ -81,7 +81,7 @@ class FashionFromJavaTest {
 
     @Test
     void badOptionsGiveOneLineErrors() {
-        assertEquals("option --epochs: 'x' is not an integer", assertThrows(IllegalArgumentException.class,
+        assertEquals("option --epochs: 'x' is not a whole number", assertThrows(IllegalArgumentException.class,
                 () -> FashionFromJava.Options.parse(new String[] {"--epochs", "x"})).getMessage());
     }
 }
