@@ -9,9 +9,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The lock of a run folder while a run writes it ({@code train}, {@code train --resume}), so that two runs never
@@ -22,6 +26,8 @@ import java.time.Instant;
  */
 final class RunLock implements AutoCloseable {
     static final String FILE = ".run.lock";
+    /** What the locks this process holds say of their holder, by lock file. */
+    private static final Map<Path, String> HELD = new ConcurrentHashMap<>();
 
     private final Path dir;
     private final Path file;
@@ -37,38 +43,54 @@ final class RunLock implements AutoCloseable {
 
     /** Locks {@code dir} (created if missing), or a one-line error naming the run that holds it. */
     static RunLock acquire(Path dir) {
-        RunLock l = tryAcquire(dir);
-        if (l == null) {
-            throw UserError.of(dir + ": another run is writing this run folder (" + holder(dir)
-                    + "); wait for it to end or choose another folder");
+        Object l = attempt(dir);
+        if (l instanceof RunLock lock) {
+            return lock;
         }
-        return l;
+        throw UserError.of(dir + ": another run is writing this run folder (" + l
+                + "); wait for it to end or choose another folder");
     }
 
     /** Locks {@code dir} (created if missing), or null when another run holds it. */
     static RunLock tryAcquire(Path dir) {
+        return attempt(dir) instanceof RunLock lock ? lock : null;
+    }
+
+    /** The lock of {@code dir}, or what its holder says of itself. */
+    private static Object attempt(Path dir) {
         Path file = dir.resolve(FILE);
+        String ours = HELD.get(file.toAbsolutePath().normalize());
+        if (ours != null) {
+            // held by another run in this process: opening the file here and closing it would drop that lock
+            return ours;
+        }
         try {
             Files.createDirectories(dir);
-            // the holder deletes the file as it ends: a lock taken on the file it deleted is retried on the new one
+            // the holder deletes the file as it ends: a lock taken on the file it deleted is retried on the new one.
+            // (The file is only compared by its attributes: opening it again would drop this process's lock.)
             for (int attempt = 0; attempt < 10; attempt++) {
+                Object before = fileKey(file);
                 FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE);
                 FileLock lock;
                 try {
                     lock = ch.tryLock();
                 } catch (OverlappingFileLockException e) {
-                    lock = null; // held by another run in this process
+                    ch.close(); // held by another run in this process, taking it just now
+                    return HELD.getOrDefault(file.toAbsolutePath().normalize(), "this process");
                 }
                 if (lock == null) {
                     ch.close();
-                    return null;
+                    String holder = read(file); // another process holds it: reading does not disturb its lock
+                    return holder == null || holder.isBlank() ? "it has not said which" : holder.strip();
                 }
-                String me = "pid " + ProcessHandle.current().pid() + ", started " + Instant.now();
-                ch.truncate(0);
-                ch.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
-                ch.force(true);
-                if (me.equals(read(file))) {
+                Object after = fileKey(file);
+                if (after != null && (before == null || before.equals(after))) {
+                    String me = "pid " + ProcessHandle.current().pid() + ", started " + Instant.now();
+                    ch.truncate(0);
+                    ch.write(ByteBuffer.wrap(me.getBytes(StandardCharsets.UTF_8)), 0);
+                    ch.force(true);
+                    HELD.put(file.toAbsolutePath().normalize(), me);
                     return new RunLock(dir, file, ch, lock);
                 }
                 lock.release();
@@ -88,6 +110,7 @@ final class RunLock implements AutoCloseable {
     /** Deletes the lock file and releases the lock. */
     @Override
     public void close() {
+        HELD.remove(file.toAbsolutePath().normalize());
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
@@ -101,10 +124,13 @@ final class RunLock implements AutoCloseable {
         }
     }
 
-    /** What the lock file of {@code dir} says about its holder. */
-    private static String holder(Path dir) {
-        String text = read(dir.resolve(FILE));
-        return text == null || text.isBlank() ? "it has not said which" : text.strip();
+    /** The identity of the file {@code file} names (inode), or null when there is none. */
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static String read(Path file) {
