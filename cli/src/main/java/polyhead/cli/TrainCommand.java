@@ -41,7 +41,9 @@ import polyhead.train.Trainer;
  * spec as run, options applied, every default spelled out), {@code data.json} (the data options), {@code
  * checkpoints/} (a {@link CheckpointStore}), {@code history.csv} (one row per epoch), {@code metrics.json} (per-task
  * test metrics, Δm with {@code --baselines}, and what produced them) and the PNG plots of {@link Plots}. Every file
- * is written atomically. {@code --resume RUN} continues an interrupted run from its latest checkpoint.
+ * is written atomically. {@code --resume RUN} continues an interrupted run from its latest checkpoint. While a run
+ * writes its folder it holds the folder's {@link RunLock}: a second run into it is refused in one line naming the
+ * first.
  */
 @Command(name = "train", synopsisHeading = "",
         header = "train a spec's experiment (JSON, or a Kotlin script .kts) and write its run folder (train --resume "
