@@ -57,6 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         Path checkpoint = Path.of(UserError.single("evaluate", "CHECKPOINT", files));
         DataOptions options = DataOptions.of(given);
+        OutputFiles.checkTarget("--out", outFile); // before any work: a path that would be clobbered
         Experiments.Trained model = Experiments.load(checkpoint);
         if (model.runFolder() != null) {
             options = options.or(RunFolder.data(model.runFolder()));

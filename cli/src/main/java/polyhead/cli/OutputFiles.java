@@ -3,21 +3,34 @@ package polyhead.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+
+import polyhead.io.AtomicFiles;
+import polyhead.io.NotARegularFileException;
 
 /**
- * Writes a run's files atomically: a temporary sibling (name starting with {@code .}) is written and forced to
- * the device, then renamed over the target in one step, so a killed run leaves the old file or the new one, never a
- * half-written one.
+ * Writes a run's files and the {@code --out} files of the commands through {@link AtomicFiles#write}: a temporary
+ * sibling (name starting with {@code .}) is written and forced to the device, then renamed over the target in one
+ * step, so a killed run leaves the old file or the new one, never a half-written one. Only a regular file or nothing
+ * is replaced: a symbolic link, a device or a directory is refused in one line.
  */
 final class OutputFiles {
     private OutputFiles() {
+    }
+
+    /**
+     * Refuses, before any work, an output path given by {@code option} (e.g. {@code --out}) that is not a regular
+     * file or absent: {@code --out /dev/full: is a device, not a regular file; give a file path}.
+     */
+    static void checkTarget(String option, Path target) {
+        if (target != null) {
+            String kind = AtomicFiles.notARegularFile(target);
+            if (kind != null) {
+                throw UserError.of(option + " " + target + ": is " + kind + ", not a regular file; give a file path");
+            }
+        }
     }
 
     static void write(Path target, String text) {
@@ -26,30 +39,18 @@ final class OutputFiles {
 
     /** Writes {@code bytes} to {@code target} atomically. */
     static void write(Path target, byte[] bytes) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(System.nanoTime()));
         try {
-            Files.createDirectories(dir);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            AtomicFiles.write(target, ch -> {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);
                 }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            });
+        } catch (NotARegularFileException e) {
+            throw UserError.of(e.getMessage() + "; give a file path");
         } catch (IOException e) {
             throw new UncheckedIOException(target + ": cannot write: " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the temporary file is hidden and harmless; the target is what matters
-            }
         }
     }
 }

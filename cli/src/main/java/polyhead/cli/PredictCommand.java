@@ -70,6 +70,7 @@ final class PredictCommand implements Callable<Integer> {
         if (files.size() != 2) {
             throw UserError.usage("predict takes a CHECKPOINT and an INPUT file, got " + files);
         }
+        OutputFiles.checkTarget("--out", outFile); // before any work: a path that would be clobbered
         Experiments.Trained model = Experiments.load(Path.of(files.get(0)));
         Path input = Path.of(files.get(1));
         if (!Files.isRegularFile(input)) {

@@ -41,7 +41,9 @@ import polyhead.train.Trainer;
  * spec as run, options applied, every default spelled out), {@code data.json} (the data options), {@code
  * checkpoints/} (a {@link CheckpointStore}), {@code history.csv} (one row per epoch), {@code metrics.json} (per-task
  * test metrics, Δm with {@code --baselines}, and what produced them) and the PNG plots of {@link Plots}. Every file
- * is written atomically. {@code --resume RUN} continues an interrupted run from its latest checkpoint.
+ * is written atomically. {@code --resume RUN} continues an interrupted run from its latest checkpoint. While a run
+ * writes its folder it holds the folder's {@link RunLock}: a second run into it is refused in one line naming the
+ * first.
  */
 @Command(name = "train", synopsisHeading = "",
         header = "train a spec's experiment (JSON, or a Kotlin script .kts) and write its run folder (train --resume "
@@ -103,6 +105,8 @@ final class TrainCommand implements Callable<Integer> {
     DataOptions.Given given;
 
     private final PrintStream out;
+    /** The lock of the run folder while this run writes it. */
+    private RunLock lock;
 
     TrainCommand(PrintStream out) {
         this.out = out;
@@ -122,6 +126,20 @@ final class TrainCommand implements Callable<Integer> {
         UserError.atLeast("--epochs", epochs == null ? null : epochs.longValue(), 1);
         DataOptions dataOptions = DataOptions.of(given);
 
+        try {
+            return train(dataOptions);
+        } finally {
+            if (lock != null) {
+                lock.close();
+            }
+        }
+    }
+
+    /** Trains; {@link #lock} holds the run folder from before it is read ({@code --resume}) or written. */
+    private int train(DataOptions dataOptions) {
+        if (resume != null && Files.isDirectory(resume)) {
+            lock = RunLock.acquire(resume); // before its latest checkpoint is read
+        }
         Path specFile = files.isEmpty() ? resume.resolve(RunFolder.SPEC) : Path.of(files.get(0));
         String specText = SpecFiles.text(specFile);
         ExperimentSpec spec = withOverrides(SpecFiles.load(specFile, specText), epochs, seed);
@@ -134,7 +152,8 @@ final class TrainCommand implements Callable<Integer> {
             dataOptions = sameData(resume, dataOptions);
             outDir = resume;
         } else {
-            outDir = outputFolder(outOption, specFile);
+            checkNewFolder(outOption);
+            outDir = null; // locked below, once the data is read
         }
         Map<String, Double> baselines = baselinesFile == null ? null : Baselines.read(baselinesFile, spec);
 
@@ -152,6 +171,8 @@ final class TrainCommand implements Callable<Integer> {
             validation = split.validation();
         }
         if (from == null) {
+            lock = lockNewFolder(outOption, specFile); // nothing is written before the data is read
+            outDir = lock.dir();
             OutputFiles.write(outDir.resolve(RunFolder.SPEC), specJson);
             SpecFiles.keepScript(specFile, specText, outDir);
             OutputFiles.write(outDir.resolve(RunFolder.DATA), Json.pretty(dataOptions.toJson()));
@@ -251,29 +272,60 @@ final class TrainCommand implements Callable<Integer> {
         return ExperimentSpecKt.withRun(s, epochs, seed);
     }
 
-    /** {@code --out}, which must be empty if it exists; or the first free {@code runs/<name>[-k]}. */
-    private static Path outputFolder(String option, Path specFile) {
-        if (option != null) {
-            Path p = Path.of(option);
-            if (Files.exists(p) && !isEmptyDirectory(p)) {
-                throw UserError.of(p + ": the run folder exists and is not empty; choose another --out");
+    /** Refuses, before any work, an {@code --out} that exists and is not empty, naming a run that writes it. */
+    private static void checkNewFolder(String option) {
+        if (option == null) {
+            return;
+        }
+        Path p = Path.of(option);
+        if (Files.exists(p) && !isEmptyDirectory(p)) {
+            if (Files.exists(p.resolve(RunLock.FILE))) {
+                RunLock.acquire(p).close(); // a run writing the folder is named; a stale lock is let be
             }
-            return p;
+            throw notEmpty(p);
         }
-        String name = SpecFiles.baseName(specFile);
-        Path p = Path.of("runs", name);
-        for (int k = 2; Files.exists(p) && !isEmptyDirectory(p); k++) {
-            p = Path.of("runs", name + "-" + k);
-        }
-        return p;
     }
 
+    /**
+     * The lock of a new run's folder, which must still be empty once locked: {@code --out}, or the first free {@code
+     * runs/<name>[-k]} that no other run holds.
+     */
+    private static RunLock lockNewFolder(String option, Path specFile) {
+        if (option != null) {
+            RunLock lock = RunLock.acquire(Path.of(option));
+            if (!isEmptyDirectory(lock.dir())) {
+                lock.close();
+                throw notEmpty(lock.dir());
+            }
+            return lock;
+        }
+        String name = SpecFiles.baseName(specFile);
+        for (int k = 1; ; k++) {
+            Path p = Path.of("runs", k == 1 ? name : name + "-" + k);
+            if (Files.exists(p) && !isEmptyDirectory(p)) {
+                continue;
+            }
+            RunLock lock = RunLock.tryAcquire(p);
+            if (lock != null && isEmptyDirectory(p)) {
+                return lock;
+            }
+            if (lock != null) {
+                lock.close(); // another run took the folder between the look and the lock
+            }
+        }
+    }
+
+    private static UserError notEmpty(Path p) {
+        return UserError.of(p + ": the run folder exists and is not empty; choose another --out");
+    }
+
+    /** An empty directory, or one that holds only a run's lock file (a held one is refused when locking). */
     private static boolean isEmptyDirectory(Path p) {
         if (!Files.isDirectory(p)) {
             return false;
         }
         try (Stream<Path> s = Files.list(p)) {
-            return s.findAny().isEmpty();
+            return s.allMatch(f -> f.getFileName().toString().equals(RunLock.FILE));
         } catch (IOException e) {
             return false;
         }

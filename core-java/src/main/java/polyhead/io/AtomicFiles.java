@@ -5,6 +5,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
@@ -17,6 +18,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * Crash-safe file replacement: write a temporary sibling, force it to the device, rename it over the target in one
  * step, force the directory. A process killed at any moment leaves the old file or the new one (and perhaps a
  * temporary file whose name starts with {@code .}), never a torn target.
+ *
+ * <p>Only a regular file (or nothing) is replaced: a rename would put a regular file in place of a symbolic link or
+ * a device node (as root, {@code /dev/full} itself), so {@link #write} refuses those, and directories, with a
+ * {@link NotARegularFileException}.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -27,8 +32,12 @@ public final class AtomicFiles {
         void write(FileChannel ch) throws IOException;
     }
 
-    /** Replaces {@code target} by what {@code body} writes, atomically. */
+    /**
+     * Replaces {@code target} by what {@code body} writes, atomically, when {@code target} is a regular file or
+     * absent; anything else is refused before anything is written.
+     */
     public static void write(Path target, Body body) throws IOException {
+        requireReplaceable(target);
         Path tmp = temporarySibling(target, "tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -38,6 +47,57 @@ public final class AtomicFiles {
             move(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Refuses a {@code target} that {@link #write} must not replace (see {@link #notARegularFile}), with a {@link
+     * NotARegularFileException}; a regular file or a path that does not exist passes.
+     */
+    public static void requireReplaceable(Path target) throws NotARegularFileException {
+        String kind = notARegularFile(target);
+        if (kind != null) {
+            throw new NotARegularFileException(target.toString(), kind);
+        }
+    }
+
+    /**
+     * What {@code path} is when it is there and not a regular file ({@code a symbolic link}, {@code a directory},
+     * {@code a device}, {@code a named pipe}, {@code a socket} or {@code a special file}); null for a regular file or
+     * a path that cannot be read (does not exist, or a parent that cannot be searched: writing then fails by itself).
+     * A symbolic link is not followed.
+     */
+    public static String notARegularFile(Path path) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;
+        }
+        if (a.isRegularFile()) {
+            return null;
+        }
+        if (a.isSymbolicLink()) {
+            return "a symbolic link";
+        }
+        if (a.isDirectory()) {
+            return "a directory";
+        }
+        return specialKind(path);
+    }
+
+    /** The kind of a special file from its Unix mode bits; {@code a special file} where they cannot be read. */
+    private static String specialKind(Path path) {
+        try {
+            int type = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
+            return switch (type) {
+                case 0020000, 0060000 -> "a device";
+                case 0010000 -> "a named pipe";
+                case 0140000 -> "a socket";
+                default -> "a special file";
+            };
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return "a special file";
         }
     }
 
@@ -82,7 +142,7 @@ public final class AtomicFiles {
 
     /** Deletes a file or a directory tree; a missing one is fine. */
     public static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         Files.walkFileTree(root, new SimpleFileVisitor<>() {

@@ -104,6 +104,8 @@ public final class Safetensors {
         byte[] header = header(tensors, metadata);
         try {
             AtomicFiles.write(file, ch -> writeTo(ch, header, tensors));
+        } catch (NotARegularFileException e) {
+            throw new FormatException(e.getMessage(), e);
         } catch (IOException e) {
             throw new FormatException(file + ": cannot write: " + e, e);
         }

@@ -3,6 +3,8 @@ package polyhead.cli.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -24,8 +26,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import polyhead.datasets.FashionMnist;
+import polyhead.io.AtomicFiles;
 import polyhead.io.FormatException;
 import polyhead.io.Json;
+import polyhead.io.NotARegularFileException;
 import polyhead.tensor.EjmlGemm;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
@@ -139,10 +143,15 @@ public final class Bench implements Callable<Integer> {
     public Integer call() {
         Options o = options();
         try {
+            if (o.json() != null) {
+                AtomicFiles.requireReplaceable(o.json()); // before the measurements, not after
+            }
             run(o, out);
         } catch (IllegalArgumentException e) {
             // data the workloads cannot use, e.g. W1-epoch on a subset: a fault of the inputs, not of the bench
             throw new FormatException(e.getMessage());
+        } catch (NotARegularFileException e) {
+            throw new FormatException("--json " + e.getMessage() + "; give a file path");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + o.json() + ": " + e.getMessage(), e);
         }
@@ -290,7 +299,13 @@ public final class Bench implements Callable<Integer> {
                     (Double) row.get("gflops"), phases);
         }
         if (o.json() != null) {
-            Files.writeString(o.json(), Json.pretty(report) + "\n");
+            byte[] json = (Json.pretty(report) + "\n").getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(o.json(), ch -> {
+                ByteBuffer buf = ByteBuffer.wrap(json);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            });
         }
     }
 
