@@ -31,6 +31,12 @@ final class CsvSource {
         }
         Path file = Path.of(o.data());
         Csv.Table train = Csv.read(file, csvSpec(spec, o, null));
+        train.labelTypes().forEach((task, type) -> {
+            if (type == LabelType.CLASS_INDEX && train.classes(task).isEmpty()) {
+                throw UserError.of(file + ": column '" + task + "' has no label in any row; a class task needs at "
+                        + "least one labelled row");
+            }
+        });
         Dataset trainSet;
         Dataset testSet;
         String testFrom;

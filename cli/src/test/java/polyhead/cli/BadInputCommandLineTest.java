@@ -124,7 +124,8 @@ class BadInputCommandLineTest {
     /**
      * Sizes that do not fit the data, each one error line naming the file and the field, before any training (no run
      * folder): an IDX file of 0 images, a spec's validationSplit on 3 rows ({@code --limit 3}) and on the 5 training
-     * rows of a CSV, a one-row CSV without test data (its test split), and an empty test CSV.
+     * rows of a CSV, a one-row CSV without test data (its test split), a class column without a label, and an empty
+     * test CSV.
      */
     @Test
     void sizesThatDoNotFitTheDataAreOneErrorLineAndNoRunFolder() throws IOException {
@@ -132,7 +133,8 @@ class BadInputCommandLineTest {
         Path split = tmp.resolve("split.json");
         Files.writeString(split, spec.replace("\"seed\": 42 }", "\"seed\": 42, \"validationSplit\": 0.1 }"));
         List<String> toy = Files.readAllLines(Path.of("data/csv/toy.csv"));
-        Path oneRow = Files.write(tmp.resolve("one.csv"), toy.subList(0, 2));
+        Path oneRow = Files.write(tmp.resolve("one.csv"), List.of(toy.get(0), toy.get(2)));
+        Path unlabelled = Files.write(tmp.resolve("unlabelled.csv"), toy.subList(0, 2)); // its kind cell is empty
         Path sixRows = Files.write(tmp.resolve("six.csv"), toy.subList(0, 7));
         Path header = Files.write(tmp.resolve("header.csv"), toy.subList(0, 1));
         String csvSpec = "specs/csv.json"; // validationSplit 0.1
@@ -152,11 +154,14 @@ class BadInputCommandLineTest {
                 new Case("validationSplit on a CSV's 5 training rows", List.of(csvSpec, "--data", sixRows.toString()),
                         "^error: " + Pattern.quote(csvSpec + ": $.training.validationSplit: 0.1 of 5 rows") + ".*10 rows"),
                 new Case("validationSplit on a one-row CSV with test data", List.of(csvSpec, "--data",
-                        oneRow.toString(), "--test-data", sixRows.toString()),
+                        oneRow.toString(), "--test-data", oneRow.toString()),
                         "^error: " + Pattern.quote(csvSpec + ": $.training.validationSplit: 0.1 of 1 row leaves")),
                 new Case("the test split of a one-row CSV", List.of(csvSpec, "--data", oneRow.toString()),
                         "^error: " + Pattern.quote(oneRow + ": the test split, 0.2 of 1 row leaves no test row; give "
                                 + "at least 5 rows or give test rows with --test-data FILE") + "$"),
+                new Case("a class column without labels", List.of(csvSpec, "--data", unlabelled.toString(),
+                        "--test-data", sixRows.toString()), "^error: " + Pattern.quote(unlabelled + ": column 'kind' "
+                        + "has no label in any row; a class task needs at least one labelled row") + "$"),
                 new Case("an empty test CSV", List.of(csvSpec, "--data", sixRows.toString(), "--test-data",
                         header.toString()), "^error: .*header\\.csv.*"));
         for (Case c : cases) {
