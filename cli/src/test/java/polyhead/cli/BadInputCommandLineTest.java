@@ -133,7 +133,9 @@ class BadInputCommandLineTest {
         Path split = tmp.resolve("split.json");
         Files.writeString(split, spec.replace("\"seed\": 42 }", "\"seed\": 42, \"validationSplit\": 0.1 }"));
         List<String> toy = Files.readAllLines(Path.of("data/csv/toy.csv"));
-        Path oneRow = Files.write(tmp.resolve("one.csv"), List.of(toy.get(0), toy.get(2)));
+        // one row of class 2, so that the class column's three classes fit the spec's head
+        Path oneRow = Files.write(tmp.resolve("one.csv"), List.of(toy.get(0),
+                toy.stream().filter(l -> l.split(",", -1)[4].equals("2")).findFirst().orElseThrow()));
         Path unlabelled = Files.write(tmp.resolve("unlabelled.csv"), toy.subList(0, 2)); // its kind cell is empty
         Path sixRows = Files.write(tmp.resolve("six.csv"), toy.subList(0, 7));
         Path header = Files.write(tmp.resolve("header.csv"), toy.subList(0, 1));
