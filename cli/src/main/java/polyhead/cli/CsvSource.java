@@ -31,6 +31,12 @@ final class CsvSource {
         }
         Path file = Path.of(o.data());
         Csv.Table train = Csv.read(file, csvSpec(spec, o, null));
+        train.labelTypes().forEach((task, type) -> {
+            if (type == LabelType.CLASS_INDEX && train.classes(task).isEmpty()) {
+                throw UserError.of(file + ": column '" + task + "' has no label in any row; a class task needs at "
+                        + "least one labelled row");
+            }
+        });
         Dataset trainSet;
         Dataset testSet;
         String testFrom;
@@ -44,13 +50,15 @@ final class CsvSource {
             testSet = test.dataset();
             testFrom = o.testData();
         } else {
+            int rows = train.dataset().size();
+            if (rows < Dataset.minRowsToSplit(DataSources.CSV_TEST_FRACTION)) {
+                throw UserError.of(file + ": the test split, " + DataSources.CSV_TEST_FRACTION + " " + Dataset.tooFewRows(
+                        DataSources.CSV_TEST_FRACTION, rows, "test") + " or give test rows with --test-data FILE");
+            }
             Dataset.Split s = train.dataset().split(DataSources.CSV_TEST_FRACTION, seed);
             trainSet = s.train();
             testSet = s.validation();
             testFrom = String.format("%.0f%% of its rows (data seed %d)", 100 * DataSources.CSV_TEST_FRACTION, seed);
-        }
-        if (testSet.size() == 0) {
-            throw UserError.of(file + ": too few rows (" + train.dataset().size() + ") to hold out test rows");
         }
         trainSet = Subsets.first(trainSet, limit);
         testSet = Subsets.first(testSet, limit);

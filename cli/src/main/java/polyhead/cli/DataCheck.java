@@ -24,7 +24,8 @@ import polyhead.tensor.Tensor;
  * holds as many values as a sample; each head outputs one logit per class (per pixel for pixel maps) or as many
  * values as a real target has. A derived task is not a task of the data: its source is. Then fits the data to the
  * spec: inputs reshaped to the spec's input, and the rest is the core's binding ({@code Experiment.bind}): derived
- * tasks' labels, targets in their head's shape (e.g. [N] to [N, 1]), the data's other tasks dropped.
+ * tasks' labels, targets in their head's shape (e.g. [N] to [N, 1]), the data's other tasks dropped. Neither the
+ * training nor the test data may be empty, and before training {@link #trainable} checks the spec's sizes.
  */
 final class DataCheck {
     private DataCheck() {
@@ -49,6 +50,12 @@ final class DataCheck {
             if (labels.type() != wanted) {
                 throw UserError.of(source + ": $.tasks[" + i + "].labels: task " + t.getName() + " of dataset " + data.name()
                         + " has " + name(labels.type()) + " labels, the spec says " + name(wanted));
+            }
+        }
+        for (var part : List.of(Map.entry("training", data.train()), Map.entry("test", data.test()))) {
+            if (part.getValue().size() == 0) {
+                throw UserError.of(source + ": dataset " + data.name() + " has no " + part.getKey() + " rows ("
+                        + data.description() + ")");
             }
         }
         int[] input = InputSpecKt.modelInput(spec).stream().mapToInt(Integer::intValue).toArray();
@@ -85,6 +92,20 @@ final class DataCheck {
         return new DataSources.RunData(data.name(), data.description(),
                 bind(source, exp, reshape(data.train(), input, tasks)), bind(source, exp, reshape(data.test(), input, tasks)),
                 data.tasks());
+    }
+
+    /**
+     * Checks, before training, that the spec's sizes fit the training data ({@code Experiment.checkSizes}): its
+     * {@code validationSplit} leaves a row in each part. A fault is one line at the spec's JSON path, e.g. {@code
+     * $.training.validationSplit: 0.1 of 3 rows leaves no validation row; give at least 10 rows or drop the split}.
+     */
+    static void trainable(Path source, CompiledExperiment exp, Dataset train) {
+        try {
+            exp.getExperiment().checkSizes(train, null);
+        } catch (DataException e) {
+            // the core names the plan's field (training.validationSplit), which is the spec's field under $
+            throw UserError.of(source + ": " + (e.getMessage().startsWith("training.") ? "$." : "") + e.getMessage());
+        }
     }
 
     /** The data bound to the experiment by the core: derived labels, targets in their heads' shapes. */

@@ -150,7 +150,7 @@ final class DataSources {
         Dataset train = Subsets.first(d.train().dataset(), limit);
         Dataset test = Subsets.first(d.test().dataset(), limit);
         return new RunData("fashion", String.format("Fashion-MNIST from %s (%s): %,d training and %,d test images",
-                d.folder(), d.full() ? "full set" : "subset shipped with the repository", train.size(), test.size()),
+                d.folder(), d.label(), train.size(), test.size()),
                 train, test, KNOWN.get("fashion"));
     }
 
@@ -167,7 +167,7 @@ final class DataSources {
                 cap(MULTI_FASHION_TEST, limit), seed);
         return new RunData("multi-fashion", String.format(
                 "Multi-Fashion (%s, %dx%d) from Fashion-MNIST in %s (%s): %,d training and %,d test images, data seed %d",
-                r, recipe.side(), recipe.side(), d.source().folder(), d.source().full() ? "full set" : "shipped subset",
+                r, recipe.side(), recipe.side(), d.source().folder(), d.source().label(),
                 d.train().size(), d.test().size(), seed), d.train(), d.test(), KNOWN.get("multi-fashion"));
     }
 

@@ -165,6 +165,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingSpec t = spec.getTraining();
         Dataset train = data.train();
         Dataset validation = null;
+        DataCheck.trainable(specFile, exp, train);
         if (t.getValidationSplit() > 0) {
             Dataset.Split split = train.split(t.getValidationSplit(), t.getSeed());
             train = split.train();

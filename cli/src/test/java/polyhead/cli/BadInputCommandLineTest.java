@@ -61,9 +61,19 @@ class BadInputCommandLineTest {
 
     /** A small valid Fashion-MNIST folder (8 training and 4 test images), with one file changed by {@code damage}. */
     private Path fashion(String file, Consumer<ByteBuffer> damage, int keepBytes) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("data-" + file.replace('-', '_') + keepBytes));
+        return fashion("data-" + file.replace('-', '_') + keepBytes, 8, 4, file, damage, keepBytes);
+    }
+
+    /** A valid Fashion-MNIST folder {@code name} of blank images, {@code train} and {@code test} of them. */
+    private Path fashion(String name, int train, int test) throws IOException {
+        return fashion(name, train, test, "", b -> { }, Integer.MAX_VALUE);
+    }
+
+    private Path fashion(String name, int train, int test, String file, Consumer<ByteBuffer> damage, int keepBytes)
+            throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(name));
         for (String split : List.of("train", "t10k")) {
-            int n = split.equals("train") ? 8 : 4;
+            int n = split.equals("train") ? train : test;
             ByteBuffer images = ByteBuffer.allocate(16 + n * 28 * 28).putInt(0x803).putInt(n).putInt(28).putInt(28);
             ByteBuffer labels = ByteBuffer.allocate(8 + n).putInt(0x801).putInt(n);
             for (int i = 0; i < n; i++) {
@@ -109,6 +119,81 @@ class BadInputCommandLineTest {
                     Pattern.compile("^error: .*" + Pattern.quote(c.file()) + ": .*" + Pattern.quote(c.expected())));
             assertFalse(Files.exists(out), "a failed run left " + out);
         }
+    }
+
+    /**
+     * Sizes that do not fit the data, each one error line naming the file and the field, before any training (no run
+     * folder): an IDX file of 0 images, a spec's validationSplit on 3 rows ({@code --limit 3}) and on the 5 training
+     * rows of a CSV, a one-row CSV without test data (its test split), a class column without a label, and an empty
+     * test CSV.
+     */
+    @Test
+    void sizesThatDoNotFitTheDataAreOneErrorLineAndNoRunFolder() throws IOException {
+        String spec = Files.readString(Path.of(PolyheadTest.SPEC));
+        Path split = tmp.resolve("split.json");
+        Files.writeString(split, spec.replace("\"seed\": 42 }", "\"seed\": 42, \"validationSplit\": 0.1 }"));
+        List<String> toy = Files.readAllLines(Path.of("data/csv/toy.csv"));
+        // one row of class 2, so that the class column's three classes fit the spec's head
+        Path oneRow = Files.write(tmp.resolve("one.csv"), List.of(toy.get(0),
+                toy.stream().filter(l -> l.split(",", -1)[4].equals("2")).findFirst().orElseThrow()));
+        Path unlabelled = Files.write(tmp.resolve("unlabelled.csv"), toy.subList(0, 2)); // its kind cell is empty
+        Path sixRows = Files.write(tmp.resolve("six.csv"), toy.subList(0, 7));
+        Path header = Files.write(tmp.resolve("header.csv"), toy.subList(0, 1));
+        String csvSpec = "specs/csv.json"; // validationSplit 0.1
+        record Case(String what, List<String> args, String expected) {
+        }
+        List<Case> cases = List.of(
+                new Case("0 training images", List.of(PolyheadTest.SPEC, "--data",
+                        fashion("empty-train", 0, 4).toString()),
+                        "^error: .*empty-train/train-images-idx3-ubyte.gz: 0 images; Fashion-MNIST needs at least one "
+                                + "training image$"),
+                new Case("0 test images", List.of(PolyheadTest.SPEC, "--data", fashion("empty-test", 8, 0).toString()),
+                        "^error: .*empty-test/t10k-images-idx3-ubyte.gz: 0 images; .* at least one test image$"),
+                new Case("--limit 3 under validationSplit 0.1", List.of(split.toString(), "--data",
+                        PolyheadTest.SHIPPED, "--limit", "3"),
+                        "^error: " + Pattern.quote(split + ": $.training.validationSplit: 0.1 of 3 rows leaves no "
+                                + "validation row; give at least 10 rows or drop the split") + "$"),
+                new Case("validationSplit on a CSV's 5 training rows", List.of(csvSpec, "--data", sixRows.toString()),
+                        "^error: " + Pattern.quote(csvSpec + ": $.training.validationSplit: 0.1 of 5 rows") + ".*10 rows"),
+                new Case("validationSplit on a one-row CSV with test data", List.of(csvSpec, "--data",
+                        oneRow.toString(), "--test-data", oneRow.toString()),
+                        "^error: " + Pattern.quote(csvSpec + ": $.training.validationSplit: 0.1 of 1 row leaves")),
+                new Case("the test split of a one-row CSV", List.of(csvSpec, "--data", oneRow.toString()),
+                        "^error: " + Pattern.quote(oneRow + ": the test split, 0.2 of 1 row leaves no test row; give "
+                                + "at least 5 rows or give test rows with --test-data FILE") + "$"),
+                new Case("a class column without labels", List.of(csvSpec, "--data", unlabelled.toString(),
+                        "--test-data", sixRows.toString()), "^error: " + Pattern.quote(unlabelled + ": column 'kind' "
+                        + "has no label in any row; a class task needs at least one labelled row") + "$"),
+                new Case("an empty test CSV", List.of(csvSpec, "--data", sixRows.toString(), "--test-data",
+                        header.toString()), "^error: .*header\\.csv.*"));
+        for (Case c : cases) {
+            Path out = tmp.resolve("run-" + cases.indexOf(c));
+            List<String> args = new ArrayList<>(List.of("train"));
+            args.addAll(c.args());
+            args.addAll(List.of("--out", out.toString(), "--epochs", "1", "--quiet"));
+            PolyheadTest.Result r = PolyheadTest.run(args.toArray(String[]::new));
+            assertOneErrorLine(r, c.what(), Pattern.compile(c.expected()));
+            assertFalse(Files.exists(out), c.what() + ": a failed run left " + out);
+        }
+    }
+
+    /**
+     * What is not a fault: a batch larger than the data trains one batch of every row per epoch; the data's label says
+     * which folder was read (here neither the full set nor the shipped subset: "a folder with 12 images").
+     */
+    @Test
+    void aBatchLargerThanTheDataTrainsOneBatchAndTheLabelCountsTheFolder() throws IOException {
+        Path data = fashion("twelve", 8, 4);
+        Path out = tmp.resolve("run");
+        Path spec = Files.writeString(tmp.resolve("big-batch.json"), Files.readString(Path.of(PolyheadTest.SPEC))
+                .replace("\"batchSize\": 128", "\"batchSize\": 100000"));
+        PolyheadTest.Result r = PolyheadTest.run("train", spec.toString(), "--data", data.toString(), "--epochs", "2",
+                "--out", out.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Fashion-MNIST from " + data + " (a folder with 12 images): 8 training and 4 test "
+                + "images"), r.out());
+        List<String> history = Files.readAllLines(out.resolve("history.csv"));
+        assertEquals(3, history.size(), "a header and one row per epoch: " + history);
     }
 
     /** A copy of {@code run} with its one checkpoint changed by {@code damage}; returns that checkpoint's folder. */

@@ -323,17 +323,18 @@ public final class Dataset {
 
     /**
      * Splits at random (seeded): {@code validationFraction} of the rows, rounded down, go to validation; both parts
-     * keep the original row order.
+     * keep the original row order. Both parts must hold a row: on fewer than {@link #minRowsToSplit} rows the split
+     * is refused rather than made with an empty part.
+     *
+     * @throws IllegalArgumentException if the fraction is not in (0, 1)
+     * @throws DataException            one line, if a part would be empty
      */
     public Split split(double validationFraction, long seed) {
-        if (!(validationFraction > 0 && validationFraction < 1)) {
-            throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + validationFraction);
-        }
         int n = size();
-        int nVal = (int) Math.floor(n * validationFraction);
-        if (nVal == 0 || nVal == n) {
-            throw new IllegalArgumentException("validation fraction " + validationFraction + " of " + n
-                    + " rows leaves an empty part");
+        int nVal = validationRows(validationFraction, n);
+        if (nVal == 0) {
+            throw new DataException("validation fraction " + validationFraction + " " + tooFewRows(validationFraction,
+                    n, "validation") + " or drop the split");
         }
         int[] perm = permutation(n, new Random(seed));
         int[] val = Arrays.copyOf(perm, nVal);
@@ -341,6 +342,41 @@ public final class Dataset {
         Arrays.sort(val);
         Arrays.sort(train);
         return new Split(rows(train), rows(val));
+    }
+
+    /** The rows {@link #split} holds out of {@code n} (rounded down); 0 when the split would leave a part empty. */
+    private static int validationRows(double fraction, int n) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);
+        }
+        int nVal = (int) Math.floor(n * fraction);
+        // n * fraction < n, so the training part keeps a row whenever the validation part has one
+        return nVal >= 1 && nVal < n ? nVal : 0;
+    }
+
+    /**
+     * The fewest rows on which {@link #split} at {@code fraction} leaves a row in each part: the smallest n with
+     * floor(n · fraction) at least 1 (and, for a fraction near 1, below n).
+     *
+     * @throws IllegalArgumentException if the fraction is not in (0, 1)
+     */
+    public static int minRowsToSplit(double fraction) {
+        validationRows(fraction, 0);
+        long n = Math.min(Integer.MAX_VALUE, Math.max(2, (long) Math.ceil(1 / fraction) - 1));
+        while (n < Integer.MAX_VALUE && validationRows(fraction, (int) n) == 0) {
+            n++;
+        }
+        return (int) n;
+    }
+
+    /**
+     * Why a split at {@code fraction} of {@code n} rows is refused, as the middle of a one-line message: "of 3 rows
+     * leaves no validation row; give at least 10 rows" ({@code part} names the held-out part); the caller adds its
+     * other remedy ("or drop the split").
+     */
+    public static String tooFewRows(double fraction, int n, String part) {
+        return "of " + n + (n == 1 ? " row" : " rows") + " leaves no " + part + " row; give at least "
+                + minRowsToSplit(fraction) + " rows";
     }
 
     /** A uniformly random permutation of 0..n-1 (Fisher–Yates). */

@@ -45,18 +45,49 @@ public final class FashionMnist {
         }
     }
 
+    /**
+     * The data read and where from.
+     *
+     * @param full whether it is the whole published set: 60,000 training and 10,000 test images
+     */
     public record Data(Path folder, boolean full, Split train, Split test) {
+        /**
+         * What was read, for the user: "full set" (60,000 + 10,000 images, from any folder), "subset shipped with the
+         * repository" (its 10,000 + 2,000 images, from {@code samples/data/fashion-mnist}), else "a folder with N
+         * images" (training and test together).
+         */
+        public String label() {
+            if (full) {
+                return "full set";
+            }
+            if (train.size() == SHIPPED_TRAIN && test.size() == SHIPPED_TEST
+                    && folder.toAbsolutePath().normalize().endsWith(SHIPPED[0])) {
+                return "subset shipped with the repository";
+            }
+            return String.format("a folder with %,d images", train.size() + test.size());
+        }
     }
+
+    /** The sizes of the whole set and of the shipped subset, which {@link Data#label} tells apart by them. */
+    private static final int FULL_TRAIN = 60_000;
+    private static final int FULL_TEST = 10_000;
+    private static final int SHIPPED_TRAIN = 10_000;
+    private static final int SHIPPED_TEST = 2_000;
 
     private FashionMnist() {
     }
 
-    /** The data in {@code folder}, or, if null, the Debian set when installed and the shipped subset otherwise. */
+    /**
+     * The data in {@code folder}, or, if null, the Debian set when installed and the shipped subset otherwise.
+     *
+     * @throws DataException one line naming the file: unreadable, images and labels that do not match, a label
+     *                       outside 0-9, or no image at all
+     */
     public static Data load(Path folder) {
         Path dir = folder != null ? folder : locate();
         Split train = split(dir, "train");
         Split test = split(dir, "t10k");
-        return new Data(dir, train.size() == 60_000, train, test);
+        return new Data(dir, train.size() == FULL_TRAIN && test.size() == FULL_TEST, train, test);
     }
 
     private static Path locate() {
@@ -79,6 +110,10 @@ public final class FashionMnist {
         if (images.rank() != 3 || images.shape().dim(0) != n) {
             throw new DataException(dir.resolve(prefix + "-images-idx3-ubyte.gz") + ": images " + images.shape()
                     + " do not match " + n + " labels");
+        }
+        if (n == 0) {
+            throw new DataException(dir.resolve(prefix + "-images-idx3-ubyte.gz") + ": 0 images; Fashion-MNIST needs at "
+                    + "least one " + (prefix.equals("train") ? "training" : "test") + " image");
         }
         float[] px = images.data();
         for (int i = 0; i < px.length; i++) {

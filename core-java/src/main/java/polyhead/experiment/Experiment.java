@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 
 import polyhead.data.BatchSource;
 import polyhead.data.Batching;
+import polyhead.data.DataException;
 import polyhead.data.Dataset;
 import polyhead.checkpoint.CheckpointStore;
 import polyhead.mtl.arch.Architecture;
@@ -160,9 +161,11 @@ public final class Experiment {
      * The batches of an epoch over {@code data} ({@link #bind bound} to the experiment), drawn as the plan's sampling
      * says.
      *
+     * @throws DataException if {@code data} has no rows
      * @throws IllegalArgumentException under multi-source sampling, which takes one dataset per task
      */
     public BatchSource batches(Dataset data) {
+        requireRows(data, "training data");
         return switch (training.sampling()) {
             case SHUFFLED -> Batching.shuffled(bind(data), training.batchSize(), false);
             case TASK_BALANCED -> Batching.taskBalanced(bind(data), training.batchSize());
@@ -190,6 +193,34 @@ public final class Experiment {
         return Batching.multiSource(perTask, training.batchSize());
     }
 
+    /**
+     * Checks the sizes of the data against the plan before any step, as {@link #fit} does: the training data has a
+     * row; validation data, if given, has a row; without it, the plan's {@code validationSplit} leaves a row in each
+     * part ({@link Dataset#minRowsToSplit}). A batch larger than the training data is not a fault: an epoch is then
+     * one batch of every row.
+     *
+     * @param validation the validation data, or null to split the plan's {@code validationSplit} off {@code data}
+     * @throws DataException one line starting with what is at fault, e.g. {@code
+     *         training.validationSplit: 0.1 of 3 rows leaves no validation row; give at least 10 rows or drop the split}
+     */
+    public void checkSizes(Dataset data, Dataset validation) {
+        requireRows(data, "training data");
+        if (validation != null) {
+            requireRows(validation, "validation data");
+        } else if (training.validationSplit() > 0
+                && data.size() < Dataset.minRowsToSplit(training.validationSplit())) {
+            throw new DataException("training.validationSplit: " + training.validationSplit() + " "
+                    + Dataset.tooFewRows(training.validationSplit(), data.size(), "validation") + " or drop the split");
+        }
+    }
+
+    private static void requireRows(Dataset data, String what) {
+        if (data.size() == 0) {
+            throw new DataException(what + ": no rows; nothing to " + (what.startsWith("training") ? "train on"
+                    : "validate on"));
+        }
+    }
+
     /** Trains on {@code data} as {@link #fit(Dataset, Dataset, Path, Consumer)} does, with no further settings. */
     public TrainedModel fit(Dataset data, Dataset validation) {
         return fit(data, validation, null, null);
@@ -204,6 +235,7 @@ public final class Experiment {
      * @return the trained model: evaluate, predict, save
      */
     public TrainedModel fit(Dataset data, Dataset validation, Path checkpointDir, Consumer<Trainer.Builder> configure) {
+        checkSizes(data, validation);
         Dataset train = data;
         Dataset valid = validation == null ? null : bind(validation);
         if (validation == null && training.validationSplit() > 0) {

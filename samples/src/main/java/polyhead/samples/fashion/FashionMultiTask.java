@@ -92,7 +92,7 @@ public final class FashionMultiTask {
         Dataset trainSet = Subsets.first(data.train().dataset(), o.limit());
         Dataset testSet = Subsets.first(data.test().dataset(), o.limit());
         System.out.printf("Fashion-MNIST from %s (%s): %,d training and %,d test images%n", data.folder(),
-                data.full() ? "full set" : "subset shipped with the repository", trainSet.size(), testSet.size());
+                data.label(), trainSet.size(), testSet.size());
         System.out.println("model: trunk 784-256-128 (ReLU), heads item[10] and group[5]; loss = 1.0·CE(item) + 0.5·CE(group)");
         System.out.printf("Adam lr %.3g, batch %d, %d epochs, seed %d; 10%% of the training images held out for validation%n",
                 o.lr(), o.batchSize(), o.epochs(), o.seed());

@@ -201,8 +201,7 @@ public final class MultiFashionComparison {
         int side = o.recipe().side();
         out.printf("Multi-Fashion (%s recipe, %dx%d) built from Fashion-MNIST in %s (%s): %,d training and %,d test "
                         + "images%n", o.recipe() == MultiFashion.Recipe.PARETO_MTL ? "Pareto MTL" : "Sener & Koltun",
-                side, side, data.source().folder(), data.source().full() ? "full set" : "subset shipped with the "
-                        + "repository", o.trainSize(), o.testSize());
+                side, side, data.source().folder(), data.source().label(), o.trainSize(), o.testSize());
         out.println("model: MultiLeNet (conv 10k9, pool, conv 20k5, pool, fc 50), heads left[10] and right[10]");
         String optimizer = o.optimizer().equals("adam") ? String.format("Adam lr %.3g", o.lr())
                 : String.format("SGD lr %.3g momentum %.1f, halved every %d epochs", o.lr(), SGD_MOMENTUM,

@@ -135,7 +135,7 @@ public final class OptimizerComparison {
         }
         Dataset test = data.test().dataset();
         out.printf("Fashion-MNIST from %s (%s): training on %,d of %,d training images, testing on %,d%n",
-                data.folder(), data.full() ? "full set" : "subset shipped with the repository", train.size(),
+                data.folder(), data.label(), train.size(),
                 all.size(), test.size());
         out.println("model: W1, trunk 784-256-128 (ReLU), heads item[10] and group[5]; loss = 1.0·CE(item) + 0.5·CE(group)");
         out.printf("%d epochs, batch %d, seed %d (same initialization and batch order for every optimizer)%n%n",
