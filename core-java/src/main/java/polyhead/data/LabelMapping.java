@@ -166,8 +166,7 @@ public sealed interface LabelMapping permits LabelMapping.ToGroup, LabelMapping.
         @Override
         public Tensor apply(Tensor source, Tensor mask) {
             float[] out = new float[source.size()];
-            int classes = positives[positives.length - 1] + 1;
-            eachLabelled(source, mask, Integer.MAX_VALUE, (i, c) -> out[i] = c < classes && Arrays.binarySearch(positives, c) >= 0 ? 1 : 0);
+            eachLabelled(source, mask, Integer.MAX_VALUE, (i, c) -> out[i] = Arrays.binarySearch(positives, c) >= 0 ? 1 : 0);
             return Tensor.wrap(Shape.of(source.size(), 1), out);
         }
 

@@ -165,7 +165,7 @@ public final class Experiment {
      * @throws IllegalArgumentException under multi-source sampling, which takes one dataset per task
      */
     public BatchSource batches(Dataset data) {
-        requireRows(data, "training data");
+        requireRows(data, "training data", "train on");
         return switch (training.sampling()) {
             case SHUFFLED -> Batching.shuffled(bind(data), training.batchSize(), false);
             case TASK_BALANCED -> Batching.taskBalanced(bind(data), training.batchSize());
@@ -204,9 +204,9 @@ public final class Experiment {
      *         training.validationSplit: 0.1 of 3 rows leaves no validation row; give at least 10 rows or drop the split}
      */
     public void checkSizes(Dataset data, Dataset validation) {
-        requireRows(data, "training data");
+        requireRows(data, "training data", "train on");
         if (validation != null) {
-            requireRows(validation, "validation data");
+            requireRows(validation, "validation data", "validate on");
         } else if (training.validationSplit() > 0
                 && data.size() < Dataset.minRowsToSplit(training.validationSplit())) {
             throw new DataException("training.validationSplit: " + training.validationSplit() + " "
@@ -214,10 +214,9 @@ public final class Experiment {
         }
     }
 
-    private static void requireRows(Dataset data, String what) {
+    private static void requireRows(Dataset data, String what, String purpose) {
         if (data.size() == 0) {
-            throw new DataException(what + ": no rows; nothing to " + (what.startsWith("training") ? "train on"
-                    : "validate on"));
+            throw new DataException(what + ": no rows; nothing to " + purpose);
         }
     }
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * The README's code blocks marked {@code <!-- excerpt: FILE -->} are excerpts of FILE: each of their lines (but a
  * {@code …} line, which stands for lines left out) is a line of the file, in the same order, up to indentation. The
  * files are the stand-alone projects that {@code mvn verify} builds and runs, so the README shows code that runs.
+ * And those projects build against this build's versions.
  */
 class ExcerptsTest {
     private static final Path ROOT = Path.of("..");
@@ -55,6 +56,32 @@ class ExcerptsTest {
         assertEquals(List.of("samples/projects/java-app/src/main/java/example/Train.java",
                 "samples/projects/java-app/src/main/java/example/Serve.java",
                 "samples/projects/kotlin-app/src/main/kotlin/example/Train.kt"), files);
+    }
+
+    /**
+     * The stand-alone projects state Polyhead's version and their plugins' versions as literals (so that they build
+     * as copied, outside this repository); they must be the versions this build uses.
+     */
+    @Test
+    void theStandAloneProjectsStateTheVersionsOfThisBuild() throws IOException {
+        String root = Files.readString(ROOT.resolve("pom.xml"));
+        String version = tag(root, "version");
+        for (String app : List.of("java-app", "kotlin-app")) {
+            String pom = Files.readString(ROOT.resolve("samples/projects/" + app + "/pom.xml"));
+            assertEquals(version, tag(pom, "polyhead.version"), app);
+            assertTrue(pom.contains("<version>" + tag(root, "exec.plugin.version") + "</version>"), app + ": exec plugin");
+        }
+        assertTrue(Files.readString(ROOT.resolve("samples/projects/java-app/pom.xml"))
+                .contains("<version>" + tag(root, "compiler.plugin.version") + "</version>"), "compiler plugin");
+        assertTrue(Files.readString(ROOT.resolve("samples/projects/kotlin-app/pom.xml"))
+                .contains("<version>" + tag(root, "kotlin.version") + "</version>"), "kotlin plugin");
+    }
+
+    /** The text of the first element {@code <name>} in {@code xml}. */
+    private static String tag(String xml, String name) {
+        Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]*)</").matcher(xml);
+        assertTrue(m.find(), "no <" + name + ">");
+        return m.group(1).strip();
     }
 
     @Test

@@ -36,8 +36,7 @@ public final class Train {
      */
     static Dataset.Split data(Path csv) {
         Csv.Table table = Csv.read(csv, Csv.spec().features("x1", "x2", "x3", "x4").classIndex("kind", 3).real("price"));
-        Dataset.Split data = table.dataset().split(0.2, 7);
-        return data;
+        return table.dataset().split(0.2, 7);
     }
 
     public static void main(String[] args) throws IOException {
