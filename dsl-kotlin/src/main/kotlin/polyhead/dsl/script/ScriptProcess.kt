@@ -10,13 +10,20 @@ import java.util.concurrent.TimeUnit
 
 /**
  * The parent's side of [SpecScripts.runIsolated]: starts a [ScriptChild] in a JVM of its own (this JVM's `java` and
- * class path, a bounded heap and stack), waits for it at most the time limit, and reads its report. On expiry the
- * child and every process it started are killed, so nothing of the script runs on.
+ * the class path it was started with, `java.class.path`, which must hold this library and the Kotlin compiler; a
+ * bounded heap and stack), waits for it at most the time limit, and reads its report. On expiry the child and every
+ * process it started are killed, so nothing of the script runs on. What the script prints goes where this JVM's
+ * standard output and error go.
+ *
+ * Why a process and not a thread of this JVM: a thread cannot be stopped from outside (`Thread.stop` is unsafe and
+ * going away, and a loop that never looks at its interrupt flag never ends), `System.exit` cannot be refused without
+ * the security manager (deprecated for removal since Java 17), and an exhausted heap is every thread's problem. A
+ * process is killed whole, and its heap is its own.
  */
 internal object ScriptProcess {
     /**
-     * The child's heap: the compiler of a small script needs about 100 MB; a script that wants much more is not
-     * describing an experiment.
+     * The child's heap: the compiler keeps about 40 MB live for a small script; the rest is room for the script's own
+     * data, and a bound on what a runaway script takes from the machine.
      */
     const val HEAP_MEGABYTES = 512
 

@@ -98,7 +98,8 @@ sealed interface ScriptResult {
 }
 
 /**
- * One fault of a script: a compiler error, an exception the script threw, or a result that is not a spec. Written as
+ * One fault of a script: a compiler error, an exception the script threw, a result that is not a spec, or (run
+ * isolated) the script's end of its process or its time limit. Written as
  * a compiler writes a diagnostic, `fashion.kts:12:9: message`; the [line] and [column] (1-based) are left out where
  * unknown.
  */
