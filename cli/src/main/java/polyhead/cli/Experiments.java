@@ -56,7 +56,7 @@ final class Experiments {
             }
             Path source = dir.resolve(Checkpoints.METADATA);
             // a checkpoint of the Java builder records no spec: its model description reads as one
-            ExperimentSpec spec = SpecFiles.load(source, c.spec() != null ? c.spec()
+            ExperimentSpec spec = SpecFiles.loadRecorded(source, c.spec() != null ? c.spec()
                     : SpecCompiler.INSTANCE.specText(c.description()));
             // the checkpoint's weights replace any initial weights: their file is not needed (nor read)
             CompiledExperiment exp = compile(source, InitialWeightsSpecKt.withInitialWeights(spec, null));

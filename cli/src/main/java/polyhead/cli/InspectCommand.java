@@ -2,6 +2,7 @@ package polyhead.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ import polyhead.mtl.arch.Architecture;
  */
 @Command(name = "inspect", synopsisHeading = "",
         header = "layers, output shapes, parameter counts, shared and task-specific parameters",
-        customSynopsis = "usage: polyhead inspect SPEC",
+        customSynopsis = "usage: polyhead inspect SPEC [options]",
         descriptionHeading = "%n",
         description = {
                 "Validates SPEC (a JSON spec, or a Kotlin script .kts ending with multiTask { ... }), builds its model and",
@@ -38,6 +39,9 @@ final class InspectCommand implements Callable<Integer> {
     List<String> files = new ArrayList<>();
 
     @Mixin
+    ScriptOption script;
+
+    @Mixin
     HelpOption help;
 
     private final PrintStream out;
@@ -49,7 +53,8 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path file = Path.of(UserError.single("inspect", "SPEC file", files));
-        ExperimentSpec spec = SpecFiles.load(file, SpecFiles.text(file));
+        Duration scriptTimeout = script.timeout();
+        ExperimentSpec spec = SpecFiles.load(file, SpecFiles.text(file), scriptTimeout);
         CompiledExperiment exp = Experiments.compile(file, spec);
         Architecture arch = exp.getArchitecture();
         int[] input = InputSpecKt.modelInput(spec).stream().mapToInt(Integer::intValue).toArray();

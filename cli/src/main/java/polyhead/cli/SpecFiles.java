@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import polyhead.dsl.compile.SpecCompiler;
@@ -19,7 +20,8 @@ import polyhead.dsl.spec.SpecResult;
 /**
  * Reads a spec file — a JSON spec, or a Kotlin script ({@code *.kts}) whose last expression is {@code multiTask { ... }}
  * — through syntax, structure and every semantic check, each fault as one line: {@code path: message} for the spec,
- * {@code file:line:column: message} for the script.
+ * {@code file:line:column: message} for the script. A script runs isolated ({@link SpecScripts#runIsolated}): in a
+ * JVM of its own, within a time limit; it cannot end the tool.
  */
 final class SpecFiles {
     /** The name under which a run folder keeps the script that produced its spec. */
@@ -57,19 +59,29 @@ final class SpecFiles {
     }
 
     /**
-     * The valid spec in {@code text}, or a user error listing all of its faults. A script is run first; the spec it
-     * yields is then read back from its JSON form, so it passes exactly the checks a JSON spec passes.
+     * The valid spec in {@code text}, or a user error listing all of its faults. A script is run first, within
+     * {@code scriptTimeout}; the spec it yields is then read back from its JSON form, so it passes exactly the checks
+     * a JSON spec passes.
      */
-    static ExperimentSpec load(Path file, String text) {
-        SpecResult r = SpecCompiler.INSTANCE.load(isScript(file) ? SpecJson.INSTANCE.encode(runScript(file, text)) : text);
+    static ExperimentSpec load(Path file, String text, Duration scriptTimeout) {
+        SpecResult r = SpecCompiler.INSTANCE.load(isScript(file)
+                ? SpecJson.INSTANCE.encode(runScript(file, text, scriptTimeout)) : text);
         if (r instanceof SpecResult.Ok ok) {
             return ok.getSpec();
         }
         throw faults(file, ((SpecResult.Failed) r).getErrors());
     }
 
-    private static ExperimentSpec runScript(Path file, String text) {
-        ScriptResult r = SpecScripts.INSTANCE.run(text, file.toString());
+    /** A spec the tool recorded (a run's {@code spec.json}, a checkpoint's): JSON, never a script. */
+    static ExperimentSpec loadRecorded(Path file, String text) {
+        if (isScript(file)) {
+            throw new IllegalArgumentException(file + " is a script, not a recorded spec");
+        }
+        return load(file, text, null);
+    }
+
+    private static ExperimentSpec runScript(Path file, String text, Duration timeout) {
+        ScriptResult r = SpecScripts.INSTANCE.runIsolated(text, file.toString(), timeout);
         if (r instanceof ScriptResult.Ok ok) {
             return ok.getSpec();
         }

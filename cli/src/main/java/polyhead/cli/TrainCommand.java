@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,6 +100,9 @@ final class TrainCommand implements Callable<Integer> {
     InitOptions init = new InitOptions();
 
     @Mixin
+    ScriptOption script;
+
+    @Mixin
     HelpOption help;
 
     @ArgGroup(validate = false, heading = "data options:%n", order = 1)
@@ -124,10 +128,11 @@ final class TrainCommand implements Callable<Integer> {
             throw UserError.usage("--resume continues from the run's checkpoint; --init does not go with it");
         }
         UserError.atLeast("--epochs", epochs == null ? null : epochs.longValue(), 1);
+        Duration scriptTimeout = script.timeout();
         DataOptions dataOptions = DataOptions.of(given);
 
         try {
-            return train(dataOptions);
+            return train(dataOptions, scriptTimeout);
         } finally {
             if (lock != null) {
                 lock.close();
@@ -136,13 +141,13 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** Trains; {@link #lock} holds the run folder from before it is read ({@code --resume}) or written. */
-    private int train(DataOptions dataOptions) {
+    private int train(DataOptions dataOptions, Duration scriptTimeout) {
         if (resume != null && Files.isDirectory(resume)) {
             lock = RunLock.acquire(resume); // before its latest checkpoint is read
         }
         Path specFile = files.isEmpty() ? resume.resolve(RunFolder.SPEC) : Path.of(files.get(0));
         String specText = SpecFiles.text(specFile);
-        ExperimentSpec spec = withOverrides(SpecFiles.load(specFile, specText), epochs, seed);
+        ExperimentSpec spec = withOverrides(SpecFiles.load(specFile, specText, scriptTimeout), epochs, seed);
         spec = (init == null ? new InitOptions() : init).apply(spec);
         String specJson = SpecJson.INSTANCE.encode(spec);
         Checkpoint from = null;
@@ -242,7 +247,7 @@ final class TrainCommand implements Callable<Integer> {
             throw UserError.of("the spec differs from the run's (" + diff + "); a resumed run keeps its spec");
         }
         try {
-            ExperimentSpec spec = SpecFiles.load(recorded, RunFolder.read(recorded));
+            ExperimentSpec spec = SpecFiles.loadRecorded(recorded, RunFolder.read(recorded));
             var latest = RunFolder.store(runDir, spec).latest();
             if (latest.isEmpty()) {
                 throw UserError.of(runDir + ": no checkpoint to resume from");

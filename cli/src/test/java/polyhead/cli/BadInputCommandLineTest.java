@@ -34,7 +34,7 @@ class BadInputCommandLineTest {
     @TempDir
     Path tmp;
 
-    private static void assertOneErrorLine(PolyheadTest.Result r, String what, Pattern expected) {
+    static void assertOneErrorLine(PolyheadTest.Result r, String what, Pattern expected) {
         String all = r.out() + r.err();
         assertFalse(all.contains("Exception") || all.contains("\tat "), what + ": " + all);
         assertEquals(1, r.code(), what + ": exit code; stderr: " + r.err());

@@ -13,11 +13,15 @@ import polyhead.dsl.spec.ScheduleSpec
 import polyhead.optim.OptimizerCatalogue
 import polyhead.optim.schedule.Schedules
 
-/** The spec's algorithms as JSON objects, their settings left out when null. */
+/**
+ * The spec's algorithms as JSON objects, their settings left out when null; a NaN or an infinity kept as such (a spec
+ * built in code may hold one, which the spec's checks refuse at its path).
+ */
 @OptIn(ExperimentalSerializationApi::class)
 internal val algorithmJson = Json {
     classDiscriminator = ALGORITHM_TYPE
     explicitNulls = false
+    allowSpecialFloatingPointValues = true
 }
 
 internal const val ALGORITHM_TYPE = "type"

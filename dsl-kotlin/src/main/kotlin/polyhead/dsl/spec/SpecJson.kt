@@ -24,8 +24,17 @@ object SpecJson {
         classDiscriminator = "type"
     }
 
+    /**
+     * The writer: [json], and a NaN or an infinity written as `NaN`, `Infinity` — a spec built in code (a script's)
+     * may hold one, which [load] then refuses at its path.
+     */
+    private val writer = Json(json) { allowSpecialFloatingPointValues = true }
+
     /** The spec as pretty-printed JSON, ending with a newline. */
-    fun encode(spec: ExperimentSpec): String = json.encodeToString(ExperimentSpec.serializer(), spec) + "\n"
+    fun encode(spec: ExperimentSpec): String = writer.encodeToString(ExperimentSpec.serializer(), spec) + "\n"
+
+    /** The spec [encode] wrote, exactly as it was: not migrated, checked or completed with defaults. */
+    internal fun decodeAsWritten(text: String): ExperimentSpec = writer.decodeFromString(ExperimentSpec.serializer(), text)
 
     /** Reads a spec: syntax, migration and structure; no semantic checks (see [load]). */
     fun decode(text: String): SpecResult {
