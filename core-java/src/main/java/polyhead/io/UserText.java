@@ -58,7 +58,7 @@ public final class UserText {
             int c = name.codePointAt(i);
             if (!nameCharacter(c)) {
                 return describe(c) + " at character " + at + " is not allowed in a name (letters, digits, '_' and "
-                        + "'-' are)";
+                        + "'-' are" + (c == '.' ? "; a dot separates the parts of parameter and metric names)" : ")");
             }
             i += Character.charCount(c);
         }
@@ -139,7 +139,10 @@ public final class UserText {
         return sb == null ? text : sb.toString();
     }
 
-    /** A code point as a message names it: {@code U+001B (escape)}, {@code U+00E9 (é)}. */
+    /**
+     * A code point as a message names it: {@code U+00E9 (é)}, {@code U+002C (,)}, and by its Unicode name when it
+     * shows no glyph of its own: {@code U+001B (escape)}, {@code U+200B (zero width space)}.
+     */
     public static String describe(int c) {
         String name = switch (c) {
             case 0 -> "NUL";
@@ -150,9 +153,19 @@ public final class UserText {
             case ' ' -> "space";
             case 0x7F -> "delete";
             case 0xA0 -> "no-break space";
-            default -> unshowable(c) ? nameOf(c) : new String(Character.toChars(c));
+            default -> visible(c) ? new String(Character.toChars(c)) : nameOf(c);
         };
         return String.format(Locale.ROOT, "U+%04X (%s)", c, name);
+    }
+
+    /** Whether {@code c} shows as a glyph of its own: a letter, a number, a punctuation mark or a symbol. */
+    private static boolean visible(int c) {
+        return switch (Character.getType(c)) {
+            case Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR, Character.CONTROL,
+                 Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED,
+                 Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK -> false;
+            default -> true;
+        };
     }
 
     /** The Unicode name of {@code c} in lower case, or "unassigned". */

@@ -115,7 +115,8 @@ class ValidationTest : FunSpec({
         } shouldBe listOf(
             SpecError("$.tasks[1].name", "task 'item' is already declared at $.tasks[0]"),
             SpecError("$.tasks[1].weight", "a task weight must be a finite number >= 0, got -0.5"),
-            SpecError("$.tasks[2].name", "a task name must be non-empty, without '.' or '/' (it is part of parameter and metric names), got 'a.b'"),
+            SpecError("$.tasks[2].name", "U+002E (.) at character 2 is not allowed in a name (letters, digits, '_' and '-' are; a dot separates the " +
+                "parts of parameter and metric names)"),
             SpecError("$.tasks[2].weight", "a task weight must be a finite number >= 0, got Infinity"),
         )
     }
