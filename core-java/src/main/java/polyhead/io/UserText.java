@@ -2,6 +2,8 @@ package polyhead.io;
 
 import java.text.Normalizer;
 import java.util.Locale;
+import java.util.function.IntFunction;
+import java.util.function.IntPredicate;
 
 /**
  * What a user may write as a name or a label, checked where it enters (spec, Java builder, CSV header, command line),
@@ -42,43 +44,33 @@ public final class UserText {
     }
 
     /**
-     * Why {@code name} is not a name by the rule above, as the end of a sentence ({@code "U+002E (full stop) at
-     * character 2 is not allowed in a name: ..."}), or null if it is one.
+     * Why {@code name} is not a name by the rule above, as a sentence without its subject ({@code "U+002C (,) at
+     * character 2 is not allowed in a name (letters, digits, '_' and '-' are)"}), or null if it is one.
      */
     public static String nameFault(String name) {
-        if (name.isEmpty()) {
-            return "a name cannot be empty";
-        }
-        int count = name.codePointCount(0, name.length());
-        if (count > MAX_NAME) {
-            return "a name has at most " + MAX_NAME + " characters, got " + count;
-        }
-        int at = 1;
-        for (int i = 0; i < name.length(); at++) {
-            int c = name.codePointAt(i);
-            if (!nameCharacter(c)) {
-                return describe(c) + " at character " + at + " is not allowed in a name (letters, digits, '_' and "
-                        + "'-' are" + (c == '.' ? "; a dot separates the parts of parameter and metric names)" : ")");
-            }
-            i += Character.charCount(c);
-        }
-        return null;
+        return fault(name, "name", MAX_NAME, UserText::nameCharacter, c -> "letters, digits, '_' and '-' are"
+                + (c == '.' ? "; a dot separates the parts of parameter and metric names" : ""));
     }
 
     /** Why {@code label} is not a label by the rule above, or null if it is one. */
     public static String labelFault(String label) {
-        if (label.isEmpty()) {
-            return "a label cannot be empty";
+        return fault(label, "label", MAX_LABEL, c -> !unshowable(c), c -> "no control characters");
+    }
+
+    /** The first fault of {@code text} as a {@code kind} of 1 to {@code max} code points each {@code allowed}. */
+    private static String fault(String text, String kind, int max, IntPredicate allowed, IntFunction<String> rule) {
+        if (text.isEmpty()) {
+            return "a " + kind + " cannot be empty";
         }
-        int count = label.codePointCount(0, label.length());
-        if (count > MAX_LABEL) {
-            return "a label has at most " + MAX_LABEL + " characters, got " + count;
+        int count = text.codePointCount(0, text.length());
+        if (count > max) {
+            return "a " + kind + " has at most " + max + " characters, got " + count;
         }
         int at = 1;
-        for (int i = 0; i < label.length(); at++) {
-            int c = label.codePointAt(i);
-            if (unshowable(c)) {
-                return describe(c) + " at character " + at + " is not allowed in a label (no control characters)";
+        for (int i = 0; i < text.length(); at++) {
+            int c = text.codePointAt(i);
+            if (!allowed.test(c)) {
+                return describe(c) + " at character " + at + " is not allowed in a " + kind + " (" + rule.apply(c) + ")";
             }
             i += Character.charCount(c);
         }
