@@ -12,6 +12,7 @@ import polyhead.datasets.Subsets;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.Labels;
 import polyhead.dsl.spec.TaskSpec;
+import polyhead.io.UserText;
 
 /**
  * {@code --dataset csv}: a CSV file with a header, one task per target column (named after the column), every other
@@ -19,7 +20,9 @@ import polyhead.dsl.spec.TaskSpec;
  * {@code labels} (strings, classes in sorted order), {@code real} or {@code binary} (0/1); {@code --targets} says
  * which, else each spec task's labels do (classIndex: class, realVector: real, binary: binary; a derived task has no
  * column). An empty target cell is a missing label. The test rows come from {@code --test-data}, read with the
- * training file's classes, or are a seeded fraction of the file ({@link DataSources#CSV_TEST_FRACTION}).
+ * training file's classes, or are a seeded fraction of the file ({@link DataSources#CSV_TEST_FRACTION}). A column
+ * named in {@code --targets} is a task name, and the {@code --sample-weights} column a label, by {@link UserText}'s
+ * rules.
  */
 final class CsvSource {
     private CsvSource() {
@@ -77,9 +80,15 @@ final class CsvSource {
         if (o.targets() != null) {
             for (String t : o.targets()) {
                 String[] parts = t.trim().split(":", 2);
+                String fault = UserText.nameFault(parts[0]);
+                if (fault != null) {
+                    throw UserError.usage("option --targets: column " + UserText.quote(parts[0]) + " (a task name): "
+                            + fault);
+                }
                 String kind = parts.length == 2 ? parts[1] : kindOf(spec, parts[0]);
                 if (!List.of("class", "labels", "real", "binary").contains(kind)) {
-                    throw UserError.usage("option --targets: '" + t + "': the kind must be class, labels, real or binary");
+                    throw UserError.usage("option --targets: " + UserText.quote(t)
+                            + ": the kind must be class, labels, real or binary");
                 }
                 kinds.put(parts[0], kind);
             }
@@ -89,6 +98,11 @@ final class CsvSource {
         }
         Csv.Spec s = Csv.spec();
         if (o.sampleWeights() != null) {
+            String fault = UserText.labelFault(o.sampleWeights());
+            if (fault != null) {
+                throw UserError.usage("option --sample-weights: column " + UserText.quote(o.sampleWeights()) + ": "
+                        + fault);
+            }
             s = s.sampleWeights(o.sampleWeights());
         }
         for (Map.Entry<String, String> e : kinds.entrySet()) {
@@ -122,7 +136,7 @@ final class CsvSource {
                         + t.getLabels().name().toLowerCase() + " ones");
             }
         }
-        throw UserError.usage("option --targets: column '" + name + "' is no task of the spec; give its kind as "
-                + name + ":class, :labels, :real or :binary");
+        throw UserError.usage("option --targets: column " + UserText.quote(name) + " is no task of the spec; give its "
+                + "kind as " + name + ":class, :labels, :real or :binary");
     }
 }

@@ -21,6 +21,11 @@ import polyhead.train.History;
  * validation metrics, when there is validation data) and {@code grad-cosine.png} (the cosine similarity of each pair
  * of tasks' gradients on the shared parameters, when the run records diagnostics). A point is left out where the
  * history has none (NaN). Drawn headless, {@value #WIDTH}×{@value #HEIGHT} pixels.
+ *
+ * <p>The file names hold task names as they are, with no encoding: a task name is a name by
+ * {@link polyhead.io.UserText}'s rule (letters, digits, marks, {@code _}, {@code -}; at most
+ * {@value polyhead.io.UserText#MAX_NAME} characters) and no two tasks' names differ only in case, which makes every
+ * file name here valid, distinct and under 255 bytes on every file system.
  */
 final class Plots {
     static final int WIDTH = 800;

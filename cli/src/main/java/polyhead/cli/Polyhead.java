@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 import polyhead.cli.bench.Bench;
 import polyhead.dsl.spec.WholeNumbers;
 import polyhead.io.FormatException;
+import polyhead.io.UserText;
 import polyhead.train.TrainingException;
 
 /**
@@ -29,7 +30,9 @@ import polyhead.train.TrainingException;
  * user's inputs (spec, checkpoint, data, files) or a run that failed (a non-finite loss), 2 a malformed command line
  * (one line, then the command's usage), 3 a fault of the tool itself (a bug: one line, the stack trace only with the
  * environment variable {@code POLYHEAD_TRACE=1}). Faults of the inputs are reported as lines (a spec's as
- * {@code path: message}), never as stack traces.
+ * {@code path: message}), never as stack traces. Every line of a fault is printed through
+ * {@link UserText#printable}, so no message carries a control character a user wrote (a terminal escape, a line
+ * break) to the terminal raw, whichever code quoted it.
  */
 @Command(name = "polyhead", synopsisHeading = "", customSynopsis = "usage: polyhead COMMAND [options]",
         commandListHeading = "%ncommands:%n", footerHeading = "%n",
@@ -73,7 +76,7 @@ public final class Polyhead implements Callable<Integer> {
             // a bad -D property, read when a class starts (-Dpolyhead.gemm, -Dpolyhead.workers.awakeMicros, ...): its
             // IllegalArgumentException names the property and the value
             if (e.getCause() instanceof IllegalArgumentException bad) {
-                err.println("error: " + bad.getMessage());
+                err.println("error: " + UserText.printable(bad.getMessage()));
                 return 2;
             }
             throw e;
@@ -122,7 +125,7 @@ public final class Polyhead implements Callable<Integer> {
             boolean showUsage = !(at.getCommand() instanceof Bench);
             boolean pointToHelp = !showUsage && (e instanceof CommandLine.UnmatchedArgumentException
                     || e instanceof CommandLine.MissingParameterException);
-            err.println("error: " + message(e) + (pointToHelp ? " (see --help)" : ""));
+            err.println("error: " + UserText.printable(message(e)) + (pointToHelp ? " (see --help)" : ""));
             if (showUsage) {
                 err.println();
                 at.usage(err);
@@ -137,8 +140,8 @@ public final class Polyhead implements Callable<Integer> {
     private static int fault(Exception e, CommandLine at, PrintStream err) {
         if (e instanceof UserError u) {
             List<String> lines = u.lines();
-            err.println("error: " + lines.get(0));
-            lines.subList(1, lines.size()).forEach(l -> err.println("  " + l));
+            err.println("error: " + UserText.printable(lines.get(0)));
+            lines.subList(1, lines.size()).forEach(l -> err.println("  " + UserText.printable(l)));
             if (u.isUsage()) {
                 err.println();
                 at.usage(err);
@@ -147,10 +150,11 @@ public final class Polyhead implements Callable<Integer> {
             return 1;
         }
         if (e instanceof FormatException || e instanceof TrainingException || e instanceof UncheckedIOException) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + UserText.printable(e.getMessage()));
             return 1;
         }
-        err.println("error: internal fault of the tool: " + e + " (a bug; POLYHEAD_TRACE=1 prints its stack trace)");
+        err.println("error: internal fault of the tool: " + UserText.printable(e.toString())
+                + " (a bug; POLYHEAD_TRACE=1 prints its stack trace)");
         if ("1".equals(System.getenv("POLYHEAD_TRACE"))) {
             e.printStackTrace(err);
         }

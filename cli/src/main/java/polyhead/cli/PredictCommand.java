@@ -19,6 +19,7 @@ import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.InputSpecKt;
 import polyhead.dsl.spec.Labels;
 import polyhead.dsl.spec.TaskSpec;
+import polyhead.io.CsvRecords;
 import polyhead.io.Idx;
 import polyhead.serve.TaskOutput;
 import polyhead.tensor.Shape;
@@ -127,20 +128,19 @@ final class PredictCommand implements Callable<Integer> {
         return x.reshape(Shape.of(dims));
     }
 
+    /** The predictions as CSV (RFC 4180, {@link CsvRecords#format}): a row number and each task's columns. */
     static String csv(ExperimentSpec spec, Map<String, Tensor> y, int n) {
         List<String> header = new ArrayList<>(List.of("row"));
         for (TaskSpec t : spec.getTasks()) {
             header.addAll(columns(t, y.get(t.getName())));
         }
-        StringBuilder sb = new StringBuilder(String.join(",", header)).append('\n');
+        StringBuilder sb = new StringBuilder(CsvRecords.format(header));
         for (int i = 0; i < n; i++) {
-            sb.append(i);
+            List<String> row = new ArrayList<>(List.of(Integer.toString(i)));
             for (TaskSpec t : spec.getTasks()) {
-                for (String cell : cells(t, y.get(t.getName()), i)) {
-                    sb.append(',').append(cell);
-                }
+                row.addAll(cells(t, y.get(t.getName()), i));
             }
-            sb.append('\n');
+            sb.append(CsvRecords.format(row));
         }
         return sb.toString();
     }
@@ -189,7 +189,7 @@ final class PredictCommand implements Callable<Integer> {
                 double[] p = TaskOutput.softmax(row, 0, row.length, 1);
                 cells.add(Integer.toString(argmax(p)));
                 if (!task.getClassNames().isEmpty()) {
-                    cells.add(csvCell(task.getClassNames().get(argmax(p))));
+                    cells.add(task.getClassNames().get(argmax(p)));
                 }
                 for (double v : p) {
                     cells.add(format(v));
@@ -226,11 +226,6 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         return best;
-    }
-
-    /** A text cell, quoted (RFC 4180) when it holds a comma, a quote or a line break. */
-    private static String csvCell(String text) {
-        return text.matches("[^,\"\r\n]*") ? text : "\"" + text.replace("\"", "\"\"") + "\"";
     }
 
     private static String format(double v) {

@@ -11,10 +11,15 @@ import java.util.Set;
 
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.TaskSpec;
+import polyhead.io.CsvRecords;
+import polyhead.io.UserText;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 
-/** The CSV input of {@code predict}: a header, one sample per row, numeric features; target columns left out. */
+/**
+ * The CSV input of {@code predict} (RFC 4180, as {@link CsvRecords} splits it): a header, one sample per row, numeric
+ * features; target columns left out.
+ */
 final class PredictInputs {
     private PredictInputs() {
     }
@@ -23,41 +28,40 @@ final class PredictInputs {
     static Tensor csv(Path file, ExperimentSpec spec) {
         Set<String> targets = Set.copyOf(spec.getTasks().stream().map(TaskSpec::getName).toList());
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String headerLine = in.readLine();
-            if (headerLine == null) {
+            CsvRecords records = new CsvRecords(in, ',', file.toString());
+            List<String> first = records.next();
+            if (first == null) {
                 throw UserError.of(file + ": empty file; expected a header and one sample per row");
             }
-            String[] header = headerLine.replace("\uFEFF", "").split(",", -1);
+            List<String> header = new ArrayList<>(first);
+            header.set(0, header.get(0).replace("\uFEFF", ""));
             List<Integer> keep = new ArrayList<>();
-            for (int c = 0; c < header.length; c++) {
-                if (!targets.contains(header[c].trim())) {
+            for (int c = 0; c < header.size(); c++) {
+                if (!targets.contains(header.get(c).trim())) {
                     keep.add(c);
                 }
             }
+            records.header(header);
             List<float[]> rows = new ArrayList<>();
-            String line;
-            int lineNo = 1;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] cells = line.split(",", -1);
-                if (cells.length != header.length) {
-                    throw UserError.of(file + ": line " + lineNo + " has " + cells.length + " cells, the header "
-                            + header.length);
+            List<String> cells;
+            while ((cells = records.next()) != null) {
+                int lineNo = records.line();
+                if (cells.size() != header.size()) {
+                    throw UserError.of(file + ": line " + lineNo + " has " + cells.size() + " cells, the header "
+                            + header.size());
                 }
                 float[] row = new float[keep.size()];
                 for (int k = 0; k < keep.size(); k++) {
-                    String cell = cells[keep.get(k)].trim();
+                    String cell = cells.get(keep.get(k)).trim();
                     try {
                         row[k] = Float.parseFloat(cell);
                     } catch (NumberFormatException e) {
                         row[k] = Float.NaN;
                     }
                     if (!Float.isFinite(row[k])) {
-                        throw UserError.of(file + ": line " + lineNo + ", column '" + header[keep.get(k)].trim()
-                                + "': '" + cell + "' is not a finite number");
+                        throw UserError.of(file + ": line " + lineNo + ", column "
+                                + UserText.quote(header.get(keep.get(k)).trim()) + ": " + UserText.quote(cell)
+                                + " is not a finite number");
                     }
                 }
                 rows.add(row);

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import polyhead.io.CsvRecords;
+import polyhead.io.UserText;
 import polyhead.io.FormatException;
 
 /**
@@ -40,6 +41,9 @@ import polyhead.io.FormatException;
  * 0. A multi-column real or binary target is missing only when all its cells are empty. Feature cells must all be
  * finite numbers; so must real target cells that are present; binary cells are 0 or 1; sample weights (an optional
  * column) are finite numbers &gt;= 0.
+ *
+ * <p>Column names are labels and target (task) names are names by {@link UserText}'s rules (a header may also name
+ * a column with the empty string, as pandas does for its index).
  *
  * <p>Every fault is one {@link DataException} line naming the file, the line (1-based, the header is line 1; a
  * record spanning lines is named by its first) and the column: a ragged row, a non-numeric or NaN/infinite cell, a
@@ -83,7 +87,7 @@ public final class Csv {
     public record ClassIndex(String column, int classes) implements ClassTarget {
         public ClassIndex {
             if (classes < 0) {
-                throw new IllegalArgumentException("class count of column '" + column + "' must be positive, got " + classes);
+                throw new IllegalArgumentException("class count of column " + UserText.quote(column) + " must be positive, got " + classes);
             }
         }
     }
@@ -97,11 +101,11 @@ public final class Csv {
         public ClassLabels {
             labels = List.copyOf(labels);
             if (new HashSet<>(labels).size() != labels.size()) {
-                throw new IllegalArgumentException("declared labels of column '" + column + "' repeat: " + labels);
+                throw new IllegalArgumentException("declared labels of column " + UserText.quote(column) + " repeat: " + labels);
             }
             if (labels.contains("")) {
-                throw new IllegalArgumentException("declared labels of column '" + column
-                        + "' contain the empty string, which marks a missing label");
+                throw new IllegalArgumentException("declared labels of column " + UserText.quote(column)
+                        + " contain the empty string, which marks a missing label");
             }
         }
     }
@@ -111,7 +115,7 @@ public final class Csv {
         public Real {
             columns = List.copyOf(columns);
             if (columns.isEmpty()) {
-                throw new IllegalArgumentException("real target '" + task + "' needs at least one column");
+                throw new IllegalArgumentException("real target " + UserText.quote(task) + " needs at least one column");
             }
         }
     }
@@ -125,7 +129,7 @@ public final class Csv {
         public Binary {
             columns = List.copyOf(columns);
             if (columns.isEmpty()) {
-                throw new IllegalArgumentException("binary target '" + task + "' needs at least one column");
+                throw new IllegalArgumentException("binary target " + UserText.quote(task) + " needs at least one column");
             }
         }
     }
@@ -149,12 +153,16 @@ public final class Csv {
             }
             Set<String> tasks = new HashSet<>();
             for (Target t : targets) {
+                String fault = UserText.nameFault(t.task());
+                if (fault != null) {
+                    throw new IllegalArgumentException("target " + UserText.quote(t.task()) + " (a task name): " + fault);
+                }
                 if (!tasks.add(t.task())) {
-                    throw new IllegalArgumentException("task '" + t.task() + "' is declared twice");
+                    throw new IllegalArgumentException("task " + UserText.quote(t.task()) + " is declared twice");
                 }
                 for (String c : t.columns()) {
                     if (!used.add(c)) {
-                        throw new IllegalArgumentException("column '" + c + "' is read by two targets"
+                        throw new IllegalArgumentException("column " + UserText.quote(c) + " is read by two targets"
                                 + (c.equals(sampleWeights) ? " (or a target and the sample weights)" : ""));
                     }
                 }
@@ -162,11 +170,11 @@ public final class Csv {
             Set<String> seen = new HashSet<>();
             for (String f : features) {
                 if (used.contains(f)) {
-                    throw new IllegalArgumentException("column '" + f + "' is both a feature and a "
+                    throw new IllegalArgumentException("column " + UserText.quote(f) + " is both a feature and a "
                             + (f.equals(sampleWeights) ? "sample weight" : "target"));
                 }
                 if (!seen.add(f)) {
-                    throw new IllegalArgumentException("feature column '" + f + "' is listed twice");
+                    throw new IllegalArgumentException("feature column " + UserText.quote(f) + " is listed twice");
                 }
             }
             if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
@@ -184,7 +192,7 @@ public final class Csv {
         /** A class-index task named after its column, with classes 0..classes−1. */
         public Spec classIndex(String column, int classes) {
             if (classes == 0) {
-                throw new IllegalArgumentException("class count of column '" + column + "' must be positive, got 0");
+                throw new IllegalArgumentException("class count of column " + UserText.quote(column) + " must be positive, got 0");
             }
             return with(new ClassIndex(column, classes));
         }
@@ -202,7 +210,7 @@ public final class Csv {
         /** A class task of string labels: {@code labels[i]} is class i. */
         public Spec classLabels(String column, String... labels) {
             if (labels.length == 0) {
-                throw new IllegalArgumentException("declare at least one label for column '" + column + "'");
+                throw new IllegalArgumentException("declare at least one label for column " + UserText.quote(column));
             }
             return with(new ClassLabels(column, List.of(labels)));
         }
@@ -269,7 +277,7 @@ public final class Csv {
         public List<String> classes(String task) {
             List<String> c = classes.get(task);
             if (c == null) {
-                throw new IllegalArgumentException("'" + task + "' is not a class task; class tasks: " + classes.keySet());
+                throw new IllegalArgumentException(UserText.quote(task) + " is not a class task; class tasks: " + classes.keySet());
             }
             return c;
         }

@@ -16,6 +16,7 @@ import polyhead.data.Csv.Target;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 import polyhead.io.CsvRecords;
+import polyhead.io.UserText;
 import polyhead.io.CsvNumbers;
 
 /** One pass over one file: the header, then the rows into growing columns, then the dataset. */
@@ -61,7 +62,13 @@ final class CsvReading {
         int line = records.line();
         Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < header.size(); i++) {
-            Integer before = index.put(header.get(i), i);
+            String name = header.get(i);
+            // a label by UserText's rule, or empty: pandas writes an empty name over its index column
+            String fault = name.isEmpty() ? null : UserText.labelFault(name);
+            if (fault != null) {
+                throw new DataException(file + ": line " + line + ", column " + (i + 1) + " of the header: " + fault);
+            }
+            Integer before = index.put(name, i);
             if (before != null) {
                 throw new DataException(file + ": line " + line + ", column " + CsvRecords.show(header.get(i))
                         + ": appears twice in the header (fields " + (before + 1) + " and " + (i + 1) + ")");
@@ -105,7 +112,7 @@ final class CsvReading {
         Integer i = index.get(name);
         if (i == null) {
             List<String> shown = header.size() > 20 ? header.subList(0, 20) : header;
-            List<String> names = shown.stream().map(CsvRecords::oneLine).toList();
+            List<String> names = shown.stream().map(UserText::shown).toList();
             throw new DataException(file + ": line " + line + ": unknown column " + CsvRecords.show(name) + "; the header has "
                     + String.join(", ", names) + (header.size() > 20 ? ", … (" + header.size() + " columns)" : ""));
         }

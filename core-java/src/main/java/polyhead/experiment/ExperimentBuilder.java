@@ -1,6 +1,7 @@
 package polyhead.experiment;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 
+import polyhead.io.UserText;
 import polyhead.metrics.Metric;
 import polyhead.mtl.arch.Architecture;
 import polyhead.train.EarlyStopping;
@@ -187,7 +189,7 @@ public final class ExperimentBuilder {
         }
         tasks.forEach(t -> {
             for (int j = 0; j < t.head().size(); j++) {
-                misplaced(t.head().get(j), false, j, "task '" + t.name() + "': head", faults);
+                misplaced(t.head().get(j), false, j, "task " + UserText.quote(t.name()) + ": head", faults);
             }
         });
         int[] representation = inputOk ? trace(trunk, sharedInput, "trunk", faults) : null;
@@ -206,24 +208,25 @@ public final class ExperimentBuilder {
         tasks.forEach(t -> names.add(t.name()));
         for (String t : weighting.initialValues().keySet()) {
             if (!names.contains(t)) {
-                faults.add("weighting: " + weighting + " gives an initial value to '" + t + "', which is no task; tasks: "
-                        + tasks.stream().map(TaskPlan::name).toList());
+                faults.add("weighting: " + weighting + " gives an initial value to " + UserText.quote(t)
+                        + ", which is no task; tasks: " + tasks.stream().map(TaskPlan::name).toList());
             }
         }
-        names.clear();
+        Map<String, String> files = new HashMap<>();
         for (TaskPlan t : tasks) {
-            String p = "task '" + t.name() + "'";
-            if (!names.add(t.name())) {
-                faults.add(p + ": declared twice");
+            String p = "task " + UserText.quote(t.name());
+            add(faults, p, UserText.nameFault(t.name()));
+            String first = files.putIfAbsent(UserText.fileKey(t.name()), t.name());
+            if (first != null) {
+                faults.add(p + ": " + (first.equals(t.name()) ? "declared twice" : UserText.sameFiles(t.name(), first)));
+            }
+            for (int c = 0; c < t.classNames().size(); c++) {
+                add(faults, p + ": classNames[" + c + "]", UserText.labelFault(t.classNames().get(c)));
             }
             if (t.loss() == null) {
                 faults.add(p + ": loss is missing");
             } else {
                 add(faults, p + ": loss", ModelChecks.loss(t.loss(), t.labels(), Naming.JAVA));
-            }
-            if (t.name().isEmpty() || t.name().contains(".") || t.name().contains("/")) {
-                faults.add(p + ": a task name must be non-empty, without '.' or '/' (it is part of parameter and "
-                        + "metric names)");
             }
             if (!(t.weight() >= 0) || Double.isInfinite(t.weight())) {
                 faults.add(p + ": weight must be a finite number >= 0, got " + t.weight());
@@ -279,7 +282,7 @@ public final class ExperimentBuilder {
             if (d == null) {
                 continue;
             }
-            String p = "task '" + t.name() + "': derivedFrom";
+            String p = "task " + UserText.quote(t.name()) + ": derivedFrom";
             if (add(faults, p, ModelChecks.derivedSource(t.name(), d.source(), sources, names))) {
                 continue;
             }
@@ -290,7 +293,8 @@ public final class ExperimentBuilder {
                 faults.add(p + ": the mapping gives " + d.mapping().labelType() + " labels, the task says " + t.labels());
             }
             if (headOutputs.containsKey(t.name())) {
-                add(faults, "task '" + t.name() + "': head", ModelChecks.derivedHead(d.mapping(), headOutputs.get(t.name())));
+                add(faults, "task " + UserText.quote(t.name()) + ": head",
+                        ModelChecks.derivedHead(d.mapping(), headOutputs.get(t.name())));
             }
         }
     }
@@ -307,13 +311,11 @@ public final class ExperimentBuilder {
         Set<String> names = new HashSet<>();
         int width = 0;
         for (InputPlan in : inputs) {
-            String p = "input '" + in.name() + "'";
+            String p = "input " + UserText.quote(in.name());
             if (!names.add(in.name())) {
                 faults.add(p + ": declared twice");
             }
-            if (in.name().isEmpty() || in.name().contains(".") || in.name().contains("/")) {
-                faults.add(p + ": an input name must be non-empty, without '.' or '/' (it is part of parameter names)");
-            }
+            add(faults, p, UserText.nameFault(in.name()));
             int[] shape = in.shape();
             if (shape.length == 0) {
                 faults.add(p + ": shape is missing, e.g. shape(10)");

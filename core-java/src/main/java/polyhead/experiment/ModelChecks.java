@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import polyhead.data.LabelMapping;
 import polyhead.data.LabelType;
+import polyhead.io.UserText;
 import polyhead.loss.Loss;
 import polyhead.loss.Losses;
 import polyhead.metrics.Metric;
@@ -244,7 +245,7 @@ public final class ModelChecks {
      */
     public static String derivedSource(String task, String source, Map<String, String> sources, List<String> tasks) {
         if (!tasks.contains(source)) {
-            return "no task '" + source + "' to derive the labels from; tasks: " + String.join(", ", tasks);
+            return "no task " + UserText.quote(source) + " to derive the labels from; tasks: " + String.join(", ", tasks);
         }
         List<String> chain = new ArrayList<>(List.of(task));
         String at = source;
@@ -265,7 +266,7 @@ public final class ModelChecks {
     public static String mapping(LabelMapping mapping, String source, LabelType sourceLabels, int[] sourceOutput,
                                  Naming naming) {
         if (sourceLabels != LabelType.CLASS_INDEX) {
-            return "a mapping reads class indices, but task '" + source + "' has " + naming.labels(sourceLabels) + " labels";
+            return "a mapping reads class indices, but task " + UserText.quote(source) + " has " + naming.labels(sourceLabels) + " labels";
         }
         return sourceOutput == null || sourceOutput.length != 1 ? null : mapping.coverage(sourceOutput[0]);
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import polyhead.data.LabelMapping;
 import polyhead.data.LabelType;
+import polyhead.io.UserText;
 import polyhead.loss.Loss;
 import polyhead.loss.Losses;
 import polyhead.loss.Reduction;
@@ -281,7 +282,7 @@ public final class ModelDescription {
                 return t;
             }
         }
-        throw task.fault(key, "unknown label kind '" + name + "'");
+        throw task.fault(key, "unknown label kind " + UserText.quote(name));
     }
 
     private static Metric metric(Fields f) {
@@ -335,7 +336,7 @@ public final class ModelDescription {
                 case "tanh" -> Layers.tanh();
                 case "gelu" -> Layers.gelu();
                 case "softmax" -> Layers.softmax(f.integer("axis"));
-                default -> throw f.fault("type", "unknown layer type '" + type + "'");
+                default -> throw f.fault("type", "unknown layer type " + UserText.quote(type));
             };
         } catch (IllegalArgumentException e) {
             if (e.getMessage() != null && e.getMessage().startsWith(f.source)) {
@@ -377,7 +378,7 @@ public final class ModelDescription {
         try {
             r = Reduction.valueOf(reduction.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw f.fault("reduction", "unknown reduction '" + reduction + "'");
+            throw f.fault("reduction", "unknown reduction " + UserText.quote(reduction));
         }
         return switch (type) {
             case "crossEntropy" -> Losses.crossEntropy((float) f.number("labelSmoothing"), r,
@@ -386,7 +387,7 @@ public final class ModelDescription {
             case "mse" -> Losses.mse(r);
             case "mae" -> Losses.mae(r);
             case "huber" -> Losses.huber((float) f.number("delta"), r);
-            default -> throw f.fault("type", "unknown loss type '" + type + "'");
+            default -> throw f.fault("type", "unknown loss type " + UserText.quote(type));
         };
     }
 
@@ -399,7 +400,7 @@ public final class ModelDescription {
                     f.list("stages").stream().mapToInt(s -> (int) s.asInteger()).toArray());
             case "mmoe" -> f.bool("oneGate") ? ArchitecturePlan.omoe(f.integer("experts"))
                     : ArchitecturePlan.mmoe(f.integer("experts"));
-            default -> throw f.fault("type", "unknown architecture type '" + type + "'");
+            default -> throw f.fault("type", "unknown architecture type " + UserText.quote(type));
         };
     }
 

@@ -6,6 +6,7 @@ import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import polyhead.io.UserText;
 import polyhead.mtl.arch.Architecture;
 import polyhead.nn.BatchNorm;
 import polyhead.nn.LayerNorm;
@@ -35,7 +36,7 @@ public final class Selector {
     public static Selector task(String name) {
         return new Selector("task " + name, arch -> {
             if (!arch.taskParameters().containsKey(name)) {
-                throw new IllegalArgumentException("optimizer group: no task '" + name + "'; tasks: " + arch.taskNames());
+                throw new IllegalArgumentException("optimizer group: no task " + UserText.quote(name) + "; tasks: " + arch.taskNames());
             }
             return arch.taskParameters().get(name).keySet()::contains;
         });

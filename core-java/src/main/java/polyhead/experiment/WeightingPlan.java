@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.DoubleFunction;
 
+import polyhead.io.UserText;
 import polyhead.mtl.Task;
 import polyhead.mtl.weighting.CaGrad;
 import polyhead.mtl.weighting.GradNorm;
@@ -85,7 +86,7 @@ public final class WeightingPlan {
         return loss("scheduled", (tasks, lr, initial) -> {
             for (String t : copy.keySet()) {
                 if (tasks.stream().noneMatch(k -> k.name().equals(t))) {
-                    throw new IllegalArgumentException("weighting: scheduled names no task '" + t + "'; tasks: "
+                    throw new IllegalArgumentException("weighting: scheduled names no task " + UserText.quote(t) + "; tasks: "
                             + tasks.stream().map(Task::name).toList());
                 }
             }

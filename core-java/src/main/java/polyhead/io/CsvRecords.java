@@ -174,16 +174,28 @@ public final class CsvRecords {
         return new FormatException(file + ": line " + recordLine + ", " + column + ": " + message);
     }
 
-    private static final int MAX_SHOWN = 40;
-
-    /** A cell or column name as shown in a message: quoted, cut to a few dozen characters, on one line. */
+    /** A cell or column name as shown in a message: {@link UserText#quote}. */
     public static String show(String cell) {
-        return "'" + oneLine(cell) + "'";
+        return UserText.quote(cell);
     }
 
-    /** Cut to a few dozen characters, line breaks written as escapes, so a message stays one line. */
-    public static String oneLine(String text) {
-        String s = text.length() > MAX_SHOWN ? text.substring(0, MAX_SHOWN) + "…" : text;
-        return s.replace("\r", "\\r").replace("\n", "\\n");
+    /**
+     * One record as RFC 4180 writes it, comma-separated and ended by a line feed: a field holding a comma, a double
+     * quote, a line break or leading or trailing spaces is written in double quotes with its quotes doubled; any
+     * other field as it is (and a record of one empty field as {@code ""}, which is not a blank line). {@link
+     * CsvRecords} reads the line back into the same fields, whatever they hold.
+     */
+    public static String format(List<String> fields) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < fields.size(); i++) {
+            String f = fields.get(i);
+            if (i > 0) {
+                sb.append(',');
+            }
+            boolean quote = f.indexOf(',') >= 0 || f.indexOf('"') >= 0 || f.indexOf('\n') >= 0 || f.indexOf('\r') >= 0
+                    || !f.equals(f.strip()) || f.isEmpty() && fields.size() == 1;
+            sb.append(quote ? '"' + f.replace("\"", "\"\"") + '"' : f);
+        }
+        return sb.append('\n').toString();
     }
 }

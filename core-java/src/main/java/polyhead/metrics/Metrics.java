@@ -7,6 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import polyhead.data.LabelType;
+import polyhead.io.UserText;
 
 /**
  * The metrics, and {@link #parse(String)} from their names.
@@ -202,7 +203,7 @@ public final class Metrics {
         if (top.matches()) {
             return topK(Integer.parseInt(top.group(1)));
         }
-        throw new IllegalArgumentException("unknown metric '" + name + "'; known: " + KNOWN);
+        throw new IllegalArgumentException("unknown metric " + UserText.quote(name) + "; known: " + KNOWN);
     }
 
     /**

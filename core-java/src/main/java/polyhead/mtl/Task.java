@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 
 import polyhead.data.LabelType;
+import polyhead.io.UserText;
 import polyhead.loss.Loss;
 import polyhead.metrics.Metric;
 import polyhead.nn.Module;
@@ -11,7 +12,7 @@ import polyhead.nn.Module;
 /**
  * One task of a multi-task model: its name, its head (the task-specific layers on top of the shared part), its
  * loss, its loss weight w (the total loss is Σ w_t·L_t unless a weighting strategy decides otherwise), its label
- * type and the metrics reported for it.
+ * type and the metrics reported for it. The name is a name by {@link UserText#nameFault}'s rule.
  */
 public final class Task {
     private final String name;
@@ -28,8 +29,9 @@ public final class Task {
         this.labelType = b.labelType != null ? b.labelType : labelsOf(loss);
         this.weight = b.weight;
         this.metrics = List.copyOf(b.metrics);
-        if (name.isEmpty() || name.contains(".") || name.contains("/")) {
-            throw new IllegalArgumentException("task name must be non-empty without '.' or '/', got '" + name + "'");
+        String fault = UserText.nameFault(name);
+        if (fault != null) {
+            throw new IllegalArgumentException("task " + UserText.quote(name) + ": " + fault);
         }
         if (!(weight >= 0) || Double.isInfinite(weight)) {
             throw new IllegalArgumentException("task '" + name + "': weight must be a finite number >= 0, got " + weight);

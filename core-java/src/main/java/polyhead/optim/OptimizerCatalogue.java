@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import polyhead.io.UserText;
 import polyhead.optim.Optimizers.Adadelta;
 import polyhead.optim.Optimizers.Adagrad;
 import polyhead.optim.Optimizers.Adam;
@@ -68,7 +69,7 @@ public final class OptimizerCatalogue {
      */
     public static Entry<?> entry(String name) {
         return ENTRIES.stream().filter(e -> e.name.equals(name)).findFirst().orElseThrow(() ->
-                new IllegalArgumentException("optimizer: unknown algorithm '" + name + "'; known: "
+                new IllegalArgumentException("optimizer: unknown algorithm " + UserText.quote(name) + "; known: "
                         + ENTRIES.stream().map(Entry::name).collect(Collectors.joining(", "))));
     }
 
@@ -160,7 +161,7 @@ public final class OptimizerCatalogue {
         public S settings(Map<String, ?> values) {
             for (String key : values.keySet()) {
                 if (!fields().contains(key)) {
-                    throw new IllegalArgumentException(name + ": unknown setting '" + key + "'; settings: "
+                    throw new IllegalArgumentException(name + ": unknown setting " + UserText.quote(key) + "; settings: "
                             + String.join(", ", fields()));
                 }
             }

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import polyhead.io.UserText;
+
 /** What one {@link Predictor#predict} call gives: every task's {@link TaskOutput}, in the tasks' declaration order. */
 public record Predictions(int samples, Map<String, TaskOutput> tasks) {
     public Predictions {
@@ -15,7 +17,7 @@ public record Predictions(int samples, Map<String, TaskOutput> tasks) {
     public TaskOutput task(String name) {
         TaskOutput t = tasks.get(name);
         if (t == null) {
-            throw new IllegalArgumentException("no task '" + name + "' in these predictions; tasks: "
+            throw new IllegalArgumentException("no task " + UserText.quote(name) + " in these predictions; tasks: "
                     + List.copyOf(tasks.keySet()));
         }
         return t;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import polyhead.io.CsvRecords;
 import polyhead.metrics.Metric;
 import polyhead.metrics.Metrics;
 import polyhead.mtl.arch.Architecture;
@@ -111,23 +112,21 @@ public final class History {
         return rows.get(rows.size() - 1);
     }
 
-    /** The history as CSV: a header of {@link #keys()} and one line per epoch, empty cells where absent. */
+    /**
+     * The history as CSV (RFC 4180, {@link CsvRecords#format}): a header of {@link #keys()} and one line per epoch,
+     * empty cells where absent.
+     */
     public String toCsv() {
         Set<String> keys = keys();
-        StringBuilder sb = new StringBuilder(String.join(",", keys)).append('\n');
+        StringBuilder sb = new StringBuilder(CsvRecords.format(List.copyOf(keys)));
         for (Map<String, Double> r : rows) {
-            boolean first = true;
+            List<String> cells = new ArrayList<>(keys.size());
             for (String k : keys) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
                 Double v = r.get(k);
-                if (v != null && !v.isNaN()) {
-                    sb.append(k.equals("epoch") ? Long.toString(Math.round(v)) : Double.toString(v));
-                }
+                cells.add(v == null || v.isNaN() ? ""
+                        : k.equals("epoch") ? Long.toString(Math.round(v)) : Double.toString(v));
             }
-            sb.append('\n');
+            sb.append(CsvRecords.format(cells));
         }
         return sb.toString();
     }

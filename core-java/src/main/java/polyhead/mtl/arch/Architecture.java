@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import polyhead.autodiff.Var;
+import polyhead.io.UserText;
 import polyhead.mtl.Task;
 import polyhead.nn.Module;
 
@@ -42,7 +43,7 @@ public abstract class Architecture extends Module {
                 return t;
             }
         }
-        throw new IllegalArgumentException("no task '" + name + "'; tasks: " + taskNames());
+        throw new IllegalArgumentException("no task " + UserText.quote(name) + "; tasks: " + taskNames());
     }
 
     public final List<String> taskNames() {

@@ -19,6 +19,7 @@ import polyhead.experiment.ArchitecturePlan
 import polyhead.experiment.InitialWeights
 import polyhead.experiment.ModelChecks
 import polyhead.experiment.Naming
+import polyhead.io.UserText
 import polyhead.metrics.Metric
 import polyhead.metrics.Metrics
 
@@ -77,6 +78,14 @@ internal object CoreRules : ModelRules {
         } catch (e: IllegalArgumentException) {
             e.message
         }
+
+    override fun name(name: String): String? = UserText.nameFault(name)
+
+    override fun label(label: String): String? = UserText.labelFault(label)
+
+    override fun fileKey(name: String): String = UserText.fileKey(name)
+
+    override fun sameFiles(name: String, other: String): String = UserText.sameFiles(name, other)
 
     override fun weightRule(from: String, to: String): String? = WeightImport.ruleFault(from, to)
 

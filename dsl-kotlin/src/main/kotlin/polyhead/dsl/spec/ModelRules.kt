@@ -61,6 +61,20 @@ interface ModelRules {
     /** Why [sha256] is not a SHA-256 as initial weights expect one. */
     fun sha256(sha256: String): String? = null
 
+    /**
+     * Why [name] (of a task or a named input) is not a name by the core's one character set (`UserText`), or null.
+     */
+    fun name(name: String): String?
+
+    /** Why [label] (a class name) is not a label by the core's character set for labels, or null. */
+    fun label(label: String): String?
+
+    /** The key under which names of one experiment write the same files on case-insensitive file systems. */
+    fun fileKey(name: String): String
+
+    /** Why task [name] cannot stand beside the task [other] of the same [fileKey]. */
+    fun sameFiles(name: String, other: String): String
+
     /** Why the direction [stated] for the history key [monitor] contradicts the key's own in [spec]. */
     fun direction(monitor: String, stated: Boolean, spec: ExperimentSpec): String?
 }

@@ -68,8 +68,8 @@ object SpecJson {
 
     /**
      * Reads a spec and [validate]s it without the core's rules: every fault of the text and of the spec's own
-     * settings and names. The faults only the core can find (shapes, losses and metrics against labels) are the
-     * compiler's: `SpecCompiler.load` reads a spec with all of them.
+     * settings and references. The faults only the core can find (the characters of names, shapes, losses and metrics
+     * against labels) are the compiler's: `SpecCompiler.load` reads a spec with all of them.
      */
     fun load(text: String): SpecResult = when (val r = decode(text)) {
         is SpecResult.Failed -> r

@@ -5,7 +5,7 @@ package polyhead.dsl.spec
  * empty if the spec can be built. Nothing stops at the first fault. Checks the settings of every layer, loss,
  * weighting, optimizer, schedule and training option, and names and references (tasks named twice, unknown metrics,
  * groups and monitors naming tasks or metrics that do not exist). With the core's [rules] (`SpecCompiler.check`
- * passes them) it also infers shapes from the input through the trunk and every head (a head that cannot take the
+ * passes them) it also checks names and class names against the core's character sets, infers shapes from the input through the trunk and every head (a head that cannot take the
  * trunk's output, a kernel larger than its input, logits of the wrong shape for the labels) and checks what only the
  * core knows: losses and metrics against a task's labels, a missing loss, what an architecture needs of the trunk,
  * the direction of a monitor. Without them, those faults are left to the compiler.
@@ -61,7 +61,7 @@ private fun Faults.model(spec: ExperimentSpec) {
     val experts = spec.architecture is ArchitectureSpec.Mmoe
     val headInput = representation?.takeUnless { experts && it.size != 1 }
     require(spec.tasks.isNotEmpty(), "$.tasks") { "an experiment needs at least one task" }
-    val firstIndex = mutableMapOf<String, Int>()
+    val firstIndex = mutableMapOf<String, Pair<String, Int>>()
     val outputs = mutableMapOf<String, List<Int>>()
     spec.tasks.forEachIndexed { i, t ->
         val p = "$.tasks[$i]"
@@ -125,10 +125,11 @@ private fun Faults.namedInputs(spec: ExperimentSpec): List<Int>? {
     var width = 0
     spec.inputs.forEachIndexed { i, input ->
         val p = "$.inputs[$i]"
-        require(input.name.isNotEmpty() && '.' !in input.name && '/' !in input.name, "$p.name") {
-            "an input name must be non-empty, without '.' or '/' (it is part of parameter names), got '${input.name}'"
+        val bad = rules?.name(input.name)
+        rule("$p.name", bad)
+        if (bad == null) {
+            seen.putIfAbsent(input.name, i)?.let { first -> fault("$p.name", "input '${input.name}' is already declared at $.inputs[$first]") }
         }
-        seen.putIfAbsent(input.name, i)?.let { first -> fault("$p.name", "input '${input.name}' is already declared at $.inputs[$first]") }
         require(input.shape.isNotEmpty(), "$p.shape") { "missing: the shape of one sample of this input, e.g. [10]" }
         input.shape.forEachIndexed { k, d -> atLeast(d, 1, "$p.shape[$k]", "an input dimension") }
         val ok = errors.size == before && layerSettings(input.trunk, "$p.trunk", trunk = true)
@@ -254,11 +255,20 @@ private fun Faults.architecture(spec: ExperimentSpec, representation: List<Int>?
     }
 }
 
-private fun Faults.task(t: TaskSpec, p: String, seen: MutableMap<String, Int>, index: Int) {
-    require(t.name.isNotEmpty() && '.' !in t.name && '/' !in t.name, "$p.name") {
-        "a task name must be non-empty, without '.' or '/' (it is part of parameter and metric names), got '${t.name}'"
+/**
+ * One task's own faults. Its name is checked against the core's character set, and against the names before it
+ * ([seen]: by the core's file key, the name and its index), so that no two tasks write one file.
+ */
+private fun Faults.task(t: TaskSpec, p: String, seen: MutableMap<String, Pair<String, Int>>, index: Int) {
+    val bad = rules?.name(t.name)
+    rule("$p.name", bad)
+    if (bad == null) {
+        seen.putIfAbsent(rules?.fileKey(t.name) ?: t.name, t.name to index)?.let { (other, first) ->
+            fault("$p.name", if (other == t.name) "task '${t.name}' is already declared at $.tasks[$first]"
+                else "${rules!!.sameFiles(t.name, other)} (at $.tasks[$first])")
+        }
     }
-    seen.putIfAbsent(t.name, index)?.let { first -> fault("$p.name", "task '${t.name}' is already declared at $.tasks[$first]") }
+    t.classNames.forEachIndexed { c, name -> rule("$p.classNames[$c]", rules?.label(name)) }
     require(t.weight >= 0 && t.weight.isFinite(), "$p.weight") { "a task weight must be a finite number >= 0, got ${t.weight}" }
     when (val loss = t.loss) {
         null -> rules?.let { fault("$p.loss", "missing: a task needs a loss (${it.lossesFor(t.labels)})") }

@@ -77,8 +77,8 @@ class MultiInputSpecTest : FunSpec({
             SpecError("$.input", "give one input shape (input) or named inputs (inputs), not both"),
             SpecError("$.inputs[1].name", "input 'a' is already declared at $.inputs[0]"),
             SpecError("$.inputs[1].shape[0]", "an input dimension must be at least 1, got 0"),
-            SpecError("$.inputs[2].name", "an input name must be non-empty, without '.' or '/' (it is part of " +
-                "parameter names), got 'b.c'"),
+            SpecError("$.inputs[2].name", "U+002E (.) at character 2 is not allowed in a name (letters, digits, '_' and '-' are; a dot separates " +
+                "the parts of parameter and metric names)"),
             SpecError("$.inputs[2].shape", "missing: the shape of one sample of this input, e.g. [10]"),
         )
         val traced = SpecCompiler.check(multiTask {

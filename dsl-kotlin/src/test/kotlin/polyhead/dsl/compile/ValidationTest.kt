@@ -115,9 +115,30 @@ class ValidationTest : FunSpec({
         } shouldBe listOf(
             SpecError("$.tasks[1].name", "task 'item' is already declared at $.tasks[0]"),
             SpecError("$.tasks[1].weight", "a task weight must be a finite number >= 0, got -0.5"),
-            SpecError("$.tasks[2].name", "a task name must be non-empty, without '.' or '/' (it is part of parameter and metric names), got 'a.b'"),
+            SpecError("$.tasks[2].name", "U+002E (.) at character 2 is not allowed in a name (letters, digits, '_' and '-' are; a dot separates the " +
+                "parts of parameter and metric names)"),
             SpecError("$.tasks[2].weight", "a task weight must be a finite number >= 0, got Infinity"),
         )
+    }
+
+    test("names from the DSL: the core's character set, files that would collide, class names without controls") {
+        faults {
+            classifier("größe")
+            classifier("分類")
+            task("gr\u001b[31moup") { head { dense(4) }; loss = crossEntropy() }
+            classifier("GRÖSSE")
+            task("kind") { head { dense(3) }; loss = crossEntropy(); classNames("T-shirt/top", "a, \"b\"", "bag\u0000") }
+        } shouldBe listOf(
+            SpecError("$.tasks[2].name", "U+001B (escape) at character 3 is not allowed in a name (letters, digits, '_' and '-' are)"),
+            SpecError(
+                "$.tasks[3].name",
+                "differs from 'größe' only in case or Unicode normalization, so their files (e.g. loss-<task>.png) would be one " +
+                    "file on macOS and Windows (at $.tasks[0])",
+            ),
+            SpecError("$.tasks[4].classNames[2]", "U+0000 (NUL) at character 4 is not allowed in a label (no control characters)"),
+        )
+        SpecCompiler.check(multiTask { namedInput("pixels\n", 4); task("t") { head { dense(2) }; loss = crossEntropy() } }) shouldBe
+            listOf(SpecError("$.inputs[0].name", "U+000A (line feed) at character 7 is not allowed in a name (letters, digits, '_' and '-' are)"))
     }
 
     test("no task, no input") {
