@@ -48,9 +48,12 @@ final class EvaluateCommand implements Callable<Integer> {
     DataOptions.Given given;
 
     private final PrintStream out;
+    /** Where warnings go (a damaged checkpoint skipped); faults are reported by {@link Polyhead}. */
+    private final PrintStream err;
 
-    EvaluateCommand(PrintStream out) {
+    EvaluateCommand(PrintStream out, PrintStream err) {
         this.out = out;
+        this.err = err;
     }
 
     @Override
@@ -58,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Path checkpoint = Path.of(UserError.single("evaluate", "CHECKPOINT", files));
         DataOptions options = DataOptions.of(given);
         OutputFiles.checkTarget("--out", outFile); // before any work: a path that would be clobbered
-        Experiments.Trained model = Experiments.load(checkpoint);
+        Experiments.Trained model = Experiments.load(checkpoint, err);
         if (model.runFolder() != null) {
             options = options.or(RunFolder.data(model.runFolder()));
         }

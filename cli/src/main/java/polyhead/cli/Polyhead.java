@@ -87,9 +87,9 @@ public final class Polyhead implements Callable<Integer> {
 
     private static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Polyhead(err))
-                .addSubcommand(new TrainCommand(out))
-                .addSubcommand(new EvaluateCommand(out))
-                .addSubcommand(new PredictCommand(out))
+                .addSubcommand(new TrainCommand(out, err))
+                .addSubcommand(new EvaluateCommand(out, err))
+                .addSubcommand(new PredictCommand(out, err))
                 .addSubcommand(new InspectCommand(out))
                 .addSubcommand(new Bench(out))
                 .addSubcommand(new CommandLine.HelpCommand());

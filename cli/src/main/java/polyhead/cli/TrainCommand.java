@@ -105,11 +105,14 @@ final class TrainCommand implements Callable<Integer> {
     DataOptions.Given given;
 
     private final PrintStream out;
+    /** Where warnings go (a damaged checkpoint skipped); faults are reported by {@link Polyhead}. */
+    private final PrintStream err;
     /** The lock of the run folder while this run writes it. */
     private RunLock lock;
 
-    TrainCommand(PrintStream out) {
+    TrainCommand(PrintStream out, PrintStream err) {
         this.out = out;
+        this.err = err;
     }
 
     @Override
@@ -137,8 +140,12 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Trains; {@link #lock} holds the run folder from before it is read ({@code --resume}) or written. */
     private int train(DataOptions dataOptions) {
+        // before any work: a folder the run could not write would fail it after its first epoch
         if (resume != null && Files.isDirectory(resume)) {
+            RunFolder.checkWritable(resume);
             lock = RunLock.acquire(resume); // before its latest checkpoint is read
+        } else if (resume == null) {
+            RunFolder.checkWritable(outOption != null ? Path.of(outOption) : Path.of("runs"));
         }
         Path specFile = files.isEmpty() ? resume.resolve(RunFolder.SPEC) : Path.of(files.get(0));
         String specText = SpecFiles.text(specFile);
@@ -148,7 +155,11 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint from = null;
         Path outDir;
         if (resume != null) {
-            from = resumePoint(resume, specJson);
+            from = resumePoint(resume, specJson, err);
+            if (from == null && !Files.isRegularFile(resume.resolve(RunFolder.DATA))) {
+                throw UserError.of(resume + ": the run stopped before it recorded its data options (no "
+                        + RunFolder.DATA + "); train it again into an empty --out");
+            }
             dataOptions = sameData(resume, dataOptions);
             outDir = resume;
         } else {
@@ -171,7 +182,7 @@ final class TrainCommand implements Callable<Integer> {
             train = split.train();
             validation = split.validation();
         }
-        if (from == null) {
+        if (resume == null) {
             lock = lockNewFolder(outOption, specFile); // nothing is written before the data is read
             outDir = lock.dir();
             OutputFiles.write(outDir.resolve(RunFolder.SPEC), specJson);
@@ -200,6 +211,9 @@ final class TrainCommand implements Callable<Integer> {
                 throw UserError.of(resume + ": cannot resume: " + e.getMessage());
             }
             out.printf("resuming after epoch %d of %d%n", from.epoch(), t.getEpochs());
+        } else if (resume != null) {
+            out.println("no checkpoint yet (the run stopped before its first): training from the beginning with the "
+                    + "run's spec, seed and data");
         }
         History history;
         try {
@@ -231,8 +245,12 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The latest checkpoint of the run in {@code runDir}, if the run's spec is {@code specJson}. */
-    private static Checkpoint resumePoint(Path runDir, String specJson) {
+    /**
+     * The latest intact checkpoint of the run in {@code runDir} (a damaged newer one is named on {@code err}), if the
+     * run's spec is {@code specJson}; null when the run stopped before its first checkpoint: it is then trained from
+     * the beginning, with its spec, seed and data, into its own folder.
+     */
+    private static Checkpoint resumePoint(Path runDir, String specJson, PrintStream err) {
         Path recorded = runDir.resolve(RunFolder.SPEC);
         if (!Files.isRegularFile(recorded)) {
             throw UserError.of(runDir + ": not a run folder (no " + RunFolder.SPEC + ")");
@@ -243,9 +261,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         try {
             ExperimentSpec spec = SpecFiles.load(recorded, RunFolder.read(recorded));
-            var latest = RunFolder.store(runDir, spec).latest();
+            var latest = RunFolder.latest(RunFolder.store(runDir, spec), err);
             if (latest.isEmpty()) {
-                throw UserError.of(runDir + ": no checkpoint to resume from");
+                return null;
             }
             Checkpoint c = latest.get().checkpoint();
             if (c.spec() != null && RunFolder.difference(specJson, c.spec()) != null) {
@@ -316,7 +334,17 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The fault of a new run's folder that is not empty. A run that stopped before its first checkpoint is continued
+     * by {@code --resume} only, which checks that the spec, seed and data are the run's; a new run into its folder is
+     * refused, not let replace it.
+     */
     private static UserError notEmpty(Path p) {
+        if (Files.isRegularFile(p.resolve(RunFolder.SPEC))
+                && new CheckpointStore(p.resolve(RunFolder.CHECKPOINTS), 1).scan().checkpoints().isEmpty()) {
+            return UserError.of(p + ": the run folder holds a run that stopped before its first checkpoint; "
+                    + "'polyhead train --resume " + p + "' trains it from the beginning, or choose another --out");
+        }
         return UserError.of(p + ": the run folder exists and is not empty; choose another --out");
     }
 
