@@ -19,6 +19,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import polyhead.cli.bench.Bench;
+import polyhead.dsl.spec.DecimalNumbers;
 import polyhead.dsl.spec.WholeNumbers;
 import polyhead.io.FormatException;
 import polyhead.train.TrainingException;
@@ -205,11 +206,20 @@ public final class Polyhead implements Callable<Integer> {
         }
     }
 
+    /** A decimal option read from its text, finite ({@link DecimalNumbers}); nothing else reads decimal options. */
     private static Double number(String v) {
+        return decimal(v, -Double.MAX_VALUE, Double.MAX_VALUE);
+    }
+
+    /**
+     * A decimal option in {@code [min, max]}, for an option's own converter (e.g. {@code --rho}): NaN, the
+     * infinities and values out of range are refused in one line naming the value as written, exit code 2.
+     */
+    static double decimal(String v, double min, double max) {
         try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new CommandLine.TypeConversionException("'" + v + "' is not a number");
+            return DecimalNumbers.parse(v, min, max);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
         }
     }
 

@@ -15,6 +15,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
+import polyhead.dsl.spec.DecimalNumbers;
 import polyhead.dsl.spec.WholeNumbers;
 import polyhead.io.FormatException;
 import polyhead.train.TrainingException;
@@ -195,16 +196,12 @@ public abstract class SampleCommand<O> {
         }
     }
 
+    /** A decimal option read from its text, finite ({@link DecimalNumbers}, as the tool reads its own). */
     private static Double finite(String v) {
-        double d;
         try {
-            d = Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new TypeConversionException("'" + v + "' is not a number");
+            return DecimalNumbers.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
         }
-        if (!Double.isFinite(d)) {
-            throw new TypeConversionException("'" + v + "' is not a finite number");
-        }
-        return d;
     }
 }
