@@ -27,8 +27,9 @@ import polyhead.io.Json;
         customSynopsis = "usage: polyhead evaluate CHECKPOINT [options]",
         descriptionHeading = "%n",
         description = {
-                "Rebuilds the model of CHECKPOINT (a checkpoint folder, or a run folder: its latest checkpoint, the weights",
-                "of its last epoch) from the spec (or model description) it records, loads its weights and evaluates it on",
+                "Rebuilds the model of CHECKPOINT (a checkpoint folder, or a run folder: its latest intact checkpoint, the",
+                "weights of its last epoch; a damaged newer one is named on stderr) from the spec (or model description) it",
+                "records, loads its weights and evaluates it on",
                 "the test split of the data. The data options default to those the run recorded (data.json) when",
                 "CHECKPOINT belongs to a run folder."},
         optionListHeading = "%noptions:%n", sortOptions = false,

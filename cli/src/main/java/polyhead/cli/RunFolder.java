@@ -92,9 +92,9 @@ final class RunFolder {
                 return latest;
             }
             CheckpointStore.Skipped newest = damaged.get(damaged.size() - 1);
-            throw UserError.of(store.root() + ": no intact checkpoint: " + (damaged.size() == 1 ? "the only one"
-                    : "all " + damaged.size() + " are damaged; the newest") + ", " + newest.path().getFileName()
-                    + ": " + newest.reason());
+            throw UserError.of(store.root() + ": no intact checkpoint: " + (damaged.size() == 1 ? ""
+                    : "all " + damaged.size() + " are damaged; the newest, ") + newest.path().getFileName() + ": "
+                    + newest.reason());
         } catch (CheckpointException e) {
             throw UserError.of(e.getMessage());
         }

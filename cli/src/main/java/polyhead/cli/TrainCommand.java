@@ -41,8 +41,10 @@ import polyhead.train.Trainer;
  * spec as run, options applied, every default spelled out), {@code data.json} (the data options), {@code
  * checkpoints/} (a {@link CheckpointStore}), {@code history.csv} (one row per epoch), {@code metrics.json} (per-task
  * test metrics, Δm with {@code --baselines}, and what produced them) and the PNG plots of {@link Plots}. Every file
- * is written atomically. {@code --resume RUN} continues an interrupted run from its latest checkpoint. While a run
- * writes its folder it holds the folder's {@link RunLock}: a second run into it is refused in one line naming the
+ * is written atomically. {@code --resume RUN} continues an interrupted run from its latest intact checkpoint, saying
+ * on stderr which damaged newer one it skips, or trains a run that stopped before its first checkpoint from the
+ * beginning with its recorded spec, seed and data. Before any work the run folder is probed for writing
+ * ({@link RunFolder#checkWritable}). While a run writes its folder it holds the folder's {@link RunLock}: a second run into it is refused in one line naming the
  * first.
  */
 @Command(name = "train", synopsisHeading = "",
@@ -76,7 +78,8 @@ final class TrainCommand implements Callable<Integer> {
     String outOption;
 
     @Option(names = "--resume", paramLabel = "RUN", description = {
-            "continue the run in folder RUN from its latest checkpoint, with its spec and data;",
+            "continue the run in folder RUN from its latest intact checkpoint (a damaged newer one is",
+            "named), or from the beginning if it stopped before its first, with its spec, seed and data;",
             "a SPEC, --epochs or --seed that differ from the run's are refused"})
     Path resume;
 
