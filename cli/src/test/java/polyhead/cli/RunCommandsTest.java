@@ -107,10 +107,7 @@ class RunCommandsTest {
     @Test
     void resumeContinuesAnInterruptedRunExactly(@TempDir Path dir) throws IOException {
         Path cut = dir.resolve("cut");
-        copy(run, cut);
-        List<Path> checkpoints = checkpoints(cut);
-        assertEquals(2, checkpoints.size());
-        delete(checkpoints.get(1));
+        delete(copyOfRun(cut).get(1));
         for (String f : List.of("metrics.json", "history.csv")) {
             Files.delete(cut.resolve(f));
         }
@@ -181,9 +178,7 @@ class RunCommandsTest {
     @Test
     void aDamagedLatestCheckpointIsNamedAndThePreviousOneUsed(@TempDir Path dir) throws IOException {
         Path damaged = dir.resolve("damaged");
-        copy(run, damaged);
-        List<Path> kept = checkpoints(damaged);
-        assertEquals(2, kept.size());
+        List<Path> kept = copyOfRun(damaged);
         damage(kept.get(1));
         String warning = "warning: " + kept.get(1) + ": skipped, model.safetensors is damaged (checksum mismatch); "
                 + "using " + kept.get(0).getFileName();
@@ -222,8 +217,7 @@ class RunCommandsTest {
     @Test
     void noIntactCheckpointIsOneLine(@TempDir Path dir) throws IOException {
         Path damaged = dir.resolve("damaged");
-        copy(run, damaged);
-        List<Path> kept = checkpoints(damaged);
+        List<Path> kept = copyOfRun(damaged);
         kept.forEach(c -> {
             try {
                 damage(c);
@@ -408,6 +402,14 @@ class RunCommandsTest {
         try (Stream<Path> s = Files.list(runDir.resolve("checkpoints"))) {
             return s.filter(p -> p.getFileName().toString().startsWith("ckpt-")).sorted().toList();
         }
+    }
+
+    /** A copy of the run in {@code to}; its two checkpoints, the first epoch's and the second's. */
+    private static List<Path> copyOfRun(Path to) throws IOException {
+        copy(run, to);
+        List<Path> kept = checkpoints(to);
+        assertEquals(2, kept.size());
+        return kept;
     }
 
     private static void copy(Path from, Path to) throws IOException {
