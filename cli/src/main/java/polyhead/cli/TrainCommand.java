@@ -44,8 +44,8 @@ import polyhead.train.Trainer;
  * is written atomically. {@code --resume RUN} continues an interrupted run from its latest intact checkpoint, saying
  * on stderr which damaged newer one it skips, or trains a run that stopped before its first checkpoint from the
  * beginning with its recorded spec, seed and data. Before any work the run folder is probed for writing
- * ({@link RunFolder#checkWritable}). While a run writes its folder it holds the folder's {@link RunLock}: a second run into it is refused in one line naming the
- * first.
+ * ({@link RunFolder#checkWritable}). While a run writes its folder it holds the folder's {@link RunLock}: a second
+ * run into it is refused in one line naming the first.
  */
 @Command(name = "train", synopsisHeading = "",
         header = "train a spec's experiment (JSON, or a Kotlin script .kts) and write its run folder (train --resume "

@@ -248,8 +248,8 @@ class BadInputCommandLineTest {
                 polyhead.dsl.spec.SpecJson.INSTANCE.load(Files.readString(Path.of(PolyheadTest.SPEC)))).getSpec());
         Files.writeString(noData.resolve(RunFolder.SPEC), spec);
         assertOneErrorLine(PolyheadTest.run("train", "--resume", noData.toString()), "no data.json",
-                Pattern.compile("^" + Pattern.quote("error: " + noData + ": the run stopped before it recorded its data "
-                        + "options (no data.json); train it again into an empty --out") + "$"));
+                Pattern.compile("^" + Pattern.quote("error: " + noData + ": the run stopped before it recorded its "
+                        + "data options (no data.json); train it again into an empty --out") + "$"));
 
         Files.writeString(noData.resolve(RunFolder.DATA), "{\"data\": \"" + PolyheadTest.SHIPPED + "\"}");
         assertOneErrorLine(PolyheadTest.run("train", PolyheadTest.SPEC, "--out", noData.toString()), "killed run",

@@ -294,8 +294,8 @@ class RunCommandsTest {
     void anUnwritableRunFolderIsRefusedBeforeAnyWork(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("file"), "x");
         // the data does not exist: the folder is refused before the data is read
-        PolyheadTest.Result under = PolyheadTest.run("train", PolyheadTest.SPEC, "--out", file.resolve("run").toString(),
-                "--data", dir.resolve("no-such-data").toString(), "--quiet");
+        PolyheadTest.Result under = PolyheadTest.run("train", PolyheadTest.SPEC, "--out",
+                file.resolve("run").toString(), "--data", dir.resolve("no-such-data").toString(), "--quiet");
         assertEquals(1, under.code());
         assertEquals("error: " + file.resolve("run") + ": the run folder cannot be created: " + file
                 + " is a file, not a folder", under.err().strip());
@@ -308,8 +308,8 @@ class RunCommandsTest {
         Files.writeString(blocked.resolve("checkpoints"), "");
         PolyheadTest.Result resumed = PolyheadTest.run("train", "--resume", blocked.toString(), "--quiet");
         assertEquals(1, resumed.code());
-        assertEquals("error: " + blocked + ": the run's checkpoints cannot be written: " + blocked.resolve("checkpoints")
-                + " is a file, not a folder", resumed.err().strip());
+        assertEquals("error: " + blocked + ": the run's checkpoints cannot be written: "
+                + blocked.resolve("checkpoints") + " is a file, not a folder", resumed.err().strip());
         assertEquals("", resumed.out(), "no training began");
 
         Path readOnly = dir.resolve("read-only");

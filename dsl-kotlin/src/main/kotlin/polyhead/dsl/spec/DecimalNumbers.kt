@@ -5,9 +5,10 @@ import java.math.BigDecimal
 /**
  * Decimal numbers read from their text for command-line options (`--rho 0.5`, a sample's `--lr 1e-3`), as
  * [WholeNumbers] reads integers: the text is an optional `-`, digits with at most one `.`, and an optional exponent
- * (`1e-3`, `2.5E4`), nothing else — no `NaN`, `Infinity`, hexadecimal or `1d` that `Double.parseDouble` accepts — and
- * its exact value is compared with the range the option allows before it is converted, so that a fault names the value
- * as written (`1e309 is out of range (at most 1.7976931348623157E+308)`, `1.5 is out of range (at most 1)`).
+ * (`1e-3`, `2.5E4`), nothing else (no `NaN`, `Infinity`, hexadecimal or `1d`, which `Double.parseDouble` accepts),
+ * and its exact value is compared with the range the option allows before it is converted, so that a fault names
+ * the value as written (`1e309 is out of range (at most 1.7976931348623157E+308)`, `1.5 is out of range (at most
+ * 1)`).
  */
 object DecimalNumbers {
     private val SYNTAX = Regex("-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?")
