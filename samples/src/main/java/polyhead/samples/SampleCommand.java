@@ -109,13 +109,22 @@ public abstract class SampleCommand<O> {
         return value;
     }
 
-    /** {@code value} of {@code option}, if greater than 0. */
-    protected static double positive(String option, double value) {
+    /** {@code value} of {@code option}, if greater than 0; refused naming the value as written. */
+    protected final double positive(String option, double value) {
         if (!(value > 0)) {
-            throw new IllegalArgumentException("option " + option + " must be > 0, got "
-                    + BigDecimal.valueOf(value).stripTrailingZeros().toPlainString());
+            throw new IllegalArgumentException("option " + option + " must be > 0, got " + written(option, value));
         }
         return value;
+    }
+
+    /** The text given for {@code option} (its last, when repeated), or {@code value} written out if defaulted. */
+    private String written(String option, double value) {
+        OptionSpec given = spec.commandLine().getParseResult().matchedOption(option);
+        if (given != null && !given.originalStringValues().isEmpty()) {
+            List<String> texts = given.originalStringValues();
+            return texts.get(texts.size() - 1);
+        }
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     /** {@code value} of {@code option}, if one of {@code allowed}. */
