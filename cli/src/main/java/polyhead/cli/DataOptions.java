@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,7 +40,7 @@ record DataOptions(String dataset, String data, String testData, Long limit, Dou
                 "at most N training and N test samples (quick runs)")
         Long limit;
 
-        @Option(names = "--rho", paramLabel = "X", order = 14, description =
+        @Option(names = "--rho", paramLabel = "X", order = 14, converter = Correlation.class, description =
                 "mmoe: the tasks' correlation in [-1, 1] (default 0.5)")
         Double rho;
 
@@ -62,13 +63,17 @@ record DataOptions(String dataset, String data, String testData, Long limit, Dou
         Long dataSeed;
     }
 
+    /** {@code --rho}: a correlation, in [-1, 1]. */
+    static final class Correlation implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            return Polyhead.decimal(value, -1, 1);
+        }
+    }
+
     /** The options given ({@code given} null: none), checked. */
     static DataOptions of(Given given) {
         Given g = given == null ? new Given() : given;
-        if (g.rho != null && !(g.rho >= -1 && g.rho <= 1)) {
-            throw UserError.usage("option --rho must be in [-1, 1], got "
-                    + java.math.BigDecimal.valueOf(g.rho).stripTrailingZeros().toPlainString());
-        }
         return new DataOptions(g.dataset, g.data, g.testData, UserError.atLeast("--limit", g.limit, 1), g.rho,
                 g.recipe, g.targets == null ? null : List.of(g.targets.split(",")), g.dataSeed, g.sampleWeights);
     }

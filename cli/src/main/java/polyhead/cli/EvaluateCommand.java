@@ -27,8 +27,9 @@ import polyhead.io.Json;
         customSynopsis = "usage: polyhead evaluate CHECKPOINT [options]",
         descriptionHeading = "%n",
         description = {
-                "Rebuilds the model of CHECKPOINT (a checkpoint folder, or a run folder: its latest checkpoint, the weights",
-                "of its last epoch) from the spec (or model description) it records, loads its weights and evaluates it on",
+                "Rebuilds the model of CHECKPOINT (a checkpoint folder, or a run folder: its latest intact checkpoint, the",
+                "weights of its last epoch; a damaged newer one is named on stderr) from the spec (or model description) it",
+                "records, loads its weights and evaluates it on",
                 "the test split of the data. The data options default to those the run recorded (data.json) when",
                 "CHECKPOINT belongs to a run folder."},
         optionListHeading = "%noptions:%n", sortOptions = false,
@@ -48,9 +49,12 @@ final class EvaluateCommand implements Callable<Integer> {
     DataOptions.Given given;
 
     private final PrintStream out;
+    /** Where warnings go (a damaged checkpoint skipped); faults are reported by {@link Polyhead}. */
+    private final PrintStream err;
 
-    EvaluateCommand(PrintStream out) {
+    EvaluateCommand(PrintStream out, PrintStream err) {
         this.out = out;
+        this.err = err;
     }
 
     @Override
@@ -58,7 +62,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Path checkpoint = Path.of(UserError.single("evaluate", "CHECKPOINT", files));
         DataOptions options = DataOptions.of(given);
         OutputFiles.checkTarget("--out", outFile); // before any work: a path that would be clobbered
-        Experiments.Trained model = Experiments.load(checkpoint);
+        Experiments.Trained model = Experiments.load(checkpoint, err);
         if (model.runFolder() != null) {
             options = options.or(RunFolder.data(model.runFolder()));
         }

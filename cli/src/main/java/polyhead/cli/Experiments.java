@@ -1,5 +1,6 @@
 package polyhead.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 
 import polyhead.checkpoint.Checkpoint;
@@ -45,9 +46,12 @@ final class Experiments {
         }
     }
 
-    /** The model of the checkpoint {@code path} names (a checkpoint folder or a run folder, see {@link RunFolder}). */
-    static Trained load(Path path) {
-        Path dir = RunFolder.checkpoint(path);
+    /**
+     * The model of the checkpoint {@code path} names (a checkpoint folder or a run folder, see {@link RunFolder}); a
+     * damaged checkpoint of a run folder that is skipped is named on {@code err}.
+     */
+    static Trained load(Path path, PrintStream err) {
+        Path dir = RunFolder.checkpoint(path, err);
         try {
             Checkpoint c = Checkpoints.read(dir);
             if (c.spec() == null && c.description() == null) {

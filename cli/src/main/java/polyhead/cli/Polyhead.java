@@ -19,6 +19,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import polyhead.cli.bench.Bench;
+import polyhead.dsl.spec.DecimalNumbers;
 import polyhead.dsl.spec.WholeNumbers;
 import polyhead.io.FormatException;
 import polyhead.io.UserText;
@@ -90,9 +91,9 @@ public final class Polyhead implements Callable<Integer> {
 
     private static CommandLine commandLine(PrintStream out, PrintStream err) {
         CommandLine cl = new CommandLine(new Polyhead(err))
-                .addSubcommand(new TrainCommand(out))
-                .addSubcommand(new EvaluateCommand(out))
-                .addSubcommand(new PredictCommand(out))
+                .addSubcommand(new TrainCommand(out, err))
+                .addSubcommand(new EvaluateCommand(out, err))
+                .addSubcommand(new PredictCommand(out, err))
                 .addSubcommand(new InspectCommand(out))
                 .addSubcommand(new Bench(out))
                 .addSubcommand(new CommandLine.HelpCommand());
@@ -209,11 +210,20 @@ public final class Polyhead implements Callable<Integer> {
         }
     }
 
+    /** A decimal option read from its text, finite ({@link DecimalNumbers}); nothing else reads decimal options. */
     private static Double number(String v) {
+        return decimal(v, -Double.MAX_VALUE, Double.MAX_VALUE);
+    }
+
+    /**
+     * A decimal option in {@code [min, max]}, for an option's own converter (e.g. {@code --rho}): NaN, the
+     * infinities and values out of range are refused in one line naming the value as written, exit code 2.
+     */
+    static double decimal(String v, double min, double max) {
         try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new CommandLine.TypeConversionException("'" + v + "' is not a number");
+            return DecimalNumbers.parse(v, min, max);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
         }
     }
 

@@ -61,9 +61,12 @@ final class PredictCommand implements Callable<Integer> {
     HelpOption help;
 
     private final PrintStream out;
+    /** Where warnings go (a damaged checkpoint skipped); faults are reported by {@link Polyhead}. */
+    private final PrintStream err;
 
-    PredictCommand(PrintStream out) {
+    PredictCommand(PrintStream out, PrintStream err) {
         this.out = out;
+        this.err = err;
     }
 
     @Override
@@ -72,7 +75,7 @@ final class PredictCommand implements Callable<Integer> {
             throw UserError.usage("predict takes a CHECKPOINT and an INPUT file, got " + files);
         }
         OutputFiles.checkTarget("--out", outFile); // before any work: a path that would be clobbered
-        Experiments.Trained model = Experiments.load(Path.of(files.get(0)));
+        Experiments.Trained model = Experiments.load(Path.of(files.get(0)), err);
         Path input = Path.of(files.get(1));
         if (!Files.isRegularFile(input)) {
             throw UserError.of(input + ": no such input file");

@@ -1,12 +1,17 @@
 package polyhead.cli;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 
 import polyhead.checkpoint.CheckpointException;
@@ -47,9 +52,10 @@ final class RunFolder {
 
     /**
      * The checkpoint directory that {@code path} names: a checkpoint itself (it holds {@value Checkpoints#METADATA}),
-     * or a run folder, whose latest intact checkpoint is taken.
+     * or a run folder, whose latest intact checkpoint is taken ({@link #latest}: a damaged newer one is named on
+     * {@code err} with its fault).
      */
-    static Path checkpoint(Path path) {
+    static Path checkpoint(Path path, PrintStream err) {
         if (Files.isRegularFile(path.resolve(Checkpoints.METADATA))) {
             return path;
         }
@@ -60,12 +66,88 @@ final class RunFolder {
             throw UserError.of(path + ": neither a checkpoint (no " + Checkpoints.METADATA + ") nor a run folder (no "
                     + CHECKPOINTS + "/)");
         }
+        return latest(new CheckpointStore(path.resolve(CHECKPOINTS), Integer.MAX_VALUE), err)
+                .orElseThrow(() -> UserError.of(path + ": the run folder holds no checkpoint yet")).dir();
+    }
+
+    /**
+     * The latest intact checkpoint of {@code store}, or empty when it holds none at all. A newer checkpoint that does
+     * not verify is skipped, and said so on {@code err} in one line naming it, its fault and the checkpoint used
+     * instead ({@code warning: run/checkpoints/ckpt-000003-e3-s24: skipped, model.safetensors is damaged (checksum
+     * mismatch); using ckpt-000002-e2-s16}): a silent fall-back would evaluate or resume other weights than the user
+     * believes. When every checkpoint is damaged: a user error, one line naming the newest and its fault.
+     */
+    static Optional<CheckpointStore.Loaded> latest(CheckpointStore store, PrintStream err) {
         try {
-            return new CheckpointStore(path.resolve(CHECKPOINTS), Integer.MAX_VALUE).latest()
-                    .orElseThrow(() -> UserError.of(path + ": the run folder holds no intact checkpoint")).dir();
+            Optional<CheckpointStore.Loaded> latest = store.latest();
+            if (latest.isPresent()) {
+                String using = latest.get().dir().getFileName().toString();
+                for (CheckpointStore.Skipped s : latest.get().skipped()) {
+                    err.println("warning: " + s.path() + ": skipped, " + s.reason() + "; using " + using);
+                }
+                return latest;
+            }
+            List<CheckpointStore.Skipped> damaged = store.damaged();
+            if (damaged.isEmpty()) {
+                return latest;
+            }
+            CheckpointStore.Skipped newest = damaged.get(damaged.size() - 1);
+            throw UserError.of(store.root() + ": no intact checkpoint: " + (damaged.size() == 1 ? ""
+                    : "all " + damaged.size() + " are damaged; the newest, ") + newest.path().getFileName() + ": "
+                    + newest.reason());
         } catch (CheckpointException e) {
             throw UserError.of(e.getMessage());
         }
+    }
+
+    /**
+     * Refuses, before any training work, a run folder this process cannot write: the folder (or, while it does not
+     * exist, the nearest folder above it, where it will be created) and its {@code checkpoints/}. Each is probed by
+     * creating and deleting a file in it, since permissions alone do not tell: a root user ignores them, and a
+     * read-only mount denies everyone. One line: {@code runs/x: the run folder cannot be written (permission
+     * denied)}.
+     */
+    static void checkWritable(Path dir) {
+        Path existing = dir.toAbsolutePath().normalize();
+        while (!Files.exists(existing)) {
+            existing = existing.getParent(); // the file system's root exists
+        }
+        if (!Files.isDirectory(existing)) {
+            throw UserError.of(dir + ": the run folder cannot be created: " + existing + " is a file, not a folder");
+        }
+        probe(dir, existing);
+        Path checkpoints = dir.resolve(CHECKPOINTS);
+        if (Files.exists(checkpoints) && !Files.isDirectory(checkpoints)) {
+            throw UserError.of(dir + ": the run's checkpoints cannot be written: " + checkpoints
+                    + " is a file, not a folder");
+        }
+        if (Files.isDirectory(checkpoints)) {
+            probe(dir, checkpoints);
+        }
+    }
+
+    /** Creates and deletes a file in {@code folder}, or a user error naming the run folder {@code dir} and why. */
+    private static void probe(Path dir, Path folder) {
+        String where = folder.equals(dir.toAbsolutePath().normalize()) ? "" : " in " + folder;
+        if (!Files.isWritable(folder)) {
+            throw UserError.of(dir + ": the run folder cannot be written: permission denied" + where);
+        }
+        try {
+            Files.delete(Files.createTempFile(folder, ".write-test-", ".tmp"));
+        } catch (IOException e) {
+            throw UserError.of(dir + ": the run folder cannot be written: " + why(e) + where);
+        }
+    }
+
+    /** What an I/O failure says, in plain words without Java's exception names. */
+    private static String why(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason().toLowerCase(Locale.ROOT);
+        }
+        return "a file cannot be created in it";
     }
 
     static String read(Path f) {

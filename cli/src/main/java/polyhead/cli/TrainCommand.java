@@ -42,9 +42,11 @@ import polyhead.train.Trainer;
  * spec as run, options applied, every default spelled out), {@code data.json} (the data options), {@code
  * checkpoints/} (a {@link CheckpointStore}), {@code history.csv} (one row per epoch), {@code metrics.json} (per-task
  * test metrics, Δm with {@code --baselines}, and what produced them) and the PNG plots of {@link Plots}. Every file
- * is written atomically. {@code --resume RUN} continues an interrupted run from its latest checkpoint. While a run
- * writes its folder it holds the folder's {@link RunLock}: a second run into it is refused in one line naming the
- * first.
+ * is written atomically. {@code --resume RUN} continues an interrupted run from its latest intact checkpoint, saying
+ * on stderr which damaged newer one it skips, or trains a run that stopped before its first checkpoint from the
+ * beginning with its recorded spec, seed and data. Before any work the run folder is probed for writing
+ * ({@link RunFolder#checkWritable}). While a run writes its folder it holds the folder's {@link RunLock}: a second
+ * run into it is refused in one line naming the first.
  */
 @Command(name = "train", synopsisHeading = "",
         header = "train a spec's experiment (JSON, or a Kotlin script .kts) and write its run folder (train --resume "
@@ -77,7 +79,8 @@ final class TrainCommand implements Callable<Integer> {
     String outOption;
 
     @Option(names = "--resume", paramLabel = "RUN", description = {
-            "continue the run in folder RUN from its latest checkpoint, with its spec and data;",
+            "continue the run in folder RUN from its latest intact checkpoint (a damaged newer one is",
+            "named), or from the beginning if it stopped before its first, with its spec, seed and data;",
             "a SPEC, --epochs or --seed that differ from the run's are refused"})
     Path resume;
 
@@ -109,11 +112,14 @@ final class TrainCommand implements Callable<Integer> {
     DataOptions.Given given;
 
     private final PrintStream out;
+    /** Where warnings go (a damaged checkpoint skipped); faults are reported by {@link Polyhead}. */
+    private final PrintStream err;
     /** The lock of the run folder while this run writes it. */
     private RunLock lock;
 
-    TrainCommand(PrintStream out) {
+    TrainCommand(PrintStream out, PrintStream err) {
         this.out = out;
+        this.err = err;
     }
 
     @Override
@@ -142,8 +148,12 @@ final class TrainCommand implements Callable<Integer> {
 
     /** Trains; {@link #lock} holds the run folder from before it is read ({@code --resume}) or written. */
     private int train(DataOptions dataOptions, Duration scriptTimeout) {
+        // before any work: a folder the run could not write would fail it after its first epoch
         if (resume != null && Files.isDirectory(resume)) {
+            RunFolder.checkWritable(resume);
             lock = RunLock.acquire(resume); // before its latest checkpoint is read
+        } else if (resume == null) {
+            RunFolder.checkWritable(outOption != null ? Path.of(outOption) : Path.of("runs"));
         }
         Path specFile = files.isEmpty() ? resume.resolve(RunFolder.SPEC) : Path.of(files.get(0));
         String specText = SpecFiles.text(specFile);
@@ -153,7 +163,11 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint from = null;
         Path outDir;
         if (resume != null) {
-            from = resumePoint(resume, specJson);
+            from = resumePoint(resume, specJson, err);
+            if (from == null && !Files.isRegularFile(resume.resolve(RunFolder.DATA))) {
+                throw UserError.of(resume + ": the run stopped before it recorded its data options (no "
+                        + RunFolder.DATA + "); train it again into an empty --out");
+            }
             dataOptions = sameData(resume, dataOptions);
             outDir = resume;
         } else {
@@ -176,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
             train = split.train();
             validation = split.validation();
         }
-        if (from == null) {
+        if (resume == null) {
             lock = lockNewFolder(outOption, specFile); // nothing is written before the data is read
             outDir = lock.dir();
             OutputFiles.write(outDir.resolve(RunFolder.SPEC), specJson);
@@ -205,6 +219,9 @@ final class TrainCommand implements Callable<Integer> {
                 throw UserError.of(resume + ": cannot resume: " + e.getMessage());
             }
             out.printf("resuming after epoch %d of %d%n", from.epoch(), t.getEpochs());
+        } else if (resume != null) {
+            out.println("no checkpoint yet (the run stopped before its first): training from the beginning with the "
+                    + "run's spec, seed and data");
         }
         History history;
         try {
@@ -236,8 +253,12 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The latest checkpoint of the run in {@code runDir}, if the run's spec is {@code specJson}. */
-    private static Checkpoint resumePoint(Path runDir, String specJson) {
+    /**
+     * The latest intact checkpoint of the run in {@code runDir} (a damaged newer one is named on {@code err}), if the
+     * run's spec is {@code specJson}; null when the run stopped before its first checkpoint: it is then trained from
+     * the beginning, with its spec, seed and data, into its own folder.
+     */
+    private static Checkpoint resumePoint(Path runDir, String specJson, PrintStream err) {
         Path recorded = runDir.resolve(RunFolder.SPEC);
         if (!Files.isRegularFile(recorded)) {
             throw UserError.of(runDir + ": not a run folder (no " + RunFolder.SPEC + ")");
@@ -248,9 +269,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         try {
             ExperimentSpec spec = SpecFiles.loadRecorded(recorded, RunFolder.read(recorded));
-            var latest = RunFolder.store(runDir, spec).latest();
+            var latest = RunFolder.latest(RunFolder.store(runDir, spec), err);
             if (latest.isEmpty()) {
-                throw UserError.of(runDir + ": no checkpoint to resume from");
+                return null;
             }
             Checkpoint c = latest.get().checkpoint();
             if (c.spec() != null && RunFolder.difference(specJson, c.spec()) != null) {
@@ -321,7 +342,17 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The fault of a new run's folder that is not empty. A run that stopped before its first checkpoint is continued
+     * by {@code --resume} only, which checks that the spec, seed and data are the run's; a new run into its folder is
+     * refused, not let replace it.
+     */
     private static UserError notEmpty(Path p) {
+        if (Files.isRegularFile(p.resolve(RunFolder.SPEC))
+                && new CheckpointStore(p.resolve(RunFolder.CHECKPOINTS), 1).scan().checkpoints().isEmpty()) {
+            return UserError.of(p + ": the run folder holds a run that stopped before its first checkpoint; "
+                    + "'polyhead train --resume " + p + "' trains it from the beginning, or choose another --out");
+        }
         return UserError.of(p + ": the run folder exists and is not empty; choose another --out");
     }
 

@@ -196,6 +196,71 @@ class BadInputCommandLineTest {
         assertEquals(3, history.size(), "a header and one row per epoch: " + history);
     }
 
+    /**
+     * Decimal options (the cli's is {@code --rho}) read by one converter: NaN, the infinities, a value beyond a double
+     * or the option's range, and other spellings are one line naming the option and the value as written, exit code
+     * 2 (then the usage).
+     */
+    @Test
+    void badDecimalOptionsAreOneLineNamingTheValueAsWritten() {
+        String[][] cases = {
+            {"--rho", "NaN", "'NaN' is not a finite number"},
+            {"--rho", "Infinity", "'Infinity' is not a finite number"},
+            {"--rho=-Infinity", null, "'-Infinity' is not a finite number"},
+            {"--rho", "1e309", "1e309 is out of range (at most 1)"},
+            {"--rho=-1.5", null, "-1.5 is out of range (at least -1)"},
+            {"--rho", "1.0000000000000000001", "1.0000000000000000001 is out of range (at most 1)"},
+            {"--rho", "1e-400", "1e-400 is too close to 0 to be represented"},
+            {"--rho", "0x1p-1", "'0x1p-1' is not a number"},
+            {"--rho", "0.5d", "'0.5d' is not a number"},
+        };
+        for (String[] c : cases) {
+            for (String command : List.of("train", "evaluate")) {
+                List<String> args = new ArrayList<>(List.of(command, command.equals("train") ? "specs/mmoe.json"
+                        : "no-such-run", c[0]));
+                if (c[1] != null) {
+                    args.add(c[1]);
+                }
+                PolyheadTest.Result r = PolyheadTest.run(args.toArray(String[]::new));
+                String what = String.join(" ", args);
+                assertEquals(2, r.code(), what + ": " + r.err());
+                assertEquals("error: option --rho: " + c[2], r.err().lines().findFirst().orElse(""), what);
+                assertFalse(r.err().contains("Exception"), what + ": " + r.err());
+            }
+        }
+    }
+
+    /**
+     * Run folders a run cannot use, each one line before any work: a folder to be made below a file (the data is not
+     * even read), a --resume whose run stopped before it recorded its data, a new run into the folder of a run that
+     * stopped before its first checkpoint (told how to continue it), and evaluating that folder.
+     */
+    @Test
+    void runFoldersThatCannotBeUsedAreOneErrorLine() throws IOException {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        Path under = file.resolve("run");
+        assertOneErrorLine(PolyheadTest.run("train", PolyheadTest.SPEC, "--out", under.toString(), "--data",
+                tmp.resolve("no-such-data").toString()), "below a file", Pattern.compile("^" + Pattern.quote(
+                "error: " + under + ": the run folder cannot be created: " + file + " is a file, not a folder") + "$"));
+
+        Path noData = Files.createDirectories(tmp.resolve("no-data/checkpoints")).getParent();
+        String spec = polyhead.dsl.spec.SpecJson.INSTANCE.encode(((polyhead.dsl.spec.SpecResult.Ok)
+                polyhead.dsl.spec.SpecJson.INSTANCE.load(Files.readString(Path.of(PolyheadTest.SPEC)))).getSpec());
+        Files.writeString(noData.resolve(RunFolder.SPEC), spec);
+        assertOneErrorLine(PolyheadTest.run("train", "--resume", noData.toString()), "no data.json",
+                Pattern.compile("^" + Pattern.quote("error: " + noData + ": the run stopped before it recorded its "
+                        + "data options (no data.json); train it again into an empty --out") + "$"));
+
+        Files.writeString(noData.resolve(RunFolder.DATA), "{\"data\": \"" + PolyheadTest.SHIPPED + "\"}");
+        assertOneErrorLine(PolyheadTest.run("train", PolyheadTest.SPEC, "--out", noData.toString()), "killed run",
+                Pattern.compile("^" + Pattern.quote("error: " + noData + ": the run folder holds a run that stopped "
+                        + "before its first checkpoint; 'polyhead train --resume " + noData + "' trains it from the "
+                        + "beginning, or choose another --out") + "$"));
+        assertOneErrorLine(PolyheadTest.run("evaluate", noData.toString()), "no checkpoint yet",
+                Pattern.compile("^" + Pattern.quote("error: " + noData + ": the run folder holds no checkpoint yet")
+                        + "$"));
+    }
+
     /** A copy of {@code run} with its one checkpoint changed by {@code damage}; returns that checkpoint's folder. */
     private Path damagedCopy(Path run, String name, IoAction damage) throws IOException {
         Path copy = tmp.resolve(name);
@@ -218,7 +283,8 @@ class BadInputCommandLineTest {
 
     /**
      * Damaged checkpoints through {@code polyhead evaluate}: a missing tensor file, a flipped byte (checksum), a
-     * truncated {@code checkpoint.json}, a newer format version and a missing folder are each one error line.
+     * truncated {@code checkpoint.json}, a newer format version and a missing folder are each one error line; for
+     * the run folder, whose only checkpoint it is, one line naming the checkpoint and its fault in plain words.
      */
     @Test
     void damagedCheckpointsAreOneErrorLine() throws IOException {
@@ -226,28 +292,33 @@ class BadInputCommandLineTest {
         PolyheadTest.Result trained = PolyheadTest.run("train", PolyheadTest.SPEC, "--data", PolyheadTest.SHIPPED,
                 "--epochs", "1", "--limit", "64", "--out", run.toString(), "--quiet");
         assertEquals(0, trained.code(), trained.err());
-        record Case(String name, IoAction damage, String expected) {
+        record Case(String name, IoAction damage, String expected, String reason) {
         }
         List<Case> cases = List.of(
                 new Case("missing-model", c -> Files.delete(c.resolve("model.safetensors")),
-                        "model.safetensors is missing"),
+                        "model.safetensors is missing", "model.safetensors is missing"),
                 new Case("flipped-byte", c -> {
                     byte[] b = Files.readAllBytes(c.resolve("model.safetensors"));
                     b[b.length - 1] ^= 0x40;
                     Files.write(c.resolve("model.safetensors"), b);
-                }, "checksum mismatch"),
+                }, "checksum mismatch", "model.safetensors is damaged (checksum mismatch)"),
                 new Case("truncated-json", c -> {
                     byte[] b = Files.readAllBytes(c.resolve("checkpoint.json"));
                     Files.write(c.resolve("checkpoint.json"), java.util.Arrays.copyOf(b, b.length / 2));
-                }, "checkpoint.json"),
+                }, "checkpoint.json", "checkpoint.json is damaged (not valid JSON)"),
                 new Case("newer-version", c -> Files.writeString(c.resolve("checkpoint.json"),
                         Files.readString(c.resolve("checkpoint.json")).replaceFirst(
                                 "\"formatVersion\"\\s*:\\s*1", "\"formatVersion\": 99")),
-                        "checkpoint format version 99"));
+                        "checkpoint format version 99",
+                        "written in a newer checkpoint format (99) than this Polyhead reads"));
         for (Case c : cases) {
             Path ckpt = damagedCopy(run, c.name(), c.damage());
             PolyheadTest.Result r = PolyheadTest.run("evaluate", ckpt.toString());
             assertOneErrorLine(r, c.name(), Pattern.compile("^error: .*" + Pattern.quote(c.expected())));
+            Path store = ckpt.getParent();
+            PolyheadTest.Result folder = PolyheadTest.run("evaluate", store.getParent().toString());
+            assertOneErrorLine(folder, c.name() + " (run folder)", Pattern.compile("^" + Pattern.quote("error: "
+                    + store + ": no intact checkpoint: " + ckpt.getFileName() + ": " + c.reason()) + "$"));
         }
         PolyheadTest.Result absent = PolyheadTest.run("evaluate", tmp.resolve("no-such-run").toString());
         assertOneErrorLine(absent, "absent", Pattern.compile("^error: .*no-such-run"));

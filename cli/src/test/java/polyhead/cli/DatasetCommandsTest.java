@@ -138,7 +138,7 @@ class DatasetCommandsTest {
         assertTrue(r.err().contains("dataset mmoe takes no --recipe"), r.err());
         r = PolyheadTest.run("train", "specs/mmoe.json", "--rho", "2");
         assertEquals(2, r.code(), r.err());
-        assertTrue(r.err().contains("option --rho must be in [-1, 1], got 2"), r.err());
+        assertTrue(r.err().contains("option --rho: 2 is out of range (at most 1)"), r.err());
         r = PolyheadTest.run("train", "specs/csv.json", "--dataset", "csv");
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("dataset csv needs --data FILE"), r.err());

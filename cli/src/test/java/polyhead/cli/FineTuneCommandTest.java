@@ -89,7 +89,7 @@ class FineTuneCommandTest {
                 .get("initialWeights"));
 
         Map<String, Tensor> torch = Safetensors.load(WEIGHTS);
-        Checkpoint last = Checkpoints.read(RunFolder.checkpoint(run));
+        Checkpoint last = Checkpoints.read(RunFolder.checkpoint(run, System.err));
         assertArrayEquals(torch.get("encoder.0.weight").data(), last.model().get("trunk.0.weight").data());
         assertArrayEquals(torch.get("encoder.2.bias").data(), last.model().get("trunk.2.bias").data());
         assertFalse(java.util.Arrays.equals(torch.get("head_a.weight").data(), last.model().get("heads.a.weight")

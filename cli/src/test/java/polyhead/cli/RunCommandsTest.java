@@ -7,9 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -104,10 +107,7 @@ class RunCommandsTest {
     @Test
     void resumeContinuesAnInterruptedRunExactly(@TempDir Path dir) throws IOException {
         Path cut = dir.resolve("cut");
-        copy(run, cut);
-        List<Path> checkpoints = checkpoints(cut);
-        assertEquals(2, checkpoints.size());
-        delete(checkpoints.get(1));
+        delete(copyOfRun(cut).get(1));
         for (String f : List.of("metrics.json", "history.csv")) {
             Files.delete(cut.resolve(f));
         }
@@ -160,6 +160,183 @@ class RunCommandsTest {
         assertArrayEquals(Files.readAllBytes(kept.get(2).resolve(Checkpoints.MODEL)),
                 Files.readAllBytes(after.get(after.size() - 1).resolve(Checkpoints.MODEL)));
         assertEquals(DatasetCommandsTest.testMetrics(full), DatasetCommandsTest.testMetrics(cut));
+    }
+
+    /** Flips the last byte of a checkpoint's weights: same size, another checksum. */
+    private static void damage(Path checkpoint) throws IOException {
+        Path f = checkpoint.resolve(Checkpoints.MODEL);
+        byte[] b = Files.readAllBytes(f);
+        b[b.length - 1] ^= 1;
+        Files.write(f, b);
+    }
+
+    /**
+     * A damaged latest checkpoint is not used in silence: evaluate, predict and --resume each say on stderr, in one
+     * line, which checkpoint they skip, why, and which one they use; evaluate's metrics are those of the one used
+     * (the first epoch's), and the resumed run ends with the uninterrupted run's weights, bit for bit.
+     */
+    @Test
+    void aDamagedLatestCheckpointIsNamedAndThePreviousOneUsed(@TempDir Path dir) throws IOException {
+        Path damaged = dir.resolve("damaged");
+        List<Path> kept = copyOfRun(damaged);
+        damage(kept.get(1));
+        String warning = "warning: " + kept.get(1) + ": skipped, model.safetensors is damaged (checksum mismatch); "
+                + "using " + kept.get(0).getFileName();
+
+        Path json = dir.resolve("eval.json");
+        PolyheadTest.Result r = PolyheadTest.run("evaluate", damaged.toString(), "--out", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(List.of(warning), r.err().lines().toList());
+        assertTrue(r.out().startsWith("checkpoint " + kept.get(0) + " (epoch 1)"), r.out());
+        Path first = dir.resolve("first.json");
+        assertEquals(0, PolyheadTest.run("evaluate", kept.get(0).toString(), "--out", first.toString()).code());
+        Object used = ((Map<?, ?>) Json.parse(Files.readString(json), "eval")).get("test");
+        assertEquals(((Map<?, ?>) Json.parse(Files.readString(first), "first")).get("test"), used);
+        assertTrue(!DatasetCommandsTest.testMetrics(run).equals(used), "the second epoch's metrics differ");
+
+        Path images = Path.of(PolyheadTest.SHIPPED, "t10k-images-idx3-ubyte.gz");
+        PolyheadTest.Result p = PolyheadTest.run("predict", damaged.toString(), images.toString(), "--out",
+                dir.resolve("pred.csv").toString());
+        assertEquals(0, p.code(), p.err());
+        assertEquals(List.of(warning), p.err().lines().toList());
+
+        for (String f : List.of("metrics.json", "history.csv")) {
+            Files.delete(damaged.resolve(f));
+        }
+        PolyheadTest.Result resumed = PolyheadTest.run("train", "--resume", damaged.toString(), "--quiet");
+        assertEquals(0, resumed.code(), resumed.err());
+        assertEquals(List.of(warning), resumed.err().lines().toList());
+        assertTrue(resumed.out().contains("resuming after epoch 1 of 2"), resumed.out());
+        List<Path> after = checkpoints(damaged);
+        assertArrayEquals(Files.readAllBytes(checkpoints(run).get(1).resolve(Checkpoints.MODEL)),
+                Files.readAllBytes(after.get(after.size() - 1).resolve(Checkpoints.MODEL)));
+        assertEquals(DatasetCommandsTest.testMetrics(run), DatasetCommandsTest.testMetrics(damaged));
+    }
+
+    /** With every checkpoint damaged, evaluate, predict and --resume each stop with one line, exit code 1. */
+    @Test
+    void noIntactCheckpointIsOneLine(@TempDir Path dir) throws IOException {
+        Path damaged = dir.resolve("damaged");
+        List<Path> kept = copyOfRun(damaged);
+        kept.forEach(c -> {
+            try {
+                damage(c);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        String expected = "error: " + damaged.resolve("checkpoints") + ": no intact checkpoint: all 2 are damaged; "
+                + "the newest, " + kept.get(1).getFileName() + ": model.safetensors is damaged (checksum mismatch)";
+        Path images = Path.of(PolyheadTest.SHIPPED, "t10k-images-idx3-ubyte.gz");
+        for (List<String> args : List.of(List.of("evaluate", damaged.toString()),
+                List.of("predict", damaged.toString(), images.toString()),
+                List.of("train", "--resume", damaged.toString(), "--quiet"))) {
+            PolyheadTest.Result r = PolyheadTest.run(args.toArray(String[]::new));
+            assertEquals(1, r.code(), args + ": " + r.err());
+            assertEquals(List.of(expected), r.err().lines().toList(), args.toString());
+        }
+        assertEquals(kept, checkpoints(damaged), "nothing written");
+    }
+
+    /**
+     * A run killed before its first checkpoint (spec.json, data.json, an empty checkpoints/ but for the temporary
+     * directory of a save cut short): evaluate and a new run into its folder say how to continue it, and --resume
+     * trains it from the beginning with its spec, seed and data, ending with the uninterrupted run's weights and
+     * metrics, bit for bit.
+     */
+    @Test
+    void aRunKilledBeforeItsFirstCheckpointIsTrainedFromTheBeginning(@TempDir Path dir) throws IOException {
+        Path killed = dir.resolve("killed");
+        Files.createDirectories(killed.resolve("checkpoints/.ckpt-000001-e1-s1.tmp-5e1f"));
+        for (String f : List.of(RunFolder.SPEC, RunFolder.DATA)) {
+            Files.copy(run.resolve(f), killed.resolve(f));
+        }
+        Files.writeString(killed.resolve("checkpoints/.ckpt-000001-e1-s1.tmp-5e1f/model.safetensors"), "torn");
+
+        PolyheadTest.Result evaluate = PolyheadTest.run("evaluate", killed.toString());
+        assertEquals(1, evaluate.code());
+        assertEquals("error: " + killed + ": the run folder holds no checkpoint yet", evaluate.err().strip());
+        PolyheadTest.Result fresh = PolyheadTest.run("train", PolyheadTest.SPEC, "--out", killed.toString(),
+                "--data", PolyheadTest.SHIPPED);
+        assertEquals(1, fresh.code());
+        assertEquals("error: " + killed + ": the run folder holds a run that stopped before its first checkpoint; "
+                + "'polyhead train --resume " + killed + "' trains it from the beginning, or choose another --out",
+                fresh.err().strip());
+        PolyheadTest.Result otherSeed = PolyheadTest.run("train", "--resume", killed.toString(), "--seed", "7");
+        assertEquals(1, otherSeed.code());
+        assertTrue(otherSeed.err().contains("$.training.seed: 7 here, 42 in the run"), otherSeed.err());
+
+        PolyheadTest.Result r = PolyheadTest.run("train", "--resume", killed.toString(), "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("no checkpoint yet (the run stopped before its first): training from the "
+                + "beginning with the run's spec, seed and data"), r.out());
+        List<Path> trained = checkpoints(killed);
+        assertEquals(checkpoints(run).stream().map(Path::getFileName).toList(),
+                trained.stream().map(Path::getFileName).toList());
+        for (int i = 0; i < trained.size(); i++) {
+            assertArrayEquals(Files.readAllBytes(checkpoints(run).get(i).resolve(Checkpoints.MODEL)),
+                    Files.readAllBytes(trained.get(i).resolve(Checkpoints.MODEL)));
+        }
+        assertEquals(DatasetCommandsTest.testMetrics(run), DatasetCommandsTest.testMetrics(killed));
+        assertEquals(Files.readString(run.resolve(RunFolder.SPEC)), Files.readString(killed.resolve(RunFolder.SPEC)));
+        try (Stream<Path> s = Files.list(killed.resolve("checkpoints"))) {
+            assertTrue(s.noneMatch(f -> f.getFileName().toString().startsWith(".")), "the torn save is cleaned up");
+        }
+    }
+
+    /**
+     * A run folder the run cannot write is refused before any work, for a new run and for --resume, in one line:
+     * a folder whose checkpoints/ is a file, a folder to be made below a file (both refused for root too), and a
+     * folder without write permission (refused where permissions deny: not for root, which the probe lets write).
+     */
+    @Test
+    void anUnwritableRunFolderIsRefusedBeforeAnyWork(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        // the data does not exist: the folder is refused before the data is read
+        PolyheadTest.Result under = PolyheadTest.run("train", PolyheadTest.SPEC, "--out",
+                file.resolve("run").toString(), "--data", dir.resolve("no-such-data").toString(), "--quiet");
+        assertEquals(1, under.code());
+        assertEquals("error: " + file.resolve("run") + ": the run folder cannot be created: " + file
+                + " is a file, not a folder", under.err().strip());
+
+        Path blocked = dir.resolve("blocked");
+        Files.createDirectories(blocked);
+        for (String f : List.of(RunFolder.SPEC, RunFolder.DATA)) {
+            Files.copy(run.resolve(f), blocked.resolve(f));
+        }
+        Files.writeString(blocked.resolve("checkpoints"), "");
+        PolyheadTest.Result resumed = PolyheadTest.run("train", "--resume", blocked.toString(), "--quiet");
+        assertEquals(1, resumed.code());
+        assertEquals("error: " + blocked + ": the run's checkpoints cannot be written: "
+                + blocked.resolve("checkpoints") + " is a file, not a folder", resumed.err().strip());
+        assertEquals("", resumed.out(), "no training began");
+
+        Path readOnly = dir.resolve("read-only");
+        copy(run, readOnly);
+        delete(checkpoints(readOnly).get(1));
+        Set<PosixFilePermission> rx = PosixFilePermissions.fromString("r-xr-xr-x");
+        Files.setPosixFilePermissions(readOnly.resolve("checkpoints"), rx);
+        Files.setPosixFilePermissions(readOnly, rx);
+        try {
+            if (Files.isWritable(readOnly)) {
+                // root: permissions deny nothing; the probe writes and deletes its file, and lets the run go on
+                RunFolder.checkWritable(readOnly);
+            } else {
+                PolyheadTest.Result r = PolyheadTest.run("train", "--resume", readOnly.toString(), "--quiet");
+                assertEquals(1, r.code());
+                assertEquals("error: " + readOnly + ": the run folder cannot be written: permission denied",
+                        r.err().strip());
+                assertEquals("", r.out(), "no training began");
+            }
+            try (Stream<Path> s = Files.list(readOnly)) {
+                assertTrue(s.noneMatch(f -> f.getFileName().toString().startsWith(".write-test")), "no probe left");
+            }
+        } finally {
+            Set<PosixFilePermission> rwx = PosixFilePermissions.fromString("rwxr-xr-x");
+            Files.setPosixFilePermissions(readOnly, rwx);
+            Files.setPosixFilePermissions(readOnly.resolve("checkpoints"), rwx);
+        }
     }
 
     /** Δm = 100/K · Σ ±(M − B)/B over the metrics the baselines give (Liu et al. 2021), by hand. */
@@ -225,6 +402,14 @@ class RunCommandsTest {
         try (Stream<Path> s = Files.list(runDir.resolve("checkpoints"))) {
             return s.filter(p -> p.getFileName().toString().startsWith("ckpt-")).sorted().toList();
         }
+    }
+
+    /** A copy of the run in {@code to}; its two checkpoints, the first epoch's and the second's. */
+    private static List<Path> copyOfRun(Path to) throws IOException {
+        copy(run, to);
+        List<Path> kept = checkpoints(to);
+        assertEquals(2, kept.size());
+        return kept;
     }
 
     private static void copy(Path from, Path to) throws IOException {

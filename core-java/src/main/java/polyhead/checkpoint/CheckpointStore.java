@@ -66,13 +66,19 @@ public final class CheckpointStore {
     public record Entry(Path dir, long sequence, long epoch, long step) {
     }
 
-    /** A directory that is not a usable checkpoint, and why. */
+    /**
+     * A directory that is not a usable checkpoint, and why: for a damaged checkpoint the fault in plain words without
+     * the checkpoint's path ({@code model.safetensors is damaged (checksum mismatch)}, see
+     * {@link CheckpointException#reason()}), so that a caller can print one line naming both.
+     */
     public record Skipped(Path path, String reason) {
     }
 
     /**
      * A checkpoint read from the store, with where it came from, and the newer checkpoints that were skipped because
-     * they did not verify (empty unless something damaged them after they were written).
+     * they did not verify, newest first (empty unless something damaged them after they were written). A caller that
+     * loads "the latest" for a user says what was skipped: a silent fall-back to an older checkpoint would evaluate
+     * or resume other weights than the user believes.
      */
     public record Loaded(Path dir, Checkpoint checkpoint, List<Skipped> skipped) {
         public Loaded {
@@ -175,7 +181,10 @@ public final class CheckpointStore {
         return best;
     }
 
-    /** The newest checkpoint that verifies and reads, or empty; damaged ones are skipped (see {@link #scan()}). */
+    /**
+     * The newest checkpoint that verifies and reads, with the newer ones it skipped ({@link Loaded#skipped()}); empty
+     * when the store holds no checkpoint or none reads ({@link #damaged()} then says why each does not).
+     */
     public Optional<Loaded> latest() {
         List<Entry> all = scan().checkpoints();
         List<Skipped> skipped = new ArrayList<>();
@@ -184,7 +193,7 @@ public final class CheckpointStore {
                 return Optional.of(new Loaded(all.get(i).dir(), Checkpoints.read(all.get(i).dir()), skipped));
             } catch (FormatException damaged) {
                 // an older one may still be good
-                skipped.add(new Skipped(all.get(i).dir(), damaged.getMessage()));
+                skipped.add(new Skipped(all.get(i).dir(), reason(all.get(i).dir(), damaged)));
             }
         }
         return Optional.empty();
@@ -203,10 +212,21 @@ public final class CheckpointStore {
             try {
                 Checkpoints.verify(e.dir());
             } catch (FormatException d) {
-                out.add(new Skipped(e.dir(), d.getMessage()));
+                out.add(new Skipped(e.dir(), reason(e.dir(), d)));
             }
         }
         return out;
+    }
+
+    /** The fault of checkpoint {@code dir} in plain words, without the checkpoint's path. */
+    private static String reason(Path dir, FormatException fault) {
+        String r = fault instanceof CheckpointException c ? c.reason() : fault.getMessage();
+        for (String prefix : List.of(dir + "/", dir + ": ")) {
+            if (r.startsWith(prefix)) {
+                return r.substring(prefix.length());
+            }
+        }
+        return r;
     }
 
     /** Removes the leftovers of interrupted saves and deletions; returns what it removed. */

@@ -181,7 +181,7 @@ public final class Checkpoints {
         String where = dir + "/" + METADATA;
         JsonFields files = meta.object("files");
         if (!files.has(MODEL)) {
-            throw new CheckpointException(where + ": lists no " + MODEL);
+            throw new CheckpointException(where + ": lists no " + MODEL, METADATA + " lists no " + MODEL);
         }
         for (String name : files.keys()) {
             JsonFields info = files.object(name);
@@ -191,25 +191,28 @@ public final class Checkpoints {
             Path parent = f.toAbsolutePath().normalize().getParent();
             if (!name.equals(String.valueOf(f.getFileName()))
                     || !dir.toAbsolutePath().normalize().equals(parent)) {
-                throw new CheckpointException(where + ": lists a file outside the checkpoint: '" + name + "'");
+                throw new CheckpointException(where + ": lists a file outside the checkpoint: '" + name + "'",
+                        METADATA + " lists a file outside the checkpoint");
             }
             if (!Files.isRegularFile(f)) {
-                throw new CheckpointException(dir + ": " + name + " is missing (listed in " + METADATA + ")");
+                throw new CheckpointException(dir + ": " + name + " is missing (listed in " + METADATA + ")",
+                        name + " is missing");
             }
             try {
                 long actual = Files.size(f);
                 if (actual != bytes) {
                     throw new CheckpointException(f + ": has " + actual + " bytes, " + METADATA + " says " + bytes
-                            + "; the file was changed or damaged after the checkpoint was written");
+                            + "; the file was changed or damaged after the checkpoint was written",
+                            name + " is damaged (" + actual + " bytes, " + METADATA + " says " + bytes + ")");
                 }
                 String actualSha = sha256(f);
                 if (!actualSha.equalsIgnoreCase(sha)) {
                     throw new CheckpointException(f + ": checksum mismatch (SHA-256 " + actualSha + ", "
                             + METADATA + " says " + sha + "); the file was changed or damaged after the "
-                            + "checkpoint was written");
+                            + "checkpoint was written", name + " is damaged (checksum mismatch)");
                 }
             } catch (IOException e) {
-                throw new CheckpointException(f + ": cannot read: " + e, e);
+                throw new CheckpointException(f + ": cannot read: " + e, name + " cannot be read", e);
             }
         }
         return new Verified(dir, (int) meta.integer("formatVersion"), meta.string("libraryVersion"),
@@ -229,16 +232,16 @@ public final class Checkpoints {
         }
         Path file = dir.resolve(METADATA);
         if (!Files.isRegularFile(file)) {
-            throw new CheckpointException(dir + ": " + METADATA + " is missing");
+            throw new CheckpointException(dir + ": " + METADATA + " is missing", METADATA + " is missing");
         }
         String text;
         try {
             byte[] bytes = Files.readAllBytes(file);
             text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
         } catch (java.nio.charset.CharacterCodingException e) {
-            throw new CheckpointException(file + ": is not valid UTF-8");
+            throw new CheckpointException(file + ": is not valid UTF-8", METADATA + " is damaged (not UTF-8)");
         } catch (IOException e) {
-            throw new CheckpointException(file + ": cannot read: " + e, e);
+            throw new CheckpointException(file + ": cannot read: " + e, METADATA + " cannot be read", e);
         }
         JsonFields meta;
         try {
@@ -246,7 +249,7 @@ public final class Checkpoints {
         } catch (CheckpointException e) {
             throw e;
         } catch (FormatException e) {
-            throw new CheckpointException(e.getMessage(), e);
+            throw new CheckpointException(e.getMessage(), METADATA + " is damaged (not valid JSON)", e);
         }
         String format = meta.string("format");
         if (!format.equals(FORMAT)) {
@@ -257,7 +260,8 @@ public final class Checkpoints {
         if (version > FORMAT_VERSION) {
             throw new CheckpointException(dir + ": checkpoint format version " + version + " (written by Polyhead "
                     + meta.optionalString("libraryVersion") + ") is newer than this Polyhead " + LIBRARY_VERSION
-                    + " reads (" + FORMAT_VERSION + "); load it with a newer Polyhead");
+                    + " reads (" + FORMAT_VERSION + "); load it with a newer Polyhead",
+                    "written in a newer checkpoint format (" + version + ") than this Polyhead reads");
         }
         if (version < 1) {
             throw meta.fault("formatVersion", "must be >= 1, got " + version);

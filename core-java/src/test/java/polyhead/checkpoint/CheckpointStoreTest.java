@@ -77,9 +77,41 @@ class CheckpointStoreTest {
         Files.delete(second.resolve(Checkpoints.MODEL));
         CheckpointStore.Loaded l = s.latest().orElseThrow();
         assertEquals(1, l.checkpoint().step());
-        assertEquals(List.of(new CheckpointStore.Skipped(second, second + ": model.safetensors is missing (listed in "
-                + "checkpoint.json)")), l.skipped());
+        assertEquals(List.of(new CheckpointStore.Skipped(second, "model.safetensors is missing")), l.skipped());
         assertEquals(l.skipped(), s.damaged());
+    }
+
+    /**
+     * Each checkpoint skipped, newest first, with its fault in plain words and without its path, so that a caller can
+     * print one line naming both; with every checkpoint damaged nothing loads and {@code damaged()} says why.
+     */
+    @Test
+    void skippedCheckpointsSayWhatIsWrongInPlainWords() throws IOException {
+        CheckpointStore s = new CheckpointStore(dir, 5);
+        Path first = s.save(at(1, 0));
+        Path second = s.save(at(2, 0));
+        Path third = s.save(at(3, 0));
+        Path fourth = s.save(at(4, 0));
+        byte[] weights = Files.readAllBytes(fourth.resolve(Checkpoints.MODEL));
+        weights[weights.length - 1] ^= 1; // same size, one bit flipped
+        Files.write(fourth.resolve(Checkpoints.MODEL), weights);
+        Files.write(third.resolve(Checkpoints.WEIGHTING), new byte[3]);
+        Files.writeString(second.resolve(Checkpoints.METADATA), "{\"format\": ");
+        CheckpointStore.Loaded l = s.latest().orElseThrow();
+        assertEquals(first, l.dir());
+        assertEquals(1, l.checkpoint().step());
+        long bytes = Files.size(first.resolve(Checkpoints.WEIGHTING));
+        List<CheckpointStore.Skipped> expected = List.of(
+                new CheckpointStore.Skipped(fourth, "model.safetensors is damaged (checksum mismatch)"),
+                new CheckpointStore.Skipped(third, "weighting.safetensors is damaged (3 bytes, checkpoint.json says "
+                        + bytes + ")"),
+                new CheckpointStore.Skipped(second, "checkpoint.json is damaged (not valid JSON)"));
+        assertEquals(expected, l.skipped());
+
+        Files.delete(first.resolve(Checkpoints.METADATA));
+        assertTrue(s.latest().isEmpty());
+        assertEquals(List.of(new CheckpointStore.Skipped(first, "checkpoint.json is missing"), expected.get(2),
+                expected.get(1), expected.get(0)), s.damaged(), "oldest first");
     }
 
     @Test

@@ -15,6 +15,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
+import polyhead.dsl.spec.DecimalNumbers;
 import polyhead.dsl.spec.WholeNumbers;
 import polyhead.io.FormatException;
 import polyhead.train.TrainingException;
@@ -108,13 +109,22 @@ public abstract class SampleCommand<O> {
         return value;
     }
 
-    /** {@code value} of {@code option}, if greater than 0. */
-    protected static double positive(String option, double value) {
+    /** {@code value} of {@code option}, if greater than 0; refused naming the value as written. */
+    protected final double positive(String option, double value) {
         if (!(value > 0)) {
-            throw new IllegalArgumentException("option " + option + " must be > 0, got "
-                    + BigDecimal.valueOf(value).stripTrailingZeros().toPlainString());
+            throw new IllegalArgumentException("option " + option + " must be > 0, got " + written(option, value));
         }
         return value;
+    }
+
+    /** The text given for {@code option} (its last, when repeated), or {@code value} written out if defaulted. */
+    private String written(String option, double value) {
+        OptionSpec given = spec.commandLine().getParseResult().matchedOption(option);
+        if (given != null && !given.originalStringValues().isEmpty()) {
+            List<String> texts = given.originalStringValues();
+            return texts.get(texts.size() - 1);
+        }
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     /** {@code value} of {@code option}, if one of {@code allowed}. */
@@ -195,16 +205,12 @@ public abstract class SampleCommand<O> {
         }
     }
 
+    /** A decimal option read from its text, finite ({@link DecimalNumbers}, as the tool reads its own). */
     private static Double finite(String v) {
-        double d;
         try {
-            d = Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new TypeConversionException("'" + v + "' is not a number");
+            return DecimalNumbers.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
         }
-        if (!Double.isFinite(d)) {
-            throw new TypeConversionException("'" + v + "' is not a finite number");
-        }
-        return d;
     }
 }

@@ -82,7 +82,13 @@ class SampleCommandTest {
         assertEquals("option --epochs: '+3' is not a whole number", message("--epochs", "+3"));
         assertEquals("option --epochs: '1e3' is not a whole number", message("--epochs", "1e3"));
         assertEquals("option --lr must be > 0, got -1", message("--lr", "-1"));
+        assertEquals("option --lr must be > 0, got -1e-3", message("--lr=-1e-3"));
+        assertEquals("option --lr must be > 0, got 0.000", message("--lr", "0.5", "--lr", "0.000"));
         assertEquals("option --lr: 'Infinity' is not a finite number", message("--lr", "Infinity"));
+        // decimals are read as the tool reads them (DecimalNumbers): named as written, no other spellings
+        assertEquals("option --lr: 'NaN' is not a finite number", message("--lr", "NaN"));
+        assertEquals("option --lr: 1e309 is out of range (at most 1.7976931348623157E+308)", message("--lr", "1e309"));
+        assertEquals("option --lr: '0x1p-10' is not a number", message("--lr", "0x1p-10"));
         assertEquals("option --methods: unknown value 'c'; choose from a, b", message("--methods", "a,c"));
     }
 
