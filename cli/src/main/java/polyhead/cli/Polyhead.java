@@ -1,5 +1,6 @@
 package polyhead.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
 
 import polyhead.cli.bench.Bench;
 import polyhead.dsl.spec.WholeNumbers;
+import polyhead.io.FileFaults;
 import polyhead.io.FormatException;
 import polyhead.train.TrainingException;
 
@@ -146,8 +148,17 @@ public final class Polyhead implements Callable<Integer> {
             }
             return 1;
         }
-        if (e instanceof FormatException || e instanceof TrainingException || e instanceof UncheckedIOException) {
+        if (e instanceof FormatException || e instanceof TrainingException) {
             err.println("error: " + e.getMessage());
+            return 1;
+        }
+        // a file that could not be read or written, from a place that did not name it in words: still words
+        if (e instanceof UncheckedIOException u) {
+            err.println("error: " + FileFaults.unexplained(u.getCause()));
+            return 1;
+        }
+        if (e instanceof IOException io) {
+            err.println("error: " + FileFaults.unexplained(io));
             return 1;
         }
         err.println("error: internal fault of the tool: " + e + " (a bug; POLYHEAD_TRACE=1 prints its stack trace)");

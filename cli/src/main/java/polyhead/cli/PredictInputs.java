@@ -2,8 +2,6 @@ package polyhead.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +11,8 @@ import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.TaskSpec;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
+import polyhead.io.FileFaults;
+import polyhead.io.TextFiles;
 
 /** The CSV input of {@code predict}: a header, one sample per row, numeric features; target columns left out. */
 final class PredictInputs {
@@ -22,12 +22,12 @@ final class PredictInputs {
     /** The features of {@code file} as [N, F]; every fault one line naming the file, line and column. */
     static Tensor csv(Path file, ExperimentSpec spec) {
         Set<String> targets = Set.copyOf(spec.getTasks().stream().map(TaskSpec::getName).toList());
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = TextFiles.reader(file)) {
             String headerLine = in.readLine();
             if (headerLine == null) {
                 throw UserError.of(file + ": empty file; expected a header and one sample per row");
             }
-            String[] header = headerLine.replace("\uFEFF", "").split(",", -1);
+            String[] header = headerLine.split(",", -1);
             List<Integer> keep = new ArrayList<>();
             for (int c = 0; c < header.length; c++) {
                 if (!targets.contains(header[c].trim())) {
@@ -71,7 +71,7 @@ final class PredictInputs {
             }
             return Tensor.wrap(Shape.of(rows.size(), keep.size()), data);
         } catch (IOException e) {
-            throw UserError.of(file + ": cannot read: " + e.getMessage());
+            throw UserError.of(FileFaults.reading(file, e));
         }
     }
 }

@@ -1,7 +1,5 @@
 package polyhead.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +13,7 @@ import polyhead.checkpoint.Checkpoints;
 import polyhead.dsl.spec.CheckpointSpec;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.io.Json;
+import polyhead.io.TextFiles;
 
 /**
  * A run folder as {@code train} writes it ({@code spec.json}, {@code data.json}, {@code checkpoints/}, ...), read
@@ -69,11 +68,7 @@ final class RunFolder {
     }
 
     static String read(Path f) {
-        try {
-            return Files.readString(f, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw UserError.of(f + ": cannot read: " + e.getMessage());
-        }
+        return TextFiles.read(f);
     }
 
     /**

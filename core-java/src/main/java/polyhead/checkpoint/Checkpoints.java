@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import polyhead.io.FileFaults;
 import polyhead.io.FormatException;
 import polyhead.mtl.weighting.Weighting;
 import polyhead.nn.Module;
@@ -25,6 +26,7 @@ import polyhead.optim.OptimizerStateDict;
 import polyhead.tensor.Tensor;
 import polyhead.io.Json;
 import polyhead.io.Safetensors;
+import polyhead.io.TextFiles;
 import polyhead.io.AtomicFiles;
 
 /**
@@ -94,7 +96,7 @@ public final class Checkpoints {
             AtomicFiles.forceDirectory(tmp);
             AtomicFiles.move(tmp, target);
         } catch (IOException e) {
-            throw new CheckpointException(dir + ": cannot write the checkpoint: " + e, e);
+            throw new CheckpointException(dir + ": cannot write the checkpoint: " + FileFaults.reason(e), e);
         } finally {
             try {
                 AtomicFiles.deleteTree(tmp);
@@ -209,7 +211,7 @@ public final class Checkpoints {
                             + "checkpoint was written");
                 }
             } catch (IOException e) {
-                throw new CheckpointException(f + ": cannot read: " + e, e);
+                throw new CheckpointException(FileFaults.reading(f, e), e);
             }
         }
         return new Verified(dir, (int) meta.integer("formatVersion"), meta.string("libraryVersion"),
@@ -231,18 +233,9 @@ public final class Checkpoints {
         if (!Files.isRegularFile(file)) {
             throw new CheckpointException(dir + ": " + METADATA + " is missing");
         }
-        String text;
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new CheckpointException(file + ": is not valid UTF-8");
-        } catch (IOException e) {
-            throw new CheckpointException(file + ": cannot read: " + e, e);
-        }
         JsonFields meta;
         try {
-            meta = JsonFields.of(Json.parse(text, file.toString()), file.toString());
+            meta = JsonFields.of(Json.parse(TextFiles.read(file), file.toString()), file.toString());
         } catch (CheckpointException e) {
             throw e;
         } catch (FormatException e) {
