@@ -5,6 +5,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -62,11 +63,17 @@ public final class FileFaults {
 
     private static String describe(String file, IOException e, boolean writing) {
         String known = known(e);
+        String folder = folderAtFault(file, e);
+        if (folder != null) {
+            // a folder on the way to the file is at fault (e.g. a file where a folder should be)
+            return "cannot " + (writing ? "write " : "read ") + file + ": " + folder + ": "
+                    + (e instanceof FileAlreadyExistsException ? "is a file, not a folder" : reason(e));
+        }
         if (known == null) {
             return "cannot " + (writing ? "write " : "read ") + file + ": " + reason(e);
         }
-        if (known.equals(NO_SPACE)) {
-            return NO_SPACE + " holding " + file;
+        if (known.equals(NO_SPACE) || known.equals(QUOTA)) {
+            return known + (known.equals(QUOTA) ? " on the device" : "") + " holding " + file;
         }
         if (writing && e instanceof NoSuchFileException) {
             return "cannot write " + file + ": its folder does not exist";
@@ -74,7 +81,22 @@ public final class FileFaults {
         return file + ": " + known;
     }
 
+    /** The folder above {@code file} that {@code e} names, or null when it names the file itself or nothing. */
+    private static String folderAtFault(String file, IOException e) {
+        if (!(e instanceof FileSystemException f) || f.getFile() == null || f.getFile().equals(file)) {
+            return null;
+        }
+        try {
+            Path named = Path.of(f.getFile()).toAbsolutePath().normalize();
+            Path target = Path.of(file).toAbsolutePath().normalize();
+            return target.startsWith(named) && !target.equals(named) ? f.getFile() : null;
+        } catch (InvalidPathException bad) {
+            return null;
+        }
+    }
+
     private static final String NO_SPACE = "no space left on the device";
+    private static final String QUOTA = "the disk quota is exceeded";
 
     /**
      * The cause of {@code e} in words, without a file: {@code permission denied}, {@code no space left on the
@@ -121,7 +143,7 @@ public final class FileFaults {
     /** The platform's texts (strerror, in lower case) this class recognises, and their words. */
     private static final String[][] WORDS = {
         {"no space left", NO_SPACE},
-        {"quota exceeded", "the disk quota is exceeded"},
+        {"quota exceeded", QUOTA},
         {"read-only file system", "the file system is read-only"},
         {"file too large", "the file is too large for the file system"},
         {"is a directory", "is a folder, not a file"},

@@ -161,7 +161,10 @@ public final class TextFiles {
                 }
                 CoderResult r = decoder.decode(bytes, out, end);
                 if (r.isError()) {
-                    throw notUtf8(out, off);
+                    if (out.position() > off) {
+                        break; // the text before the fault first; the next read reaches the fault again
+                    }
+                    throw notUtf8();
                 }
                 if (out.position() > off || r.isOverflow()) {
                     break;
@@ -218,17 +221,11 @@ public final class TextFiles {
             bytes.flip();
         }
 
-        private FormatException notUtf8(CharBuffer out, int off) {
-            long line = lines;
-            for (int i = off; i < out.position(); i++) {
-                if (out.get(i) == '\n') {
-                    line++;
-                }
-            }
+        private FormatException notUtf8() {
             long offset = consumed + bytes.position();
             int b = bytes.get(bytes.position()) & 0xff;
             return new FormatException(source + ": byte 0x" + String.format("%02X", b) + " at offset " + offset
-                    + " (line " + line + ") is not UTF-8; save the file as UTF-8 (it may be in Latin-1 or "
+                    + " (line " + lines + ") is not UTF-8; save the file as UTF-8 (it may be in Latin-1 or "
                     + "Windows-1252)");
         }
 
