@@ -15,6 +15,7 @@ internal object JsonSyntax {
         val stack = ArrayDeque<Char>() // '{' or '['
         var want = Want.VALUE
         var afterComma = false
+        var comma = 0 // where the last comma is
         var i = 0
         fun fault(at: Int, message: String): SpecError {
             val (line, column) = SpecJson.lineAndColumn(text, at)
@@ -57,9 +58,7 @@ internal object JsonSyntax {
                         i = string(text, i) { at, message -> return fault(at, message) }
                         want = Want.NEXT
                     }
-                    (c == '}' || c == ']') && afterComma ->
-                        return fault(i, "a comma before '$c'; remove the comma after the last " +
-                            if (stack.lastOrNull() == '{') "field" else "element")
+                    (c == '}' || c == ']') && afterComma -> return fault(comma, "trailing comma before '$c'; remove it")
                     c in STRUCTURAL -> return fault(i, "expected a value, got '$c'")
                     else -> {
                         while (i < text.length && text[i] !in WHITESPACE && text[i] !in STRUCTURAL && text[i] != '"') i++
@@ -76,7 +75,7 @@ internal object JsonSyntax {
                         i++
                         want = Want.NEXT
                     }
-                    c == '}' -> return fault(i, "a comma before '}'; remove the comma after the last field")
+                    c == '}' -> return fault(comma, "trailing comma before '}'; remove it")
                     else -> return fault(i, "expected a field name in double quotes, got ${shown(text, i)}")
                 }
                 Want.COLON -> {
@@ -91,6 +90,7 @@ internal object JsonSyntax {
                     val close = if (top == '{') '}' else ']'
                     when (c) {
                         ',' -> {
+                            comma = i
                             i++
                             want = if (top == '{') Want.KEY else Want.VALUE
                             afterComma = true
@@ -128,7 +128,8 @@ internal object JsonSyntax {
                             }
                             i += 6
                         }
-                        else -> fault(i, "invalid escape '\\$e' in a string")
+                        in ' '..'~' -> fault(i, "invalid escape '\\$e' in a string")
+                        else -> fault(i, "invalid escape: a backslash before U+%04X in a string".format(e.code))
                     }
                 }
                 else -> i++
