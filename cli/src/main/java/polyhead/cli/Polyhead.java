@@ -136,7 +136,7 @@ public final class Polyhead implements Callable<Integer> {
     }
 
     /** The exit code of a fault raised by a command, reported on {@code err}. */
-    private static int fault(Exception e, CommandLine at, PrintStream err) {
+    static int fault(Exception e, CommandLine at, PrintStream err) {
         if (e instanceof UserError u) {
             List<String> lines = u.lines();
             err.println("error: " + lines.get(0));

@@ -79,6 +79,30 @@ class FileFaultsCommandLineTest {
         return sb.toString();
     }
 
+    /**
+     * An I/O fault that reaches the top of the tool unexplained (from a library, say) is still one line in words naming
+     * the file, exit code 1.
+     */
+    @Test
+    void anUnexplainedIoFaultIsOneLineInWords() {
+        record Case(Exception fault, String expected) {
+        }
+        List<Case> cases = List.of(
+                new Case(new java.io.UncheckedIOException(new java.nio.file.AccessDeniedException("/x/y.json")),
+                        "/x/y.json: permission denied"),
+                new Case(new java.io.UncheckedIOException(new java.nio.file.FileSystemException("/x/y.csv", null,
+                        "No space left on device")), "no space left on the device holding /x/y.csv"),
+                new Case(new IOException("Read-only file system"),
+                        "cannot read or write a file: the file system is read-only"),
+                new Case(new java.nio.file.NoSuchFileException("/x/z"), "/x/z: no such file"));
+        for (Case c : cases) {
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int code = Polyhead.fault(c.fault(), null, new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(1, code, c.fault().toString());
+            assertEquals("error: " + c.expected(), err.toString(StandardCharsets.UTF_8).strip());
+        }
+    }
+
     @Test
     void specsThatCannotBeReadAreOneLineNamingTheFile() throws IOException {
         Path missing = tmp.resolve("none.json");
