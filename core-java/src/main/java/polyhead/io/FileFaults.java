@@ -9,7 +9,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A file that cannot be read or written, in plain words naming the file: {@code x.json: no such file}, {@code
@@ -116,20 +118,10 @@ public final class FileFaults {
         if (e instanceof NotARegularFileException n) {
             return "is " + n.kind() + ", not a regular file";
         }
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileAlreadyExistsException) {
-            return "already exists";
-        }
-        if (e instanceof DirectoryNotEmptyException) {
-            return "is a folder that is not empty";
-        }
-        if (e instanceof NotDirectoryException) {
-            return "a part of the path is not a folder";
+        for (Map.Entry<Class<? extends IOException>, String> t : TYPES) {
+            if (t.getKey().isInstance(e)) {
+                return t.getValue();
+            }
         }
         String os = osText(e).toLowerCase(Locale.ROOT);
         for (String[] w : WORDS) {
@@ -139,6 +131,14 @@ public final class FileFaults {
         }
         return null;
     }
+
+    /** The exceptions the platform throws for causes of their own, and their words. */
+    private static final List<Map.Entry<Class<? extends IOException>, String>> TYPES = List.of(
+            Map.entry(NoSuchFileException.class, "no such file"),
+            Map.entry(AccessDeniedException.class, "permission denied"),
+            Map.entry(FileAlreadyExistsException.class, "already exists"),
+            Map.entry(DirectoryNotEmptyException.class, "is a folder that is not empty"),
+            Map.entry(NotDirectoryException.class, "a part of the path is not a folder"));
 
     /** The platform's texts (strerror, in lower case) this class recognises, and their words. */
     private static final String[][] WORDS = {
