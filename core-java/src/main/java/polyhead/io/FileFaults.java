@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * A file that cannot be read or written, in plain words naming the file: {@code x.json: no such file}, {@code
- * x.json: permission denied}, {@code no space left on the device holding runs/a/metrics.json}, {@code cannot read
- * x.csv: input/output error}. The one place where an {@link IOException} becomes words, so that neither an exception's
+ * x.json: permission denied}, {@code no space left on the device holding runs/a/metrics.json}, {@code x.csv: cannot
+ * read: input/output error}: the file first, as in every fault of a file, but for a full device, where the device is
+ * at fault. The one place where an {@link IOException} becomes words, so that neither an exception's
  * class name ({@code java.nio.file.AccessDeniedException: /x}) nor the platform's raw text reaches a user.
  *
  * <p>The platform reports the cause as the C library's text ({@code No space left on device}); the known ones are
@@ -68,17 +69,17 @@ public final class FileFaults {
         String folder = folderAtFault(file, e);
         if (folder != null) {
             // a folder on the way to the file is at fault (e.g. a file where a folder should be)
-            return "cannot " + (writing ? "write " : "read ") + file + ": " + folder + ": "
+            return file + ": cannot " + (writing ? "write: " : "read: ") + folder + ": "
                     + (e instanceof FileAlreadyExistsException ? "is a file, not a folder" : reason(e));
         }
         if (known == null) {
-            return "cannot " + (writing ? "write " : "read ") + file + ": " + reason(e);
+            return file + ": cannot " + (writing ? "write: " : "read: ") + reason(e);
         }
         if (known.equals(NO_SPACE) || known.equals(QUOTA)) {
             return known + (known.equals(QUOTA) ? " on the device" : "") + " holding " + file;
         }
         if (writing && e instanceof NoSuchFileException) {
-            return "cannot write " + file + ": its folder does not exist";
+            return file + ": cannot write: its folder does not exist";
         }
         return file + ": " + known;
     }

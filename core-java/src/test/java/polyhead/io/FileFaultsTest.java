@@ -40,14 +40,14 @@ class FileFaultsTest {
                 new AccessDeniedException(X.toString()), X + ": permission denied",
                 new FileSystemException(X.toString(), null, "Disk quota exceeded"),
                 "the disk quota is exceeded on the device holding " + X,
-                new NoSuchFileException(X.toString()), "cannot write " + X + ": its folder does not exist",
-                new FileAlreadyExistsException("runs"), "cannot write " + X + ": runs: is a file, not a folder",
-                new IOException("Input/output error"), "cannot write " + X + ": input/output error",
-                new IOException(), "cannot write " + X + ": an input/output error");
+                new NoSuchFileException(X.toString()), X + ": cannot write: its folder does not exist",
+                new FileAlreadyExistsException("runs"), X + ": cannot write: runs: is a file, not a folder",
+                new IOException("Input/output error"), X + ": cannot write: input/output error",
+                new IOException(), X + ": cannot write: an input/output error");
         writing.forEach((e, words) -> assertEquals(words, FileFaults.writing(X, e), e.toString()));
         assertEquals(X + ": no such file", FileFaults.reading(X, new NoSuchFileException(X.toString())));
         assertEquals(X + ": is a folder, not a file", FileFaults.reading(X, new IOException("Is a directory")));
-        assertEquals("cannot read " + X + ": stale file handle",
+        assertEquals(X + ": cannot read: stale file handle",
                 FileFaults.reading(X, new IOException("java.io.IOException: Stale file handle")));
         assertEquals(X + ": permission denied", FileFaults.unexplained(new AccessDeniedException(X.toString())));
         assertEquals("cannot read or write a file: no space left on the device",
@@ -73,7 +73,7 @@ class FileFaultsTest {
         Path file = Files.writeString(dir.resolve("file"), "x");
         IOException e = assertThrows(IOException.class, () -> Files.createDirectories(file.resolve("sub")));
         String words = FileFaults.writing(file.resolve("sub").resolve("b.json"), e);
-        assertEquals("cannot write " + file.resolve("sub").resolve("b.json") + ": " + file.resolve("sub")
+        assertEquals(file.resolve("sub").resolve("b.json") + ": cannot write: " + file.resolve("sub")
                 + ": a part of the path is not a folder", words);
         assertFalse(words.contains("Exception"), words);
     }
