@@ -58,7 +58,8 @@ internal object JsonSyntax {
                         i = string(text, i) { at, message -> return fault(at, message) }
                         want = Want.NEXT
                     }
-                    (c == '}' || c == ']') && afterComma -> return fault(comma, "trailing comma before '$c'; remove it")
+                    c == ']' && afterComma && stack.lastOrNull() == '[' ->
+                        return fault(comma, "trailing comma before ']'; remove it")
                     c in STRUCTURAL -> return fault(i, "expected a value, got '$c'")
                     else -> {
                         while (i < text.length && text[i] !in WHITESPACE && text[i] !in STRUCTURAL && text[i] != '"') i++
