@@ -1,9 +1,5 @@
 package polyhead.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +10,7 @@ import polyhead.dsl.spec.TaskSpec;
 import polyhead.io.Json;
 import polyhead.metrics.DeltaM;
 import polyhead.train.History;
+import polyhead.io.TextFiles;
 
 /**
  * {@code --baselines FILE}: single-task baselines for Δm ({@link DeltaM}: percent, positive = worse than the
@@ -27,15 +24,7 @@ final class Baselines {
 
     /** The baselines of {@code file} keyed {@code task.metric}, checked against the spec's tasks and metrics. */
     static Map<String, Double> read(Path file, ExperimentSpec spec) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw UserError.of(file + ": no such baselines file");
-        } catch (IOException e) {
-            throw UserError.of(file + ": cannot read: " + e.getMessage());
-        }
-        Object root = Json.parse(text, file.toString());
+        Object root = Json.parse(TextFiles.read(file), file.toString());
         if (!(root instanceof Map<?, ?> tasks) || tasks.isEmpty()) {
             throw UserError.of(file + ": baselines must be a non-empty object {\"task\": {\"metric\": value}}");
         }

@@ -1,7 +1,6 @@
 package polyhead.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 
 import polyhead.io.AtomicFiles;
 import polyhead.io.NotARegularFileException;
+import polyhead.io.FileFaults;
 
 /**
  * Writes a run's files and the {@code --out} files of the commands through {@link AtomicFiles#write}: a temporary
@@ -50,7 +50,7 @@ final class OutputFiles {
         } catch (NotARegularFileException e) {
             throw UserError.of(e.getMessage() + "; give a file path");
         } catch (IOException e) {
-            throw new UncheckedIOException(target + ": cannot write: " + e.getMessage(), e);
+            throw UserError.of(FileFaults.writing(target, e));
         }
     }
 }

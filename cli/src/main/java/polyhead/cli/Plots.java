@@ -1,7 +1,6 @@
 package polyhead.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +13,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import polyhead.train.History;
+import polyhead.io.FileFaults;
 
 /**
  * A run's PNG plots, drawn by XChart from its history, one curve per series over the epochs (epochs count from 1):
@@ -86,7 +86,7 @@ final class Plots {
         try {
             OutputFiles.write(dir.resolve(file), BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
         } catch (IOException e) {
-            throw new UncheckedIOException(dir.resolve(file) + ": cannot draw the plot: " + e.getMessage(), e);
+            throw UserError.of(dir.resolve(file) + ": cannot draw the plot: " + FileFaults.reason(e));
         }
         written.add(file);
     }

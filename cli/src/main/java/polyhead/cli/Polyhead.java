@@ -1,5 +1,6 @@
 package polyhead.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Spec;
 import polyhead.cli.bench.Bench;
 import polyhead.dsl.spec.DecimalNumbers;
 import polyhead.dsl.spec.WholeNumbers;
+import polyhead.io.FileFaults;
 import polyhead.io.FormatException;
 import polyhead.io.UserText;
 import polyhead.train.TrainingException;
@@ -138,7 +140,7 @@ public final class Polyhead implements Callable<Integer> {
     }
 
     /** The exit code of a fault raised by a command, reported on {@code err}. */
-    private static int fault(Exception e, CommandLine at, PrintStream err) {
+    static int fault(Exception e, CommandLine at, PrintStream err) {
         if (e instanceof UserError u) {
             List<String> lines = u.lines();
             err.println("error: " + UserText.printable(lines.get(0)));
@@ -150,8 +152,17 @@ public final class Polyhead implements Callable<Integer> {
             }
             return 1;
         }
-        if (e instanceof FormatException || e instanceof TrainingException || e instanceof UncheckedIOException) {
+        if (e instanceof FormatException || e instanceof TrainingException) {
             err.println("error: " + UserText.printable(e.getMessage()));
+            return 1;
+        }
+        // a file that could not be read or written, from a place that did not name it in words: still words
+        if (e instanceof UncheckedIOException u) {
+            err.println("error: " + UserText.printable(FileFaults.unexplained(u.getCause())));
+            return 1;
+        }
+        if (e instanceof IOException io) {
+            err.println("error: " + UserText.printable(FileFaults.unexplained(io)));
             return 1;
         }
         err.println("error: internal fault of the tool: " + UserText.printable(e.toString())

@@ -2,8 +2,6 @@ package polyhead.cli;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +13,8 @@ import polyhead.io.CsvRecords;
 import polyhead.io.UserText;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
+import polyhead.io.FileFaults;
+import polyhead.io.TextFiles;
 
 /**
  * The CSV input of {@code predict} (RFC 4180, as {@link CsvRecords} splits it): a header, one sample per row, numeric
@@ -27,14 +27,13 @@ final class PredictInputs {
     /** The features of {@code file} as [N, F]; every fault one line naming the file, line and column. */
     static Tensor csv(Path file, ExperimentSpec spec) {
         Set<String> targets = Set.copyOf(spec.getTasks().stream().map(TaskSpec::getName).toList());
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = TextFiles.reader(file)) {
             CsvRecords records = new CsvRecords(in, ',', file.toString());
             List<String> first = records.next();
             if (first == null) {
                 throw UserError.of(file + ": empty file; expected a header and one sample per row");
             }
             List<String> header = new ArrayList<>(first);
-            header.set(0, header.get(0).replace("\uFEFF", ""));
             List<Integer> keep = new ArrayList<>();
             for (int c = 0; c < header.size(); c++) {
                 if (!targets.contains(header.get(c).trim())) {
@@ -75,7 +74,7 @@ final class PredictInputs {
             }
             return Tensor.wrap(Shape.of(rows.size(), keep.size()), data);
         } catch (IOException e) {
-            throw UserError.of(file + ": cannot read: " + e.getMessage());
+            throw UserError.of(FileFaults.reading(file, e));
         }
     }
 }

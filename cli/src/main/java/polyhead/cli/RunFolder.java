@@ -2,13 +2,9 @@ package polyhead.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -19,7 +15,9 @@ import polyhead.checkpoint.CheckpointStore;
 import polyhead.checkpoint.Checkpoints;
 import polyhead.dsl.spec.CheckpointSpec;
 import polyhead.dsl.spec.ExperimentSpec;
+import polyhead.io.FileFaults;
 import polyhead.io.Json;
+import polyhead.io.TextFiles;
 
 /**
  * A run folder as {@code train} writes it ({@code spec.json}, {@code data.json}, {@code checkpoints/}, ...), read
@@ -135,27 +133,12 @@ final class RunFolder {
         try {
             Files.delete(Files.createTempFile(folder, ".write-test-", ".tmp"));
         } catch (IOException e) {
-            throw UserError.of(dir + ": the run folder cannot be written: " + why(e) + where);
+            throw UserError.of(dir + ": the run folder cannot be written: " + FileFaults.reason(e) + where);
         }
-    }
-
-    /** What an I/O failure says, in plain words without Java's exception names. */
-    private static String why(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getReason().toLowerCase(Locale.ROOT);
-        }
-        return "a file cannot be created in it";
     }
 
     static String read(Path f) {
-        try {
-            return Files.readString(f, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw UserError.of(f + ": cannot read: " + e.getMessage());
-        }
+        return TextFiles.read(f);
     }
 
     /**

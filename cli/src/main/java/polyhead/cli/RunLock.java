@@ -6,8 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -16,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import polyhead.io.FileFaults;
 
 /**
  * The lock of a run folder while a run writes it ({@code train}, {@code train --resume}), so that two runs never
@@ -98,7 +97,7 @@ final class RunLock implements AutoCloseable {
             }
             throw UserError.of(dir + ": cannot lock the run folder: its lock file " + FILE + " keeps changing");
         } catch (IOException e) {
-            throw UserError.of(dir + ": cannot write the run folder (" + reason(e) + ")");
+            throw UserError.of(dir + ": cannot write the run folder (" + FileFaults.reason(e) + ")");
         }
     }
 
@@ -141,13 +140,4 @@ final class RunLock implements AutoCloseable {
         }
     }
 
-    private static String reason(IOException e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied: " + e.getMessage();
-        }
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            return f.getFile() + ": " + f.getReason();
-        }
-        return e.getMessage();
-    }
 }

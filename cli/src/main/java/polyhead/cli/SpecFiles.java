@@ -1,9 +1,5 @@
 package polyhead.cli;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +12,7 @@ import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.SpecError;
 import polyhead.dsl.spec.SpecJson;
 import polyhead.dsl.spec.SpecResult;
+import polyhead.io.TextFiles;
 
 /**
  * Reads a spec file — a JSON spec, or a Kotlin script ({@code *.kts}) whose last expression is {@code multiTask { ... }}
@@ -47,15 +44,12 @@ final class SpecFiles {
         }
     }
 
-    /** The spec's text; a missing or unreadable file is a user error. */
+    /**
+     * The spec's text ({@link TextFiles}: UTF-8, a byte-order mark dropped); a missing or unreadable file, or one in
+     * another encoding, is a {@link polyhead.io.FormatException} naming the file.
+     */
     static String text(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw UserError.of(file + ": no such spec file");
-        } catch (IOException e) {
-            throw UserError.of(file + ": cannot read the spec: " + e.getMessage());
-        }
+        return TextFiles.read(file);
     }
 
     /**
@@ -94,11 +88,14 @@ final class SpecFiles {
                 faults.stream().map(ScriptFault::toString).toList());
     }
 
-    /** One fault in one line ({@code file: path: message}); several as a heading and a line each. */
+    /**
+     * One fault in one line ({@code file: path: message}, or {@code file:line:column: message} for a fault of the JSON
+     * text); several as a heading and a line each.
+     */
     static UserError faults(Path file, List<SpecError> errors) {
         int n = errors.size();
         if (n == 1) {
-            return UserError.of(file + ": " + errors.get(0));
+            return UserError.of(errors.get(0).at(file.toString()));
         }
         return UserError.of(file + ": the spec has " + n + " fault" + (n == 1 ? "" : "s") + ":",
                 errors.stream().map(SpecError::toString).toList());

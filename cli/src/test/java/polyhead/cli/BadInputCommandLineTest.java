@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -34,6 +35,9 @@ class BadInputCommandLineTest {
     @TempDir
     Path tmp;
 
+    /** A manifest pattern of a fault of the JSON text: path, line, column, message. */
+    private static final Pattern TEXT_FAULT = Pattern.compile("(\\S+) \\\\\\(line (\\d+), column (\\d+)\\\\\\): (.*)");
+
     static void assertOneErrorLine(PolyheadTest.Result r, String what, Pattern expected) {
         String all = r.out() + r.err();
         assertFalse(all.contains("Exception") || all.contains("\tat "), what + ": " + all);
@@ -52,10 +56,14 @@ class BadInputCommandLineTest {
         for (String row : rows) {
             String[] f = row.split("\t");
             Path spec = SPECS.resolve(f[0]);
-            // the manifest's pattern is anchored on the fault's text, which the tool prints after the file's name
+            // the manifest's pattern is anchored on the fault's text, which the tool prints after the file's name:
+            // "file: path: message", or for a fault of the JSON text "file:line:column: [path: ]message"
             String fault = f[1].replaceFirst("^\\^", "");
+            Matcher at = TEXT_FAULT.matcher(fault);
+            String place = at.matches() ? ":" + at.group(2) + ":" + at.group(3) + ": "
+                    + (at.group(1).equals("\\$") ? "" : at.group(1) + ": ") + at.group(4) : ": " + fault;
             PolyheadTest.Result r = PolyheadTest.run("inspect", spec.toString());
-            assertOneErrorLine(r, f[0], Pattern.compile("^error: " + Pattern.quote(spec.toString()) + ": " + fault));
+            assertOneErrorLine(r, f[0], Pattern.compile("^error: " + Pattern.quote(spec.toString()) + place));
         }
     }
 

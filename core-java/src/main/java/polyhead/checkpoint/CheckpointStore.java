@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import polyhead.io.FileFaults;
 import polyhead.io.FormatException;
 import polyhead.io.AtomicFiles;
 
@@ -111,7 +112,7 @@ public final class CheckpointStore {
                 }
             }
         } catch (IOException e) {
-            throw new CheckpointException(root + ": cannot list the checkpoint store: " + e, e);
+            throw new CheckpointException(root + ": cannot list the checkpoint store: " + FileFaults.reason(e), e);
         }
         entries.sort(Comparator.comparingLong(Entry::sequence));
         return new Scan(entries, leftovers);
@@ -149,7 +150,7 @@ public final class CheckpointStore {
             AtomicFiles.move(dir, trash);
             AtomicFiles.deleteTree(trash);
         } catch (IOException e) {
-            throw new CheckpointException(dir + ": cannot delete an old checkpoint: " + e, e);
+            throw new CheckpointException(dir + ": cannot delete an old checkpoint: " + FileFaults.reason(e), e);
         }
     }
 
@@ -236,7 +237,7 @@ public final class CheckpointStore {
             try {
                 AtomicFiles.deleteTree(s.path());
             } catch (IOException e) {
-                throw new CheckpointException(s.path() + ": cannot remove: " + e, e);
+                throw new CheckpointException(s.path() + ": cannot remove: " + FileFaults.reason(e), e);
             }
         }
         return left;

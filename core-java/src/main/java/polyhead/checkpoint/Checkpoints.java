@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import polyhead.io.FileFaults;
 import polyhead.io.FormatException;
 import polyhead.mtl.weighting.Weighting;
 import polyhead.nn.Module;
@@ -25,6 +26,7 @@ import polyhead.optim.OptimizerStateDict;
 import polyhead.tensor.Tensor;
 import polyhead.io.Json;
 import polyhead.io.Safetensors;
+import polyhead.io.TextFiles;
 import polyhead.io.AtomicFiles;
 
 /**
@@ -94,7 +96,7 @@ public final class Checkpoints {
             AtomicFiles.forceDirectory(tmp);
             AtomicFiles.move(tmp, target);
         } catch (IOException e) {
-            throw new CheckpointException(dir + ": cannot write the checkpoint: " + e, e);
+            throw new CheckpointException(dir + ": cannot write the checkpoint: " + FileFaults.reason(e), e);
         } finally {
             try {
                 AtomicFiles.deleteTree(tmp);
@@ -212,7 +214,8 @@ public final class Checkpoints {
                             + "checkpoint was written", name + " is damaged (checksum mismatch)");
                 }
             } catch (IOException e) {
-                throw new CheckpointException(f + ": cannot read: " + e, name + " cannot be read", e);
+                throw new CheckpointException(FileFaults.reading(f, e), name + " cannot be read ("
+                        + FileFaults.reason(e) + ")", e);
             }
         }
         return new Verified(dir, (int) meta.integer("formatVersion"), meta.string("libraryVersion"),
@@ -236,12 +239,10 @@ public final class Checkpoints {
         }
         String text;
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new CheckpointException(file + ": is not valid UTF-8", METADATA + " is damaged (not UTF-8)");
-        } catch (IOException e) {
-            throw new CheckpointException(file + ": cannot read: " + e, METADATA + " cannot be read", e);
+            text = TextFiles.read(file);
+        } catch (FormatException e) {
+            // an I/O fault or text that is not UTF-8, in the words of TextFiles
+            throw new CheckpointException(e.getMessage(), METADATA + " cannot be read as UTF-8 text", e);
         }
         JsonFields meta;
         try {

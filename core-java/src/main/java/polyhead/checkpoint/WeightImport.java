@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import polyhead.nn.Module;
 import polyhead.tensor.Tensor;
+import polyhead.io.FileFaults;
 import polyhead.io.Safetensors;
 
 /**
@@ -193,7 +194,7 @@ public final class WeightImport {
         try {
             return Checkpoints.sha256(file);
         } catch (java.io.IOException e) {
-            throw new CheckpointException(file + ": cannot read: " + e.getMessage());
+            throw new CheckpointException(FileFaults.reading(file, e), e);
         }
     }
 

@@ -2,12 +2,6 @@ package polyhead.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import polyhead.io.CsvRecords;
+import polyhead.io.FileFaults;
 import polyhead.io.UserText;
 import polyhead.io.FormatException;
+import polyhead.io.TextFiles;
 
 /**
  * Reads a CSV file with a header line into a multi-task {@link Dataset}: some columns are the features (inputs
@@ -291,22 +287,16 @@ public final class Csv {
         if (spec.targets().isEmpty()) {
             throw new IllegalArgumentException("CSV spec for " + file + " declares no target");
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPLACE)
-                .onUnmappableCharacter(CodingErrorAction.REPLACE)
-                .replaceWith(String.valueOf(CsvRecords.NOT_UTF8));
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {
+        try (BufferedReader in = TextFiles.reader(file)) {
             CsvRecords records = new CsvRecords(in, spec.delimiter(), file.toString());
             return new CsvReading(file.toString(), spec, records).run();
         } catch (DataException e) {
             throw e;
         } catch (FormatException e) {
-            // the record splitter's syntax faults, as this reader's one fault type
+            // the record splitter's syntax faults and the text's (encoding, reading), as this reader's one fault type
             throw new DataException(e.getMessage(), e);
-        } catch (NoSuchFileException e) {
-            throw new DataException(file + ": no such file");
         } catch (IOException e) {
-            throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+            throw new DataException(FileFaults.reading(file, e), e);
         }
     }
 

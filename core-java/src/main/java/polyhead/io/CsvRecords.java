@@ -14,13 +14,6 @@ import java.util.List;
  */
 public final class CsvRecords {
     private static final int EOF = -1;
-    /**
-     * What the decoder puts in place of bytes that are not UTF-8: a Unicode noncharacter, reserved for internal use,
-     * so the fault can be reported with its line and column when the tokenizer reaches it (a decoder that throws
-     * would report it a buffer early, at an unknown line).
-     */
-    public static final char NOT_UTF8 = '\uFDD0';
-
     private final Reader in;
     private final char delimiter;
     private final String file;
@@ -101,9 +94,6 @@ public final class CsvRecords {
                 if (ch == '"') {
                     throw fault("a quote inside an unquoted field (quote the whole field and double inner quotes)");
                 }
-                if (ch == NOT_UTF8) {
-                    throw fault("not UTF-8 text");
-                }
                 pos++;
             }
             field.append(buf, start, pos - start);
@@ -131,9 +121,6 @@ public final class CsvRecords {
             }
             if (ch == '\n' || (ch == '\r' && peek() != '\n')) {
                 line++;
-            }
-            if (ch == NOT_UTF8) {
-                throw fault("not UTF-8 text");
             }
             field.append(ch);
         }

@@ -6,7 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
@@ -35,12 +34,10 @@ public final class Idx {
             raw.reset();
             InputStream in = b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(raw)) : raw;
             return parse(new DataInputStream(in), file);
-        } catch (NoSuchFileException e) {
-            throw new FormatException(file + ": no such file");
         } catch (EOFException e) {
             throw new FormatException(file + ": truncated IDX file (ends before the data its header announces)");
         } catch (IOException e) {
-            throw new FormatException(file + ": cannot read IDX file: " + e.getMessage(), e);
+            throw FileFaults.readFault(file, e);
         }
     }
 

@@ -8,7 +8,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -66,10 +65,8 @@ public final class Safetensors {
     public static Contents read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return SafetensorsReader.read(SafetensorsReader.Source.of(ch), file.toString());
-        } catch (NoSuchFileException e) {
-            throw new FormatException(file + ": no such file");
         } catch (IOException e) {
-            throw new FormatException(file + ": cannot read: " + e, e);
+            throw FileFaults.readFault(file, e);
         }
     }
 
@@ -79,7 +76,7 @@ public final class Safetensors {
             return SafetensorsReader.read(SafetensorsReader.Source.of(bytes), source);
         } catch (IOException e) {
             // the array source fails only at its end, which the header checks rule out
-            throw new FormatException(source + ": truncated: " + e, e);
+            throw new FormatException(source + ": truncated", e);
         }
     }
 
@@ -87,10 +84,8 @@ public final class Safetensors {
     public static List<Entry> entries(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return SafetensorsReader.header(SafetensorsReader.Source.of(ch), file.toString()).entries();
-        } catch (NoSuchFileException e) {
-            throw new FormatException(file + ": no such file");
         } catch (IOException e) {
-            throw new FormatException(file + ": cannot read: " + e, e);
+            throw FileFaults.readFault(file, e);
         }
     }
 
@@ -104,10 +99,8 @@ public final class Safetensors {
         byte[] header = header(tensors, metadata);
         try {
             AtomicFiles.write(file, ch -> writeTo(ch, header, tensors));
-        } catch (NotARegularFileException e) {
-            throw new FormatException(e.getMessage(), e);
         } catch (IOException e) {
-            throw new FormatException(file + ": cannot write: " + e, e);
+            throw FileFaults.writeFault(file, e);
         }
     }
 

@@ -247,6 +247,15 @@ public class CheckpointTest {
         Files.writeString(meta, text.substring(0, 40));
         assertEquals(meta + ": malformed JSON at offset 40 (line 3, column 4): unexpected end of input inside a string",
                 readFault(d));
+        // the metadata's text as any text file the tool reads: a byte-order mark is fine, other encodings named
+        Files.write(meta, ("\uFEFF" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(17, Checkpoints.verify(d).step());
+        Files.write(meta, text.getBytes(java.nio.charset.StandardCharsets.UTF_16));
+        assertEquals(meta + ": the file is UTF-16 text; save it as UTF-8", readFault(d));
+        byte[] latin1 = text.replace("\"format\"", "\"f\u00f6rmat\"").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Files.write(meta, latin1);
+        assertEquals(meta + ": byte 0xF6 at offset " + (text.indexOf("\"format\"") + 2) + " (line 2) is not UTF-8; save "
+                + "the file as UTF-8 (it may be in Latin-1 or Windows-1252)", readFault(d));
         Files.writeString(meta, text.replace("\"polyhead-checkpoint\"", "\"something-else\""));
         assertEquals(meta + ": not a Polyhead checkpoint (format 'something-else', expected 'polyhead-checkpoint')",
                 readFault(d));

@@ -196,7 +196,8 @@ class CsvTest {
                 assertThrows(DataException.class, () -> Csv.read(missing, AB_Y)).getMessage());
         Path latin1 = dir.resolve("latin1.csv");
         Files.write(latin1, new byte[] {'a', ',', 'b', ',', 'y', '\n', '1', ',', '2', ',', (byte) 0xe9, '\n'});
-        assertEquals(latin1 + ": line 2, column 'y': not UTF-8 text",
+        assertEquals(latin1 + ": byte 0xE9 at offset 10 (line 2) is not UTF-8; save the file as UTF-8 (it may be in "
+                + "Latin-1 or Windows-1252)",
                 assertThrows(DataException.class, () -> Csv.read(latin1, AB_Y)).getMessage());
     }
 

@@ -19,4 +19,8 @@ object ReferenceSpecs {
     /** Text of a test resource under `polyhead/dsl/`. */
     fun resource(name: String): String =
         checkNotNull(ReferenceSpecs::class.java.getResource("/polyhead/dsl/$name")) { "no test resource $name" }.readText()
+
+    /** The bytes of a test resource, for files that are not UTF-8 text. */
+    fun bytes(name: String): ByteArray =
+        checkNotNull(ReferenceSpecs::class.java.getResource("/polyhead/dsl/$name")) { "no test resource $name" }.readBytes()
 }

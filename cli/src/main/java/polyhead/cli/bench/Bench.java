@@ -2,7 +2,6 @@ package polyhead.cli.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +33,7 @@ import polyhead.tensor.EjmlGemm;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.VectorGemm;
+import polyhead.io.FileFaults;
 
 /**
  * The performance workloads of BENCHMARKS.md (W1 mlp-mtl, W1-predict, W2 lenet-mtl, W3 sgemm, W1-epoch) on each
@@ -137,7 +137,7 @@ public final class Bench implements Callable<Integer> {
 
     /**
      * Runs the bench. A bad option value is a {@link ParameterException} (exit code 2); a file that cannot be read or
-     * written is a {@link FormatException} or {@link UncheckedIOException} (exit code 1).
+     * written is a {@link FormatException} (exit code 1).
      */
     @Override
     public Integer call() {
@@ -153,7 +153,7 @@ public final class Bench implements Callable<Integer> {
         } catch (NotARegularFileException e) {
             throw new FormatException("--json " + e.getMessage() + "; give a file path");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + o.json() + ": " + e.getMessage(), e);
+            throw FileFaults.writeFault(o.json(), e);
         }
         return 0;
     }

@@ -46,8 +46,7 @@ internal object JsonText {
                 '{', '[' -> {
                     if (stack.size == MAX_DEPTH) {
                         val (line, column) = SpecJson.lineAndColumn(text, i)
-                        return SpecError("$", "malformed JSON at line $line, column $column: nested deeper than " +
-                            "$MAX_DEPTH levels", line, column)
+                        return SpecError("$", "nested deeper than $MAX_DEPTH levels", line, column)
                     }
                     val path = stack.lastOrNull()?.childPath() ?: "$"
                     stack.addLast(Frame(path, text[i] == '{'))

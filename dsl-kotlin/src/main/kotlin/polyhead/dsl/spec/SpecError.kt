@@ -7,6 +7,17 @@ package polyhead.dsl.spec
 data class SpecError(val path: String, val message: String, val line: Int? = null, val column: Int? = null) {
     override fun toString(): String =
         if (line != null) "$path (line $line, column $column): $message" else "$path: $message"
+
+    /**
+     * The fault in the spec [file], as compilers name a place: `file:line:column: message` for a fault of the text
+     * (with its path after the column when it has one: `file:110:5: $.training.seed: ...`), `file: path: message`
+     * for the others.
+     */
+    fun at(file: String): String = when {
+        line == null -> "$file: $path: $message"
+        path == "$" -> "$file:$line:$column: $message"
+        else -> "$file:$line:$column: $path: $message"
+    }
 }
 
 /** Thrown where a valid spec is required and the spec has faults; [errors] holds all of them. */

@@ -9,8 +9,9 @@ import kotlinx.serialization.json.JsonObject
 /**
  * The JSON form of an [ExperimentSpec]. Written pretty-printed with every default spelled out, so a file is the whole
  * experiment and can be edited by hand (the optimizer's settings left out are read as the core's defaults,
- * [withCoreDefaults]). Read strictly: JSON syntax faults give their line and column (so do nesting
- * deeper than [JsonText.MAX_DEPTH] and a key given twice in one object); then the document is migrated from its
+ * [withCoreDefaults]). Read strictly: a leading byte-order mark is dropped; JSON syntax faults are told in plain words
+ * at their line and column ([JsonSyntax]; so are nesting deeper than [JsonText.MAX_DEPTH] and a key given twice in
+ * one object); then the document is migrated from its
  * `version` to [SPEC_VERSION] ([Migrations]); then every structural fault (unknown key, unknown type name, missing
  * key, wrong kind of value) is reported with its path, all at once, before decoding.
  */
@@ -37,11 +38,14 @@ object SpecJson {
     internal fun decodeAsWritten(text: String): ExperimentSpec = writer.decodeFromString(ExperimentSpec.serializer(), text)
 
     /** Reads a spec: syntax, migration and structure; no semantic checks (see [load]). */
-    fun decode(text: String): SpecResult {
+    fun decode(document: String): SpecResult {
+        // a byte-order mark is no part of the JSON (RFC 8259 lets a reader ignore it); a file read as UTF-8 keeps it
+        val text = document.removePrefix("\uFEFF")
         if (text.isBlank()) {
             return SpecResult.Failed(listOf(SpecError("$", "empty document; an experiment spec is a JSON object")))
         }
         JsonText.check(text, duplicates = false)?.let { return SpecResult.Failed(listOf(it)) }
+        JsonSyntax.check(text)?.let { return SpecResult.Failed(listOf(it)) }
         val root = when (val parsed = parse(text)) {
             is Parsed.Ok -> parsed.element
             is Parsed.Fault -> return SpecResult.Failed(listOf(parsed.error))
@@ -82,17 +86,19 @@ object SpecJson {
         data class Fault(val error: SpecError) : Parsed
     }
 
+    /**
+     * The parsed text. [JsonSyntax] has passed it, so the parser should not refuse it; if it does, the fault is given
+     * at the parser's position without the parser's wording (which speaks of its own settings).
+     */
     private fun parse(text: String): Parsed = try {
         Parsed.Ok(json.parseToJsonElement(text))
     } catch (e: SerializationException) {
-        val message = e.message.orEmpty()
-        val offset = OFFSET.find(message)?.groupValues?.get(1)?.toInt()
-        val reason = firstLine(message.replace(OFFSET_PREFIX, ""))
+        val offset = OFFSET.find(e.message.orEmpty())?.groupValues?.get(1)?.toInt()
         if (offset == null || offset < 0) {
-            Parsed.Fault(SpecError("$", "malformed JSON: $reason"))
+            Parsed.Fault(SpecError("$", "malformed JSON"))
         } else {
             val (line, column) = lineAndColumn(text, offset)
-            Parsed.Fault(SpecError("$", "malformed JSON at line $line, column $column: $reason", line, column))
+            Parsed.Fault(SpecError("$", "malformed JSON", line, column))
         }
     }
 
@@ -113,7 +119,6 @@ object SpecJson {
     }
 
     private val OFFSET = Regex("""at offset (-?\d+)""")
-    private val OFFSET_PREFIX = Regex("""^Unexpected JSON token at offset -?\d+: """)
     private val PATH = Regex("""at path: (\$[^\s]*)""")
 
     private fun pathIn(message: String?): String? = message?.let { PATH.find(it)?.groupValues?.get(1) }

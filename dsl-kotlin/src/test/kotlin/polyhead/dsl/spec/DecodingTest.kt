@@ -55,19 +55,51 @@ class DecodingTest : FunSpec({
     }
 
     test("malformed JSON reports line and column") {
-        // The position is where the reader stopped: just past the first character of the unexpected token.
-        // Here the comma after "kernel": 5 is gone, and the reader stops in the next key, "stride" on line 13.
+        // The position is the first character of the unexpected token: here the comma after "kernel": 5 is gone, and
+        // the next key, "stride" on line 13, is where a ',' or '}' should be.
         val missingComma = text.replace("\"kernel\": 5,", "\"kernel\": 5")
         val lines = missingComma.lines()
         lines[12].trim() shouldBe "\"stride\": 1,"
         SpecJson.decode(missingComma) shouldBe SpecResult.Failed(
-            listOf(SpecError("$", "malformed JSON at line 13, column 8: Expected end of the object or comma", 13, 8)),
+            listOf(SpecError("$", "expected ',' or '}' after a field, got a string", 13, 7)),
         )
         SpecJson.decode("{\n  \"version\": 2,\n  \"input\": [1, 2 3]\n}").errorsOrEmpty.single().let {
-            (it.line to it.column) shouldBe (3 to 19) // past the "3" in col 18
+            (it.line to it.column) shouldBe (3 to 18) // the "3" in col 18
+            it.message shouldBe "expected ',' or ']' after an element, got '3'"
         }
         SpecJson.decode("{\"version\": 2,\r\n\"input\": [1 2]}").errorsOrEmpty.single().line shouldBe 2
         SpecJson.decode("").errorsOrEmpty.single().path shouldBe "$"
+    }
+
+    test("JSON syntax faults in plain words at their line and column, never the parser's wording") {
+        fun fault(json: String): String = SpecJson.decode(json).errorsOrEmpty.single().toString()
+        fault("{\"version\": 2,\n \"input\": [1, 2,]}") shouldBe "$ (line 2, column 16): trailing comma before ']'; remove it"
+        fault("{\"version\": 2,}") shouldBe "$ (line 1, column 14): trailing comma before '}'; remove it"
+        fault("{\"version\": 2}\n{}") shouldBe "$ (line 2, column 1): unexpected text after the end of the spec"
+        fault("{\"version\": 2, \"name\": \"a}") shouldBe
+            "$ (line 1, column 24): unterminated string: no closing '\"'"
+        fault("{\"version\": 2,\n  \"name\": \"a\n\"}") shouldBe
+            "$ (line 2, column 11): unterminated string: the line ends before its closing '\"'"
+        fault("{\"version\": 2, \"input\": [1 2]}") shouldBe
+            "$ (line 1, column 28): expected ',' or ']' after an element, got '2'"
+        fault("{\"version\" 2}") shouldBe "$ (line 1, column 12): expected ':' after the field name, got '2'"
+        fault("{version: 2}") shouldBe "$ (line 1, column 2): expected a field name in double quotes, got 'v'"
+        fault("{\"version\": }") shouldBe "$ (line 1, column 13): expected a value, got '}'"
+        fault("{\"version\": 2, \"input\": [1,\n") shouldBe
+            "$ (line 2, column 1): the text ends before the spec does: an array ('[') is not closed"
+        fault("{\"a\": \"\\q\"}") shouldBe "$ (line 1, column 8): invalid escape '\\q' in a string"
+        fault("{\"a\": \"\\u12\"}") shouldBe "$ (line 1, column 8): '\\u' needs four hexadecimal digits"
+        fault("{\"a\": \"\t\"}") shouldBe "$ (line 1, column 8): control character U+0009 inside a string; write it as an escape"
+        fault("/* spec */ {}") shouldBe "$ (line 1, column 1): a comment; JSON has no comments"
+        fault("{\"version\": 2}\r\n  ]") shouldBe "$ (line 2, column 3): unexpected text after the end of the spec"
+        // the same fault in the form the tool prints, naming the file
+        SpecJson.decode("{\n  \"version\": 2\n  \"input\": [1]\n}").errorsOrEmpty.single().at("spec.json") shouldBe
+            "spec.json:3:3: expected ',' or '}' after a field, got a string"
+    }
+
+    test("a byte-order mark before the spec is no fault") {
+        SpecJson.decode("\uFEFF" + text) shouldBe SpecJson.decode(text)
+        SpecJson.decode("\uFEFF" + text).errorsOrEmpty shouldBe emptyList()
     }
 
     test("line and column count \\n, \\r\\n and \\r line ends") {

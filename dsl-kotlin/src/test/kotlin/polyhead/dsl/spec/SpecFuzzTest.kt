@@ -53,6 +53,10 @@ class SpecFuzzTest : FunSpec({
             if (error.message.isBlank() || '\n' in error.toString() || '\r' in error.toString()) {
                 return "a fault that is not one line: '$error'" to result
             }
+            // the parser's own wording (its settings, its token names) never reaches a user
+            if (PARSER_WORDS.containsMatchIn(error.message)) {
+                return "a fault in the parser's words: '$error'" to result
+            }
         }
         return null to result
     }
@@ -77,7 +81,7 @@ class SpecFuzzTest : FunSpec({
     test("what fuzzing found: deep nesting and duplicated keys are faults with line and column") {
         val deep = "[".repeat(100_000) + "]".repeat(100_000)
         SpecJson.load(deep) shouldBe SpecResult.Failed(
-            listOf(SpecError("$", "malformed JSON at line 1, column 65: nested deeper than 64 levels", 1, 65)),
+            listOf(SpecError("$", "nested deeper than 64 levels", 1, 65)),
         )
         SpecJson.load("{\"version\": 2,\n \"training\": {\"seed\": 1, \"seed\": 2}}") shouldBe SpecResult.Failed(
             listOf(SpecError("$.training.seed", "key 'seed' given twice; each key appears once in an object", 2, 26)),
@@ -134,6 +138,9 @@ class SpecFuzzTest : FunSpec({
 }) {
     private companion object {
         const val LIMIT_SECONDS = 5L
+        /** The JSON parser's phrases and settings, which a fault must not show. */
+        val PARSER_WORDS = Regex("""isLenient|allowSpecialFloatingPoint|JSON input:|Unexpected JSON token|Expected end of|""" +
+            """Expected EOF|Expected quotation|Trailing comma|Json \{""")
         const val PALETTE = "{}[]\",:0123456789.eE+-tfnul \\/\u0000\u00e9\uD83D"
         val NUMBER = Regex("""(?<=[:\[,]\s?)-?\d+(\.\d+)?([eE][+-]?\d+)?""")
         val ODD_NUMBERS = listOf(
