@@ -130,13 +130,22 @@ public final class Polyhead implements Callable<Integer> {
                     || e instanceof CommandLine.MissingParameterException);
             err.println("error: " + UserText.printable(message(e)) + (pointToHelp ? " (see --help)" : ""));
             if (showUsage) {
-                err.println();
-                at.usage(err);
+                shortUsage(at, err);
             }
             return 2;
         });
         cl.setExecutionExceptionHandler((e, at, parsed) -> fault(e, at, err));
         return cl;
+    }
+
+    /**
+     * After a malformed command line: the command's synopsis and where its options are listed, not the whole help
+     * (which buried the one line that says what is wrong).
+     */
+    private static void shortUsage(CommandLine at, PrintStream err) {
+        err.print(at.getHelp().synopsis(0));
+        err.println("(" + at.getCommandSpec().qualifiedName() + " --help "
+                + (at.getSubcommands().isEmpty() ? "lists the options" : "lists the commands") + ")");
     }
 
     /** The exit code of a fault raised by a command, reported on {@code err}. */
@@ -146,8 +155,7 @@ public final class Polyhead implements Callable<Integer> {
             err.println("error: " + UserText.printable(lines.get(0)));
             lines.subList(1, lines.size()).forEach(l -> err.println("  " + UserText.printable(l)));
             if (u.isUsage()) {
-                err.println();
-                at.usage(err);
+                shortUsage(at, err);
                 return 2;
             }
             return 1;

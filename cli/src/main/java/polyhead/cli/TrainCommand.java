@@ -79,9 +79,10 @@ final class TrainCommand implements Callable<Integer> {
     String outOption;
 
     @Option(names = "--resume", paramLabel = "RUN", description = {
-            "continue the run in folder RUN from its latest intact checkpoint (a damaged newer one is",
-            "named), or from the beginning if it stopped before its first, with its spec, seed and data;",
-            "a SPEC, --epochs or --seed that differ from the run's are refused"})
+            "continue the run in folder RUN from its latest intact checkpoint (a damaged",
+            "newer one is named), or from the beginning if it stopped before its first,",
+            "with its spec, seed and data; a SPEC, --epochs or --seed that differ from the",
+            "run's are refused"})
     Path resume;
 
     @Option(names = "--epochs", paramLabel = "N", description = "override training.epochs")

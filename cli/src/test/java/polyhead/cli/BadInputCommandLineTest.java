@@ -207,7 +207,7 @@ class BadInputCommandLineTest {
     /**
      * Decimal options (the cli's is {@code --rho}) read by one converter: NaN, the infinities, a value beyond a double
      * or the option's range, and other spellings are one line naming the option and the value as written, exit code
-     * 2 (then the usage).
+     * 2 (then the synopsis and a pointer to --help).
      */
     @Test
     void badDecimalOptionsAreOneLineNamingTheValueAsWritten() {

@@ -208,6 +208,11 @@ class PolyheadTest {
         Result badOption = run("train", SPEC, "--epochs", "zero");
         assertEquals(2, badOption.code());
         assertTrue(badOption.err().contains("usage: polyhead train"), badOption.err());
+        // the synopsis and a pointer to --help, not the whole option list under the one line that matters
+        assertTrue(badOption.err().endsWith("(polyhead train --help lists the options)" + System.lineSeparator()),
+                badOption.err());
+        assertFalse(badOption.err().contains("--epochs=N"), badOption.err());
+        assertTrue(unknown.err().contains("(polyhead --help lists the commands)"), unknown.err());
         assertEquals(2, run("inspect").code());
         assertEquals(2, run("train", SPEC, "--bogus").code());
     }
