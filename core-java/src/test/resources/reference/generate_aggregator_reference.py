@@ -187,30 +187,21 @@ def main():
         conditioned = T > 1 and eig[0] > 1e-4 * eig[-1]
         case = {"tasks": T, "dimension": P, "grads": vec(J), "libmtl": bool(conditioned)}
 
-        imtl = {"torchjd_weights": vec(m["_imtl_g"].IMTLGWeighting()(G)),
-                "torchjd_direction": vec(m["_imtl_g"].IMTLG()(Jt))}
-        if conditioned:
-            alpha, grad = libmtl_run(m["IMTL"].IMTL, J)
-            imtl["libmtl_weights"] = vec(alpha)
-            imtl["libmtl_direction"] = vec(grad)
-        case["imtl_g"] = imtl
-
-        aligned = {"torchjd_weights": vec(m["_aligned_mtl"].AlignedMTLWeighting()(G)),
-                   "torchjd_direction": vec(m["_aligned_mtl"].AlignedMTL()(Jt))}
-        if conditioned:
-            alpha, grad = libmtl_run(m["Aligned_MTL"].Aligned_MTL, J)
-            aligned["libmtl_weights"] = vec(alpha)
-            aligned["libmtl_direction"] = vec(grad)
-        case["aligned_mtl"] = aligned
-
-        up = {"torchjd_weights": vec(m["_upgrad"].UPGradWeighting()(G)),
-              "torchjd_direction": vec(m["_upgrad"].UPGrad()(Jt)),
-              "enumerated_weights": vec(upgrad_by_enumeration(J))}
-        if conditioned:
-            alpha, grad = libmtl_run(m["UPGrad"].UPGrad, J, UPGrad_norm_eps=1e-4, UPGrad_reg_eps=1e-4)
-            up["libmtl_weights"] = vec(alpha)
-            up["libmtl_direction"] = vec(grad)
-        case["upgrad"] = up
+        methods = [  # key, TorchJD weighting and aggregator, LibMTL class and its keyword arguments
+            ("imtl_g", m["_imtl_g"].IMTLGWeighting(), m["_imtl_g"].IMTLG(), m["IMTL"].IMTL, {}),
+            ("aligned_mtl", m["_aligned_mtl"].AlignedMTLWeighting(), m["_aligned_mtl"].AlignedMTL(),
+             m["Aligned_MTL"].Aligned_MTL, {}),
+            ("upgrad", m["_upgrad"].UPGradWeighting(), m["_upgrad"].UPGrad(), m["UPGrad"].UPGrad,
+             {"UPGrad_norm_eps": 1e-4, "UPGrad_reg_eps": 1e-4}),
+        ]
+        for key, weighting, aggregator, libmtl_class, kwargs in methods:
+            entry = {"torchjd_weights": vec(weighting(G)), "torchjd_direction": vec(aggregator(Jt))}
+            if conditioned:
+                alpha, grad = libmtl_run(libmtl_class, J, **kwargs)
+                entry["libmtl_weights"] = vec(alpha)
+                entry["libmtl_direction"] = vec(grad)
+            case[key] = entry
+        case["upgrad"]["enumerated_weights"] = vec(upgrad_by_enumeration(J))
         out[name] = case
 
     doc = {"generator": "generate_aggregator_reference.py",

@@ -43,7 +43,7 @@ class AggregatorReferenceTest {
         for (Map.Entry<String, Object> e : cases().entrySet()) {
             Object c = e.getValue();
             TaskGradients g = gradients(c);
-            double scale = maxNorm(g);
+            double scale = Grads.maxNorm(g);
             for (Method m : METHODS) {
                 Object ref = Fixtures.get(c, m.key());
                 double factor = m.torchJdPreferenceIsMean() ? g.taskCount() : 1;
@@ -105,14 +105,7 @@ class AggregatorReferenceTest {
     }
 
     private static TaskGradients gradients(Object c) {
-        int tasks = (int) Fixtures.number(Fixtures.get(c, "tasks"), "tasks");
-        int p = (int) Fixtures.number(Fixtures.get(c, "dimension"), "dimension");
-        double[] flat = Fixtures.doubles(Fixtures.get(c, "grads"));
-        double[][] rows = new double[tasks][p];
-        for (int t = 0; t < tasks; t++) {
-            System.arraycopy(flat, t * p, rows[t], 0, p);
-        }
-        return Grads.of(rows);
+        return Grads.of(Grads.fixtureRows(c));
     }
 
     private static double[] scaled(double[] v, double f) {
@@ -127,14 +120,6 @@ class AggregatorReferenceTest {
         double m = 0;
         for (double x : v) {
             m = Math.max(m, Math.abs(x));
-        }
-        return m;
-    }
-
-    private static double maxNorm(TaskGradients g) {
-        double m = 0;
-        for (float[] row : g.grads()) {
-            m = Math.max(m, Grads.norm(Grads.toDouble(row)));
         }
         return m;
     }
