@@ -165,6 +165,27 @@ public final class WeightingPlan {
         return gradNorm(GradNorm.DEFAULT_ALPHA);
     }
 
+    /** IMTL-G (Liu et al., 2021): equal projections of the update on every task's unit gradient. */
+    public static WeightingPlan imtlG() {
+        return gradient("imtlG", (tasks, lr, initial) -> Weightings.imtlG());
+    }
+
+    /** Aligned-MTL (Senushkin et al., 2023): the task gradients aligned to orthogonal components of equal size. */
+    public static WeightingPlan alignedMtl() {
+        return gradient("alignedMtl", (tasks, lr, initial) -> Weightings.alignedMtl());
+    }
+
+    /** UPGrad (Quinton &amp; Rey, 2024) with its default normalization and regularization thresholds. */
+    public static WeightingPlan upGrad() {
+        return gradient("upGrad", (tasks, lr, initial) -> Weightings.upGrad());
+    }
+
+    /** UPGrad with Gramian normalization threshold {@code normEps} (≥ 0) and regularization {@code regEps} (&gt; 0). */
+    public static WeightingPlan upGrad(double normEps, double regEps) {
+        Weightings.upGrad(normEps, regEps); // fails now, with the strategy's message, rather than at build
+        return gradient("upGrad", (tasks, lr, initial) -> Weightings.upGrad(normEps, regEps));
+    }
+
     /** This gradient-level plan reading the task gradients at {@code s} (default: the shared parameters). */
     public WeightingPlan source(GradientSource s) {
         Objects.requireNonNull(s, "weighting source");

@@ -84,3 +84,15 @@ fun ExperimentBuilder.gradNorm(
     source: GradientSource = WeightingSpec.GradNorm().source,
     initialWeights: Map<String, Double> = WeightingSpec.GradNorm().initialWeights,
 ): WeightingSpec = WeightingSpec.GradNorm(alpha, lr, source, initialWeights)
+
+fun ExperimentBuilder.imtlG(source: GradientSource = WeightingSpec.ImtlG().source): WeightingSpec =
+    WeightingSpec.ImtlG(source)
+
+fun ExperimentBuilder.alignedMtl(source: GradientSource = WeightingSpec.AlignedMtl().source): WeightingSpec =
+    WeightingSpec.AlignedMtl(source)
+
+fun ExperimentBuilder.upGrad(
+    normEps: Double = WeightingSpec.UpGrad().normEps,
+    regEps: Double = WeightingSpec.UpGrad().regEps,
+    source: GradientSource = WeightingSpec.UpGrad().source,
+): WeightingSpec = WeightingSpec.UpGrad(normEps, regEps, source)

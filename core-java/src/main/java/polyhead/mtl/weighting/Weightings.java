@@ -8,7 +8,8 @@ import polyhead.optim.schedule.Schedule;
 /**
  * The weighting strategies. Loss-level ({@link LossWeighting}): {@link #equal}, {@link #fixed}, {@link #scheduled},
  * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
- * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}. Each class documents its
+ * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}, {@link #imtlG},
+ * {@link #alignedMtl}, {@link #upGrad}. Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
  */
 public final class Weightings {
@@ -114,5 +115,25 @@ public final class Weightings {
     /** GradNorm whose tasks named in {@code initialWeights} start at those weights (finite, &gt; 0), the others at 1. */
     public static GradNorm gradNorm(double alpha, double lr, Map<String, Double> initialWeights) {
         return new GradNorm(alpha, lr, initialWeights);
+    }
+
+    /** IMTL-G: the update with equal projections on every task's unit gradient. */
+    public static ImtlG imtlG() {
+        return new ImtlG();
+    }
+
+    /** Aligned-MTL: the task gradients aligned to orthogonal components of equal size, then added. */
+    public static AlignedMtl alignedMtl() {
+        return new AlignedMtl();
+    }
+
+    /** UPGrad with {@link UpGrad#DEFAULT_NORM_EPS} and {@link UpGrad#DEFAULT_REG_EPS}. */
+    public static UpGrad upGrad() {
+        return upGrad(UpGrad.DEFAULT_NORM_EPS, UpGrad.DEFAULT_REG_EPS);
+    }
+
+    /** UPGrad with Gramian normalization threshold {@code normEps} (≥ 0) and regularization {@code regEps} (&gt; 0). */
+    public static UpGrad upGrad(double normEps, double regEps) {
+        return new UpGrad(normEps, regEps);
     }
 }

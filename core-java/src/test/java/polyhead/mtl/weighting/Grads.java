@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import polyhead.testing.Fixtures;
+
 /** Builds task-gradient matrices and contexts for the tests, and compares vectors. */
 final class Grads {
     private Grads() {
@@ -88,5 +90,26 @@ final class Grads {
             assertEquals(expected[i], actual[i], tol, what + ": element " + i + " of " + Arrays.toString(actual)
                     + ", expected " + Arrays.toString(expected));
         }
+    }
+
+    /** The T×P rows of a reference case's {@code tasks}, {@code dimension} and flat {@code grads} fields. */
+    static double[][] fixtureRows(Object referenceCase) {
+        int tasks = (int) Fixtures.number(Fixtures.get(referenceCase, "tasks"), "tasks");
+        int p = (int) Fixtures.number(Fixtures.get(referenceCase, "dimension"), "dimension");
+        double[] flat = Fixtures.doubles(Fixtures.get(referenceCase, "grads"));
+        double[][] rows = new double[tasks][p];
+        for (int t = 0; t < tasks; t++) {
+            System.arraycopy(flat, t * p, rows[t], 0, p);
+        }
+        return rows;
+    }
+
+    /** max_t ‖g_t‖, the scale reference comparisons measure their tolerances in. */
+    static double maxNorm(TaskGradients g) {
+        double m = 0;
+        for (float[] row : g.grads()) {
+            m = Math.max(m, norm(toDouble(row)));
+        }
+        return m;
     }
 }

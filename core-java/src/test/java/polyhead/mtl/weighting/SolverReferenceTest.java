@@ -30,7 +30,7 @@ class SolverReferenceTest {
         for (Map.Entry<String, Object> e : cases.entrySet()) {
             Object c = e.getValue();
             TaskGradients g = gradients(c);
-            double scale = maxNorm(g);
+            double scale = Grads.maxNorm(g);
             tests.add(DynamicTest.dynamicTest(e.getKey() + " mgda none", () -> compare(
                     Weightings.mgda(Mgda.Normalization.NONE).combine(g, Grads.ctx(0)).shared(),
                     Fixtures.doubles(Fixtures.get(c, "mgda_none", "direction")), scale)));
@@ -91,14 +91,8 @@ class SolverReferenceTest {
     }
 
     private static TaskGradients gradients(Object c) {
-        int tasks = (int) Fixtures.number(Fixtures.get(c, "tasks"), "tasks");
-        int p = (int) Fixtures.number(Fixtures.get(c, "dimension"), "dimension");
-        double[] flat = Fixtures.doubles(Fixtures.get(c, "grads"));
-        double[][] rows = new double[tasks][p];
-        for (int t = 0; t < tasks; t++) {
-            System.arraycopy(flat, t * p, rows[t], 0, p);
-        }
-        return Grads.of(Grads.names(tasks), rows, Fixtures.doubles(Fixtures.get(c, "losses")));
+        double[][] rows = Grads.fixtureRows(c);
+        return Grads.of(Grads.names(rows.length), rows, Fixtures.doubles(Fixtures.get(c, "losses")));
     }
 
     /** ‖Σ_t α_t g_t / (L_t‖g_t‖)‖. */
@@ -112,14 +106,6 @@ class SolverReferenceTest {
             }
         }
         return Grads.norm(sum);
-    }
-
-    private static double maxNorm(TaskGradients g) {
-        double m = 0;
-        for (float[] row : g.grads()) {
-            m = Math.max(m, Grads.norm(Grads.toDouble(row)));
-        }
-        return m;
     }
 
     private static void compare(float[] actual, double[] expected, double scale) {

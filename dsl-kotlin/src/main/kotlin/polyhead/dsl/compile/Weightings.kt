@@ -41,6 +41,9 @@ internal fun weightingPlan(spec: ExperimentSpec): WeightingPlan {
         is WeightingSpec.GradNorm -> (w.lr?.let { WeightingPlan.gradNorm(w.alpha, it) } ?: WeightingPlan.gradNorm(w.alpha)).let {
             if (w.initialWeights.isEmpty()) it else it.initialWeights(w.initialWeights)
         }
+        is WeightingSpec.ImtlG -> WeightingPlan.imtlG()
+        is WeightingSpec.AlignedMtl -> WeightingPlan.alignedMtl()
+        is WeightingSpec.UpGrad -> WeightingPlan.upGrad(w.normEps, w.regEps)
     }
     val w = spec.weighting
     return if (w is WeightingSpec.GradientLevel) plan.source(gradientSource(w.source)) else plan

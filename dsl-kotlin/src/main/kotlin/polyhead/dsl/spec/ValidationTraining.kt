@@ -32,6 +32,10 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
                 require(v.isFinite(), at) { "an initial log-variance must be finite, got $v" }
             }
         }
+        is WeightingSpec.UpGrad -> {
+            nonNegative(w.normEps, "$p.normEps", "upGrad normEps")
+            positive(w.regEps, "$p.regEps", "upGrad regEps")
+        }
         else -> Unit
     }
     val w = spec.weighting

@@ -115,6 +115,28 @@ sealed interface WeightingSpec {
         override val source: GradientSource = GradientSource.PARAMETERS,
         @EncodeDefault(EncodeDefault.Mode.NEVER) val initialWeights: Map<String, Double> = emptyMap(),
     ) : GradientLevel
+
+    /** IMTL-G (Liu et al., 2021): the update projects equally onto every task's unit gradient. */
+    @Serializable
+    @SerialName("imtlG")
+    data class ImtlG(override val source: GradientSource = GradientSource.PARAMETERS) : GradientLevel
+
+    /** Aligned-MTL (Senushkin et al., 2023): the task gradients aligned to orthogonal components of equal size. */
+    @Serializable
+    @SerialName("alignedMtl")
+    data class AlignedMtl(override val source: GradientSource = GradientSource.PARAMETERS) : GradientLevel
+
+    /**
+     * UPGrad (Quinton & Rey, 2024): each task gradient projected onto the dual cone of all of them; the Gramian is
+     * divided by its trace unless that is below [normEps] (≥ 0) and regularized by [regEps] (> 0) on its diagonal.
+     */
+    @Serializable
+    @SerialName("upGrad")
+    data class UpGrad @JvmOverloads constructor(
+        val normEps: Double = 1e-4,
+        val regEps: Double = 1e-4,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
 }
 
 /** What MGDA divides each task gradient g_t by before combining: 1, ‖g_t‖, L_t, or L_t·‖g_t‖. */

@@ -92,6 +92,7 @@ class DefaultsTest : FunSpec({
         WeightingSpec.Mgda().let { listOf(it.tolerance, it.maxIterations.toDouble()) } shouldBe listOf(Mgda.DEFAULT_TOLERANCE, Mgda.DEFAULT_MAX_ITERATIONS.toDouble())
         WeightingSpec.CaGrad().let { listOf(it.tolerance, it.maxIterations.toDouble()) } shouldBe listOf(CaGrad.DEFAULT_TOLERANCE, CaGrad.DEFAULT_MAX_ITERATIONS.toDouble())
         WeightingSpec.NashMtl().maxIterations shouldBe NashMtl.DEFAULT_MAX_ITERATIONS
+        WeightingSpec.UpGrad().let { listOf(it.normEps, it.regEps) } shouldBe listOf(polyhead.mtl.weighting.UpGrad.DEFAULT_NORM_EPS, polyhead.mtl.weighting.UpGrad.DEFAULT_REG_EPS)
         TrainingSpec().evalBatchSize shouldBe Trainer.DEFAULT_EVAL_BATCH_SIZE
         TrainingSpec().explodingGradients shouldBe Trainer.DEFAULT_EXPLODING_FACTOR
     }

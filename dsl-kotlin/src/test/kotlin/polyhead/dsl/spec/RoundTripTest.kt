@@ -60,6 +60,9 @@ import polyhead.dsl.multiTask
 import polyhead.dsl.nadam
 import polyhead.dsl.named
 import polyhead.dsl.nashMtl
+import polyhead.dsl.imtlG
+import polyhead.dsl.alignedMtl
+import polyhead.dsl.upGrad
 import polyhead.dsl.oneCycle
 import polyhead.dsl.pcGrad
 import polyhead.dsl.pixelAccuracy
@@ -161,6 +164,9 @@ class RoundTripTest : FunSpec({
         case { weighting = caGrad(c = 0.25, tolerance = 1e-10, maxIterations = 200) },
         case { weighting = nashMtl(maxIterations = 20) },
         case { weighting = gradNorm(alpha = 0.5, lr = 0.025, source = GradientSource.REPRESENTATION) },
+        case { weighting = imtlG() },
+        case { weighting = alignedMtl(source = GradientSource.REPRESENTATION) },
+        case { weighting = upGrad(normEps = 0.0, regEps = 1e-6) },
     )
     val optimizers = listOf(
         case { optimizer = sgd(lr = 0.1, momentum = 0.9, nesterov = true) { clipByValue(0.5) } },
