@@ -122,6 +122,15 @@ public final class WeightingPlan {
         return loss("randomLossWeighting", (tasks, lr, initial) -> Weightings.randomLossWeighting());
     }
 
+    /** FAMO (Liu et al., 2023): task logits learning at {@code lr} with weight decay {@code weightDecay}. */
+    public static WeightingPlan famo(double lr, double weightDecay) {
+        return loss("famo", (tasks, optimizerLr, initial) -> Weightings.famo(names(tasks), lr, weightDecay));
+    }
+
+    public static WeightingPlan famo() {
+        return famo(polyhead.mtl.weighting.Famo.DEFAULT_LR, polyhead.mtl.weighting.Famo.DEFAULT_WEIGHT_DECAY);
+    }
+
     /** PCGrad (Yu et al., 2020). */
     public static WeightingPlan pcGrad() {
         return gradient("pcGrad", (tasks, lr, initial) -> Weightings.pcGrad());

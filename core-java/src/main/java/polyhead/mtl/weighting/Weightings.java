@@ -7,7 +7,7 @@ import polyhead.optim.schedule.Schedule;
 
 /**
  * The weighting strategies. Loss-level ({@link LossWeighting}): {@link #equal}, {@link #fixed}, {@link #scheduled},
- * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
+ * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}, {@link #famo}. Gradient-level ({@link GradientWeighting}):
  * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}. Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
  */
@@ -114,5 +114,15 @@ public final class Weightings {
     /** GradNorm whose tasks named in {@code initialWeights} start at those weights (finite, &gt; 0), the others at 1. */
     public static GradNorm gradNorm(double alpha, double lr, Map<String, Double> initialWeights) {
         return new GradNorm(alpha, lr, initialWeights);
+    }
+
+    /** FAMO with {@link Famo#DEFAULT_LR} and {@link Famo#DEFAULT_WEIGHT_DECAY}, one logit per task named here. */
+    public static Famo famo(List<String> tasks) {
+        return famo(tasks, Famo.DEFAULT_LR, Famo.DEFAULT_WEIGHT_DECAY);
+    }
+
+    /** FAMO whose logits learn at {@code lr} (&gt; 0) with weight decay {@code weightDecay} (&ge; 0). */
+    public static Famo famo(List<String> tasks, double lr, double weightDecay) {
+        return new Famo(tasks, lr, weightDecay);
     }
 }
