@@ -84,3 +84,9 @@ fun ExperimentBuilder.gradNorm(
     source: GradientSource = WeightingSpec.GradNorm().source,
     initialWeights: Map<String, Double> = WeightingSpec.GradNorm().initialWeights,
 ): WeightingSpec = WeightingSpec.GradNorm(alpha, lr, source, initialWeights)
+
+/** FAMO; the task logits learn at [lr] with weight decay [weightDecay]. */
+fun ExperimentBuilder.famo(
+    lr: Double = WeightingSpec.Famo().lr,
+    weightDecay: Double = WeightingSpec.Famo().weightDecay,
+): WeightingSpec = WeightingSpec.Famo(lr, weightDecay)

@@ -32,6 +32,10 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
                 require(v.isFinite(), at) { "an initial log-variance must be finite, got $v" }
             }
         }
+        is WeightingSpec.Famo -> {
+            positive(w.lr, "$p.lr", "the famo learning rate")
+            nonNegative(w.weightDecay, "$p.weightDecay", "famo weight decay")
+        }
         else -> Unit
     }
     val w = spec.weighting

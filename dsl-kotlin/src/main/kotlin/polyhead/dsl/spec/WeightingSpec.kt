@@ -115,6 +115,15 @@ sealed interface WeightingSpec {
         override val source: GradientSource = GradientSource.PARAMETERS,
         @EncodeDefault(EncodeDefault.Mode.NEVER) val initialWeights: Map<String, Double> = emptyMap(),
     ) : GradientLevel
+
+    /**
+     * Fast adaptive multitask optimization (Liu, Feng, Stone & Liu, 2023): one logit per task whose softmax sets the
+     * rate at which each log-loss should fall; the logits learn at [lr] with weight decay [weightDecay] from what each
+     * step did to the losses (one extra forward pass per step).
+     */
+    @Serializable
+    @SerialName("famo")
+    data class Famo @JvmOverloads constructor(val lr: Double = 0.025, val weightDecay: Double = 0.001) : WeightingSpec
 }
 
 /** What MGDA divides each task gradient g_t by before combining: 1, ‖g_t‖, L_t, or L_t·‖g_t‖. */
