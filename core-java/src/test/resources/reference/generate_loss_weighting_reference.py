@@ -17,6 +17,8 @@ gradient gets), and the method's state after the step.
 
   famo  3 tasks, 4 steps: backward(losses) then update_w(losses after the step); FAMO_w_lr 0.025,
         FAMO_w_gamma 1e-3 (LibMTL's defaults), and a second case with lr 0.1, gamma 0.01.
+  gls   2, 3 and 4 tasks, losses from 1e-3 to 50: backward(losses); the objective pow(prod(L), 1/T)
+        recomputed as GLS.backward forms it.
 """
 import argparse
 import importlib.util
@@ -73,11 +75,22 @@ def famo_case(FAMO, lr, gamma, sequence):
     return {"lr": lr, "weightDecay": gamma, "steps": steps}
 
 
+def gls_case(GLS, before):
+    w = GLS()
+    w.task_num = len(before)
+    w.device = torch.device("cpu")
+    losses = torch.tensor(before, dtype=torch.float32, requires_grad=True)
+    w.backward(losses)
+    objective = float(torch.pow(losses.detach().prod(), 1. / w.task_num))
+    return {"steps": [{"before": f32(before), "objective": objective,
+                       "lossGradients": [float(g) for g in losses.grad]}]}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--libmtl", required=True, help="folder holding LibMTL's package folder LibMTL")
     args = ap.parse_args()
-    mods = load_libmtl(args.libmtl, "FAMO")
+    mods = load_libmtl(args.libmtl, "FAMO", "GLS")
     FAMO = mods["FAMO"].FAMO
     rng = np.random.default_rng(20261206)
     sequence = []
@@ -87,6 +100,9 @@ def main():
         sequence.append((f32(losses), f32(after)))
         losses = after * rng.uniform(0.9, 1.2, size=3)
     out = {"famo": [famo_case(FAMO, 0.025, 1e-3, sequence), famo_case(FAMO, 0.1, 0.01, sequence)]}
+    GLS = mods["GLS"].GLS
+    out["gls"] = [gls_case(GLS, [0.7, 2.4]), gls_case(GLS, [1e-3, 3.0, 0.45]),
+                  gls_case(GLS, [50.0, 0.02, 1.3, 7.5])]
     with open(os.path.join(HERE, "loss_weightings_libmtl.json"), "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")

@@ -131,6 +131,11 @@ public final class WeightingPlan {
         return famo(polyhead.mtl.weighting.Famo.DEFAULT_LR, polyhead.mtl.weighting.Famo.DEFAULT_WEIGHT_DECAY);
     }
 
+    /** The geometric loss strategy (Chennupati et al., 2019): the geometric mean of the task losses. */
+    public static WeightingPlan gls() {
+        return loss("gls", (tasks, lr, initial) -> Weightings.gls());
+    }
+
     /** PCGrad (Yu et al., 2020). */
     public static WeightingPlan pcGrad() {
         return gradient("pcGrad", (tasks, lr, initial) -> Weightings.pcGrad());

@@ -90,3 +90,6 @@ fun ExperimentBuilder.famo(
     lr: Double = WeightingSpec.Famo().lr,
     weightDecay: Double = WeightingSpec.Famo().weightDecay,
 ): WeightingSpec = WeightingSpec.Famo(lr, weightDecay)
+
+/** The geometric loss strategy: the geometric mean of the task losses. */
+fun ExperimentBuilder.gls(): WeightingSpec = WeightingSpec.Gls

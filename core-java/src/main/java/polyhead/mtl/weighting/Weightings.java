@@ -7,7 +7,7 @@ import polyhead.optim.schedule.Schedule;
 
 /**
  * The weighting strategies. Loss-level ({@link LossWeighting}): {@link #equal}, {@link #fixed}, {@link #scheduled},
- * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}, {@link #famo}. Gradient-level ({@link GradientWeighting}):
+ * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}, {@link #famo}, {@link #gls}. Gradient-level ({@link GradientWeighting}):
  * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}. Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
  */
@@ -124,5 +124,10 @@ public final class Weightings {
     /** FAMO whose logits learn at {@code lr} (&gt; 0) with weight decay {@code weightDecay} (&ge; 0). */
     public static Famo famo(List<String> tasks, double lr, double weightDecay) {
         return new Famo(tasks, lr, weightDecay);
+    }
+
+    /** The geometric loss strategy: the geometric mean (Π_t L_t)^{1/T} of the losses present. */
+    public static Gls gls() {
+        return new Gls();
     }
 }

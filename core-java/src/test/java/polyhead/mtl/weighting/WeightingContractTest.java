@@ -74,7 +74,8 @@ class WeightingContractTest {
                 new Case("uncertainty", () -> Weightings.uncertainty(TASKS), 4, l -> 0.5, none),
                 new Case("dwa", Weightings::dwa, 4, l -> 1, none),
                 new Case("randomLossWeighting", Weightings::randomLossWeighting, 0, l -> 1, none),
-                new Case("famo", () -> Weightings.famo(TASKS), 4, l -> 1, none));
+                new Case("famo", () -> Weightings.famo(TASKS), 4, l -> 1, none),
+                new Case("gls", Weightings::gls, 4, l -> 1, none));
     }
 
     static Stream<Case> all() {

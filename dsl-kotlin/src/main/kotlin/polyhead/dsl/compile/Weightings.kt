@@ -42,6 +42,7 @@ internal fun weightingPlan(spec: ExperimentSpec): WeightingPlan {
             if (w.initialWeights.isEmpty()) it else it.initialWeights(w.initialWeights)
         }
         is WeightingSpec.Famo -> WeightingPlan.famo(w.lr, w.weightDecay)
+        WeightingSpec.Gls -> WeightingPlan.gls()
     }
     val w = spec.weighting
     return if (w is WeightingSpec.GradientLevel) plan.source(gradientSource(w.source)) else plan

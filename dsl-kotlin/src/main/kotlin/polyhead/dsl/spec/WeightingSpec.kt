@@ -124,6 +124,11 @@ sealed interface WeightingSpec {
     @Serializable
     @SerialName("famo")
     data class Famo @JvmOverloads constructor(val lr: Double = 0.025, val weightDecay: Double = 0.001) : WeightingSpec
+
+    /** Geometric loss strategy (Chennupati et al., 2019): the geometric mean of the task losses. */
+    @Serializable
+    @SerialName("gls")
+    data object Gls : WeightingSpec
 }
 
 /** What MGDA divides each task gradient g_t by before combining: 1, ‖g_t‖, L_t, or L_t·‖g_t‖. */

@@ -11,6 +11,7 @@ import polyhead.dsl.adam
 import polyhead.dsl.crossEntropy
 import polyhead.dsl.dense
 import polyhead.dsl.famo
+import polyhead.dsl.gls
 import polyhead.dsl.multiTask
 import polyhead.dsl.mse
 import polyhead.dsl.relu
@@ -28,6 +29,7 @@ import polyhead.experiment.TrainingPlan
 import polyhead.experiment.WeightingPlan
 import polyhead.loss.Losses
 import polyhead.mtl.weighting.Famo
+import polyhead.mtl.weighting.Gls
 import polyhead.optim.Optimizers.Adam
 import polyhead.tensor.Tensor
 
@@ -105,5 +107,12 @@ class LossWeightingsSpecTest : FunSpec({
             "$.weighting.lr: the famo learning rate must be > 0, got 0.0",
             "$.weighting.weightDecay: famo weight decay must be a finite number >= 0, got -1.0",
         )
+    }
+
+    test("gls: the DSL writes it, JSON reads it back, and it compiles to the Java builder's plan") {
+        val s = spec { weighting = gls() }
+        roundTrips(s) shouldContain "\"weighting\": {\n    \"type\": \"gls\"\n  }"
+        SpecCompiler.compile(s).weighting.shouldBeInstanceOf<Gls>()
+        sameWeights(s, WeightingPlan.gls())
     }
 })

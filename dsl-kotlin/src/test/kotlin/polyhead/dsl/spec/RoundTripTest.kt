@@ -32,6 +32,7 @@ import polyhead.dsl.dense
 import polyhead.dsl.dropout
 import polyhead.dsl.dwa
 import polyhead.dsl.famo
+import polyhead.dsl.gls
 import polyhead.dsl.embedding
 import polyhead.dsl.equal
 import polyhead.dsl.exponential
@@ -163,6 +164,7 @@ class RoundTripTest : FunSpec({
         case { weighting = nashMtl(maxIterations = 20) },
         case { weighting = gradNorm(alpha = 0.5, lr = 0.025, source = GradientSource.REPRESENTATION) },
         case { weighting = famo(lr = 0.05, weightDecay = 0.0) },
+        case { weighting = gls() },
     )
     val optimizers = listOf(
         case { optimizer = sgd(lr = 0.1, momentum = 0.9, nesterov = true) { clipByValue(0.5) } },
