@@ -19,13 +19,20 @@ gradient gets), and the method's state after the step.
         FAMO_w_gamma 1e-3 (LibMTL's defaults), and a second case with lr 0.1, gamma 0.01.
   gls   2, 3 and 4 tasks, losses from 1e-3 to 50: backward(losses); the objective pow(prod(L), 1/T)
         recomputed as GLS.backward forms it.
+  stch  3 tasks, STCH_warmup_epoch 1, 2 batches in each of epochs 0-3 (warm-up, averaging epoch for the
+        nadir vector, then the smooth Tchebycheff phase), STCH_mu 1 and 0.5. The objective is recomputed
+        as STCH.backward forms it, plus the term T * max_t l_t that it subtracts and does not add back
+        (Polyhead reports the scalarization itself; the gradient is the same); the nadir vector is
+        recorded after the averaging epoch.
 """
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
 import sys
 import types
+import io
 
 import numpy as np
 import torch
@@ -86,11 +93,39 @@ def gls_case(GLS, before):
                        "lossGradients": [float(g) for g in losses.grad]}]}
 
 
+def stch_case(STCH, mu, warmup, epochs):
+    w = STCH()
+    w.task_num = len(epochs[0][0])
+    w.device = torch.device("cpu")
+    w.init_param()
+    steps = []
+    for epoch, batches in enumerate(epochs):
+        for before in batches:
+            w.epoch = epoch
+            losses = torch.tensor(before, dtype=torch.float32, requires_grad=True)
+            with contextlib.redirect_stdout(io.StringIO()):  # STCH prints the nadir vector
+                w.backward(losses, STCH_mu=mu, STCH_warmup_epoch=warmup)
+            L = losses.detach()
+            if epoch <= warmup:
+                objective = float(torch.log(L + 1e-20).sum())
+            else:
+                l = torch.log(L / w.nadir_vector + 1e-20)
+                m = torch.max(l)
+                objective = float(mu * torch.log(torch.sum(torch.exp((l - m) / mu))) * w.task_num
+                                  + w.task_num * m)
+            step = {"epoch": epoch, "before": f32(before), "objective": objective,
+                    "lossGradients": [float(g) for g in losses.grad]}
+            if w.nadir_vector is not None:
+                step["nadir"] = [float(v) for v in w.nadir_vector]
+            steps.append(step)
+    return {"mu": mu, "warmupEpochs": warmup, "steps": steps}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--libmtl", required=True, help="folder holding LibMTL's package folder LibMTL")
     args = ap.parse_args()
-    mods = load_libmtl(args.libmtl, "FAMO", "GLS")
+    mods = load_libmtl(args.libmtl, "FAMO", "GLS", "STCH")
     FAMO = mods["FAMO"].FAMO
     rng = np.random.default_rng(20261206)
     sequence = []
@@ -103,6 +138,16 @@ def main():
     GLS = mods["GLS"].GLS
     out["gls"] = [gls_case(GLS, [0.7, 2.4]), gls_case(GLS, [1e-3, 3.0, 0.45]),
                   gls_case(GLS, [50.0, 0.02, 1.3, 7.5])]
+    STCH = mods["STCH"].STCH
+    epochs = []
+    losses = np.array([1.9, 0.6, 3.2])
+    for _ in range(4):
+        batches = []
+        for _ in range(2):
+            batches.append(f32(losses))
+            losses = losses * rng.uniform(0.7, 1.1, size=3)
+        epochs.append(batches)
+    out["stch"] = [stch_case(STCH, 1.0, 1, epochs), stch_case(STCH, 0.5, 1, epochs)]
     with open(os.path.join(HERE, "loss_weightings_libmtl.json"), "w") as f:
         json.dump(out, f, indent=1)
         f.write("\n")

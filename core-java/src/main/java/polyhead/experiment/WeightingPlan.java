@@ -136,6 +136,15 @@ public final class WeightingPlan {
         return loss("gls", (tasks, lr, initial) -> Weightings.gls());
     }
 
+    /** Smooth Tchebycheff scalarization (Lin et al., 2024) with smoothing μ after {@code warmupEpochs} epochs. */
+    public static WeightingPlan stch(double mu, int warmupEpochs) {
+        return loss("stch", (tasks, lr, initial) -> Weightings.stch(mu, warmupEpochs));
+    }
+
+    public static WeightingPlan stch() {
+        return loss("stch", (tasks, lr, initial) -> Weightings.stch());
+    }
+
     /** PCGrad (Yu et al., 2020). */
     public static WeightingPlan pcGrad() {
         return gradient("pcGrad", (tasks, lr, initial) -> Weightings.pcGrad());

@@ -7,9 +7,10 @@ import polyhead.optim.schedule.Schedule;
 
 /**
  * The weighting strategies. Loss-level ({@link LossWeighting}): {@link #equal}, {@link #fixed}, {@link #scheduled},
- * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}, {@link #famo}, {@link #gls}. Gradient-level ({@link GradientWeighting}):
+ * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
  * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}. Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
+ * Loss-level too: {@link #famo}, {@link #gls}, {@link #stch}.
  */
 public final class Weightings {
     private Weightings() {
@@ -129,5 +130,15 @@ public final class Weightings {
     /** The geometric loss strategy: the geometric mean (Π_t L_t)^{1/T} of the losses present. */
     public static Gls gls() {
         return new Gls();
+    }
+
+    /** Smooth Tchebycheff scalarization with {@link Stch#DEFAULT_MU} after {@link Stch#DEFAULT_WARMUP_EPOCHS}. */
+    public static Stch stch() {
+        return stch(Stch.DEFAULT_MU, Stch.DEFAULT_WARMUP_EPOCHS);
+    }
+
+    /** Smooth Tchebycheff scalarization with smoothing {@code mu} (&gt; 0) after {@code warmupEpochs} (&ge; 0). */
+    public static Stch stch(double mu, int warmupEpochs) {
+        return new Stch(mu, warmupEpochs);
     }
 }

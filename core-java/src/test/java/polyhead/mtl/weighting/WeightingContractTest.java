@@ -75,7 +75,9 @@ class WeightingContractTest {
                 new Case("dwa", Weightings::dwa, 4, l -> 1, none),
                 new Case("randomLossWeighting", Weightings::randomLossWeighting, 0, l -> 1, none),
                 new Case("famo", () -> Weightings.famo(TASKS), 4, l -> 1, none),
-                new Case("gls", Weightings::gls, 4, l -> 1, none));
+                new Case("gls", Weightings::gls, 4, l -> 1, none),
+                new Case("stch", Weightings::stch, 4, l -> 1 / l[0], none),
+                new Case("stch W=0 (sums the losses)", () -> Weightings.stch(0.5, 0), 4, l -> 1 / l[0], none));
     }
 
     static Stream<Case> all() {
