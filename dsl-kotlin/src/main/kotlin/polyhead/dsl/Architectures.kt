@@ -93,3 +93,9 @@ fun ExperimentBuilder.famo(
 
 /** The geometric loss strategy: the geometric mean of the task losses. */
 fun ExperimentBuilder.gls(): WeightingSpec = WeightingSpec.Gls
+
+/** Smooth Tchebycheff scalarization with smoothing [mu] after [warmupEpochs] epochs of warm-up. */
+fun ExperimentBuilder.stch(
+    mu: Double = WeightingSpec.Stch().mu,
+    warmupEpochs: Int = WeightingSpec.Stch().warmupEpochs,
+): WeightingSpec = WeightingSpec.Stch(mu, warmupEpochs)

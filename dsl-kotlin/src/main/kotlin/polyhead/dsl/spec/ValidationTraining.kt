@@ -36,6 +36,10 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
             positive(w.lr, "$p.lr", "the famo learning rate")
             nonNegative(w.weightDecay, "$p.weightDecay", "famo weight decay")
         }
+        is WeightingSpec.Stch -> {
+            positive(w.mu, "$p.mu", "stch mu")
+            atLeast(w.warmupEpochs, 0, "$p.warmupEpochs", "warmupEpochs")
+        }
         else -> Unit
     }
     val w = spec.weighting

@@ -129,6 +129,15 @@ sealed interface WeightingSpec {
     @Serializable
     @SerialName("gls")
     data object Gls : WeightingSpec
+
+    /**
+     * Smooth Tchebycheff scalarization (Lin et al., 2024) with smoothing [mu] of the log-losses normalized by a nadir
+     * vector: epochs 0 … [warmupEpochs] minimize Σ log L_t, the last of them also averages the losses into the nadir
+     * vector, and the scalarization runs from the epoch after.
+     */
+    @Serializable
+    @SerialName("stch")
+    data class Stch @JvmOverloads constructor(val mu: Double = 1.0, val warmupEpochs: Int = 4) : WeightingSpec
 }
 
 /** What MGDA divides each task gradient g_t by before combining: 1, ‖g_t‖, L_t, or L_t·‖g_t‖. */

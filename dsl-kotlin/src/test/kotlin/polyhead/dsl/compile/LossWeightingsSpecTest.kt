@@ -15,6 +15,7 @@ import polyhead.dsl.gls
 import polyhead.dsl.multiTask
 import polyhead.dsl.mse
 import polyhead.dsl.relu
+import polyhead.dsl.stch
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.Labels
 import polyhead.dsl.spec.SpecJson
@@ -30,6 +31,7 @@ import polyhead.experiment.WeightingPlan
 import polyhead.loss.Losses
 import polyhead.mtl.weighting.Famo
 import polyhead.mtl.weighting.Gls
+import polyhead.mtl.weighting.Stch
 import polyhead.optim.Optimizers.Adam
 import polyhead.tensor.Tensor
 
@@ -114,5 +116,26 @@ class LossWeightingsSpecTest : FunSpec({
         roundTrips(s) shouldContain "\"weighting\": {\n    \"type\": \"gls\"\n  }"
         SpecCompiler.compile(s).weighting.shouldBeInstanceOf<Gls>()
         sameWeights(s, WeightingPlan.gls())
+    }
+
+    test("stch: the DSL writes its settings, JSON reads them back, and it compiles to the Java builder's plan") {
+        roundTrips(spec { weighting = stch() }) shouldContain
+            "\"weighting\": {\n    \"type\": \"stch\",\n    \"mu\": 1.0,\n    \"warmupEpochs\": 4\n  }"
+        WeightingSpec.Stch().mu shouldBe Stch.DEFAULT_MU
+        WeightingSpec.Stch().warmupEpochs shouldBe Stch.DEFAULT_WARMUP_EPOCHS
+        // warm-up in epoch 0 (which averages the losses), the scalarization in epoch 1
+        val s = spec { weighting = stch(mu = 0.5, warmupEpochs = 0) }
+        roundTrips(s)
+        val compiled = SpecCompiler.compile(s)
+        compiled.fit(data(32))
+        (compiled.weighting as Stch).nadir().keys shouldBe setOf("c", "r")
+        sameWeights(s, WeightingPlan.stch(0.5, 0))
+    }
+
+    test("stch: bad settings are faults at their JSON paths") {
+        paths(spec { weighting = stch(mu = Double.NaN, warmupEpochs = -1) }) shouldBe listOf(
+            "$.weighting.mu: stch mu must be > 0, got NaN",
+            "$.weighting.warmupEpochs: warmupEpochs must be at least 0, got -1",
+        )
     }
 })

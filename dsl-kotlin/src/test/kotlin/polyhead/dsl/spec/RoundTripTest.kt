@@ -33,6 +33,7 @@ import polyhead.dsl.dropout
 import polyhead.dsl.dwa
 import polyhead.dsl.famo
 import polyhead.dsl.gls
+import polyhead.dsl.stch
 import polyhead.dsl.embedding
 import polyhead.dsl.equal
 import polyhead.dsl.exponential
@@ -165,6 +166,7 @@ class RoundTripTest : FunSpec({
         case { weighting = gradNorm(alpha = 0.5, lr = 0.025, source = GradientSource.REPRESENTATION) },
         case { weighting = famo(lr = 0.05, weightDecay = 0.0) },
         case { weighting = gls() },
+        case { weighting = stch(mu = 0.5, warmupEpochs = 1) },
     )
     val optimizers = listOf(
         case { optimizer = sgd(lr = 0.1, momentum = 0.9, nesterov = true) { clipByValue(0.5) } },
