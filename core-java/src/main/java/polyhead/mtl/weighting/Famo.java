@@ -1,9 +1,9 @@
 package polyhead.mtl.weighting;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import polyhead.autodiff.Var;
 import polyhead.tensor.Tensor;
@@ -91,9 +91,7 @@ public final class Famo implements LossWeighting {
 
     /** The current logits ξ by task (a copy). */
     public Map<String, Double> logits() {
-        Map<String, Double> r = new LinkedHashMap<>();
-        logits.forEach((k, v) -> r.put(k, v.doubleValue()));
-        return r;
+        return NamedScalars.doubles(logits);
     }
 
     @Override
@@ -122,7 +120,9 @@ public final class Famo implements LossWeighting {
         return true;
     }
 
-    /** One Adam step of the logits on J_softmaxᵀ δ, δ_t = log D_t(before) − log D_t(after), over the tasks in both. */
+    /**
+     * One Adam step of the logits on J_softmaxᵀ δ, δ_t = log D_t(before) − log D_t(after), over the tasks in both.
+     */
     @Override
     public void stepTaken(Map<String, Double> lossesBefore, Map<String, Double> lossesAfter) {
         List<String> tasks = lossesBefore.keySet().stream().filter(lossesAfter::containsKey).toList();
@@ -165,7 +165,7 @@ public final class Famo implements LossWeighting {
     }
 
     private List<String> known(Iterable<String> tasks) {
-        List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (String task : tasks) {
             if (!logits.containsKey(task)) {
                 throw new IllegalArgumentException(NAME + ": task '" + task + "' has no logit (tasks: "
@@ -197,15 +197,10 @@ public final class Famo implements LossWeighting {
                         + ", this strategy has tasks " + logits.keySet());
             }
         }
-        Map<String, Float> count = parts.get("updates");
-        if (!count.keySet().equals(Set.of("count")) || count.get("count") < 0
-                || count.get("count") != Math.rint(count.get("count"))) {
-            throw new IllegalArgumentException(NAME + ": state needs one entry updates.count holding a whole number"
-                    + " >= 0, got " + count);
-        }
+        long count = NamedScalars.count(NAME, "updates", parts.get("updates"));
         logits.putAll(parts.get("logit"));
         firstMoments.putAll(parts.get("adamFirst"));
         secondMoments.putAll(parts.get("adamSecond"));
-        updates = (long) (float) count.get("count");
+        updates = count;
     }
 }

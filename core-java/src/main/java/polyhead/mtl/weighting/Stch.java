@@ -18,17 +18,18 @@ import polyhead.tensor.Tensor;
  * The smoothing μ is {@link #DEFAULT_MU} unless given.
  *
  * <p>The nadir vector comes from a warm-up counted in epochs ({@link WeightingContext#epoch()}), W =
- * {@link #DEFAULT_WARMUP_EPOCHS} unless given: during epochs 0 … W the objective is Σ_t log(L_t + 10⁻²⁰) (each task
- * weighted by 1/L_t); during epoch W every batch's losses are also summed, and from epoch W + 1 on z_t is their
- * mean over the batches of epoch W in which task t had a loss, fixed for the rest of the run. So a run needs more
- * than W + 1 epochs to reach the Tchebycheff phase (W = 4, LibMTL's default: epoch 6 onwards).
+ * {@link #DEFAULT_WARMUP_EPOCHS} unless given: during epochs 0 … W the objective is Σ_t log(L_t + 10⁻²⁰) (each
+ * task weighted by 1/L_t); during epoch W every batch's losses are also summed, and from epoch W + 1 on z_t is
+ * their mean over the batches of epoch W in which task t had a loss, fixed for the rest of the run. So a run needs
+ * at least W + 2 epochs to reach the Tchebycheff phase (W = 4, LibMTL's default: from epoch 5, the sixth).
  *
  * <p>A loss weighting: it works with every architecture and has no gradient source. Deviations: the objective's
  * value includes the term T·max_t l_t that LibMTL subtracts for stability and does not add back (same gradient; the
  * value here is the scalarization itself); T is the number of tasks in the batch, and sums and counts are kept per
- * task, which is LibMTL's one counter when every batch has every task; a task with no loss in epoch W, or a mean of 0 there, has z_t = 1.
- * Losses must be ≥ 0; others are refused. State — the sums, counts and the nadir vector, as float (LibMTL sums in
- * float32 too) — is saved in checkpoints, so a run resumed inside or after the averaging epoch continues exactly.
+ * task, which is LibMTL's one counter when every batch has every task; a task with no loss in epoch W, or a mean
+ * of 0 there, has z_t = 1. Losses must be ≥ 0; others are refused. State — the sums, counts and the nadir vector,
+ * as float (LibMTL sums in float32 too) — is saved in checkpoints, so a run resumed inside or after the averaging
+ * epoch continues exactly.
  */
 public final class Stch implements LossWeighting {
     /** μ = 1, LibMTL's default smoothing. */
@@ -60,9 +61,7 @@ public final class Stch implements LossWeighting {
 
     /** The nadir vector z by task (empty until the averaging epoch has ended; a copy). */
     public Map<String, Double> nadir() {
-        Map<String, Double> r = new LinkedHashMap<>();
-        nadir.forEach((k, v) -> r.put(k, v.doubleValue()));
-        return r;
+        return NamedScalars.doubles(nadir);
     }
 
     @Override

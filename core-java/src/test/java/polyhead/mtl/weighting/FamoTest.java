@@ -24,8 +24,8 @@ class FamoTest {
         assertEquals(2.0 / 3, out[1], 1e-6);
         assertEquals(1.0 / 3, out[2], 1e-6);
         // after the step L = (0.5, 1.8): δ = (log 2, log(2/1.8)) = (0.693147, 0.105361), z·δ = 0.399254,
-        // ∂/∂ξ = z ⊙ (δ − z·δ) = (0.146947, −0.146947); Adam's first step moves each logit by lr against the sign of
-        // its gradient (m̂/√v̂ = ±1; the decay adds γξ = 0): ξ = (−0.025, 0.025)
+        // ∂/∂ξ = z ⊙ (δ − z·δ) = (0.146947, −0.146947); Adam's first step moves each logit by lr against the sign
+        // of its gradient (m̂/√v̂ = ±1; the decay adds γξ = 0): ξ = (−0.025, 0.025)
         famo.stepTaken(Map.of("t0", 1.0, "t1", 2.0), Map.of("t0", 0.5, "t1", 1.8));
         assertEquals(-0.025, famo.logits().get("t0"), 1e-8);
         assertEquals(0.025, famo.logits().get("t1"), 1e-8);

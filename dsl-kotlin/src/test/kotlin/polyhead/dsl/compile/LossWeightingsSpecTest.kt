@@ -84,7 +84,8 @@ class LossWeightingsSpecTest : FunSpec({
     }
 
     test("famo: the DSL writes its settings, JSON reads them back, and it compiles to the Java builder's plan") {
-        roundTrips(spec { weighting = famo() }) shouldContain "\"weighting\": {\n    \"type\": \"famo\",\n    \"lr\": 0.025,\n    \"weightDecay\": 0.001\n  }"
+        roundTrips(spec { weighting = famo() }) shouldContain
+            "\"weighting\": {\n    \"type\": \"famo\",\n    \"lr\": 0.025,\n    \"weightDecay\": 0.001\n  }"
         val s = spec { weighting = famo(lr = 0.05, weightDecay = 0.0) }
         roundTrips(s)
         WeightingSpec.Famo().lr shouldBe Famo.DEFAULT_LR
