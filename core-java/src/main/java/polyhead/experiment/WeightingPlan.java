@@ -122,6 +122,29 @@ public final class WeightingPlan {
         return loss("randomLossWeighting", (tasks, lr, initial) -> Weightings.randomLossWeighting());
     }
 
+    /** FAMO (Liu et al., 2023): task logits learning at {@code lr} with weight decay {@code weightDecay}. */
+    public static WeightingPlan famo(double lr, double weightDecay) {
+        return loss("famo", (tasks, optimizerLr, initial) -> Weightings.famo(names(tasks), lr, weightDecay));
+    }
+
+    public static WeightingPlan famo() {
+        return famo(polyhead.mtl.weighting.Famo.DEFAULT_LR, polyhead.mtl.weighting.Famo.DEFAULT_WEIGHT_DECAY);
+    }
+
+    /** The geometric loss strategy (Chennupati et al., 2019): the geometric mean of the task losses. */
+    public static WeightingPlan gls() {
+        return loss("gls", (tasks, lr, initial) -> Weightings.gls());
+    }
+
+    /** Smooth Tchebycheff scalarization (Lin et al., 2024) with smoothing μ after {@code warmupEpochs} epochs. */
+    public static WeightingPlan stch(double mu, int warmupEpochs) {
+        return loss("stch", (tasks, lr, initial) -> Weightings.stch(mu, warmupEpochs));
+    }
+
+    public static WeightingPlan stch() {
+        return loss("stch", (tasks, lr, initial) -> Weightings.stch());
+    }
+
     /** PCGrad (Yu et al., 2020). */
     public static WeightingPlan pcGrad() {
         return gradient("pcGrad", (tasks, lr, initial) -> Weightings.pcGrad());

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import polyhead.autodiff.GradMode;
 import polyhead.autodiff.Var;
 import polyhead.data.Batch;
 import polyhead.mtl.Task;
@@ -83,6 +84,16 @@ final class GradientStep {
             }
         }
         return new Forward(losses, rep, leaf);
+    }
+
+    /**
+     * Each task's loss on {@code batches} with the parameters as they are now: a forward pass in the current mode
+     * without gradients (what {@link Weighting#stepTaken} is given after a step).
+     */
+    Map<String, Double> lossesNow(List<Batch> batches) {
+        try (var scope = GradMode.noGrad()) {
+            return values(forward(batches, false).losses());
+        }
     }
 
     /** Runs one step's forward and backward; afterwards every parameter's grad() holds its update direction. */

@@ -225,6 +225,9 @@ public final class Trainer {
                     }
                     optimizer.context().setEpoch(epoch);
                     optimizer.step();
+                    if (weighting.observesStepEffect()) {
+                        weighting.stepTaken(r.taskLosses(), gradientStep.lossesNow(batches));
+                    }
                     steps++;
                     e.taken++;
                     e.objective += r.objective();

@@ -109,6 +109,22 @@ class MidEpochResumeTest {
     }
 
     @Test
+    void shuffledBatchesWithFamo() {
+        // FAMO's logits and their Adam state move after every step: a resume must restore them
+        resumeEqualsUninterrupted(new Run("famo", Batching.shuffled(TrainerTest.points(22, false), 8, false),
+                TrainerTest.points(23, false), () -> Weightings.famo(List.of("a", "b")), () -> Optimizers.adam(0.03),
+                NonFinitePolicy.STOP, null));
+    }
+
+    @Test
+    void shuffledBatchesWithStchAveragingInEpochZero() {
+        // the stops fall inside the averaging epoch (the loss sums), at its end and in the Tchebycheff phase (nadir)
+        resumeEqualsUninterrupted(new Run("stch", Batching.shuffled(TrainerTest.points(24, false), 8, false),
+                TrainerTest.points(25, false), () -> Weightings.stch(0.5, 0), () -> Optimizers.adam(0.03),
+                NonFinitePolicy.STOP, null));
+    }
+
+    @Test
     void taskBalancedBatchesWithGradNormAndAStepSchedule() {
         // task b labelled in 16 of the 64 rows: the balanced sampler draws those rows more often
         Dataset data = Dataset.merge(List.of(TrainerTest.points(30, true).rows(range(48)),

@@ -210,7 +210,9 @@ class TrainerTest {
     @Test
     void everyArchitectureTrainsWithEveryKindOfWeighting() {
         for (java.util.function.Supplier<polyhead.mtl.weighting.Weighting> w : List.<java.util.function.Supplier<polyhead.mtl.weighting.Weighting>>of(
-                Weightings::equal, () -> Weightings.uncertainty(List.of("a", "b")), Weightings::pcGrad, Weightings::mgda)) {
+                Weightings::equal, () -> Weightings.uncertainty(List.of("a", "b")), Weightings::pcGrad,
+                Weightings::mgda, () -> Weightings.famo(List.of("a", "b")), Weightings::gls,
+                () -> Weightings.stch(1, 1))) {
             for (polyhead.mtl.arch.Architecture arch : everyArchitecture()) {
                 History h = Trainer.builder(arch).optimizer(Optimizers.adam(0.05)).weighting(w.get()).epochs(5).seed(3)
                         .build().fit(points(15, false), 16, points(16, false));
@@ -233,7 +235,8 @@ class TrainerTest {
         List<java.util.function.Supplier<polyhead.mtl.weighting.Weighting>> weightings = List.of(Weightings::equal,
                 () -> Weightings.uncertainty(List.of("a", "b")), Weightings::pcGrad, Weightings::mgda,
                 Weightings::caGrad, Weightings::nashMtl, () -> Weightings.gradNorm(0.025), Weightings::dwa,
-                Weightings::randomLossWeighting);
+                Weightings::randomLossWeighting, () -> Weightings.famo(List.of("a", "b")), Weightings::gls,
+                () -> Weightings.stch(1, 0));
         int runs = 0;
         for (int k = 0; k < everyArchitecture().size(); k++) {
             for (java.util.function.Supplier<polyhead.mtl.weighting.Weighting> w : weightings) {

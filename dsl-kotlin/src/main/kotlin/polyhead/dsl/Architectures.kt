@@ -96,3 +96,18 @@ fun ExperimentBuilder.upGrad(
     regEps: Double = WeightingSpec.UpGrad().regEps,
     source: GradientSource = WeightingSpec.UpGrad().source,
 ): WeightingSpec = WeightingSpec.UpGrad(normEps, regEps, source)
+
+/** FAMO; the task logits learn at [lr] with weight decay [weightDecay]. */
+fun ExperimentBuilder.famo(
+    lr: Double = WeightingSpec.Famo().lr,
+    weightDecay: Double = WeightingSpec.Famo().weightDecay,
+): WeightingSpec = WeightingSpec.Famo(lr, weightDecay)
+
+/** The geometric loss strategy: the geometric mean of the task losses. */
+fun ExperimentBuilder.gls(): WeightingSpec = WeightingSpec.Gls
+
+/** Smooth Tchebycheff scalarization with smoothing [mu] after [warmupEpochs] epochs of warm-up. */
+fun ExperimentBuilder.stch(
+    mu: Double = WeightingSpec.Stch().mu,
+    warmupEpochs: Int = WeightingSpec.Stch().warmupEpochs,
+): WeightingSpec = WeightingSpec.Stch(mu, warmupEpochs)

@@ -2,7 +2,6 @@ package polyhead.mtl.weighting;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 import polyhead.autodiff.Var;
 import polyhead.tensor.Tensor;
@@ -106,14 +105,9 @@ public final class Dwa implements LossWeighting {
     @Override
     public void loadStateDict(Map<String, Tensor> state) {
         Map<String, Map<String, Float>> parts = NamedScalars.read(NAME, state, "last", "beforeLast", "epochsSeen");
-        Map<String, Float> count = parts.get("epochsSeen");
-        if (!count.keySet().equals(Set.of("count")) || count.get("count") < 0
-                || count.get("count") != Math.rint(count.get("count"))) {
-            throw new IllegalArgumentException(NAME + ": state needs one entry epochsSeen.count holding a whole number"
-                    + " >= 0, got " + count);
-        }
+        int count = (int) NamedScalars.count(NAME, "epochsSeen", parts.get("epochsSeen"));
         last = new LinkedHashMap<>(parts.get("last"));
         beforeLast = new LinkedHashMap<>(parts.get("beforeLast"));
-        epochsSeen = (int) (float) count.get("count");
+        epochsSeen = count;
     }
 }

@@ -54,4 +54,24 @@ final class NamedScalars {
         }
         return v;
     }
+
+    /** The values as doubles, in their order: a strategy's public copy of its per-task state. */
+    static Map<String, Double> doubles(Map<String, Float> values) {
+        Map<String, Double> r = new LinkedHashMap<>();
+        values.forEach((k, v) -> r.put(k, v.doubleValue()));
+        return r;
+    }
+
+    /**
+     * The counter of a part {@link #read} returned for {@code prefix}: its one entry {@code prefix.count}, a whole
+     * number &ge; 0; fails naming {@code strategy} otherwise.
+     */
+    static long count(String strategy, String prefix, Map<String, Float> part) {
+        Float c = part.get("count");
+        if (part.size() != 1 || c == null || c < 0 || c != Math.rint(c)) {
+            throw new IllegalArgumentException(strategy + ": state needs one entry " + prefix
+                    + ".count holding a whole number >= 0, got " + part);
+        }
+        return (long) (float) c;
+    }
 }

@@ -27,6 +27,23 @@ public sealed interface Weighting permits LossWeighting, GradientWeighting {
     default void epochEnd(int epoch, Map<String, Double> meanTaskLosses) {
     }
 
+    /**
+     * Whether the strategy learns from what each optimizer step did to the losses (FAMO). If so, the trainer computes
+     * the same batches' per-task losses again right after each step (forward only, in training mode, no gradients)
+     * and calls {@link #stepTaken}; this costs one forward pass per step, so the default is false.
+     */
+    default boolean observesStepEffect() {
+        return false;
+    }
+
+    /**
+     * Called after each optimizer step when {@link #observesStepEffect()}: each task's loss on the step's batches
+     * before the step (the losses the step was computed from) and after it, for the same tasks. The default ignores
+     * it.
+     */
+    default void stepTaken(Map<String, Double> lossesBefore, Map<String, Double> lossesAfter) {
+    }
+
     /** The strategy's state by name (empty for stateless strategies). Values are copies. */
     default Map<String, Tensor> stateDict() {
         return Map.of();

@@ -11,6 +11,7 @@ import polyhead.optim.schedule.Schedule;
  * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}, {@link #imtlG},
  * {@link #alignedMtl}, {@link #upGrad}. Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
+ * Loss-level too: {@link #famo}, {@link #gls}, {@link #stch}.
  */
 public final class Weightings {
     private Weightings() {
@@ -135,5 +136,30 @@ public final class Weightings {
     /** UPGrad with Gramian normalization threshold {@code normEps} (≥ 0) and regularization {@code regEps} (&gt; 0). */
     public static UpGrad upGrad(double normEps, double regEps) {
         return new UpGrad(normEps, regEps);
+    }
+
+    /** FAMO with {@link Famo#DEFAULT_LR} and {@link Famo#DEFAULT_WEIGHT_DECAY}, one logit per task named here. */
+    public static Famo famo(List<String> tasks) {
+        return famo(tasks, Famo.DEFAULT_LR, Famo.DEFAULT_WEIGHT_DECAY);
+    }
+
+    /** FAMO whose logits learn at {@code lr} (&gt; 0) with weight decay {@code weightDecay} (&ge; 0). */
+    public static Famo famo(List<String> tasks, double lr, double weightDecay) {
+        return new Famo(tasks, lr, weightDecay);
+    }
+
+    /** The geometric loss strategy: the geometric mean (Π_t L_t)^{1/T} of the losses present. */
+    public static Gls gls() {
+        return new Gls();
+    }
+
+    /** Smooth Tchebycheff scalarization with {@link Stch#DEFAULT_MU} after {@link Stch#DEFAULT_WARMUP_EPOCHS}. */
+    public static Stch stch() {
+        return stch(Stch.DEFAULT_MU, Stch.DEFAULT_WARMUP_EPOCHS);
+    }
+
+    /** Smooth Tchebycheff scalarization with smoothing {@code mu} (&gt; 0) after {@code warmupEpochs} (&ge; 0). */
+    public static Stch stch(double mu, int warmupEpochs) {
+        return new Stch(mu, warmupEpochs);
     }
 }

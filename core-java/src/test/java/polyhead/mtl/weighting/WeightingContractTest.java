@@ -76,7 +76,11 @@ class WeightingContractTest {
                         ScheduledWeights.Unit.STEP), 4, l -> 2, none),
                 new Case("uncertainty", () -> Weightings.uncertainty(TASKS), 4, l -> 0.5, none),
                 new Case("dwa", Weightings::dwa, 4, l -> 1, none),
-                new Case("randomLossWeighting", Weightings::randomLossWeighting, 0, l -> 1, none));
+                new Case("randomLossWeighting", Weightings::randomLossWeighting, 0, l -> 1, none),
+                new Case("famo", () -> Weightings.famo(TASKS), 4, l -> 1, none),
+                new Case("gls", Weightings::gls, 4, l -> 1, none),
+                new Case("stch", Weightings::stch, 4, l -> 1 / l[0], none),
+                new Case("stch W=0 (sums the losses)", () -> Weightings.stch(0.5, 0), 4, l -> 1 / l[0], none));
     }
 
     static Stream<Case> all() {
@@ -284,6 +288,9 @@ class WeightingContractTest {
                 p.zeroGrad();
             }
             a.epochEnd(e, Map.of("a", 1.0 / (1 + e), "b", 1.0 + e, "c", 0.7));
+            if (a.observesStepEffect()) {
+                a.stepTaken(Map.of("a", 1.0 + e, "b", 2.0, "c", 0.5), Map.of("a", 0.9 + e, "b", 1.5, "c", 0.45));
+            }
         }
         assertRoundTrip(c, a);
         LossWeighting b = (LossWeighting) c.factory().get();

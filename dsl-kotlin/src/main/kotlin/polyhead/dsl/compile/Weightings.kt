@@ -44,6 +44,9 @@ internal fun weightingPlan(spec: ExperimentSpec): WeightingPlan {
         is WeightingSpec.ImtlG -> WeightingPlan.imtlG()
         is WeightingSpec.AlignedMtl -> WeightingPlan.alignedMtl()
         is WeightingSpec.UpGrad -> WeightingPlan.upGrad(w.normEps, w.regEps)
+        is WeightingSpec.Famo -> WeightingPlan.famo(w.lr, w.weightDecay)
+        WeightingSpec.Gls -> WeightingPlan.gls()
+        is WeightingSpec.Stch -> WeightingPlan.stch(w.mu, w.warmupEpochs)
     }
     val w = spec.weighting
     return if (w is WeightingSpec.GradientLevel) plan.source(gradientSource(w.source)) else plan

@@ -36,6 +36,14 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
             nonNegative(w.normEps, "$p.normEps", "upGrad normEps")
             positive(w.regEps, "$p.regEps", "upGrad regEps")
         }
+        is WeightingSpec.Famo -> {
+            positive(w.lr, "$p.lr", "the famo learning rate")
+            nonNegative(w.weightDecay, "$p.weightDecay", "famo weight decay")
+        }
+        is WeightingSpec.Stch -> {
+            positive(w.mu, "$p.mu", "stch mu")
+            atLeast(w.warmupEpochs, 0, "$p.warmupEpochs", "warmupEpochs")
+        }
         else -> Unit
     }
     val w = spec.weighting

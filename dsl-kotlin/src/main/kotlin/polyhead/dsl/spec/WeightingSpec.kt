@@ -137,6 +137,29 @@ sealed interface WeightingSpec {
         val regEps: Double = 1e-4,
         override val source: GradientSource = GradientSource.PARAMETERS,
     ) : GradientLevel
+
+    /**
+     * Fast adaptive multitask optimization (Liu, Feng, Stone & Liu, 2023): one logit per task whose softmax sets the
+     * rate at which each log-loss should fall; the logits learn at [lr] with weight decay [weightDecay] from what each
+     * step did to the losses (one extra forward pass per step).
+     */
+    @Serializable
+    @SerialName("famo")
+    data class Famo @JvmOverloads constructor(val lr: Double = 0.025, val weightDecay: Double = 0.001) : WeightingSpec
+
+    /** Geometric loss strategy (Chennupati et al., 2019): the geometric mean of the task losses. */
+    @Serializable
+    @SerialName("gls")
+    data object Gls : WeightingSpec
+
+    /**
+     * Smooth Tchebycheff scalarization (Lin et al., 2024) with smoothing [mu] of the log-losses normalized by a nadir
+     * vector: epochs 0 … [warmupEpochs] minimize Σ log L_t, the last of them also averages the losses into the nadir
+     * vector, and the scalarization runs from the epoch after.
+     */
+    @Serializable
+    @SerialName("stch")
+    data class Stch @JvmOverloads constructor(val mu: Double = 1.0, val warmupEpochs: Int = 4) : WeightingSpec
 }
 
 /** What MGDA divides each task gradient g_t by before combining: 1, ‖g_t‖, L_t, or L_t·‖g_t‖. */

@@ -31,6 +31,9 @@ import polyhead.dsl.crossStitch
 import polyhead.dsl.dense
 import polyhead.dsl.dropout
 import polyhead.dsl.dwa
+import polyhead.dsl.famo
+import polyhead.dsl.gls
+import polyhead.dsl.stch
 import polyhead.dsl.embedding
 import polyhead.dsl.equal
 import polyhead.dsl.exponential
@@ -167,6 +170,9 @@ class RoundTripTest : FunSpec({
         case { weighting = imtlG() },
         case { weighting = alignedMtl(source = GradientSource.REPRESENTATION) },
         case { weighting = upGrad(normEps = 0.0, regEps = 1e-6) },
+        case { weighting = famo(lr = 0.05, weightDecay = 0.0) },
+        case { weighting = gls() },
+        case { weighting = stch(mu = 0.5, warmupEpochs = 1) },
     )
     val optimizers = listOf(
         case { optimizer = sgd(lr = 0.1, momentum = 0.9, nesterov = true) { clipByValue(0.5) } },

@@ -75,6 +75,9 @@ public final class WeightingCost {
         configs.add(new Config("equal", Weightings::equal, GradientSource.PARAMETERS));
         configs.add(new Config("uncertainty", () -> Weightings.uncertainty(List.of("item", "group")), GradientSource.PARAMETERS));
         configs.add(new Config("dwa", Weightings::dwa, GradientSource.PARAMETERS));
+        configs.add(new Config("famo", () -> Weightings.famo(List.of("item", "group")), GradientSource.PARAMETERS));
+        configs.add(new Config("gls", Weightings::gls, GradientSource.PARAMETERS));
+        configs.add(new Config("stch", () -> Weightings.stch(1, 0), GradientSource.PARAMETERS));
         for (GradientSource s : GradientSource.values()) {
             configs.add(new Config("pcgrad", Weightings::pcGrad, s));
             configs.add(new Config("mgda", Weightings::mgda, s));

@@ -18,7 +18,7 @@ class WeightingCostTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Map<String, Double> ms = WeightingCost.run(new WeightingCost.Cli().parse("--reps", "1", "--steps", "2"),
                 new PrintStream(buf, true, StandardCharsets.UTF_8));
-        assertEquals(13, ms.size(), ms.toString());
+        assertEquals(16, ms.size(), ms.toString());
         assertTrue(ms.containsKey("equal/parameters") && ms.containsKey("mgda/representation"), ms.toString());
         ms.values().forEach(v -> assertTrue(v > 0 && Double.isFinite(v), ms.toString()));
         String out = buf.toString(StandardCharsets.UTF_8);
