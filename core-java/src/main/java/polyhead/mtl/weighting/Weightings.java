@@ -8,7 +8,7 @@ import polyhead.optim.schedule.Schedule;
 /**
  * The weighting strategies. Loss-level ({@link LossWeighting}): {@link #equal}, {@link #fixed}, {@link #scheduled},
  * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
- * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}. Each class documents its
+ * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}, {@link #gradVac}. Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
  */
 public final class Weightings {
@@ -114,5 +114,15 @@ public final class Weightings {
     /** GradNorm whose tasks named in {@code initialWeights} start at those weights (finite, &gt; 0), the others at 1. */
     public static GradNorm gradNorm(double alpha, double lr, Map<String, Double> initialWeights) {
         return new GradNorm(alpha, lr, initialWeights);
+    }
+
+    /** GradVac with {@link GradVac#DEFAULT_BETA}. */
+    public static GradVac gradVac() {
+        return gradVac(GradVac.DEFAULT_BETA);
+    }
+
+    /** GradVac whose similarity targets follow an EMA with rate {@code beta} in [0, 1]. */
+    public static GradVac gradVac(double beta) {
+        return new GradVac(beta);
     }
 }

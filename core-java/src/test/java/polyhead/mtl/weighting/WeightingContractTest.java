@@ -61,7 +61,8 @@ class WeightingContractTest {
                 new Case("caGrad", Weightings::caGrad, 4, g -> 1.5 / 1.25, one),
                 new Case("caGrad c=0.2", () -> Weightings.caGrad(0.2), 4, g -> 1.2 / 1.04, one),
                 new Case("nashMtl", Weightings::nashMtl, 4, inverseNorm, inverseNorm),
-                new Case("gradNorm", () -> Weightings.gradNorm(0.1), 4, one, one));
+                new Case("gradNorm", () -> Weightings.gradNorm(0.1), 4, one, one),
+                new Case("gradVac", Weightings::gradVac, 2, one, one));
     }
 
     static Stream<Case> lossLevel() {
