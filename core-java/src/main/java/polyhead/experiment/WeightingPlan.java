@@ -165,6 +165,16 @@ public final class WeightingPlan {
         return gradNorm(GradNorm.DEFAULT_ALPHA);
     }
 
+    /** GradVac (Wang et al., 2021) whose similarity targets follow an EMA with rate β in [0, 1]. */
+    public static WeightingPlan gradVac(double beta) {
+        return gradient("gradVac", (tasks, lr, initial) -> Weightings.gradVac(beta));
+    }
+
+    /** GradVac with {@link polyhead.mtl.weighting.GradVac#DEFAULT_BETA}. */
+    public static WeightingPlan gradVac() {
+        return gradient("gradVac", (tasks, lr, initial) -> Weightings.gradVac());
+    }
+
     /** This gradient-level plan reading the task gradients at {@code s} (default: the shared parameters). */
     public WeightingPlan source(GradientSource s) {
         Objects.requireNonNull(s, "weighting source");

@@ -130,6 +130,12 @@ class MidEpochResumeTest {
     }
 
     @Test
+    void shuffledBatchesWithGradVacTargets() {
+        resumeEqualsUninterrupted(new Run("gradVac", Batching.shuffled(TrainerTest.points(50, false), 8, false), null,
+                () -> Weightings.gradVac(0.3), () -> Optimizers.adam(0.02), NonFinitePolicy.STOP, null));
+    }
+
+    @Test
     void resumingInsideAnEpochOnDataOfAnotherLengthIsRefused() {
         CheckpointStore store = new CheckpointStore(dir, 2);
         Run run = new Run("refused", Batching.shuffled(TrainerTest.points(20, false), 8, false), null,

@@ -84,3 +84,9 @@ fun ExperimentBuilder.gradNorm(
     source: GradientSource = WeightingSpec.GradNorm().source,
     initialWeights: Map<String, Double> = WeightingSpec.GradNorm().initialWeights,
 ): WeightingSpec = WeightingSpec.GradNorm(alpha, lr, source, initialWeights)
+
+/** Gradient vaccine; the similarity targets follow an EMA with rate [beta]. */
+fun ExperimentBuilder.gradVac(
+    beta: Double = WeightingSpec.GradVac().beta,
+    source: GradientSource = WeightingSpec.GradVac().source,
+): WeightingSpec = WeightingSpec.GradVac(beta, source)

@@ -41,6 +41,7 @@ internal fun weightingPlan(spec: ExperimentSpec): WeightingPlan {
         is WeightingSpec.GradNorm -> (w.lr?.let { WeightingPlan.gradNorm(w.alpha, it) } ?: WeightingPlan.gradNorm(w.alpha)).let {
             if (w.initialWeights.isEmpty()) it else it.initialWeights(w.initialWeights)
         }
+        is WeightingSpec.GradVac -> WeightingPlan.gradVac(w.beta)
     }
     val w = spec.weighting
     return if (w is WeightingSpec.GradientLevel) plan.source(gradientSource(w.source)) else plan

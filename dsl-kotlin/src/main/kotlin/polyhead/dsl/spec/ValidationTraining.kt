@@ -32,6 +32,7 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
                 require(v.isFinite(), at) { "an initial log-variance must be finite, got $v" }
             }
         }
+        is WeightingSpec.GradVac -> inUnit(w.beta, "$p.beta", "gradVac beta", openAtOne = false)
         else -> Unit
     }
     val w = spec.weighting

@@ -115,6 +115,17 @@ sealed interface WeightingSpec {
         override val source: GradientSource = GradientSource.PARAMETERS,
         @EncodeDefault(EncodeDefault.Mode.NEVER) val initialWeights: Map<String, Double> = emptyMap(),
     ) : GradientLevel
+
+    /**
+     * Gradient vaccine (Wang, Tsvetkov, Firat & Cao, 2021): each pair of task gradients is raised to a cosine
+     * similarity target that follows an exponential moving average with rate [beta] in [0, 1].
+     */
+    @Serializable
+    @SerialName("gradVac")
+    data class GradVac @JvmOverloads constructor(
+        val beta: Double = 0.5,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
 }
 
 /** What MGDA divides each task gradient g_t by before combining: 1, ‖g_t‖, L_t, or L_t·‖g_t‖. */

@@ -1,0 +1,32 @@
+package polyhead.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import polyhead.mtl.weighting.GradVac;
+import polyhead.train.GradientSource;
+import polyhead.train.History;
+
+/**
+ * The Java builder reaches the gradient-level weightings that carry state from step to step (GradVac), with their
+ * settings and gradient sources, and their runs train above chance.
+ */
+class HistoryWeightingPlansTest {
+    @Test
+    void gradVacTakesItsRateAndEitherSourceAndTrains() {
+        for (GradientSource source : GradientSource.values()) {
+            Experiment e = ExperimentBuilderTest.twoTasks(4).weighting(WeightingPlan.gradVac(0.2).source(source)).build();
+            assertEquals(0.2, ((GradVac) e.weighting()).beta());
+            assertEquals(source, e.gradientSource());
+            History h = e.fit(ExperimentBuilderTest.points(1, 64), ExperimentBuilderTest.points(2, 64)).history();
+            assertTrue(h.last().get("val.a.accuracy") > 0.75, source + ": " + h.last());
+        }
+        assertEquals(GradVac.DEFAULT_BETA, ((GradVac) ExperimentBuilderTest.twoTasks(4).weighting(WeightingPlan.gradVac())
+                .build().weighting()).beta());
+        assertEquals("gradVac: beta must be in [0, 1], got -0.1", assertThrows(IllegalArgumentException.class,
+                () -> ExperimentBuilderTest.twoTasks(4).weighting(WeightingPlan.gradVac(-0.1)).build()).getMessage());
+    }
+}

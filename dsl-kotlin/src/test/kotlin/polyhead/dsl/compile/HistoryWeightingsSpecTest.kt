@@ -1,0 +1,67 @@
+package polyhead.dsl.compile
+
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.doubles.shouldBeGreaterThan
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import polyhead.data.Dataset
+import polyhead.dsl.ExperimentBuilder
+import polyhead.dsl.accuracy
+import polyhead.dsl.crossEntropy
+import polyhead.dsl.dense
+import polyhead.dsl.gradVac
+import polyhead.dsl.multiTask
+import polyhead.dsl.sgd
+import polyhead.dsl.spec.ExperimentSpec
+import polyhead.dsl.spec.GradientSource
+import polyhead.dsl.spec.SpecError
+import polyhead.dsl.spec.SpecJson
+import polyhead.dsl.spec.WeightingSpec
+import polyhead.dsl.tanh
+import polyhead.mtl.weighting.GradVac
+import polyhead.tensor.Tensor
+
+/**
+ * The gradient-level weightings that carry state from step to step (GradVac) from the Kotlin DSL and the JSON spec:
+ * exact JSON, settings checked at their JSON paths, defaults equal to the core's, compiled to the core strategy with
+ * its gradient source, and a short run that learns.
+ */
+class HistoryWeightingsSpecTest : FunSpec({
+    fun spec(block: ExperimentBuilder.() -> Unit): ExperimentSpec = multiTask {
+        input(2)
+        trunk { dense(8); tanh() }
+        task("a") { head { dense(2) }; loss = crossEntropy(); metrics(accuracy()) }
+        task("b") { head { dense(2) }; loss = crossEntropy() }
+        optimizer = sgd(lr = 0.3)
+        training { epochs = 6; batchSize = 16; seed = 5; diagnostics = false }
+        block()
+    }
+
+    /** Task a: is x0 > 0; task b: is x1 > 0. */
+    fun points(seed: Long, n: Int): Dataset {
+        val x = Tensor.randn(seed, n, 2)
+        fun label(k: Int) = Tensor.of(FloatArray(n) { if (x.data()[2 * it + k] > 0) 1f else 0f }, n)
+        return Dataset.of(x, mapOf("a" to label(0), "b" to label(1)))
+    }
+
+    test("gradVac: exact JSON, read back from JSON, compiled with its rate and source, and trains") {
+        val s = spec { weighting = gradVac(beta = 0.2, source = GradientSource.REPRESENTATION) }
+        s.weighting shouldBe WeightingSpec.GradVac(0.2, GradientSource.REPRESENTATION)
+        val text = SpecJson.encode(s)
+        text shouldContain "\"weighting\": {\n    \"type\": \"gradVac\",\n    \"beta\": 0.2,\n    \"source\": \"representation\"\n  },"
+        val fromJson = SpecJson.decode(text.replace("\"beta\": 0.2", "\"beta\": 0.3")).getOrThrow()
+        val compiled = SpecCompiler.compile(fromJson)
+        (compiled.weighting as GradVac).beta() shouldBe 0.3
+        compiled.gradientSource shouldBe polyhead.train.GradientSource.REPRESENTATION
+        val h = compiled.fit(points(1, 64), points(2, 64)).history()
+        h.last().getValue("val.a.accuracy") shouldBeGreaterThan 0.75
+    }
+
+    test("gradVac: beta outside [0, 1] is named at its JSON path; the default is the core's") {
+        SpecCompiler.check(spec { weighting = gradVac(beta = 1.5) }) shouldBe listOf(
+            SpecError("$.weighting.beta", "gradVac beta must be in [0, 1], got 1.5"),
+        )
+        WeightingSpec.GradVac().beta shouldBe GradVac.DEFAULT_BETA
+        WeightingSpec.GradVac().source shouldBe GradientSource.PARAMETERS
+    }
+})
