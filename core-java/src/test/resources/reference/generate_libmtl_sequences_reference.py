@@ -138,6 +138,19 @@ def gradvac_cases(root, rng):
     return cases
 
 
+def dbmtl_cases(root, rng):
+    module = load_method(root, "DB_MTL")
+    cases = []
+    for tasks, dim, beta, sigma in ((2, 5, 0.9, 0.0), (3, 4, 0.5, 0.5)):
+        h = harness(module.DB_MTL, tasks, dim)
+        steps = []
+        for g, c in sequence(rng, tasks, dim, 5):
+            d = step(h, g, c, DB_beta=beta, DB_beta_sigma=sigma)
+            steps.append({"grads": tensor(g), "losses": tensor(c), "direction": tensor(d)})
+        cases.append({"tasks": tasks, "dimension": dim, "beta": beta, "beta_sigma": sigma, "steps": steps})
+    return cases
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--libmtl", required=True, help="the folder holding the LibMTL package folder")
@@ -149,6 +162,7 @@ def main():
                        "per-task gradients and losses; made by generate_libmtl_sequences_reference.py",
         "torch": torch.__version__,
         "gradvac": gradvac_cases(args.libmtl, rng),
+        "dbmtl": dbmtl_cases(args.libmtl, rng),
     }
     with open(os.path.join(HERE, "libmtl_sequences.json"), "w") as f:
         json.dump(out, f, indent=1)

@@ -8,7 +8,8 @@ import polyhead.optim.schedule.Schedule;
 /**
  * The weighting strategies. Loss-level ({@link LossWeighting}): {@link #equal}, {@link #fixed}, {@link #scheduled},
  * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
- * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}, {@link #gradVac}. Each class documents its
+ * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}, {@link #gradVac},
+ * {@link #dbMtl}. Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
  */
 public final class Weightings {
@@ -114,6 +115,16 @@ public final class Weightings {
     /** GradNorm whose tasks named in {@code initialWeights} start at those weights (finite, &gt; 0), the others at 1. */
     public static GradNorm gradNorm(double alpha, double lr, Map<String, Double> initialWeights) {
         return new GradNorm(alpha, lr, initialWeights);
+    }
+
+    /** DB-MTL with {@link DbMtl#DEFAULT_BETA} and {@link DbMtl#DEFAULT_BETA_SIGMA}. */
+    public static DbMtl dbMtl() {
+        return dbMtl(DbMtl.DEFAULT_BETA, DbMtl.DEFAULT_BETA_SIGMA);
+    }
+
+    /** DB-MTL whose gradient averages move at rate β/k^σ (β in [0, 1], σ ≥ 0). */
+    public static DbMtl dbMtl(double beta, double betaSigma) {
+        return new DbMtl(beta, betaSigma);
     }
 
     /** GradVac with {@link GradVac#DEFAULT_BETA}. */

@@ -62,7 +62,9 @@ class WeightingContractTest {
                 new Case("caGrad c=0.2", () -> Weightings.caGrad(0.2), 4, g -> 1.2 / 1.04, one),
                 new Case("nashMtl", Weightings::nashMtl, 4, inverseNorm, inverseNorm),
                 new Case("gradNorm", () -> Weightings.gradNorm(0.1), 4, one, one),
-                new Case("gradVac", Weightings::gradVac, 2, one, one));
+                new Case("gradVac", Weightings::gradVac, 2, one, one),
+                // loss 0.8: m = (1 - 0.9) g / 0.8, alpha = 1; heads 1/0.8
+                new Case("dbMtl", Weightings::dbMtl, 4, g -> 0.1 / 0.8, g -> 1 / (0.8 + 1e-8)));
     }
 
     static Stream<Case> lossLevel() {
