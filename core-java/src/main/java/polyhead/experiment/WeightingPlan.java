@@ -34,6 +34,9 @@ public final class WeightingPlan {
         Weighting create(List<Task> tasks, double optimizerLr, Map<String, Double> initial);
     }
 
+    /** The gradient-level strategies that refuse gradients of the shared representation. */
+    private static final java.util.Set<String> PARAMETERS_ONLY = java.util.Set.of("dbMtl");
+
     private final String name;
     private final boolean gradientLevel;
     private final Factory factory;
@@ -175,11 +178,26 @@ public final class WeightingPlan {
         return gradient("gradVac", (tasks, lr, initial) -> Weightings.gradVac());
     }
 
+    /** DB-MTL (Lin, Ye &amp; Zhang, 2023) whose gradient averages move at rate β/k^σ; shared parameters only. */
+    public static WeightingPlan dbMtl(double beta, double betaSigma) {
+        return gradient("dbMtl", (tasks, lr, initial) -> Weightings.dbMtl(beta, betaSigma));
+    }
+
+    /** DB-MTL with {@link polyhead.mtl.weighting.DbMtl#DEFAULT_BETA} and its default σ. */
+    public static WeightingPlan dbMtl() {
+        return gradient("dbMtl", (tasks, lr, initial) -> Weightings.dbMtl());
+    }
+
     /** This gradient-level plan reading the task gradients at {@code s} (default: the shared parameters). */
     public WeightingPlan source(GradientSource s) {
         Objects.requireNonNull(s, "weighting source");
         if (!gradientLevel) {
             throw new IllegalArgumentException("weighting " + name + " combines losses and reads no gradients, so it has no source");
+        }
+        if (s == GradientSource.REPRESENTATION && PARAMETERS_ONLY.contains(name)) {
+            throw new IllegalArgumentException("weighting " + name + " keeps each task's gradient from step to step, "
+                    + "which gradients of the shared representation (one batch's samples) cannot give; it reads the "
+                    + "shared parameters");
         }
         return new WeightingPlan(name, true, factory, s, tolerance, maxIterations, initial);
     }

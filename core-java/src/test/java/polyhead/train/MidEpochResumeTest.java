@@ -136,6 +136,12 @@ class MidEpochResumeTest {
     }
 
     @Test
+    void shuffledBatchesWithDbMtlAverages() {
+        resumeEqualsUninterrupted(new Run("dbMtl", Batching.shuffled(TrainerTest.points(51, false), 8, false), null,
+                () -> Weightings.dbMtl(0.8, 0.5), () -> Optimizers.adam(0.02), NonFinitePolicy.STOP, null));
+    }
+
+    @Test
     void resumingInsideAnEpochOnDataOfAnotherLengthIsRefused() {
         CheckpointStore store = new CheckpointStore(dir, 2);
         Run run = new Run("refused", Batching.shuffled(TrainerTest.points(20, false), 8, false), null,

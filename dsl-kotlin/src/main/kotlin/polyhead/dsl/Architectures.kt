@@ -90,3 +90,9 @@ fun ExperimentBuilder.gradVac(
     beta: Double = WeightingSpec.GradVac().beta,
     source: GradientSource = WeightingSpec.GradVac().source,
 ): WeightingSpec = WeightingSpec.GradVac(beta, source)
+
+/** Dual balancing; the per-task gradient averages move at rate [beta]/k^[betaSigma]; shared parameters only. */
+fun ExperimentBuilder.dbMtl(
+    beta: Double = WeightingSpec.DbMtl().beta,
+    betaSigma: Double = WeightingSpec.DbMtl().betaSigma,
+): WeightingSpec = WeightingSpec.DbMtl(beta, betaSigma)

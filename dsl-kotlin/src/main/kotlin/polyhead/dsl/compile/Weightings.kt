@@ -42,6 +42,7 @@ internal fun weightingPlan(spec: ExperimentSpec): WeightingPlan {
             if (w.initialWeights.isEmpty()) it else it.initialWeights(w.initialWeights)
         }
         is WeightingSpec.GradVac -> WeightingPlan.gradVac(w.beta)
+        is WeightingSpec.DbMtl -> WeightingPlan.dbMtl(w.beta, w.betaSigma)
     }
     val w = spec.weighting
     return if (w is WeightingSpec.GradientLevel) plan.source(gradientSource(w.source)) else plan

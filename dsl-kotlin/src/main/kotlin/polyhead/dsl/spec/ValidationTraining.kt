@@ -33,6 +33,14 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
             }
         }
         is WeightingSpec.GradVac -> inUnit(w.beta, "$p.beta", "gradVac beta", openAtOne = false)
+        is WeightingSpec.DbMtl -> {
+            inUnit(w.beta, "$p.beta", "dbMtl beta", openAtOne = false)
+            nonNegative(w.betaSigma, "$p.betaSigma", "dbMtl betaSigma")
+            require(w.source == GradientSource.PARAMETERS, "$p.source") {
+                "dbMtl keeps each task's gradient from step to step, which gradients of the shared representation " +
+                    "(one batch's samples) cannot give; use source parameters"
+            }
+        }
         else -> Unit
     }
     val w = spec.weighting

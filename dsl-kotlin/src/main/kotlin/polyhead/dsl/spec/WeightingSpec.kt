@@ -126,6 +126,19 @@ sealed interface WeightingSpec {
         val beta: Double = 0.5,
         override val source: GradientSource = GradientSource.PARAMETERS,
     ) : GradientLevel
+
+    /**
+     * Dual balancing (Lin, Ye & Zhang, 2023): gradients of log L_t, averaged per task at rate [beta]/k^[betaSigma] and
+     * scaled to the largest average's norm. Reads the shared parameters only (the averages need the same gradient
+     * row at every step).
+     */
+    @Serializable
+    @SerialName("dbMtl")
+    data class DbMtl @JvmOverloads constructor(
+        val beta: Double = 0.9,
+        val betaSigma: Double = 0.0,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
 }
 
 /** What MGDA divides each task gradient g_t by before combining: 1, ‖g_t‖, L_t, or L_t·‖g_t‖. */

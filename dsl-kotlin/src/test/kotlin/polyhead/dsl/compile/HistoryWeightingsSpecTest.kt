@@ -9,6 +9,7 @@ import polyhead.dsl.ExperimentBuilder
 import polyhead.dsl.accuracy
 import polyhead.dsl.crossEntropy
 import polyhead.dsl.dense
+import polyhead.dsl.dbMtl
 import polyhead.dsl.gradVac
 import polyhead.dsl.multiTask
 import polyhead.dsl.sgd
@@ -18,11 +19,12 @@ import polyhead.dsl.spec.SpecError
 import polyhead.dsl.spec.SpecJson
 import polyhead.dsl.spec.WeightingSpec
 import polyhead.dsl.tanh
+import polyhead.mtl.weighting.DbMtl
 import polyhead.mtl.weighting.GradVac
 import polyhead.tensor.Tensor
 
 /**
- * The gradient-level weightings that carry state from step to step (GradVac) from the Kotlin DSL and the JSON spec:
+ * The gradient-level weightings that carry state from step to step (GradVac, DB-MTL) from the Kotlin DSL and the JSON spec:
  * exact JSON, settings checked at their JSON paths, defaults equal to the core's, compiled to the core strategy with
  * its gradient source, and a short run that learns.
  */
@@ -63,5 +65,28 @@ class HistoryWeightingsSpecTest : FunSpec({
         )
         WeightingSpec.GradVac().beta shouldBe GradVac.DEFAULT_BETA
         WeightingSpec.GradVac().source shouldBe GradientSource.PARAMETERS
+    }
+
+    test("dbMtl: exact JSON, read back from JSON, compiled with its rates, and trains") {
+        val s = spec { weighting = dbMtl(beta = 0.5, betaSigma = 0.25) }
+        s.weighting shouldBe WeightingSpec.DbMtl(0.5, 0.25)
+        val text = SpecJson.encode(s)
+        text shouldContain "\"weighting\": {\n    \"type\": \"dbMtl\",\n    \"beta\": 0.5,\n    \"betaSigma\": 0.25,\n    \"source\": \"parameters\"\n  },"
+        val compiled = SpecCompiler.compile(SpecJson.decode(text.replace("\"beta\": 0.5", "\"beta\": 0.6")).getOrThrow())
+        (compiled.weighting as DbMtl).let { listOf(it.beta(), it.betaSigma()) } shouldBe listOf(0.6, 0.25)
+        compiled.fit(points(1, 64), points(2, 64)).history().last().getValue("val.a.accuracy") shouldBeGreaterThan 0.75
+    }
+
+    test("dbMtl: bad rates and the representation source are named at their JSON paths; the defaults are the core's") {
+        SpecCompiler.check(spec { weighting = WeightingSpec.DbMtl(1.5, -1.0, GradientSource.REPRESENTATION) }) shouldBe listOf(
+            SpecError("$.weighting.beta", "dbMtl beta must be in [0, 1], got 1.5"),
+            SpecError("$.weighting.betaSigma", "dbMtl betaSigma must be a finite number >= 0, got -1.0"),
+            SpecError(
+                "$.weighting.source",
+                "dbMtl keeps each task's gradient from step to step, which gradients of the shared representation " +
+                    "(one batch's samples) cannot give; use source parameters",
+            ),
+        )
+        WeightingSpec.DbMtl().let { listOf(it.beta, it.betaSigma) } shouldBe listOf(DbMtl.DEFAULT_BETA, DbMtl.DEFAULT_BETA_SIGMA)
     }
 })
