@@ -151,6 +151,22 @@ def dbmtl_cases(root, rng):
     return cases
 
 
+def moco_cases(root, rng):
+    module = load_method(root, "MoCo")
+    cases = []
+    for tasks, dim, settings in ((2, 5, (0.5, 0.5, 0.1, 0.5, 0.0)), (3, 4, (0.3, 0.0, 0.5, 0.25, 0.1))):
+        h = harness(module.MoCo, tasks, dim)
+        beta, beta_sigma, gamma, gamma_sigma, rho = settings
+        steps = []
+        for g, c in sequence(rng, tasks, dim, 5):
+            d = step(h, g, c, MoCo_beta=beta, MoCo_beta_sigma=beta_sigma, MoCo_gamma=gamma,
+                     MoCo_gamma_sigma=gamma_sigma, MoCo_rho=rho)
+            steps.append({"grads": tensor(g), "losses": tensor(c), "direction": tensor(d),
+                          "lambda": tensor(h.lambd.detach().numpy())})
+        cases.append({"tasks": tasks, "dimension": dim, "settings": list(settings), "steps": steps})
+    return cases
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--libmtl", required=True, help="the folder holding the LibMTL package folder")
@@ -163,6 +179,7 @@ def main():
         "torch": torch.__version__,
         "gradvac": gradvac_cases(args.libmtl, rng),
         "dbmtl": dbmtl_cases(args.libmtl, rng),
+        "moco": moco_cases(args.libmtl, rng),
     }
     with open(os.path.join(HERE, "libmtl_sequences.json"), "w") as f:
         json.dump(out, f, indent=1)

@@ -9,7 +9,7 @@ import polyhead.optim.schedule.Schedule;
  * The weighting strategies. Loss-level ({@link LossWeighting}): {@link #equal}, {@link #fixed}, {@link #scheduled},
  * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
  * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}, {@link #gradVac},
- * {@link #dbMtl}. Each class documents its
+ * {@link #dbMtl}, {@link #moCo}. Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
  */
 public final class Weightings {
@@ -125,6 +125,17 @@ public final class Weightings {
     /** DB-MTL whose gradient averages move at rate β/k^σ (β in [0, 1], σ ≥ 0). */
     public static DbMtl dbMtl(double beta, double betaSigma) {
         return new DbMtl(beta, betaSigma);
+    }
+
+    /** MoCo with LibMTL's defaults ({@link MoCo#DEFAULT_BETA} and the others there). */
+    public static MoCo moCo() {
+        return moCo(MoCo.DEFAULT_BETA, MoCo.DEFAULT_BETA_SIGMA, MoCo.DEFAULT_GAMMA, MoCo.DEFAULT_GAMMA_SIGMA,
+                MoCo.DEFAULT_RHO);
+    }
+
+    /** MoCo: tracking rate β/k^σ_β (β in [0, 1]), weight step γ/k^σ_γ, regularization ρ (all finite, ≥ 0). */
+    public static MoCo moCo(double beta, double betaSigma, double gamma, double gammaSigma, double rho) {
+        return new MoCo(beta, betaSigma, gamma, gammaSigma, rho);
     }
 
     /** GradVac with {@link GradVac#DEFAULT_BETA}. */
