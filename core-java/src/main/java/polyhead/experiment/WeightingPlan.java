@@ -35,7 +35,7 @@ public final class WeightingPlan {
     }
 
     /** The gradient-level strategies that refuse gradients of the shared representation. */
-    private static final java.util.Set<String> PARAMETERS_ONLY = java.util.Set.of("dbMtl");
+    private static final java.util.Set<String> PARAMETERS_ONLY = java.util.Set.of("dbMtl", "moCo");
 
     private final String name;
     private final boolean gradientLevel;
@@ -186,6 +186,19 @@ public final class WeightingPlan {
     /** DB-MTL with {@link polyhead.mtl.weighting.DbMtl#DEFAULT_BETA} and its default σ. */
     public static WeightingPlan dbMtl() {
         return gradient("dbMtl", (tasks, lr, initial) -> Weightings.dbMtl());
+    }
+
+    /**
+     * MoCo (Fernando et al., 2023): tracking rate β/k^σ_β, weight step γ/k^σ_γ, regularization ρ; shared parameters
+     * only.
+     */
+    public static WeightingPlan moCo(double beta, double betaSigma, double gamma, double gammaSigma, double rho) {
+        return gradient("moCo", (tasks, lr, initial) -> Weightings.moCo(beta, betaSigma, gamma, gammaSigma, rho));
+    }
+
+    /** MoCo with the defaults of {@link polyhead.mtl.weighting.MoCo}. */
+    public static WeightingPlan moCo() {
+        return gradient("moCo", (tasks, lr, initial) -> Weightings.moCo());
     }
 
     /** This gradient-level plan reading the task gradients at {@code s} (default: the shared parameters). */

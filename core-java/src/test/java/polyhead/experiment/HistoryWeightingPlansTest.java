@@ -8,13 +8,14 @@ import org.junit.jupiter.api.Test;
 
 import polyhead.mtl.weighting.DbMtl;
 import polyhead.mtl.weighting.GradVac;
+import polyhead.mtl.weighting.MoCo;
 import polyhead.mtl.weighting.Weightings;
 import polyhead.train.GradientSource;
 import polyhead.train.History;
 import polyhead.train.Trainer;
 
 /**
- * The Java builder reaches the gradient-level weightings that carry state from step to step (GradVac, DB-MTL), with their
+ * The Java builder reaches the gradient-level weightings that carry state from step to step (GradVac, DB-MTL, MoCo), with their
  * settings and gradient sources, and their runs train above chance.
  */
 class HistoryWeightingPlansTest {
@@ -52,5 +53,17 @@ class HistoryWeightingPlansTest {
                 + "(GradientSource.PARAMETERS)", assertThrows(IllegalArgumentException.class,
                         () -> Trainer.builder(e.architecture()).weighting(Weightings.dbMtl())
                                 .gradientSource(GradientSource.REPRESENTATION).build()).getMessage());
+    }
+
+    @Test
+    void moCoTakesItsSettingsTrainsAndRefusesTheRepresentation() {
+        Experiment e = ExperimentBuilderTest.twoTasks(4).weighting(WeightingPlan.moCo(0.4, 0.5, 0.2, 0.25, 0.01)).build();
+        assertEquals(java.util.List.of(0.4, 0.5, 0.2, 0.25, 0.01), java.util.Arrays.stream(((MoCo) e.weighting())
+                .settings()).boxed().toList());
+        History h = e.fit(ExperimentBuilderTest.points(1, 64), ExperimentBuilderTest.points(2, 64)).history();
+        assertTrue(h.last().get("val.a.accuracy") > 0.75, h.last().toString());
+        assertEquals(MoCo.DEFAULT_GAMMA, ((MoCo) ExperimentBuilderTest.twoTasks(4).weighting(WeightingPlan.moCo())
+                .build().weighting()).settings()[2]);
+        assertThrows(IllegalArgumentException.class, () -> WeightingPlan.moCo().source(GradientSource.REPRESENTATION));
     }
 }

@@ -142,6 +142,12 @@ class MidEpochResumeTest {
     }
 
     @Test
+    void shuffledBatchesWithMoCoTrackingAndWeights() {
+        resumeEqualsUninterrupted(new Run("moCo", Batching.shuffled(TrainerTest.points(52, false), 8, false), null,
+                Weightings::moCo, () -> Optimizers.adam(0.02), NonFinitePolicy.STOP, null));
+    }
+
+    @Test
     void resumingInsideAnEpochOnDataOfAnotherLengthIsRefused() {
         CheckpointStore store = new CheckpointStore(dir, 2);
         Run run = new Run("refused", Batching.shuffled(TrainerTest.points(20, false), 8, false), null,

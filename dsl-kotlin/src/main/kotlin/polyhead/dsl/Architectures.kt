@@ -96,3 +96,12 @@ fun ExperimentBuilder.dbMtl(
     beta: Double = WeightingSpec.DbMtl().beta,
     betaSigma: Double = WeightingSpec.DbMtl().betaSigma,
 ): WeightingSpec = WeightingSpec.DbMtl(beta, betaSigma)
+
+/** MoCo; tracking rate [beta]/k^[betaSigma], weight step [gamma]/k^[gammaSigma], regularization [rho]; shared parameters only. */
+fun ExperimentBuilder.moCo(
+    beta: Double = WeightingSpec.MoCo().beta,
+    betaSigma: Double = WeightingSpec.MoCo().betaSigma,
+    gamma: Double = WeightingSpec.MoCo().gamma,
+    gammaSigma: Double = WeightingSpec.MoCo().gammaSigma,
+    rho: Double = WeightingSpec.MoCo().rho,
+): WeightingSpec = WeightingSpec.MoCo(beta, betaSigma, gamma, gammaSigma, rho)

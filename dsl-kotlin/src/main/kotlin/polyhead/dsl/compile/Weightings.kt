@@ -43,6 +43,7 @@ internal fun weightingPlan(spec: ExperimentSpec): WeightingPlan {
         }
         is WeightingSpec.GradVac -> WeightingPlan.gradVac(w.beta)
         is WeightingSpec.DbMtl -> WeightingPlan.dbMtl(w.beta, w.betaSigma)
+        is WeightingSpec.MoCo -> WeightingPlan.moCo(w.beta, w.betaSigma, w.gamma, w.gammaSigma, w.rho)
     }
     val w = spec.weighting
     return if (w is WeightingSpec.GradientLevel) plan.source(gradientSource(w.source)) else plan

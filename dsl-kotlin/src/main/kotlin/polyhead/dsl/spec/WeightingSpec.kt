@@ -139,6 +139,21 @@ sealed interface WeightingSpec {
         val betaSigma: Double = 0.0,
         override val source: GradientSource = GradientSource.PARAMETERS,
     ) : GradientLevel
+
+    /**
+     * MoCo (Fernando et al., 2023): per-task tracking of the normalized gradients at rate [beta]/k^[betaSigma], task
+     * weights stepped at [gamma]/k^[gammaSigma] with ℓ2 regularization [rho]. Reads the shared parameters only.
+     */
+    @Serializable
+    @SerialName("moCo")
+    data class MoCo @JvmOverloads constructor(
+        val beta: Double = 0.5,
+        val betaSigma: Double = 0.5,
+        val gamma: Double = 0.1,
+        val gammaSigma: Double = 0.5,
+        val rho: Double = 0.0,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
 }
 
 /** What MGDA divides each task gradient g_t by before combining: 1, ‖g_t‖, L_t, or L_t·‖g_t‖. */

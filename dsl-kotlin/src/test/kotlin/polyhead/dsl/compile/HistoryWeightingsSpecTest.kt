@@ -11,6 +11,7 @@ import polyhead.dsl.crossEntropy
 import polyhead.dsl.dense
 import polyhead.dsl.dbMtl
 import polyhead.dsl.gradVac
+import polyhead.dsl.moCo
 import polyhead.dsl.multiTask
 import polyhead.dsl.sgd
 import polyhead.dsl.spec.ExperimentSpec
@@ -21,10 +22,11 @@ import polyhead.dsl.spec.WeightingSpec
 import polyhead.dsl.tanh
 import polyhead.mtl.weighting.DbMtl
 import polyhead.mtl.weighting.GradVac
+import polyhead.mtl.weighting.MoCo
 import polyhead.tensor.Tensor
 
 /**
- * The gradient-level weightings that carry state from step to step (GradVac, DB-MTL) from the Kotlin DSL and the JSON spec:
+ * The gradient-level weightings that carry state from step to step (GradVac, DB-MTL, MoCo) from the Kotlin DSL and the JSON spec:
  * exact JSON, settings checked at their JSON paths, defaults equal to the core's, compiled to the core strategy with
  * its gradient source, and a short run that learns.
  */
@@ -88,5 +90,26 @@ class HistoryWeightingsSpecTest : FunSpec({
             ),
         )
         WeightingSpec.DbMtl().let { listOf(it.beta, it.betaSigma) } shouldBe listOf(DbMtl.DEFAULT_BETA, DbMtl.DEFAULT_BETA_SIGMA)
+    }
+
+    test("moCo: exact JSON, read back from JSON, compiled with its settings, trains; bad settings named at their paths") {
+        val s = spec { weighting = moCo(beta = 0.4, betaSigma = 0.5, gamma = 0.2, gammaSigma = 0.25, rho = 0.01) }
+        val text = SpecJson.encode(s)
+        text shouldContain "\"weighting\": {\n    \"type\": \"moCo\",\n    \"beta\": 0.4,\n    \"betaSigma\": 0.5,\n    " +
+            "\"gamma\": 0.2,\n    \"gammaSigma\": 0.25,\n    \"rho\": 0.01,\n    \"source\": \"parameters\"\n  },"
+        val compiled = SpecCompiler.compile(SpecJson.decode(text.replace("\"gamma\": 0.2", "\"gamma\": 0.3")).getOrThrow())
+        (compiled.weighting as MoCo).settings().toList() shouldBe listOf(0.4, 0.5, 0.3, 0.25, 0.01)
+        compiled.fit(points(1, 64), points(2, 64)).history().last().getValue("val.a.accuracy") shouldBeGreaterThan 0.75
+        SpecCompiler.check(spec { weighting = WeightingSpec.MoCo(gamma = -1.0, rho = Double.NaN, source = GradientSource.REPRESENTATION) }) shouldBe listOf(
+            SpecError("$.weighting.gamma", "moCo gamma must be a finite number >= 0, got -1.0"),
+            SpecError("$.weighting.rho", "moCo rho must be a finite number >= 0, got NaN"),
+            SpecError(
+                "$.weighting.source",
+                "moCo keeps each task's gradient from step to step, which gradients of the shared representation " +
+                    "(one batch's samples) cannot give; use source parameters",
+            ),
+        )
+        WeightingSpec.MoCo().let { listOf(it.beta, it.betaSigma, it.gamma, it.gammaSigma, it.rho) } shouldBe
+            MoCo.DEFAULT_BETA.let { listOf(it, MoCo.DEFAULT_BETA_SIGMA, MoCo.DEFAULT_GAMMA, MoCo.DEFAULT_GAMMA_SIGMA, MoCo.DEFAULT_RHO) }
     }
 })

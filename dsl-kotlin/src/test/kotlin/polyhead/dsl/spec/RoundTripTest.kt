@@ -42,6 +42,7 @@ import polyhead.dsl.globalAvgPool
 import polyhead.dsl.gradNorm
 import polyhead.dsl.dbMtl
 import polyhead.dsl.gradVac
+import polyhead.dsl.moCo
 import polyhead.dsl.hardSharing
 import polyhead.dsl.huber
 import polyhead.dsl.layerNorm
@@ -165,6 +166,7 @@ class RoundTripTest : FunSpec({
         case { weighting = gradNorm(alpha = 0.5, lr = 0.025, source = GradientSource.REPRESENTATION) },
         case { weighting = gradVac(beta = 0.2, source = GradientSource.REPRESENTATION) },
         case { weighting = dbMtl(beta = 0.5, betaSigma = 0.5) },
+        case { weighting = moCo(gamma = 0.2, rho = 0.1) },
     )
     val optimizers = listOf(
         case { optimizer = sgd(lr = 0.1, momentum = 0.9, nesterov = true) { clipByValue(0.5) } },
