@@ -80,12 +80,8 @@ public final class DbMtl implements GradientWeighting {
                 throw new IllegalArgumentException(NAME + ": loss of task '" + tasks.get(t) + "' is "
                         + gradients.losses()[t] + "; log-loss balancing needs positive losses");
             }
-            float[] m = averages.get(tasks.get(t));
-            if (m != null && m.length != p) {
-                throw new IllegalArgumentException(NAME + ": gradient of task '" + tasks.get(t) + "' has length " + p
-                        + ", its running average " + m.length + "; the shared parameters changed");
-            }
         }
+        TaskVectors.checkLength(NAME, "running average", averages, tasks, p);
         steps++;
         double rate = beta / Math.pow(steps, betaSigma);
         double[][] m = new double[n][p];
@@ -124,7 +120,7 @@ public final class DbMtl implements GradientWeighting {
     @Override
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> state = new LinkedHashMap<>();
-        averages.forEach((task, m) -> state.put("average." + task, Tensor.of(m.clone(), m.length)));
+        TaskVectors.put(state, "average", averages);
         state.put("steps.count", Tensor.scalar(steps));
         return state;
     }
@@ -135,11 +131,11 @@ public final class DbMtl implements GradientWeighting {
         Tensor count = null;
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
             String key = e.getKey();
+            String task = TaskVectors.task("average", key, e.getValue());
             if (key.equals("steps.count")) {
                 count = e.getValue();
-            } else if (key.startsWith("average.") && key.length() > "average.".length() && e.getValue() != null
-                    && e.getValue().shape().rank() == 1) {
-                read.put(key.substring("average.".length()), e.getValue().data().clone());
+            } else if (task != null) {
+                read.put(task, e.getValue().data().clone());
             } else {
                 throw new IllegalArgumentException(NAME + ": unexpected state entry '" + key
                         + "' (expected average.<task> vectors and steps.count)");

@@ -99,13 +99,7 @@ public final class MoCo implements GradientWeighting {
         float[][] g = gradients.grads();
         int n = g.length;
         int p = g[0].length;
-        for (String t : tasks) {
-            float[] y = tracking.get(t);
-            if (y != null && y.length != p) {
-                throw new IllegalArgumentException(NAME + ": gradient of task '" + t + "' has length " + p
-                        + ", its tracking variable " + y.length + "; the shared parameters changed");
-            }
-        }
+        TaskVectors.checkLength(NAME, "tracking variable", tracking, tasks, p);
         steps++;
         double betaK = beta / Math.pow(steps, betaSigma);
         double gammaK = gamma / Math.pow(steps, gammaSigma);
@@ -146,7 +140,7 @@ public final class MoCo implements GradientWeighting {
     @Override
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> state = new LinkedHashMap<>();
-        tracking.forEach((task, v) -> state.put("tracking." + task, Tensor.of(v.clone(), v.length)));
+        TaskVectors.put(state, "tracking", tracking);
         NamedScalars.put(state, "lambda", lambda);
         state.put("steps.count", Tensor.scalar(steps));
         return state;
@@ -159,11 +153,11 @@ public final class MoCo implements GradientWeighting {
         float k = -1;
         for (Map.Entry<String, Tensor> e : state.entrySet()) {
             String key = e.getKey();
+            String task = TaskVectors.task("tracking", key, e.getValue());
             if (key.equals("steps.count")) {
                 k = NamedScalars.value(NAME, key, e.getValue());
-            } else if (key.startsWith("tracking.") && key.length() > 9 && e.getValue() != null
-                    && e.getValue().shape().rank() == 1) {
-                y.put(key.substring(9), e.getValue().data().clone());
+            } else if (task != null) {
+                y.put(task, e.getValue().data().clone());
             } else if (key.startsWith("lambda.") && key.length() > 7) {
                 l.put(key.substring(7), NamedScalars.value(NAME, key, e.getValue()));
             } else {
