@@ -9,8 +9,8 @@ import polyhead.optim.schedule.Schedule;
  * The weighting strategies. Loss-level ({@link LossWeighting}): {@link #equal}, {@link #fixed}, {@link #scheduled},
  * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
  * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}, {@link #gradVac},
- * {@link #dbMtl}, {@link #moCo}. Each class documents its
- * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
+ * {@link #dbMtl}, {@link #moCo}. Each class documents its paper, its math, its defaults and where it deviates;
+ * strategies with state are fresh objects on every call.
  */
 public final class Weightings {
     private Weightings() {
