@@ -34,6 +34,9 @@ public final class WeightingPlan {
         Weighting create(List<Task> tasks, double optimizerLr, Map<String, Double> initial);
     }
 
+    /** The gradient-level strategies that refuse gradients of the shared representation. */
+    private static final java.util.Set<String> PARAMETERS_ONLY = java.util.Set.of("dbMtl", "moCo");
+
     private final String name;
     private final boolean gradientLevel;
     private final Factory factory;
@@ -209,11 +212,49 @@ public final class WeightingPlan {
         return gradient("upGrad", (tasks, lr, initial) -> Weightings.upGrad(normEps, regEps));
     }
 
+    /** GradVac (Wang et al., 2021) whose similarity targets follow an EMA with rate β in [0, 1]. */
+    public static WeightingPlan gradVac(double beta) {
+        return gradient("gradVac", (tasks, lr, initial) -> Weightings.gradVac(beta));
+    }
+
+    /** GradVac with {@link polyhead.mtl.weighting.GradVac#DEFAULT_BETA}. */
+    public static WeightingPlan gradVac() {
+        return gradient("gradVac", (tasks, lr, initial) -> Weightings.gradVac());
+    }
+
+    /** DB-MTL (Lin, Ye &amp; Zhang, 2023) whose gradient averages move at rate β/k^σ; shared parameters only. */
+    public static WeightingPlan dbMtl(double beta, double betaSigma) {
+        return gradient("dbMtl", (tasks, lr, initial) -> Weightings.dbMtl(beta, betaSigma));
+    }
+
+    /** DB-MTL with {@link polyhead.mtl.weighting.DbMtl#DEFAULT_BETA} and its default σ. */
+    public static WeightingPlan dbMtl() {
+        return gradient("dbMtl", (tasks, lr, initial) -> Weightings.dbMtl());
+    }
+
+    /**
+     * MoCo (Fernando et al., 2023): tracking rate β/k^σ_β, weight step γ/k^σ_γ, regularization ρ; shared parameters
+     * only.
+     */
+    public static WeightingPlan moCo(double beta, double betaSigma, double gamma, double gammaSigma, double rho) {
+        return gradient("moCo", (tasks, lr, initial) -> Weightings.moCo(beta, betaSigma, gamma, gammaSigma, rho));
+    }
+
+    /** MoCo with the defaults of {@link polyhead.mtl.weighting.MoCo}. */
+    public static WeightingPlan moCo() {
+        return gradient("moCo", (tasks, lr, initial) -> Weightings.moCo());
+    }
+
     /** This gradient-level plan reading the task gradients at {@code s} (default: the shared parameters). */
     public WeightingPlan source(GradientSource s) {
         Objects.requireNonNull(s, "weighting source");
         if (!gradientLevel) {
             throw new IllegalArgumentException("weighting " + name + " combines losses and reads no gradients, so it has no source");
+        }
+        if (s == GradientSource.REPRESENTATION && PARAMETERS_ONLY.contains(name)) {
+            throw new IllegalArgumentException("weighting " + name + " keeps each task's gradient from step to step, "
+                    + "which gradients of the shared representation (one batch's samples) cannot give; it reads the "
+                    + "shared parameters");
         }
         return new WeightingPlan(name, true, factory, s, tolerance, maxIterations, initial);
     }

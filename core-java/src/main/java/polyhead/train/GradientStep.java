@@ -38,6 +38,12 @@ final class GradientStep {
             throw new IllegalArgumentException(arch.typeName() + " has no single shared representation: "
                     + "use gradients of the shared parameters (GradientSource.PARAMETERS) with " + weighting.name());
         }
+        if (weighting instanceof GradientWeighting g && source == GradientSource.REPRESENTATION
+                && !g.acceptsRepresentationGradients()) {
+            throw new IllegalArgumentException(weighting.name() + " keeps each task's gradient from step to step, "
+                    + "which gradients of the shared representation (one batch's samples) cannot give: use gradients "
+                    + "of the shared parameters (GradientSource.PARAMETERS)");
+        }
         if (weighting instanceof GradientWeighting && source == GradientSource.PARAMETERS
                 && !arch.sharedParameters().isEmpty() && trainableShared(arch).isEmpty()) {
             throw new IllegalArgumentException(weighting.name() + " combines the tasks' gradients of the shared "

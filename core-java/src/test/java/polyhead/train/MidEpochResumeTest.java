@@ -146,6 +146,24 @@ class MidEpochResumeTest {
     }
 
     @Test
+    void shuffledBatchesWithGradVacTargets() {
+        resumeEqualsUninterrupted(new Run("gradVac", Batching.shuffled(TrainerTest.points(50, false), 8, false), null,
+                () -> Weightings.gradVac(0.3), () -> Optimizers.adam(0.02), NonFinitePolicy.STOP, null));
+    }
+
+    @Test
+    void shuffledBatchesWithDbMtlAverages() {
+        resumeEqualsUninterrupted(new Run("dbMtl", Batching.shuffled(TrainerTest.points(51, false), 8, false), null,
+                () -> Weightings.dbMtl(0.8, 0.5), () -> Optimizers.adam(0.02), NonFinitePolicy.STOP, null));
+    }
+
+    @Test
+    void shuffledBatchesWithMoCoTrackingAndWeights() {
+        resumeEqualsUninterrupted(new Run("moCo", Batching.shuffled(TrainerTest.points(52, false), 8, false), null,
+                Weightings::moCo, () -> Optimizers.adam(0.02), NonFinitePolicy.STOP, null));
+    }
+
+    @Test
     void resumingInsideAnEpochOnDataOfAnotherLengthIsRefused() {
         CheckpointStore store = new CheckpointStore(dir, 2);
         Run run = new Run("refused", Batching.shuffled(TrainerTest.points(20, false), 8, false), null,

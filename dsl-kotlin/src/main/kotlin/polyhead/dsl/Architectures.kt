@@ -111,3 +111,24 @@ fun ExperimentBuilder.stch(
     mu: Double = WeightingSpec.Stch().mu,
     warmupEpochs: Int = WeightingSpec.Stch().warmupEpochs,
 ): WeightingSpec = WeightingSpec.Stch(mu, warmupEpochs)
+
+/** Gradient vaccine; the similarity targets follow an EMA with rate [beta]. */
+fun ExperimentBuilder.gradVac(
+    beta: Double = WeightingSpec.GradVac().beta,
+    source: GradientSource = WeightingSpec.GradVac().source,
+): WeightingSpec = WeightingSpec.GradVac(beta, source)
+
+/** Dual balancing; the per-task gradient averages move at rate [beta]/k^[betaSigma]; shared parameters only. */
+fun ExperimentBuilder.dbMtl(
+    beta: Double = WeightingSpec.DbMtl().beta,
+    betaSigma: Double = WeightingSpec.DbMtl().betaSigma,
+): WeightingSpec = WeightingSpec.DbMtl(beta, betaSigma)
+
+/** MoCo; tracking rate [beta]/k^[betaSigma], weight step [gamma]/k^[gammaSigma], regularization [rho]; shared parameters only. */
+fun ExperimentBuilder.moCo(
+    beta: Double = WeightingSpec.MoCo().beta,
+    betaSigma: Double = WeightingSpec.MoCo().betaSigma,
+    gamma: Double = WeightingSpec.MoCo().gamma,
+    gammaSigma: Double = WeightingSpec.MoCo().gammaSigma,
+    rho: Double = WeightingSpec.MoCo().rho,
+): WeightingSpec = WeightingSpec.MoCo(beta, betaSigma, gamma, gammaSigma, rho)

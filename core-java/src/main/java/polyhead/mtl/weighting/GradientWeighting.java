@@ -7,4 +7,13 @@ package polyhead.mtl.weighting;
  */
 public non-sealed interface GradientWeighting extends Weighting {
     Combination combine(TaskGradients gradients, WeightingContext ctx);
+
+    /**
+     * Whether the rows may be gradients of the shared representation; false for strategies that keep a per-task
+     * gradient from step to step, which needs the same parameters in every row, not one batch's samples. The trainer
+     * refuses the representation for them.
+     */
+    default boolean acceptsRepresentationGradients() {
+        return true;
+    }
 }

@@ -76,7 +76,7 @@ public final class PcGrad implements GradientWeighting {
     }
 
     /** The tasks other than i in a uniformly random order (Fisher-Yates); draws nothing when there is one. */
-    private static int[] otherTasksShuffled(int i, int tasks, Random rng) {
+    static int[] otherTasksShuffled(int i, int tasks, Random rng) {
         int[] order = new int[tasks - 1];
         for (int j = 0, n = 0; j < tasks; j++) {
             if (j != i) {

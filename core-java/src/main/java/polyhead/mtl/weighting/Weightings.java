@@ -9,7 +9,7 @@ import polyhead.optim.schedule.Schedule;
  * The weighting strategies. Loss-level ({@link LossWeighting}): {@link #equal}, {@link #fixed}, {@link #scheduled},
  * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
  * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}, {@link #imtlG},
- * {@link #alignedMtl}, {@link #upGrad}. Each class documents its
+ * {@link #alignedMtl}, {@link #upGrad}, {@link #gradVac}, {@link #dbMtl}, {@link #moCo}. Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
  * Loss-level too: {@link #famo}, {@link #gls}, {@link #stch}.
  */
@@ -161,5 +161,36 @@ public final class Weightings {
     /** Smooth Tchebycheff scalarization with smoothing {@code mu} (&gt; 0) after {@code warmupEpochs} (&ge; 0). */
     public static Stch stch(double mu, int warmupEpochs) {
         return new Stch(mu, warmupEpochs);
+    }
+
+    /** DB-MTL with {@link DbMtl#DEFAULT_BETA} and {@link DbMtl#DEFAULT_BETA_SIGMA}. */
+    public static DbMtl dbMtl() {
+        return dbMtl(DbMtl.DEFAULT_BETA, DbMtl.DEFAULT_BETA_SIGMA);
+    }
+
+    /** DB-MTL whose gradient averages move at rate β/k^σ (β in [0, 1], σ ≥ 0). */
+    public static DbMtl dbMtl(double beta, double betaSigma) {
+        return new DbMtl(beta, betaSigma);
+    }
+
+    /** MoCo with LibMTL's defaults ({@link MoCo#DEFAULT_BETA} and the others there). */
+    public static MoCo moCo() {
+        return moCo(MoCo.DEFAULT_BETA, MoCo.DEFAULT_BETA_SIGMA, MoCo.DEFAULT_GAMMA, MoCo.DEFAULT_GAMMA_SIGMA,
+                MoCo.DEFAULT_RHO);
+    }
+
+    /** MoCo: tracking rate β/k^σ_β (β in [0, 1]), weight step γ/k^σ_γ, regularization ρ (all finite, ≥ 0). */
+    public static MoCo moCo(double beta, double betaSigma, double gamma, double gammaSigma, double rho) {
+        return new MoCo(beta, betaSigma, gamma, gammaSigma, rho);
+    }
+
+    /** GradVac with {@link GradVac#DEFAULT_BETA}. */
+    public static GradVac gradVac() {
+        return gradVac(GradVac.DEFAULT_BETA);
+    }
+
+    /** GradVac whose similarity targets follow an EMA with rate {@code beta} in [0, 1]. */
+    public static GradVac gradVac(double beta) {
+        return new GradVac(beta);
     }
 }

@@ -64,7 +64,12 @@ class WeightingContractTest {
                 new Case("gradNorm", () -> Weightings.gradNorm(0.1), 4, one, one),
                 new Case("imtlG", Weightings::imtlG, 4, one, one),
                 new Case("alignedMtl", Weightings::alignedMtl, 4, one, one),
-                new Case("upGrad", Weightings::upGrad, 4, one, one));
+                new Case("upGrad", Weightings::upGrad, 4, one, one),
+                new Case("gradVac", Weightings::gradVac, 2, one, one),
+                // loss 0.8: m = (1 - 0.9) g / 0.8, alpha = 1; heads 1/0.8
+                new Case("dbMtl", Weightings::dbMtl, 4, g -> 0.1 / 0.8, g -> 1 / (0.8 + 1e-8)),
+                // loss 0.8: y = 0.5·0.8 g/‖g‖, λ = softmax of one value = 1
+                new Case("moCo", Weightings::moCo, 4, g -> 0.4 / Grads.norm(g), one));
     }
 
     static Stream<Case> lossLevel() {

@@ -47,6 +47,9 @@ internal fun weightingPlan(spec: ExperimentSpec): WeightingPlan {
         is WeightingSpec.Famo -> WeightingPlan.famo(w.lr, w.weightDecay)
         WeightingSpec.Gls -> WeightingPlan.gls()
         is WeightingSpec.Stch -> WeightingPlan.stch(w.mu, w.warmupEpochs)
+        is WeightingSpec.GradVac -> WeightingPlan.gradVac(w.beta)
+        is WeightingSpec.DbMtl -> WeightingPlan.dbMtl(w.beta, w.betaSigma)
+        is WeightingSpec.MoCo -> WeightingPlan.moCo(w.beta, w.betaSigma, w.gamma, w.gammaSigma, w.rho)
     }
     val w = spec.weighting
     return if (w is WeightingSpec.GradientLevel) plan.source(gradientSource(w.source)) else plan

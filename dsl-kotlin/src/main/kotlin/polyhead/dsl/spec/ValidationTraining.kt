@@ -44,6 +44,20 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
             positive(w.mu, "$p.mu", "stch mu")
             atLeast(w.warmupEpochs, 0, "$p.warmupEpochs", "warmupEpochs")
         }
+        is WeightingSpec.GradVac -> inUnit(w.beta, "$p.beta", "gradVac beta", openAtOne = false)
+        is WeightingSpec.DbMtl -> {
+            inUnit(w.beta, "$p.beta", "dbMtl beta", openAtOne = false)
+            nonNegative(w.betaSigma, "$p.betaSigma", "dbMtl betaSigma")
+            parametersOnly("dbMtl", w.source, p)
+        }
+        is WeightingSpec.MoCo -> {
+            inUnit(w.beta, "$p.beta", "moCo beta", openAtOne = false)
+            nonNegative(w.betaSigma, "$p.betaSigma", "moCo betaSigma")
+            nonNegative(w.gamma, "$p.gamma", "moCo gamma")
+            nonNegative(w.gammaSigma, "$p.gammaSigma", "moCo gammaSigma")
+            nonNegative(w.rho, "$p.rho", "moCo rho")
+            parametersOnly("moCo", w.source, p)
+        }
         else -> Unit
     }
     val w = spec.weighting
@@ -58,6 +72,13 @@ private fun Faults.perTask(values: Map<String, Double>, spec: ExperimentSpec, p:
         else fault("$p.$task", "no task '$task'${suggestion(task, tasks)}; tasks: ${tasks.joinToString(", ")}")
     }
 }
+
+/** A weighting that keeps each task's gradient from step to step reads the shared parameters only. */
+private fun Faults.parametersOnly(name: String, source: GradientSource, p: String) =
+    require(source == GradientSource.PARAMETERS, "$p.source") {
+        "$name keeps each task's gradient from step to step, which gradients of the shared representation " +
+            "(one batch's samples) cannot give; use source parameters"
+    }
 
 private fun Faults.solver(tolerance: Double, maxIterations: Int, p: String) {
     nonNegative(tolerance, "$p.tolerance", "the solver tolerance")

@@ -160,6 +160,45 @@ sealed interface WeightingSpec {
     @Serializable
     @SerialName("stch")
     data class Stch @JvmOverloads constructor(val mu: Double = 1.0, val warmupEpochs: Int = 4) : WeightingSpec
+
+    /**
+     * Gradient vaccine (Wang, Tsvetkov, Firat & Cao, 2021): each pair of task gradients is raised to a cosine
+     * similarity target that follows an exponential moving average with rate [beta] in [0, 1].
+     */
+    @Serializable
+    @SerialName("gradVac")
+    data class GradVac @JvmOverloads constructor(
+        val beta: Double = 0.5,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
+
+    /**
+     * Dual balancing (Lin, Ye & Zhang, 2023): gradients of log L_t, averaged per task at rate [beta]/k^[betaSigma] and
+     * scaled to the largest average's norm. Reads the shared parameters only (the averages need the same gradient
+     * row at every step).
+     */
+    @Serializable
+    @SerialName("dbMtl")
+    data class DbMtl @JvmOverloads constructor(
+        val beta: Double = 0.9,
+        val betaSigma: Double = 0.0,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
+
+    /**
+     * MoCo (Fernando et al., 2023): per-task tracking of the normalized gradients at rate [beta]/k^[betaSigma], task
+     * weights stepped at [gamma]/k^[gammaSigma] with ℓ2 regularization [rho]. Reads the shared parameters only.
+     */
+    @Serializable
+    @SerialName("moCo")
+    data class MoCo @JvmOverloads constructor(
+        val beta: Double = 0.5,
+        val betaSigma: Double = 0.5,
+        val gamma: Double = 0.1,
+        val gammaSigma: Double = 0.5,
+        val rho: Double = 0.0,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
 }
 
 /** What MGDA divides each task gradient g_t by before combining: 1, ‖g_t‖, L_t, or L_t·‖g_t‖. */

@@ -43,6 +43,9 @@ import polyhead.dsl.flatten
 import polyhead.dsl.gelu
 import polyhead.dsl.globalAvgPool
 import polyhead.dsl.gradNorm
+import polyhead.dsl.dbMtl
+import polyhead.dsl.gradVac
+import polyhead.dsl.moCo
 import polyhead.dsl.hardSharing
 import polyhead.dsl.huber
 import polyhead.dsl.layerNorm
@@ -173,6 +176,9 @@ class RoundTripTest : FunSpec({
         case { weighting = famo(lr = 0.05, weightDecay = 0.0) },
         case { weighting = gls() },
         case { weighting = stch(mu = 0.5, warmupEpochs = 1) },
+        case { weighting = gradVac(beta = 0.2, source = GradientSource.REPRESENTATION) },
+        case { weighting = dbMtl(beta = 0.5, betaSigma = 0.5) },
+        case { weighting = moCo(gamma = 0.2, rho = 0.1) },
     )
     val optimizers = listOf(
         case { optimizer = sgd(lr = 0.1, momentum = 0.9, nesterov = true) { clipByValue(0.5) } },
