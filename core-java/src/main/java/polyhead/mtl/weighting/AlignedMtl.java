@@ -20,21 +20,16 @@ package polyhead.mtl.weighting;
  * T = 1, d = g. It reads the gradients only, so it works over the shared parameters and over the shared
  * representation (the paper's Aligned-MTL-UB is the latter).
  */
-public final class AlignedMtl implements GradientWeighting {
+public final class AlignedMtl extends GramWeighting {
     static final String NAME = "alignedMtl";
 
     AlignedMtl() {
+        super(NAME);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Combination combine(TaskGradients gradients, WeightingContext ctx) {
-        double[][] m = GradientRows.checkedGram(NAME, gradients);
-        return GradientRows.headsWeightedOne(GradientRows.combine(gradients.grads(), weights(m)), m.length);
+    double[] taskWeights(double[][] gram) {
+        return weights(gram);
     }
 
     /** α = B·1 for gradients of Gram matrix {@code gram} (not modified). */

@@ -26,21 +26,16 @@ package polyhead.mtl.weighting;
  * <p>With T = 1, d = g. It reads the gradients only, so it works over the shared parameters and over the shared
  * representation alike (LibMTL sums the representation gradient over the batch first; we flatten it whole).
  */
-public final class ImtlG implements GradientWeighting {
+public final class ImtlG extends GramWeighting {
     static final String NAME = "imtlG";
 
     ImtlG() {
+        super(NAME);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Combination combine(TaskGradients gradients, WeightingContext ctx) {
-        double[][] m = GradientRows.checkedGram(NAME, gradients);
-        return GradientRows.headsWeightedOne(GradientRows.combine(gradients.grads(), weights(m)), m.length);
+    double[] taskWeights(double[][] gram) {
+        return weights(gram);
     }
 
     /** α for gradients of Gram matrix {@code gram} (not modified): v = M⁺n normalized to sum 1, or 0. */

@@ -23,7 +23,7 @@ package polyhead.mtl.weighting;
  * shared representation (LibMTL refuses the representation for UPGrad only because its code path does not build
  * the Gramian there; the mathematics is the same).
  */
-public final class UpGrad implements GradientWeighting {
+public final class UpGrad extends GramWeighting {
     /** ε_norm = 1e-4, TorchJD's {@code norm_eps}. */
     public static final double DEFAULT_NORM_EPS = 1e-4;
     /** ε_reg = 1e-4, TorchJD's {@code reg_eps}. */
@@ -35,6 +35,7 @@ public final class UpGrad implements GradientWeighting {
     private final double regEps;
 
     UpGrad(double normEps, double regEps) {
+        super(NAME);
         if (!(normEps >= 0) || Double.isInfinite(normEps) || !(regEps > 0) || Double.isInfinite(regEps)) {
             throw new IllegalArgumentException(NAME + ": needs finite normEps >= 0 and regEps > 0, got normEps="
                     + normEps + ", regEps=" + regEps);
@@ -52,15 +53,8 @@ public final class UpGrad implements GradientWeighting {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public Combination combine(TaskGradients gradients, WeightingContext ctx) {
-        double[][] m = GradientRows.checkedGram(NAME, gradients);
-        return GradientRows.headsWeightedOne(GradientRows.combine(gradients.grads(), weights(m, normEps, regEps)),
-                m.length);
+    double[] taskWeights(double[][] gram) {
+        return weights(gram, normEps, regEps);
     }
 
     /** α = Σ_i v⁽ⁱ⁾ for gradients of Gram matrix {@code gram} (not modified). */

@@ -1,0 +1,29 @@
+package polyhead.mtl.weighting;
+
+/**
+ * A stateless gradient weighting whose task weights α are a function of the Gram matrix M = G Gᵀ of the task
+ * gradients alone (IMTL-G, Aligned-MTL, UPGrad): the update is d = Σ_t α_t g_t, and every head's own gradient is
+ * weighted 1. Reading only the gradients, such a weighting works over the shared parameters and over the shared
+ * representation alike.
+ */
+abstract class GramWeighting implements GradientWeighting {
+    private final String name;
+
+    GramWeighting(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final Combination combine(TaskGradients gradients, WeightingContext ctx) {
+        double[][] m = GradientRows.checkedGram(name, gradients);
+        return GradientRows.headsWeightedOne(GradientRows.combine(gradients.grads(), taskWeights(m)), m.length);
+    }
+
+    /** α for gradients of Gram matrix {@code gram}, which this must not modify. */
+    abstract double[] taskWeights(double[][] gram);
+}
