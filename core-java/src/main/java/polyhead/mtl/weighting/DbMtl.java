@@ -84,22 +84,20 @@ public final class DbMtl implements GradientWeighting {
         TaskVectors.checkLength(NAME, "running average", averages, tasks, p);
         steps++;
         double rate = beta / Math.pow(steps, betaSigma);
-        double[][] m = new double[n][p];
+        float[][] m = new float[n][];
         double[] heads = new double[n];
         double[] norm = new double[n];
         double maxNorm = 0;
         for (int t = 0; t < n; t++) {
             heads[t] = 1 / (gradients.losses()[t] + EPS);
-            float[] old = averages.get(tasks.get(t));
-            float[] next = new float[p];
+            // the average is updated in place: a new array only for a task's first step (it starts at 0)
+            m[t] = averages.computeIfAbsent(tasks.get(t), task -> new float[p]);
             double s = 0;
             for (int k = 0; k < p; k++) {
                 double logGrad = g[t][k] * heads[t];
-                next[k] = (float) (logGrad + rate * ((old == null ? 0 : old[k]) - logGrad));
-                m[t][k] = next[k];
-                s += m[t][k] * m[t][k];
+                m[t][k] = (float) (logGrad + rate * (m[t][k] - logGrad));
+                s += (double) m[t][k] * m[t][k];
             }
-            averages.put(tasks.get(t), next);
             norm[t] = Math.sqrt(s);
             maxNorm = Math.max(maxNorm, norm[t]);
         }
@@ -107,13 +105,7 @@ public final class DbMtl implements GradientWeighting {
         for (int t = 0; t < n; t++) {
             alpha[t] = maxNorm / (norm[t] + EPS);
         }
-        double[] d = new double[p];
-        for (int t = 0; t < n; t++) {
-            for (int k = 0; k < p; k++) {
-                d[k] += alpha[t] * m[t][k];
-            }
-        }
-        return new Combination(GradientRows.toFloat(d), heads);
+        return new Combination(GradientRows.combine(m, alpha), heads);
     }
 
     /** {@code average.<task>} (m_t, one element per shared gradient element) and {@code steps.count} (k). */

@@ -107,13 +107,12 @@ public final class MoCo implements GradientWeighting {
         float[][] y = new float[n][];
         for (int t = 0; t < n; t++) {
             double scale = gradients.losses()[t] / (Math.sqrt(gram[t][t]) + EPS);
-            float[] old = tracking.get(tasks.get(t));
-            y[t] = new float[p];
+            // the tracking variable is updated in place: a new array only for a task's first step (it starts at 0)
+            y[t] = tracking.computeIfAbsent(tasks.get(t), task -> new float[p]);
             for (int k = 0; k < p; k++) {
-                double prev = old == null ? 0 : old[k];
+                double prev = y[t][k];
                 y[t][k] = (float) (prev - betaK * (prev - g[t][k] * scale));
             }
-            tracking.put(tasks.get(t), y[t]);
         }
         double[][] yy = GradientRows.gram(y);
         double[] l = new double[n];
