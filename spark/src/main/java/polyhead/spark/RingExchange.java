@@ -82,8 +82,16 @@ final class RingExchange implements GradientExchange, AutoCloseable {
     /** Opens the ring of the current barrier stage; every replica calls this at the same point. */
     static RingExchange open(BarrierTaskContext context, Duration timeout) {
         int rank = context.partitionId();
-        return open(rank, context.getTaskInfos().length, context.getTaskInfos()[rank].address(), context::allGather,
-                timeout);
+        return open(rank, context.getTaskInfos().length, host(context.getTaskInfos()[rank].address()),
+                context::allGather, timeout);
+    }
+
+    /** The host of a barrier task's address ({@code host:port}, {@code [v6]:port}), where its executor runs. */
+    static String host(String address) {
+        int colon = address.lastIndexOf(':');
+        String h = colon > 0 && address.indexOf(':') == colon || address.startsWith("[") ? address.substring(0, colon)
+                : address;
+        return h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h;
     }
 
     /**
