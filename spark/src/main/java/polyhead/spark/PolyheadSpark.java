@@ -129,11 +129,12 @@ public final class PolyheadSpark {
             JavaPairRDD<Long, float[]> keyed = keyed(data, layout, columns);
             ReplicaTask task = new ReplicaTask(source, layout, input, (int) rows, replicas, validation,
                     folder == null ? null : folder.toAbsolutePath().toString(), options.exchange(),
-                    options.exchangeTimeout());
+                    options.exchangeTimeout(), options.listeners());
             ClassTag<ReplicaResult> tag = ClassTag$.MODULE$.apply(ReplicaResult.class);
             RDD<ReplicaResult> trained = keyed.partitionBy(new ModPartitioner(replicas)).rdd().barrier()
                     .mapPartitions(task, false, tag);
-            List<ReplicaResult> results = trained.toJavaRDD().collect();
+            // through a shuffle: Spark retries a failed barrier stage only when it is not the job's last
+            List<ReplicaResult> results = trained.toJavaRDD().repartition(1).collect();
             return finish(experiment, results, folder);
         } catch (Exception e) { // Spark's SparkException is checked, and thrown undeclared from Scala
             throw ownFault(e);

@@ -45,10 +45,12 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Tupl
     private final String runFolder;
     private final SparkTrainingOptions.Exchange kind;
     private final Duration timeout;
+    private final List<ReplicaListener> listeners;
 
     ReplicaTask(ExperimentSource source, FrameLayout layout, int[] input, int rows, int replicas,
                 Broadcast<SampleTable> validation, String runFolder, SparkTrainingOptions.Exchange kind,
-                Duration timeout) {
+                Duration timeout, List<ReplicaListener> listeners) {
+        this.listeners = List.copyOf(listeners);
         this.kind = kind;
         this.timeout = timeout;
         this.source = source;
@@ -79,8 +81,15 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Tupl
             Path shared = runFolder == null ? null : Paths.get(runFolder).resolve("checkpoints");
             Path checkpoints = rank == 0 && shared != null ? shared : scratch.resolve("checkpoints");
             TimedExchange exchange = new TimedExchange(ring != null ? ring : new BarrierExchange(context));
-            Trainer trainer = experiment.trainerBuilder(batches.stepsPerEpoch(), checkpoints)
-                    .gradientExchange(exchange).build();
+            Trainer.Builder builder = experiment.trainerBuilder(batches.stepsPerEpoch(), checkpoints)
+                    .gradientExchange(exchange);
+            for (ReplicaListener l : listeners) {
+                var made = l.create(rank, context.stageAttemptNumber());
+                if (made != null) {
+                    builder.listener(made);
+                }
+            }
+            Trainer trainer = builder.build();
             long before = 0;
             if (shared != null && Files.isDirectory(shared)) {
                 var latest = new CheckpointStore(shared, experiment.training().keepLast()).latest();

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import javax.crypto.Mac;
@@ -56,6 +57,8 @@ final class RingExchange implements GradientExchange, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RingExchange.class);
     private static final String HMAC = "HmacSHA256";
     private static final int CHALLENGE = 32;
+    /** How often a wait looks whether Spark has cancelled the task (a blocked socket read ignores interrupts). */
+    private static final int POLL_MILLIS = 200;
 
     private final int rank;
     private final int replicas;
@@ -66,8 +69,10 @@ final class RingExchange implements GradientExchange, AutoCloseable {
     private DataInputStream in;
     private DataOutputStream out;
     private final ExecutorService writer;
+    private final BooleanSupplier cancelled;
 
-    private RingExchange(int rank, int replicas, Duration timeout, ServerSocket server) {
+    private RingExchange(int rank, int replicas, Duration timeout, ServerSocket server, BooleanSupplier cancelled) {
+        this.cancelled = cancelled;
         this.rank = rank;
         this.replicas = replicas;
         this.timeoutMillis = timeout.toMillis();
@@ -83,7 +88,7 @@ final class RingExchange implements GradientExchange, AutoCloseable {
     static RingExchange open(BarrierTaskContext context, Duration timeout) {
         int rank = context.partitionId();
         return open(rank, context.getTaskInfos().length, host(context.getTaskInfos()[rank].address()),
-                context::allGather, timeout);
+                context::allGather, timeout, context::isInterrupted);
     }
 
     /** The host of a barrier task's address ({@code host:port}, {@code [v6]:port}), where its executor runs. */
@@ -96,17 +101,18 @@ final class RingExchange implements GradientExchange, AutoCloseable {
 
     /**
      * Opens replica {@code rank}'s place in a ring of {@code replicas}, listening on {@code host}, with
-     * {@code allGather} handing each replica's message to all (in rank order), as the barrier context's does.
+     * {@code allGather} handing each replica's message to all (in rank order), as the barrier context's does;
+     * every wait ends soon after {@code cancelled} turns true.
      */
     static RingExchange open(int rank, int replicas, String host, Function<String, String[]> allGather,
-                             Duration timeout) {
+                             Duration timeout, BooleanSupplier cancelled) {
         ServerSocket server;
         try {
             server = new ServerSocket(0, 16, InetAddress.getByName(host));
         } catch (IOException e) {
             throw new ExchangeException("replica " + rank + ": cannot listen on " + host + ": " + e.getMessage(), e);
         }
-        RingExchange ring = new RingExchange(rank, replicas, timeout, server);
+        RingExchange ring = new RingExchange(rank, replicas, timeout, server, cancelled);
         try {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
@@ -168,8 +174,16 @@ final class RingExchange implements GradientExchange, AutoCloseable {
             if (left <= 0) {
                 throw new SocketTimeoutException("no replica " + previous + " within " + seconds());
             }
-            server.setSoTimeout(left);
-            Socket s = server.accept();
+            if (cancelled.getAsBoolean()) {
+                throw new SocketTimeoutException("the task was cancelled");
+            }
+            server.setSoTimeout(Math.min(left, POLL_MILLIS));
+            Socket s;
+            try {
+                s = server.accept();
+            } catch (SocketTimeoutException e) {
+                continue;
+            }
             String from = String.valueOf(s.getRemoteSocketAddress());
             try {
                 s.setSoTimeout((int) Math.min(timeoutMillis, 10_000));
@@ -186,7 +200,7 @@ final class RingExchange implements GradientExchange, AutoCloseable {
                 } else if (!MessageDigest.isEqual(answer, mac(key, challenge, claimed))) {
                     reject(s, from, "it does not know this job's secret");
                 } else {
-                    s.setSoTimeout((int) timeoutMillis);
+                    s.setSoTimeout((int) Math.min(timeoutMillis, POLL_MILLIS));
                     s.setTcpNoDelay(true);
                     return s;
                 }
@@ -239,7 +253,7 @@ final class RingExchange implements GradientExchange, AutoCloseable {
             out.writeInt(values.length);
             out.flush();
         });
-        int theirs = receive(previous, () -> in.readInt());
+        int theirs = receive(previous, () -> ByteBuffer.wrap(readFully(new byte[Integer.BYTES])).getInt());
         if (theirs != values.length) {
             throw new ExchangeException("replica " + previous + " sent " + theirs + " values, replica " + rank + " "
                     + values.length + ": the replicas are out of step");
@@ -279,11 +293,37 @@ final class RingExchange implements GradientExchange, AutoCloseable {
 
     private double[] read(int length, int chunk) throws IOException {
         int size = start(length, chunk + 1) - start(length, chunk);
-        byte[] bytes = new byte[size * Double.BYTES];
-        in.readFully(bytes);
+        byte[] bytes = readFully(new byte[size * Double.BYTES]);
         double[] d = new double[size];
         ByteBuffer.wrap(bytes).asDoubleBuffer().get(d);
         return d;
+    }
+
+    /**
+     * Fills {@code b} from the predecessor, waiting at most the timeout for each piece and giving up soon after the
+     * task is cancelled (the socket's own timeout is the polling interval).
+     */
+    private byte[] readFully(byte[] b) throws IOException {
+        int off = 0;
+        long last = System.currentTimeMillis();
+        while (off < b.length) {
+            try {
+                int k = in.read(b, off, b.length - off);
+                if (k < 0) {
+                    throw new IOException("the connection was closed");
+                }
+                off += k;
+                last = System.currentTimeMillis();
+            } catch (SocketTimeoutException e) {
+                if (cancelled.getAsBoolean()) {
+                    throw new IOException("the task was cancelled");
+                }
+                if (System.currentTimeMillis() - last >= timeoutMillis) {
+                    throw e;
+                }
+            }
+        }
+        return b;
     }
 
     private interface Io<T> {
@@ -310,8 +350,21 @@ final class RingExchange implements GradientExchange, AutoCloseable {
             return;
         }
         int next = (rank + 1) % replicas;
+        long start = System.currentTimeMillis();
         try {
-            pending.get(timeoutMillis, TimeUnit.MILLISECONDS);
+            while (true) {
+                try {
+                    pending.get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    break;
+                } catch (TimeoutException e) {
+                    if (cancelled.getAsBoolean()) {
+                        throw new ExchangeException("replica " + rank + ": the task was cancelled");
+                    }
+                    if (System.currentTimeMillis() - start >= timeoutMillis) {
+                        throw e;
+                    }
+                }
+            }
         } catch (TimeoutException e) {
             throw new ExchangeException("replica " + rank + ": replica " + next + " took nothing for " + seconds()
                     + "; it has stopped", e);

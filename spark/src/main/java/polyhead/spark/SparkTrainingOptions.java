@@ -25,7 +25,7 @@ import org.apache.spark.sql.Row;
  */
 public record SparkTrainingOptions(List<String> featureColumns, String vectorColumn, int replicas,
                                    Map<String, String> labelColumns, Dataset<Row> validation, Path runFolder,
-                                   Exchange exchange, Duration exchangeTimeout) {
+                                   Exchange exchange, Duration exchangeTimeout, List<ReplicaListener> listeners) {
     /** How the replicas sum each step's numbers. */
     public enum Exchange {
         /** A ring all-reduce over TCP between the replicas ({@code RingExchange}); the default. */
@@ -43,6 +43,7 @@ public record SparkTrainingOptions(List<String> featureColumns, String vectorCol
 
     public SparkTrainingOptions {
         featureColumns = List.copyOf(featureColumns);
+        listeners = List.copyOf(listeners);
         labelColumns = Map.copyOf(labelColumns);
         Objects.requireNonNull(exchange, "exchange");
         if (exchangeTimeout.isNegative() || exchangeTimeout.isZero()) {
@@ -60,13 +61,13 @@ public record SparkTrainingOptions(List<String> featureColumns, String vectorCol
             throw new IllegalArgumentException("give at least one feature column");
         }
         return new SparkTrainingOptions(List.of(columns), null, 0, Map.of(), null, null, Exchange.RING,
-                DEFAULT_EXCHANGE_TIMEOUT);
+                DEFAULT_EXCHANGE_TIMEOUT, List.of());
     }
 
     /** Features in one column holding an array of numbers per row ({@code array<float>} or {@code array<double>}). */
     public static SparkTrainingOptions vector(String column) {
         return new SparkTrainingOptions(List.of(), Objects.requireNonNull(column), 0, Map.of(), null, null, Exchange.RING,
-                DEFAULT_EXCHANGE_TIMEOUT);
+                DEFAULT_EXCHANGE_TIMEOUT, List.of());
     }
 
     /** Runs {@code n} replicas, one per barrier task. */
@@ -74,14 +75,14 @@ public record SparkTrainingOptions(List<String> featureColumns, String vectorCol
         if (n < 1) {
             throw new IllegalArgumentException("replicas must be >= 1, got " + n);
         }
-        return new SparkTrainingOptions(featureColumns, vectorColumn, n, labelColumns, validation, runFolder, exchange, exchangeTimeout);
+        return new SparkTrainingOptions(featureColumns, vectorColumn, n, labelColumns, validation, runFolder, exchange, exchangeTimeout, listeners);
     }
 
     /** Reads task {@code task}'s labels from {@code column} instead of the column named like the task. */
     public SparkTrainingOptions withLabelColumn(String task, String column) {
         Map<String, String> m = new LinkedHashMap<>(labelColumns);
         m.put(task, column);
-        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, m, validation, runFolder, exchange, exchangeTimeout);
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, m, validation, runFolder, exchange, exchangeTimeout, listeners);
     }
 
     /**
@@ -90,7 +91,7 @@ public record SparkTrainingOptions(List<String> featureColumns, String vectorCol
      * in memory.
      */
     public SparkTrainingOptions withValidation(Dataset<Row> data) {
-        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, data, runFolder, exchange, exchangeTimeout);
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, data, runFolder, exchange, exchangeTimeout, listeners);
     }
 
     /**
@@ -102,19 +103,27 @@ public record SparkTrainingOptions(List<String> featureColumns, String vectorCol
      * there.
      */
     public SparkTrainingOptions withRunFolder(Path folder) {
-        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, folder, exchange, exchangeTimeout);
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, folder, exchange, exchangeTimeout, listeners);
     }
 
     /** Sums each step's numbers through {@code kind}. */
     public SparkTrainingOptions withExchange(Exchange kind) {
         return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, runFolder,
-                kind, exchangeTimeout);
+                kind, exchangeTimeout, listeners);
     }
 
     /** Waits at most {@code timeout} for a peer at any point of an exchange. */
     public SparkTrainingOptions withExchangeTimeout(Duration timeout) {
         return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, runFolder,
-                exchange, timeout);
+                exchange, timeout, listeners);
+    }
+
+    /** Adds a listener to every replica's trainer, made on its executor. */
+    public SparkTrainingOptions withListener(ReplicaListener listener) {
+        List<ReplicaListener> l = new java.util.ArrayList<>(listeners);
+        l.add(Objects.requireNonNull(listener));
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, runFolder,
+                exchange, exchangeTimeout, l);
     }
 
     /** The label column of {@code task}. */

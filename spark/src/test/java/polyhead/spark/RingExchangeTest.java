@@ -63,7 +63,8 @@ class RingExchangeTest {
             for (int r = 0; r < n; r++) {
                 int rank = r;
                 fs.add(pool.submit(() -> {
-                    try (RingExchange x = RingExchange.open(rank, n, "127.0.0.1", gather.forRank(rank), timeout)) {
+                    try (RingExchange x = RingExchange.open(rank, n, "127.0.0.1", gather.forRank(rank), timeout,
+                            () -> false)) {
                         return body.run(x);
                     }
                 }));

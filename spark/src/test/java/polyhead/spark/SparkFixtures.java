@@ -38,7 +38,7 @@ final class SparkFixtures {
 
     static synchronized SparkSession spark() {
         if (spark == null) {
-            spark = SparkSession.builder().master("local[2]").appName("polyhead-spark-tests")
+            spark = SparkSession.builder().master("local[2,4]").appName("polyhead-spark-tests")
                     .config("spark.ui.enabled", "false")
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
@@ -75,14 +75,24 @@ final class SparkFixtures {
     }
 
     static ExperimentSource experiment(String weighting) {
+        return experiment(weighting, 2, 7, 0);
+    }
+
+    /** With checkpoints every epoch and every {@code everySteps} steps when that is positive. */
+    static ExperimentSource experiment(String weighting, int epochs, long seed, int everySteps) {
         return () -> new ExperimentBuilder().input(2).trunk(Layers.dense(8), Layers.tanh())
                 .task(TaskPlan.named("a").head(Layers.dense(2)).loss(Losses.crossEntropy())
                         .labels(LabelType.CLASS_INDEX))
                 .task(TaskPlan.named("b").head(Layers.dense(1)).loss(Losses.mse()).labels(LabelType.REAL_VECTOR))
                 .weighting(weighting.equals("pcGrad") ? WeightingPlan.pcGrad() : WeightingPlan.equal())
                 .optimizer(OptimizerPlan.of(Algorithm.of("adam", Map.of("lr", 0.02))))
-                .training(TrainingPlan.defaults().epochs(2).batchSize(BATCH).seed(7))
+                .training(plan(epochs, seed, everySteps))
                 .build();
+    }
+
+    private static TrainingPlan plan(int epochs, long seed, int everySteps) {
+        TrainingPlan p = TrainingPlan.defaults().epochs(epochs).batchSize(BATCH).seed(seed);
+        return everySteps > 0 ? p.checkpoints(1, everySteps, 3) : p;
     }
 
     /**
