@@ -100,7 +100,7 @@ final class SparkFixtures {
      * order, drawn exactly as {@link ShardBatches} draws them.
      */
     static BatchSource union(Experiment e, List<Row> rows, int replicas) {
-        FrameLayout layout = new FrameLayout(List.of("x0", "x1"), null, Map.of("a", "a", "b", "b"), 2);
+        FrameLayout layout = new FrameLayout(List.of("x0", "x1"), null, labels(), 2);
         int[] columns = {0, 1, 2, 3};
         List<ShardBatches> shards = new ArrayList<>();
         for (int r = 0; r < replicas; r++) {
@@ -108,7 +108,8 @@ final class SparkFixtures {
             List<float[]> mine = new ArrayList<>();
             IntStream.range(0, rows.size()).filter(i -> i % replicas == rank)
                     .forEach(i -> mine.add(layout.read(rows.get(i), i, columns)));
-            Dataset shard = e.bind(new SampleTable(2, List.of("a", "b"), mine).dataset(new int[] {2}));
+            Dataset shard = e.bind(new SampleTable(2, List.copyOf(layout.labels().keySet()), mine)
+                    .dataset(new int[] {2}));
             shards.add(new ShardBatches(shard, rows.size(), BATCH, replicas, r));
         }
         return new BatchSource() {
@@ -146,5 +147,13 @@ final class SparkFixtures {
                 return List.of("a", "b");
             }
         };
+    }
+
+    /** Tasks a and b, each labelled in the column of its name, in task order. */
+    static Map<String, String> labels() {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put("a", "a");
+        m.put("b", "b");
+        return m;
     }
 }
