@@ -481,8 +481,9 @@ public final class Trainer {
          * Makes this trainer one replica of a data-parallel run: each step's losses and gradients are summed with the
          * other replicas' through {@code exchange}, so that every replica (each fed its own shard of every global
          * batch, with the same steps per epoch) applies the step one process would take on the union of the shards.
-         * Validation, early stopping and checkpoints then see the same values on every replica. Null (the default):
-         * the trainer runs alone.
+         * Validation, early stopping and checkpoints then see the same values on every replica, and every call that
+         * steps ({@code fit}, {@code lossesAndGradients}) must be made on all replicas alike. Null (the default): the
+         * trainer runs alone.
          */
         public Builder gradientExchange(GradientExchange exchange) {
             this.exchange = exchange;

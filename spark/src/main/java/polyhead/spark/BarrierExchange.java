@@ -13,7 +13,9 @@ import polyhead.train.GradientExchange;
  * them up in that order — so all replicas hold the same sums, bit for bit. The arrays travel through the driver's
  * barrier coordinator (Spark's RPC, under Spark's authentication and encryption when they are on), base-64 text of
  * the doubles: R·P values into the driver and R²·P out per exchange, which is fine for the small and medium models
- * this targets and the reason a ring all-reduce would scale better (see BENCHMARKS.md). A replica that fails makes
+ * this targets. Its cost is latency: Spark's barrier context looks for the coordinator's answer once a second, so an
+ * exchange takes about a second whatever its size — why {@link RingExchange} is the default (figures in
+ * BENCHMARKS.md). A replica that fails makes
  * Spark end the barrier stage, which ends the others' wait; {@code spark.barrier.sync.timeout} bounds a wait.
  * A message must fit Spark's {@code spark.rpc.message.maxSize} (128 MiB by default: about 12 million values).
  */

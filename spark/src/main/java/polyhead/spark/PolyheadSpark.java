@@ -38,10 +38,11 @@ import scala.reflect.ClassTag$;
  * Trains a Polyhead experiment on a Spark DataFrame, synchronously data-parallel: R replicas of the model, one per
  * task of a barrier stage ({@code rdd.barrier()}: Spark starts them together and retries them together), each on
  * its shard of every global batch ({@link ShardBatches}: row i goes to replica i mod R, shuffled per epoch from the
- * experiment's seed), and every step the replicas sum what the weighting needs through Spark's barrier
- * {@code allGather} ({@link BarrierExchange}) — per-task label counts and losses, and the gradients (loss-level
- * weightings) or each task's gradient of the shared parameters (gradient-level weightings), as
- * {@code polyhead.train.GradientExchange} states — so that all replicas apply the step one process would take on the
+ * experiment's seed), and every step the replicas sum what the weighting needs — per-task label counts and losses,
+ * and the gradients (loss-level weightings) or each task's gradient of the shared parameters (gradient-level
+ * weightings), as {@code polyhead.train.ReplicatedStep} states — through a ring all-reduce between the barrier tasks
+ * ({@link RingExchange}; or Spark's own {@code allGather}, {@link BarrierExchange}, which costs about a second per
+ * exchange), so that all replicas apply the step one process would take on the
  * whole global batch, and end with the same weights. The global batch is the experiment's
  * {@code training.batchSize}; each replica's is a 1/R share of it.
  *
