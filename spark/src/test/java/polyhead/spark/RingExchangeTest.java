@@ -30,7 +30,7 @@ class RingExchangeTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
     /** A stand-in for {@code BarrierTaskContext.allGather}; {@code meanwhile} runs once all have arrived. */
-    private static final class Gather {
+    static final class Gather {
         final String[] slots;
         final CyclicBarrier barrier;
 

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -77,39 +76,50 @@ public final class SparkBench {
                 .add("a", DataTypes.IntegerType).add("b", DataTypes.DoubleType);
         var frame = spark.createDataFrame(rows, schema).cache();
         frame.count();
-        System.out.println("## steps per second (MLP 100-256-128, two heads, batch 256, 4,096 rows, 5 epochs = 80 steps)");
-        System.out.println("| weighting | exchange | replicas | steps/s | exchange s/step |");
+        System.out.println("## steps per second (MLP 100-256-128, two heads, batch 256, 4,096 rows, 16 steps an epoch)");
+        System.out.println("| weighting | exchange | replicas | steps/s (median of 3) | exchange ms/step |");
+        List<float[]> table = new ArrayList<>();
+        FrameLayout layout = new FrameLayout(List.of(), "v", SparkFixtures.labels(), 100);
+        long i = 0;
+        for (Row row : frame.collectAsList()) {
+            table.add(layout.read(row, i++, new int[] {0, 1, 2}));
+        }
+        polyhead.data.Dataset data = new SampleTable(100, List.copyOf(layout.labels().keySet()), table)
+                .dataset(new int[] {100});
+        int epochs = 10;
         for (String w : List.of("equal", "pcGrad")) {
-            for (SparkTrainingOptions.Exchange kind : SparkTrainingOptions.Exchange.values()) {
-                for (int r : new int[] {1, 2}) {
-                    if (kind == SparkTrainingOptions.Exchange.ALL_GATHER && r == 1) {
-                        continue;
-                    }
-                    int epochs = kind == SparkTrainingOptions.Exchange.ALL_GATHER ? 1 : 5;
-                    SparkTrainingOptions o = SparkTrainingOptions.vector("v").withReplicas(r).withExchange(kind);
-                    PolyheadSpark.run(experiment(w, 1), frame, o); // warm-up
-                    SparkRun run = PolyheadSpark.run(experiment(w, epochs), frame, o);
-                    System.out.printf("| %s | %s | %d | %.1f | %.4f |%n", w, kind, r, run.stepsPerSecond(),
-                            run.exchangeSeconds() / run.steps());
+            SparkTrainingOptions ring = SparkTrainingOptions.vector("v").withExchange(SparkTrainingOptions.Exchange.RING);
+            PolyheadSpark.run(experiment(w, 2), frame, ring.withReplicas(2)); // warm-up
+            experiment(w, 2).create().fit(data, null);
+            List<Double> alone = new ArrayList<>();
+            List<List<SparkRun>> runs = List.of(new ArrayList<>(), new ArrayList<>());
+            for (int rep = 0; rep < 3; rep++) { // interleaved, so that the machine's load falls on all alike
+                // the peer: one process, no Spark, the same batches of 256
+                long t = System.nanoTime();
+                experiment(w, epochs).create().fit(data, null);
+                alone.add(epochs * 16 / ((System.nanoTime() - t) / 1e9));
+                for (int r = 1; r <= 2; r++) {
+                    runs.get(r - 1).add(PolyheadSpark.run(experiment(w, epochs), frame, ring.withReplicas(r)));
                 }
             }
-            // the peer: one process, no Spark, the same batches of 256
-            List<float[]> table = new ArrayList<>();
-            FrameLayout layout = new FrameLayout(List.of(), "v", SparkFixtures.labels(), 100);
-            long i = 0;
-            for (Row row : frame.collectAsList()) {
-                table.add(layout.read(row, i++, new int[] {0, 1, 2}));
+            System.out.printf("| %s | none (one process, no Spark) | 1 | %.1f | - |%n", w, median(alone));
+            for (int r = 1; r <= 2; r++) {
+                List<SparkRun> rs = runs.get(r - 1);
+                System.out.printf("| %s | RING | %d | %.1f | %.2f |%n", w, r,
+                        median(rs.stream().map(SparkRun::stepsPerSecond).toList()),
+                        median(rs.stream().map(x -> 1000 * x.exchangeSeconds() / x.steps()).toList()));
             }
-            polyhead.data.Dataset data = new SampleTable(100, List.copyOf(layout.labels().keySet()), table)
-                    .dataset(new int[] {100});
-            double s = Double.MAX_VALUE;
-            for (int rep = 0; rep < 3; rep++) { // warmed up by the runs above; the best of three
-                long t = System.nanoTime();
-                experiment(w, 5).create().fit(data, null);
-                s = Math.min(s, (System.nanoTime() - t) / 1e9);
-            }
-            System.out.printf("| %s | none (one process, no Spark) | 1 | %.1f | - |%n", w, 5 * 16 / s);
+            SparkRun gather = PolyheadSpark.run(experiment(w, 1), frame, SparkTrainingOptions.vector("v")
+                    .withReplicas(2).withExchange(SparkTrainingOptions.Exchange.ALL_GATHER));
+            System.out.printf("| %s | ALL_GATHER | 2 | %.1f | %.0f |%n", w, gather.stepsPerSecond(),
+                    1000 * gather.exchangeSeconds() / gather.steps());
         }
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        return s.get(s.size() / 2);
     }
 
     /** Time per sum of n doubles between 2 threads over loopback. */
@@ -117,22 +127,14 @@ public final class SparkBench {
         System.out.println("## ring exchange, 2 replicas (threads) over loopback");
         System.out.println("| values | ms per exchange |");
         for (int n : new int[] {1_000, 10_000, 100_000, 1_000_000, 4_000_000}) {
-            String[] slots = new String[2];
-            CyclicBarrier barrier = new CyclicBarrier(2);
+            RingExchangeTest.Gather gather = new RingExchangeTest.Gather(2, slots -> { });
             ExecutorService pool = Executors.newFixedThreadPool(2);
             List<Future<Double>> fs = new ArrayList<>();
             for (int r = 0; r < 2; r++) {
                 int rank = r;
                 fs.add(pool.submit(() -> {
-                    try (RingExchange x = RingExchange.open(rank, 2, "127.0.0.1", msg -> {
-                        slots[rank] = msg;
-                        try {
-                            barrier.await();
-                        } catch (Exception e) {
-                            throw new IllegalStateException(e);
-                        }
-                        return slots.clone();
-                    }, Duration.ofSeconds(60), () -> false)) {
+                    try (RingExchange x = RingExchange.open(rank, 2, "127.0.0.1", gather.forRank(rank),
+                            Duration.ofSeconds(60), () -> false)) {
                         double[] v = new double[n];
                         int reps = Math.max(5, 2_000_000 / n);
                         for (int i = 0; i < 3; i++) {
