@@ -45,6 +45,10 @@ public record SparkTrainingOptions(List<String> featureColumns, String vectorCol
         featureColumns = List.copyOf(featureColumns);
         listeners = List.copyOf(listeners);
         labelColumns = Map.copyOf(labelColumns);
+        if (featureColumns.isEmpty() == (vectorColumn == null)) {
+            throw new IllegalArgumentException("give the features either as columns or as one vector column, not "
+                    + (featureColumns.isEmpty() ? "neither" : "both"));
+        }
         Objects.requireNonNull(exchange, "exchange");
         if (exchangeTimeout.isNegative() || exchangeTimeout.isZero()) {
             throw new IllegalArgumentException("the exchange timeout must be positive, got " + exchangeTimeout);
