@@ -28,11 +28,18 @@ final class GradientStep {
     private final Architecture arch;
     private final Weighting weighting;
     private final GradientSource source;
+    /** With a gradient exchange, the data-parallel form of run, lossesNow and probe; else null. */
+    private final ReplicatedStep replicated;
 
     GradientStep(Architecture arch, Weighting weighting, GradientSource source) {
+        this(arch, weighting, source, null);
+    }
+
+    GradientStep(Architecture arch, Weighting weighting, GradientSource source, GradientExchange exchange) {
         this.arch = arch;
         this.weighting = weighting;
         this.source = source;
+        this.replicated = exchange == null ? null : new ReplicatedStep(arch, weighting, this, exchange, source);
         if (weighting instanceof GradientWeighting && source == GradientSource.REPRESENTATION
                 && !arch.hasSharedRepresentation()) {
             throw new IllegalArgumentException(arch.typeName() + " has no single shared representation: "
@@ -97,6 +104,9 @@ final class GradientStep {
      * without gradients (what {@link Weighting#stepTaken} is given after a step).
      */
     Map<String, Double> lossesNow(List<Batch> batches) {
+        if (replicated != null) {
+            return replicated.lossesNow(batches);
+        }
         try (var scope = GradMode.noGrad()) {
             return values(forward(batches, false).losses());
         }
@@ -104,6 +114,9 @@ final class GradientStep {
 
     /** Runs one step's forward and backward; afterwards every parameter's grad() holds its update direction. */
     StepResult run(List<Batch> batches, WeightingContext ctx) {
+        if (replicated != null) {
+            return replicated.run(batches, ctx);
+        }
         arch.zeroGrad();
         if (weighting instanceof LossWeighting lw) {
             lw.parameters().values().forEach(Var::zeroGrad);
@@ -199,6 +212,9 @@ final class GradientStep {
      * the task-relationship diagnostics look at. Leaves every gradient cleared.
      */
     TaskGradients probe(List<Batch> batches) {
+        if (replicated != null) {
+            return replicated.probe(batches);
+        }
         arch.zeroGrad();
         Forward f = forward(batches, false);
         List<String> tasks = new ArrayList<>(f.losses().keySet());

@@ -96,7 +96,7 @@ public final class Trainer {
     private Trainer(Builder b) {
         this.arch = b.arch;
         this.weighting = b.weighting != null ? b.weighting : Weightings.fixed();
-        this.gradientStep = new GradientStep(arch, weighting, b.gradientSource);
+        this.gradientStep = new GradientStep(arch, weighting, b.gradientSource, b.exchange);
         this.declared = declaredWeights(arch);
         // frozen parameters (Module.trainable(false)) are not the optimizer's: no update, no decay, no state
         Map<String, Var> params = new LinkedHashMap<>();
@@ -444,6 +444,7 @@ public final class Trainer {
         private final Architecture arch;
         private Weighting weighting;
         private GradientSource gradientSource = GradientSource.PARAMETERS;
+        private GradientExchange exchange;
         private GradientTransformation optimizer;
         private int epochs = 10;
         private long seed;
@@ -473,6 +474,19 @@ public final class Trainer {
 
         public Builder gradientSource(GradientSource s) {
             this.gradientSource = Objects.requireNonNull(s);
+            return this;
+        }
+
+        /**
+         * Makes this trainer one replica of a data-parallel run: each step's losses and gradients are summed with the
+         * other replicas' through {@code exchange}, so that every replica (each fed its own shard of every global
+         * batch, with the same steps per epoch) applies the step one process would take on the union of the shards.
+         * Validation, early stopping and checkpoints then see the same values on every replica, and every call that
+         * steps ({@code fit}, {@code lossesAndGradients}) must be made on all replicas alike. Null (the default): the
+         * trainer runs alone.
+         */
+        public Builder gradientExchange(GradientExchange exchange) {
+            this.exchange = exchange;
             return this;
         }
 

@@ -5,7 +5,8 @@
  * learning rate ({@link polyhead.train.TrainingListeners} makes such listeners from lambdas);
  * {@link polyhead.train.Trainer#lossesAndGradients} gives one batch's losses and gradients without a step; early stopping's state is an {@code EarlyStoppingTracker} of its own, and
  * {@link polyhead.train.History#higherIsBetter} the one answer to which way a monitored value is better; also the
- * per-task gradient diagnostics. Builds on every package below it: {@code mtl}, {@code optim}, {@code metrics},
+ * per-task gradient diagnostics; a {@link polyhead.train.GradientExchange} makes a trainer one replica of a
+ * data-parallel run (the replicated step sums what the weighting needs over the replicas). Builds on every package below it: {@code mtl}, {@code optim}, {@code metrics},
  * {@code data}, {@code nn}, {@code autodiff}, {@code tensor} and {@code checkpoint}.
  */
 package polyhead.train;

@@ -1,0 +1,251 @@
+package polyhead.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import polyhead.checkpoint.Checkpoint;
+import polyhead.checkpoint.CheckpointException;
+import polyhead.checkpoint.Checkpoints;
+import polyhead.data.DataException;
+import polyhead.experiment.Experiment;
+import polyhead.experiment.ModelDescription;
+import polyhead.experiment.TaskPlan;
+import polyhead.experiment.TrainedModel;
+import polyhead.experiment.TrainingPlan;
+import polyhead.train.GradientExchange;
+import polyhead.train.TrainingException;
+import scala.Tuple2;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * Trains a Polyhead experiment on a Spark DataFrame, synchronously data-parallel: R replicas of the model, one per
+ * task of a barrier stage ({@code rdd.barrier()}: Spark starts them together and retries them together), each on
+ * its shard of every global batch ({@link ShardBatches}: row i goes to replica i mod R, shuffled per epoch from the
+ * experiment's seed), and every step the replicas sum what the weighting needs — per-task label counts and losses,
+ * and the gradients (loss-level weightings) or each task's gradient of the shared parameters (gradient-level
+ * weightings), as {@code polyhead.train.ReplicatedStep} states — through a ring all-reduce between the barrier tasks
+ * ({@link RingExchange}; or Spark's own {@code allGather}, {@link BarrierExchange}, which costs about a second per
+ * exchange), so that all replicas apply the step one process would take on the
+ * whole global batch, and end with the same weights. The global batch is the experiment's
+ * {@code training.batchSize}; each replica's is a 1/R share of it.
+ *
+ * <p>Sharding is deterministic when the DataFrame's row order is (a file read, a DataFrame made from a list;
+ * not the output of a shuffle without an ordering). Validation data (optional) is evaluated on every replica.
+ * A spec's task-balanced or multi-source sampling, several named inputs, and gradients of the shared representation
+ * are not available data-parallel, and are refused in one line.
+ */
+public final class PolyheadSpark {
+    private static final Logger LOG = LoggerFactory.getLogger(PolyheadSpark.class);
+
+    private PolyheadSpark() {
+    }
+
+    /** Trains the experiment of a JSON spec; see {@link #fit(ExperimentSource, Dataset, SparkTrainingOptions)}. */
+    public static TrainedModel fit(String specJson, Dataset<Row> data, SparkTrainingOptions options) {
+        return run(ExperimentSource.spec(specJson), data, options).model();
+    }
+
+    /**
+     * Trains the experiment {@code source} builds on {@code data} and returns the trained model, which is also
+     * written to the options' run folder if one is given.
+     *
+     * @throws DataException             one line naming the DataFrame column at fault (missing, not numbers, a null
+     *                                   feature, a NaN label), or an empty DataFrame
+     * @throws IllegalArgumentException  one line naming what of the experiment or options cannot run data-parallel
+     * @throws TrainingException         if the run failed (a non-finite loss)
+     */
+    public static TrainedModel fit(ExperimentSource source, Dataset<Row> data, SparkTrainingOptions options) {
+        return run(source, data, options).model();
+    }
+
+    /** As {@link #fit(ExperimentSource, Dataset, SparkTrainingOptions)}, with the run's timing. */
+    public static SparkRun run(ExperimentSource source, Dataset<Row> data, SparkTrainingOptions options) {
+        Experiment experiment = source.create();
+        TrainingPlan plan = experiment.training();
+        if (plan.sampling() != TrainingPlan.Sampling.SHUFFLED) {
+            throw new IllegalArgumentException("training.sampling: " + plan.sampling() + " sampling is not "
+                    + "available data-parallel; use shuffled sampling");
+        }
+        if (plan.validationSplit() > 0 && options.validation() == null) {
+            throw new IllegalArgumentException("training.validationSplit: a data-parallel run does not split its "
+                    + "DataFrame; give validation data with SparkTrainingOptions.withValidation, or drop the split");
+        }
+        int[] input = input(experiment, options);
+        int width = 1;
+        for (int d : input) {
+            width *= d;
+        }
+        FrameLayout layout = new FrameLayout(options.featureColumns(), options.vectorColumn(), labels(experiment,
+                options), width);
+        int[] columns = layout.check(data.schema());
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+        int replicas = options.replicas() > 0 ? options.replicas() : jsc.defaultParallelism();
+        if (replicas > jsc.defaultParallelism()) {
+            throw new IllegalArgumentException("replicas: " + replicas + " replicas need as many free task slots at "
+                    + "once, Spark offers " + jsc.defaultParallelism() + " (spark.default.parallelism)");
+        }
+        Path folder = options.runFolder();
+        if (folder != null) {
+            requireEmpty(folder);
+        }
+        try {
+            long rows = data.count();
+            if (rows == 0) {
+                throw new DataException("DataFrame: no rows; nothing to train on");
+            }
+            if (rows > Integer.MAX_VALUE) {
+                throw new DataException("DataFrame: " + rows + " rows; at most " + Integer.MAX_VALUE);
+            }
+            Broadcast<SampleTable> validation = null;
+            if (options.validation() != null) {
+                Dataset<Row> v = options.validation();
+                int[] vc = layout.check(v.schema());
+                List<float[]> vr = new ArrayList<>();
+                long i = 0;
+                for (Row r : v.collectAsList()) {
+                    vr.add(layout.read(r, i++, vc));
+                }
+                if (vr.isEmpty()) {
+                    throw new DataException("validation DataFrame: no rows; nothing to validate on");
+                }
+                validation = jsc.broadcast(new SampleTable(width, List.copyOf(layout.labels().keySet()), vr));
+            }
+            JavaPairRDD<Long, float[]> keyed = keyed(data, layout, columns);
+            ReplicaTask task = new ReplicaTask(source, layout, input, (int) rows, replicas, validation,
+                    folder == null ? null : folder.toAbsolutePath().toString(), options.exchange(),
+                    options.exchangeTimeout(), options.listeners());
+            ClassTag<ReplicaResult> tag = ClassTag$.MODULE$.apply(ReplicaResult.class);
+            RDD<ReplicaResult> trained = keyed.partitionBy(new ModPartitioner(replicas)).rdd().barrier()
+                    .mapPartitions(task, false, tag);
+            // through a shuffle: Spark retries a failed barrier stage only when it is not the job's last
+            List<ReplicaResult> results = trained.toJavaRDD().repartition(1).collect();
+            return finish(experiment, results, folder);
+        } catch (Exception e) { // Spark's SparkException is checked, and thrown undeclared from Scala
+            throw ownFault(e);
+        }
+    }
+
+    /** Each row keyed by its row number, read on the executors. */
+    private static JavaPairRDD<Long, float[]> keyed(Dataset<Row> data, FrameLayout layout, int[] columns) {
+        return data.javaRDD().zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), layout.read(t._1(), t._2(), columns)));
+    }
+
+    /** The model's input shape: the experiment's described input, else one value per feature column. */
+    private static int[] input(Experiment experiment, SparkTrainingOptions options) {
+        ModelDescription d = experiment.modelDescription();
+        if (d != null && !d.inputs().isEmpty()) {
+            throw new IllegalArgumentException("inputs: a model of several named inputs cannot read a DataFrame "
+                    + "yet; give it one input");
+        }
+        if (d != null && d.input().length > 0) {
+            return d.input();
+        }
+        if (options.vectorColumn() != null) {
+            throw new IllegalArgumentException("the experiment describes no input shape; name its feature columns "
+                    + "(SparkTrainingOptions.features) instead of a vector column");
+        }
+        return new int[] {options.featureColumns().size()};
+    }
+
+    /** Each task's label column, in task order; a task whose labels are derived from another's has none. */
+    private static Map<String, String> labels(Experiment experiment, SparkTrainingOptions options) {
+        List<String> tasks = experiment.architecture().taskNames();
+        for (String t : options.labelColumns().keySet()) {
+            if (!tasks.contains(t)) {
+                throw new IllegalArgumentException("label column for task '" + t + "': the experiment has no such "
+                        + "task; its tasks are " + tasks);
+            }
+        }
+        ModelDescription d = experiment.modelDescription();
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String t : tasks) {
+            TaskPlan p = d == null ? null : d.task(t);
+            if (p == null || p.derived() == null) {
+                m.put(t, options.labelColumn(t));
+            }
+        }
+        return m;
+    }
+
+    private static SparkRun finish(Experiment experiment, List<ReplicaResult> results, Path folder) {
+        ReplicaResult zero = results.stream().filter(r -> r.rank() == 0).findFirst()
+                .orElseThrow(() -> new IllegalStateException("replica 0 returned nothing"));
+        Path dir = null;
+        try {
+            dir = folder != null ? folder.resolve("model") : Files.createTempDirectory("polyhead-spark-");
+            Path target = folder != null ? dir : dir.resolve("model");
+            for (Map.Entry<String, byte[]> f : zero.files().entrySet()) {
+                Path p = target.resolve(f.getKey());
+                Files.createDirectories(p.getParent());
+                Files.write(p, f.getValue());
+            }
+            Checkpoint c = Checkpoints.read(target);
+            TrainedModel model = TrainedModel.restore(experiment, c, target.toString());
+            if (folder != null) {
+                Files.writeString(folder.resolve("history.csv"), model.history().toCsv());
+                if (experiment.description() != null) {
+                    Files.writeString(folder.resolve("spec.json"), experiment.description());
+                }
+            }
+            double seconds = results.stream().mapToDouble(ReplicaResult::seconds).max().orElse(0);
+            double exchange = results.stream().mapToDouble(ReplicaResult::exchangeSeconds).max().orElse(0);
+            SparkRun run = new SparkRun(model, results.size(), zero.steps(), seconds, exchange);
+            LOG.info("{} replicas took {} steps in {} s ({} s of it in the exchange)", run.replicas(), run.steps(),
+                    String.format("%.3f", seconds), String.format("%.3f", exchange));
+            return run;
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot write: " + e.getMessage(), e);
+        } finally {
+            if (folder == null && dir != null) {
+                ReplicaTask.delete(dir);
+            }
+        }
+    }
+
+    private static void requireEmpty(Path folder) {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalArgumentException(folder + ": the run folder is a file");
+        }
+        try (Stream<Path> s = Files.list(folder)) {
+            if (s.findAny().isPresent()) {
+                throw new IllegalArgumentException(folder + ": the run folder is not empty");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(folder + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The Polyhead fault inside what Spark threw (a replica's exception travels to the driver as the cause of a
+     * SparkException), so the caller gets its one line; anything else as it came.
+     */
+    private static RuntimeException ownFault(Exception e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof DataException || c instanceof IllegalArgumentException || c instanceof TrainingException
+                    || c instanceof GradientExchange.ExchangeException || c instanceof CheckpointException) {
+                return (RuntimeException) c;
+            }
+        }
+        return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+    }
+}

@@ -1,0 +1,137 @@
+package polyhead.spark;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * How {@link PolyheadSpark#fit} reads a DataFrame and where it writes: immutable, each {@code with…} returns a copy.
+ * Start from {@link #features} (one numeric column per input value, in input order) or {@link #vector} (one array
+ * column of numbers per sample). Everything else has a default, stated here once:
+ * <ul>
+ *   <li>replicas: 0, meaning Spark's default parallelism (in {@code local[n]}: n); a barrier stage needs a free
+ *   slot (core) for each replica at once;</li>
+ *   <li>label columns: each task's label is the column named like the task; a null cell is a missing label;</li>
+ *   <li>validation: none (a spec's {@code training.validationSplit} needs a validation DataFrame here);</li>
+ *   <li>run folder: none — the trained model is only returned;</li>
+ *   <li>exchange: {@link Exchange#RING}, waiting at most {@link #DEFAULT_EXCHANGE_TIMEOUT} for a peer.</li>
+ * </ul>
+ */
+public record SparkTrainingOptions(List<String> featureColumns, String vectorColumn, int replicas,
+                                   Map<String, String> labelColumns, Dataset<Row> validation, Path runFolder,
+                                   Exchange exchange, Duration exchangeTimeout, List<ReplicaListener> listeners) {
+    /** How the replicas sum each step's numbers. */
+    public enum Exchange {
+        /** A ring all-reduce over TCP between the replicas ({@code RingExchange}); the default. */
+        RING,
+        /**
+         * Spark's barrier {@code allGather} ({@code BarrierExchange}): no sockets of Polyhead's own, but every array
+         * passes through the driver, and Spark looks for the answer once a second, so each exchange takes about a
+         * second (see BENCHMARKS.md).
+         */
+        ALL_GATHER
+    }
+
+    /** How long a replica waits for its peers at any point of an exchange before the step fails. */
+    public static final Duration DEFAULT_EXCHANGE_TIMEOUT = Duration.ofMinutes(5);
+
+    public SparkTrainingOptions {
+        featureColumns = List.copyOf(featureColumns);
+        listeners = List.copyOf(listeners);
+        labelColumns = Map.copyOf(labelColumns);
+        if (featureColumns.isEmpty() == (vectorColumn == null)) {
+            throw new IllegalArgumentException("give the features either as columns or as one vector column, not "
+                    + (featureColumns.isEmpty() ? "neither" : "both"));
+        }
+        Objects.requireNonNull(exchange, "exchange");
+        if (exchangeTimeout.isNegative() || exchangeTimeout.isZero()) {
+            throw new IllegalArgumentException("the exchange timeout must be positive, got " + exchangeTimeout);
+        }
+        if (replicas < 0) {
+            throw new IllegalArgumentException("replicas must be >= 1 (or 0 for Spark's default parallelism), got "
+                    + replicas);
+        }
+    }
+
+    /** Features in these numeric columns, in the model's input order. */
+    public static SparkTrainingOptions features(String... columns) {
+        if (columns.length == 0) {
+            throw new IllegalArgumentException("give at least one feature column");
+        }
+        return new SparkTrainingOptions(List.of(columns), null, 0, Map.of(), null, null, Exchange.RING,
+                DEFAULT_EXCHANGE_TIMEOUT, List.of());
+    }
+
+    /** Features in one column holding an array of numbers per row ({@code array<float>} or {@code array<double>}). */
+    public static SparkTrainingOptions vector(String column) {
+        return new SparkTrainingOptions(List.of(), Objects.requireNonNull(column), 0, Map.of(), null, null, Exchange.RING,
+                DEFAULT_EXCHANGE_TIMEOUT, List.of());
+    }
+
+    /** Runs {@code n} replicas, one per barrier task. */
+    public SparkTrainingOptions withReplicas(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("replicas must be >= 1, got " + n);
+        }
+        return new SparkTrainingOptions(featureColumns, vectorColumn, n, labelColumns, validation, runFolder, exchange, exchangeTimeout, listeners);
+    }
+
+    /** Reads task {@code task}'s labels from {@code column} instead of the column named like the task. */
+    public SparkTrainingOptions withLabelColumn(String task, String column) {
+        Map<String, String> m = new LinkedHashMap<>(labelColumns);
+        m.put(task, column);
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, m, validation, runFolder, exchange, exchangeTimeout, listeners);
+    }
+
+    /**
+     * Validation data in the same layout, evaluated by every replica after each epoch (so early stopping and
+     * metric-driven schedules decide alike everywhere): it is collected on the driver and broadcast, so it must fit
+     * in memory.
+     */
+    public SparkTrainingOptions withValidation(Dataset<Row> data) {
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, data, runFolder, exchange, exchangeTimeout, listeners);
+    }
+
+    /**
+     * The run folder, which must not exist or be empty: replica 0 writes the run's checkpoints to
+     * {@code checkpoints/} as it trains (so the folder must be on a file system every executor and the driver
+     * share), and at the end the driver writes {@code model/} (the trained model's checkpoint, what
+     * {@code polyhead evaluate} and {@code TrainedModel.load} read), {@code history.csv} and {@code spec.json}.
+     * When Spark retries the barrier stage after a replica failed, every replica resumes from the latest checkpoint
+     * there.
+     */
+    public SparkTrainingOptions withRunFolder(Path folder) {
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, folder, exchange, exchangeTimeout, listeners);
+    }
+
+    /** Sums each step's numbers through {@code kind}. */
+    public SparkTrainingOptions withExchange(Exchange kind) {
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, runFolder,
+                kind, exchangeTimeout, listeners);
+    }
+
+    /** Waits at most {@code timeout} for a peer at any point of an exchange. */
+    public SparkTrainingOptions withExchangeTimeout(Duration timeout) {
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, runFolder,
+                exchange, timeout, listeners);
+    }
+
+    /** Adds a listener to every replica's trainer, made on its executor. */
+    public SparkTrainingOptions withListener(ReplicaListener listener) {
+        List<ReplicaListener> l = new java.util.ArrayList<>(listeners);
+        l.add(Objects.requireNonNull(listener));
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, runFolder,
+                exchange, exchangeTimeout, l);
+    }
+
+    /** The label column of {@code task}. */
+    String labelColumn(String task) {
+        return labelColumns.getOrDefault(task, task);
+    }
+}
