@@ -1,0 +1,473 @@
+package polyhead.autodiff.ops;
+
+import java.util.Arrays;
+
+import polyhead.autodiff.Var;
+import polyhead.tensor.Arena;
+import polyhead.tensor.Gemm;
+import polyhead.tensor.Gemms;
+import polyhead.tensor.Shape;
+import polyhead.tensor.ShapeException;
+import polyhead.tensor.Tensor;
+
+/**
+ * One direction of one recurrent layer (LSTM, GRU) over a whole batch of sequences, as one fused node with a
+ * hand-written backward pass through time. The layouts and equations are PyTorch's ({@code torch.nn.LSTM},
+ * {@code torch.nn.GRU}), so that weights import one to one.
+ *
+ * <p>The input x is [B, T, F] (batch first). The input projection of all time steps is one matrix product
+ * [B·T, F]·W_ihᵀ; only the hidden projection h·W_hhᵀ runs step by step, for the whole batch at once. In backward the
+ * weight gradients are again one product each over all steps.
+ *
+ * <p><b>Lengths</b> ({@code lengths[b]} in [1, T], or null for all T) follow {@code pack_padded_sequence}: sequence
+ * b reads steps 0 … len−1 (the reverse direction reads them from len−1 down to 0, i.e. it starts at the sequence's
+ * last valid step, not at the padding), the output at padded steps is 0, and the final state is the state after the
+ * sequence's last step read. Steps are taken for the whole batch; a sequence that has ended keeps its state.
+ *
+ * <p>The node's value packs the output sequence [B, T, H] with the final states as extra time rows
+ * ([B, T+2, H] for an LSTM: output, h, c; [B, T+1, H] for a GRU: output, h); the results returned are slices of it.
+ */
+public final class Recurrent {
+    private Recurrent() {
+    }
+
+    /** An LSTM direction's results: the output sequence [B, T, H] and the final states h and c, each [B, H]. */
+    public record LstmResult(Var output, Var h, Var c) {
+    }
+
+    /** A GRU direction's results: the output sequence [B, T, H] and the final state h [B, H]. */
+    public record GruResult(Var output, Var h) {
+    }
+
+    /**
+     * One LSTM direction (Hochreiter &amp; Schmidhuber, 1997, with the forget gate of Gers et al., 2000), in PyTorch's
+     * form and gate order i, f, g, o: with a = W_ih·x_t + b_ih + W_hh·h_{t−1} + b_hh split into four blocks of H,
+     * i = σ(a_i), f = σ(a_f), g = tanh(a_g), o = σ(a_o), c_t = f ⊙ c_{t−1} + i ⊙ g, h_t = o ⊙ tanh(c_t).
+     *
+     * @param x       [B, T, F]
+     * @param wIh     [4H, F]
+     * @param wHh     [4H, H]
+     * @param bIh     [4H]
+     * @param bHh     [4H]
+     * @param h0      initial hidden state [B, H], or null for zeros
+     * @param c0      initial cell state [B, H], or null for zeros
+     * @param lengths the valid steps of each sequence (B values in [1, T]), or null for all T
+     * @param reverse read each sequence from its last valid step to its first
+     */
+    public static LstmResult lstm(Var x, Var wIh, Var wHh, Var bIh, Var bHh, Var h0, Var c0, int[] lengths,
+                                  boolean reverse) {
+        Dims d = Dims.check("lstm", 4, x, wIh, wHh, bIh, bHh, lengths);
+        d.checkState("lstm", "h0", h0);
+        d.checkState("lstm", "c0", c0);
+        int b = d.batch;
+        int t = d.time;
+        int h = d.hidden;
+        int g = 4 * h;
+        float[] xp = d.inputProjection(x, wIh, bIh, bHh);
+        float[] hs = d.states(h0);
+        float[] cs = d.states(c0);
+        float[] gates = Arena.floatsToOverwrite(t * b * g); // activated i, f, g, o of each step; rows of ended sequences unused
+        float[] packed = Arena.floats(b * (t + 2) * h);
+        float[] whh = wHh.value().data();
+        Gemm gemm = Gemms.current();
+        for (int s = 0; s < t; s++) {
+            int prev = s * b * h;
+            int next = prev + b * h;
+            gemm.gemm(false, true, b, g, h, hs, prev, whh, 0, gates, s * b * g, false);
+            for (int r = 0; r < b; r++) {
+                int hp = prev + r * h;
+                int hn = next + r * h;
+                if (s >= d.lengths[r]) {
+                    System.arraycopy(hs, hp, hs, hn, h);
+                    System.arraycopy(cs, hp, cs, hn, h);
+                    continue;
+                }
+                int time = d.time(s, r, reverse);
+                int row = (s * b + r) * g;
+                int xrow = (r * t + time) * g;
+                int orow = (r * (t + 2) + time) * h;
+                for (int j = 0; j < h; j++) {
+                    float i = sigmoid(gates[row + j] + xp[xrow + j]);
+                    float f = sigmoid(gates[row + h + j] + xp[xrow + h + j]);
+                    float gg = (float) Math.tanh(gates[row + 2 * h + j] + xp[xrow + 2 * h + j]);
+                    float o = sigmoid(gates[row + 3 * h + j] + xp[xrow + 3 * h + j]);
+                    float c = f * cs[hp + j] + i * gg;
+                    float hv = o * (float) Math.tanh(c);
+                    gates[row + j] = i;
+                    gates[row + h + j] = f;
+                    gates[row + 2 * h + j] = gg;
+                    gates[row + 3 * h + j] = o;
+                    cs[hn + j] = c;
+                    hs[hn + j] = hv;
+                    packed[orow + j] = hv;
+                }
+            }
+        }
+        d.packFinal(packed, hs, t);
+        d.packFinal(packed, cs, t + 1);
+        Var node = Var.result(Tensor.wrap(Shape.of(b, t + 2, h), packed), reverse ? "lstmReverse" : "lstm", grad -> {
+            float[] go = grad.data();
+            float[] dh = d.finalGradient(go, t);
+            float[] dc = d.finalGradient(go, t + 1);
+            float[] dStep = Arena.floats(t * b * g); // pre-activation gradients by step; 0 for ended sequences
+            float[] dTime = Arena.floats(b * t * g); // the same by time step, as x's rows; 0 at padding
+            float[] carry = Arena.floatsToOverwrite(b * h);
+            for (int s = t - 1; s >= 0; s--) {
+                int prev = s * b * h;
+                int next = prev + b * h;
+                for (int r = 0; r < b; r++) {
+                    int off = r * h;
+                    if (s >= d.lengths[r]) {
+                        System.arraycopy(dh, off, carry, off, h); // an ended sequence passes its gradient on
+                        continue;
+                    }
+                    int time = d.time(s, r, reverse);
+                    int row = (s * b + r) * g;
+                    int orow = (r * (t + 2) + time) * h;
+                    for (int j = 0; j < h; j++) {
+                        float i = gates[row + j];
+                        float f = gates[row + h + j];
+                        float gg = gates[row + 2 * h + j];
+                        float o = gates[row + 3 * h + j];
+                        float tc = (float) Math.tanh(cs[next + off + j]);
+                        float dhj = dh[off + j] + go[orow + j];
+                        float dcj = dc[off + j] + dhj * o * (1 - tc * tc);
+                        dStep[row + j] = dcj * gg * i * (1 - i);
+                        dStep[row + h + j] = dcj * cs[prev + off + j] * f * (1 - f);
+                        dStep[row + 2 * h + j] = dcj * i * (1 - gg * gg);
+                        dStep[row + 3 * h + j] = dhj * tc * o * (1 - o);
+                        dc[off + j] = dcj * f;
+                        carry[off + j] = 0;
+                    }
+                    System.arraycopy(dStep, row, dTime, (r * t + time) * g, g);
+                }
+                gemm.gemm(false, false, b, h, g, dStep, s * b * g, whh, 0, carry, 0, true);
+                System.arraycopy(carry, 0, dh, 0, b * h);
+            }
+            d.inputGradients(x, wIh, bIh, dTime);
+            d.hiddenGradients(wHh, bHh, dStep, dTime, hs);
+            d.stateGradient(h0, dh);
+            d.stateGradient(c0, dc);
+        }, parents(x, wIh, wHh, bIh, bHh, h0, c0));
+        return new LstmResult(d.outputOf(node), d.finalOf(node, t), d.finalOf(node, t + 1));
+    }
+
+    /**
+     * One GRU direction (Cho et al., 2014), in PyTorch's form and gate order r, z, n: with a = W_ih·x_t + b_ih and
+     * u = W_hh·h_{t−1} + b_hh split into three blocks of H, r = σ(a_r + u_r), z = σ(a_z + u_z),
+     * n = tanh(a_n + r ⊙ u_n), h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}. (The paper applies r before the product with W_hn;
+     * PyTorch, and so Polyhead, after it.)
+     *
+     * @param x       [B, T, F]
+     * @param wIh     [3H, F]
+     * @param wHh     [3H, H]
+     * @param bIh     [3H]
+     * @param bHh     [3H]
+     * @param h0      initial hidden state [B, H], or null for zeros
+     * @param lengths the valid steps of each sequence (B values in [1, T]), or null for all T
+     * @param reverse read each sequence from its last valid step to its first
+     */
+    public static GruResult gru(Var x, Var wIh, Var wHh, Var bIh, Var bHh, Var h0, int[] lengths, boolean reverse) {
+        Dims d = Dims.check("gru", 3, x, wIh, wHh, bIh, bHh, lengths);
+        d.checkState("gru", "h0", h0);
+        int b = d.batch;
+        int t = d.time;
+        int h = d.hidden;
+        int g = 3 * h;
+        float[] xp = d.inputProjection(x, wIh, bIh, null);
+        float[] hs = d.states(h0);
+        float[] hidden = Arena.floatsToOverwrite(t * b * g); // u = W_hh·h + b_hh of each step (u_n is needed backward)
+        float[] gates = Arena.floatsToOverwrite(t * b * g); // r, z, n of each step; rows of ended sequences unused
+        float[] packed = Arena.floats(b * (t + 1) * h);
+        float[] whh = wHh.value().data();
+        float[] bhh = bHh.value().data();
+        Gemm gemm = Gemms.current();
+        for (int s = 0; s < t; s++) {
+            int prev = s * b * h;
+            int next = prev + b * h;
+            gemm.gemm(false, true, b, g, h, hs, prev, whh, 0, hidden, s * b * g, false);
+            for (int r = 0; r < b; r++) {
+                int hp = prev + r * h;
+                int hn = next + r * h;
+                if (s >= d.lengths[r]) {
+                    System.arraycopy(hs, hp, hs, hn, h);
+                    continue;
+                }
+                int time = d.time(s, r, reverse);
+                int row = (s * b + r) * g;
+                int xrow = (r * t + time) * g;
+                int orow = (r * (t + 1) + time) * h;
+                for (int k = 0; k < g; k++) {
+                    hidden[row + k] += bhh[k];
+                }
+                for (int j = 0; j < h; j++) {
+                    float rg = sigmoid(xp[xrow + j] + hidden[row + j]);
+                    float z = sigmoid(xp[xrow + h + j] + hidden[row + h + j]);
+                    float n = (float) Math.tanh(xp[xrow + 2 * h + j] + rg * hidden[row + 2 * h + j]);
+                    float hv = (1 - z) * n + z * hs[hp + j];
+                    gates[row + j] = rg;
+                    gates[row + h + j] = z;
+                    gates[row + 2 * h + j] = n;
+                    hs[hn + j] = hv;
+                    packed[orow + j] = hv;
+                }
+            }
+        }
+        d.packFinal(packed, hs, t);
+        Var node = Var.result(Tensor.wrap(Shape.of(b, t + 1, h), packed), reverse ? "gruReverse" : "gru", grad -> {
+            float[] go = grad.data();
+            float[] dh = d.finalGradient(go, t);
+            float[] dStep = Arena.floats(t * b * g); // gradients of u by step; 0 for ended sequences
+            float[] dTime = Arena.floats(b * t * g); // gradients of a by time step, as x's rows; 0 at padding
+            float[] carry = Arena.floatsToOverwrite(b * h);
+            for (int s = t - 1; s >= 0; s--) {
+                int prev = s * b * h;
+                for (int r = 0; r < b; r++) {
+                    int off = r * h;
+                    if (s >= d.lengths[r]) {
+                        System.arraycopy(dh, off, carry, off, h);
+                        continue;
+                    }
+                    int time = d.time(s, r, reverse);
+                    int row = (s * b + r) * g;
+                    int trow = (r * t + time) * g;
+                    int orow = (r * (t + 1) + time) * h;
+                    for (int j = 0; j < h; j++) {
+                        float rg = gates[row + j];
+                        float z = gates[row + h + j];
+                        float n = gates[row + 2 * h + j];
+                        float dhj = dh[off + j] + go[orow + j];
+                        float dan = dhj * (1 - z) * (1 - n * n);
+                        float dar = dan * hidden[row + 2 * h + j] * rg * (1 - rg);
+                        float daz = dhj * (hs[prev + off + j] - n) * z * (1 - z);
+                        dTime[trow + j] = dar;
+                        dTime[trow + h + j] = daz;
+                        dTime[trow + 2 * h + j] = dan;
+                        dStep[row + j] = dar;
+                        dStep[row + h + j] = daz;
+                        dStep[row + 2 * h + j] = dan * rg;
+                        carry[off + j] = dhj * z;
+                    }
+                }
+                gemm.gemm(false, false, b, h, g, dStep, s * b * g, whh, 0, carry, 0, true);
+                System.arraycopy(carry, 0, dh, 0, b * h);
+            }
+            d.inputGradients(x, wIh, bIh, dTime);
+            d.hiddenGradients(wHh, bHh, dStep, dStep, hs);
+            d.stateGradient(h0, dh);
+        }, parents(x, wIh, wHh, bIh, bHh, h0, null));
+        return new GruResult(d.outputOf(node), d.finalOf(node, t));
+    }
+
+    private static float sigmoid(float a) {
+        return (float) Activations.sigmoid(a);
+    }
+
+    private static Var[] parents(Var x, Var wIh, Var wHh, Var bIh, Var bHh, Var h0, Var c0) {
+        int n = 5 + (h0 == null ? 0 : 1) + (c0 == null ? 0 : 1);
+        Var[] p = new Var[n];
+        p[0] = x;
+        p[1] = wIh;
+        p[2] = wHh;
+        p[3] = bIh;
+        p[4] = bHh;
+        int i = 5;
+        if (h0 != null) {
+            p[i++] = h0;
+        }
+        if (c0 != null) {
+            p[i] = c0;
+        }
+        return p;
+    }
+
+    /** The sizes of one recurrent pass, checked, and the parts LSTM and GRU share. */
+    private static final class Dims {
+        final int batch;
+        final int time;
+        final int features;
+        final int hidden;
+        final int gates;
+        final int[] lengths;
+        final Shape inputShape;
+
+        private Dims(Shape x, int hidden, int gates, int[] lengths) {
+            this.inputShape = x;
+            this.batch = x.dim(0);
+            this.time = x.dim(1);
+            this.features = x.dim(2);
+            this.hidden = hidden;
+            this.gates = gates;
+            this.lengths = lengths;
+        }
+
+        static Dims check(String op, int gateCount, Var x, Var wIh, Var wHh, Var bIh, Var bHh, int[] lengths) {
+            Shape sx = x.shape();
+            Shape sh = wHh.shape();
+            if (sh.rank() != 2 || sh.dim(0) != gateCount * sh.dim(1) || sh.dim(1) == 0) {
+                throw new ShapeException(op + ": weight_hh " + sh + " is not [" + gateCount + "·H, H]");
+            }
+            int h = sh.dim(1);
+            int g = gateCount * h;
+            if (sx.rank() != 3) {
+                throw new ShapeException(op + ": input " + sx + " is not [batch, time, features]");
+            }
+            Shape si = wIh.shape();
+            if (si.rank() != 2 || si.dim(0) != g) {
+                throw new ShapeException(op + ": weight_ih " + si + " is not [" + g + ", features] for weight_hh " + sh);
+            }
+            if (sx.dim(2) != si.dim(1)) {
+                throw new ShapeException(op + ": input " + sx + " has " + sx.dim(2) + " features, the layer expects "
+                        + si.dim(1) + " (weight_ih " + si + ")");
+            }
+            for (Var bias : new Var[] {bIh, bHh}) {
+                if (!bias.shape().equals(Shape.of(g))) {
+                    throw new ShapeException(op + ": bias " + bias.shape() + " is not [" + g + "]");
+                }
+            }
+            if (sx.dim(1) == 0) {
+                throw new ShapeException(op + ": input " + sx + " has no time steps");
+            }
+            return new Dims(sx, h, g, checkLengths(op, sx, lengths));
+        }
+
+        private static int[] checkLengths(String op, Shape sx, int[] lengths) {
+            int b = sx.dim(0);
+            int t = sx.dim(1);
+            if (lengths == null) {
+                int[] all = new int[b];
+                Arrays.fill(all, t);
+                return all;
+            }
+            if (lengths.length != b) {
+                throw new ShapeException(op + ": lengths has " + lengths.length + " values for input " + sx
+                        + " (one per sequence: " + b + ")");
+            }
+            for (int i = 0; i < b; i++) {
+                if (lengths[i] < 1 || lengths[i] > t) {
+                    throw new ShapeException(op + ": lengths[" + i + "] = " + lengths[i] + " is outside [1, " + t
+                            + "] for input " + sx);
+                }
+            }
+            return lengths.clone();
+        }
+
+        void checkState(String op, String name, Var s) {
+            if (s != null && !s.shape().equals(Shape.of(batch, hidden))) {
+                throw new ShapeException(op + ": " + name + " " + s.shape() + " is not [" + batch + ", " + hidden
+                        + "] (batch, hidden) for input " + inputShape);
+            }
+        }
+
+        /** The time step that step {@code s} of sequence {@code r} reads. */
+        int time(int s, int r, boolean reverse) {
+            return reverse ? lengths[r] - 1 - s : s;
+        }
+
+        /** x·W_ihᵀ + b_ih (+ b_hh when given) for all time steps: [B·T, G], x's row order. */
+        float[] inputProjection(Var x, Var wIh, Var bIh, Var bHh) {
+            int rows = batch * time;
+            float[] xp = Arena.floatsToOverwrite(rows * gates); // the product writes every element
+            Gemms.current().gemm(false, true, rows, gates, features, x.value().data(), 0, wIh.value().data(), 0, xp,
+                    0, false);
+            float[] bias = bIh.value().data().clone();
+            if (bHh != null) {
+                float[] b2 = bHh.value().data();
+                for (int k = 0; k < gates; k++) {
+                    bias[k] += b2[k];
+                }
+            }
+            for (int r = 0; r < rows; r++) {
+                for (int k = 0, o = r * gates; k < gates; k++) {
+                    xp[o + k] += bias[k];
+                }
+            }
+            return xp;
+        }
+
+        /** [T+1, B, H] states by step; step 0 holds the initial state (0 when null). */
+        float[] states(Var initial) {
+            float[] s = Arena.floatsToOverwrite((time + 1) * batch * hidden); // steps written as they are taken
+            if (initial == null) {
+                Arrays.fill(s, 0, batch * hidden, 0f);
+            } else {
+                System.arraycopy(initial.value().data(), 0, s, 0, batch * hidden);
+            }
+            return s;
+        }
+
+        /** Writes the last step's states into time row {@code row} of the packed value [B, ·, H]. */
+        void packFinal(float[] packed, float[] states, int row) {
+            int rows = packedRows();
+            for (int r = 0; r < batch; r++) {
+                System.arraycopy(states, time * batch * hidden + r * hidden, packed, (r * rows + row) * hidden, hidden);
+            }
+        }
+
+        /** A copy of the gradient at time row {@code row} of the packed gradient, [B, H]. */
+        float[] finalGradient(float[] packed, int row) {
+            int rows = packedRows();
+            float[] out = Arena.floatsToOverwrite(batch * hidden);
+            for (int r = 0; r < batch; r++) {
+                System.arraycopy(packed, (r * rows + row) * hidden, out, r * hidden, hidden);
+            }
+            return out;
+        }
+
+        private int packedRows() {
+            return time + (gates == 4 * hidden ? 2 : 1);
+        }
+
+        Var outputOf(Var node) {
+            return Shaping.slice(node, 1, 0, time);
+        }
+
+        Var finalOf(Var node, int row) {
+            return Shaping.reshape(Shaping.slice(node, 1, row, row + 1), batch, hidden);
+        }
+
+        /** ∂/∂x = dA·W_ih, ∂/∂W_ih = dAᵀ·x, ∂/∂b_ih = Σ dA, from the pre-activation gradients dA in x's row order. */
+        void inputGradients(Var x, Var wIh, Var bIh, float[] dTime) {
+            int rows = batch * time;
+            Gemm gemm = Gemms.current();
+            if (x.requiresGrad()) {
+                float[] gx = Arena.floatsToOverwrite(rows * features); // the product writes every element
+                gemm.gemm(false, false, rows, features, gates, dTime, 0, wIh.value().data(), 0, gx, 0, false);
+                x.addFreshGrad(Tensor.wrap(x.shape(), gx));
+            }
+            if (wIh.requiresGrad()) {
+                Tensor gw = wIh.gradBuffer();
+                gemm.gemm(true, false, gates, features, rows, dTime, 0, x.value().data(), 0, gw.data(), 0, false);
+                wIh.addFreshGrad(gw);
+            }
+            biasGradient(bIh, dTime, rows);
+        }
+
+        /**
+         * ∂/∂W_hh = Σ_s dUᵀ_s·h_{s−1} over all steps in one product, ∂/∂b_hh = Σ dU; dU by step ({@code dStep}, for
+         * the weight) and in any row order ({@code dAnyOrder}, for the bias sum).
+         */
+        void hiddenGradients(Var wHh, Var bHh, float[] dStep, float[] dAnyOrder, float[] hs) {
+            if (wHh.requiresGrad()) {
+                Tensor gw = wHh.gradBuffer();
+                Gemms.current().gemm(true, false, gates, hidden, time * batch, dStep, 0, hs, 0, gw.data(), 0, false);
+                wHh.addFreshGrad(gw);
+            }
+            biasGradient(bHh, dAnyOrder, batch * time);
+        }
+
+        private void biasGradient(Var bias, float[] d, int rows) {
+            if (bias.requiresGrad()) {
+                Tensor gb = bias.gradBuffer();
+                MatMul.sumRows(d, rows, gates, gb.data());
+                bias.addFreshGrad(gb);
+            }
+        }
+
+        void stateGradient(Var initial, float[] d) {
+            if (initial != null && initial.requiresGrad()) {
+                initial.addFreshGrad(Tensor.wrap(initial.shape(), d));
+            }
+        }
+    }
+}
