@@ -328,28 +328,7 @@ public final class Recurrent {
             if (sx.dim(1) == 0) {
                 throw new ShapeException(op + ": input " + sx + " has no time steps");
             }
-            return new Dims(sx, h, g, checkLengths(op, sx, lengths));
-        }
-
-        private static int[] checkLengths(String op, Shape sx, int[] lengths) {
-            int b = sx.dim(0);
-            int t = sx.dim(1);
-            if (lengths == null) {
-                int[] all = new int[b];
-                Arrays.fill(all, t);
-                return all;
-            }
-            if (lengths.length != b) {
-                throw new ShapeException(op + ": lengths has " + lengths.length + " values for input " + sx
-                        + " (one per sequence: " + b + ")");
-            }
-            for (int i = 0; i < b; i++) {
-                if (lengths[i] < 1 || lengths[i] > t) {
-                    throw new ShapeException(op + ": lengths[" + i + "] = " + lengths[i] + " is outside [1, " + t
-                            + "] for input " + sx);
-                }
-            }
-            return lengths.clone();
+            return new Dims(sx, h, g, Lengths.check(op, sx, lengths));
         }
 
         void checkState(String op, String name, Var s) {
