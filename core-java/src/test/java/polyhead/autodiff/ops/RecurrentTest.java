@@ -26,23 +26,25 @@ class RecurrentTest {
     private static final int[] LENGTHS = {4, 1, 3};
 
     private static Tensor[] lstmInputs(long seed, boolean initial) {
-        Tensor x = Tensor.randn(seed, 3, 4, 2);
-        Tensor wIh = scaled(Tensor.randn(seed + 1, 12, 2));
-        Tensor wHh = scaled(Tensor.randn(seed + 2, 12, 3));
-        Tensor bIh = scaled(Tensor.randn(seed + 3, 12));
-        Tensor bHh = scaled(Tensor.randn(seed + 4, 12));
-        return initial ? new Tensor[] {x, wIh, wHh, bIh, bHh, Tensor.randn(seed + 5, 3, 3), Tensor.randn(seed + 6, 3, 3)}
-                : new Tensor[] {x, wIh, wHh, bIh, bHh};
+        return inputs(seed, 4, initial ? 2 : 0);
     }
 
     private static Tensor[] gruInputs(long seed, boolean initial) {
-        Tensor x = Tensor.randn(seed, 3, 4, 2);
-        Tensor wIh = scaled(Tensor.randn(seed + 1, 9, 2));
-        Tensor wHh = scaled(Tensor.randn(seed + 2, 9, 3));
-        Tensor bIh = scaled(Tensor.randn(seed + 3, 9));
-        Tensor bHh = scaled(Tensor.randn(seed + 4, 9));
-        return initial ? new Tensor[] {x, wIh, wHh, bIh, bHh, Tensor.randn(seed + 5, 3, 3)}
-                : new Tensor[] {x, wIh, wHh, bIh, bHh};
+        return inputs(seed, 3, initial ? 1 : 0);
+    }
+
+    /** x [3, 4, 2], W_ih, W_hh, b_ih, b_hh for H = 3 and {@code gates} gates, then {@code states} initial states. */
+    private static Tensor[] inputs(long seed, int gates, int states) {
+        Tensor[] in = new Tensor[5 + states];
+        in[0] = Tensor.randn(seed, 3, 4, 2);
+        in[1] = scaled(Tensor.randn(seed + 1, 3 * gates, 2));
+        in[2] = scaled(Tensor.randn(seed + 2, 3 * gates, 3));
+        in[3] = scaled(Tensor.randn(seed + 3, 3 * gates));
+        in[4] = scaled(Tensor.randn(seed + 4, 3 * gates));
+        for (int i = 0; i < states; i++) {
+            in[5 + i] = Tensor.randn(seed + 5 + i, 3, 3);
+        }
+        return in;
     }
 
     private static Tensor scaled(Tensor t) {
@@ -78,20 +80,13 @@ class RecurrentTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"false, false, false", "true, false, false", "false, true, false", "true, true, true",
-        "false, true, true"})
-    void lstmGradients(boolean reverse, boolean withLengths, boolean initial) {
-        GradCheck.Result r = GradCheck.defaults().withEps(1e-3)
-                .check(lstm(withLengths ? LENGTHS : null, reverse), lstmInputs(11, initial));
-        assertTrue(r.passed(), r.worst());
-    }
-
-    @ParameterizedTest
-    @CsvSource({"false, false, false", "true, false, false", "false, true, false", "true, true, true",
-        "false, true, true"})
-    void gruGradients(boolean reverse, boolean withLengths, boolean initial) {
-        GradCheck.Result r = GradCheck.defaults().withEps(1e-3)
-                .check(gru(withLengths ? LENGTHS : null, reverse), gruInputs(21, initial));
+    @CsvSource({"true, false, false, false", "true, true, false, false", "true, false, true, false",
+        "true, true, true, true", "true, false, true, true", "false, false, false, false", "false, true, false, false",
+        "false, false, true, false", "false, true, true, true", "false, false, true, true"})
+    void gradients(boolean isLstm, boolean reverse, boolean withLengths, boolean initial) {
+        int[] lengths = withLengths ? LENGTHS : null;
+        GradCheck.Result r = GradCheck.defaults().withEps(1e-3).check(isLstm ? lstm(lengths, reverse)
+                : gru(lengths, reverse), isLstm ? lstmInputs(11, initial) : gruInputs(21, initial));
         assertTrue(r.passed(), r.worst());
     }
 
