@@ -78,7 +78,8 @@ public final class MatMul {
                     boolean[] written = new boolean[batchA.size()];
                     for (int i = 0; i < batches; i++) {
                         int j = blockA[i];
-                        gemm.gemm(false, true, m, k, n, dg, i * m * n, db, blockB[i] * k * n, ga, j * m * k, written[j]);
+                        gemm.gemm(false, true, m, k, n, dg, i * m * n, db, blockB[i] * k * n, ga, j * m * k,
+                                written[j]);
                         written[j] = true;
                     }
                     zeroUnwritten(ga, written, m * k);
@@ -93,7 +94,8 @@ public final class MatMul {
                     boolean[] written = new boolean[batchB.size()];
                     for (int i = 0; i < batches; i++) {
                         int j = blockB[i];
-                        gemm.gemm(true, false, k, n, m, da, blockA[i] * m * k, dg, i * m * n, gb, j * k * n, written[j]);
+                        gemm.gemm(true, false, k, n, m, da, blockA[i] * m * k, dg, i * m * n, gb, j * k * n,
+                                written[j]);
                         written[j] = true;
                     }
                     zeroUnwritten(gb, written, k * n);

@@ -56,103 +56,74 @@ public final class Recurrent {
      */
     public static LstmResult lstm(Var x, Var wIh, Var wHh, Var bIh, Var bHh, Var h0, Var c0, int[] lengths,
                                   boolean reverse) {
-        Dims d = Dims.check("lstm", 4, x, wIh, wHh, bIh, bHh, lengths);
+        Dims d = Dims.check("lstm", 4, x, wIh, wHh, bIh, bHh, lengths, reverse);
         d.checkState("lstm", "h0", h0);
         d.checkState("lstm", "c0", c0);
         int b = d.batch;
         int t = d.time;
         int h = d.hidden;
-        int g = 4 * h;
         float[] xp = d.inputProjection(x, wIh, bIh, bHh);
         float[] hs = d.states(h0);
         float[] cs = d.states(c0);
-        float[] gates = Arena.floatsToOverwrite(t * b * g); // activated i, f, g, o of each step; rows of ended sequences unused
-        float[] tanhC = Arena.floatsToOverwrite(t * b * h); // tanh(c_t) of each step, for backward; the same rows unused
-        float[] packed = Arena.floats(b * (t + 2) * h);
+        // by step: the activated gates i, f, g, o and tanh(c_t), for backward (rows of ended sequences unused)
+        float[] gates = Arena.floatsToOverwrite(t * b * d.gates);
+        float[] tanhC = Arena.floatsToOverwrite(t * b * h);
+        float[] packed = Arena.floats(b * d.packedRows * h);
         float[] whh = wHh.value().data();
-        Gemm gemm = Gemms.current();
-        for (int s = 0; s < t; s++) {
-            int prev = s * b * h;
-            int next = prev + b * h;
-            gemm.gemm(false, true, b, g, h, hs, prev, whh, 0, gates, s * b * g, false);
-            for (int r = 0; r < b; r++) {
-                int hp = prev + r * h;
-                int hn = next + r * h;
-                if (s >= d.lengths[r]) {
-                    System.arraycopy(hs, hp, hs, hn, h);
-                    System.arraycopy(cs, hp, cs, hn, h);
-                    continue;
-                }
-                int time = d.time(s, r, reverse);
-                int row = (s * b + r) * g;
-                int xrow = (r * t + time) * g;
-                int orow = (r * (t + 2) + time) * h;
-                for (int j = 0; j < h; j++) {
-                    float i = sigmoid(gates[row + j] + xp[xrow + j]);
-                    float f = sigmoid(gates[row + h + j] + xp[xrow + h + j]);
-                    float gg = tanh(gates[row + 2 * h + j] + xp[xrow + 2 * h + j]);
-                    float o = sigmoid(gates[row + 3 * h + j] + xp[xrow + 3 * h + j]);
-                    float c = f * cs[hp + j] + i * gg;
-                    float tc = tanh(c);
-                    float hv = o * tc;
-                    tanhC[hp + j] = tc;
-                    gates[row + j] = i;
-                    gates[row + h + j] = f;
-                    gates[row + 2 * h + j] = gg;
-                    gates[row + 3 * h + j] = o;
-                    cs[hn + j] = c;
-                    hs[hn + j] = hv;
-                    packed[orow + j] = hv;
-                }
+        d.forward(whh, hs, cs, gates, (row, xrow, orow, hp) -> {
+            int hn = hp + b * h;
+            for (int j = 0; j < h; j++) {
+                float i = sigmoid(gates[row + j] + xp[xrow + j]);
+                float f = sigmoid(gates[row + h + j] + xp[xrow + h + j]);
+                float gg = tanh(gates[row + 2 * h + j] + xp[xrow + 2 * h + j]);
+                float o = sigmoid(gates[row + 3 * h + j] + xp[xrow + 3 * h + j]);
+                float c = f * cs[hp + j] + i * gg;
+                float tc = tanh(c);
+                float hv = o * tc;
+                tanhC[hp + j] = tc;
+                gates[row + j] = i;
+                gates[row + h + j] = f;
+                gates[row + 2 * h + j] = gg;
+                gates[row + 3 * h + j] = o;
+                cs[hn + j] = c;
+                hs[hn + j] = hv;
+                packed[orow + j] = hv;
             }
-        }
+        });
         d.packFinal(packed, hs, t);
         d.packFinal(packed, cs, t + 1);
-        Var node = Var.result(Tensor.wrap(Shape.of(b, t + 2, h), packed), reverse ? "lstmReverse" : "lstm", grad -> {
+        Tensor value = Tensor.wrap(Shape.of(b, d.packedRows, h), packed);
+        Var node = Var.result(value, reverse ? "lstmReverse" : "lstm", grad -> {
             float[] go = grad.data();
             float[] dh = d.finalGradient(go, t);
             float[] dc = d.finalGradient(go, t + 1);
-            float[] dStep = Arena.floats(t * b * g); // pre-activation gradients by step; 0 for ended sequences
-            float[] dTime = Arena.floats(b * t * g); // the same by time step, as x's rows; 0 at padding
-            float[] carry = Arena.floatsToOverwrite(b * h);
-            for (int s = t - 1; s >= 0; s--) {
-                int prev = s * b * h;
-                int next = prev + b * h;
-                for (int r = 0; r < b; r++) {
-                    int off = r * h;
-                    if (s >= d.lengths[r]) {
-                        System.arraycopy(dh, off, carry, off, h); // an ended sequence passes its gradient on
-                        continue;
-                    }
-                    int time = d.time(s, r, reverse);
-                    int row = (s * b + r) * g;
-                    int orow = (r * (t + 2) + time) * h;
-                    for (int j = 0; j < h; j++) {
-                        float i = gates[row + j];
-                        float f = gates[row + h + j];
-                        float gg = gates[row + 2 * h + j];
-                        float o = gates[row + 3 * h + j];
-                        float tc = tanhC[prev + off + j];
-                        float dhj = dh[off + j] + go[orow + j];
-                        float dcj = dc[off + j] + dhj * o * (1 - tc * tc);
-                        dStep[row + j] = dcj * gg * i * (1 - i);
-                        dStep[row + h + j] = dcj * cs[prev + off + j] * f * (1 - f);
-                        dStep[row + 2 * h + j] = dcj * i * (1 - gg * gg);
-                        dStep[row + 3 * h + j] = dhj * tc * o * (1 - o);
-                        dc[off + j] = dcj * f;
-                        carry[off + j] = 0;
-                    }
-                    System.arraycopy(dStep, row, dTime, (r * t + time) * g, g);
+            float[] dStep = Arena.floats(t * b * d.gates); // pre-activation gradients by step; 0 for ended sequences
+            float[] dTime = Arena.floats(b * t * d.gates); // the same by time step, as x's rows; 0 at padding
+            d.backward(whh, dh, dStep, (row, trow, orow, hp, carry) -> {
+                int off = hp % (b * h);
+                for (int j = 0; j < h; j++) {
+                    float i = gates[row + j];
+                    float f = gates[row + h + j];
+                    float gg = gates[row + 2 * h + j];
+                    float o = gates[row + 3 * h + j];
+                    float tc = tanhC[hp + j];
+                    float dhj = dh[off + j] + go[orow + j];
+                    float dcj = dc[off + j] + dhj * o * (1 - tc * tc);
+                    dStep[row + j] = dcj * gg * i * (1 - i);
+                    dStep[row + h + j] = dcj * cs[hp + j] * f * (1 - f);
+                    dStep[row + 2 * h + j] = dcj * i * (1 - gg * gg);
+                    dStep[row + 3 * h + j] = dhj * tc * o * (1 - o);
+                    dc[off + j] = dcj * f;
+                    carry[off + j] = 0;
                 }
-                gemm.gemm(false, false, b, h, g, dStep, s * b * g, whh, 0, carry, 0, true);
-                System.arraycopy(carry, 0, dh, 0, b * h);
-            }
+                System.arraycopy(dStep, row, dTime, trow, d.gates);
+            });
             d.inputGradients(x, wIh, bIh, dTime);
             d.hiddenGradients(wHh, bHh, dStep, dTime, hs);
             d.stateGradient(h0, dh);
             d.stateGradient(c0, dc);
         }, parents(x, wIh, wHh, bIh, bHh, h0, c0));
-        return new LstmResult(d.outputOf(node), d.finalOf(node, t), d.finalOf(node, t + 1));
+        return new LstmResult(d.outputOf(node), d.finalOf(node, d.time), d.finalOf(node, d.time + 1));
     }
 
     /**
@@ -171,95 +142,67 @@ public final class Recurrent {
      * @param reverse read each sequence from its last valid step to its first
      */
     public static GruResult gru(Var x, Var wIh, Var wHh, Var bIh, Var bHh, Var h0, int[] lengths, boolean reverse) {
-        Dims d = Dims.check("gru", 3, x, wIh, wHh, bIh, bHh, lengths);
+        Dims d = Dims.check("gru", 3, x, wIh, wHh, bIh, bHh, lengths, reverse);
         d.checkState("gru", "h0", h0);
         int b = d.batch;
         int t = d.time;
         int h = d.hidden;
-        int g = 3 * h;
         float[] xp = d.inputProjection(x, wIh, bIh, null);
         float[] hs = d.states(h0);
-        float[] hidden = Arena.floatsToOverwrite(t * b * g); // u = W_hh·h + b_hh of each step (u_n is needed backward)
-        float[] gates = Arena.floatsToOverwrite(t * b * g); // r, z, n of each step; rows of ended sequences unused
-        float[] packed = Arena.floats(b * (t + 1) * h);
+        // by step: u = W_hh·h + b_hh (u_n is needed backward) and the gates r, z, n (rows of ended sequences unused)
+        float[] hidden = Arena.floatsToOverwrite(t * b * d.gates);
+        float[] gates = Arena.floatsToOverwrite(t * b * d.gates);
+        float[] packed = Arena.floats(b * d.packedRows * h);
         float[] whh = wHh.value().data();
         float[] bhh = bHh.value().data();
-        Gemm gemm = Gemms.current();
-        for (int s = 0; s < t; s++) {
-            int prev = s * b * h;
-            int next = prev + b * h;
-            gemm.gemm(false, true, b, g, h, hs, prev, whh, 0, hidden, s * b * g, false);
-            for (int r = 0; r < b; r++) {
-                int hp = prev + r * h;
-                int hn = next + r * h;
-                if (s >= d.lengths[r]) {
-                    System.arraycopy(hs, hp, hs, hn, h);
-                    continue;
-                }
-                int time = d.time(s, r, reverse);
-                int row = (s * b + r) * g;
-                int xrow = (r * t + time) * g;
-                int orow = (r * (t + 1) + time) * h;
-                for (int k = 0; k < g; k++) {
-                    hidden[row + k] += bhh[k];
-                }
-                for (int j = 0; j < h; j++) {
-                    float rg = sigmoid(xp[xrow + j] + hidden[row + j]);
-                    float z = sigmoid(xp[xrow + h + j] + hidden[row + h + j]);
-                    float n = tanh(xp[xrow + 2 * h + j] + rg * hidden[row + 2 * h + j]);
-                    float hv = (1 - z) * n + z * hs[hp + j];
-                    gates[row + j] = rg;
-                    gates[row + h + j] = z;
-                    gates[row + 2 * h + j] = n;
-                    hs[hn + j] = hv;
-                    packed[orow + j] = hv;
-                }
+        d.forward(whh, hs, null, hidden, (row, xrow, orow, hp) -> {
+            int hn = hp + b * h;
+            for (int k = 0; k < d.gates; k++) {
+                hidden[row + k] += bhh[k];
             }
-        }
+            for (int j = 0; j < h; j++) {
+                float rg = sigmoid(xp[xrow + j] + hidden[row + j]);
+                float z = sigmoid(xp[xrow + h + j] + hidden[row + h + j]);
+                float n = tanh(xp[xrow + 2 * h + j] + rg * hidden[row + 2 * h + j]);
+                float hv = (1 - z) * n + z * hs[hp + j];
+                gates[row + j] = rg;
+                gates[row + h + j] = z;
+                gates[row + 2 * h + j] = n;
+                hs[hn + j] = hv;
+                packed[orow + j] = hv;
+            }
+        });
         d.packFinal(packed, hs, t);
-        Var node = Var.result(Tensor.wrap(Shape.of(b, t + 1, h), packed), reverse ? "gruReverse" : "gru", grad -> {
+        Tensor value = Tensor.wrap(Shape.of(b, d.packedRows, h), packed);
+        Var node = Var.result(value, reverse ? "gruReverse" : "gru", grad -> {
             float[] go = grad.data();
             float[] dh = d.finalGradient(go, t);
-            float[] dStep = Arena.floats(t * b * g); // gradients of u by step; 0 for ended sequences
-            float[] dTime = Arena.floats(b * t * g); // gradients of a by time step, as x's rows; 0 at padding
-            float[] carry = Arena.floatsToOverwrite(b * h);
-            for (int s = t - 1; s >= 0; s--) {
-                int prev = s * b * h;
-                for (int r = 0; r < b; r++) {
-                    int off = r * h;
-                    if (s >= d.lengths[r]) {
-                        System.arraycopy(dh, off, carry, off, h);
-                        continue;
-                    }
-                    int time = d.time(s, r, reverse);
-                    int row = (s * b + r) * g;
-                    int trow = (r * t + time) * g;
-                    int orow = (r * (t + 1) + time) * h;
-                    for (int j = 0; j < h; j++) {
-                        float rg = gates[row + j];
-                        float z = gates[row + h + j];
-                        float n = gates[row + 2 * h + j];
-                        float dhj = dh[off + j] + go[orow + j];
-                        float dan = dhj * (1 - z) * (1 - n * n);
-                        float dar = dan * hidden[row + 2 * h + j] * rg * (1 - rg);
-                        float daz = dhj * (hs[prev + off + j] - n) * z * (1 - z);
-                        dTime[trow + j] = dar;
-                        dTime[trow + h + j] = daz;
-                        dTime[trow + 2 * h + j] = dan;
-                        dStep[row + j] = dar;
-                        dStep[row + h + j] = daz;
-                        dStep[row + 2 * h + j] = dan * rg;
-                        carry[off + j] = dhj * z;
-                    }
+            float[] dStep = Arena.floats(t * b * d.gates); // gradients of u by step; 0 for ended sequences
+            float[] dTime = Arena.floats(b * t * d.gates); // gradients of a by time step, as x's rows; 0 at padding
+            d.backward(whh, dh, dStep, (row, trow, orow, hp, carry) -> {
+                int off = hp % (b * h);
+                for (int j = 0; j < h; j++) {
+                    float rg = gates[row + j];
+                    float z = gates[row + h + j];
+                    float n = gates[row + 2 * h + j];
+                    float dhj = dh[off + j] + go[orow + j];
+                    float dan = dhj * (1 - z) * (1 - n * n);
+                    float dar = dan * hidden[row + 2 * h + j] * rg * (1 - rg);
+                    float daz = dhj * (hs[hp + j] - n) * z * (1 - z);
+                    dTime[trow + j] = dar;
+                    dTime[trow + h + j] = daz;
+                    dTime[trow + 2 * h + j] = dan;
+                    dStep[row + j] = dar;
+                    dStep[row + h + j] = daz;
+                    dStep[row + 2 * h + j] = dan * rg;
+                    carry[off + j] = dhj * z;
                 }
-                gemm.gemm(false, false, b, h, g, dStep, s * b * g, whh, 0, carry, 0, true);
-                System.arraycopy(carry, 0, dh, 0, b * h);
-            }
+            });
             d.inputGradients(x, wIh, bIh, dTime);
             d.hiddenGradients(wHh, bHh, dStep, dStep, hs);
             d.stateGradient(h0, dh);
         }, parents(x, wIh, wHh, bIh, bHh, h0, null));
-        return new GruResult(d.outputOf(node), d.finalOf(node, t));
+        return new GruResult(d.outputOf(node), d.finalOf(node, d.time));
     }
 
     /** 1 / (1 + e^−a) in double, rounded once; ±∞ and NaN as the limits (0, 1, NaN). */
@@ -301,19 +244,90 @@ public final class Recurrent {
         final int hidden;
         final int gates;
         final int[] lengths;
+        final boolean reverse;
         final Shape inputShape;
+        /** Time rows of the packed value: T outputs, then one per final state (h; h and c). */
+        final int packedRows;
 
-        private Dims(Shape x, int hidden, int gates, int[] lengths) {
+        private Dims(Shape x, int hidden, int gateCount, int[] lengths, boolean reverse) {
             this.inputShape = x;
             this.batch = x.dim(0);
             this.time = x.dim(1);
             this.features = x.dim(2);
             this.hidden = hidden;
-            this.gates = gates;
+            this.gates = gateCount * hidden;
             this.lengths = lengths;
+            this.reverse = reverse;
+            this.packedRows = time + (gateCount == 4 ? 2 : 1);
         }
 
-        static Dims check(String op, int gateCount, Var x, Var wIh, Var wHh, Var bIh, Var bHh, int[] lengths) {
+        /** One running sequence's step forward, given its row offsets (see {@link #forward}). */
+        interface ForwardRow {
+            void step(int row, int xrow, int orow, int hp);
+        }
+
+        /** One running sequence's step backward, given its row offsets (see {@link #backward}). */
+        interface BackwardRow {
+            void step(int row, int trow, int orow, int hp, float[] carry);
+        }
+
+        /**
+         * Takes the T steps for the whole batch: at step s, {@code u = h_{s−1}·W_hhᵀ} [B, G] into block s of
+         * {@code hidden}, then {@code cell} for each sequence still running, which reads u at {@code row}, the input
+         * projection at {@code xrow} (its time step's row), the states before the step at {@code hp} of the [T+1, B,
+         * H] state arrays, and writes the states after it at {@code hp + B·H} and the output at {@code orow} of the
+         * packed value. A sequence that has ended copies its states forward.
+         */
+        void forward(float[] whh, float[] hs, float[] cs, float[] hiddenOut, ForwardRow cell) {
+            int h = hidden;
+            Gemm gemm = Gemms.current();
+            for (int s = 0; s < time; s++) {
+                int prev = s * batch * h;
+                gemm.gemm(false, true, batch, gates, h, hs, prev, whh, 0, hiddenOut, s * batch * gates, false);
+                for (int r = 0; r < batch; r++) {
+                    int hp = prev + r * h;
+                    if (s >= lengths[r]) {
+                        System.arraycopy(hs, hp, hs, hp + batch * h, h);
+                        if (cs != null) {
+                            System.arraycopy(cs, hp, cs, hp + batch * h, h);
+                        }
+                        continue;
+                    }
+                    int t = time(s, r);
+                    cell.step((s * batch + r) * gates, (r * time + t) * gates, (r * packedRows + t) * h, hp);
+                }
+            }
+        }
+
+        /**
+         * Goes back through the T steps: {@code cell} for each sequence running at step s reads the gradient of h
+         * after the step ({@code dh}, [B, H], at {@code hp mod B·H}; the output's gradient is at {@code orow}),
+         * writes the step's gradients of u into {@code dStep} at {@code row} (of x's projection at {@code trow}), and
+         * the part of ∂/∂h_{s−1} that does not pass through W_hh into {@code carry}; then dh = carry + dU·W_hh. A
+         * sequence that has ended passes dh on unchanged.
+         */
+        void backward(float[] whh, float[] dh, float[] dStep, BackwardRow cell) {
+            int h = hidden;
+            float[] carry = Arena.floatsToOverwrite(batch * h); // every row written at every step
+            Gemm gemm = Gemms.current();
+            for (int s = time - 1; s >= 0; s--) {
+                int prev = s * batch * h;
+                for (int r = 0; r < batch; r++) {
+                    if (s >= lengths[r]) {
+                        System.arraycopy(dh, r * h, carry, r * h, h);
+                        continue;
+                    }
+                    int t = time(s, r);
+                    cell.step((s * batch + r) * gates, (r * time + t) * gates, (r * packedRows + t) * h, prev + r * h,
+                            carry);
+                }
+                gemm.gemm(false, false, batch, h, gates, dStep, s * batch * gates, whh, 0, carry, 0, true);
+                System.arraycopy(carry, 0, dh, 0, batch * h);
+            }
+        }
+
+        static Dims check(String op, int gateCount, Var x, Var wIh, Var wHh, Var bIh, Var bHh, int[] lengths,
+                          boolean reverse) {
             Shape sx = x.shape();
             Shape sh = wHh.shape();
             if (sh.rank() != 2 || sh.dim(0) != gateCount * sh.dim(1) || sh.dim(1) == 0) {
@@ -326,7 +340,8 @@ public final class Recurrent {
             }
             Shape si = wIh.shape();
             if (si.rank() != 2 || si.dim(0) != g) {
-                throw new ShapeException(op + ": weight_ih " + si + " is not [" + g + ", features] for weight_hh " + sh);
+                throw new ShapeException(op + ": weight_ih " + si + " is not [" + g + ", features] for weight_hh "
+                        + sh);
             }
             if (sx.dim(2) != si.dim(1)) {
                 throw new ShapeException(op + ": input " + sx + " has " + sx.dim(2) + " features, the layer expects "
@@ -340,7 +355,7 @@ public final class Recurrent {
             if (sx.dim(1) == 0) {
                 throw new ShapeException(op + ": input " + sx + " has no time steps");
             }
-            return new Dims(sx, h, g, Lengths.check(op, sx, lengths));
+            return new Dims(sx, h, gateCount, Lengths.check(op, sx, lengths), reverse);
         }
 
         void checkState(String op, String name, Var s) {
@@ -351,7 +366,7 @@ public final class Recurrent {
         }
 
         /** The time step that step {@code s} of sequence {@code r} reads. */
-        int time(int s, int r, boolean reverse) {
+        int time(int s, int r) {
             return reverse ? lengths[r] - 1 - s : s;
         }
 
@@ -389,7 +404,7 @@ public final class Recurrent {
 
         /** Writes the last step's states into time row {@code row} of the packed value [B, ·, H]. */
         void packFinal(float[] packed, float[] states, int row) {
-            int rows = packedRows();
+            int rows = packedRows;
             for (int r = 0; r < batch; r++) {
                 System.arraycopy(states, time * batch * hidden + r * hidden, packed, (r * rows + row) * hidden, hidden);
             }
@@ -397,16 +412,12 @@ public final class Recurrent {
 
         /** A copy of the gradient at time row {@code row} of the packed gradient, [B, H]. */
         float[] finalGradient(float[] packed, int row) {
-            int rows = packedRows();
+            int rows = packedRows;
             float[] out = Arena.floatsToOverwrite(batch * hidden);
             for (int r = 0; r < batch; r++) {
                 System.arraycopy(packed, (r * rows + row) * hidden, out, r * hidden, hidden);
             }
             return out;
-        }
-
-        private int packedRows() {
-            return time + (gates == 4 * hidden ? 2 : 1);
         }
 
         Var outputOf(Var node) {
