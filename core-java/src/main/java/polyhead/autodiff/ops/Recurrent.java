@@ -57,14 +57,12 @@ public final class Recurrent {
     public static LstmResult lstm(Var x, Var wIh, Var wHh, Var bIh, Var bHh, Var h0, Var c0, int[] lengths,
                                   boolean reverse) {
         Dims d = Dims.check("lstm", 4, x, wIh, wHh, bIh, bHh, lengths, reverse);
-        d.checkState("lstm", "h0", h0);
-        d.checkState("lstm", "c0", c0);
         int b = d.batch;
         int t = d.time;
         int h = d.hidden;
         float[] xp = d.inputProjection(x, wIh, bIh, bHh);
-        float[] hs = d.states(h0);
-        float[] cs = d.states(c0);
+        float[] hs = d.states("h0", h0);
+        float[] cs = d.states("c0", c0);
         // by step: the activated gates i, f, g, o and tanh(c_t), for backward (rows of ended sequences unused)
         float[] gates = Arena.floatsToOverwrite(t * b * d.gates);
         float[] tanhC = Arena.floatsToOverwrite(t * b * h);
@@ -143,12 +141,11 @@ public final class Recurrent {
      */
     public static GruResult gru(Var x, Var wIh, Var wHh, Var bIh, Var bHh, Var h0, int[] lengths, boolean reverse) {
         Dims d = Dims.check("gru", 3, x, wIh, wHh, bIh, bHh, lengths, reverse);
-        d.checkState("gru", "h0", h0);
         int b = d.batch;
         int t = d.time;
         int h = d.hidden;
         float[] xp = d.inputProjection(x, wIh, bIh, null);
-        float[] hs = d.states(h0);
+        float[] hs = d.states("h0", h0);
         // by step: u = W_hh·h + b_hh (u_n is needed backward) and the gates r, z, n (rows of ended sequences unused)
         float[] hidden = Arena.floatsToOverwrite(t * b * d.gates);
         float[] gates = Arena.floatsToOverwrite(t * b * d.gates);
@@ -246,10 +243,13 @@ public final class Recurrent {
         final int[] lengths;
         final boolean reverse;
         final Shape inputShape;
+        /** The operation's name in errors. */
+        final String op;
         /** Time rows of the packed value: T outputs, then one per final state (h; h and c). */
         final int packedRows;
 
-        private Dims(Shape x, int hidden, int gateCount, int[] lengths, boolean reverse) {
+        private Dims(String op, Shape x, int hidden, int gateCount, int[] lengths, boolean reverse) {
+            this.op = op;
             this.inputShape = x;
             this.batch = x.dim(0);
             this.time = x.dim(1);
@@ -355,14 +355,7 @@ public final class Recurrent {
             if (sx.dim(1) == 0) {
                 throw new ShapeException(op + ": input " + sx + " has no time steps");
             }
-            return new Dims(sx, h, gateCount, Lengths.check(op, sx, lengths), reverse);
-        }
-
-        void checkState(String op, String name, Var s) {
-            if (s != null && !s.shape().equals(Shape.of(batch, hidden))) {
-                throw new ShapeException(op + ": " + name + " " + s.shape() + " is not [" + batch + ", " + hidden
-                        + "] (batch, hidden) for input " + inputShape);
-            }
+            return new Dims(op, sx, h, gateCount, Lengths.check(op, sx, lengths), reverse);
         }
 
         /** The time step that step {@code s} of sequence {@code r} reads. */
@@ -391,8 +384,16 @@ public final class Recurrent {
             return xp;
         }
 
-        /** [T+1, B, H] states by step; step 0 holds the initial state (0 when null). */
-        float[] states(Var initial) {
+        /**
+         * [T+1, B, H] states by step; step 0 holds the initial state (0 when null), which must be [B, H].
+         *
+         * @param name the initial state's name in errors
+         */
+        float[] states(String name, Var initial) {
+            if (initial != null && !initial.shape().equals(Shape.of(batch, hidden))) {
+                throw new ShapeException(op + ": " + name + " " + initial.shape() + " is not [" + batch + ", " + hidden
+                        + "] (batch, hidden) for input " + inputShape);
+            }
             float[] s = Arena.floatsToOverwrite((time + 1) * batch * hidden); // steps written as they are taken
             if (initial == null) {
                 Arrays.fill(s, 0, batch * hidden, 0f);

@@ -59,13 +59,11 @@ public final class SequencePooling {
     public static Var max(Var x, int[] lengths) {
         Shape s = checkInput("max pooling", x);
         int[] len = Lengths.check("max pooling", s, lengths);
-        int b = s.dim(0);
         int t = s.dim(1);
         int f = s.dim(2);
         float[] xd = x.value().data();
-        float[] out = Arena.floatsToOverwrite(b * f); // every element written
-        int[] arg = Arena.intsToOverwrite(b * f); // the flat index into x each output came from
-        for (int r = 0; r < b; r++) {
+        int[] arg = Arena.intsToOverwrite(s.dim(0) * f); // the flat index into x each output comes from
+        for (int r = 0; r < len.length; r++) {
             for (int j = 0; j < f; j++) {
                 int best = r * t * f + j;
                 for (int k = 1; k < len[r] && !Float.isNaN(xd[best]); k++) {
@@ -74,11 +72,10 @@ public final class SequencePooling {
                         best = i;
                     }
                 }
-                out[r * f + j] = xd[best];
                 arg[r * f + j] = best;
             }
         }
-        return Var.result(Tensor.wrap(Shape.of(b, f), out), "maxPooling", g -> scatter(x, g, arg), x);
+        return gather(x, arg, "maxPooling");
     }
 
     /** Each sequence's last valid step x[b, L − 1]: the state a forward recurrence ends in. */
@@ -103,30 +100,34 @@ public final class SequencePooling {
 
     /** x[b, step[b]] → [B, F]; ∂/∂x = g at those steps. */
     private static Var pick(Var x, int[] step, String name) {
-        Shape s = x.shape();
-        int b = s.dim(0);
-        int t = s.dim(1);
-        int f = s.dim(2);
-        float[] xd = x.value().data();
-        float[] out = Arena.floatsToOverwrite(b * f); // every row copied
-        int[] arg = Arena.intsToOverwrite(b * f);
-        for (int r = 0; r < b; r++) {
-            int from = (r * t + step[r]) * f;
-            System.arraycopy(xd, from, out, r * f, f);
+        int t = x.shape().dim(1);
+        int f = x.shape().dim(2);
+        int[] arg = Arena.intsToOverwrite(step.length * f);
+        for (int r = 0; r < step.length; r++) {
             for (int j = 0; j < f; j++) {
-                arg[r * f + j] = from + j;
+                arg[r * f + j] = (r * t + step[r]) * f + j;
             }
         }
-        return Var.result(Tensor.wrap(Shape.of(b, f), out), name, g -> scatter(x, g, arg), x);
+        return gather(x, arg, name);
     }
 
-    private static void scatter(Var x, Tensor g, int[] arg) {
-        float[] dg = g.data();
-        float[] gx = Arena.floats(x.shape().size());
-        for (int i = 0; i < dg.length; i++) {
-            gx[arg[i]] += dg[i];
+    /** out[r, j] = x.data[arg[r·F + j]] → [B, F]; ∂/∂x = g scattered back to those elements. */
+    private static Var gather(Var x, int[] arg, String name) {
+        int b = x.shape().dim(0);
+        int f = x.shape().dim(2);
+        float[] xd = x.value().data();
+        float[] out = Arena.floatsToOverwrite(b * f); // every element written
+        for (int i = 0; i < out.length; i++) {
+            out[i] = xd[arg[i]];
         }
-        x.addFreshGrad(Tensor.wrap(x.shape(), gx));
+        return Var.result(Tensor.wrap(Shape.of(b, f), out), name, g -> {
+            float[] dg = g.data();
+            float[] gx = Arena.floats(x.shape().size());
+            for (int i = 0; i < dg.length; i++) {
+                gx[arg[i]] += dg[i];
+            }
+            x.addFreshGrad(Tensor.wrap(x.shape(), gx));
+        }, x);
     }
 
     private static Shape checkInput(String op, Var x) {
