@@ -1,5 +1,7 @@
 package polyhead.autodiff.ops;
 
+import java.util.Arrays;
+
 import polyhead.autodiff.Var;
 import polyhead.tensor.Arena;
 import polyhead.tensor.Gemm;
@@ -16,9 +18,12 @@ public final class MatMul {
     }
 
     /**
-     * {@code a·b}. Two-dimensional: [m,k]·[k,n] → [m,n]. Batched: [..., m, k]·[..., k, n] → [..., m, n] with equal
-     * leading (batch) dimensions, or one operand 2-D and shared by every batch entry.
-     * ∂/∂a = g·bᵀ, ∂/∂b = aᵀ·g (summed over the batch for a shared 2-D operand).
+     * {@code a·b} with {@code torch.matmul}'s semantics for operands of rank ≥ 2. Two-dimensional: [m,k]·[k,n] →
+     * [m,n]. Batched: [..., m, k]·[..., k, n] → [..., m, n], where the leading (batch) dimensions broadcast as in
+     * NumPy: aligned from the right, each pair equal or one of them 1 (a missing dimension counts as 1), so a 2-D
+     * operand is shared by every batch entry, and e.g. [B, 1, m, k]·[1, H, k, n] → [B, H, m, n] (attention over heads).
+     * Rank-1 operands (which torch.matmul promotes to a matrix and squeezes) are refused: reshape them.
+     * ∂/∂a = g·bᵀ and ∂/∂b = aᵀ·g per batch entry, summed over the batch entries an operand was broadcast to.
      */
     public static Var matmul(Var a, Var b) {
         Shape sa = a.shape();
@@ -35,16 +40,18 @@ public final class MatMul {
         Shape batchA = batchShape(sa);
         Shape batchB = batchShape(sb);
         Shape batch;
-        if (sa.rank() == 2) {
-            batch = batchB;
-        } else if (sb.rank() == 2 || batchA.equals(batchB)) {
-            batch = batchA;
-        } else {
-            throw new ShapeException("matmul: batch dimensions differ: " + sa + " · " + sb);
+        try {
+            batch = Shape.broadcast(batchA, batchB);
+        } catch (ShapeException e) {
+            throw new ShapeException("matmul: batch dimensions " + batchA + " and " + batchB
+                    + " do not broadcast: " + sa + " · " + sb);
         }
         int batches = batch.size();
-        boolean sharedA = sa.rank() == 2 && batches > 1;
-        boolean sharedB = sb.rank() == 2 && batches > 1;
+        int[] blockA = sourceBlocks(batchA, batch);
+        int[] blockB = sourceBlocks(batchB, batch);
+        boolean sharedB = batchB.size() == 1 && batches > 1;
+        // b shared and a not broadcast: the batch is one product [batches·m, k]·[k, n]
+        boolean oneProduct = sharedB && batchA.size() == batches;
         int[] outDims = new int[batch.rank() + 2];
         System.arraycopy(batch.dims(), 0, outDims, 0, batch.rank());
         outDims[outDims.length - 2] = m;
@@ -54,42 +61,82 @@ public final class MatMul {
         Gemm gemm = Gemms.current();
         float[] da = a.value().data();
         float[] db = b.value().data();
-        if (sharedB && !sharedA) {
-            // [B·m, k]·[k, n] in one call
+        if (oneProduct) {
             gemm.gemm(false, false, batches * m, n, k, da, 0, db, 0, out, 0, false);
         } else {
             for (int i = 0; i < batches; i++) {
-                gemm.gemm(false, false, m, n, k, da, sharedA ? 0 : i * m * k, db, sharedB ? 0 : i * k * n,
-                        out, i * m * n, false);
+                gemm.gemm(false, false, m, n, k, da, blockA[i] * m * k, db, blockB[i] * k * n, out, i * m * n, false);
             }
         }
         return Var.result(Tensor.wrap(outShape, out), "matmul", g -> {
             float[] dg = g.data();
             if (a.requiresGrad()) {
-                float[] ga = Arena.floatsToOverwrite(sa.size()); // the first product into a block writes it
-                if (sharedB && !sharedA) {
+                float[] ga = Arena.floatsToOverwrite(sa.size());
+                if (oneProduct) {
                     gemm.gemm(false, true, batches * m, k, n, dg, 0, db, 0, ga, 0, false);
                 } else {
+                    boolean[] written = new boolean[batchA.size()];
                     for (int i = 0; i < batches; i++) {
-                        gemm.gemm(false, true, m, k, n, dg, i * m * n, db, sharedB ? 0 : i * k * n,
-                                ga, sharedA ? 0 : i * m * k, sharedA && i > 0);
+                        int j = blockA[i];
+                        gemm.gemm(false, true, m, k, n, dg, i * m * n, db, blockB[i] * k * n, ga, j * m * k,
+                                written[j]);
+                        written[j] = true;
                     }
+                    zeroUnwritten(ga, written, m * k);
                 }
                 a.addFreshGrad(Tensor.wrap(sa, ga));
             }
             if (b.requiresGrad()) {
-                float[] gb = Arena.floatsToOverwrite(sb.size()); // the first product into a block writes it
-                if (sharedB && !sharedA) {
+                float[] gb = Arena.floatsToOverwrite(sb.size());
+                if (oneProduct) {
                     gemm.gemm(true, false, k, n, batches * m, da, 0, dg, 0, gb, 0, false);
                 } else {
+                    boolean[] written = new boolean[batchB.size()];
                     for (int i = 0; i < batches; i++) {
-                        gemm.gemm(true, false, k, n, m, da, sharedA ? 0 : i * m * k, dg, i * m * n,
-                                gb, sharedB ? 0 : i * k * n, sharedB && i > 0);
+                        int j = blockB[i];
+                        gemm.gemm(true, false, k, n, m, da, blockA[i] * m * k, dg, i * m * n, gb, j * k * n,
+                                written[j]);
+                        written[j] = true;
                     }
+                    zeroUnwritten(gb, written, k * n);
                 }
                 b.addFreshGrad(Tensor.wrap(sb, gb));
             }
         }, a, b);
+    }
+
+    /**
+     * For each entry of the broadcast batch {@code batch}, the index of the block of an operand with batch shape
+     * {@code own} that it reads: dimensions aligned from the right, a dimension of 1 (or a missing one) read at 0.
+     */
+    private static int[] sourceBlocks(Shape own, Shape batch) {
+        int[] blocks = new int[batch.size()];
+        int r = batch.rank();
+        int shift = r - own.rank();
+        int[] ownStrides = own.strides();
+        int[] index = new int[r];
+        for (int i = 0; i < blocks.length; i++) {
+            int src = 0;
+            for (int d = shift; d < r; d++) {
+                if (own.dim(d - shift) != 1) {
+                    src += index[d] * ownStrides[d - shift];
+                }
+            }
+            blocks[i] = src;
+            for (int d = r - 1; d >= 0 && ++index[d] == batch.dim(d); d--) {
+                index[d] = 0;
+            }
+        }
+        return blocks;
+    }
+
+    /** Zeroes the blocks no product wrote: those of an operand with a batch of zero entries. */
+    private static void zeroUnwritten(float[] grad, boolean[] written, int blockSize) {
+        for (int j = 0; j < written.length; j++) {
+            if (!written[j]) {
+                Arrays.fill(grad, j * blockSize, (j + 1) * blockSize, 0f);
+            }
+        }
     }
 
     /**

@@ -59,6 +59,49 @@ class MatMulTest {
         GradCheck.assertGradients(v -> MatMul.matmul(v[0], v[1]), Tensor.randn(1, 3, 2, 4), Tensor.randn(2, 4, 3));
         // shared left operand
         GradCheck.assertGradients(v -> MatMul.matmul(v[0], v[1]), Tensor.randn(1, 2, 4), Tensor.randn(2, 3, 4, 2));
+        // broadcast batch dimensions: ones on both sides, and a 3-D operand against a 4-D one
+        GradCheck.assertGradients(v -> MatMul.matmul(v[0], v[1]), Tensor.randn(1, 2, 1, 3, 4), Tensor.randn(2, 1, 3, 4, 2));
+        GradCheck.assertGradients(v -> MatMul.matmul(v[0], v[1]), Tensor.randn(1, 2, 3, 2, 4), Tensor.randn(2, 3, 4, 2));
+        GradCheck.assertGradients(v -> MatMul.matmul(v[0], v[1]), Tensor.randn(1, 1, 2, 4), Tensor.randn(2, 2, 3, 4, 2));
+    }
+
+    @Test
+    void broadcastBatchMatchesExplicitlyRepeatedOperands() {
+        Tensor a = Tensor.randn(5, 2, 1, 3, 4);
+        Tensor b = Tensor.randn(6, 1, 3, 4, 2);
+        Tensor c = MatMul.matmul(Var.constant(a), Var.constant(b)).value();
+        assertEquals(polyhead.tensor.Shape.of(2, 3, 3, 2), c.shape());
+        for (int p = 0; p < 2; p++) {
+            for (int q = 0; q < 3; q++) {
+                for (int i = 0; i < 3; i++) {
+                    for (int j = 0; j < 2; j++) {
+                        double s = 0;
+                        for (int k = 0; k < 4; k++) {
+                            s += (double) a.get(p, 0, i, k) * b.get(0, q, k, j);
+                        }
+                        assertEquals(s, c.get(p, q, i, j), 1e-5);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void emptyBatchGivesZeroGradientsToABroadcastOperand() {
+        // a poisoned arena hands the gradient an array of NaN: only an explicit zeroing passes
+        polyhead.tensor.Arena arena = new polyhead.tensor.Arena(true);
+        try (var warm = arena.open()) {
+            polyhead.tensor.Arena.floatsToOverwrite(6);
+        }
+        Var a = Var.parameter(Tensor.randn(7, 0, 2, 3));
+        Var b = Var.parameter(Tensor.randn(8, 1, 3, 2));
+        try (var step = arena.open()) {
+            Var c = MatMul.matmul(a, b);
+            assertEquals(polyhead.tensor.Shape.of(0, 2, 2), c.shape());
+            c.backward(Tensor.zeros(0, 2, 2));
+            assertEquals(polyhead.tensor.Shape.of(1, 3, 2), b.grad().shape());
+            assertEquals(0f, b.grad().maxAbs());
+        }
     }
 
     @Test
@@ -139,5 +182,8 @@ class MatMulTest {
         e = assertThrows(ShapeException.class,
                 () -> MatMul.matmul(Var.constant(Tensor.zeros(2, 2, 3)), Var.constant(Tensor.zeros(3, 3, 5))));
         assertTrue(e.getMessage().contains("batch"), e.getMessage());
+        e = assertThrows(ShapeException.class,
+                () -> MatMul.matmul(Var.constant(Tensor.zeros(2, 3, 2, 3)), Var.constant(Tensor.zeros(2, 2, 3, 5))));
+        assertTrue(e.getMessage().contains("[2, 3, 2, 3]") && e.getMessage().contains("[2, 2, 3, 5]"), e.getMessage());
     }
 }
