@@ -105,8 +105,8 @@ final class GradientStep {
     /** Runs one step's forward and backward; afterwards every parameter's grad() holds its update direction. */
     StepResult run(List<Batch> batches, WeightingContext ctx) {
         arch.zeroGrad();
+        weighting.parameters().values().forEach(Var::zeroGrad);
         if (weighting instanceof LossWeighting lw) {
-            lw.parameters().values().forEach(Var::zeroGrad);
             Forward f = forward(batches, false);
             if (f.losses().isEmpty()) {
                 return new StepResult(Map.of(), 0);
@@ -138,7 +138,7 @@ final class GradientStep {
             }
             Var loss = f.losses().get(tasks.get(t));
             lossValues[t] = loss.value().item();
-            loss.backward();
+            gw.taskObjective(tasks.get(t), loss).backward();
             rows[t] = viaRepresentation ? copy(f.representationLeaf().grad(), f.representationLeaf().value().size())
                     : flatten(shared);
             Map<Var, Tensor> g = new LinkedHashMap<>();

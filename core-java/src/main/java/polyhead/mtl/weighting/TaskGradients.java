@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param tasks  the tasks present in the batch (at least one label), in the model's task order
  * @param grads  {@code grads[t]} = ∂L_t/∂θ_shared flattened (or ∂L_t/∂z for the shared representation z), one row
- *               per entry of {@code tasks}, all of one length; L_t is the task's unweighted loss
+ *               per entry of {@code tasks}, all of one length; L_t is the task's unweighted loss, or the
+ *               objective {@link GradientWeighting#taskObjective} makes of it
  * @param losses {@code losses[t]} = the value of L_t
  */
 public record TaskGradients(List<String> tasks, float[][] grads, double[] losses) {

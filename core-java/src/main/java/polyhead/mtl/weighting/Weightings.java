@@ -9,9 +9,9 @@ import polyhead.optim.schedule.Schedule;
  * The weighting strategies. Loss-level ({@link LossWeighting}): {@link #equal}, {@link #fixed}, {@link #scheduled},
  * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
  * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}, {@link #imtlG},
- * {@link #alignedMtl}, {@link #upGrad}, {@link #gradVac}, {@link #dbMtl}, {@link #moCo}. Each class documents its
+ * {@link #alignedMtl}, {@link #upGrad}, {@link #gradVac}, {@link #dbMtl}, {@link #moCo}, {@link #imtlH}. Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
- * Loss-level too: {@link #famo}, {@link #gls}, {@link #stch}.
+ * Loss-level too: {@link #famo}, {@link #gls}, {@link #stch}, {@link #imtlL}.
  */
 public final class Weightings {
     private Weightings() {
@@ -121,6 +121,16 @@ public final class Weightings {
     /** IMTL-G: the update with equal projections on every task's unit gradient. */
     public static ImtlG imtlG() {
         return new ImtlG();
+    }
+
+    /** IMTL-L: one learned loss scale s_t per task named here (from 0), objective Σ_t (e^{s_t} L_t − s_t). */
+    public static ImtlL imtlL(List<String> tasks) {
+        return new ImtlL(tasks);
+    }
+
+    /** IMTL-H: IMTL-G's update on the gradients of the IMTL-L-scaled losses, one loss scale per task named here. */
+    public static ImtlH imtlH(List<String> tasks) {
+        return new ImtlH(tasks);
     }
 
     /** Aligned-MTL: the task gradients aligned to orthogonal components of equal size, then added. */

@@ -63,6 +63,7 @@ class WeightingContractTest {
                 new Case("nashMtl", Weightings::nashMtl, 4, inverseNorm, inverseNorm),
                 new Case("gradNorm", () -> Weightings.gradNorm(0.1), 4, one, one),
                 new Case("imtlG", Weightings::imtlG, 4, one, one),
+                new Case("imtlH", () -> Weightings.imtlH(TASKS), 4, one, one),
                 new Case("alignedMtl", Weightings::alignedMtl, 4, one, one),
                 new Case("upGrad", Weightings::upGrad, 4, one, one),
                 new Case("gradVac", Weightings::gradVac, 2, one, one),
@@ -84,6 +85,7 @@ class WeightingContractTest {
                 new Case("randomLossWeighting", Weightings::randomLossWeighting, 0, l -> 1, none),
                 new Case("famo", () -> Weightings.famo(TASKS), 4, l -> 1, none),
                 new Case("gls", Weightings::gls, 4, l -> 1, none),
+                new Case("imtlL", () -> Weightings.imtlL(TASKS), 4, l -> 1, none),
                 new Case("stch", Weightings::stch, 4, l -> 1 / l[0], none),
                 new Case("stch W=0 (sums the losses)", () -> Weightings.stch(0.5, 0), 4, l -> 1 / l[0], none));
     }

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Reference outputs of LibMTL's own IMTL (the hybrid IMTL-H, whose loss scales are IMTL-L's) over sequences of steps.
+
+NOT part of the build: the generated JSON (libmtl_methods.json, next to this script) is checked in and the Java
+tests only read it. Re-run this script only to regenerate it:
+
+    /usr/bin/python3 core-java/src/test/resources/reference/generate_libmtl_methods_reference.py \\
+        --libmtl /tmp/refcode
+
+where --libmtl is the folder that holds the LibMTL package folder (written against LibMTL commit 4336804, PyTorch
+1.13, Debian's python3-torch). Nothing of LibMTL is copied: the method modules are loaded from that path by
+generate_libmtl_sequences_reference.py's loader (imported from next to this script), and the model stand-in is the
+same: one shared vector theta (at 0) with task losses L_t = c_t + g_t . theta, so that each step has exactly the
+stored float32 gradients g_t and losses c_t.
+
+  imtl  LibMTL's IMTL.py (loss scales s_t, then IMTL-G on the gradients of e^{s_t} L_t - s_t), 2 and 3 tasks, 5
+        steps each. After each step the scales take one SGD step, s <- s - lr * s.grad with lr 0.1, as LibMTL's
+        trainer would with plain SGD; recorded per step: theta.grad (the update direction), the scales before the
+        step and their gradient.
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from generate_libmtl_sequences_reference import harness, load_method, sequence, tensor  # noqa: E402
+
+SCALE_LR = 0.1
+
+
+def imtl_cases(root, rng):
+    module = load_method(root, "IMTL")
+    cases = []
+    for tasks, dim in ((2, 5), (3, 4)):
+        h = harness(module.IMTL, tasks, dim)
+        theta = h.theta
+        steps = []
+        for g, c in sequence(rng, tasks, dim, 5):
+            gt = torch.tensor(g)
+            losses = torch.stack([torch.tensor(c[t]) + gt[t] @ theta for t in range(tasks)])
+            theta.grad = None
+            h.loss_scale.grad = None
+            before = h.loss_scale.detach().numpy().copy()
+            h.backward(losses)
+            steps.append({"grads": tensor(g), "losses": tensor(c), "scales": tensor(before),
+                          "scale_grads": tensor(h.loss_scale.grad.numpy()),
+                          "direction": tensor(theta.grad.detach().numpy())})
+            with torch.no_grad():
+                h.loss_scale -= SCALE_LR * h.loss_scale.grad
+        cases.append({"tasks": tasks, "dimension": dim, "scale_lr": SCALE_LR, "steps": steps})
+    return cases
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--libmtl", required=True, help="the folder holding the LibMTL package folder")
+    args = parser.parse_args()
+    rng = np.random.default_rng(20261207)
+    torch.manual_seed(0)
+    out = {
+        "description": "LibMTL (commit 4336804) IMTL over sequences of steps on fixed float32 per-task gradients "
+                       "and losses; made by generate_libmtl_methods_reference.py",
+        "torch": torch.__version__,
+        "imtl": imtl_cases(args.libmtl, rng),
+    }
+    with open(os.path.join(HERE, "libmtl_methods.json"), "w") as f:
+        json.dump(out, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
