@@ -196,6 +196,16 @@ public final class WeightingPlan {
         return gradient("imtlG", (tasks, lr, initial) -> Weightings.imtlG());
     }
 
+    /** IMTL-L (Liu et al., 2021): one learned loss scale s_t per task, objective Σ_t (e^{s_t} L_t − s_t). */
+    public static WeightingPlan imtlL() {
+        return loss("imtlL", (tasks, lr, initial) -> Weightings.imtlL(names(tasks)));
+    }
+
+    /** IMTL-H (Liu et al., 2021): IMTL-G's update on the gradients of IMTL-L's scaled losses. */
+    public static WeightingPlan imtlH() {
+        return gradient("imtlH", (tasks, lr, initial) -> Weightings.imtlH(names(tasks)));
+    }
+
     /** Aligned-MTL (Senushkin et al., 2023): the task gradients aligned to orthogonal components of equal size. */
     public static WeightingPlan alignedMtl() {
         return gradient("alignedMtl", (tasks, lr, initial) -> Weightings.alignedMtl());

@@ -121,6 +121,22 @@ sealed interface WeightingSpec {
     @SerialName("imtlG")
     data class ImtlG(override val source: GradientSource = GradientSource.PARAMETERS) : GradientLevel
 
+    /**
+     * IMTL-L (Liu et al., 2021): one learned loss scale s_t per task, from 0, and the objective Σ_t (e^{s_t}·L_t − s_t);
+     * the scales are trained by the experiment's optimizer.
+     */
+    @Serializable
+    @SerialName("imtlL")
+    data object ImtlL : WeightingSpec
+
+    /**
+     * IMTL-H (Liu et al., 2021): IMTL-G's update on the gradients of IMTL-L's scaled losses e^{s_t}·L_t − s_t, the
+     * scales trained by the experiment's optimizer.
+     */
+    @Serializable
+    @SerialName("imtlH")
+    data class ImtlH(override val source: GradientSource = GradientSource.PARAMETERS) : GradientLevel
+
     /** Aligned-MTL (Senushkin et al., 2023): the task gradients aligned to orthogonal components of equal size. */
     @Serializable
     @SerialName("alignedMtl")

@@ -67,6 +67,8 @@ import polyhead.dsl.nadam
 import polyhead.dsl.named
 import polyhead.dsl.nashMtl
 import polyhead.dsl.imtlG
+import polyhead.dsl.imtlH
+import polyhead.dsl.imtlL
 import polyhead.dsl.alignedMtl
 import polyhead.dsl.upGrad
 import polyhead.dsl.oneCycle
@@ -179,6 +181,8 @@ class RoundTripTest : FunSpec({
         case { weighting = gradVac(beta = 0.2, source = GradientSource.REPRESENTATION) },
         case { weighting = dbMtl(beta = 0.5, betaSigma = 0.5) },
         case { weighting = moCo(gamma = 0.2, rho = 0.1) },
+        case { weighting = imtlL() },
+        case { weighting = imtlH(source = GradientSource.REPRESENTATION) },
     )
     val optimizers = listOf(
         case { optimizer = sgd(lr = 0.1, momentum = 0.9, nesterov = true) { clipByValue(0.5) } },

@@ -1,0 +1,45 @@
+package polyhead.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import polyhead.mtl.weighting.ImtlH;
+import polyhead.mtl.weighting.ImtlL;
+import polyhead.train.GradientSource;
+import polyhead.train.History;
+
+/**
+ * The Java builder reaches the weightings of the second round of issue 19 (IMTL-L, IMTL-H, …) with their settings
+ * and gradient sources; their runs train above chance, learned state reaches the optimizer and the checkpoint.
+ */
+class RecentWeightingPlansTest {
+    @Test
+    void imtlLLearnsItsLossScalesWithTheOptimizer() {
+        Experiment e = ExperimentBuilderTest.twoTasks(4).weighting(WeightingPlan.imtlL()).build();
+        ImtlL w = assertInstanceOf(ImtlL.class, e.weighting());
+        assertEquals(Map.of("a", 1.0, "b", 1.0), w.weights());
+        History h = e.fit(ExperimentBuilderTest.points(1, 64), ExperimentBuilderTest.points(2, 64)).history();
+        assertTrue(h.last().get("val.a.accuracy") > 0.75, h.last().toString());
+        assertNotEquals(1.0, w.weights().get("a"), "the scales moved with the optimizer");
+    }
+
+    @Test
+    void imtlHTrainsFromEitherSourceAndSavesItsScales(@TempDir Path dir) {
+        for (GradientSource source : GradientSource.values()) {
+            Experiment e = ExperimentBuilderTest.twoTasks(4).weighting(WeightingPlan.imtlH().source(source)).build();
+            ImtlH w = assertInstanceOf(ImtlH.class, e.weighting());
+            assertEquals(source, e.gradientSource());
+            TrainedModel m = e.fit(ExperimentBuilderTest.points(1, 64), ExperimentBuilderTest.points(2, 64));
+            assertTrue(m.history().last().get("val.a.accuracy") > 0.75, source + ": " + m.history().last());
+            assertNotEquals(1.0, w.weights().get("b"), source + ": the scales moved with the optimizer");
+        }
+    }
+}

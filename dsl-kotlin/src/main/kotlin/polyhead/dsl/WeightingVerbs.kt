@@ -1,0 +1,13 @@
+package polyhead.dsl
+
+import polyhead.dsl.spec.GradientSource
+import polyhead.dsl.spec.WeightingSpec
+
+// Weighting verbs for `weighting = …` added with issue 19's second round (the earlier ones are in Architectures.kt).
+
+/** IMTL-L: one learned loss scale per task, trained by the optimizer. */
+fun ExperimentBuilder.imtlL(): WeightingSpec = WeightingSpec.ImtlL
+
+/** IMTL-H: IMTL-G on the gradients of IMTL-L's scaled losses. */
+fun ExperimentBuilder.imtlH(source: GradientSource = WeightingSpec.ImtlH().source): WeightingSpec =
+    WeightingSpec.ImtlH(source)

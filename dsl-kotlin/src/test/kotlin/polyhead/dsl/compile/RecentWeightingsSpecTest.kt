@@ -1,0 +1,77 @@
+package polyhead.dsl.compile
+
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.doubles.shouldBeGreaterThan
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.types.shouldBeInstanceOf
+import polyhead.data.Dataset
+import polyhead.dsl.ExperimentBuilder
+import polyhead.dsl.accuracy
+import polyhead.dsl.crossEntropy
+import polyhead.dsl.dense
+import polyhead.dsl.imtlH
+import polyhead.dsl.imtlL
+import polyhead.dsl.multiTask
+import polyhead.dsl.sgd
+import polyhead.dsl.spec.ExperimentSpec
+import polyhead.dsl.spec.GradientSource
+import polyhead.dsl.spec.SpecJson
+import polyhead.dsl.spec.SpecResult
+import polyhead.dsl.spec.WeightingSpec
+import polyhead.dsl.tanh
+import polyhead.mtl.weighting.ImtlH
+import polyhead.mtl.weighting.ImtlL
+import polyhead.tensor.Tensor
+
+/**
+ * The weightings of issue 19's second round (IMTL-L, IMTL-H, …) from the Kotlin DSL and the JSON spec: exact JSON,
+ * settings checked at their JSON paths, defaults equal to the core's, compiled to the core strategy with its gradient
+ * source, and a short run that learns.
+ */
+class RecentWeightingsSpecTest : FunSpec({
+    fun spec(block: ExperimentBuilder.() -> Unit): ExperimentSpec = multiTask {
+        input(2)
+        trunk { dense(8); tanh() }
+        task("a") { head { dense(2) }; loss = crossEntropy(); metrics(accuracy()) }
+        task("b") { head { dense(2) }; loss = crossEntropy() }
+        optimizer = sgd(lr = 0.3)
+        training { epochs = 6; batchSize = 16; seed = 5; diagnostics = false }
+        block()
+    }
+
+    /** Task a: is x0 > 0; task b: is x1 > 0. */
+    fun points(seed: Long, n: Int): Dataset {
+        val x = Tensor.randn(seed, n, 2)
+        fun label(k: Int) = Tensor.of(FloatArray(n) { if (x.data()[2 * it + k] > 0) 1f else 0f }, n)
+        return Dataset.of(x, mapOf("a" to label(0), "b" to label(1)))
+    }
+
+    fun weightingJson(s: ExperimentSpec): String = SpecJson.encode(s).substringAfter("\"weighting\": ").substringBefore("},") + "}"
+
+    fun fromJson(weighting: String): polyhead.dsl.compile.CompiledExperiment {
+        val text = SpecJson.encode(spec {}).replace(Regex("\"weighting\": \\{[^}]*}"), "\"weighting\": $weighting")
+        return SpecCompiler.compile((SpecCompiler.load(text) as SpecResult.Ok).spec)
+    }
+
+    test("imtlL: exact JSON, compiled from JSON, its scales learn with the optimizer") {
+        spec { weighting = imtlL() }.weighting shouldBe WeightingSpec.ImtlL
+        weightingJson(spec { weighting = imtlL() }) shouldBe "{\n    \"type\": \"imtlL\"\n  }"
+        val compiled = fromJson("""{"type": "imtlL"}""")
+        val w = compiled.weighting.shouldBeInstanceOf<ImtlL>()
+        compiled.fit(points(1, 64), points(2, 64)).history().last().getValue("val.a.accuracy") shouldBeGreaterThan 0.75
+        (w.weights().getValue("a") != 1.0) shouldBe true
+    }
+
+    test("imtlH: exact JSON, compiled from JSON with its source, trains; an unknown setting is named") {
+        weightingJson(spec { weighting = imtlH(source = GradientSource.REPRESENTATION) }) shouldBe
+            "{\n    \"type\": \"imtlH\",\n    \"source\": \"representation\"\n  }"
+        WeightingSpec.ImtlH().source shouldBe GradientSource.PARAMETERS
+        val compiled = fromJson("""{"type": "imtlH", "source": "representation"}""")
+        compiled.weighting.shouldBeInstanceOf<ImtlH>()
+        compiled.gradientSource shouldBe polyhead.train.GradientSource.REPRESENTATION
+        compiled.fit(points(1, 64), points(2, 64)).history().last().getValue("val.a.accuracy") shouldBeGreaterThan 0.75
+        val text = SpecJson.encode(spec {}).replace(Regex("\"weighting\": \\{[^}]*}"), "\"weighting\": {\"type\": \"imtlL\", \"scale\": 1}")
+        (SpecCompiler.load(text) as SpecResult.Failed).errors.single().path shouldContain "$.weighting"
+    }
+})
