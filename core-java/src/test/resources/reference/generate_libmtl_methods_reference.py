@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference outputs of LibMTL's own IMTL (the hybrid IMTL-H, whose loss scales are IMTL-L's) over sequences of steps.
+"""Reference outputs of LibMTL's own IMTL (the hybrid IMTL-H, whose loss scales are IMTL-L's) and FairGrad.
 
 NOT part of the build: the generated JSON (libmtl_methods.json, next to this script) is checked in and the Java
 tests only read it. Re-run this script only to regenerate it:
@@ -17,6 +17,10 @@ stored float32 gradients g_t and losses c_t.
         steps each. After each step the scales take one SGD step, s <- s - lr * s.grad with lr 0.1, as LibMTL's
         trainer would with plain SGD; recorded per step: theta.grad (the update direction), the scales before the
         step and their gradient.
+  fairgrad  LibMTL's FairGrad.py (scipy's least_squares on G G^T w = w^(-1/alpha), w >= 0, from 1/T; default
+        tolerances 1e-8), 2, 3 and 4 tasks at alpha 0.5, 1, 2 and 5, one of them with gradients 30 times larger;
+        recorded: the weights w (float64, as least_squares returns them) and theta.grad = sum_t w_t g_t. Stateless,
+        so one step per case.
 """
 import argparse
 import json
@@ -56,6 +60,24 @@ def imtl_cases(root, rng):
     return cases
 
 
+def fairgrad_cases(root, rng):
+    module = load_method(root, "FairGrad")
+    cases = []
+    for tasks, dim, alpha, scale in ((2, 5, 1.0, 1.0), (3, 5, 0.5, 1.0), (3, 6, 2.0, 30.0), (4, 6, 5.0, 1.0),
+                                     (4, 5, 1.0, 1.0), (2, 4, 2.0, 1.0)):
+        h = harness(module.FairGrad, tasks, dim)
+        theta = h.theta
+        (g, c), = sequence(rng, tasks, dim, 1)
+        g = (g * np.float32(scale)).astype(np.float32)
+        gt = torch.tensor(g)
+        losses = torch.stack([torch.tensor(c[t]) + gt[t] @ theta for t in range(tasks)])
+        theta.grad = torch.zeros(dim)  # LibMTL zeroes the shared gradients after each autograd row
+        w = h.backward(losses, FairGrad_alpha=alpha)
+        cases.append({"tasks": tasks, "dimension": dim, "alpha": alpha, "grads": tensor(g), "losses": tensor(c),
+                      "weights": [float(x) for x in w], "direction": tensor(theta.grad.detach().numpy())})
+    return cases
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--libmtl", required=True, help="the folder holding the LibMTL package folder")
@@ -63,10 +85,11 @@ def main():
     rng = np.random.default_rng(20261207)
     torch.manual_seed(0)
     out = {
-        "description": "LibMTL (commit 4336804) IMTL over sequences of steps on fixed float32 per-task gradients "
+        "description": "LibMTL (commit 4336804) IMTL over sequences of steps and FairGrad on fixed float32 per-task gradients "
                        "and losses; made by generate_libmtl_methods_reference.py",
         "torch": torch.__version__,
         "imtl": imtl_cases(args.libmtl, rng),
+        "fairgrad": fairgrad_cases(args.libmtl, rng),
     }
     with open(os.path.join(HERE, "libmtl_methods.json"), "w") as f:
         json.dump(out, f, indent=1)

@@ -206,6 +206,17 @@ public final class WeightingPlan {
         return gradient("imtlH", (tasks, lr, initial) -> Weightings.imtlH(names(tasks)));
     }
 
+    /** FairGrad (Ban &amp; Ji, 2024): the α-fair update, fairness exponent {@code alpha} (finite, &gt; 0). */
+    public static WeightingPlan fairGrad(double alpha) {
+        Weightings.fairGrad(alpha); // fails now, with the strategy's message, rather than at build
+        return gradient("fairGrad", (tasks, lr, initial) -> Weightings.fairGrad(alpha));
+    }
+
+    /** FairGrad with {@link polyhead.mtl.weighting.FairGrad#DEFAULT_ALPHA}. */
+    public static WeightingPlan fairGrad() {
+        return gradient("fairGrad", (tasks, lr, initial) -> Weightings.fairGrad());
+    }
+
     /** Aligned-MTL (Senushkin et al., 2023): the task gradients aligned to orthogonal components of equal size. */
     public static WeightingPlan alignedMtl() {
         return gradient("alignedMtl", (tasks, lr, initial) -> Weightings.alignedMtl());

@@ -3,6 +3,7 @@ package polyhead.experiment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import polyhead.mtl.weighting.FairGrad;
 import polyhead.mtl.weighting.ImtlH;
 import polyhead.mtl.weighting.ImtlL;
 import polyhead.train.GradientSource;
@@ -41,5 +43,20 @@ class RecentWeightingPlansTest {
             assertTrue(m.history().last().get("val.a.accuracy") > 0.75, source + ": " + m.history().last());
             assertNotEquals(1.0, w.weights().get("b"), source + ": the scales moved with the optimizer");
         }
+    }
+
+    @Test
+    void fairGradTakesItsAlphaAndEitherSourceAndTrains() {
+        for (GradientSource source : GradientSource.values()) {
+            Experiment e = ExperimentBuilderTest.twoTasks(4).weighting(WeightingPlan.fairGrad(2).source(source)).build();
+            assertEquals(2, assertInstanceOf(FairGrad.class, e.weighting()).alpha());
+            assertEquals(source, e.gradientSource());
+            History h = e.fit(ExperimentBuilderTest.points(1, 64), ExperimentBuilderTest.points(2, 64)).history();
+            assertTrue(h.last().get("val.a.accuracy") > 0.75, source + ": " + h.last());
+        }
+        assertEquals(FairGrad.DEFAULT_ALPHA, ((FairGrad) ExperimentBuilderTest.twoTasks(4)
+                .weighting(WeightingPlan.fairGrad()).build().weighting()).alpha());
+        assertEquals("fairGrad: alpha must be a finite number > 0, got -1.0",
+                assertThrows(IllegalArgumentException.class, () -> WeightingPlan.fairGrad(-1)).getMessage());
     }
 }

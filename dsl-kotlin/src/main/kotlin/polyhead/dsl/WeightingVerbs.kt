@@ -11,3 +11,9 @@ fun ExperimentBuilder.imtlL(): WeightingSpec = WeightingSpec.ImtlL
 /** IMTL-H: IMTL-G on the gradients of IMTL-L's scaled losses. */
 fun ExperimentBuilder.imtlH(source: GradientSource = WeightingSpec.ImtlH().source): WeightingSpec =
     WeightingSpec.ImtlH(source)
+
+/** FairGrad: the α-fair update; [alpha] 1 is proportional fairness, larger values approach max-min fairness. */
+fun ExperimentBuilder.fairGrad(
+    alpha: Double = WeightingSpec.FairGrad().alpha,
+    source: GradientSource = WeightingSpec.FairGrad().source,
+): WeightingSpec = WeightingSpec.FairGrad(alpha, source)

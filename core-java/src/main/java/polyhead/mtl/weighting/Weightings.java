@@ -9,7 +9,8 @@ import polyhead.optim.schedule.Schedule;
  * The weighting strategies. Loss-level ({@link LossWeighting}): {@link #equal}, {@link #fixed}, {@link #scheduled},
  * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
  * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}, {@link #imtlG},
- * {@link #alignedMtl}, {@link #upGrad}, {@link #gradVac}, {@link #dbMtl}, {@link #moCo}, {@link #imtlH}. Each class documents its
+ * {@link #alignedMtl}, {@link #upGrad}, {@link #gradVac}, {@link #dbMtl}, {@link #moCo}, {@link #imtlH},
+ * {@link #fairGrad}. Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
  * Loss-level too: {@link #famo}, {@link #gls}, {@link #stch}, {@link #imtlL}.
  */
@@ -131,6 +132,16 @@ public final class Weightings {
     /** IMTL-H: IMTL-G's update on the gradients of the IMTL-L-scaled losses, one loss scale per task named here. */
     public static ImtlH imtlH(List<String> tasks) {
         return new ImtlH(tasks);
+    }
+
+    /** FairGrad with {@link FairGrad#DEFAULT_ALPHA}. */
+    public static FairGrad fairGrad() {
+        return fairGrad(FairGrad.DEFAULT_ALPHA);
+    }
+
+    /** FairGrad: the α-fair update, with fairness exponent {@code alpha} (finite, &gt; 0). */
+    public static FairGrad fairGrad(double alpha) {
+        return new FairGrad(alpha);
     }
 
     /** Aligned-MTL: the task gradients aligned to orthogonal components of equal size, then added. */

@@ -64,6 +64,10 @@ class WeightingContractTest {
                 new Case("gradNorm", () -> Weightings.gradNorm(0.1), 4, one, one),
                 new Case("imtlG", Weightings::imtlG, 4, one, one),
                 new Case("imtlH", () -> Weightings.imtlH(TASKS), 4, one, one),
+                new Case("fairGrad", Weightings::fairGrad, 4, inverseNorm, inverseNorm),
+                // α = 3: w = ‖g‖^{−2α/(1+α)} = ‖g‖^{−3/2}
+                new Case("fairGrad α=3", () -> Weightings.fairGrad(3), 4, g -> Math.pow(Grads.norm(g), -1.5),
+                        g -> Math.pow(Grads.norm(g), -1.5)),
                 new Case("alignedMtl", Weightings::alignedMtl, 4, one, one),
                 new Case("upGrad", Weightings::upGrad, 4, one, one),
                 new Case("gradVac", Weightings::gradVac, 2, one, one),

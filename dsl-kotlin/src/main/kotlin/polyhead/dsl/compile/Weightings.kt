@@ -44,6 +44,7 @@ internal fun weightingPlan(spec: ExperimentSpec): WeightingPlan {
         is WeightingSpec.ImtlG -> WeightingPlan.imtlG()
         WeightingSpec.ImtlL -> WeightingPlan.imtlL()
         is WeightingSpec.ImtlH -> WeightingPlan.imtlH()
+        is WeightingSpec.FairGrad -> WeightingPlan.fairGrad(w.alpha)
         is WeightingSpec.AlignedMtl -> WeightingPlan.alignedMtl()
         is WeightingSpec.UpGrad -> WeightingPlan.upGrad(w.normEps, w.regEps)
         is WeightingSpec.Famo -> WeightingPlan.famo(w.lr, w.weightDecay)

@@ -58,6 +58,7 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
             nonNegative(w.rho, "$p.rho", "moCo rho")
             parametersOnly("moCo", w.source, p)
         }
+        is WeightingSpec.FairGrad -> positive(w.alpha, "$p.alpha", "fairGrad alpha")
         else -> Unit
     }
     val w = spec.weighting

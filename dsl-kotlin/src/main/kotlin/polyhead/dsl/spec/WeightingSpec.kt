@@ -137,6 +137,17 @@ sealed interface WeightingSpec {
     @SerialName("imtlH")
     data class ImtlH(override val source: GradientSource = GradientSource.PARAMETERS) : GradientLevel
 
+    /**
+     * FairGrad (Ban & Ji, 2024): the update whose weights w solve GᵀG·w = w^(−1/[alpha]), the α-fair allocation of
+     * the loss decreases among tasks ([alpha] finite and > 0; 1 is proportional fairness).
+     */
+    @Serializable
+    @SerialName("fairGrad")
+    data class FairGrad @JvmOverloads constructor(
+        val alpha: Double = 1.0,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
+
     /** Aligned-MTL (Senushkin et al., 2023): the task gradients aligned to orthogonal components of equal size. */
     @Serializable
     @SerialName("alignedMtl")

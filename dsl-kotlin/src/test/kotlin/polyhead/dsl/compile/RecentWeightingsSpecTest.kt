@@ -10,16 +10,19 @@ import polyhead.dsl.ExperimentBuilder
 import polyhead.dsl.accuracy
 import polyhead.dsl.crossEntropy
 import polyhead.dsl.dense
+import polyhead.dsl.fairGrad
 import polyhead.dsl.imtlH
 import polyhead.dsl.imtlL
 import polyhead.dsl.multiTask
 import polyhead.dsl.sgd
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.GradientSource
+import polyhead.dsl.spec.SpecError
 import polyhead.dsl.spec.SpecJson
 import polyhead.dsl.spec.SpecResult
 import polyhead.dsl.spec.WeightingSpec
 import polyhead.dsl.tanh
+import polyhead.mtl.weighting.FairGrad
 import polyhead.mtl.weighting.ImtlH
 import polyhead.mtl.weighting.ImtlL
 import polyhead.tensor.Tensor
@@ -73,5 +76,18 @@ class RecentWeightingsSpecTest : FunSpec({
         compiled.fit(points(1, 64), points(2, 64)).history().last().getValue("val.a.accuracy") shouldBeGreaterThan 0.75
         val text = SpecJson.encode(spec {}).replace(Regex("\"weighting\": \\{[^}]*}"), "\"weighting\": {\"type\": \"imtlL\", \"scale\": 1}")
         (SpecCompiler.load(text) as SpecResult.Failed).errors.single().path shouldContain "$.weighting"
+    }
+
+    test("fairGrad: exact JSON, compiled from JSON with its alpha and source, trains; a bad alpha is named at its path") {
+        weightingJson(spec { weighting = fairGrad(alpha = 2.0) }) shouldBe
+            "{\n    \"type\": \"fairGrad\",\n    \"alpha\": 2.0,\n    \"source\": \"parameters\"\n  }"
+        WeightingSpec.FairGrad().alpha shouldBe FairGrad.DEFAULT_ALPHA
+        val compiled = fromJson("""{"type": "fairGrad", "alpha": 0.5, "source": "representation"}""")
+        compiled.weighting.shouldBeInstanceOf<FairGrad>().alpha() shouldBe 0.5
+        compiled.gradientSource shouldBe polyhead.train.GradientSource.REPRESENTATION
+        compiled.fit(points(1, 64), points(2, 64)).history().last().getValue("val.a.accuracy") shouldBeGreaterThan 0.75
+        SpecCompiler.check(spec { weighting = fairGrad(alpha = 0.0) }) shouldBe listOf(
+            SpecError("$.weighting.alpha", "fairGrad alpha must be > 0, got 0.0"),
+        )
     }
 })
