@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference outputs of LibMTL's own IMTL (the hybrid IMTL-H, whose loss scales are IMTL-L's) and FairGrad.
+"""Reference outputs of LibMTL's own IMTL (the hybrid IMTL-H, whose loss scales are IMTL-L's), FairGrad and ExcessMTL.
 
 NOT part of the build: the generated JSON (libmtl_methods.json, next to this script) is checked in and the Java
 tests only read it. Re-run this script only to regenerate it:
@@ -21,6 +21,9 @@ stored float32 gradients g_t and losses c_t.
         tolerances 1e-8), 2, 3 and 4 tasks at alpha 0.5, 1, 2 and 5, one of them with gradients 30 times larger;
         recorded: the weights w (float64, as least_squares returns them) and theta.grad = sum_t w_t g_t. Stateless,
         so one step per case.
+  excessmtl  LibMTL's ExcessMTL.py, 2 tasks (robust_step_size 0.01, LibMTL's default) and 3 tasks (0.5), 6 steps
+        each with the method object kept (its squared-gradient sums, first-step values and loss weights carry
+        over); its `encoder` is the stand-in's theta. Recorded per step: theta.grad and the loss weights.
 """
 import argparse
 import json
@@ -78,6 +81,25 @@ def fairgrad_cases(root, rng):
     return cases
 
 
+def excessmtl_cases(root, rng):
+    module = load_method(root, "ExcessMTL")
+    cases = []
+    for tasks, dim, step_size in ((2, 5, 0.01), (3, 4, 0.5)):
+        h = harness(module.ExcessMTL, tasks, dim)
+        h.encoder = torch.nn.ParameterList([h.theta])
+        theta = h.theta
+        steps = []
+        for g, c in sequence(rng, tasks, dim, 6):
+            gt = torch.tensor(g)
+            losses = torch.stack([torch.tensor(c[t]) + gt[t] @ theta for t in range(tasks)])
+            theta.grad = torch.zeros(dim)
+            w = h.backward(losses, robust_step_size=step_size)
+            steps.append({"grads": tensor(g), "losses": tensor(c), "weights": tensor(w),
+                          "direction": tensor(theta.grad.detach().numpy())})
+        cases.append({"tasks": tasks, "dimension": dim, "step_size": step_size, "steps": steps})
+    return cases
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--libmtl", required=True, help="the folder holding the LibMTL package folder")
@@ -85,11 +107,12 @@ def main():
     rng = np.random.default_rng(20261207)
     torch.manual_seed(0)
     out = {
-        "description": "LibMTL (commit 4336804) IMTL over sequences of steps and FairGrad on fixed float32 per-task gradients "
+        "description": "LibMTL (commit 4336804) IMTL and ExcessMTL over sequences of steps, and FairGrad, on fixed float32 per-task gradients "
                        "and losses; made by generate_libmtl_methods_reference.py",
         "torch": torch.__version__,
         "imtl": imtl_cases(args.libmtl, rng),
         "fairgrad": fairgrad_cases(args.libmtl, rng),
+        "excessmtl": excessmtl_cases(args.libmtl, rng),
     }
     with open(os.path.join(HERE, "libmtl_methods.json"), "w") as f:
         json.dump(out, f, indent=1)

@@ -35,7 +35,7 @@ public final class WeightingPlan {
     }
 
     /** The gradient-level strategies that refuse gradients of the shared representation. */
-    private static final java.util.Set<String> PARAMETERS_ONLY = java.util.Set.of("dbMtl", "moCo");
+    private static final java.util.Set<String> PARAMETERS_ONLY = java.util.Set.of("dbMtl", "moCo", "excessMtl");
 
     private final String name;
     private final boolean gradientLevel;
@@ -215,6 +215,20 @@ public final class WeightingPlan {
     /** FairGrad with {@link polyhead.mtl.weighting.FairGrad#DEFAULT_ALPHA}. */
     public static WeightingPlan fairGrad() {
         return gradient("fairGrad", (tasks, lr, initial) -> Weightings.fairGrad());
+    }
+
+    /**
+     * ExcessMTL (He et al., 2024): task weights following each task's estimated excess risk by exponentiated-gradient
+     * steps of size {@code stepSize} (finite, ≥ 0); shared parameters only.
+     */
+    public static WeightingPlan excessMtl(double stepSize) {
+        Weightings.excessMtl(stepSize); // fails now, with the strategy's message, rather than at build
+        return gradient("excessMtl", (tasks, lr, initial) -> Weightings.excessMtl(stepSize));
+    }
+
+    /** ExcessMTL with {@link polyhead.mtl.weighting.ExcessMtl#DEFAULT_STEP_SIZE}. */
+    public static WeightingPlan excessMtl() {
+        return gradient("excessMtl", (tasks, lr, initial) -> Weightings.excessMtl());
     }
 
     /** Aligned-MTL (Senushkin et al., 2023): the task gradients aligned to orthogonal components of equal size. */

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import polyhead.mtl.weighting.ExcessMtl;
 import polyhead.mtl.weighting.FairGrad;
 import polyhead.mtl.weighting.ImtlH;
 import polyhead.mtl.weighting.ImtlL;
@@ -58,5 +59,21 @@ class RecentWeightingPlansTest {
                 .weighting(WeightingPlan.fairGrad()).build().weighting()).alpha());
         assertEquals("fairGrad: alpha must be a finite number > 0, got -1.0",
                 assertThrows(IllegalArgumentException.class, () -> WeightingPlan.fairGrad(-1)).getMessage());
+    }
+
+    @Test
+    void excessMtlTakesItsStepSizeTrainsAndRefusesTheRepresentation() {
+        Experiment e = ExperimentBuilderTest.twoTasks(4).weighting(WeightingPlan.excessMtl(0.1)).build();
+        ExcessMtl w = assertInstanceOf(ExcessMtl.class, e.weighting());
+        assertEquals(0.1, w.stepSize());
+        History h = e.fit(ExperimentBuilderTest.points(1, 64), ExperimentBuilderTest.points(2, 64)).history();
+        assertTrue(h.last().get("val.a.accuracy") > 0.75, h.last().toString());
+        assertNotEquals(1.0, w.weights().get("a"), "the weights moved");
+        assertEquals(ExcessMtl.DEFAULT_STEP_SIZE, ((ExcessMtl) ExperimentBuilderTest.twoTasks(4)
+                .weighting(WeightingPlan.excessMtl()).build().weighting()).stepSize());
+        assertEquals("weighting excessMtl keeps each task's gradient from step to step, which gradients of the shared "
+                + "representation (one batch's samples) cannot give; it reads the shared parameters",
+                assertThrows(IllegalArgumentException.class,
+                        () -> WeightingPlan.excessMtl().source(GradientSource.REPRESENTATION)).getMessage());
     }
 }

@@ -172,6 +172,12 @@ class MidEpochResumeTest {
     }
 
     @Test
+    void shuffledBatchesWithExcessMtlWeightsAndSquaredGradientSums() {
+        resumeEqualsUninterrupted(new Run("excessMtl", Batching.shuffled(TrainerTest.points(55, false), 8, false), null,
+                () -> Weightings.excessMtl(0.5), () -> Optimizers.adam(0.02), NonFinitePolicy.STOP, null));
+    }
+
+    @Test
     void shuffledBatchesWithImtlLLossScales() {
         resumeEqualsUninterrupted(new Run("imtlL", Batching.shuffled(TrainerTest.points(54, false), 8, false), null,
                 () -> Weightings.imtlL(List.of("a", "b")), () -> Optimizers.adam(0.02), NonFinitePolicy.STOP, null));

@@ -17,3 +17,7 @@ fun ExperimentBuilder.fairGrad(
     alpha: Double = WeightingSpec.FairGrad().alpha,
     source: GradientSource = WeightingSpec.FairGrad().source,
 ): WeightingSpec = WeightingSpec.FairGrad(alpha, source)
+
+/** ExcessMTL; the task weights take exponentiated-gradient steps of size [stepSize]; shared parameters only. */
+fun ExperimentBuilder.excessMtl(stepSize: Double = WeightingSpec.ExcessMtl().stepSize): WeightingSpec =
+    WeightingSpec.ExcessMtl(stepSize)

@@ -10,7 +10,7 @@ import polyhead.optim.schedule.Schedule;
  * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
  * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}, {@link #imtlG},
  * {@link #alignedMtl}, {@link #upGrad}, {@link #gradVac}, {@link #dbMtl}, {@link #moCo}, {@link #imtlH},
- * {@link #fairGrad}. Each class documents its
+ * {@link #fairGrad}, {@link #excessMtl}. Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
  * Loss-level too: {@link #famo}, {@link #gls}, {@link #stch}, {@link #imtlL}.
  */
@@ -142,6 +142,16 @@ public final class Weightings {
     /** FairGrad: the α-fair update, with fairness exponent {@code alpha} (finite, &gt; 0). */
     public static FairGrad fairGrad(double alpha) {
         return new FairGrad(alpha);
+    }
+
+    /** ExcessMTL with {@link ExcessMtl#DEFAULT_STEP_SIZE}. */
+    public static ExcessMtl excessMtl() {
+        return excessMtl(ExcessMtl.DEFAULT_STEP_SIZE);
+    }
+
+    /** ExcessMTL whose task weights take exponentiated-gradient steps of size {@code stepSize} (finite, ≥ 0). */
+    public static ExcessMtl excessMtl(double stepSize) {
+        return new ExcessMtl(stepSize);
     }
 
     /** Aligned-MTL: the task gradients aligned to orthogonal components of equal size, then added. */

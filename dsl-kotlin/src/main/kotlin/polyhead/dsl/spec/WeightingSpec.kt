@@ -148,6 +148,18 @@ sealed interface WeightingSpec {
         override val source: GradientSource = GradientSource.PARAMETERS,
     ) : GradientLevel
 
+    /**
+     * ExcessMTL (He et al., 2024): task weights that grow with each task's estimated excess risk, by
+     * exponentiated-gradient steps of size [stepSize] (≥ 0). Reads the shared parameters only (the squared-gradient
+     * sums need the same gradient row at every step).
+     */
+    @Serializable
+    @SerialName("excessMtl")
+    data class ExcessMtl @JvmOverloads constructor(
+        val stepSize: Double = 0.01,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
+
     /** Aligned-MTL (Senushkin et al., 2023): the task gradients aligned to orthogonal components of equal size. */
     @Serializable
     @SerialName("alignedMtl")

@@ -10,6 +10,7 @@ import polyhead.dsl.ExperimentBuilder
 import polyhead.dsl.accuracy
 import polyhead.dsl.crossEntropy
 import polyhead.dsl.dense
+import polyhead.dsl.excessMtl
 import polyhead.dsl.fairGrad
 import polyhead.dsl.imtlH
 import polyhead.dsl.imtlL
@@ -22,6 +23,7 @@ import polyhead.dsl.spec.SpecJson
 import polyhead.dsl.spec.SpecResult
 import polyhead.dsl.spec.WeightingSpec
 import polyhead.dsl.tanh
+import polyhead.mtl.weighting.ExcessMtl
 import polyhead.mtl.weighting.FairGrad
 import polyhead.mtl.weighting.ImtlH
 import polyhead.mtl.weighting.ImtlL
@@ -88,6 +90,23 @@ class RecentWeightingsSpecTest : FunSpec({
         compiled.fit(points(1, 64), points(2, 64)).history().last().getValue("val.a.accuracy") shouldBeGreaterThan 0.75
         SpecCompiler.check(spec { weighting = fairGrad(alpha = 0.0) }) shouldBe listOf(
             SpecError("$.weighting.alpha", "fairGrad alpha must be > 0, got 0.0"),
+        )
+    }
+
+    test("excessMtl: exact JSON, compiled from JSON with its step size, trains; bad settings named at their paths") {
+        weightingJson(spec { weighting = excessMtl(stepSize = 0.1) }) shouldBe
+            "{\n    \"type\": \"excessMtl\",\n    \"stepSize\": 0.1,\n    \"source\": \"parameters\"\n  }"
+        WeightingSpec.ExcessMtl().stepSize shouldBe ExcessMtl.DEFAULT_STEP_SIZE
+        val compiled = fromJson("""{"type": "excessMtl", "stepSize": 0.2}""")
+        compiled.weighting.shouldBeInstanceOf<ExcessMtl>().stepSize() shouldBe 0.2
+        compiled.fit(points(1, 64), points(2, 64)).history().last().getValue("val.a.accuracy") shouldBeGreaterThan 0.75
+        SpecCompiler.check(spec { weighting = WeightingSpec.ExcessMtl(-1.0, GradientSource.REPRESENTATION) }) shouldBe listOf(
+            SpecError("$.weighting.stepSize", "excessMtl stepSize must be a finite number >= 0, got -1.0"),
+            SpecError(
+                "$.weighting.source",
+                "excessMtl keeps each task's gradient from step to step, which gradients of the shared representation " +
+                    "(one batch's samples) cannot give; use source parameters",
+            ),
         )
     }
 })

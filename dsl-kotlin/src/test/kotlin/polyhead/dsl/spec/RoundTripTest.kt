@@ -66,6 +66,7 @@ import polyhead.dsl.multiTask
 import polyhead.dsl.nadam
 import polyhead.dsl.named
 import polyhead.dsl.nashMtl
+import polyhead.dsl.excessMtl
 import polyhead.dsl.fairGrad
 import polyhead.dsl.imtlG
 import polyhead.dsl.imtlH
@@ -183,6 +184,7 @@ class RoundTripTest : FunSpec({
         case { weighting = dbMtl(beta = 0.5, betaSigma = 0.5) },
         case { weighting = moCo(gamma = 0.2, rho = 0.1) },
         case { weighting = imtlL() },
+        case { weighting = excessMtl(stepSize = 0.1) },
         case { weighting = fairGrad(alpha = 2.0, source = GradientSource.REPRESENTATION) },
         case { weighting = imtlH(source = GradientSource.REPRESENTATION) },
     )
