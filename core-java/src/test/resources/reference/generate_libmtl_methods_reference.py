@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference outputs of LibMTL's own IMTL (the hybrid IMTL-H, whose loss scales are IMTL-L's), FairGrad and ExcessMTL.
+"""Reference outputs of LibMTL's own IMTL (the hybrid IMTL-H, whose loss scales are IMTL-L's), FairGrad, ExcessMTL and SDMGrad.
 
 NOT part of the build: the generated JSON (libmtl_methods.json, next to this script) is checked in and the Java
 tests only read it. Re-run this script only to regenerate it:
@@ -24,6 +24,10 @@ stored float32 gradients g_t and losses c_t.
   excessmtl  LibMTL's ExcessMTL.py, 2 tasks (robust_step_size 0.01, LibMTL's default) and 3 tasks (0.5), 6 steps
         each with the method object kept (its squared-gradient sums, first-step values and loss weights carry
         over); its `encoder` is the stand-in's theta. Recorded per step: theta.grad and the loss weights.
+  sdmgrad  LibMTL's SDMGrad.py, which takes three batches' losses per step (zeta, xi1, xi2); Polyhead maps it onto
+        one batch, so the same losses are passed three times. 2 tasks (SDMGrad_lamda 0.3, SDMGrad_niter 20,
+        LibMTL's defaults) and 3 tasks (0.5, 5), 5 steps each with the method object kept (its weights w carry
+        over). Recorded per step: theta.grad and w.
 """
 import argparse
 import json
@@ -100,6 +104,24 @@ def excessmtl_cases(root, rng):
     return cases
 
 
+def sdmgrad_cases(root, rng):
+    module = load_method(root, "SDMGrad")
+    cases = []
+    for tasks, dim, lamda, niter in ((2, 5, 0.3, 20), (3, 4, 0.5, 5)):
+        h = harness(module.SDMGrad, tasks, dim)
+        theta = h.theta
+        steps = []
+        for g, c in sequence(rng, tasks, dim, 5):
+            gt = torch.tensor(g)
+            losses = torch.stack([torch.tensor(c[t]) + gt[t] @ theta for t in range(tasks)])
+            theta.grad = None
+            h.backward(torch.stack([losses, losses, losses]), SDMGrad_lamda=lamda, SDMGrad_niter=niter)
+            steps.append({"grads": tensor(g), "losses": tensor(c), "weights": tensor(h.w.detach().numpy()),
+                          "direction": tensor(theta.grad.detach().numpy())})
+        cases.append({"tasks": tasks, "dimension": dim, "lambda": lamda, "iterations": niter, "steps": steps})
+    return cases
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--libmtl", required=True, help="the folder holding the LibMTL package folder")
@@ -107,12 +129,13 @@ def main():
     rng = np.random.default_rng(20261207)
     torch.manual_seed(0)
     out = {
-        "description": "LibMTL (commit 4336804) IMTL and ExcessMTL over sequences of steps, and FairGrad, on fixed float32 per-task gradients "
+        "description": "LibMTL (commit 4336804) IMTL, ExcessMTL and SDMGrad (one batch for its three) over sequences of steps, and FairGrad, on fixed float32 per-task gradients "
                        "and losses; made by generate_libmtl_methods_reference.py",
         "torch": torch.__version__,
         "imtl": imtl_cases(args.libmtl, rng),
         "fairgrad": fairgrad_cases(args.libmtl, rng),
         "excessmtl": excessmtl_cases(args.libmtl, rng),
+        "sdmgrad": sdmgrad_cases(args.libmtl, rng),
     }
     with open(os.path.join(HERE, "libmtl_methods.json"), "w") as f:
         json.dump(out, f, indent=1)

@@ -231,6 +231,20 @@ public final class WeightingPlan {
         return gradient("excessMtl", (tasks, lr, initial) -> Weightings.excessMtl());
     }
 
+    /**
+     * SDMGrad (Xiao, Ban &amp; Ji, 2023) with regularization {@code lambda} (finite, ≥ 0) toward the average gradient and
+     * {@code iterations} (≥ 1) projected steps for its weights per training step; one batch stands for its three.
+     */
+    public static WeightingPlan sdmGrad(double lambda, int iterations) {
+        Weightings.sdmGrad(lambda, iterations); // fails now, with the strategy's message, rather than at build
+        return gradient("sdmGrad", (tasks, lr, initial) -> Weightings.sdmGrad(lambda, iterations));
+    }
+
+    /** SDMGrad with the defaults of {@link polyhead.mtl.weighting.SdmGrad}. */
+    public static WeightingPlan sdmGrad() {
+        return gradient("sdmGrad", (tasks, lr, initial) -> Weightings.sdmGrad());
+    }
+
     /** Aligned-MTL (Senushkin et al., 2023): the task gradients aligned to orthogonal components of equal size. */
     public static WeightingPlan alignedMtl() {
         return gradient("alignedMtl", (tasks, lr, initial) -> Weightings.alignedMtl());

@@ -16,6 +16,7 @@ import polyhead.mtl.weighting.ExcessMtl;
 import polyhead.mtl.weighting.FairGrad;
 import polyhead.mtl.weighting.ImtlH;
 import polyhead.mtl.weighting.ImtlL;
+import polyhead.mtl.weighting.SdmGrad;
 import polyhead.train.GradientSource;
 import polyhead.train.History;
 
@@ -75,5 +76,21 @@ class RecentWeightingPlansTest {
                 + "representation (one batch's samples) cannot give; it reads the shared parameters",
                 assertThrows(IllegalArgumentException.class,
                         () -> WeightingPlan.excessMtl().source(GradientSource.REPRESENTATION)).getMessage());
+    }
+
+    @Test
+    void sdmGradTakesItsSettingsAndEitherSourceAndTrains() {
+        for (GradientSource source : GradientSource.values()) {
+            Experiment e = ExperimentBuilderTest.twoTasks(4).weighting(WeightingPlan.sdmGrad(0.5, 5).source(source))
+                    .build();
+            SdmGrad w = assertInstanceOf(SdmGrad.class, e.weighting());
+            assertEquals(0.5, w.lambda());
+            assertEquals(5, w.iterations());
+            History h = e.fit(ExperimentBuilderTest.points(1, 64), ExperimentBuilderTest.points(2, 64)).history();
+            assertTrue(h.last().get("val.a.accuracy") > 0.75, source + ": " + h.last());
+        }
+        assertEquals(SdmGrad.DEFAULT_ITERATIONS, ((SdmGrad) ExperimentBuilderTest.twoTasks(4)
+                .weighting(WeightingPlan.sdmGrad()).build().weighting()).iterations());
+        assertThrows(IllegalArgumentException.class, () -> WeightingPlan.sdmGrad(0.3, 0));
     }
 }

@@ -178,6 +178,12 @@ class MidEpochResumeTest {
     }
 
     @Test
+    void shuffledBatchesWithSdmGradWeights() {
+        resumeEqualsUninterrupted(new Run("sdmGrad", Batching.shuffled(TrainerTest.points(56, false), 8, false), null,
+                () -> Weightings.sdmGrad(0.3, 5), () -> Optimizers.adam(0.02), NonFinitePolicy.STOP, null));
+    }
+
+    @Test
     void shuffledBatchesWithImtlLLossScales() {
         resumeEqualsUninterrupted(new Run("imtlL", Batching.shuffled(TrainerTest.points(54, false), 8, false), null,
                 () -> Weightings.imtlL(List.of("a", "b")), () -> Optimizers.adam(0.02), NonFinitePolicy.STOP, null));

@@ -21,3 +21,10 @@ fun ExperimentBuilder.fairGrad(
 /** ExcessMTL; the task weights take exponentiated-gradient steps of size [stepSize]; shared parameters only. */
 fun ExperimentBuilder.excessMtl(stepSize: Double = WeightingSpec.ExcessMtl().stepSize): WeightingSpec =
     WeightingSpec.ExcessMtl(stepSize)
+
+/** SDMGrad; [iterations] projected steps for the weights per training step, regularization [lambda] toward the mean gradient. */
+fun ExperimentBuilder.sdmGrad(
+    lambda: Double = WeightingSpec.SdmGrad().lambda,
+    iterations: Int = WeightingSpec.SdmGrad().iterations,
+    source: GradientSource = WeightingSpec.SdmGrad().source,
+): WeightingSpec = WeightingSpec.SdmGrad(lambda, iterations, source)

@@ -10,7 +10,7 @@ import polyhead.optim.schedule.Schedule;
  * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
  * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}, {@link #imtlG},
  * {@link #alignedMtl}, {@link #upGrad}, {@link #gradVac}, {@link #dbMtl}, {@link #moCo}, {@link #imtlH},
- * {@link #fairGrad}, {@link #excessMtl}. Each class documents its
+ * {@link #fairGrad}, {@link #excessMtl}, {@link #sdmGrad}. Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
  * Loss-level too: {@link #famo}, {@link #gls}, {@link #stch}, {@link #imtlL}.
  */
@@ -152,6 +152,16 @@ public final class Weightings {
     /** ExcessMTL whose task weights take exponentiated-gradient steps of size {@code stepSize} (finite, ≥ 0). */
     public static ExcessMtl excessMtl(double stepSize) {
         return new ExcessMtl(stepSize);
+    }
+
+    /** SDMGrad with {@link SdmGrad#DEFAULT_LAMBDA} and {@link SdmGrad#DEFAULT_ITERATIONS}. */
+    public static SdmGrad sdmGrad() {
+        return sdmGrad(SdmGrad.DEFAULT_LAMBDA, SdmGrad.DEFAULT_ITERATIONS);
+    }
+
+    /** SDMGrad with regularization {@code lambda} (finite, ≥ 0) and {@code iterations} (≥ 1) projected steps. */
+    public static SdmGrad sdmGrad(double lambda, int iterations) {
+        return new SdmGrad(lambda, iterations);
     }
 
     /** Aligned-MTL: the task gradients aligned to orthogonal components of equal size, then added. */

@@ -66,6 +66,7 @@ class WeightingContractTest {
                 new Case("imtlH", () -> Weightings.imtlH(TASKS), 4, one, one),
                 new Case("fairGrad", Weightings::fairGrad, 4, inverseNorm, inverseNorm),
                 new Case("excessMtl", () -> Weightings.excessMtl(0.5), 4, one, one),
+                new Case("sdmGrad", Weightings::sdmGrad, 4, one, one),
                 // α = 3: w = ‖g‖^{−2α/(1+α)} = ‖g‖^{−3/2}
                 new Case("fairGrad α=3", () -> Weightings.fairGrad(3), 4, g -> Math.pow(Grads.norm(g), -1.5),
                         g -> Math.pow(Grads.norm(g), -1.5)),

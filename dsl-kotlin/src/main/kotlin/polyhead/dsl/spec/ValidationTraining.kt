@@ -59,6 +59,10 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
             parametersOnly("moCo", w.source, p)
         }
         is WeightingSpec.FairGrad -> positive(w.alpha, "$p.alpha", "fairGrad alpha")
+        is WeightingSpec.SdmGrad -> {
+            nonNegative(w.lambda, "$p.lambda", "sdmGrad lambda")
+            atLeast(w.iterations, 1, "$p.iterations", "sdmGrad iterations")
+        }
         is WeightingSpec.ExcessMtl -> {
             nonNegative(w.stepSize, "$p.stepSize", "excessMtl stepSize")
             parametersOnly("excessMtl", w.source, p)

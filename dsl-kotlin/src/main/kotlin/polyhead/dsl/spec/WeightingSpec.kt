@@ -160,6 +160,19 @@ sealed interface WeightingSpec {
         override val source: GradientSource = GradientSource.PARAMETERS,
     ) : GradientLevel
 
+    /**
+     * SDMGrad (Xiao, Ban & Ji, 2023): simplex weights found by [iterations] (≥ 1) projected gradient steps per training
+     * step, the update pulled toward the average gradient by [lambda] (≥ 0). The batch's gradients stand for the three
+     * independent batches of the paper's estimator.
+     */
+    @Serializable
+    @SerialName("sdmGrad")
+    data class SdmGrad @JvmOverloads constructor(
+        val lambda: Double = 0.3,
+        val iterations: Int = 20,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
+
     /** Aligned-MTL (Senushkin et al., 2023): the task gradients aligned to orthogonal components of equal size. */
     @Serializable
     @SerialName("alignedMtl")

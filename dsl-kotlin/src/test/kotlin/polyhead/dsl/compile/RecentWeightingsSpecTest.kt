@@ -15,6 +15,7 @@ import polyhead.dsl.fairGrad
 import polyhead.dsl.imtlH
 import polyhead.dsl.imtlL
 import polyhead.dsl.multiTask
+import polyhead.dsl.sdmGrad
 import polyhead.dsl.sgd
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.GradientSource
@@ -27,6 +28,7 @@ import polyhead.mtl.weighting.ExcessMtl
 import polyhead.mtl.weighting.FairGrad
 import polyhead.mtl.weighting.ImtlH
 import polyhead.mtl.weighting.ImtlL
+import polyhead.mtl.weighting.SdmGrad
 import polyhead.tensor.Tensor
 
 /**
@@ -107,6 +109,21 @@ class RecentWeightingsSpecTest : FunSpec({
                 "excessMtl keeps each task's gradient from step to step, which gradients of the shared representation " +
                     "(one batch's samples) cannot give; use source parameters",
             ),
+        )
+    }
+
+    test("sdmGrad: exact JSON, compiled from JSON with its settings and source, trains; bad settings named at their paths") {
+        weightingJson(spec { weighting = sdmGrad(lambda = 0.5, iterations = 5) }) shouldBe
+            "{\n    \"type\": \"sdmGrad\",\n    \"lambda\": 0.5,\n    \"iterations\": 5,\n    \"source\": \"parameters\"\n  }"
+        WeightingSpec.SdmGrad().let { listOf(it.lambda, it.iterations.toDouble()) } shouldBe
+            listOf(SdmGrad.DEFAULT_LAMBDA, SdmGrad.DEFAULT_ITERATIONS.toDouble())
+        val compiled = fromJson("""{"type": "sdmGrad", "lambda": 0.1, "iterations": 3, "source": "representation"}""")
+        compiled.weighting.shouldBeInstanceOf<SdmGrad>().let { listOf(it.lambda(), it.iterations().toDouble()) } shouldBe listOf(0.1, 3.0)
+        compiled.gradientSource shouldBe polyhead.train.GradientSource.REPRESENTATION
+        compiled.fit(points(1, 64), points(2, 64)).history().last().getValue("val.a.accuracy") shouldBeGreaterThan 0.75
+        SpecCompiler.check(spec { weighting = sdmGrad(lambda = -1.0, iterations = 0) }) shouldBe listOf(
+            SpecError("$.weighting.lambda", "sdmGrad lambda must be a finite number >= 0, got -1.0"),
+            SpecError("$.weighting.iterations", "sdmGrad iterations must be at least 1, got 0"),
         )
     }
 })

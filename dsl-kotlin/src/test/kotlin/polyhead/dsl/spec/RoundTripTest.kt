@@ -80,6 +80,7 @@ import polyhead.dsl.precision
 import polyhead.dsl.r2
 import polyhead.dsl.radam
 import polyhead.dsl.randomLossWeighting
+import polyhead.dsl.sdmGrad
 import polyhead.dsl.recall
 import polyhead.dsl.relu
 import polyhead.dsl.rmsprop
@@ -184,6 +185,7 @@ class RoundTripTest : FunSpec({
         case { weighting = dbMtl(beta = 0.5, betaSigma = 0.5) },
         case { weighting = moCo(gamma = 0.2, rho = 0.1) },
         case { weighting = imtlL() },
+        case { weighting = sdmGrad(lambda = 0.5, iterations = 5, source = GradientSource.REPRESENTATION) },
         case { weighting = excessMtl(stepSize = 0.1) },
         case { weighting = fairGrad(alpha = 2.0, source = GradientSource.REPRESENTATION) },
         case { weighting = imtlH(source = GradientSource.REPRESENTATION) },
