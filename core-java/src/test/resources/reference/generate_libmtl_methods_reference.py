@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference outputs of LibMTL's own IMTL (the hybrid IMTL-H, whose loss scales are IMTL-L's), FairGrad, ExcessMTL and SDMGrad.
+"""Reference outputs of LibMTL's own IMTL (the hybrid IMTL-H, whose loss scales are IMTL-L's), FairGrad, ExcessMTL, SDMGrad and GradDrop.
 
 NOT part of the build: the generated JSON (libmtl_methods.json, next to this script) is checked in and the Java
 tests only read it. Re-run this script only to regenerate it:
@@ -28,6 +28,12 @@ stored float32 gradients g_t and losses c_t.
         one batch, so the same losses are passed three times. 2 tasks (SDMGrad_lamda 0.3, SDMGrad_niter 20,
         LibMTL's defaults) and 3 tasks (0.5, 5), 5 steps each with the method object kept (its weights w carry
         over). Recorded per step: theta.grad and w.
+  graddrop  LibMTL's GradDrop.py, which acts on gradients of the shared representation: the stand-in is a
+        representation z ([batch, features], standard normal with one entry 0) whose per-task copies r_t (as
+        LibMTL's rep_tasks) give L_t = c_t + sum(G_t * r_t), so each task's representation gradient is the stored
+        G_t. torch.rand_like, GradDrop's one random draw, is replaced by a function returning a stored uniform
+        float32 vector U; recorded: U and z.grad (the combined representation gradient). Cases: 2 tasks, batch 3,
+        4 features, leak 0 (LibMTL's default); 3 tasks, batch 2, 5 features, leak 0.3.
 """
 import argparse
 import json
@@ -122,6 +128,37 @@ def sdmgrad_cases(root, rng):
     return cases
 
 
+def graddrop_cases(root, rng):
+    module = load_method(root, "GradDrop")
+    cases = []
+    for tasks, batch, features, leak in ((2, 3, 4, 0.0), (3, 2, 5, 0.3)):
+        h = harness(module.GradDrop, tasks, 1)
+        h.rep_grad = True
+        h.task_name = ["t%d" % t for t in range(tasks)]
+        z = rng.standard_normal((batch, features)).astype(np.float32)
+        z[0, 1] = 0
+        g = (rng.standard_normal((tasks, batch, features)) + 0.5 * rng.standard_normal((1, batch, features)))
+        g = g.astype(np.float32)
+        c = rng.uniform(0.2, 3.0, tasks).astype(np.float32)
+        u = rng.uniform(0, 1, features).astype(np.float32)
+        h.rep = torch.tensor(z, requires_grad=True)
+        h.rep_tasks = {}
+        losses = []
+        for t, name in enumerate(h.task_name):
+            r = h.rep.detach().clone().requires_grad_(True)
+            h.rep_tasks[name] = r
+            losses.append(torch.tensor(c[t]) + (torch.tensor(g[t]) * r).sum())
+        original = module.torch.rand_like
+        module.torch.rand_like = lambda p: torch.tensor(u)
+        try:
+            h.backward(torch.stack(losses), leak=leak)
+        finally:
+            module.torch.rand_like = original
+        cases.append({"tasks": tasks, "leak": leak, "representation": tensor(z), "grads": tensor(g),
+                      "losses": tensor(c), "uniform": tensor(u), "direction": tensor(h.rep.grad.numpy())})
+    return cases
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--libmtl", required=True, help="the folder holding the LibMTL package folder")
@@ -129,13 +166,14 @@ def main():
     rng = np.random.default_rng(20261207)
     torch.manual_seed(0)
     out = {
-        "description": "LibMTL (commit 4336804) IMTL, ExcessMTL and SDMGrad (one batch for its three) over sequences of steps, and FairGrad, on fixed float32 per-task gradients "
+        "description": "LibMTL (commit 4336804) IMTL, ExcessMTL and SDMGrad (one batch for its three) over sequences of steps, FairGrad, and GradDrop under a fixed uniform draw, on fixed float32 per-task gradients "
                        "and losses; made by generate_libmtl_methods_reference.py",
         "torch": torch.__version__,
         "imtl": imtl_cases(args.libmtl, rng),
         "fairgrad": fairgrad_cases(args.libmtl, rng),
         "excessmtl": excessmtl_cases(args.libmtl, rng),
         "sdmgrad": sdmgrad_cases(args.libmtl, rng),
+        "graddrop": graddrop_cases(args.libmtl, rng),
     }
     with open(os.path.join(HERE, "libmtl_methods.json"), "w") as f:
         json.dump(out, f, indent=1)

@@ -44,6 +44,12 @@ final class GradientStep {
                     + "which gradients of the shared representation (one batch's samples) cannot give: use gradients "
                     + "of the shared parameters (GradientSource.PARAMETERS)");
         }
+        if (weighting instanceof GradientWeighting g && source == GradientSource.PARAMETERS
+                && !g.acceptsParameterGradients()) {
+            throw new IllegalArgumentException(weighting.name() + " acts on the features of the shared representation "
+                    + "and needs their values, which gradients of the shared parameters do not have: use gradients of "
+                    + "the shared representation (GradientSource.REPRESENTATION)");
+        }
         if (weighting instanceof GradientWeighting && source == GradientSource.PARAMETERS
                 && !arch.sharedParameters().isEmpty() && trainableShared(arch).isEmpty()) {
             throw new IllegalArgumentException(weighting.name() + " combines the tasks' gradients of the shared "
@@ -164,7 +170,8 @@ final class GradientStep {
             arch.zeroGrad();
             return new StepResult(lv, Double.NaN, norms);
         }
-        Combination c = gw.combine(new TaskGradients(tasks, rows, lossValues), ctx);
+        Combination c = gw.combine(new TaskGradients(tasks, rows, lossValues,
+                viaRepresentation ? f.representationLeaf().value() : null), ctx);
         arch.zeroGrad();
         if (viaRepresentation) {
             if (f.representation().requiresGrad()) { // not under a frozen body

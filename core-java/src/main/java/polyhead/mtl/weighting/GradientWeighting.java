@@ -28,4 +28,12 @@ public non-sealed interface GradientWeighting extends Weighting {
     default boolean acceptsRepresentationGradients() {
         return true;
     }
+
+    /**
+     * Whether the rows may be gradients of the shared parameters; false for strategies that act on the shared
+     * representation's features and need its values (GradDrop). The trainer refuses the parameters for them.
+     */
+    default boolean acceptsParameterGradients() {
+        return true;
+    }
 }

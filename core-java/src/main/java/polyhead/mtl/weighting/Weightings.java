@@ -10,7 +10,7 @@ import polyhead.optim.schedule.Schedule;
  * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
  * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}, {@link #imtlG},
  * {@link #alignedMtl}, {@link #upGrad}, {@link #gradVac}, {@link #dbMtl}, {@link #moCo}, {@link #imtlH},
- * {@link #fairGrad}, {@link #excessMtl}, {@link #sdmGrad}. Each class documents its
+ * {@link #fairGrad}, {@link #excessMtl}, {@link #sdmGrad}, {@link #gradDrop} (the shared representation only). Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
  * Loss-level too: {@link #famo}, {@link #gls}, {@link #stch}, {@link #imtlL}.
  */
@@ -162,6 +162,16 @@ public final class Weightings {
     /** SDMGrad with regularization {@code lambda} (finite, ≥ 0) and {@code iterations} (≥ 1) projected steps. */
     public static SdmGrad sdmGrad(double lambda, int iterations) {
         return new SdmGrad(lambda, iterations);
+    }
+
+    /** GradDrop with {@link GradDrop#DEFAULT_LEAK}; gradients of the shared representation only. */
+    public static GradDrop gradDrop() {
+        return gradDrop(GradDrop.DEFAULT_LEAK);
+    }
+
+    /** GradDrop whose dropped gradients keep the fraction {@code leak} (in [0, 1]). */
+    public static GradDrop gradDrop(double leak) {
+        return new GradDrop(leak);
     }
 
     /** Aligned-MTL: the task gradients aligned to orthogonal components of equal size, then added. */

@@ -40,9 +40,17 @@ class WeightingContractTest {
      * @param singleTaskScale  for T = 1 with gradient g (or loss L, passed as a one-element array), the factor s with
      *                         output = s·g (or objective = s·L + offset)
      * @param singleTaskHead   for T = 1, the head weight (gradient-level only)
+     * @param seededDraws      whether the strategy draws random numbers that do not follow the task order (GradDrop's
+     *                         one per feature): the permutation check then gives both orders the same generator
      */
     record Case(String label, Supplier<Weighting> factory, int permutationTasks,
-                ToDoubleFunction<double[]> singleTaskScale, ToDoubleFunction<double[]> singleTaskHead) {
+                ToDoubleFunction<double[]> singleTaskScale, ToDoubleFunction<double[]> singleTaskHead,
+                boolean seededDraws) {
+        Case(String label, Supplier<Weighting> factory, int permutationTasks, ToDoubleFunction<double[]> singleTaskScale,
+             ToDoubleFunction<double[]> singleTaskHead) {
+            this(label, factory, permutationTasks, singleTaskScale, singleTaskHead, false);
+        }
+
         @Override
         public String toString() {
             return label;
@@ -67,6 +75,9 @@ class WeightingContractTest {
                 new Case("fairGrad", Weightings::fairGrad, 4, inverseNorm, inverseNorm),
                 new Case("excessMtl", () -> Weightings.excessMtl(0.5), 4, one, one),
                 new Case("sdmGrad", Weightings::sdmGrad, 4, one, one),
+                // over a representation [1, P] of ones (see Grads.of): one task keeps every element
+                new Case("gradDrop", Weightings::gradDrop, 4, one, one, true),
+                new Case("gradDrop leak=0.3", () -> Weightings.gradDrop(0.3), 4, one, one, true),
                 // α = 3: w = ‖g‖^{−2α/(1+α)} = ‖g‖^{−3/2}
                 new Case("fairGrad α=3", () -> Weightings.fairGrad(3), 4, g -> Math.pow(Grads.norm(g), -1.5),
                         g -> Math.pow(Grads.norm(g), -1.5)),
@@ -156,7 +167,7 @@ class WeightingContractTest {
         Combination a = ((GradientWeighting) c.factory().get())
                 .combine(Grads.of(TASKS.subList(0, n), rows, Arrays.copyOf(losses, n)), Grads.ctx(3));
         Combination b = ((GradientWeighting) c.factory().get())
-                .combine(Grads.of(permTasks, permRows, permLosses), Grads.ctx(4));
+                .combine(Grads.of(permTasks, permRows, permLosses), Grads.ctx(c.seededDraws() ? 3 : 4));
         double scale = 0;
         for (float x : a.shared()) {
             scale = Math.max(scale, Math.abs(x));
