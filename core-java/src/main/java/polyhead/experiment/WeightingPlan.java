@@ -22,7 +22,9 @@ import polyhead.train.GradientSource;
  * How the per-task losses become one update, described before the tasks exist: each plan makes a fresh strategy of
  * {@link Weightings} (strategies keep state) from the experiment's tasks. Gradient-level plans read the task
  * gradients where {@link #source} says; MGDA, CAGrad and Nash-MTL take their solver's settings with
- * {@link #solver} and {@link #maxIterations}. The strategies' defaults are those of {@link Weightings}.
+ * {@link #solver} and {@link #maxIterations}. The strategies' defaults are those of {@link Weightings}. Every
+ * gradient-level plan reads the shared parameters unless told otherwise, except GradDrop, which reads only the shared
+ * representation.
  */
 public final class WeightingPlan {
     /**
@@ -245,6 +247,21 @@ public final class WeightingPlan {
         return gradient("sdmGrad", (tasks, lr, initial) -> Weightings.sdmGrad());
     }
 
+    /**
+     * GradDrop (Chen et al., 2020) whose dropped gradients keep the fraction {@code leak} (in [0, 1]); gradients of the
+     * shared representation only, its default source.
+     */
+    public static WeightingPlan gradDrop(double leak) {
+        Weightings.gradDrop(leak); // fails now, with the strategy's message, rather than at build
+        return new WeightingPlan("gradDrop", true, (tasks, lr, initial) -> Weightings.gradDrop(leak),
+                GradientSource.REPRESENTATION, Double.NaN, 0);
+    }
+
+    /** GradDrop with {@link polyhead.mtl.weighting.GradDrop#DEFAULT_LEAK}. */
+    public static WeightingPlan gradDrop() {
+        return gradDrop(polyhead.mtl.weighting.GradDrop.DEFAULT_LEAK);
+    }
+
     /** Aligned-MTL (Senushkin et al., 2023): the task gradients aligned to orthogonal components of equal size. */
     public static WeightingPlan alignedMtl() {
         return gradient("alignedMtl", (tasks, lr, initial) -> Weightings.alignedMtl());
@@ -299,6 +316,11 @@ public final class WeightingPlan {
         Objects.requireNonNull(s, "weighting source");
         if (!gradientLevel) {
             throw new IllegalArgumentException("weighting " + name + " combines losses and reads no gradients, so it has no source");
+        }
+        if (s == GradientSource.PARAMETERS && name.equals("gradDrop")) {
+            throw new IllegalArgumentException("weighting gradDrop acts on the features of the shared representation "
+                    + "and needs their values, which gradients of the shared parameters do not have; it reads the "
+                    + "shared representation");
         }
         if (s == GradientSource.REPRESENTATION && PARAMETERS_ONLY.contains(name)) {
             throw new IllegalArgumentException("weighting " + name + " keeps each task's gradient from step to step, "

@@ -14,11 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import polyhead.mtl.weighting.ExcessMtl;
 import polyhead.mtl.weighting.FairGrad;
+import polyhead.mtl.weighting.GradDrop;
 import polyhead.mtl.weighting.ImtlH;
 import polyhead.mtl.weighting.ImtlL;
 import polyhead.mtl.weighting.SdmGrad;
+import polyhead.mtl.weighting.Weightings;
 import polyhead.train.GradientSource;
 import polyhead.train.History;
+import polyhead.train.Trainer;
 
 /**
  * The Java builder reaches the weightings of the second round of issue 19 (IMTL-L, IMTL-H, …) with their settings
@@ -92,5 +95,37 @@ class RecentWeightingPlansTest {
         assertEquals(SdmGrad.DEFAULT_ITERATIONS, ((SdmGrad) ExperimentBuilderTest.twoTasks(4)
                 .weighting(WeightingPlan.sdmGrad()).build().weighting()).iterations());
         assertThrows(IllegalArgumentException.class, () -> WeightingPlan.sdmGrad(0.3, 0));
+    }
+
+    @Test
+    void gradDropReadsTheRepresentationByDefaultTrainsAndRefusesTheParameters() {
+        Experiment e = ExperimentBuilderTest.twoTasks(4).weighting(WeightingPlan.gradDrop(0.2)).build();
+        assertEquals(0.2, assertInstanceOf(GradDrop.class, e.weighting()).leak());
+        assertEquals(GradientSource.REPRESENTATION, e.gradientSource());
+        History h = e.fit(ExperimentBuilderTest.points(1, 64), ExperimentBuilderTest.points(2, 64)).history();
+        assertTrue(h.last().get("val.a.accuracy") > 0.75, h.last().toString());
+        assertEquals(GradDrop.DEFAULT_LEAK, ((GradDrop) ExperimentBuilderTest.twoTasks(4)
+                .weighting(WeightingPlan.gradDrop()).build().weighting()).leak());
+        assertEquals("weighting gradDrop acts on the features of the shared representation and needs their values, "
+                + "which gradients of the shared parameters do not have; it reads the shared representation",
+                assertThrows(IllegalArgumentException.class,
+                        () -> WeightingPlan.gradDrop().source(GradientSource.PARAMETERS)).getMessage());
+        assertEquals("gradDrop acts on the features of the shared representation and needs their values, which "
+                + "gradients of the shared parameters do not have: use gradients of the shared representation "
+                + "(GradientSource.REPRESENTATION)", assertThrows(IllegalArgumentException.class,
+                        () -> Trainer.builder(e.architecture()).weighting(Weightings.gradDrop())
+                                .gradientSource(GradientSource.PARAMETERS).build()).getMessage());
+    }
+
+    @Test
+    void gradDropRunsAreReproducibleFromTheSeed() {
+        java.util.function.Supplier<java.util.Map<String, Double>> run = () -> ExperimentBuilderTest.twoTasks(9)
+                .weighting(WeightingPlan.gradDrop()).build()
+                .fit(ExperimentBuilderTest.points(1, 64), ExperimentBuilderTest.points(2, 64)).history().last();
+        java.util.Map<String, Double> first = new java.util.HashMap<>(run.get());
+        java.util.Map<String, Double> second = new java.util.HashMap<>(run.get());
+        first.remove("seconds");
+        second.remove("seconds");
+        assertEquals(first, second);
     }
 }

@@ -28,3 +28,6 @@ fun ExperimentBuilder.sdmGrad(
     iterations: Int = WeightingSpec.SdmGrad().iterations,
     source: GradientSource = WeightingSpec.SdmGrad().source,
 ): WeightingSpec = WeightingSpec.SdmGrad(lambda, iterations, source)
+
+/** GradDrop; a dropped gradient keeps the fraction [leak]; reads the shared representation only. */
+fun ExperimentBuilder.gradDrop(leak: Double = WeightingSpec.GradDrop().leak): WeightingSpec = WeightingSpec.GradDrop(leak)

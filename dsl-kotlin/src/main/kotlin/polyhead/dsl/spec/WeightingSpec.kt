@@ -173,6 +173,19 @@ sealed interface WeightingSpec {
         override val source: GradientSource = GradientSource.PARAMETERS,
     ) : GradientLevel
 
+    /**
+     * GradDrop (Chen et al., 2020): at each feature of the shared representation, the task gradients of one sign are
+     * kept at random, positive with the probability that measures how positive they are; a dropped gradient keeps
+     * the fraction [leak] in [0, 1]. Reads the shared representation only (it needs the representation's values), so
+     * [source] is `representation` by default and must stay so.
+     */
+    @Serializable
+    @SerialName("gradDrop")
+    data class GradDrop @JvmOverloads constructor(
+        val leak: Double = 0.0,
+        override val source: GradientSource = GradientSource.REPRESENTATION,
+    ) : GradientLevel
+
     /** Aligned-MTL (Senushkin et al., 2023): the task gradients aligned to orthogonal components of equal size. */
     @Serializable
     @SerialName("alignedMtl")

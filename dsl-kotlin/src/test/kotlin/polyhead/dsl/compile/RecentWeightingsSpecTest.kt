@@ -12,6 +12,7 @@ import polyhead.dsl.crossEntropy
 import polyhead.dsl.dense
 import polyhead.dsl.excessMtl
 import polyhead.dsl.fairGrad
+import polyhead.dsl.gradDrop
 import polyhead.dsl.imtlH
 import polyhead.dsl.imtlL
 import polyhead.dsl.multiTask
@@ -26,6 +27,7 @@ import polyhead.dsl.spec.WeightingSpec
 import polyhead.dsl.tanh
 import polyhead.mtl.weighting.ExcessMtl
 import polyhead.mtl.weighting.FairGrad
+import polyhead.mtl.weighting.GradDrop
 import polyhead.mtl.weighting.ImtlH
 import polyhead.mtl.weighting.ImtlL
 import polyhead.mtl.weighting.SdmGrad
@@ -124,6 +126,24 @@ class RecentWeightingsSpecTest : FunSpec({
         SpecCompiler.check(spec { weighting = sdmGrad(lambda = -1.0, iterations = 0) }) shouldBe listOf(
             SpecError("$.weighting.lambda", "sdmGrad lambda must be a finite number >= 0, got -1.0"),
             SpecError("$.weighting.iterations", "sdmGrad iterations must be at least 1, got 0"),
+        )
+    }
+
+    test("gradDrop: exact JSON with the representation source, compiled from JSON, trains; parameters refused at the path") {
+        weightingJson(spec { weighting = gradDrop(leak = 0.2) }) shouldBe
+            "{\n    \"type\": \"gradDrop\",\n    \"leak\": 0.2,\n    \"source\": \"representation\"\n  }"
+        WeightingSpec.GradDrop().leak shouldBe GradDrop.DEFAULT_LEAK
+        val compiled = fromJson("""{"type": "gradDrop", "leak": 0.1}""")
+        compiled.weighting.shouldBeInstanceOf<GradDrop>().leak() shouldBe 0.1
+        compiled.gradientSource shouldBe polyhead.train.GradientSource.REPRESENTATION
+        compiled.fit(points(1, 64), points(2, 64)).history().last().getValue("val.a.accuracy") shouldBeGreaterThan 0.75
+        SpecCompiler.check(spec { weighting = WeightingSpec.GradDrop(1.5, GradientSource.PARAMETERS) }) shouldBe listOf(
+            SpecError("$.weighting.leak", "gradDrop leak must be in [0, 1], got 1.5"),
+            SpecError(
+                "$.weighting.source",
+                "gradDrop acts on the features of the shared representation and needs their values, which gradients " +
+                    "of the shared parameters do not have; use source representation",
+            ),
         )
     }
 })

@@ -68,6 +68,7 @@ import polyhead.dsl.named
 import polyhead.dsl.nashMtl
 import polyhead.dsl.excessMtl
 import polyhead.dsl.fairGrad
+import polyhead.dsl.gradDrop
 import polyhead.dsl.imtlG
 import polyhead.dsl.imtlH
 import polyhead.dsl.imtlL
@@ -185,6 +186,7 @@ class RoundTripTest : FunSpec({
         case { weighting = dbMtl(beta = 0.5, betaSigma = 0.5) },
         case { weighting = moCo(gamma = 0.2, rho = 0.1) },
         case { weighting = imtlL() },
+        case { weighting = gradDrop(leak = 0.2) },
         case { weighting = sdmGrad(lambda = 0.5, iterations = 5, source = GradientSource.REPRESENTATION) },
         case { weighting = excessMtl(stepSize = 0.1) },
         case { weighting = fairGrad(alpha = 2.0, source = GradientSource.REPRESENTATION) },
