@@ -62,11 +62,7 @@ public final class FairGrad implements GradientWeighting {
     @Override
     public Combination combine(TaskGradients gradients, WeightingContext ctx) {
         double[][] m = GradientRows.checkedGram(NAME, gradients);
-        double[] w = weights(m, alpha);
-        if (w == null) {
-            return GradientRows.headsWeightedOne(new float[gradients.dimension()], m.length);
-        }
-        return new Combination(GradientRows.combine(gradients.grads(), w), w);
+        return NashMtl.weightedOrZero(gradients, weights(m, alpha), m.length);
     }
 
     /**
@@ -77,20 +73,11 @@ public final class FairGrad implements GradientWeighting {
      */
     public static double[] weights(double[][] gram, double alpha) {
         int tasks = gram.length;
+        double[][] m = NashMtl.normalizedUnlessStationary(gram);
+        if (m == null) {
+            return null;
+        }
         double scale = GradientRows.maxDiagonal(gram);
-        if (!(scale > 0)) {
-            return null;
-        }
-        double[][] m = new double[tasks][tasks];
-        for (int i = 0; i < tasks; i++) {
-            for (int j = 0; j < tasks; j++) {
-                m[i][j] = gram[i][j] / scale;
-            }
-        }
-        double[] hull = Mgda.minNormWeights(m, Mgda.DEFAULT_TOLERANCE, Mgda.DEFAULT_MAX_ITERATIONS);
-        if (GradientRows.form(m, hull, hull) <= NashMtl.STATIONARY) {
-            return null;
-        }
         double[] w = new double[tasks];
         for (int t = 0; t < tasks; t++) {
             w[t] = Math.pow(m[t][t], -alpha / (1 + alpha)); // m[t][t] > 0: a zero gradient would put 0 in the hull

@@ -51,10 +51,7 @@ class ExcessMtlTest {
                 Grads.assertVector(Fixtures.doubles(Fixtures.get(step, "weights")), out.taskWeights(), 1e-5,
                         tasks + " tasks, step " + s + ": weights");
                 double[] expected = Fixtures.doubles(Fixtures.get(step, "direction"));
-                double scale = 0;
-                for (double x : expected) {
-                    scale = Math.max(scale, Math.abs(x));
-                }
+                double scale = Grads.maxAbs(expected);
                 Grads.assertVector(expected, out.shared(), 2e-5 * scale, tasks + " tasks, step " + s);
             }
         }

@@ -54,10 +54,7 @@ class FairGradTest {
                 assertEquals(expectedW[t], out.taskWeights()[t], 1e-5 * expectedW[t], at + ": w_" + t);
             }
             double[] expected = Fixtures.doubles(Fixtures.get(c, "direction"));
-            double scale = 0;
-            for (double x : expected) {
-                scale = Math.max(scale, Math.abs(x));
-            }
+            double scale = Grads.maxAbs(expected);
             Grads.assertVector(expected, out.shared(), 1e-5 * scale, at + ": direction");
             double[][] m = GradientRows.gram(g.grads());
             double[] w = FairGrad.weights(m, alpha);

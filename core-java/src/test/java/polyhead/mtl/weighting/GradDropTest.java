@@ -54,10 +54,7 @@ class GradDropTest {
             Combination out = Weightings.gradDrop(Fixtures.number(Fixtures.get(c, "leak"), "leak"))
                     .combine(g, f -> u.clone());
             double[] expected = Fixtures.doubles(Fixtures.get(c, "direction"));
-            double scale = 0;
-            for (double x : expected) {
-                scale = Math.max(scale, Math.abs(x));
-            }
+            double scale = Grads.maxAbs(expected);
             Grads.assertVector(expected, out.shared(), 1e-6 * scale, tasks + " tasks");
         }
     }

@@ -107,6 +107,15 @@ final class Grads {
         return rows;
     }
 
+    /** max_k |v_k|, the scale reference comparisons of an update measure their tolerances in. */
+    static double maxAbs(double[] v) {
+        double m = 0;
+        for (double x : v) {
+            m = Math.max(m, Math.abs(x));
+        }
+        return m;
+    }
+
     /** max_t ‖g_t‖, the scale reference comparisons measure their tolerances in. */
     static double maxNorm(TaskGradients g) {
         double m = 0;

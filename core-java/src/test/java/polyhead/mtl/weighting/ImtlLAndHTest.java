@@ -85,7 +85,7 @@ class ImtlLAndHTest {
                 Combination out = step(w, GradVacTest.rows(Fixtures.get(step, "grads")),
                         Fixtures.doubles(Fixtures.get(step, "losses")));
                 double[] expected = Fixtures.doubles(Fixtures.get(step, "direction"));
-                Grads.assertVector(expected, out.shared(), 2e-5 * maxAbs(expected), at + " direction");
+                Grads.assertVector(expected, out.shared(), 2e-5 * Grads.maxAbs(expected), at + " direction");
                 double[] grads = new double[tasks];
                 for (int t = 0; t < tasks; t++) {
                     grads[t] = scaleGrad(w, "t" + t);
@@ -171,14 +171,6 @@ class ImtlLAndHTest {
             p.value().data()[0] -= (float) (lr * p.grad().item());
             p.zeroGrad();
         }
-    }
-
-    private static double maxAbs(double[] v) {
-        double m = 0;
-        for (double x : v) {
-            m = Math.max(m, Math.abs(x));
-        }
-        return m;
     }
 
     private static Map<String, Double> round(Map<String, Double> m) {

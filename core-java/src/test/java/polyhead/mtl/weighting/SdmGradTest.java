@@ -62,10 +62,7 @@ class SdmGradTest {
                     assertEquals(expectedW[t], w.weights().get("t" + t), 1e-5, tasks + " tasks, step " + s + ": w_" + t);
                 }
                 double[] expected = Fixtures.doubles(Fixtures.get(step, "direction"));
-                double scale = 0;
-                for (double x : expected) {
-                    scale = Math.max(scale, Math.abs(x));
-                }
+                double scale = Grads.maxAbs(expected);
                 Grads.assertVector(expected, out.shared(), 2e-5 * scale, tasks + " tasks, step " + s);
             }
         }

@@ -7,31 +7,24 @@ import io.kotest.matchers.string.shouldContain
 import io.kotest.matchers.types.shouldBeInstanceOf
 import polyhead.data.Dataset
 import polyhead.dsl.ExperimentBuilder
-import polyhead.dsl.accuracy
-import polyhead.dsl.crossEntropy
-import polyhead.dsl.dense
 import polyhead.dsl.excessMtl
 import polyhead.dsl.fairGrad
 import polyhead.dsl.gradDrop
 import polyhead.dsl.imtlH
 import polyhead.dsl.imtlL
-import polyhead.dsl.multiTask
 import polyhead.dsl.sdmGrad
-import polyhead.dsl.sgd
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.GradientSource
 import polyhead.dsl.spec.SpecError
 import polyhead.dsl.spec.SpecJson
 import polyhead.dsl.spec.SpecResult
 import polyhead.dsl.spec.WeightingSpec
-import polyhead.dsl.tanh
 import polyhead.mtl.weighting.ExcessMtl
 import polyhead.mtl.weighting.FairGrad
 import polyhead.mtl.weighting.GradDrop
 import polyhead.mtl.weighting.ImtlH
 import polyhead.mtl.weighting.ImtlL
 import polyhead.mtl.weighting.SdmGrad
-import polyhead.tensor.Tensor
 
 /**
  * The weightings of issue 19's second round (IMTL-L, IMTL-H, …) from the Kotlin DSL and the JSON spec: exact JSON,
@@ -39,22 +32,9 @@ import polyhead.tensor.Tensor
  * source, and a short run that learns.
  */
 class RecentWeightingsSpecTest : FunSpec({
-    fun spec(block: ExperimentBuilder.() -> Unit): ExperimentSpec = multiTask {
-        input(2)
-        trunk { dense(8); tanh() }
-        task("a") { head { dense(2) }; loss = crossEntropy(); metrics(accuracy()) }
-        task("b") { head { dense(2) }; loss = crossEntropy() }
-        optimizer = sgd(lr = 0.3)
-        training { epochs = 6; batchSize = 16; seed = 5; diagnostics = false }
-        block()
-    }
+    fun spec(block: ExperimentBuilder.() -> Unit): ExperimentSpec = twoTaskSpec(block)
 
-    /** Task a: is x0 > 0; task b: is x1 > 0. */
-    fun points(seed: Long, n: Int): Dataset {
-        val x = Tensor.randn(seed, n, 2)
-        fun label(k: Int) = Tensor.of(FloatArray(n) { if (x.data()[2 * it + k] > 0) 1f else 0f }, n)
-        return Dataset.of(x, mapOf("a" to label(0), "b" to label(1)))
-    }
+    fun points(seed: Long, n: Int): Dataset = twoTaskPoints(seed, n)
 
     fun weightingJson(s: ExperimentSpec): String = SpecJson.encode(s).substringAfter("\"weighting\": ").substringBefore("},") + "}"
 
