@@ -11,7 +11,6 @@ import polyhead.data.DataException;
 import polyhead.data.Dataset;
 import polyhead.checkpoint.CheckpointStore;
 import polyhead.mtl.arch.Architecture;
-import polyhead.mtl.weighting.LossWeighting;
 import polyhead.mtl.weighting.Weighting;
 import polyhead.optim.GradientTransformation;
 import polyhead.train.EarlyStopping;
@@ -81,8 +80,7 @@ public final class Experiment {
      * {@code stepsPerEpoch} matters only for a schedule counted in epochs.
      */
     public GradientTransformation optimizer(int stepsPerEpoch) {
-        List<String> extra = weighting instanceof LossWeighting l
-                ? l.parameters().keySet().stream().map(k -> "weighting." + k).toList() : List.of();
+        List<String> extra = weighting.parameters().keySet().stream().map(k -> "weighting." + k).toList();
         return optimizer.create(architecture, extra, stepsPerEpoch);
     }
 

@@ -22,7 +22,9 @@ import polyhead.train.GradientSource;
  * How the per-task losses become one update, described before the tasks exist: each plan makes a fresh strategy of
  * {@link Weightings} (strategies keep state) from the experiment's tasks. Gradient-level plans read the task
  * gradients where {@link #source} says; MGDA, CAGrad and Nash-MTL take their solver's settings with
- * {@link #solver} and {@link #maxIterations}. The strategies' defaults are those of {@link Weightings}.
+ * {@link #solver} and {@link #maxIterations}. The strategies' defaults are those of {@link Weightings}. Every
+ * gradient-level plan reads the shared parameters unless told otherwise, except GradDrop, which reads only the shared
+ * representation.
  */
 public final class WeightingPlan {
     /**
@@ -35,7 +37,7 @@ public final class WeightingPlan {
     }
 
     /** The gradient-level strategies that refuse gradients of the shared representation. */
-    private static final java.util.Set<String> PARAMETERS_ONLY = java.util.Set.of("dbMtl", "moCo");
+    private static final java.util.Set<String> PARAMETERS_ONLY = java.util.Set.of("dbMtl", "moCo", "excessMtl");
 
     private final String name;
     private final boolean gradientLevel;
@@ -196,6 +198,70 @@ public final class WeightingPlan {
         return gradient("imtlG", (tasks, lr, initial) -> Weightings.imtlG());
     }
 
+    /** IMTL-L (Liu et al., 2021): one learned loss scale s_t per task, objective Σ_t (e^{s_t} L_t − s_t). */
+    public static WeightingPlan imtlL() {
+        return loss("imtlL", (tasks, lr, initial) -> Weightings.imtlL(names(tasks)));
+    }
+
+    /** IMTL-H (Liu et al., 2021): IMTL-G's update on the gradients of IMTL-L's scaled losses. */
+    public static WeightingPlan imtlH() {
+        return gradient("imtlH", (tasks, lr, initial) -> Weightings.imtlH(names(tasks)));
+    }
+
+    /** FairGrad (Ban &amp; Ji, 2024): the α-fair update, fairness exponent {@code alpha} (finite, &gt; 0). */
+    public static WeightingPlan fairGrad(double alpha) {
+        Weightings.fairGrad(alpha); // fails now, with the strategy's message, rather than at build
+        return gradient("fairGrad", (tasks, lr, initial) -> Weightings.fairGrad(alpha));
+    }
+
+    /** FairGrad with {@link polyhead.mtl.weighting.FairGrad#DEFAULT_ALPHA}. */
+    public static WeightingPlan fairGrad() {
+        return gradient("fairGrad", (tasks, lr, initial) -> Weightings.fairGrad());
+    }
+
+    /**
+     * ExcessMTL (He et al., 2024): task weights following each task's estimated excess risk by exponentiated-gradient
+     * steps of size {@code stepSize} (finite, ≥ 0); shared parameters only.
+     */
+    public static WeightingPlan excessMtl(double stepSize) {
+        Weightings.excessMtl(stepSize); // fails now, with the strategy's message, rather than at build
+        return gradient("excessMtl", (tasks, lr, initial) -> Weightings.excessMtl(stepSize));
+    }
+
+    /** ExcessMTL with {@link polyhead.mtl.weighting.ExcessMtl#DEFAULT_STEP_SIZE}. */
+    public static WeightingPlan excessMtl() {
+        return gradient("excessMtl", (tasks, lr, initial) -> Weightings.excessMtl());
+    }
+
+    /**
+     * SDMGrad (Xiao, Ban &amp; Ji, 2023) with regularization {@code lambda} (finite, ≥ 0) toward the average gradient and
+     * {@code iterations} (≥ 1) projected steps for its weights per training step; one batch stands for its three.
+     */
+    public static WeightingPlan sdmGrad(double lambda, int iterations) {
+        Weightings.sdmGrad(lambda, iterations); // fails now, with the strategy's message, rather than at build
+        return gradient("sdmGrad", (tasks, lr, initial) -> Weightings.sdmGrad(lambda, iterations));
+    }
+
+    /** SDMGrad with the defaults of {@link polyhead.mtl.weighting.SdmGrad}. */
+    public static WeightingPlan sdmGrad() {
+        return gradient("sdmGrad", (tasks, lr, initial) -> Weightings.sdmGrad());
+    }
+
+    /**
+     * GradDrop (Chen et al., 2020) whose dropped gradients keep the fraction {@code leak} (in [0, 1]); gradients of the
+     * shared representation only, its default source.
+     */
+    public static WeightingPlan gradDrop(double leak) {
+        Weightings.gradDrop(leak); // fails now, with the strategy's message, rather than at build
+        return new WeightingPlan("gradDrop", true, (tasks, lr, initial) -> Weightings.gradDrop(leak),
+                GradientSource.REPRESENTATION, Double.NaN, 0);
+    }
+
+    /** GradDrop with {@link polyhead.mtl.weighting.GradDrop#DEFAULT_LEAK}. */
+    public static WeightingPlan gradDrop() {
+        return gradDrop(polyhead.mtl.weighting.GradDrop.DEFAULT_LEAK);
+    }
+
     /** Aligned-MTL (Senushkin et al., 2023): the task gradients aligned to orthogonal components of equal size. */
     public static WeightingPlan alignedMtl() {
         return gradient("alignedMtl", (tasks, lr, initial) -> Weightings.alignedMtl());
@@ -250,6 +316,11 @@ public final class WeightingPlan {
         Objects.requireNonNull(s, "weighting source");
         if (!gradientLevel) {
             throw new IllegalArgumentException("weighting " + name + " combines losses and reads no gradients, so it has no source");
+        }
+        if (s == GradientSource.PARAMETERS && name.equals("gradDrop")) {
+            throw new IllegalArgumentException("weighting gradDrop acts on the features of the shared representation "
+                    + "and needs their values, which gradients of the shared parameters do not have; it reads the "
+                    + "shared representation");
         }
         if (s == GradientSource.REPRESENTATION && PARAMETERS_ONLY.contains(name)) {
             throw new IllegalArgumentException("weighting " + name + " keeps each task's gradient from step to step, "

@@ -51,6 +51,12 @@ final class GradientStep {
                     + "which gradients of the shared representation (one batch's samples) cannot give: use gradients "
                     + "of the shared parameters (GradientSource.PARAMETERS)");
         }
+        if (weighting instanceof GradientWeighting g && source == GradientSource.PARAMETERS
+                && !g.acceptsParameterGradients()) {
+            throw new IllegalArgumentException(weighting.name() + " acts on the features of the shared representation "
+                    + "and needs their values, which gradients of the shared parameters do not have: use gradients of "
+                    + "the shared representation (GradientSource.REPRESENTATION)");
+        }
         if (weighting instanceof GradientWeighting && source == GradientSource.PARAMETERS
                 && !arch.sharedParameters().isEmpty() && trainableShared(arch).isEmpty()) {
             throw new IllegalArgumentException(weighting.name() + " combines the tasks' gradients of the shared "
@@ -118,8 +124,8 @@ final class GradientStep {
             return replicated.run(batches, ctx);
         }
         arch.zeroGrad();
+        weighting.parameters().values().forEach(Var::zeroGrad);
         if (weighting instanceof LossWeighting lw) {
-            lw.parameters().values().forEach(Var::zeroGrad);
             Forward f = forward(batches, false);
             if (f.losses().isEmpty()) {
                 return new StepResult(Map.of(), 0);
@@ -151,7 +157,7 @@ final class GradientStep {
             }
             Var loss = f.losses().get(tasks.get(t));
             lossValues[t] = loss.value().item();
-            loss.backward();
+            gw.taskObjective(tasks.get(t), loss).backward();
             rows[t] = viaRepresentation ? copy(f.representationLeaf().grad(), f.representationLeaf().value().size())
                     : flatten(shared);
             Map<Var, Tensor> g = new LinkedHashMap<>();
@@ -177,7 +183,8 @@ final class GradientStep {
             arch.zeroGrad();
             return new StepResult(lv, Double.NaN, norms);
         }
-        Combination c = gw.combine(new TaskGradients(tasks, rows, lossValues), ctx);
+        Combination c = gw.combine(new TaskGradients(tasks, rows, lossValues,
+                viaRepresentation ? f.representationLeaf().value() : null), ctx);
         arch.zeroGrad();
         if (viaRepresentation) {
             if (f.representation().requiresGrad()) { // not under a frozen body

@@ -18,7 +18,6 @@ import polyhead.checkpoint.Checkpoint;
 import polyhead.checkpoint.CheckpointStore;
 import polyhead.checkpoint.Checkpoints;
 import polyhead.mtl.arch.Architecture;
-import polyhead.mtl.weighting.LossWeighting;
 import polyhead.mtl.weighting.Weighting;
 import polyhead.mtl.weighting.WeightingContext;
 import polyhead.mtl.weighting.Weightings;
@@ -105,9 +104,7 @@ public final class Trainer {
                 params.put(k, v);
             }
         });
-        if (weighting instanceof LossWeighting lw) {
-            lw.parameters().forEach((k, v) -> params.put("weighting." + k, v));
-        }
+        weighting.parameters().forEach((k, v) -> params.put("weighting." + k, v));
         if (params.isEmpty() && !arch.namedParameters().isEmpty()) {
             throw new IllegalArgumentException("every parameter of the model is frozen (trainable false): nothing to "
                     + "train");
@@ -391,9 +388,7 @@ public final class Trainer {
             StepResult r = gradientStep.run(List.of(batch), new WeightingContext(steps, epochsDone, rng, declared));
             Map<String, Tensor> grads = new LinkedHashMap<>();
             Map<String, Var> named = new LinkedHashMap<>(arch.namedParameters());
-            if (weighting instanceof LossWeighting lw) {
-                lw.parameters().forEach((k, v) -> named.put("weighting." + k, v));
-            }
+            weighting.parameters().forEach((k, v) -> named.put("weighting." + k, v));
             named.forEach((k, v) -> {
                 if (v.grad() != null) {
                     grads.put(k, v.grad().copy());
@@ -402,9 +397,7 @@ public final class Trainer {
             return new BatchGradients(r.taskLosses(), r.objective(), grads);
         } finally {
             arch.zeroGrad();
-            if (weighting instanceof LossWeighting lw) {
-                lw.parameters().values().forEach(Var::zeroGrad);
-            }
+            weighting.parameters().values().forEach(Var::zeroGrad);
             arch.train(wasTraining);
         }
     }

@@ -133,4 +133,62 @@ class LossesAndGradientsTest {
             }
         });
     }
+
+    @Test
+    void imtlHScalesEachTasksObjectiveAndGivesItsLossScalesTheirGradients() {
+        // IMTL-H with s_a = ln 2, s_b = 0: each head's gradient is e^{s_t}·∂L_t (the scaled objective's), each
+        // scale's is e^{s_t}L_t − 1, and the shared gradient is IMTL-G's of the rows (2 g_a, g_b)
+        HardSharing m = model();
+        Batch b = batch();
+        Map<String, Tensor> alone = new LinkedHashMap<>();
+        Map<String, Double> losses = new LinkedHashMap<>();
+        for (String task : List.of("a", "b")) {
+            BatchGradients g = Trainer.builder(m).optimizer(Optimizers.sgd(0.1))
+                    .weighting(polyhead.mtl.weighting.Weightings.fixed(Map.of("a", task.equals("a") ? 1.0 : 0.0,
+                            "b", task.equals("b") ? 1.0 : 0.0))).build().lossesAndGradients(b);
+            g.gradients().forEach((k, v) -> alone.put(task + "/" + k, v));
+            losses.put(task, g.taskLosses().get(task));
+        }
+        polyhead.mtl.weighting.ImtlH imtl = polyhead.mtl.weighting.Weightings.imtlH(List.of("a", "b"));
+        imtl.loadStateDict(Map.of("lossScale.a", Tensor.scalar((float) Math.log(2)), "lossScale.b", Tensor.scalar(0f)));
+        Trainer t = Trainer.builder(m).optimizer(Optimizers.sgd(0.1)).weighting(imtl).build();
+        BatchGradients g = t.lossesAndGradients(b);
+
+        assertEquals(2 * losses.get("a") - 1, g.gradients().get("weighting.lossScale.a").item(), 1e-5);
+        assertEquals(losses.get("b") - 1, g.gradients().get("weighting.lossScale.b").item(), 1e-5);
+        assertEquals(losses, g.taskLosses(), "the reported losses are unscaled");
+        for (String task : List.of("a", "b")) {
+            double factor = task.equals("a") ? 2 : 1;
+            for (String p : List.of("weight", "bias")) {
+                float[] expected = alone.get(task + "/heads." + task + "." + p).data();
+                float[] got = g.gradients().get("heads." + task + "." + p).data();
+                for (int i = 0; i < got.length; i++) {
+                    assertEquals(factor * expected[i], got[i], 1e-6, task + " head " + p + "[" + i + "]");
+                }
+            }
+        }
+        List<String> shared = List.of("trunk.0.weight", "trunk.0.bias");
+        float[][] rows = new float[2][];
+        for (int r = 0; r < 2; r++) {
+            String task = r == 0 ? "a" : "b";
+            java.util.List<Float> flat = new java.util.ArrayList<>();
+            for (String p : shared) {
+                for (float f : alone.get(task + "/" + p).data()) {
+                    flat.add((float) ((r == 0 ? 2 : 1) * f));
+                }
+            }
+            rows[r] = new float[flat.size()];
+            for (int i = 0; i < rows[r].length; i++) {
+                rows[r][i] = flat.get(i);
+            }
+        }
+        float[] d = polyhead.mtl.weighting.Weightings.imtlG().combine(new polyhead.mtl.weighting.TaskGradients(
+                List.of("a", "b"), rows, new double[] {1, 1}), null).shared();
+        int k = 0;
+        for (String p : shared) {
+            for (float f : g.gradients().get(p).data()) {
+                assertEquals(d[k++], f, 1e-6, p);
+            }
+        }
+    }
 }

@@ -164,6 +164,32 @@ class MidEpochResumeTest {
     }
 
     @Test
+    void shuffledBatchesWithImtlHLossScalesAndTheirAdamState() {
+        // the scales are optimizer parameters (weighting.lossScale.<task>): the checkpoint's weighting state and
+        // the optimizer's moments for them must both come back
+        resumeEqualsUninterrupted(new Run("imtlH", Batching.shuffled(TrainerTest.points(53, false), 8, false), null,
+                () -> Weightings.imtlH(List.of("a", "b")), () -> Optimizers.adam(0.02), NonFinitePolicy.STOP, null));
+    }
+
+    @Test
+    void shuffledBatchesWithExcessMtlWeightsAndSquaredGradientSums() {
+        resumeEqualsUninterrupted(new Run("excessMtl", Batching.shuffled(TrainerTest.points(55, false), 8, false), null,
+                () -> Weightings.excessMtl(0.5), () -> Optimizers.adam(0.02), NonFinitePolicy.STOP, null));
+    }
+
+    @Test
+    void shuffledBatchesWithSdmGradWeights() {
+        resumeEqualsUninterrupted(new Run("sdmGrad", Batching.shuffled(TrainerTest.points(56, false), 8, false), null,
+                () -> Weightings.sdmGrad(0.3, 5), () -> Optimizers.adam(0.02), NonFinitePolicy.STOP, null));
+    }
+
+    @Test
+    void shuffledBatchesWithImtlLLossScales() {
+        resumeEqualsUninterrupted(new Run("imtlL", Batching.shuffled(TrainerTest.points(54, false), 8, false), null,
+                () -> Weightings.imtlL(List.of("a", "b")), () -> Optimizers.adam(0.02), NonFinitePolicy.STOP, null));
+    }
+
+    @Test
     void resumingInsideAnEpochOnDataOfAnotherLengthIsRefused() {
         CheckpointStore store = new CheckpointStore(dir, 2);
         Run run = new Run("refused", Batching.shuffled(TrainerTest.points(20, false), 8, false), null,

@@ -1,8 +1,9 @@
 package polyhead.mtl.weighting;
 
 /**
- * A stateless gradient weighting whose task weights α are a function of the Gram matrix M = G Gᵀ of the task
- * gradients alone (IMTL-G, Aligned-MTL, UPGrad): the update is d = Σ_t α_t g_t, and every head's own gradient is
+ * A gradient weighting whose task weights α are a function of the Gram matrix M = G Gᵀ of the task gradients alone
+ * (IMTL-G, Aligned-MTL, UPGrad; IMTL-H, whose learned loss scales act in its task objectives, before the rows are
+ * formed): the update is d = Σ_t α_t g_t, and every head's own gradient is
  * weighted 1. Reading only the gradients, such a weighting works over the shared parameters and over the shared
  * representation alike.
  */

@@ -19,8 +19,7 @@ package polyhead.mtl.weighting;
  * closed form; for dependent ones LibMTL's inverse fails (or gives NaN for a zero gradient) where this one returns a
  * finite d.
  *
- * <p>This is the gradient half only (IMTL-G); the loss-scale half (IMTL-L) and the hybrid (IMTL-H) learn one scale
- * per task and are not here. Heads: {@link Combination#taskWeights()} = 1, as in the paper and LibMTL, where the
+ * <p>This is the gradient half only (IMTL-G); the loss-scale half is {@link ImtlL} and the hybrid {@link ImtlH}. Heads: {@link Combination#taskWeights()} = 1, as in the paper and LibMTL, where the
  * task-specific parameters follow their own (here unscaled) losses.
  *
  * <p>With T = 1, d = g. It reads the gradients only, so it works over the shared parameters and over the shared

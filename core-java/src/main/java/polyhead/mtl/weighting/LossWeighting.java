@@ -13,12 +13,4 @@ public non-sealed interface LossWeighting extends Weighting {
      *               batch are absent
      */
     Var combine(Map<String, Var> losses, WeightingContext ctx);
-
-    /**
-     * Parameters the strategy learns together with the model (uncertainty weighting's log-variances), by name;
-     * the trainer gives them to the optimizer. Empty by default.
-     */
-    default Map<String, Var> parameters() {
-        return Map.of();
-    }
 }

@@ -69,11 +69,7 @@ public final class NashMtl implements GradientWeighting {
     @Override
     public Combination combine(TaskGradients gradients, WeightingContext ctx) {
         double[][] m = GradientRows.checkedGram(NAME, gradients);
-        double[] alpha = bargainingWeights(m, maxIterations);
-        if (alpha == null) {
-            return GradientRows.headsWeightedOne(new float[gradients.dimension()], m.length);
-        }
-        return new Combination(GradientRows.combine(gradients.grads(), alpha), alpha);
+        return weightedOrZero(gradients, bargainingWeights(m, maxIterations), m.length);
     }
 
     /**
@@ -84,20 +80,11 @@ public final class NashMtl implements GradientWeighting {
      */
     public static double[] bargainingWeights(double[][] gram, int maxIterations) {
         int tasks = gram.length;
+        double[][] m = normalizedUnlessStationary(gram);
+        if (m == null) {
+            return null;
+        }
         double scale = GradientRows.maxDiagonal(gram);
-        if (!(scale > 0)) {
-            return null;
-        }
-        double[][] m = new double[tasks][tasks];
-        for (int i = 0; i < tasks; i++) {
-            for (int j = 0; j < tasks; j++) {
-                m[i][j] = gram[i][j] / scale;
-            }
-        }
-        double[] hull = Mgda.minNormWeights(m, Mgda.DEFAULT_TOLERANCE, Mgda.DEFAULT_MAX_ITERATIONS);
-        if (GradientRows.form(m, hull, hull) <= STATIONARY) {
-            return null;
-        }
         double[] alpha = new double[tasks];
         for (int t = 0; t < tasks; t++) {
             alpha[t] = 1 / Math.sqrt(m[t][t]); // m[t][t] > 0: a zero gradient would put 0 in the hull
@@ -130,6 +117,35 @@ public final class NashMtl implements GradientWeighting {
         }
         throw new IllegalStateException(NAME + ": Newton's method did not converge in " + maxIterations
                 + " iterations (Newton decrement " + decrement + ")");
+    }
+
+    /**
+     * {@code gram} divided by max_t‖g_t‖², or null if the gradients are Pareto-stationary: zero, or with a convex
+     * combination of norm² ≤ {@link #STATIONARY} (relative), where no positive weights solve a bargaining or
+     * α-fair system (Nash-MTL, {@link FairGrad}).
+     */
+    static double[][] normalizedUnlessStationary(double[][] gram) {
+        int tasks = gram.length;
+        double scale = GradientRows.maxDiagonal(gram);
+        if (!(scale > 0)) {
+            return null;
+        }
+        double[][] m = new double[tasks][tasks];
+        for (int i = 0; i < tasks; i++) {
+            for (int j = 0; j < tasks; j++) {
+                m[i][j] = gram[i][j] / scale;
+            }
+        }
+        double[] hull = Mgda.minNormWeights(m, Mgda.DEFAULT_TOLERANCE, Mgda.DEFAULT_MAX_ITERATIONS);
+        return GradientRows.form(m, hull, hull) <= STATIONARY ? null : m;
+    }
+
+    /** The combination for weights {@code w} (heads weighted w too), or d = 0 with heads 1 if w is null. */
+    static Combination weightedOrZero(TaskGradients gradients, double[] w, int tasks) {
+        if (w == null) {
+            return GradientRows.headsWeightedOne(new float[gradients.dimension()], tasks);
+        }
+        return new Combination(GradientRows.combine(gradients.grads(), w), w);
     }
 
     private static double[] rescale(double[] alpha, double scale) {

@@ -32,26 +32,14 @@ public final class Uncertainty implements LossWeighting {
     static final String NAME = "uncertainty";
     static final String PREFIX = "logVariance";
 
-    private final Map<String, Var> logVariances = new LinkedHashMap<>();
+    private final LearnedScalars logVariances;
 
     /**
      * @param initialLogVariance s_t at the start of every task not in {@code perTask}
      * @param perTask            s_t at the start of the tasks named here (each one of {@code tasks})
      */
     Uncertainty(List<String> tasks, double initialLogVariance, Map<String, Double> perTask) {
-        if (tasks == null || tasks.isEmpty()) {
-            throw new IllegalArgumentException(NAME + ": needs the task names (T = 0 given)");
-        }
-        if (!Double.isFinite(initialLogVariance)) {
-            throw new IllegalArgumentException(NAME + ": initial log-variance must be finite, got " + initialLogVariance);
-        }
-        InitialValues.check(NAME, "initial log-variance", tasks, perTask, false);
-        for (String task : tasks) {
-            double s = perTask.getOrDefault(task, initialLogVariance);
-            if (logVariances.put(task, Var.parameter(Tensor.scalar((float) s))) != null) {
-                throw new IllegalArgumentException(NAME + ": task '" + task + "' is listed twice");
-            }
-        }
+        logVariances = new LearnedScalars(NAME, PREFIX, "log-variance", tasks, initialLogVariance, perTask);
     }
 
     @Override
@@ -72,12 +60,7 @@ public final class Uncertainty implements LossWeighting {
         LossTerms.check(NAME, losses);
         Var sum = null;
         for (Map.Entry<String, Var> e : losses.entrySet()) {
-            Var s = logVariances.get(e.getKey());
-            if (s == null) {
-                throw new IllegalArgumentException(NAME + ": task '" + e.getKey() + "' has no log-variance (tasks: "
-                        + logVariances.keySet() + ")");
-            }
-            Var term = objective(e.getValue(), s);
+            Var term = objective(e.getValue(), logVariances.of(e.getKey()));
             sum = sum == null ? term : sum.add(term);
         }
         return sum;
@@ -86,33 +69,24 @@ public final class Uncertainty implements LossWeighting {
     /** {@code logVariance.<task>} → the learned s_t (the live parameter, not a copy). */
     @Override
     public Map<String, Var> parameters() {
-        Map<String, Var> r = new LinkedHashMap<>();
-        logVariances.forEach((task, v) -> r.put(PREFIX + "." + task, v));
-        return r;
+        return logVariances.parameters();
     }
 
     /** The current loss weight ½e^{−s_t} of every task (what multiplies L_t in the objective). */
     public Map<String, Double> weights() {
         Map<String, Double> r = new LinkedHashMap<>();
-        logVariances.forEach((task, v) -> r.put(task, 0.5 * Math.exp(-v.value().item())));
+        logVariances.current().forEach((task, s) -> r.put(task, 0.5 * Math.exp(-s)));
         return r;
     }
 
     /** {@code logVariance.<task>} → a copy of s_t. */
     @Override
     public Map<String, Tensor> stateDict() {
-        Map<String, Tensor> r = new LinkedHashMap<>();
-        logVariances.forEach((task, v) -> r.put(PREFIX + "." + task, v.value().copy()));
-        return r;
+        return logVariances.stateDict();
     }
 
     @Override
     public void loadStateDict(Map<String, Tensor> state) {
-        Map<String, Float> values = NamedScalars.read(NAME, state, PREFIX).get(PREFIX);
-        if (!values.keySet().equals(logVariances.keySet())) {
-            throw new IllegalArgumentException(NAME + ": state has log-variances for " + values.keySet()
-                    + ", this strategy has tasks " + logVariances.keySet());
-        }
-        values.forEach((task, v) -> logVariances.get(task).value().data()[0] = v);
+        logVariances.loadStateDict(state);
     }
 }

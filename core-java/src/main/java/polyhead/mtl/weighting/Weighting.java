@@ -2,6 +2,7 @@ package polyhead.mtl.weighting;
 
 import java.util.Map;
 
+import polyhead.autodiff.Var;
 import polyhead.tensor.Tensor;
 
 /**
@@ -42,6 +43,16 @@ public sealed interface Weighting permits LossWeighting, GradientWeighting {
      * it.
      */
     default void stepTaken(Map<String, Double> lossesBefore, Map<String, Double> lossesAfter) {
+    }
+
+    /**
+     * Parameters the strategy learns together with the model (uncertainty weighting's log-variances, IMTL's loss
+     * scales), by name; the trainer gives them to the optimizer as {@code weighting.<name>}, and their gradients come
+     * from the backward pass of the objective ({@link LossWeighting#combine}) or of each task's objective
+     * ({@link GradientWeighting#taskObjective}). Empty by default.
+     */
+    default Map<String, Var> parameters() {
+        return Map.of();
     }
 
     /** The strategy's state by name (empty for stateless strategies). Values are copies. */

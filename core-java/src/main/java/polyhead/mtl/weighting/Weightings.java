@@ -9,9 +9,10 @@ import polyhead.optim.schedule.Schedule;
  * The weighting strategies. Loss-level ({@link LossWeighting}): {@link #equal}, {@link #fixed}, {@link #scheduled},
  * {@link #uncertainty}, {@link #dwa}, {@link #randomLossWeighting}. Gradient-level ({@link GradientWeighting}):
  * {@link #pcGrad}, {@link #mgda}, {@link #caGrad}, {@link #nashMtl}, {@link #gradNorm}, {@link #imtlG},
- * {@link #alignedMtl}, {@link #upGrad}, {@link #gradVac}, {@link #dbMtl}, {@link #moCo}. Each class documents its
+ * {@link #alignedMtl}, {@link #upGrad}, {@link #gradVac}, {@link #dbMtl}, {@link #moCo}, {@link #imtlH},
+ * {@link #fairGrad}, {@link #excessMtl}, {@link #sdmGrad}, {@link #gradDrop} (the shared representation only). Each class documents its
  * paper, its math, its defaults and where it deviates; strategies with state are fresh objects on every call.
- * Loss-level too: {@link #famo}, {@link #gls}, {@link #stch}.
+ * Loss-level too: {@link #famo}, {@link #gls}, {@link #stch}, {@link #imtlL}.
  */
 public final class Weightings {
     private Weightings() {
@@ -121,6 +122,56 @@ public final class Weightings {
     /** IMTL-G: the update with equal projections on every task's unit gradient. */
     public static ImtlG imtlG() {
         return new ImtlG();
+    }
+
+    /** IMTL-L: one learned loss scale s_t per task named here (from 0), objective Σ_t (e^{s_t} L_t − s_t). */
+    public static ImtlL imtlL(List<String> tasks) {
+        return new ImtlL(tasks);
+    }
+
+    /** IMTL-H: IMTL-G's update on the gradients of the IMTL-L-scaled losses, one loss scale per task named here. */
+    public static ImtlH imtlH(List<String> tasks) {
+        return new ImtlH(tasks);
+    }
+
+    /** FairGrad with {@link FairGrad#DEFAULT_ALPHA}. */
+    public static FairGrad fairGrad() {
+        return fairGrad(FairGrad.DEFAULT_ALPHA);
+    }
+
+    /** FairGrad: the α-fair update, with fairness exponent {@code alpha} (finite, &gt; 0). */
+    public static FairGrad fairGrad(double alpha) {
+        return new FairGrad(alpha);
+    }
+
+    /** ExcessMTL with {@link ExcessMtl#DEFAULT_STEP_SIZE}. */
+    public static ExcessMtl excessMtl() {
+        return excessMtl(ExcessMtl.DEFAULT_STEP_SIZE);
+    }
+
+    /** ExcessMTL whose task weights take exponentiated-gradient steps of size {@code stepSize} (finite, ≥ 0). */
+    public static ExcessMtl excessMtl(double stepSize) {
+        return new ExcessMtl(stepSize);
+    }
+
+    /** SDMGrad with {@link SdmGrad#DEFAULT_LAMBDA} and {@link SdmGrad#DEFAULT_ITERATIONS}. */
+    public static SdmGrad sdmGrad() {
+        return sdmGrad(SdmGrad.DEFAULT_LAMBDA, SdmGrad.DEFAULT_ITERATIONS);
+    }
+
+    /** SDMGrad with regularization {@code lambda} (finite, ≥ 0) and {@code iterations} (≥ 1) projected steps. */
+    public static SdmGrad sdmGrad(double lambda, int iterations) {
+        return new SdmGrad(lambda, iterations);
+    }
+
+    /** GradDrop with {@link GradDrop#DEFAULT_LEAK}; gradients of the shared representation only. */
+    public static GradDrop gradDrop() {
+        return gradDrop(GradDrop.DEFAULT_LEAK);
+    }
+
+    /** GradDrop whose dropped gradients keep the fraction {@code leak} (in [0, 1]). */
+    public static GradDrop gradDrop(double leak) {
+        return new GradDrop(leak);
     }
 
     /** Aligned-MTL: the task gradients aligned to orthogonal components of equal size, then added. */

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import polyhead.tensor.Tensor;
 import polyhead.testing.Fixtures;
 
 /** Builds task-gradient matrices and contexts for the tests, and compares vectors. */
@@ -29,7 +30,9 @@ final class Grads {
                 g[t][k] = (float) rows[t][k];
             }
         }
-        return new TaskGradients(List.copyOf(tasks), g, losses.clone());
+        // the values of a representation [1, P] of ones, which strategies reading parameters ignore (GradDrop needs one)
+        Tensor z = rows.length == 0 ? null : Tensor.ones(1, rows[0].length);
+        return new TaskGradients(List.copyOf(tasks), g, losses.clone(), z);
     }
 
     static List<String> names(int n) {
@@ -102,6 +105,15 @@ final class Grads {
             System.arraycopy(flat, t * p, rows[t], 0, p);
         }
         return rows;
+    }
+
+    /** max_k |v_k|, the scale reference comparisons of an update measure their tolerances in. */
+    static double maxAbs(double[] v) {
+        double m = 0;
+        for (double x : v) {
+            m = Math.max(m, Math.abs(x));
+        }
+        return m;
     }
 
     /** max_t ‖g_t‖, the scale reference comparisons measure their tolerances in. */

@@ -40,9 +40,17 @@ class WeightingContractTest {
      * @param singleTaskScale  for T = 1 with gradient g (or loss L, passed as a one-element array), the factor s with
      *                         output = s·g (or objective = s·L + offset)
      * @param singleTaskHead   for T = 1, the head weight (gradient-level only)
+     * @param seededDraws      whether the strategy draws random numbers that do not follow the task order (GradDrop's
+     *                         one per feature): the permutation check then gives both orders the same generator
      */
     record Case(String label, Supplier<Weighting> factory, int permutationTasks,
-                ToDoubleFunction<double[]> singleTaskScale, ToDoubleFunction<double[]> singleTaskHead) {
+                ToDoubleFunction<double[]> singleTaskScale, ToDoubleFunction<double[]> singleTaskHead,
+                boolean seededDraws) {
+        Case(String label, Supplier<Weighting> factory, int permutationTasks, ToDoubleFunction<double[]> singleTaskScale,
+             ToDoubleFunction<double[]> singleTaskHead) {
+            this(label, factory, permutationTasks, singleTaskScale, singleTaskHead, false);
+        }
+
         @Override
         public String toString() {
             return label;
@@ -63,6 +71,16 @@ class WeightingContractTest {
                 new Case("nashMtl", Weightings::nashMtl, 4, inverseNorm, inverseNorm),
                 new Case("gradNorm", () -> Weightings.gradNorm(0.1), 4, one, one),
                 new Case("imtlG", Weightings::imtlG, 4, one, one),
+                new Case("imtlH", () -> Weightings.imtlH(TASKS), 4, one, one),
+                new Case("fairGrad", Weightings::fairGrad, 4, inverseNorm, inverseNorm),
+                new Case("excessMtl", () -> Weightings.excessMtl(0.5), 4, one, one),
+                new Case("sdmGrad", Weightings::sdmGrad, 4, one, one),
+                // over a representation [1, P] of ones (see Grads.of): one task keeps every element
+                new Case("gradDrop", Weightings::gradDrop, 4, one, one, true),
+                new Case("gradDrop leak=0.3", () -> Weightings.gradDrop(0.3), 4, one, one, true),
+                // α = 3: w = ‖g‖^{−2α/(1+α)} = ‖g‖^{−3/2}
+                new Case("fairGrad α=3", () -> Weightings.fairGrad(3), 4, g -> Math.pow(Grads.norm(g), -1.5),
+                        g -> Math.pow(Grads.norm(g), -1.5)),
                 new Case("alignedMtl", Weightings::alignedMtl, 4, one, one),
                 new Case("upGrad", Weightings::upGrad, 4, one, one),
                 new Case("gradVac", Weightings::gradVac, 2, one, one),
@@ -84,6 +102,7 @@ class WeightingContractTest {
                 new Case("randomLossWeighting", Weightings::randomLossWeighting, 0, l -> 1, none),
                 new Case("famo", () -> Weightings.famo(TASKS), 4, l -> 1, none),
                 new Case("gls", Weightings::gls, 4, l -> 1, none),
+                new Case("imtlL", () -> Weightings.imtlL(TASKS), 4, l -> 1, none),
                 new Case("stch", Weightings::stch, 4, l -> 1 / l[0], none),
                 new Case("stch W=0 (sums the losses)", () -> Weightings.stch(0.5, 0), 4, l -> 1 / l[0], none));
     }
@@ -148,7 +167,7 @@ class WeightingContractTest {
         Combination a = ((GradientWeighting) c.factory().get())
                 .combine(Grads.of(TASKS.subList(0, n), rows, Arrays.copyOf(losses, n)), Grads.ctx(3));
         Combination b = ((GradientWeighting) c.factory().get())
-                .combine(Grads.of(permTasks, permRows, permLosses), Grads.ctx(4));
+                .combine(Grads.of(permTasks, permRows, permLosses), Grads.ctx(c.seededDraws() ? 3 : 4));
         double scale = 0;
         for (float x : a.shared()) {
             scale = Math.max(scale, Math.abs(x));

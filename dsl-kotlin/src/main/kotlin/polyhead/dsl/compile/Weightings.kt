@@ -42,6 +42,12 @@ internal fun weightingPlan(spec: ExperimentSpec): WeightingPlan {
             if (w.initialWeights.isEmpty()) it else it.initialWeights(w.initialWeights)
         }
         is WeightingSpec.ImtlG -> WeightingPlan.imtlG()
+        WeightingSpec.ImtlL -> WeightingPlan.imtlL()
+        is WeightingSpec.ImtlH -> WeightingPlan.imtlH()
+        is WeightingSpec.FairGrad -> WeightingPlan.fairGrad(w.alpha)
+        is WeightingSpec.ExcessMtl -> WeightingPlan.excessMtl(w.stepSize)
+        is WeightingSpec.SdmGrad -> WeightingPlan.sdmGrad(w.lambda, w.iterations)
+        is WeightingSpec.GradDrop -> WeightingPlan.gradDrop(w.leak)
         is WeightingSpec.AlignedMtl -> WeightingPlan.alignedMtl()
         is WeightingSpec.UpGrad -> WeightingPlan.upGrad(w.normEps, w.regEps)
         is WeightingSpec.Famo -> WeightingPlan.famo(w.lr, w.weightDecay)

@@ -58,6 +58,22 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
             nonNegative(w.rho, "$p.rho", "moCo rho")
             parametersOnly("moCo", w.source, p)
         }
+        is WeightingSpec.FairGrad -> positive(w.alpha, "$p.alpha", "fairGrad alpha")
+        is WeightingSpec.GradDrop -> {
+            inUnit(w.leak, "$p.leak", "gradDrop leak", openAtOne = false)
+            require(w.source == GradientSource.REPRESENTATION, "$p.source") {
+                "gradDrop acts on the features of the shared representation and needs their values, which gradients " +
+                    "of the shared parameters do not have; use source representation"
+            }
+        }
+        is WeightingSpec.SdmGrad -> {
+            nonNegative(w.lambda, "$p.lambda", "sdmGrad lambda")
+            atLeast(w.iterations, 1, "$p.iterations", "sdmGrad iterations")
+        }
+        is WeightingSpec.ExcessMtl -> {
+            nonNegative(w.stepSize, "$p.stepSize", "excessMtl stepSize")
+            parametersOnly("excessMtl", w.source, p)
+        }
         else -> Unit
     }
     val w = spec.weighting

@@ -121,6 +121,71 @@ sealed interface WeightingSpec {
     @SerialName("imtlG")
     data class ImtlG(override val source: GradientSource = GradientSource.PARAMETERS) : GradientLevel
 
+    /**
+     * IMTL-L (Liu et al., 2021): one learned loss scale s_t per task, from 0, and the objective Σ_t (e^{s_t}·L_t − s_t);
+     * the scales are trained by the experiment's optimizer.
+     */
+    @Serializable
+    @SerialName("imtlL")
+    data object ImtlL : WeightingSpec
+
+    /**
+     * IMTL-H (Liu et al., 2021): IMTL-G's update on the gradients of IMTL-L's scaled losses e^{s_t}·L_t − s_t, the
+     * scales trained by the experiment's optimizer.
+     */
+    @Serializable
+    @SerialName("imtlH")
+    data class ImtlH(override val source: GradientSource = GradientSource.PARAMETERS) : GradientLevel
+
+    /**
+     * FairGrad (Ban & Ji, 2024): the update whose weights w solve GᵀG·w = w^(−1/[alpha]), the α-fair allocation of
+     * the loss decreases among tasks ([alpha] finite and > 0; 1 is proportional fairness).
+     */
+    @Serializable
+    @SerialName("fairGrad")
+    data class FairGrad @JvmOverloads constructor(
+        val alpha: Double = 1.0,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
+
+    /**
+     * ExcessMTL (He et al., 2024): task weights that grow with each task's estimated excess risk, by
+     * exponentiated-gradient steps of size [stepSize] (≥ 0). Reads the shared parameters only (the squared-gradient
+     * sums need the same gradient row at every step).
+     */
+    @Serializable
+    @SerialName("excessMtl")
+    data class ExcessMtl @JvmOverloads constructor(
+        val stepSize: Double = 0.01,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
+
+    /**
+     * SDMGrad (Xiao, Ban & Ji, 2023): simplex weights found by [iterations] (≥ 1) projected gradient steps per training
+     * step, the update pulled toward the average gradient by [lambda] (≥ 0). The batch's gradients stand for the three
+     * independent batches of the paper's estimator.
+     */
+    @Serializable
+    @SerialName("sdmGrad")
+    data class SdmGrad @JvmOverloads constructor(
+        val lambda: Double = 0.3,
+        val iterations: Int = 20,
+        override val source: GradientSource = GradientSource.PARAMETERS,
+    ) : GradientLevel
+
+    /**
+     * GradDrop (Chen et al., 2020): at each feature of the shared representation, the task gradients of one sign are
+     * kept at random, positive with the probability that measures how positive they are; a dropped gradient keeps
+     * the fraction [leak] in [0, 1]. Reads the shared representation only (it needs the representation's values), so
+     * [source] is `representation` by default and must stay so.
+     */
+    @Serializable
+    @SerialName("gradDrop")
+    data class GradDrop @JvmOverloads constructor(
+        val leak: Double = 0.0,
+        override val source: GradientSource = GradientSource.REPRESENTATION,
+    ) : GradientLevel
+
     /** Aligned-MTL (Senushkin et al., 2023): the task gradients aligned to orthogonal components of equal size. */
     @Serializable
     @SerialName("alignedMtl")

@@ -6,24 +6,17 @@ import io.kotest.matchers.shouldBe
 import io.kotest.matchers.string.shouldContain
 import polyhead.data.Dataset
 import polyhead.dsl.ExperimentBuilder
-import polyhead.dsl.accuracy
-import polyhead.dsl.crossEntropy
-import polyhead.dsl.dense
 import polyhead.dsl.dbMtl
 import polyhead.dsl.gradVac
 import polyhead.dsl.moCo
-import polyhead.dsl.multiTask
-import polyhead.dsl.sgd
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.GradientSource
 import polyhead.dsl.spec.SpecError
 import polyhead.dsl.spec.SpecJson
 import polyhead.dsl.spec.WeightingSpec
-import polyhead.dsl.tanh
 import polyhead.mtl.weighting.DbMtl
 import polyhead.mtl.weighting.GradVac
 import polyhead.mtl.weighting.MoCo
-import polyhead.tensor.Tensor
 
 /**
  * The gradient-level weightings that carry state from step to step (GradVac, DB-MTL, MoCo) from the Kotlin DSL and the JSON spec:
@@ -31,22 +24,9 @@ import polyhead.tensor.Tensor
  * its gradient source, and a short run that learns.
  */
 class HistoryWeightingsSpecTest : FunSpec({
-    fun spec(block: ExperimentBuilder.() -> Unit): ExperimentSpec = multiTask {
-        input(2)
-        trunk { dense(8); tanh() }
-        task("a") { head { dense(2) }; loss = crossEntropy(); metrics(accuracy()) }
-        task("b") { head { dense(2) }; loss = crossEntropy() }
-        optimizer = sgd(lr = 0.3)
-        training { epochs = 6; batchSize = 16; seed = 5; diagnostics = false }
-        block()
-    }
+    fun spec(block: ExperimentBuilder.() -> Unit): ExperimentSpec = twoTaskSpec(block)
 
-    /** Task a: is x0 > 0; task b: is x1 > 0. */
-    fun points(seed: Long, n: Int): Dataset {
-        val x = Tensor.randn(seed, n, 2)
-        fun label(k: Int) = Tensor.of(FloatArray(n) { if (x.data()[2 * it + k] > 0) 1f else 0f }, n)
-        return Dataset.of(x, mapOf("a" to label(0), "b" to label(1)))
-    }
+    fun points(seed: Long, n: Int): Dataset = twoTaskPoints(seed, n)
 
     test("gradVac: exact JSON, read back from JSON, compiled with its rate and source, and trains") {
         val s = spec { weighting = gradVac(beta = 0.2, source = GradientSource.REPRESENTATION) }

@@ -66,7 +66,12 @@ import polyhead.dsl.multiTask
 import polyhead.dsl.nadam
 import polyhead.dsl.named
 import polyhead.dsl.nashMtl
+import polyhead.dsl.excessMtl
+import polyhead.dsl.fairGrad
+import polyhead.dsl.gradDrop
 import polyhead.dsl.imtlG
+import polyhead.dsl.imtlH
+import polyhead.dsl.imtlL
 import polyhead.dsl.alignedMtl
 import polyhead.dsl.upGrad
 import polyhead.dsl.oneCycle
@@ -76,6 +81,7 @@ import polyhead.dsl.precision
 import polyhead.dsl.r2
 import polyhead.dsl.radam
 import polyhead.dsl.randomLossWeighting
+import polyhead.dsl.sdmGrad
 import polyhead.dsl.recall
 import polyhead.dsl.relu
 import polyhead.dsl.rmsprop
@@ -179,6 +185,12 @@ class RoundTripTest : FunSpec({
         case { weighting = gradVac(beta = 0.2, source = GradientSource.REPRESENTATION) },
         case { weighting = dbMtl(beta = 0.5, betaSigma = 0.5) },
         case { weighting = moCo(gamma = 0.2, rho = 0.1) },
+        case { weighting = imtlL() },
+        case { weighting = gradDrop(leak = 0.2) },
+        case { weighting = sdmGrad(lambda = 0.5, iterations = 5, source = GradientSource.REPRESENTATION) },
+        case { weighting = excessMtl(stepSize = 0.1) },
+        case { weighting = fairGrad(alpha = 2.0, source = GradientSource.REPRESENTATION) },
+        case { weighting = imtlH(source = GradientSource.REPRESENTATION) },
     )
     val optimizers = listOf(
         case { optimizer = sgd(lr = 0.1, momentum = 0.9, nesterov = true) { clipByValue(0.5) } },
