@@ -64,6 +64,11 @@ final class ReplicatedStep {
                     + "summed over replicas: use GradientSource.PARAMETERS with " + weighting.name()
                     + " in data-parallel training");
         }
+        if (weighting instanceof GradientWeighting && !weighting.parameters().isEmpty()) {
+            throw new IllegalArgumentException(weighting.name() + " learns parameters of its own inside each task's "
+                    + "objective, which data-parallel training does not sum over replicas yet: use a weighting "
+                    + "without them (e.g. imtl-g) with a gradient exchange");
+        }
         this.arch = arch;
         this.weighting = weighting;
         this.local = local;

@@ -202,6 +202,16 @@ class ReplicatedTrainingTest {
     }
 
     @Test
+    void gradientWeightingsWithParametersOfTheirOwnAreRefusedWithAnExchange() {
+        ThreadExchange ex = new ThreadExchange(1, 1000);
+        var model = TrainerTest.model(1);
+        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(model)
+                .optimizer(Optimizers.sgd(0.1)).weighting(Weightings.imtlH(model.taskNames()))
+                .gradientExchange(ex.replica(0)).build());
+        assertTrue(e.getMessage().contains("does not sum over replicas"), e.getMessage());
+    }
+
+    @Test
     void aReplicaThatNeverArrivesEndsTheStepWithAnError() {
         ThreadExchange ex = new ThreadExchange(2, 200);
         Trainer t = trainer(TrainerTest.model(1), Weightings.equal(), ex.replica(0));
