@@ -4,23 +4,29 @@ import java.util.Arrays;
 
 /**
  * What the tasks share. Every architecture reads the same trunk of the {@link ExperimentBuilder}: hard sharing
- * shares it; the others copy it, as each task's tower (soft sharing, cross-stitch) or as each expert (MMoE), so
- * switching architectures changes one line.
+ * shares it; the others copy it, as each task's tower (soft sharing, cross-stitch) or as each expert (MMoE, CGC; PLE
+ * cuts it into levels), so switching architectures changes one line.
  */
 public final class ArchitecturePlan {
     /** The architectures. */
-    public enum Kind { HARD_SHARING, SOFT_SHARING, CROSS_STITCH, MMOE, OMOE }
+    public enum Kind { HARD_SHARING, SOFT_SHARING, CROSS_STITCH, MMOE, OMOE, CGC, PLE }
 
     private final Kind kind;
     private final double lambda;
     private final int[] stages;
     private final int experts;
+    private final int taskExperts;
 
     private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts) {
+        this(kind, lambda, stages, experts, 0);
+    }
+
+    private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts, int taskExperts) {
         this.kind = kind;
         this.lambda = lambda;
         this.stages = stages;
         this.experts = experts;
+        this.taskExperts = taskExperts;
     }
 
     /** One trunk shared by every task, one head per task on its output (Caruana, 1997). */
@@ -73,6 +79,39 @@ public final class ArchitecturePlan {
         return new ArchitecturePlan(kind, 0, new int[0], experts);
     }
 
+    /**
+     * Customized gate control (CGC, Tang et al., 2020): {@code sharedExperts} copies of the trunk shared by the tasks
+     * and {@code taskExperts} copies of each task's own, mixed per task by a softmax gate on the flattened input over
+     * its own and the shared experts ({@link polyhead.mtl.arch.Ple#cgc}).
+     */
+    public static ArchitecturePlan cgc(int sharedExperts, int taskExperts) {
+        checkExperts("cgc", sharedExperts, taskExperts);
+        return new ArchitecturePlan(Kind.CGC, 0, new int[0], sharedExperts, taskExperts);
+    }
+
+    /**
+     * Progressive layered extraction (PLE, Tang et al., 2020): the trunk cut into levels of {@code levels[i]} layers
+     * (summing to the trunk's length; none: a level ends at every activation of the trunk and at its end), each level
+     * a CGC of copies of its layers, with a shared gate feeding the next level's shared experts
+     * ({@link polyhead.mtl.arch.Ple#progressive}).
+     */
+    public static ArchitecturePlan ple(int sharedExperts, int taskExperts, int... levels) {
+        checkExperts("ple", sharedExperts, taskExperts);
+        for (int i = 0; i < levels.length; i++) {
+            if (levels[i] < 1) {
+                throw new IllegalArgumentException("ple: level " + i + " must have at least 1 layer, got " + levels[i]);
+            }
+        }
+        return new ArchitecturePlan(Kind.PLE, 0, levels.clone(), sharedExperts, taskExperts);
+    }
+
+    private static void checkExperts(String name, int sharedExperts, int taskExperts) {
+        if (sharedExperts < 1 || taskExperts < 0) {
+            throw new IllegalArgumentException(name + ": sharedExperts must be at least 1 and taskExperts at least 0, "
+                    + "got " + sharedExperts + " and " + taskExperts);
+        }
+    }
+
     public Kind kind() {
         return kind;
     }
@@ -82,14 +121,19 @@ public final class ArchitecturePlan {
         return lambda;
     }
 
-    /** Cross-stitch's stage sizes; empty for the activation blocks. */
+    /** Cross-stitch's stage sizes and PLE's level sizes, in trunk layers; empty for the activation blocks. */
     public int[] stages() {
         return stages.clone();
     }
 
-    /** The number of experts of MMoE and OMoE. */
+    /** The number of experts of MMoE and OMoE; the number of shared experts of CGC and PLE. */
     public int experts() {
         return experts;
+    }
+
+    /** The number of each task's own experts of CGC and PLE. */
+    public int taskExperts() {
+        return taskExperts;
     }
 
     @Override
@@ -100,6 +144,8 @@ public final class ArchitecturePlan {
             case CROSS_STITCH -> "crossStitch" + Arrays.toString(stages);
             case MMOE -> "mmoe(" + experts + ")";
             case OMOE -> "omoe(" + experts + ")";
+            case CGC -> "cgc(" + experts + ", " + taskExperts + ")";
+            case PLE -> "ple(" + experts + ", " + taskExperts + ", " + Arrays.toString(stages) + ")";
         };
     }
 }

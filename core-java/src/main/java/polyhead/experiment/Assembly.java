@@ -12,6 +12,7 @@ import polyhead.mtl.arch.Architecture;
 import polyhead.mtl.arch.CrossStitch;
 import polyhead.mtl.arch.HardSharing;
 import polyhead.mtl.arch.Mmoe;
+import polyhead.mtl.arch.Ple;
 import polyhead.mtl.arch.SoftSharing;
 import polyhead.nn.Module;
 import polyhead.nn.Sequential;
@@ -67,13 +68,44 @@ final class Assembly {
                     experts.add(sequential(trunk, input, rng));
                 }
                 List<Task> built = tasks(tasks, experts.get(0).output(), rng);
-                int features = Arrays.stream(input).reduce(1, (a, b) -> a * b);
+                int features = features(input);
                 return plan.kind() == ArchitecturePlan.Kind.OMOE
                         ? Mmoe.oneGate(supplierOf(experts), plan.experts(), features, built, rng)
                         : Mmoe.onePerTask(supplierOf(experts), plan.experts(), features, built, rng);
             }
+            case CGC -> {
+                List<Built> experts = new ArrayList<>();
+                for (int i = 0; i < plan.experts() + tasks.size() * plan.taskExperts(); i++) {
+                    experts.add(sequential(trunk, input, rng));
+                }
+                List<Task> built = tasks(tasks, experts.get(0).output(), rng);
+                return Ple.cgc(supplierOf(experts), features(input), plan.experts(), plan.taskExperts(), built, rng);
+            }
+            case PLE -> {
+                List<int[]> ranges = stageRanges(plan.stages(), trunk);
+                List<Supplier<? extends Module>> levels = new ArrayList<>();
+                int[] gateInputs = new int[ranges.size()];
+                int[] shape = input;
+                for (int s = 0; s < ranges.size(); s++) {
+                    int[] r = ranges.get(s);
+                    List<Built> experts = new ArrayList<>();
+                    for (int i = 0; i < plan.experts() + tasks.size() * plan.taskExperts(); i++) {
+                        experts.add(sequential(trunk.subList(r[0], r[1]), shape, rng));
+                    }
+                    levels.add(supplierOf(experts));
+                    gateInputs[s] = features(shape);
+                    shape = experts.get(0).output();
+                }
+                List<Task> built = tasks(tasks, shape, rng);
+                return Ple.progressive(levels, gateInputs, plan.experts(), plan.taskExperts(), built, rng);
+            }
             default -> throw new IllegalStateException("unknown architecture " + plan);
         }
+    }
+
+    /** The number of values of one sample of per-sample shape {@code shape}: what a gate on the flattened input reads. */
+    private static int features(int[] shape) {
+        return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
     }
 
     /** {@code layers} in a {@link Sequential} (registered {@code 0, 1, …}) reading per-sample shape {@code input}. */

@@ -36,8 +36,9 @@ import polyhead.train.EarlyStopping;
  * }</pre>
  *
  * <p>Parameters are drawn from one {@code Random(seed)} in a fixed order: first the body — the trunk (hard sharing),
- * each task's tower (soft sharing) or each task's stages (cross-stitch), in task order, or each expert (MMoE) — then
- * the heads in task order, then what the architecture draws itself (MMoE's gates). Defaults: hard sharing, the fixed
+ * each task's tower (soft sharing) or each task's stages (cross-stitch), in task order, or each expert (MMoE; CGC: the
+ * shared experts, then each task's in task order; PLE: so level by level) — then the heads in task order, then what
+ * the architecture draws itself (the gates). Defaults: hard sharing, the fixed
  * weighting, {@link TrainingPlan#defaults()}; the input, a task's loss and the optimizer have none.
  */
 public final class ExperimentBuilder {
@@ -199,10 +200,14 @@ public final class ExperimentBuilder {
         if (!inputs.isEmpty() && kind == ArchitecturePlan.Kind.CROSS_STITCH) {
             faults.add("architecture: crossStitch stitches the stages of one input's trunk; it takes no named inputs");
         }
+        if (!inputs.isEmpty() && kind == ArchitecturePlan.Kind.PLE) {
+            faults.add("architecture: ple cuts one input's trunk into levels; it takes no named inputs");
+        }
         if (representation != null && add(faults, "trunk", ModelChecks.expertOutputs(kind, name, representation))) {
             representation = null;
         }
-        add(faults, "architecture.stages", ModelChecks.stages(architecture.stages(), trunk.size()));
+        String cuts = kind == ArchitecturePlan.Kind.PLE ? "levels" : "stages";
+        add(faults, "architecture." + cuts, ModelChecks.stages(architecture.stages(), trunk.size(), cuts));
         add(faults, "weighting", ModelChecks.source(kind, name, weighting.source(), Naming.JAVA));
         Set<String> names = new HashSet<>();
         tasks.forEach(t -> names.add(t.name()));

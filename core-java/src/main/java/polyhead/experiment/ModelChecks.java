@@ -116,7 +116,8 @@ public final class ModelChecks {
         if (kind == ArchitecturePlan.Kind.HARD_SHARING || trunkSize > 0) {
             return null;
         }
-        return name + " copies the trunk as " + (experts(kind) ? "each expert" : "each task's tower")
+        boolean experts = experts(kind) || kind == ArchitecturePlan.Kind.CGC || kind == ArchitecturePlan.Kind.PLE;
+        return name + " copies the trunk as " + (experts ? "each expert" : "each task's tower")
                 + ", but the trunk is empty";
     }
 
@@ -129,22 +130,27 @@ public final class ModelChecks {
                 + Layers.show(representation) + "; end the trunk with flatten() or a dense layer";
     }
 
-    /** Why cross-stitch stages of these sizes do not cover a trunk of {@code trunkSize} layers, or null. */
-    public static String stages(int[] stages, int trunkSize) {
+    /**
+     * Why cross-stitch stages (or PLE levels, {@code what} = "levels") of these sizes do not cover a trunk of
+     * {@code trunkSize} layers, or null.
+     */
+    public static String stages(int[] stages, int trunkSize, String what) {
         int sum = Arrays.stream(stages).sum();
         return stages.length == 0 || sum == trunkSize ? null
-                : "the stages cover " + sum + " trunk layers, but the trunk has " + trunkSize;
+                : "the " + what + " cover " + sum + " trunk layers, but the trunk has " + trunkSize;
     }
 
     /** Why architecture {@code kind} (named {@code name}) cannot give gradients from {@code source}, or null. */
     public static String source(ArchitecturePlan.Kind kind, String name, GradientSource source, Naming naming) {
-        if (source != GradientSource.REPRESENTATION || kind == ArchitecturePlan.Kind.HARD_SHARING || experts(kind)) {
+        if (source != GradientSource.REPRESENTATION || kind == ArchitecturePlan.Kind.HARD_SHARING || experts(kind)
+                || kind == ArchitecturePlan.Kind.CGC) {
             return null;
         }
         return name + " has no single shared representation; read the gradients of the shared parameters ("
                 + naming.source(GradientSource.PARAMETERS) + ")";
     }
 
+    /** Whether {@code kind} mixes experts' vector outputs (MMoE, OMoE); CGC and PLE mix outputs of any shape. */
     private static boolean experts(ArchitecturePlan.Kind kind) {
         return kind == ArchitecturePlan.Kind.MMOE || kind == ArchitecturePlan.Kind.OMOE;
     }

@@ -259,6 +259,17 @@ public final class ModelDescription {
                 m.put("experts", a.experts());
                 m.put("oneGate", a.kind() == ArchitecturePlan.Kind.OMOE);
             }
+            case CGC -> {
+                m.put("type", "cgc");
+                m.put("sharedExperts", a.experts());
+                m.put("taskExperts", a.taskExperts());
+            }
+            case PLE -> {
+                m.put("type", "ple");
+                m.put("sharedExperts", a.experts());
+                m.put("taskExperts", a.taskExperts());
+                m.put("levels", Arrays.stream(a.stages()).boxed().toList());
+            }
         }
         return m;
     }
@@ -400,6 +411,9 @@ public final class ModelDescription {
                     f.list("stages").stream().mapToInt(s -> (int) s.asInteger()).toArray());
             case "mmoe" -> f.bool("oneGate") ? ArchitecturePlan.omoe(f.integer("experts"))
                     : ArchitecturePlan.mmoe(f.integer("experts"));
+            case "cgc" -> ArchitecturePlan.cgc(f.integer("sharedExperts"), f.integer("taskExperts"));
+            case "ple" -> ArchitecturePlan.ple(f.integer("sharedExperts"), f.integer("taskExperts"),
+                    ints(f.list("levels")));
             default -> throw f.fault("type", "unknown architecture type " + UserText.quote(type));
         };
     }

@@ -1,5 +1,6 @@
 package polyhead.mtl.arch;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 import polyhead.autodiff.Var;
-import polyhead.autodiff.ops.Shaping;
 import polyhead.mtl.Task;
 import polyhead.nn.Linear;
 import polyhead.nn.Module;
@@ -76,15 +76,15 @@ public final class Mmoe extends SharedRepresentation {
     /** The expert outputs stacked: [N, K, d]. */
     @Override
     public Var encode(Var input) {
-        Var[] outs = new Var[expertCount];
+        List<Var> outs = new ArrayList<>();
         for (int k = 0; k < expertCount; k++) {
             Var o = experts.get(Integer.toString(k)).call(input);
             if (o.shape().rank() != 2) {
                 throw new ShapeException("MMoE: expert " + k + " must output [N, d], got " + o.shape());
             }
-            outs[k] = o.reshape(o.shape().dim(0), 1, o.shape().dim(1));
+            outs.add(o);
         }
-        return Shaping.concat(1, outs);
+        return ExpertMixture.stack(outs, typeName());
     }
 
     @Override
@@ -102,10 +102,8 @@ public final class Mmoe extends SharedRepresentation {
     }
 
     /** Σ_k softmax(logits)_k · experts[:, k, :]. */
-    private Var mixture(Var gateLogits, Var stacked) {
-        Var w = gateLogits.softmax(1);
-        Var w3 = w.reshape(w.shape().dim(0), expertCount, 1);
-        return w3.mul(stacked).sum(1, false);
+    private static Var mixture(Var gateLogits, Var stacked) {
+        return ExpertMixture.mix(gateLogits.softmax(1), stacked);
     }
 
     @Override
