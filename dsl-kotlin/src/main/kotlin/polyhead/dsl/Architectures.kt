@@ -20,6 +20,19 @@ fun ExperimentBuilder.crossStitch(vararg stages: Int): ArchitectureSpec = Archit
 fun ExperimentBuilder.mmoe(experts: Int, oneGate: Boolean = ArchitectureSpec.Mmoe(experts).oneGate): ArchitectureSpec =
     ArchitectureSpec.Mmoe(experts, oneGate)
 
+/** Customized gate control: [sharedExperts] shared copies of the trunk and [taskExperts] of each task's own. */
+fun ExperimentBuilder.cgc(
+    sharedExperts: Int = ArchitectureSpec.Cgc().sharedExperts,
+    taskExperts: Int = ArchitectureSpec.Cgc().taskExperts,
+): ArchitectureSpec = ArchitectureSpec.Cgc(sharedExperts, taskExperts)
+
+/** Progressive layered extraction; [levels] are the trunk's level lengths in layers, none for a level ending at each activation. */
+fun ExperimentBuilder.ple(
+    sharedExperts: Int = ArchitectureSpec.Ple().sharedExperts,
+    taskExperts: Int = ArchitectureSpec.Ple().taskExperts,
+    vararg levels: Int,
+): ArchitectureSpec = ArchitectureSpec.Ple(sharedExperts, taskExperts, levels.toList())
+
 fun ExperimentBuilder.equal(): WeightingSpec = WeightingSpec.Equal
 
 fun ExperimentBuilder.fixed(): WeightingSpec = WeightingSpec.Fixed

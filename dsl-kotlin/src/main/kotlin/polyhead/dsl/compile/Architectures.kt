@@ -20,6 +20,8 @@ internal fun architecturePlan(spec: ArchitectureSpec): ArchitecturePlan = when (
     is ArchitectureSpec.SoftSharing -> ArchitecturePlan.softSharing(spec.lambda)
     is ArchitectureSpec.CrossStitch -> ArchitecturePlan.crossStitch(*spec.stages.toIntArray())
     is ArchitectureSpec.Mmoe -> if (spec.oneGate) ArchitecturePlan.omoe(spec.experts) else ArchitecturePlan.mmoe(spec.experts)
+    is ArchitectureSpec.Cgc -> ArchitecturePlan.cgc(spec.sharedExperts, spec.taskExperts)
+    is ArchitectureSpec.Ple -> ArchitecturePlan.ple(spec.sharedExperts, spec.taskExperts, *spec.levels.toIntArray())
 }
 
 internal fun taskPlan(t: TaskSpec): TaskPlan = TaskPlan.named(t.name)

@@ -38,7 +38,8 @@ internal object CoreRules : ModelRules {
     override fun expertOutputs(architecture: ArchitectureSpec, representation: List<Int>): String? =
         ModelChecks.expertOutputs(kind(architecture), architecture.typeName, representation.toIntArray())
 
-    override fun stages(stages: List<Int>, trunkSize: Int): String? = ModelChecks.stages(stages.toIntArray(), trunkSize)
+    override fun stages(stages: List<Int>, trunkSize: Int, what: String): String? =
+        ModelChecks.stages(stages.toIntArray(), trunkSize, what)
 
     override fun source(architecture: ArchitectureSpec, source: GradientSource): String? =
         ModelChecks.source(kind(architecture), architecture.typeName, gradientSource(source), SpecNaming)
@@ -103,6 +104,8 @@ internal object CoreRules : ModelRules {
         is ArchitectureSpec.SoftSharing -> ArchitecturePlan.Kind.SOFT_SHARING
         is ArchitectureSpec.CrossStitch -> ArchitecturePlan.Kind.CROSS_STITCH
         is ArchitectureSpec.Mmoe -> if (a.oneGate) ArchitecturePlan.Kind.OMOE else ArchitecturePlan.Kind.MMOE
+        is ArchitectureSpec.Cgc -> ArchitecturePlan.Kind.CGC
+        is ArchitectureSpec.Ple -> ArchitecturePlan.Kind.PLE
     }
 }
 

@@ -6,7 +6,7 @@ import kotlinx.serialization.Serializable
 /**
  * What the tasks share. Every architecture reads the same [ExperimentSpec.trunk], so switching architectures is a
  * one-word change: hard sharing shares one trunk; the others copy it — as each task's tower (soft sharing,
- * cross-stitch) or as each expert (MMoE).
+ * cross-stitch) or as each expert (MMoE, CGC; PLE cuts it into levels).
  */
 @Serializable
 sealed interface ArchitectureSpec {
@@ -41,11 +41,37 @@ sealed interface ArchitectureSpec {
     @Serializable
     @SerialName("mmoe")
     data class Mmoe(val experts: Int, val oneGate: Boolean = false) : ArchitectureSpec
+
+    /**
+     * Customized gate control (Tang et al., 2020): [sharedExperts] copies of the trunk shared by the tasks and
+     * [taskExperts] of each task's own; each task's softmax gate on the flattened input mixes its own and the shared
+     * experts.
+     */
+    @Serializable
+    @SerialName("cgc")
+    data class Cgc(val sharedExperts: Int = 2, val taskExperts: Int = 1) : ArchitectureSpec
+
+    /**
+     * Progressive layered extraction (Tang et al., 2020): the trunk cut into levels, each a CGC of copies of its
+     * layers; at every level but the last a shared gate over all the level's experts feeds the next level's shared
+     * experts.
+     *
+     * @property levels the number of trunk layers in each level, in order, summing to the trunk's length; empty means
+     *   a level ends at every activation layer of the trunk (and at its end)
+     */
+    @Serializable
+    @SerialName("ple")
+    data class Ple(val sharedExperts: Int = 2, val taskExperts: Int = 1, val levels: List<Int> = emptyList()) : ArchitectureSpec
 }
 
 /** The stages of a cross-stitch trunk as [from, to) index ranges, resolving [ArchitectureSpec.CrossStitch.stages]. */
-fun ArchitectureSpec.CrossStitch.stageRanges(trunk: List<LayerSpec>): List<IntRange> {
-    val sizes = stages.ifEmpty { activationBlocks(trunk) }
+fun ArchitectureSpec.CrossStitch.stageRanges(trunk: List<LayerSpec>): List<IntRange> = ranges(stages, trunk)
+
+/** The levels of a PLE trunk as [from, to) index ranges, resolving [ArchitectureSpec.Ple.levels]. */
+fun ArchitectureSpec.Ple.levelRanges(trunk: List<LayerSpec>): List<IntRange> = ranges(levels, trunk)
+
+private fun ranges(given: List<Int>, trunk: List<LayerSpec>): List<IntRange> {
+    val sizes = given.ifEmpty { activationBlocks(trunk) }
     var start = 0
     return sizes.map { n -> (start until start + n).also { start += n } }
 }

@@ -19,8 +19,8 @@ interface ModelRules {
     /** Why [architecture] cannot mix experts whose output is [representation]. */
     fun expertOutputs(architecture: ArchitectureSpec, representation: List<Int>): String?
 
-    /** Why cross-stitch [stages] do not cover a trunk of [trunkSize] layers. */
-    fun stages(stages: List<Int>, trunkSize: Int): String?
+    /** Why cross-stitch [stages] (or PLE levels, [what] = "levels") do not cover a trunk of [trunkSize] layers. */
+    fun stages(stages: List<Int>, trunkSize: Int, what: String): String?
 
     /** Why [architecture] cannot give gradients from [source]. */
     fun source(architecture: ArchitectureSpec, source: GradientSource): String?

@@ -121,6 +121,9 @@ private fun Faults.namedInputs(spec: ExperimentSpec): List<Int>? {
     require(spec.architecture !is ArchitectureSpec.CrossStitch, "$.architecture") {
         "crossStitch stitches the stages of one input's trunk; it takes no named inputs"
     }
+    require(spec.architecture !is ArchitectureSpec.Ple, "$.architecture") {
+        "ple cuts one input's trunk into levels; it takes no named inputs"
+    }
     val seen = mutableMapOf<String, Int>()
     var width = 0
     spec.inputs.forEachIndexed { i, input ->
@@ -249,10 +252,21 @@ private fun Faults.architecture(spec: ExperimentSpec, representation: List<Int>?
         }
         is ArchitectureSpec.CrossStitch -> {
             arch.stages.forEachIndexed { k, n -> atLeast(n, 1, "$.architecture.stages[$k]", "a stage's layer count") }
-            rule("$.architecture.stages", rules?.stages(arch.stages, spec.trunk.size))
+            rule("$.architecture.stages", rules?.stages(arch.stages, spec.trunk.size, "stages"))
+        }
+        is ArchitectureSpec.Cgc -> experts(arch.typeName, arch.sharedExperts, arch.taskExperts)
+        is ArchitectureSpec.Ple -> {
+            experts(arch.typeName, arch.sharedExperts, arch.taskExperts)
+            arch.levels.forEachIndexed { k, n -> atLeast(n, 1, "$.architecture.levels[$k]", "a level's layer count") }
+            rule("$.architecture.levels", rules?.stages(arch.levels, spec.trunk.size, "levels"))
         }
         ArchitectureSpec.HardSharing -> Unit
     }
+}
+
+private fun Faults.experts(name: String, shared: Int, own: Int) {
+    atLeast(shared, 1, "$.architecture.sharedExperts", "$name sharedExperts")
+    atLeast(own, 0, "$.architecture.taskExperts", "$name taskExperts")
 }
 
 /**

@@ -60,6 +60,8 @@ import polyhead.dsl.meanIou
 import polyhead.dsl.meanSquaredError
 import polyhead.dsl.mgda
 import polyhead.dsl.mmoe
+import polyhead.dsl.cgc
+import polyhead.dsl.ple
 import polyhead.dsl.mse
 import polyhead.dsl.multiStep
 import polyhead.dsl.multiTask
@@ -154,6 +156,9 @@ class RoundTripTest : FunSpec({
         case { architecture = crossStitch(1, 1) },
         case { architecture = mmoe(experts = 3) },
         case { architecture = mmoe(experts = 2, oneGate = true) },
+        case { architecture = cgc(sharedExperts = 1, taskExperts = 2) },
+        case { architecture = ple() },
+        case { architecture = ple(2, 0, 1, 1) },
     )
     val weightings = listOf(
         case { weighting = equal() },
