@@ -9,24 +9,34 @@ import java.util.Arrays;
  */
 public final class ArchitecturePlan {
     /** The architectures. */
-    public enum Kind { HARD_SHARING, SOFT_SHARING, CROSS_STITCH, MMOE, OMOE, CGC, PLE }
+    public enum Kind { HARD_SHARING, SOFT_SHARING, CROSS_STITCH, MMOE, OMOE, CGC, PLE, DSELECT_K }
 
     private final Kind kind;
     private final double lambda;
     private final int[] stages;
     private final int experts;
     private final int taskExperts;
+    private final int selectors;
+    private final double gamma;
 
     private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts) {
-        this(kind, lambda, stages, experts, 0);
+        this(kind, lambda, stages, experts, 0, 0, 0);
     }
 
     private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts, int taskExperts) {
+        this(kind, lambda, stages, experts, taskExperts, 0, 0);
+    }
+
+    /** {@code lambda} is soft sharing's λ and DSelect-k's entropy weight. */
+    private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts, int taskExperts, int selectors,
+                             double gamma) {
         this.kind = kind;
         this.lambda = lambda;
         this.stages = stages;
         this.experts = experts;
         this.taskExperts = taskExperts;
+        this.selectors = selectors;
+        this.gamma = gamma;
     }
 
     /** One trunk shared by every task, one head per task on its output (Caruana, 1997). */
@@ -105,6 +115,29 @@ public final class ArchitecturePlan {
         return new ArchitecturePlan(Kind.PLE, 0, levels.clone(), sharedExperts, taskExperts);
     }
 
+    /**
+     * DSelect-k (Hazimeh et al., 2021): {@code experts} copies of the trunk (which must output a vector), each task's
+     * gate selecting {@code selectors} of them through smooth-step binary codes with γ = {@code gamma}, the selectors'
+     * entropy weighted by {@code entropyWeight} in the objective ({@link polyhead.mtl.arch.DSelectK}).
+     */
+    public static ArchitecturePlan dselectK(int experts, int selectors, double gamma, double entropyWeight) {
+        if (experts < 2 || selectors < 1) {
+            throw new IllegalArgumentException("dselectK: experts must be at least 2 and selectors at least 1, got "
+                    + experts + " and " + selectors);
+        }
+        if (!(gamma > 0) || Double.isInfinite(gamma) || !(entropyWeight >= 0) || Double.isInfinite(entropyWeight)) {
+            throw new IllegalArgumentException("dselectK: gamma must be > 0 and entropyWeight a finite number >= 0, got "
+                    + gamma + " and " + entropyWeight);
+        }
+        return new ArchitecturePlan(Kind.DSELECT_K, entropyWeight, new int[0], experts, 0, selectors, gamma);
+    }
+
+    /** {@link #dselectK(int, int, double, double)} with DSelect-k's default γ and entropy weight. */
+    public static ArchitecturePlan dselectK(int experts, int selectors) {
+        return dselectK(experts, selectors, polyhead.mtl.arch.DSelectK.DEFAULT_GAMMA,
+                polyhead.mtl.arch.DSelectK.DEFAULT_ENTROPY_WEIGHT);
+    }
+
     private static void checkExperts(String name, int sharedExperts, int taskExperts) {
         if (sharedExperts < 1 || taskExperts < 0) {
             throw new IllegalArgumentException(name + ": sharedExperts must be at least 1 and taskExperts at least 0, "
@@ -116,7 +149,7 @@ public final class ArchitecturePlan {
         return kind;
     }
 
-    /** Soft sharing's λ. */
+    /** Soft sharing's λ; DSelect-k's entropy weight. */
     public double lambda() {
         return lambda;
     }
@@ -126,9 +159,19 @@ public final class ArchitecturePlan {
         return stages.clone();
     }
 
-    /** The number of experts of MMoE and OMoE; the number of shared experts of CGC and PLE. */
+    /** The number of experts of MMoE, OMoE and DSelect-k; the number of shared experts of CGC and PLE. */
     public int experts() {
         return experts;
+    }
+
+    /** DSelect-k's number of selectors per task (k). */
+    public int selectors() {
+        return selectors;
+    }
+
+    /** DSelect-k's smooth-step width γ. */
+    public double gamma() {
+        return gamma;
     }
 
     /** The number of each task's own experts of CGC and PLE. */
@@ -146,6 +189,7 @@ public final class ArchitecturePlan {
             case OMOE -> "omoe(" + experts + ")";
             case CGC -> "cgc(" + experts + ", " + taskExperts + ")";
             case PLE -> "ple(" + experts + ", " + taskExperts + ", " + Arrays.toString(stages) + ")";
+            case DSELECT_K -> "dselectK(" + experts + ", " + selectors + ", " + gamma + ", " + lambda + ")";
         };
     }
 }

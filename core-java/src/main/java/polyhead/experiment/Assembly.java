@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import polyhead.mtl.Task;
 import polyhead.mtl.arch.Architecture;
 import polyhead.mtl.arch.CrossStitch;
+import polyhead.mtl.arch.DSelectK;
 import polyhead.mtl.arch.HardSharing;
 import polyhead.mtl.arch.Mmoe;
 import polyhead.mtl.arch.Ple;
@@ -61,6 +62,15 @@ final class Assembly {
                 }
                 int[] output = byTask.get(0).get(ranges.size() - 1).output();
                 return new CrossStitch(stages, tasks(tasks, output, rng));
+            }
+            case DSELECT_K -> {
+                List<Built> experts = new ArrayList<>();
+                for (int i = 0; i < plan.experts(); i++) {
+                    experts.add(sequential(trunk, input, rng));
+                }
+                List<Task> built = tasks(tasks, experts.get(0).output(), rng);
+                return new DSelectK(supplierOf(experts), plan.experts(), plan.selectors(), features(input), plan.gamma(),
+                        plan.lambda(), built, rng);
             }
             case MMOE, OMOE -> {
                 List<Built> experts = new ArrayList<>();

@@ -36,9 +36,9 @@ import polyhead.train.EarlyStopping;
  * }</pre>
  *
  * <p>Parameters are drawn from one {@code Random(seed)} in a fixed order: first the body — the trunk (hard sharing),
- * each task's tower (soft sharing) or each task's stages (cross-stitch), in task order, or each expert (MMoE; CGC: the
- * shared experts, then each task's in task order; PLE: so level by level) — then the heads in task order, then what
- * the architecture draws itself (the gates). Defaults: hard sharing, the fixed
+ * each task's tower (soft sharing) or each task's stages (cross-stitch), in task order, or each expert (MMoE,
+ * DSelect-k; CGC: the shared experts, then each task's in task order; PLE: so level by level) — then the heads in task
+ * order, then what the architecture draws itself (the gates). Defaults: hard sharing, the fixed
  * weighting, {@link TrainingPlan#defaults()}; the input, a task's loss and the optimizer have none.
  */
 public final class ExperimentBuilder {

@@ -150,9 +150,10 @@ public final class ModelChecks {
                 + naming.source(GradientSource.PARAMETERS) + ")";
     }
 
-    /** Whether {@code kind} mixes experts' vector outputs (MMoE, OMoE); CGC and PLE mix outputs of any shape. */
+    /** Whether {@code kind} mixes experts' vector outputs (MMoE, OMoE, DSelect-k); CGC and PLE mix any shape. */
     private static boolean experts(ArchitecturePlan.Kind kind) {
-        return kind == ArchitecturePlan.Kind.MMOE || kind == ArchitecturePlan.Kind.OMOE;
+        return kind == ArchitecturePlan.Kind.MMOE || kind == ArchitecturePlan.Kind.OMOE
+                || kind == ArchitecturePlan.Kind.DSELECT_K;
     }
 
     /** The losses that fit {@code labels}: {@code classIndex labels take crossEntropy}. */

@@ -264,6 +264,13 @@ public final class ModelDescription {
                 m.put("sharedExperts", a.experts());
                 m.put("taskExperts", a.taskExperts());
             }
+            case DSELECT_K -> {
+                m.put("type", "dselectK");
+                m.put("experts", a.experts());
+                m.put("selectors", a.selectors());
+                m.put("gamma", a.gamma());
+                m.put("entropyWeight", a.lambda());
+            }
             case PLE -> {
                 m.put("type", "ple");
                 m.put("sharedExperts", a.experts());
@@ -411,6 +418,8 @@ public final class ModelDescription {
                     f.list("stages").stream().mapToInt(s -> (int) s.asInteger()).toArray());
             case "mmoe" -> f.bool("oneGate") ? ArchitecturePlan.omoe(f.integer("experts"))
                     : ArchitecturePlan.mmoe(f.integer("experts"));
+            case "dselectK" -> ArchitecturePlan.dselectK(f.integer("experts"), f.integer("selectors"),
+                    f.number("gamma"), f.number("entropyWeight"));
             case "cgc" -> ArchitecturePlan.cgc(f.integer("sharedExperts"), f.integer("taskExperts"));
             case "ple" -> ArchitecturePlan.ple(f.integer("sharedExperts"), f.integer("taskExperts"),
                     ints(f.list("levels")));

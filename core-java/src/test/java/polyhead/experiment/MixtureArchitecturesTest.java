@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import polyhead.data.Dataset;
 import polyhead.loss.Losses;
 import polyhead.metrics.Metrics;
+import polyhead.mtl.arch.DSelectK;
 import polyhead.mtl.arch.Ple;
 import polyhead.optim.Optimizers.Adam;
 import polyhead.serve.Predictions;
@@ -23,7 +24,7 @@ import polyhead.tensor.Tensor;
 import polyhead.train.GradientSource;
 
 /**
- * The gated architectures added for issue 19 (CGC, PLE) through the Java builder: they train above chance on a small
+ * The gated architectures added for issue 19 (CGC, PLE, DSelect-k) through the Java builder: they train above chance on a small
  * two-task problem with a loss-level and a gradient-level weighting, save, load and serve the same predictions, and
  * bad settings are refused naming the field.
  */
@@ -42,7 +43,7 @@ class MixtureArchitecturesTest {
     }
 
     static final List<ArchitecturePlan> PLANS = List.of(ArchitecturePlan.cgc(2, 1), ArchitecturePlan.ple(1, 1),
-            ArchitecturePlan.ple(2, 0, 4));
+            ArchitecturePlan.ple(2, 0, 4), ArchitecturePlan.dselectK(4, 2), ArchitecturePlan.dselectK(3, 1, 0.5, 0.01));
 
     @Test
     void eachTrainsAboveChanceWithALossAndAGradientWeighting() {
@@ -54,10 +55,12 @@ class MixtureArchitecturesTest {
                 assertTrue(m.get("a.accuracy") > 0.85 && m.get("b.accuracy") > 0.85, arch + " " + w + ": " + m);
             }
         }
-        // CGC has a single shared representation, so representation gradients train it too
-        Map<String, Double> m = twoSigns(ArchitecturePlan.cgc(2, 1), WeightingPlan.pcGrad()
-                .source(GradientSource.REPRESENTATION)).build().fit(train, null).evaluate(test);
-        assertTrue(m.get("a.accuracy") > 0.85 && m.get("b.accuracy") > 0.85, m.toString());
+        // CGC and DSelect-k have a single shared representation, so representation gradients train them too
+        for (ArchitecturePlan arch : List.of(ArchitecturePlan.cgc(2, 1), ArchitecturePlan.dselectK(4, 2))) {
+            Map<String, Double> m = twoSigns(arch, WeightingPlan.pcGrad().source(GradientSource.REPRESENTATION))
+                    .build().fit(train, null).evaluate(test);
+            assertTrue(m.get("a.accuracy") > 0.85 && m.get("b.accuracy") > 0.85, arch + ": " + m);
+        }
     }
 
     @Test
@@ -73,6 +76,10 @@ class MixtureArchitecturesTest {
         assertEquals("ple(2, 0, [4])", PLANS.get(2).toString());
         assertEquals(1, assertInstanceOf(Ple.class, twoSigns(PLANS.get(2), WeightingPlan.fixed()).build()
                 .architecture()).levels());
+        DSelectK d = assertInstanceOf(DSelectK.class, twoSigns(PLANS.get(4), WeightingPlan.fixed()).build()
+                .architecture());
+        assertEquals(1, d.selectors());
+        assertEquals("dselectK(3, 1, 0.5, 0.01)", PLANS.get(4).toString());
     }
 
     @Test
@@ -80,7 +87,7 @@ class MixtureArchitecturesTest {
         for (ArchitecturePlan arch : PLANS) {
             TrainedModel m = twoSigns(arch, WeightingPlan.fixed()).training(TrainingPlan.defaults().epochs(1).seed(3))
                     .build().fit(ExperimentBuilderTest.points(1, 64), null);
-            Path saved = dir.resolve(arch.kind() + "-" + arch.stages().length);
+            Path saved = dir.resolve("model-" + PLANS.indexOf(arch));
             m.save(saved);
             TrainedModel again = TrainedModel.load(saved);
             assertEquals(arch.toString(), again.modelDescription().architecture().toString());
@@ -107,6 +114,14 @@ class MixtureArchitecturesTest {
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> twoSigns(ArchitecturePlan.ple(1, 1), WeightingPlan.pcGrad().source(GradientSource.REPRESENTATION))
                         .build()).getMessage().startsWith("weighting: ple(1, 1, []) has no single shared representation"));
+        assertEquals("dselectK: experts must be at least 2 and selectors at least 1, got 1 and 1",
+                assertThrows(IllegalArgumentException.class, () -> ArchitecturePlan.dselectK(1, 1)).getMessage());
+        assertEquals("dselectK: gamma must be > 0 and entropyWeight a finite number >= 0, got 1.0 and -1.0",
+                assertThrows(IllegalArgumentException.class, () -> ArchitecturePlan.dselectK(2, 1, 1, -1)).getMessage());
+        assertEquals("trunk: dselectK(2, 1, 1.0, 1.0E-6) mixes its experts' outputs, which must be vectors: each "
+                + "expert (a copy of the trunk) outputs [2, 2, 2]; end the trunk with flatten() or a dense layer",
+                assertThrows(IllegalArgumentException.class, () -> twoSigns(ArchitecturePlan.dselectK(2, 1),
+                        WeightingPlan.fixed()).input(1, 4, 4).trunk(Layers.conv2d(2, 3)).build()).getMessage());
         assertEquals("trunk: cgc(1, 1) copies the trunk as each expert, but the trunk is empty",
                 assertThrows(IllegalArgumentException.class, () -> twoSigns(ArchitecturePlan.cgc(1, 1),
                         WeightingPlan.fixed()).trunk().build()).getMessage());
