@@ -20,6 +20,14 @@ fun ExperimentBuilder.crossStitch(vararg stages: Int): ArchitectureSpec = Archit
 fun ExperimentBuilder.mmoe(experts: Int, oneGate: Boolean = ArchitectureSpec.Mmoe(experts).oneGate): ArchitectureSpec =
     ArchitectureSpec.Mmoe(experts, oneGate)
 
+/** DSelect-k: each task's gate selects [selectors] of [experts] copies of the trunk. */
+fun ExperimentBuilder.dselectK(
+    experts: Int,
+    selectors: Int = ArchitectureSpec.DSelectK(experts).selectors,
+    gamma: Double = ArchitectureSpec.DSelectK(experts).gamma,
+    entropyWeight: Double = ArchitectureSpec.DSelectK(experts).entropyWeight,
+): ArchitectureSpec = ArchitectureSpec.DSelectK(experts, selectors, gamma, entropyWeight)
+
 /** Customized gate control: [sharedExperts] shared copies of the trunk and [taskExperts] of each task's own. */
 fun ExperimentBuilder.cgc(
     sharedExperts: Int = ArchitectureSpec.Cgc().sharedExperts,

@@ -104,6 +104,7 @@ internal object CoreRules : ModelRules {
         is ArchitectureSpec.SoftSharing -> ArchitecturePlan.Kind.SOFT_SHARING
         is ArchitectureSpec.CrossStitch -> ArchitecturePlan.Kind.CROSS_STITCH
         is ArchitectureSpec.Mmoe -> if (a.oneGate) ArchitecturePlan.Kind.OMOE else ArchitecturePlan.Kind.MMOE
+        is ArchitectureSpec.DSelectK -> ArchitecturePlan.Kind.DSELECT_K
         is ArchitectureSpec.Cgc -> ArchitecturePlan.Kind.CGC
         is ArchitectureSpec.Ple -> ArchitecturePlan.Kind.PLE
     }

@@ -43,6 +43,21 @@ sealed interface ArchitectureSpec {
     data class Mmoe(val experts: Int, val oneGate: Boolean = false) : ArchitectureSpec
 
     /**
+     * DSelect-k (Hazimeh et al., 2021): [experts] copies of the trunk, which must output a vector; each task's gate
+     * selects [selectors] of them through smooth-step binary codes of ramp width [gamma], and the selectors' entropy,
+     * weighted by [entropyWeight], joins the objective (with a penalty on unused codes when [experts] is no power
+     * of 2).
+     */
+    @Serializable
+    @SerialName("dselectK")
+    data class DSelectK(
+        val experts: Int,
+        val selectors: Int = 2,
+        val gamma: Double = 1.0,
+        val entropyWeight: Double = 1e-6,
+    ) : ArchitectureSpec
+
+    /**
      * Customized gate control (Tang et al., 2020): [sharedExperts] copies of the trunk shared by the tasks and
      * [taskExperts] of each task's own; each task's softmax gate on the flattened input mixes its own and the shared
      * experts.

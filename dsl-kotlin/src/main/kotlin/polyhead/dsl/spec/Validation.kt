@@ -58,7 +58,7 @@ private fun Faults.model(spec: ExperimentSpec) {
     val trunkOk = layerSettings(spec.trunk, "$.trunk", trunk = !named)
     val representation = if (sharedInput != null && trunkOk) trace(spec.trunk, sharedInput, "$.trunk") else null
     architecture(spec, representation)
-    val experts = spec.architecture is ArchitectureSpec.Mmoe
+    val experts = spec.architecture is ArchitectureSpec.Mmoe || spec.architecture is ArchitectureSpec.DSelectK
     val headInput = representation?.takeUnless { experts && it.size != 1 }
     require(spec.tasks.isNotEmpty(), "$.tasks") { "an experiment needs at least one task" }
     val firstIndex = mutableMapOf<String, Pair<String, Int>>()
@@ -253,6 +253,13 @@ private fun Faults.architecture(spec: ExperimentSpec, representation: List<Int>?
         is ArchitectureSpec.CrossStitch -> {
             arch.stages.forEachIndexed { k, n -> atLeast(n, 1, "$.architecture.stages[$k]", "a stage's layer count") }
             rule("$.architecture.stages", rules?.stages(arch.stages, spec.trunk.size, "stages"))
+        }
+        is ArchitectureSpec.DSelectK -> {
+            atLeast(arch.experts, 2, "$.architecture.experts", "dselectK experts")
+            atLeast(arch.selectors, 1, "$.architecture.selectors", "dselectK selectors")
+            positive(arch.gamma, "$.architecture.gamma", "dselectK gamma")
+            nonNegative(arch.entropyWeight, "$.architecture.entropyWeight", "dselectK entropyWeight")
+            representation?.let { rule("$.trunk", rules?.expertOutputs(arch, it)) }
         }
         is ArchitectureSpec.Cgc -> experts(arch.typeName, arch.sharedExperts, arch.taskExperts)
         is ArchitectureSpec.Ple -> {

@@ -10,6 +10,7 @@ import polyhead.dsl.adam
 import polyhead.dsl.cgc
 import polyhead.dsl.crossEntropy
 import polyhead.dsl.dense
+import polyhead.dsl.dselectK
 import polyhead.dsl.multiTask
 import polyhead.dsl.pcGrad
 import polyhead.dsl.ple
@@ -27,12 +28,13 @@ import polyhead.experiment.OptimizerPlan
 import polyhead.experiment.TaskPlan
 import polyhead.experiment.TrainingPlan
 import polyhead.loss.Losses
+import polyhead.mtl.arch.DSelectK
 import polyhead.mtl.arch.Ple
 import polyhead.optim.Optimizers.Adam
 import polyhead.tensor.Tensor
 
 /**
- * CGC and PLE from the Kotlin DSL and JSON: exact JSON, round trips, faults at their JSON paths, and a compiled spec
+ * CGC, PLE and DSelect-k from the Kotlin DSL and JSON: exact JSON, round trips, faults at their JSON paths, and a compiled spec
  * that trains to the same weights as the Java builder's plan.
  */
 class MixtureArchitecturesSpecTest : FunSpec({
@@ -103,7 +105,25 @@ class MixtureArchitecturesSpecTest : FunSpec({
         model.fit(data(16))
     }
 
+    test("dselectK: its defaults are the core's, JSON reads them back, and it compiles to the Java builder's plan") {
+        roundTrips(spec { architecture = dselectK(experts = 4) }) shouldContain
+            "\"type\": \"dselectK\",\n    \"experts\": 4,\n    \"selectors\": 2,\n    \"gamma\": 1.0,\n    \"entropyWeight\": 1.0E-6\n  }"
+        ArchitectureSpec.DSelectK(4).gamma shouldBe DSelectK.DEFAULT_GAMMA
+        ArchitectureSpec.DSelectK(4).entropyWeight shouldBe DSelectK.DEFAULT_ENTROPY_WEIGHT
+        val s = spec { architecture = dselectK(experts = 3, selectors = 1, gamma = 0.5, entropyWeight = 0.01) }
+        roundTrips(s)
+        (SpecCompiler.compile(s).architecture as DSelectK).selectors() shouldBe 1
+        sameWeights(s, ArchitecturePlan.dselectK(3, 1, 0.5, 0.01))
+        paths(spec { architecture = dselectK(4); weighting = pcGrad(source = GradientSource.REPRESENTATION) }) shouldBe emptyList()
+    }
+
     test("bad settings are faults at their JSON paths") {
+        paths(spec { architecture = dselectK(experts = 1, selectors = 0, gamma = 0.0, entropyWeight = -1.0) }) shouldBe listOf(
+            "$.architecture.experts: dselectK experts must be at least 2, got 1",
+            "$.architecture.selectors: dselectK selectors must be at least 1, got 0",
+            "$.architecture.gamma: dselectK gamma must be > 0, got 0.0",
+            "$.architecture.entropyWeight: dselectK entropyWeight must be a finite number >= 0, got -1.0",
+        )
         paths(spec { architecture = cgc(sharedExperts = 0, taskExperts = -1) }) shouldBe listOf(
             "$.architecture.sharedExperts: cgc sharedExperts must be at least 1, got 0",
             "$.architecture.taskExperts: cgc taskExperts must be at least 0, got -1",

@@ -61,6 +61,7 @@ import polyhead.dsl.meanSquaredError
 import polyhead.dsl.mgda
 import polyhead.dsl.mmoe
 import polyhead.dsl.cgc
+import polyhead.dsl.dselectK
 import polyhead.dsl.ple
 import polyhead.dsl.mse
 import polyhead.dsl.multiStep
@@ -159,6 +160,7 @@ class RoundTripTest : FunSpec({
         case { architecture = cgc(sharedExperts = 1, taskExperts = 2) },
         case { architecture = ple() },
         case { architecture = ple(2, 0, 1, 1) },
+        case { architecture = dselectK(experts = 5, selectors = 1, gamma = 0.5, entropyWeight = 0.0) },
     )
     val weightings = listOf(
         case { weighting = equal() },
