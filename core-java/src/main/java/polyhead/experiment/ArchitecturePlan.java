@@ -1,6 +1,7 @@
 package polyhead.experiment;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What the tasks share. Every architecture reads the same trunk of the {@link ExperimentBuilder}: hard sharing
@@ -18,6 +19,7 @@ public final class ArchitecturePlan {
     private final int taskExperts;
     private final int selectors;
     private final double gamma;
+    private final List<Layer> layers;
 
     private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts) {
         this(kind, lambda, stages, experts, 0, 0, 0);
@@ -30,6 +32,12 @@ public final class ArchitecturePlan {
     /** {@code lambda} is soft sharing's λ and DSelect-k's entropy weight. */
     private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts, int taskExperts, int selectors,
                              double gamma) {
+        this(kind, lambda, stages, experts, taskExperts, selectors, gamma, List.of());
+    }
+
+    private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts, int taskExperts, int selectors,
+                             double gamma, List<Layer> layers) {
+        this.layers = List.copyOf(layers);
         this.kind = kind;
         this.lambda = lambda;
         this.stages = stages;
@@ -145,6 +153,28 @@ public final class ArchitecturePlan {
         }
     }
 
+    /**
+     * This plan with layers of its own — each task's tower (soft sharing, cross-stitch, whose {@link #stages} then cut
+     * these layers) or each expert (MMoE, OMoE) — instead of copies of the trunk. The trunk then comes first and is
+     * shared: every tower or expert reads its output (an empty trunk: the input); MMoE's gates read the input.
+     * Without layers (the default) the architecture copies the trunk, as before.
+     */
+    public ArchitecturePlan layers(Layer... ownLayers) {
+        if (kind != Kind.SOFT_SHARING && kind != Kind.CROSS_STITCH && kind != Kind.MMOE && kind != Kind.OMOE) {
+            throw new IllegalArgumentException(this + " takes no layers of its own (softSharing, crossStitch, mmoe and "
+                    + "omoe do)");
+        }
+        if (ownLayers.length == 0) {
+            throw new IllegalArgumentException(this + ": give at least one layer, or none to copy the trunk");
+        }
+        return new ArchitecturePlan(kind, lambda, stages, experts, taskExperts, selectors, gamma, List.of(ownLayers));
+    }
+
+    /** The architecture's own layers; empty: it copies the trunk. */
+    public List<Layer> layers() {
+        return layers;
+    }
+
     public Kind kind() {
         return kind;
     }
@@ -181,6 +211,10 @@ public final class ArchitecturePlan {
 
     @Override
     public String toString() {
+        return name() + (layers.isEmpty() ? "" : ".layers(" + layers.size() + ")");
+    }
+
+    private String name() {
         return switch (kind) {
             case HARD_SHARING -> "hardSharing";
             case SOFT_SHARING -> "softSharing(" + lambda + ")";

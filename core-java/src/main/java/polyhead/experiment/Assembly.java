@@ -24,6 +24,28 @@ final class Assembly {
     private record Built(Sequential module, int[] output) {
     }
 
+    /**
+     * What an architecture copies ({@code layers}, reading per-sample shape {@code input}) and the shared trunk before
+     * them (null: none).
+     */
+    private record Body(Module trunk, List<Layer> layers, int[] input) {
+    }
+
+    /**
+     * The trunk as what is copied, or with the plan's own layers the trunk built once (drawn first) as a shared trunk
+     * before them; an empty trunk is none.
+     */
+    private static Body body(ArchitecturePlan plan, int[] input, List<Layer> trunk, Random rng) {
+        if (plan.layers().isEmpty()) {
+            return new Body(null, trunk, input);
+        }
+        if (trunk.isEmpty()) {
+            return new Body(null, plan.layers(), input);
+        }
+        Built shared = sequential(trunk, input, rng);
+        return new Body(shared.module(), plan.layers(), shared.output());
+    }
+
     private Assembly() {
     }
 
@@ -35,22 +57,25 @@ final class Assembly {
                 return new HardSharing(t.module(), tasks(tasks, t.output(), rng));
             }
             case SOFT_SHARING -> {
+                Body b = body(plan, input, trunk, rng);
                 List<Built> towers = new ArrayList<>();
                 for (int i = 0; i < tasks.size(); i++) {
-                    towers.add(sequential(trunk, input, rng));
+                    towers.add(sequential(b.layers(), b.input(), rng));
                 }
-                return new SoftSharing(supplierOf(towers), tasks(tasks, towers.get(0).output(), rng), plan.lambda());
+                return new SoftSharing(b.trunk(), supplierOf(towers), tasks(tasks, towers.get(0).output(), rng),
+                        plan.lambda());
             }
             case CROSS_STITCH -> {
-                List<int[]> ranges = stageRanges(plan.stages(), trunk);
+                Body b = body(plan, input, trunk, rng);
+                List<int[]> ranges = stageRanges(plan.stages(), b.layers());
                 List<List<Built>> byTask = new ArrayList<>();
                 for (int i = 0; i < tasks.size(); i++) {
                     List<Built> stages = new ArrayList<>();
-                    int[] shape = input;
+                    int[] shape = b.input();
                     for (int[] r : ranges) {
-                        Built b = sequential(trunk.subList(r[0], r[1]), shape, rng);
-                        stages.add(b);
-                        shape = b.output();
+                        Built built = sequential(b.layers().subList(r[0], r[1]), shape, rng);
+                        stages.add(built);
+                        shape = built.output();
                     }
                     byTask.add(stages);
                 }
@@ -61,7 +86,7 @@ final class Assembly {
                     stages.add(supplierOf(byTask.stream().map(t -> t.get(stage)).toList()));
                 }
                 int[] output = byTask.get(0).get(ranges.size() - 1).output();
-                return new CrossStitch(stages, tasks(tasks, output, rng));
+                return new CrossStitch(b.trunk(), stages, tasks(tasks, output, rng));
             }
             case DSELECT_K -> {
                 List<Built> experts = new ArrayList<>();
@@ -73,15 +98,14 @@ final class Assembly {
                         plan.lambda(), built, rng);
             }
             case MMOE, OMOE -> {
+                Body b = body(plan, input, trunk, rng);
                 List<Built> experts = new ArrayList<>();
                 for (int i = 0; i < plan.experts(); i++) {
-                    experts.add(sequential(trunk, input, rng));
+                    experts.add(sequential(b.layers(), b.input(), rng));
                 }
                 List<Task> built = tasks(tasks, experts.get(0).output(), rng);
-                int features = features(input);
-                return plan.kind() == ArchitecturePlan.Kind.OMOE
-                        ? Mmoe.oneGate(supplierOf(experts), plan.experts(), features, built, rng)
-                        : Mmoe.onePerTask(supplierOf(experts), plan.experts(), features, built, rng);
+                return Mmoe.withTrunk(b.trunk(), supplierOf(experts), plan.experts(), features(input), built,
+                        plan.kind() == ArchitecturePlan.Kind.MMOE, rng);
             }
             case CGC -> {
                 List<Built> experts = new ArrayList<>();

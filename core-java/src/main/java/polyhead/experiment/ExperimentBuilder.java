@@ -193,21 +193,33 @@ public final class ExperimentBuilder {
                 misplaced(t.head().get(j), false, j, "task " + UserText.quote(t.name()) + ": head", faults);
             }
         });
+        List<Layer> own = architecture.layers();
+        for (int j = 0; j < own.size(); j++) {
+            misplaced(own.get(j), false, j, "architecture.layers", faults);
+        }
         int[] representation = inputOk ? trace(trunk, sharedInput, "trunk", faults) : null;
+        if (representation != null && !own.isEmpty()) {
+            representation = trace(own, representation, "architecture.layers", faults);
+        }
         ArchitecturePlan.Kind kind = architecture.kind();
         String name = architecture.toString();
-        add(faults, "trunk", ModelChecks.emptyTrunk(kind, name, trunk.size() + (inputs.isEmpty() ? 0 : 1)));
+        String copied = own.isEmpty() ? "trunk" : "architecture.layers";
+        if (own.isEmpty()) {
+            add(faults, "trunk", ModelChecks.emptyTrunk(kind, name, trunk.size() + (inputs.isEmpty() ? 0 : 1)));
+        }
         if (!inputs.isEmpty() && kind == ArchitecturePlan.Kind.CROSS_STITCH) {
             faults.add("architecture: crossStitch stitches the stages of one input's trunk; it takes no named inputs");
         }
         if (!inputs.isEmpty() && kind == ArchitecturePlan.Kind.PLE) {
             faults.add("architecture: ple cuts one input's trunk into levels; it takes no named inputs");
         }
-        if (representation != null && add(faults, "trunk", ModelChecks.expertOutputs(kind, name, representation))) {
+        if (representation != null && add(faults, copied, ModelChecks.expertOutputs(kind, name, representation,
+                !own.isEmpty()))) {
             representation = null;
         }
         String cuts = kind == ArchitecturePlan.Kind.PLE ? "levels" : "stages";
-        add(faults, "architecture." + cuts, ModelChecks.stages(architecture.stages(), trunk.size(), cuts));
+        add(faults, "architecture." + cuts, ModelChecks.stages(architecture.stages(),
+                own.isEmpty() ? trunk.size() : own.size(), cuts, !own.isEmpty()));
         add(faults, "weighting", ModelChecks.source(kind, name, weighting.source(), Naming.JAVA));
         Set<String> names = new HashSet<>();
         tasks.forEach(t -> names.add(t.name()));

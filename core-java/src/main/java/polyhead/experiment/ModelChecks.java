@@ -121,13 +121,18 @@ public final class ModelChecks {
                 + ", but the trunk is empty";
     }
 
-    /** Why a mixture of experts cannot mix experts of output {@code representation}, or null. */
-    public static String expertOutputs(ArchitecturePlan.Kind kind, String name, int[] representation) {
+    /**
+     * Why a mixture of experts cannot mix experts of output {@code representation}, or null; {@code ownLayers}: the
+     * experts are the architecture's own layers, not copies of the trunk.
+     */
+    public static String expertOutputs(ArchitecturePlan.Kind kind, String name, int[] representation,
+                                       boolean ownLayers) {
         if (!experts(kind) || representation.length == 1) {
             return null;
         }
-        return name + " mixes its experts' outputs, which must be vectors: each expert (a copy of the trunk) outputs "
-                + Layers.show(representation) + "; end the trunk with flatten() or a dense layer";
+        String what = ownLayers ? "its layers" : "the trunk";
+        return name + " mixes its experts' outputs, which must be vectors: each expert (a copy of " + what
+                + ") outputs " + Layers.show(representation) + "; end " + what + " with flatten() or a dense layer";
     }
 
     /**
@@ -135,9 +140,17 @@ public final class ModelChecks {
      * {@code trunkSize} layers, or null.
      */
     public static String stages(int[] stages, int trunkSize, String what) {
+        return stages(stages, trunkSize, what, false);
+    }
+
+    /** As {@link #stages(int[], int, String)}, for the architecture's own layers when {@code ownLayers}. */
+    public static String stages(int[] stages, int size, String what, boolean ownLayers) {
         int sum = Arrays.stream(stages).sum();
-        return stages.length == 0 || sum == trunkSize ? null
-                : "the " + what + " cover " + sum + " trunk layers, but the trunk has " + trunkSize;
+        if (stages.length == 0 || sum == size) {
+            return null;
+        }
+        return ownLayers ? "the " + what + " cover " + sum + " layers, but the architecture has " + size + " of its own"
+                : "the " + what + " cover " + sum + " trunk layers, but the trunk has " + size;
     }
 
     /** Why architecture {@code kind} (named {@code name}) cannot give gradients from {@code source}, or null. */

@@ -88,7 +88,15 @@ public final class ModelDescription {
             return null;
         }
         m.put("trunk", layers);
-        m.put("architecture", architecture(architecture));
+        Map<String, Object> arch = architecture(architecture);
+        if (!architecture.layers().isEmpty()) {
+            List<Object> own = layers(architecture.layers());
+            if (own == null) {
+                return null;
+            }
+            arch.put("layers", own);
+        }
+        m.put("architecture", arch);
         List<Object> ts = new ArrayList<>();
         for (TaskPlan t : tasks) {
             Map<String, Object> tm = new LinkedHashMap<>();
@@ -410,6 +418,21 @@ public final class ModelDescription {
     }
 
     private static ArchitecturePlan architecture(Fields f) {
+        ArchitecturePlan plan = plainArchitecture(f);
+        if (!(f.value instanceof Map<?, ?> m) || !m.containsKey("layers")) {
+            return plan;
+        }
+        try {
+            return plan.layers(readLayers(f.list("layers")).toArray(new Layer[0]));
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(f.source)) {
+                throw e;
+            }
+            throw f.fault("layers", e.getMessage());
+        }
+    }
+
+    private static ArchitecturePlan plainArchitecture(Fields f) {
         String type = f.string("type");
         return switch (type) {
             case "hardSharing" -> ArchitecturePlan.hardSharing();

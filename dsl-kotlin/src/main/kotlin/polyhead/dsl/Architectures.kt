@@ -11,14 +11,31 @@ import polyhead.dsl.spec.WeightingSpec
 
 fun ExperimentBuilder.hardSharing(): ArchitectureSpec = ArchitectureSpec.HardSharing
 
-fun ExperimentBuilder.softSharing(lambda: Double = ArchitectureSpec.SoftSharing().lambda): ArchitectureSpec =
-    ArchitectureSpec.SoftSharing(lambda)
+/**
+ * Soft sharing; with [layers] (`softSharing(1e-3) { dense(16); relu() }`) each task's tower is those layers after the
+ * shared trunk, else a copy of the trunk.
+ */
+fun ExperimentBuilder.softSharing(
+    lambda: Double = ArchitectureSpec.SoftSharing().lambda,
+    layers: (LayersBuilder.() -> Unit)? = null,
+): ArchitectureSpec = ArchitectureSpec.SoftSharing(lambda, ownLayers(layers))
 
-/** Cross-stitch; [stages] are the trunk's stage lengths in layers, none for a stage ending at each activation. */
-fun ExperimentBuilder.crossStitch(vararg stages: Int): ArchitectureSpec = ArchitectureSpec.CrossStitch(stages.toList())
+/**
+ * Cross-stitch; [stages] are the stage lengths in layers, none for a stage ending at each activation; with [layers]
+ * the towers are those layers after the shared trunk, else copies of the trunk.
+ */
+fun ExperimentBuilder.crossStitch(vararg stages: Int, layers: (LayersBuilder.() -> Unit)? = null): ArchitectureSpec =
+    ArchitectureSpec.CrossStitch(stages.toList(), ownLayers(layers))
 
-fun ExperimentBuilder.mmoe(experts: Int, oneGate: Boolean = ArchitectureSpec.Mmoe(experts).oneGate): ArchitectureSpec =
-    ArchitectureSpec.Mmoe(experts, oneGate)
+/** MMoE; with [layers] each expert is those layers after the shared trunk, else a copy of the trunk. */
+fun ExperimentBuilder.mmoe(
+    experts: Int,
+    oneGate: Boolean = ArchitectureSpec.Mmoe(experts).oneGate,
+    layers: (LayersBuilder.() -> Unit)? = null,
+): ArchitectureSpec = ArchitectureSpec.Mmoe(experts, oneGate, ownLayers(layers))
+
+private fun ownLayers(block: (LayersBuilder.() -> Unit)?) =
+    block?.let { LayersBuilder().apply(it).layers(trainable = true) } ?: emptyList()
 
 /** DSelect-k: each task's gate selects [selectors] of [experts] copies of the trunk. */
 fun ExperimentBuilder.dselectK(

@@ -21,7 +21,8 @@ import polyhead.tensor.ShapeException;
  * {@link #onePerTask one gate per task} is MMoE; {@link #oneGate one gate for all tasks} is the paper's OMoE
  * baseline (its eq. 4 with a single gate). Gates are linear maps of the flattened input, as in the paper.
  *
- * <p>Parameters: {@code experts.<k>.*} (shared), {@code gates.<task>.*} for MMoE (task-specific) or {@code gate.*}
+ * <p>With a trunk ({@code trunk.*}, shared), the experts read its output and the gates still read the model's input.
+ * Parameters: {@code experts.<k>.*} (shared), {@code gates.<task>.*} for MMoE (task-specific) or {@code gate.*}
  * for OMoE (shared), {@code heads.<task>.*}. The shared representation is the stack of expert outputs [N, K, d].
  */
 public final class Mmoe extends SharedRepresentation {
@@ -31,9 +32,10 @@ public final class Mmoe extends SharedRepresentation {
     private final ModuleDict heads;
     private final int expertCount;
 
-    private Mmoe(Supplier<? extends Module> expert, int expertCount, int inputFeatures, List<Task> tasks,
+    private Mmoe(Module trunk, Supplier<? extends Module> expert, int expertCount, int inputFeatures, List<Task> tasks,
                  boolean gatePerTask, Random rng) {
         super(tasks);
+        registerTrunk(trunk);
         if (expertCount < 1 || inputFeatures < 1) {
             throw new IllegalArgumentException("MMoE needs experts >= 1 and input features >= 1, got experts="
                     + expertCount + ", inputFeatures=" + inputFeatures);
@@ -60,12 +62,21 @@ public final class Mmoe extends SharedRepresentation {
 
     /** MMoE: one softmax gate per task. */
     public static Mmoe onePerTask(Supplier<? extends Module> expert, int experts, int inputFeatures, List<Task> tasks, Random rng) {
-        return new Mmoe(expert, experts, inputFeatures, tasks, true, rng);
+        return new Mmoe(null, expert, experts, inputFeatures, tasks, true, rng);
     }
 
     /** OMoE: one gate shared by every task. */
     public static Mmoe oneGate(Supplier<? extends Module> expert, int experts, int inputFeatures, List<Task> tasks, Random rng) {
-        return new Mmoe(expert, experts, inputFeatures, tasks, false, rng);
+        return new Mmoe(null, expert, experts, inputFeatures, tasks, false, rng);
+    }
+
+    /**
+     * MMoE ({@code gatePerTask}) or OMoE whose experts read the output of a shared {@code trunk} (null: the input);
+     * {@code inputFeatures} is the size of the flattened model input the gates read.
+     */
+    public static Mmoe withTrunk(Module trunk, Supplier<? extends Module> expert, int experts, int inputFeatures,
+                                 List<Task> tasks, boolean gatePerTask, Random rng) {
+        return new Mmoe(trunk, expert, experts, inputFeatures, tasks, gatePerTask, rng);
     }
 
     @Override
@@ -76,9 +87,10 @@ public final class Mmoe extends SharedRepresentation {
     /** The expert outputs stacked: [N, K, d]. */
     @Override
     public Var encode(Var input) {
+        Var x = trunkOutput(input);
         List<Var> outs = new ArrayList<>();
         for (int k = 0; k < expertCount; k++) {
-            Var o = experts.get(Integer.toString(k)).call(input);
+            Var o = experts.get(Integer.toString(k)).call(x);
             if (o.shape().rank() != 2) {
                 throw new ShapeException("MMoE: expert " + k + " must output [N, d], got " + o.shape());
             }
@@ -108,7 +120,8 @@ public final class Mmoe extends SharedRepresentation {
 
     @Override
     public Map<String, Var> sharedParameters() {
-        Map<String, Var> p = prefixed("experts", experts);
+        Map<String, Var> p = trunkParameters();
+        p.putAll(prefixed("experts", experts));
         if (sharedGate != null) {
             p.putAll(prefixed("gate", sharedGate));
         }

@@ -15,7 +15,13 @@ import polyhead.loss.Losses
 import polyhead.metrics.Metrics
 
 /** The Java builder's plan of [spec]; the builder draws the parameters in the order it documents. */
-internal fun architecturePlan(spec: ArchitectureSpec): ArchitecturePlan = when (spec) {
+internal fun architecturePlan(spec: ArchitectureSpec): ArchitecturePlan {
+    val plan = plainPlan(spec)
+    val own = (spec as? ArchitectureSpec.OwnLayers)?.layers.orEmpty()
+    return if (own.isEmpty()) plan else plan.layers(*own.map(::layer).toTypedArray())
+}
+
+private fun plainPlan(spec: ArchitectureSpec): ArchitecturePlan = when (spec) {
     ArchitectureSpec.HardSharing -> ArchitecturePlan.hardSharing()
     is ArchitectureSpec.SoftSharing -> ArchitecturePlan.softSharing(spec.lambda)
     is ArchitectureSpec.CrossStitch -> ArchitecturePlan.crossStitch(*spec.stages.toIntArray())

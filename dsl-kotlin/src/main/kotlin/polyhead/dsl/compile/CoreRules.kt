@@ -36,10 +36,11 @@ internal object CoreRules : ModelRules {
         ModelChecks.emptyTrunk(kind(architecture), architecture.typeName, trunkSize)
 
     override fun expertOutputs(architecture: ArchitectureSpec, representation: List<Int>): String? =
-        ModelChecks.expertOutputs(kind(architecture), architecture.typeName, representation.toIntArray())
+        ModelChecks.expertOutputs(kind(architecture), architecture.typeName, representation.toIntArray(),
+            (architecture as? ArchitectureSpec.OwnLayers)?.layers.orEmpty().isNotEmpty())
 
-    override fun stages(stages: List<Int>, trunkSize: Int, what: String): String? =
-        ModelChecks.stages(stages.toIntArray(), trunkSize, what)
+    override fun stages(stages: List<Int>, size: Int, what: String, ownLayers: Boolean): String? =
+        ModelChecks.stages(stages.toIntArray(), size, what, ownLayers)
 
     override fun source(architecture: ArchitectureSpec, source: GradientSource): String? =
         ModelChecks.source(kind(architecture), architecture.typeName, gradientSource(source), SpecNaming)

@@ -1,13 +1,18 @@
 package polyhead.dsl.spec
 
+import kotlinx.serialization.EncodeDefault
+import kotlinx.serialization.ExperimentalSerializationApi
 import kotlinx.serialization.SerialName
 import kotlinx.serialization.Serializable
 
 /**
  * What the tasks share. Every architecture reads the same [ExperimentSpec.trunk], so switching architectures is a
  * one-word change: hard sharing shares one trunk; the others copy it — as each task's tower (soft sharing,
- * cross-stitch) or as each expert (MMoE, CGC; PLE cuts it into levels).
+ * cross-stitch) or as each expert (MMoE, DSelect-k, CGC; PLE cuts it into levels). Soft sharing, cross-stitch and
+ * MMoE can take `layers` of their own instead: then the trunk is shared and runs first, and each tower or expert is
+ * a copy of those layers reading the trunk's output (an empty trunk: the input; MMoE's gates read the input).
  */
+@OptIn(ExperimentalSerializationApi::class)
 @Serializable
 sealed interface ArchitectureSpec {
     /** One trunk shared by every task, one head per task on its output (Caruana, 1997). */
@@ -21,18 +26,33 @@ sealed interface ArchitectureSpec {
      */
     @Serializable
     @SerialName("softSharing")
-    data class SoftSharing(val lambda: Double = 1e-3) : ArchitectureSpec
+    data class SoftSharing(
+        val lambda: Double = 1e-3,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) override val layers: List<LayerSpec> = emptyList(),
+    ) : ArchitectureSpec, OwnLayers
+
+    /**
+     * An architecture whose towers or experts may be [layers] of its own (written only when given); empty: copies of
+     * the trunk.
+     */
+    sealed interface OwnLayers {
+        val layers: List<LayerSpec>
+    }
 
     /**
      * Each task gets its own copy of the trunk, cut into stages, with a cross-stitch unit mixing the tasks'
      * activations between consecutive stages (Misra et al., 2016).
      *
-     * @property stages the number of trunk layers in each stage, in order, summing to the trunk's length; empty
-     *   means a stage ends at every activation layer of the trunk (and at its end), a unit after each block
+     * @property stages the number of layers in each stage, in order, summing to the length of the trunk (or of
+     *   [layers] when given); empty means a stage ends at every activation layer (and at the end), a unit after each
+     *   block
      */
     @Serializable
     @SerialName("crossStitch")
-    data class CrossStitch(val stages: List<Int> = emptyList()) : ArchitectureSpec
+    data class CrossStitch(
+        val stages: List<Int> = emptyList(),
+        @EncodeDefault(EncodeDefault.Mode.NEVER) override val layers: List<LayerSpec> = emptyList(),
+    ) : ArchitectureSpec, OwnLayers
 
     /**
      * Multi-gate mixture of experts (Ma et al., 2018): [experts] copies of the trunk, which must output a vector,
@@ -40,7 +60,11 @@ sealed interface ArchitectureSpec {
      */
     @Serializable
     @SerialName("mmoe")
-    data class Mmoe(val experts: Int, val oneGate: Boolean = false) : ArchitectureSpec
+    data class Mmoe(
+        val experts: Int,
+        val oneGate: Boolean = false,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) override val layers: List<LayerSpec> = emptyList(),
+    ) : ArchitectureSpec, OwnLayers
 
     /**
      * DSelect-k (Hazimeh et al., 2021): [experts] copies of the trunk, which must output a vector; each task's gate
@@ -80,7 +104,8 @@ sealed interface ArchitectureSpec {
 }
 
 /** The stages of a cross-stitch trunk as [from, to) index ranges, resolving [ArchitectureSpec.CrossStitch.stages]. */
-fun ArchitectureSpec.CrossStitch.stageRanges(trunk: List<LayerSpec>): List<IntRange> = ranges(stages, trunk)
+fun ArchitectureSpec.CrossStitch.stageRanges(trunk: List<LayerSpec>): List<IntRange> =
+    ranges(stages, layers.ifEmpty { trunk })
 
 /** The levels of a PLE trunk as [from, to) index ranges, resolving [ArchitectureSpec.Ple.levels]. */
 fun ArchitectureSpec.Ple.levelRanges(trunk: List<LayerSpec>): List<IntRange> = ranges(levels, trunk)

@@ -19,8 +19,11 @@ interface ModelRules {
     /** Why [architecture] cannot mix experts whose output is [representation]. */
     fun expertOutputs(architecture: ArchitectureSpec, representation: List<Int>): String?
 
-    /** Why cross-stitch [stages] (or PLE levels, [what] = "levels") do not cover a trunk of [trunkSize] layers. */
-    fun stages(stages: List<Int>, trunkSize: Int, what: String): String?
+    /**
+     * Why cross-stitch [stages] (or PLE levels, [what] = "levels") do not cover [size] layers: the trunk's, or the
+     * architecture's own when [ownLayers].
+     */
+    fun stages(stages: List<Int>, size: Int, what: String, ownLayers: Boolean): String?
 
     /** Why [architecture] cannot give gradients from [source]. */
     fun source(architecture: ArchitectureSpec, source: GradientSource): String?

@@ -56,7 +56,11 @@ private fun Faults.model(spec: ExperimentSpec) {
     val named = spec.inputs.isNotEmpty()
     val sharedInput = if (named) namedInputs(spec) else spec.input.takeIf { input(it) }
     val trunkOk = layerSettings(spec.trunk, "$.trunk", trunk = !named)
-    val representation = if (sharedInput != null && trunkOk) trace(spec.trunk, sharedInput, "$.trunk") else null
+    val trunkOutput = if (sharedInput != null && trunkOk) trace(spec.trunk, sharedInput, "$.trunk") else null
+    val own = (spec.architecture as? ArchitectureSpec.OwnLayers)?.layers.orEmpty()
+    val ownOk = own.isEmpty() || layerSettings(own, "$.architecture.layers", trunk = false)
+    val representation = if (own.isEmpty() || trunkOutput == null) trunkOutput
+        else if (ownOk) trace(own, trunkOutput, "$.architecture.layers") else null
     architecture(spec, representation)
     val experts = spec.architecture is ArchitectureSpec.Mmoe || spec.architecture is ArchitectureSpec.DSelectK
     val headInput = representation?.takeUnless { experts && it.size != 1 }
@@ -243,16 +247,19 @@ private fun Faults.window(name: String, kernel: Int, stride: Int, padding: Int, 
 private fun Faults.architecture(spec: ExperimentSpec, representation: List<Int>?) {
     val arch = spec.architecture
     if (arch == ArchitectureSpec.HardSharing) return
-    rule("$.trunk", rules?.emptyTrunk(arch, spec.trunk.size + if (spec.inputs.isEmpty()) 0 else 1))
+    val own = (arch as? ArchitectureSpec.OwnLayers)?.layers.orEmpty()
+    if (own.isEmpty()) rule("$.trunk", rules?.emptyTrunk(arch, spec.trunk.size + if (spec.inputs.isEmpty()) 0 else 1))
+    val copied = if (own.isEmpty()) "$.trunk" else "$.architecture.layers"
     when (arch) {
         is ArchitectureSpec.SoftSharing -> nonNegative(arch.lambda, "$.architecture.lambda", "softSharing lambda")
         is ArchitectureSpec.Mmoe -> {
             atLeast(arch.experts, 1, "$.architecture.experts", "mmoe experts")
-            representation?.let { rule("$.trunk", rules?.expertOutputs(arch, it)) }
+            representation?.let { rule(copied, rules?.expertOutputs(arch, it)) }
         }
         is ArchitectureSpec.CrossStitch -> {
             arch.stages.forEachIndexed { k, n -> atLeast(n, 1, "$.architecture.stages[$k]", "a stage's layer count") }
-            rule("$.architecture.stages", rules?.stages(arch.stages, spec.trunk.size, "stages"))
+            val size = if (own.isEmpty()) spec.trunk.size else own.size
+            rule("$.architecture.stages", rules?.stages(arch.stages, size, "stages", own.isNotEmpty()))
         }
         is ArchitectureSpec.DSelectK -> {
             atLeast(arch.experts, 2, "$.architecture.experts", "dselectK experts")
@@ -265,7 +272,7 @@ private fun Faults.architecture(spec: ExperimentSpec, representation: List<Int>?
         is ArchitectureSpec.Ple -> {
             experts(arch.typeName, arch.sharedExperts, arch.taskExperts)
             arch.levels.forEachIndexed { k, n -> atLeast(n, 1, "$.architecture.levels[$k]", "a level's layer count") }
-            rule("$.architecture.levels", rules?.stages(arch.levels, spec.trunk.size, "levels"))
+            rule("$.architecture.levels", rules?.stages(arch.levels, spec.trunk.size, "levels", false))
         }
         ArchitectureSpec.HardSharing -> Unit
     }
