@@ -160,6 +160,9 @@ class RoundTripTest : FunSpec({
         case { architecture = cgc(sharedExperts = 1, taskExperts = 2) },
         case { architecture = ple() },
         case { architecture = ple(2, 0, 1, 1) },
+        case { architecture = softSharing(0.1) { dense(4); relu() } },
+        case { architecture = crossStitch(1, 1) { dense(4); relu() } },
+        case { architecture = mmoe(experts = 2) { dense(4) } },
         case { architecture = dselectK(experts = 5, selectors = 1, gamma = 0.5, entropyWeight = 0.0) },
     )
     val weightings = listOf(
