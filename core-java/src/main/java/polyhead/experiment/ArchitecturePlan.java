@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class ArchitecturePlan {
     /** The architectures. */
-    public enum Kind { HARD_SHARING, SOFT_SHARING, CROSS_STITCH, MMOE, OMOE, CGC, PLE, DSELECT_K }
+    public enum Kind { HARD_SHARING, SOFT_SHARING, CROSS_STITCH, MMOE, OMOE, CGC, PLE, DSELECT_K, MTAN }
 
     private final Kind kind;
     private final double lambda;
@@ -146,6 +146,20 @@ public final class ArchitecturePlan {
                 polyhead.mtl.arch.DSelectK.DEFAULT_ENTROPY_WEIGHT);
     }
 
+    /**
+     * Multi-task attention network (MTAN, Liu et al., 2019): the trunk, cut into blocks of {@code blocks[i]} layers
+     * (summing to its length; none: a block ends at every activation and at the end), shared, with an attention module
+     * per task at every block ({@link polyhead.mtl.arch.Mtan}).
+     */
+    public static ArchitecturePlan mtan(int... blocks) {
+        for (int i = 0; i < blocks.length; i++) {
+            if (blocks[i] < 1) {
+                throw new IllegalArgumentException("mtan: block " + i + " must have at least 1 layer, got " + blocks[i]);
+            }
+        }
+        return new ArchitecturePlan(Kind.MTAN, 0, blocks.clone(), 0);
+    }
+
     private static void checkExperts(String name, int sharedExperts, int taskExperts) {
         if (sharedExperts < 1 || taskExperts < 0) {
             throw new IllegalArgumentException(name + ": sharedExperts must be at least 1 and taskExperts at least 0, "
@@ -184,7 +198,7 @@ public final class ArchitecturePlan {
         return lambda;
     }
 
-    /** Cross-stitch's stage sizes and PLE's level sizes, in trunk layers; empty for the activation blocks. */
+    /** Cross-stitch's stage, PLE's level and MTAN's block sizes, in layers; empty for the activation blocks. */
     public int[] stages() {
         return stages.clone();
     }
@@ -223,6 +237,7 @@ public final class ArchitecturePlan {
             case OMOE -> "omoe(" + experts + ")";
             case CGC -> "cgc(" + experts + ", " + taskExperts + ")";
             case PLE -> "ple(" + experts + ", " + taskExperts + ", " + Arrays.toString(stages) + ")";
+            case MTAN -> "mtan" + Arrays.toString(stages);
             case DSELECT_K -> "dselectK(" + experts + ", " + selectors + ", " + gamma + ", " + lambda + ")";
         };
     }

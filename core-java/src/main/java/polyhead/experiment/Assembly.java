@@ -13,6 +13,7 @@ import polyhead.mtl.arch.CrossStitch;
 import polyhead.mtl.arch.DSelectK;
 import polyhead.mtl.arch.HardSharing;
 import polyhead.mtl.arch.Mmoe;
+import polyhead.mtl.arch.Mtan;
 import polyhead.mtl.arch.Ple;
 import polyhead.mtl.arch.SoftSharing;
 import polyhead.nn.Module;
@@ -87,6 +88,18 @@ final class Assembly {
                 }
                 int[] output = byTask.get(0).get(ranges.size() - 1).output();
                 return new CrossStitch(b.trunk(), stages, tasks(tasks, output, rng));
+            }
+            case MTAN -> {
+                List<Sequential> blocks = new ArrayList<>();
+                List<int[]> shapes = new ArrayList<>();
+                int[] shape = input;
+                for (int[] r : stageRanges(plan.stages(), trunk)) {
+                    Built b = sequential(trunk.subList(r[0], r[1]), shape, rng);
+                    blocks.add(b.module());
+                    shapes.add(b.output());
+                    shape = b.output();
+                }
+                return new Mtan(blocks, shapes, tasks(tasks, shape, rng), rng);
             }
             case DSELECT_K -> {
                 List<Built> experts = new ArrayList<>();

@@ -213,13 +213,27 @@ public final class ExperimentBuilder {
         if (!inputs.isEmpty() && kind == ArchitecturePlan.Kind.PLE) {
             faults.add("architecture: ple cuts one input's trunk into levels; it takes no named inputs");
         }
+        if (!inputs.isEmpty() && kind == ArchitecturePlan.Kind.MTAN) {
+            faults.add("architecture: mtan attends to the blocks of one input's trunk; it takes no named inputs");
+        }
         if (representation != null && add(faults, copied, ModelChecks.expertOutputs(kind, name, representation,
                 !own.isEmpty()))) {
             representation = null;
         }
-        String cuts = kind == ArchitecturePlan.Kind.PLE ? "levels" : "stages";
-        add(faults, "architecture." + cuts, ModelChecks.stages(architecture.stages(),
+        String cuts = kind == ArchitecturePlan.Kind.PLE ? "levels" : kind == ArchitecturePlan.Kind.MTAN ? "blocks"
+                : "stages";
+        boolean covered = !add(faults, "architecture." + cuts, ModelChecks.stages(architecture.stages(),
                 own.isEmpty() ? trunk.size() : own.size(), cuts, !own.isEmpty()));
+        if (kind == ArchitecturePlan.Kind.MTAN && covered && representation != null && inputs.isEmpty()) {
+            int[] shape = sharedInput;
+            List<int[]> ranges = Assembly.stageRanges(architecture.stages(), trunk);
+            for (int j = 0; j < ranges.size(); j++) {
+                List<int[]> shapes = ModelChecks.trace(trunk.subList(ranges.get(j)[0], ranges.get(j)[1]), shape,
+                        Naming.JAVA).shapes();
+                add(faults, "architecture.blocks", ModelChecks.mtanBlock(j, shapes));
+                shape = shapes.get(shapes.size() - 1);
+            }
+        }
         add(faults, "weighting", ModelChecks.source(kind, name, weighting.source(), Naming.JAVA));
         Set<String> names = new HashSet<>();
         tasks.forEach(t -> names.add(t.name()));

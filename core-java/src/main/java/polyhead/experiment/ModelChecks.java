@@ -116,6 +116,9 @@ public final class ModelChecks {
         if (kind == ArchitecturePlan.Kind.HARD_SHARING || trunkSize > 0) {
             return null;
         }
+        if (kind == ArchitecturePlan.Kind.MTAN) {
+            return name + " attends to the blocks of the trunk, but the trunk is empty";
+        }
         boolean experts = experts(kind) || kind == ArchitecturePlan.Kind.CGC || kind == ArchitecturePlan.Kind.PLE;
         return name + " copies the trunk as " + (experts ? "each expert" : "each task's tower")
                 + ", but the trunk is empty";
@@ -151,6 +154,25 @@ public final class ModelChecks {
         }
         return ownLayers ? "the " + what + " cover " + sum + " layers, but the architecture has " + size + " of its own"
                 : "the " + what + " cover " + sum + " trunk layers, but the trunk has " + size;
+    }
+
+    /**
+     * Why MTAN cannot attend to a block whose per-sample shapes after each of its layers are {@code shapes}, or null:
+     * the last layer must keep the shape, and the features must be [d] or [C, H, W].
+     */
+    public static String mtanBlock(int block, List<int[]> shapes) {
+        int[] out = shapes.get(shapes.size() - 1);
+        int[] inner = shapes.size() > 1 ? shapes.get(shapes.size() - 2) : out;
+        if (!Arrays.equals(inner, out)) {
+            return "block " + block + "'s last layer changes the shape from " + Layers.show(inner) + " to "
+                    + Layers.show(out) + ", but MTAN's attention mask multiplies one with the other; end the block "
+                    + "before that layer";
+        }
+        if (out.length != 1 && out.length != 3) {
+            return "block " + block + " outputs " + Layers.show(out) + "; MTAN attends to vectors [d] or feature maps "
+                    + "[C, H, W]";
+        }
+        return null;
     }
 
     /** Why architecture {@code kind} (named {@code name}) cannot give gradients from {@code source}, or null. */

@@ -272,6 +272,10 @@ public final class ModelDescription {
                 m.put("sharedExperts", a.experts());
                 m.put("taskExperts", a.taskExperts());
             }
+            case MTAN -> {
+                m.put("type", "mtan");
+                m.put("blocks", Arrays.stream(a.stages()).boxed().toList());
+            }
             case DSELECT_K -> {
                 m.put("type", "dselectK");
                 m.put("experts", a.experts());
@@ -441,6 +445,7 @@ public final class ModelDescription {
                     f.list("stages").stream().mapToInt(s -> (int) s.asInteger()).toArray());
             case "mmoe" -> f.bool("oneGate") ? ArchitecturePlan.omoe(f.integer("experts"))
                     : ArchitecturePlan.mmoe(f.integer("experts"));
+            case "mtan" -> ArchitecturePlan.mtan(ints(f.list("blocks")));
             case "dselectK" -> ArchitecturePlan.dselectK(f.integer("experts"), f.integer("selectors"),
                     f.number("gamma"), f.number("entropyWeight"));
             case "cgc" -> ArchitecturePlan.cgc(f.integer("sharedExperts"), f.integer("taskExperts"));

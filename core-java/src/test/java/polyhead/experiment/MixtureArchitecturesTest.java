@@ -17,6 +17,7 @@ import polyhead.data.Dataset;
 import polyhead.loss.Losses;
 import polyhead.metrics.Metrics;
 import polyhead.mtl.arch.DSelectK;
+import polyhead.mtl.arch.Mtan;
 import polyhead.mtl.arch.Ple;
 import polyhead.optim.Optimizers.Adam;
 import polyhead.serve.Predictions;
@@ -24,7 +25,7 @@ import polyhead.tensor.Tensor;
 import polyhead.train.GradientSource;
 
 /**
- * The gated architectures added for issue 19 (CGC, PLE, DSelect-k) through the Java builder: they train above chance on a small
+ * The architectures added for issue 19 (CGC, PLE, DSelect-k, MTAN) through the Java builder: they train above chance on a small
  * two-task problem with a loss-level and a gradient-level weighting, save, load and serve the same predictions, and
  * bad settings are refused naming the field.
  */
@@ -43,7 +44,8 @@ class MixtureArchitecturesTest {
     }
 
     static final List<ArchitecturePlan> PLANS = List.of(ArchitecturePlan.cgc(2, 1), ArchitecturePlan.ple(1, 1),
-            ArchitecturePlan.ple(2, 0, 4), ArchitecturePlan.dselectK(4, 2), ArchitecturePlan.dselectK(3, 1, 0.5, 0.01));
+            ArchitecturePlan.ple(2, 0, 4), ArchitecturePlan.dselectK(4, 2), ArchitecturePlan.dselectK(3, 1, 0.5, 0.01),
+            ArchitecturePlan.mtan(), ArchitecturePlan.mtan(4));
 
     @Test
     void eachTrainsAboveChanceWithALossAndAGradientWeighting() {
@@ -80,6 +82,8 @@ class MixtureArchitecturesTest {
                 .architecture());
         assertEquals(1, d.selectors());
         assertEquals("dselectK(3, 1, 0.5, 0.01)", PLANS.get(4).toString());
+        Mtan mtan = assertInstanceOf(Mtan.class, twoSigns(PLANS.get(5), WeightingPlan.fixed()).build().architecture());
+        assertEquals(2, mtan.blockCount());
     }
 
     @Test
@@ -122,6 +126,11 @@ class MixtureArchitecturesTest {
                 + "expert (a copy of the trunk) outputs [2, 2, 2]; end the trunk with flatten() or a dense layer",
                 assertThrows(IllegalArgumentException.class, () -> twoSigns(ArchitecturePlan.dselectK(2, 1),
                         WeightingPlan.fixed()).input(1, 4, 4).trunk(Layers.conv2d(2, 3)).build()).getMessage());
+        assertEquals("architecture.blocks: block 0's last layer changes the shape from [8] to [3], but MTAN's "
+                + "attention mask multiplies one with the other; end the block before that layer",
+                assertThrows(IllegalArgumentException.class, () -> twoSigns(ArchitecturePlan.mtan(2, 2),
+                        WeightingPlan.fixed()).trunk(Layers.dense(8), Layers.dense(3), Layers.dense(4), Layers.tanh())
+                        .build()).getMessage());
         assertEquals("trunk: cgc(1, 1) copies the trunk as each expert, but the trunk is empty",
                 assertThrows(IllegalArgumentException.class, () -> twoSigns(ArchitecturePlan.cgc(1, 1),
                         WeightingPlan.fixed()).trunk().build()).getMessage());
