@@ -37,6 +37,9 @@ fun ExperimentBuilder.mmoe(
 private fun ownLayers(block: (LayersBuilder.() -> Unit)?) =
     block?.let { LayersBuilder().apply(it).layers(trainable = true) } ?: emptyList()
 
+/** MTAN; [blocks] are the trunk's block lengths in layers, none for a block ending at each activation. */
+fun ExperimentBuilder.mtan(vararg blocks: Int): ArchitectureSpec = ArchitectureSpec.Mtan(blocks.toList())
+
 /** DSelect-k: each task's gate selects [selectors] of [experts] copies of the trunk. */
 fun ExperimentBuilder.dselectK(
     experts: Int,

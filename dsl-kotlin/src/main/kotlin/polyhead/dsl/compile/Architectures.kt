@@ -26,6 +26,7 @@ private fun plainPlan(spec: ArchitectureSpec): ArchitecturePlan = when (spec) {
     is ArchitectureSpec.SoftSharing -> ArchitecturePlan.softSharing(spec.lambda)
     is ArchitectureSpec.CrossStitch -> ArchitecturePlan.crossStitch(*spec.stages.toIntArray())
     is ArchitectureSpec.Mmoe -> if (spec.oneGate) ArchitecturePlan.omoe(spec.experts) else ArchitecturePlan.mmoe(spec.experts)
+    is ArchitectureSpec.Mtan -> ArchitecturePlan.mtan(*spec.blocks.toIntArray())
     is ArchitectureSpec.DSelectK -> ArchitecturePlan.dselectK(spec.experts, spec.selectors, spec.gamma, spec.entropyWeight)
     is ArchitectureSpec.Cgc -> ArchitecturePlan.cgc(spec.sharedExperts, spec.taskExperts)
     is ArchitectureSpec.Ple -> ArchitecturePlan.ple(spec.sharedExperts, spec.taskExperts, *spec.levels.toIntArray())

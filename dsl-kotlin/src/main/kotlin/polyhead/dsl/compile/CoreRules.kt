@@ -39,6 +39,9 @@ internal object CoreRules : ModelRules {
         ModelChecks.expertOutputs(kind(architecture), architecture.typeName, representation.toIntArray(),
             (architecture as? ArchitectureSpec.OwnLayers)?.layers.orEmpty().isNotEmpty())
 
+    override fun mtanBlock(block: Int, shapes: List<List<Int>>): String? =
+        ModelChecks.mtanBlock(block, shapes.map { it.toIntArray() })
+
     override fun stages(stages: List<Int>, size: Int, what: String, ownLayers: Boolean): String? =
         ModelChecks.stages(stages.toIntArray(), size, what, ownLayers)
 
@@ -106,6 +109,7 @@ internal object CoreRules : ModelRules {
         is ArchitectureSpec.CrossStitch -> ArchitecturePlan.Kind.CROSS_STITCH
         is ArchitectureSpec.Mmoe -> if (a.oneGate) ArchitecturePlan.Kind.OMOE else ArchitecturePlan.Kind.MMOE
         is ArchitectureSpec.DSelectK -> ArchitecturePlan.Kind.DSELECT_K
+        is ArchitectureSpec.Mtan -> ArchitecturePlan.Kind.MTAN
         is ArchitectureSpec.Cgc -> ArchitecturePlan.Kind.CGC
         is ArchitectureSpec.Ple -> ArchitecturePlan.Kind.PLE
     }

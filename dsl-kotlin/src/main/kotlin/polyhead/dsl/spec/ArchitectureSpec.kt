@@ -67,6 +67,17 @@ sealed interface ArchitectureSpec {
     ) : ArchitectureSpec, OwnLayers
 
     /**
+     * Multi-task attention network (Liu et al., 2019): the trunk, shared, cut into blocks, with an attention module
+     * per task at every block that masks the block's output with features of the task's own.
+     *
+     * @property blocks the number of trunk layers in each block, in order, summing to the trunk's length; empty means
+     *   a block ends at every activation layer of the trunk (and at its end)
+     */
+    @Serializable
+    @SerialName("mtan")
+    data class Mtan(val blocks: List<Int> = emptyList()) : ArchitectureSpec
+
+    /**
      * DSelect-k (Hazimeh et al., 2021): [experts] copies of the trunk, which must output a vector; each task's gate
      * selects [selectors] of them through smooth-step binary codes of ramp width [gamma], and the selectors' entropy,
      * weighted by [entropyWeight], joins the objective (with a penalty on unused codes when [experts] is no power
@@ -109,6 +120,9 @@ fun ArchitectureSpec.CrossStitch.stageRanges(trunk: List<LayerSpec>): List<IntRa
 
 /** The levels of a PLE trunk as [from, to) index ranges, resolving [ArchitectureSpec.Ple.levels]. */
 fun ArchitectureSpec.Ple.levelRanges(trunk: List<LayerSpec>): List<IntRange> = ranges(levels, trunk)
+
+/** The blocks of an MTAN trunk as [from, to) index ranges, resolving [ArchitectureSpec.Mtan.blocks]. */
+fun ArchitectureSpec.Mtan.blockRanges(trunk: List<LayerSpec>): List<IntRange> = ranges(blocks, trunk)
 
 private fun ranges(given: List<Int>, trunk: List<LayerSpec>): List<IntRange> {
     val sizes = given.ifEmpty { activationBlocks(trunk) }

@@ -19,6 +19,9 @@ interface ModelRules {
     /** Why [architecture] cannot mix experts whose output is [representation]. */
     fun expertOutputs(architecture: ArchitectureSpec, representation: List<Int>): String?
 
+    /** Why MTAN cannot attend to block [block] whose per-sample shapes after each of its layers are [shapes]. */
+    fun mtanBlock(block: Int, shapes: List<List<Int>>): String?
+
     /**
      * Why cross-stitch [stages] (or PLE levels, [what] = "levels") do not cover [size] layers: the trunk's, or the
      * architecture's own when [ownLayers].

@@ -128,6 +128,9 @@ private fun Faults.namedInputs(spec: ExperimentSpec): List<Int>? {
     require(spec.architecture !is ArchitectureSpec.Ple, "$.architecture") {
         "ple cuts one input's trunk into levels; it takes no named inputs"
     }
+    require(spec.architecture !is ArchitectureSpec.Mtan, "$.architecture") {
+        "mtan attends to the blocks of one input's trunk; it takes no named inputs"
+    }
     val seen = mutableMapOf<String, Int>()
     var width = 0
     spec.inputs.forEachIndexed { i, input ->
@@ -268,6 +271,12 @@ private fun Faults.architecture(spec: ExperimentSpec, representation: List<Int>?
             nonNegative(arch.entropyWeight, "$.architecture.entropyWeight", "dselectK entropyWeight")
             representation?.let { rule("$.trunk", rules?.expertOutputs(arch, it)) }
         }
+        is ArchitectureSpec.Mtan -> {
+            arch.blocks.forEachIndexed { k, n -> atLeast(n, 1, "$.architecture.blocks[$k]", "a block's layer count") }
+            val bad = rules?.stages(arch.blocks, spec.trunk.size, "blocks", false)
+            rule("$.architecture.blocks", bad)
+            if (bad == null && representation != null && spec.inputs.isEmpty()) mtanBlocks(arch, spec)
+        }
         is ArchitectureSpec.Cgc -> experts(arch.typeName, arch.sharedExperts, arch.taskExperts)
         is ArchitectureSpec.Ple -> {
             experts(arch.typeName, arch.sharedExperts, arch.taskExperts)
@@ -275,6 +284,17 @@ private fun Faults.architecture(spec: ExperimentSpec, representation: List<Int>?
             rule("$.architecture.levels", rules?.stages(arch.levels, spec.trunk.size, "levels", false))
         }
         ArchitectureSpec.HardSharing -> Unit
+    }
+}
+
+/** Each MTAN block's last layer keeps the shape (the trunk traced without faults before this is called). */
+private fun Faults.mtanBlocks(arch: ArchitectureSpec.Mtan, spec: ExperimentSpec) {
+    val rules = rules ?: return
+    var shape = spec.input
+    arch.blockRanges(spec.trunk).forEachIndexed { j, range ->
+        val shapes = rules.trace(spec.trunk.subList(range.first, range.last + 1), shape).shapes
+        rule("$.architecture.blocks", rules.mtanBlock(j, shapes))
+        shape = shapes.last()
     }
 }
 

@@ -11,6 +11,7 @@ import polyhead.dsl.cgc
 import polyhead.dsl.crossEntropy
 import polyhead.dsl.dense
 import polyhead.dsl.dselectK
+import polyhead.dsl.mtan
 import polyhead.dsl.multiTask
 import polyhead.dsl.pcGrad
 import polyhead.dsl.ple
@@ -29,12 +30,13 @@ import polyhead.experiment.TaskPlan
 import polyhead.experiment.TrainingPlan
 import polyhead.loss.Losses
 import polyhead.mtl.arch.DSelectK
+import polyhead.mtl.arch.Mtan
 import polyhead.mtl.arch.Ple
 import polyhead.optim.Optimizers.Adam
 import polyhead.tensor.Tensor
 
 /**
- * CGC, PLE and DSelect-k from the Kotlin DSL and JSON: exact JSON, round trips, faults at their JSON paths, and a compiled spec
+ * CGC, PLE, DSelect-k and MTAN from the Kotlin DSL and JSON: exact JSON, round trips, faults at their JSON paths, and a compiled spec
  * that trains to the same weights as the Java builder's plan.
  */
 class MixtureArchitecturesSpecTest : FunSpec({
@@ -115,6 +117,19 @@ class MixtureArchitecturesSpecTest : FunSpec({
         (SpecCompiler.compile(s).architecture as DSelectK).selectors() shouldBe 1
         sameWeights(s, ArchitecturePlan.dselectK(3, 1, 0.5, 0.01))
         paths(spec { architecture = dselectK(4); weighting = pcGrad(source = GradientSource.REPRESENTATION) }) shouldBe emptyList()
+    }
+
+    test("mtan: blocks default to the trunk's activation blocks, and it compiles to the Java builder's plan") {
+        roundTrips(spec { architecture = mtan() }) shouldContain "\"architecture\": {\n    \"type\": \"mtan\",\n    \"blocks\": []\n  }"
+        roundTrips(spec { architecture = mtan(2, 2) })
+        (SpecCompiler.compile(spec { architecture = mtan() }).architecture as Mtan).blockCount() shouldBe 2
+        sameWeights(spec { architecture = mtan() }, ArchitecturePlan.mtan())
+        paths(spec { architecture = mtan(3, 1) }) shouldBe listOf(
+            "$.architecture.blocks: block 0's last layer changes the shape from [6] to [5], but MTAN's attention mask multiplies one with the other; end the block before that layer",
+        )
+        paths(spec { architecture = mtan(); weighting = pcGrad(source = GradientSource.REPRESENTATION) }) shouldBe listOf(
+            "$.weighting.source: mtan has no single shared representation; read the gradients of the shared parameters (\"parameters\")",
+        )
     }
 
     test("bad settings are faults at their JSON paths") {

@@ -60,6 +60,7 @@ import polyhead.dsl.meanIou
 import polyhead.dsl.meanSquaredError
 import polyhead.dsl.mgda
 import polyhead.dsl.mmoe
+import polyhead.dsl.mtan
 import polyhead.dsl.cgc
 import polyhead.dsl.dselectK
 import polyhead.dsl.ple
@@ -160,6 +161,7 @@ class RoundTripTest : FunSpec({
         case { architecture = cgc(sharedExperts = 1, taskExperts = 2) },
         case { architecture = ple() },
         case { architecture = ple(2, 0, 1, 1) },
+        case { architecture = mtan(1, 1) },
         case { architecture = softSharing(0.1) { dense(4); relu() } },
         case { architecture = crossStitch(1, 1) { dense(4); relu() } },
         case { architecture = mmoe(experts = 2) { dense(4) } },
