@@ -1,6 +1,5 @@
 package polyhead.mtl.arch;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +13,6 @@ import polyhead.nn.Initializers;
 import polyhead.nn.Linear;
 import polyhead.nn.Module;
 import polyhead.nn.ModuleDict;
-import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
 
 /**
@@ -126,15 +124,7 @@ public final class DSelectK extends SharedRepresentation {
     /** The expert outputs stacked: [N, n, d]. */
     @Override
     public Var encode(Var input) {
-        List<Var> outs = new ArrayList<>();
-        for (int l = 0; l < expertCount; l++) {
-            Var o = experts.get(Integer.toString(l)).call(input);
-            if (o.shape().rank() != 2) {
-                throw new ShapeException("DSelect-k: expert " + l + " must output [N, d], got " + o.shape());
-            }
-            outs.add(o);
-        }
-        return ExpertMixture.stack(outs, typeName());
+        return ExpertMixture.vectors(experts, input, typeName());
     }
 
     @Override

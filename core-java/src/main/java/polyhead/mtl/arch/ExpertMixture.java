@@ -33,6 +33,21 @@ final class ExpertMixture {
         return rows.length == 1 ? rows[0] : Shaping.concat(1, rows);
     }
 
+    /** Each expert of {@code experts} (in order) on {@code x}, each output [N, d], stacked to [N, K, d]. */
+    static Var vectors(polyhead.nn.ModuleDict experts, Var x, String who) {
+        List<Var> outs = new java.util.ArrayList<>();
+        int k = 0;
+        for (polyhead.nn.Module e : experts.children().values()) {
+            Var o = e.call(x);
+            if (o.shape().rank() != 2) {
+                throw new ShapeException(who + ": expert " + k + " must output [N, d], got " + o.shape());
+            }
+            outs.add(o);
+            k++;
+        }
+        return stack(outs, who);
+    }
+
     /** Σ_k weights[:, k] · stacked[:, k, …] for weights [N, K] and stacked experts [N, K, …]: [N, …]. */
     static Var mix(Var weights, Var stacked) {
         int n = stacked.shape().dim(0);

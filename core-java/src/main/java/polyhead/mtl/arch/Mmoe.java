@@ -1,6 +1,5 @@
 package polyhead.mtl.arch;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +12,6 @@ import polyhead.mtl.Task;
 import polyhead.nn.Linear;
 import polyhead.nn.Module;
 import polyhead.nn.ModuleDict;
-import polyhead.tensor.ShapeException;
 
 /**
  * Multi-gate mixture of experts (Ma, Zhao, Yi, Chen, Hong &amp; Chi, KDD 2018, eq. 5–6): K shared experts f_k, and per
@@ -88,15 +86,7 @@ public final class Mmoe extends SharedRepresentation {
     @Override
     public Var encode(Var input) {
         Var x = trunkOutput(input);
-        List<Var> outs = new ArrayList<>();
-        for (int k = 0; k < expertCount; k++) {
-            Var o = experts.get(Integer.toString(k)).call(x);
-            if (o.shape().rank() != 2) {
-                throw new ShapeException("MMoE: expert " + k + " must output [N, d], got " + o.shape());
-            }
-            outs.add(o);
-        }
-        return ExpertMixture.stack(outs, typeName());
+        return ExpertMixture.vectors(experts, x, "MMoE");
     }
 
     @Override
