@@ -1,7 +1,9 @@
 package polyhead.autodiff;
 
+import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import polyhead.tensor.Tensor;
 
@@ -73,7 +75,31 @@ public final class GradCheck {
         for (int i = 0; i < inputs.length; i++) {
             vars[i] = Var.parameter(inputs[i].copy());
         }
-        Var out = f.apply(vars);
+        return compare(() -> f.apply(vars), vars);
+    }
+
+    /**
+     * Compares analytic and numerical gradients of {@code f} with respect to parameters it reads, such as a module's
+     * ({@code module.parameters()}): each element is moved by ±ε in place and put back, so a network's own weights are
+     * checked where they live. The parameters' gradients are overwritten.
+     */
+    public Result checkParameters(Supplier<Var> f, List<Var> parameters) {
+        return compare(f, parameters.toArray(new Var[0]));
+    }
+
+    /** Checks {@link #checkParameters} with default settings and throws {@link AssertionError} on failure. */
+    public static void assertParameterGradients(Supplier<Var> f, List<Var> parameters) {
+        Result r = defaults().checkParameters(f, parameters);
+        if (!r.passed()) {
+            throw new AssertionError(r.worst());
+        }
+    }
+
+    private Result compare(Supplier<Var> f, Var[] vars) {
+        for (Var v : vars) {
+            v.zeroGrad();
+        }
+        Var out = f.get();
         Tensor projection = out.value().size() == 1 ? Tensor.full(1f, out.shape())
                 : Tensor.uniform(new Random(seed), out.shape(), -1f, 1f);
         if (out.requiresGrad()) {
@@ -83,17 +109,17 @@ public final class GradCheck {
         double worstExcess = Double.NEGATIVE_INFINITY;
         double maxAbs = 0;
         String worst = "no elements to check";
-        for (int i = 0; i < inputs.length; i++) {
-            Tensor analytic = vars[i].grad() == null ? Tensor.zeros(inputs[i].shape()) : vars[i].grad();
+        for (int i = 0; i < vars.length; i++) {
+            Tensor analytic = vars[i].grad() == null ? Tensor.zeros(vars[i].shape()) : vars[i].grad().copy();
             float[] x = vars[i].value().data();
             for (int j = 0; j < x.length; j++) {
                 float original = x[j];
                 float plus = (float) (original + eps);
                 float minus = (float) (original - eps);
                 x[j] = plus;
-                double lp = projected(f, vars, projection);
+                double lp = projected(f, projection);
                 x[j] = minus;
-                double lm = projected(f, vars, projection);
+                double lm = projected(f, projection);
                 x[j] = original;
                 double numeric = (lp - lm) / ((double) plus - minus);
                 double a = analytic.data()[j];
@@ -102,7 +128,7 @@ public final class GradCheck {
                 maxAbs = Math.max(maxAbs, err);
                 if (excess > worstExcess || Double.isNaN(err)) {
                     worstExcess = Double.isNaN(err) ? Double.POSITIVE_INFINITY : excess;
-                    worst = "input " + i + " " + inputs[i].shape() + " element " + j + ": analytic " + a
+                    worst = "input " + i + " " + vars[i].shape() + " element " + j + ": analytic " + a
                             + ", numeric " + numeric + " (|diff| " + err + ", allowed " + (atol + rtol * Math.abs(numeric)) + ")";
                 }
             }
@@ -110,9 +136,9 @@ public final class GradCheck {
         return new Result(worstExcess <= 0, maxAbs, worst);
     }
 
-    private static double projected(Function<Var[], Var> f, Var[] vars, Tensor projection) {
+    private static double projected(Supplier<Var> f, Tensor projection) {
         try (var scope = GradMode.noGrad()) {
-            Tensor y = f.apply(vars).value();
+            Tensor y = f.get().value();
             double s = 0;
             float[] yd = y.data();
             float[] pd = projection.data();

@@ -10,8 +10,11 @@ import java.util.function.Supplier;
 import polyhead.mtl.Task;
 import polyhead.mtl.arch.Architecture;
 import polyhead.mtl.arch.CrossStitch;
+import polyhead.mtl.arch.DSelectK;
 import polyhead.mtl.arch.HardSharing;
 import polyhead.mtl.arch.Mmoe;
+import polyhead.mtl.arch.Mtan;
+import polyhead.mtl.arch.Ple;
 import polyhead.mtl.arch.SoftSharing;
 import polyhead.nn.Module;
 import polyhead.nn.Sequential;
@@ -20,6 +23,28 @@ import polyhead.nn.Sequential;
 final class Assembly {
     /** A built stack of layers and the per-sample shape it outputs. */
     private record Built(Sequential module, int[] output) {
+    }
+
+    /**
+     * What an architecture copies ({@code layers}, reading per-sample shape {@code input}) and the shared trunk before
+     * them (null: none).
+     */
+    private record Body(Module trunk, List<Layer> layers, int[] input) {
+    }
+
+    /**
+     * The trunk as what is copied, or with the plan's own layers the trunk built once (drawn first) as a shared trunk
+     * before them; an empty trunk is none.
+     */
+    private static Body body(ArchitecturePlan plan, int[] input, List<Layer> trunk, Random rng) {
+        if (plan.layers().isEmpty()) {
+            return new Body(null, trunk, input);
+        }
+        if (trunk.isEmpty()) {
+            return new Body(null, plan.layers(), input);
+        }
+        Built shared = sequential(trunk, input, rng);
+        return new Body(shared.module(), plan.layers(), shared.output());
     }
 
     private Assembly() {
@@ -33,22 +58,25 @@ final class Assembly {
                 return new HardSharing(t.module(), tasks(tasks, t.output(), rng));
             }
             case SOFT_SHARING -> {
+                Body b = body(plan, input, trunk, rng);
                 List<Built> towers = new ArrayList<>();
                 for (int i = 0; i < tasks.size(); i++) {
-                    towers.add(sequential(trunk, input, rng));
+                    towers.add(sequential(b.layers(), b.input(), rng));
                 }
-                return new SoftSharing(supplierOf(towers), tasks(tasks, towers.get(0).output(), rng), plan.lambda());
+                return new SoftSharing(b.trunk(), supplierOf(towers), tasks(tasks, towers.get(0).output(), rng),
+                        plan.lambda());
             }
             case CROSS_STITCH -> {
-                List<int[]> ranges = stageRanges(plan.stages(), trunk);
+                Body b = body(plan, input, trunk, rng);
+                List<int[]> ranges = stageRanges(plan.stages(), b.layers());
                 List<List<Built>> byTask = new ArrayList<>();
                 for (int i = 0; i < tasks.size(); i++) {
                     List<Built> stages = new ArrayList<>();
-                    int[] shape = input;
+                    int[] shape = b.input();
                     for (int[] r : ranges) {
-                        Built b = sequential(trunk.subList(r[0], r[1]), shape, rng);
-                        stages.add(b);
-                        shape = b.output();
+                        Built built = sequential(b.layers().subList(r[0], r[1]), shape, rng);
+                        stages.add(built);
+                        shape = built.output();
                     }
                     byTask.add(stages);
                 }
@@ -59,21 +87,72 @@ final class Assembly {
                     stages.add(supplierOf(byTask.stream().map(t -> t.get(stage)).toList()));
                 }
                 int[] output = byTask.get(0).get(ranges.size() - 1).output();
-                return new CrossStitch(stages, tasks(tasks, output, rng));
+                return new CrossStitch(b.trunk(), stages, tasks(tasks, output, rng));
             }
-            case MMOE, OMOE -> {
+            case MTAN -> {
+                List<Sequential> blocks = new ArrayList<>();
+                List<int[]> shapes = new ArrayList<>();
+                int[] shape = input;
+                for (int[] r : stageRanges(plan.stages(), trunk)) {
+                    Built b = sequential(trunk.subList(r[0], r[1]), shape, rng);
+                    blocks.add(b.module());
+                    shapes.add(b.output());
+                    shape = b.output();
+                }
+                return new Mtan(blocks, shapes, tasks(tasks, shape, rng), rng);
+            }
+            case DSELECT_K -> {
                 List<Built> experts = new ArrayList<>();
                 for (int i = 0; i < plan.experts(); i++) {
                     experts.add(sequential(trunk, input, rng));
                 }
                 List<Task> built = tasks(tasks, experts.get(0).output(), rng);
-                int features = Arrays.stream(input).reduce(1, (a, b) -> a * b);
-                return plan.kind() == ArchitecturePlan.Kind.OMOE
-                        ? Mmoe.oneGate(supplierOf(experts), plan.experts(), features, built, rng)
-                        : Mmoe.onePerTask(supplierOf(experts), plan.experts(), features, built, rng);
+                return new DSelectK(supplierOf(experts), plan.experts(), plan.selectors(), features(input), plan.gamma(),
+                        plan.lambda(), built, rng);
+            }
+            case MMOE, OMOE -> {
+                Body b = body(plan, input, trunk, rng);
+                List<Built> experts = new ArrayList<>();
+                for (int i = 0; i < plan.experts(); i++) {
+                    experts.add(sequential(b.layers(), b.input(), rng));
+                }
+                List<Task> built = tasks(tasks, experts.get(0).output(), rng);
+                return Mmoe.withTrunk(b.trunk(), supplierOf(experts), plan.experts(), features(input), built,
+                        plan.kind() == ArchitecturePlan.Kind.MMOE, rng);
+            }
+            case CGC -> {
+                List<Built> experts = new ArrayList<>();
+                for (int i = 0; i < plan.experts() + tasks.size() * plan.taskExperts(); i++) {
+                    experts.add(sequential(trunk, input, rng));
+                }
+                List<Task> built = tasks(tasks, experts.get(0).output(), rng);
+                return Ple.cgc(supplierOf(experts), features(input), plan.experts(), plan.taskExperts(), built, rng);
+            }
+            case PLE -> {
+                List<int[]> ranges = stageRanges(plan.stages(), trunk);
+                List<Supplier<? extends Module>> levels = new ArrayList<>();
+                int[] gateInputs = new int[ranges.size()];
+                int[] shape = input;
+                for (int s = 0; s < ranges.size(); s++) {
+                    int[] r = ranges.get(s);
+                    List<Built> experts = new ArrayList<>();
+                    for (int i = 0; i < plan.experts() + tasks.size() * plan.taskExperts(); i++) {
+                        experts.add(sequential(trunk.subList(r[0], r[1]), shape, rng));
+                    }
+                    levels.add(supplierOf(experts));
+                    gateInputs[s] = features(shape);
+                    shape = experts.get(0).output();
+                }
+                List<Task> built = tasks(tasks, shape, rng);
+                return Ple.progressive(levels, gateInputs, plan.experts(), plan.taskExperts(), built, rng);
             }
             default -> throw new IllegalStateException("unknown architecture " + plan);
         }
+    }
+
+    /** The number of values of one sample of per-sample shape {@code shape}: what a gate on the flattened input reads. */
+    private static int features(int[] shape) {
+        return Arrays.stream(shape).reduce(1, (a, b) -> a * b);
     }
 
     /** {@code layers} in a {@link Sequential} (registered {@code 0, 1, …}) reading per-sample shape {@code input}. */

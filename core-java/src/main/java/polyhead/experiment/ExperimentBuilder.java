@@ -36,8 +36,9 @@ import polyhead.train.EarlyStopping;
  * }</pre>
  *
  * <p>Parameters are drawn from one {@code Random(seed)} in a fixed order: first the body — the trunk (hard sharing),
- * each task's tower (soft sharing) or each task's stages (cross-stitch), in task order, or each expert (MMoE) — then
- * the heads in task order, then what the architecture draws itself (MMoE's gates). Defaults: hard sharing, the fixed
+ * each task's tower (soft sharing) or each task's stages (cross-stitch), in task order, or each expert (MMoE,
+ * DSelect-k; CGC: the shared experts, then each task's in task order; PLE: so level by level) — then the heads in task
+ * order, then what the architecture draws itself (the gates). Defaults: hard sharing, the fixed
  * weighting, {@link TrainingPlan#defaults()}; the input, a task's loss and the optimizer have none.
  */
 public final class ExperimentBuilder {
@@ -192,17 +193,47 @@ public final class ExperimentBuilder {
                 misplaced(t.head().get(j), false, j, "task " + UserText.quote(t.name()) + ": head", faults);
             }
         });
+        List<Layer> own = architecture.layers();
+        for (int j = 0; j < own.size(); j++) {
+            misplaced(own.get(j), false, j, "architecture.layers", faults);
+        }
         int[] representation = inputOk ? trace(trunk, sharedInput, "trunk", faults) : null;
+        if (representation != null && !own.isEmpty()) {
+            representation = trace(own, representation, "architecture.layers", faults);
+        }
         ArchitecturePlan.Kind kind = architecture.kind();
         String name = architecture.toString();
-        add(faults, "trunk", ModelChecks.emptyTrunk(kind, name, trunk.size() + (inputs.isEmpty() ? 0 : 1)));
+        String copied = own.isEmpty() ? "trunk" : "architecture.layers";
+        if (own.isEmpty()) {
+            add(faults, "trunk", ModelChecks.emptyTrunk(kind, name, trunk.size() + (inputs.isEmpty() ? 0 : 1)));
+        }
         if (!inputs.isEmpty() && kind == ArchitecturePlan.Kind.CROSS_STITCH) {
             faults.add("architecture: crossStitch stitches the stages of one input's trunk; it takes no named inputs");
         }
-        if (representation != null && add(faults, "trunk", ModelChecks.expertOutputs(kind, name, representation))) {
+        if (!inputs.isEmpty() && kind == ArchitecturePlan.Kind.PLE) {
+            faults.add("architecture: ple cuts one input's trunk into levels; it takes no named inputs");
+        }
+        if (!inputs.isEmpty() && kind == ArchitecturePlan.Kind.MTAN) {
+            faults.add("architecture: mtan attends to the blocks of one input's trunk; it takes no named inputs");
+        }
+        if (representation != null && add(faults, copied, ModelChecks.expertOutputs(kind, name, representation,
+                !own.isEmpty()))) {
             representation = null;
         }
-        add(faults, "architecture.stages", ModelChecks.stages(architecture.stages(), trunk.size()));
+        String cuts = kind == ArchitecturePlan.Kind.PLE ? "levels" : kind == ArchitecturePlan.Kind.MTAN ? "blocks"
+                : "stages";
+        boolean covered = !add(faults, "architecture." + cuts, ModelChecks.stages(architecture.stages(),
+                own.isEmpty() ? trunk.size() : own.size(), cuts, !own.isEmpty()));
+        if (kind == ArchitecturePlan.Kind.MTAN && covered && representation != null && inputs.isEmpty()) {
+            int[] shape = sharedInput;
+            List<int[]> ranges = Assembly.stageRanges(architecture.stages(), trunk);
+            for (int j = 0; j < ranges.size(); j++) {
+                List<int[]> shapes = ModelChecks.trace(trunk.subList(ranges.get(j)[0], ranges.get(j)[1]), shape,
+                        Naming.JAVA).shapes();
+                add(faults, "architecture.blocks", ModelChecks.mtanBlock(j, shapes));
+                shape = shapes.get(shapes.size() - 1);
+            }
+        }
         add(faults, "weighting", ModelChecks.source(kind, name, weighting.source(), Naming.JAVA));
         Set<String> names = new HashSet<>();
         tasks.forEach(t -> names.add(t.name()));

@@ -116,37 +116,79 @@ public final class ModelChecks {
         if (kind == ArchitecturePlan.Kind.HARD_SHARING || trunkSize > 0) {
             return null;
         }
-        return name + " copies the trunk as " + (experts(kind) ? "each expert" : "each task's tower")
+        if (kind == ArchitecturePlan.Kind.MTAN) {
+            return name + " attends to the blocks of the trunk, but the trunk is empty";
+        }
+        boolean experts = experts(kind) || kind == ArchitecturePlan.Kind.CGC || kind == ArchitecturePlan.Kind.PLE;
+        return name + " copies the trunk as " + (experts ? "each expert" : "each task's tower")
                 + ", but the trunk is empty";
     }
 
-    /** Why a mixture of experts cannot mix experts of output {@code representation}, or null. */
-    public static String expertOutputs(ArchitecturePlan.Kind kind, String name, int[] representation) {
+    /**
+     * Why a mixture of experts cannot mix experts of output {@code representation}, or null; {@code ownLayers}: the
+     * experts are the architecture's own layers, not copies of the trunk.
+     */
+    public static String expertOutputs(ArchitecturePlan.Kind kind, String name, int[] representation,
+                                       boolean ownLayers) {
         if (!experts(kind) || representation.length == 1) {
             return null;
         }
-        return name + " mixes its experts' outputs, which must be vectors: each expert (a copy of the trunk) outputs "
-                + Layers.show(representation) + "; end the trunk with flatten() or a dense layer";
+        String what = ownLayers ? "its layers" : "the trunk";
+        return name + " mixes its experts' outputs, which must be vectors: each expert (a copy of " + what
+                + ") outputs " + Layers.show(representation) + "; end " + what + " with flatten() or a dense layer";
     }
 
-    /** Why cross-stitch stages of these sizes do not cover a trunk of {@code trunkSize} layers, or null. */
-    public static String stages(int[] stages, int trunkSize) {
+    /**
+     * Why cross-stitch stages (or PLE levels, {@code what} = "levels") of these sizes do not cover a trunk of
+     * {@code trunkSize} layers, or null.
+     */
+    public static String stages(int[] stages, int trunkSize, String what) {
+        return stages(stages, trunkSize, what, false);
+    }
+
+    /** As {@link #stages(int[], int, String)}, for the architecture's own layers when {@code ownLayers}. */
+    public static String stages(int[] stages, int size, String what, boolean ownLayers) {
         int sum = Arrays.stream(stages).sum();
-        return stages.length == 0 || sum == trunkSize ? null
-                : "the stages cover " + sum + " trunk layers, but the trunk has " + trunkSize;
+        if (stages.length == 0 || sum == size) {
+            return null;
+        }
+        return ownLayers ? "the " + what + " cover " + sum + " layers, but the architecture has " + size + " of its own"
+                : "the " + what + " cover " + sum + " trunk layers, but the trunk has " + size;
+    }
+
+    /**
+     * Why MTAN cannot attend to a block whose per-sample shapes after each of its layers are {@code shapes}, or null:
+     * the last layer must keep the shape, and the features must be [d] or [C, H, W].
+     */
+    public static String mtanBlock(int block, List<int[]> shapes) {
+        int[] out = shapes.get(shapes.size() - 1);
+        int[] inner = shapes.size() > 1 ? shapes.get(shapes.size() - 2) : out;
+        if (!Arrays.equals(inner, out)) {
+            return "block " + block + "'s last layer changes the shape from " + Layers.show(inner) + " to "
+                    + Layers.show(out) + ", but MTAN's attention mask multiplies one with the other; end the block "
+                    + "before that layer";
+        }
+        if (out.length != 1 && out.length != 3) {
+            return "block " + block + " outputs " + Layers.show(out) + "; MTAN attends to vectors [d] or feature maps "
+                    + "[C, H, W]";
+        }
+        return null;
     }
 
     /** Why architecture {@code kind} (named {@code name}) cannot give gradients from {@code source}, or null. */
     public static String source(ArchitecturePlan.Kind kind, String name, GradientSource source, Naming naming) {
-        if (source != GradientSource.REPRESENTATION || kind == ArchitecturePlan.Kind.HARD_SHARING || experts(kind)) {
+        if (source != GradientSource.REPRESENTATION || kind == ArchitecturePlan.Kind.HARD_SHARING || experts(kind)
+                || kind == ArchitecturePlan.Kind.CGC) {
             return null;
         }
         return name + " has no single shared representation; read the gradients of the shared parameters ("
                 + naming.source(GradientSource.PARAMETERS) + ")";
     }
 
+    /** Whether {@code kind} mixes experts' vector outputs (MMoE, OMoE, DSelect-k); CGC and PLE mix any shape. */
     private static boolean experts(ArchitecturePlan.Kind kind) {
-        return kind == ArchitecturePlan.Kind.MMOE || kind == ArchitecturePlan.Kind.OMOE;
+        return kind == ArchitecturePlan.Kind.MMOE || kind == ArchitecturePlan.Kind.OMOE
+                || kind == ArchitecturePlan.Kind.DSELECT_K;
     }
 
     /** The losses that fit {@code labels}: {@code classIndex labels take crossEntropy}. */

@@ -88,7 +88,15 @@ public final class ModelDescription {
             return null;
         }
         m.put("trunk", layers);
-        m.put("architecture", architecture(architecture));
+        Map<String, Object> arch = architecture(architecture);
+        if (!architecture.layers().isEmpty()) {
+            List<Object> own = layers(architecture.layers());
+            if (own == null) {
+                return null;
+            }
+            arch.put("layers", own);
+        }
+        m.put("architecture", arch);
         List<Object> ts = new ArrayList<>();
         for (TaskPlan t : tasks) {
             Map<String, Object> tm = new LinkedHashMap<>();
@@ -259,6 +267,28 @@ public final class ModelDescription {
                 m.put("experts", a.experts());
                 m.put("oneGate", a.kind() == ArchitecturePlan.Kind.OMOE);
             }
+            case CGC -> {
+                m.put("type", "cgc");
+                m.put("sharedExperts", a.experts());
+                m.put("taskExperts", a.taskExperts());
+            }
+            case MTAN -> {
+                m.put("type", "mtan");
+                m.put("blocks", Arrays.stream(a.stages()).boxed().toList());
+            }
+            case DSELECT_K -> {
+                m.put("type", "dselectK");
+                m.put("experts", a.experts());
+                m.put("selectors", a.selectors());
+                m.put("gamma", a.gamma());
+                m.put("entropyWeight", a.lambda());
+            }
+            case PLE -> {
+                m.put("type", "ple");
+                m.put("sharedExperts", a.experts());
+                m.put("taskExperts", a.taskExperts());
+                m.put("levels", Arrays.stream(a.stages()).boxed().toList());
+            }
         }
         return m;
     }
@@ -392,6 +422,21 @@ public final class ModelDescription {
     }
 
     private static ArchitecturePlan architecture(Fields f) {
+        ArchitecturePlan plan = plainArchitecture(f);
+        if (!(f.value instanceof Map<?, ?> m) || !m.containsKey("layers")) {
+            return plan;
+        }
+        try {
+            return plan.layers(readLayers(f.list("layers")).toArray(new Layer[0]));
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(f.source)) {
+                throw e;
+            }
+            throw f.fault("layers", e.getMessage());
+        }
+    }
+
+    private static ArchitecturePlan plainArchitecture(Fields f) {
         String type = f.string("type");
         return switch (type) {
             case "hardSharing" -> ArchitecturePlan.hardSharing();
@@ -400,6 +445,12 @@ public final class ModelDescription {
                     f.list("stages").stream().mapToInt(s -> (int) s.asInteger()).toArray());
             case "mmoe" -> f.bool("oneGate") ? ArchitecturePlan.omoe(f.integer("experts"))
                     : ArchitecturePlan.mmoe(f.integer("experts"));
+            case "mtan" -> ArchitecturePlan.mtan(ints(f.list("blocks")));
+            case "dselectK" -> ArchitecturePlan.dselectK(f.integer("experts"), f.integer("selectors"),
+                    f.number("gamma"), f.number("entropyWeight"));
+            case "cgc" -> ArchitecturePlan.cgc(f.integer("sharedExperts"), f.integer("taskExperts"));
+            case "ple" -> ArchitecturePlan.ple(f.integer("sharedExperts"), f.integer("taskExperts"),
+                    ints(f.list("levels")));
             default -> throw f.fault("type", "unknown architecture type " + UserText.quote(type));
         };
     }

@@ -204,7 +204,13 @@ class TrainerTest {
                 new polyhead.mtl.arch.SoftSharing(tower, tasks.get(), 1e-3),
                 new polyhead.mtl.arch.CrossStitch(List.of(tower, () -> new Sequential(new Linear(8, 8, rng), Activation.tanh())), tasks.get()),
                 polyhead.mtl.arch.Mmoe.onePerTask(tower, 3, 2, tasks.get(), rng),
-                polyhead.mtl.arch.Mmoe.oneGate(tower, 3, 2, tasks.get(), rng));
+                polyhead.mtl.arch.Mmoe.oneGate(tower, 3, 2, tasks.get(), rng),
+                polyhead.mtl.arch.Ple.cgc(tower, 2, 2, 1, tasks.get(), rng),
+                polyhead.mtl.arch.Ple.progressive(List.of(tower, () -> new Sequential(new Linear(8, 8, rng), Activation.tanh())),
+                        new int[] {2, 8}, 1, 1, tasks.get(), rng),
+                new polyhead.mtl.arch.DSelectK(tower, 3, 2, 2, 1.0, 1e-3, tasks.get(), rng),
+                new polyhead.mtl.arch.Mtan(List.of(new Sequential(new Linear(2, 8, rng), Activation.tanh())),
+                        List.of(new int[] {8}), tasks.get(), rng));
     }
 
     @Test

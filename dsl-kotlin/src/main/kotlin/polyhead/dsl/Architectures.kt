@@ -11,14 +11,55 @@ import polyhead.dsl.spec.WeightingSpec
 
 fun ExperimentBuilder.hardSharing(): ArchitectureSpec = ArchitectureSpec.HardSharing
 
-fun ExperimentBuilder.softSharing(lambda: Double = ArchitectureSpec.SoftSharing().lambda): ArchitectureSpec =
-    ArchitectureSpec.SoftSharing(lambda)
+/**
+ * Soft sharing; with [layers] (`softSharing(1e-3) { dense(16); relu() }`) each task's tower is those layers after the
+ * shared trunk, else a copy of the trunk.
+ */
+fun ExperimentBuilder.softSharing(
+    lambda: Double = ArchitectureSpec.SoftSharing().lambda,
+    layers: (LayersBuilder.() -> Unit)? = null,
+): ArchitectureSpec = ArchitectureSpec.SoftSharing(lambda, ownLayers(layers))
 
-/** Cross-stitch; [stages] are the trunk's stage lengths in layers, none for a stage ending at each activation. */
-fun ExperimentBuilder.crossStitch(vararg stages: Int): ArchitectureSpec = ArchitectureSpec.CrossStitch(stages.toList())
+/**
+ * Cross-stitch; [stages] are the stage lengths in layers, none for a stage ending at each activation; with [layers]
+ * the towers are those layers after the shared trunk, else copies of the trunk.
+ */
+fun ExperimentBuilder.crossStitch(vararg stages: Int, layers: (LayersBuilder.() -> Unit)? = null): ArchitectureSpec =
+    ArchitectureSpec.CrossStitch(stages.toList(), ownLayers(layers))
 
-fun ExperimentBuilder.mmoe(experts: Int, oneGate: Boolean = ArchitectureSpec.Mmoe(experts).oneGate): ArchitectureSpec =
-    ArchitectureSpec.Mmoe(experts, oneGate)
+/** MMoE; with [layers] each expert is those layers after the shared trunk, else a copy of the trunk. */
+fun ExperimentBuilder.mmoe(
+    experts: Int,
+    oneGate: Boolean = ArchitectureSpec.Mmoe(experts).oneGate,
+    layers: (LayersBuilder.() -> Unit)? = null,
+): ArchitectureSpec = ArchitectureSpec.Mmoe(experts, oneGate, ownLayers(layers))
+
+private fun ownLayers(block: (LayersBuilder.() -> Unit)?) =
+    block?.let { LayersBuilder().apply(it).layers(trainable = true) } ?: emptyList()
+
+/** MTAN; [blocks] are the trunk's block lengths in layers, none for a block ending at each activation. */
+fun ExperimentBuilder.mtan(vararg blocks: Int): ArchitectureSpec = ArchitectureSpec.Mtan(blocks.toList())
+
+/** DSelect-k: each task's gate selects [selectors] of [experts] copies of the trunk. */
+fun ExperimentBuilder.dselectK(
+    experts: Int,
+    selectors: Int = ArchitectureSpec.DSelectK(experts).selectors,
+    gamma: Double = ArchitectureSpec.DSelectK(experts).gamma,
+    entropyWeight: Double = ArchitectureSpec.DSelectK(experts).entropyWeight,
+): ArchitectureSpec = ArchitectureSpec.DSelectK(experts, selectors, gamma, entropyWeight)
+
+/** Customized gate control: [sharedExperts] shared copies of the trunk and [taskExperts] of each task's own. */
+fun ExperimentBuilder.cgc(
+    sharedExperts: Int = ArchitectureSpec.Cgc().sharedExperts,
+    taskExperts: Int = ArchitectureSpec.Cgc().taskExperts,
+): ArchitectureSpec = ArchitectureSpec.Cgc(sharedExperts, taskExperts)
+
+/** Progressive layered extraction; [levels] are the trunk's level lengths in layers, none for a level ending at each activation. */
+fun ExperimentBuilder.ple(
+    sharedExperts: Int = ArchitectureSpec.Ple().sharedExperts,
+    taskExperts: Int = ArchitectureSpec.Ple().taskExperts,
+    vararg levels: Int,
+): ArchitectureSpec = ArchitectureSpec.Ple(sharedExperts, taskExperts, levels.toList())
 
 fun ExperimentBuilder.equal(): WeightingSpec = WeightingSpec.Equal
 

@@ -18,6 +18,8 @@ import polyhead.nn.Module;
  */
 public abstract class Architecture extends Module {
     private final List<Task> tasks;
+    /** Layers every task reads before the architecture's own (soft sharing's towers, cross-stitch, MMoE), or null. */
+    private Module trunk;
 
     protected Architecture(List<Task> tasks) {
         if (tasks.isEmpty()) {
@@ -93,6 +95,27 @@ public abstract class Architecture extends Module {
     public Map<String, Var> decode(Var input, Var shared, Collection<String> taskNames) {
         throw new UnsupportedOperationException(typeName() + " has no single shared representation; "
                 + "use gradients of the shared parameters instead");
+    }
+
+    /**
+     * For subclasses whose towers or experts are layers of their own: registers shared layers {@code trunk} (may be
+     * null: none) under {@code trunk}, which {@link #trunkOutput} applies before those layers. Call it first, so that
+     * the trunk comes first in the state dict.
+     */
+    protected final void registerTrunk(Module trunk) {
+        if (trunk != null) {
+            this.trunk = registerModule("trunk", trunk);
+        }
+    }
+
+    /** The registered trunk's output, or {@code input} without one. */
+    protected final Var trunkOutput(Var input) {
+        return trunk == null ? input : trunk.call(input);
+    }
+
+    /** The registered trunk's parameters ({@code trunk.*}, shared by every task); empty without one. */
+    protected final Map<String, Var> trunkParameters() {
+        return trunk == null ? new LinkedHashMap<>() : prefixed("trunk", trunk);
     }
 
     /** Helper for subclasses: the parameters of {@code m} named with the prefix it is registered under. */

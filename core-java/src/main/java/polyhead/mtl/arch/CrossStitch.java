@@ -21,8 +21,11 @@ import polyhead.tensor.Tensor;
  * reads its last stage. α is initialized to 0.9 on the diagonal and 0.1/(T−1) elsewhere (the paper's (α_S, α_D) =
  * (0.9, 0.1) for two tasks). Deviation: one α per task pair and unit, where the paper also allows one per channel.
  *
- * <p>Parameters: {@code towers.<task>.<stage>.*}, {@code stitches.<unit>.alpha} (shared: they mix all tasks) and
- * {@code heads.<task>.*}.
+ * <p>Parameters: {@code trunk.*} (an optional shared trunk the towers read), {@code towers.<task>.<stage>.*},
+ * {@code stitches.<unit>.alpha} and {@code heads.<task>.*}. Shared are the trunk, the units (they mix all tasks) and
+ * every stage but the last of every tower: a unit passes a stage's output on to every task, so a gradient-level
+ * weighting must combine the tasks' gradients of it (as LibMTL counts the whole network but the heads shared); a
+ * task's own parameters are its last stage and its head.
  */
 public final class CrossStitch extends Architecture {
     /** A T×T mixing matrix. */
@@ -77,7 +80,13 @@ public final class CrossStitch extends Architecture {
      *               tasks' outputs at a stage must have one shape
      */
     public CrossStitch(List<Supplier<? extends Module>> stages, List<Task> tasks) {
+        this(null, stages, tasks);
+    }
+
+    /** As {@link #CrossStitch(List, List)}, the towers reading the output of a shared {@code trunk}. */
+    public CrossStitch(Module trunk, List<Supplier<? extends Module>> stages, List<Task> tasks) {
         super(tasks);
+        registerTrunk(trunk);
         if (stages.isEmpty()) {
             throw new IllegalArgumentException("cross-stitch needs at least one stage");
         }
@@ -103,9 +112,10 @@ public final class CrossStitch extends Architecture {
 
     @Override
     public Map<String, Var> outputs(Var input, Collection<String> taskNames) {
+        Var x = trunkOutput(input);
         List<Var> xs = new ArrayList<>();
         for (int t = 0; t < tasks().size(); t++) {
-            xs.add(input);
+            xs.add(x);
         }
         int stageCount = stagesByTask.get(0).size();
         for (int s = 0; s < stageCount; s++) {
@@ -128,7 +138,16 @@ public final class CrossStitch extends Architecture {
 
     @Override
     public Map<String, Var> sharedParameters() {
-        return prefixed("stitches", stitches);
+        Map<String, Var> p = trunkParameters();
+        List<String> names = taskNames();
+        for (int t = 0; t < names.size(); t++) {
+            List<Module> ms = stagesByTask.get(t);
+            for (int s = 0; s < ms.size() - 1; s++) {
+                p.putAll(prefixed("towers." + names.get(t) + "." + s, ms.get(s)));
+            }
+        }
+        p.putAll(prefixed("stitches", stitches));
+        return p;
     }
 
     @Override
@@ -138,9 +157,8 @@ public final class CrossStitch extends Architecture {
         for (int t = 0; t < names.size(); t++) {
             Map<String, Var> p = new LinkedHashMap<>();
             List<Module> ms = stagesByTask.get(t);
-            for (int s = 0; s < ms.size(); s++) {
-                p.putAll(prefixed("towers." + names.get(t) + "." + s, ms.get(s)));
-            }
+            int last = ms.size() - 1;
+            p.putAll(prefixed("towers." + names.get(t) + "." + last, ms.get(last)));
             p.putAll(prefixed("heads." + names.get(t), heads.get(names.get(t))));
             out.put(names.get(t), p);
         }

@@ -8,12 +8,10 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 import polyhead.autodiff.Var;
-import polyhead.autodiff.ops.Shaping;
 import polyhead.mtl.Task;
 import polyhead.nn.Linear;
 import polyhead.nn.Module;
 import polyhead.nn.ModuleDict;
-import polyhead.tensor.ShapeException;
 
 /**
  * Multi-gate mixture of experts (Ma, Zhao, Yi, Chen, Hong &amp; Chi, KDD 2018, eq. 5–6): K shared experts f_k, and per
@@ -21,7 +19,8 @@ import polyhead.tensor.ShapeException;
  * {@link #onePerTask one gate per task} is MMoE; {@link #oneGate one gate for all tasks} is the paper's OMoE
  * baseline (its eq. 4 with a single gate). Gates are linear maps of the flattened input, as in the paper.
  *
- * <p>Parameters: {@code experts.<k>.*} (shared), {@code gates.<task>.*} for MMoE (task-specific) or {@code gate.*}
+ * <p>With a trunk ({@code trunk.*}, shared), the experts read its output and the gates still read the model's input.
+ * Parameters: {@code experts.<k>.*} (shared), {@code gates.<task>.*} for MMoE (task-specific) or {@code gate.*}
  * for OMoE (shared), {@code heads.<task>.*}. The shared representation is the stack of expert outputs [N, K, d].
  */
 public final class Mmoe extends SharedRepresentation {
@@ -31,9 +30,10 @@ public final class Mmoe extends SharedRepresentation {
     private final ModuleDict heads;
     private final int expertCount;
 
-    private Mmoe(Supplier<? extends Module> expert, int expertCount, int inputFeatures, List<Task> tasks,
+    private Mmoe(Module trunk, Supplier<? extends Module> expert, int expertCount, int inputFeatures, List<Task> tasks,
                  boolean gatePerTask, Random rng) {
         super(tasks);
+        registerTrunk(trunk);
         if (expertCount < 1 || inputFeatures < 1) {
             throw new IllegalArgumentException("MMoE needs experts >= 1 and input features >= 1, got experts="
                     + expertCount + ", inputFeatures=" + inputFeatures);
@@ -60,12 +60,21 @@ public final class Mmoe extends SharedRepresentation {
 
     /** MMoE: one softmax gate per task. */
     public static Mmoe onePerTask(Supplier<? extends Module> expert, int experts, int inputFeatures, List<Task> tasks, Random rng) {
-        return new Mmoe(expert, experts, inputFeatures, tasks, true, rng);
+        return new Mmoe(null, expert, experts, inputFeatures, tasks, true, rng);
     }
 
     /** OMoE: one gate shared by every task. */
     public static Mmoe oneGate(Supplier<? extends Module> expert, int experts, int inputFeatures, List<Task> tasks, Random rng) {
-        return new Mmoe(expert, experts, inputFeatures, tasks, false, rng);
+        return new Mmoe(null, expert, experts, inputFeatures, tasks, false, rng);
+    }
+
+    /**
+     * MMoE ({@code gatePerTask}) or OMoE whose experts read the output of a shared {@code trunk} (null: the input);
+     * {@code inputFeatures} is the size of the flattened model input the gates read.
+     */
+    public static Mmoe withTrunk(Module trunk, Supplier<? extends Module> expert, int experts, int inputFeatures,
+                                 List<Task> tasks, boolean gatePerTask, Random rng) {
+        return new Mmoe(trunk, expert, experts, inputFeatures, tasks, gatePerTask, rng);
     }
 
     @Override
@@ -76,15 +85,8 @@ public final class Mmoe extends SharedRepresentation {
     /** The expert outputs stacked: [N, K, d]. */
     @Override
     public Var encode(Var input) {
-        Var[] outs = new Var[expertCount];
-        for (int k = 0; k < expertCount; k++) {
-            Var o = experts.get(Integer.toString(k)).call(input);
-            if (o.shape().rank() != 2) {
-                throw new ShapeException("MMoE: expert " + k + " must output [N, d], got " + o.shape());
-            }
-            outs[k] = o.reshape(o.shape().dim(0), 1, o.shape().dim(1));
-        }
-        return Shaping.concat(1, outs);
+        Var x = trunkOutput(input);
+        return ExpertMixture.vectors(experts, x, "MMoE");
     }
 
     @Override
@@ -102,15 +104,14 @@ public final class Mmoe extends SharedRepresentation {
     }
 
     /** Σ_k softmax(logits)_k · experts[:, k, :]. */
-    private Var mixture(Var gateLogits, Var stacked) {
-        Var w = gateLogits.softmax(1);
-        Var w3 = w.reshape(w.shape().dim(0), expertCount, 1);
-        return w3.mul(stacked).sum(1, false);
+    private static Var mixture(Var gateLogits, Var stacked) {
+        return ExpertMixture.mix(gateLogits.softmax(1), stacked);
     }
 
     @Override
     public Map<String, Var> sharedParameters() {
-        Map<String, Var> p = prefixed("experts", experts);
+        Map<String, Var> p = trunkParameters();
+        p.putAll(prefixed("experts", experts));
         if (sharedGate != null) {
             p.putAll(prefixed("gate", sharedGate));
         }

@@ -17,8 +17,9 @@ import polyhead.nn.Sequential;
  * Soft parameter sharing (Duong et al., 2015; Yang &amp; Hospedales, 2017): each task has its own tower of the same
  * structure followed by its head, and an L2 penalty λ·Σ_{i&lt;j} ‖θ_i − θ_j‖² between corresponding tower parameters
  * pulls the towers together (inter-task regularization), added to the objective by {@link #regularization()}.
- * Nothing is shared outright, so {@link #sharedParameters()} is empty. Parameters: {@code towers.<task>.0.*} (the
- * tower) and {@code towers.<task>.1.*} (the head).
+ * Nothing is shared outright but an optional trunk that every tower reads ({@code trunk.*}, the only shared
+ * parameters; without one {@link #sharedParameters()} is empty). Parameters: {@code towers.<task>.0.*} (the tower) and
+ * {@code towers.<task>.1.*} (the head).
  */
 public final class SoftSharing extends Architecture {
     private final ModuleDict towers;
@@ -31,7 +32,13 @@ public final class SoftSharing extends Architecture {
      * @param lambda the strength λ ≥ 0 of the penalty
      */
     public SoftSharing(Supplier<? extends Module> tower, List<Task> tasks, double lambda) {
+        this(null, tower, tasks, lambda);
+    }
+
+    /** As {@link #SoftSharing(Supplier, List, double)}, the towers reading the output of a shared {@code trunk}. */
+    public SoftSharing(Module trunk, Supplier<? extends Module> tower, List<Task> tasks, double lambda) {
         super(tasks);
+        registerTrunk(trunk);
         if (!(lambda >= 0) || Double.isInfinite(lambda)) {
             throw new IllegalArgumentException("soft sharing: lambda must be a finite number >= 0, got " + lambda);
         }
@@ -77,10 +84,11 @@ public final class SoftSharing extends Architecture {
 
     @Override
     public Map<String, Var> outputs(Var input, Collection<String> taskNames) {
+        Var x = trunkOutput(input);
         Map<String, Var> out = new LinkedHashMap<>();
         for (String t : taskNames()) {
             if (taskNames.contains(t)) {
-                out.put(t, towers.get(t).call(input));
+                out.put(t, towers.get(t).call(x));
             }
         }
         return out;
@@ -109,7 +117,7 @@ public final class SoftSharing extends Architecture {
 
     @Override
     public Map<String, Var> sharedParameters() {
-        return Map.of();
+        return trunkParameters();
     }
 
     @Override

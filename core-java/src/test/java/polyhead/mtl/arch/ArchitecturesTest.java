@@ -87,14 +87,20 @@ class ArchitecturesTest {
         List<java.util.function.Supplier<? extends polyhead.nn.Module>> stages = List.of(
                 () -> new Linear(2, 2, false, rng), () -> new Linear(2, 2, false, rng));
         CrossStitch c = new CrossStitch(stages, twoTasks(2, rng));
-        assertEquals(List.of("stitches.0.alpha"), List.copyOf(c.sharedParameters().keySet()));
+        // the first stage of each tower feeds the unit, so every task: shared; the last stage is the task's own
+        assertEquals(List.of("towers.a.0.weight", "towers.b.0.weight", "stitches.0.alpha"),
+                List.copyOf(c.sharedParameters().keySet()));
+        assertEquals(List.of("towers.a.1.weight", "heads.a.weight", "heads.a.bias"),
+                List.copyOf(c.taskParameters().get("a").keySet()));
+        ArchitectureContract.assertPartition(c);
+        ArchitectureContract.assertOwnParametersReachOnlyTheirTask(c, Tensor.randn(2, 3, 2));
         Var alpha = c.sharedParameters().get("stitches.0.alpha");
         assertArrayEquals(new float[] {0.9f, 0.1f, 0.1f, 0.9f}, alpha.value().data());
         // with α = I the towers are independent: task a's output must not depend on task b's first stage
         alpha.value().copyFrom(Tensor.of(new float[] {1, 0, 0, 1}, 2, 2));
         Var x = Var.constant(Tensor.randn(3, 4, 2));
         float[] before = c.outputs(x).get("a").value().data();
-        c.taskParameters().get("b").get("towers.b.0.weight").value().fill(7f);
+        c.sharedParameters().get("towers.b.0.weight").value().fill(7f);
         assertArrayEquals(before, c.outputs(x).get("a").value().data());
         // with α mixing, it does
         alpha.value().copyFrom(Tensor.of(new float[] {0.5f, 0.5f, 0, 1}, 2, 2));
@@ -138,5 +144,49 @@ class ArchitecturesTest {
         assertEquals("OMoE", o.typeName());
         assertTrue(o.sharedParameters().containsKey("gate.weight"));
         assertTrue(o.summary(3).contains("experts.1 (Linear)"));
+    }
+
+    @Test
+    void everyArchitectureKeepsATasksOwnParametersToThatTask() {
+        Random rng = new Random(3);
+        java.util.function.Supplier<polyhead.nn.Module> tower = () -> new Sequential(new Linear(4, 3, rng), Activation.tanh());
+        Tensor x = Tensor.randn(4, 5, 4);
+        for (Architecture a : List.of(new HardSharing(tower.get(), twoTasks(3, rng)),
+                new SoftSharing(tower, twoTasks(3, rng), 0.1),
+                new CrossStitch(List.of(tower, () -> new Linear(3, 3, rng), () -> new Linear(3, 3, rng)), twoTasks(3, rng)),
+                Mmoe.onePerTask(tower, 2, 4, twoTasks(3, rng), rng), Mmoe.oneGate(tower, 2, 4, twoTasks(3, rng), rng))) {
+            ArchitectureContract.assertPartition(a);
+            ArchitectureContract.assertOwnParametersReachOnlyTheirTask(a, x);
+            ArchitectureContract.assertGradients(a, x);
+        }
+    }
+
+    @Test
+    void towersAndExpertsMayReadASharedTrunk() {
+        Random rng = new Random(0);
+        java.util.function.Supplier<polyhead.nn.Module> tower = () -> new Sequential(new Linear(3, 2, rng), Activation.tanh());
+        List<Architecture> archs = List.of(
+                new SoftSharing(new Sequential(new Linear(4, 3, rng), Activation.tanh()), tower, twoTasks(2, rng), 0.1),
+                new CrossStitch(new Sequential(new Linear(4, 3, rng), Activation.tanh()),
+                        List.of(tower, () -> new Linear(2, 2, rng)), twoTasks(2, rng)),
+                Mmoe.withTrunk(new Sequential(new Linear(4, 3, rng), Activation.tanh()), tower, 2, 4, twoTasks(2, rng),
+                        true, rng));
+        Tensor x = Tensor.randn(1, 5, 4);
+        for (Architecture a : archs) {
+            assertEquals("trunk.0.weight", a.namedParameters().keySet().iterator().next(), a.typeName());
+            assertTrue(a.sharedParameters().containsKey("trunk.0.bias"), a.typeName());
+            ArchitectureContract.assertPartition(a);
+            ArchitectureContract.assertOwnParametersReachOnlyTheirTask(a, x);
+            ArchitectureContract.assertGradients(a, x);
+        }
+        // MMoE's gates read the model's input, its experts the trunk's output
+        Mmoe m = (Mmoe) archs.get(2);
+        Var in = Var.constant(x);
+        Var t = m.children().get("trunk").call(in);
+        Var g = m.children().get("gates").children().get("a").call(in).softmax(1);
+        Var f = m.children().get("experts").children().get("0").call(t).mul(g.slice(1, 0, 1))
+                .add(m.children().get("experts").children().get("1").call(t).mul(g.slice(1, 1, 2)));
+        assertArrayEquals(m.children().get("heads").children().get("a").call(f).value().data(),
+                m.outputs(in).get("a").value().data(), 1e-6f);
     }
 }

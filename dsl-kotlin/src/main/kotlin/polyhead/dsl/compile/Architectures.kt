@@ -15,11 +15,21 @@ import polyhead.loss.Losses
 import polyhead.metrics.Metrics
 
 /** The Java builder's plan of [spec]; the builder draws the parameters in the order it documents. */
-internal fun architecturePlan(spec: ArchitectureSpec): ArchitecturePlan = when (spec) {
+internal fun architecturePlan(spec: ArchitectureSpec): ArchitecturePlan {
+    val plan = plainPlan(spec)
+    val own = (spec as? ArchitectureSpec.OwnLayers)?.layers.orEmpty()
+    return if (own.isEmpty()) plan else plan.layers(*own.map(::layer).toTypedArray())
+}
+
+private fun plainPlan(spec: ArchitectureSpec): ArchitecturePlan = when (spec) {
     ArchitectureSpec.HardSharing -> ArchitecturePlan.hardSharing()
     is ArchitectureSpec.SoftSharing -> ArchitecturePlan.softSharing(spec.lambda)
     is ArchitectureSpec.CrossStitch -> ArchitecturePlan.crossStitch(*spec.stages.toIntArray())
     is ArchitectureSpec.Mmoe -> if (spec.oneGate) ArchitecturePlan.omoe(spec.experts) else ArchitecturePlan.mmoe(spec.experts)
+    is ArchitectureSpec.Mtan -> ArchitecturePlan.mtan(*spec.blocks.toIntArray())
+    is ArchitectureSpec.DSelectK -> ArchitecturePlan.dselectK(spec.experts, spec.selectors, spec.gamma, spec.entropyWeight)
+    is ArchitectureSpec.Cgc -> ArchitecturePlan.cgc(spec.sharedExperts, spec.taskExperts)
+    is ArchitectureSpec.Ple -> ArchitecturePlan.ple(spec.sharedExperts, spec.taskExperts, *spec.levels.toIntArray())
 }
 
 internal fun taskPlan(t: TaskSpec): TaskPlan = TaskPlan.named(t.name)

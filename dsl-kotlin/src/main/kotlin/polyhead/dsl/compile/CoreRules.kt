@@ -36,9 +36,14 @@ internal object CoreRules : ModelRules {
         ModelChecks.emptyTrunk(kind(architecture), architecture.typeName, trunkSize)
 
     override fun expertOutputs(architecture: ArchitectureSpec, representation: List<Int>): String? =
-        ModelChecks.expertOutputs(kind(architecture), architecture.typeName, representation.toIntArray())
+        ModelChecks.expertOutputs(kind(architecture), architecture.typeName, representation.toIntArray(),
+            (architecture as? ArchitectureSpec.OwnLayers)?.layers.orEmpty().isNotEmpty())
 
-    override fun stages(stages: List<Int>, trunkSize: Int): String? = ModelChecks.stages(stages.toIntArray(), trunkSize)
+    override fun mtanBlock(block: Int, shapes: List<List<Int>>): String? =
+        ModelChecks.mtanBlock(block, shapes.map { it.toIntArray() })
+
+    override fun stages(stages: List<Int>, size: Int, what: String, ownLayers: Boolean): String? =
+        ModelChecks.stages(stages.toIntArray(), size, what, ownLayers)
 
     override fun source(architecture: ArchitectureSpec, source: GradientSource): String? =
         ModelChecks.source(kind(architecture), architecture.typeName, gradientSource(source), SpecNaming)
@@ -103,6 +108,10 @@ internal object CoreRules : ModelRules {
         is ArchitectureSpec.SoftSharing -> ArchitecturePlan.Kind.SOFT_SHARING
         is ArchitectureSpec.CrossStitch -> ArchitecturePlan.Kind.CROSS_STITCH
         is ArchitectureSpec.Mmoe -> if (a.oneGate) ArchitecturePlan.Kind.OMOE else ArchitecturePlan.Kind.MMOE
+        is ArchitectureSpec.DSelectK -> ArchitecturePlan.Kind.DSELECT_K
+        is ArchitectureSpec.Mtan -> ArchitecturePlan.Kind.MTAN
+        is ArchitectureSpec.Cgc -> ArchitecturePlan.Kind.CGC
+        is ArchitectureSpec.Ple -> ArchitecturePlan.Kind.PLE
     }
 }
 

@@ -19,8 +19,14 @@ interface ModelRules {
     /** Why [architecture] cannot mix experts whose output is [representation]. */
     fun expertOutputs(architecture: ArchitectureSpec, representation: List<Int>): String?
 
-    /** Why cross-stitch [stages] do not cover a trunk of [trunkSize] layers. */
-    fun stages(stages: List<Int>, trunkSize: Int): String?
+    /** Why MTAN cannot attend to block [block] whose per-sample shapes after each of its layers are [shapes]. */
+    fun mtanBlock(block: Int, shapes: List<List<Int>>): String?
+
+    /**
+     * Why cross-stitch [stages] (or PLE levels, [what] = "levels") do not cover [size] layers: the trunk's, or the
+     * architecture's own when [ownLayers].
+     */
+    fun stages(stages: List<Int>, size: Int, what: String, ownLayers: Boolean): String?
 
     /** Why [architecture] cannot give gradients from [source]. */
     fun source(architecture: ArchitectureSpec, source: GradientSource): String?

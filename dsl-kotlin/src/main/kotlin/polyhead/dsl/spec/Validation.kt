@@ -56,9 +56,13 @@ private fun Faults.model(spec: ExperimentSpec) {
     val named = spec.inputs.isNotEmpty()
     val sharedInput = if (named) namedInputs(spec) else spec.input.takeIf { input(it) }
     val trunkOk = layerSettings(spec.trunk, "$.trunk", trunk = !named)
-    val representation = if (sharedInput != null && trunkOk) trace(spec.trunk, sharedInput, "$.trunk") else null
+    val trunkOutput = if (sharedInput != null && trunkOk) trace(spec.trunk, sharedInput, "$.trunk") else null
+    val own = (spec.architecture as? ArchitectureSpec.OwnLayers)?.layers.orEmpty()
+    val ownOk = own.isEmpty() || layerSettings(own, "$.architecture.layers", trunk = false)
+    val representation = if (own.isEmpty() || trunkOutput == null) trunkOutput
+        else if (ownOk) trace(own, trunkOutput, "$.architecture.layers") else null
     architecture(spec, representation)
-    val experts = spec.architecture is ArchitectureSpec.Mmoe
+    val experts = spec.architecture is ArchitectureSpec.Mmoe || spec.architecture is ArchitectureSpec.DSelectK
     val headInput = representation?.takeUnless { experts && it.size != 1 }
     require(spec.tasks.isNotEmpty(), "$.tasks") { "an experiment needs at least one task" }
     val firstIndex = mutableMapOf<String, Pair<String, Int>>()
@@ -120,6 +124,12 @@ private fun Faults.namedInputs(spec: ExperimentSpec): List<Int>? {
     require(spec.input.isEmpty(), "$.input") { "give one input shape (input) or named inputs (inputs), not both" }
     require(spec.architecture !is ArchitectureSpec.CrossStitch, "$.architecture") {
         "crossStitch stitches the stages of one input's trunk; it takes no named inputs"
+    }
+    require(spec.architecture !is ArchitectureSpec.Ple, "$.architecture") {
+        "ple cuts one input's trunk into levels; it takes no named inputs"
+    }
+    require(spec.architecture !is ArchitectureSpec.Mtan, "$.architecture") {
+        "mtan attends to the blocks of one input's trunk; it takes no named inputs"
     }
     val seen = mutableMapOf<String, Int>()
     var width = 0
@@ -240,19 +250,57 @@ private fun Faults.window(name: String, kernel: Int, stride: Int, padding: Int, 
 private fun Faults.architecture(spec: ExperimentSpec, representation: List<Int>?) {
     val arch = spec.architecture
     if (arch == ArchitectureSpec.HardSharing) return
-    rule("$.trunk", rules?.emptyTrunk(arch, spec.trunk.size + if (spec.inputs.isEmpty()) 0 else 1))
+    val own = (arch as? ArchitectureSpec.OwnLayers)?.layers.orEmpty()
+    if (own.isEmpty()) rule("$.trunk", rules?.emptyTrunk(arch, spec.trunk.size + if (spec.inputs.isEmpty()) 0 else 1))
+    val copied = if (own.isEmpty()) "$.trunk" else "$.architecture.layers"
     when (arch) {
         is ArchitectureSpec.SoftSharing -> nonNegative(arch.lambda, "$.architecture.lambda", "softSharing lambda")
         is ArchitectureSpec.Mmoe -> {
             atLeast(arch.experts, 1, "$.architecture.experts", "mmoe experts")
-            representation?.let { rule("$.trunk", rules?.expertOutputs(arch, it)) }
+            representation?.let { rule(copied, rules?.expertOutputs(arch, it)) }
         }
         is ArchitectureSpec.CrossStitch -> {
             arch.stages.forEachIndexed { k, n -> atLeast(n, 1, "$.architecture.stages[$k]", "a stage's layer count") }
-            rule("$.architecture.stages", rules?.stages(arch.stages, spec.trunk.size))
+            val size = if (own.isEmpty()) spec.trunk.size else own.size
+            rule("$.architecture.stages", rules?.stages(arch.stages, size, "stages", own.isNotEmpty()))
+        }
+        is ArchitectureSpec.DSelectK -> {
+            atLeast(arch.experts, 2, "$.architecture.experts", "dselectK experts")
+            atLeast(arch.selectors, 1, "$.architecture.selectors", "dselectK selectors")
+            positive(arch.gamma, "$.architecture.gamma", "dselectK gamma")
+            nonNegative(arch.entropyWeight, "$.architecture.entropyWeight", "dselectK entropyWeight")
+            representation?.let { rule("$.trunk", rules?.expertOutputs(arch, it)) }
+        }
+        is ArchitectureSpec.Mtan -> {
+            arch.blocks.forEachIndexed { k, n -> atLeast(n, 1, "$.architecture.blocks[$k]", "a block's layer count") }
+            val bad = rules?.stages(arch.blocks, spec.trunk.size, "blocks", false)
+            rule("$.architecture.blocks", bad)
+            if (bad == null && representation != null && spec.inputs.isEmpty()) mtanBlocks(arch, spec)
+        }
+        is ArchitectureSpec.Cgc -> experts(arch.typeName, arch.sharedExperts, arch.taskExperts)
+        is ArchitectureSpec.Ple -> {
+            experts(arch.typeName, arch.sharedExperts, arch.taskExperts)
+            arch.levels.forEachIndexed { k, n -> atLeast(n, 1, "$.architecture.levels[$k]", "a level's layer count") }
+            rule("$.architecture.levels", rules?.stages(arch.levels, spec.trunk.size, "levels", false))
         }
         ArchitectureSpec.HardSharing -> Unit
     }
+}
+
+/** Each MTAN block's last layer keeps the shape (the trunk traced without faults before this is called). */
+private fun Faults.mtanBlocks(arch: ArchitectureSpec.Mtan, spec: ExperimentSpec) {
+    val rules = rules ?: return
+    var shape = spec.input
+    arch.blockRanges(spec.trunk).forEachIndexed { j, range ->
+        val shapes = rules.trace(spec.trunk.subList(range.first, range.last + 1), shape).shapes
+        rule("$.architecture.blocks", rules.mtanBlock(j, shapes))
+        shape = shapes.last()
+    }
+}
+
+private fun Faults.experts(name: String, shared: Int, own: Int) {
+    atLeast(shared, 1, "$.architecture.sharedExperts", "$name sharedExperts")
+    atLeast(own, 0, "$.architecture.taskExperts", "$name taskExperts")
 }
 
 /**

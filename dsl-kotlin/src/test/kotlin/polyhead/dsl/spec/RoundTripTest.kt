@@ -60,6 +60,10 @@ import polyhead.dsl.meanIou
 import polyhead.dsl.meanSquaredError
 import polyhead.dsl.mgda
 import polyhead.dsl.mmoe
+import polyhead.dsl.mtan
+import polyhead.dsl.cgc
+import polyhead.dsl.dselectK
+import polyhead.dsl.ple
 import polyhead.dsl.mse
 import polyhead.dsl.multiStep
 import polyhead.dsl.multiTask
@@ -160,6 +164,14 @@ class RoundTripTest : FunSpec({
         case { architecture = crossStitch(1, 1) },
         case { architecture = mmoe(experts = 3) },
         case { architecture = mmoe(experts = 2, oneGate = true) },
+        case { architecture = cgc(sharedExperts = 1, taskExperts = 2) },
+        case { architecture = ple() },
+        case { architecture = ple(2, 0, 1, 1) },
+        case { architecture = mtan(1, 1) },
+        case { architecture = softSharing(0.1) { dense(4); relu() } },
+        case { architecture = crossStitch(1, 1) { dense(4); relu() } },
+        case { architecture = mmoe(experts = 2) { dense(4) } },
+        case { architecture = dselectK(experts = 5, selectors = 1, gamma = 0.5, entropyWeight = 0.0) },
     )
     val weightings = listOf(
         case { weighting = equal() },
