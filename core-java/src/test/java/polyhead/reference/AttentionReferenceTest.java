@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import polyhead.autodiff.Var;
 import polyhead.nn.Module;
 import polyhead.nn.MultiheadAttention;
+import polyhead.nn.TransformerEncoder;
+import polyhead.nn.TransformerEncoderLayer;
 import polyhead.tensor.Tensor;
 import polyhead.testing.Fixtures;
 
@@ -21,7 +23,10 @@ import polyhead.testing.Fixtures;
  * key-padding mask and a causal attention mask. PyTorch's weights are loaded by their own names; the output, the
  * head-averaged weights and the gradients of a random-weighted sum of both with respect to query, key, value and
  * every weight must match the float64 reference to 1e-5 relative ({@link Fixtures#assertClose}: |a − b| ≤
- * 1e-5·(|b| + max|b|) element by element).
+ * 1e-5·(|b| + max|b|) element by element). Likewise {@link TransformerEncoderLayer} and {@link TransformerEncoder}
+ * against {@code torch.nn.TransformerEncoderLayer} / {@code TransformerEncoder} (transformer_encoder.json): post- and
+ * pre-norm, ReLU and GELU, another layer-norm ε, 1 to 3 layers with and without a final norm, key padding and a
+ * causal mask.
  */
 class AttentionReferenceTest {
     static final double RTOL = 1e-5;
@@ -63,6 +68,45 @@ class AttentionReferenceTest {
             Fixtures.assertClose(name + " grad value", v.grad(), grads.get("value"), RTOL);
         }
         checkParameterGrads(name, m, grads, cross ? 3 : 1);
+    }
+
+    @Test
+    void transformerEncoderMatchesPyTorch() {
+        Map<String, Object> cases = Fixtures.object(
+                Fixtures.load("/reference/transformer_encoder.json").get("cases"), "cases");
+        assertEquals(8, cases.size());
+        cases.forEach(AttentionReferenceTest::checkEncoder);
+    }
+
+    private static void checkEncoder(String name, Object c) {
+        Object config = Fixtures.get(c, "config");
+        int d = integer(config, "d_model");
+        int heads = integer(config, "nhead");
+        int ff = integer(config, "dim_feedforward");
+        int layers = integer(config, "num_layers");
+        boolean normFirst = (Boolean) Fixtures.get(config, "norm_first");
+        float eps = (float) Fixtures.number(Fixtures.get(config, "layer_norm_eps"), "layer_norm_eps");
+        TransformerEncoderLayer.FeedForwardActivation act = TransformerEncoderLayer.FeedForwardActivation.valueOf(
+                ((String) Fixtures.get(config, "activation")).toUpperCase(java.util.Locale.ROOT));
+        Module m = layers == 0
+                ? new TransformerEncoderLayer(d, heads, ff, act, normFirst, eps, new Random(0))
+                : new TransformerEncoder(layers, d, heads, ff, act, normFirst, eps,
+                        (Boolean) Fixtures.get(config, "final_norm"), new Random(0));
+        load(name, m, c);
+
+        Object inputs = Fixtures.get(c, "inputs");
+        Var x = Var.parameter(Fixtures.tensor(Fixtures.get(inputs, "x")));
+        int t = x.shape().dim(1);
+        int[] lengths = lengths(config);
+        Tensor padding = lengths == null ? null : MultiheadAttention.paddingMask(lengths, t);
+        Tensor causal = (Boolean) Fixtures.get(config, "causal_mask") ? MultiheadAttention.causalMask(t) : null;
+        Var out = layers == 0 ? ((TransformerEncoderLayer) m).run(x, padding, causal)
+                : ((TransformerEncoder) m).run(x, padding, causal);
+        Fixtures.assertClose(name + " output", out.value(), Fixtures.get(c, "float64", "outputs", "output"), RTOL);
+        weighted(out, inputs, "r").backward();
+        Map<String, Object> grads = Fixtures.object(Fixtures.get(c, "float64", "grads"), "grads");
+        Fixtures.assertClose(name + " grad x", x.grad(), grads.get("x"), RTOL);
+        checkParameterGrads(name, m, grads, 1);
     }
 
     /** PyTorch's torch.triu(ones(t, s), 1) as a boolean mask: [T, S], 1 above the diagonal. */
