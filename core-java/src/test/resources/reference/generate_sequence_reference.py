@@ -36,11 +36,15 @@ It writes next to itself:
                          torch.nn.TransformerEncoder (2 and 3 layers, with and without a final LayerNorm), with and
                          without src_key_padding_mask and a causal mask, dropout 0 in training mode. Loss
                          sum(r * output); output and the gradients with respect to x and every weight.
+  positional_encoding.json
+                         the sinusoidal table of Vaswani et al. 2017 (Sec. 3.5) for an even and an odd dim, computed
+                         as in PyTorch's Transformer tutorial (exp/log form), float64.
 
 Format as in generate_reference.py: inputs and weights stored once as float32 (the weights are PyTorch's default
 initialization on a fixed seed); every result computed in float64 from those float32 values ("float64" block), the
 truth float32 code is compared with. Lengths are lists of integers. Determinism: fixed seeds, one thread.
 """
+import math
 import os
 import sys
 
@@ -381,8 +385,30 @@ def make_encoder():
     write_fixture("transformer_encoder.json", fix)
 
 
+# ----------------------------------------------------------------------------------
+# Sinusoidal positional encoding
+# ----------------------------------------------------------------------------------
+
+def make_positional():
+    tables = {}
+    for length, dim in ((50, 16), (9, 7)):
+        # Vaswani et al. 2017, Sec. 3.5, in the form of PyTorch's Transformer tutorial, in float64
+        position = torch.arange(length, dtype=torch.float64)[:, None]
+        div_term = torch.exp(torch.arange(0, dim, 2, dtype=torch.float64) * (-math.log(10000.0) / dim))
+        pe = torch.zeros(length, dim, dtype=torch.float64)
+        pe[:, 0::2] = torch.sin(position * div_term)
+        pe[:, 1::2] = torch.cos(position * div_term[:dim // 2])
+        tables["length%d_dim%d" % (length, dim)] = {"length": length, "dim": dim, "float64": tensor(pe)}
+    fix = header("Sinusoidal positional encoding PE[pos, 2i] = sin(pos / 10000^(2i/dim)), PE[pos, 2i+1] = "
+                 "cos(pos / 10000^(2i/dim)) (Vaswani et al. 2017, Sec. 3.5) as PyTorch's Transformer tutorial "
+                 "computes it, in float64; an odd dim ends with a sine column.")
+    fix["cases"] = tables
+    write_fixture("positional_encoding.json", fix)
+
+
 def main():
     make_attention()
+    make_positional()
     make_encoder()
     make_matmul()
     make_rnn("lstm")
