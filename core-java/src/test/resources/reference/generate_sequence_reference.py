@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""PyTorch reference fixtures for Polyhead's sequence layers (issue 17): batched matrix products, LSTM, GRU and
-masked sequence pooling.
+"""PyTorch reference fixtures for Polyhead's sequence layers (issue 17): batched matrix products, LSTM, GRU, masked
+sequence pooling, multi-head attention and Transformer encoder layers.
 
 NOT part of the build: the generated JSON files are checked in and the Java tests only read them. Re-run this script
 only to regenerate them (Debian's python3-torch 1.13; uses torch and the number formatting of generate_reference.py
@@ -24,11 +24,27 @@ It writes next to itself:
   sequence_pooling.json  mean, max, last (each sequence's last valid step) and first over the time axis of
                          [B, T, F] with lengths, computed with masks: output and the gradient of sum(r * output)
                          with respect to x.
+  multihead_attention.json
+                         torch.nn.MultiheadAttention(batch_first=True), 1, 2 and 4 heads, self-attention (query, key
+                         and value one tensor) and cross-attention (S != T), with and without a boolean key-padding
+                         mask and a boolean causal attn_mask [T, S]; training mode with dropout 0, so PyTorch takes
+                         its reference path. Loss sum(r_out * output) + sum(r_weights * weights) (weights averaged
+                         over heads); output, weights and the gradients with respect to query, key, value and
+                         in_proj_weight, in_proj_bias, out_proj.weight, out_proj.bias.
+  transformer_encoder.json
+                         torch.nn.TransformerEncoderLayer (post- and pre-norm, relu and gelu, layer_norm_eps) and
+                         torch.nn.TransformerEncoder (2 and 3 layers, with and without a final LayerNorm), with and
+                         without src_key_padding_mask and a causal mask, dropout 0 in training mode. Loss
+                         sum(r * output); output and the gradients with respect to x and every weight.
+  positional_encoding.json
+                         the sinusoidal table of Vaswani et al. 2017 (Sec. 3.5) for an even and an odd dim, computed
+                         as in PyTorch's Transformer tutorial (exp/log form), float64.
 
 Format as in generate_reference.py: inputs and weights stored once as float32 (the weights are PyTorch's default
 initialization on a fixed seed); every result computed in float64 from those float32 values ("float64" block), the
 truth float32 code is compared with. Lengths are lists of integers. Determinism: fixed seeds, one thread.
 """
+import math
 import os
 import sys
 
@@ -213,7 +229,187 @@ def make_pooling():
     write_fixture("sequence_pooling.json", fix)
 
 
+# ----------------------------------------------------------------------------------
+# Multi-head attention and Transformer encoder layers
+# ----------------------------------------------------------------------------------
+
+ATT_BATCH, ATT_T, ATT_S, ATT_E = 3, 4, 5, 8
+# a length of 1 and a full one; every query keeps at least one key (PyTorch gives NaN for a fully masked row)
+ATT_LENGTHS_T = [4, 1, 2]
+ATT_LENGTHS_S = [5, 2, 3]
+
+
+def bool_mask(lengths, s):
+    return torch.arange(s)[None, :] >= torch.tensor(lengths)[:, None]  # [B, S], True = padding
+
+
+def causal(t, s):
+    return torch.triu(torch.ones(t, s, dtype=torch.bool), diagonal=1)  # True above the diagonal
+
+
+# name: (heads, cross, key padding, attention mask)
+MHA_CASES = {
+    "self_h1": (1, False, False, False),
+    "self_h2_padding": (2, False, True, False),
+    "self_h4_causal": (4, False, False, True),
+    "self_h2_padding_causal": (2, False, True, True),
+    "cross_h1": (1, True, False, False),
+    "cross_h2_padding": (2, True, True, False),
+    "cross_h4_mask": (4, True, False, True),
+    "cross_h2_padding_mask": (2, True, True, True),
+}
+
+
+def mha_case(heads, cross, padding, mask, seed):
+    gen = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    model = nn.MultiheadAttention(ATT_E, heads, batch_first=True)
+    s = ATT_S if cross else ATT_T
+    q = randn(gen, ATT_BATCH, ATT_T, ATT_E)
+    k = randn(gen, ATT_BATCH, s, ATT_E) if cross else None
+    v = randn(gen, ATT_BATCH, s, ATT_E) if cross else None
+    r_out = randn(gen, ATT_BATCH, ATT_T, ATT_E)
+    r_w = randn(gen, ATT_BATCH, ATT_T, s)
+    lengths = (ATT_LENGTHS_S if cross else ATT_LENGTHS_T) if padding else None
+    params = {name: p.detach().clone() for name, p in model.named_parameters()}
+    model64 = model.double().train()
+    q64 = q.double().requires_grad_()
+    k64 = k.double().requires_grad_() if cross else q64
+    v64 = v.double().requires_grad_() if cross else q64
+    kpm = bool_mask(lengths, s) if padding else None
+    am = causal(ATT_T, s) if mask else None
+    out, w = model64(q64, k64, v64, key_padding_mask=kpm, attn_mask=am, need_weights=True)
+    ((out * r_out.double()).sum() + (w * r_w.double()).sum()).backward()
+    inputs = {"query": tensor(q), "r_out": tensor(r_out), "r_weights": tensor(r_w)}
+    grads = {"query": tensor(q64.grad)}
+    if cross:
+        inputs["key"] = tensor(k)
+        inputs["value"] = tensor(v)
+        grads["key"] = tensor(k64.grad)
+        grads["value"] = tensor(v64.grad)
+    for name, p in model64.named_parameters():
+        grads[name] = tensor(p.grad)
+    return {
+        "config": {"embed_dim": ATT_E, "num_heads": heads, "cross": cross, "key_lengths": lengths,
+                   "causal_mask": mask},
+        "inputs": inputs,
+        "params": {k_: tensor(v_) for k_, v_ in params.items()},
+        "float64": {"outputs": {"output": tensor(out), "weights": tensor(w)}, "grads": grads},
+    }
+
+
+def make_attention():
+    cases = {}
+    seed = 300
+    for name, (heads, cross, padding, mask) in MHA_CASES.items():
+        seed += 1
+        cases[name] = mha_case(heads, cross, padding, mask, seed)
+    fix = header("torch.nn.MultiheadAttention(embed_dim=%d, num_heads, batch_first=True) in training mode with "
+                 "dropout 0 (the reference path, not the inference fast path); query [B=%d, T=%d, E], key and value "
+                 "[B, S=%d, E] for cross-attention, the query itself for self-attention. key_lengths: the boolean "
+                 "key_padding_mask is True at steps >= length; causal_mask: the boolean attn_mask [T, S] is True "
+                 "above the diagonal. Loss = sum(r_out*output) + sum(r_weights*weights) (weights averaged over "
+                 "heads); grads of that loss in float64." % (ATT_E, ATT_BATCH, ATT_T, ATT_S))
+    fix["cases"] = cases
+    write_fixture("multihead_attention.json", fix)
+
+
+# name: (layers, norm_first, activation, key padding, causal mask, final norm, layer_norm_eps)
+ENCODER_CASES = {
+    "layer_post_relu": (0, False, "relu", False, False, False, 1e-5),
+    "layer_post_gelu_padding": (0, False, "gelu", True, False, False, 1e-5),
+    "layer_pre_relu_padding": (0, True, "relu", True, False, False, 1e-5),
+    "layer_pre_gelu_eps": (0, True, "gelu", False, False, False, 1e-3),
+    "layer_post_relu_padding_causal": (0, False, "relu", True, True, False, 1e-5),
+    "stack2_post_relu_padding": (2, False, "relu", True, False, False, 1e-5),
+    "stack2_pre_gelu_padding_norm": (2, True, "gelu", True, False, True, 1e-5),
+    "stack3_pre_relu_causal_norm": (3, True, "relu", False, True, True, 1e-5),
+}
+ENC_HEADS, ENC_FF = 2, 16
+
+
+def encoder_case(layers, norm_first, activation, padding, mask, final_norm, eps, seed):
+    gen = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    layer = nn.TransformerEncoderLayer(ATT_E, ENC_HEADS, dim_feedforward=ENC_FF, dropout=0.0,
+                                       activation=activation, layer_norm_eps=eps, batch_first=True,
+                                       norm_first=norm_first)
+    if layers == 0:
+        model = layer
+    else:
+        norm = nn.LayerNorm(ATT_E, eps=eps) if final_norm else None
+        model = nn.TransformerEncoder(layer, layers, norm=norm)
+        # the copies start equal; give each layer (and the norms) its own random values
+        with torch.no_grad():
+            for p in model.parameters():
+                p.copy_(randn(gen, *p.shape) * 0.5)
+    x = randn(gen, ATT_BATCH, ATT_T, ATT_E)
+    r = randn(gen, ATT_BATCH, ATT_T, ATT_E)
+    params = {name: p.detach().clone() for name, p in model.named_parameters()}
+    model64 = model.double().train()
+    x64 = x.double().requires_grad_()
+    kpm = bool_mask(ATT_LENGTHS_T, ATT_T) if padding else None
+    am = causal(ATT_T, ATT_T) if mask else None
+    if layers == 0:
+        out = model64(x64, src_mask=am, src_key_padding_mask=kpm)
+    else:
+        out = model64(x64, mask=am, src_key_padding_mask=kpm)
+    (out * r.double()).sum().backward()
+    grads = {"x": tensor(x64.grad)}
+    for name, p in model64.named_parameters():
+        grads[name] = tensor(p.grad)
+    return {
+        "config": {"d_model": ATT_E, "nhead": ENC_HEADS, "dim_feedforward": ENC_FF, "num_layers": layers,
+                   "norm_first": norm_first, "activation": activation, "layer_norm_eps": eps,
+                   "key_lengths": ATT_LENGTHS_T if padding else None, "causal_mask": mask,
+                   "final_norm": final_norm},
+        "inputs": {"x": tensor(x), "r": tensor(r)},
+        "params": {k_: tensor(v_) for k_, v_ in params.items()},
+        "float64": {"outputs": {"output": tensor(out)}, "grads": grads},
+    }
+
+
+def make_encoder():
+    cases = {}
+    seed = 400
+    for name, spec in ENCODER_CASES.items():
+        seed += 1
+        cases[name] = encoder_case(*spec, seed)
+    fix = header("torch.nn.TransformerEncoderLayer(d_model=%d, nhead=%d, dim_feedforward=%d, dropout=0, "
+                 "batch_first=True) (num_layers 0) and torch.nn.TransformerEncoder over num_layers of them with an "
+                 "optional final LayerNorm (every parameter then redrawn as 0.5*N(0, 1), so the layers differ), in "
+                 "training mode (the reference path); x [B=%d, T=%d, E]; key_lengths: boolean "
+                 "src_key_padding_mask True at steps >= length; causal_mask: boolean mask [T, T] True above the "
+                 "diagonal. Loss = sum(r*output); grads in float64." % (ATT_E, ENC_HEADS, ENC_FF, ATT_BATCH, ATT_T))
+    fix["cases"] = cases
+    write_fixture("transformer_encoder.json", fix)
+
+
+# ----------------------------------------------------------------------------------
+# Sinusoidal positional encoding
+# ----------------------------------------------------------------------------------
+
+def make_positional():
+    tables = {}
+    for length, dim in ((50, 16), (9, 7)):
+        # Vaswani et al. 2017, Sec. 3.5, in the form of PyTorch's Transformer tutorial, in float64
+        position = torch.arange(length, dtype=torch.float64)[:, None]
+        div_term = torch.exp(torch.arange(0, dim, 2, dtype=torch.float64) * (-math.log(10000.0) / dim))
+        pe = torch.zeros(length, dim, dtype=torch.float64)
+        pe[:, 0::2] = torch.sin(position * div_term)
+        pe[:, 1::2] = torch.cos(position * div_term[:dim // 2])
+        tables["length%d_dim%d" % (length, dim)] = {"length": length, "dim": dim, "float64": tensor(pe)}
+    fix = header("Sinusoidal positional encoding PE[pos, 2i] = sin(pos / 10000^(2i/dim)), PE[pos, 2i+1] = "
+                 "cos(pos / 10000^(2i/dim)) (Vaswani et al. 2017, Sec. 3.5) as PyTorch's Transformer tutorial "
+                 "computes it, in float64; an odd dim ends with a sine column.")
+    fix["cases"] = tables
+    write_fixture("positional_encoding.json", fix)
+
+
 def main():
+    make_attention()
+    make_positional()
+    make_encoder()
     make_matmul()
     make_rnn("lstm")
     make_rnn("gru")

@@ -2,8 +2,9 @@
  * Layers: {@link polyhead.nn.Module} with explicitly registered children and parameters named by dotted paths
  * ({@code trunk.0.weight}), and the layers built on it ({@code Linear}, {@code Conv2d}, pooling, normalization,
  * {@code Embedding}, {@code Dropout}, {@code Sequential}, activations; over padded sequences [batch, time, features]
- * with lengths, the recurrent stacks {@code Lstm} and {@code Gru} and {@code SequencePool}), seeded initializers and
- * a summary of a module's layers and parameter counts. Builds on {@code tensor}, {@code autodiff} and
+ * with lengths or masks, the recurrent stacks {@code Lstm} and {@code Gru}, {@code SequencePool},
+ * {@code MultiheadAttention}, {@code TransformerEncoderLayer} and {@code TransformerEncoder}, and positional
+ * embeddings), seeded initializers and a summary of a module's layers and parameter counts. Builds on {@code tensor}, {@code autodiff} and
  * {@code autodiff.ops}.
  */
 package polyhead.nn;
