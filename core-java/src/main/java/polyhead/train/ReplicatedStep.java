@@ -16,6 +16,7 @@ import polyhead.mtl.weighting.LossWeighting;
 import polyhead.mtl.weighting.TaskGradients;
 import polyhead.mtl.weighting.Weighting;
 import polyhead.mtl.weighting.WeightingContext;
+import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 
 /**
@@ -42,7 +43,7 @@ import polyhead.tensor.Tensor;
  * A parameter gets a gradient when it gets one on some replica (else it stays null, and the optimizer leaves it and
  * its state alone, as in a local step). An architecture's regularization depends on the weights only, so each replica
  * adds its gradient after the exchange. Gradients of the shared representation ({@link GradientSource#REPRESENTATION})
- * are per sample: they could be gathered but not summed, and are refused here.
+ * are per sample, so they are gathered rather than summed: see {@link #representationLevel}.
  *
  * <p>Sums are taken in double and in rank order ({@link GradientExchange#sum}), so replicas agree bit for bit;
  * against one process at the global batch they agree to float rounding (the summation order of the batch differs).
@@ -56,14 +57,10 @@ final class ReplicatedStep {
     private final GradientStep local;
     private final GradientExchange exchange;
     private final List<String> tasks;
+    private final boolean viaRepresentation;
 
     ReplicatedStep(Architecture arch, Weighting weighting, GradientStep local, GradientExchange exchange,
                    GradientSource source) {
-        if (weighting instanceof GradientWeighting && source == GradientSource.REPRESENTATION) {
-            throw new IllegalArgumentException("gradients of the shared representation are per sample and cannot be "
-                    + "summed over replicas: use GradientSource.PARAMETERS with " + weighting.name()
-                    + " in data-parallel training");
-        }
         if (weighting instanceof GradientWeighting && !weighting.parameters().isEmpty()) {
             throw new IllegalArgumentException(weighting.name() + " learns parameters of its own inside each task's "
                     + "objective, which data-parallel training does not sum over replicas yet: use a weighting "
@@ -74,6 +71,7 @@ final class ReplicatedStep {
         this.local = local;
         this.exchange = exchange;
         this.tasks = List.copyOf(arch.taskNames());
+        this.viaRepresentation = source == GradientSource.REPRESENTATION;
     }
 
     /** Per task: this replica's weight a_t^r (0 when absent), its weighted loss a_t^r·L_t^r, and the global D_t. */
@@ -145,7 +143,10 @@ final class ReplicatedStep {
     }
 
     StepResult run(List<Batch> batches, WeightingContext ctx) {
-        return weighting instanceof LossWeighting lw ? lossLevel(lw, batches, ctx)
+        if (weighting instanceof LossWeighting lw) {
+            return lossLevel(lw, batches, ctx);
+        }
+        return viaRepresentation ? representationLevel((GradientWeighting) weighting, batches, ctx)
                 : gradientLevel((GradientWeighting) weighting, batches, ctx);
     }
 
@@ -269,6 +270,138 @@ final class ReplicatedStep {
             objective += reg.value().item();
         }
         return new StepResult(lv, objective, norms);
+    }
+
+    /**
+     * A gradient-level step on the shared representation (three exchanges): the global batch's representation is
+     * the replicas' shards stacked in rank order, so each task's global row is the replicas' rows
+     * a_t^r/D_t·∂L_t^r/∂z_r laid side by side — gathered by summing arrays in which each replica fills only its own
+     * slot. The weighting combines the global rows (with the stacked representation values, for GradDrop); each
+     * replica sends its slot of the combination back through its own trunk, and the trunk's gradients are summed.
+     */
+    private StepResult representationLevel(GradientWeighting gw, List<Batch> batches, WeightingContext ctx) {
+        arch.zeroGrad();
+        GradientStep.Forward f = local.forward(batches, true);
+        Losses mine = new Losses(batches, f.losses());
+        int n = tasks.size();
+        int replicas = exchange.replicas();
+        Tensor rep = f.representation() == null ? null : f.representation().value();
+        int rows = rep == null ? 0 : rep.shape().dim(0);
+        int width = rep == null || rows == 0 ? 0 : rep.size() / rows;
+        // exchange 1: counts and loss sums, each replica's sample count and the width of a sample's representation
+        double[] head = new double[2 * n + 2 * replicas];
+        mine.pack(head);
+        head[2 * n + exchange.rank()] = rows;
+        head[2 * n + replicas + exchange.rank()] = width;
+        exchange.sum(head);
+        Global g = Global.of(tasks, mine.mean, head);
+        if (g.present().isEmpty()) {
+            return new StepResult(Map.of(), 0);
+        }
+        int total = 0;
+        int start = 0;
+        int globalWidth = 0;
+        for (int r = 0; r < replicas; r++) {
+            int w = (int) head[2 * n + replicas + r];
+            if (w != 0 && globalWidth != 0 && w != globalWidth) {
+                throw new IllegalStateException("replicas disagree on the size of a sample's shared representation: "
+                        + globalWidth + " and " + w);
+            }
+            globalWidth = w != 0 ? w : globalWidth;
+            if (r == exchange.rank()) {
+                start = total;
+            }
+            total += (int) head[2 * n + r];
+        }
+        int span = total * globalWidth;
+        int k = g.present().size();
+        List<Var> shared = GradientStep.trainableShared(arch);
+        Map<String, Map<String, Var>> ownByTask = arch.taskParameters();
+        // exchange 2: layout: the representation's values | per present task: its row, its own parameters' gradients
+        // and their flags
+        List<List<Var>> own = new ArrayList<>();
+        int[] offset = new int[k + 1];
+        offset[0] = span;
+        for (int i = 0; i < k; i++) {
+            List<Var> o = List.copyOf(ownByTask.get(tasks.get(g.index()[i])).values());
+            own.add(o);
+            offset[i + 1] = offset[i] + span + size(o) + o.size();
+        }
+        double[] msg = new double[offset[k]];
+        int slot = start * globalWidth;
+        if (rep != null) {
+            float[] v = rep.data();
+            for (int j = 0; j < rows * width; j++) {
+                msg[slot + j] = v[j];
+            }
+        }
+        for (int i = 0; i < k; i++) {
+            int t = g.index()[i];
+            Var loss = f.losses().get(tasks.get(t));
+            if (loss == null) {
+                continue;
+            }
+            arch.zeroGrad();
+            f.representationLeaf().zeroGrad();
+            loss.backward();
+            double a = mine.weight[t];
+            float[] d = f.representationLeaf().grad().data();
+            for (int j = 0; j < rows * width; j++) {
+                msg[offset[i] + slot + j] = a * d[j] / g.divisor()[i];
+            }
+            put(own.get(i), a, msg, offset[i] + span, true);
+        }
+        exchange.sum(msg);
+        arch.zeroGrad();
+        float[][] global = new float[k][span];
+        Map<String, Double> norms = new LinkedHashMap<>();
+        boolean finite = true;
+        for (int i = 0; i < k; i++) {
+            double s = 0;
+            for (int j = 0; j < span; j++) {
+                global[i][j] = (float) msg[offset[i] + j];
+                s += (double) global[i][j] * global[i][j];
+            }
+            norms.put(g.present().get(i), Math.sqrt(s));
+            finite &= Double.isFinite(s);
+        }
+        Map<String, Double> lv = g.losses();
+        if (!finite) {
+            return new StepResult(lv, Double.NaN, norms);
+        }
+        float[] values = new float[span];
+        for (int j = 0; j < span; j++) {
+            values[j] = (float) msg[j];
+        }
+        Shape repShape = rep != null ? stacked(rep.shape(), total) : Shape.of(total, globalWidth);
+        Combination c = gw.combine(new TaskGradients(g.present(), global, g.loss().clone(),
+                Tensor.wrap(repShape, values)), ctx);
+        // exchange 3: this replica's slot of the combination through its own trunk, the trunk's gradients summed
+        if (rep != null && rows > 0 && f.representation().requiresGrad()) {
+            float[] mineOfC = new float[rows * width];
+            System.arraycopy(c.shared(), slot, mineOfC, 0, mineOfC.length);
+            f.representation().backward(Tensor.wrap(rep.shape(), mineOfC));
+        }
+        sumGradients(shared);
+        double objective = 0;
+        for (int i = 0; i < k; i++) {
+            int t = g.index()[i];
+            take(own.get(i), msg, offset[i] + span, 1 / g.divisor()[i], (float) c.taskWeights()[i]);
+            objective += arch.task(tasks.get(t)).weight() * g.loss()[i];
+        }
+        Var reg = arch.regularization();
+        if (reg != null) {
+            reg.backward();
+            objective += reg.value().item();
+        }
+        return new StepResult(lv, objective, norms);
+    }
+
+    /** {@code local} with its first (batch) dimension replaced by {@code rows}. */
+    private static Shape stacked(Shape local, int rows) {
+        int[] dims = local.dims().clone();
+        dims[0] = rows;
+        return Shape.of(dims);
     }
 
     /** Each task's global loss on {@code batches} with the weights as they are now (for {@link Weighting#stepTaken}). */

@@ -93,20 +93,24 @@ class ReplicatedTrainingTest {
     }
 
     private static Supplier<Weighting> weighting(String name) {
-        return switch (name) {
+        return switch (name.replace("@representation", "")) {
             case "equal" -> Weightings::equal;
             case "uncertainty" -> () -> Weightings.uncertainty(List.of("a", "b"));
             case "dwa" -> Weightings::dwa;
             case "pcGrad" -> Weightings::pcGrad;
             case "mgda" -> Weightings::mgda;
             case "gradNorm" -> () -> Weightings.gradNorm(0.01);
+            case "gradDrop" -> () -> Weightings.gradDrop(0);
+            case "nashMtl" -> Weightings::nashMtl;
             default -> throw new IllegalArgumentException(name);
         };
     }
 
-    private static Trainer trainer(HardSharing m, Weighting w, GradientExchange exchange) {
-        return Trainer.builder(m).optimizer(Optimizers.adam(0.02)).weighting(w).epochs(2).seed(5)
-                .gradientExchange(exchange).build();
+    private static Trainer trainer(HardSharing m, String weighting, GradientExchange exchange) {
+        GradientSource source = weighting.endsWith("@representation") ? GradientSource.REPRESENTATION
+                : GradientSource.PARAMETERS;
+        return Trainer.builder(m).optimizer(Optimizers.adam(0.02)).weighting(weighting(weighting).get())
+                .gradientSource(source).epochs(2).seed(5).gradientExchange(exchange).build();
     }
 
     /** Trains {@code replicas} replicas in threads; returns each one's final weights and history. */
@@ -120,7 +124,7 @@ class ReplicatedTrainingTest {
                 int rank = r;
                 runs.add(pool.submit(() -> {
                     HardSharing m = TrainerTest.model(1);
-                    History h = trainer(m, weighting(weighting).get(), ex.replica(rank))
+                    History h = trainer(m, weighting, ex.replica(rank))
                             .fit(slice(Batching.shuffled(data, BATCH, false), rank, replicas), null);
                     return Map.entry(TrainerTest.weights(m), h);
                 }));
@@ -136,11 +140,12 @@ class ReplicatedTrainingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"equal", "uncertainty", "dwa", "pcGrad", "mgda", "gradNorm"})
+    @ValueSource(strings = {"equal", "uncertainty", "dwa", "pcGrad", "mgda", "gradNorm", "pcGrad@representation",
+            "mgda@representation", "nashMtl@representation", "gradDrop@representation"})
     void replicasWithSlicesOfEachBatchFollowOneProcessWithTheWholeBatch(String weighting) throws Exception {
         Dataset data = data();
         HardSharing alone = TrainerTest.model(1);
-        History h = trainer(alone, weighting(weighting).get(), null).fit(Batching.shuffled(data, BATCH, false), null);
+        History h = trainer(alone, weighting, null).fit(Batching.shuffled(data, BATCH, false), null);
         Map<String, float[]> expected = TrainerTest.weights(alone);
         for (int replicas : new int[] {2, 3}) {
             var runs = replicated(weighting, replicas, data);
@@ -178,9 +183,9 @@ class ReplicatedTrainingTest {
         // the check above can fail: one replica's shard of task b, taken as the whole, moves the weights elsewhere
         Dataset data = data();
         HardSharing alone = TrainerTest.model(1);
-        trainer(alone, Weightings.equal(), null).fit(Batching.shuffled(data, BATCH, false), null);
+        trainer(alone, "equal", null).fit(Batching.shuffled(data, BATCH, false), null);
         HardSharing half = TrainerTest.model(1);
-        trainer(half, Weightings.equal(), null).fit(slice(Batching.shuffled(data, BATCH, false), 0, 2), null);
+        trainer(half, "equal", null).fit(slice(Batching.shuffled(data, BATCH, false), 0, 2), null);
         double worst = 0;
         Map<String, float[]> a = TrainerTest.weights(alone);
         Map<String, float[]> b = TrainerTest.weights(half);
@@ -190,15 +195,6 @@ class ReplicatedTrainingTest {
             }
         }
         assertTrue(worst > 100 * TOLERANCE, "a half shard trains differently: " + worst);
-    }
-
-    @Test
-    void representationGradientsAreRefusedWithAnExchange() {
-        ThreadExchange ex = new ThreadExchange(1, 1000);
-        var e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(TrainerTest.model(1))
-                .optimizer(Optimizers.sgd(0.1)).weighting(Weightings.pcGrad())
-                .gradientSource(GradientSource.REPRESENTATION).gradientExchange(ex.replica(0)).build());
-        assertTrue(e.getMessage().contains("cannot be summed over replicas"), e.getMessage());
     }
 
     @Test
@@ -214,7 +210,7 @@ class ReplicatedTrainingTest {
     @Test
     void aReplicaThatNeverArrivesEndsTheStepWithAnError() {
         ThreadExchange ex = new ThreadExchange(2, 200);
-        Trainer t = trainer(TrainerTest.model(1), Weightings.equal(), ex.replica(0));
+        Trainer t = trainer(TrainerTest.model(1), "equal", ex.replica(0));
         var e = assertThrows(GradientExchange.ExchangeException.class,
                 () -> t.fit(Batching.shuffled(data(), BATCH, false), null));
         assertTrue(e.getMessage().contains("did not arrive"), e.getMessage());

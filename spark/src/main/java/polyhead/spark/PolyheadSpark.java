@@ -48,8 +48,9 @@ import scala.reflect.ClassTag$;
  *
  * <p>Sharding is deterministic when the DataFrame's row order is (a file read, a DataFrame made from a list;
  * not the output of a shuffle without an ordering). Validation data (optional) is evaluated on every replica.
- * A spec's task-balanced or multi-source sampling, several named inputs, and gradients of the shared representation
- * are not available data-parallel, and are refused in one line.
+ * A spec's task-balanced or multi-source sampling and several named inputs are not available data-parallel, and
+ * are refused in one line. Gradients of the shared representation are gathered over the replicas (the global batch's
+ * rows side by side), not summed, so gradient methods on them see the global batch too.
  */
 public final class PolyheadSpark {
     private static final Logger LOG = LoggerFactory.getLogger(PolyheadSpark.class);
