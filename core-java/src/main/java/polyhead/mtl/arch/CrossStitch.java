@@ -53,21 +53,26 @@ public final class CrossStitch extends Architecture {
 
         /** x̃_i = Σ_j α_ij x_j over the tasks' activations of one shape. */
         List<Var> mix(List<Var> xs) {
-            int[] dims = xs.get(0).shape().dims();
-            int m = xs.get(0).value().size();
-            Var[] rows = new Var[xs.size()];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = xs.get(i).reshape(1, m);
-            }
-            Var mixed = alpha.matmul(polyhead.autodiff.ops.Shaping.concat(0, rows));
-            int[] ones = new int[xs.size()];
-            java.util.Arrays.fill(ones, 1);
-            List<Var> out = new ArrayList<>();
-            for (Var r : mixed.split(0, ones)) {
-                out.add(r.reshape(dims));
-            }
-            return out;
+            return CrossStitch.mix(alpha, xs);
         }
+    }
+
+    /** x̃_i = Σ_j w_ij x_j: each row of the T×T matrix {@code w} mixes the T activations {@code xs} of one shape. */
+    static List<Var> mix(Var w, List<Var> xs) {
+        int[] dims = xs.get(0).shape().dims();
+        int m = xs.get(0).value().size();
+        Var[] rows = new Var[xs.size()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = xs.get(i).reshape(1, m);
+        }
+        Var mixed = w.matmul(polyhead.autodiff.ops.Shaping.concat(0, rows));
+        int[] ones = new int[xs.size()];
+        java.util.Arrays.fill(ones, 1);
+        List<Var> out = new ArrayList<>();
+        for (Var r : mixed.split(0, ones)) {
+            out.add(r.reshape(dims));
+        }
+        return out;
     }
 
     private final List<List<Module>> stagesByTask = new ArrayList<>();
