@@ -45,6 +45,11 @@ import polyhead.tensor.Tensor;
  * parameters are its last-stage node and its head.
  */
 public final class LearningToBranch extends Architecture {
+    /** The Gumbel-softmax temperature τ unless given: the paper's and Jang et al.'s starting value. */
+    public static final double DEFAULT_TEMPERATURE = 1.0;
+    /** Training passes before the tree is fixed unless given: 0, searched all through training. */
+    public static final int DEFAULT_FIX_AFTER = 0;
+
     /** One branching choice between two stages: each child node's logits over the parent nodes. */
     static final class Branching extends Module {
         final Var logits;
