@@ -228,9 +228,10 @@ public final class ExperimentBuilder {
                 : "stages";
         boolean covered = !add(faults, "architecture." + cuts, ModelChecks.stages(architecture.stages(),
                 own.isEmpty() ? trunk.size() : own.size(), cuts, !own.isEmpty()));
-        if (covered && inputs.isEmpty()) {
+        List<Layer> branched = own.isEmpty() ? trunk : own;
+        if (covered && inputs.isEmpty() && !branched.isEmpty()) {
             add(faults, "architecture.stages", ModelChecks.branchingStages(kind, name,
-                    Assembly.stageRanges(architecture.stages(), own.isEmpty() ? trunk : own).size()));
+                    Assembly.stageRanges(architecture.stages(), branched).size()));
         }
         if (kind == ArchitecturePlan.Kind.MTAN && covered && representation != null && inputs.isEmpty()) {
             int[] shape = sharedInput;

@@ -2,7 +2,6 @@ package polyhead.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -98,7 +97,8 @@ class LearningToBranchPlanTest {
                         + "give at least two stages or a layer list with an activation before its end",
                 assertThrows(IllegalArgumentException.class, () -> twoSigns(ArchitecturePlan.learningToBranch(1.0, 0,
                         4), WeightingPlan.fixed()).build()).getMessage());
-        assertFalse(assertThrows(IllegalArgumentException.class, () -> twoSigns(ArchitecturePlan.learningToBranch(),
-                WeightingPlan.fixed()).trunk().build()).getMessage().isEmpty());
+        assertEquals("trunk: learningToBranch(1.0, 0, []) copies the trunk as each task's tower, but the trunk is empty",
+                assertThrows(IllegalArgumentException.class, () -> twoSigns(ArchitecturePlan.learningToBranch(),
+                        WeightingPlan.fixed()).trunk().build()).getMessage());
     }
 }

@@ -1,0 +1,117 @@
+package polyhead.dsl.compile
+
+import io.kotest.core.spec.style.FunSpec
+import io.kotest.matchers.shouldBe
+import io.kotest.matchers.string.shouldContain
+import io.kotest.matchers.types.shouldBeInstanceOf
+import polyhead.data.Dataset
+import polyhead.dsl.ExperimentBuilder
+import polyhead.dsl.adam
+import polyhead.dsl.crossEntropy
+import polyhead.dsl.dense
+import polyhead.dsl.learningToBranch
+import polyhead.dsl.multiTask
+import polyhead.dsl.relu
+import polyhead.dsl.tanh
+import polyhead.dsl.spec.ArchitectureSpec
+import polyhead.dsl.spec.ExperimentSpec
+import polyhead.dsl.spec.SpecJson
+import polyhead.dsl.spec.SpecResult
+import polyhead.experiment.Algorithm
+import polyhead.experiment.ArchitecturePlan
+import polyhead.experiment.ExperimentBuilder as JavaBuilder
+import polyhead.experiment.Layers
+import polyhead.experiment.OptimizerPlan
+import polyhead.experiment.TaskPlan
+import polyhead.experiment.TrainingPlan
+import polyhead.loss.Losses
+import polyhead.mtl.arch.LearningToBranch
+import polyhead.optim.Optimizers.Adam
+import polyhead.tensor.Tensor
+
+/**
+ * Learning to branch from the Kotlin DSL and JSON: exact JSON, defaults equal to the core's, round trips, faults at
+ * their JSON paths, and a compiled spec that trains to the same weights and tree state as the Java builder's plan.
+ */
+class LearningToBranchSpecTest : FunSpec({
+    fun data(rows: Int): Dataset {
+        val x = Tensor.randn(5, rows, 4)
+        return Dataset.of(x, mapOf("a" to Tensor.of(FloatArray(rows) { (it % 3).toFloat() }, rows),
+            "b" to Tensor.of(FloatArray(rows) { (it % 2).toFloat() }, rows)))
+    }
+
+    fun spec(block: ExperimentBuilder.() -> Unit): ExperimentSpec = multiTask {
+        input(4)
+        trunk { dense(6); tanh(); dense(5); tanh() }
+        task("a") { head { dense(3) }; loss = crossEntropy() }
+        task("b") { head { dense(2) }; loss = crossEntropy() }
+        optimizer = adam(lr = 1e-2)
+        training { epochs = 2; batchSize = 8; seed = 4; diagnostics = false }
+        block()
+    }
+
+    fun java(plan: ArchitecturePlan) = JavaBuilder().input(4)
+        .trunk(Layers.dense(6), Layers.tanh(), Layers.dense(5), Layers.tanh())
+        .task(TaskPlan.named("a").head(Layers.dense(3)).loss(Losses.crossEntropy()))
+        .task(TaskPlan.named("b").head(Layers.dense(2)).loss(Losses.crossEntropy()))
+        .architecture(plan)
+        .optimizer(OptimizerPlan.of(Algorithm.of(Adam.lr(1e-2))))
+        .training(TrainingPlan.defaults().epochs(2).batchSize(8).seed(4).diagnostics(false))
+        .build()
+
+    fun paths(s: ExperimentSpec) = SpecCompiler.check(s).map { "${it.path}: ${it.message}" }
+
+    fun roundTrips(s: ExperimentSpec): String {
+        val json = SpecJson.encode(s)
+        (SpecJson.decode(json) as SpecResult.Ok).spec shouldBe s
+        paths(s) shouldBe emptyList()
+        return json
+    }
+
+    test("the DSL writes its settings, its defaults are the core's, and JSON reads them back") {
+        roundTrips(spec { architecture = learningToBranch() }) shouldContain
+            "\"architecture\": {\n    \"type\": \"learningToBranch\",\n    \"stages\": [],\n    \"temperature\": 1.0,\n    \"fixAfter\": 0\n  }"
+        ArchitectureSpec.LearningToBranch().temperature shouldBe LearningToBranch.DEFAULT_TEMPERATURE
+        ArchitectureSpec.LearningToBranch().fixAfter shouldBe LearningToBranch.DEFAULT_FIX_AFTER
+        roundTrips(spec { architecture = learningToBranch(1, 3, temperature = 0.5, fixAfter = 3) })
+        val loaded = SpecCompiler.load(SpecJson.encode(spec { }).replace(
+            "\"type\": \"hardSharing\"", "\"type\": \"learningToBranch\", \"stages\": [2, 2], \"fixAfter\": 4"))
+        loaded.shouldBeInstanceOf<SpecResult.Ok>()
+        loaded.spec.architecture shouldBe ArchitectureSpec.LearningToBranch(stages = listOf(2, 2), fixAfter = 4)
+    }
+
+    test("it compiles to the Java builder's plan: same weights, same tree state after training") {
+        for ((s, plan) in listOf(
+            spec { architecture = learningToBranch() } to ArchitecturePlan.learningToBranch(),
+            spec { architecture = learningToBranch(2, 2, temperature = 0.5, fixAfter = 3) } to
+                ArchitecturePlan.learningToBranch(0.5, 3, 2, 2),
+            spec { architecture = learningToBranch { dense(4); relu(); dense(4); relu() } } to
+                ArchitecturePlan.learningToBranch().layers(Layers.dense(4), Layers.relu(), Layers.dense(4), Layers.relu()),
+        )) {
+            val compiled = SpecCompiler.compile(s)
+            val built = java(plan)
+            compiled.fit(data(32))
+            built.fit(data(32), null, null, null)
+            compiled.architecture.stateDict().mapValues { it.value.data().toList() } shouldBe
+                built.architecture().stateDict().mapValues { it.value.data().toList() }
+            val l = compiled.architecture as LearningToBranch
+            l.isFixed() shouldBe (plan.fixAfter() > 0)
+        }
+    }
+
+    test("bad settings are faults at their JSON paths") {
+        paths(spec { architecture = learningToBranch(3, 0, temperature = 0.0, fixAfter = -1) }) shouldBe listOf(
+            "$.architecture.temperature: learningToBranch temperature must be > 0, got 0.0",
+            "$.architecture.fixAfter: learningToBranch fixAfter must be at least 0, got -1",
+            "$.architecture.stages[1]: a stage's layer count must be at least 1, got 0",
+            "$.architecture.stages: the stages cover 3 trunk layers, but the trunk has 4",
+        )
+        paths(spec { architecture = learningToBranch(4) }) shouldBe listOf(
+            "$.architecture.stages: learningToBranch branches between stages, but there is 1; give at least two " +
+                "stages or a layer list with an activation before its end",
+        )
+        paths(multiTask {
+            input(4); task("a") { head { dense(2) }; loss = crossEntropy() }; architecture = learningToBranch()
+        }) shouldBe listOf("$.trunk: learningToBranch copies the trunk as each task's tower, but the trunk is empty")
+    }
+})
