@@ -26,6 +26,7 @@ import polyhead.nn.Module;
 import polyhead.nn.Sequential;
 import polyhead.tensor.Seeds;
 import polyhead.tensor.Tensor;
+import polyhead.testing.Fixtures;
 
 /** Learning to branch (Guo et al., 2020): relaxed and fixed trees by hand, gradients, sharing, the two phases. */
 class LearningToBranchTest {
@@ -232,6 +233,58 @@ class LearningToBranchTest {
                 List.copyOf(l.taskParameters().get("a").keySet()));
         l.fix();
         ArchitectureContract.assertOwnParametersReachOnlyTheirTask(l, X);
+    }
+
+    /**
+     * LibMTL's LTB (ltb_libmtl.json, generate_ltb_reference.py) at epoch 10 of 100 picks each child's parent by its
+     * hard Gumbel-softmax sample, arg max (α + g); Polyhead's evaluation-mode tree with logits α + g picks the same
+     * parents and gives the same outputs from the same weights.
+     */
+    @Test
+    void matchesLibMtlsLtbAlongItsSampledTree() {
+        for (Object c : Fixtures.list(Fixtures.load("/reference/ltb_libmtl.json").get("ltb"), "ltb")) {
+            Random rng = new Random(0);
+            List<Supplier<? extends Module>> stages = new ArrayList<>();
+            stages.add(dense(5, 3, rng));
+            for (int s = 1; s < 5; s++) {
+                stages.add(dense(3, 3, rng));
+            }
+            List<Task> ts = List.of(Task.builder("a").head(new Linear(3, 3, rng)).loss(Losses.crossEntropy()).build(),
+                    Task.builder("b").head(new Linear(3, 2, rng)).loss(Losses.crossEntropy()).build(),
+                    Task.builder("c").head(new Linear(3, 2, rng)).loss(Losses.crossEntropy()).build());
+            LearningToBranch l = new LearningToBranch(null, stages, ts, 1, 0, SEED);
+            Map<String, Tensor> state = new java.util.LinkedHashMap<>(l.stateDict());
+            for (String t : List.of("a", "b", "c")) {
+                put(state, "towers." + t + ".0.0", Fixtures.get(c, "stem", t));
+                for (int s = 1; s < 5; s++) {
+                    put(state, "towers." + t + "." + s + ".0",
+                            Fixtures.get(Fixtures.list(Fixtures.get(c, "layers"), "layers").get(s - 1), t));
+                }
+                put(state, "heads." + t, Fixtures.get(c, "heads", t));
+            }
+            List<Object> perturbed = Fixtures.list(Fixtures.get(c, "perturbed"), "perturbed");
+            for (int u = 0; u < 4; u++) {
+                state.put("branching." + u + ".logits", Fixtures.tensor(perturbed.get(u)));
+            }
+            l.loadStateDict(state);
+            l.eval();
+            List<Object> parents = Fixtures.list(Fixtures.get(c, "parents"), "parents");
+            for (int u = 0; u < 4; u++) {
+                List<Object> want = Fixtures.list(parents.get(u), "parents");
+                for (int t = 0; t < 3; t++) {
+                    assertEquals((int) Fixtures.number(want.get(t), "parent"), l.parents().get(u)[t], "unit " + u);
+                }
+            }
+            Map<String, Var> out = l.outputs(Var.constant(Fixtures.tensor(Fixtures.get(c, "x"))));
+            for (String t : List.of("a", "b", "c")) {
+                Fixtures.assertClose("LTB task " + t, out.get(t).value(), Fixtures.get(c, "outputs", t), 1e-5);
+            }
+        }
+    }
+
+    private static void put(Map<String, Tensor> state, String prefix, Object linear) {
+        state.put(prefix + ".weight", Fixtures.tensor(Fixtures.get(linear, "weight")));
+        state.put(prefix + ".bias", Fixtures.tensor(Fixtures.get(linear, "bias")));
     }
 
     @Test
