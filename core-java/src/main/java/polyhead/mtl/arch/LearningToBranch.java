@@ -11,8 +11,6 @@ import java.util.function.Supplier;
 import polyhead.autodiff.Var;
 import polyhead.mtl.Task;
 import polyhead.nn.Module;
-import polyhead.nn.ModuleDict;
-import polyhead.nn.Sequential;
 import polyhead.tensor.Seeds;
 import polyhead.tensor.Tensor;
 
@@ -44,7 +42,7 @@ import polyhead.tensor.Tensor;
  * one on one task's path gets only that task's gradient, so listing it shared changes no update); a task's own
  * parameters are its last-stage node and its head.
  */
-public final class LearningToBranch extends Architecture {
+public final class LearningToBranch extends StagedTowers {
     /** The Gumbel-softmax temperature τ unless given: the paper's and Jang et al.'s starting value. */
     public static final double DEFAULT_TEMPERATURE = 1.0;
     /** Training passes before the tree is fixed unless given: 0, searched all through training. */
@@ -100,10 +98,7 @@ public final class LearningToBranch extends Architecture {
         }
     }
 
-    private final List<List<Module>> stagesByTask = new ArrayList<>();
     private final List<Branching> units = new ArrayList<>();
-    private final ModuleDict heads;
-    private final ModuleDict branching;
     private final State state;
     private final float temperature;
     private final long fixAfter;
@@ -119,12 +114,7 @@ public final class LearningToBranch extends Architecture {
      */
     public LearningToBranch(Module trunk, List<Supplier<? extends Module>> stages, List<Task> tasks,
                             double temperature, long fixAfter, long seed) {
-        super(tasks);
-        registerTrunk(trunk);
-        if (stages.size() < 2) {
-            throw new IllegalArgumentException("learning to branch needs at least 2 stages to branch between, got "
-                    + stages.size());
-        }
+        super(trunk, atLeastTwo(stages), tasks, "branching");
         if (!(temperature > 0) || Double.isInfinite(temperature) || fixAfter < 0) {
             throw new IllegalArgumentException("learning to branch: temperature must be > 0 and fixAfter >= 0, got "
                     + temperature + " and " + fixAfter);
@@ -132,14 +122,6 @@ public final class LearningToBranch extends Architecture {
         this.temperature = (float) temperature;
         this.fixAfter = fixAfter;
         this.seed = seed;
-        Map<String, Module> towers = new LinkedHashMap<>();
-        for (Task t : tasks) {
-            List<Module> ms = new ArrayList<>();
-            stages.forEach(s -> ms.add(s.get()));
-            stagesByTask.add(ms);
-            towers.put(t.name(), new Sequential(ms));
-        }
-        registerModule("towers", new ModuleDict(towers));
         Map<String, Module> u = new LinkedHashMap<>();
         for (int s = 0; s < stages.size() - 1; s++) {
             Branching unit = new Branching(tasks.size());
@@ -147,10 +129,15 @@ public final class LearningToBranch extends Architecture {
             u.put(Integer.toString(s), unit);
         }
         u.put("state", state = new State());
-        this.branching = registerModule("branching", new ModuleDict(u));
-        Map<String, Module> h = new LinkedHashMap<>();
-        tasks.forEach(t -> h.put(t.name(), t.head()));
-        this.heads = registerModule("heads", new ModuleDict(h));
+        registerLinksAndHeads(u);
+    }
+
+    private static List<Supplier<? extends Module>> atLeastTwo(List<Supplier<? extends Module>> stages) {
+        if (stages.size() < 2) {
+            throw new IllegalArgumentException("learning to branch needs at least 2 stages to branch between, got "
+                    + stages.size());
+        }
+        return stages;
     }
 
     /** Fixes the tree at the current argmax parents: from now on every node reads only its parent. */
@@ -226,45 +213,20 @@ public final class LearningToBranch extends Architecture {
 
     @Override
     public Map<String, Var> outputs(Var input, Collection<String> taskNames) {
-        Var x = trunkOutput(input);
-        int n = tasks().size();
-        List<Var> xs = new ArrayList<>();
-        for (int t = 0; t < n; t++) {
-            xs.add(x);
-        }
-        boolean search = searching();
-        Random noise = null;
-        if (search) {
-            long call = calls();
-            noise = new Random(Seeds.derive(seed, call));
-            rewind(call + 1);
-        }
-        int stageCount = stagesByTask.get(0).size();
-        for (int s = 0; s < stageCount; s++) {
-            for (int t = 0; t < n; t++) {
-                xs.set(t, stagesByTask.get(t).get(s).call(xs.get(t)));
-            }
-            if (s < stageCount - 1) {
-                if (search) {
-                    xs = units.get(s).relaxed(xs, gumbel(n, noise), temperature);
-                } else {
-                    int[] p = units.get(s).parents();
-                    List<Var> chosen = new ArrayList<>();
-                    for (int t = 0; t < n; t++) {
-                        chosen.add(xs.get(p[t]));
-                    }
-                    xs = chosen;
+        if (!searching()) {
+            return outputs(input, taskNames, (s, xs) -> {
+                int[] p = units.get(s).parents();
+                List<Var> chosen = new ArrayList<>();
+                for (int t = 0; t < p.length; t++) {
+                    chosen.add(xs.get(p[t]));
                 }
-            }
+                return chosen;
+            });
         }
-        Map<String, Var> out = new LinkedHashMap<>();
-        List<String> names = taskNames();
-        for (int t = 0; t < n; t++) {
-            if (taskNames.contains(names.get(t))) {
-                out.put(names.get(t), heads.get(names.get(t)).call(xs.get(t)));
-            }
-        }
-        return out;
+        long call = calls();
+        Random noise = new Random(Seeds.derive(seed, call));
+        rewind(call + 1);
+        return outputs(input, taskNames, (s, xs) -> units.get(s).relaxed(xs, gumbel(xs.size(), noise), temperature));
     }
 
     /** Standard Gumbel noise −log(−log u), u uniform in (0, 1), as an n×n tensor. */
@@ -279,34 +241,5 @@ public final class LearningToBranch extends Architecture {
             d[i] = (float) -Math.log(-Math.log(u));
         }
         return g;
-    }
-
-    @Override
-    public Map<String, Var> sharedParameters() {
-        Map<String, Var> p = trunkParameters();
-        List<String> names = taskNames();
-        for (int t = 0; t < names.size(); t++) {
-            List<Module> ms = stagesByTask.get(t);
-            for (int s = 0; s < ms.size() - 1; s++) {
-                p.putAll(prefixed("towers." + names.get(t) + "." + s, ms.get(s)));
-            }
-        }
-        p.putAll(prefixed("branching", branching));
-        return p;
-    }
-
-    @Override
-    public Map<String, Map<String, Var>> taskParameters() {
-        Map<String, Map<String, Var>> out = new LinkedHashMap<>();
-        List<String> names = taskNames();
-        for (int t = 0; t < names.size(); t++) {
-            Map<String, Var> p = new LinkedHashMap<>();
-            List<Module> ms = stagesByTask.get(t);
-            int last = ms.size() - 1;
-            p.putAll(prefixed("towers." + names.get(t) + "." + last, ms.get(last)));
-            p.putAll(prefixed("heads." + names.get(t), heads.get(names.get(t))));
-            out.put(names.get(t), p);
-        }
-        return out;
     }
 }
