@@ -174,7 +174,8 @@ public final class ArchitecturePlan {
      * (summing to the trunk's length; none: a stage ends at every activation and at the end; at least two stages),
      * each node of a stage choosing its parent node of the stage before by a Gumbel-softmax with temperature
      * {@code temperature} over learned branching logits; the tree is fixed at the argmax after {@code fixAfter}
-     * training steps (0: it is searched all through training) and always in evaluation
+     * training forward passes (one per step, and the trainer's diagnostic passes when on; 0: it is searched all
+     * through training) and always in evaluation
      * ({@link polyhead.mtl.arch.LearningToBranch}).
      */
     public static ArchitecturePlan learningToBranch(double temperature, int fixAfter, int... stages) {
@@ -246,7 +247,7 @@ public final class ArchitecturePlan {
         return temperature;
     }
 
-    /** Learning to branch's training steps before the tree is fixed; 0: never during training. */
+    /** Learning to branch's training forward passes before the tree is fixed; 0: never during training. */
     public int fixAfter() {
         return fixAfter;
     }

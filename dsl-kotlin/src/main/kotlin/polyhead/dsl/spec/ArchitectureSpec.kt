@@ -103,18 +103,11 @@ sealed interface ArchitectureSpec {
     data class Cgc(val sharedExperts: Int = 2, val taskExperts: Int = 1) : ArchitectureSpec
 
     /**
-     * Progressive layered extraction (Tang et al., 2020): the trunk cut into levels, each a CGC of copies of its
-     * layers; at every level but the last a shared gate over all the level's experts feeds the next level's shared
-     * experts.
-     *
-     * @property levels the number of trunk layers in each level, in order, summing to the trunk's length; empty means
-     *   a level ends at every activation layer of the trunk (and at its end)
-     */
-    /**
      * Learning to branch (Guo et al., 2020): a copy of the trunk (or of [layers]) per task, cut into stages; each node
      * of a stage reads one parent node of the stage before, chosen through a Gumbel-softmax of temperature
      * [temperature] over learned branching logits while training, by their argmax in evaluation and once the tree is
-     * fixed, after [fixAfter] training steps (0: it is searched all through training).
+     * fixed, after [fixAfter] training forward passes (one per step, and the trainer's diagnostic passes when on; 0:
+     * it is searched all through training).
      *
      * @property stages the number of layers in each stage, in order, summing to the length of the trunk (or of
      *   [layers] when given); empty means a stage ends at every activation layer (and at the end); at least two
@@ -128,6 +121,14 @@ sealed interface ArchitectureSpec {
         @EncodeDefault(EncodeDefault.Mode.NEVER) override val layers: List<LayerSpec> = emptyList(),
     ) : ArchitectureSpec, OwnLayers
 
+    /**
+     * Progressive layered extraction (Tang et al., 2020): the trunk cut into levels, each a CGC of copies of its
+     * layers; at every level but the last a shared gate over all the level's experts feeds the next level's shared
+     * experts.
+     *
+     * @property levels the number of trunk layers in each level, in order, summing to the trunk's length; empty means
+     *   a level ends at every activation layer of the trunk (and at its end)
+     */
     @Serializable
     @SerialName("ple")
     data class Ple(val sharedExperts: Int = 2, val taskExperts: Int = 1, val levels: List<Int> = emptyList()) : ArchitectureSpec
