@@ -17,23 +17,24 @@ import polyhead.tensor.Tensor;
 /**
  * Learning to branch (Guo, Lee &amp; Ulbricht, ICML 2020): a tree of layer copies. Every stage has one node per task
  * (a copy of that stage's layers); node t of stage s+1 reads the output of one parent node of stage s, chosen by
- * branching logits θ_s[t, ·]. During the search the choice is relaxed with the Gumbel-softmax (their eq. 3, Jang et
- * al. 2017): node t reads Σ_j w_tj x_j with w_t = softmax((θ_s[t] + g_t)/τ), g Gumbel noise. Once the tree is
- * <em>fixed</em>, or in evaluation mode, each node reads only its argmax parent, arg max_j θ_s[t, j]: a node that
- * several tasks' paths then pass through is shared by them. Node t of the last stage feeds task t's head.
+ * branching logits θ_s[t, ·]. During the search the choice is relaxed with the Gumbel-softmax (Jang, Gu &amp; Poole,
+ * 2017), as in the paper's tree-structured search: node t reads Σ_j w_tj x_j with w_t = softmax((θ_s[t] + g_t)/τ),
+ * g Gumbel noise. Once the tree is <em>fixed</em>, or in evaluation mode, each node reads only its argmax parent,
+ * arg max_j θ_s[t, j]: a node that several tasks' paths then pass through is shared by them. Node t of the last
+ * stage feeds task t's head.
  *
  * <p>The two phases in Polyhead: the search is the first {@code fixAfter} training forward passes (0: never fixed
  * during training), then the architecture fixes the tree itself and trains on with it ({@link #fix} does so at
- * once). The state is in the buffers {@code branching.calls} (training passes so far, two 24-bit float halves as in
- * {@link polyhead.nn.Dropout}) and {@code branching.fixed}, so a checkpoint or saved model holds the tree and a
- * loaded model predicts with it. The Gumbel noise of pass n is drawn from {@code Seeds.derive(seed, n)}: runs with
- * one seed draw the same noise, also after a resume.
+ * once). The state is in the buffers {@code branching.state.calls} (training passes so far, two 24-bit float halves
+ * as in {@link polyhead.nn.Dropout}) and {@code branching.state.fixed}, so a checkpoint or saved model holds the tree
+ * and a loaded model predicts with it. The Gumbel noise of pass n is drawn from {@code Seeds.derive(seed, n)}: runs
+ * with one seed draw the same noise, also after a resume.
  *
- * <p>Deviations. From the paper: the temperature τ is constant (the paper anneals it), the fixed tree keeps its
- * trained weights instead of being retrained from scratch, and the relaxed choice is the soft sample (no
- * straight-through hard sample), which keeps the search differentiable in θ. From LibMTL's {@code LTB} (commit
- * 4336804): no warm-up epochs summing all parents with weight one, no hard straight-through sample, no 1/√epoch
- * temperature decay, and any stages, not only a ResNet's four layers.
+ * <p>Deviations. Polyhead keeps τ constant, trains the fixed tree on with its weights (no separate retraining of
+ * the found tree), and mixes parents by the soft sample (no straight-through hard sample), which keeps the search
+ * differentiable in θ; these are our choices, not checked line by line against the paper's training schedule. From
+ * LibMTL's {@code LTB} (commit 4336804): no warm-up epochs summing all parents with weight one, no hard
+ * straight-through sample, no 1/√epoch temperature decay, and any stages, not only a ResNet's four layers.
  *
  * <p>Parameters: {@code trunk.*} (an optional shared trunk every stage-0 node reads), {@code towers.<task>.<stage>.*}
  * (node t of each stage is {@code towers.<task t>.<stage>}), {@code branching.<unit>.logits} (T×T, row t the child t's
