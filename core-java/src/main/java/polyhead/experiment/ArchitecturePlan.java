@@ -10,7 +10,7 @@ import java.util.List;
  */
 public final class ArchitecturePlan {
     /** The architectures. */
-    public enum Kind { HARD_SHARING, SOFT_SHARING, CROSS_STITCH, MMOE, OMOE, CGC, PLE, DSELECT_K, MTAN }
+    public enum Kind { HARD_SHARING, SOFT_SHARING, CROSS_STITCH, MMOE, OMOE, CGC, PLE, DSELECT_K, MTAN, LEARNING_TO_BRANCH }
 
     private final Kind kind;
     private final double lambda;
@@ -20,6 +20,8 @@ public final class ArchitecturePlan {
     private final int selectors;
     private final double gamma;
     private final List<Layer> layers;
+    private final double temperature;
+    private final int fixAfter;
 
     private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts) {
         this(kind, lambda, stages, experts, 0, 0, 0);
@@ -37,6 +39,13 @@ public final class ArchitecturePlan {
 
     private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts, int taskExperts, int selectors,
                              double gamma, List<Layer> layers) {
+        this(kind, lambda, stages, experts, taskExperts, selectors, gamma, layers, 0, 0);
+    }
+
+    private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts, int taskExperts, int selectors,
+                             double gamma, List<Layer> layers, double temperature, int fixAfter) {
+        this.temperature = temperature;
+        this.fixAfter = fixAfter;
         this.layers = List.copyOf(layers);
         this.kind = kind;
         this.lambda = lambda;
@@ -160,6 +169,39 @@ public final class ArchitecturePlan {
         return new ArchitecturePlan(Kind.MTAN, 0, blocks.clone(), 0);
     }
 
+    /**
+     * Learning to branch (Guo et al., 2020): a copy of the trunk per task, cut into stages of {@code stages[i]} layers
+     * (summing to the trunk's length; none: a stage ends at every activation and at the end; at least two stages),
+     * each node of a stage choosing its parent node of the stage before by a Gumbel-softmax with temperature
+     * {@code temperature} over learned branching logits; the tree is fixed at the argmax after {@code fixAfter}
+     * training forward passes (one per step, and the trainer's diagnostic passes when on; 0: it is searched all
+     * through training) and always in evaluation
+     * ({@link polyhead.mtl.arch.LearningToBranch}).
+     */
+    public static ArchitecturePlan learningToBranch(double temperature, int fixAfter, int... stages) {
+        if (!(temperature > 0) || Double.isInfinite(temperature) || fixAfter < 0) {
+            throw new IllegalArgumentException("learningToBranch: temperature must be > 0 and fixAfter >= 0, got "
+                    + temperature + " and " + fixAfter);
+        }
+        for (int i = 0; i < stages.length; i++) {
+            if (stages[i] < 1) {
+                throw new IllegalArgumentException("learningToBranch: stage " + i + " must have at least 1 layer, got "
+                        + stages[i]);
+            }
+        }
+        return new ArchitecturePlan(Kind.LEARNING_TO_BRANCH, 0, stages.clone(), 0, 0, 0, 0, List.of(), temperature,
+                fixAfter);
+    }
+
+    /**
+     * {@link #learningToBranch(double, int, int...)} with learning to branch's default temperature and fixAfter, a stage
+     * ending at every activation of the trunk and at its end.
+     */
+    public static ArchitecturePlan learningToBranch() {
+        return learningToBranch(polyhead.mtl.arch.LearningToBranch.DEFAULT_TEMPERATURE,
+                polyhead.mtl.arch.LearningToBranch.DEFAULT_FIX_AFTER);
+    }
+
     private static void checkExperts(String name, int sharedExperts, int taskExperts) {
         if (sharedExperts < 1 || taskExperts < 0) {
             throw new IllegalArgumentException(name + ": sharedExperts must be at least 1 and taskExperts at least 0, "
@@ -168,20 +210,22 @@ public final class ArchitecturePlan {
     }
 
     /**
-     * This plan with layers of its own — each task's tower (soft sharing, cross-stitch, whose {@link #stages} then cut
-     * these layers) or each expert (MMoE, OMoE) — instead of copies of the trunk. The trunk then comes first and is
+     * This plan with layers of its own — each task's tower (soft sharing, cross-stitch and learning to branch, whose
+     * {@link #stages} then cut these layers) or each expert (MMoE, OMoE) — instead of copies of the trunk. The trunk then comes first and is
      * shared: every tower or expert reads its output (an empty trunk: the input); MMoE's gates read the input.
      * Without layers (the default) the architecture copies the trunk, as before.
      */
     public ArchitecturePlan layers(Layer... ownLayers) {
-        if (kind != Kind.SOFT_SHARING && kind != Kind.CROSS_STITCH && kind != Kind.MMOE && kind != Kind.OMOE) {
-            throw new IllegalArgumentException(this + " takes no layers of its own (softSharing, crossStitch, mmoe and "
-                    + "omoe do)");
+        if (kind != Kind.SOFT_SHARING && kind != Kind.CROSS_STITCH && kind != Kind.MMOE && kind != Kind.OMOE
+                && kind != Kind.LEARNING_TO_BRANCH) {
+            throw new IllegalArgumentException(this + " takes no layers of its own (softSharing, crossStitch, mmoe, "
+                    + "omoe and learningToBranch do)");
         }
         if (ownLayers.length == 0) {
             throw new IllegalArgumentException(this + ": give at least one layer, or none to copy the trunk");
         }
-        return new ArchitecturePlan(kind, lambda, stages, experts, taskExperts, selectors, gamma, List.of(ownLayers));
+        return new ArchitecturePlan(kind, lambda, stages, experts, taskExperts, selectors, gamma, List.of(ownLayers),
+                temperature, fixAfter);
     }
 
     /** The architecture's own layers; empty: it copies the trunk. */
@@ -198,7 +242,17 @@ public final class ArchitecturePlan {
         return lambda;
     }
 
-    /** Cross-stitch's stage, PLE's level and MTAN's block sizes, in layers; empty for the activation blocks. */
+    /** Learning to branch's Gumbel-softmax temperature. */
+    public double temperature() {
+        return temperature;
+    }
+
+    /** Learning to branch's training forward passes before the tree is fixed; 0: never during training. */
+    public int fixAfter() {
+        return fixAfter;
+    }
+
+    /** Cross-stitch's and learning to branch's stage, PLE's level and MTAN's block sizes, in layers; empty for the activation blocks. */
     public int[] stages() {
         return stages.clone();
     }
@@ -238,6 +292,8 @@ public final class ArchitecturePlan {
             case CGC -> "cgc(" + experts + ", " + taskExperts + ")";
             case PLE -> "ple(" + experts + ", " + taskExperts + ", " + Arrays.toString(stages) + ")";
             case MTAN -> "mtan" + Arrays.toString(stages);
+            case LEARNING_TO_BRANCH -> "learningToBranch(" + temperature + ", " + fixAfter + ", "
+                    + Arrays.toString(stages) + ")";
             case DSELECT_K -> "dselectK(" + experts + ", " + selectors + ", " + gamma + ", " + lambda + ")";
         };
     }

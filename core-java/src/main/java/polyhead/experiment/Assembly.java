@@ -12,6 +12,7 @@ import polyhead.mtl.arch.Architecture;
 import polyhead.mtl.arch.CrossStitch;
 import polyhead.mtl.arch.DSelectK;
 import polyhead.mtl.arch.HardSharing;
+import polyhead.mtl.arch.LearningToBranch;
 import polyhead.mtl.arch.Mmoe;
 import polyhead.mtl.arch.Mtan;
 import polyhead.mtl.arch.Ple;
@@ -66,7 +67,7 @@ final class Assembly {
                 return new SoftSharing(b.trunk(), supplierOf(towers), tasks(tasks, towers.get(0).output(), rng),
                         plan.lambda());
             }
-            case CROSS_STITCH -> {
+            case CROSS_STITCH, LEARNING_TO_BRANCH -> {
                 Body b = body(plan, input, trunk, rng);
                 List<int[]> ranges = stageRanges(plan.stages(), b.layers());
                 List<List<Built>> byTask = new ArrayList<>();
@@ -87,7 +88,12 @@ final class Assembly {
                     stages.add(supplierOf(byTask.stream().map(t -> t.get(stage)).toList()));
                 }
                 int[] output = byTask.get(0).get(ranges.size() - 1).output();
-                return new CrossStitch(b.trunk(), stages, tasks(tasks, output, rng));
+                List<Task> built = tasks(tasks, output, rng);
+                if (plan.kind() == ArchitecturePlan.Kind.LEARNING_TO_BRANCH) {
+                    return new LearningToBranch(b.trunk(), stages, built, plan.temperature(), plan.fixAfter(),
+                            rng.nextLong());
+                }
+                return new CrossStitch(b.trunk(), stages, built);
             }
             case MTAN -> {
                 List<Sequential> blocks = new ArrayList<>();

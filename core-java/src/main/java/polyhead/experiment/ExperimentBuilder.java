@@ -210,6 +210,10 @@ public final class ExperimentBuilder {
         if (!inputs.isEmpty() && kind == ArchitecturePlan.Kind.CROSS_STITCH) {
             faults.add("architecture: crossStitch stitches the stages of one input's trunk; it takes no named inputs");
         }
+        if (!inputs.isEmpty() && kind == ArchitecturePlan.Kind.LEARNING_TO_BRANCH) {
+            faults.add("architecture: learningToBranch branches between the stages of one input's trunk; it takes no "
+                    + "named inputs");
+        }
         if (!inputs.isEmpty() && kind == ArchitecturePlan.Kind.PLE) {
             faults.add("architecture: ple cuts one input's trunk into levels; it takes no named inputs");
         }
@@ -224,6 +228,11 @@ public final class ExperimentBuilder {
                 : "stages";
         boolean covered = !add(faults, "architecture." + cuts, ModelChecks.stages(architecture.stages(),
                 own.isEmpty() ? trunk.size() : own.size(), cuts, !own.isEmpty()));
+        List<Layer> branched = own.isEmpty() ? trunk : own;
+        if (covered && inputs.isEmpty() && !branched.isEmpty()) {
+            add(faults, "architecture.stages", ModelChecks.branchingStages(kind, name,
+                    Assembly.stageRanges(architecture.stages(), branched).size()));
+        }
         if (kind == ArchitecturePlan.Kind.MTAN && covered && representation != null && inputs.isEmpty()) {
             int[] shape = sharedInput;
             List<int[]> ranges = Assembly.stageRanges(architecture.stages(), trunk);

@@ -157,6 +157,18 @@ public final class ModelChecks {
     }
 
     /**
+     * Why learning to branch (named {@code name}) cannot branch between {@code stageCount} stages, or null: a node
+     * chooses its parent in the stage before, so there must be at least two.
+     */
+    public static String branchingStages(ArchitecturePlan.Kind kind, String name, int stageCount) {
+        if (kind != ArchitecturePlan.Kind.LEARNING_TO_BRANCH || stageCount >= 2) {
+            return null;
+        }
+        return name + " branches between stages, but there is " + stageCount + "; give at least two stages or a "
+                + "layer list with an activation before its end";
+    }
+
+    /**
      * Why MTAN cannot attend to a block whose per-sample shapes after each of its layers are {@code shapes}, or null:
      * the last layer must keep the shape, and the features must be [d] or [C, H, W].
      */

@@ -272,6 +272,12 @@ public final class ModelDescription {
                 m.put("sharedExperts", a.experts());
                 m.put("taskExperts", a.taskExperts());
             }
+            case LEARNING_TO_BRANCH -> {
+                m.put("type", "learningToBranch");
+                m.put("stages", Arrays.stream(a.stages()).boxed().toList());
+                m.put("temperature", a.temperature());
+                m.put("fixAfter", a.fixAfter());
+            }
             case MTAN -> {
                 m.put("type", "mtan");
                 m.put("blocks", Arrays.stream(a.stages()).boxed().toList());
@@ -446,6 +452,8 @@ public final class ModelDescription {
             case "mmoe" -> f.bool("oneGate") ? ArchitecturePlan.omoe(f.integer("experts"))
                     : ArchitecturePlan.mmoe(f.integer("experts"));
             case "mtan" -> ArchitecturePlan.mtan(ints(f.list("blocks")));
+            case "learningToBranch" -> ArchitecturePlan.learningToBranch(f.number("temperature"),
+                    f.integer("fixAfter"), ints(f.list("stages")));
             case "dselectK" -> ArchitecturePlan.dselectK(f.integer("experts"), f.integer("selectors"),
                     f.number("gamma"), f.number("entropyWeight"));
             case "cgc" -> ArchitecturePlan.cgc(f.integer("sharedExperts"), f.integer("taskExperts"));

@@ -25,7 +25,7 @@ import polyhead.tensor.Tensor;
 import polyhead.train.GradientSource;
 
 /**
- * The architectures added for issue 19 (CGC, PLE, DSelect-k, MTAN) through the Java builder: they train above chance on a small
+ * The architectures added for issue 19 (CGC, PLE, DSelect-k, MTAN, learning to branch) through the Java builder: they train above chance on a small
  * two-task problem with a loss-level and a gradient-level weighting, save, load and serve the same predictions, and
  * bad settings are refused naming the field.
  */
@@ -45,7 +45,8 @@ class MixtureArchitecturesTest {
 
     static final List<ArchitecturePlan> PLANS = List.of(ArchitecturePlan.cgc(2, 1), ArchitecturePlan.ple(1, 1),
             ArchitecturePlan.ple(2, 0, 4), ArchitecturePlan.dselectK(4, 2), ArchitecturePlan.dselectK(3, 1, 0.5, 0.01),
-            ArchitecturePlan.mtan(), ArchitecturePlan.mtan(4));
+            ArchitecturePlan.mtan(), ArchitecturePlan.mtan(4), ArchitecturePlan.learningToBranch(),
+            ArchitecturePlan.learningToBranch(0.5, 40, 2, 2));
 
     @Test
     void eachTrainsAboveChanceWithALossAndAGradientWeighting() {

@@ -142,7 +142,7 @@ class OwnLayersTest {
 
     @Test
     void faultsNameTheArchitecturesLayers() {
-        assertEquals("hardSharing takes no layers of its own (softSharing, crossStitch, mmoe and omoe do)",
+        assertEquals("hardSharing takes no layers of its own (softSharing, crossStitch, mmoe, omoe and learningToBranch do)",
                 assertThrows(IllegalArgumentException.class,
                         () -> ArchitecturePlan.hardSharing().layers(Layers.dense(2))).getMessage());
         assertEquals("architecture.stages: the stages cover 3 layers, but the architecture has 2 of its own",

@@ -37,6 +37,17 @@ fun ExperimentBuilder.mmoe(
 private fun ownLayers(block: (LayersBuilder.() -> Unit)?) =
     block?.let { LayersBuilder().apply(it).layers(trainable = true) } ?: emptyList()
 
+/**
+ * Learning to branch; [stages] are the stage lengths in layers, none for a stage ending at each activation; with
+ * [layers] each task's nodes are copies of those layers after the shared trunk, else of the trunk.
+ */
+fun ExperimentBuilder.learningToBranch(
+    vararg stages: Int,
+    temperature: Double = ArchitectureSpec.LearningToBranch().temperature,
+    fixAfter: Int = ArchitectureSpec.LearningToBranch().fixAfter,
+    layers: (LayersBuilder.() -> Unit)? = null,
+): ArchitectureSpec = ArchitectureSpec.LearningToBranch(stages.toList(), temperature, fixAfter, ownLayers(layers))
+
 /** MTAN; [blocks] are the trunk's block lengths in layers, none for a block ending at each activation. */
 fun ExperimentBuilder.mtan(vararg blocks: Int): ArchitectureSpec = ArchitectureSpec.Mtan(blocks.toList())
 

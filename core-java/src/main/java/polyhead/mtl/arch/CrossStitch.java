@@ -10,8 +10,6 @@ import java.util.function.Supplier;
 import polyhead.autodiff.Var;
 import polyhead.mtl.Task;
 import polyhead.nn.Module;
-import polyhead.nn.ModuleDict;
-import polyhead.nn.Sequential;
 import polyhead.tensor.Tensor;
 
 /**
@@ -27,7 +25,7 @@ import polyhead.tensor.Tensor;
  * weighting must combine the tasks' gradients of it (as LibMTL counts the whole network but the heads shared); a
  * task's own parameters are its last stage and its head.
  */
-public final class CrossStitch extends Architecture {
+public final class CrossStitch extends StagedTowers {
     /** A T×T mixing matrix. */
     static final class Unit extends Module {
         final Var alpha;
@@ -53,27 +51,29 @@ public final class CrossStitch extends Architecture {
 
         /** x̃_i = Σ_j α_ij x_j over the tasks' activations of one shape. */
         List<Var> mix(List<Var> xs) {
-            int[] dims = xs.get(0).shape().dims();
-            int m = xs.get(0).value().size();
-            Var[] rows = new Var[xs.size()];
-            for (int i = 0; i < rows.length; i++) {
-                rows[i] = xs.get(i).reshape(1, m);
-            }
-            Var mixed = alpha.matmul(polyhead.autodiff.ops.Shaping.concat(0, rows));
-            int[] ones = new int[xs.size()];
-            java.util.Arrays.fill(ones, 1);
-            List<Var> out = new ArrayList<>();
-            for (Var r : mixed.split(0, ones)) {
-                out.add(r.reshape(dims));
-            }
-            return out;
+            return CrossStitch.mix(alpha, xs);
         }
     }
 
-    private final List<List<Module>> stagesByTask = new ArrayList<>();
+    /** x̃_i = Σ_j w_ij x_j: each row of the T×T matrix {@code w} mixes the T activations {@code xs} of one shape. */
+    static List<Var> mix(Var w, List<Var> xs) {
+        int[] dims = xs.get(0).shape().dims();
+        int m = xs.get(0).value().size();
+        Var[] rows = new Var[xs.size()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = xs.get(i).reshape(1, m);
+        }
+        Var mixed = w.matmul(polyhead.autodiff.ops.Shaping.concat(0, rows));
+        int[] ones = new int[xs.size()];
+        java.util.Arrays.fill(ones, 1);
+        List<Var> out = new ArrayList<>();
+        for (Var r : mixed.split(0, ones)) {
+            out.add(r.reshape(dims));
+        }
+        return out;
+    }
+
     private final List<Unit> units = new ArrayList<>();
-    private final ModuleDict heads;
-    private final ModuleDict stitches;
 
     /**
      * @param stages one builder per stage; each is called once per task and must return a fresh module, and the
@@ -85,83 +85,25 @@ public final class CrossStitch extends Architecture {
 
     /** As {@link #CrossStitch(List, List)}, the towers reading the output of a shared {@code trunk}. */
     public CrossStitch(Module trunk, List<Supplier<? extends Module>> stages, List<Task> tasks) {
-        super(tasks);
-        registerTrunk(trunk);
-        if (stages.isEmpty()) {
-            throw new IllegalArgumentException("cross-stitch needs at least one stage");
-        }
-        Map<String, Module> towers = new LinkedHashMap<>();
-        for (Task t : tasks) {
-            List<Module> ms = new ArrayList<>();
-            stages.forEach(s -> ms.add(s.get()));
-            stagesByTask.add(ms);
-            towers.put(t.name(), new Sequential(ms));
-        }
-        registerModule("towers", new ModuleDict(towers));
+        super(trunk, atLeastOne(stages), tasks, "stitches");
         Map<String, Module> u = new LinkedHashMap<>();
         for (int s = 0; s < stages.size() - 1; s++) {
             Unit unit = new Unit(tasks.size());
             units.add(unit);
             u.put(Integer.toString(s), unit);
         }
-        this.stitches = registerModule("stitches", new ModuleDict(u));
-        Map<String, Module> h = new LinkedHashMap<>();
-        tasks.forEach(t -> h.put(t.name(), t.head()));
-        this.heads = registerModule("heads", new ModuleDict(h));
+        registerLinksAndHeads(u);
+    }
+
+    private static List<Supplier<? extends Module>> atLeastOne(List<Supplier<? extends Module>> stages) {
+        if (stages.isEmpty()) {
+            throw new IllegalArgumentException("cross-stitch needs at least one stage");
+        }
+        return stages;
     }
 
     @Override
     public Map<String, Var> outputs(Var input, Collection<String> taskNames) {
-        Var x = trunkOutput(input);
-        List<Var> xs = new ArrayList<>();
-        for (int t = 0; t < tasks().size(); t++) {
-            xs.add(x);
-        }
-        int stageCount = stagesByTask.get(0).size();
-        for (int s = 0; s < stageCount; s++) {
-            for (int t = 0; t < xs.size(); t++) {
-                xs.set(t, stagesByTask.get(t).get(s).call(xs.get(t)));
-            }
-            if (s < stageCount - 1) {
-                xs = units.get(s).mix(xs);
-            }
-        }
-        Map<String, Var> out = new LinkedHashMap<>();
-        List<String> names = taskNames();
-        for (int t = 0; t < names.size(); t++) {
-            if (taskNames.contains(names.get(t))) {
-                out.put(names.get(t), heads.get(names.get(t)).call(xs.get(t)));
-            }
-        }
-        return out;
-    }
-
-    @Override
-    public Map<String, Var> sharedParameters() {
-        Map<String, Var> p = trunkParameters();
-        List<String> names = taskNames();
-        for (int t = 0; t < names.size(); t++) {
-            List<Module> ms = stagesByTask.get(t);
-            for (int s = 0; s < ms.size() - 1; s++) {
-                p.putAll(prefixed("towers." + names.get(t) + "." + s, ms.get(s)));
-            }
-        }
-        p.putAll(prefixed("stitches", stitches));
-        return p;
-    }
-
-    @Override
-    public Map<String, Map<String, Var>> taskParameters() {
-        Map<String, Map<String, Var>> out = new LinkedHashMap<>();
-        List<String> names = taskNames();
-        for (int t = 0; t < names.size(); t++) {
-            Map<String, Var> p = new LinkedHashMap<>();
-            List<Module> ms = stagesByTask.get(t);
-            int last = ms.size() - 1;
-            p.putAll(prefixed("towers." + names.get(t) + "." + last, ms.get(last)));
-            p.putAll(prefixed("heads." + names.get(t), heads.get(names.get(t))));
-            out.put(names.get(t), p);
-        }
-        return out;
+        return outputs(input, taskNames, (s, xs) -> units.get(s).mix(xs));
     }
 }

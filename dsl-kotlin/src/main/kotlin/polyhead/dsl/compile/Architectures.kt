@@ -27,6 +27,8 @@ private fun plainPlan(spec: ArchitectureSpec): ArchitecturePlan = when (spec) {
     is ArchitectureSpec.CrossStitch -> ArchitecturePlan.crossStitch(*spec.stages.toIntArray())
     is ArchitectureSpec.Mmoe -> if (spec.oneGate) ArchitecturePlan.omoe(spec.experts) else ArchitecturePlan.mmoe(spec.experts)
     is ArchitectureSpec.Mtan -> ArchitecturePlan.mtan(*spec.blocks.toIntArray())
+    is ArchitectureSpec.LearningToBranch ->
+        ArchitecturePlan.learningToBranch(spec.temperature, spec.fixAfter, *spec.stages.toIntArray())
     is ArchitectureSpec.DSelectK -> ArchitecturePlan.dselectK(spec.experts, spec.selectors, spec.gamma, spec.entropyWeight)
     is ArchitectureSpec.Cgc -> ArchitecturePlan.cgc(spec.sharedExperts, spec.taskExperts)
     is ArchitectureSpec.Ple -> ArchitecturePlan.ple(spec.sharedExperts, spec.taskExperts, *spec.levels.toIntArray())

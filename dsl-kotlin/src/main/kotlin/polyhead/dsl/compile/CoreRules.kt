@@ -45,6 +45,9 @@ internal object CoreRules : ModelRules {
     override fun stages(stages: List<Int>, size: Int, what: String, ownLayers: Boolean): String? =
         ModelChecks.stages(stages.toIntArray(), size, what, ownLayers)
 
+    override fun branchingStages(architecture: ArchitectureSpec, stageCount: Int): String? =
+        ModelChecks.branchingStages(kind(architecture), architecture.typeName, stageCount)
+
     override fun source(architecture: ArchitectureSpec, source: GradientSource): String? =
         ModelChecks.source(kind(architecture), architecture.typeName, gradientSource(source), SpecNaming)
 
@@ -110,6 +113,7 @@ internal object CoreRules : ModelRules {
         is ArchitectureSpec.Mmoe -> if (a.oneGate) ArchitecturePlan.Kind.OMOE else ArchitecturePlan.Kind.MMOE
         is ArchitectureSpec.DSelectK -> ArchitecturePlan.Kind.DSELECT_K
         is ArchitectureSpec.Mtan -> ArchitecturePlan.Kind.MTAN
+        is ArchitectureSpec.LearningToBranch -> ArchitecturePlan.Kind.LEARNING_TO_BRANCH
         is ArchitectureSpec.Cgc -> ArchitecturePlan.Kind.CGC
         is ArchitectureSpec.Ple -> ArchitecturePlan.Kind.PLE
     }

@@ -8,9 +8,10 @@ import kotlinx.serialization.Serializable
 /**
  * What the tasks share. Every architecture reads the same [ExperimentSpec.trunk], so switching architectures is a
  * one-word change: hard sharing shares one trunk; the others copy it — as each task's tower (soft sharing,
- * cross-stitch) or as each expert (MMoE, DSelect-k, CGC; PLE cuts it into levels). Soft sharing, cross-stitch and
- * MMoE can take `layers` of their own instead: then the trunk is shared and runs first, and each tower or expert is
- * a copy of those layers reading the trunk's output (an empty trunk: the input; MMoE's gates read the input).
+ * cross-stitch, learning to branch) or as each expert (MMoE, DSelect-k, CGC; PLE cuts it into levels). Soft sharing,
+ * cross-stitch, learning to branch and MMoE can take `layers` of their own instead: then the trunk is shared and runs
+ * first, and each tower or expert is a copy of those layers reading the trunk's output (an empty trunk: the input;
+ * MMoE's gates read the input).
  */
 @OptIn(ExperimentalSerializationApi::class)
 @Serializable
@@ -102,6 +103,25 @@ sealed interface ArchitectureSpec {
     data class Cgc(val sharedExperts: Int = 2, val taskExperts: Int = 1) : ArchitectureSpec
 
     /**
+     * Learning to branch (Guo et al., 2020): a copy of the trunk (or of [layers]) per task, cut into stages; each node
+     * of a stage reads one parent node of the stage before, chosen through a Gumbel-softmax of temperature
+     * [temperature] over learned branching logits while training, by their argmax in evaluation and once the tree is
+     * fixed, after [fixAfter] training forward passes (one per step, and the trainer's diagnostic passes when on; 0:
+     * it is searched all through training).
+     *
+     * @property stages the number of layers in each stage, in order, summing to the length of the trunk (or of
+     *   [layers] when given); empty means a stage ends at every activation layer (and at the end); at least two
+     */
+    @Serializable
+    @SerialName("learningToBranch")
+    data class LearningToBranch(
+        val stages: List<Int> = emptyList(),
+        val temperature: Double = 1.0,
+        val fixAfter: Int = 0,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) override val layers: List<LayerSpec> = emptyList(),
+    ) : ArchitectureSpec, OwnLayers
+
+    /**
      * Progressive layered extraction (Tang et al., 2020): the trunk cut into levels, each a CGC of copies of its
      * layers; at every level but the last a shared gate over all the level's experts feeds the next level's shared
      * experts.
@@ -116,6 +136,10 @@ sealed interface ArchitectureSpec {
 
 /** The stages of a cross-stitch trunk as [from, to) index ranges, resolving [ArchitectureSpec.CrossStitch.stages]. */
 fun ArchitectureSpec.CrossStitch.stageRanges(trunk: List<LayerSpec>): List<IntRange> =
+    ranges(stages, layers.ifEmpty { trunk })
+
+/** The stages of a learning-to-branch trunk as [from, to) index ranges, resolving [ArchitectureSpec.LearningToBranch.stages]. */
+fun ArchitectureSpec.LearningToBranch.stageRanges(trunk: List<LayerSpec>): List<IntRange> =
     ranges(stages, layers.ifEmpty { trunk })
 
 /** The levels of a PLE trunk as [from, to) index ranges, resolving [ArchitectureSpec.Ple.levels]. */

@@ -28,6 +28,9 @@ interface ModelRules {
      */
     fun stages(stages: List<Int>, size: Int, what: String, ownLayers: Boolean): String?
 
+    /** Why [architecture] cannot branch between [stageCount] stages (learning to branch needs two). */
+    fun branchingStages(architecture: ArchitectureSpec, stageCount: Int): String?
+
     /** Why [architecture] cannot give gradients from [source]. */
     fun source(architecture: ArchitectureSpec, source: GradientSource): String?
 

@@ -125,6 +125,9 @@ private fun Faults.namedInputs(spec: ExperimentSpec): List<Int>? {
     require(spec.architecture !is ArchitectureSpec.CrossStitch, "$.architecture") {
         "crossStitch stitches the stages of one input's trunk; it takes no named inputs"
     }
+    require(spec.architecture !is ArchitectureSpec.LearningToBranch, "$.architecture") {
+        "learningToBranch branches between the stages of one input's trunk; it takes no named inputs"
+    }
     require(spec.architecture !is ArchitectureSpec.Ple, "$.architecture") {
         "ple cuts one input's trunk into levels; it takes no named inputs"
     }
@@ -263,6 +266,17 @@ private fun Faults.architecture(spec: ExperimentSpec, representation: List<Int>?
             arch.stages.forEachIndexed { k, n -> atLeast(n, 1, "$.architecture.stages[$k]", "a stage's layer count") }
             val size = if (own.isEmpty()) spec.trunk.size else own.size
             rule("$.architecture.stages", rules?.stages(arch.stages, size, "stages", own.isNotEmpty()))
+        }
+        is ArchitectureSpec.LearningToBranch -> {
+            positive(arch.temperature, "$.architecture.temperature", "learningToBranch temperature")
+            atLeast(arch.fixAfter, 0, "$.architecture.fixAfter", "learningToBranch fixAfter")
+            arch.stages.forEachIndexed { k, n -> atLeast(n, 1, "$.architecture.stages[$k]", "a stage's layer count") }
+            val size = if (own.isEmpty()) spec.trunk.size else own.size
+            val bad = rules?.stages(arch.stages, size, "stages", own.isNotEmpty())
+            rule("$.architecture.stages", bad)
+            if (bad == null && size > 0 && arch.stages.all { it >= 1 } && spec.inputs.isEmpty()) {
+                rule("$.architecture.stages", rules?.branchingStages(arch, arch.stageRanges(spec.trunk).size))
+            }
         }
         is ArchitectureSpec.DSelectK -> {
             atLeast(arch.experts, 2, "$.architecture.experts", "dselectK experts")

@@ -11,9 +11,11 @@ import polyhead.dsl.cgc
 import polyhead.dsl.crossEntropy
 import polyhead.dsl.dense
 import polyhead.dsl.dselectK
+import polyhead.dsl.learningToBranch
 import polyhead.dsl.mtan
 import polyhead.dsl.multiTask
 import polyhead.dsl.pcGrad
+import polyhead.dsl.relu
 import polyhead.dsl.ple
 import polyhead.dsl.tanh
 import polyhead.dsl.spec.ArchitectureSpec
@@ -30,13 +32,14 @@ import polyhead.experiment.TaskPlan
 import polyhead.experiment.TrainingPlan
 import polyhead.loss.Losses
 import polyhead.mtl.arch.DSelectK
+import polyhead.mtl.arch.LearningToBranch
 import polyhead.mtl.arch.Mtan
 import polyhead.mtl.arch.Ple
 import polyhead.optim.Optimizers.Adam
 import polyhead.tensor.Tensor
 
 /**
- * CGC, PLE, DSelect-k and MTAN from the Kotlin DSL and JSON: exact JSON, round trips, faults at their JSON paths, and a compiled spec
+ * CGC, PLE, DSelect-k, MTAN and learning to branch from the Kotlin DSL and JSON: exact JSON, round trips, faults at their JSON paths, and a compiled spec
  * that trains to the same weights as the Java builder's plan.
  */
 class MixtureArchitecturesSpecTest : FunSpec({
@@ -74,13 +77,15 @@ class MixtureArchitecturesSpecTest : FunSpec({
         return json
     }
 
-    fun sameWeights(s: ExperimentSpec, plan: ArchitecturePlan) {
+    /** Trains the compiled [s] and the Java builder's [plan] alike, checks they end equal; the compiled architecture. */
+    fun sameWeights(s: ExperimentSpec, plan: ArchitecturePlan): polyhead.mtl.arch.Architecture {
         val compiled = SpecCompiler.compile(s)
         val built = java(plan)
         compiled.fit(data(32))
         built.fit(data(32), null, null, null)
         compiled.architecture.stateDict().mapValues { it.value.data().toList() } shouldBe
             built.architecture().stateDict().mapValues { it.value.data().toList() }
+        return compiled.architecture
     }
 
     test("cgc: the DSL writes its settings, JSON reads them back, and it compiles to the Java builder's plan") {
@@ -153,5 +158,46 @@ class MixtureArchitecturesSpecTest : FunSpec({
         paths(multiTask {
             input(4); task("a") { head { dense(2) }; loss = crossEntropy() }; architecture = cgc()
         }) shouldBe listOf("$.trunk: cgc copies the trunk as each expert, but the trunk is empty")
+    }
+
+    test("learningToBranch: the DSL writes its settings, its defaults are the core's, and JSON reads them back") {
+        roundTrips(spec { architecture = learningToBranch() }) shouldContain
+            "\"architecture\": {\n    \"type\": \"learningToBranch\",\n    \"stages\": [],\n    \"temperature\": 1.0,\n    \"fixAfter\": 0\n  }"
+        ArchitectureSpec.LearningToBranch().temperature shouldBe LearningToBranch.DEFAULT_TEMPERATURE
+        ArchitectureSpec.LearningToBranch().fixAfter shouldBe LearningToBranch.DEFAULT_FIX_AFTER
+        roundTrips(spec { architecture = learningToBranch(1, 3, temperature = 0.5, fixAfter = 3) })
+        val loaded = SpecCompiler.load(SpecJson.encode(spec { }).replace(
+            "\"type\": \"hardSharing\"", "\"type\": \"learningToBranch\", \"stages\": [2, 2], \"fixAfter\": 4"))
+        loaded.shouldBeInstanceOf<SpecResult.Ok>()
+        loaded.spec.architecture shouldBe ArchitectureSpec.LearningToBranch(stages = listOf(2, 2), fixAfter = 4)
+    }
+
+    test("learningToBranch: it compiles to the Java builder's plan: same weights, same tree state after training") {
+        for ((s, plan) in listOf(
+            spec { architecture = learningToBranch() } to ArchitecturePlan.learningToBranch(),
+            spec { architecture = learningToBranch(2, 2, temperature = 0.5, fixAfter = 3) } to
+                ArchitecturePlan.learningToBranch(0.5, 3, 2, 2),
+            spec { architecture = learningToBranch { dense(4); relu(); dense(4); relu() } } to
+                ArchitecturePlan.learningToBranch().layers(Layers.dense(4), Layers.relu(), Layers.dense(4), Layers.relu()),
+        )) {
+            // the state dict holds the tree's state (branching.state.calls and .fixed), so it is compared too
+            (sameWeights(s, plan) as LearningToBranch).isFixed() shouldBe (plan.fixAfter() > 0)
+        }
+    }
+
+    test("learningToBranch: bad settings are faults at their JSON paths") {
+        paths(spec { architecture = learningToBranch(3, 0, temperature = 0.0, fixAfter = -1) }) shouldBe listOf(
+            "$.architecture.temperature: learningToBranch temperature must be > 0, got 0.0",
+            "$.architecture.fixAfter: learningToBranch fixAfter must be at least 0, got -1",
+            "$.architecture.stages[1]: a stage's layer count must be at least 1, got 0",
+            "$.architecture.stages: the stages cover 3 trunk layers, but the trunk has 4",
+        )
+        paths(spec { architecture = learningToBranch(4) }) shouldBe listOf(
+            "$.architecture.stages: learningToBranch branches between stages, but there is 1; give at least two " +
+                "stages or a layer list with an activation before its end",
+        )
+        paths(multiTask {
+            input(4); task("a") { head { dense(2) }; loss = crossEntropy() }; architecture = learningToBranch()
+        }) shouldBe listOf("$.trunk: learningToBranch copies the trunk as each task's tower, but the trunk is empty")
     }
 })

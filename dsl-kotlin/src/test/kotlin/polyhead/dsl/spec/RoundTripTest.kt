@@ -63,6 +63,7 @@ import polyhead.dsl.mmoe
 import polyhead.dsl.mtan
 import polyhead.dsl.cgc
 import polyhead.dsl.dselectK
+import polyhead.dsl.learningToBranch
 import polyhead.dsl.ple
 import polyhead.dsl.mse
 import polyhead.dsl.multiStep
@@ -172,6 +173,8 @@ class RoundTripTest : FunSpec({
         case { architecture = crossStitch(1, 1) { dense(4); relu() } },
         case { architecture = mmoe(experts = 2) { dense(4) } },
         case { architecture = dselectK(experts = 5, selectors = 1, gamma = 0.5, entropyWeight = 0.0) },
+        case { architecture = learningToBranch(1, 1) },
+        case { architecture = learningToBranch(1, 1, temperature = 0.5, fixAfter = 10) { dense(4); relu() } },
     )
     val weightings = listOf(
         case { weighting = equal() },
