@@ -35,9 +35,10 @@ public final class Vocabulary {
         this.minCount = minCount;
         this.ids = new HashMap<>();
         for (int i = 0; i < tokens.size(); i++) {
-            if (ids.put(tokens.get(i), i) != null) {
+            Integer before = ids.put(tokens.get(i), i);
+            if (before != null) {
                 throw new IllegalArgumentException("vocabulary: token '" + tokens.get(i) + "' appears twice (ids "
-                        + ids.get(tokens.get(i)) + " and " + i + ")");
+                        + before + " and " + i + ")");
             }
         }
     }
