@@ -303,8 +303,8 @@ public final class Brown {
                 Sentence s = sentences.get(i);
                 names.add(s.name());
                 tokens.add(vocab.encode(s.words()));
-                fine.add(s.fineTags().stream().mapToInt(fineId::get).toArray());
-                universal.add(s.universalTags().stream().mapToInt(universalId::get).toArray());
+                fine.add(labelIds(s.fineTags(), fineId));
+                universal.add(labelIds(s.universalTags(), universalId));
                 genre[i] = genreId.get(corpus.genreOf().get(s.document()));
             }
             Map<String, List<int[]>> perToken = new LinkedHashMap<>();
@@ -319,6 +319,14 @@ public final class Brown {
     private static List<Sentence> sentencesOf(List<String> docs, Map<String, List<Sentence>> byDoc) {
         List<Sentence> out = new ArrayList<>();
         docs.forEach(d -> out.addAll(byDoc.get(d)));
+        return out;
+    }
+
+    private static int[] labelIds(List<String> labels, Map<String, Integer> ids) {
+        int[] out = new int[labels.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ids.get(labels.get(i));
+        }
         return out;
     }
 
