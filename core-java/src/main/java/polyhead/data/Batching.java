@@ -12,7 +12,10 @@ import java.util.function.IntFunction;
 
 import polyhead.tensor.Tensor;
 
-/** Ways to cut datasets into batches: in order, shuffled, task-balanced, and one source per task. */
+/**
+ * Ways to cut datasets into batches: in order, shuffled, task-balanced, and one source per task; and sequence
+ * datasets into padded batches: in order, shuffled, or bucketed by length.
+ */
 public final class Batching {
     private Batching() {
     }
@@ -36,6 +39,62 @@ public final class Batching {
     public static BatchSource shuffled(Dataset data, int batchSize, boolean dropLast) {
         checkBatchSize(batchSize);
         return new IndexSource(data, batchSize, rng -> Dataset.permutation(data.size(), rng), dropLast);
+    }
+
+    /**
+     * Sentences in order, each batch padded to its longest sentence ({@link SequenceDataset#batch}), the last batch
+     * possibly smaller; for evaluation and prediction.
+     */
+    public static BatchSource sequential(SequenceDataset data, int batchSize) {
+        checkBatchSize(batchSize);
+        return new IndexSource(data, batchSize, rng -> identity(data.size()), false);
+    }
+
+    /** Sentences in a new random order each epoch, as {@link #shuffled(Dataset, int, boolean)}, each batch padded. */
+    public static BatchSource shuffled(SequenceDataset data, int batchSize, boolean dropLast) {
+        checkBatchSize(batchSize);
+        return new IndexSource(data, batchSize, rng -> Dataset.permutation(data.size(), rng), dropLast);
+    }
+
+    /**
+     * Bucketing by length, so that a batch's sentences have similar lengths and little of it is padding (the
+     * "bucket iterator" of torchtext and AllenNLP): each epoch shuffles the sentences (from the epoch's generator),
+     * sorts each pool of {@code poolBatches} · batchSize consecutive sentences by length (stably, so equal lengths
+     * keep the shuffled order), cuts the pools into batches, and shuffles the order of the full batches; an
+     * incomplete batch (at most one, the end of the last pool) comes last, or is skipped with {@code dropLast}.
+     * Deterministic for a given generator. poolBatches = 1 keeps the shuffled batches and only sorts within them.
+     */
+    public static BatchSource bucketed(SequenceDataset data, int batchSize, int poolBatches, boolean dropLast) {
+        checkBatchSize(batchSize);
+        if (poolBatches < 1) {
+            throw new IllegalArgumentException("bucketing: batches per pool must be >= 1, got " + poolBatches);
+        }
+        int n = data.size();
+        int pool = (int) Math.min(Integer.MAX_VALUE, (long) poolBatches * batchSize);
+        return new IndexSource(data, batchSize, rng -> {
+            int[] perm = Dataset.permutation(n, rng);
+            Integer[] boxed = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                boxed[i] = perm[i];
+            }
+            for (int from = 0; from < n; from += pool) {
+                Arrays.sort(boxed, from, Math.min(n, from + pool), java.util.Comparator.comparingInt(data::length));
+            }
+            int full = n / batchSize;
+            int[] batchOrder = Dataset.permutation(full, rng);
+            int[] rows = new int[n];
+            int at = 0;
+            for (int b : batchOrder) {
+                for (int j = 0; j < batchSize; j++) {
+                    rows[at++] = boxed[b * batchSize + j];
+                }
+            }
+            while (at < n) {
+                rows[at] = boxed[at];
+                at++;
+            }
+            return rows;
+        }, dropLast);
     }
 
     /**
@@ -142,7 +201,7 @@ public final class Batching {
     private static Batch onlyTask(Batch b, String task) {
         Tensor w = b.sampleWeights(task);
         return new Batch(b.inputs(), Map.of(task, b.target(task)), Map.of(task, b.mask(task)),
-                w == null ? Map.of() : Map.of(task, w));
+                w == null ? Map.of() : Map.of(task, w), b.lengths());
     }
 
     /** Indices 0..n-1 dealt in shuffled rounds, reshuffling when a round is used up. */
@@ -196,13 +255,27 @@ public final class Batching {
 
     /** Batches of consecutive entries of a per-epoch row order. */
     private static final class IndexSource implements BatchSource {
-        private final Dataset data;
+        private final int size;
+        private final List<String> tasks;
+        private final java.util.function.Function<int[], Batch> batcher;
         private final int batchSize;
         private final java.util.function.Function<Random, int[]> order;
         private final boolean dropLast;
 
         IndexSource(Dataset data, int batchSize, java.util.function.Function<Random, int[]> order, boolean dropLast) {
-            this.data = data;
+            this(data.size(), data.tasks(), data::batch, batchSize, order, dropLast);
+        }
+
+        IndexSource(SequenceDataset data, int batchSize, java.util.function.Function<Random, int[]> order,
+                    boolean dropLast) {
+            this(data.size(), data.tasks(), data::batch, batchSize, order, dropLast);
+        }
+
+        private IndexSource(int size, List<String> tasks, java.util.function.Function<int[], Batch> batcher,
+                            int batchSize, java.util.function.Function<Random, int[]> order, boolean dropLast) {
+            this.size = size;
+            this.tasks = List.copyOf(tasks);
+            this.batcher = batcher;
             this.batchSize = batchSize;
             this.order = order;
             this.dropLast = dropLast;
@@ -210,20 +283,20 @@ public final class Batching {
 
         @Override
         public int stepsPerEpoch() {
-            int n = data.size();
+            int n = size;
             return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
         }
 
         @Override
         public List<String> tasks() {
-            return data.tasks();
+            return tasks;
         }
 
         @Override
         public Iterator<List<Batch>> epoch(Random rng) {
             int[] rows = order.apply(rng);
             int steps = stepsPerEpoch();
-            IntFunction<List<Batch>> batchAt = s -> List.of(data.batch(
+            IntFunction<List<Batch>> batchAt = s -> List.of(batcher.apply(
                     Arrays.copyOfRange(rows, s * batchSize, Math.min(rows.length, (s + 1) * batchSize))));
             return new Iterator<>() {
                 int step;
