@@ -216,11 +216,14 @@ public final class PolyheadSpark {
                 if (experiment.description() != null) {
                     Files.writeString(folder.resolve("spec.json"), experiment.description());
                 }
-                report(experiment, model, folder, test, counts);
+            }
+            Map<String, Double> metrics = test == null ? Map.of() : model.evaluate(test);
+            if (folder != null) {
+                report(experiment, model, folder, metrics, counts);
             }
             double seconds = results.stream().mapToDouble(ReplicaResult::seconds).max().orElse(0);
             double exchange = results.stream().mapToDouble(ReplicaResult::exchangeSeconds).max().orElse(0);
-            SparkRun run = new SparkRun(model, results.size(), zero.steps(), seconds, exchange);
+            SparkRun run = new SparkRun(model, results.size(), zero.steps(), seconds, exchange, metrics);
             LOG.info("{} replicas took {} steps in {} s ({} s of it in the exchange)", run.replicas(), run.steps(),
                     String.format("%.3f", seconds), String.format("%.3f", exchange));
             return run;
@@ -237,10 +240,9 @@ public final class PolyheadSpark {
      * The run folder's {@code metrics.json} (the test data's metrics when given, and what produced them) and PNG
      * plots, as a local run writes them ({@link RunReport}, {@link HistoryPlots}).
      */
-    private static void report(Experiment experiment, TrainedModel model, Path folder, polyhead.data.Dataset test,
+    private static void report(Experiment experiment, TrainedModel model, Path folder, Map<String, Double> metrics,
             RunReport.Data counts) throws IOException {
         List<String> tasks = experiment.architecture().taskNames();
-        Map<String, Double> metrics = test == null ? Map.of() : model.evaluate(test);
         TrainingPlan plan = experiment.training();
         Map<String, Object> json = RunReport.metrics(tasks, metrics, model.history(), plan.seed(), counts,
                 new CheckpointStore(folder.resolve("checkpoints"), plan.keepLast()), ExperimentSpecKt.SPEC_VERSION,

@@ -114,7 +114,7 @@ public record SparkTrainingOptions(List<String> featureColumns, String vectorCol
      * share), and at the end the driver writes {@code model/} (the trained model's checkpoint, what
      * {@code TrainedModel.load} reads), {@code history.csv}, {@code spec.json} (a JSON spec's), {@code metrics.json}
      * and the PNG plots ({@code polyhead.report}) — the files of a local {@code polyhead train} run's folder, which
-     * {@code polyhead evaluate} and {@code inspect} read, with {@code model/} added and without {@code data.json}
+     * {@code polyhead evaluate} and {@code predict} read, with {@code model/} added and without {@code data.json}
      * (the tool's own data options).
      * When Spark retries the barrier stage after a replica failed, every replica resumes from the latest checkpoint
      * there.
