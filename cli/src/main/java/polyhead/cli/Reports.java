@@ -1,13 +1,13 @@
 package polyhead.cli;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.TaskSpec;
 import polyhead.metrics.MetricTable;
+import polyhead.report.RunReport;
 
 /** Per-task results as the tool prints them (a table) and writes them (JSON objects per task). */
 final class Reports {
@@ -16,48 +16,21 @@ final class Reports {
 
     /** {@code task.metric} values as {@code {task: {metric: value}}} in the spec's task order; NaN as null. */
     static Map<String, Object> perTask(Map<String, Double> values, ExperimentSpec spec) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (TaskSpec t : spec.getTasks()) {
-            Map<String, Object> task = new LinkedHashMap<>();
-            String prefix = t.getName() + ".";
-            values.forEach((k, v) -> {
-                if (k.startsWith(prefix)) {
-                    task.put(k.substring(prefix.length()), finite(v));
-                }
-            });
-            if (!task.isEmpty()) {
-                out.put(t.getName(), task);
-            }
-        }
-        return out;
+        return RunReport.perTask(values, tasks(spec));
     }
 
     /** One row per task, one column per metric (loss first); n/a where a task does not report a metric. */
     static MetricTable table(ExperimentSpec spec, Map<String, Double> values) {
-        List<String> metrics = new ArrayList<>(List.of("loss"));
+        List<String> metrics = new ArrayList<>();
         for (TaskSpec t : spec.getTasks()) {
-            t.getMetrics().forEach(m -> {
-                if (!metrics.contains(m.getName())) {
-                    metrics.add(m.getName());
-                }
-            });
+            t.getMetrics().forEach(m -> metrics.add(m.getName()));
         }
-        List<String> headers = new ArrayList<>(List.of("task"));
-        headers.addAll(metrics);
-        MetricTable table = new MetricTable(headers.toArray(String[]::new));
-        for (TaskSpec t : spec.getTasks()) {
-            List<String> row = new ArrayList<>(List.of(t.getName()));
-            for (String m : metrics) {
-                Double v = values.get(t.getName() + "." + m);
-                row.add(MetricTable.number(v == null ? Double.NaN : v, 4));
-            }
-            table.row(row.toArray(String[]::new));
-        }
-        return table;
+        return RunReport.table(tasks(spec), metrics.stream().distinct().toList(), values);
     }
 
-    /** JSON has no NaN or infinity: those are written as null. */
-    static Object finite(Double v) {
-        return v == null || !Double.isFinite(v) ? null : v;
+    /** The spec's task names, in its order. */
+    static List<String> tasks(ExperimentSpec spec) {
+        return spec.getTasks().stream().map(TaskSpec::getName).toList();
     }
+
 }

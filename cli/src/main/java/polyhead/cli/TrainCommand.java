@@ -2,6 +2,7 @@ package polyhead.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,6 @@ import picocli.CommandLine.Parameters;
 import polyhead.checkpoint.Checkpoint;
 import polyhead.checkpoint.CheckpointException;
 import polyhead.checkpoint.CheckpointStore;
-import polyhead.checkpoint.Checkpoints;
 import polyhead.data.Dataset;
 import polyhead.dsl.compile.CompiledExperiment;
 import polyhead.dsl.spec.CheckpointSpec;
@@ -29,10 +29,11 @@ import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.ExperimentSpecKt;
 import polyhead.dsl.spec.InitialWeightsSpecKt;
 import polyhead.dsl.spec.SpecJson;
-import polyhead.dsl.spec.TaskSpec;
 import polyhead.dsl.spec.TrainingSpec;
 import polyhead.io.Json;
 import polyhead.metrics.MetricTable;
+import polyhead.report.HistoryPlots;
+import polyhead.report.RunReport;
 import polyhead.tensor.Gemms;
 import polyhead.train.History;
 import polyhead.train.Trainer;
@@ -41,7 +42,7 @@ import polyhead.train.Trainer;
  * {@code polyhead train SPEC}: trains the spec's experiment and writes the run's folder — {@code spec.json} (the
  * spec as run, options applied, every default spelled out), {@code data.json} (the data options), {@code
  * checkpoints/} (a {@link CheckpointStore}), {@code history.csv} (one row per epoch), {@code metrics.json} (per-task
- * test metrics, Δm with {@code --baselines}, and what produced them) and the PNG plots of {@link Plots}. Every file
+ * test metrics, Δm with {@code --baselines}, and what produced them) and the PNG plots of {@link HistoryPlots}. Every file
  * is written atomically. {@code --resume RUN} continues an interrupted run from its latest intact checkpoint, saying
  * on stderr which damaged newer one it skips, or trains a run that stopped before its first checkpoint from the
  * beginning with its recorded spec, seed and data. Before any work the run folder is probed for writing
@@ -238,11 +239,16 @@ final class TrainCommand implements Callable<Integer> {
                 validation == null ? 0 : validation.size(), history, test, store);
         Double deltaM = baselines == null ? null : Baselines.deltaM(test, baselines);
         if (baselines != null) {
-            metrics.put("delta_m", Reports.finite(deltaM));
+            metrics.put("delta_m", RunReport.finite(deltaM));
             metrics.put("baselines", Reports.perTask(baselines, spec));
         }
-        OutputFiles.write(outDir.resolve("metrics.json"), Json.pretty(metrics));
-        List<String> plots = Plots.write(history, spec.getTasks().stream().map(TaskSpec::getName).toList(), outDir);
+        OutputFiles.write(outDir.resolve(RunReport.METRICS), Json.pretty(metrics));
+        List<String> plots;
+        try {
+            plots = HistoryPlots.write(history, Reports.tasks(spec), outDir);
+        } catch (UncheckedIOException e) {
+            throw UserError.of(e.getMessage());
+        }
         out.println();
         out.printf("test results (%,d samples)%n", data.test().size());
         Reports.table(spec, test).print(out);
@@ -371,31 +377,14 @@ final class TrainCommand implements Callable<Integer> {
 
     private static Map<String, Object> metrics(ExperimentSpec spec, String specJson, DataSources.RunData data,
             int trainRows, int validationRows, History history, Map<String, Double> test, CheckpointStore store) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("test", Reports.perTask(test, spec));
-        m.put("epochs", (long) history.epochs());
-        m.put("seed", spec.getTraining().getSeed());
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("dataset", data.name());
-        d.put("description", data.description());
-        d.put("train", (long) trainRows);
-        d.put("validation", (long) validationRows);
-        d.put("test", (long) data.test().size());
-        m.put("data", d);
-        store.latest().ifPresent(l -> m.put("checkpoint", store.root().getParent().relativize(l.dir()).toString()));
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("polyhead", Checkpoints.LIBRARY_VERSION);
-        v.put("specVersion", (long) ExperimentSpecKt.SPEC_VERSION);
-        v.put("checkpointFormat", (long) Checkpoints.FORMAT_VERSION);
-        v.put("java", System.getProperty("java.version"));
-        m.put("versions", v);
+        Map<String, Object> w = null;
         if (spec.getInitialWeights() != null) {
-            Map<String, Object> w = new LinkedHashMap<>();
+            w = new LinkedHashMap<>();
             w.put("file", spec.getInitialWeights().getFile());
             w.put("sha256", spec.getInitialWeights().getSha256());
-            m.put("initialWeights", w);
         }
-        m.put("spec", Json.parse(specJson, "spec.json"));
-        return m;
+        return RunReport.metrics(Reports.tasks(spec), test, history, spec.getTraining().getSeed(),
+                new RunReport.Data(data.name(), data.description(), trainRows, validationRows, data.test().size()),
+                store, ExperimentSpecKt.SPEC_VERSION, w, specJson);
     }
 }

@@ -51,8 +51,8 @@ class ImageDatasetsTest {
                 "grad-cosine.png")) {
             BufferedImage image = ImageIO.read(run.resolve(png).toFile());
             assertTrue(image != null, png + " decodes");
-            assertEquals(Plots.WIDTH, image.getWidth(), png);
-            assertEquals(Plots.HEIGHT, image.getHeight(), png);
+            assertEquals(polyhead.report.HistoryPlots.WIDTH, image.getWidth(), png);
+            assertEquals(polyhead.report.HistoryPlots.HEIGHT, image.getHeight(), png);
         }
     }
 }

@@ -21,13 +21,18 @@ import org.slf4j.LoggerFactory;
 
 import polyhead.checkpoint.Checkpoint;
 import polyhead.checkpoint.CheckpointException;
+import polyhead.checkpoint.CheckpointStore;
 import polyhead.checkpoint.Checkpoints;
 import polyhead.data.DataException;
+import polyhead.dsl.spec.ExperimentSpecKt;
 import polyhead.experiment.Experiment;
 import polyhead.experiment.ModelDescription;
 import polyhead.experiment.TaskPlan;
 import polyhead.experiment.TrainedModel;
 import polyhead.experiment.TrainingPlan;
+import polyhead.io.Json;
+import polyhead.report.HistoryPlots;
+import polyhead.report.RunReport;
 import polyhead.train.GradientExchange;
 import polyhead.train.TrainingException;
 import scala.Tuple2;
@@ -114,20 +119,10 @@ public final class PolyheadSpark {
             if (rows > Integer.MAX_VALUE) {
                 throw new DataException("DataFrame: " + rows + " rows; at most " + Integer.MAX_VALUE);
             }
-            Broadcast<SampleTable> validation = null;
-            if (options.validation() != null) {
-                Dataset<Row> v = options.validation();
-                int[] vc = layout.check(v.schema());
-                List<float[]> vr = new ArrayList<>();
-                long i = 0;
-                for (Row r : v.collectAsList()) {
-                    vr.add(layout.read(r, i++, vc));
-                }
-                if (vr.isEmpty()) {
-                    throw new DataException("validation DataFrame: no rows; nothing to validate on");
-                }
-                validation = jsc.broadcast(new SampleTable(width, List.copyOf(layout.labels().keySet()), vr));
-            }
+            SampleTable validationRows = options.validation() == null ? null
+                    : collect(options.validation(), layout, width, "validation");
+            Broadcast<SampleTable> validation = validationRows == null ? null : jsc.broadcast(validationRows);
+            SampleTable test = options.test() == null ? null : collect(options.test(), layout, width, "test");
             JavaPairRDD<Long, float[]> keyed = keyed(data, layout, columns);
             ReplicaTask task = new ReplicaTask(source, layout, input, (int) rows, replicas, validation,
                     folder == null ? null : folder.toAbsolutePath().toString(), options.exchange(),
@@ -137,10 +132,27 @@ public final class PolyheadSpark {
                     .mapPartitions(task, false, tag);
             // through a shuffle: Spark retries a failed barrier stage only when it is not the job's last
             List<ReplicaResult> results = trained.toJavaRDD().repartition(1).collect();
-            return finish(experiment, results, folder);
+            RunReport.Data counts = new RunReport.Data("DataFrame", data.columns().length + " columns", rows,
+                    validationRows == null ? 0 : validationRows.size(), test == null ? 0 : test.size());
+            return finish(experiment, results, folder, test == null ? null : experiment.bind(test.dataset(input)), counts);
         } catch (Exception e) { // Spark's SparkException is checked, and thrown undeclared from Scala
             throw ownFault(e);
         }
+    }
+
+    /** A DataFrame (validation or test data) read on the driver; {@code what} names it in errors. */
+    private static SampleTable collect(Dataset<Row> frame, FrameLayout layout, int width, String what) {
+        int[] columns = layout.check(frame.schema());
+        List<float[]> rows = new ArrayList<>();
+        long i = 0;
+        for (Row r : frame.collectAsList()) {
+            rows.add(layout.read(r, i++, columns));
+        }
+        if (rows.isEmpty()) {
+            throw new DataException(what + " DataFrame: no rows; nothing to " + (what.equals("test") ? "test" : "validate")
+                    + " on");
+        }
+        return new SampleTable(width, List.copyOf(layout.labels().keySet()), rows);
     }
 
     /** Each row keyed by its row number, read on the executors. */
@@ -185,7 +197,8 @@ public final class PolyheadSpark {
         return m;
     }
 
-    private static SparkRun finish(Experiment experiment, List<ReplicaResult> results, Path folder) {
+    private static SparkRun finish(Experiment experiment, List<ReplicaResult> results, Path folder,
+            polyhead.data.Dataset test, RunReport.Data counts) {
         ReplicaResult zero = results.stream().filter(r -> r.rank() == 0).findFirst()
                 .orElseThrow(() -> new IllegalStateException("replica 0 returned nothing"));
         Path dir = null;
@@ -205,9 +218,13 @@ public final class PolyheadSpark {
                     Files.writeString(folder.resolve("spec.json"), experiment.description());
                 }
             }
+            Map<String, Double> metrics = test == null ? Map.of() : model.evaluate(test);
+            if (folder != null) {
+                report(experiment, model, folder, metrics, counts);
+            }
             double seconds = results.stream().mapToDouble(ReplicaResult::seconds).max().orElse(0);
             double exchange = results.stream().mapToDouble(ReplicaResult::exchangeSeconds).max().orElse(0);
-            SparkRun run = new SparkRun(model, results.size(), zero.steps(), seconds, exchange);
+            SparkRun run = new SparkRun(model, results.size(), zero.steps(), seconds, exchange, metrics);
             LOG.info("{} replicas took {} steps in {} s ({} s of it in the exchange)", run.replicas(), run.steps(),
                     String.format("%.3f", seconds), String.format("%.3f", exchange));
             return run;
@@ -218,6 +235,21 @@ public final class PolyheadSpark {
                 ReplicaTask.delete(dir);
             }
         }
+    }
+
+    /**
+     * The run folder's {@code metrics.json} (the test data's metrics when given, and what produced them) and PNG
+     * plots, as a local run writes them ({@link RunReport}, {@link HistoryPlots}).
+     */
+    private static void report(Experiment experiment, TrainedModel model, Path folder, Map<String, Double> metrics,
+            RunReport.Data counts) throws IOException {
+        List<String> tasks = experiment.architecture().taskNames();
+        TrainingPlan plan = experiment.training();
+        Map<String, Object> json = RunReport.metrics(tasks, metrics, model.history(), plan.seed(), counts,
+                new CheckpointStore(folder.resolve("checkpoints"), plan.keepLast()), ExperimentSpecKt.SPEC_VERSION,
+                null, experiment.description());
+        Files.writeString(folder.resolve(RunReport.METRICS), Json.pretty(json));
+        HistoryPlots.write(model.history(), tasks, folder);
     }
 
     private static void requireEmpty(Path folder) {

@@ -19,6 +19,7 @@ import org.apache.spark.broadcast.Broadcast;
 
 import polyhead.checkpoint.CheckpointStore;
 import polyhead.checkpoint.Checkpoints;
+import polyhead.dsl.spec.CheckpointSpec;
 import polyhead.data.Dataset;
 import polyhead.experiment.Experiment;
 import polyhead.train.GradientExchange;
@@ -30,7 +31,8 @@ import scala.runtime.AbstractFunction1;
 /**
  * One replica, run as a task of the barrier stage: its shard's rows (keyed by their row number) become a dataset,
  * it builds the experiment, and trains it with a {@link BarrierExchange} to the other replicas. With a run folder,
- * replica 0 keeps the run's checkpoints there and every replica first resumes from the latest one (what a retried
+ * replica 0 keeps the run's checkpoints there (as the experiment says; every epoch, as {@code polyhead train}
+ * does, when it asks for none) and every replica first resumes from the latest one (what a retried
  * stage finds); the other replicas keep theirs in a scratch folder that is deleted at the end.
  */
 final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Tuple2<Long, float[]>>,
@@ -83,6 +85,12 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Tupl
             TimedExchange exchange = new TimedExchange(ring != null ? ring : new BarrierExchange(context));
             Trainer.Builder builder = experiment.trainerBuilder(batches.stepsPerEpoch(), checkpoints)
                     .gradientExchange(exchange);
+            if (rank == 0 && shared != null && experiment.training().checkpointEvery() == 0) {
+                // as `polyhead train` does for a spec that asks for none: every run folder can be resumed (after a
+                // failed replica too) and evaluated
+                CheckpointSpec d = new CheckpointSpec();
+                builder.checkpoints(new CheckpointStore(shared, d.getKeepLast()), d.getEvery());
+            }
             for (ReplicaListener l : listeners) {
                 var made = l.create(rank, context.stageAttemptNumber());
                 if (made != null) {

@@ -1,5 +1,7 @@
 package polyhead.spark;
 
+import java.util.Map;
+
 import polyhead.experiment.TrainedModel;
 
 /**
@@ -12,8 +14,11 @@ import polyhead.experiment.TrainedModel;
  * @param seconds         the slowest replica's wall time of its training loop
  * @param exchangeSeconds of which the slowest replica spent in the gradient exchange (waiting for the others
  *                        included)
+ * @param test            the trained model's metrics on the test data ({@code task.metric}), empty without test data
+ *                        ({@link SparkTrainingOptions#withTest})
  */
-public record SparkRun(TrainedModel model, int replicas, long steps, double seconds, double exchangeSeconds) {
+public record SparkRun(TrainedModel model, int replicas, long steps, double seconds, double exchangeSeconds,
+                       Map<String, Double> test) {
     /** Optimizer steps per second of wall time. */
     public double stepsPerSecond() {
         return steps / seconds;

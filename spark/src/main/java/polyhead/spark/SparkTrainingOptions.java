@@ -19,12 +19,13 @@ import org.apache.spark.sql.Row;
  *   slot (core) for each replica at once;</li>
  *   <li>label columns: each task's label is the column named like the task; a null cell is a missing label;</li>
  *   <li>validation: none (a spec's {@code training.validationSplit} needs a validation DataFrame here);</li>
+ *   <li>test: none — the run folder's {@code metrics.json} then holds no test metrics;</li>
  *   <li>run folder: none — the trained model is only returned;</li>
  *   <li>exchange: {@link Exchange#RING}, waiting at most {@link #DEFAULT_EXCHANGE_TIMEOUT} for a peer.</li>
  * </ul>
  */
 public record SparkTrainingOptions(List<String> featureColumns, String vectorColumn, int replicas,
-                                   Map<String, String> labelColumns, Dataset<Row> validation, Path runFolder,
+                                   Map<String, String> labelColumns, Dataset<Row> validation, Dataset<Row> test, Path runFolder,
                                    Exchange exchange, Duration exchangeTimeout, List<ReplicaListener> listeners) {
     /** How the replicas sum each step's numbers. */
     public enum Exchange {
@@ -64,13 +65,13 @@ public record SparkTrainingOptions(List<String> featureColumns, String vectorCol
         if (columns.length == 0) {
             throw new IllegalArgumentException("give at least one feature column");
         }
-        return new SparkTrainingOptions(List.of(columns), null, 0, Map.of(), null, null, Exchange.RING,
+        return new SparkTrainingOptions(List.of(columns), null, 0, Map.of(), null, null, null, Exchange.RING,
                 DEFAULT_EXCHANGE_TIMEOUT, List.of());
     }
 
     /** Features in one column holding an array of numbers per row ({@code array<float>} or {@code array<double>}). */
     public static SparkTrainingOptions vector(String column) {
-        return new SparkTrainingOptions(List.of(), Objects.requireNonNull(column), 0, Map.of(), null, null, Exchange.RING,
+        return new SparkTrainingOptions(List.of(), Objects.requireNonNull(column), 0, Map.of(), null, null, null, Exchange.RING,
                 DEFAULT_EXCHANGE_TIMEOUT, List.of());
     }
 
@@ -79,14 +80,14 @@ public record SparkTrainingOptions(List<String> featureColumns, String vectorCol
         if (n < 1) {
             throw new IllegalArgumentException("replicas must be >= 1, got " + n);
         }
-        return new SparkTrainingOptions(featureColumns, vectorColumn, n, labelColumns, validation, runFolder, exchange, exchangeTimeout, listeners);
+        return new SparkTrainingOptions(featureColumns, vectorColumn, n, labelColumns, validation, test, runFolder, exchange, exchangeTimeout, listeners);
     }
 
     /** Reads task {@code task}'s labels from {@code column} instead of the column named like the task. */
     public SparkTrainingOptions withLabelColumn(String task, String column) {
         Map<String, String> m = new LinkedHashMap<>(labelColumns);
         m.put(task, column);
-        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, m, validation, runFolder, exchange, exchangeTimeout, listeners);
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, m, validation, test, runFolder, exchange, exchangeTimeout, listeners);
     }
 
     /**
@@ -95,30 +96,42 @@ public record SparkTrainingOptions(List<String> featureColumns, String vectorCol
      * in memory.
      */
     public SparkTrainingOptions withValidation(Dataset<Row> data) {
-        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, data, runFolder, exchange, exchangeTimeout, listeners);
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, data, test, runFolder, exchange, exchangeTimeout, listeners);
+    }
+
+    /**
+     * Test data in the same layout, evaluated once by the driver on the trained model for the run folder's
+     * {@code metrics.json} (as a local run's test split is): it is collected on the driver, so it must fit in memory.
+     */
+    public SparkTrainingOptions withTest(Dataset<Row> data) {
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, data,
+                runFolder, exchange, exchangeTimeout, listeners);
     }
 
     /**
      * The run folder, which must not exist or be empty: replica 0 writes the run's checkpoints to
-     * {@code checkpoints/} as it trains (so the folder must be on a file system every executor and the driver
+     * {@code checkpoints/} as it trains (every epoch when the experiment asks for none; so the folder must be on a file system every executor and the driver
      * share), and at the end the driver writes {@code model/} (the trained model's checkpoint, what
-     * {@code polyhead evaluate} and {@code TrainedModel.load} read), {@code history.csv} and {@code spec.json}.
+     * {@code TrainedModel.load} reads), {@code history.csv}, {@code spec.json} (a JSON spec's), {@code metrics.json}
+     * and the PNG plots ({@code polyhead.report}) — the files of a local {@code polyhead train} run's folder, which
+     * {@code polyhead evaluate} and {@code predict} read, with {@code model/} added and without {@code data.json}
+     * (the tool's own data options).
      * When Spark retries the barrier stage after a replica failed, every replica resumes from the latest checkpoint
      * there.
      */
     public SparkTrainingOptions withRunFolder(Path folder) {
-        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, folder, exchange, exchangeTimeout, listeners);
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, test, folder, exchange, exchangeTimeout, listeners);
     }
 
     /** Sums each step's numbers through {@code kind}. */
     public SparkTrainingOptions withExchange(Exchange kind) {
-        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, runFolder,
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, test, runFolder,
                 kind, exchangeTimeout, listeners);
     }
 
     /** Waits at most {@code timeout} for a peer at any point of an exchange. */
     public SparkTrainingOptions withExchangeTimeout(Duration timeout) {
-        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, runFolder,
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, test, runFolder,
                 exchange, timeout, listeners);
     }
 
@@ -126,7 +139,7 @@ public record SparkTrainingOptions(List<String> featureColumns, String vectorCol
     public SparkTrainingOptions withListener(ReplicaListener listener) {
         List<ReplicaListener> l = new java.util.ArrayList<>(listeners);
         l.add(Objects.requireNonNull(listener));
-        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, runFolder,
+        return new SparkTrainingOptions(featureColumns, vectorColumn, replicas, labelColumns, validation, test, runFolder,
                 exchange, exchangeTimeout, l);
     }
 

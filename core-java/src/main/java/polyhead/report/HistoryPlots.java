@@ -1,6 +1,9 @@
-package polyhead.cli;
+package polyhead.report;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,8 +15,9 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-import polyhead.train.History;
+import polyhead.io.AtomicFiles;
 import polyhead.io.FileFaults;
+import polyhead.train.History;
 
 /**
  * A run's PNG plots, drawn by XChart from its history, one curve per series over the epochs (epochs count from 1):
@@ -25,17 +29,25 @@ import polyhead.io.FileFaults;
  * <p>The file names hold task names as they are, with no encoding: a task name is a name by
  * {@link polyhead.io.UserText}'s rule (letters, digits, marks, {@code _}, {@code -}; at most
  * {@value polyhead.io.UserText#MAX_NAME} characters) and no two tasks' names differ only in case, which makes every
- * file name here valid, distinct and under 255 bytes on every file system.
+ * file name here valid, distinct and under 255 bytes on every file system. Each file is written atomically
+ * ({@link AtomicFiles#write}). A local run ({@code polyhead train}) and a data-parallel one ({@code polyhead.spark})
+ * draw their run folder's plots here.
  */
-final class Plots {
-    static final int WIDTH = 800;
-    static final int HEIGHT = 500;
+public final class HistoryPlots {
+    /** Width of every plot, in pixels. */
+    public static final int WIDTH = 800;
+    /** Height of every plot, in pixels. */
+    public static final int HEIGHT = 500;
 
-    private Plots() {
+    private HistoryPlots() {
     }
 
-    /** Writes the plots of {@code h} for {@code tasks} into {@code dir}; returns the names of the files written. */
-    static List<String> write(History h, List<String> tasks, Path dir) {
+    /**
+     * Writes the plots of {@code h} for {@code tasks} into {@code dir}; returns the names of the files written.
+     *
+     * @throws UncheckedIOException one line naming the file that could not be written and why
+     */
+    public static List<String> write(History h, List<String> tasks, Path dir) {
         System.setProperty("java.awt.headless", "true");
         List<String> written = new ArrayList<>();
         for (String t : tasks) {
@@ -83,10 +95,17 @@ final class Plots {
         if (!any) {
             return;
         }
+        Path target = dir.resolve(file);
         try {
-            OutputFiles.write(dir.resolve(file), BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+            ByteBuffer png = ByteBuffer.wrap(BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            AtomicFiles.write(target, ch -> {
+                while (png.hasRemaining()) {
+                    ch.write(png);
+                }
+            });
         } catch (IOException e) {
-            throw UserError.of(dir.resolve(file) + ": cannot draw the plot: " + FileFaults.reason(e));
+            throw new UncheckedIOException(target + ": cannot draw the plot: " + FileFaults.reason(e), e);
         }
         written.add(file);
     }
