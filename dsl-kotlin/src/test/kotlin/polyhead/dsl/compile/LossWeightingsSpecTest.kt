@@ -65,15 +65,6 @@ class LossWeightingsSpecTest : FunSpec({
         .training(TrainingPlan.defaults().epochs(2).batchSize(8).seed(4).diagnostics(false))
         .build()
 
-    fun paths(s: ExperimentSpec) = SpecCompiler.check(s).map { "${it.path}: ${it.message}" }
-
-    fun roundTrips(s: ExperimentSpec): String {
-        val json = SpecJson.encode(s)
-        (SpecJson.decode(json) as SpecResult.Ok).spec shouldBe s
-        paths(s) shouldBe emptyList()
-        return json
-    }
-
     fun sameWeights(s: ExperimentSpec, plan: WeightingPlan) {
         val compiled = SpecCompiler.compile(s)
         val built = java(plan)

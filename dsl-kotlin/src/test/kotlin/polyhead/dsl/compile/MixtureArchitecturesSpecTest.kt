@@ -68,15 +68,6 @@ class MixtureArchitecturesSpecTest : FunSpec({
         .training(TrainingPlan.defaults().epochs(2).batchSize(8).seed(4).diagnostics(false))
         .build()
 
-    fun paths(s: ExperimentSpec) = SpecCompiler.check(s).map { "${it.path}: ${it.message}" }
-
-    fun roundTrips(s: ExperimentSpec): String {
-        val json = SpecJson.encode(s)
-        (SpecJson.decode(json) as SpecResult.Ok).spec shouldBe s
-        paths(s) shouldBe emptyList()
-        return json
-    }
-
     /** Trains the compiled [s] and the Java builder's [plan] alike, checks they end equal; the compiled architecture. */
     fun sameWeights(s: ExperimentSpec, plan: ArchitecturePlan): polyhead.mtl.arch.Architecture {
         val compiled = SpecCompiler.compile(s)

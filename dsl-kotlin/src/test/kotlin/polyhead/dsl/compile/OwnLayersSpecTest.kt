@@ -59,8 +59,6 @@ class OwnLayersSpecTest : FunSpec({
         .training(TrainingPlan.defaults().epochs(2).batchSize(8).seed(4).diagnostics(false))
         .build()
 
-    fun paths(s: ExperimentSpec) = SpecCompiler.check(s).map { "${it.path}: ${it.message}" }
-
     test("without layers the JSON is as before; with them it lists them") {
         SpecJson.encode(spec { architecture = mmoe(experts = 2) }) shouldNotContain "\"layers\""
         val s = spec { architecture = mmoe(experts = 2) { dense(5); relu() } }
