@@ -40,10 +40,12 @@ final class GradientStep {
         this.weighting = weighting;
         this.source = source;
         this.replicated = exchange == null ? null : new ReplicatedStep(arch, weighting, this, exchange, source);
-        if (weighting instanceof GradientWeighting && source == GradientSource.REPRESENTATION
+        if (weighting instanceof GradientWeighting g && source == GradientSource.REPRESENTATION
                 && !arch.hasSharedRepresentation()) {
             throw new IllegalArgumentException(arch.typeName() + " has no single shared representation: "
-                    + "use gradients of the shared parameters (GradientSource.PARAMETERS) with " + weighting.name());
+                    + (g.acceptsParameterGradients()
+                    ? "use gradients of the shared parameters (GradientSource.PARAMETERS) with " + weighting.name()
+                    : weighting.name() + " works only on one, so use an architecture that has it (e.g. hard sharing)"));
         }
         if (weighting instanceof GradientWeighting g && source == GradientSource.REPRESENTATION
                 && !g.acceptsRepresentationGradients()) {

@@ -300,7 +300,14 @@ class TrainerTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(soft)
                 .optimizer(Optimizers.sgd(0.1)).weighting(Weightings.mgda())
                 .gradientSource(GradientSource.REPRESENTATION).build());
-        assertTrue(e.getMessage().contains("no single shared representation"), e.getMessage());
+        assertTrue(e.getMessage().contains("no single shared representation: use gradients of the shared parameters"),
+                e.getMessage());
+        // GradDrop cannot take that advice: it works on the representation only, and the message says so
+        IllegalArgumentException drop = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(soft)
+                .optimizer(Optimizers.sgd(0.1)).weighting(Weightings.gradDrop())
+                .gradientSource(GradientSource.REPRESENTATION).build());
+        assertTrue(drop.getMessage().contains("works only on one, so use an architecture that has it"),
+                drop.getMessage());
         // with parameter gradients soft sharing trains, the penalty included
         History h = Trainer.builder(soft).optimizer(Optimizers.sgd(0.1)).weighting(Weightings.mgda()).epochs(2).seed(0)
                 .build().fit(points(11, false), 16, null);
