@@ -373,9 +373,9 @@ final class ReplicatedStep {
         for (int j = 0; j < span; j++) {
             values[j] = (float) msg[j];
         }
-        Shape repShape = rep != null ? stacked(rep.shape(), total) : Shape.of(total, globalWidth);
+        // [samples, width] on every replica alike (one without labels in its shard has no shape of its own to give)
         Combination c = gw.combine(new TaskGradients(g.present(), global, g.loss().clone(),
-                Tensor.wrap(repShape, values)), ctx);
+                Tensor.wrap(Shape.of(total, globalWidth), values)), ctx);
         // exchange 3: this replica's slot of the combination through its own trunk, the trunk's gradients summed
         if (rep != null && rows > 0 && f.representation().requiresGrad()) {
             float[] mineOfC = new float[rows * width];
@@ -395,13 +395,6 @@ final class ReplicatedStep {
             objective += reg.value().item();
         }
         return new StepResult(lv, objective, norms);
-    }
-
-    /** {@code local} with its first (batch) dimension replaced by {@code rows}. */
-    private static Shape stacked(Shape local, int rows) {
-        int[] dims = local.dims().clone();
-        dims[0] = rows;
-        return Shape.of(dims);
     }
 
     /** Each task's global loss on {@code batches} with the weights as they are now (for {@link Weighting#stepTaken}). */
