@@ -243,7 +243,7 @@ public final class ExperimentBuilder {
                 shape = shapes.get(shapes.size() - 1);
             }
         }
-        add(faults, "weighting", ModelChecks.source(kind, name, weighting.source(), Naming.JAVA));
+        add(faults, "weighting", ModelChecks.source(kind, name, weighting.source(), weighting.representationOnly(), Naming.JAVA));
         Set<String> names = new HashSet<>();
         tasks.forEach(t -> names.add(t.name()));
         for (String t : weighting.initialValues().keySet()) {

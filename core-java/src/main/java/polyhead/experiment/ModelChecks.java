@@ -187,14 +187,20 @@ public final class ModelChecks {
         return null;
     }
 
-    /** Why architecture {@code kind} (named {@code name}) cannot give gradients from {@code source}, or null. */
-    public static String source(ArchitecturePlan.Kind kind, String name, GradientSource source, Naming naming) {
+    /**
+     * Why architecture {@code kind} (named {@code name}) cannot give gradients from {@code source}, or null. A
+     * weighting that works on the shared representation only ({@code representationOnly}, GradDrop) is told to change
+     * the architecture; any other, to read the shared parameters.
+     */
+    public static String source(ArchitecturePlan.Kind kind, String name, GradientSource source,
+                                boolean representationOnly, Naming naming) {
         if (source != GradientSource.REPRESENTATION || kind == ArchitecturePlan.Kind.HARD_SHARING || experts(kind)
                 || kind == ArchitecturePlan.Kind.CGC) {
             return null;
         }
-        return name + " has no single shared representation; read the gradients of the shared parameters ("
-                + naming.source(GradientSource.PARAMETERS) + ")";
+        return name + " has no single shared representation; " + (representationOnly
+                ? "the weighting works only on one, so use an architecture that has it (e.g. hard sharing)"
+                : "read the gradients of the shared parameters (" + naming.source(GradientSource.PARAMETERS) + ")");
     }
 
     /** Whether {@code kind} mixes experts' vector outputs (MMoE, OMoE, DSelect-k); CGC and PLE mix any shape. */

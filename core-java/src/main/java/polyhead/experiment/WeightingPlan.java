@@ -317,7 +317,7 @@ public final class WeightingPlan {
         if (!gradientLevel) {
             throw new IllegalArgumentException("weighting " + name + " combines losses and reads no gradients, so it has no source");
         }
-        if (s == GradientSource.PARAMETERS && name.equals("gradDrop")) {
+        if (s == GradientSource.PARAMETERS && representationOnly()) {
             throw new IllegalArgumentException("weighting gradDrop acts on the features of the shared representation "
                     + "and needs their values, which gradients of the shared parameters do not have; it reads the "
                     + "shared representation");
@@ -404,6 +404,11 @@ public final class WeightingPlan {
 
     public GradientSource source() {
         return source;
+    }
+
+    /** Whether the strategy reads the shared representation only and cannot take the shared parameters (GradDrop). */
+    public boolean representationOnly() {
+        return name.equals("gradDrop");
     }
 
     /** A fresh strategy for {@code tasks}. */

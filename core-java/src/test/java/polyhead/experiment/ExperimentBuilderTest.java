@@ -181,6 +181,12 @@ class ExperimentBuilderTest {
                 .weighting(WeightingPlan.pcGrad().source(GradientSource.REPRESENTATION));
         assertTrue(assertThrows(IllegalArgumentException.class, towers::build).getMessage()
                 .startsWith("weighting: softSharing(0.001) has no single shared representation"));
+        // GradDrop reads the representation only, so pointing it at the shared parameters would be no advice
+        ExperimentBuilder drop = twoTasks(1).architecture(ArchitecturePlan.softSharing(1e-3))
+                .weighting(WeightingPlan.gradDrop());
+        assertEquals("weighting: softSharing(0.001) has no single shared representation; the weighting works only on "
+                + "one, so use an architecture that has it (e.g. hard sharing)",
+                assertThrows(IllegalArgumentException.class, drop::build).getMessage());
         Experiment omoe = twoTasks(1).architecture(ArchitecturePlan.omoe(3)).build();
         assertInstanceOf(Mmoe.class, omoe.architecture());
     }

@@ -48,8 +48,8 @@ internal object CoreRules : ModelRules {
     override fun branchingStages(architecture: ArchitectureSpec, stageCount: Int): String? =
         ModelChecks.branchingStages(kind(architecture), architecture.typeName, stageCount)
 
-    override fun source(architecture: ArchitectureSpec, source: GradientSource): String? =
-        ModelChecks.source(kind(architecture), architecture.typeName, gradientSource(source), SpecNaming)
+    override fun source(architecture: ArchitectureSpec, source: GradientSource, representationOnly: Boolean): String? =
+        ModelChecks.source(kind(architecture), architecture.typeName, gradientSource(source), representationOnly, SpecNaming)
 
     override fun lossesFor(labels: Labels): String = ModelChecks.lossesFor(labelType(labels), SpecNaming)
 

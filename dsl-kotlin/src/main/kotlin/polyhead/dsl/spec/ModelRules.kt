@@ -31,8 +31,11 @@ interface ModelRules {
     /** Why [architecture] cannot branch between [stageCount] stages (learning to branch needs two). */
     fun branchingStages(architecture: ArchitectureSpec, stageCount: Int): String?
 
-    /** Why [architecture] cannot give gradients from [source]. */
-    fun source(architecture: ArchitectureSpec, source: GradientSource): String?
+    /**
+     * Why [architecture] cannot give gradients from [source] to a weighting that reads the shared representation
+     * only ([representationOnly], GradDrop) or either source.
+     */
+    fun source(architecture: ArchitectureSpec, source: GradientSource, representationOnly: Boolean): String?
 
     /** The losses that fit [labels], as a hint: `classIndex labels take crossEntropy`. */
     fun lossesFor(labels: Labels): String

@@ -77,7 +77,7 @@ internal fun Faults.weighting(spec: ExperimentSpec) {
         else -> Unit
     }
     val w = spec.weighting
-    if (w is WeightingSpec.GradientLevel) rule("$p.source", rules?.source(spec.architecture, w.source))
+    if (w is WeightingSpec.GradientLevel) rule("$p.source", rules?.source(spec.architecture, w.source, w is WeightingSpec.GradDrop))
 }
 
 /** Per-task values of a weighting: each names a task of [spec] and passes [check]. */

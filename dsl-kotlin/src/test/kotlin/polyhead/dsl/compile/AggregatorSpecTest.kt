@@ -8,6 +8,7 @@ import polyhead.dsl.ExperimentBuilder
 import polyhead.dsl.alignedMtl
 import polyhead.dsl.crossEntropy
 import polyhead.dsl.dense
+import polyhead.dsl.gradDrop
 import polyhead.dsl.imtlG
 import polyhead.dsl.multiTask
 import polyhead.dsl.sgd
@@ -67,6 +68,9 @@ class AggregatorSpecTest : FunSpec({
         )
         SpecCompiler.check(spec { architecture = softSharing(); weighting = imtlG(source = GradientSource.REPRESENTATION) }) shouldBe listOf(
             SpecError("$.weighting.source", "softSharing has no single shared representation; read the gradients of the shared parameters (\"parameters\")"),
+        )
+        SpecCompiler.check(spec { architecture = softSharing(); weighting = gradDrop() }) shouldBe listOf(
+            SpecError("$.weighting.source", "softSharing has no single shared representation; the weighting works only on one, so use an architecture that has it (e.g. hard sharing)"),
         )
         val text = SpecJson.encode(spec {}).replace(Regex("\"weighting\": \\{[^}]*}"), "\"weighting\": {\"type\": \"upGrad\", \"eps\": 1}")
         (SpecCompiler.load(text) as SpecResult.Failed).errors.single().path shouldContain "$.weighting"
