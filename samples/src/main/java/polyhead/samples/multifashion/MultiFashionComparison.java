@@ -137,6 +137,10 @@ public final class MultiFashionComparison {
                 description = "seed of the data, the initialization and the batch order (default ${DEFAULT-VALUE})")
         long seed;
 
+        @Option(names = "--train-accuracy", description = "also measure each model's accuracy on its training images "
+                + "(what Lin et al.'s train.py records); on with --full")
+        boolean trainAccuracy;
+
         @Override
         protected Options options() {
             MultiFashion.Recipe r = choice("--recipe", recipe, List.of("pareto-mtl", "sener-koltun"))
@@ -150,16 +154,20 @@ public final class MultiFashionComparison {
             int batch = full && !given("--batch-size") ? FULL_BATCH : atLeast("--batch-size", batchSize, 1);
             double rate = full && !given("--lr") ? FULL_LR : positive("--lr", lr);
             return new Options(data, r, train, test, e, batch, opt, rate, list("--methods", methods, METHODS), source,
-                    seed);
+                    seed, trainAccuracy || full);
         }
     }
 
     record Options(Path data, MultiFashion.Recipe recipe, int trainSize, int testSize, int epochs, int batchSize,
-                   String optimizer, double lr, List<String> methods, GradientSource gradients, long seed) {
+                   String optimizer, double lr, List<String> methods, GradientSource gradients, long seed,
+                   boolean trainAccuracy) {
     }
 
-    /** Test accuracy per task and median seconds per epoch of one model. */
-    record Run(String method, Map<String, Double> accuracy, double secondsPerEpoch) {
+    /**
+     * Test accuracy per task, accuracy on the training images (null unless {@link Options#trainAccuracy}) and median
+     * seconds per epoch of one model.
+     */
+    record Run(String method, Map<String, Double> accuracy, Map<String, Double> trainAccuracy, double secondsPerEpoch) {
     }
 
     /** The single-task baselines, every method's run, and each method's Δm (percent). */
@@ -231,16 +239,31 @@ public final class MultiFashionComparison {
 
         out.printf("%ntest accuracy (%,d images) after %d epochs; delta-m in %%, relative to the single-task models%n",
                 o.testSize(), o.epochs());
-        MetricTable t = new MetricTable("method", "left acc", "right acc", "mean acc", "delta-m %", "s/epoch");
-        t.row("single-task (2 models)", MetricTable.number(baselines.get(key(LEFT)), 4),
-                MetricTable.number(baselines.get(key(RIGHT)), 4),
+        List<String> head = new ArrayList<>(List.of("method", "left acc", "right acc", "mean acc", "delta-m %", "s/epoch"));
+        if (o.trainAccuracy()) {
+            head.addAll(List.of("left train acc", "right train acc"));
+        }
+        MetricTable t = new MetricTable(head.toArray(new String[0]));
+        List<String> single = new ArrayList<>(List.of("single-task (2 models)",
+                MetricTable.number(baselines.get(key(LEFT)), 4), MetricTable.number(baselines.get(key(RIGHT)), 4),
                 MetricTable.number((baselines.get(key(LEFT)) + baselines.get(key(RIGHT))) / 2, 4), "0.00",
-                MetricTable.number(left.secondsPerEpoch() + right.secondsPerEpoch(), 1));
+                MetricTable.number(left.secondsPerEpoch() + right.secondsPerEpoch(), 1)));
+        if (o.trainAccuracy()) {
+            single.addAll(List.of(MetricTable.number(left.trainAccuracy().get(key(LEFT)), 4),
+                    MetricTable.number(right.trainAccuracy().get(key(RIGHT)), 4)));
+        }
+        t.row(single.toArray(new String[0]));
         for (Run r : runs) {
             double l = r.accuracy().get(key(LEFT));
             double rr = r.accuracy().get(key(RIGHT));
-            t.row(r.method(), MetricTable.number(l, 4), MetricTable.number(rr, 4), MetricTable.number((l + rr) / 2, 4),
-                    String.format("%+.2f", deltaM.get(r.method())), MetricTable.number(r.secondsPerEpoch(), 1));
+            List<String> row = new ArrayList<>(List.of(r.method(), MetricTable.number(l, 4), MetricTable.number(rr, 4),
+                    MetricTable.number((l + rr) / 2, 4), String.format("%+.2f", deltaM.get(r.method())),
+                    MetricTable.number(r.secondsPerEpoch(), 1)));
+            if (o.trainAccuracy()) {
+                row.addAll(List.of(MetricTable.number(r.trainAccuracy().get(key(LEFT)), 4),
+                        MetricTable.number(r.trainAccuracy().get(key(RIGHT)), 4)));
+            }
+            t.row(row.toArray(new String[0]));
         }
         t.print(out);
         out.println("\ndelta-m = (100/K)·Σ_k −(M_k − B_k)/B_k over the K = 2 task accuracies, B_k single-task: "
@@ -261,14 +284,20 @@ public final class MultiFashionComparison {
         }
         Trainer trainer = b.build();
         History h = trainer.fit(train, o.batchSize(), null);
-        Map<String, Double> r = trainer.evaluate(test);
+        Map<String, Double> acc = accuracy(trainer.evaluate(test), model);
+        Map<String, Double> onTrain = o.trainAccuracy() ? accuracy(trainer.evaluate(train), model) : null;
+        double seconds = EpochTimes.median(h);
+        out.printf("%-12s %-28s %s%s  (%.1f s/epoch)%n", method, model.taskNames(), format(acc),
+                onTrain == null ? "" : "  on the training images: " + format(onTrain), seconds);
+        return new Run(method, acc, onTrain, seconds);
+    }
+
+    private static Map<String, Double> accuracy(Map<String, Double> metrics, HardSharing model) {
         Map<String, Double> acc = new LinkedHashMap<>();
         for (String t : model.taskNames()) {
-            acc.put(key(t), r.get(key(t)));
+            acc.put(key(t), metrics.get(key(t)));
         }
-        double seconds = EpochTimes.median(h);
-        out.printf("%-12s %-28s %s  (%.1f s/epoch)%n", method, model.taskNames(), format(acc), seconds);
-        return new Run(method, acc, seconds);
+        return acc;
     }
 
     private static String format(Map<String, Double> acc) {

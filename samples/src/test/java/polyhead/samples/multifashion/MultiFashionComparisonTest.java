@@ -1,6 +1,7 @@
 package polyhead.samples.multifashion;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -20,16 +21,20 @@ class MultiFashionComparisonTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         MultiFashionComparison.Result r = MultiFashionComparison.run(new MultiFashionComparison.Cli().parse(new String[] {"--data", "data/fashion-mnist", "--recipe",
                         "sener-koltun", "--train-size", "960", "--test-size", "300", "--epochs", "2", "--batch-size",
-                        "16", "--gradients", "representation", "--seed", "5"}),
+                        "16", "--gradients", "representation", "--seed", "5", "--train-accuracy"}),
                 new PrintStream(buf, true, StandardCharsets.UTF_8));
         assertEquals(MultiFashionComparison.METHODS, r.methods().stream().map(MultiFashionComparison.Run::method).toList());
         for (MultiFashionComparison.Run run : concat(r)) {
             run.accuracy().forEach((k, v) -> assertTrue(v > 0.15, run + ""));
+            // accuracy on the training images (what Lin et al.'s script records), for the same tasks
+            assertEquals(run.accuracy().keySet(), run.trainAccuracy().keySet(), run + "");
+            run.trainAccuracy().forEach((k, v) -> assertTrue(v > 0.15 && v <= 1, run + ""));
         }
         r.deltaM().forEach((m, d) -> assertTrue(Double.isFinite(d), m + " " + d));
         String out = buf.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("Sener & Koltun recipe") && out.contains("seed 5"), out);
         assertTrue(out.contains("positive = worse than single-task"), out);
+        assertTrue(out.contains("left train acc") && out.contains("on the training images: left.accuracy"), out);
     }
 
     @Test
@@ -41,6 +46,8 @@ class MultiFashionComparisonTest {
         assertEquals("sgd", o.optimizer());
         assertEquals(256, o.batchSize());
         assertEquals(GradientSource.PARAMETERS, o.gradients());
+        assertTrue(o.trainAccuracy(), "the published protocol records accuracy on the training images");
+        assertFalse(new MultiFashionComparison.Cli().parse(new String[] {}).trainAccuracy());
     }
 
     private static List<MultiFashionComparison.Run> concat(MultiFashionComparison.Result r) {
