@@ -124,6 +124,32 @@ public final class MmoeSynthetic {
         return new Generator(rho, k, w1, w2, gaussian(rng, k.sinusoids()), gaussian(rng, k.sinusoids()));
     }
 
+    /**
+     * The Pearson correlation of the labels {@value #Y1} and {@value #Y2} of {@code sample} (a sample of a
+     * generator): the quantity of Ma et al.'s Fig. 2, which the sinusoids make smaller than ρ in magnitude.
+     */
+    public static double labelCorrelation(Dataset sample) {
+        float[] a = sample.targets(Y1).data();
+        float[] b = sample.targets(Y2).data();
+        double ma = 0;
+        double mb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ma += a[i];
+            mb += b[i];
+        }
+        ma /= a.length;
+        mb /= b.length;
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ab += (a[i] - ma) * (b[i] - mb);
+            aa += (a[i] - ma) * (a[i] - ma);
+            bb += (b[i] - mb) * (b[i] - mb);
+        }
+        return ab / Math.sqrt(aa * bb);
+    }
+
     private static double[] gaussian(Random rng, int n) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {

@@ -66,6 +66,7 @@ class MmoeSyntheticTest {
             double r = pearson(linear(d, g.w1()), linear(d, g.w2()));
             assertEquals(rho, r, 0.02, "rho = " + rho);
             double labels = pearson(doubles(d.targets(MmoeSynthetic.Y1).data()), doubles(d.targets(MmoeSynthetic.Y2).data()));
+            assertEquals(labels, MmoeSynthetic.labelCorrelation(d), 1e-9, "labelCorrelation is Pearson's r");
             assertTrue(labels > previousLabelCorrelation, "label correlation grows with rho: " + labels);
             previousLabelCorrelation = labels;
         }

@@ -133,6 +133,11 @@ public final class MmoeComparison {
                 description = "seed of the first repeat (repeat r uses seed + r) (default ${DEFAULT-VALUE})")
         long seed;
 
+        @Option(names = "--label-correlations", description = "only print the Pearson correlation of the two labels "
+                + "at each correlation of --rhos over --repeats generators of --train-size samples (Ma et al.'s "
+                + "Fig. 2), and train nothing")
+        boolean labelCorrelations;
+
         @Override
         protected Options options() {
             List<Double> rs = numbers("--rhos", rhos);
@@ -145,12 +150,13 @@ public final class MmoeComparison {
                     atLeast("--test-size", testSize, 2), atLeast("--epochs", epochs, 1),
                     atLeast("--batch-size", batchSize, 1), positive("--lr", lr), atLeast("--experts", experts, 1),
                     atLeast("--expert-units", expertUnits, 1), atLeast("--tower-units", towerUnits, 1),
-                    atLeast("--repeats", repeats, 1), seed);
+                    atLeast("--repeats", repeats, 1), seed, labelCorrelations);
         }
     }
 
     record Options(List<Double> rhos, List<String> models, int trainSize, int testSize, int epochs, int batchSize,
-                   double lr, int experts, int expertUnits, int towerUnits, int repeats, long seed) {
+                   double lr, int experts, int expertUnits, int towerUnits, int repeats, long seed,
+                   boolean labelCorrelations) {
     }
 
     /**
@@ -169,7 +175,41 @@ public final class MmoeComparison {
     }
 
     public static void main(String[] args) {
-        new Cli().main(args, o -> run(o, System.out));
+        new Cli().main(args, o -> {
+            if (o.labelCorrelations()) {
+                labelCorrelations(o, System.out);
+            } else {
+                run(o, System.out);
+            }
+        });
+    }
+
+    /**
+     * The Pearson correlation of the labels at each ρ of {@code o}, one value per repeat's generator (seed + r, one
+     * sample of {@code trainSize}), with their mean and standard deviation; returned as [ρ index][repeat].
+     */
+    static double[][] labelCorrelations(Options o, PrintStream out) {
+        out.printf("Pearson correlation of y1 and y2 (Ma et al., KDD 2018, Fig. 2): %d generator(s) per rho (seeds "
+                + "%d..%d), %,d samples each%n", o.repeats(), o.seed(), o.seed() + o.repeats() - 1, o.trainSize());
+        MetricTable t = new MetricTable("rho", "label correlation mean", "sd over generators", "min", "max");
+        double[][] all = new double[o.rhos().size()][o.repeats()];
+        for (int i = 0; i < all.length; i++) {
+            double rho = o.rhos().get(i);
+            for (int r = 0; r < o.repeats(); r++) {
+                long seed = o.seed() + r;
+                all[i][r] = MmoeSynthetic.labelCorrelation(MmoeSynthetic.generator(rho, seed).sample(o.trainSize(),
+                        seed * 31 + 1));
+            }
+            double[] v = all[i];
+            double mean = Arrays.stream(v).average().orElseThrow();
+            double sd = v.length > 1
+                    ? Math.sqrt(Arrays.stream(v).map(x -> (x - mean) * (x - mean)).sum() / (v.length - 1)) : Double.NaN;
+            t.row(String.format("%.2f", rho), MetricTable.number(mean, 3), MetricTable.number(sd, 3),
+                    MetricTable.number(Arrays.stream(v).min().orElseThrow(), 3),
+                    MetricTable.number(Arrays.stream(v).max().orElseThrow(), 3));
+        }
+        t.print(out);
+        return all;
     }
 
     static Architecture model(String name, int d, Options o, long seed) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,28 @@ class MmoeComparisonTest {
         }
         String out = buf.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("seeds 9..10") && out.contains("this run: "), out);
+    }
+
+    /**
+     * The label correlation table: one value per generator in [-1, 1], increasing in rho on average, near 0 at
+     * rho = 0 (the two linear parts are then independent, and so are the labels, up to sampling noise).
+     */
+    @Test
+    void labelCorrelationsGrowWithRhoAndVanishAtZero() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        double[][] c = MmoeComparison.labelCorrelations(new MmoeComparison.Cli().parse("--label-correlations",
+                "--rhos", "0,0.5,0.9", "--repeats", "4", "--train-size", "5000"),
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        double previous = -2;
+        for (double[] perGenerator : c) {
+            double mean = Arrays.stream(perGenerator).average().orElseThrow();
+            assertTrue(mean > previous, Arrays.deepToString(c));
+            previous = mean;
+        }
+        for (double r : c[0]) {
+            assertTrue(Math.abs(r) < 0.1, "rho 0: " + r);
+        }
+        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("label correlation mean"));
     }
 
     @Test
