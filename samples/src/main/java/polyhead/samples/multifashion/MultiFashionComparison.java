@@ -3,7 +3,12 @@ package polyhead.samples.multifashion;
 import static polyhead.datasets.MultiFashion.LEFT;
 import static polyhead.datasets.MultiFashion.RIGHT;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,8 +18,11 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import polyhead.checkpoint.CheckpointStore;
 import polyhead.data.Dataset;
 import polyhead.datasets.MultiFashion;
+import polyhead.io.AtomicFiles;
+import polyhead.io.Json;
 import polyhead.metrics.DeltaM;
 import polyhead.metrics.MetricTable;
 import polyhead.mtl.arch.HardSharing;
@@ -40,7 +48,10 @@ import polyhead.train.Trainer;
  * 0.80–0.81 per task (Lin et al., "Pareto Multi-Task Learning", NeurIPS 2019), after 100 epochs of SGD (lr 1e-3,
  * momentum 0.9, halved every 15 epochs, batch 256; {@code Xi-L/ParetoMTL multiMNIST/train.py}) on 120,000 images;
  * {@code --full} runs that recipe, which at the speed measured at batch 256 (about 0.25 ms per image and pass on 2
- * cores) is some 50 minutes per single-task model and several hours for the whole comparison. The default is sized
+ * cores) is some 50 minutes per single-task model and several hours for the whole comparison; {@code --full} also
+ * measures each model on its training images, the split Lin et al.'s {@code train.py} records its accuracy on, and
+ * {@code --work-dir DIR} keeps every model's checkpoints (each epoch) and results so that a long run stopped part-way
+ * resumes where it stopped (the published protocol: {@code --full --methods mgda --work-dir runs/multifashion-full}). The default is sized
  * to finish in minutes on 2 cores: 6,000 training and 2,000 test images, 2 epochs of Adam (lr 2e-3), batch 32 (small
  * batches: with so few images, more steps matter more than larger ones).
  *
@@ -141,6 +152,11 @@ public final class MultiFashionComparison {
                 + "(what Lin et al.'s train.py records); on with --full")
         boolean trainAccuracy;
 
+        @Option(names = "--work-dir", paramLabel = "DIR", description = "keep each model's checkpoints (every epoch) "
+                + "and results here, so that a run stopped part-way resumes where it stopped when started again with "
+                + "the same options; a finished model is not trained again")
+        Path workDir;
+
         @Override
         protected Options options() {
             MultiFashion.Recipe r = choice("--recipe", recipe, List.of("pareto-mtl", "sener-koltun"))
@@ -154,13 +170,19 @@ public final class MultiFashionComparison {
             int batch = full && !given("--batch-size") ? FULL_BATCH : atLeast("--batch-size", batchSize, 1);
             double rate = full && !given("--lr") ? FULL_LR : positive("--lr", lr);
             return new Options(data, r, train, test, e, batch, opt, rate, list("--methods", methods, METHODS), source,
-                    seed, trainAccuracy || full);
+                    seed, trainAccuracy || full, workDir);
         }
     }
 
     record Options(Path data, MultiFashion.Recipe recipe, int trainSize, int testSize, int epochs, int batchSize,
                    String optimizer, double lr, List<String> methods, GradientSource gradients, long seed,
-                   boolean trainAccuracy) {
+                   boolean trainAccuracy, Path workDir) {
+        /** What a model's results depend on: every option but the methods and the work folder. */
+        String identity() {
+            return String.format("data=%s recipe=%s train=%d test=%d epochs=%d batch=%d optimizer=%s lr=%s "
+                            + "gradients=%s seed=%d trainAccuracy=%s", data, recipe, trainSize, testSize, epochs,
+                    batchSize, optimizer, lr, gradients, seed, trainAccuracy);
+        }
     }
 
     /**
@@ -219,10 +241,11 @@ public final class MultiFashionComparison {
                 o.gradients() == GradientSource.PARAMETERS ? "shared parameters'" : "shared representation's");
 
         int steps = (o.trainSize() + o.batchSize() - 1) / o.batchSize();
-        Run left = train(o, "single-task", MultiLeNet.of(side, List.of(LEFT), o.seed()), only(data.train(), LEFT),
-                null, data.test(), steps, out);
-        Run right = train(o, "single-task", MultiLeNet.of(side, List.of(RIGHT), o.seed()), only(data.train(), RIGHT),
-                null, data.test(), steps, out);
+        checkWorkDir(o);
+        Run left = train(o, "single-task", "single-" + LEFT, MultiLeNet.of(side, List.of(LEFT), o.seed()),
+                only(data.train(), LEFT), null, data.test(), steps, out);
+        Run right = train(o, "single-task", "single-" + RIGHT, MultiLeNet.of(side, List.of(RIGHT), o.seed()),
+                only(data.train(), RIGHT), null, data.test(), steps, out);
         Map<String, Double> baselines = new LinkedHashMap<>();
         baselines.putAll(left.accuracy());
         baselines.putAll(right.accuracy());
@@ -231,7 +254,7 @@ public final class MultiFashionComparison {
         List<Run> runs = new ArrayList<>();
         Map<String, Double> deltaM = new LinkedHashMap<>();
         for (String m : o.methods()) {
-            Run r = train(o, m, MultiLeNet.of(side, List.of(LEFT, RIGHT), o.seed()), data.train(), weighting(m),
+            Run r = train(o, m, m, MultiLeNet.of(side, List.of(LEFT, RIGHT), o.seed()), data.train(), weighting(m),
                     data.test(), steps, out);
             runs.add(r);
             deltaM.put(m, DeltaM.compute(r.accuracy(), baselines, higher));
@@ -275,21 +298,107 @@ public final class MultiFashionComparison {
         return new Result(left, right, runs, deltaM);
     }
 
-    private static Run train(Options o, String method, HardSharing model, Dataset train, Weighting w, Dataset test,
-            int stepsPerEpoch, PrintStream out) {
+    /** The file in a work folder that names the options its models were trained with. */
+    static final String OPTIONS_FILE = "options.txt";
+    /** A finished model's results, in its folder of the work folder. */
+    static final String RESULT_FILE = "result.json";
+
+    /** Creates the work folder, or checks that it was made with the same options. */
+    private static void checkWorkDir(Options o) {
+        if (o.workDir() == null) {
+            return;
+        }
+        Path file = o.workDir().resolve(OPTIONS_FILE);
+        try {
+            if (Files.exists(file)) {
+                String before = Files.readString(file, StandardCharsets.UTF_8).strip();
+                if (!before.equals(o.identity())) {
+                    throw new IllegalArgumentException("--work-dir " + o.workDir() + " holds models trained with other "
+                            + "options (" + before + "); give the same options or another folder");
+                }
+            } else {
+                Files.createDirectories(o.workDir());
+                write(file, o.identity() + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("--work-dir " + o.workDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Trains {@code model} (or, with a work folder, reads its finished results, or resumes it from its latest
+     * checkpoint there) and measures it.
+     */
+    private static Run train(Options o, String method, String key, HardSharing model, Dataset train, Weighting w,
+            Dataset test, int stepsPerEpoch, PrintStream out) {
+        Path dir = o.workDir() == null ? null : o.workDir().resolve(key);
+        if (dir != null && Files.exists(dir.resolve(RESULT_FILE))) {
+            Run done = readRun(dir.resolve(RESULT_FILE), method);
+            out.printf("%-12s %-28s %s  (finished before: %s)%n", method, model.taskNames(), format(done.accuracy()),
+                    dir.resolve(RESULT_FILE));
+            return done;
+        }
         Trainer.Builder b = Trainer.builder(model).optimizer(optimizer(o, stepsPerEpoch)).epochs(o.epochs())
                 .seed(o.seed()).diagnostics(false).gradientSource(o.gradients());
         if (w != null) {
             b.weighting(w);
         }
+        CheckpointStore store = dir == null ? null : new CheckpointStore(dir.resolve("checkpoints"), 2);
+        if (store != null) {
+            b.checkpoints(store, 1);
+        }
         Trainer trainer = b.build();
+        if (store != null) {
+            store.latest().ifPresent(l -> {
+                trainer.resume(l.checkpoint());
+                out.printf("%-12s resuming after epoch %d from %s%n", method, l.checkpoint().epoch(), l.dir());
+            });
+        }
         History h = trainer.fit(train, o.batchSize(), null);
         Map<String, Double> acc = accuracy(trainer.evaluate(test), model);
         Map<String, Double> onTrain = o.trainAccuracy() ? accuracy(trainer.evaluate(train), model) : null;
         double seconds = EpochTimes.median(h);
         out.printf("%-12s %-28s %s%s  (%.1f s/epoch)%n", method, model.taskNames(), format(acc),
                 onTrain == null ? "" : "  on the training images: " + format(onTrain), seconds);
-        return new Run(method, acc, onTrain, seconds);
+        Run run = new Run(method, acc, onTrain, seconds);
+        if (dir != null) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("accuracy", acc);
+            if (onTrain != null) {
+                json.put("trainAccuracy", onTrain);
+            }
+            json.put("secondsPerEpoch", seconds);
+            write(dir.resolve(RESULT_FILE), Json.pretty(json));
+        }
+        return run;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Run readRun(Path file, String method) {
+        try {
+            Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(file, StandardCharsets.UTF_8),
+                    file.toString());
+            return new Run(method, numbers((Map<String, Object>) json.get("accuracy")),
+                    json.containsKey("trainAccuracy") ? numbers((Map<String, Object>) json.get("trainAccuracy")) : null,
+                    ((Number) json.get("secondsPerEpoch")).doubleValue());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Double> numbers(Map<String, Object> json) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        json.forEach((k, v) -> m.put(k, ((Number) v).doubleValue()));
+        return m;
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            AtomicFiles.write(file, ch -> ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static Map<String, Double> accuracy(Map<String, Double> metrics, HardSharing model) {

@@ -2,14 +2,18 @@ package polyhead.samples.multifashion;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import polyhead.datasets.MultiFashion;
 import polyhead.train.GradientSource;
@@ -48,6 +52,43 @@ class MultiFashionComparisonTest {
         assertEquals(GradientSource.PARAMETERS, o.gradients());
         assertTrue(o.trainAccuracy(), "the published protocol records accuracy on the training images");
         assertFalse(new MultiFashionComparison.Cli().parse(new String[] {}).trainAccuracy());
+    }
+
+    /**
+     * With a work folder, a second start reads the finished models' results instead of training again, a model
+     * stopped after its first epoch resumes from that checkpoint and ends as the uninterrupted run did, and a folder
+     * made with other options is refused in one line.
+     */
+    @Test
+    void aWorkFolderResumesStoppedModelsAndSkipsFinishedOnes(@TempDir Path dir) throws Exception {
+        String[] args = {"--data", "data/fashion-mnist", "--recipe", "sener-koltun", "--train-size", "192",
+                "--test-size", "96", "--epochs", "2", "--batch-size", "32", "--methods", "pcgrad", "--seed", "3",
+                "--work-dir", dir.toString()};
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        MultiFashionComparison.Result first = MultiFashionComparison.run(new MultiFashionComparison.Cli().parse(args), quiet);
+        assertTrue(Files.exists(dir.resolve("pcgrad").resolve(MultiFashionComparison.RESULT_FILE)));
+        // stop pcgrad after its first epoch: drop its result and its last checkpoint
+        Files.delete(dir.resolve("pcgrad").resolve(MultiFashionComparison.RESULT_FILE));
+        Path checkpoints = dir.resolve("pcgrad").resolve("checkpoints");
+        List<Path> saved;
+        try (var l = Files.list(checkpoints)) {
+            saved = l.filter(Files::isDirectory).sorted().toList();
+        }
+        assertEquals(2, saved.size(), saved.toString());
+        polyhead.io.AtomicFiles.deleteTree(saved.get(1));
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        MultiFashionComparison.Result again = MultiFashionComparison.run(new MultiFashionComparison.Cli().parse(args),
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        String log = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("finished before") && log.contains("resuming after epoch 1"), log);
+        assertEquals(first.left().accuracy(), again.left().accuracy());
+        assertEquals(first.methods().get(0).accuracy(), again.methods().get(0).accuracy(), "resumed = uninterrupted");
+        String[] other = args.clone();
+        other[9] = "1"; // --epochs 1
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MultiFashionComparison.run(new MultiFashionComparison.Cli().parse(other), quiet));
+        assertTrue(e.getMessage().startsWith("--work-dir " + dir + " holds models trained with other options"),
+                e.getMessage());
     }
 
     private static List<MultiFashionComparison.Run> concat(MultiFashionComparison.Result r) {
