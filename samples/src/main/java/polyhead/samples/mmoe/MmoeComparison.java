@@ -366,6 +366,35 @@ public final class MmoeComparison {
         }
         out.printf("paper (Ma et al., KDD 2018): as the correlation falls, shared-bottom degrades more than MMoE.%n"
                 + "this run: %s.%n", verdict);
+        if (d.length > 1) {
+            int more = (int) Arrays.stream(d).filter(v -> v > 0).count();
+            int ties = (int) Arrays.stream(d).filter(v -> v == 0).count();
+            double[] sorted = d.clone();
+            Arrays.sort(sorted);
+            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                    : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+            out.printf("robust to runs that fail to train: median paired difference %+.4f; shared-bottom fell more in "
+                    + "%d of %d repeats (sign test, two-sided p = %.3g)%n", median, more, d.length - ties,
+                    signTest(more, d.length - ties));
+        }
+    }
+
+    /**
+     * The two-sided p-value of the sign test: the probability, when each of {@code n} paired differences is positive
+     * with probability 1/2, of a count of positives at least as far from n/2 as {@code k}.
+     */
+    static double signTest(int k, int n) {
+        if (n == 0) {
+            return 1;
+        }
+        int tail = Math.min(k, n - k);
+        double p = 0;
+        double term = Math.pow(0.5, n); // C(n, 0) / 2^n
+        for (int i = 0; i <= tail; i++) {
+            p += term;
+            term = term * (n - i) / (i + 1);
+        }
+        return Math.min(1, 2 * p);
     }
 
     private static Cell find(List<Cell> cells, String model, double rho) {

@@ -53,6 +53,16 @@ class MmoeComparisonTest {
         assertTrue(buf.toString(StandardCharsets.UTF_8).contains("label correlation mean"));
     }
 
+    /** Sign-test p-values by hand: 10 of 10 positive = 2/1024; 8 of 10 = 2·(1 + 10 + 45)/1024; 5 of 10 = 1. */
+    @Test
+    void signTestByHand() {
+        assertEquals(2.0 / 1024, MmoeComparison.signTest(10, 10), 1e-15);
+        assertEquals(2.0 / 1024, MmoeComparison.signTest(0, 10), 1e-15);
+        assertEquals(2.0 * 56 / 1024, MmoeComparison.signTest(8, 10), 1e-15);
+        assertEquals(1.0, MmoeComparison.signTest(5, 10), 1e-15);
+        assertEquals(1.0, MmoeComparison.signTest(0, 0), 0);
+    }
+
     @Test
     void correlationsOutsideTheRangeAreRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MmoeComparison.Cli().parse(new String[] {"--rhos", "0.5,1.5"}));
