@@ -74,7 +74,9 @@ import polyhead.train.Trainer;
  * repeats) the mixtures had not converged and shared-bottom was best at every ρ (0.939 / 0.937 / 0.907 at ρ = 1 / 0.9
  * / 0.5; MMoE 0.829 / 0.860 / 0.801), again with no clear difference of the falls. What held in both runs at 5e-3:
  * both mixtures beat shared-bottom at every ρ, and shared-bottom's R² varied 1.7 to 6 times as much over repeats as
- * MMoE's — the paper's other point, that MMoE is easier to train.
+ * MMoE's — the paper's other point, that MMoE is easier to train. With 30 repeats ({@code --rhos 0.5,1.0 --repeats
+ * 30}) the finding is still not reproduced, by the mean or by a sign test; {@code RESULTS.md} has the figures, and
+ * {@code --label-correlations} the generator's label correlations (the paper's Fig. 2).
  */
 public final class MmoeComparison {
     /** The models compared, comma-separated (the default of --models). */
