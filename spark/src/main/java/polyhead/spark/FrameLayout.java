@@ -23,7 +23,8 @@ import polyhead.data.DataException;
  *
  * @param features the feature columns in input order, or empty when {@code vector} is given
  * @param vector   the array column holding a sample's features, or null
- * @param labels   each task's label column, in the model's task order
+ * @param labels   each task's label column, in the model's task order; null for a task this DataFrame holds no
+ *                 labels of (one task's DataFrame under multi-source sampling), whose labels then read as missing
  * @param width    the number of features a sample has (the model's input size)
  */
 record FrameLayout(List<String> features, String vector, Map<String, String> labels, int width)
@@ -31,6 +32,13 @@ record FrameLayout(List<String> features, String vector, Map<String, String> lab
     FrameLayout {
         features = List.copyOf(features);
         labels = new LinkedHashMap<>(labels);
+    }
+
+    /** This layout for the DataFrame of {@code task} alone: the other tasks' labels read as missing. */
+    FrameLayout onlyTask(String task) {
+        Map<String, String> m = new LinkedHashMap<>();
+        labels.forEach((t, column) -> m.put(t, t.equals(task) ? column : null));
+        return new FrameLayout(features, vector, m, width);
     }
 
     /** Indices of the layout's columns in {@code schema}; throws naming the first missing or mistyped column. */
@@ -55,8 +63,10 @@ record FrameLayout(List<String> features, String vector, Map<String, String> lab
             }
         }
         labels.forEach((task, column) -> {
-            numeric(field(schema, names, column), "label of task " + task);
-            idx.add(names.indexOf(column));
+            if (column != null) {
+                numeric(field(schema, names, column), "label of task " + task);
+                idx.add(names.indexOf(column));
+            }
         });
         return idx.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -114,6 +124,10 @@ record FrameLayout(List<String> features, String vector, Map<String, String> lab
         }
         int t = width;
         for (Map.Entry<String, String> e : labels.entrySet()) {
+            if (e.getValue() == null) {
+                x[t++] = Float.NaN;
+                continue;
+            }
             int col = columns[c++];
             if (row.isNullAt(col)) {
                 x[t++] = Float.NaN;
