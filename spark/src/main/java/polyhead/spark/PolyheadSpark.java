@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,9 +152,11 @@ public final class PolyheadSpark {
     private static SparkRun train(ExperimentSource source, Experiment experiment, List<String> sources,
                                   List<Dataset<Row>> frames, SparkTrainingOptions options) {
         TrainingPlan plan = experiment.training();
-        if (plan.validationSplit() > 0 && options.validation() == null) {
-            throw new IllegalArgumentException("training.validationSplit: a data-parallel run does not split its "
-                    + "DataFrame; give validation data with SparkTrainingOptions.withValidation, or drop the split");
+        boolean split = plan.validationSplit() > 0 && options.validation() == null;
+        if (split && !sources.isEmpty()) {
+            throw new IllegalArgumentException("training.validationSplit: multiSource sampling trains on one DataFrame "
+                    + "per task, which a validation split does not apply to; give validation data "
+                    + "(SparkTrainingOptions.withValidation) or drop the split");
         }
         int[] input = input(experiment, options);
         int width = 1;
@@ -184,13 +188,20 @@ public final class PolyheadSpark {
                 rows[k] = rows(frames.get(k), sources.isEmpty() ? "DataFrame" : "DataFrame of task '"
                         + sources.get(k) + "'");
             }
-            SampleTable validationRows = options.validation() == null ? null
-                    : collect(options.validation(), layout, width, "validation");
+            Broadcast<int[]> heldOut = null;
+            SampleTable validationRows = null;
+            if (split) {
+                heldOut = jsc.broadcast(heldOut(rows[0], plan));
+                validationRows = heldOutRows(frames.get(0), layout, columns.get(0), heldOut);
+                rows[0] -= heldOut.value().length;
+            } else if (options.validation() != null) {
+                validationRows = collect(options.validation(), layout, width, "validation");
+            }
             Broadcast<SampleTable> validation = validationRows == null ? null : jsc.broadcast(validationRows);
             SampleTable test = options.test() == null ? null : collect(options.test(), layout, width, "test");
-            JavaPairRDD<Long, float[]> keyed = keyed(frames.get(0), 0, layouts.get(0), columns.get(0));
+            JavaPairRDD<Long, float[]> keyed = keyed(frames.get(0), 0, layouts.get(0), columns.get(0), heldOut);
             for (int k = 1; k < frames.size(); k++) {
-                keyed = keyed.union(keyed(frames.get(k), k, layouts.get(k), columns.get(k)));
+                keyed = keyed.union(keyed(frames.get(k), k, layouts.get(k), columns.get(k), null));
             }
             ReplicaTask task = new ReplicaTask(source, layout, input, rows, replicas, validation,
                     folder == null ? null : folder.toAbsolutePath().toString(), options.exchange(),
@@ -200,7 +211,7 @@ public final class PolyheadSpark {
                     .mapPartitions(task, false, tag);
             // through a shuffle: Spark retries a failed barrier stage only when it is not the job's last
             List<ReplicaResult> results = trained.toJavaRDD().repartition(1).collect();
-            long total = java.util.Arrays.stream(rows).asLongStream().sum();
+            long total = Arrays.stream(rows).asLongStream().sum();
             RunReport.Data counts = new RunReport.Data(sources.isEmpty() ? "DataFrame" : "DataFrames, one per task",
                     first.columns().length + " columns", total,
                     validationRows == null ? 0 : validationRows.size(), test == null ? 0 : test.size());
@@ -252,10 +263,49 @@ public final class PolyheadSpark {
         return new SampleTable(width, List.copyOf(layout.labels().keySet()), rows);
     }
 
-    /** Each row of DataFrame {@code source} keyed by its row number ({@link ModPartitioner#key}), read on the executors. */
-    private static JavaPairRDD<Long, float[]> keyed(Dataset<Row> data, int source, FrameLayout layout, int[] columns) {
-        return data.javaRDD().zipWithIndex().mapToPair(t -> new Tuple2<>(ModPartitioner.key(source, t._2()),
-                layout.read(t._1(), t._2(), columns)));
+    /**
+     * Each row of DataFrame {@code source} keyed by its row number ({@link ModPartitioner#key}), read on the
+     * executors; without the rows {@code heldOut} names (if not null), the others numbered on in their order, as
+     * {@link polyhead.data.Dataset#split} keeps a local run's training rows.
+     */
+    private static JavaPairRDD<Long, float[]> keyed(Dataset<Row> data, int source, FrameLayout layout, int[] columns,
+                                                    Broadcast<int[]> heldOut) {
+        JavaPairRDD<Row, Long> numbered = data.javaRDD().zipWithIndex();
+        if (heldOut == null) {
+            return numbered.mapToPair(t -> new Tuple2<>(ModPartitioner.key(source, t._2()),
+                    layout.read(t._1(), t._2(), columns)));
+        }
+        return numbered.filter(t -> Arrays.binarySearch(heldOut.value(), t._2().intValue()) < 0)
+                .mapToPair(t -> {
+                    long before = -Arrays.binarySearch(heldOut.value(), t._2().intValue()) - 1;
+                    return new Tuple2<>(ModPartitioner.key(source, t._2() - before), layout.read(t._1(), t._2(),
+                            columns));
+                });
+    }
+
+    /**
+     * The rows a local run holds out of {@code rows} for the plan's {@code validationSplit}
+     * ({@link polyhead.data.Dataset#heldOut}, from the plan's seed), refused as a local run refuses a split that
+     * leaves a part empty.
+     */
+    private static int[] heldOut(int rows, TrainingPlan plan) {
+        if (rows < polyhead.data.Dataset.minRowsToSplit(plan.validationSplit())) {
+            throw new DataException("training.validationSplit: " + plan.validationSplit() + " "
+                    + polyhead.data.Dataset.tooFewRows(plan.validationSplit(), rows, "validation")
+                    + " or drop the split");
+        }
+        return polyhead.data.Dataset.heldOut(rows, plan.validationSplit(), plan.seed());
+    }
+
+    /** The held-out rows of {@code data}, read on the executors and collected on the driver in row order. */
+    private static SampleTable heldOutRows(Dataset<Row> data, FrameLayout layout, int[] columns,
+                                           Broadcast<int[]> heldOut) {
+        List<Tuple2<Long, float[]>> picked = new ArrayList<>(data.javaRDD().zipWithIndex()
+                .filter(t -> Arrays.binarySearch(heldOut.value(), t._2().intValue()) >= 0)
+                .map(t -> new Tuple2<>(t._2(), layout.read(t._1(), t._2(), columns))).collect());
+        picked.sort(Comparator.comparingLong(Tuple2::_1));
+        return new SampleTable(layout.width(), List.copyOf(layout.labels().keySet()),
+                picked.stream().map(Tuple2::_2).toList());
     }
 
     /** The model's input shape: the experiment's described input, else one value per feature column. */

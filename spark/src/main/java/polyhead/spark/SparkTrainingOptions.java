@@ -18,7 +18,9 @@ import org.apache.spark.sql.Row;
  *   <li>replicas: 0, meaning Spark's default parallelism (in {@code local[n]}: n); a barrier stage needs a free
  *   slot (core) for each replica at once;</li>
  *   <li>label columns: each task's label is the column named like the task; a null cell is a missing label;</li>
- *   <li>validation: none (a spec's {@code training.validationSplit} needs a validation DataFrame here);</li>
+ *   <li>validation: none — then a spec's {@code training.validationSplit} holds out of the training DataFrame the
+ *   rows a local run holds out of the same rows in the same order ({@code Dataset.heldOut}, from the spec's seed),
+ *   before sharding; the rest are numbered on in order and sharded as without a split;</li>
  *   <li>test: none — the run folder's {@code metrics.json} then holds no test metrics;</li>
  *   <li>run folder: none — the trained model is only returned;</li>
  *   <li>exchange: {@link Exchange#RING}, waiting at most {@link #DEFAULT_EXCHANGE_TIMEOUT} for a peer.</li>

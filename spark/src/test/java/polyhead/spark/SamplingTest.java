@@ -86,6 +86,20 @@ class SamplingTest {
     }
 
     @Test
+    void aValidationSplitHoldsOutTheRowsALocalRunHoldsOut() {
+        ExperimentSource source = SparkFixtures.experiment("equal", Sampling.TASK_BALANCED, 0.2);
+        SparkRun run = PolyheadSpark.run(source, SparkFixtures.frame(false),
+                SparkTrainingOptions.features("x0", "x1").withReplicas(2));
+        Experiment alone = source.create();
+        var history = alone.fit(local(alone, SparkFixtures.rows(false), LAYOUT), null).history();
+        assertEquals(2 * 3, run.steps(), "an epoch: the 36 rows left in batches of 16");
+        SparkFixtures.assertFollows(alone, run.model(), source, TOLERANCE, "validation split");
+        for (String k : List.of("val.a.loss", "val.b.loss")) {
+            assertEquals(history.last().get(k), run.model().history().last().get(k), 1e-5, k);
+        }
+    }
+
+    @Test
     void aDataFramePerTaskNeedsMultiSourceSamplingAndOneForEveryTask() {
         var frame = SparkFixtures.frame(false);
         var options = SparkTrainingOptions.features("x0", "x1").withReplicas(2);

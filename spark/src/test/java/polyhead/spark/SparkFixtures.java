@@ -85,23 +85,28 @@ final class SparkFixtures {
 
     /** With checkpoints every epoch and every {@code everySteps} steps when that is positive. */
     static ExperimentSource experiment(String weighting, int epochs, long seed, int everySteps) {
-        return experiment(weighting, epochs, seed, everySteps, TrainingPlan.Sampling.SHUFFLED);
+        return experiment(weighting, epochs, seed, everySteps, TrainingPlan.Sampling.SHUFFLED, 0);
     }
 
     /** Sampled as {@code sampling} says, otherwise as {@link #experiment(String)}. */
     static ExperimentSource experiment(String weighting, TrainingPlan.Sampling sampling) {
-        return experiment(weighting, 2, 7, 0, sampling);
+        return experiment(weighting, sampling, 0);
+    }
+
+    /** Sampled as {@code sampling} says, holding out {@code validationSplit} of the rows. */
+    static ExperimentSource experiment(String weighting, TrainingPlan.Sampling sampling, double validationSplit) {
+        return experiment(weighting, 2, 7, 0, sampling, validationSplit);
     }
 
     private static ExperimentSource experiment(String weighting, int epochs, long seed, int everySteps,
-                                               TrainingPlan.Sampling sampling) {
+                                               TrainingPlan.Sampling sampling, double validationSplit) {
         return () -> new ExperimentBuilder().input(2).trunk(Layers.dense(8), Layers.tanh())
                 .task(TaskPlan.named("a").head(Layers.dense(2)).loss(Losses.crossEntropy())
                         .labels(LabelType.CLASS_INDEX))
                 .task(TaskPlan.named("b").head(Layers.dense(1)).loss(Losses.mse()).labels(LabelType.REAL_VECTOR))
                 .weighting(weighting.equals("pcGrad") ? WeightingPlan.pcGrad() : WeightingPlan.equal())
                 .optimizer(OptimizerPlan.of(Algorithm.of("adam", Map.of("lr", 0.02))))
-                .training(plan(epochs, seed, everySteps).sampling(sampling))
+                .training(plan(epochs, seed, everySteps).sampling(sampling).validationSplit(validationSplit))
                 .build();
     }
 
