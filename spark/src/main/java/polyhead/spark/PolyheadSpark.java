@@ -158,13 +158,9 @@ public final class PolyheadSpark {
                     + "per task, which a validation split does not apply to; give validation data "
                     + "(SparkTrainingOptions.withValidation) or drop the split");
         }
-        int[] input = input(experiment, options);
-        int width = 1;
-        for (int d : input) {
-            width *= d;
-        }
-        FrameLayout layout = new FrameLayout(options.featureColumns(), options.vectorColumn(), labels(experiment,
-                options), width);
+        int[] input = FrameLayout.modelInput(experiment, options);
+        FrameLayout layout = FrameLayout.of(experiment, options, input);
+        int width = layout.width();
         List<FrameLayout> layouts = sources.isEmpty() ? List.of(layout)
                 : sources.stream().map(layout::onlyTask).toList();
         List<int[]> columns = new ArrayList<>();
@@ -260,7 +256,7 @@ public final class PolyheadSpark {
             throw new DataException(what + " DataFrame: no rows; nothing to " + (what.equals("test") ? "test" : "validate")
                     + " on");
         }
-        return new SampleTable(width, List.copyOf(layout.labels().keySet()), rows);
+        return layout.table(rows);
     }
 
     /**
@@ -304,45 +300,7 @@ public final class PolyheadSpark {
                 .filter(t -> Arrays.binarySearch(heldOut.value(), t._2().intValue()) >= 0)
                 .map(t -> new Tuple2<>(t._2(), layout.read(t._1(), t._2(), columns))).collect());
         picked.sort(Comparator.comparingLong(Tuple2::_1));
-        return new SampleTable(layout.width(), List.copyOf(layout.labels().keySet()),
-                picked.stream().map(Tuple2::_2).toList());
-    }
-
-    /** The model's input shape: the experiment's described input, else one value per feature column. */
-    private static int[] input(Experiment experiment, SparkTrainingOptions options) {
-        ModelDescription d = experiment.modelDescription();
-        if (d != null && !d.inputs().isEmpty()) {
-            throw new IllegalArgumentException("inputs: a model of several named inputs cannot read a DataFrame "
-                    + "yet; give it one input");
-        }
-        if (d != null && d.input().length > 0) {
-            return d.input();
-        }
-        if (options.vectorColumn() != null) {
-            throw new IllegalArgumentException("the experiment describes no input shape; name its feature columns "
-                    + "(SparkTrainingOptions.features) instead of a vector column");
-        }
-        return new int[] {options.featureColumns().size()};
-    }
-
-    /** Each task's label column, in task order; a task whose labels are derived from another's has none. */
-    private static Map<String, String> labels(Experiment experiment, SparkTrainingOptions options) {
-        List<String> tasks = experiment.architecture().taskNames();
-        for (String t : options.labelColumns().keySet()) {
-            if (!tasks.contains(t)) {
-                throw new IllegalArgumentException("label column for task '" + t + "': the experiment has no such "
-                        + "task; its tasks are " + tasks);
-            }
-        }
-        ModelDescription d = experiment.modelDescription();
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String t : tasks) {
-            TaskPlan p = d == null ? null : d.task(t);
-            if (p == null || p.derived() == null) {
-                m.put(t, options.labelColumn(t));
-            }
-        }
-        return m;
+        return layout.table(picked.stream().map(Tuple2::_2).toList());
     }
 
     private static SparkRun finish(Experiment experiment, List<ReplicaResult> results, Path folder,

@@ -85,7 +85,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Tupl
         List<String> tasks = List.copyOf(layout.labels().keySet());
         List<Dataset> shards = new ArrayList<>();
         for (List<float[]> samples : bySource) {
-            shards.add(experiment.bind(new SampleTable(layout.width(), tasks, samples).dataset(input)));
+            shards.add(experiment.bind(layout.table(samples).dataset(input)));
         }
         Path scratch = scratch();
         RingExchange ring = kind == SparkTrainingOptions.Exchange.RING ? RingExchange.open(context, timeout) : null;

@@ -33,7 +33,7 @@ class SamplingTest {
         for (int i = 0; i < rows.size(); i++) {
             read.add(layout.read(rows.get(i), i, columns));
         }
-        return e.bind(new SampleTable(2, List.of("a", "b"), read).dataset(new int[] {2}));
+        return e.bind(layout.table(read).dataset(new int[] {2}));
     }
 
     private static void taskBalancedFollowsOneProcess(String weighting) {

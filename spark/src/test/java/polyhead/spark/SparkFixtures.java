@@ -128,7 +128,7 @@ final class SparkFixtures {
             List<float[]> mine = new ArrayList<>();
             IntStream.range(0, rows.size()).filter(i -> i % replicas == rank)
                     .forEach(i -> mine.add(layout.read(rows.get(i), i, columns)));
-            Dataset shard = e.bind(new SampleTable(2, List.copyOf(layout.labels().keySet()), mine)
+            Dataset shard = e.bind(layout.table(mine)
                     .dataset(new int[] {2}));
             shards.add(new ShardBatches(shard, rows.size(), BATCH, replicas, r));
         }
