@@ -10,9 +10,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import polyhead.io.Json;
 
 /** {@link SparkMain}'s faults: one line each, with the tool's exit codes (in this JVM's Spark session). */
 class SparkMainTest {
@@ -73,6 +76,31 @@ class SparkMainTest {
         assertTrue(missingOut.err().contains("--out"), missingOut.err());
         Result both = run(SPEC, "--data", CSV, "--features", "x0,x1", "--vector", "v", "--out", out());
         assertEquals(2, both.code(), both.err());
-        assertTrue(both.err().startsWith("error: give either --features or --vector"), both.err());
+        assertTrue(both.err().startsWith("error: give either --features, --vector, or --input/--input-vector for "
+                + "each named input"), both.err());
+        Result twoSources = run(SPEC, "--data", CSV, "--task-data", "a=" + CSV, "--features", "x0,x1", "--out", out());
+        assertEquals(2, twoSources.code(), twoSources.err());
+        assertTrue(twoSources.err().startsWith("error: give either --data or --task-data for each task"),
+                twoSources.err());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRunOnACsvFileRecordsItsDataSoThatEvaluateNeedsNoDataOptions() throws IOException {
+        Result r = run(SPEC, "--data", CSV, "--features", "x0,x1", "--replicas", "2", "--out", out());
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> data = (Map<String, Object>) Json.parse(Files.readString(tmp.resolve("run/data.json")),
+                "data.json");
+        assertEquals(Map.of("dataset", "csv", "data", Path.of(CSV).toAbsolutePath().normalize().toString()), data);
+        SparkRunFolderTest.Result evaluate = SparkRunFolderTest.tool("evaluate", out());
+        assertEquals(0, evaluate.code(), evaluate.err());
+        assertTrue(evaluate.out().contains("accuracy"), evaluate.out());
+
+        Result reordered = run(SPEC, "--data", CSV, "--features", "x1,x0", "--replicas", "2", "--out",
+                tmp.resolve("other").toString());
+        assertEquals(0, reordered.code(), reordered.err());
+        assertTrue(reordered.out().contains("(no data.json: the tool would read the features [x0, x1], not [x1, x0]; "
+                + "give polyhead evaluate the data options)"), reordered.out());
+        assertFalse(Files.exists(tmp.resolve("other/data.json")));
     }
 }
