@@ -103,4 +103,22 @@ class SparkMainTest {
                 + "give polyhead evaluate the data options)"), reordered.out());
         assertFalse(Files.exists(tmp.resolve("other/data.json")));
     }
+
+    @Test
+    void namedInputsAndOneDataFilePerTaskFromTheCommandLine() throws IOException {
+        Path spec = tmp.resolve("inputs.json");
+        Files.writeString(spec, Files.readString(Path.of(SPEC))
+                .replace("\"input\": [2],", "\"inputs\": [{ \"name\": \"p\", \"shape\": [1] }, "
+                        + "{ \"name\": \"q\", \"shape\": [1] }],")
+                .replace("\"seed\": 3", "\"seed\": 3, \"sampling\": \"multiSource\""));
+        Result r = run(spec.toString(), "--task-data", "a=" + CSV, "--task-data", "b=" + CSV, "--input", "q=x1",
+                "--input", "p=x0", "--replicas", "2", "--out", out());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("2 replicas, 6 steps") && r.out().contains("(no data.json: the data is one "
+                + "DataFrame per task; give polyhead evaluate the data options)"), r.out());
+        Result unknown = run(spec.toString(), "--task-data", "a=" + CSV, "--task-data", "b=" + CSV, "--input", "q=x1",
+                "--input", "r=x0", "--out", tmp.resolve("other").toString());
+        assertEquals(1, unknown.code(), unknown.err());
+        assertEquals("error: input 'r': the model has no such input; its inputs are [p, q]", unknown.err().strip());
+    }
 }
