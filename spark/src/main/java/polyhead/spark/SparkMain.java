@@ -33,8 +33,10 @@ import polyhead.train.TrainingException;
 
 /**
  * The main class {@code spark-submit} runs: trains a JSON spec on a DataFrame read from a CSV (with a header line)
- * or Parquet file that Spark reads, data-parallel ({@link PolyheadSpark}), into a run folder, and prints the per-task
- * metrics. The options name the columns as {@link SparkTrainingOptions} does (and take its defaults). A fault is one
+ * or Parquet file that Spark reads (or, under multi-source sampling, one per task), data-parallel
+ * ({@link PolyheadSpark}), into a run folder, and prints the per-task metrics. The options name the columns as
+ * {@link SparkTrainingOptions} does (and take its defaults). When the data is a CSV file the {@code polyhead} tool
+ * reads as the run did, the run folder also gets the tool's {@code data.json} ({@code dataJson} says when). A fault is one
  * line on stderr, with the exit codes of the {@code polyhead} tool: 0 trained, 1 bad spec, data or files, 2 bad
  * command line, 3 a bug (its stack trace with {@code POLYHEAD_TRACE=1}).
  *

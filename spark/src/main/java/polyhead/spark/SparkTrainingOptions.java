@@ -174,7 +174,8 @@ public record SparkTrainingOptions(List<String> featureColumns, String vectorCol
      * {@code TrainedModel.load} reads), {@code history.csv}, {@code spec.json} (a JSON spec's), {@code metrics.json}
      * and the PNG plots ({@code polyhead.report}) — the files of a local {@code polyhead train} run's folder, which
      * {@code polyhead evaluate} and {@code predict} read, with {@code model/} added and without {@code data.json}
-     * (the tool's own data options).
+     * (the tool's own data options: a DataFrame has no path the tool could read; {@code SparkMain} writes it for a
+     * CSV file).
      * When Spark retries the barrier stage after a replica failed, every replica resumes from the latest checkpoint
      * there.
      */
