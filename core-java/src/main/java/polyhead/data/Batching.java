@@ -166,6 +166,26 @@ public final class Batching {
         };
     }
 
+    /** The steps 0, 1, …, count − 1 of an epoch, each made by {@code step} when it is reached, in order. */
+    static <T> Iterator<T> steps(int count, IntFunction<T> step) {
+        return new Iterator<>() {
+            private int at;
+
+            @Override
+            public boolean hasNext() {
+                return at < count;
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return step.apply(at++);
+            }
+        };
+    }
+
     private static int[] identity(int n) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) {
@@ -219,22 +239,7 @@ public final class Batching {
             int steps = stepsPerEpoch();
             IntFunction<List<Batch>> batchAt = s -> List.of(batcher.apply(
                     Arrays.copyOfRange(rows, s * batchSize, Math.min(rows.length, (s + 1) * batchSize))));
-            return new Iterator<>() {
-                int step;
-
-                @Override
-                public boolean hasNext() {
-                    return step < steps;
-                }
-
-                @Override
-                public List<Batch> next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    return batchAt.apply(step++);
-                }
-            };
+            return steps(steps, batchAt);
         }
     }
 }

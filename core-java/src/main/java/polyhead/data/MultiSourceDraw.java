@@ -3,7 +3,6 @@ package polyhead.data;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Random;
 
 /**
@@ -42,25 +41,11 @@ public final class MultiSourceDraw {
         for (int n : sizes) {
             cycles.add(new Cycle(n, rng));
         }
-        return new Iterator<>() {
-            int step;
-
-            @Override
-            public boolean hasNext() {
-                return step < steps;
-            }
-
-            @Override
-            public List<int[]> next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                step++;
-                List<int[]> out = new ArrayList<>(cycles.size());
-                cycles.forEach(c -> out.add(c.take(batchSize)));
-                return out;
-            }
-        };
+        return Batching.steps(steps, s -> {
+            List<int[]> out = new ArrayList<>(cycles.size());
+            cycles.forEach(c -> out.add(c.take(batchSize)));
+            return out;
+        });
     }
 
     /** Indices 0..n-1 dealt in shuffled rounds, reshuffling when a round is used up. */
