@@ -103,4 +103,14 @@ public record Batch(Tensor inputs, Map<String, Tensor> targets, Map<String, Tens
         }
         return m;
     }
+
+    /**
+     * This batch with the targets, mask and sample weights of {@code task} only: what one source contributes to a
+     * step under multi-source sampling ({@link Batching#multiSource}).
+     */
+    public Batch onlyTask(String task) {
+        Tensor w = sampleWeights(task);
+        return new Batch(inputs, Map.of(task, target(task)), Map.of(task, mask(task)),
+                w == null ? Map.of() : Map.of(task, w), lengths);
+    }
 }

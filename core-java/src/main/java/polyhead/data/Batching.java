@@ -99,45 +99,19 @@ public final class Batching {
 
     /**
      * Task-balanced sampling for datasets whose tasks have very different numbers of labels: each epoch draws N rows
-     * with replacement, row i with probability proportional to Σ_{t labelled in i} 1/n_t (n_t = rows labelled for
-     * t), so every task contributes about the same number of labels per epoch. Rows with no label are never drawn.
+     * with replacement so that every task contributes about the same number of labels ({@link TaskBalancedDraw}
+     * states the probabilities), then consecutive batches.
      */
     public static BatchSource taskBalanced(Dataset data, int batchSize) {
         checkBatchSize(batchSize);
-        int n = data.size();
-        double[] cumulative = new double[n];
-        double total = 0;
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        for (String t : data.tasks()) {
-            counts.put(t, data.labelCount(t));
-        }
-        for (int i = 0; i < n; i++) {
-            double w = 0;
-            for (String t : data.tasks()) {
-                if (data.mask(t).data()[i] != 0) {
-                    w += 1.0 / counts.get(t);
-                }
-            }
-            total += w;
-            cumulative[i] = total;
-        }
-        if (total == 0) {
-            throw new IllegalArgumentException("task-balanced sampling: no row of " + data + " has a label");
-        }
-        double sum = total;
-        return new IndexSource(data, batchSize, rng -> {
-            int[] idx = new int[n];
-            for (int i = 0; i < n; i++) {
-                idx[i] = firstAbove(cumulative, rng.nextDouble() * sum);
-            }
-            return idx;
-        }, false);
+        TaskBalancedDraw draw = TaskBalancedDraw.of(data);
+        return new IndexSource(data, batchSize, draw::draw, false);
     }
 
     /**
      * One data source per task (LibMTL's multi-input mode): each step has one shuffled batch per task, with that
      * task's inputs; an epoch runs as many steps as the largest source needs, and smaller sources start over
-     * (reshuffled) when they run out.
+     * (reshuffled) when they run out ({@link MultiSourceDraw}).
      */
     public static BatchSource multiSource(Map<String, Dataset> perTask, int batchSize) {
         checkBatchSize(batchSize);
@@ -155,42 +129,36 @@ public final class Batching {
             }
             sources.put(task, d);
         });
-        int steps = 0;
-        for (Dataset d : sources.values()) {
-            steps = Math.max(steps, (d.size() + batchSize - 1) / batchSize);
-        }
-        int stepsPerEpoch = steps;
+        List<String> tasks = List.copyOf(sources.keySet());
+        MultiSourceDraw draw = new MultiSourceDraw(sources.values().stream().map(Dataset::size).toList(), batchSize);
         return new BatchSource() {
             @Override
             public int stepsPerEpoch() {
-                return stepsPerEpoch;
+                return draw.stepsPerEpoch();
             }
 
             @Override
             public List<String> tasks() {
-                return List.copyOf(sources.keySet());
+                return tasks;
             }
 
             @Override
             public Iterator<List<Batch>> epoch(Random rng) {
-                Map<String, Cycle> cycles = new LinkedHashMap<>();
-                sources.forEach((t, d) -> cycles.put(t, new Cycle(d.size(), rng)));
+                Iterator<List<int[]>> steps = draw.epoch(rng);
                 return new Iterator<>() {
-                    int step;
-
                     @Override
                     public boolean hasNext() {
-                        return step < stepsPerEpoch;
+                        return steps.hasNext();
                     }
 
                     @Override
                     public List<Batch> next() {
-                        if (!hasNext()) {
-                            throw new NoSuchElementException();
-                        }
-                        step++;
+                        List<int[]> rows = steps.next();
                         List<Batch> out = new ArrayList<>();
-                        sources.forEach((t, d) -> out.add(onlyTask(d.batch(cycles.get(t).take(batchSize)), t)));
+                        for (int i = 0; i < tasks.size(); i++) {
+                            String t = tasks.get(i);
+                            out.add(sources.get(t).batch(rows.get(i)).onlyTask(t));
+                        }
                         return out;
                     }
                 };
@@ -198,51 +166,24 @@ public final class Batching {
         };
     }
 
-    private static Batch onlyTask(Batch b, String task) {
-        Tensor w = b.sampleWeights(task);
-        return new Batch(b.inputs(), Map.of(task, b.target(task)), Map.of(task, b.mask(task)),
-                w == null ? Map.of() : Map.of(task, w), b.lengths());
-    }
+    /** The steps 0, 1, …, count − 1 of an epoch, each made by {@code step} when it is reached, in order. */
+    static <T> Iterator<T> steps(int count, IntFunction<T> step) {
+        return new Iterator<>() {
+            private int at;
 
-    /** Indices 0..n-1 dealt in shuffled rounds, reshuffling when a round is used up. */
-    private static final class Cycle {
-        private final int n;
-        private final Random rng;
-        private int[] order;
-        private int pos;
+            @Override
+            public boolean hasNext() {
+                return at < count;
+            }
 
-        Cycle(int n, Random rng) {
-            this.n = n;
-            this.rng = rng;
-            this.order = Dataset.permutation(n, rng);
-        }
-
-        int[] take(int count) {
-            int[] out = new int[count];
-            for (int i = 0; i < out.length; i++) {
-                if (pos == n) {
-                    order = Dataset.permutation(n, rng);
-                    pos = 0;
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
                 }
-                out[i] = order[pos++];
+                return step.apply(at++);
             }
-            return out;
-        }
-    }
-
-    /** The first index whose cumulative weight exceeds u (rows of weight 0 are never chosen). */
-    private static int firstAbove(double[] cumulative, double u) {
-        int lo = 0;
-        int hi = cumulative.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (cumulative[mid] > u) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return lo;
+        };
     }
 
     private static int[] identity(int n) {
@@ -298,22 +239,7 @@ public final class Batching {
             int steps = stepsPerEpoch();
             IntFunction<List<Batch>> batchAt = s -> List.of(batcher.apply(
                     Arrays.copyOfRange(rows, s * batchSize, Math.min(rows.length, (s + 1) * batchSize))));
-            return new Iterator<>() {
-                int step;
-
-                @Override
-                public boolean hasNext() {
-                    return step < steps;
-                }
-
-                @Override
-                public List<Batch> next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    return batchAt.apply(step++);
-                }
-            };
+            return steps(steps, batchAt);
         }
     }
 }

@@ -331,17 +331,35 @@ public final class Dataset {
      */
     public Split split(double validationFraction, long seed) {
         int n = size();
+        int[] val = heldOut(n, validationFraction, seed);
+        int[] train = new int[n - val.length];
+        for (int i = 0, v = 0, t = 0; i < n; i++) {
+            if (v < val.length && val[v] == i) {
+                v++;
+            } else {
+                train[t++] = i;
+            }
+        }
+        return new Split(rows(train), rows(val));
+    }
+
+    /**
+     * The rows {@link #split} holds out for validation from a dataset of {@code n} rows, in increasing order: the
+     * first ⌊fraction·n⌋ of a permutation drawn from {@code seed}. Needs only n, so data that is not in one place (a
+     * Spark DataFrame) can hold out the rows a local run would.
+     *
+     * @throws IllegalArgumentException if the fraction is not in (0, 1)
+     * @throws DataException            one line, if a part would be empty
+     */
+    public static int[] heldOut(int n, double validationFraction, long seed) {
         int nVal = validationRows(validationFraction, n);
         if (nVal == 0) {
             throw new DataException("validation fraction " + validationFraction + " " + tooFewRows(validationFraction,
                     n, "validation") + " or drop the split");
         }
-        int[] perm = permutation(n, new Random(seed));
-        int[] val = Arrays.copyOf(perm, nVal);
-        int[] train = Arrays.copyOfRange(perm, nVal, n);
+        int[] val = Arrays.copyOf(permutation(n, new Random(seed)), nVal);
         Arrays.sort(val);
-        Arrays.sort(train);
-        return new Split(rows(train), rows(val));
+        return val;
     }
 
     /** The rows {@link #split} holds out of {@code n} (rounded down); 0 when the split would leave a part empty. */

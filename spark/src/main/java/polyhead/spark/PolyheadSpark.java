@@ -5,7 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -27,7 +28,6 @@ import polyhead.data.DataException;
 import polyhead.dsl.spec.ExperimentSpecKt;
 import polyhead.experiment.Experiment;
 import polyhead.experiment.ModelDescription;
-import polyhead.experiment.TaskPlan;
 import polyhead.experiment.TrainedModel;
 import polyhead.experiment.TrainingPlan;
 import polyhead.io.Json;
@@ -53,8 +53,10 @@ import scala.reflect.ClassTag$;
  *
  * <p>Sharding is deterministic when the DataFrame's row order is (a file read, a DataFrame made from a list;
  * not the output of a shuffle without an ordering). Validation data (optional) is evaluated on every replica.
- * A spec's task-balanced or multi-source sampling and several named inputs are not available data-parallel, and
- * are refused in one line. Gradients of the shared representation are gathered over the replicas (the global batch's
+ * Under task-balanced sampling, and multi-source sampling over one DataFrame per task
+ * ({@link #run(ExperimentSource, Map, SparkTrainingOptions)}), every replica draws each global batch as one process
+ * would and keeps the rows of its shard ({@link DrawnBatches}), so the run follows a local run of the same experiment
+ * on the same rows. Gradients of the shared representation are gathered over the replicas (the global batch's
  * rows side by side), not summed, so gradient methods on them see the global batch too.
  */
 public final class PolyheadSpark {
@@ -84,24 +86,87 @@ public final class PolyheadSpark {
     /** As {@link #fit(ExperimentSource, Dataset, SparkTrainingOptions)}, with the run's timing. */
     public static SparkRun run(ExperimentSource source, Dataset<Row> data, SparkTrainingOptions options) {
         Experiment experiment = source.create();
+        if (experiment.training().sampling() == TrainingPlan.Sampling.MULTI_SOURCE) {
+            throw new IllegalArgumentException("training.sampling: multiSource draws from one DataFrame per task; "
+                    + "give PolyheadSpark.fit a DataFrame for each of " + experiment.architecture().taskNames());
+        }
+        return train(source, experiment, List.of(), List.of(data), options);
+    }
+
+    /** Trains the experiment of a JSON spec on one DataFrame per task; see {@link #run(ExperimentSource, Map, SparkTrainingOptions)}. */
+    public static TrainedModel fit(String specJson, Map<String, Dataset<Row>> perTask, SparkTrainingOptions options) {
+        return run(ExperimentSource.spec(specJson), perTask, options).model();
+    }
+
+    /** Trains on one DataFrame per task; see {@link #run(ExperimentSource, Map, SparkTrainingOptions)}. */
+    public static TrainedModel fit(ExperimentSource source, Map<String, Dataset<Row>> perTask,
+                                   SparkTrainingOptions options) {
+        return run(source, perTask, options).model();
+    }
+
+    /**
+     * Trains under multi-source sampling ({@code training.sampling: multiSource}, LibMTL's multi-input mode) on one
+     * DataFrame per task, each holding the features and that task's label column (other columns are not read), as a
+     * local run trains on one dataset per task: every step takes a global batch of {@code training.batchSize} rows of
+     * each task's DataFrame, drawn as one process draws them ({@link DrawnBatches}), shared by the replicas.
+     *
+     * @throws IllegalArgumentException under another sampling, for a task without a DataFrame or a DataFrame of no
+     *                                  task, or a task whose labels are derived from another's
+     */
+    public static SparkRun run(ExperimentSource source, Map<String, Dataset<Row>> perTask,
+                               SparkTrainingOptions options) {
+        Experiment experiment = source.create();
+        if (experiment.training().sampling() != TrainingPlan.Sampling.MULTI_SOURCE) {
+            throw new IllegalArgumentException("training.sampling: " + experiment.training().sampling()
+                    + " draws from one DataFrame; one DataFrame per task needs multiSource sampling");
+        }
+        List<String> tasks = experiment.architecture().taskNames();
+        for (String t : perTask.keySet()) {
+            if (!tasks.contains(t)) {
+                throw new IllegalArgumentException("DataFrame for task '" + t + "': the experiment has no such task; "
+                        + "its tasks are " + tasks);
+            }
+        }
+        ModelDescription d = experiment.modelDescription();
+        List<Dataset<Row>> frames = new ArrayList<>();
+        for (String t : tasks) {
+            if (d != null && d.task(t) != null && d.task(t).derived() != null) {
+                throw new IllegalArgumentException("task '" + t + "': its labels are derived from task '"
+                        + d.task(t).derived().source() + "', which multi-source sampling does not do data-parallel");
+            }
+            Dataset<Row> f = perTask.get(t);
+            if (f == null) {
+                throw new IllegalArgumentException("multi-source data: no DataFrame for task '" + t + "'; got "
+                        + perTask.keySet());
+            }
+            frames.add(f);
+        }
+        return train(source, experiment, tasks, frames, options);
+    }
+
+    /**
+     * The run over {@code frames}: one DataFrame, or (with {@code sources} naming the task of each) one per task.
+     */
+    private static SparkRun train(ExperimentSource source, Experiment experiment, List<String> sources,
+                                  List<Dataset<Row>> frames, SparkTrainingOptions options) {
         TrainingPlan plan = experiment.training();
-        if (plan.sampling() != TrainingPlan.Sampling.SHUFFLED) {
-            throw new IllegalArgumentException("training.sampling: " + plan.sampling() + " sampling is not "
-                    + "available data-parallel; use shuffled sampling");
+        boolean split = plan.validationSplit() > 0 && options.validation() == null;
+        if (split && !sources.isEmpty()) {
+            throw new IllegalArgumentException("training.validationSplit: multiSource sampling trains on one DataFrame "
+                    + "per task, which a validation split does not apply to; give validation data "
+                    + "(SparkTrainingOptions.withValidation) or drop the split");
         }
-        if (plan.validationSplit() > 0 && options.validation() == null) {
-            throw new IllegalArgumentException("training.validationSplit: a data-parallel run does not split its "
-                    + "DataFrame; give validation data with SparkTrainingOptions.withValidation, or drop the split");
+        int[] input = FrameLayout.modelInput(experiment, options);
+        FrameLayout layout = FrameLayout.of(experiment, options, input);
+        int width = layout.width();
+        List<FrameLayout> layouts = sources.isEmpty() ? List.of(layout)
+                : sources.stream().map(layout::onlyTask).toList();
+        List<int[]> columns = new ArrayList<>();
+        for (int k = 0; k < frames.size(); k++) {
+            columns.add(check(layouts.get(k), frames.get(k), sources.isEmpty() ? null : sources.get(k)));
         }
-        int[] input = input(experiment, options);
-        int width = 1;
-        for (int d : input) {
-            width *= d;
-        }
-        FrameLayout layout = new FrameLayout(options.featureColumns(), options.vectorColumn(), labels(experiment,
-                options), width);
-        int[] columns = layout.check(data.schema());
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+        Dataset<Row> first = frames.get(0);
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(first.sparkSession().sparkContext());
         int replicas = options.replicas() > 0 ? options.replicas() : jsc.defaultParallelism();
         if (replicas > jsc.defaultParallelism()) {
             throw new IllegalArgumentException("replicas: " + replicas + " replicas need as many free task slots at "
@@ -112,19 +177,27 @@ public final class PolyheadSpark {
             requireEmpty(folder);
         }
         try {
-            long rows = data.count();
-            if (rows == 0) {
-                throw new DataException("DataFrame: no rows; nothing to train on");
+            int[] rows = new int[frames.size()];
+            for (int k = 0; k < frames.size(); k++) {
+                rows[k] = rows(frames.get(k), sources.isEmpty() ? "DataFrame" : "DataFrame of task '"
+                        + sources.get(k) + "'");
             }
-            if (rows > Integer.MAX_VALUE) {
-                throw new DataException("DataFrame: " + rows + " rows; at most " + Integer.MAX_VALUE);
+            Broadcast<int[]> heldOut = null;
+            SampleTable validationRows = null;
+            if (split) {
+                heldOut = jsc.broadcast(heldOut(rows[0], plan));
+                validationRows = heldOutRows(frames.get(0), layout, columns.get(0), heldOut);
+                rows[0] -= heldOut.value().length;
+            } else if (options.validation() != null) {
+                validationRows = collect(options.validation(), layout, width, "validation");
             }
-            SampleTable validationRows = options.validation() == null ? null
-                    : collect(options.validation(), layout, width, "validation");
             Broadcast<SampleTable> validation = validationRows == null ? null : jsc.broadcast(validationRows);
             SampleTable test = options.test() == null ? null : collect(options.test(), layout, width, "test");
-            JavaPairRDD<Long, float[]> keyed = keyed(data, layout, columns);
-            ReplicaTask task = new ReplicaTask(source, layout, input, (int) rows, replicas, validation,
+            JavaPairRDD<Long, float[]> keyed = keyed(frames.get(0), 0, layouts.get(0), columns.get(0), heldOut);
+            for (int k = 1; k < frames.size(); k++) {
+                keyed = keyed.union(keyed(frames.get(k), k, layouts.get(k), columns.get(k), null));
+            }
+            ReplicaTask task = new ReplicaTask(source, layout, input, rows, replicas, validation,
                     folder == null ? null : folder.toAbsolutePath().toString(), options.exchange(),
                     options.exchangeTimeout(), options.listeners());
             ClassTag<ReplicaResult> tag = ClassTag$.MODULE$.apply(ReplicaResult.class);
@@ -132,12 +205,41 @@ public final class PolyheadSpark {
                     .mapPartitions(task, false, tag);
             // through a shuffle: Spark retries a failed barrier stage only when it is not the job's last
             List<ReplicaResult> results = trained.toJavaRDD().repartition(1).collect();
-            RunReport.Data counts = new RunReport.Data("DataFrame", data.columns().length + " columns", rows,
+            long total = Arrays.stream(rows).asLongStream().sum();
+            RunReport.Data counts = new RunReport.Data(sources.isEmpty() ? "DataFrame" : "DataFrames, one per task",
+                    first.columns().length + " columns", total,
                     validationRows == null ? 0 : validationRows.size(), test == null ? 0 : test.size());
             return finish(experiment, results, folder, test == null ? null : experiment.bind(test.dataset(input)), counts);
         } catch (Exception e) { // Spark's SparkException is checked, and thrown undeclared from Scala
             throw ownFault(e);
         }
+    }
+
+    /** The layout's column indices in {@code frame}; a fault names the task whose DataFrame it is, if any. */
+    private static int[] check(FrameLayout layout, Dataset<Row> frame, String task) {
+        try {
+            return layout.check(frame.schema());
+        } catch (DataException e) {
+            if (task == null) {
+                throw e;
+            }
+            String m = e.getMessage();
+            throw new DataException(m.startsWith("DataFrame column") ? "DataFrame of task '" + task + "', column"
+                    + m.substring("DataFrame column".length()) : "DataFrame of task '" + task + "'"
+                    + m.substring("DataFrame".length()));
+        }
+    }
+
+    /** The rows of {@code frame}, at least one and at most {@link Integer#MAX_VALUE}. */
+    private static int rows(Dataset<Row> frame, String what) {
+        long rows = frame.count();
+        if (rows == 0) {
+            throw new DataException(what + ": no rows; nothing to train on");
+        }
+        if (rows > Integer.MAX_VALUE) {
+            throw new DataException(what + ": " + rows + " rows; at most " + Integer.MAX_VALUE);
+        }
+        return (int) rows;
     }
 
     /** A DataFrame (validation or test data) read on the driver; {@code what} names it in errors. */
@@ -152,49 +254,51 @@ public final class PolyheadSpark {
             throw new DataException(what + " DataFrame: no rows; nothing to " + (what.equals("test") ? "test" : "validate")
                     + " on");
         }
-        return new SampleTable(width, List.copyOf(layout.labels().keySet()), rows);
+        return layout.table(rows);
     }
 
-    /** Each row keyed by its row number, read on the executors. */
-    private static JavaPairRDD<Long, float[]> keyed(Dataset<Row> data, FrameLayout layout, int[] columns) {
-        return data.javaRDD().zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), layout.read(t._1(), t._2(), columns)));
+    /**
+     * Each row of DataFrame {@code source} keyed by its row number ({@link ModPartitioner#key}), read on the
+     * executors; without the rows {@code heldOut} names (if not null), the others numbered on in their order, as
+     * {@link polyhead.data.Dataset#split} keeps a local run's training rows.
+     */
+    private static JavaPairRDD<Long, float[]> keyed(Dataset<Row> data, int source, FrameLayout layout, int[] columns,
+                                                    Broadcast<int[]> heldOut) {
+        JavaPairRDD<Row, Long> numbered = data.javaRDD().zipWithIndex();
+        if (heldOut == null) {
+            return numbered.mapToPair(t -> new Tuple2<>(ModPartitioner.key(source, t._2()),
+                    layout.read(t._1(), t._2(), columns)));
+        }
+        return numbered.filter(t -> Arrays.binarySearch(heldOut.value(), t._2().intValue()) < 0)
+                .mapToPair(t -> {
+                    long before = -Arrays.binarySearch(heldOut.value(), t._2().intValue()) - 1;
+                    return new Tuple2<>(ModPartitioner.key(source, t._2() - before), layout.read(t._1(), t._2(),
+                            columns));
+                });
     }
 
-    /** The model's input shape: the experiment's described input, else one value per feature column. */
-    private static int[] input(Experiment experiment, SparkTrainingOptions options) {
-        ModelDescription d = experiment.modelDescription();
-        if (d != null && !d.inputs().isEmpty()) {
-            throw new IllegalArgumentException("inputs: a model of several named inputs cannot read a DataFrame "
-                    + "yet; give it one input");
+    /**
+     * The rows a local run holds out of {@code rows} for the plan's {@code validationSplit}
+     * ({@link polyhead.data.Dataset#heldOut}, from the plan's seed), refused as a local run refuses a split that
+     * leaves a part empty.
+     */
+    private static int[] heldOut(int rows, TrainingPlan plan) {
+        if (rows < polyhead.data.Dataset.minRowsToSplit(plan.validationSplit())) {
+            throw new DataException("training.validationSplit: " + plan.validationSplit() + " "
+                    + polyhead.data.Dataset.tooFewRows(plan.validationSplit(), rows, "validation")
+                    + " or drop the split");
         }
-        if (d != null && d.input().length > 0) {
-            return d.input();
-        }
-        if (options.vectorColumn() != null) {
-            throw new IllegalArgumentException("the experiment describes no input shape; name its feature columns "
-                    + "(SparkTrainingOptions.features) instead of a vector column");
-        }
-        return new int[] {options.featureColumns().size()};
+        return polyhead.data.Dataset.heldOut(rows, plan.validationSplit(), plan.seed());
     }
 
-    /** Each task's label column, in task order; a task whose labels are derived from another's has none. */
-    private static Map<String, String> labels(Experiment experiment, SparkTrainingOptions options) {
-        List<String> tasks = experiment.architecture().taskNames();
-        for (String t : options.labelColumns().keySet()) {
-            if (!tasks.contains(t)) {
-                throw new IllegalArgumentException("label column for task '" + t + "': the experiment has no such "
-                        + "task; its tasks are " + tasks);
-            }
-        }
-        ModelDescription d = experiment.modelDescription();
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String t : tasks) {
-            TaskPlan p = d == null ? null : d.task(t);
-            if (p == null || p.derived() == null) {
-                m.put(t, options.labelColumn(t));
-            }
-        }
-        return m;
+    /** The held-out rows of {@code data}, read on the executors and collected on the driver in row order. */
+    private static SampleTable heldOutRows(Dataset<Row> data, FrameLayout layout, int[] columns,
+                                           Broadcast<int[]> heldOut) {
+        List<Tuple2<Long, float[]>> picked = new ArrayList<>(data.javaRDD().zipWithIndex()
+                .filter(t -> Arrays.binarySearch(heldOut.value(), t._2().intValue()) >= 0)
+                .map(t -> new Tuple2<>(t._2(), layout.read(t._1(), t._2(), columns))).collect());
+        picked.sort(Comparator.comparingLong(Tuple2::_1));
+        return layout.table(picked.stream().map(Tuple2::_2).toList());
     }
 
     private static SparkRun finish(Experiment experiment, List<ReplicaResult> results, Path folder,

@@ -20,6 +20,7 @@ import org.apache.spark.broadcast.Broadcast;
 import polyhead.checkpoint.CheckpointStore;
 import polyhead.checkpoint.Checkpoints;
 import polyhead.dsl.spec.CheckpointSpec;
+import polyhead.data.BatchSource;
 import polyhead.data.Dataset;
 import polyhead.experiment.Experiment;
 import polyhead.train.GradientExchange;
@@ -41,7 +42,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Tupl
     private final ExperimentSource source;
     private final FrameLayout layout;
     private final int[] input;
-    private final int rows;
+    private final int[] rows;
     private final int replicas;
     private final Broadcast<SampleTable> validation;
     private final String runFolder;
@@ -49,7 +50,11 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Tupl
     private final Duration timeout;
     private final List<ReplicaListener> listeners;
 
-    ReplicaTask(ExperimentSource source, FrameLayout layout, int[] input, int rows, int replicas,
+    /**
+     * @param rows the rows of each DataFrame the run reads: one, or under multi-source sampling one per task in task
+     *             order (keyed by {@link ModPartitioner#key})
+     */
+    ReplicaTask(ExperimentSource source, FrameLayout layout, int[] input, int[] rows, int replicas,
                 Broadcast<SampleTable> validation, String runFolder, SparkTrainingOptions.Exchange kind,
                 Duration timeout, List<ReplicaListener> listeners) {
         this.listeners = List.copyOf(listeners);
@@ -58,7 +63,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Tupl
         this.source = source;
         this.layout = layout;
         this.input = input;
-        this.rows = rows;
+        this.rows = rows.clone();
         this.replicas = replicas;
         this.validation = validation;
         this.runFolder = runFolder;
@@ -71,18 +76,24 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Tupl
         List<Tuple2<Long, float[]>> mine = new ArrayList<>();
         CollectionConverters.asJava(it).forEachRemaining(mine::add);
         mine.sort(Comparator.comparingLong(Tuple2::_1));
-        List<float[]> samples = new ArrayList<>(mine.size());
-        mine.forEach(t -> samples.add(t._2()));
+        List<List<float[]>> bySource = new ArrayList<>();
+        for (int k = 0; k < rows.length; k++) {
+            bySource.add(new ArrayList<>());
+        }
+        mine.forEach(t -> bySource.get((int) (t._1() >>> 32)).add(t._2()));
         Experiment experiment = source.create();
         List<String> tasks = List.copyOf(layout.labels().keySet());
-        Dataset shard = experiment.bind(new SampleTable(layout.width(), tasks, samples).dataset(input));
-        ShardBatches batches = new ShardBatches(shard, rows, experiment.training().batchSize(), replicas, rank);
+        List<Dataset> shards = new ArrayList<>();
+        for (List<float[]> samples : bySource) {
+            shards.add(experiment.bind(layout.table(samples).dataset(input)));
+        }
         Path scratch = scratch();
         RingExchange ring = kind == SparkTrainingOptions.Exchange.RING ? RingExchange.open(context, timeout) : null;
         try {
             Path shared = runFolder == null ? null : Paths.get(runFolder).resolve("checkpoints");
             Path checkpoints = rank == 0 && shared != null ? shared : scratch.resolve("checkpoints");
             TimedExchange exchange = new TimedExchange(ring != null ? ring : new BarrierExchange(context));
+            BatchSource batches = batches(experiment, tasks, shards, rank, exchange);
             Trainer.Builder builder = experiment.trainerBuilder(batches.stepsPerEpoch(), checkpoints)
                     .gradientExchange(exchange);
             if (rank == 0 && shared != null && experiment.training().checkpointEvery() == 0) {
@@ -124,6 +135,19 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Tupl
             }
             delete(scratch);
         }
+    }
+
+    /** This replica's batches, drawn as the experiment's sampling says. */
+    private BatchSource batches(Experiment experiment, List<String> tasks, List<Dataset> shards, int rank,
+                                GradientExchange exchange) {
+        int b = experiment.training().batchSize();
+        return switch (experiment.training().sampling()) {
+            case SHUFFLED -> new ShardBatches(shards.get(0), rows[0], b, replicas, rank);
+            case TASK_BALANCED -> DrawnBatches.taskBalanced(shards.get(0),
+                    DrawnBatches.labelPatterns(shards.get(0), rows[0], replicas, rank, exchange), b, replicas, rank);
+            case MULTI_SOURCE -> DrawnBatches.multiSource(tasks, shards,
+                    java.util.Arrays.stream(rows).boxed().toList(), b, replicas, rank);
+        };
     }
 
     /** Counts the time spent in the exchange, for {@link ReplicaResult#exchangeSeconds}. */

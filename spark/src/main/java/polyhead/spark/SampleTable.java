@@ -11,17 +11,21 @@ import polyhead.tensor.Tensor;
 
 /**
  * Samples read from a DataFrame ({@link FrameLayout#read}), in row order: each row's {@code width} features, then
- * one label per task (NaN where it is missing). What a replica's shard and the validation data travel as.
+ * each task's label values (NaN where the label is missing). What a replica's shard and the validation data travel
+ * as; made by {@link FrameLayout#table}.
  */
 final class SampleTable implements Serializable {
     private static final long serialVersionUID = 1L;
     private final int width;
     private final List<String> tasks;
+    private final int[] labelSizes;
     private final float[][] rows;
 
-    SampleTable(int width, List<String> tasks, List<float[]> rows) {
+    /** @param labelSizes each task's values per label, in task order */
+    SampleTable(int width, List<String> tasks, int[] labelSizes, List<float[]> rows) {
         this.width = width;
         this.tasks = List.copyOf(tasks);
+        this.labelSizes = labelSizes.clone();
         this.rows = rows.toArray(new float[0][]);
     }
 
@@ -30,8 +34,8 @@ final class SampleTable implements Serializable {
     }
 
     /**
-     * The samples as a dataset with inputs of shape [N, ...input] ({@code input} holds {@code width} values); a
-     * missing label has mask 0 and target 0.
+     * The samples as a dataset with inputs of shape [N, ...input] ({@code input} holds {@code width} values) and
+     * each task's targets [N] (one value per label) or [N, K] (K values); a missing label has mask 0 and target 0.
      */
     Dataset dataset(int[] input) {
         int n = rows.length;
@@ -44,18 +48,20 @@ final class SampleTable implements Serializable {
         System.arraycopy(input, 0, dims, 1, input.length);
         Map<String, Tensor> targets = new LinkedHashMap<>();
         Map<String, Tensor> masks = new LinkedHashMap<>();
+        int at = width;
         for (int t = 0; t < tasks.size(); t++) {
-            float[] y = new float[n];
+            int k = labelSizes[t];
+            float[] y = new float[n * k];
             float[] m = new float[n];
             for (int i = 0; i < n; i++) {
-                float v = rows[i][width + t];
-                if (!Float.isNaN(v)) {
-                    y[i] = v;
+                if (!Float.isNaN(rows[i][at])) {
+                    System.arraycopy(rows[i], at, y, i * k, k);
                     m[i] = 1;
                 }
             }
-            targets.put(tasks.get(t), Tensor.wrap(Shape.of(n), y));
+            targets.put(tasks.get(t), Tensor.wrap(k == 1 ? Shape.of(n) : Shape.of(n, k), y));
             masks.put(tasks.get(t), Tensor.wrap(Shape.of(n), m));
+            at += k;
         }
         return Dataset.of(Tensor.wrap(Shape.of(dims), x), targets, masks);
     }

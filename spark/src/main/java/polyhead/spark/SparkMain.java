@@ -33,8 +33,10 @@ import polyhead.train.TrainingException;
 
 /**
  * The main class {@code spark-submit} runs: trains a JSON spec on a DataFrame read from a CSV (with a header line)
- * or Parquet file that Spark reads, data-parallel ({@link PolyheadSpark}), into a run folder, and prints the per-task
- * metrics. The options name the columns as {@link SparkTrainingOptions} does (and take its defaults). A fault is one
+ * or Parquet file that Spark reads (or, under multi-source sampling, one per task), data-parallel
+ * ({@link PolyheadSpark}), into a run folder, and prints the per-task metrics. The options name the columns as
+ * {@link SparkTrainingOptions} does (and take its defaults). When the data is a CSV file the {@code polyhead} tool
+ * reads as the run did, the run folder also gets the tool's {@code data.json} ({@code dataJson} says when). A fault is one
  * line on stderr, with the exit codes of the {@code polyhead} tool: 0 trained, 1 bad spec, data or files, 2 bad
  * command line, 3 a bug (its stack trace with {@code POLYHEAD_TRACE=1}).
  *
@@ -50,10 +52,15 @@ public final class SparkMain implements Callable<Integer> {
     @Parameters(paramLabel = "SPEC", description = "the JSON spec (a local file on the driver)")
     Path spec;
 
-    @Option(names = "--data", paramLabel = "PATH", required = true, description = {
+    @Option(names = "--data", paramLabel = "PATH", description = {
             "the training data, a path Spark reads (file:, hdfs:, s3a:, ...): CSV with a header line",
             "(columns typed from their values; an empty cell is null) or Parquet"})
     String data;
+
+    @Option(names = "--task-data", paramLabel = "TASK=PATH", description = {
+            "instead of --data, under the spec's multiSource sampling: one task's training data (its",
+            "features and its label column); once per task"})
+    Map<String, String> taskData = new LinkedHashMap<>();
 
     @Option(names = "--format", paramLabel = "csv|parquet",
             description = "the files' format (default: from the extension of --data, else csv)")
@@ -66,6 +73,15 @@ public final class SparkMain implements Callable<Integer> {
     @Option(names = "--vector", paramLabel = "COLUMN",
             description = "instead of --features: one column holding an array of numbers per row")
     String vector;
+
+    @Option(names = "--input", paramLabel = "NAME=COLUMNS", description = {
+            "instead of --features, for a spec of several named inputs: one input's feature columns,",
+            "comma-separated, in order; once per input (or --input-vector)"})
+    Map<String, String> inputs = new LinkedHashMap<>();
+
+    @Option(names = "--input-vector", paramLabel = "NAME=COLUMN",
+            description = "one named input's features in one column holding an array of numbers per row")
+    Map<String, String> inputVectors = new LinkedHashMap<>();
 
     @Option(names = "--label", paramLabel = "TASK=COLUMN",
             description = "the label column of a task (default: the column named like the task)")
@@ -124,9 +140,15 @@ public final class SparkMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if ((features == null) == (vector == null)) {
+        int kinds = (features == null ? 0 : 1) + (vector == null ? 0 : 1)
+                + (inputs.isEmpty() && inputVectors.isEmpty() ? 0 : 1);
+        if (kinds != 1) {
             throw new CommandLine.ParameterException(new CommandLine(this),
-                    "give either --features or --vector");
+                    "give either --features, --vector, or --input/--input-vector for each named input");
+        }
+        if ((data == null) == taskData.isEmpty()) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "give either --data or --task-data for each task");
         }
         String json;
         try {
@@ -136,9 +158,7 @@ public final class SparkMain implements Callable<Integer> {
         }
         ExperimentSource source = ExperimentSource.spec(json);
         source.create(); // the spec's faults before any Spark work
-        SparkTrainingOptions options = features != null
-                ? SparkTrainingOptions.features(features.toArray(String[]::new))
-                : SparkTrainingOptions.vector(vector);
+        SparkTrainingOptions options = columns();
         for (Map.Entry<String, String> l : labels.entrySet()) {
             options = options.withLabelColumn(l.getKey(), l.getValue());
         }
@@ -146,7 +166,9 @@ public final class SparkMain implements Callable<Integer> {
             options = options.withReplicas(replicas);
         }
         SparkSession spark = SparkSession.builder().appName("polyhead " + spec.getFileName()).getOrCreate();
-        Dataset<Row> train = read(spark, data, "--data");
+        Dataset<Row> train = data == null ? null : read(spark, data, "--data");
+        Map<String, Dataset<Row>> perTask = new LinkedHashMap<>();
+        taskData.forEach((task, path) -> perTask.put(task, read(spark, path, "--task-data " + task)));
         if (validation != null) {
             options = options.withValidation(read(spark, validation, "--validation"));
         }
@@ -154,11 +176,83 @@ public final class SparkMain implements Callable<Integer> {
             options = options.withTest(read(spark, test, "--test"));
         }
         options = options.withRunFolder(out);
-        SparkRun run = PolyheadSpark.run(source, train, options);
+        SparkRun run = train != null ? PolyheadSpark.run(source, train, options)
+                : PolyheadSpark.run(source, perTask, options);
         report(run);
-        stdout.printf("%d replicas, %d steps, %.1f steps/s; wrote %s%n", run.replicas(), run.steps(),
-                run.stepsPerSecond(), out);
+        String why = train == null ? "the data is one DataFrame per task" : dataJson(source, train);
+        stdout.printf("%d replicas, %d steps, %.1f steps/s; wrote %s%s%n", run.replicas(), run.steps(),
+                run.stepsPerSecond(), out, why == null ? "" : " (no data.json: " + why
+                        + "; give polyhead evaluate the data options)");
         return 0;
+    }
+
+    /** The options' feature columns: one input's, or each named input's. */
+    private SparkTrainingOptions columns() {
+        if (features != null) {
+            return SparkTrainingOptions.features(features.toArray(String[]::new));
+        }
+        if (vector != null) {
+            return SparkTrainingOptions.vector(vector);
+        }
+        SparkTrainingOptions o = null;
+        for (Map.Entry<String, String> e : inputs.entrySet()) {
+            String[] c = e.getValue().split(",");
+            o = o == null ? SparkTrainingOptions.input(e.getKey(), c) : o.withInput(e.getKey(), c);
+        }
+        for (Map.Entry<String, String> e : inputVectors.entrySet()) {
+            o = o == null ? SparkTrainingOptions.inputVector(e.getKey(), e.getValue())
+                    : o.withInputVector(e.getKey(), e.getValue());
+        }
+        return o;
+    }
+
+    /**
+     * Writes the run folder's {@code data.json} — the {@code polyhead} tool's data options ({@code dataset},
+     * {@code data}, {@code testData}, as {@code polyhead train} records them) — when {@code polyhead evaluate} can
+     * read this run's data with them: {@code --data} (and {@code --test}, if given) is a CSV file on the driver's
+     * file system whose columns are the {@code --features}, in order, and one label column per task named like it,
+     * as {@code --dataset csv} reads a CSV. Without {@code --test}, the tool's evaluation then takes its test rows
+     * from the training data, as it does for a local run trained without {@code --test-data}.
+     *
+     * @return null when written, else why not
+     */
+    private String dataJson(ExperimentSource source, Dataset<Row> train) throws IOException {
+        Path file = localCsv(data);
+        Path testFile = test == null ? null : localCsv(test);
+        if (file == null || (test != null && testFile == null)) {
+            return "the data is not a CSV file on the driver's file system";
+        }
+        if (features == null || !labels.entrySet().stream().allMatch(e -> e.getKey().equals(e.getValue()))) {
+            return "the tool reads a CSV's features as every column but the tasks' labels, named like the tasks";
+        }
+        List<String> tasks = source.create().architecture().taskNames();
+        List<String> rest = java.util.Arrays.stream(train.columns()).filter(c -> !tasks.contains(c)).toList();
+        if (!rest.equals(features)) {
+            return "the tool would read the features " + rest + ", not " + features;
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("dataset", "csv");
+        json.put("data", file.toString());
+        if (testFile != null) {
+            json.put("testData", testFile.toString());
+        }
+        Files.writeString(out.resolve(DATA_JSON), polyhead.io.Json.pretty(json));
+        return null;
+    }
+
+    /** The run folder's record of the tool's data options (the name {@code polyhead train} gives it). */
+    static final String DATA_JSON = "data.json";
+
+    /** {@code path} as an absolute local file, if it is a CSV file on the driver's file system; else null. */
+    private Path localCsv(String path) {
+        String f = format != null ? format.toLowerCase(Locale.ROOT)
+                : path.toLowerCase(Locale.ROOT).endsWith(".parquet") ? "parquet" : "csv";
+        String p = path.startsWith("file:") ? java.net.URI.create(path).getPath() : path;
+        if (!f.equals("csv") || p == null || p.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
+            return null;
+        }
+        Path file = Path.of(p).toAbsolutePath().normalize();
+        return Files.isRegularFile(file) ? file : null;
     }
 
     /** The test metrics when there is test data, else the last epoch's (validation metrics, training losses). */

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import polyhead.data.DataException;
 import polyhead.experiment.Experiment;
 import polyhead.experiment.TrainedModel;
-import polyhead.tensor.Tensor;
 import polyhead.train.Trainer;
 
 /**
@@ -44,22 +43,7 @@ class PolyheadSparkTest {
         var batches = SparkFixtures.union(alone, SparkFixtures.rows(false), 2);
         Trainer t = alone.trainerBuilder(batches.stepsPerEpoch(), null).build();
         var history = t.fit(batches, null);
-        Map<String, Tensor> expected = alone.architecture().stateDict();
-        Map<String, Tensor> got = run.model().architecture().stateDict();
-        assertEquals(expected.keySet(), got.keySet());
-        double worst = 0;
-        double moved = 0;
-        Map<String, Tensor> initial = source.create().architecture().stateDict();
-        for (String k : expected.keySet()) {
-            float[] e = expected.get(k).data();
-            float[] g = got.get(k).data();
-            for (int i = 0; i < e.length; i++) {
-                worst = Math.max(worst, Math.abs(e[i] - g[i]));
-                moved = Math.max(moved, Math.abs(e[i] - initial.get(k).data()[i]));
-            }
-        }
-        assertTrue(worst <= TOLERANCE, weighting + ": the replicas' weights differ by " + worst);
-        assertTrue(moved > 1e-2, "training moved the weights: " + moved);
+        SparkFixtures.assertFollows(alone, run.model(), source, TOLERANCE, weighting);
         assertEquals(history.rows().size(), run.model().history().rows().size());
         assertEquals(history.last().get("train.b.loss"), run.model().history().last().get("train.b.loss"), 1e-5);
     }

@@ -84,7 +84,7 @@ public final class SparkBench {
         for (Row row : frame.collectAsList()) {
             table.add(layout.read(row, i++, new int[] {0, 1, 2}));
         }
-        polyhead.data.Dataset data = new SampleTable(100, List.copyOf(layout.labels().keySet()), table)
+        polyhead.data.Dataset data = layout.table(table)
                 .dataset(new int[] {100});
         int epochs = 10;
         for (String w : List.of("equal", "pcGrad")) {

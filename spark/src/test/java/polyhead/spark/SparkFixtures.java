@@ -1,5 +1,8 @@
 package polyhead.spark;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,9 +26,11 @@ import polyhead.experiment.ExperimentBuilder;
 import polyhead.experiment.Layers;
 import polyhead.experiment.OptimizerPlan;
 import polyhead.experiment.TaskPlan;
+import polyhead.experiment.TrainedModel;
 import polyhead.experiment.TrainingPlan;
 import polyhead.experiment.WeightingPlan;
 import polyhead.loss.Losses;
+import polyhead.tensor.Tensor;
 
 /** One Spark session for the module's tests (local[2]), a tiny two-task problem and its one-process reference. */
 final class SparkFixtures {
@@ -80,13 +85,28 @@ final class SparkFixtures {
 
     /** With checkpoints every epoch and every {@code everySteps} steps when that is positive. */
     static ExperimentSource experiment(String weighting, int epochs, long seed, int everySteps) {
+        return experiment(weighting, epochs, seed, everySteps, TrainingPlan.Sampling.SHUFFLED, 0);
+    }
+
+    /** Sampled as {@code sampling} says, otherwise as {@link #experiment(String)}. */
+    static ExperimentSource experiment(String weighting, TrainingPlan.Sampling sampling) {
+        return experiment(weighting, sampling, 0);
+    }
+
+    /** Sampled as {@code sampling} says, holding out {@code validationSplit} of the rows. */
+    static ExperimentSource experiment(String weighting, TrainingPlan.Sampling sampling, double validationSplit) {
+        return experiment(weighting, 2, 7, 0, sampling, validationSplit);
+    }
+
+    private static ExperimentSource experiment(String weighting, int epochs, long seed, int everySteps,
+                                               TrainingPlan.Sampling sampling, double validationSplit) {
         return () -> new ExperimentBuilder().input(2).trunk(Layers.dense(8), Layers.tanh())
                 .task(TaskPlan.named("a").head(Layers.dense(2)).loss(Losses.crossEntropy())
                         .labels(LabelType.CLASS_INDEX))
                 .task(TaskPlan.named("b").head(Layers.dense(1)).loss(Losses.mse()).labels(LabelType.REAL_VECTOR))
                 .weighting(weighting.equals("pcGrad") ? WeightingPlan.pcGrad() : WeightingPlan.equal())
                 .optimizer(OptimizerPlan.of(Algorithm.of("adam", Map.of("lr", 0.02))))
-                .training(plan(epochs, seed, everySteps))
+                .training(plan(epochs, seed, everySteps).sampling(sampling).validationSplit(validationSplit))
                 .build();
     }
 
@@ -108,7 +128,7 @@ final class SparkFixtures {
             List<float[]> mine = new ArrayList<>();
             IntStream.range(0, rows.size()).filter(i -> i % replicas == rank)
                     .forEach(i -> mine.add(layout.read(rows.get(i), i, columns)));
-            Dataset shard = e.bind(new SampleTable(2, List.copyOf(layout.labels().keySet()), mine)
+            Dataset shard = e.bind(layout.table(mine)
                     .dataset(new int[] {2}));
             shards.add(new ShardBatches(shard, rows.size(), BATCH, replicas, r));
         }
@@ -155,5 +175,30 @@ final class SparkFixtures {
         m.put("a", "a");
         m.put("b", "b");
         return m;
+    }
+
+    /**
+     * Asserts that the run's weights are those of the one-process run {@code alone} to {@code tolerance} each, and that
+     * training moved them (from {@code source}'s initial weights) by more than 1e-2 somewhere.
+     */
+    static void assertFollows(Experiment alone, TrainedModel run, ExperimentSource source,
+                              double tolerance, String what) {
+        Map<String, Tensor> expected = alone.architecture().stateDict();
+        Map<String, Tensor> got = run.architecture().stateDict();
+        assertEquals(expected.keySet(), got.keySet());
+        double worst = 0;
+        double moved = 0;
+        Map<String, Tensor> initial = source.create().architecture().stateDict();
+        for (String k : expected.keySet()) {
+            float[] e = expected.get(k).data();
+            float[] g = got.get(k).data();
+            for (int i = 0; i < e.length; i++) {
+                worst = Math.max(worst, Math.abs(e[i] - g[i]));
+                moved = Math.max(moved, Math.abs(e[i] - initial.get(k).data()[i]));
+            }
+        }
+        assertTrue(worst <= tolerance, what + ": the replicas' weights differ by "
+                + worst);
+        assertTrue(moved > 1e-2, what + ": training moved the weights: " + moved);
     }
 }

@@ -80,5 +80,6 @@ class SparkSubmitTest {
         assertTrue(Pattern.compile("(?m)^a\\s+\\d\\.\\d{4}\\s+\\d\\.\\d{4}").matcher(out).find(), out);
         assertTrue(Files.isRegularFile(run.resolve("metrics.json")), out);
         assertTrue(Files.isRegularFile(run.resolve("model").resolve(Checkpoints.METADATA)), out);
+        assertTrue(Files.isRegularFile(run.resolve(SparkMain.DATA_JSON)), "a CSV file's run records its data: " + out);
     }
 }
