@@ -248,6 +248,31 @@ public final class SequenceDataset {
         }
     }
 
+    /**
+     * This dataset with only {@code tasks}' labels, each keeping its kind (per token or per sequence), in the order
+     * of the data; the sentences are shared, not copied.
+     *
+     * @throws IllegalArgumentException naming a task the data does not have
+     */
+    public SequenceDataset selectTasks(List<String> tasks) {
+        Map<String, int[][]> tt = new LinkedHashMap<>();
+        Map<String, int[]> st = new LinkedHashMap<>();
+        for (String t : tasks) {
+            isPerToken(t); // fails naming an unknown task
+        }
+        tokenTargets.forEach((t, l) -> {
+            if (tasks.contains(t)) {
+                tt.put(t, l);
+            }
+        });
+        sequenceTargets.forEach((t, l) -> {
+            if (tasks.contains(t)) {
+                st.put(t, l);
+            }
+        });
+        return new SequenceDataset(vocabularySize, names, tokens, tt, st);
+    }
+
     /** The dataset of sentences {@code idx}, in that order. */
     public SequenceDataset rows(int[] idx) {
         List<String> nm = new ArrayList<>(idx.length);
