@@ -69,7 +69,7 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
     public Var apply(Var logits, Tensor targets, Tensor mask, Tensor sampleWeights) {
         Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(targets, "targets");
-        if (mask != null && mask.rank() == 2) {
+        if (mask != null && mask.rank() == 2 && logits.shape().rank() == 3 && targets.rank() == 2) {
             return tokens(logits, targets, mask, sampleWeights);
         }
         Shape ls = logits.shape();

@@ -21,7 +21,7 @@ final class ClassificationCounts {
     }
 
     void add(Tensor logits, Tensor targets, Tensor mask) {
-        if (Tokens.marksTokens(mask)) {
+        if (Tokens.marksTokens(logits, targets, mask)) {
             Tokens.Flat f = Tokens.flatten(metric, logits, targets, mask);
             add(f.logits(), f.targets(), f.mask());
             return;

@@ -65,7 +65,7 @@ public final class ConfusionMatrix {
      * @throws IllegalArgumentException if a mask value is not 0 or 1, or a labelled target is not a class index
      */
     public void add(Tensor logits, Tensor targets, Tensor mask) {
-        if (Tokens.marksTokens(mask)) {
+        if (Tokens.marksTokens(logits, targets, mask)) {
             Tokens.Flat f = Tokens.flatten(metric, logits, targets, mask);
             add(f.logits(), f.targets(), f.mask());
             return;

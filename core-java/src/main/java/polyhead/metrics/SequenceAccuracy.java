@@ -29,7 +29,7 @@ record SequenceAccuracy() implements Score {
 
             @Override
             public void add(Tensor logits, Tensor targets, Tensor mask) {
-                if (!Tokens.marksTokens(mask)) {
+                if (!Tokens.marksTokens(logits, targets, mask)) {
                     throw new polyhead.tensor.ShapeException(NAME + ": mask " + (mask == null ? "null"
                             : mask.shape().toString()) + " does not mark tokens; expected logits [N, T, C], targets "
                             + "[N, T] and mask [N, T]");

@@ -17,9 +17,12 @@ final class Tokens {
     private Tokens() {
     }
 
-    /** Whether {@code mask} marks tokens: it is [N, T], where a per-sample mask is [N]. */
-    static boolean marksTokens(Tensor mask) {
-        return mask != null && mask.rank() == 2;
+    /**
+     * Whether these are per-token inputs: logits of rank 3 and targets and a mask of rank 2 (a per-sample mask is
+     * [N]); any other mask is checked as a per-sample one.
+     */
+    static boolean marksTokens(Tensor logits, Tensor targets, Tensor mask) {
+        return mask != null && mask.rank() == 2 && logits.rank() == 3 && targets.rank() == 2;
     }
 
     /** Checks the shapes of per-token inputs ({@code metric} names the metric in the message). */
