@@ -38,7 +38,7 @@ public record EmbeddingLayer(int count, int dim, Initializer weightInit) impleme
 
     @Override
     public int[] outputShape(int[] in) {
-        if (count == 0) {
+        if (count == 0 && !Layers.isSequence(in)) {
             throw new LayerFault("count", n -> "this embedding takes its rows from a sequence input's vocabulary, but "
                     + "the model's input is no sequence; give the number of rows");
         }

@@ -370,11 +370,7 @@ public final class ExperimentBuilder {
                         + "which takes the vocabulary's size");
             }
         }
-        ArchitecturePlan.Kind kind = architecture.kind();
-        if (kind != ArchitecturePlan.Kind.HARD_SHARING && kind != ArchitecturePlan.Kind.SOFT_SHARING) {
-            faults.add("architecture: " + architecture + " is not offered on a sequence input (its gates, stitches "
-                    + "or attention read fixed-size features); use hardSharing or softSharing");
-        }
+        add(faults, "architecture", ModelChecks.sequenceArchitecture(architecture.kind(), architecture.toString()));
         for (TaskPlan t : tasks) {
             if (t.derived() != null) {
                 faults.add("task " + UserText.quote(t.name()) + ": derivedFrom: derived labels are for fixed-size "

@@ -192,6 +192,17 @@ public final class ModelChecks {
         return null;
     }
 
+    /**
+     * Why architecture {@code kind} (named {@code name}) cannot read a sequence input, or null: hard and soft sharing
+     * run every layer on the padded batch; the mixtures' gates, MTAN's attention and the stitched or branched stages
+     * are written for fixed-size features.
+     */
+    public static String sequenceArchitecture(ArchitecturePlan.Kind kind, String name) {
+        return kind == ArchitecturePlan.Kind.HARD_SHARING || kind == ArchitecturePlan.Kind.SOFT_SHARING ? null
+                : name + " is not offered on a sequence input (its gates, stitches or attention read fixed-size "
+                + "features); use hardSharing or softSharing";
+    }
+
     /** Why architecture {@code kind} (named {@code name}) cannot give gradients from {@code source}, or null. */
     public static String source(ArchitecturePlan.Kind kind, String name, GradientSource source, Naming naming) {
         if (source != GradientSource.REPRESENTATION || kind == ArchitecturePlan.Kind.HARD_SHARING || experts(kind)
