@@ -174,8 +174,8 @@ public final class ExperimentBuilder {
             initialWeights.apply(arch);
         }
         return new Experiment(arch, weighting.create(arch.tasks(), optimizer.algorithm().lr()), weighting.source(),
-                optimizer, training, description, ModelDescription.of(input, inputs, vocabulary, trunk, architecture,
-                tasks), new DataBinding(tasks, headOutputs, vocabulary, maxPositions(trunk)));
+                optimizer, training, description, ModelDescription.of(input, inputs, vocabulary, this.trunk,
+                architecture, tasks), new DataBinding(tasks, headOutputs, vocabulary, maxPositions(trunk)));
     }
 
     /** The trunk with each {@link Layers#embedding(int)} of a sequence input given the vocabulary's rows. */

@@ -396,7 +396,9 @@ public final class ModelDescription {
                 case "dropout" -> Layers.dropout(f.number("p"));
                 case "batchNorm" -> Layers.batchNorm(f.number("eps"), f.number("momentum"));
                 case "layerNorm" -> Layers.layerNorm(f.integer("dims"), f.number("eps"));
-                case "embedding" -> Layers.embedding(f.integer("count"), f.integer("dim"));
+                // count 0: the sequence input's vocabulary, as the spec writes it
+                case "embedding" -> f.integer("count") == 0 ? Layers.embedding(f.integer("dim"))
+                        : Layers.embedding(f.integer("count"), f.integer("dim"));
                 case "lstm" -> Layers.lstm(f.integer("hidden"), f.integer("layers"), f.bool("bidirectional"));
                 case "gru" -> Layers.gru(f.integer("hidden"), f.integer("layers"), f.bool("bidirectional"));
                 case "transformerEncoder" -> Layers.transformerEncoder(f.integer("layers"), f.integer("heads"),
