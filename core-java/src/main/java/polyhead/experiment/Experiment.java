@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 import polyhead.data.BatchSource;
 import polyhead.data.Batching;
@@ -268,25 +269,13 @@ public final class Experiment {
                         + Dataset.tooFewRows(training.validationSplit(), data.size(), "validation")
                         + " or drop the split");
             }
-            // as Dataset.split: a seeded permutation, the first ⌊n·fraction⌋ sentences held out, both parts in order
-            int[] order = Dataset.permutation(data.size(), new java.util.Random(training.seed()));
-            int held = (int) Math.floor(training.validationSplit() * data.size());
-            int[] v = java.util.Arrays.copyOfRange(order, 0, held);
-            int[] t = java.util.Arrays.copyOfRange(order, held, order.length);
-            java.util.Arrays.sort(v);
-            java.util.Arrays.sort(t);
-            valid = data.rows(v);
-            train = data.rows(t);
+            SequenceDataset.Split s = data.split(training.validationSplit(), training.seed());
+            train = s.train();
+            valid = s.validation();
         }
-        BatchSource batches = batches(train);
-        BatchSource checks = valid == null ? null : Batching.sequential(bind(valid), training.evalBatchSize());
-        Trainer.Builder b = trainerBuilder(batches.stepsPerEpoch(), checkpointDir);
-        if (configure != null) {
-            configure.accept(b);
-        }
-        Trainer trainer = b.build();
-        History history = trainer.fitBatches(batches, checks);
-        return new TrainedModel(trainer, history, this, description, training.seed());
+        SequenceDataset checked = valid == null ? null : bind(valid);
+        return run(batches(train), checked == null ? null : n -> Batching.sequential(checked, n), checkpointDir,
+                configure);
     }
 
     /** Trains a sequence model as {@link #fit(SequenceDataset, SequenceDataset, Path, Consumer)}, no further settings. */
@@ -316,23 +305,32 @@ public final class Experiment {
             train = s.train();
             valid = bind(s.validation());
         }
-        return run(batches(train), valid, checkpointDir, configure);
+        Dataset checked = valid;
+        return run(batches(train), checked == null ? null : n -> Batching.sequential(checked, n), checkpointDir,
+                configure);
     }
 
     /** Trains under multi-source sampling on one dataset per task; validation on {@code validation} (bound) if given. */
     public TrainedModel fit(Map<String, Dataset> perTask, Dataset validation, Path checkpointDir,
                             Consumer<Trainer.Builder> configure) {
-        return run(batches(perTask), validation == null ? null : bind(validation), checkpointDir, configure);
+        Dataset checked = validation == null ? null : bind(validation);
+        return run(batches(perTask), checked == null ? null : n -> Batching.sequential(checked, n), checkpointDir,
+                configure);
     }
 
-    private TrainedModel run(BatchSource batches, Dataset validation, Path checkpointDir,
+    /**
+     * Trains on {@code batches}, validating each epoch on the batches {@code validation} cuts for the trainer's
+     * evaluation batch size (null: no validation).
+     */
+    private TrainedModel run(BatchSource batches, IntFunction<BatchSource> validation, Path checkpointDir,
                              Consumer<Trainer.Builder> configure) {
         Trainer.Builder b = trainerBuilder(batches.stepsPerEpoch(), checkpointDir);
         if (configure != null) {
             configure.accept(b);
         }
         Trainer trainer = b.build();
-        History history = trainer.fit(batches, validation);
+        History history = trainer.fitBatches(batches, validation == null ? null
+                : validation.apply(trainer.evalBatchSize()));
         return new TrainedModel(trainer, history, this, description, training.seed());
     }
 }

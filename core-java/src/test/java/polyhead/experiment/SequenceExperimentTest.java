@@ -272,6 +272,13 @@ class SequenceExperimentTest {
         DataException cls = assertThrows(DataException.class, () -> biLstm().build().fit(bigClass, null));
         assertEquals("data: task 'tag': x:1 has class 7 at token 1, but the head outputs 3 classes (0..2)",
                 cls.getMessage());
+        Predictor served = Predictor.ofSequences(biLstm().build().architecture());
+        assertEquals("predictor input: length 4 of sentence 0 is outside [1, 3] for token ids [1, 3]",
+                assertThrows(IllegalArgumentException.class, () -> served.predict(Tensor.zeros(1, 3), new int[] {4}))
+                        .getMessage());
+        assertEquals("predictor input: this model reads sentences; give token ids [N, T] and their lengths, "
+                + "predict(ids, lengths)", assertThrows(IllegalArgumentException.class,
+                        () -> served.predict(Tensor.zeros(1, 3))).getMessage());
         IllegalArgumentException emptySentence = assertThrows(IllegalArgumentException.class,
                 () -> biLstm().training(TrainingPlan.defaults().epochs(1).seed(1)).build().fit(toy(20, 1), null)
                         .predict(List.of()));

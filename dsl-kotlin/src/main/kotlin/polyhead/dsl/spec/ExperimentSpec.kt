@@ -64,6 +64,17 @@ fun ExperimentSpec.withRun(epochs: Int?, seed: Long?): ExperimentSpec =
     copy(training = training.copy(epochs = epochs ?: training.epochs, seed = seed ?: training.seed))
 
 /**
+ * This sequence spec with the vocabulary's minimum count [minCount] where given (null keeps the spec's), and each
+ * task that names no classes given [classNames]' names for it, if any: what a command line's `--min-count` and a
+ * dataset's tag and class names do to the spec a run records.
+ */
+fun ExperimentSpec.withSentenceData(minCount: Int?, classNames: Map<String, List<String>>): ExperimentSpec =
+    copy(
+        sequenceInput = sequenceInput?.let { if (minCount == null) it else it.copy(minCount = minCount) },
+        tasks = tasks.map { t -> if (t.classNames.isEmpty()) t.copy(classNames = classNames[t.name].orEmpty()) else t },
+    )
+
+/**
  * One task: its head (layers on the trunk's output), its loss, its loss weight w (Σ w_t·L_t under the fixed
  * weighting), what its labels are and the metrics reported for it.
  *

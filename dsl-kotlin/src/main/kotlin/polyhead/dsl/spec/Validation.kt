@@ -59,7 +59,7 @@ private fun Faults.model(spec: ExperimentSpec) {
         named -> namedInputs(spec)
         else -> spec.input.takeIf { input(it) }
     }
-    val trunkOk = layerSettings(spec.trunk, "$.trunk", trunk = !named)
+    val trunkOk = layerSettings(spec.trunk, "$.trunk", trunk = !named, sequence = spec.sequenceInput != null)
     val trunkOutput = if (sharedInput != null && trunkOk) trace(spec.trunk, sharedInput, "$.trunk") else null
     val own = (spec.architecture as? ArchitectureSpec.OwnLayers)?.layers.orEmpty()
     val ownOk = own.isEmpty() || layerSettings(own, "$.architecture.layers", trunk = false)
@@ -204,7 +204,7 @@ internal fun Faults.rule(path: String, fault: String?) {
 }
 
 /** Whether every layer's own settings are sound (shapes are only traced through sound layers). */
-private fun Faults.layerSettings(layers: List<LayerSpec>, path: String, trunk: Boolean): Boolean {
+private fun Faults.layerSettings(layers: List<LayerSpec>, path: String, trunk: Boolean, sequence: Boolean = false): Boolean {
     val before = errors.size
     layers.forEachIndexed { j, layer ->
         val p = "$path[$j]"
@@ -231,7 +231,8 @@ private fun Faults.layerSettings(layers: List<LayerSpec>, path: String, trunk: B
             }
             is LayerSpec.Embedding -> {
                 layer.init?.let { init(it, "$p.init") }
-                atLeast(layer.count, 0, "$p.count", "embedding count (0: the sequence input's vocabulary)")
+                // 0 on a sequence input: the vocabulary's size ([sequenceInput] reports any other count there)
+                atLeast(layer.count, if (sequence) 0 else 1, "$p.count", "embedding count")
                 atLeast(layer.dim, 1, "$p.dim", "embedding dim")
                 rule(p, rules?.misplacedEmbedding(trunk, j))
             }

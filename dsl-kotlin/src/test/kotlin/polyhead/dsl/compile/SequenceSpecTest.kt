@@ -140,8 +140,7 @@ class SequenceSpecTest : FunSpec({
             task("t") { head { dense(2) }; loss = crossEntropy() }
             optimizer = adam(lr = 0.01)
         }
-        paths(fixedInput) shouldBe listOf("$.trunk[0].count: this embedding takes its rows from a sequence input's "
-            + "vocabulary, but the model's input is no sequence; give the number of rows")
+        paths(fixedInput) shouldBe listOf("$.trunk[0].count: embedding count must be at least 1, got 0")
         shouldThrow<InvalidSpecException> { SpecCompiler.compile(spec) }.errors shouldBe listOf(
             SpecError("$.sequenceInput", "a sequence input reads token ids of the data's vocabulary; compile the spec "
                 + "with it (SpecCompiler.compile(spec, vocabulary))"),
