@@ -83,6 +83,8 @@ final class DataCheck {
                         : "[" + labels.classes() + ", H, W] logits for label maps " + Arrays.toString(target);
                 case REAL_VECTOR, BINARY -> size(out) == size(target) ? null
                         : size(target) + " value(s) per sample, as its labels";
+                // the tool's datasets are fixed-size; per-token labels come from sentence data
+                case TOKEN_CLASS -> "per-sample labels (its tasks are not per token)";
             };
             if (fault != null) {
                 throw UserError.of(source + ": $.tasks[" + i + "].head: task " + task + " of dataset " + data.name() + " needs "
@@ -173,6 +175,7 @@ final class DataCheck {
             case BINARY -> "binary";
             case REAL_VECTOR -> "realVector";
             case PIXEL_CLASS_MAP -> "pixelClassMap";
+            case TOKEN_CLASS -> "tokenClass";
         };
     }
 }

@@ -15,21 +15,22 @@ import picocli.CommandLine.Option;
  * {@code train --resume} use the run's data unless told otherwise.
  */
 record DataOptions(String dataset, String data, String testData, Long limit, Double rho, String recipe,
-        List<String> targets, Long dataSeed, String sampleWeights) {
+        List<String> targets, Long dataSeed, String sampleWeights, Long minCount) {
 
     /**
      * The data options as picocli reads them from a command line ({@code train} and {@code evaluate}); null when
      * none was given.
      */
     static final class Given {
-        @Option(names = "--dataset", paramLabel = "NAME", order = 10, description =
-                "fashion, multi-fashion, mmoe, shapes or csv; inferred from the task names when absent")
+        @Option(names = "--dataset", paramLabel = "NAME", order = 10, description = {
+                "fashion, multi-fashion, mmoe, shapes, csv or brown; inferred from the task names (brown: from a",
+                "sequence spec) when absent"})
         String dataset;
 
         @Option(names = "--data", paramLabel = "PATH", order = 11, description = {
                 "fashion, multi-fashion: folder of Fashion-MNIST's IDX files (default: Debian's full",
                 "set when installed, else the subset shipped in samples/data/fashion-mnist);",
-                "csv: the CSV file (required)"})
+                "csv: the CSV file (required); brown: the corpus folder (default samples/data/brown)"})
         String data;
 
         @Option(names = "--test-data", paramLabel = "FILE", order = 12, description =
@@ -37,7 +38,7 @@ record DataOptions(String dataset, String data, String testData, Long limit, Dou
         String testData;
 
         @Option(names = "--limit", paramLabel = "N", order = 13, description =
-                "at most N training and N test samples (quick runs)")
+                "at most N training and N test samples (brown: sentences; quick runs)")
         Long limit;
 
         @Option(names = "--rho", paramLabel = "X", order = 14, converter = Correlation.class, description =
@@ -59,8 +60,12 @@ record DataOptions(String dataset, String data, String testData, Long limit, Dou
         String sampleWeights;
 
         @Option(names = "--data-seed", paramLabel = "N", order = 17, description =
-                "seed of generated data and of the csv test split (default 0)")
+                "seed of generated data and of the csv test split (default 0); brown: of its document split (default 42)")
         Long dataSeed;
+
+        @Option(names = "--min-count", paramLabel = "N", order = 19, description =
+                "brown: a word's count in the training split to be in the vocabulary (default: the spec's)")
+        Long minCount;
     }
 
     /** {@code --rho}: a correlation, in [-1, 1]. */
@@ -75,7 +80,8 @@ record DataOptions(String dataset, String data, String testData, Long limit, Dou
     static DataOptions of(Given given) {
         Given g = given == null ? new Given() : given;
         return new DataOptions(g.dataset, g.data, g.testData, UserError.atLeast("--limit", g.limit, 1), g.rho,
-                g.recipe, g.targets == null ? null : List.of(g.targets.split(",")), g.dataSeed, g.sampleWeights);
+                g.recipe, g.targets == null ? null : List.of(g.targets.split(",")), g.dataSeed, g.sampleWeights,
+                UserError.atLeast("--min-count", g.minCount, 1));
     }
 
     /** These options, where absent, filled in from {@code recorded} (a run's). */
@@ -83,7 +89,7 @@ record DataOptions(String dataset, String data, String testData, Long limit, Dou
         return new DataOptions(first(dataset, recorded.dataset), first(data, recorded.data),
                 first(testData, recorded.testData), first(limit, recorded.limit), first(rho, recorded.rho),
                 first(recipe, recorded.recipe), first(targets, recorded.targets), first(dataSeed, recorded.dataSeed),
-                first(sampleWeights, recorded.sampleWeights));
+                first(sampleWeights, recorded.sampleWeights), first(minCount, recorded.minCount));
     }
 
     private static <T> T first(T a, T b) {
@@ -102,6 +108,7 @@ record DataOptions(String dataset, String data, String testData, Long limit, Dou
         put(m, "targets", targets);
         put(m, "dataSeed", dataSeed);
         put(m, "sampleWeights", sampleWeights);
+        put(m, "minCount", minCount);
         return m;
     }
 
@@ -118,6 +125,7 @@ record DataOptions(String dataset, String data, String testData, Long limit, Dou
                 m.get("limit") == null ? null : ((Number) m.get("limit")).longValue(),
                 m.get("rho") == null ? null : ((Number) m.get("rho")).doubleValue(), (String) m.get("recipe"),
                 (List<String>) m.get("targets"),
-                m.get("dataSeed") == null ? null : ((Number) m.get("dataSeed")).longValue(), (String) m.get("sampleWeights"));
+                m.get("dataSeed") == null ? null : ((Number) m.get("dataSeed")).longValue(), (String) m.get("sampleWeights"),
+                m.get("minCount") == null ? null : ((Number) m.get("minCount")).longValue());
     }
 }

@@ -79,6 +79,10 @@ final class DataSources {
 
     /** The dataset's name: {@code --dataset}, or the one whose tasks include all of the spec's. */
     static String name(ExperimentSpec spec, DataOptions o) {
+        if (Sentences.NAME.equals(o.dataset())) {
+            throw UserError.of("dataset " + Sentences.NAME + " is sentences of words; it trains a spec with a "
+                    + "sequenceInput (e.g. samples/specs/brown.json)");
+        }
         if (o.dataset() != null) {
             if (!NAMES.contains(o.dataset())) {
                 throw UserError.usage("unknown dataset '" + o.dataset() + "'; known: " + String.join(", ", NAMES));
@@ -132,6 +136,9 @@ final class DataSources {
         }
         if ((o.targets() != null || o.testData() != null || o.sampleWeights() != null) && !name.equals("csv")) {
             foreign.add(o.targets() != null ? "--targets" : o.testData() != null ? "--test-data" : "--sample-weights");
+        }
+        if (o.minCount() != null) {
+            foreign.add("--min-count");
         }
         if (o.data() != null && Set.of("mmoe", "shapes").contains(name)) {
             foreign.add("--data");
@@ -209,6 +216,7 @@ final class DataSources {
             case BINARY -> LabelType.BINARY;
             case REAL_VECTOR -> LabelType.REAL_VECTOR;
             case PIXEL_CLASS_MAP -> LabelType.PIXEL_CLASS_MAP;
+            case TOKEN_CLASS -> LabelType.TOKEN_CLASS;
         };
     }
 }

@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import polyhead.checkpoint.Checkpoints;
+import polyhead.data.Batching;
+import polyhead.train.Trainer;
 import polyhead.io.Json;
 
 /**
@@ -66,12 +68,32 @@ final class EvaluateCommand implements Callable<Integer> {
         if (model.runFolder() != null) {
             options = options.or(RunFolder.data(model.runFolder()));
         }
-        DataSources.RunData data = DataCheck.fit(model.checkpoint().resolve(Checkpoints.METADATA), model.spec(), model.experiment(),
-                DataSources.load(model.spec(), options));
-        Map<String, Double> test = model.trainer().evaluate(data.test());
+        Path source = model.checkpoint().resolve(Checkpoints.METADATA);
+        String name;
+        String description;
+        long testSize;
+        Map<String, Double> test;
+        if (Sentences.isSequence(model.spec())) {
+            Sentences.Data data = Sentences.load(model.spec(), options);
+            Sentences.sameVocabulary(source, model.experiment().getExperiment().modelDescription().vocabulary(),
+                    data.vocabulary());
+            Trainer trainer = model.trainer();
+            test = trainer.evaluate(Batching.sequential(model.experiment().getExperiment().bind(data.test()),
+                    trainer.evalBatchSize()));
+            name = Sentences.NAME;
+            description = data.description();
+            testSize = data.test().size();
+        } else {
+            DataSources.RunData data = DataCheck.fit(source, model.spec(), model.experiment(),
+                    DataSources.load(model.spec(), options));
+            test = model.trainer().evaluate(data.test());
+            name = data.name();
+            description = data.description();
+            testSize = data.test().size();
+        }
 
-        out.printf("checkpoint %s (epoch %d)%n%s%n%n", model.checkpoint(), model.epoch(), data.description());
-        out.printf("test results (%,d samples)%n", data.test().size());
+        out.printf("checkpoint %s (epoch %d)%n%s%n%n", model.checkpoint(), model.epoch(), description);
+        out.printf("test results (%,d %s)%n", testSize, Sentences.isSequence(model.spec()) ? "sentences" : "samples");
         Reports.table(model.spec(), test).print(out);
         if (outFile != null) {
             Map<String, Object> json = new LinkedHashMap<>();
@@ -79,9 +101,9 @@ final class EvaluateCommand implements Callable<Integer> {
             json.put("checkpoint", model.checkpoint().toString());
             json.put("epoch", model.epoch());
             Map<String, Object> d = new LinkedHashMap<>();
-            d.put("dataset", data.name());
-            d.put("description", data.description());
-            d.put("test", (long) data.test().size());
+            d.put("dataset", name);
+            d.put("description", description);
+            d.put("test", testSize);
             json.put("data", d);
             OutputFiles.write(outFile, Json.pretty(json));
             out.println("wrote " + outFile);

@@ -6,11 +6,13 @@ import java.nio.file.Path;
 import polyhead.checkpoint.Checkpoint;
 import polyhead.checkpoint.CheckpointException;
 import polyhead.checkpoint.Checkpoints;
+import polyhead.data.Vocabulary;
 import polyhead.dsl.compile.CompiledExperiment;
 import polyhead.dsl.compile.SpecCompiler;
 import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.InitialWeightsSpecKt;
 import polyhead.dsl.spec.InvalidSpecException;
+import polyhead.experiment.ModelDescription;
 import polyhead.train.Trainer;
 
 /**
@@ -23,10 +25,24 @@ final class Experiments {
 
     /** The spec compiled; its faults, if any, as a user error naming {@code file}. */
     static CompiledExperiment compile(Path file, ExperimentSpec spec) {
+        return compile(file, spec, null);
+    }
+
+    /** A spec compiled with the vocabulary of its data (a sequence spec; null for others). */
+    static CompiledExperiment compile(Path file, ExperimentSpec spec, Vocabulary vocabulary) {
         try {
-            return SpecCompiler.INSTANCE.compile(spec);
+            return SpecCompiler.INSTANCE.compile(spec, vocabulary);
         } catch (InvalidSpecException e) {
             throw SpecFiles.faults(file, e.getErrors());
+        }
+    }
+
+    /** The vocabulary a sequence model's checkpoint records; a description that does not read is one line. */
+    private static Vocabulary vocabulary(Checkpoint c, Path source) {
+        try {
+            return ModelDescription.fromJson(c.description(), source.toString()).vocabulary();
+        } catch (IllegalArgumentException e) {
+            throw UserError.of(e.getMessage());
         }
     }
 
@@ -63,7 +79,10 @@ final class Experiments {
             ExperimentSpec spec = SpecFiles.loadRecorded(source, c.spec() != null ? c.spec()
                     : SpecCompiler.INSTANCE.specText(c.description()));
             // the checkpoint's weights replace any initial weights: their file is not needed (nor read)
-            CompiledExperiment exp = compile(source, InitialWeightsSpecKt.withInitialWeights(spec, null));
+            // a sequence model's checkpoint records the vocabulary it reads words with, in its model description
+            Vocabulary vocabulary = spec.getSequenceInput() == null || c.description() == null ? null
+                    : vocabulary(c, source);
+            CompiledExperiment exp = compile(source, InitialWeightsSpecKt.withInitialWeights(spec, null), vocabulary);
             Checkpoints.restore(c, dir.toString(), exp.getArchitecture(), null, null);
             return new Trained(dir, spec, exp, c.epoch());
         } catch (CheckpointException e) {

@@ -55,6 +55,10 @@ final class InspectCommand implements Callable<Integer> {
         Path file = Path.of(UserError.single("inspect", "SPEC file", files));
         Duration scriptTimeout = script.timeout();
         ExperimentSpec spec = SpecFiles.load(file, SpecFiles.text(file), scriptTimeout);
+        if (Sentences.isSequence(spec)) {
+            throw UserError.of(file + ": $.sequenceInput: inspect reads no data, and a sequence spec's embedding has a "
+                    + "row per word of its data's vocabulary; train it (polyhead train) and read the run's checkpoints");
+        }
         CompiledExperiment exp = Experiments.compile(file, spec);
         Architecture arch = exp.getArchitecture();
         int[] input = InputSpecKt.modelInput(spec).stream().mapToInt(Integer::intValue).toArray();

@@ -19,6 +19,9 @@ import polyhead.dsl.spec.ExperimentSpec;
 import polyhead.dsl.spec.InputSpecKt;
 import polyhead.dsl.spec.Labels;
 import polyhead.dsl.spec.TaskSpec;
+import polyhead.data.Vocabulary;
+import polyhead.serve.Predictions;
+import polyhead.serve.Predictor;
 import polyhead.io.CsvRecords;
 import polyhead.io.Idx;
 import polyhead.serve.TaskOutput;
@@ -33,7 +36,8 @@ import polyhead.tensor.Tensor;
  * pixel, row-major, separated by spaces, in one cell.
  */
 @Command(name = "predict", synopsisHeading = "", header = "per-task predictions for an IDX or CSV file, as CSV",
-        customSynopsis = "usage: polyhead predict CHECKPOINT INPUT [options]",
+        customSynopsis = {"usage: polyhead predict CHECKPOINT INPUT [options]",
+                "       polyhead predict CHECKPOINT --text SENTENCE"},
         descriptionHeading = "%n",
         description = {
                 "Predicts with the model of CHECKPOINT (a checkpoint folder, or a run folder: its latest checkpoint) for",
@@ -47,7 +51,9 @@ import polyhead.tensor.Tensor;
                 "                 (softmax probabilities)",
                 "  binary         TASK.p0, TASK.p1, ... (sigmoid probability of each label)",
                 "  realVector     TASK (one value) or TASK.0, TASK.1, ...",
-                "  pixelClassMap  TASK.class: the class of each pixel, row-major, separated by spaces"},
+                "  pixelClassMap  TASK.class: the class of each pixel, row-major, separated by spaces",
+                "With --text (a model of a sequence spec): the sentence's words, split at white space, each on a line",
+                "with its tag of every per-token task, then each per-sentence task's class."},
         optionListHeading = "%noptions:%n", sortOptions = false, footerHeading = "%n",
         footer = "exit codes: 0 ok, 1 bad checkpoint, input or files, 2 bad command line")
 final class PredictCommand implements Callable<Integer> {
@@ -56,6 +62,10 @@ final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "FILE", description = "write the CSV to FILE (default: standard output)")
     Path outFile;
+
+    @Option(names = "--text", paramLabel = "SENTENCE", description =
+            "a sentence (words separated by spaces) for a model of a sequence spec, instead of INPUT")
+    String text;
 
     @Mixin
     HelpOption help;
@@ -71,6 +81,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (text != null) {
+            return sentence();
+        }
         if (files.size() != 2) {
             throw UserError.usage("predict takes a CHECKPOINT and an INPUT file, got " + files);
         }
@@ -93,6 +106,55 @@ final class PredictCommand implements Callable<Integer> {
             out.print(csv);
         }
         return 0;
+    }
+
+    /**
+     * {@code --text}: each word of the sentence with its tag of every per-token task (class names when the task has
+     * them), then each per-sentence task's class.
+     */
+    private int sentence() {
+        if (files.size() != 1 || outFile != null) {
+            throw UserError.usage("predict --text takes a CHECKPOINT and no INPUT or --out, got " + files);
+        }
+        Experiments.Trained model = Experiments.load(Path.of(files.get(0)), err);
+        if (!Sentences.isSequence(model.spec())) {
+            throw UserError.usage("--text is for a model of a sequence spec; this model reads "
+                    + InputSpecKt.modelInput(model.spec()) + " per sample: give an INPUT file");
+        }
+        if (text.isBlank()) {
+            throw UserError.of("--text: the sentence is empty; give at least one word");
+        }
+        List<String> words = List.of(text.trim().split("\\s+"));
+        Vocabulary vocabulary = model.experiment().getExperiment().modelDescription().vocabulary();
+        int[] ids = vocabulary.encode(words);
+        float[] x = new float[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            x[i] = ids[i];
+        }
+        Predictions p = Predictor.ofSequences(model.experiment().getArchitecture())
+                .predict(Tensor.wrap(Shape.of(1, ids.length), x), new int[] {ids.length});
+        List<TaskSpec> perToken = model.spec().getTasks().stream().filter(t -> t.getLabels() == Labels.TOKEN_CLASS)
+                .toList();
+        StringBuilder sb = new StringBuilder();
+        for (int w = 0; w < words.size(); w++) {
+            sb.append(words.get(w));
+            for (TaskSpec t : perToken) {
+                sb.append('\t').append(className(t, p.task(t.getName()).predicted()[w]));
+            }
+            sb.append('\n');
+        }
+        for (TaskSpec t : model.spec().getTasks()) {
+            if (t.getLabels() != Labels.TOKEN_CLASS) {
+                sb.append(t.getName()).append(": ").append(className(t, p.task(t.getName()).predicted()[0]))
+                        .append('\n');
+            }
+        }
+        out.print(sb);
+        return 0;
+    }
+
+    private static String className(TaskSpec t, int c) {
+        return t.getClassNames().isEmpty() ? Integer.toString(c) : t.getClassNames().get(c);
     }
 
     /** An IDX file's samples; unsigned bytes (0–255) scaled to [0, 1]. */

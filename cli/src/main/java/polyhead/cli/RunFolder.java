@@ -43,7 +43,7 @@ final class RunFolder {
     static DataOptions data(Path runDir) {
         Path f = runDir.resolve(DATA);
         if (!Files.isRegularFile(f)) {
-            return new DataOptions(null, null, null, null, null, null, null, null, null);
+            return new DataOptions(null, null, null, null, null, null, null, null, null, null);
         }
         return DataOptions.fromJson((Map<String, Object>) Json.parse(read(f), f.toString()));
     }

@@ -23,6 +23,8 @@ import polyhead.checkpoint.Checkpoint;
 import polyhead.checkpoint.CheckpointException;
 import polyhead.checkpoint.CheckpointStore;
 import polyhead.data.Dataset;
+import polyhead.data.SequenceDataset;
+import polyhead.experiment.TrainedModel;
 import polyhead.dsl.compile.CompiledExperiment;
 import polyhead.dsl.spec.CheckpointSpec;
 import polyhead.dsl.spec.ExperimentSpec;
@@ -162,6 +164,10 @@ final class TrainCommand implements Callable<Integer> {
         ExperimentSpec spec = withOverrides(SpecFiles.load(specFile, specText, scriptTimeout), epochs, seed);
         spec = (init == null ? new InitOptions() : init).apply(spec);
         String specJson = SpecJson.INSTANCE.encode(spec);
+        if (resume != null && Sentences.isSequence(spec)) {
+            throw UserError.of(resume + ": a run of a sequence spec cannot be resumed yet; train it again into an "
+                    + "empty --out");
+        }
         Checkpoint from = null;
         Path outDir;
         if (resume != null) {
@@ -177,6 +183,9 @@ final class TrainCommand implements Callable<Integer> {
             outDir = null; // locked below, once the data is read
         }
         Map<String, Double> baselines = baselinesFile == null ? null : Baselines.read(baselinesFile, spec);
+        if (Sentences.isSequence(spec)) {
+            return trainSentences(specFile, specText, spec, dataOptions, baselines);
+        }
 
         // a resumed run's weights come from its checkpoint: its initial weights' file is not read again
         CompiledExperiment exp = Experiments.compile(specFile,
@@ -233,10 +242,67 @@ final class TrainCommand implements Callable<Integer> {
             throw UserError.of(specFile + ": training stopped: " + e.getMessage());
         }
         Map<String, Double> test = trainer.evaluate(data.test());
+        report(outDir, spec, specJson, new RunReport.Data(data.name(), data.description(), train.size(),
+                validation == null ? 0 : validation.size(), data.test().size()), history, test, store, baselines,
+                "samples");
+        return 0;
+    }
 
+    /**
+     * A sequence spec's run on sentences ({@link Sentences}): the corpus read, the spec given its data's minimum count
+     * and tag names and compiled with its vocabulary, the sentences checked against the model before the run folder
+     * is made, bucketed training, the test sentences evaluated and the run folder written as for any run.
+     */
+    private int trainSentences(Path specFile, String specText, ExperimentSpec given, DataOptions dataOptions,
+                               Map<String, Double> baselines) {
+        Sentences.Data data = Sentences.load(given, dataOptions);
+        ExperimentSpec spec = Sentences.forRun(given, dataOptions, data.brown());
+        String specJson = SpecJson.INSTANCE.encode(spec);
+        CompiledExperiment exp = Experiments.compile(specFile, spec, data.vocabulary());
+        TrainingSpec t = spec.getTraining();
+        SequenceDataset train = exp.getExperiment().bind(data.train()); // a fault before the run folder is made
+        exp.getExperiment().bind(data.test());
+        SequenceDataset validation = null;
+        if (t.getValidationSplit() > 0) {
+            SequenceDataset.Split split = train.split(t.getValidationSplit(), t.getSeed());
+            train = split.train();
+            validation = split.validation();
+        }
+        lock = lockNewFolder(outOption, specFile);
+        Path outDir = lock.dir();
+        OutputFiles.write(outDir.resolve(RunFolder.SPEC), specJson);
+        SpecFiles.keepScript(specFile, specText, outDir);
+        OutputFiles.write(outDir.resolve(RunFolder.DATA), Json.pretty(dataOptions.toJson()));
+        CheckpointStore store = RunFolder.store(outDir, spec);
+        out.println(data.description());
+        Gemms.announce(out);
+        out.printf("epochs %d, batch %d, seed %d; run folder %s%n", t.getEpochs(), t.getBatchSize(), t.getSeed(), outDir);
+        TrainedModel model;
+        try {
+            model = exp.getExperiment().fit(train, validation, store.root(), b -> {
+                b.spec(specJson);
+                if (t.getCheckpoints() == null) {
+                    b.checkpoints(store, new CheckpointSpec().getEvery());
+                }
+                if (!quiet) {
+                    b.progress(out);
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw UserError.of(specFile + ": training stopped: " + e.getMessage());
+        }
+        Map<String, Double> test = model.evaluate(data.test());
+        report(outDir, spec, specJson, new RunReport.Data(Sentences.NAME, data.description(), train.size(),
+                validation == null ? 0 : validation.size(), data.test().size()), model.history(), test, store,
+                baselines, "sentences");
+        return 0;
+    }
+
+    /** The run folder's history, metrics and plots, and the test table printed. */
+    private void report(Path outDir, ExperimentSpec spec, String specJson, RunReport.Data data, History history,
+                        Map<String, Double> test, CheckpointStore store, Map<String, Double> baselines, String unit) {
         OutputFiles.write(outDir.resolve("history.csv"), history.toCsv());
-        Map<String, Object> metrics = metrics(spec, specJson, data, train.size(),
-                validation == null ? 0 : validation.size(), history, test, store);
+        Map<String, Object> metrics = metrics(spec, specJson, data, history, test, store);
         Double deltaM = baselines == null ? null : Baselines.deltaM(test, baselines);
         if (baselines != null) {
             metrics.put("delta_m", RunReport.finite(deltaM));
@@ -250,14 +316,13 @@ final class TrainCommand implements Callable<Integer> {
             throw UserError.of(e.getMessage());
         }
         out.println();
-        out.printf("test results (%,d samples)%n", data.test().size());
+        out.printf("test results (%,d %s)%n", data.test(), unit);
         Reports.table(spec, test).print(out);
         if (baselines != null) {
             out.printf("Δm %s%% against the baselines (positive = worse)%n", MetricTable.number(deltaM, 2));
         }
         out.println("wrote " + outDir + ": spec.json, data.json, checkpoints/, history.csv, metrics.json"
                 + (plots.isEmpty() ? "" : ", " + String.join(", ", plots)));
-        return 0;
     }
 
     /**
@@ -375,16 +440,15 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> metrics(ExperimentSpec spec, String specJson, DataSources.RunData data,
-            int trainRows, int validationRows, History history, Map<String, Double> test, CheckpointStore store) {
+    private static Map<String, Object> metrics(ExperimentSpec spec, String specJson, RunReport.Data data,
+            History history, Map<String, Double> test, CheckpointStore store) {
         Map<String, Object> w = null;
         if (spec.getInitialWeights() != null) {
             w = new LinkedHashMap<>();
             w.put("file", spec.getInitialWeights().getFile());
             w.put("sha256", spec.getInitialWeights().getSha256());
         }
-        return RunReport.metrics(Reports.tasks(spec), test, history, spec.getTraining().getSeed(),
-                new RunReport.Data(data.name(), data.description(), trainRows, validationRows, data.test().size()),
-                store, ExperimentSpecKt.SPEC_VERSION, w, specJson);
+        return RunReport.metrics(Reports.tasks(spec), test, history, spec.getTraining().getSeed(), data, store,
+                ExperimentSpecKt.SPEC_VERSION, w, specJson);
     }
 }

@@ -9,5 +9,10 @@ public enum LabelType {
     /** Real values, targets of the prediction's shape ([N] or [N, D]). */
     REAL_VECTOR,
     /** A class index per pixel, targets [N, H, W], predictions logits [N, C, H, W]. */
-    PIXEL_CLASS_MAP
+    PIXEL_CLASS_MAP,
+    /**
+     * A class index per token of padded sequences (a tag per word), targets [N, T], predictions logits [N, T, C]
+     * (classes last: a head applied at every step), mask [N, T] (0 at padding and at missing labels).
+     */
+    TOKEN_CLASS
 }

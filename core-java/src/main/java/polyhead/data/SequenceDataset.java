@@ -248,6 +248,59 @@ public final class SequenceDataset {
         }
     }
 
+    /**
+     * This dataset with only {@code tasks}' labels, each keeping its kind (per token or per sequence), in the order
+     * of the data; the sentences are shared, not copied.
+     *
+     * @throws IllegalArgumentException naming a task the data does not have
+     */
+    public SequenceDataset selectTasks(List<String> tasks) {
+        Map<String, int[][]> tt = new LinkedHashMap<>();
+        Map<String, int[]> st = new LinkedHashMap<>();
+        for (String t : tasks) {
+            isPerToken(t); // fails naming an unknown task
+        }
+        tokenTargets.forEach((t, l) -> {
+            if (tasks.contains(t)) {
+                tt.put(t, l);
+            }
+        });
+        sequenceTargets.forEach((t, l) -> {
+            if (tasks.contains(t)) {
+                st.put(t, l);
+            }
+        });
+        return new SequenceDataset(vocabularySize, names, tokens, tt, st);
+    }
+
+    /** A training part and a held-out validation part of the sentences. */
+    public record Split(SequenceDataset train, SequenceDataset validation) {
+    }
+
+    /**
+     * The sentences split as {@link Dataset#split} splits rows: a permutation drawn with {@code seed}, its first
+     * ⌊n·fraction⌋ sentences held out for validation, each part in the data's order.
+     *
+     * @throws DataException if a part would be empty, naming the fraction and the count
+     */
+    public Split split(double validationFraction, long seed) {
+        if (!(validationFraction > 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + validationFraction);
+        }
+        int n = size();
+        int held = (int) Math.floor(n * validationFraction);
+        if (held < 1 || held >= n) {
+            throw new DataException("validation fraction " + validationFraction + " "
+                    + Dataset.tooFewRows(validationFraction, n, "validation") + " or drop the split");
+        }
+        int[] order = Dataset.permutation(n, new java.util.Random(seed));
+        int[] v = Arrays.copyOfRange(order, 0, held);
+        int[] t = Arrays.copyOfRange(order, held, n);
+        Arrays.sort(v);
+        Arrays.sort(t);
+        return new Split(rows(t), rows(v));
+    }
+
     /** The dataset of sentences {@code idx}, in that order. */
     public SequenceDataset rows(int[] idx) {
         List<String> nm = new ArrayList<>(idx.length);

@@ -9,6 +9,8 @@ import java.util.Map;
 import polyhead.data.DataException;
 import polyhead.data.Dataset;
 import polyhead.data.LabelType;
+import polyhead.data.SequenceDataset;
+import polyhead.data.Vocabulary;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 
@@ -23,9 +25,19 @@ import polyhead.tensor.Tensor;
 final class DataBinding {
     private final List<TaskPlan> tasks;
     private final Map<String, int[]> outputs;
+    /** A sequence model's vocabulary, or null for fixed-size data. */
+    private final Vocabulary vocabulary;
+    /** The longest sentence a sequence model takes (its learned position table's rows), or 0 for any. */
+    private final int maxLength;
 
-    /** @param outputs each task's head output per sample, as traced when the experiment was built */
-    DataBinding(List<TaskPlan> tasks, Map<String, int[]> outputs) {
+    /**
+     * @param outputs    each task's head output per sample, as traced when the experiment was built
+     * @param vocabulary a sequence model's vocabulary, or null
+     * @param maxLength  the longest sentence a sequence model takes, 0 for any
+     */
+    DataBinding(List<TaskPlan> tasks, Map<String, int[]> outputs, Vocabulary vocabulary, int maxLength) {
+        this.vocabulary = vocabulary;
+        this.maxLength = maxLength;
         this.tasks = List.copyOf(tasks);
         this.outputs = new LinkedHashMap<>();
         outputs.forEach((t, o) -> this.outputs.put(t, o.clone()));
@@ -38,6 +50,10 @@ final class DataBinding {
      * @throws DataException one line naming the task and both shapes, or the row at fault
      */
     Dataset bind(Dataset data) {
+        if (vocabulary != null) {
+            throw new DataException("data: the experiment reads sentences of token ids (a sequence input); give it a "
+                    + "SequenceDataset, not a Dataset of inputs " + data.inputs().shape());
+        }
         Dataset d = derive(data);
         for (TaskPlan t : tasks) {
             if (!d.tasks().contains(t.name())) {
@@ -50,6 +66,56 @@ final class DataBinding {
             }
         }
         return d.selectTasks(tasks.stream().map(TaskPlan::name).toList());
+    }
+
+    /**
+     * Checks sequence data against a sequence model, before any step: its vocabulary size, every task's labels
+     * (per token for {@link LabelType#TOKEN_CLASS} tasks, per sentence for the others) and classes, and the
+     * model's maximum length; the data with the experiment's tasks only.
+     *
+     * @throws DataException one line naming the task, the sentence and the value at fault
+     */
+    SequenceDataset bind(SequenceDataset data) {
+        if (vocabulary == null) {
+            throw new DataException("data: the experiment reads fixed-size inputs; a SequenceDataset is for a model "
+                    + "with a sequence input (sequenceInput)");
+        }
+        if (data.vocabularySize() != vocabulary.size()) {
+            throw new DataException("data: the sentences' token ids run over a vocabulary of " + data.vocabularySize()
+                    + " ids, the model's vocabulary has " + vocabulary.size() + "; encode the data with the model's "
+                    + "vocabulary");
+        }
+        if (maxLength > 0) {
+            data.requireMaxLength(maxLength);
+        }
+        for (TaskPlan t : tasks) {
+            if (!data.tasks().contains(t.name())) {
+                throw new DataException("data: no labels for task '" + t.name() + "' of the experiment; the data's "
+                        + "tasks: " + String.join(", ", data.tasks()));
+            }
+            boolean perToken = t.labels() == LabelType.TOKEN_CLASS;
+            if (perToken != data.isPerToken(t.name())) {
+                throw new DataException("data: task '" + t.name() + "' has " + (perToken ? "per-token" : "per-sentence")
+                        + " labels in the experiment (" + t.labels() + "), but the data labels each "
+                        + (perToken ? "sentence" : "token"));
+            }
+            int[] out = outputs.get(t.name());
+            int classes = out == null ? 0 : out[out.length - 1];
+            if (classes == 0 || t.labels() != LabelType.CLASS_INDEX && !perToken) {
+                continue;
+            }
+            for (int i = 0; i < data.size(); i++) {
+                int[] labels = perToken ? data.tokenLabels(t.name(), i) : new int[] {data.sequenceLabel(t.name(), i)};
+                for (int j = 0; j < labels.length; j++) {
+                    if (labels[j] >= classes) {
+                        throw new DataException("data: task '" + t.name() + "': " + data.name(i) + " has class "
+                                + labels[j] + (perToken ? " at token " + j : "") + ", but the head outputs " + classes
+                                + " classes (0.." + (classes - 1) + ")");
+                    }
+                }
+            }
+        }
+        return data.selectTasks(tasks.stream().map(TaskPlan::name).toList());
     }
 
     /** The data with the labels of derived tasks, each after its source (derivations form no cycle: checked at build). */
@@ -94,6 +160,7 @@ final class DataBinding {
         int[] want = switch (t.labels()) {
             case CLASS_INDEX -> new int[0];
             case PIXEL_CLASS_MAP -> Arrays.copyOfRange(out, 1, out.length);
+            case TOKEN_CLASS -> throw new IllegalStateException("per-token tasks bind sequence data");
             case REAL_VECTOR, BINARY -> out;
         };
         Tensor fitted = targets;
@@ -114,6 +181,7 @@ final class DataBinding {
         return switch (labels) {
             case CLASS_INDEX -> "class indices need targets [N]";
             case PIXEL_CLASS_MAP -> "class maps need targets [N, " + out[1] + ", " + out[2] + "]";
+            case TOKEN_CLASS -> "tags need targets [N, T]";
             case REAL_VECTOR, BINARY -> "the targets need " + ModelChecks.product(out) + " value(s) per sample";
         };
     }

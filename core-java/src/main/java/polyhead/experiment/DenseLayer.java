@@ -25,8 +25,13 @@ public record DenseLayer(int units, boolean bias, Initializer weightInit, Initia
         return Layers.settingsOf(type(), "units", units, "bias", bias);
     }
 
+    /** On a sequence [T, F], applied at every step: [T, units] (a per-token head). */
     @Override
     public int[] outputShape(int[] in) {
+        if (Layers.isSequence(in)) {
+            Layers.sequence(type(), in);
+            return new int[] {Layers.TIME, units};
+        }
         if (in.length != 1) {
             throw new LayerFault("dense needs a vector input [features], got " + Layers.show(in)
                     + (in.length > 1 ? "; add flatten() before it" : ""));
@@ -36,16 +41,27 @@ public record DenseLayer(int units, boolean bias, Initializer weightInit, Initia
 
     @Override
     public long weightElements(int[] in) {
-        return ModelChecks.product(ModelChecks.product(in), units);
+        return ModelChecks.product(features(in), units);
+    }
+
+    @Override
+    public boolean takesSequences() {
+        return true;
+    }
+
+    /** The features each output reads: the input's, or a step's of a sequence. */
+    private static long features(int[] in) {
+        return Layers.isSequence(in) ? in[in.length - 1] : ModelChecks.product(in);
     }
 
     @Override
     public Module create(int[] in, Random rng) {
+        int features = in[in.length - 1];
         if (weightInit == null && biasInit == null) {
-            return new Linear(in[0], units, bias, rng);
+            return new Linear(features, units, bias, rng);
         }
-        Linear l = new Linear(in[0], units, bias, Layers.scratch());
-        Initializer defaults = Initializers.defaultBias(in[0]);
+        Linear l = new Linear(features, units, bias, Layers.scratch());
+        Initializer defaults = Initializers.defaultBias(features);
         return l.initialize(Layers.orDefault(weightInit), biasInit != null ? biasInit : defaults, rng);
     }
 }

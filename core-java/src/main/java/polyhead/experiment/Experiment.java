@@ -4,11 +4,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 import polyhead.data.BatchSource;
 import polyhead.data.Batching;
 import polyhead.data.DataException;
 import polyhead.data.Dataset;
+import polyhead.data.SequenceDataset;
 import polyhead.checkpoint.CheckpointStore;
 import polyhead.mtl.arch.Architecture;
 import polyhead.mtl.weighting.Weighting;
@@ -25,6 +27,13 @@ import polyhead.train.Trainer;
  * Build a new one for another run.
  */
 public final class Experiment {
+    /**
+     * Batches per pool when sentences are bucketed by length for training ({@link Batching#bucketed}): each epoch
+     * sorts pools of this many batches' sentences by length, so a batch holds sentences of similar lengths and
+     * little padding, while the batches of an epoch still come in a shuffled order.
+     */
+    public static final int BUCKET_POOL_BATCHES = 50;
+
     private final Architecture architecture;
     private final Weighting weighting;
     private final GradientSource gradientSource;
@@ -218,6 +227,62 @@ public final class Experiment {
         }
     }
 
+    /**
+     * Sentence data fitted to this experiment (whose input is a {@link ExperimentBuilder#sequenceInput sequence}),
+     * before any step: its tasks only; the vocabulary size, each task's kind of labels (per token or per sentence)
+     * and classes, and the model's maximum length (a learned position table's rows) checked.
+     *
+     * @throws DataException one line naming the task, the sentence and the value at fault
+     */
+    public SequenceDataset bind(SequenceDataset data) {
+        return binding.bind(data);
+    }
+
+    /**
+     * The batches of an epoch over sentence data ({@link #bind bound}): shuffled from the epoch's seed and bucketed
+     * by length ({@link #BUCKET_POOL_BATCHES}), each padded to its longest sentence and carrying the lengths.
+     *
+     * @throws DataException if {@code data} has no sentences
+     */
+    public BatchSource batches(SequenceDataset data) {
+        if (data.size() == 0) {
+            throw new DataException("training data: no sentences; nothing to train on");
+        }
+        return Batching.bucketed(bind(data), training.batchSize(), BUCKET_POOL_BATCHES, false);
+    }
+
+    /**
+     * Trains a sequence model on sentence data as {@link #fit(Dataset, Dataset, Path, Consumer)} does on fixed-size
+     * data: bucketed batches ({@link #batches(SequenceDataset)}), validation each epoch on {@code validation} if
+     * given, else on the plan's validation split of the sentences (drawn with the run's seed), else none.
+     *
+     * @param configure further trainer settings (listeners, a progress bar); may be null
+     * @throws DataException one line if the data does not fit the model ({@link #bind(SequenceDataset)})
+     */
+    public TrainedModel fit(SequenceDataset data, SequenceDataset validation, Path checkpointDir,
+                            Consumer<Trainer.Builder> configure) {
+        SequenceDataset train = data;
+        SequenceDataset valid = validation;
+        if (validation == null && training.validationSplit() > 0) {
+            if (data.size() < Dataset.minRowsToSplit(training.validationSplit())) {
+                throw new DataException("training.validationSplit: " + training.validationSplit() + " "
+                        + Dataset.tooFewRows(training.validationSplit(), data.size(), "validation")
+                        + " or drop the split");
+            }
+            SequenceDataset.Split s = data.split(training.validationSplit(), training.seed());
+            train = s.train();
+            valid = s.validation();
+        }
+        SequenceDataset checked = valid == null ? null : bind(valid);
+        return run(batches(train), checked == null ? null : n -> Batching.sequential(checked, n), checkpointDir,
+                configure);
+    }
+
+    /** Trains a sequence model as {@link #fit(SequenceDataset, SequenceDataset, Path, Consumer)}, no further settings. */
+    public TrainedModel fit(SequenceDataset data, SequenceDataset validation) {
+        return fit(data, validation, null, null);
+    }
+
     /** Trains on {@code data} as {@link #fit(Dataset, Dataset, Path, Consumer)} does, with no further settings. */
     public TrainedModel fit(Dataset data, Dataset validation) {
         return fit(data, validation, null, null);
@@ -240,23 +305,32 @@ public final class Experiment {
             train = s.train();
             valid = bind(s.validation());
         }
-        return run(batches(train), valid, checkpointDir, configure);
+        Dataset checked = valid;
+        return run(batches(train), checked == null ? null : n -> Batching.sequential(checked, n), checkpointDir,
+                configure);
     }
 
     /** Trains under multi-source sampling on one dataset per task; validation on {@code validation} (bound) if given. */
     public TrainedModel fit(Map<String, Dataset> perTask, Dataset validation, Path checkpointDir,
                             Consumer<Trainer.Builder> configure) {
-        return run(batches(perTask), validation == null ? null : bind(validation), checkpointDir, configure);
+        Dataset checked = validation == null ? null : bind(validation);
+        return run(batches(perTask), checked == null ? null : n -> Batching.sequential(checked, n), checkpointDir,
+                configure);
     }
 
-    private TrainedModel run(BatchSource batches, Dataset validation, Path checkpointDir,
+    /**
+     * Trains on {@code batches}, validating each epoch on the batches {@code validation} cuts for the trainer's
+     * evaluation batch size (null: no validation).
+     */
+    private TrainedModel run(BatchSource batches, IntFunction<BatchSource> validation, Path checkpointDir,
                              Consumer<Trainer.Builder> configure) {
         Trainer.Builder b = trainerBuilder(batches.stepsPerEpoch(), checkpointDir);
         if (configure != null) {
             configure.accept(b);
         }
         Trainer trainer = b.build();
-        History history = trainer.fit(batches, validation);
+        History history = trainer.fitBatches(batches, validation == null ? null
+                : validation.apply(trainer.evalBatchSize()));
         return new TrainedModel(trainer, history, this, description, training.seed());
     }
 }

@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 
+import polyhead.data.SequenceDataset;
+import polyhead.data.Vocabulary;
 import polyhead.io.UserText;
 import polyhead.metrics.Metric;
 import polyhead.mtl.arch.Architecture;
@@ -43,6 +45,8 @@ import polyhead.train.EarlyStopping;
  */
 public final class ExperimentBuilder {
     private int[] input = new int[0];
+    /** The vocabulary of a sequence input's token ids, or null: the input is fixed-size. */
+    private Vocabulary vocabulary;
     private final List<InputPlan> inputs = new ArrayList<>();
     private List<Layer> trunk = List.of();
     private final List<TaskPlan> tasks = new ArrayList<>();
@@ -68,6 +72,26 @@ public final class ExperimentBuilder {
      */
     public ExperimentBuilder input(InputPlan in) {
         inputs.add(Objects.requireNonNull(in, "input"));
+        return this;
+    }
+
+    /**
+     * A sequence input instead of a fixed-size one: sentences of token ids encoded with {@code vocabulary}, padded
+     * per batch, each with its length ([T] per sample, {@link Layers#TIME}). The trunk starts with
+     * {@link Layers#embedding(int)}, whose table has the vocabulary's rows; the data is a
+     * {@link polyhead.data.SequenceDataset} of that vocabulary's size ({@link Experiment#fit(SequenceDataset,
+     * SequenceDataset, java.nio.file.Path, java.util.function.Consumer)}), and the trained model keeps the vocabulary
+     * to predict from words ({@link TrainedModel#predict(java.util.List)}).
+     *
+     * <p>Each batch's lengths reach the sequence layers through a {@link polyhead.nn.SequenceLengths} scope that the
+     * trainer and the predictor open around every forward pass (training, evaluation, prediction, serving): the
+     * recurrent layers run over each sentence's valid steps, the Transformer hides padded keys, the pooling skips
+     * padding, and the losses and metrics skip padded tokens by their masks. Architectures: hard and soft sharing,
+     * whose layers all read the same padded batch (the mixtures of experts' gates and MTAN's attention read
+     * fixed-size features).
+     */
+    public ExperimentBuilder sequenceInput(Vocabulary vocabulary) {
+        this.vocabulary = Objects.requireNonNull(vocabulary, "vocabulary");
         return this;
     }
 
@@ -137,8 +161,9 @@ public final class ExperimentBuilder {
             throw new IllegalArgumentException(String.join("; ", faults));
         }
         Random rng = new Random(training.seed());
+        List<Layer> trunk = resolvedTrunk();
         List<Layer> body = trunk;
-        int[] in = input;
+        int[] in = vocabulary != null ? new int[] {Layers.TIME} : input;
         if (!inputs.isEmpty()) {
             body = new ArrayList<>(trunk);
             body.add(0, new InputBranches(inputs));
@@ -149,16 +174,43 @@ public final class ExperimentBuilder {
             initialWeights.apply(arch);
         }
         return new Experiment(arch, weighting.create(arch.tasks(), optimizer.algorithm().lr()), weighting.source(),
-                optimizer, training, description, ModelDescription.of(input, inputs, trunk, architecture, tasks),
-                new DataBinding(tasks, headOutputs));
+                optimizer, training, description, ModelDescription.of(input, inputs, vocabulary, this.trunk,
+                architecture, tasks), new DataBinding(tasks, headOutputs, vocabulary, maxPositions(trunk)));
+    }
+
+    /** The trunk with each {@link Layers#embedding(int)} of a sequence input given the vocabulary's rows. */
+    private List<Layer> resolvedTrunk() {
+        if (vocabulary == null) {
+            return trunk;
+        }
+        List<Layer> out = new ArrayList<>();
+        for (Layer l : trunk) {
+            boolean frozen = !l.trainable();
+            out.add(FrozenLayer.base(l) instanceof EmbeddingLayer e && e.count() == 0
+                    ? e.withCount(vocabulary.size()).trainable(!frozen) : l);
+        }
+        return out;
+    }
+
+    /** The fewest rows of the learned position tables in {@code layers}: the longest sentence the model takes; 0 for none. */
+    private static int maxPositions(List<Layer> layers) {
+        return layers.stream().map(FrozenLayer::base).filter(l -> l instanceof PositionalLayer p && p.learned())
+                .mapToInt(l -> ((PositionalLayer) l).maxLength()).min().orElse(0);
     }
 
     /** Every fault of the plans; the trunk's output shape if it could be traced. */
     private int[] check(List<String> faults) {
         headOutputs.clear();
+        List<Layer> trunk = resolvedTrunk();
         int before = faults.size();
         int[] sharedInput = input;
-        if (!inputs.isEmpty()) {
+        if (vocabulary != null) {
+            sharedInput = new int[] {Layers.TIME};
+            if (input.length > 0 || !inputs.isEmpty()) {
+                faults.add("input: give a sample shape, named inputs or a sequence input, one of them");
+            }
+            sequenceFaults(trunk, faults);
+        } else if (!inputs.isEmpty()) {
             sharedInput = branches(faults);
         } else if (input.length == 0) {
             faults.add("input: missing, the shape of one sample without the batch dimension, e.g. input(1, 28, 28)");
@@ -304,6 +356,27 @@ public final class ExperimentBuilder {
                     ModelChecks.direction(es.monitor(), es.higherIsBetter(), metrics));
         }
         return representation;
+    }
+
+    /**
+     * What a sequence input asks of the rest: embeddings of the vocabulary's size, an architecture whose layers all
+     * read the padded batch, no derived tasks.
+     */
+    private void sequenceFaults(List<Layer> trunk, List<String> faults) {
+        for (int j = 0; j < trunk.size(); j++) {
+            if (FrozenLayer.base(trunk.get(j)) instanceof EmbeddingLayer e && e.count() != vocabulary.size()) {
+                faults.add(layerPath("trunk", j, trunk.get(j)) + ": count: the table has " + e.count() + " rows, but "
+                        + "the sequence input's vocabulary has " + vocabulary.size() + " ids; use embedding(dim), "
+                        + "which takes the vocabulary's size");
+            }
+        }
+        add(faults, "architecture", ModelChecks.sequenceArchitecture(architecture.kind(), architecture.toString()));
+        for (TaskPlan t : tasks) {
+            if (t.derived() != null) {
+                faults.add("task " + UserText.quote(t.name()) + ": derivedFrom: derived labels are for fixed-size "
+                        + "data; a sequence dataset labels each task itself");
+            }
+        }
     }
 
     /** The faults of derived tasks: an unknown source, a cycle, a mapping that does not fit its source or its head. */

@@ -46,6 +46,11 @@ record FrozenLayer(Layer layer) implements Layer {
     }
 
     @Override
+    public boolean takesSequences() {
+        return layer.takesSequences();
+    }
+
+    @Override
     public boolean isActivation() {
         return layer.isActivation();
     }

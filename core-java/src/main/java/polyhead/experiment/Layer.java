@@ -66,6 +66,16 @@ public interface Layer {
         return on ? this : new FrozenLayer(this);
     }
 
+    /**
+     * Whether the layer takes a sequence: token ids [{@link Layers#TIME T}] or features [T, F] whose length T varies
+     * from batch to batch (the sequence layers, an embedding of ids, and the layers applied at every step: dense,
+     * activations, dropout, layer norm). False (the default) for a layer that needs a fixed shape; shape inference
+     * refuses it on a sequence.
+     */
+    default boolean takesSequences() {
+        return false;
+    }
+
     /** Whether this is an activation (where a cross-stitch unit goes by default). */
     default boolean isActivation() {
         return false;

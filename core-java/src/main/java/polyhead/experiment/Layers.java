@@ -16,6 +16,8 @@ import polyhead.nn.Initializer;
 import polyhead.nn.LayerNorm;
 import polyhead.nn.MaxPool2d;
 import polyhead.nn.Module;
+import polyhead.nn.SequencePool;
+import polyhead.nn.TransformerEncoderLayer;
 
 /**
  * The layers of {@link ExperimentBuilder}, with PyTorch's defaults (stated here once). Dense, convolution and
@@ -147,6 +149,11 @@ public final class Layers {
             }
 
             @Override
+            public boolean takesSequences() {
+                return true;
+            }
+
+            @Override
             public Map<String, Object> settings() {
                 return settingsOf(type(), "p", p);
             }
@@ -200,7 +207,17 @@ public final class Layers {
                     throw new LayerFault("dims", n -> "layerNorm over the last " + dims
                             + " dimensions needs an input of rank >= " + dims + ", got " + show(in));
                 }
+                if (isSequence(in) && dims >= in.length) {
+                    throw new LayerFault("dims", n -> "layerNorm over the last " + dims + " dimensions of a sequence "
+                            + show(in) + " would normalize over its varying length; normalize each step's features "
+                            + "(dims 1)");
+                }
                 return in;
+            }
+
+            @Override
+            public boolean takesSequences() {
+                return true;
             }
 
             @Override
@@ -208,6 +225,149 @@ public final class Layers {
                 return new LayerNorm((float) eps, true, Arrays.copyOfRange(in, in.length - dims, in.length));
             }
         };
+    }
+
+    /**
+     * The time axis of a sequence in a per-sample shape: a sequence input's token ids are [T], a sequence of features
+     * [T, F], T varying from batch to batch (each batch is padded to its longest sentence). Messages show it as
+     * {@code T}.
+     */
+    public static final int TIME = -2;
+
+    /**
+     * An embedding of a sequence input's token ids: a table of as many rows as the input's vocabulary
+     * ({@link ExperimentBuilder#sequenceInput}) of size {@code dim}, N(0, 1), its padding row 0:
+     * [T] → [T, dim]. The first layer of a sequence model's trunk.
+     */
+    public static EmbeddingLayer embedding(int dim) {
+        positive("embedding", "dim", dim);
+        return new EmbeddingLayer(0, dim, null);
+    }
+
+    /** A one-layer, one-direction LSTM: [T, F] → [T, hidden]. */
+    public static Layer lstm(int hidden) {
+        return lstm(hidden, 1, false);
+    }
+
+    /**
+     * An LSTM stack of {@code layers} layers, bidirectional or not: [T, F] → [T, directions·hidden], over each
+     * sequence's valid steps (PyTorch's {@code nn.LSTM(batch_first=True)} on a packed sequence; zero initial states,
+     * no dropout between layers).
+     */
+    public static Layer lstm(int hidden, int layers, boolean bidirectional) {
+        positive("lstm", "hidden", hidden);
+        positive("lstm", "layers", layers);
+        return new RecurrentLayer("lstm", hidden, layers, bidirectional);
+    }
+
+    /** A one-layer, one-direction GRU: [T, F] → [T, hidden]. */
+    public static Layer gru(int hidden) {
+        return gru(hidden, 1, false);
+    }
+
+    /** A GRU stack, as {@link #lstm(int, int, boolean)} with PyTorch's {@code nn.GRU}. */
+    public static Layer gru(int hidden, int layers, boolean bidirectional) {
+        positive("gru", "hidden", hidden);
+        positive("gru", "layers", layers);
+        return new RecurrentLayer("gru", hidden, layers, bidirectional);
+    }
+
+    /**
+     * A Transformer encoder of {@code layers} post-norm layers with ReLU: {@link #transformerEncoder(int, int, int,
+     * boolean, TransformerEncoderLayer.FeedForwardActivation)} with PyTorch's defaults ({@code norm_first=False},
+     * {@code activation="relu"}).
+     */
+    public static Layer transformerEncoder(int layers, int heads, int feedForward) {
+        return transformerEncoder(layers, heads, feedForward, false,
+                TransformerEncoderLayer.FeedForwardActivation.RELU);
+    }
+
+    /**
+     * A Transformer encoder (Vaswani et al. 2017): {@code layers} self-attention layers of {@code heads} heads and a
+     * feed-forward block of {@code feedForward} units, pre-norm ({@code normFirst}) or post-norm, ReLU or GELU, layer
+     * norm ε 1e-5, no dropout, no final norm: [T, d] → [T, d] with d (the input's features) divisible by the heads;
+     * padded keys are hidden from attention.
+     */
+    public static Layer transformerEncoder(int layers, int heads, int feedForward, boolean normFirst,
+                                           TransformerEncoderLayer.FeedForwardActivation activation) {
+        positive("transformerEncoder", "layers", layers);
+        positive("transformerEncoder", "heads", heads);
+        positive("transformerEncoder", "feedForward", feedForward);
+        return new TransformerLayer(layers, heads, feedForward, normFirst, java.util.Objects.requireNonNull(activation,
+                "transformerEncoder: activation"));
+    }
+
+    /**
+     * Learned positions: a trained vector per position added to a sequence [T, d], a table of {@code maxLength}
+     * rows, N(0, 1) (Gehring et al. 2017); data with a sentence longer than {@code maxLength} is refused when bound
+     * to the experiment, naming the sentence.
+     */
+    public static Layer positionalEmbedding(int maxLength) {
+        positive("positionalEmbedding", "maxLength", maxLength);
+        return new PositionalLayer(maxLength);
+    }
+
+    /** The fixed sines and cosines of Vaswani et al. 2017, Sec. 3.5, added to a sequence [T, d]; any length. */
+    public static Layer sinusoidalPositions() {
+        return new PositionalLayer(0);
+    }
+
+    /**
+     * A sequence [T, F] pooled over each sequence's valid steps into [F]: the mean, the maximum, the last valid step
+     * or the first (a classification token). In a per-sequence task's head, it puts a sentence-level task on a
+     * per-token encoder.
+     */
+    public static Layer sequencePool(SequencePool.Mode mode) {
+        return new PoolLayer(java.util.Objects.requireNonNull(mode, "sequencePool: mode"));
+    }
+
+    /**
+     * The pooling mode named as settings and specs write it: {@code mean}, {@code max}, {@code last}, {@code first}.
+     *
+     * @throws IllegalArgumentException for another name, listing these
+     */
+    public static SequencePool.Mode poolMode(String name) {
+        for (SequencePool.Mode m : SequencePool.Mode.values()) {
+            if (m.name().toLowerCase(java.util.Locale.ROOT).equals(name)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown pooling mode " + polyhead.io.UserText.quote(name)
+                + "; known: mean, max, last, first");
+    }
+
+    /**
+     * The feed-forward activation named as settings and specs write it: {@code relu}, {@code gelu}.
+     *
+     * @throws IllegalArgumentException for another name
+     */
+    public static TransformerEncoderLayer.FeedForwardActivation feedForwardActivation(String name) {
+        for (TransformerEncoderLayer.FeedForwardActivation a : TransformerEncoderLayer.FeedForwardActivation.values()) {
+            if (a.name().toLowerCase(java.util.Locale.ROOT).equals(name)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("unknown feed-forward activation " + polyhead.io.UserText.quote(name)
+                + "; known: relu, gelu");
+    }
+
+    /** Whether per-sample shape {@code shape} is a sequence (its first axis is {@link #TIME}). */
+    static boolean isSequence(int[] shape) {
+        return shape.length > 0 && shape[0] == TIME;
+    }
+
+    /** Checks that a sequence layer {@code type} gets features [T, F]. */
+    static void sequence(String type, int[] in) {
+        if (in.length == 2 && in[0] == TIME && in[1] > 0) {
+            return;
+        }
+        if (in.length == 1 && in[0] == TIME) {
+            throw new LayerFault(type + " reads a sequence of features [T, features], but its input is the token ids "
+                    + "[T]; put embedding(dim) before it");
+        }
+        throw new LayerFault(type + " reads a sequence [T, features], but its input is " + show(in)
+                + (isSequence(in) ? "" : ": a layer before it dropped the time axis (sequencePool, flatten), or the "
+                + "model's input is no sequence"));
     }
 
     /** A lookup table of {@code count} rows of size {@code dim}, N(0, 1): indices of shape s → s + [dim]. */
@@ -280,9 +440,13 @@ public final class Layers {
         return m;
     }
 
-    /** {@code [1, 28, 28]}. */
+    /** {@code [1, 28, 28]}; a sequence's time axis as {@code T}: {@code [T, 100]}. */
     static String show(int[] shape) {
-        return Arrays.toString(shape);
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < shape.length; i++) {
+            b.append(i > 0 ? ", " : "").append(shape[i] == TIME ? "T" : String.valueOf(shape[i]));
+        }
+        return b.append(']').toString();
     }
 
     /**
@@ -369,6 +533,12 @@ public final class Layers {
 
         @Override
         public boolean isActivation() {
+            return activation;
+        }
+
+        /** An activation applies to every element, so to every step of a sequence. */
+        @Override
+        public boolean takesSequences() {
             return activation;
         }
 

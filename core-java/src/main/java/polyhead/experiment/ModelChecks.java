@@ -61,6 +61,11 @@ public final class ModelChecks {
         for (int j = 0; j < layers.size(); j++) {
             Layer layer = layers.get(j);
             int[] out;
+            if (Layers.isSequence(shape) && !layer.takesSequences()) {
+                return new Trace(shapes, j, null, layer.type() + " does not read a sequence " + Layers.show(shape)
+                        + ", whose length varies from batch to batch; pool it first (sequencePool), or use a layer "
+                        + "applied at every step (dense, an activation, dropout, layerNorm) or a sequence layer");
+            }
             try {
                 out = layer.outputShape(shape);
             } catch (LayerFault f) {
@@ -83,7 +88,7 @@ public final class ModelChecks {
             return "the layer's weight on input " + Layers.show(input) + " would have more elements than a tensor "
                     + "holds (" + MAX_ELEMENTS + ")";
         }
-        if (product(output) > MAX_ELEMENTS || Arrays.stream(output).anyMatch(d -> d < 0)) {
+        if (product(output) > MAX_ELEMENTS || Arrays.stream(output).anyMatch(d -> d < 0 && d != Layers.TIME)) {
             return "the layer's output " + Layers.show(output) + " per sample would have more elements than a "
                     + "tensor holds (" + MAX_ELEMENTS + ")";
         }
@@ -188,12 +193,27 @@ public final class ModelChecks {
     }
 
     /**
+<<<<<<< HEAD
      * Why architecture {@code kind} (named {@code name}) cannot give gradients from {@code source}, or null. A
      * weighting that works on the shared representation only ({@code representationOnly}, GradDrop) is told to change
      * the architecture; any other, to read the shared parameters.
      */
     public static String source(ArchitecturePlan.Kind kind, String name, GradientSource source,
                                 boolean representationOnly, Naming naming) {
+=======
+     * Why architecture {@code kind} (named {@code name}) cannot read a sequence input, or null: hard and soft sharing
+     * run every layer on the padded batch; the mixtures' gates, MTAN's attention and the stitched or branched stages
+     * are written for fixed-size features.
+     */
+    public static String sequenceArchitecture(ArchitecturePlan.Kind kind, String name) {
+        return kind == ArchitecturePlan.Kind.HARD_SHARING || kind == ArchitecturePlan.Kind.SOFT_SHARING ? null
+                : name + " is not offered on a sequence input (its gates, stitches or attention read fixed-size "
+                + "features); use hardSharing or softSharing";
+    }
+
+    /** Why architecture {@code kind} (named {@code name}) cannot give gradients from {@code source}, or null. */
+    public static String source(ArchitecturePlan.Kind kind, String name, GradientSource source, Naming naming) {
+>>>>>>> h-seqapi
         if (source != GradientSource.REPRESENTATION || kind == ArchitecturePlan.Kind.HARD_SHARING || experts(kind)
                 || kind == ArchitecturePlan.Kind.CGC) {
             return null;
@@ -249,12 +269,15 @@ public final class ModelChecks {
      * names are for class-index and pixel-class-map labels, one per class.
      */
     public static String classNames(LabelType labels, int[] output, int count, Naming naming) {
-        if (labels != LabelType.CLASS_INDEX && labels != LabelType.PIXEL_CLASS_MAP) {
-            return "class names are for " + naming.labels(LabelType.CLASS_INDEX) + " and "
-                    + naming.labels(LabelType.PIXEL_CLASS_MAP) + " labels, the task has " + naming.labels(labels);
+        if (labels != LabelType.CLASS_INDEX && labels != LabelType.PIXEL_CLASS_MAP && labels != LabelType.TOKEN_CLASS) {
+            return "class names are for " + naming.labels(LabelType.CLASS_INDEX) + ", "
+                    + naming.labels(LabelType.PIXEL_CLASS_MAP) + " and " + naming.labels(LabelType.TOKEN_CLASS)
+                    + " labels, the task has " + naming.labels(labels);
         }
-        if (output.length == 0 || output[0] != count) {
-            return count + " names for a head of " + (output.length == 0 ? "no" : output[0]) + " classes";
+        // a per-token head outputs [T, classes]
+        int classes = output.length == 0 ? 0 : output[Layers.isSequence(output) ? output.length - 1 : 0];
+        if (classes != count) {
+            return count + " names for a head of " + (output.length == 0 ? "no" : classes) + " classes";
         }
         return null;
     }
@@ -267,9 +290,18 @@ public final class ModelChecks {
             case REAL_VECTOR -> output.length == 1 ? null : "a vector of values, [values]";
             case PIXEL_CLASS_MAP -> output.length == 3 && output[0] >= 2 ? null
                     : "logits per pixel [classes, height, width] with at least 2 classes";
+            case TOKEN_CLASS -> output.length == 2 && Layers.isSequence(output) && output[1] >= 2 ? null
+                    : "logits per token [T, classes] with at least 2 classes";
         };
+        String hint = "";
+        if (labels != LabelType.TOKEN_CLASS && Layers.isSequence(output)) {
+            hint = "; per-token labels are " + naming.labels(LabelType.TOKEN_CLASS) + ", and a per-sequence task pools "
+                    + "the sequence first (sequencePool)";
+        } else if (labels == LabelType.TOKEN_CLASS && !Layers.isSequence(output)) {
+            hint = "; a per-token head keeps the time axis (no sequencePool or flatten before it)";
+        }
         return need == null ? null : "a " + naming.labels(labels) + " task needs " + need + " from its head, but it "
-                + "outputs " + Layers.show(output);
+                + "outputs " + Layers.show(output) + hint;
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.Map;
 
 import polyhead.data.LabelMapping;
 import polyhead.data.LabelType;
+import polyhead.data.Vocabulary;
+import polyhead.io.Json;
 import polyhead.io.UserText;
 import polyhead.loss.Loss;
 import polyhead.loss.Losses;
@@ -45,15 +47,18 @@ public final class ModelDescription {
     private final int[] input;
     /** The named inputs of a multi-input model (then {@link #input} is empty), else none. */
     private final List<InputPlan> inputs;
+    /** The vocabulary of a sequence input (then {@link #input} is empty), else null. */
+    private final Vocabulary vocabulary;
     private final List<Layer> trunk;
     private final ArchitecturePlan architecture;
     private final List<TaskPlan> tasks;
     private final Map<String, Object> json;
 
-    private ModelDescription(int[] input, List<InputPlan> inputs, List<Layer> trunk, ArchitecturePlan architecture,
-                             List<TaskPlan> tasks, Map<String, Object> json) {
+    private ModelDescription(int[] input, List<InputPlan> inputs, Vocabulary vocabulary, List<Layer> trunk,
+                             ArchitecturePlan architecture, List<TaskPlan> tasks, Map<String, Object> json) {
         this.input = input.clone();
         this.inputs = List.copyOf(inputs);
+        this.vocabulary = vocabulary;
         this.trunk = List.copyOf(trunk);
         this.architecture = architecture;
         this.tasks = List.copyOf(tasks);
@@ -61,11 +66,16 @@ public final class ModelDescription {
     }
 
     /** The description of a checked experiment's model, or null if a layer or metric cannot be described. */
-    static ModelDescription of(int[] input, List<InputPlan> inputs, List<Layer> trunk, ArchitecturePlan architecture,
-                               List<TaskPlan> tasks) {
+    static ModelDescription of(int[] input, List<InputPlan> inputs, Vocabulary vocabulary, List<Layer> trunk,
+                               ArchitecturePlan architecture, List<TaskPlan> tasks) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", VERSION);
-        if (inputs.isEmpty()) {
+        if (vocabulary != null) {
+            // the vocabulary's own JSON form, so that a saved model reads words as it was trained to
+            Map<String, Object> seq = new LinkedHashMap<>();
+            seq.put("vocabulary", Json.parse(vocabulary.toJson(), "vocabulary"));
+            m.put("sequenceInput", seq);
+        } else if (inputs.isEmpty()) {
             m.put("input", Arrays.stream(input).boxed().toList());
         } else {
             // as the JSON spec writes named inputs
@@ -126,7 +136,7 @@ public final class ModelDescription {
             ts.add(tm);
         }
         m.put("tasks", ts);
-        return new ModelDescription(input, inputs, trunk, architecture, tasks, m);
+        return new ModelDescription(input, inputs, vocabulary, trunk, architecture, tasks, m);
     }
 
     /**
@@ -143,7 +153,17 @@ public final class ModelDescription {
                     + version);
         }
         boolean named = root.value instanceof Map<?, ?> rm && rm.containsKey("inputs");
-        int[] input = named ? new int[0] : ints(root.list("input"));
+        boolean sequence = root.value instanceof Map<?, ?> rm && rm.containsKey("sequenceInput");
+        Vocabulary vocabulary = null;
+        if (sequence) {
+            Fields v = root.object("sequenceInput").object("vocabulary");
+            try {
+                vocabulary = Vocabulary.fromJson(Json.write(v.value), source + ": " + v.path);
+            } catch (RuntimeException e) {
+                throw v.fault(null, e.getMessage());
+            }
+        }
+        int[] input = named || sequence ? new int[0] : ints(root.list("input"));
         List<InputPlan> inputs = new ArrayList<>();
         if (named) {
             for (Fields in : root.list("inputs")) {
@@ -169,7 +189,7 @@ public final class ModelDescription {
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) json);
-        return new ModelDescription(input, inputs, trunk, arch, tasks, copy);
+        return new ModelDescription(input, inputs, vocabulary, trunk, arch, tasks, copy);
     }
 
     /** The description as JSON-ready values (maps, lists, strings, numbers, booleans). */
@@ -182,7 +202,15 @@ public final class ModelDescription {
      * [Σ input sizes] that its data carries ({@link InputPlan#layout}).
      */
     public int[] input() {
+        if (vocabulary != null) {
+            return new int[] {Layers.TIME};
+        }
         return inputs.isEmpty() ? input.clone() : new int[] {InputPlan.layout(inputs).width()};
+    }
+
+    /** The vocabulary of a sequence model's input ({@link ExperimentBuilder#sequenceInput}), or null. */
+    public Vocabulary vocabulary() {
+        return vocabulary;
     }
 
     /** The named inputs of a multi-input model, each with its shape and trunk; empty for a model of one input. */
@@ -227,7 +255,9 @@ public final class ModelDescription {
         ExperimentBuilder b = new ExperimentBuilder().trunk(trunk).architecture(architecture)
                 .optimizer(OptimizerPlan.of(Algorithm.of(Optimizers.Sgd.lr(0))))
                 .training(TrainingPlan.defaults().seed(seed));
-        if (inputs.isEmpty()) {
+        if (vocabulary != null) {
+            b.sequenceInput(vocabulary);
+        } else if (inputs.isEmpty()) {
             b.input(input);
         } else {
             inputs.forEach(b::input);
@@ -306,6 +336,7 @@ public final class ModelDescription {
             case BINARY -> "binary";
             case REAL_VECTOR -> "realVector";
             case PIXEL_CLASS_MAP -> "pixelClassMap";
+            case TOKEN_CLASS -> "tokenClass";
         };
     }
 
@@ -365,7 +396,17 @@ public final class ModelDescription {
                 case "dropout" -> Layers.dropout(f.number("p"));
                 case "batchNorm" -> Layers.batchNorm(f.number("eps"), f.number("momentum"));
                 case "layerNorm" -> Layers.layerNorm(f.integer("dims"), f.number("eps"));
-                case "embedding" -> Layers.embedding(f.integer("count"), f.integer("dim"));
+                // count 0: the sequence input's vocabulary, as the spec writes it
+                case "embedding" -> f.integer("count") == 0 ? Layers.embedding(f.integer("dim"))
+                        : Layers.embedding(f.integer("count"), f.integer("dim"));
+                case "lstm" -> Layers.lstm(f.integer("hidden"), f.integer("layers"), f.bool("bidirectional"));
+                case "gru" -> Layers.gru(f.integer("hidden"), f.integer("layers"), f.bool("bidirectional"));
+                case "transformerEncoder" -> Layers.transformerEncoder(f.integer("layers"), f.integer("heads"),
+                        f.integer("feedForward"), f.bool("normFirst"), Layers.feedForwardActivation(
+                                f.string("activation")));
+                case "positionalEmbedding" -> f.string("kind").equals("learned")
+                        ? Layers.positionalEmbedding(f.integer("maxLength")) : Layers.sinusoidalPositions();
+                case "sequencePool" -> Layers.sequencePool(Layers.poolMode(f.string("mode")));
                 case "relu" -> Layers.relu();
                 case "leakyRelu" -> Layers.leakyRelu(f.number("slope"));
                 case "sigmoid" -> Layers.sigmoid();

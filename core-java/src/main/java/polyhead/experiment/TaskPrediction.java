@@ -17,6 +17,8 @@ import polyhead.tensor.Tensor;
  *       [N·H·W] (row-major), and its name;</li>
  *   <li>binary labels: the sigmoid of each logit; no classes;</li>
  *   <li>real values: no probabilities and no classes; the values are {@code output}.</li>
+ *   <li>per-token classes: the softmax over the classes [N, T, C], the most probable class of each position [N·T]
+ *       (row-major; positions past a sentence's length are padding), and its name.</li>
  * </ul>
  *
  * @param labels        the task's label kind

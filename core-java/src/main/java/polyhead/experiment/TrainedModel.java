@@ -10,12 +10,16 @@ import polyhead.checkpoint.Checkpoint;
 import polyhead.checkpoint.CheckpointException;
 import polyhead.checkpoint.Checkpoints;
 import polyhead.data.Batch;
+import polyhead.data.Batching;
 import polyhead.data.Dataset;
+import polyhead.data.SequenceDataset;
+import polyhead.data.Vocabulary;
 import polyhead.mtl.Task;
 import polyhead.mtl.arch.Architecture;
 import polyhead.optim.Optimizers;
 import polyhead.serve.Predictions;
 import polyhead.serve.Predictor;
+import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 import polyhead.train.BatchGradients;
 import polyhead.train.History;
@@ -162,6 +166,49 @@ public final class TrainedModel {
     }
 
     /**
+     * Evaluates a sequence model on sentence data ({@link Experiment#bind(SequenceDataset)} checks it first), in
+     * evaluation mode, in the order of the data: per task {@code <task>.loss} (over the labelled tokens for a
+     * per-token task) and its metrics, and {@code loss}.
+     */
+    public Map<String, Double> evaluate(SequenceDataset data) {
+        return trainer.evaluate(Batching.sequential(experiment.bind(data), trainer.evalBatchSize()));
+    }
+
+    /** The vocabulary a sequence model reads its words with, or null for a model of fixed-size inputs. */
+    public Vocabulary vocabulary() {
+        return description == null ? null : description.vocabulary();
+    }
+
+    /**
+     * Predicts for one sentence of words with a sequence model, in evaluation mode: each word is read with the
+     * model's vocabulary (a word it does not know as {@link Vocabulary#UNK}); per task, in task order, a
+     * {@link TaskPrediction} for one sample — a per-token task's {@code classes()} and {@code classNames()} hold one
+     * tag per word, a per-sentence task's its one class.
+     *
+     * @throws IllegalArgumentException if the model reads no sentences, or the sentence is empty
+     */
+    public Map<String, TaskPrediction> predict(List<String> words) {
+        Vocabulary v = vocabulary();
+        if (v == null) {
+            throw new IllegalArgumentException("predict: the model reads fixed-size inputs, not sentences");
+        }
+        if (words.isEmpty()) {
+            throw new IllegalArgumentException("predict: the sentence is empty; give at least one word");
+        }
+        int[] ids = v.encode(words);
+        float[] x = new float[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            x[i] = ids[i];
+        }
+        Predictions p = predictor().predict(Tensor.wrap(Shape.of(1, ids.length), x), new int[] {ids.length});
+        Map<String, TaskPrediction> out = new LinkedHashMap<>();
+        for (String t : p.tasks().keySet()) {
+            out.put(t, TaskPrediction.of(p.task(t), classNames(t)));
+        }
+        return out;
+    }
+
+    /**
      * Predicts for {@code inputs} [N, …input shape] in evaluation mode: per task, in task order, its raw output,
      * probabilities, classes and class names ({@link TaskPrediction}).
      */
@@ -189,7 +236,8 @@ public final class TrainedModel {
                 throw new IllegalStateException("the model has a layer its description cannot record, so its input "
                         + "shape is unknown here: use Predictor.of(architecture(), inputShape)");
             }
-            p = Predictor.of(trainer.architecture(), description.input());
+            p = description.vocabulary() != null ? Predictor.ofSequences(trainer.architecture())
+                    : Predictor.of(trainer.architecture(), description.input());
             predictor = p;
         }
         return p;

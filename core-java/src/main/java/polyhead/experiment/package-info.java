@@ -15,6 +15,12 @@
  * polyhead.experiment.TaskPrediction}s, save, load). Every checkpoint of an experiment records its
  * {@link polyhead.experiment.ModelDescription}, from which the model is rebuilt without the code that built it.
  *
+ * <p>Sequence models: a sequence input ({@link polyhead.experiment.ExperimentBuilder#sequenceInput}) of token ids,
+ * per-sample shapes with a varying time axis ({@link polyhead.experiment.Layers#TIME}), the sequence layer plans of
+ * {@link polyhead.experiment.Layers}, per-token tasks ({@code LabelType.TOKEN_CLASS}) and per-sentence tasks on one
+ * encoder, trained and evaluated on a {@code SequenceDataset}; the batch's lengths reach the sequence layers through
+ * {@code polyhead.nn.SequenceLengths}.
+ *
  * <p>A package of its own because an experiment spans {@code nn}, {@code mtl}, {@code optim} and {@code train}:
  * builders on {@code polyhead.mtl} would make it depend on the optimizers and the trainer. Nothing else in the core
  * depends on this package.

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import polyhead.autodiff.Var;
+import polyhead.autodiff.ops.Shaping;
 import polyhead.data.LabelType;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
@@ -68,6 +69,9 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
     public Var apply(Var logits, Tensor targets, Tensor mask, Tensor sampleWeights) {
         Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(targets, "targets");
+        if (mask != null && mask.rank() == 2 && logits.shape().rank() == 3 && targets.rank() == 2) {
+            return tokens(logits, targets, mask, sampleWeights);
+        }
         Shape ls = logits.shape();
         Shape ts = targets.shape();
         String shapes = "logits " + ls + " and targets " + ts;
@@ -86,6 +90,37 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
         int positions = ls.sizeBetween(2, ls.rank());
         return MaskedReduction.apply(NAME, shapes, reduction, logits, mask, sampleWeights, ts,
                 new Kernel(logits.value().data(), targets, classes, positions, labelSmoothing, classWeights));
+    }
+
+    /**
+     * Per token: logits [N, T, C], targets and mask [N, T] laid end to end ({@link Losses#crossEntropy(float,
+     * Reduction)}).
+     */
+    private Var tokens(Var logits, Tensor targets, Tensor mask, Tensor sampleWeights) {
+        Shape ls = logits.shape();
+        Shape ts = targets.shape();
+        if (ls.rank() != 3 || !ts.equals(Shape.of(ls.dim(0), ls.dim(1))) || !mask.shape().equals(ts)) {
+            throw new ShapeException(NAME + ": logits " + ls + ", targets " + ts + " and mask " + mask.shape()
+                    + " do not match; a mask [N, T] marks tokens: expected logits [N, T, C], targets [N, T] and mask "
+                    + "[N, T]");
+        }
+        int n = ls.dim(0);
+        int t = ls.dim(1);
+        Tensor weights = null;
+        if (sampleWeights != null) {
+            if (!sampleWeights.shape().equals(Shape.of(n))) {
+                throw new ShapeException(NAME + ": sample weights " + sampleWeights.shape() + " do not match logits "
+                        + ls + "; expected one weight per sequence [" + n + "]");
+            }
+            float[] w = new float[n * t];
+            for (int i = 0; i < n; i++) {
+                Arrays.fill(w, i * t, (i + 1) * t, sampleWeights.data()[i]);
+            }
+            weights = Tensor.wrap(Shape.of(n * t), w);
+        }
+        Var loss = apply(Shaping.reshape(logits, n * t, ls.dim(2)), targets.reshape(n * t), mask.reshape(n * t),
+                weights);
+        return reduction == Reduction.NONE ? Shaping.reshape(loss, n, t) : loss;
     }
 
     @Override

@@ -24,7 +24,9 @@ public interface Loss {
      * @param prediction the model output; its first dimension indexes samples
      * @param target     the labels, in the shape the loss documents; not modified
      * @param mask       null (every sample labelled), or a tensor of shape [N] (N = the first dimension of
-     *                   {@code prediction}) holding 1 where the label is present and 0 where it is missing
+     *                   {@code prediction}) holding 1 where the label is present and 0 where it is missing; for
+     *                   cross-entropy per token of padded sequences, [N, T] (see {@link Losses#crossEntropy(float,
+     *                   Reduction)})
      * @return a scalar for {@link Reduction#MEAN} and {@link Reduction#SUM}; the per-element losses for
      *         {@link Reduction#NONE}
      * @throws polyhead.tensor.ShapeException if the shapes do not fit, naming every shape involved

@@ -53,6 +53,14 @@ public final class Losses {
      * {@link #crossEntropy(float, Reduction, float[])}; {@code ignore_index} is not supported (a mask marks missing
      * labels).
      *
+     * <p>Per token of padded sequences: logits [N, T, C] (classes last, a head applied at every step) with targets
+     * [N, T] and a mask [N, T] of the targets' shape (0 at padding and missing labels) — the mask's shape is what
+     * tells this form from the per-pixel one. The loss is then that of the tokens laid end to end (logits [N·T, C],
+     * targets and mask [N·T], a sample weight repeated over its sequence's tokens), so {@link Reduction#MEAN} is the
+     * mean over the labelled tokens of the batch, PyTorch's {@code cross_entropy(logits.reshape(-1, C),
+     * target.reshape(-1), ignore_index=i)} with the padding labelled {@code i} (with class weights, Σ ℓ / Σ w_y over
+     * the labelled tokens), and {@link Reduction#NONE} gives [N, T] (0 at masked tokens).
+     *
      * @param labelSmoothing ε in [0, 1]
      * @throws IllegalArgumentException if ε is outside [0, 1]
      */
@@ -124,7 +132,8 @@ public final class Losses {
 
     private static Map<String, Set<LabelType>> labelTable() {
         Map<String, Set<LabelType>> m = new LinkedHashMap<>();
-        m.put(CrossEntropy.NAME, Collections.unmodifiableSet(EnumSet.of(LabelType.CLASS_INDEX, LabelType.PIXEL_CLASS_MAP)));
+        m.put(CrossEntropy.NAME, Collections.unmodifiableSet(EnumSet.of(LabelType.CLASS_INDEX, LabelType.PIXEL_CLASS_MAP,
+                LabelType.TOKEN_CLASS)));
         m.put(BceWithLogits.NAME, Collections.unmodifiableSet(EnumSet.of(LabelType.BINARY)));
         m.put(Mse.NAME, Collections.unmodifiableSet(EnumSet.of(LabelType.REAL_VECTOR)));
         m.put(Mae.NAME, Collections.unmodifiableSet(EnumSet.of(LabelType.REAL_VECTOR)));

@@ -15,7 +15,7 @@ record Accuracy() implements Score {
 
     @Override
     public Set<LabelType> labelTypes() {
-        return Set.of(LabelType.CLASS_INDEX, LabelType.BINARY);
+        return Set.of(LabelType.CLASS_INDEX, LabelType.BINARY, LabelType.TOKEN_CLASS);
     }
 
     @Override

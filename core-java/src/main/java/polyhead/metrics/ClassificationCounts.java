@@ -8,7 +8,8 @@ import polyhead.tensor.Tensor;
 /**
  * The counts behind accuracy, precision, recall and F1, for either label type, told apart by shape: logits of the
  * targets' shape are binary labels ({@link BinaryCounts}); logits [N, C, …] with targets [N, …] are class indices
- * ({@link ConfusionMatrix}, C from the logits). All batches that count something must be of the same kind.
+ * ({@link ConfusionMatrix}, C from the logits); per-token logits [N, T, C] with targets and a mask [N, T] count each
+ * labelled token as a sample ({@link Tokens}). All batches that count something must be of the same kind.
  */
 final class ClassificationCounts {
     private final String metric;
@@ -20,6 +21,11 @@ final class ClassificationCounts {
     }
 
     void add(Tensor logits, Tensor targets, Tensor mask) {
+        if (Tokens.marksTokens(logits, targets, mask)) {
+            Tokens.Flat f = Tokens.flatten(metric, logits, targets, mask);
+            add(f.logits(), f.targets(), f.mask());
+            return;
+        }
         String shapes = Inputs.shapes("logits", logits, targets);
         if (logits.shape().equals(targets.shape())) {
             if (classes != null && classes.total() > 0) {

@@ -23,7 +23,7 @@ record ClassificationScore(ClassScore score, Average average) implements Score {
 
     @Override
     public Set<LabelType> labelTypes() {
-        return Set.of(LabelType.CLASS_INDEX, LabelType.BINARY);
+        return Set.of(LabelType.CLASS_INDEX, LabelType.BINARY, LabelType.TOKEN_CLASS);
     }
 
     @Override

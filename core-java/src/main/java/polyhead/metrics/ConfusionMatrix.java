@@ -59,11 +59,17 @@ public final class ConfusionMatrix {
      *
      * @param logits  [N, C, d1, …]; not modified
      * @param targets [N, d1, …], class indices in [0, C) wherever the mask is 1; not modified
-     * @param mask    null, or [N] with 1 where the label is present and 0 where it is missing
+     * @param mask    null, or [N] with 1 where the label is present and 0 where it is missing; or per token [N, T]
+     *                (logits [N, T, C], targets [N, T]), 0 at padding and missing labels
      * @throws ShapeException           if the shapes do not fit, or C differs from the expected number of classes
      * @throws IllegalArgumentException if a mask value is not 0 or 1, or a labelled target is not a class index
      */
     public void add(Tensor logits, Tensor targets, Tensor mask) {
+        if (Tokens.marksTokens(logits, targets, mask)) {
+            Tokens.Flat f = Tokens.flatten(metric, logits, targets, mask);
+            add(f.logits(), f.targets(), f.mask());
+            return;
+        }
         Inputs.requireClassShapes(metric, logits, targets);
         String shapes = Inputs.shapes("logits", logits, targets);
         int c = logits.shape().dim(1);
@@ -131,6 +137,21 @@ public final class ConfusionMatrix {
             System.arraycopy(counts, t * classes, m[t], 0, classes);
         }
         return m;
+    }
+
+    /**
+     * Each class's F1 = 2tp/(2tp + fp + fn) over the positions counted, by class index (0 where tp = fp = fn = 0, as
+     * scikit-learn's {@code f1_score(average=None, zero_division=0)}): per-tag F1 of a tagger, whose macro average
+     * over the present classes is {@link Metrics#f1(Average) f1_macro}.
+     */
+    public double[] f1PerClass() {
+        ClassCounts k = classCounts();
+        double[] f1 = new double[classes];
+        for (int c = 0; c < classes; c++) {
+            long den = 2 * k.tp()[c] + k.fp()[c] + k.fn()[c];
+            f1[c] = den == 0 ? 0 : 2.0 * k.tp()[c] / den;
+        }
+        return f1;
     }
 
     /** The fraction of positions whose predicted class is the target: trace / total; NaN if nothing was added. */

@@ -17,7 +17,8 @@ import polyhead.io.UserText;
  * <li>Predictions are the model's raw outputs: logits for classification (a probability would do for {@link #auc()}
  *     alone). Targets are float tensors: class indices (integral values in [0, C)), binary labels (0 or 1), or
  *     real values (finite).</li>
- * <li>The mask is null (every sample labelled) or [N] of 0/1. A sample whose mask is 0 is ignored entirely: its
+ * <li>The mask is null (every sample labelled) or [N] of 0/1; for per-token inputs of padded sequences (logits
+ *     [N, T, C], targets [N, T]) it is [N, T], 0 at padding (see {@link #sequenceAccuracy()}). A sample whose mask is 0 is ignored entirely: its
  *     target is never read nor validated, so it may hold a placeholder (NaN, −100, an out-of-range class).</li>
  * <li>An invalid input throws before anything is counted, so a rejected batch leaves the accumulator as it was:
  *     shapes that do not fit throw a {@link polyhead.tensor.ShapeException} naming both shapes; a mask value other
@@ -32,7 +33,7 @@ public final class Metrics {
     private static final Pattern TOP_K = Pattern.compile("top(\\d{1,9})_accuracy");
     private static final String KNOWN = "accuracy, top<k>_accuracy (e.g. top5_accuracy), precision_macro, "
             + "precision_micro, recall_macro, recall_micro, f1_macro, f1_micro, auc, mse, mae, r2, pixel_accuracy, "
-            + "mean_iou";
+            + "mean_iou, sequence_accuracy";
 
     private Metrics() {
     }
@@ -184,10 +185,25 @@ public final class Metrics {
     }
 
     /**
+     * {@code sequence_accuracy}: the fraction of sequences all of whose labelled tokens are predicted right (argmax,
+     * first on ties), on per-token logits [N, T, C] with class-index targets and a mask [N, T] (0 at padding and
+     * missing labels); a sequence without a labelled token is not counted. For a tagger, the share of sentences
+     * tagged without a mistake.
+     *
+     * <p>Per-token tasks ({@link LabelType#TOKEN_CLASS}) also take {@link #accuracy()} (token accuracy: the fraction
+     * of labelled tokens that are right), {@link #precision}, {@link #recall} and {@link #f1} ({@code f1_macro}: the
+     * mean of the per-tag F1 over the tags that occur in the targets or predictions; each tag's own F1 is
+     * {@link ConfusionMatrix#f1PerClass()}): given a mask [N, T], they count each labelled token as a sample.
+     */
+    public static Metric sequenceAccuracy() {
+        return new SequenceAccuracy();
+    }
+
+    /**
      * The metric of a name as {@link Metric#name()} gives it: {@code accuracy}, {@code top<k>_accuracy},
      * {@code precision_macro}, {@code precision_micro}, {@code recall_macro}, {@code recall_micro},
      * {@code f1_macro}, {@code f1_micro}, {@code auc}, {@code mse}, {@code mae}, {@code r2},
-     * {@code pixel_accuracy}, {@code mean_iou} (the number of classes taken from the logits).
+     * {@code pixel_accuracy}, {@code mean_iou} (the number of classes taken from the logits), {@code sequence_accuracy}.
      * {@code parse(m.name())} equals {@code m} for every metric here except {@link #meanIou(int)}.
      *
      * @throws IllegalArgumentException for any other name, listing the known ones
@@ -222,7 +238,7 @@ public final class Metrics {
                 all.add(new ClassificationScore(score, a));
             }
         }
-        all.addAll(List.of(auc(), mse(), mae(), r2(), pixelAccuracy(), meanIou()));
+        all.addAll(List.of(auc(), mse(), mae(), r2(), pixelAccuracy(), meanIou(), sequenceAccuracy()));
         return all;
     }
 }

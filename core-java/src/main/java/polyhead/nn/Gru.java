@@ -32,10 +32,10 @@ public final class Gru extends RecurrentStack {
         return new Output(r[0], r[1]);
     }
 
-    /** The output sequence of full-length sequences from a zero state. */
+    /** The output sequence from a zero state, with the lengths of the open {@link SequenceLengths} scope (if any). */
     @Override
     protected Var forward(Var x) {
-        return run(x, null, null).output();
+        return run(x, SequenceLengths.current(), null).output();
     }
 
     @Override

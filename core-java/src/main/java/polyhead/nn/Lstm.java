@@ -34,10 +34,10 @@ public final class Lstm extends RecurrentStack {
         return new Output(r[0], r[1], r[2]);
     }
 
-    /** The output sequence of full-length sequences from zero states. */
+    /** The output sequence from zero states, with the lengths of the open {@link SequenceLengths} scope (if any). */
     @Override
     protected Var forward(Var x) {
-        return run(x, null, null, null).output();
+        return run(x, SequenceLengths.current(), null, null).output();
     }
 
     @Override

@@ -9,7 +9,8 @@ import polyhead.tensor.ShapeException;
 /**
  * Pools padded sequences [B, T, F] over time into one vector per sequence [B, F], skipping the padding: the mean,
  * the maximum, the last valid step or the first step (a classification token), as {@link SequencePooling} computes
- * them. {@link #call} pools full-length sequences; {@link #pool} takes each sequence's length.
+ * them. {@link #call} pools with the lengths of the open {@link SequenceLengths} scope (full-length sequences
+ * outside one); {@link #pool} takes each sequence's length.
  */
 public final class SequencePool extends Module {
     /** What a sequence is reduced to. */
@@ -44,6 +45,6 @@ public final class SequencePool extends Module {
 
     @Override
     protected Var forward(Var x) {
-        return pool(x, null);
+        return pool(x, SequenceLengths.current());
     }
 }

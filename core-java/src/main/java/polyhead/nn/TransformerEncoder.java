@@ -59,10 +59,14 @@ public final class TransformerEncoder extends Module {
         }
     }
 
-    /** The stack over full sequences, without masks. */
+    /**
+     * The stack without an attention mask, keys hidden by the key-padding mask of the open {@link SequenceLengths}
+     * scope's lengths ({@link MultiheadAttention#paddingMask}); over full sequences outside a scope.
+     */
     @Override
     protected Var forward(Var x) {
-        return encode(x, null, null);
+        int[] lengths = SequenceLengths.current();
+        return encode(x, lengths == null || x.shape().rank() < 2 ? null : MultiheadAttention.paddingMask(lengths, x.shape().dim(1)), null);
     }
 
     private Var encode(Var x, Tensor keyPaddingMask, Tensor attnMask) {

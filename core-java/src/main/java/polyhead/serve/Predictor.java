@@ -12,6 +12,7 @@ import polyhead.data.LabelType;
 import polyhead.mtl.Task;
 import polyhead.mtl.arch.Architecture;
 import polyhead.nn.Inference;
+import polyhead.nn.SequenceLengths;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 
@@ -38,6 +39,7 @@ import polyhead.tensor.Tensor;
  */
 public final class Predictor {
     private final Architecture architecture;
+    /** The shape of one sample; null for sentences of token ids ({@link #ofSequences}). */
     private final Shape sampleShape;
     private final List<Task> tasks;
 
@@ -45,6 +47,49 @@ public final class Predictor {
         this.architecture = architecture;
         this.sampleShape = sampleShape;
         this.tasks = architecture.tasks();
+    }
+
+    /**
+     * A predictor over a sequence model, whose input is padded sentences of token ids [N, T] with their lengths
+     * ({@link #predict(Tensor, int[])}); the lengths reach the sequence layers through a
+     * {@link SequenceLengths} scope around the forward pass.
+     */
+    public static Predictor ofSequences(Architecture architecture) {
+        return new Predictor(Objects.requireNonNull(architecture, "architecture"), null);
+    }
+
+    /** Whether the input is padded sentences of token ids ({@link #ofSequences}). */
+    public boolean takesSequences() {
+        return sampleShape == null;
+    }
+
+    /**
+     * Outputs for a batch of sentences: token ids [N, T] padded after each sentence's end, and each sentence's
+     * length (N values in [1, T]). A per-token task's {@link TaskOutput} covers all N·T positions; those at or after
+     * a sentence's length are padding.
+     *
+     * @throws IllegalArgumentException one line naming the shape or the length at fault, or if this predictor takes
+     *                                  fixed-size samples
+     */
+    public Predictions predict(Tensor ids, int[] lengths) {
+        if (!takesSequences()) {
+            throw new IllegalArgumentException("predictor input: this model takes fixed-size samples " + sampleShape
+                    + ", not sentences with lengths");
+        }
+        Shape s = ids.shape();
+        if (s.rank() != 2 || lengths.length != s.dim(0)) {
+            throw new IllegalArgumentException("predictor input " + s + " with " + lengths.length + " lengths: "
+                    + "expected token ids [N, T] and N lengths");
+        }
+        for (int i = 0; i < lengths.length; i++) {
+            if (lengths[i] < 1 || lengths[i] > s.dim(1)) {
+                throw new IllegalArgumentException("predictor input: length " + lengths[i] + " of sentence " + i
+                        + " is outside [1, " + s.dim(1) + "] for token ids " + s);
+            }
+        }
+        try (SequenceLengths.Scope scope = SequenceLengths.open(lengths.clone())) {
+            return run(ids);
+        }
     }
 
     /**
@@ -70,7 +115,7 @@ public final class Predictor {
         return architecture;
     }
 
-    /** The shape of one input sample. */
+    /** The shape of one input sample; null for a predictor of sentences ({@link #ofSequences}). */
     public Shape sampleShape() {
         return sampleShape;
     }
@@ -82,6 +127,7 @@ public final class Predictor {
 
     /** Outputs for one sample given as its values in row-major order (as many as the sample shape holds). */
     public Predictions predict(float[] sample) {
+        requireFixedSize();
         if (sample.length != sampleShape.size()) {
             throw new IllegalArgumentException("predictor input: one sample holds " + sampleShape.size()
                     + " values (sample shape " + sampleShape + "), got " + sample.length);
@@ -94,6 +140,7 @@ public final class Predictor {
      * values per sample (it is read as [N, sample shape...]). The input is not modified.
      */
     public Predictions predict(Tensor inputs) {
+        requireFixedSize();
         Shape s = inputs.shape();
         if (s.rank() < 2 || s.sizeBetween(1, s.rank()) != sampleShape.size()) {
             throw new IllegalArgumentException("predictor input " + s + ": expected [N, " + dims(sampleShape)
@@ -101,6 +148,13 @@ public final class Predictor {
         }
         int n = s.dim(0);
         return run(s.equals(batchShape(n)) ? inputs : inputs.reshape(batchShape(n)));
+    }
+
+    private void requireFixedSize() {
+        if (takesSequences()) {
+            throw new IllegalArgumentException("predictor input: this model reads sentences; give token ids [N, T] "
+                    + "and their lengths, predict(ids, lengths)");
+        }
     }
 
     private Shape batchShape(int n) {
@@ -141,7 +195,35 @@ public final class Predictor {
             case CLASS_INDEX, PIXEL_CLASS_MAP -> classes(task, labels, y);
             case BINARY -> new TaskOutput(task, labels, y, sigmoid(y), null);
             case REAL_VECTOR -> new TaskOutput(task, labels, y, null, null);
+            case TOKEN_CLASS -> tokenClasses(task, y);
         };
+    }
+
+    /** Softmax over the last axis of per-token logits {@code y} [N, T, C], and each token's most probable class. */
+    private static TaskOutput tokenClasses(String task, Tensor y) {
+        Shape s = y.shape();
+        if (s.rank() != 3) {
+            throw new IllegalStateException("task " + task + " (" + LabelType.TOKEN_CLASS + "): expected logits "
+                    + "[N, T, C], the network gave " + s);
+        }
+        int c = s.dim(2);
+        int positions = s.dim(0) * s.dim(1);
+        float[] v = y.data();
+        float[] p = new float[v.length];
+        int[] predicted = new int[positions];
+        double[] e = new double[c];
+        for (int i = 0; i < positions; i++) {
+            TaskOutput.softmax(v, i * c, c, 1, e);
+            int best = 0;
+            for (int k = 0; k < c; k++) {
+                p[i * c + k] = (float) e[k];
+                if (e[k] > e[best]) {
+                    best = k;
+                }
+            }
+            predicted[i] = best;
+        }
+        return new TaskOutput(task, LabelType.TOKEN_CLASS, y, Tensor.wrap(s, p), predicted);
     }
 
     /** Softmax over axis 1 of {@code y} [N, C, ...] and the most probable class of each sample (and position). */
@@ -188,6 +270,7 @@ public final class Predictor {
     public String toString() {
         List<String> t = new ArrayList<>();
         tasks.forEach(task -> t.add(task.name() + " (" + task.labelType() + ")"));
-        return "Predictor(" + architecture.typeName() + ", sample " + sampleShape + ", tasks " + t + ")";
+        return "Predictor(" + architecture.typeName() + ", sample " + (sampleShape == null ? "[T] token ids"
+                : sampleShape) + ", tasks " + t + ")";
     }
 }

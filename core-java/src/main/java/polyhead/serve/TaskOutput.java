@@ -15,6 +15,9 @@ import polyhead.tensor.Tensor;
  *   <li>{@link LabelType#BINARY}: {@code raw} the logits; {@code probabilities} their sigmoid, same shape;
  *       {@code predicted} null.</li>
  *   <li>{@link LabelType#REAL_VECTOR}: {@code raw} the values; {@code probabilities} and {@code predicted} null.</li>
+ *   <li>{@link LabelType#TOKEN_CLASS}: {@code raw} the logits [N, T, C]; {@code probabilities} the softmax over the
+ *       classes (the last axis); {@code predicted} the most probable class of each position, N·T indices in
+ *       row-major order (positions past a sentence's length are padding).</li>
  * </ul>
  *
  * Probabilities are computed in double precision and rounded to float. The tensors and the array are this call's

@@ -15,6 +15,7 @@ import polyhead.data.Dataset;
 import polyhead.metrics.Metric;
 import polyhead.mtl.Task;
 import polyhead.mtl.arch.Architecture;
+import polyhead.nn.SequenceLengths;
 import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 
@@ -29,23 +30,34 @@ final class Evaluation {
      * weights over the tasks that have labels. Tasks without any label in {@code data} are left out.
      */
     static Map<String, Double> evaluate(Architecture arch, Dataset data, int batchSize) {
+        return evaluate(arch, Batching.sequential(data, batchSize));
+    }
+
+    /**
+     * {@link #evaluate(Architecture, Dataset, int)} over the batches of one epoch of {@code batches} (drawn with
+     * {@code Random(0)}; e.g. padded sentence batches, whose lengths the sequence layers read): losses averaged over
+     * the labelled samples (tokens, for per-token tasks) of all batches.
+     */
+    static Map<String, Double> evaluate(Architecture arch, BatchSource batches) {
         boolean wasTraining = arch.isTraining();
         arch.eval();
         Map<String, double[]> lossSums = new LinkedHashMap<>();
         Map<String, Map<String, Metric.Accumulator>> acc = new LinkedHashMap<>();
         for (Task t : arch.tasks()) {
-            if (data.tasks().contains(t.name())) {
+            if (batches.tasks().contains(t.name())) {
                 Map<String, Metric.Accumulator> m = new LinkedHashMap<>();
                 t.metrics().forEach(metric -> m.put(metric.name(), metric.newAccumulator()));
                 acc.put(t.name(), m);
             }
         }
         try (var scope = GradMode.noGrad()) {
-            BatchSource source = Batching.sequential(data, batchSize);
-            Iterator<List<Batch>> it = source.epoch(new Random(0));
+            Iterator<List<Batch>> it = batches.epoch(new Random(0));
             while (it.hasNext()) {
                 for (Batch b : it.next()) {
-                    Map<String, Var> out = arch.outputs(Var.constant(b.inputs()), acc.keySet());
+                    Map<String, Var> out;
+                    try (SequenceLengths.Scope lengths = SequenceLengths.open(b.lengths())) {
+                        out = arch.outputs(Var.constant(b.inputs()), acc.keySet());
+                    }
                     for (String t : acc.keySet()) {
                         int labelled = b.labelCount(t);
                         if (labelled == 0) {

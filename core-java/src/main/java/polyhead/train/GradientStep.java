@@ -8,6 +8,7 @@ import java.util.Map;
 import polyhead.autodiff.GradMode;
 import polyhead.autodiff.Var;
 import polyhead.data.Batch;
+import polyhead.nn.SequenceLengths;
 import polyhead.mtl.Task;
 import polyhead.mtl.arch.Architecture;
 import polyhead.mtl.weighting.Combination;
@@ -88,16 +89,19 @@ final class GradientStep {
             }
             Var x = Var.constant(b.inputs());
             Map<String, Var> out;
-            if (detachRepresentation) {
-                if (rep != null) {
-                    throw new IllegalArgumentException("gradients of the shared representation need one batch for "
-                            + "all tasks; with one data source per task use GradientSource.PARAMETERS");
+            // padded sequences: the sequence layers read the batch's lengths (null for fixed-size data)
+            try (SequenceLengths.Scope lengths = SequenceLengths.open(b.lengths())) {
+                if (detachRepresentation) {
+                    if (rep != null) {
+                        throw new IllegalArgumentException("gradients of the shared representation need one batch for "
+                                + "all tasks; with one data source per task use GradientSource.PARAMETERS");
+                    }
+                    rep = arch.encode(x);
+                    leaf = Var.parameter(rep.value());
+                    out = arch.decode(x, leaf, present);
+                } else {
+                    out = arch.outputs(x, present);
                 }
-                rep = arch.encode(x);
-                leaf = Var.parameter(rep.value());
-                out = arch.decode(x, leaf, present);
-            } else {
-                out = arch.outputs(x, present);
             }
             for (String t : present) {
                 Task task = arch.task(t);

@@ -162,6 +162,15 @@ public final class Trainer {
      * early stopping ends the run, and returns the history of the whole run.
      */
     public History fit(BatchSource train, Dataset validation) {
+        return fitBatches(train, validation == null ? null : Batching.sequential(validation, evalBatchSize));
+    }
+
+    /**
+     * {@link #fit(BatchSource, Dataset)} validating each epoch on the batches of {@code validation} (may be null):
+     * for data cut into batches of its own kind, such as padded sentence batches
+     * ({@link Batching#sequential(polyhead.data.SequenceDataset, int)}), whose lengths reach the sequence layers.
+     */
+    public History fitBatches(BatchSource train, BatchSource validation) {
         for (String t : train.tasks()) {
             arch.task(t); // fails naming the unknown task
         }
@@ -242,7 +251,7 @@ public final class Trainer {
     }
 
     /** The epoch's history row, the weighting's and optimizer's epoch-end updates, early stopping, listeners. */
-    private void endEpoch(int epoch, EpochTally e, Dataset validation) {
+    private void endEpoch(int epoch, EpochTally e, BatchSource validation) {
         Map<String, Double> row = new LinkedHashMap<>();
         row.put("epoch", (double) epoch);
         row.putAll(e.diagnostics);
@@ -405,6 +414,15 @@ public final class Trainer {
     /** Per task {@code <task>.loss} and its metrics, and the weighted total {@code loss}. */
     public Map<String, Double> evaluate(Dataset data) {
         return Evaluation.evaluate(arch, data, evalBatchSize);
+    }
+
+    /**
+     * {@link #evaluate(Dataset)} over one pass of {@code batches} (e.g. padded sentence batches,
+     * {@link Batching#sequential(polyhead.data.SequenceDataset, int)}): losses averaged over the labelled samples —
+     * for a per-token task the labelled tokens — of all batches.
+     */
+    public Map<String, Double> evaluate(BatchSource batches) {
+        return Evaluation.evaluate(arch, batches);
     }
 
     /** Every task's raw output (logits for classification) for {@code inputs} [N, ...]. */

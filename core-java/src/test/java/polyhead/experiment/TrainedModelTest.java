@@ -286,6 +286,6 @@ class TrainedModelTest {
                 .optimizer(OptimizerPlan.of(Algorithm.of(Adam.defaults())))
                 .build());
         assertEquals("task 'a': classNames: 2 names for a head of 3 classes; task 'b': classNames: class names are "
-                + "for CLASS_INDEX and PIXEL_CLASS_MAP labels, the task has REAL_VECTOR", e.getMessage());
+                + "for CLASS_INDEX, PIXEL_CLASS_MAP and TOKEN_CLASS labels, the task has REAL_VECTOR", e.getMessage());
     }
 }

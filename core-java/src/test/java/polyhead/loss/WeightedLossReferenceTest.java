@@ -103,7 +103,8 @@ class WeightedLossReferenceTest {
     @Test
     void eachLossStatesTheLabelsItFits() {
         assertEquals(Set.of(LabelType.BINARY), Losses.bceWithLogits().labelTypes());
-        assertEquals(Set.of(LabelType.CLASS_INDEX, LabelType.PIXEL_CLASS_MAP), Losses.crossEntropy().labelTypes());
+        assertEquals(Set.of(LabelType.CLASS_INDEX, LabelType.PIXEL_CLASS_MAP, LabelType.TOKEN_CLASS),
+                Losses.crossEntropy().labelTypes());
         assertEquals(Set.of(LabelType.REAL_VECTOR), Losses.huber().labelTypes());
     }
 

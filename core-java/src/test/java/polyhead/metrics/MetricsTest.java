@@ -18,14 +18,15 @@ import polyhead.data.LabelType;
 class MetricsTest {
     private static final String KNOWN = "known: accuracy, top<k>_accuracy (e.g. top5_accuracy), precision_macro, "
             + "precision_micro, recall_macro, recall_micro, f1_macro, f1_micro, auc, mse, mae, r2, pixel_accuracy, "
-            + "mean_iou";
+            + "mean_iou, sequence_accuracy";
 
     private static Map<String, Metric> byName() {
         Map<String, Metric> m = new LinkedHashMap<>();
         for (Metric metric : List.of(Metrics.accuracy(), Metrics.topK(5), Metrics.topK(1), Metrics.topK(12),
                 Metrics.precision(Average.MACRO), Metrics.precision(Average.MICRO), Metrics.recall(Average.MACRO),
                 Metrics.recall(Average.MICRO), Metrics.f1(Average.MACRO), Metrics.f1(Average.MICRO), Metrics.auc(),
-                Metrics.mse(), Metrics.mae(), Metrics.r2(), Metrics.pixelAccuracy(), Metrics.meanIou())) {
+                Metrics.mse(), Metrics.mae(), Metrics.r2(), Metrics.pixelAccuracy(), Metrics.meanIou(),
+                Metrics.sequenceAccuracy())) {
             m.put(metric.name(), metric);
         }
         return m;
@@ -35,7 +36,7 @@ class MetricsTest {
     void namesAreStable() {
         assertEquals(List.of("accuracy", "top5_accuracy", "top1_accuracy", "top12_accuracy", "precision_macro",
                 "precision_micro", "recall_macro", "recall_micro", "f1_macro", "f1_micro", "auc", "mse", "mae", "r2",
-                "pixel_accuracy", "mean_iou"), List.copyOf(byName().keySet()));
+                "pixel_accuracy", "mean_iou", "sequence_accuracy"), List.copyOf(byName().keySet()));
         assertEquals("mean_iou", Metrics.meanIou(7).name());
     }
 
@@ -62,7 +63,7 @@ class MetricsTest {
     @Test
     void labelTypesAndDirections() {
         Map<String, Metric> m = byName();
-        Set<LabelType> classification = Set.of(LabelType.CLASS_INDEX, LabelType.BINARY);
+        Set<LabelType> classification = Set.of(LabelType.CLASS_INDEX, LabelType.BINARY, LabelType.TOKEN_CLASS);
         for (String name : List.of("accuracy", "precision_macro", "precision_micro", "recall_macro", "recall_micro",
                 "f1_macro", "f1_micro")) {
             assertEquals(classification, m.get(name).labelTypes(), name);
@@ -75,6 +76,7 @@ class MetricsTest {
         for (String name : List.of("pixel_accuracy", "mean_iou")) {
             assertEquals(Set.of(LabelType.PIXEL_CLASS_MAP), m.get(name).labelTypes(), name);
         }
+        assertEquals(Set.of(LabelType.TOKEN_CLASS), m.get("sequence_accuracy").labelTypes());
         for (Metric metric : m.values()) {
             boolean lowerIsBetter = metric.name().equals("mse") || metric.name().equals("mae");
             assertEquals(!lowerIsBetter, metric.higherIsBetter(), metric.name());

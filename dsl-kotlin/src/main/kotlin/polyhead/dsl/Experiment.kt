@@ -7,6 +7,7 @@ import polyhead.dsl.spec.CheckpointSpec
 import polyhead.dsl.spec.DerivedSpec
 import polyhead.dsl.spec.InitialWeightsSpec
 import polyhead.dsl.spec.InputSpec
+import polyhead.dsl.spec.SequenceInputSpec
 import polyhead.dsl.spec.Labels
 import polyhead.dsl.spec.LossSpec
 import polyhead.dsl.spec.MetricSpec
@@ -41,6 +42,14 @@ class ExperimentBuilder @PublishedApi internal constructor() : SpecBuilder<Exper
     /** The shape of one sample, without the batch dimension. */
     fun input(vararg dims: Int) {
         spec = spec.copy(input = dims.toList())
+    }
+
+    /**
+     * A sequence input: sentences of token ids from a vocabulary of the training split's tokens seen at least
+     * [minCount] times ([SequenceInputSpec]); the trunk starts with `embedding(dim)`.
+     */
+    fun sequenceInput(minCount: Int = SequenceInputSpec().minCount) {
+        spec = spec.copy(sequenceInput = SequenceInputSpec(minCount))
     }
 
     /**

@@ -18,6 +18,14 @@ import polyhead.dsl.spec.LayerSpec.Relu
 import polyhead.dsl.spec.LayerSpec.Sigmoid
 import polyhead.dsl.spec.LayerSpec.Softmax
 import polyhead.dsl.spec.LayerSpec.Tanh
+import polyhead.dsl.spec.FeedForwardActivation
+import polyhead.dsl.spec.LayerSpec.Gru
+import polyhead.dsl.spec.LayerSpec.Lstm
+import polyhead.dsl.spec.LayerSpec.PositionalEmbedding
+import polyhead.dsl.spec.LayerSpec.SequencePool
+import polyhead.dsl.spec.LayerSpec.TransformerEncoder
+import polyhead.dsl.spec.PoolMode
+import polyhead.dsl.spec.PositionKind
 
 // Layer verbs. Defaults are read from the spec classes (`Dense(units).bias`), where they are stated.
 
@@ -67,6 +75,46 @@ fun LayersBuilder.layerNorm(
     eps: Double = LayerNorm().eps,
     trainable: Boolean = LayerNorm().trainable,
 ) = add(LayerNorm(dims, eps, trainable))
+
+/** An embedding of a sequence input's token ids: a row per id of the data's vocabulary, of size [dim]. */
+fun LayersBuilder.embedding(dim: Int, init: InitSpec? = Embedding(dim = dim).init, trainable: Boolean = true) =
+    add(Embedding(dim = dim, init = init, trainable = trainable))
+
+/** An LSTM stack over a sequence: [T, F] → [T, directions·hidden]. */
+fun LayersBuilder.lstm(
+    hidden: Int,
+    layers: Int = Lstm(hidden).layers,
+    bidirectional: Boolean = Lstm(hidden).bidirectional,
+    trainable: Boolean = Lstm(hidden).trainable,
+) = add(Lstm(hidden, layers, bidirectional, trainable))
+
+/** A GRU stack over a sequence: [T, F] → [T, directions·hidden]. */
+fun LayersBuilder.gru(
+    hidden: Int,
+    layers: Int = Gru(hidden).layers,
+    bidirectional: Boolean = Gru(hidden).bidirectional,
+    trainable: Boolean = Gru(hidden).trainable,
+) = add(Gru(hidden, layers, bidirectional, trainable))
+
+/** A Transformer encoder over a sequence [T, d] → [T, d]. */
+fun LayersBuilder.transformerEncoder(
+    layers: Int,
+    heads: Int,
+    feedForward: Int,
+    normFirst: Boolean = TransformerEncoder(layers, heads, feedForward).normFirst,
+    activation: FeedForwardActivation = TransformerEncoder(layers, heads, feedForward).activation,
+    trainable: Boolean = TransformerEncoder(layers, heads, feedForward).trainable,
+) = add(TransformerEncoder(layers, heads, feedForward, normFirst, activation, trainable))
+
+/** Learned positions, a table of [maxLength] rows added to a sequence [T, d]. */
+fun LayersBuilder.positionalEmbedding(maxLength: Int, trainable: Boolean = true) =
+    add(PositionalEmbedding(PositionKind.LEARNED, maxLength, trainable))
+
+/** The fixed sinusoids of Vaswani et al. 2017 added to a sequence [T, d]. */
+fun LayersBuilder.sinusoidalPositions() = add(PositionalEmbedding(PositionKind.SINUSOIDAL))
+
+/** A sequence [T, F] pooled over each sentence's valid steps into [F]. */
+fun LayersBuilder.sequencePool(mode: PoolMode = SequencePool().mode) = add(SequencePool(mode))
 
 fun LayersBuilder.embedding(
     count: Int,

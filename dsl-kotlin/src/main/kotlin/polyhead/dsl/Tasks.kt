@@ -55,3 +55,6 @@ fun TaskBuilder.r2() = MetricSpec("r2")
 fun TaskBuilder.pixelAccuracy() = MetricSpec("pixel_accuracy")
 
 fun TaskBuilder.meanIou() = MetricSpec("mean_iou")
+
+/** For per-token labels: the fraction of sentences all of whose tokens are right (`accuracy` counts tokens). */
+fun TaskBuilder.sequenceAccuracy() = MetricSpec("sequence_accuracy")

@@ -53,6 +53,7 @@ internal fun labelType(labels: Labels): LabelType = when (labels) {
     Labels.BINARY -> LabelType.BINARY
     Labels.REAL_VECTOR -> LabelType.REAL_VECTOR
     Labels.PIXEL_CLASS_MAP -> LabelType.PIXEL_CLASS_MAP
+    Labels.TOKEN_CLASS -> LabelType.TOKEN_CLASS
 }
 
 internal fun loss(spec: LossSpec): Loss {

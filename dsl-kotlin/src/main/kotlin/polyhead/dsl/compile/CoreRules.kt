@@ -48,6 +48,9 @@ internal object CoreRules : ModelRules {
     override fun branchingStages(architecture: ArchitectureSpec, stageCount: Int): String? =
         ModelChecks.branchingStages(kind(architecture), architecture.typeName, stageCount)
 
+    override fun sequenceArchitecture(architecture: ArchitectureSpec): String? =
+        ModelChecks.sequenceArchitecture(kind(architecture), architecture.typeName)
+
     override fun source(architecture: ArchitectureSpec, source: GradientSource, representationOnly: Boolean): String? =
         ModelChecks.source(kind(architecture), architecture.typeName, gradientSource(source), representationOnly, SpecNaming)
 

@@ -11,6 +11,8 @@ import polyhead.experiment.TrainingPlan
 import polyhead.io.Json
 import polyhead.data.BatchSource
 import polyhead.data.Dataset
+import polyhead.data.SequenceDataset
+import polyhead.data.Vocabulary
 import polyhead.dsl.spec.ExperimentSpec
 import polyhead.dsl.spec.InvalidSpecException
 import polyhead.dsl.spec.NonFinite
@@ -54,11 +56,13 @@ object SpecCompiler {
      * @throws InvalidSpecException with every fault, if [check] finds any; or at `$.initialWeights` the first fault of
      *   the initial weights' file (unreadable, another SHA-256, a tensor missing, misnamed or of another shape)
      */
-    fun compile(spec: ExperimentSpec): CompiledExperiment {
-        val faults = check(spec)
+    @JvmOverloads
+    fun compile(spec: ExperimentSpec, vocabulary: Vocabulary? = null): CompiledExperiment {
+        val faults = check(spec).toMutableList()
+        if (faults.isEmpty()) vocabularyFault(spec, vocabulary)?.let { faults += it }
         if (faults.isNotEmpty()) throw InvalidSpecException(faults)
         val experiment = try {
-            builder(spec).build()
+            builder(spec, vocabulary).build()
         } catch (e: IllegalArgumentException) {
             // what only the file can tell (names, shapes, its hash): one line at the spec's path
             val message = e.message.orEmpty()
@@ -98,14 +102,38 @@ object SpecCompiler {
         for (key in listOf("input", "inputs", "trunk", "architecture", "tasks")) {
             if (key in description) spec[key] = description[key]
         }
+        // a saved sequence model holds its vocabulary; the spec says how it was built
+        ((description["sequenceInput"] as? Map<*, *>)?.get("vocabulary") as? Map<*, *>)?.let {
+            spec["sequenceInput"] = mapOf("minCount" to it["minCount"])
+        }
         return Json.pretty(spec)
     }
     private const val INITIAL_WEIGHTS = "initialWeights: "
 
-    /** The Java builder holding [spec] (which must be valid), with the spec's JSON as the run's description. */
-    fun builder(spec: ExperimentSpec): ExperimentBuilder {
+    /** Why [vocabulary] does not go with [spec]'s input: a sequence spec needs one, of its minimum count; others none. */
+    private fun vocabularyFault(spec: ExperimentSpec, vocabulary: Vocabulary?): SpecError? {
+        val seq = spec.sequenceInput
+        return when {
+            seq == null && vocabulary != null -> SpecError("$.input", "a vocabulary was given, but the spec's input is "
+                + "no sequence (sequenceInput)")
+            seq != null && vocabulary == null -> SpecError("$.sequenceInput", "a sequence input reads token ids of the "
+                + "data's vocabulary; compile the spec with it (SpecCompiler.compile(spec, vocabulary))")
+            seq != null && vocabulary!!.minCount() != seq.minCount -> SpecError("$.sequenceInput.minCount",
+                "the spec says ${seq.minCount}, but the vocabulary was built with minimum count ${vocabulary.minCount()}")
+            else -> null
+        }
+    }
+
+    /**
+     * The Java builder holding [spec] (which must be valid), with the spec's JSON as the run's description; a sequence
+     * spec's input reads [vocabulary].
+     */
+    @JvmOverloads
+    fun builder(spec: ExperimentSpec, vocabulary: Vocabulary? = null): ExperimentBuilder {
         val b = ExperimentBuilder()
-            .input(*spec.input.toIntArray())
+        if (spec.sequenceInput != null) b.sequenceInput(checkNotNull(vocabulary) { "a sequence spec needs its vocabulary" })
+        else b.input(*spec.input.toIntArray())
+        b
             .trunk(spec.trunk.map(::layer))
             .architecture(architecturePlan(spec.architecture))
             .weighting(weightingPlan(spec))
@@ -174,6 +202,22 @@ class CompiledExperiment internal constructor(val spec: ExperimentSpec, val expe
 
     /** The batches of an epoch over [data], drawn as the spec's `sampling` says (not `multiSource`: see below). */
     fun batches(data: Dataset): BatchSource = experiment.batches(data)
+
+    /**
+     * Trains a sequence spec on sentence data ([SequenceDataset], encoded with the vocabulary the spec was compiled
+     * with) as the Java builder's `Experiment.fit` does: bucketed batches, validation on [validation] or the spec's
+     * `validationSplit` of the sentences.
+     */
+    @JvmOverloads
+    fun fit(
+        data: SequenceDataset,
+        validation: SequenceDataset?,
+        checkpointDir: Path? = null,
+        configure: Trainer.Builder.() -> Unit = {},
+    ): TrainedModel {
+        checkFolder(checkpointDir)
+        return experiment.fit(data, validation, checkpointDir) { it.configure() }
+    }
 
     /** The batches of an epoch under `multiSource` sampling, over one dataset per task. */
     fun batches(perTask: Map<String, Dataset>): BatchSource = experiment.batches(perTask)

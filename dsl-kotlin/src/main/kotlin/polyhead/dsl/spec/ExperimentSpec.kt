@@ -21,6 +21,7 @@ const val SPEC_VERSION: Int = 2
  * @property initialWeights weights to start from instead of the seeded draw's (fine-tuning); written only when given
  * @property inputs named inputs, each with its own trunk, concatenated before [trunk]: a multi-input model, instead of
  *   [input] ([InputSpec]); written only when given
+ * @property sequenceInput sentences of token ids instead of [input] ([SequenceInputSpec]); written only when given
  */
 @OptIn(ExperimentalSerializationApi::class)
 @Serializable
@@ -35,7 +36,25 @@ data class ExperimentSpec @JvmOverloads constructor(
     val training: TrainingSpec = TrainingSpec(),
     @EncodeDefault(EncodeDefault.Mode.NEVER) val initialWeights: InitialWeightsSpec? = null,
     @EncodeDefault(EncodeDefault.Mode.NEVER) val inputs: List<InputSpec> = emptyList(),
+    @EncodeDefault(EncodeDefault.Mode.NEVER) val sequenceInput: SequenceInputSpec? = null,
 )
+
+/**
+ * A sequence input: sentences of token ids of different lengths, padded per batch, each with its length (per-sample
+ * shape [T], T varying; [TIME]). The ids come from a vocabulary of the training split's tokens seen at least
+ * [minCount] times (plus padding and unknown), built with the data, so the spec is compiled with that vocabulary
+ * (`SpecCompiler.compile(spec, vocabulary)`) and the trained model keeps it. The trunk starts with an `embedding`
+ * whose `count` is 0 (the vocabulary's size). Per-token tasks have [Labels.TOKEN_CLASS] labels and a head applied at
+ * every step; a per-sentence task's head starts with `sequencePool`.
+ */
+@Serializable
+data class SequenceInputSpec @JvmOverloads constructor(val minCount: Int = 1)
+
+/**
+ * The time axis of a sequence in a per-sample shape, as the core's shape inference writes it (its
+ * `polyhead.experiment.Layers.TIME`; a test holds the two equal): token ids are [TIME], features [TIME, F].
+ */
+const val TIME: Int = -2
 
 /**
  * This spec with `training.epochs` and `training.seed` replaced where given (null keeps the spec's), every other
@@ -43,6 +62,17 @@ data class ExperimentSpec @JvmOverloads constructor(
  */
 fun ExperimentSpec.withRun(epochs: Int?, seed: Long?): ExperimentSpec =
     copy(training = training.copy(epochs = epochs ?: training.epochs, seed = seed ?: training.seed))
+
+/**
+ * This sequence spec with the vocabulary's minimum count [minCount] where given (null keeps the spec's), and each
+ * task that names no classes given [classNames]' names for it, if any: what a command line's `--min-count` and a
+ * dataset's tag and class names do to the spec a run records.
+ */
+fun ExperimentSpec.withSentenceData(minCount: Int?, classNames: Map<String, List<String>>): ExperimentSpec =
+    copy(
+        sequenceInput = sequenceInput?.let { if (minCount == null) it else it.copy(minCount = minCount) },
+        tasks = tasks.map { t -> if (t.classNames.isEmpty()) t.copy(classNames = classNames[t.name].orEmpty()) else t },
+    )
 
 /**
  * One task: its head (layers on the trunk's output), its loss, its loss weight w (Σ w_t·L_t under the fixed
@@ -96,6 +126,9 @@ enum class Labels {
 
     /** A class index per pixel; the head outputs logits [C, H, W]. */
     @SerialName("pixelClassMap") PIXEL_CLASS_MAP,
+
+    /** A class index per token of a sentence (a tag per word); the head outputs logits [T, C] at every step. */
+    @SerialName("tokenClass") TOKEN_CLASS,
 }
 
 /**

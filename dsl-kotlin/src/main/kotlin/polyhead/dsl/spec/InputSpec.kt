@@ -20,4 +20,4 @@ data class InputSpec @JvmOverloads constructor(
  * packed row `[Σ size]` of their values side by side.
  */
 fun ExperimentSpec.modelInput(): List<Int> =
-    if (inputs.isEmpty()) input else listOf(inputs.sumOf { i -> i.shape.fold(1) { a: Int, b: Int -> a * b } })
+    if (sequenceInput != null) listOf(TIME) else if (inputs.isEmpty()) input else listOf(inputs.sumOf { i -> i.shape.fold(1) { a: Int, b: Int -> a * b } })

@@ -97,12 +97,13 @@ sealed interface LayerSpec {
 
     /**
      * A lookup table of [count] rows of size [dim]: indices of shape s → s + [dim]. Reads the model input. [init]
-     * replaces the default N(0, 1); null keeps it.
+     * replaces the default N(0, 1); null keeps it. On a [sequence input][ExperimentSpec.sequenceInput] [count] is 0
+     * (the default): the table has a row per id of the vocabulary built from the data, its padding row starting at 0.
      */
     @Serializable
     @SerialName("embedding")
     data class Embedding @JvmOverloads constructor(
-        val count: Int,
+        val count: Int = 0,
         val dim: Int,
         val init: InitSpec? = null,
         @EncodeDefault(EncodeDefault.Mode.NEVER) override val trainable: Boolean = true,
@@ -132,6 +133,88 @@ sealed interface LayerSpec {
     @Serializable
     @SerialName("softmax")
     data class Softmax(val axis: Int = -1) : LayerSpec
+
+    /**
+     * An LSTM stack over a sequence, [T, F] → [T, directions·hidden], over each sentence's valid steps (PyTorch's
+     * `nn.LSTM(batch_first=True)` on a packed sequence: zero initial states, no dropout between layers).
+     */
+    @Serializable
+    @SerialName("lstm")
+    data class Lstm @JvmOverloads constructor(
+        val hidden: Int,
+        val layers: Int = 1,
+        val bidirectional: Boolean = false,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) override val trainable: Boolean = true,
+    ) : LayerSpec
+
+    /** A GRU stack over a sequence, as [Lstm] with PyTorch's `nn.GRU`. */
+    @Serializable
+    @SerialName("gru")
+    data class Gru @JvmOverloads constructor(
+        val hidden: Int,
+        val layers: Int = 1,
+        val bidirectional: Boolean = false,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) override val trainable: Boolean = true,
+    ) : LayerSpec
+
+    /**
+     * A Transformer encoder over a sequence [T, d] → [T, d] (d divisible by [heads]): [layers] self-attention layers
+     * with a feed-forward block of [feedForward] units, post-norm (or pre-norm, [normFirst]), layer norm ε 1e-5, no
+     * dropout, no final norm; padded keys are hidden from attention.
+     */
+    @Serializable
+    @SerialName("transformerEncoder")
+    data class TransformerEncoder @JvmOverloads constructor(
+        val layers: Int,
+        val heads: Int,
+        val feedForward: Int,
+        val normFirst: Boolean = false,
+        val activation: FeedForwardActivation = FeedForwardActivation.RELU,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) override val trainable: Boolean = true,
+    ) : LayerSpec
+
+    /**
+     * Positions added to a sequence [T, d]: learned (a trained table of [maxLength] rows; data with a longer sentence is
+     * refused) or the fixed sinusoids of Vaswani et al. 2017 (any length; [maxLength] unused, 0).
+     */
+    @Serializable
+    @SerialName("positionalEmbedding")
+    data class PositionalEmbedding @JvmOverloads constructor(
+        val kind: PositionKind = PositionKind.SINUSOIDAL,
+        val maxLength: Int = 0,
+        @EncodeDefault(EncodeDefault.Mode.NEVER) override val trainable: Boolean = true,
+    ) : LayerSpec
+
+    /**
+     * A sequence [T, F] pooled over each sentence's valid steps into [F]; as the first layer of a head, a
+     * per-sentence task on a per-token encoder.
+     */
+    @Serializable
+    @SerialName("sequencePool")
+    data class SequencePool(val mode: PoolMode = PoolMode.MEAN) : LayerSpec
+}
+
+/** The feed-forward nonlinearity of a Transformer layer. */
+@Serializable
+enum class FeedForwardActivation {
+    @SerialName("relu") RELU,
+    @SerialName("gelu") GELU,
+}
+
+/** Learned positions or fixed sinusoids. */
+@Serializable
+enum class PositionKind {
+    @SerialName("learned") LEARNED,
+    @SerialName("sinusoidal") SINUSOIDAL,
+}
+
+/** What a sequence is pooled to: the mean or maximum over its valid steps, its last valid step, its first step. */
+@Serializable
+enum class PoolMode {
+    @SerialName("mean") MEAN,
+    @SerialName("max") MAX,
+    @SerialName("last") LAST,
+    @SerialName("first") FIRST,
 }
 
 /** This layer with `trainable = false`; a layer without parameters as it is. */
@@ -141,5 +224,9 @@ fun LayerSpec.frozen(): LayerSpec = when (this) {
     is LayerSpec.BatchNorm -> copy(trainable = false)
     is LayerSpec.LayerNorm -> copy(trainable = false)
     is LayerSpec.Embedding -> copy(trainable = false)
+    is LayerSpec.Lstm -> copy(trainable = false)
+    is LayerSpec.Gru -> copy(trainable = false)
+    is LayerSpec.TransformerEncoder -> copy(trainable = false)
+    is LayerSpec.PositionalEmbedding -> copy(trainable = false)
     else -> this
 }

@@ -9,7 +9,7 @@ object MetricNames {
     /** Every metric name with no parameter in it, in the order of the core's list. */
     private val fixed = listOf("accuracy") +
         listOf("precision", "recall", "f1").flatMap { m -> listOf("${m}_macro", "${m}_micro") } +
-        listOf("auc", "mse", "mae", "r2", "pixel_accuracy", "mean_iou")
+        listOf("auc", "mse", "mae", "r2", "pixel_accuracy", "mean_iou", "sequence_accuracy")
 
     /** `top<k>_accuracy`, for class indices. */
     private val topK = Regex("""top([1-9]\d{0,8})_accuracy""")

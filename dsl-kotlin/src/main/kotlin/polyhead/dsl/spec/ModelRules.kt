@@ -31,6 +31,9 @@ interface ModelRules {
     /** Why [architecture] cannot branch between [stageCount] stages (learning to branch needs two). */
     fun branchingStages(architecture: ArchitectureSpec, stageCount: Int): String?
 
+    /** Why [architecture] cannot read a sequence input. */
+    fun sequenceArchitecture(architecture: ArchitectureSpec): String?
+
     /**
      * Why [architecture] cannot give gradients from [source] to a weighting that reads the shared representation
      * only ([representationOnly], GradDrop) or either source.

@@ -28,3 +28,13 @@ private fun <T : Any> discriminatorOf(serializer: KSerializer<T>, value: T): Str
 
 /** Writes any value, NaN among them (a spec built in code may hold one; its checks refuse it later, at its path). */
 private val typeJson = Json { allowSpecialFloatingPointValues = true }
+
+/** The JSON name of a Transformer's feed-forward activation. */
+@OptIn(kotlinx.serialization.ExperimentalSerializationApi::class)
+val FeedForwardActivation.jsonName: String
+    get() = FeedForwardActivation.serializer().descriptor.getElementName(ordinal)
+
+/** The JSON name of a pooling mode. */
+@OptIn(kotlinx.serialization.ExperimentalSerializationApi::class)
+val PoolMode.jsonName: String
+    get() = PoolMode.serializer().descriptor.getElementName(ordinal)

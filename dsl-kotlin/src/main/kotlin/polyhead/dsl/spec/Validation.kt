@@ -54,8 +54,12 @@ private fun Faults.version(spec: ExperimentSpec) =
 /** Input, trunk, architecture and tasks, in the order of the document; shapes are traced through sound layers only. */
 private fun Faults.model(spec: ExperimentSpec) {
     val named = spec.inputs.isNotEmpty()
-    val sharedInput = if (named) namedInputs(spec) else spec.input.takeIf { input(it) }
-    val trunkOk = layerSettings(spec.trunk, "$.trunk", trunk = !named)
+    val sharedInput = when {
+        spec.sequenceInput != null -> sequenceInput(spec)
+        named -> namedInputs(spec)
+        else -> spec.input.takeIf { input(it) }
+    }
+    val trunkOk = layerSettings(spec.trunk, "$.trunk", trunk = !named, sequence = spec.sequenceInput != null)
     val trunkOutput = if (sharedInput != null && trunkOk) trace(spec.trunk, sharedInput, "$.trunk") else null
     val own = (spec.architecture as? ArchitectureSpec.OwnLayers)?.layers.orEmpty()
     val ownOk = own.isEmpty() || layerSettings(own, "$.architecture.layers", trunk = false)
@@ -152,6 +156,28 @@ private fun Faults.namedInputs(spec: ExperimentSpec): List<Int>? {
     return if (errors.size == before && rules != null) listOf(width) else null
 }
 
+/** A sequence input's settings and what it asks of the rest; its per-sample shape [TIME], or null after a fault. */
+private fun Faults.sequenceInput(spec: ExperimentSpec): List<Int>? {
+    val before = errors.size
+    require(spec.input.isEmpty() && spec.inputs.isEmpty(), "$.sequenceInput") {
+        "give one input shape (input), named inputs (inputs) or a sequence input (sequenceInput), one of them"
+    }
+    atLeast(spec.sequenceInput!!.minCount, 1, "$.sequenceInput.minCount", "the vocabulary's minimum count")
+    rule("$.architecture", rules?.sequenceArchitecture(spec.architecture))
+    spec.trunk.forEachIndexed { j, l ->
+        if (l is LayerSpec.Embedding && l.count != 0) {
+            fault("$.trunk[$j].count", "on a sequence input the table has a row per id of the data's vocabulary; "
+                + "leave count out (0)")
+        }
+    }
+    spec.tasks.forEachIndexed { i, t ->
+        require(t.derivedFrom == null, "$.tasks[$i].derivedFrom") {
+            "derived labels are for fixed-size data; a sequence dataset labels each task itself"
+        }
+    }
+    return if (errors.size == before) listOf(TIME) else null
+}
+
 private fun Faults.input(input: List<Int>): Boolean {
     if (input.isEmpty()) {
         fault("$.input", "missing: the shape of one sample without the batch dimension, e.g. [1, 28, 28]")
@@ -178,7 +204,7 @@ internal fun Faults.rule(path: String, fault: String?) {
 }
 
 /** Whether every layer's own settings are sound (shapes are only traced through sound layers). */
-private fun Faults.layerSettings(layers: List<LayerSpec>, path: String, trunk: Boolean): Boolean {
+private fun Faults.layerSettings(layers: List<LayerSpec>, path: String, trunk: Boolean, sequence: Boolean = false): Boolean {
     val before = errors.size
     layers.forEachIndexed { j, layer ->
         val p = "$path[$j]"
@@ -205,10 +231,30 @@ private fun Faults.layerSettings(layers: List<LayerSpec>, path: String, trunk: B
             }
             is LayerSpec.Embedding -> {
                 layer.init?.let { init(it, "$p.init") }
-                atLeast(layer.count, 1, "$p.count", "embedding count")
+                // 0 on a sequence input: the vocabulary's size ([sequenceInput] reports any other count there)
+                atLeast(layer.count, if (sequence) 0 else 1, "$p.count", "embedding count")
                 atLeast(layer.dim, 1, "$p.dim", "embedding dim")
                 rule(p, rules?.misplacedEmbedding(trunk, j))
             }
+            is LayerSpec.Lstm -> {
+                atLeast(layer.hidden, 1, "$p.hidden", "lstm hidden size")
+                atLeast(layer.layers, 1, "$p.layers", "lstm layers")
+            }
+            is LayerSpec.Gru -> {
+                atLeast(layer.hidden, 1, "$p.hidden", "gru hidden size")
+                atLeast(layer.layers, 1, "$p.layers", "gru layers")
+            }
+            is LayerSpec.TransformerEncoder -> {
+                atLeast(layer.layers, 1, "$p.layers", "transformerEncoder layers")
+                atLeast(layer.heads, 1, "$p.heads", "transformerEncoder heads")
+                atLeast(layer.feedForward, 1, "$p.feedForward", "transformerEncoder feedForward")
+            }
+            is LayerSpec.PositionalEmbedding -> if (layer.kind == PositionKind.LEARNED) {
+                atLeast(layer.maxLength, 1, "$p.maxLength", "a learned position table's maxLength")
+            } else {
+                require(layer.maxLength == 0, "$p.maxLength") { "sinusoidal positions take any length; leave maxLength out" }
+            }
+            is LayerSpec.SequencePool -> Unit
             is LayerSpec.LeakyRelu -> require(layer.slope.isFinite(), "$p.slope") { "leakyRelu slope must be finite, got ${layer.slope}" }
             LayerSpec.GlobalAvgPool, LayerSpec.Flatten, LayerSpec.Relu, LayerSpec.Sigmoid, LayerSpec.Tanh,
             LayerSpec.Gelu, is LayerSpec.Softmax -> Unit

@@ -149,7 +149,7 @@ class TrainedModelTest : FunSpec({
             },
         ) shouldBe listOf(
             SpecError("$.tasks[0].classNames", "3 names for a head of 2 classes"),
-            SpecError("$.tasks[1].classNames", "class names are for classIndex and pixelClassMap labels, the task has realVector"),
+            SpecError("$.tasks[1].classNames", "class names are for classIndex, pixelClassMap and tokenClass labels, the task has realVector"),
         )
     }
 

@@ -168,7 +168,7 @@ class ValidationTest : FunSpec({
             SpecError(
                 "$.tasks[0].metrics[1]",
                 "unknown metric 'acuracy' (did you mean 'accuracy'?); known: accuracy, precision_macro, precision_micro, " +
-                    "recall_macro, recall_micro, f1_macro, f1_micro, auc, mse, mae, r2, pixel_accuracy, mean_iou, top<k>_accuracy",
+                    "recall_macro, recall_micro, f1_macro, f1_micro, auc, mse, mae, r2, pixel_accuracy, mean_iou, sequence_accuracy, top<k>_accuracy",
             ),
             SpecError(
                 "$.tasks[0].metrics[2]",

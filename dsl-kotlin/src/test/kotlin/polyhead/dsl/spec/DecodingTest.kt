@@ -22,11 +22,12 @@ class DecodingTest : FunSpec({
                 SpecError(
                     "$.trunk[4].type",
                     "unknown layer type 'densse' (did you mean 'dense'?); known: avgPool, batchNorm, conv2d, dense, dropout, " +
-                        "embedding, flatten, gelu, globalAvgPool, layerNorm, leakyRelu, maxPool, relu, sigmoid, softmax, tanh",
+                        "embedding, flatten, gelu, globalAvgPool, gru, layerNorm, leakyRelu, lstm, maxPool, positionalEmbedding, " +
+                        "relu, sequencePool, sigmoid, softmax, tanh, transformerEncoder",
                 ),
                 SpecError("$.tasks[0].head[0].activation", "unknown key 'activation'; expected 'units', 'bias', 'init', 'biasInit', 'trainable'"),
-                SpecError("$.tasks[0].labels", "unknown value 'classes'; expected one of 'classIndex', 'binary', 'realVector', 'pixelClassMap'"),
-                SpecError("$.tasks[1].labels", "unknown value 'classes'; expected one of 'classIndex', 'binary', 'realVector', 'pixelClassMap'"),
+                SpecError("$.tasks[0].labels", "unknown value 'classes'; expected one of 'classIndex', 'binary', 'realVector', 'pixelClassMap', 'tokenClass'"),
+                SpecError("$.tasks[1].labels", "unknown value 'classes'; expected one of 'classIndex', 'binary', 'realVector', 'pixelClassMap', 'tokenClass'"),
                 SpecError("$.weighting.weights", "unknown key 'weights'; it takes no settings"),
                 SpecError("$.training.epochs", "expected an integer, got 1.5"),
             ),
@@ -40,7 +41,8 @@ class DecodingTest : FunSpec({
                 SpecError(
                     "$.tasks[0].head[0].type",
                     "missing; a layer names its type, one of 'avgPool', 'batchNorm', 'conv2d', 'dense', 'dropout', 'embedding', " +
-                        "'flatten', 'gelu', 'globalAvgPool', 'layerNorm', 'leakyRelu', 'maxPool', 'relu', 'sigmoid', 'softmax', 'tanh'",
+                        "'flatten', 'gelu', 'globalAvgPool', 'gru', 'layerNorm', 'leakyRelu', 'lstm', 'maxPool', 'positionalEmbedding', " +
+                        "'relu', 'sequencePool', 'sigmoid', 'softmax', 'tanh', 'transformerEncoder'",
                 ),
                 SpecError("$.tasks[0].head[1]", "expected a layer object with a \"type\", got 5"),
             ),

@@ -42,6 +42,13 @@ import polyhead.dsl.fixed
 import polyhead.dsl.flatten
 import polyhead.dsl.gelu
 import polyhead.dsl.globalAvgPool
+import polyhead.dsl.gru
+import polyhead.dsl.lstm
+import polyhead.dsl.positionalEmbedding
+import polyhead.dsl.sequenceAccuracy
+import polyhead.dsl.sequencePool
+import polyhead.dsl.sinusoidalPositions
+import polyhead.dsl.transformerEncoder
 import polyhead.dsl.gradNorm
 import polyhead.dsl.dbMtl
 import polyhead.dsl.gradVac
@@ -259,7 +266,17 @@ class RoundTripTest : FunSpec({
         case { optimizer = sgd(0.1) { schedule = linearWarmup(warmupSteps = 5, after = cosine(tMax = 95)) } },
         case { optimizer = sgd(0.1) { schedule = oneCycle(totalSteps = 1000, anneal = Anneal.LINEAR, threePhase = true) } },
     )
-    val all = listOf(layers, initializers, losses) + architectures + weightings + optimizers + training + schedules
+    val sequences = multiTask {
+        sequenceInput(minCount = 2)
+        trunk {
+            embedding(16); positionalEmbedding(64); sinusoidalPositions()
+            transformerEncoder(2, heads = 4, feedForward = 32, normFirst = true, activation = FeedForwardActivation.GELU)
+            lstm(8, layers = 2, bidirectional = true); gru(8)
+        }
+        task("tags") { head { dense(5) }; loss = crossEntropy(); labels = Labels.TOKEN_CLASS; metrics(sequenceAccuracy()) }
+        task("kind") { head { sequencePool(PoolMode.LAST); dense(2) }; loss = crossEntropy() }
+    }
+    val all = listOf(layers, initializers, losses, sequences) + architectures + weightings + optimizers + training + schedules
 
     all.forEachIndexed { i, spec ->
         test("case $i: DSL → spec → JSON → spec is the identity, and the JSON text is stable") {
