@@ -193,14 +193,6 @@ public final class ModelChecks {
     }
 
     /**
-<<<<<<< HEAD
-     * Why architecture {@code kind} (named {@code name}) cannot give gradients from {@code source}, or null. A
-     * weighting that works on the shared representation only ({@code representationOnly}, GradDrop) is told to change
-     * the architecture; any other, to read the shared parameters.
-     */
-    public static String source(ArchitecturePlan.Kind kind, String name, GradientSource source,
-                                boolean representationOnly, Naming naming) {
-=======
      * Why architecture {@code kind} (named {@code name}) cannot read a sequence input, or null: hard and soft sharing
      * run every layer on the padded batch; the mixtures' gates, MTAN's attention and the stitched or branched stages
      * are written for fixed-size features.
@@ -211,9 +203,13 @@ public final class ModelChecks {
                 + "features); use hardSharing or softSharing";
     }
 
-    /** Why architecture {@code kind} (named {@code name}) cannot give gradients from {@code source}, or null. */
-    public static String source(ArchitecturePlan.Kind kind, String name, GradientSource source, Naming naming) {
->>>>>>> h-seqapi
+    /**
+     * Why architecture {@code kind} (named {@code name}) cannot give gradients from {@code source}, or null. A
+     * weighting that works on the shared representation only ({@code representationOnly}, GradDrop) is told to change
+     * the architecture; any other, to read the shared parameters.
+     */
+    public static String source(ArchitecturePlan.Kind kind, String name, GradientSource source,
+                                boolean representationOnly, Naming naming) {
         if (source != GradientSource.REPRESENTATION || kind == ArchitecturePlan.Kind.HARD_SHARING || experts(kind)
                 || kind == ArchitecturePlan.Kind.CGC) {
             return null;
