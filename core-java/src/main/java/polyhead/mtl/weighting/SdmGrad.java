@@ -35,7 +35,7 @@ import polyhead.tensor.Tensor;
  * method reads only the Gram matrix and the rows, so both sources work here. State: w, saved by
  * {@link #stateDict()}.
  */
-public final class SdmGrad implements GradientWeighting {
+public final class SdmGrad implements GramDeterminedWeighting {
     /** λ = 0.3, LibMTL's default {@code SDMGrad_lamda}. */
     public static final double DEFAULT_LAMBDA = 0.3;
     /** 20 projected steps per training step, LibMTL's default {@code SDMGrad_niter}. */
@@ -71,8 +71,9 @@ public final class SdmGrad implements GradientWeighting {
     }
 
     @Override
-    public Combination combine(TaskGradients gradients, WeightingContext ctx) {
-        double[][] m = GradientRows.checkedGram(NAME, gradients);
+    public GramCombination combineGram(TaskGram gradients, WeightingContext ctx) {
+        GradientRows.check(NAME, gradients);
+        double[][] m = copy(gradients.gram()); // normalized in place below
         List<String> tasks = gradients.tasks();
         int n = m.length;
         double scale = 0;
@@ -118,7 +119,15 @@ public final class SdmGrad implements GradientWeighting {
             weights.put(tasks.get(t), (float) w[t]);
             coefficients[t] = (w[t] + lambda / n) / (1 + lambda);
         }
-        return GradientRows.headsWeightedOne(GradientRows.combine(gradients.grads(), coefficients), n);
+        return GramCombination.headsWeightedOne(coefficients);
+    }
+
+    private static double[][] copy(double[][] m) {
+        double[][] r = new double[m.length][];
+        for (int i = 0; i < m.length; i++) {
+            r[i] = m[i].clone();
+        }
+        return r;
     }
 
     /**
