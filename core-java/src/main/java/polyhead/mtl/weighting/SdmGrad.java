@@ -35,7 +35,7 @@ import polyhead.tensor.Tensor;
  * method reads only the Gram matrix and the rows, so both sources work here. State: w, saved by
  * {@link #stateDict()}.
  */
-public final class SdmGrad implements GramDeterminedWeighting {
+public final class SdmGrad implements GradientWeighting {
     /** λ = 0.3, LibMTL's default {@code SDMGrad_lamda}. */
     public static final double DEFAULT_LAMBDA = 0.3;
     /** 20 projected steps per training step, LibMTL's default {@code SDMGrad_niter}. */
@@ -71,9 +71,8 @@ public final class SdmGrad implements GramDeterminedWeighting {
     }
 
     @Override
-    public GramCombination combineGram(TaskGram gradients, WeightingContext ctx) {
-        GradientRows.check(NAME, gradients);
-        double[][] m = copy(gradients.gram()); // normalized in place below
+    public Combination combine(TaskGradients gradients, WeightingContext ctx) {
+        double[][] m = GradientRows.checkedGram(NAME, gradients);
         List<String> tasks = gradients.tasks();
         int n = m.length;
         double scale = 0;
@@ -119,15 +118,7 @@ public final class SdmGrad implements GramDeterminedWeighting {
             weights.put(tasks.get(t), (float) w[t]);
             coefficients[t] = (w[t] + lambda / n) / (1 + lambda);
         }
-        return GramCombination.headsWeightedOne(coefficients);
-    }
-
-    private static double[][] copy(double[][] m) {
-        double[][] r = new double[m.length][];
-        for (int i = 0; i < m.length; i++) {
-            r[i] = m[i].clone();
-        }
-        return r;
+        return GradientRows.headsWeightedOne(GradientRows.combine(gradients.grads(), coefficients), n);
     }
 
     /**
