@@ -56,6 +56,7 @@ class LayerwiseGramTest {
         w.add(Arguments.of("mgda", (Supplier<Weighting>) Weightings::mgda));
         w.add(Arguments.of("caGrad", (Supplier<Weighting>) Weightings::caGrad));
         w.add(Arguments.of("pcGrad", (Supplier<Weighting>) Weightings::pcGrad));
+        w.add(Arguments.of("gradVac", (Supplier<Weighting>) Weightings::gradVac));
         w.add(Arguments.of("nashMtl", (Supplier<Weighting>) Weightings::nashMtl));
         w.add(Arguments.of("imtlG", (Supplier<Weighting>) Weightings::imtlG));
         w.add(Arguments.of("imtlH", (Supplier<Weighting>) () -> Weightings.imtlH(TASKS)));

@@ -50,6 +50,17 @@ final class GradientRows {
         }
     }
 
+    /**
+     * {@link #check}s the rows, forms their Gram matrix, applies {@code rule} to it and combines the rows with the
+     * coefficients it returns: a {@link GramDeterminedWeighting} given rows.
+     */
+    static Combination combineThroughGram(String strategy, TaskGradients gradients,
+            java.util.function.Function<TaskGram, GramCombination> rule) {
+        check(strategy, gradients);
+        GramCombination c = rule.apply(new TaskGram(gradients.tasks(), gram(gradients.grads()), gradients.losses()));
+        return new Combination(combine(gradients.grads(), c.sharedWeights()), c.taskWeights());
+    }
+
     /** {@link #check}s the gradients, then returns their {@link #gram} matrix. */
     static double[][] checkedGram(String strategy, TaskGradients gradients) {
         check(strategy, gradients);
