@@ -30,10 +30,13 @@ import polyhead.mtl.weighting.Weightings;
 import polyhead.nn.Activation;
 import polyhead.nn.BatchNorm;
 import polyhead.nn.Conv2d;
+import polyhead.nn.Embedding;
 import polyhead.nn.Flatten;
 import polyhead.nn.LayerNorm;
 import polyhead.nn.Linear;
+import polyhead.nn.Lstm;
 import polyhead.nn.MaxPool2d;
+import polyhead.nn.SequencePool;
 import polyhead.nn.Sequential;
 import polyhead.optim.Optimizers;
 import polyhead.tensor.Shape;
@@ -88,6 +91,28 @@ class LayerwiseGramTest {
         return new HardSharing(new Sequential(new Conv2d(1, 3, 3, rng), BatchNorm.twoD(3), Activation.relu(),
                 new MaxPool2d(2), new Flatten(), new LayerNorm(27), new Linear(27, 10, rng), Activation.relu()),
                 tasks(10, rng));
+    }
+
+    /**
+     * Tokens through an embedding, a fully connected layer on every position ([B, T, 6] inputs: its rows are
+     * samples × positions), an LSTM, mean pooling and a dense layer.
+     */
+    static HardSharing recurrent() {
+        Random rng = new Random(7);
+        return new HardSharing(new Sequential(new Embedding(12, 6, rng), new Linear(6, 6, rng), Activation.tanh(),
+                new Lstm(6, 5, 1, false, rng), new SequencePool(SequencePool.Mode.MEAN), new Linear(5, 8, rng),
+                Activation.relu()), tasks(8, rng));
+    }
+
+    /** {@link #batch} with token ids in [0, 12) as inputs, [n, 4]. */
+    static Batch tokens(int n, long seed) {
+        Batch b = batch(Shape.of(4), n, seed);
+        Random rng = new Random(seed);
+        float[] ids = new float[n * 4];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = rng.nextInt(12);
+        }
+        return new Batch(Tensor.of(ids, n, 4), b.targets(), b.masks(), b.sampleWeights());
     }
 
     /** n samples; task b misses labels of every third sample, task c has per-sample weights. */
@@ -173,6 +198,22 @@ class LayerwiseGramTest {
     @MethodSource("weightings")
     void convolutionalTrunkGivesThePerTaskUpdate(String name, Supplier<Weighting> weighting) {
         assertSameUpdates(LayerwiseGramTest::conv, weighting, Shape.of(1, 8, 8), 6);
+    }
+
+    /** Embedding and LSTM weights fall back to formed gradients; the linear layers do not. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("weightings")
+    void recurrentTrunkGivesThePerTaskUpdate(String name, Supplier<Weighting> weighting) {
+        Trainer onePass = trainer(recurrent(), weighting.get(), true);
+        Trainer perTask = trainer(recurrent(), weighting.get(), false);
+        for (int step = 0; step < 2; step++) {
+            Batch b = tokens(6, 60 + step);
+            BatchGradients expected = perTask.lossesAndGradients(b);
+            BatchGradients actual = onePass.lossesAndGradients(b);
+            assertEquals(expected.gradients().keySet(), actual.gradients().keySet());
+            String at = " at step " + step;
+            expected.gradients().forEach((p, e) -> assertClose(p + at, e, actual.gradients().get(p)));
+        }
     }
 
     @Test
