@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import polyhead.autodiff.DeferredWeightGradients;
 import polyhead.autodiff.GradMode;
 import polyhead.autodiff.Var;
 import polyhead.data.Batch;
@@ -13,8 +14,11 @@ import polyhead.mtl.Task;
 import polyhead.mtl.arch.Architecture;
 import polyhead.mtl.weighting.Combination;
 import polyhead.mtl.weighting.GradientWeighting;
+import polyhead.mtl.weighting.GramCombination;
+import polyhead.mtl.weighting.GramDeterminedWeighting;
 import polyhead.mtl.weighting.LossWeighting;
 import polyhead.mtl.weighting.TaskGradients;
+import polyhead.mtl.weighting.TaskGram;
 import polyhead.mtl.weighting.Weighting;
 import polyhead.mtl.weighting.WeightingContext;
 import polyhead.tensor.Tensor;
@@ -31,15 +35,19 @@ final class GradientStep {
     private final GradientSource source;
     /** With a gradient exchange, the data-parallel form of run, lossesNow and probe; else null. */
     private final ReplicatedStep replicated;
+    /** Whether a Gram-determined weighting over the shared parameters takes the one-pass path ({@link #runLayerwise}). */
+    private final boolean layerwiseGram;
 
     GradientStep(Architecture arch, Weighting weighting, GradientSource source) {
-        this(arch, weighting, source, null);
+        this(arch, weighting, source, null, true);
     }
 
-    GradientStep(Architecture arch, Weighting weighting, GradientSource source, GradientExchange exchange) {
+    GradientStep(Architecture arch, Weighting weighting, GradientSource source, GradientExchange exchange,
+            boolean layerwiseGram) {
         this.arch = arch;
         this.weighting = weighting;
         this.source = source;
+        this.layerwiseGram = layerwiseGram;
         this.replicated = exchange == null ? null : new ReplicatedStep(arch, weighting, this, exchange, source);
         if (weighting instanceof GradientWeighting g && source == GradientSource.REPRESENTATION
                 && !arch.hasSharedRepresentation()) {
@@ -150,6 +158,9 @@ final class GradientStep {
         if (f.losses().isEmpty()) {
             return new StepResult(Map.of(), 0);
         }
+        if (layerwiseGram && !viaRepresentation && gw instanceof GramDeterminedWeighting gram) {
+            return runLayerwise(f, gram, ctx);
+        }
         List<String> tasks = new ArrayList<>(f.losses().keySet());
         List<Var> shared = trainableShared(arch);
         Map<String, Map<String, Var>> own = arch.taskParameters();
@@ -166,13 +177,7 @@ final class GradientStep {
             gw.taskObjective(tasks.get(t), loss).backward();
             rows[t] = viaRepresentation ? copy(f.representationLeaf().grad(), f.representationLeaf().value().size())
                     : flatten(shared);
-            Map<Var, Tensor> g = new LinkedHashMap<>();
-            for (Var p : own.get(tasks.get(t)).values()) {
-                if (p.grad() != null) {
-                    g.put(p, p.grad().copy());
-                }
-            }
-            ownGrads.add(g);
+            ownGrads.add(ownGradients(own.get(tasks.get(t))));
         }
         // before the combination, which may project the rows in place
         Map<String, Double> norms = new LinkedHashMap<>();
@@ -199,9 +204,73 @@ final class GradientStep {
         } else {
             unflattenInto(c.shared(), shared);
         }
+        return new StepResult(lv, applyToHeads(tasks, ownGrads, c.taskWeights(), lossValues), norms);
+    }
+
+    /**
+     * The one-pass step of a {@link GramDeterminedWeighting} over the shared parameters: one backward pass per task
+     * in which fully connected shared weights keep their factors instead of forming their gradient
+     * ({@link LayerwiseGram}), the Gram matrix from those factors, the weighting's coefficients from the Gram matrix,
+     * and one product per such weight for the combined gradient. The same update as the per-task path up to
+     * rounding.
+     */
+    private StepResult runLayerwise(Forward f, GramDeterminedWeighting gw, WeightingContext ctx) {
+        List<String> tasks = new ArrayList<>(f.losses().keySet());
+        List<Var> shared = trainableShared(arch);
+        Map<String, Map<String, Var>> own = arch.taskParameters();
+        double[] lossValues = new double[tasks.size()];
+        List<Map<Var, Tensor>> ownGrads = new ArrayList<>();
+        LayerwiseGram layers = new LayerwiseGram(tasks.size(), shared);
+        try (var capture = DeferredWeightGradients.capture(layers)) {
+            for (int t = 0; t < tasks.size(); t++) {
+                arch.zeroGrad();
+                Var loss = f.losses().get(tasks.get(t));
+                lossValues[t] = loss.value().item();
+                layers.beginTask();
+                gw.taskObjective(tasks.get(t), loss).backward();
+                layers.endTask();
+                ownGrads.add(ownGradients(own.get(tasks.get(t))));
+            }
+        }
+        double[][] m = layers.gram();
+        Map<String, Double> norms = new LinkedHashMap<>();
+        Map<String, Double> lv = new LinkedHashMap<>();
+        boolean finite = true;
+        for (int t = 0; t < tasks.size(); t++) {
+            double n = Math.sqrt(m[t][t]);
+            norms.put(tasks.get(t), n);
+            lv.put(tasks.get(t), lossValues[t]);
+            finite &= Double.isFinite(n);
+        }
+        arch.zeroGrad();
+        if (!finite) {
+            return new StepResult(lv, Double.NaN, norms);
+        }
+        GramCombination c = gw.combineGram(new TaskGram(tasks, m, lossValues), ctx);
+        layers.applyCombination(c.sharedWeights());
+        return new StepResult(lv, applyToHeads(tasks, ownGrads, c.taskWeights(), lossValues), norms);
+    }
+
+    /** Copies of the gradients the task-specific parameters {@code params} got from the last backward pass. */
+    private static Map<Var, Tensor> ownGradients(Map<String, Var> params) {
+        Map<Var, Tensor> g = new LinkedHashMap<>();
+        for (Var p : params.values()) {
+            if (p.grad() != null) {
+                g.put(p, p.grad().copy());
+            }
+        }
+        return g;
+    }
+
+    /**
+     * Adds each task's own gradients, times its factor, to its task-specific parameters, and the architecture's
+     * regularization; returns the reported objective Σ w_t L_t (+ regularization).
+     */
+    private double applyToHeads(List<String> tasks, List<Map<Var, Tensor>> ownGrads, double[] taskWeights,
+            double[] lossValues) {
         double objective = 0;
         for (int t = 0; t < tasks.size(); t++) {
-            float w = (float) c.taskWeights()[t];
+            float w = (float) taskWeights[t];
             for (Map.Entry<Var, Tensor> e : ownGrads.get(t).entrySet()) {
                 Tensor scaled = e.getValue();
                 float[] d = scaled.data();
@@ -217,7 +286,7 @@ final class GradientStep {
             reg.backward();
             objective += reg.value().item();
         }
-        return new StepResult(lv, objective, norms);
+        return objective;
     }
 
     /**

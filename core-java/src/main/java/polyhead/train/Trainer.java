@@ -95,7 +95,7 @@ public final class Trainer {
     private Trainer(Builder b) {
         this.arch = b.arch;
         this.weighting = b.weighting != null ? b.weighting : Weightings.fixed();
-        this.gradientStep = new GradientStep(arch, weighting, b.gradientSource, b.exchange);
+        this.gradientStep = new GradientStep(arch, weighting, b.gradientSource, b.exchange, b.layerwiseGram);
         this.declared = declaredWeights(arch);
         // frozen parameters (Module.trainable(false)) are not the optimizer's: no update, no decay, no state
         Map<String, Var> params = new LinkedHashMap<>();
@@ -455,6 +455,7 @@ public final class Trainer {
         private final Architecture arch;
         private Weighting weighting;
         private GradientSource gradientSource = GradientSource.PARAMETERS;
+        private boolean layerwiseGram = true;
         private GradientExchange exchange;
         private GradientTransformation optimizer;
         private int epochs = 10;
@@ -485,6 +486,21 @@ public final class Trainer {
 
         public Builder gradientSource(GradientSource s) {
             this.gradientSource = Objects.requireNonNull(s);
+            return this;
+        }
+
+        /**
+         * For a weighting whose update depends on the task gradients only through their Gram matrix
+         * ({@link polyhead.mtl.weighting.GramDeterminedWeighting}: MGDA, CAGrad, PCGrad, Nash-MTL, …) over the shared
+         * parameters: true (the default) runs each task's backward pass without forming its gradients of fully
+         * connected shared weights (the bulk of a dense trunk's backward), builds the Gram matrix layer by layer
+         * from their factors and applies the combination with one product per weight ({@code LayerwiseGram});
+         * false forms every task's gradient row, as other gradient-level weightings always do. Both give the same
+         * update up to float rounding. Ignored for gradients of the shared representation and in a data-parallel
+         * run ({@link #gradientExchange}).
+         */
+        public Builder layerwiseGram(boolean on) {
+            this.layerwiseGram = on;
             return this;
         }
 

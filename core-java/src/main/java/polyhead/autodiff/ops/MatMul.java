@@ -2,6 +2,7 @@ package polyhead.autodiff.ops;
 
 import java.util.Arrays;
 
+import polyhead.autodiff.DeferredWeightGradients;
 import polyhead.autodiff.Var;
 import polyhead.tensor.Arena;
 import polyhead.tensor.Gemm;
@@ -201,7 +202,7 @@ public final class MatMul {
                 gemm.gemm(false, false, rows, in, out, dg, 0, dw, 0, gx, 0, false);
                 x.addFreshGrad(Tensor.wrap(sx, gx));
             }
-            if (w.requiresGrad()) {
+            if (w.requiresGrad() && !DeferredWeightGradients.offer(w, dx, dg, rows, in, out)) {
                 // parameters: written into the gradient tensor the optimizer released (no allocation per step)
                 Tensor gw = w.gradBuffer();
                 gemm.gemm(true, false, out, in, rows, dg, 0, dx, 0, gw.data(), 0, false);

@@ -30,7 +30,7 @@ package polyhead.mtl.weighting;
  * <p>Heads: {@link Combination#taskWeights()} = 1, as the official trainer backpropagates the plain sum of losses to
  * the task-specific parameters.
  */
-public final class CaGrad implements GradientWeighting {
+public final class CaGrad implements GramDeterminedWeighting {
     /** c = 0.5, the value of the paper's toy example and of its NYUv2/Cityscapes experiments. */
     public static final double DEFAULT_C = 0.5;
     /** Stop when the Frank-Wolfe gap ≤ 1e-13·max_t‖g_t‖². */
@@ -75,10 +75,10 @@ public final class CaGrad implements GradientWeighting {
     }
 
     @Override
-    public Combination combine(TaskGradients gradients, WeightingContext ctx) {
-        double[][] m = GradientRows.checkedGram(NAME, gradients);
-        double[] coefficients = directionCoefficients(m, c, solver.tolerance(), solver.maxIterations());
-        return GradientRows.headsWeightedOne(GradientRows.combine(gradients.grads(), coefficients), m.length);
+    public GramCombination combineGram(TaskGram gram, WeightingContext ctx) {
+        GradientRows.check(NAME, gram);
+        return GramCombination.headsWeightedOne(directionCoefficients(gram.gram(), c, solver.tolerance(),
+                solver.maxIterations()));
     }
 
     /**

@@ -32,7 +32,7 @@ package polyhead.mtl.weighting;
  * g_t by s multiplies w by s^{−2α/(1+α)} and d by s^{(1−α)/(1+α)}. With T = 1, w = ‖g‖^{−2α/(1+α)}. LibMTL refuses
  * gradients of the shared representation; the method reads only the Gram matrix, so both sources work here.
  */
-public final class FairGrad implements GradientWeighting {
+public final class FairGrad implements GramDeterminedWeighting {
     /** α = 1 (proportional fairness), LibMTL's default. */
     public static final double DEFAULT_ALPHA = 1;
     /** Newton steps before the solver gives up. */
@@ -60,9 +60,9 @@ public final class FairGrad implements GradientWeighting {
     }
 
     @Override
-    public Combination combine(TaskGradients gradients, WeightingContext ctx) {
-        double[][] m = GradientRows.checkedGram(NAME, gradients);
-        return NashMtl.weightedOrZero(gradients, weights(m, alpha), m.length);
+    public GramCombination combineGram(TaskGram gram, WeightingContext ctx) {
+        GradientRows.check(NAME, gram);
+        return NashMtl.weightedOrZero(weights(gram.gram(), alpha), gram.taskCount());
     }
 
     /**

@@ -34,7 +34,7 @@ import polyhead.tensor.Tensor;
  * <p>Initial weights other than 1 may be given per task ({@link Weightings#gradNorm(double, double, Map)}); like
  * every set of weights here they are renormalized to sum to T before they are used, so only their ratios matter.
  */
-public final class GradNorm implements GradientWeighting {
+public final class GradNorm implements GramDeterminedWeighting {
     /** α = 1.5, the asymmetry of the paper's NYUv2 experiments. */
     public static final double DEFAULT_ALPHA = 1.5;
     static final double MIN_WEIGHT = 1e-6;
@@ -77,7 +77,7 @@ public final class GradNorm implements GradientWeighting {
     }
 
     @Override
-    public Combination combine(TaskGradients gradients, WeightingContext ctx) {
+    public GramCombination combineGram(TaskGram gradients, WeightingContext ctx) {
         GradientRows.check(NAME, gradients);
         GradientRows.checkLosses(NAME, gradients);
         List<String> tasks = gradients.tasks();
@@ -98,9 +98,9 @@ public final class GradNorm implements GradientWeighting {
             w[t] = weights.get(tasks.get(t));
         }
         renormalize(w);
-        Combination result = new Combination(GradientRows.combine(gradients.grads(), w), w.clone());
+        GramCombination result = new GramCombination(w.clone(), w.clone());
 
-        double[] next = nextWeights(w, norms(gradients.grads()), lossRatios(tasks, losses), alpha, lr);
+        double[] next = nextWeights(w, norms(gradients.gram()), lossRatios(tasks, losses), alpha, lr);
         for (int t = 0; t < n; t++) {
             weights.put(tasks.get(t), (float) next[t]);
         }
@@ -137,14 +137,10 @@ public final class GradNorm implements GradientWeighting {
         return r;
     }
 
-    private static double[] norms(float[][] g) {
-        double[] r = new double[g.length];
-        for (int t = 0; t < g.length; t++) {
-            double s = 0;
-            for (float x : g[t]) {
-                s += (double) x * x;
-            }
-            r[t] = Math.sqrt(s);
+    private static double[] norms(double[][] gram) {
+        double[] r = new double[gram.length];
+        for (int t = 0; t < gram.length; t++) {
+            r[t] = Math.sqrt(Math.max(0, gram[t][t]));
         }
         return r;
     }

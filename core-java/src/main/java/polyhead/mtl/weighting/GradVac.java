@@ -38,7 +38,7 @@ import polyhead.tensor.Tensor;
  * {@link #stateDict()} restores it exactly; a pair not seen yet starts at 0. With T = 1, d = g; with T = 2 no random
  * number is drawn.
  */
-public final class GradVac implements GradientWeighting {
+public final class GradVac implements GramDeterminedWeighting {
     /** β = 0.5, LibMTL's default for the EMA of the targets. */
     public static final double DEFAULT_BETA = 0.5;
     static final String NAME = "gradVac";
@@ -65,57 +65,61 @@ public final class GradVac implements GradientWeighting {
     }
 
     @Override
-    public Combination combine(TaskGradients gradients, WeightingContext ctx) {
-        int tasks = gradients.taskCount();
+    public GramCombination combineGram(TaskGram gram, WeightingContext ctx) {
+        int tasks = gram.taskCount();
         if (tasks > 2 && (ctx == null || ctx.rng() == null)) {
             throw new IllegalArgumentException(NAME + ": needs ctx.rng() to draw the order of " + tasks + " tasks");
         }
         Random rng = ctx == null ? null : ctx.rng();
-        return combine(gradients, i -> PcGrad.otherTasksShuffled(i, tasks, rng));
+        return combineGram(gram, i -> PcGrad.otherTasksShuffled(i, tasks, rng));
     }
 
     /** {@link #combine(TaskGradients, WeightingContext)} with task i's partners in the order {@code order.apply(i)}. */
     Combination combine(TaskGradients gradients, IntFunction<int[]> order) {
-        GradientRows.check(NAME, gradients);
-        float[][] g = gradients.grads();
-        List<String> names = gradients.tasks();
-        int tasks = g.length;
-        int p = g[0].length;
+        return GradientRows.combineThroughGram(NAME, gradients, gram -> combineGram(gram, order));
+    }
+
+    /**
+     * The alterations on coefficient vectors, as {@link PcGrad}'s projections: g_i' = Σ_k c_k g_k, so
+     * g_i'·g_j = (Mc)_j and ‖g_i'‖² = cᵀMc, and adding w g_j adds w to c_j.
+     */
+    GramCombination combineGram(TaskGram gram, IntFunction<int[]> order) {
+        GradientRows.check(NAME, gram);
+        double[][] m = gram.gram();
+        List<String> names = gram.tasks();
+        int tasks = m.length;
         double[] norm = new double[tasks];
         for (int t = 0; t < tasks; t++) {
-            norm[t] = Math.sqrt(GradientRows.gram(new float[][] {g[t]})[0][0]);
+            norm[t] = Math.sqrt(Math.max(0, m[t][t]));
         }
-        double[] total = new double[p];
-        double[] altered = new double[p];
+        double[] total = new double[tasks];
+        double[] c = new double[tasks];
         for (int i = 0; i < tasks; i++) {
-            for (int k = 0; k < p; k++) {
-                altered[k] = g[i][k];
-            }
+            java.util.Arrays.fill(c, 0);
+            c[i] = 1;
             for (int j : order.apply(i)) {
                 String pair = names.get(i) + "." + names.get(j);
                 double target = targets.getOrDefault(pair, 0f);
-                double dot = 0;
+                double[] mc = GradientRows.times(m, c);
+                double dot = mc[j];
                 double squared = 0;
-                for (int k = 0; k < p; k++) {
-                    dot += altered[k] * g[j][k];
-                    squared += altered[k] * altered[k];
+                for (int k = 0; k < tasks; k++) {
+                    squared += c[k] * mc[k];
                 }
-                double alteredNorm = Math.sqrt(squared);
+                double alteredNorm = Math.sqrt(Math.max(0, squared));
                 double phi = Math.max(-1, Math.min(1, dot / (alteredNorm * norm[j] + EPS)));
                 if (phi < target) {
                     double w = alteredNorm * (target * Math.sqrt(1 - phi * phi) - phi * Math.sqrt(1 - target * target))
                             / (norm[j] * Math.sqrt(1 - target * target) + EPS);
-                    for (int k = 0; k < p; k++) {
-                        altered[k] += w * g[j][k];
-                    }
+                    c[j] += w;
                 }
                 targets.put(pair, (float) ((1 - beta) * target + beta * phi));
             }
-            for (int k = 0; k < p; k++) {
-                total[k] += altered[k];
+            for (int k = 0; k < tasks; k++) {
+                total[k] += c[k];
             }
         }
-        return GradientRows.headsWeightedOne(GradientRows.toFloat(total), tasks);
+        return GramCombination.headsWeightedOne(total);
     }
 
     /** The target φ̂ of every ordered pair (i, j) seen so far, keyed "i.j" (a copy). */

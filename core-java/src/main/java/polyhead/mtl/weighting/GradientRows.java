@@ -50,6 +50,17 @@ final class GradientRows {
         }
     }
 
+    /**
+     * {@link #check}s the rows, forms their Gram matrix, applies {@code rule} to it and combines the rows with the
+     * coefficients it returns: a {@link GramDeterminedWeighting} given rows.
+     */
+    static Combination combineThroughGram(String strategy, TaskGradients gradients,
+            java.util.function.Function<TaskGram, GramCombination> rule) {
+        check(strategy, gradients);
+        GramCombination c = rule.apply(new TaskGram(gradients.tasks(), gram(gradients.grads()), gradients.losses()));
+        return new Combination(combine(gradients.grads(), c.sharedWeights()), c.taskWeights());
+    }
+
     /** {@link #check}s the gradients, then returns their {@link #gram} matrix. */
     static double[][] checkedGram(String strategy, TaskGradients gradients) {
         check(strategy, gradients);
@@ -72,11 +83,43 @@ final class GradientRows {
 
     /** Fails naming {@code strategy} if a loss is not finite (for strategies that read the losses). */
     static void checkLosses(String strategy, TaskGradients gradients) {
-        double[] losses = gradients.losses();
+        checkLosses(strategy, gradients.tasks(), gradients.losses());
+    }
+
+    /** Fails naming {@code strategy} if a loss is not finite (for strategies that read the losses). */
+    static void checkLosses(String strategy, TaskGram gram) {
+        checkLosses(strategy, gram.tasks(), gram.losses());
+    }
+
+    private static void checkLosses(String strategy, List<String> tasks, double[] losses) {
         for (int t = 0; t < losses.length; t++) {
             if (!Double.isFinite(losses[t])) {
-                throw new IllegalArgumentException(strategy + ": loss of task '" + gradients.tasks().get(t)
+                throw new IllegalArgumentException(strategy + ": loss of task '" + tasks.get(t)
                         + "' is not finite (" + losses[t] + ")");
+            }
+        }
+    }
+
+    /**
+     * The checks of {@link #check(String, TaskGradients)} for a Gram matrix: at least one task, no task twice, every
+     * entry finite (a gradient with a non-finite element has a non-finite squared norm).
+     */
+    static void check(String strategy, TaskGram gram) {
+        List<String> tasks = gram.tasks();
+        if (tasks.isEmpty()) {
+            throw new IllegalArgumentException(strategy + ": no tasks in the batch (T = 0); a gradient-level "
+                    + "weighting needs at least one task gradient");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int t = 0; t < tasks.size(); t++) {
+            if (!seen.add(tasks.get(t))) {
+                throw new IllegalArgumentException(strategy + ": task '" + tasks.get(t) + "' appears twice");
+            }
+            for (int s = 0; s < tasks.size(); s++) {
+                if (!Double.isFinite(gram.gram()[t][s])) {
+                    throw new IllegalArgumentException(strategy + ": Gram matrix entry (" + tasks.get(t) + ", "
+                            + tasks.get(s) + ") is not finite (" + gram.gram()[t][s] + ")");
+                }
             }
         }
     }

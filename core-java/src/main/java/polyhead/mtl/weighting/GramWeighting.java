@@ -7,7 +7,7 @@ package polyhead.mtl.weighting;
  * weighted 1. Reading only the gradients, such a weighting works over the shared parameters and over the shared
  * representation alike.
  */
-abstract class GramWeighting implements GradientWeighting {
+abstract class GramWeighting implements GramDeterminedWeighting {
     private final String name;
 
     GramWeighting(String name) {
@@ -20,9 +20,9 @@ abstract class GramWeighting implements GradientWeighting {
     }
 
     @Override
-    public final Combination combine(TaskGradients gradients, WeightingContext ctx) {
-        double[][] m = GradientRows.checkedGram(name, gradients);
-        return GradientRows.headsWeightedOne(GradientRows.combine(gradients.grads(), taskWeights(m)), m.length);
+    public final GramCombination combineGram(TaskGram gram, WeightingContext ctx) {
+        GradientRows.check(name, gram);
+        return GramCombination.headsWeightedOne(taskWeights(gram.gram()));
     }
 
     /** α for gradients of Gram matrix {@code gram}, which this must not modify. */

@@ -31,7 +31,7 @@ package polyhead.mtl.weighting;
  * <p>Deviations from their code: the exact 2-task solution (theirs clips γ to [0.001, 0.999]); away steps and a
  * duality-gap stopping rule instead of 250 plain steps stopping when Σ|Δα| &lt; 1e-5.
  */
-public final class Mgda implements GradientWeighting {
+public final class Mgda implements GramDeterminedWeighting {
     /** Gradient normalizers n_t, as named in Sener &amp; Koltun's public code. */
     public enum Normalization {
         /** n_t = 1 ('none'). */
@@ -88,9 +88,10 @@ public final class Mgda implements GradientWeighting {
     }
 
     @Override
-    public Combination combine(TaskGradients gradients, WeightingContext ctx) {
-        double[][] m = GradientRows.checkedGram(NAME, gradients);
+    public GramCombination combineGram(TaskGram gradients, WeightingContext ctx) {
+        GradientRows.check(NAME, gradients);
         GradientRows.checkLosses(NAME, gradients);
+        double[][] m = gradients.gram();
         double[] n = normalizers(gradients, m);
         int tasks = m.length;
         double[][] normalized = new double[tasks][tasks];
@@ -100,10 +101,10 @@ public final class Mgda implements GradientWeighting {
             }
         }
         double[] alpha = minNormWeights(normalized, solver.tolerance(), solver.maxIterations());
-        return new Combination(GradientRows.combine(gradients.grads(), alpha), alpha);
+        return new GramCombination(alpha, alpha);
     }
 
-    private double[] normalizers(TaskGradients gradients, double[][] m) {
+    private double[] normalizers(TaskGram gradients, double[][] m) {
         double[] n = new double[m.length];
         for (int t = 0; t < n.length; t++) {
             double loss = gradients.losses()[t];

@@ -33,7 +33,7 @@ package polyhead.mtl.weighting;
  * {@code update_weights_every} = 1, the default); no clipping of the shared gradient's norm (their
  * {@code max_norm = 1}) — use the optimizer's {@code clipByGlobalNorm} for that.
  */
-public final class NashMtl implements GradientWeighting {
+public final class NashMtl implements GramDeterminedWeighting {
     public static final int DEFAULT_MAX_ITERATIONS = 1000;
     /** Newton's method stops when λ²/2 ≤ this. */
     static final double DECREMENT_TOLERANCE = 1e-20;
@@ -67,9 +67,9 @@ public final class NashMtl implements GradientWeighting {
     }
 
     @Override
-    public Combination combine(TaskGradients gradients, WeightingContext ctx) {
-        double[][] m = GradientRows.checkedGram(NAME, gradients);
-        return weightedOrZero(gradients, bargainingWeights(m, maxIterations), m.length);
+    public GramCombination combineGram(TaskGram gram, WeightingContext ctx) {
+        GradientRows.check(NAME, gram);
+        return weightedOrZero(bargainingWeights(gram.gram(), maxIterations), gram.taskCount());
     }
 
     /**
@@ -141,11 +141,11 @@ public final class NashMtl implements GradientWeighting {
     }
 
     /** The combination for weights {@code w} (heads weighted w too), or d = 0 with heads 1 if w is null. */
-    static Combination weightedOrZero(TaskGradients gradients, double[] w, int tasks) {
+    static GramCombination weightedOrZero(double[] w, int tasks) {
         if (w == null) {
-            return GradientRows.headsWeightedOne(new float[gradients.dimension()], tasks);
+            return GramCombination.headsWeightedOne(new double[tasks]);
         }
-        return new Combination(GradientRows.combine(gradients.grads(), w), w);
+        return new GramCombination(w, w);
     }
 
     private static double[] rescale(double[] alpha, double scale) {

@@ -16,9 +16,9 @@ import java.util.Random;
  * weighted 1 ({@link Combination#taskWeights()}), as the paper leaves task-specific parameters to their own losses.
  *
  * <p>With T = 1, d = g; with T = 2 the result does not depend on the draw (and no random number is drawn). Computed
- * in double; one row of length P of extra memory.
+ * in double on the T×T Gram matrix ({@link #combineGram}).
  */
-public final class PcGrad implements GradientWeighting {
+public final class PcGrad implements GramDeterminedWeighting {
     static final String NAME = "pcGrad";
 
     PcGrad() {
@@ -29,50 +29,41 @@ public final class PcGrad implements GradientWeighting {
         return NAME;
     }
 
+    /**
+     * The projections on coefficient vectors: g_i^PC = Σ_k c_k g_k, so g_i^PC · g_j = Σ_k c_k M_kj and a projection
+     * onto the normal plane of g_j subtracts (g_i^PC · g_j / M_jj) from c_j. The update's coefficients are Σ_i c^(i).
+     */
     @Override
-    public Combination combine(TaskGradients gradients, WeightingContext ctx) {
-        GradientRows.check(NAME, gradients);
-        float[][] g = gradients.grads();
-        int tasks = g.length;
+    public GramCombination combineGram(TaskGram gram, WeightingContext ctx) {
+        GradientRows.check(NAME, gram);
+        double[][] m = gram.gram();
+        int tasks = m.length;
         if (tasks > 2 && (ctx == null || ctx.rng() == null)) {
             throw new IllegalArgumentException(NAME + ": needs ctx.rng() to draw the projection order of "
                     + tasks + " tasks");
         }
-        int p = g[0].length;
-        double[] squaredNorm = new double[tasks];
-        for (int t = 0; t < tasks; t++) {
-            double s = 0;
-            for (float x : g[t]) {
-                s += (double) x * x;
-            }
-            squaredNorm[t] = s;
-        }
-        double[] total = new double[p];
-        double[] projected = new double[p];
+        double[] total = new double[tasks];
+        double[] c = new double[tasks];
         for (int i = 0; i < tasks; i++) {
-            for (int k = 0; k < p; k++) {
-                projected[k] = g[i][k];
-            }
+            java.util.Arrays.fill(c, 0);
+            c[i] = 1;
             for (int j : otherTasksShuffled(i, tasks, ctx == null ? null : ctx.rng())) {
-                if (squaredNorm[j] == 0) {
+                if (m[j][j] == 0) {
                     continue;
                 }
                 double dot = 0;
-                for (int k = 0; k < p; k++) {
-                    dot += projected[k] * g[j][k];
+                for (int k = 0; k < tasks; k++) {
+                    dot += c[k] * m[k][j];
                 }
                 if (dot < 0) {
-                    double f = dot / squaredNorm[j];
-                    for (int k = 0; k < p; k++) {
-                        projected[k] -= f * g[j][k];
-                    }
+                    c[j] -= dot / m[j][j];
                 }
             }
-            for (int k = 0; k < p; k++) {
-                total[k] += projected[k];
+            for (int k = 0; k < tasks; k++) {
+                total[k] += c[k];
             }
         }
-        return GradientRows.headsWeightedOne(GradientRows.toFloat(total), tasks);
+        return GramCombination.headsWeightedOne(total);
     }
 
     /** The tasks other than i in a uniformly random order (Fisher-Yates); draws nothing when there is one. */

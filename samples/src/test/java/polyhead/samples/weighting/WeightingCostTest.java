@@ -18,16 +18,28 @@ class WeightingCostTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         Map<String, Double> ms = WeightingCost.run(new WeightingCost.Cli().parse("--reps", "1", "--steps", "2"),
                 new PrintStream(buf, true, StandardCharsets.UTF_8));
-        assertEquals(16, ms.size(), ms.toString());
-        assertTrue(ms.containsKey("equal/parameters") && ms.containsKey("mgda/representation"), ms.toString());
+        assertEquals(21, ms.size(), ms.toString());
+        assertTrue(ms.containsKey("equal/parameters") && ms.containsKey("mgda/representation")
+                && ms.containsKey("mgda/parameters, per task"), ms.toString());
         ms.values().forEach(v -> assertTrue(v > 0 && Double.isFinite(v), ms.toString()));
         String out = buf.toString(StandardCharsets.UTF_8);
-        assertTrue(out.startsWith("W1 batch 128, 2 steps per measurement, median of 1"), out);
+        assertTrue(out.startsWith("W1 batch 128, 2 tasks, 2 steps per measurement, median of 1"), out);
         assertTrue(out.contains("gradnorm      representation"), out);
     }
 
     @Test
+    void fourTasks() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        Map<String, Double> ms = WeightingCost.run(new WeightingCost.Cli().parse("--reps", "1", "--steps", "1",
+                "--tasks", "4"), new PrintStream(buf, true, StandardCharsets.UTF_8));
+        assertEquals(21, ms.size(), ms.toString());
+        assertTrue(buf.toString(StandardCharsets.UTF_8).startsWith("W1 batch 128, 4 tasks,"));
+    }
+
+    @Test
     void badOptionsAreOneLineErrors() {
+        assertEquals("option --tasks must be 2 or 4, got 3", assertThrows(IllegalArgumentException.class,
+                () -> new WeightingCost.Cli().parse("--tasks", "3")).getMessage());
         assertEquals("option --reps must be at least 1, got 0", assertThrows(IllegalArgumentException.class,
                 () -> new WeightingCost.Cli().parse("--reps", "0")).getMessage());
     }
