@@ -200,6 +200,26 @@ def summarize(runs):
     return summary, delta
 
 
+def combine(files, out, log):
+    """The runs of several outputs of this script (same epochs and torch) in one, with the summary recomputed."""
+    result = None
+    for path in files:
+        with open(path) as f:
+            part = json.load(f)
+        if result is None:
+            result = part
+            continue
+        if (part["epochs"], part["torch"]) != (result["epochs"], result["torch"]):
+            sys.exit(f"{path}: other epochs or torch version than {files[0]}")
+        for config, by_seed in part["runs"].items():
+            result["runs"].setdefault(config, {}).update(by_seed)
+    result["summary"], result["delta_m_percent"] = summarize(result["runs"])
+    with open(out, "w") as f:
+        json.dump(result, f, indent=1)
+        f.write("\n")
+    log(f"wrote {out}: " + ", ".join(f"{c} seeds {sorted(r)}" for c, r in result["runs"].items()))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", default="0,1,2")
@@ -207,9 +227,14 @@ def main():
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "brown_bilstm.json"))
+    ap.add_argument("--combine", nargs="*", default=[], metavar="FILE",
+                    help="only merge the runs of these outputs (e.g. of configurations run in parallel) into --out")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     log = lambda s: print(s, flush=True)
+    if args.combine:
+        combine(args.combine, args.out, log)
+        return
 
     with open(os.path.join(DATA, "split-seed42.json"), encoding="utf-8") as f:
         spec = json.load(f)
