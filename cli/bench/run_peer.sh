@@ -17,6 +17,8 @@
 #   TORCH_BASELINE   path of torch_baseline.py (default: ../shared/bench/ next to the repository, or /work/shared/bench)
 #   OUT              where the logs and JSON go (default: cli/target/bench-peer)
 #   MVN              the Maven command (default: mvn -q -B; e.g. MVN="mvn -q -B -o" offline)
+#   POLYHEAD_CP      a classpath to run instead of building (e.g. a copy of an earlier build's target/classes
+#                    folders and jars, for a before/after comparison)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 ROUNDS="${ROUNDS:-3}"
@@ -39,10 +41,14 @@ OPENBLAS=/usr/lib/x86_64-linux-gnu/openblas-openmp
 mkdir -p "$OUT"
 rm -f "$OUT"/torch-*.json "$OUT"/java-*.json "$OUT"/loadavg.txt
 cd "$ROOT"
-echo "building..."
-CP="$($MVN -pl cli -am -DskipTests package exec:exec -Dcli.exec.skip=false -Dexec.executable=echo -Dexec.args=%classpath 2>/dev/null \
-  | sed 's/\x1b\[[0-9;]*m//g' | grep -E '^/.*polyhead' | tail -n 1)"
-[[ -n "$CP" ]] || { echo "build failed: run $MVN -DskipTests package to see why" >&2; exit 1; }
+if [[ -n "${POLYHEAD_CP:-}" ]]; then
+  CP="$POLYHEAD_CP"
+else
+  echo "building..."
+  CP="$($MVN -pl cli -am -DskipTests package exec:exec -Dcli.exec.skip=false -Dexec.executable=echo -Dexec.args=%classpath 2>/dev/null \
+    | sed 's/\x1b\[[0-9;]*m//g' | grep -E '^/.*polyhead' | tail -n 1)"
+  [[ -n "$CP" ]] || { echo "build failed: run $MVN -DskipTests package to see why" >&2; exit 1; }
+fi
 JAVA=(java --add-modules jdk.incubator.vector -Xmx4g -cp "$CP" polyhead.cli.Polyhead bench)
 
 if ((EPOCHS > 0)); then
