@@ -49,7 +49,9 @@ else
     | sed 's/\x1b\[[0-9;]*m//g' | grep -E '^/.*polyhead' | tail -n 1)"
   [[ -n "$CP" ]] || { echo "build failed: run $MVN -DskipTests package to see why" >&2; exit 1; }
 fi
-JAVA=(java --add-modules jdk.incubator.vector -Xmx4g -cp "$CP" polyhead.cli.Polyhead bench)
+# -XX:ActiveProcessorCount: the parallel loops around the products (recurrent steps, convolutions) use as many threads
+# as the JVM sees processors, so THREADS holds for them too, as OMP_NUM_THREADS does for PyTorch
+JAVA=(java --add-modules jdk.incubator.vector -Xmx4g -XX:ActiveProcessorCount="$THREADS" -cp "$CP" polyhead.cli.Polyhead bench)
 
 if ((EPOCHS > 0)); then
   TORCH_EPOCHS=(--epochs "$EPOCHS" --seeds 1)

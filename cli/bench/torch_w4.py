@@ -25,12 +25,14 @@ measurement --warmup untimed steps then --steps individually timed ones, its val
 {"info": ..., "steps": {"W4 bilstm b32 adam": {"batch", "ms": {"median", "min", "max", "n"}, "all_ms", "fwd_ms",
 "bwd_ms", "opt_ms"}, ...}}; ratios.py reads it from OUT_DIR/torch-w4-N.json.
 """
-import argparse, json, math, platform, statistics, time
+import json, math, statistics, time
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+from peer_protocol import protocol_args
 
 MASK64 = (1 << 64) - 1
 W4 = dict(vocabulary=10000, max_length=50, embedding=100, hidden=128, heads=4, feed_forward=512, fine=472,
@@ -160,19 +162,7 @@ class Step:
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--reps", type=int, default=1)
-    ap.add_argument("--warmup", type=int, default=20)
-    ap.add_argument("--steps", type=int, default=60)
-    ap.add_argument("--workloads", default="w4-bilstm,w4-transformer")
-    ap.add_argument("--out", default="")
-    args = ap.parse_args()
-
-    torch.set_num_threads(args.threads)
-    blas = sorted({l.split()[-1] for l in open("/proc/self/maps") if "blas" in l})
-    info = {"torch": torch.__version__, "python": platform.python_version(), "threads": torch.get_num_threads(),
-            "blas_loaded": blas, "args": vars(args)}
+    args, info = protocol_args(("--workloads", {"default": "w4-bilstm,w4-transformer"}))
     rule = W4Batches(0)
     batches = [rule.next(BATCH, W4) for _ in range(POOL)]
     configs = {}
