@@ -377,8 +377,8 @@ public final class Bench implements Callable<Integer> {
                 + (o.optimizers().isEmpty() ? "none" : String.join(",", o.optimizers())) + " --epochs " + o.epochs()
                 + " --seed " + o.seed());
         info.put("timed", o.optimizers().isEmpty()
-                ? "W1/W2: forward+backward (zero grads + forward + losses + backward), no optimizer step"
-                : "W1/W2: full step (zero grads + forward + losses + backward + optimizer update)");
+                ? "W1/W2/W4: forward+backward (zero grads + forward + losses + backward), no optimizer step"
+                : "W1/W2/W4: full step (zero grads + forward + losses + backward + optimizer update)");
         info.put("arena", TrainingMeasurement.ARENA ? "on: steps reuse their arrays (Arena)"
                 : "off (-Dpolyhead.bench.arena=false): steps allocate");
         return info;
