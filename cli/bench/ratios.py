@@ -2,7 +2,8 @@
 """Ratios of Polyhead's bench (Bench --json) to the PyTorch peer (torch_baseline.py --out), measured in the same run.
 
 usage: ratios.py OUT_DIR    (reads OUT_DIR/torch-N.json and OUT_DIR/java-N.json for every round N, and
-                             OUT_DIR/torch-predict-N.json, torch_predict.py's, when there is one)
+                             OUT_DIR/torch-predict-N.json, torch_predict.py's, and OUT_DIR/torch-w4-N.json,
+                             torch_w4.py's, when there are)
 
 Per round, each ratio compares the two sides measured back to back; the table shows the median over rounds and the
 min..max. Step and epoch ratios are Polyhead time / PyTorch time (below 1: Polyhead is faster); GEMM ratios are
@@ -13,7 +14,7 @@ the same name ("W1 mlp-mtl b128 adam"). A Polyhead row timed as forward+backward
 named "... fwd+bwd") is compared with the sum of the peer's fwd and bwd phase medians of its Adam configuration, as
 torch_baseline.py has no option to time forward+backward alone. W1-epoch compares median epoch times. W1-predict rows
 ("W1 predict b1", "b64": one Predictor call) are compared with torch_predict.py's rows of the same name (one call
-under torch.no_grad()).
+under torch.no_grad()). W4 rows ("W4 bilstm b32 adam") are compared with torch_w4.py's rows of the same name.
 """
 import glob, json, os, re, statistics, sys
 
@@ -26,7 +27,8 @@ def load(out_dir):
         n = re.search(r"java-(\d+)\.json$", jp).group(1)
         tp = os.path.join(out_dir, f"torch-{n}.json")
         pp = os.path.join(out_dir, f"torch-predict-{n}.json")
-        if not os.path.exists(tp) and not os.path.exists(pp):
+        wp = os.path.join(out_dir, f"torch-w4-{n}.json")
+        if not any(os.path.exists(p) for p in (tp, pp, wp)):
             continue
         torch_round = {"info": None, "steps": {}, "sgemm": {}, "epochs": None, "predict": {}}
         if os.path.exists(tp):
@@ -37,10 +39,15 @@ def load(out_dir):
                 predict = json.load(f)
             torch_round["predict"] = predict["predict"]
             torch_round["info"] = torch_round["info"] or predict["info"]
+        if os.path.exists(wp):
+            with open(wp) as f:
+                w4 = json.load(f)
+            torch_round["steps"] = {**torch_round["steps"], **w4["steps"]}
+            torch_round["info"] = torch_round["info"] or w4["info"]
         with open(jp) as g:
             rounds.append((torch_round, json.load(g)))
     if not rounds:
-        sys.exit(f"no java-N.json with a torch-N.json or torch-predict-N.json in {out_dir}")
+        sys.exit(f"no java-N.json with a torch-N.json, torch-predict-N.json or torch-w4-N.json in {out_dir}")
     return rounds
 
 

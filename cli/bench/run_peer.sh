@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the PyTorch peer (torch_baseline.py, and torch_predict.py for W1-predict) and Polyhead's bench in the same run, round by round (each round: one
+# Runs the PyTorch peer (torch_baseline.py, torch_predict.py for W1-predict, torch_w4.py for W4) and Polyhead's bench in the same run, round by round (each round: one
 # measurement of every PyTorch configuration, then one of every Polyhead configuration), and prints the ratios.
 # Interleaving rounds exposes both sides to the same slow and fast phases of a shared machine.
 #
@@ -11,9 +11,14 @@
 #   EPOCHS (3)  W1-epoch: epochs per round on each side (median epoch); 0 skips W1-epoch on both sides
 #   BASELINE (1)  0 skips torch_baseline.py (training steps, sgemm, epochs): for W1-predict alone, e.g.
 #                 BASELINE=0 cli/bench/run_peer.sh --workloads w1-predict
+#   W4 (0)   1 adds W4 (w4-bilstm, w4-transformer) to the default workloads on both sides; W4 also runs, only the
+#            ones named, when the bench's --workloads names them, e.g. (W4 alone)
+#            BASELINE=0 cli/bench/run_peer.sh --workloads w4-bilstm,w4-transformer
 #   TORCH_BASELINE   path of torch_baseline.py (default: ../shared/bench/ next to the repository, or /work/shared/bench)
 #   OUT              where the logs and JSON go (default: cli/target/bench-peer)
 #   MVN              the Maven command (default: mvn -q -B; e.g. MVN="mvn -q -B -o" offline)
+#   POLYHEAD_CP      a classpath to run instead of building (e.g. a copy of an earlier build's target/classes
+#                    folders and jars, for a before/after comparison)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 ROUNDS="${ROUNDS:-3}"
@@ -36,11 +41,17 @@ OPENBLAS=/usr/lib/x86_64-linux-gnu/openblas-openmp
 mkdir -p "$OUT"
 rm -f "$OUT"/torch-*.json "$OUT"/java-*.json "$OUT"/loadavg.txt
 cd "$ROOT"
-echo "building..."
-CP="$($MVN -pl cli -am -DskipTests package exec:exec -Dcli.exec.skip=false -Dexec.executable=echo -Dexec.args=%classpath 2>/dev/null \
-  | sed 's/\x1b\[[0-9;]*m//g' | grep -E '^/.*polyhead' | tail -n 1)"
-[[ -n "$CP" ]] || { echo "build failed: run $MVN -DskipTests package to see why" >&2; exit 1; }
-JAVA=(java --add-modules jdk.incubator.vector -Xmx4g -cp "$CP" polyhead.cli.Polyhead bench)
+if [[ -n "${POLYHEAD_CP:-}" ]]; then
+  CP="$POLYHEAD_CP"
+else
+  echo "building..."
+  CP="$($MVN -pl cli -am -DskipTests package exec:exec -Dcli.exec.skip=false -Dexec.executable=echo -Dexec.args=%classpath 2>/dev/null \
+    | sed 's/\x1b\[[0-9;]*m//g' | grep -E '^/.*polyhead' | tail -n 1)"
+  [[ -n "$CP" ]] || { echo "build failed: run $MVN -DskipTests package to see why" >&2; exit 1; }
+fi
+# -XX:ActiveProcessorCount: the parallel loops around the products (recurrent steps, convolutions) use as many threads
+# as the JVM sees processors, so THREADS holds for them too, as OMP_NUM_THREADS does for PyTorch
+JAVA=(java --add-modules jdk.incubator.vector -Xmx4g -XX:ActiveProcessorCount="$THREADS" -cp "$CP" polyhead.cli.Polyhead bench)
 
 if ((EPOCHS > 0)); then
   TORCH_EPOCHS=(--epochs "$EPOCHS" --seeds 1)
@@ -48,6 +59,20 @@ if ((EPOCHS > 0)); then
 else
   TORCH_EPOCHS=(--skip-epochs)
   JAVA_WORKLOADS=(--workloads w1,w1-predict,w2,w3)
+fi
+
+# W4 on the PyTorch side: the w4-* workloads the bench's --workloads names, else both when W4=1
+W4_LIST=""
+ARGS=("$@")
+for ((i = 0; i < ${#ARGS[@]}; i++)); do
+  case "${ARGS[i]}" in
+    --workloads) W4_LIST="$(tr ',' '\n' <<< "${ARGS[i + 1]:-}" | tr -d ' ' | tr 'A-Z' 'a-z' | { grep '^w4-' || true; } | paste -sd, -)" ;;
+    --workloads=*) W4_LIST="$(tr ',' '\n' <<< "${ARGS[i]#--workloads=}" | tr -d ' ' | tr 'A-Z' 'a-z' | { grep '^w4-' || true; } | paste -sd, -)" ;;
+  esac
+done
+if [[ -z "$W4_LIST" && "${W4:-0}" == 1 ]]; then
+  W4_LIST=w4-bilstm,w4-transformer
+  JAVA_WORKLOADS[1]+=",$W4_LIST"
 fi
 
 for ((r = 1; r <= ROUNDS; r++)); do
@@ -60,6 +85,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
   LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$ROOT/cli/bench/torch_predict.py" \
     --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/torch-predict-$r.json" \
     > "$OUT/torch-predict-$r.log"
+  if [[ -n "$W4_LIST" ]]; then
+    LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$ROOT/cli/bench/torch_w4.py" \
+      --workloads "$W4_LIST" --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" \
+      --out "$OUT/torch-w4-$r.json" > "$OUT/torch-w4-$r.log"
+  fi
   echo "round $r/$ROUNDS: Polyhead"
   "${JAVA[@]}" "${JAVA_WORKLOADS[@]}" --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" \
     --json "$OUT/java-$r.json" "$@" \

@@ -12,10 +12,12 @@ untimed calls then --steps individually timed ones, its value the median call. O
 "predict": {"W1 predict b1": {"batch": 1, "ms": {"median", "min", "max", "n"}, "all_ms": [...]}, ...}}; ratios.py
 reads it from OUT_DIR/torch-predict-N.json.
 """
-import argparse, json, platform, statistics, time
+import json, statistics, time
 
 import torch
 import torch.nn as nn
+
+from peer_protocol import protocol_args
 
 
 class MlpMtl(nn.Module):
@@ -53,18 +55,7 @@ def measure(model, xs, warmup, steps):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--reps", type=int, default=1)
-    ap.add_argument("--warmup", type=int, default=20)
-    ap.add_argument("--steps", type=int, default=60)
-    ap.add_argument("--out", default="")
-    args = ap.parse_args()
-
-    torch.set_num_threads(args.threads)
-    blas = sorted({l.split()[-1] for l in open("/proc/self/maps") if "blas" in l})
-    info = {"torch": torch.__version__, "python": platform.python_version(), "threads": torch.get_num_threads(),
-            "blas_loaded": blas, "args": vars(args)}
+    args, info = protocol_args()
     torch.manual_seed(0)
     model = MlpMtl().eval()
     g = torch.Generator().manual_seed(0)

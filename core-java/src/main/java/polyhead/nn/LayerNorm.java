@@ -1,6 +1,7 @@
 package polyhead.nn;
 
 import polyhead.autodiff.Var;
+import polyhead.autodiff.ops.LayerNorms;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
@@ -8,7 +9,8 @@ import polyhead.tensor.Tensor;
 /**
  * Layer normalization (Ba, Kiros &amp; Hinton, 2016) over the trailing {@code normalizedShape} dimensions:
  * {@code y = (x − E[x]) / √(Var[x] + ε) · γ + β} with the biased variance, γ = 1 and β = 0 initially, ε = 1e-5
- * (PyTorch's defaults). Composed from differentiable primitives.
+ * (PyTorch's defaults). Over one trailing dimension one fused node ({@link LayerNorms#layerNorm}); over several,
+ * composed from differentiable primitives.
  */
 public final class LayerNorm extends Module {
     private final Shape normalizedShape;
@@ -43,6 +45,9 @@ public final class LayerNorm extends Module {
         }
         if (!fits) {
             throw new ShapeException("LayerNorm over " + normalizedShape + " cannot normalize input " + s);
+        }
+        if (k == 1) {
+            return LayerNorms.layerNorm(x, weight, bias, eps); // the usual case, fused
         }
         int[] axes = new int[k];
         for (int i = 0; i < k; i++) {

@@ -3,7 +3,7 @@ package polyhead.nn;
 import java.util.Random;
 
 import polyhead.autodiff.Var;
-import polyhead.autodiff.ops.Indexing;
+import polyhead.autodiff.ops.Activations;
 import polyhead.autodiff.ops.MatMul;
 import polyhead.autodiff.ops.Shaping;
 import polyhead.tensor.Shape;
@@ -26,7 +26,8 @@ import polyhead.tensor.Tensor;
  * (see {@link #paddingMask}) hides keys per sequence, an attention mask [T, S] (see {@link #causalMask}) hides keys per
  * query position. A query that would see no key at all is refused with an {@link IllegalArgumentException} naming the
  * batch row and position (PyTorch 1.13 returns NaN there). Composed from differentiable primitives (projection, batched
- * {@link MatMul#matmul}, {@link Indexing#maskedFill} with −∞, softmax), so it needs no backward code of its own.
+ * {@link MatMul#matmul}, softmax, or with masks {@link Activations#maskedSoftmax}), so it needs no backward code of its
+ * own.
  *
  * <p>Not supported (PyTorch options left out): dropout on the attention weights, separate key/value sizes
  * ({@code kdim}, {@code vdim}), {@code add_bias_kv}, {@code add_zero_attn}, float (additive) masks, and
@@ -164,10 +165,8 @@ public final class MultiheadAttention extends Module {
         Var kt = k.reshape(b, s, numHeads, d).permute(0, 2, 3, 1);
         Var vh = v.reshape(b, s, numHeads, d).permute(0, 2, 1, 3);
         Var scores = MatMul.matmul(qh, kt);                                          // [B, H, T, S]
-        if (hidden != null) {
-            scores = Indexing.maskedFill(scores, hidden, Float.NEGATIVE_INFINITY);
-        }
-        Var weights = scores.softmax(-1);
+        // masked: one node for maskedFill(−∞) and softmax, the same values
+        Var weights = hidden == null ? scores.softmax(-1) : Activations.maskedSoftmax(scores, hidden);
         Var heads = MatMul.matmul(weights, vh).permute(0, 2, 1, 3).reshape(b, t, embedDim);
         Var out = outProj.call(heads);
         return new Output(out, needWeights ? weights.mean(1, false) : null);

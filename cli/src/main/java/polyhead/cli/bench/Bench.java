@@ -36,7 +36,7 @@ import polyhead.tensor.VectorGemm;
 import polyhead.io.FileFaults;
 
 /**
- * The performance workloads of BENCHMARKS.md (W1 mlp-mtl, W1-predict, W2 lenet-mtl, W3 sgemm, W1-epoch) on each
+ * The performance workloads of BENCHMARKS.md (W1 mlp-mtl, W1-predict, W2 lenet-mtl, W3 sgemm, W1-epoch, W4) on each
  * GEMM, timed as {@code torch_baseline.py} times PyTorch so that the two can be compared: every configuration is
  * measured {@code --reps} times in round-robin order (slow phases of a shared machine hit all alike), after
  * {@code --warmup-rounds} untimed rounds over all of them (the JIT compiles); a measurement is {@code --warmup}
@@ -48,13 +48,15 @@ import polyhead.io.FileFaults;
  * forward+backward alone. W1-epoch ({@link EpochMeasurement}) trains {@code --epochs} epochs on the full
  * Fashion-MNIST per measurement and reports the median epoch and the test accuracy after the last one.
  * W1-predict ({@link PredictMeasurement}) times one serving call of a {@link polyhead.serve.Predictor} on W1's network
- * for 1 and 64 samples.
+ * for 1 and 64 samples. W4 ({@link W4Models}: a BiLSTM tagger and a 2-layer Transformer encoder with three heads, on
+ * {@link W4Batches}' sentences) is the full step with Adam ({@code --optimizers none}: forward+backward).
  * {@code cli/bench/run_peer.sh} runs PyTorch and this bench in the same run and prints the ratios.
  */
 @Command(name = "bench", synopsisHeading = "",
         header = "the performance workloads of BENCHMARKS.md (polyhead bench --help)",
         customSynopsis = {
-                "usage: polyhead bench [--workloads w1,w1-predict,w2,w3,w1-epoch] [--gemms ejml,vector]",
+                "usage: polyhead bench [--workloads w1,w1-predict,w2,w3,w1-epoch,w4-bilstm,w4-transformer]",
+                "                      [--gemms ejml,vector]",
                 "                      [--optimizers adam,sgdm,adamw] [--reps N] [--warmup N] [--steps N]",
                 "                      [--threads N]",
                 "                      [--warmup-rounds N] [--epochs N] [--seed N] [--data DIR] [--json FILE]"},
@@ -65,6 +67,9 @@ import polyhead.io.FileFaults;
         optionListHeading = "%noptions:%n", sortOptions = false,
         footerHeading = "%n", footer = "exit codes: 0 ok, 1 a file could not be read or written, 2 bad command line")
 public final class Bench implements Callable<Integer> {
+    /** W4: sentences per batch, and batches in the pool the steps cycle through (as torch_w4.py). */
+    static final int W4_BATCH = 32;
+    static final int W4_POOL = 8;
     /** The bench's settings, checked. */
     record Options(List<String> workloads, List<String> gemms, List<String> optimizers, int reps, int warmup,
                    int steps, int threads, int warmupRounds, int epochs, long seed, Path data, Path json) {
@@ -73,7 +78,8 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--workloads", paramLabel = "LIST", defaultValue = "w1,w1-predict,w2,w3",
             description = "which of W1 (mlp-mtl, batch 32/128/512), W1-predict (a Predictor's call on W1's network, "
             + "1 and 64 samples), W2 (lenet-mtl, batch 256), W3 (sgemm 1024^3 and 256x784*784x256) and W1-epoch (one "
-            + "epoch of W1 on the 60k Fashion-MNIST, batch 128, Adam) to run (default: ${DEFAULT-VALUE})")
+            + "epoch of W1 on the 60k Fashion-MNIST, batch 128, Adam), W4-bilstm and W4-transformer (sequence "
+            + "taggers with three heads, batch 32, sentences up to 50 tokens, Adam) to run (default: ${DEFAULT-VALUE})")
     String workloads;
 
     @Option(names = "--gemms", paramLabel = "LIST",
@@ -169,7 +175,8 @@ public final class Bench implements Callable<Integer> {
             }
             List<String> opts = optimizers == null ? BenchOptimizers.NAMES : optimizers.trim().equals("none")
                     ? List.of() : list(optimizers, BenchOptimizers.NAMES.toArray(new String[0]));
-            return new Options(list(workloads, "w1", "w1-predict", "w2", "w3", "w1-epoch"), g, opts,
+            return new Options(list(workloads, "w1", "w1-predict", "w2", "w3", "w1-epoch", "w4-bilstm",
+                    "w4-transformer"), g, opts,
                     positive("--reps", reps),
                     nonNegative("--warmup", warmup), positive("--steps", steps),
                     threads == null ? Runtime.getRuntime().availableProcessors() : positive("--threads", threads),
@@ -242,6 +249,13 @@ public final class Bench implements Callable<Integer> {
             if (fashion != null) {
                 ms.add(new EpochMeasurement(fashion, g, o.epochs(), o.seed()));
             }
+            String w4Optimizer = o.optimizers().isEmpty() ? null : "adam";
+            if (o.workloads().contains("w4-bilstm")) {
+                ms.add(w4("W4 bilstm", W4Models.biLstm(W4Models.Sizes.W4, new Random(0)), g, w4Optimizer));
+            }
+            if (o.workloads().contains("w4-transformer")) {
+                ms.add(w4("W4 transformer", W4Models.transformer(W4Models.Sizes.W4, new Random(0)), g, w4Optimizer));
+            }
         }
         List<List<Map<String, Double>>> results = new ArrayList<>();
         for (int i = 0; i < ms.size(); i++) {
@@ -309,6 +323,16 @@ public final class Bench implements Callable<Integer> {
         }
     }
 
+    /** A W4 step on a pool of {@value #W4_POOL} batches of {@value #W4_BATCH} sentences ({@link W4Batches}, seed 0). */
+    static TrainingMeasurement w4(String name, W4Models.Tagger model, Gemm gemm, String optimizer) {
+        W4Batches rule = new W4Batches(0);
+        W4Batches.Batch[] pool = new W4Batches.Batch[W4_POOL];
+        for (int i = 0; i < W4_POOL; i++) {
+            pool[i] = rule.next(W4_BATCH, W4Models.Sizes.W4);
+        }
+        return new TrainingMeasurement(name, model, i -> model.loss(pool[i % W4_POOL]), W4_BATCH, gemm, optimizer);
+    }
+
     private static Map<String, Object> summarize(Measurement m, List<Map<String, Double>> reps) {
         double[] step = reps.stream().mapToDouble(r -> r.get("step") * 1e3).toArray();
         double med = Stats.median(step);
@@ -353,8 +377,8 @@ public final class Bench implements Callable<Integer> {
                 + (o.optimizers().isEmpty() ? "none" : String.join(",", o.optimizers())) + " --epochs " + o.epochs()
                 + " --seed " + o.seed());
         info.put("timed", o.optimizers().isEmpty()
-                ? "W1/W2: forward+backward (zero grads + forward + losses + backward), no optimizer step"
-                : "W1/W2: full step (zero grads + forward + losses + backward + optimizer update)");
+                ? "W1/W2/W4: forward+backward (zero grads + forward + losses + backward), no optimizer step"
+                : "W1/W2/W4: full step (zero grads + forward + losses + backward + optimizer update)");
         info.put("arena", TrainingMeasurement.ARENA ? "on: steps reuse their arrays (Arena)"
                 : "off (-Dpolyhead.bench.arena=false): steps allocate");
         return info;

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.DoubleAdder;
 import polyhead.autodiff.Var;
 import polyhead.loss.Loss;
 import polyhead.loss.Losses;
+import polyhead.nn.Module;
 import polyhead.optim.Optimizer;
 import polyhead.tensor.Arena;
 import polyhead.tensor.DirectConvolution;
@@ -18,8 +19,9 @@ import polyhead.tensor.Shape;
 import polyhead.tensor.Tensor;
 
 /**
- * A training step of a two-task model on random batches, as {@code torch_baseline.py} times it: zero the gradients,
- * forward, the weighted sum of the two cross-entropies (phase {@code fwd}); backward (phase {@code bwd}); and the
+ * A training step of a multi-task model on a fixed pool of batches, as {@code torch_baseline.py} times it: zero the
+ * gradients, forward and the weighted sum of the task losses (phase {@code fwd}; W1 and W2: two cross-entropies on
+ * random batches, W4: {@link W4Models}); backward (phase {@code bwd}); and the
  * optimizer update (phase {@code opt}) when an optimizer is given ({@link BenchOptimizers}). Without one the step is
  * forward+backward only and is named so.
  *
@@ -38,47 +40,73 @@ final class TrainingMeasurement implements Measurement {
     private static final double[] FLOP_COUNT = new double[5];
 
     private final String workload;
-    private final Models.TwoHeads model;
+    private final Module model;
+    private final StepLoss loss;
     private final Gemm gemm;
     private final String optimizerName;
     private final Optimizer optimizer;
-    private final float weight1;
-    private final float weight2;
     private final Arena arena = ARENA ? new Arena() : null;
-    private final Tensor[] xs = new Tensor[POOL];
-    private final Tensor[] y1 = new Tensor[POOL];
-    private final Tensor[] y2 = new Tensor[POOL];
-    private final Loss ce = Losses.crossEntropy();
     private final int batch;
     private final double flops;
     private final TimedGemm timed;
     private int next;
 
+    /** The forward pass and losses of one step on the {@code i}-th batch of a fixed pool (i counts the steps). */
+    @FunctionalInterface
+    interface StepLoss {
+        Var loss(int i);
+    }
+
     /**
+     * A two-task model on a pool of {@value #POOL} random batches (inputs N(0, 1), uniform class labels from
+     * {@code new Random(0)}), loss = weight1·CE(head 1) + weight2·CE(head 2).
+     *
      * @param inputShape one sample's shape, e.g. {784} or {1, 36, 36}
      * @param optimizer  a name of {@link BenchOptimizers}, or null for forward+backward only
      */
     TrainingMeasurement(String workload, Models.TwoHeads model, int batch, int[] inputShape, int classes1,
                         int classes2, float weight1, float weight2, Gemm gemm, String optimizer) {
+        this(workload, model, twoHeadLoss(model, batch, inputShape, classes1, classes2, weight1, weight2), batch,
+                gemm, optimizer);
+    }
+
+    /**
+     * Any model whose step loss {@code loss} computes (forward and losses, from the step's batch).
+     *
+     * @param optimizer a name of {@link BenchOptimizers}, or null for forward+backward only
+     */
+    TrainingMeasurement(String workload, Module model, StepLoss loss, int batch, Gemm gemm, String optimizer) {
         this.workload = workload;
         this.model = model;
+        this.loss = loss;
         this.batch = batch;
         this.gemm = gemm;
         this.optimizerName = optimizer;
         this.optimizer = optimizer == null ? null : BenchOptimizers.create(optimizer, model);
-        this.weight1 = weight1;
-        this.weight2 = weight2;
+        this.timed = new TimedGemm(gemm);
+        this.flops = countFlops();
+    }
+
+    private static StepLoss twoHeadLoss(Models.TwoHeads model, int batch, int[] inputShape, int classes1,
+                                        int classes2, float weight1, float weight2) {
         int[] dims = new int[inputShape.length + 1];
         dims[0] = batch;
         System.arraycopy(inputShape, 0, dims, 1, inputShape.length);
+        Tensor[] xs = new Tensor[POOL];
+        Tensor[] y1 = new Tensor[POOL];
+        Tensor[] y2 = new Tensor[POOL];
         Random rng = new Random(0);
         for (int i = 0; i < POOL; i++) {
             xs[i] = Tensor.randn(rng, Shape.of(dims));
             y1[i] = labels(rng, batch, classes1);
             y2[i] = labels(rng, batch, classes2);
         }
-        this.timed = new TimedGemm(gemm);
-        this.flops = countFlops();
+        Loss ce = Losses.crossEntropy();
+        return i -> {
+            int k = i % POOL;
+            Var[] out = model.outputs(Var.constant(xs[k]));
+            return ce.apply(out[0], y1[k]).mul(weight1).add(ce.apply(out[1], y2[k]).mul(weight2));
+        };
     }
 
     /**
@@ -239,7 +267,7 @@ final class TrainingMeasurement implements Measurement {
     private double step(double[] phases) {
         // the step's values and gradients from the arena (reused from the previous step) unless it is off
         try (Arena.Scope scope = arena == null ? null : arena.open()) {
-            int i = next++ % POOL;
+            int i = next++;
             long g0 = timed.nanos;
             long t0 = System.nanoTime();
             if (optimizer != null) {
@@ -247,11 +275,10 @@ final class TrainingMeasurement implements Measurement {
             } else {
                 model.zeroGrad();
             }
-            Var[] out = model.outputs(Var.constant(xs[i]));
-            Var loss = ce.apply(out[0], y1[i]).mul(weight1).add(ce.apply(out[1], y2[i]).mul(weight2));
+            Var total = loss.loss(i);
             long t1 = System.nanoTime();
             long g1 = timed.nanos;
-            loss.backward();
+            total.backward();
             long t2 = System.nanoTime();
             long g2 = timed.nanos;
             if (optimizer != null && phases != FLOP_COUNT) {

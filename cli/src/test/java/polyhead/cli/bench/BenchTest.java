@@ -40,8 +40,8 @@ class BenchTest {
         assertEquals(List.of(), options("--optimizers", "none").optimizers());
         assertEquals("'sgd' is not one of adam, sgdm, adamw",
                 assertThrows(ParameterException.class, () -> options("--optimizers", "sgd")).getMessage());
-        assertEquals("'w4' is not one of w1, w1-predict, w2, w3, w1-epoch",
-                assertThrows(ParameterException.class, () -> options("--workloads", "w4")).getMessage());
+        assertEquals("'w5' is not one of w1, w1-predict, w2, w3, w1-epoch, w4-bilstm, w4-transformer",
+                assertThrows(ParameterException.class, () -> options("--workloads", "w5")).getMessage());
         assertEquals("option --steps must be >= 1, got 0",
                 assertThrows(ParameterException.class, () -> options("--steps", "0")).getMessage());
     }

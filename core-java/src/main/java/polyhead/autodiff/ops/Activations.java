@@ -3,6 +3,7 @@ package polyhead.autodiff.ops;
 import polyhead.autodiff.Var;
 import polyhead.tensor.Arena;
 import polyhead.tensor.Shape;
+import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
 
 /** Activation functions and the numerically stable softmax family. */
@@ -115,6 +116,80 @@ public final class Activations {
                         int k = base + j * inner;
                         gx[k] = (float) (out[k] * (dg[k] - dot));
                     }
+                }
+            }
+            x.addFreshGrad(Tensor.wrap(s, gx));
+        }, x);
+    }
+
+    /**
+     * Softmax over the last axis with some entries hidden: {@code softmax(maskedFill(x, mask, −∞), −1)} as one node,
+     * the form attention uses (scores [B, H, T, S], a padding or causal mask [B, 1, T, S]). The mask has x's rank and
+     * each of its dimensions equals x's or is 1 (broadcast); non-zero hides the entry, which gets probability 0 and
+     * gradient 0. Each row's exponentials are computed once and kept in double, so values and gradients are those of
+     * the two separate nodes bit for bit. A row with every entry hidden gives NaN, as the separate nodes do (callers
+     * refuse such masks first). ∂/∂x = y ⊙ (g − Σ g ⊙ y) per row.
+     *
+     * @throws ShapeException naming both shapes if the mask does not broadcast to x that way
+     */
+    public static Var maskedSoftmax(Var x, Tensor mask) {
+        Shape s = x.shape();
+        Shape m = mask.shape();
+        boolean fits = s.rank() >= 1 && m.rank() == s.rank() && m.dim(s.rank() - 1) == s.dim(s.rank() - 1);
+        for (int i = 0; fits && i < s.rank(); i++) {
+            fits = m.dim(i) == s.dim(i) || m.dim(i) == 1;
+        }
+        if (!fits) {
+            throw new ShapeException("masked softmax: mask " + m + " does not broadcast over the rows of input " + s);
+        }
+        int len = s.dim(s.rank() - 1);
+        int rows = len == 0 ? 0 : s.size() / len;
+        float[] v = x.value().data();
+        float[] hide = mask.data();
+        int[] maskRow = new int[rows];
+        int[] index = new int[s.rank() - 1];
+        for (int r = 0; r < rows; r++) {
+            int off = 0;
+            for (int i = 0; i < index.length; i++) {
+                off = off * m.dim(i) + (m.dim(i) == 1 ? 0 : index[i]);
+            }
+            maskRow[r] = off * len;
+            for (int i = index.length - 1; i >= 0 && ++index[i] == s.dim(i); i--) {
+                index[i] = 0;
+            }
+        }
+        float[] out = Arena.floatsToOverwrite(v.length); // every element written
+        double[] e = new double[len];
+        for (int r = 0; r < rows; r++) {
+            int base = r * len;
+            int mb = maskRow[r];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < len; j++) {
+                if (hide[mb + j] == 0) {
+                    max = Math.max(max, v[base + j]);
+                }
+            }
+            double sum = 0;
+            for (int j = 0; j < len; j++) {
+                e[j] = hide[mb + j] == 0 ? Math.exp(v[base + j] - max) : 0;
+                sum += e[j];
+            }
+            for (int j = 0; j < len; j++) {
+                out[base + j] = (float) (e[j] / sum);
+            }
+        }
+        return Var.result(Tensor.wrap(s, out), "maskedSoftmax", g -> {
+            float[] dg = g.data();
+            float[] gx = Arena.floatsToOverwrite(v.length);
+            for (int r = 0; r < rows; r++) {
+                int base = r * len;
+                int mb = maskRow[r];
+                double dot = 0;
+                for (int j = 0; j < len; j++) {
+                    dot += (double) dg[base + j] * out[base + j];
+                }
+                for (int j = 0; j < len; j++) {
+                    gx[base + j] = hide[mb + j] == 0 ? (float) (out[base + j] * (dg[base + j] - dot)) : 0f;
                 }
             }
             x.addFreshGrad(Tensor.wrap(s, gx));

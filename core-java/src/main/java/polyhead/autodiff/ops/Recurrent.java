@@ -6,6 +6,7 @@ import polyhead.autodiff.Var;
 import polyhead.tensor.Arena;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
+import polyhead.tensor.Parallel;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
@@ -17,7 +18,9 @@ import polyhead.tensor.Tensor;
  *
  * <p>The input x is [B, T, F] (batch first). The input projection of all time steps is one matrix product
  * [B·T, F]·W_ihᵀ; only the hidden projection h·W_hhᵀ runs step by step, for the whole batch at once. In backward the
- * weight gradients are again one product each over all steps.
+ * weight gradients are again one product each over all steps. The sequences of a batch are independent, so the
+ * steps run on ranges of the batch in parallel over the cores, each range with its own hidden products
+ * ({@code Dims.forRows}).
  *
  * <p><b>Lengths</b> ({@code lengths[b]} in [1, T], or null for all T) follow {@code pack_padded_sequence}: sequence
  * b reads steps 0 … len−1 (the reverse direction reads them from len−1 down to 0, i.e. it starts at the sequence's
@@ -245,6 +248,11 @@ public final class Recurrent {
         final Shape inputShape;
         /** The operation's name in errors. */
         final String op;
+        /**
+         * Sequences below which a range of the batch is not given a thread of its own ({@link #forRows}): the
+         * products of fewer rows run no faster per row.
+         */
+        static final int MIN_ROWS_PER_RANGE = 8;
         /** Time rows of the packed value: T outputs, then one per final state (h; h and c). */
         final int packedRows;
 
@@ -281,22 +289,38 @@ public final class Recurrent {
         void forward(float[] whh, float[] hs, float[] cs, float[] hiddenOut, ForwardRow cell) {
             int h = hidden;
             Gemm gemm = Gemms.current();
-            for (int s = 0; s < time; s++) {
-                int prev = s * batch * h;
-                gemm.gemm(false, true, batch, gates, h, hs, prev, whh, 0, hiddenOut, s * batch * gates, false);
-                for (int r = 0; r < batch; r++) {
-                    int hp = prev + r * h;
-                    if (s >= lengths[r]) {
-                        System.arraycopy(hs, hp, hs, hp + batch * h, h);
-                        if (cs != null) {
-                            System.arraycopy(cs, hp, cs, hp + batch * h, h);
+            forRows((from, to) -> {
+                for (int s = 0; s < time; s++) {
+                    int prev = s * batch * h;
+                    gemm.gemm(false, true, to - from, gates, h, hs, prev + from * h, whh, 0, hiddenOut,
+                            (s * batch + from) * gates, false);
+                    for (int r = from; r < to; r++) {
+                        int hp = prev + r * h;
+                        if (s >= lengths[r]) {
+                            System.arraycopy(hs, hp, hs, hp + batch * h, h);
+                            if (cs != null) {
+                                System.arraycopy(cs, hp, cs, hp + batch * h, h);
+                            }
+                            continue;
                         }
-                        continue;
+                        int t = time(s, r);
+                        cell.step((s * batch + r) * gates, (r * time + t) * gates, (r * packedRows + t) * h, hp);
                     }
-                    int t = time(s, r);
-                    cell.step((s * batch + r) * gates, (r * time + t) * gates, (r * packedRows + t) * h, hp);
                 }
-            }
+            });
+        }
+
+        /**
+         * Runs {@code rows} over the batch cut into contiguous ranges of sequences, in parallel over the cores: the
+         * sequences of a batch do not interact, so each range takes all T steps on its own thread, with its own
+         * hidden-to-hidden products ([rows, H]·W_hhᵀ), and the threads meet once per pass instead of once per step
+         * (a product this small would spend more on the hand-off to another core than on the work). Every sequence
+         * gets the same values whatever the ranges, up to the GEMM's order of summation for the range's size.
+         */
+        void forRows(Parallel.RangeTask rows) {
+            int ranges = Math.min(Parallel.threads(), Math.max(1, batch / MIN_ROWS_PER_RANGE));
+            int step = (batch + ranges - 1) / ranges;
+            Parallel.forEach((batch + step - 1) / step, i -> rows.run(i * step, Math.min(batch, (i + 1) * step)));
         }
 
         /**
@@ -310,20 +334,23 @@ public final class Recurrent {
             int h = hidden;
             float[] carry = Arena.floatsToOverwrite(batch * h); // every row written at every step
             Gemm gemm = Gemms.current();
-            for (int s = time - 1; s >= 0; s--) {
-                int prev = s * batch * h;
-                for (int r = 0; r < batch; r++) {
-                    if (s >= lengths[r]) {
-                        System.arraycopy(dh, r * h, carry, r * h, h);
-                        continue;
+            forRows((from, to) -> {
+                for (int s = time - 1; s >= 0; s--) {
+                    int prev = s * batch * h;
+                    for (int r = from; r < to; r++) {
+                        if (s >= lengths[r]) {
+                            System.arraycopy(dh, r * h, carry, r * h, h);
+                            continue;
+                        }
+                        int t = time(s, r);
+                        cell.step((s * batch + r) * gates, (r * time + t) * gates, (r * packedRows + t) * h,
+                                prev + r * h, carry);
                     }
-                    int t = time(s, r);
-                    cell.step((s * batch + r) * gates, (r * time + t) * gates, (r * packedRows + t) * h, prev + r * h,
-                            carry);
+                    gemm.gemm(false, false, to - from, h, gates, dStep, (s * batch + from) * gates, whh, 0, carry,
+                            from * h, true);
+                    System.arraycopy(carry, from * h, dh, from * h, (to - from) * h);
                 }
-                gemm.gemm(false, false, batch, h, gates, dStep, s * batch * gates, whh, 0, carry, 0, true);
-                System.arraycopy(carry, 0, dh, 0, batch * h);
-            }
+            });
         }
 
         static Dims check(String op, int gateCount, Var x, Var wIh, Var wHh, Var bIh, Var bHh, int[] lengths,

@@ -16,10 +16,12 @@ import polyhead.autodiff.Var;
 import polyhead.tensor.Arena;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
+import polyhead.testing.Fixtures;
 
 /**
  * The fused recurrent nodes' backward passes through time against central differences (small sizes: B = 3, T = 4,
- * F = 2, H = 3), with and without lengths and initial states, in both directions; their values and gradients in a
+ * F = 2, H = 3), with and without lengths and initial states, in both directions; a batch cut into ranges of sequences
+ * on several threads against each sequence alone; their values and gradients in a
  * poisoned arena; and their one-line shape errors. Values against PyTorch: {@code RecurrentReferenceTest}.
  */
 class RecurrentTest {
@@ -119,6 +121,100 @@ class RecurrentTest {
                 assertEquals(out.get(b, 0, j), rev.h().value().get(b, j), 0f);
             }
         }
+    }
+
+    /**
+     * A batch large enough to be cut into ranges of sequences that run on different threads (19 sequences: two
+     * ranges on two or more processors) gives each sequence the values and gradients it gets alone in a batch of 1:
+     * outputs, final states, and the gradients of a random projection with respect to x, the initial states and
+     * every weight (summed over the sequences), both directions, LSTM and GRU, with lengths.
+     */
+    @ParameterizedTest
+    @CsvSource({"true, false", "true, true", "false, false", "false, true"})
+    void sequencesOfASplitBatchGetWhatTheyGetAlone(boolean isLstm, boolean reverse) {
+        int b = 19;
+        int t = 5;
+        int gates = isLstm ? 4 : 3;
+        int states = isLstm ? 2 : 1;
+        int[] lengths = new int[b];
+        for (int i = 0; i < b; i++) {
+            lengths[i] = 1 + (i * 7) % t;
+        }
+        Tensor x = Tensor.randn(41, b, t, 2);
+        Tensor[] w = {scaled(Tensor.randn(42, 3 * gates, 2)), scaled(Tensor.randn(43, 3 * gates, 3)),
+            scaled(Tensor.randn(44, 3 * gates)), scaled(Tensor.randn(45, 3 * gates))};
+        Tensor[] s0 = new Tensor[states];
+        for (int k = 0; k < states; k++) {
+            s0[k] = Tensor.randn(46 + k, b, 3);
+        }
+        Tensor r = Tensor.randn(48, b, t + states, 3); // projection of [output; final states] per sequence
+        Var[] whole = run(isLstm, reverse, x, w, s0, lengths, r);
+        Tensor[] summed = new Tensor[4];
+        for (int i = 0; i < b; i++) {
+            Tensor xi = rows(x, i);
+            Tensor[] si = new Tensor[states];
+            for (int k = 0; k < states; k++) {
+                si[k] = rows(s0[k], i);
+            }
+            Var[] alone = run(isLstm, reverse, xi, w, si, new int[] {lengths[i]}, rows(r, i));
+            Fixtures.assertClose("values of sequence " + i, alone[0].value(), rows(whole[0].value(), i), 1e-5);
+            Fixtures.assertClose("x gradient of sequence " + i, alone[1].grad(), rows(whole[1].grad(), i), 1e-5);
+            for (int k = 0; k < states; k++) {
+                Fixtures.assertClose("state gradient of sequence " + i, alone[6 + k].grad(),
+                        rows(whole[6 + k].grad(), i), 1e-5);
+            }
+            for (int k = 0; k < 4; k++) {
+                Tensor g = alone[2 + k].grad();
+                if (summed[k] == null) {
+                    summed[k] = g.copy();
+                } else {
+                    summed[k].addInPlace(g);
+                }
+            }
+        }
+        for (int k = 0; k < 4; k++) {
+            Fixtures.assertClose("weight gradient " + k, whole[2 + k].grad(), summed[k], 1e-5);
+        }
+    }
+
+    /** Row i of t's first axis, as a tensor with a first axis of 1. */
+    private static Tensor rows(Tensor t, int i) {
+        int[] dims = t.shape().dims();
+        int n = t.size() / dims[0];
+        float[] out = new float[n];
+        System.arraycopy(t.data(), i * n, out, 0, n);
+        dims[0] = 1;
+        return Tensor.of(out, dims);
+    }
+
+    /**
+     * Runs one direction, projects [output; final states] on r and goes back. Returns the packed values (output and
+     * final states along the time axis), then the Vars x, W_ih, W_hh, b_ih, b_hh and the initial states.
+     */
+    private static Var[] run(boolean isLstm, boolean reverse, Tensor x, Tensor[] w, Tensor[] s0, int[] lengths,
+                             Tensor r) {
+        Var[] v = new Var[5 + s0.length];
+        v[0] = Var.parameter(x.copy());
+        for (int k = 0; k < 4; k++) {
+            v[1 + k] = Var.parameter(w[k].copy());
+        }
+        for (int k = 0; k < s0.length; k++) {
+            v[5 + k] = Var.parameter(s0[k].copy());
+        }
+        int b = x.shape().dim(0);
+        Var packed;
+        if (isLstm) {
+            Recurrent.LstmResult res = Recurrent.lstm(v[0], v[1], v[2], v[3], v[4], v[5], v[6], lengths, reverse);
+            packed = Shaping.concat(1, res.output(), res.h().reshape(b, 1, 3), res.c().reshape(b, 1, 3));
+        } else {
+            Recurrent.GruResult res = Recurrent.gru(v[0], v[1], v[2], v[3], v[4], v[5], lengths, reverse);
+            packed = Shaping.concat(1, res.output(), res.h().reshape(b, 1, 3));
+        }
+        packed.mul(Var.constant(r)).sum().backward();
+        Var[] out = new Var[1 + v.length];
+        out[0] = packed;
+        System.arraycopy(v, 0, out, 1, v.length);
+        return out;
     }
 
     /** Every array the nodes take without zeroing is written before it is read: a poisoned arena changes nothing. */
