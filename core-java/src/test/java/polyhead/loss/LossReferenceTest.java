@@ -65,14 +65,7 @@ class LossReferenceTest {
 
         Var prediction = Var.parameter(Fixtures.tensor(inputs.get("pred")));
         Var out = loss.apply(prediction, Fixtures.tensor(inputs.get("target")), mask);
-        if (reduction == Reduction.NONE) {
-            out.backward(Fixtures.tensor(inputs.get("seed")));
-        } else {
-            out.backward();
-        }
-        Object reference = Fixtures.get(c, "float64");
-        Fixtures.assertClose(name + " loss", out.value(), Fixtures.get(reference, "loss"), RTOL);
-        Fixtures.assertClose(name + " grad_pred", prediction.grad(), Fixtures.get(reference, "grad_pred"), RTOL);
+        LossFixtures.backwardAndCompare(name, out, reduction, inputs, c, prediction, "grad_pred", RTOL);
     }
 
     private static Loss loss(String name, String kind, Map<String, Object> params, Reduction r) {

@@ -59,14 +59,7 @@ class TokenLossReferenceTest {
         Tensor sw = inputs.containsKey("sample_weights") ? Fixtures.tensor(inputs.get("sample_weights")) : null;
         Var logits = Var.parameter(Fixtures.tensor(inputs.get("logits")));
         Var out = loss.apply(logits, Fixtures.tensor(inputs.get("target")), Fixtures.tensor(inputs.get("mask")), sw);
-        if (reduction == Reduction.NONE) {
-            out.backward(Fixtures.tensor(inputs.get("seed")));
-        } else {
-            out.backward();
-        }
-        Object reference = Fixtures.get(c, "float64");
-        Fixtures.assertClose(name + " loss", out.value(), Fixtures.get(reference, "loss"), RTOL);
-        Fixtures.assertClose(name + " grad_logits", logits.grad(), Fixtures.get(reference, "grad_logits"), RTOL);
+        LossFixtures.backwardAndCompare(name, out, reduction, inputs, c, logits, "grad_logits", RTOL);
     }
 
     @Test
