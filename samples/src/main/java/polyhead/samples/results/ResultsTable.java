@@ -66,10 +66,10 @@ import polyhead.samples.SampleCommand;
  * and 1 per task, DSelect-k 4 experts (8 on MMoE) selecting 2. Gradient weightings read the gradients of the shared
  * parameters, LibMTL's default, except GradDrop, which reads only the shared representation's.
  *
- * <p>Run (the committed table's command is in {@code RESULTS.md}):
+ * <p>Run from the repository's root (options: {@code -Dexec.args=--help}):
  * <pre>
- * mvn -q -pl samples -am package -DskipTests
- * mvn -q -pl samples exec:java -Dexec.mainClass=polyhead.samples.results.ResultsTable -Dexec.args="--out RESULTS-table.md"
+ * mvn -B -ntp -q -DskipTests package exec:java -Dexec.mainClass=polyhead.samples.results.ResultsTable \
+ *     -Dexec.args="--out results-table.md"
  * </pre>
  */
 public final class ResultsTable {
