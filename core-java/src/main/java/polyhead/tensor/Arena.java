@@ -10,7 +10,9 @@ import java.util.Arrays;
  * {@link #floatsToOverwrite}) and the indices a backward pass needs ({@link #intsToOverwrite}) — come from the
  * arena. Closing the scope takes them all back; the next scope
  * hands them out again, zeroed, to requests of the same length. A training loop whose steps repeat the same shapes
- * therefore allocates its arrays in the first step only.
+ * therefore allocates its arrays in the first step only. Closing also drops the free arrays the scope did not take,
+ * so the arena keeps at most one step's arrays: a loop whose shapes change from step to step (padded sentence batches
+ * of different lengths) reuses what fits and does not hoard the arrays of every shape it has met.
  *
  * <pre>{@code
  * Arena arena = new Arena();
@@ -226,6 +228,25 @@ public final class Arena {
         }
     }
 
+    /** Lets go of every free array (those no request of the closing scope took). */
+    private void dropFree() {
+        for (int slot = 0; slot < keys.length; slot++) {
+            for (int d = depths[slot]; d > 0; d--) {
+                stacks[slot][d - 1] = null;
+            }
+            depths[slot] = 0;
+        }
+    }
+
+    /** Free arrays held for the next scope (for tests). */
+    int freeArrays() {
+        int n = 0;
+        for (int d : depths) {
+            n += d;
+        }
+        return n;
+    }
+
     /** The open period of an arena on one thread; closing it takes back every array handed out in it. */
     public final class Scope implements AutoCloseable {
         private Scope() {
@@ -238,6 +259,7 @@ public final class Arena {
                 throw new IllegalStateException("an arena scope must be closed on the thread that opened it, once");
             }
             CURRENT.set(null); // keeps the thread-local entry: the next open() allocates nothing
+            dropFree();
             for (int i = 0; i < outCount; i++) {
                 if (poison) {
                     if (out[i] instanceof float[] f) {

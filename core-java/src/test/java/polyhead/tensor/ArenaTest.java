@@ -51,6 +51,36 @@ class ArenaTest {
         assertEquals(3, arena.createdArrays());
     }
 
+    /**
+     * Steps of changing shapes (sentence batches of different lengths): the arena keeps only the last step's arrays,
+     * reusing what fits, instead of one set per shape ever met (which ran a long sequence training out of memory).
+     */
+    @Test
+    void freeArraysTheStepDidNotTakeAreDropped() {
+        Arena arena = new Arena(false);
+        float[] kept;
+        try (Arena.Scope s = arena.open()) {
+            Arena.floats(10);
+            kept = Arena.floats(20);
+        }
+        assertEquals(2, arena.freeArrays());
+        try (Arena.Scope s = arena.open()) {
+            assertSame(kept, Arena.floats(20));
+            Arena.floats(30);
+        }
+        assertEquals(2, arena.freeArrays(), "the length-10 array no request took is gone");
+        for (int length = 100; length < 200; length++) {
+            try (Arena.Scope s = arena.open()) {
+                Arena.floats(length);
+                Arena.intsToOverwrite(length);
+            }
+            assertEquals(2, arena.freeArrays(), "after a step of length " + length);
+        }
+        try (Arena.Scope s = arena.open()) {
+            assertNotSame(kept, Arena.floats(20), "dropped long ago");
+        }
+    }
+
     @Test
     void manyLengthsGrowTheTable() {
         Arena arena = new Arena(false);
