@@ -113,7 +113,7 @@ fun LayersBuilder.positionalEmbedding(maxLength: Int, trainable: Boolean = true)
 /** The fixed sinusoids of Vaswani et al. 2017 added to a sequence [T, d]. */
 fun LayersBuilder.sinusoidalPositions() = add(PositionalEmbedding(PositionKind.SINUSOIDAL))
 
-/** A sequence [T, F] pooled over each sentence's valid steps into [F]. */
+/** A sequence `[T, F]` pooled over each sentence's valid steps into `[F]`. */
 fun LayersBuilder.sequencePool(mode: PoolMode = SequencePool().mode) = add(SequencePool(mode))
 
 fun LayersBuilder.embedding(

@@ -43,7 +43,7 @@ internal fun taskPlan(t: TaskSpec): TaskPlan = TaskPlan.named(t.name)
     .classNames(t.classNames)
     .let { plan -> t.derivedFrom?.let { plan.derivedFrom(it.task, labelMapping(it)) } ?: plan }
 
-/** The core's mapping of a derived task's spec, which [validate] found to give exactly one mapping. */
+/** The core's mapping of a derived task's spec, which [polyhead.dsl.spec.validate] found to give exactly one mapping. */
 internal fun labelMapping(d: DerivedSpec): LabelMapping =
     d.groups?.let { LabelMapping.toGroup(*it.toIntArray()) }
         ?: LabelMapping.toBinary(*checkNotNull(d.positive) { "derivedFrom without a mapping; validate() reports it" }.toIntArray())
