@@ -3,7 +3,8 @@
 
 usage: ratios.py OUT_DIR    (reads OUT_DIR/torch-N.json and OUT_DIR/java-N.json for every round N, and
                              OUT_DIR/torch-predict-N.json, torch_predict.py's, and OUT_DIR/torch-w4-N.json,
-                             torch_w4.py's, when there are)
+                             torch_w4.py's, when there are; the same files of a second peer, torch2-N.json, ...,
+                             when run_peer.sh ran one, give a second table)
 
 Per round, each ratio compares the two sides measured back to back; the table shows the median over rounds and the
 min..max. Step and epoch ratios are Polyhead time / PyTorch time (below 1: Polyhead is faster); GEMM ratios are
@@ -19,15 +20,25 @@ under torch.no_grad()). W4 rows ("W4 bilstm b32 adam") are compared with torch_w
 import glob, json, os, re, statistics, sys
 
 
-def load(out_dir):
-    """Per round N: (the peer's results, Polyhead's); the peer's are torch-N.json (absent with BASELINE=0) and the
-    "predict" rows of torch-predict-N.json (absent before W1-predict existed)."""
+# The issue's targets (issue 21): a step or epoch ratio at most this, a GEMM ratio at least this
+STEP_TARGET = 0.8
+GEMM_TARGET = 0.9
+
+
+def target(name):
+    """The step-time target for a row, or None: W1 (all batches and optimizers), W2 and W1-epoch."""
+    return STEP_TARGET if name.startswith(("W1 mlp-mtl", "W2", "W1-epoch")) else None
+
+
+def load(out_dir, peer="torch"):
+    """Per round N: (the peer's results, Polyhead's); the peer's are PEER-N.json (absent with BASELINE=0) and the
+    "predict" rows of PEER-predict-N.json (absent before W1-predict existed); PEER is torch or torch2."""
     rounds = []
     for jp in sorted(glob.glob(os.path.join(out_dir, "java-*.json"))):
         n = re.search(r"java-(\d+)\.json$", jp).group(1)
-        tp = os.path.join(out_dir, f"torch-{n}.json")
-        pp = os.path.join(out_dir, f"torch-predict-{n}.json")
-        wp = os.path.join(out_dir, f"torch-w4-{n}.json")
+        tp = os.path.join(out_dir, f"{peer}-{n}.json")
+        pp = os.path.join(out_dir, f"{peer}-predict-{n}.json")
+        wp = os.path.join(out_dir, f"{peer}-w4-{n}.json")
         if not any(os.path.exists(p) for p in (tp, pp, wp)):
             continue
         torch_round = {"info": None, "steps": {}, "sgemm": {}, "epochs": None, "predict": {}}
@@ -46,7 +57,7 @@ def load(out_dir):
             torch_round["info"] = torch_round["info"] or w4["info"]
         with open(jp) as g:
             rounds.append((torch_round, json.load(g)))
-    if not rounds:
+    if not rounds and peer == "torch":
         sys.exit(f"no java-N.json with a torch-N.json, torch-predict-N.json or torch-w4-N.json in {out_dir}")
     return rounds
 
@@ -77,15 +88,44 @@ def peer_ms(torch_round, java_name):
 
 def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "."
-    rounds = load(out_dir)
+    for peer in ("torch", "torch2"):
+        rounds = load(out_dir, peer)
+        if rounds:
+            table(rounds)
+            print()
+    after_change(rounds)
+
+
+def after_change(rounds):
+    """Polyhead's steps after a change of shape (an epoch's partial batch and an evaluation batch) against its
+    steady steps, medians over rounds."""
+    rows = [(key, [r[1]["results"][key] for r in rounds if key in r[1]["results"]])
+            for key in rounds[0][1]["results"]]
+    rows = [(k, js) for k, js in rows if "after_change_first_ms" in js[0]]
+    if not rows:
+        return
+    print("Polyhead after a change of shape (2 steps at 3/4 of the batch, 1 forward at 1,000 samples), medians over "
+          "rounds: ms, and ratio to the steady step")
+    print(f"{'workload':40s} {'steady':>8s} {'first':>8s} {'ratio':>6s} {'first 5':>8s} {'ratio':>6s}")
+    for key, js in rows:
+        steady = med([j["ms"] for j in js])
+        first = med([j["after_change_first_ms"] for j in js])
+        five = med([j["after_change_mean_ms"] for j in js])
+        print(f"{key.split(' | ')[0]:40s} {steady:8.3f} {first:8.3f} {first / steady:6.2f} {five:8.3f} "
+              f"{five / steady:6.2f}")
+
+
+def table(rounds):
     print(f"{len(rounds)} round(s), each PyTorch then Polyhead back to back")
     t_info = rounds[0][0]["info"]
     j_info = rounds[0][1]["info"]
     print(f"PyTorch {t_info['torch']} threads={t_info['threads']} blas={','.join(os.path.basename(b) for b in t_info['blas_loaded'])}")
     print(f"Polyhead on {j_info['java']}, {j_info['cpu']}, {j_info['processors']} processors, threads={j_info['threads']}")
 
-    print("\nms per step (W1-epoch: per epoch), medians over rounds; ratio = Polyhead / PyTorch, median (min..max) over rounds")
-    print(f"{'workload':40s} {'gemm':10s} {'PyTorch':>9s} {'Polyhead':>9s} {'ratio':>6s} {'(range)':>12s}  Polyhead fwd/bwd/opt ms")
+    print("\nms per step (W1-epoch: per epoch), medians over rounds; ratio = Polyhead / PyTorch, median (min..max) over rounds;"
+          "\ntarget: issue 21's bound on the ratio and how many rounds miss it")
+    print(f"{'workload':40s} {'gemm':10s} {'PyTorch':>9s} {'Polyhead':>9s} {'ratio':>6s} {'(range)':>12s} "
+          f"{'target':>9s}  Polyhead fwd/bwd/opt ms")
     for key in rounds[0][1]["results"]:
         name, gemm = key.split(" | ")
         if name.startswith("W3"):
@@ -102,11 +142,15 @@ def main():
                           if p + "_ms" in last)
         if "acc10" in last:
             phases = f"test acc 10-class {last['acc10']:.4f}, 5-class {last['acc5']:.4f} (last round)"
-        print(f"{name:40s} {gemm:10s} {med(ts):9.3f} {med(js):9.3f} {med(ratios):6.2f} {span(ratios):>12s}  {phases}")
+        t = target(name)
+        goal = f"<={t} {sum(x > t for x in ratios)}/{len(ratios)}" if t else ""  # rounds that miss the target
+        print(f"{name:40s} {gemm:10s} {med(ts):9.3f} {med(js):9.3f} {med(ratios):6.2f} {span(ratios):>12s} "
+              f"{goal:>9s}  {phases}")
 
     if any(key.startswith("W3") for key in rounds[0][1]["results"]):
         print("\nW3 sgemm, GFLOPS (medians over rounds); ratio = Polyhead / PyTorch, median (min..max) over rounds")
-        print(f"{'product':28s} {'gemm':10s} {'PyTorch':>8s} {'Polyhead':>9s} {'ratio':>6s} {'(range)':>12s}")
+        print(f"{'product':28s} {'gemm':10s} {'PyTorch':>8s} {'Polyhead':>9s} {'ratio':>6s} {'(range)':>12s} "
+              f"{'target':>9s}")
     for key in rounds[0][1]["results"]:
         name, gemm = key.split(" | ")
         if not name.startswith("W3"):
@@ -116,8 +160,9 @@ def main():
         if not pairs:
             continue
         ratios = [j / t for j, t in pairs]
+        goal = f">={GEMM_TARGET} {sum(x < GEMM_TARGET for x in ratios)}/{len(ratios)}"
         print(f"{name:28s} {gemm:10s} {med([t for _, t in pairs]):8.1f} {med([j for j, _ in pairs]):9.1f} "
-              f"{med(ratios):6.2f} {span(ratios):>12s}")
+              f"{med(ratios):6.2f} {span(ratios):>12s} {goal:>9s}")
 
 
 if __name__ == "__main__":

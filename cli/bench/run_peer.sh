@@ -14,6 +14,11 @@
 #   W4 (0)   1 adds W4 (w4-bilstm, w4-transformer) to the default workloads on both sides; W4 also runs, only the
 #            ones named, when the bench's --workloads names them, e.g. (W4 alone)
 #            BASELINE=0 cli/bench/run_peer.sh --workloads w4-bilstm,w4-transformer
+#   PEER2_PYTHON     a second PyTorch peer, interleaved in the same rounds (its files: torch2-N.json, ...): the Python
+#                    of a virtual environment holding another PyTorch, e.g. the newest CPU wheel this machine can
+#                    install offline (python3 -m venv /opt/torch-new && /opt/torch-new/bin/pip install torch);
+#                    default /opt/torch-new/bin/python when it exists, "none" skips it. It runs with its own BLAS
+#                    (the wheel's MKL and oneDNN), not Debian's OpenBLAS.
 #   TORCH_BASELINE   path of torch_baseline.py (default: ../shared/bench/ next to the repository, or /work/shared/bench)
 #   OUT              where the logs and JSON go (default: cli/target/bench-peer)
 #   MVN              the Maven command (default: mvn -q -B; e.g. MVN="mvn -q -B -o" offline)
@@ -38,8 +43,15 @@ fi
 OPENBLAS=/usr/lib/x86_64-linux-gnu/openblas-openmp
 [[ -d "$OPENBLAS" ]] || { echo "$OPENBLAS missing: apt-get install libopenblas0-openmp (without it torch uses the reference BLAS, not a fair peer)" >&2; exit 1; }
 
+PEER2_PYTHON="${PEER2_PYTHON:-/opt/torch-new/bin/python}"
+if [[ "$PEER2_PYTHON" == none || ! -x "$PEER2_PYTHON" ]]; then
+  [[ "$PEER2_PYTHON" == none || "$PEER2_PYTHON" == /opt/torch-new/bin/python ]] \
+    || { echo "PEER2_PYTHON=$PEER2_PYTHON is not an executable Python" >&2; exit 1; }
+  PEER2_PYTHON=""
+fi
+
 mkdir -p "$OUT"
-rm -f "$OUT"/torch-*.json "$OUT"/java-*.json "$OUT"/loadavg.txt
+rm -f "$OUT"/torch-*.json "$OUT"/torch2-*.json "$OUT"/java-*.json "$OUT"/loadavg.txt
 cd "$ROOT"
 if [[ -n "${POLYHEAD_CP:-}" ]]; then
   CP="$POLYHEAD_CP"
@@ -77,19 +89,29 @@ fi
 
 for ((r = 1; r <= ROUNDS; r++)); do
   echo "round $r/$ROUNDS: load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/loadavg.txt"
-  echo "round $r/$ROUNDS: PyTorch"
-  if ((BASELINE)); then
-    LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$TORCH_BASELINE" "${TORCH_EPOCHS[@]}" \
-      --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/torch-$r.json" > "$OUT/torch-$r.log"
-  fi
-  LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$ROOT/cli/bench/torch_predict.py" \
-    --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/torch-predict-$r.json" \
-    > "$OUT/torch-predict-$r.log"
-  if [[ -n "$W4_LIST" ]]; then
-    LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3 "$ROOT/cli/bench/torch_w4.py" \
-      --workloads "$W4_LIST" --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" \
-      --out "$OUT/torch-w4-$r.json" > "$OUT/torch-w4-$r.log"
-  fi
+  # peer: file prefix, then the command that runs Python (Debian's 1.13 on OpenBLAS; the second peer as installed)
+  peers=("torch")
+  [[ -n "$PEER2_PYTHON" ]] && peers+=("torch2")
+  for peer in "${peers[@]}"; do
+    if [[ "$peer" == torch ]]; then
+      PY=(env LD_LIBRARY_PATH="$OPENBLAS" OMP_NUM_THREADS="$THREADS" /usr/bin/python3)
+    else
+      PY=(env OMP_NUM_THREADS="$THREADS" "$PEER2_PYTHON")
+    fi
+    echo "round $r/$ROUNDS: PyTorch ($peer: $("${PY[@]}" -c 'import torch; print(torch.__version__)'))"
+    if ((BASELINE)); then
+      "${PY[@]}" "$TORCH_BASELINE" "${TORCH_EPOCHS[@]}" \
+        --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/$peer-$r.json" > "$OUT/$peer-$r.log"
+    fi
+    "${PY[@]}" "$ROOT/cli/bench/torch_predict.py" \
+      --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/$peer-predict-$r.json" \
+      > "$OUT/$peer-predict-$r.log"
+    if [[ -n "$W4_LIST" ]]; then
+      "${PY[@]}" "$ROOT/cli/bench/torch_w4.py" \
+        --workloads "$W4_LIST" --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" \
+        --out "$OUT/$peer-w4-$r.json" > "$OUT/$peer-w4-$r.log"
+    fi
+  done
   echo "round $r/$ROUNDS: Polyhead"
   "${JAVA[@]}" "${JAVA_WORKLOADS[@]}" --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" \
     --json "$OUT/java-$r.json" "$@" \

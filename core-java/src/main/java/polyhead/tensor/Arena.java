@@ -10,9 +10,14 @@ import java.util.Arrays;
  * {@link #floatsToOverwrite}) and the indices a backward pass needs ({@link #intsToOverwrite}) — come from the
  * arena. Closing the scope takes them all back; the next scope
  * hands them out again, zeroed, to requests of the same length. A training loop whose steps repeat the same shapes
- * therefore allocates its arrays in the first step only. Closing also drops the free arrays the scope did not take,
- * so the arena keeps at most one step's arrays: a loop whose shapes change from step to step (padded sentence batches
- * of different lengths) reuses what fits and does not hoard the arrays of every shape it has met.
+ * therefore allocates its arrays in the first step only.
+ *
+ * <p><b>How much it keeps.</b> Besides the arrays of the step that just closed, the arena keeps free arrays of earlier
+ * steps up to the bytes of its largest step so far, dropping the least recently used lengths first. So a loop that
+ * leaves its usual shape for a few steps (the last, partial batch of an epoch, an evaluation at another batch size)
+ * finds its arrays again when it comes back, instead of allocating a step's worth in its first step back; and a loop
+ * whose shapes change at every step (padded sentence batches of different lengths) reuses what fits without hoarding
+ * the arrays of every shape it has met: the arena never holds more than twice its largest step.
  *
  * <pre>{@code
  * Arena arena = new Arena();
@@ -54,7 +59,15 @@ public final class Arena {
     private int[] keys = new int[64];
     private Object[][] stacks = new Object[64][];
     private int[] depths = new int[64];
+    /** Per slot: the serial of the last scope that took an array of the slot's length. */
+    private long[] lastUse = new long[64];
+    /** Per slot: how many of its free arrays the closing scope gave back (the rest are older). */
+    private int[] givenBack = new int[64];
     private int classes;
+    /** Counts the scopes opened. */
+    private long serial;
+    /** The most bytes one scope has taken, over the arena's life: also the bound on free arrays kept from older scopes. */
+    private long peakBytes;
     /** The arrays handed out by the open scope. */
     private Object[] out = new Object[256];
     private int outCount;
@@ -83,6 +96,7 @@ public final class Arena {
                     + "'; close its scope first (scopes do not nest)");
         }
         owner = Thread.currentThread();
+        serial++;
         CURRENT.set(this);
         return scope;
     }
@@ -147,6 +161,7 @@ public final class Arena {
         if (slot >= 0 && depths[slot] > 0) {
             a = stacks[slot][--depths[slot]];
             stacks[slot][depths[slot]] = null;
+            lastUse[slot] = serial;
             if (zeroed) {
                 Arrays.fill((float[]) a, 0f); // only float arrays are asked for zeroed
             }
@@ -204,15 +219,26 @@ public final class Arena {
             stacks[slot] = Arrays.copyOf(stacks[slot], stacks[slot].length * 2);
         }
         stacks[slot][depths[slot]++] = a;
+        givenBack[slot]++;
+        lastUse[slot] = serial;
+    }
+
+    /** Bytes of an array of the slot's key (a {@code float[]} or {@code int[]}: four bytes an element). */
+    private static long bytesOf(int key) {
+        return 4L * (key >>> 1);
     }
 
     private void grow() {
         int[] oldKeys = keys;
         Object[][] oldStacks = stacks;
         int[] oldDepths = depths;
+        long[] oldLastUse = lastUse;
+        int[] oldGivenBack = givenBack; // grow() runs while a closing scope gives its arrays back
         keys = new int[oldKeys.length * 2];
         stacks = new Object[keys.length][];
         depths = new int[keys.length];
+        lastUse = new long[keys.length];
+        givenBack = new int[keys.length];
         Arrays.fill(keys, -1);
         int mask = keys.length - 1;
         for (int k = 0; k < oldKeys.length; k++) {
@@ -224,18 +250,50 @@ public final class Arena {
                 keys[slot] = oldKeys[k];
                 stacks[slot] = oldStacks[k];
                 depths[slot] = oldDepths[k];
+                lastUse[slot] = oldLastUse[k];
+                givenBack[slot] = oldGivenBack[k];
             }
         }
     }
 
-    /** Lets go of every free array (those no request of the closing scope took). */
-    private void dropFree() {
+    /**
+     * After the closing scope gave its arrays back: drops free arrays older than that scope, least recently used
+     * lengths first, until they come to at most {@link #peakBytes}. The closing scope's own arrays (the top
+     * {@code givenBack} of each stack) all stay.
+     */
+    private void trimOlder(long scopeBytes) {
+        peakBytes = Math.max(peakBytes, scopeBytes);
+        long olderBytes = 0;
+        int olderSlots = 0;
         for (int slot = 0; slot < keys.length; slot++) {
-            for (int d = depths[slot]; d > 0; d--) {
-                stacks[slot][d - 1] = null;
+            int older = depths[slot] - givenBack[slot];
+            if (older > 0) {
+                olderBytes += older * bytesOf(keys[slot]);
+                olderSlots++;
             }
-            depths[slot] = 0;
         }
+        if (olderBytes > peakBytes) {
+            long[] order = new long[olderSlots]; // least recently used first: (lastUse, slot) packed for one sort
+            int shift = Integer.numberOfTrailingZeros(keys.length); // the table's length is a power of two
+            int n = 0;
+            for (int slot = 0; slot < keys.length; slot++) {
+                if (depths[slot] > givenBack[slot]) {
+                    order[n++] = lastUse[slot] << shift | slot;
+                }
+            }
+            Arrays.sort(order);
+            for (int i = 0; i < n && olderBytes > peakBytes; i++) {
+                int slot = (int) (order[i] & (keys.length - 1));
+                int older = depths[slot] - givenBack[slot];
+                Object[] stack = stacks[slot];
+                // the older arrays lie under the closing scope's: move those down over them
+                System.arraycopy(stack, older, stack, 0, givenBack[slot]);
+                Arrays.fill(stack, givenBack[slot], depths[slot], null);
+                depths[slot] = givenBack[slot];
+                olderBytes -= older * bytesOf(keys[slot]);
+            }
+        }
+        Arrays.fill(givenBack, 0);
     }
 
     /** Free arrays held for the next scope (for tests). */
@@ -259,8 +317,9 @@ public final class Arena {
                 throw new IllegalStateException("an arena scope must be closed on the thread that opened it, once");
             }
             CURRENT.set(null); // keeps the thread-local entry: the next open() allocates nothing
-            dropFree();
+            long scopeBytes = 0;
             for (int i = 0; i < outCount; i++) {
+                scopeBytes += 4L * (out[i] instanceof float[] f ? f.length : ((int[]) out[i]).length);
                 if (poison) {
                     if (out[i] instanceof float[] f) {
                         Arrays.fill(f, Float.NaN);
@@ -272,6 +331,7 @@ public final class Arena {
                 out[i] = null;
             }
             outCount = 0;
+            trimOlder(scopeBytes);
         }
     }
 }

@@ -131,6 +131,11 @@ public final class VectorGemm implements Gemm {
         return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= S.vectorBitSize();
     }
 
+    /** The width in bits of the vectors the JIT compiles to here (256 with AVX2, 512 with AVX-512). */
+    public static int preferredVectorBits() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    }
+
     public int threads() {
         return threads;
     }

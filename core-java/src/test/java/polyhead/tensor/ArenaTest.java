@@ -56,7 +56,7 @@ class ArenaTest {
      * reusing what fits, instead of one set per shape ever met (which ran a long sequence training out of memory).
      */
     @Test
-    void freeArraysTheStepDidNotTakeAreDropped() {
+    void olderFreeArraysAreKeptUpToTheLargestStepLeastRecentlyUsedDroppedFirst() {
         Arena arena = new Arena(false);
         float[] kept;
         try (Arena.Scope s = arena.open()) {
@@ -68,16 +68,77 @@ class ArenaTest {
             assertSame(kept, Arena.floats(20));
             Arena.floats(30);
         }
-        assertEquals(2, arena.freeArrays(), "the length-10 array no request took is gone");
+        assertEquals(3, arena.freeArrays(), "the length-10 array (40 bytes) fits within the largest step (200 bytes)");
         for (int length = 100; length < 200; length++) {
             try (Arena.Scope s = arena.open()) {
                 Arena.floats(length);
                 Arena.intsToOverwrite(length);
             }
-            assertEquals(2, arena.freeArrays(), "after a step of length " + length);
+            // older free arrays come to at most the largest step's bytes, 8·length: after the first such step the
+            // arrays of lengths 10, 20 and 30 (240 bytes) still fit; after that only the previous step's two do
+            assertEquals(length == 100 ? 5 : 4, arena.freeArrays(), "after a step of length " + length);
         }
         try (Arena.Scope s = arena.open()) {
             assertNotSame(kept, Arena.floats(20), "dropped long ago");
+        }
+    }
+
+    @Test
+    void aFewStepsOfAnotherShapeKeepTheUsualShapesArrays() {
+        Arena arena = new Arena(false);
+        float[][] usual = new float[3][];
+        try (Arena.Scope s = arena.open()) {
+            usual[0] = Arena.floats(128 * 256);
+            usual[1] = Arena.floatsToOverwrite(128 * 128);
+            usual[2] = Arena.floats(128 * 10);
+        }
+        for (int step = 0; step < 3; step++) { // the epoch's partial batch, then an evaluation batch
+            try (Arena.Scope s = arena.open()) {
+                Arena.floats(96 * 256);
+                Arena.floatsToOverwrite(96 * 128);
+                Arena.floats(96 * 10);
+            }
+        }
+        long created = arena.createdArrays();
+        try (Arena.Scope s = arena.open()) {
+            assertSame(usual[2], Arena.floats(128 * 10));
+            assertSame(usual[0], Arena.floats(128 * 256));
+            assertSame(usual[1], Arena.floatsToOverwrite(128 * 128));
+        }
+        assertEquals(created, arena.createdArrays(), "back at the usual shape, nothing allocated");
+    }
+
+    @Test
+    void beyondTheLargestStepTheLeastRecentlyUsedLengthsGoFirst() {
+        Arena arena = new Arena(false);
+        float[][] a = new float[3][];
+        try (Arena.Scope s = arena.open()) { // the largest step: 303 floats, 1,212 bytes
+            a[0] = Arena.floats(100);
+            a[1] = Arena.floats(101);
+            a[2] = Arena.floats(102);
+        }
+        try (Arena.Scope s = arena.open()) {
+            assertSame(a[0], Arena.floats(100));
+        }
+        try (Arena.Scope s = arena.open()) {
+            assertSame(a[1], Arena.floats(101));
+        }
+        float[] b;
+        try (Arena.Scope s = arena.open()) {
+            b = Arena.floats(150);
+        }
+        assertEquals(4, arena.freeArrays(), "older arrays of 1,212 bytes fit");
+        try (Arena.Scope s = arena.open()) {
+            Arena.floats(5);
+        }
+        // older now: 150 (used 1 step ago), 101 (3), 100 (4), 102 (5 steps ago): 1,812 bytes; dropping 102 and then
+        // 100 brings them to 1,004, within the largest step
+        assertEquals(3, arena.freeArrays());
+        try (Arena.Scope s = arena.open()) {
+            assertSame(b, Arena.floats(150));
+            assertSame(a[1], Arena.floats(101));
+            assertNotSame(a[0], Arena.floats(100));
+            assertNotSame(a[2], Arena.floats(102));
         }
     }
 

@@ -228,8 +228,8 @@ public final class Bench implements Callable<Integer> {
                     List<String> opts = o.optimizers().isEmpty() ? Collections.singletonList(null)
                             : o.optimizers();
                     for (String opt : opts) {
-                        ms.add(new TrainingMeasurement("W1 mlp-mtl", Models.mlpMtl(new Random(0)), batch,
-                                new int[] {784}, 10, 5, 1.0f, 0.5f, g, opt));
+                        ms.add(TrainingMeasurement.withShapeChange("W1 mlp-mtl", Models.mlpMtl(new Random(0)),
+                                batch, new int[] {784}, 10, 5, 1.0f, 0.5f, g, opt));
                     }
                 }
             }
@@ -239,7 +239,7 @@ public final class Bench implements Callable<Integer> {
                 }
             }
             if (o.workloads().contains("w2")) {
-                ms.add(new TrainingMeasurement("W2 lenet-mtl", Models.multiLeNet(new Random(0)), 256,
+                ms.add(TrainingMeasurement.withShapeChange("W2 lenet-mtl", Models.multiLeNet(new Random(0)), 256,
                         new int[] {1, 36, 36}, 10, 10, 1.0f, 1.0f, g, o.optimizers().isEmpty() ? null : "adam"));
             }
             if (o.workloads().contains("w3")) {
@@ -302,7 +302,10 @@ public final class Bench implements Callable<Integer> {
             if (row.containsKey("fwd_ms")) {
                 phases = String.format(Locale.ROOT, "%.3f (gemm %.3f) / %.3f (gemm %.3f)", row.get("fwd_ms"),
                         row.get("fwd_gemm_ms"), row.get("bwd_ms"), row.get("bwd_gemm_ms"))
-                        + (row.containsKey("opt_ms") ? String.format(Locale.ROOT, " / %.3f", row.get("opt_ms")) : "");
+                        + (row.containsKey("opt_ms") ? String.format(Locale.ROOT, " / %.3f", row.get("opt_ms")) : "")
+                        + (row.containsKey("after_change_first_ms") ? String.format(Locale.ROOT,
+                        "; after a change of shape: first step %.3f, first %d %.3f", row.get("after_change_first_ms"),
+                        TrainingMeasurement.AFTER_CHANGE, row.get("after_change_mean_ms")) : "");
             } else if (row.containsKey("acc10")) {
                 phases = String.format(Locale.ROOT, "test accuracy after %d epochs: 10-class %.4f, 5-class %.4f",
                         o.epochs(), row.get("acc10"), row.get("acc5"));
@@ -353,6 +356,11 @@ public final class Bench implements Callable<Integer> {
                 row.put(phase + "_ms", Stats.median(reps.stream().mapToDouble(r -> r.get(phase) * 1e3).toArray()));
             }
         }
+        for (String after : List.of("after_change_first", "after_change_mean")) {
+            if (reps.get(0).containsKey(after)) {
+                row.put(after + "_ms", Stats.median(reps.stream().mapToDouble(r -> r.get(after) * 1e3).toArray()));
+            }
+        }
         for (String score : List.of("acc10", "acc5")) {
             if (reps.get(0).containsKey(score)) {
                 row.put(score, Stats.median(reps.stream().mapToDouble(r -> r.get(score)).toArray()));
@@ -368,6 +376,8 @@ public final class Bench implements Callable<Integer> {
         info.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         info.put("cpu", cpuModel());
+        info.put("cpu_flags", cpuFlags());
+        info.put("vector_bits", Gemms.vectorAvailable() ? VectorGemm.preferredVectorBits() : 0);
         info.put("processors", Runtime.getRuntime().availableProcessors());
         info.put("vector_module", Gemms.vectorAvailable());
         info.put("threads", o.threads());
@@ -382,6 +392,28 @@ public final class Bench implements Callable<Integer> {
         info.put("arena", TrainingMeasurement.ARENA ? "on: steps reuse their arrays (Arena)"
                 : "off (-Dpolyhead.bench.arena=false): steps allocate");
         return info;
+    }
+
+    /** Which of the vector extensions that decide the kernels' width the CPU reports (Linux), e.g. "avx2 fma avx512f". */
+    private static String cpuFlags() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    List<String> flags = List.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
+                    List<String> shown = new ArrayList<>();
+                    for (String f : List.of("avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_vnni",
+                            "avx512_bf16")) {
+                        if (flags.contains(f)) {
+                            shown.add(f);
+                        }
+                    }
+                    return String.join(" ", shown);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: fall through
+        }
+        return "unknown";
     }
 
     private static String cpuModel() {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.DoubleAdder;
 
+import polyhead.autodiff.GradMode;
 import polyhead.autodiff.Var;
 import polyhead.loss.Loss;
 import polyhead.loss.Losses;
@@ -49,7 +50,12 @@ final class TrainingMeasurement implements Measurement {
     private final int batch;
     private final double flops;
     private final TimedGemm timed;
+    /** Steps of another shape run between the steady steps and the ones timed after a change, or null. */
+    private final Runnable shapeChange;
     private int next;
+
+    /** Steps timed one by one after a change of shape ({@link #measure}). */
+    static final int AFTER_CHANGE = 5;
 
     /** The forward pass and losses of one step on the {@code i}-th batch of a fixed pool (i counts the steps). */
     @FunctionalInterface
@@ -67,7 +73,36 @@ final class TrainingMeasurement implements Measurement {
     TrainingMeasurement(String workload, Models.TwoHeads model, int batch, int[] inputShape, int classes1,
                         int classes2, float weight1, float weight2, Gemm gemm, String optimizer) {
         this(workload, model, twoHeadLoss(model, batch, inputShape, classes1, classes2, weight1, weight2), batch,
-                gemm, optimizer);
+                gemm, optimizer, null);
+    }
+
+    /**
+     * The same, timing also the steps that follow a change of shape as a training loop meets them at the end of every
+     * epoch: after the steady steps, two steps on a partial batch of {@code 3·batch/4} samples (an epoch's last batch)
+     * and a forward pass without a graph on 1,000 samples (an evaluation batch), then {@value #AFTER_CHANGE} steps at
+     * {@code batch} again, timed one by one.
+     */
+    static TrainingMeasurement withShapeChange(String workload, Models.TwoHeads model, int batch, int[] inputShape,
+                                               int classes1, int classes2, float weight1, float weight2, Gemm gemm,
+                                               String optimizer) {
+        StepLoss partial = twoHeadLoss(model, batch * 3 / 4, inputShape, classes1, classes2, weight1, weight2);
+        int[] dims = new int[inputShape.length + 1];
+        dims[0] = 1000;
+        System.arraycopy(inputShape, 0, dims, 1, inputShape.length);
+        Tensor evalBatch = Tensor.randn(new Random(1), Shape.of(dims));
+        TrainingMeasurement[] self = new TrainingMeasurement[1];
+        Runnable change = () -> {
+            for (int i = 0; i < 2; i++) {
+                self[0].step(partial, null);
+            }
+            try (var noGraph = GradMode.noGrad()) {
+                model.outputs(Var.constant(evalBatch));
+            }
+        };
+        self[0] = new TrainingMeasurement(workload, model,
+                twoHeadLoss(model, batch, inputShape, classes1, classes2, weight1, weight2), batch, gemm, optimizer,
+                change);
+        return self[0];
     }
 
     /**
@@ -76,7 +111,13 @@ final class TrainingMeasurement implements Measurement {
      * @param optimizer a name of {@link BenchOptimizers}, or null for forward+backward only
      */
     TrainingMeasurement(String workload, Module model, StepLoss loss, int batch, Gemm gemm, String optimizer) {
+        this(workload, model, loss, batch, gemm, optimizer, null);
+    }
+
+    private TrainingMeasurement(String workload, Module model, StepLoss loss, int batch, Gemm gemm, String optimizer,
+                                Runnable shapeChange) {
         this.workload = workload;
+        this.shapeChange = shapeChange;
         this.model = model;
         this.loss = loss;
         this.batch = batch;
@@ -254,6 +295,18 @@ final class TrainingMeasurement implements Measurement {
                     r.put(names[j], Stats.median(phases[j]));
                 }
             }
+            if (shapeChange != null) {
+                shapeChange.run();
+                double sum = 0;
+                for (int i = 0; i < AFTER_CHANGE; i++) {
+                    double t = step(null);
+                    if (i == 0) {
+                        r.put("after_change_first", t);
+                    }
+                    sum += t;
+                }
+                r.put("after_change_mean", sum / AFTER_CHANGE);
+            }
             return r;
         } finally {
             Gemms.use(previous);
@@ -265,6 +318,10 @@ final class TrainingMeasurement implements Measurement {
      * times and the GEMM's share of fwd and of bwd.
      */
     private double step(double[] phases) {
+        return step(loss, phases);
+    }
+
+    private double step(StepLoss stepLoss, double[] phases) {
         // the step's values and gradients from the arena (reused from the previous step) unless it is off
         try (Arena.Scope scope = arena == null ? null : arena.open()) {
             int i = next++;
@@ -275,7 +332,7 @@ final class TrainingMeasurement implements Measurement {
             } else {
                 model.zeroGrad();
             }
-            Var total = loss.loss(i);
+            Var total = stepLoss.loss(i);
             long t1 = System.nanoTime();
             long g1 = timed.nanos;
             total.backward();
