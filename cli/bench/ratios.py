@@ -94,6 +94,24 @@ def main():
             table(rounds)
             print()
     after_change(rounds)
+    ceiling(rounds)
+
+
+def ceiling(rounds):
+    """W1 b512's step and W3's products as shares of the machine's multiply-add ceiling (Bench's FmaCeiling, measured
+    at the start of every round on the bench's threads), medians over rounds."""
+    infos = [r[1]["info"] for r in rounds if "fma_ceiling_gflops" in r[1]["info"]]
+    if not infos:
+        return
+    full = med([i["fma_ceiling_gflops"] for i in infos])
+    narrow = med([i["fma_ceiling_256bit_gflops"] for i in infos])
+    print(f"\nFMA ceiling (multiply-adds alone, {infos[0]['threads']} threads): {full:.1f} GFLOPS in "
+          f"{infos[0]['vector_bits']}-bit vectors, {narrow:.1f} in 256-bit ones; shares (GFLOPS of the products)")
+    for key in rounds[0][1]["results"]:
+        name = key.split(" | ")[0]
+        if name.startswith(("W1 mlp-mtl b512", "W3")):
+            g = med([r[1]["results"][key]["gflops"] for r in rounds if key in r[1]["results"]])
+            print(f"{name:40s} {g:7.1f} GFLOPS  {g / full * 100:5.1f}% of {full:.0f}  {g / narrow * 100:5.1f}% of {narrow:.0f}")
 
 
 def after_change(rounds):

@@ -18,7 +18,7 @@
 #                    of a virtual environment holding another PyTorch, e.g. the newest CPU wheel this machine can
 #                    install offline (python3 -m venv /opt/torch-new && /opt/torch-new/bin/pip install torch);
 #                    default /opt/torch-new/bin/python when it exists, "none" skips it. It runs with its own BLAS
-#                    (the wheel's MKL and oneDNN), not Debian's OpenBLAS.
+#                    (the wheel's MKL and oneDNN), not Debian's OpenBLAS. Each peer's warnings go to PEER-N.err.
 #   TORCH_BASELINE   path of torch_baseline.py (default: ../shared/bench/ next to the repository, or /work/shared/bench)
 #   OUT              where the logs and JSON go (default: cli/target/bench-peer)
 #   MVN              the Maven command (default: mvn -q -B; e.g. MVN="mvn -q -B -o" offline)
@@ -101,15 +101,15 @@ for ((r = 1; r <= ROUNDS; r++)); do
     echo "round $r/$ROUNDS: PyTorch ($peer: $("${PY[@]}" -c 'import torch; print(torch.__version__)'))"
     if ((BASELINE)); then
       "${PY[@]}" "$TORCH_BASELINE" "${TORCH_EPOCHS[@]}" \
-        --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/$peer-$r.json" > "$OUT/$peer-$r.log"
+        --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/$peer-$r.json" > "$OUT/$peer-$r.log" 2>> "$OUT/$peer-$r.err"
     fi
     "${PY[@]}" "$ROOT/cli/bench/torch_predict.py" \
       --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" --out "$OUT/$peer-predict-$r.json" \
-      > "$OUT/$peer-predict-$r.log"
+      > "$OUT/$peer-predict-$r.log" 2>> "$OUT/$peer-$r.err"
     if [[ -n "$W4_LIST" ]]; then
       "${PY[@]}" "$ROOT/cli/bench/torch_w4.py" \
         --workloads "$W4_LIST" --reps 1 --steps "$STEPS" --warmup "$WARMUP" --threads "$THREADS" \
-        --out "$OUT/$peer-w4-$r.json" > "$OUT/$peer-w4-$r.log"
+        --out "$OUT/$peer-w4-$r.json" > "$OUT/$peer-w4-$r.log" 2>> "$OUT/$peer-$r.err"
     fi
   done
   echo "round $r/$ROUNDS: Polyhead"

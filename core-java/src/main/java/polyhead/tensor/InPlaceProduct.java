@@ -1,7 +1,6 @@
 package polyhead.tensor;
 
 import static polyhead.tensor.DotKernels.dot;
-import static polyhead.tensor.PackedProduct.NR;
 import static polyhead.tensor.VectorGemm.L;
 import static polyhead.tensor.VectorGemm.S;
 
@@ -18,6 +17,8 @@ import jdk.incubator.vector.FloatVector;
 final class InPlaceProduct extends Product {
     /** The width of {@link #fewCols}'s strip for a last 17 to 24 columns. */
     static final int WIDE = 3 * L;
+    /** Width of a tile of two 256-bit vectors. */
+    static final int NR = 2 * L;
 
     InPlaceProduct(Product p) {
         super(p);

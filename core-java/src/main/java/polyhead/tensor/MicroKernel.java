@@ -1,19 +1,23 @@
 package polyhead.tensor;
 
 import static polyhead.tensor.PackedProduct.MR;
-import static polyhead.tensor.PackedProduct.NR;
-import static polyhead.tensor.VectorGemm.L;
-import static polyhead.tensor.VectorGemm.S;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-blocked micro-kernel of {@link PackedProduct}: an MR×NR = 6×16 tile of C from one packed A panel and
- * one packed B panel, as fused multiply-adds in 256-bit vectors. 12 accumulators, 2 panel vectors and a broadcast fit
- * the 16 vector registers of AVX2 (a 4×24 kernel is faster where AVX-512's 32 registers exist but spills on AVX2;
- * 512-bit vectors were slower on JDK 17).
+ * The register-blocked micro-kernel of {@link PackedProduct}: an MR×NR tile of C (6×16 with 256-bit vectors, 6×32
+ * with 512-bit ones, {@link PackedProduct#KS}) from one packed A panel and one packed B panel, as fused multiply-adds.
+ * 12 accumulators, 2 panel vectors and a broadcast fit the 16 vector registers of AVX2. (Sessions on earlier machines
+ * found 512-bit vectors slower on JDK 17; on Zen 5, whose multiply-adds are 512 bits wide, they are nearly twice as
+ * fast: BENCHMARKS.md, issue 21.)
  */
 final class MicroKernel {
+    private static final VectorSpecies<Float> KS = FloatVector.SPECIES_256;
+    private static final int KL = 8;
+    /** The B panel's width: two vectors. */
+    static final int NR = 2 * KL;
+
     private MicroKernel() {
     }
 
@@ -24,7 +28,7 @@ final class MicroKernel {
      * storing and adding ran much slower under C2 once both paths had been taken.
      */
     static void kernel(int kb, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
-        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c00 = FloatVector.zero(KS);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
         FloatVector c11 = c00;
@@ -37,33 +41,47 @@ final class MicroKernel {
         FloatVector c50 = c00;
         FloatVector c51 = c00;
         for (int p = 0; p < kb; p++, ao += MR, bo += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bo + L);
-            FloatVector x = FloatVector.broadcast(S, pa[ao]);
+            FloatVector b0 = FloatVector.fromArray(KS, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(KS, pb, bo + KL);
+            FloatVector x = FloatVector.broadcast(KS, pa[ao]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, pa[ao + 1]);
+            x = FloatVector.broadcast(KS, pa[ao + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, pa[ao + 2]);
+            x = FloatVector.broadcast(KS, pa[ao + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, pa[ao + 3]);
+            x = FloatVector.broadcast(KS, pa[ao + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, pa[ao + 4]);
+            x = FloatVector.broadcast(KS, pa[ao + 4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, pa[ao + 5]);
+            x = FloatVector.broadcast(KS, pa[ao + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        add(c00, c01, c, co);
-        add(c10, c11, c, co + ldc);
-        add(c20, c21, c, co + 2 * ldc);
-        add(c30, c31, c, co + 3 * ldc);
-        add(c40, c41, c, co + 4 * ldc);
-        add(c50, c51, c, co + 5 * ldc);
+        // written out, not through a helper taking FloatVector: compiled apart from the kernel, such a helper lost
+        // the vectors' exact class and ran the 512-bit stores in the API's scalar fallback (five times slower)
+        int o = co;
+        c00.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c01.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c10.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c11.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c20.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c21.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c30.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c31.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c40.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c41.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c50.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c51.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
     }
 
     /**
@@ -74,7 +92,7 @@ final class MicroKernel {
      * are never −0: the same bits as zeroing C and adding them.
      */
     static void kernelStore(int kb, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
-        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c00 = FloatVector.zero(KS);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
         FloatVector c11 = c00;
@@ -87,42 +105,44 @@ final class MicroKernel {
         FloatVector c50 = c00;
         FloatVector c51 = c00;
         for (int p = 0; p < kb; p++, ao += MR, bo += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, pb, bo);
-            FloatVector b1 = FloatVector.fromArray(S, pb, bo + L);
-            FloatVector x = FloatVector.broadcast(S, pa[ao]);
+            FloatVector b0 = FloatVector.fromArray(KS, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(KS, pb, bo + KL);
+            FloatVector x = FloatVector.broadcast(KS, pa[ao]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, pa[ao + 1]);
+            x = FloatVector.broadcast(KS, pa[ao + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, pa[ao + 2]);
+            x = FloatVector.broadcast(KS, pa[ao + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, pa[ao + 3]);
+            x = FloatVector.broadcast(KS, pa[ao + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, pa[ao + 4]);
+            x = FloatVector.broadcast(KS, pa[ao + 4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, pa[ao + 5]);
+            x = FloatVector.broadcast(KS, pa[ao + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        store(c00, c01, c, co);
-        store(c10, c11, c, co + ldc);
-        store(c20, c21, c, co + 2 * ldc);
-        store(c30, c31, c, co + 3 * ldc);
-        store(c40, c41, c, co + 4 * ldc);
-        store(c50, c51, c, co + 5 * ldc);
-    }
-
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int co) {
-        v0.intoArray(c, co);
-        v1.intoArray(c, co + L);
-    }
-
-    private static void add(FloatVector v0, FloatVector v1, float[] c, int co) {
-        v0.add(FloatVector.fromArray(S, c, co)).intoArray(c, co);
-        v1.add(FloatVector.fromArray(S, c, co + L)).intoArray(c, co + L);
+        int o = co;
+        c00.intoArray(c, o);
+        c01.intoArray(c, o + KL);
+        o += ldc;
+        c10.intoArray(c, o);
+        c11.intoArray(c, o + KL);
+        o += ldc;
+        c20.intoArray(c, o);
+        c21.intoArray(c, o + KL);
+        o += ldc;
+        c30.intoArray(c, o);
+        c31.intoArray(c, o + KL);
+        o += ldc;
+        c40.intoArray(c, o);
+        c41.intoArray(c, o + KL);
+        o += ldc;
+        c50.intoArray(c, o);
+        c51.intoArray(c, o + KL);
     }
 }

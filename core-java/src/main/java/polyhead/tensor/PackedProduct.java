@@ -1,10 +1,5 @@
 package polyhead.tensor;
 
-import static polyhead.tensor.MicroKernel.kernel;
-import static polyhead.tensor.MicroKernel.kernelStore;
-import static polyhead.tensor.VectorGemm.L;
-import static polyhead.tensor.VectorGemm.S;
-
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jdk.incubator.vector.FloatVector;
@@ -21,18 +16,40 @@ import jdk.incubator.vector.FloatVector;
  * and MC are evened out over the blocks so that no block is a thin remainder.
  */
 final class PackedProduct extends Product {
+    /**
+     * Whether the micro-kernel is {@link WideMicroKernel} (512-bit vectors, 6×32 tiles) rather than {@link MicroKernel}
+     * (256-bit, 6×16): only with {@code -Dpolyhead.gemm.kernelBits=512} on a JVM that compiles 512-bit vectors to
+     * hardware instructions (AVX-512). On a core with full-width 512-bit multiply-adds (AMD Zen 5: 367 GFLOPS on two
+     * threads against 187 at 256 bits, {@link FmaCeiling}) it nearly doubles a product measured alone (1024³: 320
+     * GFLOPS against 170), but inside training steps it ran 1.2 to 5 times slower, with samples in the Vector API's
+     * scalar fallback, for a reason not yet found (BENCHMARKS.md, issue 21); hence off by default. Each element of C
+     * is the same sum in the same order with either kernel, so the results are the same bits.
+     */
+    static final boolean WIDE = wide(System.getProperty("polyhead.gemm.kernelBits"));
     static final int MR = 6;
-    static final int NR = 2 * L;
+    static final int NR = WIDE ? 32 : MicroKernel.NR;
     static final int KC = 256;
     static final int MC = 120;
     static final int NC = 3072;
     /**
-     * Width of a parallel product's column strips, in B panels: narrow strips even out the threads (a strip costs no
-     * packing of its own beyond its part of B); W1's 784 columns make 25 strips.
+     * Width of a parallel product's column strips, in B panels (32 columns: two 16-wide panels, or one 32-wide):
+     * narrow strips even out the threads (a strip costs no packing of its own beyond its part of B); W1's 784 columns
+     * make 25 strips.
      */
-    static final int STRIP_PANELS = 2;
+    static final int STRIP_PANELS = Math.max(1, 32 / NR);
     /** Row strips per thread in a parallel product split by rows (each strip rereads all of packed B). */
     static final int STRIPS_PER_THREAD = 4;
+
+    /** Whether to use the wide kernel, given the property's value (null when unset). */
+    static boolean wide(String bits) {
+        if (bits == null || bits.trim().equals("256")) {
+            return false;
+        }
+        if (!bits.trim().equals("512")) {
+            throw new IllegalArgumentException("-Dpolyhead.gemm.kernelBits must be 256 or 512, not '" + bits + "'");
+        }
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    }
 
     PackedProduct(Product p) {
         super(p);
@@ -77,8 +94,10 @@ final class PackedProduct extends Product {
                 if (rows == MR && cols == NR) {
                     if (overwrite) {
                         kernelStore(kb, pa, ao + ir * kb, pb, bo + jr * kb, c, ci, n);
+                    } else if (WIDE) {
+                        WideMicroKernel.kernel(kb, pa, ao + ir * kb, pb, bo + jr * kb, c, ci, n);
                     } else {
-                        kernel(kb, pa, ao + ir * kb, pb, bo + jr * kb, c, ci, n);
+                        MicroKernel.kernel(kb, pa, ao + ir * kb, pb, bo + jr * kb, c, ci, n);
                     }
                 } else {
                     kernelStore(kb, pa, ao + ir * kb, pb, bo + jr * kb, tile, 0, NR);
@@ -90,6 +109,14 @@ final class PackedProduct extends Product {
                     }
                 }
             }
+        }
+    }
+
+    private static void kernelStore(int kb, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
+        if (WIDE) {
+            WideMicroKernel.kernelStore(kb, pa, ao, pb, bo, c, co, ldc);
+        } else {
+            MicroKernel.kernelStore(kb, pa, ao, pb, bo, c, co, ldc);
         }
     }
 
@@ -217,10 +244,15 @@ final class PackedProduct extends Product {
             if (!transB) {
                 // op(B)[p, j] = b[p·n + j]: each p gives `cols` contiguous values
                 int s = bOffset + p0 * n + j0 + jr;
-                if (cols == NR) {
+                if (cols == NR && WIDE) {
                     for (int p = 0; p < kb; p++, s += n, d += NR) {
-                        FloatVector.fromArray(S, b, s).intoArray(pb, d);
-                        FloatVector.fromArray(S, b, s + L).intoArray(pb, d + L);
+                        FloatVector.fromArray(FloatVector.SPECIES_512, b, s).intoArray(pb, d);
+                        FloatVector.fromArray(FloatVector.SPECIES_512, b, s + 16).intoArray(pb, d + 16);
+                    }
+                } else if (cols == NR) {
+                    for (int p = 0; p < kb; p++, s += n, d += NR) {
+                        FloatVector.fromArray(FloatVector.SPECIES_256, b, s).intoArray(pb, d);
+                        FloatVector.fromArray(FloatVector.SPECIES_256, b, s + 8).intoArray(pb, d + 8);
                     }
                 } else {
                     for (int p = 0; p < kb; p++, s += n, d += NR) {

@@ -5,7 +5,7 @@ import static polyhead.tensor.DotKernels.DW;
 import static polyhead.tensor.DotKernels.WIDE_DOTS;
 import static polyhead.tensor.DotKernels.dot3x3;
 import static polyhead.tensor.DotKernels.dot3x5;
-import static polyhead.tensor.PackedProduct.NR;
+import static polyhead.tensor.InPlaceProduct.NR;
 import static polyhead.tensor.Product.roundUp;
 import static polyhead.tensor.VectorGemm.FEW_MAX_K;
 import static polyhead.tensor.VectorGemm.FEW_MAX_M;

@@ -2,7 +2,7 @@ package polyhead.tensor;
 
 import static polyhead.tensor.DotKernels.WIDE_DOTS;
 import static polyhead.tensor.DotProduct.KD;
-import static polyhead.tensor.PackedProduct.NR;
+import static polyhead.tensor.InPlaceProduct.NR;
 
 import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;

@@ -31,6 +31,7 @@ import polyhead.io.Json;
 import polyhead.io.NotARegularFileException;
 import polyhead.tensor.EjmlGemm;
 import polyhead.tensor.Gemm;
+import polyhead.tensor.FmaCeiling;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.VectorGemm;
 import polyhead.io.FileFaults;
@@ -378,6 +379,12 @@ public final class Bench implements Callable<Integer> {
         info.put("cpu", cpuModel());
         info.put("cpu_flags", cpuFlags());
         info.put("vector_bits", Gemms.vectorAvailable() ? VectorGemm.preferredVectorBits() : 0);
+        if (Gemms.vectorAvailable()) {
+            // the ceiling the products' GFLOPS are read against: multiply-adds alone, on the bench's threads
+            info.put("fma_ceiling_gflops", Math.round(FmaCeiling.gflops(o.threads(), 50_000_000L) * 10) / 10.0);
+            info.put("fma_ceiling_256bit_gflops",
+                    Math.round(FmaCeiling.gflops(o.threads(), 50_000_000L, 256) * 10) / 10.0);
+        }
         info.put("processors", Runtime.getRuntime().availableProcessors());
         info.put("vector_module", Gemms.vectorAvailable());
         info.put("threads", o.threads());

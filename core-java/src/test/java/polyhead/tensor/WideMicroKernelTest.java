@@ -1,0 +1,81 @@
+package polyhead.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both micro-kernels against the sum they promise, element by element: C[r, j] (+)= Σ_p A[r, p]·B[p, j] as one fused
+ * multiply-add per p in order, starting from +0 ({@link Math#fma} in float). Equal bits for the 6×16 and the 6×32
+ * kernel are what lets {@code -Dpolyhead.gemm.kernelBits} change the speed and nothing else.
+ */
+class WideMicroKernelTest {
+    private static final int MR = PackedProduct.MR;
+
+    @Test
+    void wideKernelAddsAndStoresTheSameBitsAsTheSequentialFusedSums() {
+        check(32, true);
+        check(32, false);
+    }
+
+    @Test
+    void narrowKernelAddsAndStoresTheSameBitsAsTheSequentialFusedSums() {
+        check(16, true);
+        check(16, false);
+    }
+
+    @Test
+    void fmaCeilingTakesOnly256Or512BitVectors() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FmaCeiling.gflops(1, 10, 128));
+        assertEquals("vector bits must be 256 or 512, not 128", e.getMessage());
+        double g = FmaCeiling.gflops(1, 1000, 256);
+        org.junit.jupiter.api.Assertions.assertTrue(g > 0 && Double.isFinite(g), "GFLOPS " + g);
+    }
+
+    private static void check(int nr, boolean store) {
+        Random rng = new Random(nr + (store ? 1 : 0));
+        int kb = 37;
+        int ldc = nr + 5; // C rows with a gap between them, as inside a wider matrix
+        float[] pa = new float[3 + kb * MR];
+        float[] pb = new float[2 + kb * nr];
+        for (int i = 0; i < pa.length; i++) {
+            pa[i] = (float) rng.nextGaussian();
+        }
+        for (int i = 0; i < pb.length; i++) {
+            pb[i] = (float) rng.nextGaussian();
+        }
+        float[] c = new float[7 + MR * ldc];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = (float) rng.nextGaussian();
+        }
+        float[] expected = c.clone();
+        for (int r = 0; r < MR; r++) {
+            for (int j = 0; j < nr; j++) {
+                float sum = 0f;
+                for (int p = 0; p < kb; p++) {
+                    sum = Math.fma(pa[3 + p * MR + r], pb[2 + p * nr + j], sum);
+                }
+                int at = 7 + r * ldc + j;
+                expected[at] = store ? sum : expected[at] + sum;
+            }
+        }
+        if (nr == 32) {
+            if (store) {
+                WideMicroKernel.kernelStore(kb, pa, 3, pb, 2, c, 7, ldc);
+            } else {
+                WideMicroKernel.kernel(kb, pa, 3, pb, 2, c, 7, ldc);
+            }
+        } else if (store) {
+            MicroKernel.kernelStore(kb, pa, 3, pb, 2, c, 7, ldc);
+        } else {
+            MicroKernel.kernel(kb, pa, 3, pb, 2, c, 7, ldc);
+        }
+        for (int i = 0; i < c.length; i++) {
+            assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(c[i]),
+                    (nr == 32 ? "wide" : "narrow") + (store ? " store" : " add") + ": element " + i);
+        }
+    }
+}
