@@ -19,6 +19,7 @@
 #                    install offline (python3 -m venv /opt/torch-new && /opt/torch-new/bin/pip install torch);
 #                    default /opt/torch-new/bin/python when it exists, "none" skips it. It runs with its own BLAS
 #                    (the wheel's MKL and oneDNN), not Debian's OpenBLAS. Each peer's warnings go to PEER-N.err.
+#   JAVA_OPTS        extra JVM options for Polyhead's side, e.g. JAVA_OPTS=-Dpolyhead.gemm.kernelBits=512
 #   TORCH_BASELINE   path of torch_baseline.py (default: ../shared/bench/ next to the repository, or /work/shared/bench)
 #   OUT              where the logs and JSON go (default: cli/target/bench-peer)
 #   MVN              the Maven command (default: mvn -q -B; e.g. MVN="mvn -q -B -o" offline)
@@ -63,7 +64,9 @@ else
 fi
 # -XX:ActiveProcessorCount: the parallel loops around the products (recurrent steps, convolutions) use as many threads
 # as the JVM sees processors, so THREADS holds for them too, as OMP_NUM_THREADS does for PyTorch
-JAVA=(java --add-modules jdk.incubator.vector -Xmx4g -XX:ActiveProcessorCount="$THREADS" -cp "$CP" polyhead.cli.Polyhead bench)
+read -r -a EXTRA_JAVA <<< "${JAVA_OPTS:-}"
+JAVA=(java --add-modules jdk.incubator.vector -Xmx4g -XX:ActiveProcessorCount="$THREADS" "${EXTRA_JAVA[@]}" -cp "$CP"
+  polyhead.cli.Polyhead bench)
 
 if ((EPOCHS > 0)); then
   TORCH_EPOCHS=(--epochs "$EPOCHS" --seeds 1)

@@ -17,13 +17,14 @@ import jdk.incubator.vector.FloatVector;
  */
 final class PackedProduct extends Product {
     /**
-     * Whether the micro-kernel is {@link WideMicroKernel} (512-bit vectors, 6×32 tiles) rather than {@link MicroKernel}
-     * (256-bit, 6×16): only with {@code -Dpolyhead.gemm.kernelBits=512} on a JVM that compiles 512-bit vectors to
-     * hardware instructions (AVX-512). On a core with full-width 512-bit multiply-adds (AMD Zen 5: 367 GFLOPS on two
-     * threads against 187 at 256 bits, {@link FmaCeiling}) it nearly doubles a product measured alone (1024³: 320
-     * GFLOPS against 170), but inside training steps it ran 1.2 to 5 times slower, with samples in the Vector API's
-     * scalar fallback, for a reason not yet found (BENCHMARKS.md, issue 21); hence off by default. Each element of C
-     * is the same sum in the same order with either kernel, so the results are the same bits.
+     * Whether the kernels run in 512-bit vectors ({@link VectorGemm#S}; here {@link WideMicroKernel}, 6×32 tiles)
+     * rather than 256-bit ones ({@link MicroKernel}, 6×16): only with {@code -Dpolyhead.gemm.kernelBits=512}, on a JVM
+     * that compiles 512-bit vectors to hardware instructions (AVX-512). On a core with full-width 512-bit
+     * multiply-adds (AMD Zen 5: 367-425 GFLOPS on two threads against 187-212 at 256 bits, {@link FmaCeiling}) it
+     * makes W1's training steps about 20% faster and a 1024³ product 1.7 times (BENCHMARKS.md, issue 21). Off by
+     * default until the direct convolution works at that width (it declines outputs narrower than 32 columns) and the
+     * kernels' contract tests cover it. The packed products give the same bits either way (each element of C is the
+     * same sum in the same order); dot products sum their lanes in another order.
      */
     static final boolean WIDE = wide(System.getProperty("polyhead.gemm.kernelBits"));
     static final int MR = 6;
@@ -246,8 +247,7 @@ final class PackedProduct extends Product {
                 int s = bOffset + p0 * n + j0 + jr;
                 if (cols == NR && WIDE) {
                     for (int p = 0; p < kb; p++, s += n, d += NR) {
-                        FloatVector.fromArray(FloatVector.SPECIES_512, b, s).intoArray(pb, d);
-                        FloatVector.fromArray(FloatVector.SPECIES_512, b, s + 16).intoArray(pb, d + 16);
+                        System.arraycopy(b, s, pb, d, NR);
                     }
                 } else if (cols == NR) {
                     for (int p = 0; p < kb; p++, s += n, d += NR) {

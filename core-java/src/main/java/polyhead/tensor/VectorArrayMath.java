@@ -13,17 +13,18 @@ import jdk.incubator.vector.VectorSpecies;
  * module is enabled.
  */
 final class VectorArrayMath implements ArrayMath.Kernels {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
+    /** The width of every other kernel ({@link PackedProduct#WIDE}): mixing widths in one JVM slows all of them. */
+    private static final VectorSpecies<Float> S = VectorGemm.S;
+    private static final VectorSpecies<Integer> I = PackedProduct.WIDE ? IntVector.SPECIES_512 : IntVector.SPECIES_256;
     private static final int L = S.length();
     /** Each lane with its neighbour in the pair: lane 2i gets lane 2i + 1 (and the reverse). */
-    private static final VectorShuffle<Float> SWAP = VectorShuffle.fromValues(S, 1, 0, 3, 2, 5, 4, 7, 6);
-    private static final VectorShuffle<Integer> SWAP_I = VectorShuffle.fromValues(I, 1, 0, 3, 2, 5, 4, 7, 6);
+    private static final VectorShuffle<Float> SWAP = VectorShuffle.fromOp(S, i -> i ^ 1);
+    private static final VectorShuffle<Integer> SWAP_I = VectorShuffle.fromOp(I, i -> i ^ 1);
     /** The even lanes to the low half (and again to the high half). */
-    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromValues(S, 0, 2, 4, 6, 0, 2, 4, 6);
-    private static final VectorShuffle<Integer> EVEN_I = VectorShuffle.fromValues(I, 0, 2, 4, 6, 0, 2, 4, 6);
-    private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, 0xF0);
-    private static final VectorMask<Integer> HIGH_I = VectorMask.fromLong(I, 0xF0);
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(S, i -> 2 * i % S.length());
+    private static final VectorShuffle<Integer> EVEN_I = VectorShuffle.fromOp(I, i -> 2 * i % I.length());
+    private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, (1L << L) - (1L << L / 2));
+    private static final VectorMask<Integer> HIGH_I = VectorMask.fromLong(I, (1L << L) - (1L << L / 2));
     private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
 
     @Override

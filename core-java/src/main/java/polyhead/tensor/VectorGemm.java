@@ -41,9 +41,14 @@ import jdk.incubator.vector.VectorSpecies;
  * benchmark workloads; the figures are in {@code BENCHMARKS.md} (implementation notes).
  */
 public final class VectorGemm implements Gemm {
-    /** The vectors of every kernel: 256 bits, 8 floats. */
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-    static final int L = 8;
+    /**
+     * The vectors of every kernel: 256 bits, 8 floats; 512 bits, 16 floats, with {@code -Dpolyhead.gemm.kernelBits=512}
+     * ({@link PackedProduct#WIDE}). All kernels share one width: on JDK 17 the Vector API's methods keep one type
+     * profile for all their callers, and once vectors of two widths have run through them, C2 compiles kernels whose
+     * vectors pass through a loop or a helper without the intrinsics (measured: W1's products ten times slower).
+     */
+    static final VectorSpecies<Float> S = PackedProduct.WIDE ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+    static final int L = S.length();
     /**
      * Products of fewer flops (2·m·n·k) stay on the calling thread. A parallel product pays a hand-off (waking a
      * parked worker) and a second packing pass: W1's products at batch 32 ran slower on two threads than on one, its
