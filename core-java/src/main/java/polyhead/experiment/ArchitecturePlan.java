@@ -22,6 +22,7 @@ public final class ArchitecturePlan {
     private final List<Layer> layers;
     private final double temperature;
     private final int fixAfter;
+    private final int temperatureDecay;
 
     private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts) {
         this(kind, lambda, stages, experts, 0, 0, 0);
@@ -44,6 +45,13 @@ public final class ArchitecturePlan {
 
     private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts, int taskExperts, int selectors,
                              double gamma, List<Layer> layers, double temperature, int fixAfter) {
+        this(kind, lambda, stages, experts, taskExperts, selectors, gamma, layers, temperature, fixAfter, 0);
+    }
+
+    private ArchitecturePlan(Kind kind, double lambda, int[] stages, int experts, int taskExperts, int selectors,
+                             double gamma, List<Layer> layers, double temperature, int fixAfter,
+                             int temperatureDecay) {
+        this.temperatureDecay = temperatureDecay;
         this.temperature = temperature;
         this.fixAfter = fixAfter;
         this.layers = List.copyOf(layers);
@@ -225,7 +233,29 @@ public final class ArchitecturePlan {
             throw new IllegalArgumentException(this + ": give at least one layer, or none to copy the trunk");
         }
         return new ArchitecturePlan(kind, lambda, stages, experts, taskExperts, selectors, gamma, List.of(ownLayers),
-                temperature, fixAfter);
+                temperature, fixAfter, temperatureDecay);
+    }
+
+    /**
+     * This learning-to-branch plan with its Gumbel-softmax temperature decaying every {@code passes} training forward
+     * passes: τ / √(1 + ⌊n / passes⌋) at pass n, LibMTL's 1/√(epoch + 1) annealing when {@code passes} is the steps
+     * of an epoch ({@link polyhead.mtl.arch.LearningToBranch}); 0 keeps τ constant (the default).
+     */
+    public ArchitecturePlan temperatureDecay(int passes) {
+        if (kind != Kind.LEARNING_TO_BRANCH) {
+            throw new IllegalArgumentException(this + " has no temperature (learningToBranch has)");
+        }
+        if (passes < 0) {
+            throw new IllegalArgumentException("learningToBranch: temperatureDecay must be >= 0 (0: constant), got "
+                    + passes);
+        }
+        return new ArchitecturePlan(kind, lambda, stages, experts, taskExperts, selectors, gamma, layers, temperature,
+                fixAfter, passes);
+    }
+
+    /** Learning to branch's training passes per step of the temperature decay; 0: constant. */
+    public int temperatureDecay() {
+        return temperatureDecay;
     }
 
     /** The architecture's own layers; empty: it copies the trunk. */
@@ -293,7 +323,8 @@ public final class ArchitecturePlan {
             case PLE -> "ple(" + experts + ", " + taskExperts + ", " + Arrays.toString(stages) + ")";
             case MTAN -> "mtan" + Arrays.toString(stages);
             case LEARNING_TO_BRANCH -> "learningToBranch(" + temperature + ", " + fixAfter + ", "
-                    + Arrays.toString(stages) + ")";
+                    + Arrays.toString(stages) + ")" + (temperatureDecay > 0 ? ".temperatureDecay(" + temperatureDecay
+                    + ")" : "");
             case DSELECT_K -> "dselectK(" + experts + ", " + selectors + ", " + gamma + ", " + lambda + ")";
         };
     }

@@ -91,7 +91,7 @@ final class Assembly {
                 List<Task> built = tasks(tasks, output, rng);
                 if (plan.kind() == ArchitecturePlan.Kind.LEARNING_TO_BRANCH) {
                     return new LearningToBranch(b.trunk(), stages, built, plan.temperature(), plan.fixAfter(),
-                            rng.nextLong());
+                            rng.nextLong(), plan.temperatureDecay());
                 }
                 return new CrossStitch(b.trunk(), stages, built);
             }

@@ -307,6 +307,9 @@ public final class ModelDescription {
                 m.put("stages", Arrays.stream(a.stages()).boxed().toList());
                 m.put("temperature", a.temperature());
                 m.put("fixAfter", a.fixAfter());
+                if (a.temperatureDecay() > 0) {
+                    m.put("temperatureDecay", a.temperatureDecay());
+                }
             }
             case MTAN -> {
                 m.put("type", "mtan");
@@ -494,7 +497,8 @@ public final class ModelDescription {
                     : ArchitecturePlan.mmoe(f.integer("experts"));
             case "mtan" -> ArchitecturePlan.mtan(ints(f.list("blocks")));
             case "learningToBranch" -> ArchitecturePlan.learningToBranch(f.number("temperature"),
-                    f.integer("fixAfter"), ints(f.list("stages")));
+                    f.integer("fixAfter"), ints(f.list("stages")))
+                    .temperatureDecay(f.has("temperatureDecay") ? f.integer("temperatureDecay") : 0);
             case "dselectK" -> ArchitecturePlan.dselectK(f.integer("experts"), f.integer("selectors"),
                     f.number("gamma"), f.number("entropyWeight"));
             case "cgc" -> ArchitecturePlan.cgc(f.integer("sharedExperts"), f.integer("taskExperts"));
@@ -553,6 +557,11 @@ public final class ModelDescription {
                 throw fault(key, "expected a number");
             }
             return n.doubleValue();
+        }
+
+        /** Whether this is an object with the key {@code key} (for keys later versions added). */
+        boolean has(String key) {
+            return value instanceof Map<?, ?> m && m.containsKey(key);
         }
 
         /** The numbers of array {@code key}, or null when the object has no such key. */

@@ -28,8 +28,10 @@ class LearningToBranchPlanTest {
     @Test
     void theTreeIsFixedAfterFixAfterStepsAndLoadsWithTheModel(@TempDir Path dir) {
         Dataset train = ExperimentBuilderTest.points(1, 512);
+        int saves = 0;
         for (ArchitecturePlan arch : List.of(ArchitecturePlan.learningToBranch(),
-                ArchitecturePlan.learningToBranch(0.5, 40, 2, 2))) {
+                ArchitecturePlan.learningToBranch(0.5, 40, 2, 2),
+                ArchitecturePlan.learningToBranch(0.5, 40, 2, 2).temperatureDecay(16))) {
             TrainedModel m = twoSigns(arch, WeightingPlan.fixed())
                     .training(TrainingPlan.defaults().epochs(6).batchSize(32).seed(7).diagnostics(false))
                     .build().fit(train, null);
@@ -38,9 +40,12 @@ class LearningToBranchPlanTest {
             // after 40 draws
             assertEquals(arch.fixAfter() > 0, before.isFixed(), arch.toString());
             assertEquals(arch.fixAfter() > 0 ? 40 : 96, before.calls(), arch.toString());
-            Path saved = dir.resolve("model-" + arch.fixAfter());
+            Path saved = dir.resolve("model-" + saves++);
             m.save(saved);
             LearningToBranch after = (LearningToBranch) TrainedModel.load(saved).architecture();
+            // the temperature schedule comes back with the model: 0.5/√(1 + ⌊50/16⌋) = 0.25 with the decay
+            assertEquals(arch.temperatureDecay() > 0 ? 0.25 : arch.temperature(), after.temperatureAt(50), 1e-12);
+            assertEquals(before.temperatureAt(50), after.temperatureAt(50), 0.0);
             assertEquals(before.isFixed(), after.isFixed());
             assertEquals(before.calls(), after.calls());
             assertArrayEquals(before.parents().get(0), after.parents().get(0));
@@ -56,12 +61,20 @@ class LearningToBranchPlanTest {
         assertTrue(l.sharedParameters().containsKey("towers.b.0.0.weight"));
         assertTrue(l.taskParameters().get("b").containsKey("towers.b.1.0.weight"));
         assertEquals("learningToBranch(1.0, 0, [])", ArchitecturePlan.learningToBranch().toString());
+        assertEquals("learningToBranch(1.0, 0, []).temperatureDecay(469)",
+                ArchitecturePlan.learningToBranch().temperatureDecay(469).toString());
         assertEquals("learningToBranch(0.5, 3, [1, 3]).layers(4)", ArchitecturePlan.learningToBranch(0.5, 3, 1, 3)
                 .layers(Layers.dense(4), Layers.tanh(), Layers.dense(4), Layers.tanh()).toString());
     }
 
     @Test
     void badSettingsAreRefusedNamingTheField() {
+        assertEquals("learningToBranch: temperatureDecay must be >= 0 (0: constant), got -2",
+                assertThrows(IllegalArgumentException.class,
+                        () -> ArchitecturePlan.learningToBranch().temperatureDecay(-2)).getMessage());
+        assertEquals("hardSharing has no temperature (learningToBranch has)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> ArchitecturePlan.hardSharing().temperatureDecay(2)).getMessage());
         assertEquals("learningToBranch: temperature must be > 0 and fixAfter >= 0, got 0.0 and 1",
                 assertThrows(IllegalArgumentException.class, () -> ArchitecturePlan.learningToBranch(0.0, 1)).getMessage());
         assertEquals("learningToBranch: stage 1 must have at least 1 layer, got 0",

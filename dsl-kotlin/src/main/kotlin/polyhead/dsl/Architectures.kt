@@ -39,14 +39,17 @@ private fun ownLayers(block: (LayersBuilder.() -> Unit)?) =
 
 /**
  * Learning to branch; [stages] are the stage lengths in layers, none for a stage ending at each activation; with
- * [layers] each task's nodes are copies of those layers after the shared trunk, else of the trunk.
+ * [layers] each task's nodes are copies of those layers after the shared trunk, else of the trunk; [temperatureDecay]
+ * training passes per step of the temperature's 1/√ decay (0: constant).
  */
 fun ExperimentBuilder.learningToBranch(
     vararg stages: Int,
     temperature: Double = ArchitectureSpec.LearningToBranch().temperature,
     fixAfter: Int = ArchitectureSpec.LearningToBranch().fixAfter,
+    temperatureDecay: Int = ArchitectureSpec.LearningToBranch().temperatureDecay,
     layers: (LayersBuilder.() -> Unit)? = null,
-): ArchitectureSpec = ArchitectureSpec.LearningToBranch(stages.toList(), temperature, fixAfter, ownLayers(layers))
+): ArchitectureSpec =
+    ArchitectureSpec.LearningToBranch(stages.toList(), temperature, fixAfter, ownLayers(layers), temperatureDecay)
 
 /** MTAN; [blocks] are the trunk's block lengths in layers, none for a block ending at each activation. */
 fun ExperimentBuilder.mtan(vararg blocks: Int): ArchitectureSpec = ArchitectureSpec.Mtan(blocks.toList())

@@ -30,11 +30,16 @@ import polyhead.tensor.Tensor;
  * and a loaded model predicts with it. The Gumbel noise of pass n is drawn from {@code Seeds.derive(seed, n)}: runs
  * with one seed draw the same noise, also after a resume.
  *
- * <p>Deviations. Polyhead keeps τ constant, trains the fixed tree on with its weights (no separate retraining of
- * the found tree), and mixes parents by the soft sample (no straight-through hard sample), which keeps the search
- * differentiable in θ; these are our choices, not checked line by line against the paper's training schedule. From
- * LibMTL's {@code LTB} (commit 4336804): no warm-up epochs summing all parents with weight one, no hard
- * straight-through sample, no 1/√epoch temperature decay, and any stages, not only a ResNet's four layers.
+ * <p>Temperature. τ is constant unless a decay is given: with {@code temperatureDecay} = D &gt; 0 training passes,
+ * pass n uses τ_n = τ / √(1 + ⌊n / D⌋), LibMTL's annealing ({@code LTB.py}: τ = (epochs/20)/√(epoch + 1)) with D
+ * the passes of an epoch and τ the starting value (LibMTL starts at epochs/20; give that τ to match it). The pass
+ * count is in the state buffer, so a resumed run continues the schedule.
+ *
+ * <p>Deviations. Polyhead trains the fixed tree on with its weights (no separate retraining of the found tree), and
+ * mixes parents by the soft sample (no straight-through hard sample), which keeps the search differentiable in θ;
+ * these are our choices, not checked line by line against the paper's training schedule. From LibMTL's {@code LTB}
+ * (commit 4336804): no warm-up epochs summing all parents with weight one, no hard straight-through sample, the
+ * temperature decay opt-in (above), and any stages, not only a ResNet's four layers.
  *
  * <p>Parameters: {@code trunk.*} (an optional shared trunk every stage-0 node reads), {@code towers.<task>.<stage>.*}
  * (node t of each stage is {@code towers.<task t>.<stage>}), {@code branching.<unit>.logits} (T×T, row t the child t's
@@ -48,6 +53,8 @@ public final class LearningToBranch extends StagedTowers {
     public static final double DEFAULT_TEMPERATURE = 1.0;
     /** Training passes before the tree is fixed unless given: 0, searched all through training. */
     public static final int DEFAULT_FIX_AFTER = 0;
+    /** Training passes per step of the temperature decay unless given: 0, τ constant. */
+    public static final int DEFAULT_TEMPERATURE_DECAY = 0;
 
     /** One branching choice between two stages: each child node's logits over the parent nodes. */
     static final class Branching extends Module {
@@ -101,7 +108,8 @@ public final class LearningToBranch extends StagedTowers {
 
     private final List<Branching> units = new ArrayList<>();
     private final State state;
-    private final float temperature;
+    private final double temperature;
+    private final long temperatureDecay;
     private final long fixAfter;
     private final long seed;
 
@@ -115,12 +123,26 @@ public final class LearningToBranch extends StagedTowers {
      */
     public LearningToBranch(Module trunk, List<Supplier<? extends Module>> stages, List<Task> tasks,
                             double temperature, long fixAfter, long seed) {
+        this(trunk, stages, tasks, temperature, fixAfter, seed, DEFAULT_TEMPERATURE_DECAY);
+    }
+
+    /**
+     * With the temperature decaying as τ / √(1 + ⌊n / temperatureDecay⌋) at training pass n (see the class comment);
+     * {@code temperatureDecay} 0 keeps τ constant.
+     */
+    public LearningToBranch(Module trunk, List<Supplier<? extends Module>> stages, List<Task> tasks,
+                            double temperature, long fixAfter, long seed, long temperatureDecay) {
         super(trunk, atLeastTwo(stages), tasks, "branching");
         if (!(temperature > 0) || Double.isInfinite(temperature) || fixAfter < 0) {
             throw new IllegalArgumentException("learning to branch: temperature must be > 0 and fixAfter >= 0, got "
                     + temperature + " and " + fixAfter);
         }
-        this.temperature = (float) temperature;
+        if (temperatureDecay < 0) {
+            throw new IllegalArgumentException("learning to branch: temperatureDecay must be >= 0 (0: constant), got "
+                    + temperatureDecay);
+        }
+        this.temperature = temperature;
+        this.temperatureDecay = temperatureDecay;
         this.fixAfter = fixAfter;
         this.seed = seed;
         Map<String, Module> u = new LinkedHashMap<>();
@@ -139,6 +161,11 @@ public final class LearningToBranch extends StagedTowers {
                     + stages.size());
         }
         return stages;
+    }
+
+    /** The Gumbel-softmax temperature of training pass {@code pass} (counted from 0). */
+    public double temperatureAt(long pass) {
+        return temperatureDecay == 0 ? temperature : temperature / Math.sqrt(1 + pass / temperatureDecay);
     }
 
     /** Fixes the tree at the current argmax parents: from now on every node reads only its parent. */
@@ -227,7 +254,8 @@ public final class LearningToBranch extends StagedTowers {
         long call = calls();
         Random noise = new Random(Seeds.derive(seed, call));
         rewind(call + 1);
-        return outputs(input, taskNames, (s, xs) -> units.get(s).relaxed(xs, gumbel(xs.size(), noise), temperature));
+        float tau = (float) temperatureAt(call);
+        return outputs(input, taskNames, (s, xs) -> units.get(s).relaxed(xs, gumbel(xs.size(), noise), tau));
     }
 
     /** Standard Gumbel noise −log(−log u), u uniform in (0, 1), as an n×n tensor. */

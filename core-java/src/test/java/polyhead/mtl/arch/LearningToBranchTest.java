@@ -44,9 +44,14 @@ class LearningToBranchTest {
 
     /** Three tasks, stages 4→3→3→2. */
     private static LearningToBranch tree(long fixAfter) {
+        return tree(fixAfter, 0);
+    }
+
+    /** {@link #tree(long)} with the temperature decaying every {@code decay} passes. */
+    private static LearningToBranch tree(long fixAfter, long decay) {
         Random rng = new Random(3);
         LearningToBranch l = new LearningToBranch(null, List.of(dense(4, 3, rng), dense(3, 3, rng), dense(3, 2, rng)),
-                tasks(2, rng), 0.7, fixAfter, SEED);
+                tasks(2, rng), 0.7, fixAfter, SEED, decay);
         Random init = new Random(5);
         for (String u : List.of("0", "1")) {
             float[] d = logits(l, u).value().data();
@@ -154,6 +159,45 @@ class LearningToBranchTest {
         assertArrayEquals(out.get("b").value().data(), l.outputs(Var.constant(X)).get("b").value().data());
         assertFalse(java.util.Arrays.equals(out.get("b").value().data(),
                 l.outputs(Var.constant(X)).get("b").value().data()));
+    }
+
+    @Test
+    void theTemperatureDecaysAsOneOverTheRootOfTheDecaySteps() {
+        LearningToBranch constant = tree(0);
+        LearningToBranch decaying = tree(0, 3);
+        for (long pass : new long[] {0, 1, 2, 3, 5, 6, 8, 9, 299, 300}) {
+            assertEquals(0.7, constant.temperatureAt(pass), 0.0);
+            // τ/√(1 + ⌊n/3⌋): 1, 1, 1, 2, 2, 3, 3, 4, 100, 101 under the root
+            double steps = 1 + pass / 3;
+            assertEquals(0.7 / Math.sqrt(steps), decaying.temperatureAt(pass), 1e-15, "pass " + pass);
+        }
+        assertEquals(0.7 / 10, decaying.temperatureAt(297), 1e-15); // ⌊297/3⌋ = 99: √100
+        // pass 7 mixes with τ = 0.7/√3 (⌊7/3⌋ = 2) and the draw of pass 7
+        decaying.rewind(7);
+        double tau = 0.7 / Math.sqrt(3);
+        List<float[]> g = noise(7, 2, 3);
+        double[][][] w = new double[2][3][3];
+        for (int s = 0; s < 2; s++) {
+            float[] th = logits(decaying, Integer.toString(s)).value().data();
+            for (int t = 0; t < 3; t++) {
+                double z = 0;
+                for (int j = 0; j < 3; j++) {
+                    w[s][t][j] = Math.exp((th[t * 3 + j] + g.get(s)[t * 3 + j]) / tau);
+                    z += w[s][t][j];
+                }
+                for (int j = 0; j < 3; j++) {
+                    w[s][t][j] /= z;
+                }
+            }
+        }
+        assertOutputs(reference(decaying, w), decaying.outputs(Var.constant(X)));
+        // the constant tree at the same pass mixes differently (τ = 0.7)
+        constant.rewind(7);
+        decaying.rewind(7);
+        assertFalse(java.util.Arrays.equals(constant.outputs(Var.constant(X)).get("a").value().data(),
+                decaying.outputs(Var.constant(X)).get("a").value().data()));
+        assertEquals("learning to branch: temperatureDecay must be >= 0 (0: constant), got -1",
+                assertThrows(IllegalArgumentException.class, () -> tree(0, -1)).getMessage());
     }
 
     @Test

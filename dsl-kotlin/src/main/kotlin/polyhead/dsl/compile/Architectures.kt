@@ -29,6 +29,7 @@ private fun plainPlan(spec: ArchitectureSpec): ArchitecturePlan = when (spec) {
     is ArchitectureSpec.Mtan -> ArchitecturePlan.mtan(*spec.blocks.toIntArray())
     is ArchitectureSpec.LearningToBranch ->
         ArchitecturePlan.learningToBranch(spec.temperature, spec.fixAfter, *spec.stages.toIntArray())
+            .temperatureDecay(spec.temperatureDecay)
     is ArchitectureSpec.DSelectK -> ArchitecturePlan.dselectK(spec.experts, spec.selectors, spec.gamma, spec.entropyWeight)
     is ArchitectureSpec.Cgc -> ArchitecturePlan.cgc(spec.sharedExperts, spec.taskExperts)
     is ArchitectureSpec.Ple -> ArchitecturePlan.ple(spec.sharedExperts, spec.taskExperts, *spec.levels.toIntArray())

@@ -111,6 +111,8 @@ sealed interface ArchitectureSpec {
      *
      * @property stages the number of layers in each stage, in order, summing to the length of the trunk (or of
      *   [layers] when given); empty means a stage ends at every activation layer (and at the end); at least two
+     * @property temperatureDecay training passes per step of the temperature's decay, τ/√(1 + ⌊n/temperatureDecay⌋)
+     *   at pass n (LibMTL's 1/√(epoch + 1) annealing with the steps of an epoch); 0 keeps it constant
      */
     @Serializable
     @SerialName("learningToBranch")
@@ -119,6 +121,7 @@ sealed interface ArchitectureSpec {
         val temperature: Double = 1.0,
         val fixAfter: Int = 0,
         @EncodeDefault(EncodeDefault.Mode.NEVER) override val layers: List<LayerSpec> = emptyList(),
+        @EncodeDefault(EncodeDefault.Mode.NEVER) val temperatureDecay: Int = 0,
     ) : ArchitectureSpec, OwnLayers
 
     /**

@@ -316,6 +316,7 @@ private fun Faults.architecture(spec: ExperimentSpec, representation: List<Int>?
         is ArchitectureSpec.LearningToBranch -> {
             positive(arch.temperature, "$.architecture.temperature", "learningToBranch temperature")
             atLeast(arch.fixAfter, 0, "$.architecture.fixAfter", "learningToBranch fixAfter")
+            atLeast(arch.temperatureDecay, 0, "$.architecture.temperatureDecay", "learningToBranch temperatureDecay")
             arch.stages.forEachIndexed { k, n -> atLeast(n, 1, "$.architecture.stages[$k]", "a stage's layer count") }
             val size = if (own.isEmpty()) spec.trunk.size else own.size
             val bad = rules?.stages(arch.stages, size, "stages", own.isNotEmpty())

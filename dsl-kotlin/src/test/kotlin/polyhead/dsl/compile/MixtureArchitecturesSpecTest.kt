@@ -157,6 +157,9 @@ class MixtureArchitecturesSpecTest : FunSpec({
         ArchitectureSpec.LearningToBranch().temperature shouldBe LearningToBranch.DEFAULT_TEMPERATURE
         ArchitectureSpec.LearningToBranch().fixAfter shouldBe LearningToBranch.DEFAULT_FIX_AFTER
         roundTrips(spec { architecture = learningToBranch(1, 3, temperature = 0.5, fixAfter = 3) })
+        roundTrips(spec { architecture = learningToBranch(temperature = 23.0, temperatureDecay = 469) }) shouldContain
+            "\"fixAfter\": 0,\n    \"temperatureDecay\": 469\n  }"
+        ArchitectureSpec.LearningToBranch().temperatureDecay shouldBe LearningToBranch.DEFAULT_TEMPERATURE_DECAY
         val loaded = SpecCompiler.load(SpecJson.encode(spec { }).replace(
             "\"type\": \"hardSharing\"", "\"type\": \"learningToBranch\", \"stages\": [2, 2], \"fixAfter\": 4"))
         loaded.shouldBeInstanceOf<SpecResult.Ok>()
@@ -168,6 +171,8 @@ class MixtureArchitecturesSpecTest : FunSpec({
             spec { architecture = learningToBranch() } to ArchitecturePlan.learningToBranch(),
             spec { architecture = learningToBranch(2, 2, temperature = 0.5, fixAfter = 3) } to
                 ArchitecturePlan.learningToBranch(0.5, 3, 2, 2),
+            spec { architecture = learningToBranch(2, 2, temperature = 0.5, temperatureDecay = 2) } to
+                ArchitecturePlan.learningToBranch(0.5, 0, 2, 2).temperatureDecay(2),
             spec { architecture = learningToBranch { dense(4); relu(); dense(4); relu() } } to
                 ArchitecturePlan.learningToBranch().layers(Layers.dense(4), Layers.relu(), Layers.dense(4), Layers.relu()),
         )) {
@@ -177,9 +182,12 @@ class MixtureArchitecturesSpecTest : FunSpec({
     }
 
     test("learningToBranch: bad settings are faults at their JSON paths") {
-        paths(spec { architecture = learningToBranch(3, 0, temperature = 0.0, fixAfter = -1) }) shouldBe listOf(
+        paths(spec {
+            architecture = learningToBranch(3, 0, temperature = 0.0, fixAfter = -1, temperatureDecay = -5)
+        }) shouldBe listOf(
             "$.architecture.temperature: learningToBranch temperature must be > 0, got 0.0",
             "$.architecture.fixAfter: learningToBranch fixAfter must be at least 0, got -1",
+            "$.architecture.temperatureDecay: learningToBranch temperatureDecay must be at least 0, got -5",
             "$.architecture.stages[1]: a stage's layer count must be at least 1, got 0",
             "$.architecture.stages: the stages cover 3 trunk layers, but the trunk has 4",
         )
