@@ -120,6 +120,26 @@ class LearningToBranchTest {
         return out;
     }
 
+    /** The relaxed mixing weights w[s][child][parent] = softmax((θ_s[child] + g)/τ) of training pass {@code pass}. */
+    private static double[][][] mixing(LearningToBranch l, long pass, double tau) {
+        List<float[]> g = noise(pass, 2, 3);
+        double[][][] w = new double[2][3][3];
+        for (int s = 0; s < 2; s++) {
+            float[] th = logits(l, Integer.toString(s)).value().data();
+            for (int t = 0; t < 3; t++) {
+                double z = 0;
+                for (int j = 0; j < 3; j++) {
+                    w[s][t][j] = Math.exp((th[t * 3 + j] + g.get(s)[t * 3 + j]) / tau);
+                    z += w[s][t][j];
+                }
+                for (int j = 0; j < 3; j++) {
+                    w[s][t][j] /= z;
+                }
+            }
+        }
+        return w;
+    }
+
     private static void assertOutputs(Map<String, Tensor> want, Map<String, Var> got) {
         assertEquals(want.keySet(), got.keySet());
         want.forEach((k, v) -> {
@@ -134,21 +154,7 @@ class LearningToBranchTest {
     void aTrainingPassMixesParentsWithTheGumbelSoftmaxOfItsDraw() {
         LearningToBranch l = tree(0);
         l.rewind(4);
-        List<float[]> g = noise(4, 2, 3);
-        double[][][] w = new double[2][3][3];
-        for (int s = 0; s < 2; s++) {
-            float[] th = logits(l, Integer.toString(s)).value().data();
-            for (int t = 0; t < 3; t++) {
-                double z = 0;
-                for (int j = 0; j < 3; j++) {
-                    w[s][t][j] = Math.exp((th[t * 3 + j] + g.get(s)[t * 3 + j]) / 0.7);
-                    z += w[s][t][j];
-                }
-                for (int j = 0; j < 3; j++) {
-                    w[s][t][j] /= z;
-                }
-            }
-        }
+        double[][][] w = mixing(l, 4, 0.7);
         Map<String, Var> out = l.outputs(Var.constant(X));
         assertEquals(5, l.calls());
         assertArrayEquals(new int[] {5, 3}, out.get("a").shape().dims());
@@ -174,23 +180,8 @@ class LearningToBranchTest {
         assertEquals(0.7 / 10, decaying.temperatureAt(297), 1e-15); // ⌊297/3⌋ = 99: √100
         // pass 7 mixes with τ = 0.7/√3 (⌊7/3⌋ = 2) and the draw of pass 7
         decaying.rewind(7);
-        double tau = 0.7 / Math.sqrt(3);
-        List<float[]> g = noise(7, 2, 3);
-        double[][][] w = new double[2][3][3];
-        for (int s = 0; s < 2; s++) {
-            float[] th = logits(decaying, Integer.toString(s)).value().data();
-            for (int t = 0; t < 3; t++) {
-                double z = 0;
-                for (int j = 0; j < 3; j++) {
-                    w[s][t][j] = Math.exp((th[t * 3 + j] + g.get(s)[t * 3 + j]) / tau);
-                    z += w[s][t][j];
-                }
-                for (int j = 0; j < 3; j++) {
-                    w[s][t][j] /= z;
-                }
-            }
-        }
-        assertOutputs(reference(decaying, w), decaying.outputs(Var.constant(X)));
+        assertOutputs(reference(decaying, mixing(decaying, 7, 0.7 / Math.sqrt(3))),
+                decaying.outputs(Var.constant(X)));
         // the constant tree at the same pass mixes differently (τ = 0.7)
         constant.rewind(7);
         decaying.rewind(7);
