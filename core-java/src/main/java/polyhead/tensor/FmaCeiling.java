@@ -109,8 +109,8 @@ public final class FmaCeiling {
                 .reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
     }
 
-    /** {@value #CHAINS} independent multiply-add chains in 512-bit vectors (a copy of {@link #chains256}: a species passed in as an
-     * argument is not a constant to C2, which then runs the vectors in the API's scalar fallback). */
+    /** {@value #CHAINS} independent multiply-add chains in 512-bit vectors (a copy of {@link #chains256}, so that the
+     * species is a constant in each loop rather than an argument). */
     private static float chains512(long iterations, float seed) {
         VectorSpecies<Float> s = FloatVector.SPECIES_512;
         FloatVector a = FloatVector.broadcast(s, 0.999999f);

@@ -62,8 +62,8 @@ final class MicroKernel {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        // written out, not through a helper taking FloatVector: compiled apart from the kernel, such a helper lost
-        // the vectors' exact class and ran the 512-bit stores in the API's scalar fallback (five times slower)
+        // written out rather than through a helper taking FloatVector, whose vectors' class C2 would have to learn
+        // from the type profile (VectorGemm.S)
         int o = co;
         c00.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
         c01.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);

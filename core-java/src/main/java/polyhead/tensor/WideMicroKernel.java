@@ -7,9 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link MicroKernel} in 512-bit vectors: a 6×32 tile, for cores whose multiply-adds are 512 bits wide
- * ({@link PackedProduct#WIDE}). A class of its own with the species a constant of the JDK: with the species chosen at
- * run time through a shared field, C2 lost the vectors' exact class in some compilations and ran them in the API's
- * scalar fallback, five times slower.
+ * ({@link PackedProduct#WIDE}). A copy rather than one kernel over a species chosen at run time, so that each
+ * kernel's vectors are of one class fixed by a JDK constant (why that matters to C2: {@link VectorGemm#S}).
  */
 final class WideMicroKernel {
     private static final VectorSpecies<Float> KS = FloatVector.SPECIES_512;
@@ -61,8 +60,8 @@ final class WideMicroKernel {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        // written out, not through a helper taking FloatVector: compiled apart from the kernel, such a helper lost
-        // the vectors' exact class and ran the 512-bit stores in the API's scalar fallback (five times slower)
+        // written out rather than through a helper taking FloatVector, whose vectors' class C2 would have to learn
+        // from the type profile (VectorGemm.S)
         int o = co;
         c00.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
         c01.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
