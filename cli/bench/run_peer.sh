@@ -16,7 +16,8 @@
 #            BASELINE=0 cli/bench/run_peer.sh --workloads w4-bilstm,w4-transformer
 #   PEER2_PYTHON     a second PyTorch peer, interleaved in the same rounds (its files: torch2-N.json, ...): the Python
 #                    of a virtual environment holding another PyTorch, e.g. the newest CPU wheel this machine can
-#                    install offline (/usr/bin/python3 -m venv /opt/torch-new && /opt/torch-new/bin/pip install torch);
+#                    install offline (/usr/bin/python3 -m venv /opt/torch-new && /opt/torch-new/bin/pip install
+#                    torch==2.13.0+cpu numpy; a bare "torch" picks the CUDA 2.14.1, which cannot install here);
 #                    default /opt/torch-new/bin/python when it exists, "none" skips it. It runs with its own BLAS
 #                    (the wheel's MKL and oneDNN), not Debian's OpenBLAS. Each peer's warnings go to PEER-N.err.
 #   JAVA_OPTS        extra JVM options for Polyhead's side, e.g. JAVA_OPTS=-Dpolyhead.gemm.kernelBits=512
