@@ -88,13 +88,15 @@ def peer_ms(torch_round, java_name):
 
 def main():
     out_dir = sys.argv[1] if len(sys.argv) > 1 else "."
+    first = None
     for peer in ("torch", "torch2"):
         rounds = load(out_dir, peer)
         if rounds:
             table(rounds)
             print()
-    after_change(rounds)
-    ceiling(rounds)
+            first = first or rounds
+    after_change(first)
+    ceiling(first)
 
 
 def ceiling(rounds):
