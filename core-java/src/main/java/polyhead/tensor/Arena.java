@@ -59,7 +59,7 @@ public final class Arena {
     private int[] keys = new int[64];
     private Object[][] stacks = new Object[64][];
     private int[] depths = new int[64];
-    /** Per slot: the serial of the last scope that took an array of the slot's length. */
+    /** Per slot: the serial of the last scope that gave back (so had taken) an array of the slot's length. */
     private long[] lastUse = new long[64];
     /** Per slot: how many of its free arrays the closing scope gave back (the rest are older). */
     private int[] givenBack = new int[64];
@@ -161,7 +161,6 @@ public final class Arena {
         if (slot >= 0 && depths[slot] > 0) {
             a = stacks[slot][--depths[slot]];
             stacks[slot][depths[slot]] = null;
-            lastUse[slot] = serial;
             if (zeroed) {
                 Arrays.fill((float[]) a, 0f); // only float arrays are asked for zeroed
             }
@@ -319,7 +318,7 @@ public final class Arena {
             CURRENT.set(null); // keeps the thread-local entry: the next open() allocates nothing
             long scopeBytes = 0;
             for (int i = 0; i < outCount; i++) {
-                scopeBytes += 4L * (out[i] instanceof float[] f ? f.length : ((int[]) out[i]).length);
+                scopeBytes += bytesOf(keyOf(out[i]));
                 if (poison) {
                     if (out[i] instanceof float[] f) {
                         Arrays.fill(f, Float.NaN);
