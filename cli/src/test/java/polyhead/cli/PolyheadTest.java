@@ -92,14 +92,16 @@ class PolyheadTest {
     @Test
     void aBadSystemPropertyIsOneLineNamingIt(@TempDir Path tmp) throws IOException, InterruptedException {
         String[][] cases = {{"-Dpolyhead.workers.awakeMicros=abc", "error: -Dpolyhead.workers.awakeMicros=abc: expected"},
-            {"-Dpolyhead.gemm=fast", "error: -Dpolyhead.gemm=fast: expected 'ejml' or 'vector'"}};
+            {"-Dpolyhead.gemm=fast", "error: -Dpolyhead.gemm=fast: expected 'ejml' or 'vector'"},
+            // read when the vector kernels start, so only with their module (before: taken for a CPU without AVX2)
+            {"-Dpolyhead.gemm.kernelBits=384", "error: -Dpolyhead.gemm.kernelBits=384: expected 256 or 512"}};
         for (String[] c : cases) {
             Path out = tmp.resolve("run" + c[0].length());
             String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            Process p = new ProcessBuilder(javaBin, "-XX:TieredStopAtLevel=1", c[0], "-cp", cp, Polyhead.class.getName(),
-                    "train", SPEC, "--data", SHIPPED, "--epochs", "1", "--limit", "64", "--out", out.toString())
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(javaBin, "-XX:TieredStopAtLevel=1", "--add-modules=jdk.incubator.vector", c[0],
+                    "-cp", cp, Polyhead.class.getName(), "train", SPEC, "--data", SHIPPED, "--epochs", "1", "--limit",
+                    "64", "--out", out.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the JVM did not finish");
             assertEquals(2, p.exitValue(), err);

@@ -13,6 +13,13 @@ import jdk.incubator.vector.FloatVector;
  * accumulators C2 keeps in registers (on JDK 17 a vector that crosses a call C2 does not inline is boxed).
  */
 final class ConvolutionTiles extends Product {
+    /**
+     * The width of a tile, 16 columns in either kernel width: two 256-bit vectors, or one 512-bit vector
+     * ({@link PackedProduct#WIDE}, the {@code *Wide} tiles), so that outputs 16 to 31 columns wide run here at 512 bits
+     * too. Each element of C is the same sum in the same order either way.
+     */
+    static final int STRIP = 16;
+
     ConvolutionTiles(Product p) {
         super(p);
     }
@@ -114,6 +121,72 @@ final class ConvolutionTiles extends Product {
             c1 = x.fma(FloatVector.fromArray(S, b, bo + L), c1);
         }
         biased(c0, c1, bias, r, co + r * n);
+    }
+
+    /** {@link #rows6Direct} in one 512-bit vector per row ({@link PackedProduct#WIDE}). */
+    void rows6DirectWide(int r, int[] rowOffsets, int xo, int co, float[] bias) {
+        int a0 = aOffset + r * k;
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector c4 = c0;
+        FloatVector c5 = c0;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, xo + rowOffsets[p]);
+            c0 = FloatVector.broadcast(S, a[a0 + p]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a0 + k + p]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a0 + 2 * k + p]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a0 + 3 * k + p]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a0 + 4 * k + p]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a0 + 5 * k + p]).fma(b0, c5);
+        }
+        int ci = co + r * n;
+        biased(c0, bias, r, ci);
+        biased(c1, bias, r + 1, ci + n);
+        biased(c2, bias, r + 2, ci + 2 * n);
+        biased(c3, bias, r + 3, ci + 3 * n);
+        biased(c4, bias, r + 4, ci + 4 * n);
+        biased(c5, bias, r + 5, ci + 5 * n);
+    }
+
+    /** {@link #rows6DirectWide} with 4 rows. */
+    void rows4DirectWide(int r, int[] rowOffsets, int xo, int co, float[] bias) {
+        int a0 = aOffset + r * k;
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        for (int p = 0; p < k; p++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, xo + rowOffsets[p]);
+            c0 = FloatVector.broadcast(S, a[a0 + p]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a0 + k + p]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a0 + 2 * k + p]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a0 + 3 * k + p]).fma(b0, c3);
+        }
+        int ci = co + r * n;
+        biased(c0, bias, r, ci);
+        biased(c1, bias, r + 1, ci + n);
+        biased(c2, bias, r + 2, ci + 2 * n);
+        biased(c3, bias, r + 3, ci + 3 * n);
+    }
+
+    /** {@link #rows6DirectWide} with one row. */
+    void rowDirectWide(int r, int[] rowOffsets, int xo, int co, float[] bias) {
+        int a0 = aOffset + r * k;
+        FloatVector c0 = FloatVector.zero(S);
+        for (int p = 0; p < k; p++) {
+            c0 = FloatVector.broadcast(S, a[a0 + p]).fma(FloatVector.fromArray(S, b, xo + rowOffsets[p]), c0);
+        }
+        biased(c0, bias, r, co + r * n);
+    }
+
+    /** C[ci..ci+16) = v + bias[r] (no bias if null), one 512-bit vector. */
+    private void biased(FloatVector v, float[] bias, int r, int ci) {
+        if (bias != null) {
+            v = v.add(FloatVector.broadcast(S, bias[r]));
+        }
+        v.intoArray(c, ci);
     }
 
     /** C[ci..ci+16) = (v0, v1) + bias[r] (no bias if null): the sum first, then the bias. */

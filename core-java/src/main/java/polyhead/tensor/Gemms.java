@@ -77,13 +77,23 @@ public final class Gemms {
         return new Installed(gemm, directConvolutionFor(gemm));
     }
 
-    /** True if {@link VectorGemm} can run here: its module is enabled and the hardware has 256-bit vectors. */
+    /**
+     * True if {@link VectorGemm} can run here: its module is enabled and the hardware has 256-bit vectors.
+     *
+     * @throws IllegalArgumentException if {@code -Dpolyhead.gemm.kernelBits} is neither 256 nor 512
+     */
     public static boolean vectorAvailable() {
         if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
             return false;
         }
         try {
             return (Boolean) Class.forName(VECTOR_CLASS).getMethod("isSupported").invoke(null);
+        } catch (ExceptionInInitializerError e) {
+            if (e.getCause() instanceof IllegalArgumentException badProperty) {
+                // a malformed -Dpolyhead.gemm.kernelBits, read when the kernels start: said, not taken for no AVX2
+                throw badProperty;
+            }
+            return false;
         } catch (ReflectiveOperationException | LinkageError e) {
             return false;
         }

@@ -47,7 +47,7 @@ final class PackedProduct extends Product {
             return false;
         }
         if (!bits.trim().equals("512")) {
-            throw new IllegalArgumentException("-Dpolyhead.gemm.kernelBits must be 256 or 512, not '" + bits + "'");
+            throw new IllegalArgumentException("-Dpolyhead.gemm.kernelBits=" + bits + ": expected 256 or 512");
         }
         return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     }

@@ -5,7 +5,7 @@ import static polyhead.tensor.DotKernels.DW;
 import static polyhead.tensor.DotKernels.WIDE_DOTS;
 import static polyhead.tensor.DotKernels.dot3x3;
 import static polyhead.tensor.DotKernels.dot3x5;
-import static polyhead.tensor.InPlaceProduct.NR;
+import static polyhead.tensor.ConvolutionTiles.STRIP;
 import static polyhead.tensor.Product.roundUp;
 import static polyhead.tensor.VectorGemm.FEW_MAX_K;
 import static polyhead.tensor.VectorGemm.FEW_MAX_M;
@@ -34,7 +34,7 @@ public final class VectorDirectConvolution implements DirectConvolution {
      */
     @Override
     public boolean canConvolve(Im2col.Geometry g, int outChannels) {
-        return g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0 && g.outWidth() >= NR
+        return g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0 && g.outWidth() >= STRIP
                 && outChannels >= 4 && outChannels <= FEW_MAX_M && g.colRows() <= FEW_MAX_K;
     }
 
@@ -43,8 +43,9 @@ public final class VectorDirectConvolution implements DirectConvolution {
      * dot path's blocks, 3 kernel columns q..q+2 × 5 output channels ({@link DotKernels#dot3x5}, where the CPU has
      * AVX-512 and the channels are 5m) or × 3 ({@link DotKernels#dot3x3}; the last one or two channels through a
      * scratch tile, against zero rows), but reading the input rows in place. Per sample, the input rows are copied to a
-     * buffer of width roundUp(Wo, 8) + kw − 1 and the output-gradient rows to one of width roundUp(Wo, 8), both zero
-     * beyond the data, so that every product is a whole 8-lane vector and the padding adds exact zeros; there is no
+     * buffer of width roundUp(Wo, L) + kw − 1 and the output-gradient rows to one of width roundUp(Wo, L), both zero
+     * beyond the data, so that every product is a whole L-lane vector (8 or 16 lanes, {@link VectorGemm#L}) and the
+     * padding adds exact zeros; outputs at least 8 wide (W2's second layer, 10 wide, pads to 16 at either width); there is no
      * im2col matrix; for W2's first layer (1×36×36, 9×9, 10 channels) faster than im2col and the dot products, with the
      * 3×5 blocks and with the 3×3 blocks alike (BENCHMARKS.md, implementation notes). Each accumulator runs over all Ho
      * rows in one flat loop: on JDK 17, vector accumulators carried through nested loops are boxed.
@@ -52,7 +53,7 @@ public final class VectorDirectConvolution implements DirectConvolution {
     @Override
     public boolean canWeightGradient(Im2col.Geometry g, int outChannels) {
         return g.strideH() == 1 && g.strideW() == 1 && g.padH() == 0 && g.padW() == 0 && g.kernelW() % DR == 0
-                && outChannels >= 1 && g.outWidth() >= L;
+                && outChannels >= 1 && g.outWidth() >= 8;
     }
 
     @Override
@@ -149,27 +150,55 @@ public final class VectorDirectConvolution implements DirectConvolution {
                 new Product(false, false, outChannels, ho * wo, k, w, 0, x, xOffset, y, yOffset, false));
         int tiled = p.tiledRows();
         for (int i = 0; i < ho; i++) {
-            for (int j = 0; ; j += NR) {
-                j = Math.min(j, wo - NR);
+            for (int j = 0; ; j += STRIP) {
+                j = Math.min(j, wo - STRIP);
                 int xo = xOffset + i * width + j;
                 int co = yOffset + i * wo + j;
-                for (int r = 0; r < tiled; ) {
-                    int rem = outChannels - r;
-                    if (rem >= 6 && rem != 8) {
-                        p.rows6Direct(r, rowOffsets, xo, co, bias);
-                        r += 6;
-                    } else {
-                        p.rows4Direct(r, rowOffsets, xo, co, bias);
-                        r += 4;
-                    }
+                if (PackedProduct.WIDE) {
+                    stripWide(p, outChannels, tiled, rowOffsets, xo, co, bias);
+                } else {
+                    strip(p, outChannels, tiled, rowOffsets, xo, co, bias);
                 }
-                for (int r = tiled; r < outChannels; r++) {
-                    p.rowDirect(r, rowOffsets, xo, co, bias);
-                }
-                if (j == wo - NR) {
+                if (j == wo - STRIP) {
                     break;
                 }
             }
+        }
+    }
+
+    /** One 16-wide strip of the output (16 columns of every output channel) in 256-bit tiles. */
+    private static void strip(ConvolutionTiles p, int outChannels, int tiled, int[] rowOffsets, int xo, int co,
+                              float[] bias) {
+        for (int r = 0; r < tiled; ) {
+            int rem = outChannels - r;
+            if (rem >= 6 && rem != 8) {
+                p.rows6Direct(r, rowOffsets, xo, co, bias);
+                r += 6;
+            } else {
+                p.rows4Direct(r, rowOffsets, xo, co, bias);
+                r += 4;
+            }
+        }
+        for (int r = tiled; r < outChannels; r++) {
+            p.rowDirect(r, rowOffsets, xo, co, bias);
+        }
+    }
+
+    /** {@link #strip} in 512-bit tiles ({@link PackedProduct#WIDE}): the rows in the same tiles. */
+    private static void stripWide(ConvolutionTiles p, int outChannels, int tiled, int[] rowOffsets, int xo, int co,
+                                  float[] bias) {
+        for (int r = 0; r < tiled; ) {
+            int rem = outChannels - r;
+            if (rem >= 6 && rem != 8) {
+                p.rows6DirectWide(r, rowOffsets, xo, co, bias);
+                r += 6;
+            } else {
+                p.rows4DirectWide(r, rowOffsets, xo, co, bias);
+                r += 4;
+            }
+        }
+        for (int r = tiled; r < outChannels; r++) {
+            p.rowDirectWide(r, rowOffsets, xo, co, bias);
         }
     }
 

@@ -94,9 +94,10 @@ public final class VectorGemm implements Gemm {
      * {@link InPlaceProduct#fewCols}: op(B) is transposed into zero-padded k×16 strips (a few KB) and A is read in
      * place by the same 6- and 4-row tiles as {@link #FEW_MAX_M}. This is the weight gradient of a convolution
      * computed transposed, ∂Wᵀ = X·Gᵀ with X the im2col matrix and n = output channels, when the inner dimension is
-     * too short for the dot-product path, and W1's heads' backward product.
+     * too short for the dot-product path, and W1's heads' backward product. Two strips of {@link InPlaceProduct#NR}
+     * (2 vectors) columns: 32 at 256 bits, where it was measured; 64 at 512 bits by the same rule, not tuned there.
      */
-    static final int FEW_MAX_N = 32;
+    static final int FEW_MAX_N = 4 * L;
 
     private static final VectorDirectConvolution DIRECT_CONVOLUTION = new VectorDirectConvolution();
 

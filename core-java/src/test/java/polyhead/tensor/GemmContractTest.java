@@ -41,7 +41,9 @@ class GemmContractTest {
         {10, 8, 515}, {3, 3, 512}, {32, 40, 1030}, {32, 61, 1100}, {4, 100, 2053}, {1, 2, 600},
         {10, 75, 40}, {40, 75, 10}, {75, 10, 40}, {10, 128, 100},
         {8, 40, 30}, {20, 200, 250}, {23, 50, 64}, {24, 90, 1024}, {81, 10, 784}, {250, 20, 200}, {37, 40, 50},
-        {9, 15, 1030}, {200, 40, 600}, {130, 200, 300}, {40, 128, 600}, {250, 61, 1030}};
+        {9, 15, 1030}, {200, 40, 600}, {130, 200, 300}, {40, 128, 600}, {250, 61, 1030},
+        // the few-columns strips at 512 bits (32 and 48 wide)
+        {70, 50, 40}, {37, 80, 50}};
 
     /** Guards the sizes above against a change of VectorGemm's thresholds leaving one of its paths untested. */
     @Test
@@ -64,21 +66,22 @@ class GemmContractTest {
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> s[2] > PackedProduct.KC && s[0] > PackedProduct.MC),
                 "several cache blocks in k and m");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> !parallel(s) && Math.min(s[0], s[2]) <= VectorGemm.THIN
-                && s[1] % 32 > 8 && s[1] > 32), "thin rows with 32-column blocks, a vector and a scalar tail");
+                && s[1] % (4 * VectorGemm.L) > VectorGemm.L && s[1] > 4 * VectorGemm.L),
+                "thin rows with 4-vector blocks, a vector and a scalar tail");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> !parallel(s) && s[0] > 12 && s[0] <= VectorGemm.FEW_MAX_M
-                && s[0] % 6 == 5 && s[1] % PackedProduct.NR != 0 && s[2] > VectorGemm.THIN),
+                && s[0] % 6 == 5 && s[1] % InPlaceProduct.NR != 0 && s[2] > VectorGemm.THIN),
                 "few rows: 6- and 4-row tiles, a leftover row and a column tail");
-        assertTrue(Arrays.stream(SIZES).anyMatch(s -> s[0] == 8 && s[1] > PackedProduct.NR && s[2] > VectorGemm.THIN),
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> s[0] == 8 && s[1] > InPlaceProduct.NR && s[2] > VectorGemm.THIN),
                 "few rows: two 4-row tiles");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> dots(s) && s[0] > VectorGemm.DOT_MAX_M), "dots, few columns");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> !parallel(s) && dots(s) && s[0] % DotKernels.DR == 0
                 && s[1] % DotKernels.DW == 0 && s[2] > DotProduct.KD && s[2] % 8 != 0),
                 "wide 3×5 dot blocks over two k blocks with a k tail");
         assertTrue(Arrays.stream(SIZES).anyMatch(s -> !dots(s) && s[0] > VectorGemm.FEW_MAX_N
-                && s[1] > PackedProduct.NR && s[1] <= VectorGemm.FEW_MAX_N && s[2] > VectorGemm.THIN),
+                && s[1] > InPlaceProduct.NR && s[1] <= VectorGemm.FEW_MAX_N && s[2] > VectorGemm.THIN),
                 "few columns of Bᵀ: a full strip and a narrower one");
-        assertTrue(Arrays.stream(SIZES).anyMatch(s -> !dots(s) && s[1] == PackedProduct.NR + InPlaceProduct.WIDE
-                && s[0] % 4 != 0 && s[2] > VectorGemm.THIN), "few columns of Bᵀ: a 16-wide then a full 24-wide strip");
+        assertTrue(Arrays.stream(SIZES).anyMatch(s -> !dots(s) && s[1] == InPlaceProduct.NR + InPlaceProduct.WIDE
+                && s[0] % 4 != 0 && s[2] > VectorGemm.THIN), "few columns of Bᵀ: a 2-vector then a full 3-vector strip");
     }
 
     private static boolean parallel(int[] s) {
