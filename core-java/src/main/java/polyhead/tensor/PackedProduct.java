@@ -18,13 +18,14 @@ import jdk.incubator.vector.FloatVector;
 final class PackedProduct extends Product {
     /**
      * Whether the kernels run in 512-bit vectors ({@link VectorGemm#S}; here {@link WideMicroKernel}, 6×32 tiles)
-     * rather than 256-bit ones ({@link MicroKernel}, 6×16): only with {@code -Dpolyhead.gemm.kernelBits=512}, on a JVM
-     * that compiles 512-bit vectors to hardware instructions (AVX-512). On a core with full-width 512-bit
-     * multiply-adds (AMD Zen 5: 367-425 GFLOPS on two threads against 187-212 at 256 bits, {@link FmaCeiling}) it
-     * makes W1's training steps about 20% faster and a 1024³ product 1.7 times (BENCHMARKS.md, issue 21). Off by
-     * default until the direct convolution works at that width (it declines outputs narrower than 32 columns) and the
-     * kernels' contract tests cover it. The packed products give the same bits either way (each element of C is the
-     * same sum in the same order); dot products sum their lanes in another order.
+     * rather than 256-bit ones ({@link MicroKernel}, 6×16): by default where the JVM's preferred vector width is 512
+     * bits (AVX-512, and a CPU the JVM does not hold back to 256 bits), else 256; {@code
+     * -Dpolyhead.gemm.kernelBits=256} or {@code 512} chooses (512 only where the JVM compiles 512-bit vectors to
+     * hardware instructions). On a core with full-width 512-bit multiply-adds (AMD Zen 5: 367-425 GFLOPS on two
+     * threads against 187-212 at 256 bits, {@link FmaCeiling}) W1's training steps at batch 512 ran about 25%
+     * faster, at batch 128 3-14%, at batch 32 no faster, and a 1024³ product 1.65 times (BENCHMARKS.md, issue 21). The packed products give the same bits at either width (each
+     * element of C is the same sum in the same order), and so do the direct convolution and the in-place tiles; dot
+     * products and the element loops' reductions sum their lanes in another order, within float32 rounding.
      */
     static final boolean WIDE = wide(System.getProperty("polyhead.gemm.kernelBits"));
     static final int MR = 6;
@@ -41,15 +42,17 @@ final class PackedProduct extends Product {
     /** Row strips per thread in a parallel product split by rows (each strip rereads all of packed B). */
     static final int STRIPS_PER_THREAD = 4;
 
-    /** Whether to use the wide kernel, given the property's value (null when unset). */
+    /** Whether to use the wide kernels, given the property's value (null when unset: the JVM's preferred width). */
     static boolean wide(String bits) {
-        if (bits == null || bits.trim().equals("256")) {
-            return false;
-        }
-        if (!bits.trim().equals("512")) {
+        return wide(bits, FloatVector.SPECIES_PREFERRED.vectorBitSize());
+    }
+
+    /** {@link #wide(String)} on a JVM whose preferred vectors are {@code preferredBits} wide. */
+    static boolean wide(String bits, int preferredBits) {
+        if (bits != null && !bits.trim().equals("256") && !bits.trim().equals("512")) {
             throw new IllegalArgumentException("-Dpolyhead.gemm.kernelBits=" + bits + ": expected 256 or 512");
         }
-        return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+        return (bits == null || bits.trim().equals("512")) && preferredBits >= 512;
     }
 
     PackedProduct(Product p) {

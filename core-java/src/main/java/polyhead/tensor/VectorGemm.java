@@ -42,8 +42,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorGemm implements Gemm {
     /**
-     * The vectors of every kernel: 256 bits, 8 floats; 512 bits, 16 floats, with {@code -Dpolyhead.gemm.kernelBits=512}
-     * ({@link PackedProduct#WIDE}). All kernels share one width: on JDK 17 the Vector API's methods keep one type
+     * The vectors of every kernel: 512 bits, 16 floats, where the JVM prefers that width; else 256 bits, 8 floats
+     * ({@link PackedProduct#WIDE}; {@code -Dpolyhead.gemm.kernelBits} chooses). All kernels share one width: on JDK 17 the Vector API's methods keep one type
      * profile for all their callers, and once vectors of two widths have run through them, C2 compiles kernels whose
      * vectors pass through a loop or a helper without the intrinsics (measured: W1's products ten times slower).
      */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
 
+import jdk.incubator.vector.FloatVector;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +35,25 @@ class WideMicroKernelTest {
         assertEquals("vector bits must be 256 or 512, not 128", e.getMessage());
         double g = FmaCeiling.gflops(1, 1000, 256);
         org.junit.jupiter.api.Assertions.assertTrue(g > 0 && Double.isFinite(g), "GFLOPS " + g);
+    }
+
+    /**
+     * The width follows the JVM's preferred vectors unless the property chooses; 512 only where the JVM has them; a
+     * malformed value names the property.
+     */
+    @Test
+    void kernelWidthFromThePropertyAndThePreferredVectors() {
+        assertEquals(true, PackedProduct.wide(null, 512));
+        assertEquals(false, PackedProduct.wide(null, 256));
+        assertEquals(false, PackedProduct.wide("256", 512));
+        assertEquals(true, PackedProduct.wide(" 512 ", 512));
+        assertEquals(false, PackedProduct.wide("512", 256));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PackedProduct.wide("384", 512));
+        assertEquals("-Dpolyhead.gemm.kernelBits=384: expected 256 or 512", e.getMessage());
+        assertEquals(FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512 && System.getProperty(
+                "polyhead.gemm.kernelBits", "512").trim().equals("512"), PackedProduct.WIDE, "this JVM's width");
+        assertEquals(PackedProduct.WIDE ? 16 : 8, VectorGemm.L);
     }
 
     private static void check(int nr, boolean store) {
