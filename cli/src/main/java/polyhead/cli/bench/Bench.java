@@ -290,8 +290,9 @@ public final class Bench implements Callable<Integer> {
         }
         if (Gemms.vectorAvailable()) {
             // The ceiling the products' GFLOPS are read against: multiply-adds alone, on the bench's threads. Measured
-            // last: its 512-bit vectors would otherwise share the JDK's vector methods' type profiles with the
-            // kernels' 256-bit ones, and C2 then compiles some kernels without their intrinsics (BENCHMARKS.md).
+            // last, at both widths: vectors of the width the kernels do not use would otherwise share the JDK's vector
+            // methods' type profiles with theirs, and C2 then compiles some kernels without their intrinsics
+            // (BENCHMARKS.md).
             info.put("fma_ceiling_gflops", Math.round(FmaCeiling.gflops(o.threads(), 50_000_000L) * 10) / 10.0);
             info.put("fma_ceiling_256bit_gflops",
                     Math.round(FmaCeiling.gflops(o.threads(), 50_000_000L, 256) * 10) / 10.0);
