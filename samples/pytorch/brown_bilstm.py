@@ -265,7 +265,8 @@ def main():
             acc, epoch_s, count = train_and_test(config, seed, train, test, len(vocab), label_counts, args.epochs, log)
             log(f"{config} seed {seed}: test {acc} ({time.perf_counter() - t0:.0f} s)")
             result["runs"].setdefault(config, {})[str(seed)] = {"test": acc, "epoch_s": epoch_s}
-            result["test_counts"] = count
+            counts = result.setdefault("test_counts", {})
+            counts.update({t: n for t, n in count.items() if n})  # a single-task run counts only its own task
             result["summary"], result["delta_m_percent"] = summarize(result["runs"])
             with open(args.out, "w") as f:
                 json.dump(result, f, indent=1)

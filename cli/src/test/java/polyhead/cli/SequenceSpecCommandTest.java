@@ -25,6 +25,32 @@ import polyhead.io.Json;
  * word's tags and the sentence's genre; bad uses are one line.
  */
 class SequenceSpecCommandTest {
+    /**
+     * The specs of the Brown results table ({@code samples/specs/brown/}) are valid specs, and each is the sample spec
+     * with only its task list cut to one task (the single-task models, each task as in the sample) or only its
+     * weighting changed (uncertainty, MGDA), so that the table compares like with like.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theResultsTableSpecsDifferFromTheSampleOnlyInTasksOrWeighting() throws IOException {
+        Map<String, Object> base = (Map<String, Object>) Json.parse(Files.readString(Path.of("specs/brown.json")), "b");
+        List<Map<String, Object>> tasks = (List<Map<String, Object>>) base.get("tasks");
+        for (String config : List.of("fine", "universal", "genre", "uncertainty", "mgda")) {
+            String text = Files.readString(Path.of("specs/brown/brown-" + config + ".json"));
+            assertTrue(SpecJson.INSTANCE.load(text) instanceof SpecResult.Ok, config + ": " + SpecJson.INSTANCE.load(text));
+            Map<String, Object> spec = new java.util.HashMap<>((Map<String, Object>) Json.parse(text, config));
+            Map<String, Object> expected = new java.util.HashMap<>(base);
+            if (config.equals("uncertainty") || config.equals("mgda")) {
+                assertEquals(config, ((Map<String, Object>) spec.get("weighting")).get("type"), config);
+                expected.put("weighting", spec.get("weighting"));
+            } else {
+                expected.put("tasks", tasks.stream().filter(t -> t.get("name").equals(config)).toList());
+                assertEquals(1, ((List<Object>) expected.get("tasks")).size(), config);
+            }
+            assertEquals(expected, spec, config);
+        }
+    }
+
     @Test
     void trainEvaluateAndPredictTheBrownSpec(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("run");
