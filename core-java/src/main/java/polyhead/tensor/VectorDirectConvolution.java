@@ -154,11 +154,7 @@ public final class VectorDirectConvolution implements DirectConvolution {
                 j = Math.min(j, wo - STRIP);
                 int xo = xOffset + i * width + j;
                 int co = yOffset + i * wo + j;
-                if (PackedProduct.WIDE) {
-                    stripWide(p, outChannels, tiled, rowOffsets, xo, co, bias);
-                } else {
-                    strip(p, outChannels, tiled, rowOffsets, xo, co, bias);
-                }
+                strip(p, outChannels, tiled, rowOffsets, xo, co, bias);
                 if (j == wo - STRIP) {
                     break;
                 }
@@ -166,39 +162,36 @@ public final class VectorDirectConvolution implements DirectConvolution {
         }
     }
 
-    /** One 16-wide strip of the output (16 columns of every output channel) in 256-bit tiles. */
+    /**
+     * One 16-wide strip of the output (16 columns of every output channel): 6- and 4-row tiles, then single rows, in
+     * 256-bit tiles or in 512-bit ones ({@link PackedProduct#WIDE}, a constant: C2 keeps one branch).
+     */
     private static void strip(ConvolutionTiles p, int outChannels, int tiled, int[] rowOffsets, int xo, int co,
                               float[] bias) {
         for (int r = 0; r < tiled; ) {
             int rem = outChannels - r;
             if (rem >= 6 && rem != 8) {
-                p.rows6Direct(r, rowOffsets, xo, co, bias);
+                if (PackedProduct.WIDE) {
+                    p.rows6DirectWide(r, rowOffsets, xo, co, bias);
+                } else {
+                    p.rows6Direct(r, rowOffsets, xo, co, bias);
+                }
                 r += 6;
             } else {
-                p.rows4Direct(r, rowOffsets, xo, co, bias);
+                if (PackedProduct.WIDE) {
+                    p.rows4DirectWide(r, rowOffsets, xo, co, bias);
+                } else {
+                    p.rows4Direct(r, rowOffsets, xo, co, bias);
+                }
                 r += 4;
             }
         }
         for (int r = tiled; r < outChannels; r++) {
-            p.rowDirect(r, rowOffsets, xo, co, bias);
-        }
-    }
-
-    /** {@link #strip} in 512-bit tiles ({@link PackedProduct#WIDE}): the rows in the same tiles. */
-    private static void stripWide(ConvolutionTiles p, int outChannels, int tiled, int[] rowOffsets, int xo, int co,
-                                  float[] bias) {
-        for (int r = 0; r < tiled; ) {
-            int rem = outChannels - r;
-            if (rem >= 6 && rem != 8) {
-                p.rows6DirectWide(r, rowOffsets, xo, co, bias);
-                r += 6;
+            if (PackedProduct.WIDE) {
+                p.rowDirectWide(r, rowOffsets, xo, co, bias);
             } else {
-                p.rows4DirectWide(r, rowOffsets, xo, co, bias);
-                r += 4;
+                p.rowDirect(r, rowOffsets, xo, co, bias);
             }
-        }
-        for (int r = tiled; r < outChannels; r++) {
-            p.rowDirectWide(r, rowOffsets, xo, co, bias);
         }
     }
 
