@@ -37,7 +37,8 @@ class SequenceSpecCommandTest {
         List<Map<String, Object>> tasks = (List<Map<String, Object>>) base.get("tasks");
         for (String config : List.of("fine", "universal", "genre", "uncertainty", "mgda")) {
             String text = Files.readString(Path.of("specs/brown/brown-" + config + ".json"));
-            assertTrue(SpecJson.INSTANCE.load(text) instanceof SpecResult.Ok, config + ": " + SpecJson.INSTANCE.load(text));
+            SpecResult loaded = SpecJson.INSTANCE.load(text);
+            assertTrue(loaded instanceof SpecResult.Ok, config + ": " + loaded);
             Map<String, Object> spec = new java.util.HashMap<>((Map<String, Object>) Json.parse(text, config));
             Map<String, Object> expected = new java.util.HashMap<>(base);
             if (config.equals("uncertainty") || config.equals("mgda")) {

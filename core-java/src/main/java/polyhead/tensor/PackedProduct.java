@@ -19,13 +19,14 @@ final class PackedProduct extends Product {
     /**
      * Whether the kernels run in 512-bit vectors ({@link VectorGemm#S}; here {@link WideMicroKernel}, 6×32 tiles)
      * rather than 256-bit ones ({@link MicroKernel}, 6×16): by default where the JVM's preferred vector width is 512
-     * bits (AVX-512, and a CPU the JVM does not hold back to 256 bits), else 256; {@code
+     * bits (AVX-512, unless the JVM is held to 256 bits, e.g. by -XX:UseAVX=2), else 256; {@code
      * -Dpolyhead.gemm.kernelBits=256} or {@code 512} chooses (512 only where the JVM compiles 512-bit vectors to
      * hardware instructions). On a core with full-width 512-bit multiply-adds (AMD Zen 5: 367-425 GFLOPS on two
      * threads against 187-212 at 256 bits, {@link FmaCeiling}) W1's training steps at batch 512 ran about 25%
-     * faster, at batch 128 3-14%, at batch 32 no faster, and a 1024³ product 1.65 times (BENCHMARKS.md, issue 21). The packed products give the same bits at either width (each
-     * element of C is the same sum in the same order), and so do the direct convolution and the in-place tiles; dot
-     * products and the element loops' reductions sum their lanes in another order, within float32 rounding.
+     * faster, at batch 128 3-14%, at batch 32 no faster, and a 1024³ product 1.65 times (BENCHMARKS.md, issue 21).
+     * The packed products give the same bits at either width (each element of C is the same sum in the same order),
+     * and so do the direct convolution and the in-place tiles; dot products and the element loops' reductions sum
+     * their lanes in another order, within float32 rounding.
      */
     static final boolean WIDE = wide(System.getProperty("polyhead.gemm.kernelBits"));
     static final int MR = 6;
