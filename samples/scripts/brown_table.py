@@ -16,9 +16,8 @@ read as within noise (with 2-3 seeds a rough guide, not a test at a stated level
 """
 import csv, json, math, os, re, statistics, sys
 
-TASKS = ("fine", "universal", "genre")
-SINGLE = ("fine", "universal", "genre")
-ORDER = ("fine", "universal", "genre", "equal", "uncertainty", "mgda")
+TASKS = ("fine", "universal", "genre")  # each also names its single-task configuration
+ORDER = TASKS + ("equal", "uncertainty", "mgda")
 
 
 def polyhead_runs(folder):
@@ -63,7 +62,7 @@ def summarize(runs):
 
 
 def delta_m(table, config):
-    if config in SINGLE or not all(t in table and t in table[t] for t in SINGLE) or config not in table:
+    if config in TASKS or config not in table or not all(t in table and t in table[t] for t in TASKS):
         return None
     return 100 * statistics.mean((table[t][t][0] - table[config][t][0]) / table[t][t][0] for t in TASKS)
 

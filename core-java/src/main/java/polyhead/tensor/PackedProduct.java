@@ -50,10 +50,11 @@ final class PackedProduct extends Product {
 
     /** {@link #wide(String)} on a JVM whose preferred vectors are {@code preferredBits} wide. */
     static boolean wide(String bits, int preferredBits) {
-        if (bits != null && !bits.trim().equals("256") && !bits.trim().equals("512")) {
+        String chosen = bits == null ? "512" : bits.trim();
+        if (!chosen.equals("256") && !chosen.equals("512")) {
             throw new IllegalArgumentException("-Dpolyhead.gemm.kernelBits=" + bits + ": expected 256 or 512");
         }
-        return (bits == null || bits.trim().equals("512")) && preferredBits >= 512;
+        return chosen.equals("512") && preferredBits >= 512;
     }
 
     PackedProduct(Product p) {

@@ -43,9 +43,10 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorGemm implements Gemm {
     /**
      * The vectors of every kernel: 512 bits, 16 floats, where the JVM prefers that width; else 256 bits, 8 floats
-     * ({@link PackedProduct#WIDE}; {@code -Dpolyhead.gemm.kernelBits} chooses). All kernels share one width: on JDK 17 the Vector API's methods keep one type
-     * profile for all their callers, and once vectors of two widths have run through them, C2 compiles kernels whose
-     * vectors pass through a loop or a helper without the intrinsics (measured: W1's products ten times slower).
+     * ({@link PackedProduct#WIDE}; {@code -Dpolyhead.gemm.kernelBits} chooses). All kernels share one width: on JDK
+     * 17 the Vector API's methods keep one type profile for all their callers, and once vectors of two widths have run
+     * through them, C2 compiles kernels whose vectors pass through a loop or a helper without the intrinsics
+     * (measured: W1's products ten times slower).
      */
     static final VectorSpecies<Float> S = PackedProduct.WIDE ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
     static final int L = S.length();
