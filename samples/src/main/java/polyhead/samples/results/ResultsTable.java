@@ -338,8 +338,8 @@ public final class ResultsTable {
                 deltaM.computeIfAbsent(m.name(), x -> new double[n])[s] = DeltaM.compute(r, base, higher);
                 seconds.computeIfAbsent(m.name(), x -> new double[n])[s] = sec[0];
                 params.put(m.name(), k[0]);
-                log.printf("  seed %d %-22s %s  delta-m %+.2f%%  %.1f s/epoch%n", seed, m.name(), r,
-                        deltaM.get(m.name())[s], sec[0]);
+                log.printf("  seed %d %-22s %s  delta-m %+.2f%%  %s s/epoch%n", seed, m.name(), r,
+                        deltaM.get(m.name())[s], seconds(sec[0]));
             }
         }
         List<Row> rows = new ArrayList<>();
@@ -384,7 +384,7 @@ public final class ResultsTable {
                 sb.append("| ").append(r.model()).append(" | ").append(String.format("%,d", r.parameters())).append(" |");
                 tasks.forEach(t -> sb.append(' ').append(meanSd(r.metric().get(t), 4)).append(" |"));
                 sb.append(' ').append(r == first ? "0" : signedMeanSd(r.deltaM())).append(" | ")
-                        .append(String.format("%.1f", r.secondsPerEpoch())).append(" |\n");
+                        .append(seconds(r.secondsPerEpoch())).append(" |\n");
             }
             sb.append('\n');
         });
@@ -393,6 +393,11 @@ public final class ResultsTable {
                 + "over seeds of each run's median epoch (single-task: the sum of its models).%n", o.seeds(), o.seed(),
                 o.seed() + o.seeds() - 1));
         return sb.toString();
+    }
+
+    /** Seconds with three decimals below 1 s (an MMoE epoch takes tens of milliseconds), else one. */
+    static String seconds(double s) {
+        return String.format(s < 1 ? "%.3f" : "%.1f", s);
     }
 
     static String meanSd(double[] v, int digits) {

@@ -53,6 +53,9 @@ class ResultsTableTest {
         assertTrue(md.startsWith("### MMoE synthetic, rho 0.50"), md);
         assertEquals(6, md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| model")).count(), md);
         assertTrue(md.contains("| y1 R² | y2 R² | Δm % | s/epoch |") && md.contains(" ± "), md);
+        // a tiny run's epochs take well under a second: written with three decimals, not rounded to 0.0
+        assertTrue(md.lines().filter(l -> l.startsWith("| ") && !l.startsWith("| model"))
+                .allMatch(l -> l.matches(".*\\| 0\\.\\d{3} \\|$")), md);
         assertFalse(Files.list(dir).anyMatch(p -> p.getFileName().toString().startsWith(".results")));
     }
 
