@@ -48,17 +48,19 @@ final class ExpertMixture {
         return stack(outs, who);
     }
 
-    /** Σ_k weights[:, k] · stacked[:, k, …] for weights [N, K] and stacked experts [N, K, …]: [N, …]. */
+    /**
+     * Σ_k weights[:, k] · stacked[:, k, …] for weights [N, K] and stacked experts [N, K, …]: [N, …]. Computed as the
+     * batched product [N, 1, K]·[N, K, m] (m the values of one expert's output): one small product per sample and its
+     * two backward products, instead of a broadcast multiply [N, K, m] and a sum over K, whose backward (a broadcast
+     * sum back to [N, K, 1]) went element by element and made PLE on a convolutional trunk 20× an equal-weighting step.
+     */
     static Var mix(Var weights, Var stacked) {
         int n = stacked.shape().dim(0);
         int k = stacked.shape().dim(1);
         int[] dims = stacked.shape().dims();
-        if (dims.length == 3) {
-            return weights.reshape(n, k, 1).mul(stacked).sum(1, false);
-        }
         int[] out = new int[dims.length - 1];
         out[0] = n;
         System.arraycopy(dims, 2, out, 1, dims.length - 2);
-        return weights.reshape(n, k, 1).mul(stacked.reshape(n, k, -1)).sum(1, false).reshape(out);
+        return weights.reshape(n, 1, k).matmul(stacked.reshape(n, k, -1)).reshape(out);
     }
 }
