@@ -36,7 +36,14 @@ import polyhead.tensor.Tensor;
  * <p>Where this deviates: Lin et al. published their data as pickles, not the script that made them, so the
  * {@code PARETO_MTL} placement above is our reading of their text and of Sabour et al.'s script (which shifts each
  * item by −4..4 px in any direction and overlays by a sum clipped at 255; fixing the shift directions is what makes
- * "left" and "right" well-defined tasks, and the maximum is Sener &amp; Koltun's overlap rule). Left items cycle
+ * "left" and "right" well-defined tasks, and the maximum is Sener &amp; Koltun's overlap rule). Checked against their
+ * text (§6.1: "one digit on the top-left corner and the other one on the bottom-right corner. Each digit can be moved
+ * up to 4 pixels on each direction"): on a 36×36 canvas a 28×28 item's corner positions are (0, 0) and (8, 8), and an
+ * item that stays on the canvas can only move inward from its corner, so that reading puts the left item's corner in
+ * [0, 4]² and the right item's in [4, 8]², exactly the placement here. The items are 0–8 px apart on each axis (4 on
+ * average) and always share at least 20 of their 28 rows and columns; only items moved off the canvas (cropped), which
+ * the text does not describe, would overlap less. The paper shows no sample images (its figures are diagrams and
+ * plots), so the text is all there is to check against. Left items cycle
  * through seeded permutations of the source split, so each source image is a left item equally often (twice at the
  * published size). {@code SENER_KOLTUN} walks left items in file order as the original does; neither recipe applies
  * the original's input normalization (mean 0.1307, std 0.3081), which belongs to the model. Any size may be asked
