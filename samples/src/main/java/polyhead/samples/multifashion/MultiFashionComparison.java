@@ -152,6 +152,11 @@ public final class MultiFashionComparison {
                 + "(what Lin et al.'s train.py records); on with --full")
         boolean trainAccuracy;
 
+        @Option(names = "--pixel-scale", paramLabel = "X", defaultValue = "1",
+                description = "multiply every pixel by X (default ${DEFAULT-VALUE}: pixels in [0, 1]; 255 feeds 0..255, "
+                        + "what Lin et al.'s train.py would see if their pickles held byte values)")
+        double pixelScale;
+
         @Option(names = "--work-dir", paramLabel = "DIR", description = "keep each model's checkpoints (every epoch) "
                 + "and results here, so that a run stopped part-way resumes where it stopped when started again with "
                 + "the same options; a finished model is not trained again")
@@ -170,18 +175,22 @@ public final class MultiFashionComparison {
             int batch = full && !given("--batch-size") ? FULL_BATCH : atLeast("--batch-size", batchSize, 1);
             double rate = full && !given("--lr") ? FULL_LR : positive("--lr", lr);
             return new Options(data, r, train, test, e, batch, opt, rate, list("--methods", methods, METHODS), source,
-                    seed, trainAccuracy || full, workDir);
+                    seed, trainAccuracy || full, positive("--pixel-scale", pixelScale), workDir);
         }
     }
 
     record Options(Path data, MultiFashion.Recipe recipe, int trainSize, int testSize, int epochs, int batchSize,
                    String optimizer, double lr, List<String> methods, GradientSource gradients, long seed,
-                   boolean trainAccuracy, Path workDir) {
-        /** What a model's results depend on: every option but the methods and the work folder. */
+                   boolean trainAccuracy, double pixelScale, Path workDir) {
+        /**
+         * What a model's results depend on: every option but the methods and the work folder (the pixel scale only
+         * when it is not 1, so that folders made before it existed still resume).
+         */
         String identity() {
             return String.format("data=%s recipe=%s train=%d test=%d epochs=%d batch=%d optimizer=%s lr=%s "
                             + "gradients=%s seed=%d trainAccuracy=%s", data, recipe, trainSize, testSize, epochs,
-                    batchSize, optimizer, lr, gradients, seed, trainAccuracy);
+                    batchSize, optimizer, lr, gradients, seed, trainAccuracy)
+                    + (pixelScale == 1 ? "" : " pixelScale=" + pixelScale);
         }
     }
 
@@ -226,8 +235,23 @@ public final class MultiFashionComparison {
         return Optimizers.sgd(Optimizers.Sgd.lr(Schedules.multiStep(o.lr(), milestones, 0.5)).momentum(SGD_MOMENTUM));
     }
 
-    static Result run(Options o, PrintStream out) {
+    /** The canvases of {@code o}, every pixel multiplied by its pixel scale. */
+    static MultiFashion.Data load(Options o) {
         MultiFashion.Data data = MultiFashion.load(o.data(), o.recipe(), o.trainSize(), o.testSize(), o.seed());
+        if (o.pixelScale() != 1) {
+            float s = (float) o.pixelScale();
+            for (Dataset d : List.of(data.train(), data.test())) {
+                float[] x = d.inputs().data();
+                for (int i = 0; i < x.length; i++) {
+                    x[i] *= s;
+                }
+            }
+        }
+        return data;
+    }
+
+    static Result run(Options o, PrintStream out) {
+        MultiFashion.Data data = load(o);
         int side = o.recipe().side();
         out.printf("Multi-Fashion (%s recipe, %dx%d) built from Fashion-MNIST in %s (%s): %,d training and %,d test "
                         + "images%n", o.recipe() == MultiFashion.Recipe.PARETO_MTL ? "Pareto MTL" : "Sener & Koltun",
@@ -236,8 +260,8 @@ public final class MultiFashionComparison {
         String optimizer = o.optimizer().equals("adam") ? String.format("Adam lr %.3g", o.lr())
                 : String.format("SGD lr %.3g momentum %.1f, halved every %d epochs", o.lr(), SGD_MOMENTUM,
                         SGD_HALVING_EPOCHS);
-        out.printf("%s, batch %d, %d epochs, seed %d; gradient strategies read the %s gradients%n%n", optimizer,
-                o.batchSize(), o.epochs(), o.seed(),
+        out.printf("%s, batch %d, %d epochs, seed %d%s; gradient strategies read the %s gradients%n%n", optimizer,
+                o.batchSize(), o.epochs(), o.seed(), o.pixelScale() == 1 ? "" : ", pixels x " + o.pixelScale(),
                 o.gradients() == GradientSource.PARAMETERS ? "shared parameters'" : "shared representation's");
 
         int steps = (o.trainSize() + o.batchSize() - 1) / o.batchSize();

@@ -55,6 +55,37 @@ class MultiFashionComparisonTest {
     }
 
     /**
+     * {@code --pixel-scale 255} feeds the same canvases with every pixel times 255 (train and test), keeps folders
+     * made without it resumable (same identity at scale 1), and refuses a scale that is not positive in one line.
+     */
+    @Test
+    void pixelScaleMultipliesEveryPixelOfTheSameCanvases() {
+        String[] base = {"--data", "data/fashion-mnist", "--train-size", "50", "--test-size", "20"};
+        MultiFashionComparison.Options one = new MultiFashionComparison.Cli().parse(base);
+        String[] scaled = java.util.Arrays.copyOf(base, base.length + 2);
+        scaled[base.length] = "--pixel-scale";
+        scaled[base.length + 1] = "255";
+        MultiFashionComparison.Options bytes = new MultiFashionComparison.Cli().parse(scaled);
+        MultiFashion.Data a = MultiFashionComparison.load(one);
+        MultiFashion.Data b = MultiFashionComparison.load(bytes);
+        float[][] pairs = {a.train().inputs().data(), b.train().inputs().data(), a.test().inputs().data(),
+                b.test().inputs().data()};
+        for (int k = 0; k < 4; k += 2) {
+            float max = 0;
+            for (int i = 0; i < pairs[k].length; i++) {
+                assertEquals(pairs[k][i] * 255f, pairs[k + 1][i], 0f);
+                max = Math.max(max, pairs[k + 1][i]);
+            }
+            assertTrue(max > 200 && max <= 255, "largest scaled pixel " + max);
+        }
+        assertFalse(one.identity().contains("pixelScale"), one.identity());
+        assertTrue(bytes.identity().endsWith(" pixelScale=255.0"), bytes.identity());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MultiFashionComparison.Cli()
+                .parse(new String[] {"--pixel-scale", "0"}));
+        assertTrue(e.getMessage().contains("--pixel-scale"), e.getMessage());
+    }
+
+    /**
      * With a work folder, a second start reads the finished models' results instead of training again, a model
      * stopped after its first epoch resumes from that checkpoint and ends as the uninterrupted run did, and a folder
      * made with other options is refused in one line.
