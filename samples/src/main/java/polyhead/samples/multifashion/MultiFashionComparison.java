@@ -51,7 +51,9 @@ import polyhead.train.Trainer;
  * cores) is some 50 minutes per single-task model and several hours for the whole comparison; {@code --full} also
  * measures each model on its training images, the split Lin et al.'s {@code train.py} records its accuracy on, and
  * {@code --work-dir DIR} keeps every model's checkpoints (each epoch) and results so that a long run stopped part-way
- * resumes where it stopped (the published protocol: {@code --full --methods mgda --work-dir runs/multifashion-full}). The default is sized
+ * resumes where it stopped (the published protocol: {@code --full --methods mgda --work-dir runs/multifashion-full};
+ * its results, 6–7 points short of the published figure, and what we checked about the gap are in {@code RESULTS.md};
+ * {@code --pixel-scale 255} feeds byte-valued pixels, one candidate explanation of the gap). The default is sized
  * to finish in minutes on 2 cores: 6,000 training and 2,000 test images, 2 epochs of Adam (lr 2e-3), batch 32 (small
  * batches: with so few images, more steps matter more than larger ones).
  *
