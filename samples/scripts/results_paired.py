@@ -14,6 +14,8 @@ import statistics
 import sys
 
 ROW = re.compile(r"^  seed (\d+) (.+?)\s+\{.*\}\s+delta-m ([+-]\d+\.\d+)%")
+# the problem's title as ResultsTable prints it before its rows, e.g. "MMoE synthetic, rho 0.90 (10,000 training / ..."
+TITLE = re.compile(r"^([^#|\s].*?) \(.* training / ")
 
 
 def main(paths):
@@ -25,8 +27,9 @@ def main(paths):
             sys.exit(f"results_paired.py: cannot read {path}: {e.strerror}")
         title = None
         for line in lines:
-            if line and not line.startswith(" ") and "(" in line and not line.startswith("WARNING"):
-                title = line.split(" (")[0]
+            t = TITLE.match(line)
+            if t:
+                title = t.group(1)
             m = ROW.match(line)
             if m and title:
                 seed, name, dm = int(m.group(1)), m.group(2).strip(), float(m.group(3))
