@@ -104,6 +104,9 @@ def main():
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--out")
     a = p.parse_args()
+    for name, value in (("--scale", a.scale), ("--epochs", a.epochs), ("--train", a.train), ("--test", a.test)):
+        if not value > 0:
+            sys.exit(f"multifashion_protocol.py: {name} must be > 0, got {value}")
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed)
