@@ -34,6 +34,7 @@ import polyhead.experiment.WeightingPlan;
 import polyhead.loss.Losses;
 import polyhead.metrics.DeltaM;
 import polyhead.metrics.Metrics;
+import polyhead.mtl.weighting.MoCo;
 import polyhead.optim.Optimizers.Adam;
 import polyhead.samples.EpochTimes;
 import polyhead.samples.SampleCommand;
@@ -75,6 +76,17 @@ import polyhead.samples.SampleCommand;
 public final class ResultsTable {
     /** Every weighting with its default settings, by its JSON spec name. */
     static final Map<String, Supplier<WeightingPlan>> WEIGHTINGS = weightings();
+    /**
+     * Settings other than the defaults, for examining a method; {@code --weightings} takes them by name, {@code all}
+     * leaves them out. {@code dbMtl-beta0}: DB-MTL without its gradient average (β = 0); {@code moCo-beta1}: MoCo
+     * with y_t = the normalized gradient of the batch (β = 1, no tracking); {@code moCo-sigma0}: MoCo's tracking rate
+     * held at β = 0.5 instead of decaying as 0.5/√k.
+     */
+    static final Map<String, Supplier<WeightingPlan>> VARIANTS = Map.of(
+            "dbMtl-beta0", () -> WeightingPlan.dbMtl(0, 0),
+            "moCo-beta1", () -> WeightingPlan.moCo(1, 0, MoCo.DEFAULT_GAMMA, MoCo.DEFAULT_GAMMA_SIGMA, MoCo.DEFAULT_RHO),
+            "moCo-sigma0", () -> WeightingPlan.moCo(MoCo.DEFAULT_BETA, 0, MoCo.DEFAULT_GAMMA, MoCo.DEFAULT_GAMMA_SIGMA,
+                    MoCo.DEFAULT_RHO));
     /** Every architecture of the table, by name. */
     static final List<String> ARCHITECTURES = List.of("hardSharing", "softSharing", "crossStitch", "mmoe", "omoe",
             "cgc", "ple", "dselectK", "mtan", "learningToBranch");
@@ -109,6 +121,13 @@ public final class ResultsTable {
         return m;
     }
 
+    /** What {@code --weightings} accepts: every weighting, then the variants in name order. */
+    static List<String> weightingNames() {
+        List<String> names = new ArrayList<>(WEIGHTINGS.keySet());
+        VARIANTS.keySet().stream().sorted().forEach(names::add);
+        return names;
+    }
+
     @Command(name = "ResultsTable", description = {"Every weighting with hard sharing and every architecture with equal",
             "weighting on Multi-Fashion and the MMoE synthetic tasks: per-task test metrics (mean +- sd over seeds),",
             "delta-m against single-task models, time per epoch; Markdown to --out."})
@@ -122,7 +141,8 @@ public final class ResultsTable {
         String rhos;
 
         @Option(names = "--weightings", paramLabel = "LIST", defaultValue = "all",
-                description = "weightings with hard sharing, comma-separated, or all (default ${DEFAULT-VALUE})")
+                description = "weightings with hard sharing, comma-separated, or all; also dbMtl-beta0, moCo-beta1, "
+                        + "moCo-sigma0 (settings other than the defaults, not in all) (default ${DEFAULT-VALUE})")
         String weightingList;
 
         @Option(names = "--architectures", paramLabel = "LIST", defaultValue = "all",
@@ -166,7 +186,7 @@ public final class ResultsTable {
         @Override
         protected Options options() {
             List<String> w = weightingList.equals("all") ? List.copyOf(WEIGHTINGS.keySet())
-                    : list("--weightings", weightingList, List.copyOf(WEIGHTINGS.keySet()));
+                    : list("--weightings", weightingList, weightingNames());
             List<String> a = architectureList.equals("all") ? ARCHITECTURES
                     : list("--architectures", architectureList, ARCHITECTURES);
             List<Double> r = numbers("--rhos", rhos);
@@ -293,7 +313,7 @@ public final class ResultsTable {
         List<Model> models = new ArrayList<>();
         for (String w : o.weightings()) {
             models.add(new Model(w.equals("equal") ? "equal (hardSharing)" : w, ArchitecturePlan.hardSharing(),
-                    WEIGHTINGS.get(w)));
+                    WEIGHTINGS.getOrDefault(w, VARIANTS.get(w))));
         }
         for (String a : o.architectures()) {
             if (!a.equals("hardSharing") || !o.weightings().contains("equal")) {

@@ -2,6 +2,7 @@ package polyhead.samples.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +75,29 @@ class ResultsTableTest {
             }
             assertTrue(Double.isFinite(r.deltaM()[0]), r.toString());
         }
+    }
+
+    /**
+     * The variants are taken by name and left out of {@code all}; each trains with its own settings, so its metrics
+     * differ from those of the default settings on the same seed.
+     */
+    @Test
+    void variantsAreTakenByNameAndTrainWithTheirOwnSettings() {
+        ResultsTable.Options every = new ResultsTable.Cli().parse("--datasets", "mmoe");
+        assertTrue(every.weightings().contains("dbMtl") && every.weightings().stream().noneMatch(w -> w.contains("-")),
+                every.weightings().toString());
+        ResultsTable.Options o = new ResultsTable.Cli().parse("--datasets", "mmoe", "--rhos", "0.5", "--seeds", "1",
+                "--weightings", "dbMtl,dbMtl-beta0,moCo,moCo-beta1,moCo-sigma0", "--architectures", "hardSharing",
+                "--mmoe-train-size", "400", "--mmoe-epochs", "2");
+        List<ResultsTable.Row> rows = ResultsTable.run(o, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)).values().iterator().next();
+        assertEquals(List.of("single-task (2 models)", "dbMtl", "dbMtl-beta0", "moCo", "moCo-beta1", "moCo-sigma0",
+                "equal (hardSharing)"), rows.stream().map(ResultsTable.Row::model).toList());
+        double[] y1 = rows.stream().mapToDouble(r -> r.metric().get("y1")[0]).toArray();
+        assertNotEquals(y1[1], y1[2]);
+        assertNotEquals(y1[3], y1[4]);
+        assertNotEquals(y1[3], y1[5]);
+        assertNotEquals(y1[4], y1[5]);
     }
 
     @Test
