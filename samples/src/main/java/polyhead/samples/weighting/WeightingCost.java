@@ -29,7 +29,7 @@ import polyhead.train.Trainer;
 
 /**
  * The extra cost per training step of each weighting strategy, measured on the W1 model (BENCHMARKS.md) at batch
- * 128 with random inputs: for every strategy and gradient source, the median time of one epoch of {@code steps} steps over
+ * 128 (or {@code --batch N}) with random inputs: for every strategy and gradient source, the median time of one epoch of {@code steps} steps over
  * {@code reps} repetitions, run round-robin so that a noisy phase of the machine hits all alike, reported as ms per
  * step and as a ratio to equal weighting measured in the same run. The gradient methods over the shared parameters
  * whose update follows from the Gram matrix run twice: the trainer's default one-pass step ("parameters") and the
@@ -37,7 +37,8 @@ import polyhead.train.Trainer;
  * 4} the trunk feeds four heads (two more classification tasks on random labels) instead of two.
  */
 public final class WeightingCost {
-    private static final int BATCH = 128;
+    /** W1's batch, the default of {@code --batch}. */
+    static final int DEFAULT_BATCH = 128;
 
     @Command(name = "WeightingCost",
             description = {"The extra cost per training step of each weighting strategy on the W1 model at batch 128,",
@@ -56,17 +57,33 @@ public final class WeightingCost {
                         + "(default ${DEFAULT-VALUE})")
         int tasks;
 
+        @Option(names = "--batch", paramLabel = "N", defaultValue = "" + DEFAULT_BATCH,
+                description = "batch size (default ${DEFAULT-VALUE}, W1's)")
+        int batch;
+
+        @Option(names = "--only", paramLabel = "LIST",
+                description = "measure only these weightings (comma-separated names as printed; equal is always "
+                        + "measured, as the base of the ratios)")
+        String only;
+
         @Override
         protected Options options() {
             if (tasks != 2 && tasks != 4) {
                 throw new IllegalArgumentException("option --tasks must be 2 or 4, got " + tasks);
             }
-            return new Options(atLeast("--reps", reps, 1), atLeast("--steps", steps, 1), tasks);
+            List<String> names = only == null ? null : list("--only", only, ALL);
+            return new Options(atLeast("--reps", reps, 1), atLeast("--steps", steps, 1), tasks,
+                    atLeast("--batch", batch, 1), names);
         }
     }
 
-    record Options(int reps, int steps, int tasks) {
+    /** {@code only}: the weightings to measure besides equal weighting, or null for all. */
+    record Options(int reps, int steps, int tasks, int batch, List<String> only) {
     }
+
+    /** Every weighting measured, by its printed name. */
+    static final List<String> ALL = List.of("equal", "uncertainty", "dwa", "famo", "gls", "stch", "pcgrad", "mgda",
+            "cagrad", "nash-mtl", "gradnorm");
 
     /** The task names and class counts of the --tasks 2 and 4 configurations. */
     private static final List<String> NAMES = List.of("item", "group", "parity", "quarter");
@@ -95,7 +112,7 @@ public final class WeightingCost {
     static Map<String, Double> run(Options o, PrintStream out) {
         int reps = o.reps();
         List<String> names = NAMES.subList(0, o.tasks());
-        Dataset data = randomW1Data(o.steps() * BATCH, 1, o.tasks());
+        Dataset data = randomW1Data(o.steps() * o.batch(), 1, o.tasks());
         List<Config> configs = new ArrayList<>();
         configs.add(new Config("equal", Weightings::equal, GradientSource.PARAMETERS));
         configs.add(new Config("uncertainty", () -> Weightings.uncertainty(names), GradientSource.PARAMETERS));
@@ -115,18 +132,21 @@ public final class WeightingCost {
         configs.add(new Config("cagrad", Weightings::caGrad, GradientSource.PARAMETERS, true));
         configs.add(new Config("nash-mtl", Weightings::nashMtl, GradientSource.PARAMETERS, true));
         configs.add(new Config("gradnorm", () -> Weightings.gradNorm(0.025), GradientSource.PARAMETERS, true));
+        if (o.only() != null) {
+            configs.removeIf(c -> !c.name().equals("equal") && !o.only().contains(c.name()));
+        }
         Map<Config, double[]> times = new LinkedHashMap<>();
         configs.forEach(c -> times.put(c, new double[reps]));
         for (Config c : configs) {
-            epochSeconds(c, data, o.tasks()); // warm-up
+            epochSeconds(c, data, o.tasks(), o.batch()); // warm-up
         }
         for (int r = 0; r < reps; r++) {
             for (Config c : configs) {
-                times.get(c)[r] = epochSeconds(c, data, o.tasks());
+                times.get(c)[r] = epochSeconds(c, data, o.tasks(), o.batch());
             }
         }
         double base = median(times.get(configs.get(0))) / o.steps() * 1e3;
-        out.printf("W1 batch %d, %d tasks, %d steps per measurement, median of %d; gemm %s%n", BATCH, o.tasks(),
+        out.printf("W1 batch %d, %d tasks, %d steps per measurement, median of %d; gemm %s%n", o.batch(), o.tasks(),
                 o.steps(), reps, polyhead.tensor.Gemms.current().name());
         out.printf("%-12s  %-20s  %9s  %9s%n", "weighting", "gradients of", "ms/step", "× equal");
         Map<String, Double> result = new LinkedHashMap<>();
@@ -138,7 +158,7 @@ public final class WeightingCost {
         return result;
     }
 
-    static double epochSeconds(Config c, Dataset data, int tasks) {
+    static double epochSeconds(Config c, Dataset data, int tasks, int batch) {
         Random rng = new Random(0);
         List<Task> heads = new ArrayList<>();
         for (int t = 0; t < tasks; t++) {
@@ -150,7 +170,7 @@ public final class WeightingCost {
         Trainer t = Trainer.builder(model).optimizer(Optimizers.adam(1e-3)).weighting(c.weighting().get())
                 .gradientSource(c.source()).layerwiseGram(!c.perTask()).epochs(1).diagnostics(false).build();
         long t0 = System.nanoTime();
-        t.fit(polyhead.data.Batching.sequential(data, BATCH), null);
+        t.fit(polyhead.data.Batching.sequential(data, batch), null);
         return (System.nanoTime() - t0) / 1e9;
     }
 
