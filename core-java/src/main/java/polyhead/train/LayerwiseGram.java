@@ -24,7 +24,8 @@ import polyhead.tensor.Tensor;
  * <pre>
  *   ⟨G_sᵀx, G_tᵀx⟩ = Σ_{r,r'} (x xᵀ)_{rr'} (G_s G_tᵀ)_{rr'} = ⟨G_s, K G_t⟩,   K = x xᵀ  [R, R],
  * </pre>
- * R²·in + T·R²·out multiply-adds instead of T·R·in·out for the T weight gradients; we take whichever is smaller for
+ * about R²·in/2 (K is symmetric: {@link #gramOfRows}) + T·R²·out multiply-adds instead of T·R·in·out for the T
+ * weight gradients; we take whichever is smaller for
  * each weight (at W1's batch of 128, K for both trunk layers). The combined gradient is then one product,
  * (Σ_t a_t G_t)ᵀ x. The backward passes hand (x, G_t) over through {@link DeferredWeightGradients} instead of forming
  * G_tᵀ x. A weight used by several fully connected nodes (inputs from several batches, or one weight applied twice)
@@ -129,7 +130,7 @@ final class LayerwiseGram implements DeferredWeightGradients.Sink {
             for (Map<Var, float[]> mt : materialized) {
                 mixed |= mt.containsKey(w);
             }
-            long viaK = (long) s.rows * s.rows * in + (long) tasks * s.rows * s.rows * out;
+            long viaK = (long) s.rows * (s.rows + STRIP) / 2 * in + (long) tasks * s.rows * s.rows * out;
             long viaGradients = (long) tasks * s.rows * in * out;
             if (mixed || viaGradients <= viaK) {
                 float[][] gw = new float[tasks][];
@@ -146,8 +147,7 @@ final class LayerwiseGram implements DeferredWeightGradients.Sink {
                 formed.put(w, gw);
                 addDots(m, gw);
             } else {
-                float[] k = new float[s.rows * s.rows];
-                gemm.gemm(false, true, s.rows, s.rows, in, s.input, 0, s.input, 0, k, 0, false);
+                float[] k = gramOfRows(gemm, s.input, s.rows, in);
                 float[] kg = new float[s.rows * out];
                 for (int t = 0; t < tasks; t++) {
                     gemm.gemm(false, false, s.rows, out, s.rows, k, 0, s.gradients[t], 0, kg, 0, false);
@@ -209,6 +209,37 @@ final class LayerwiseGram implements DeferredWeightGradients.Sink {
                 p.addGrad(Tensor.wrap(p.shape(), combine(rows, a, p.value().size())));
             }
         }
+    }
+
+    /** Rows per strip of {@link #gramOfRows}. */
+    static final int STRIP = 32;
+
+    /**
+     * K = x xᵀ [rows, rows] of x [rows, in], from its upper triangle: strip i (rows i·S … i·S + S − 1) times the rows
+     * from i·S on, one product per strip, mirrored below the diagonal. About (rows + S)/(2·rows) of the full product's
+     * multiply-adds (5/8 at 128 rows); each element is a dot product of two rows, as in the full product (the two
+     * may round differently).
+     */
+    static float[] gramOfRows(Gemm gemm, float[] x, int rows, int in) {
+        float[] k = new float[rows * rows];
+        if (rows <= STRIP) {
+            gemm.gemm(false, true, rows, rows, in, x, 0, x, 0, k, 0, false);
+            return k;
+        }
+        float[] strip = new float[STRIP * rows];
+        for (int r0 = 0; r0 < rows; r0 += STRIP) {
+            int m = Math.min(STRIP, rows - r0);
+            int n = rows - r0;
+            gemm.gemm(false, true, m, n, in, x, r0 * in, x, r0 * in, strip, 0, false);
+            for (int i = 0; i < m; i++) {
+                int row = r0 + i;
+                System.arraycopy(strip, i * n + i, k, row * rows + row, n - i);
+                for (int j = i + 1; j < n; j++) {
+                    k[(r0 + j) * rows + row] = strip[i * n + j];
+                }
+            }
+        }
+        return k;
     }
 
     /** A weight's uses stacked along the rows: x [rows, in] and each task's G_t [rows, out] (zeros where none). */

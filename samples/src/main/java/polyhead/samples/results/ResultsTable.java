@@ -237,7 +237,8 @@ public final class ResultsTable {
             MultiFashion.Data d = MultiFashion.load(o.data(), MultiFashion.Recipe.PARETO_MTL, o.mfTrain(), o.mfTest(),
                     o.seed());
             p.add(new Problem(String.format("Multi-Fashion (36x36, %,d training / %,d test images, %d epochs, batch 32,"
-                            + " Adam 2e-3)", o.mfTrain(), o.mfTest(), o.mfEpochs()),
+                            + " Adam 2e-3; Fashion-MNIST %s, %s)", o.mfTrain(), o.mfTest(), o.mfEpochs(),
+                            d.source().label(), d.source().folder()),
                     List.of(MultiFashion.LEFT, MultiFashion.RIGHT), "accuracy", true, new int[] {1, 36, 36},
                     List.of(Layers.conv2d(10, 9), Layers.relu(), Layers.maxPool(2), Layers.conv2d(20, 5), Layers.relu(),
                             Layers.maxPool(2), Layers.flatten(), Layers.dense(50), Layers.relu()),

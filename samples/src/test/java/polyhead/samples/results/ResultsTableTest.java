@@ -66,8 +66,12 @@ class ResultsTableTest {
         ResultsTable.Options o = new ResultsTable.Cli().parse("--datasets", "multiFashion", "--data", "data/fashion-mnist",
                 "--seeds", "1", "--weightings", "equal", "--mf-train-size", "64", "--mf-test-size", "64",
                 "--mf-epochs", "1");
-        List<ResultsTable.Row> rows = ResultsTable.run(o, new PrintStream(new ByteArrayOutputStream(), true,
-                StandardCharsets.UTF_8)).values().iterator().next();
+        Map<String, List<ResultsTable.Row>> all = ResultsTable.run(o, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8));
+        // the title says which Fashion-MNIST the canvases were drawn from: the full set and the subset differ
+        String title = all.keySet().iterator().next();
+        assertTrue(title.endsWith("; Fashion-MNIST subset shipped with the repository, data/fashion-mnist)"), title);
+        List<ResultsTable.Row> rows = all.values().iterator().next();
         assertEquals(1 + ResultsTable.ARCHITECTURES.size(), rows.size());
         for (ResultsTable.Row r : rows) {
             for (double[] acc : r.metric().values()) {
