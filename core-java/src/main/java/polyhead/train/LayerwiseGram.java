@@ -25,9 +25,10 @@ import polyhead.tensor.Tensor;
  *   ⟨G_sᵀx, G_tᵀx⟩ = Σ_{r,r'} (x xᵀ)_{rr'} (G_s G_tᵀ)_{rr'} = ⟨G_s, K G_t⟩,   K = x xᵀ  [R, R],
  * </pre>
  * about R²·in/2 (K is symmetric: {@link #gramOfRows}) + T·R²·out multiply-adds instead of T·R·in·out for the T
- * weight gradients; we take whichever is smaller for
- * each weight (at W1's batch of 128, K for both trunk layers). The combined gradient is then one product,
- * (Σ_t a_t G_t)ᵀ x. The backward passes hand (x, G_t) over through {@link DeferredWeightGradients} instead of forming
+ * weight gradients; we take whichever route is cheaper for each weight, counting on the K route the combined
+ * gradient's product, (Σ_t a_t G_t)ᵀ x, R·in·out more (formed gradients are just added up). At W1's batch of 128 that
+ * is K for the first trunk layer (784 → 256) and, for the second (256 → 128), the formed gradients at 2 tasks and K
+ * at 4. The backward passes hand (x, G_t) over through {@link DeferredWeightGradients} instead of forming
  * G_tᵀ x. A weight used by several fully connected nodes (inputs from several batches, or one weight applied twice)
  * has its uses stacked along R (uses with the same input array add their G_t).
  *
@@ -130,7 +131,9 @@ final class LayerwiseGram implements DeferredWeightGradients.Sink {
             for (Map<Var, float[]> mt : materialized) {
                 mixed |= mt.containsKey(w);
             }
-            long viaK = (long) s.rows * (s.rows + STRIP) / 2 * in + (long) tasks * s.rows * s.rows * out;
+            // the K route also needs the combined gradient's product (Σ a_t G_t)ᵀ x later; formed gradients are combined
+            long viaK = (long) s.rows * (s.rows + STRIP) / 2 * in + (long) tasks * s.rows * s.rows * out
+                    + (long) s.rows * in * out;
             long viaGradients = (long) tasks * s.rows * in * out;
             if (mixed || viaGradients <= viaK) {
                 float[][] gw = new float[tasks][];
