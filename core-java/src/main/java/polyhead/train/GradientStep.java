@@ -354,11 +354,7 @@ final class GradientStep {
     }
 
     private static double norm(float[] g) {
-        double s = 0;
-        for (float v : g) {
-            s += (double) v * v;
-        }
-        return Math.sqrt(s);
+        return Math.sqrt(polyhead.tensor.ArrayMath.dotDouble(g, g));
     }
 
     private static float[] copy(Tensor t, int size) {

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import polyhead.autodiff.DeferredWeightGradients;
 import polyhead.autodiff.Var;
+import polyhead.tensor.ArrayMath;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
 import polyhead.tensor.Tensor;
@@ -294,11 +295,7 @@ final class LayerwiseGram implements DeferredWeightGradients.Sink {
     }
 
     private static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int k = 0; k < a.length; k++) {
-            s += (double) a[k] * b[k];
-        }
-        return s;
+        return ArrayMath.dotDouble(a, b);
     }
 
     /** Σ_t a_t v_t (null: zero) over {@code n} elements, summed in double and rounded once. */

@@ -38,10 +38,6 @@ public final class TaskRelations {
     }
 
     static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int k = 0; k < a.length; k++) {
-            s += (double) a[k] * b[k];
-        }
-        return s;
+        return polyhead.tensor.ArrayMath.dotDouble(a, b);
     }
 }

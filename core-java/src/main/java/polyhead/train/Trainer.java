@@ -374,9 +374,8 @@ public final class Trainer {
         for (Var p : optimizerParams) {
             Tensor g = p.grad();
             if (g != null) {
-                for (float v : g.data()) {
-                    s += (double) v * v;
-                }
+                float[] d = g.data();
+                s += polyhead.tensor.ArrayMath.dotDouble(d, d);
             }
         }
         return Math.sqrt(s);

@@ -10,6 +10,38 @@ import org.junit.jupiter.api.Test;
 /** {@link ArrayMath}: the vector loops give the scalar loops' results bit for bit, and the scalar loops are right. */
 class ArrayMathTest {
 
+    /**
+     * The dot product in double against the exact sum (BigDecimal: every float product and sum exact), for lengths
+     * around the eight partial sums and with offsets; a length mismatch is a one-line error.
+     */
+    @Test
+    void dotDoubleIsTheExactSumToDoublePrecision() {
+        Random rng = new Random(7);
+        for (int n : new int[] {0, 1, 7, 8, 9, 15, 16, 17, 1000, 4099}) {
+            float[] a = new float[n + 3];
+            float[] b = new float[n + 5];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (float) rng.nextGaussian();
+            }
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) rng.nextGaussian() * 1e3f;
+            }
+            java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+            double abs = 0;
+            for (int i = 0; i < n; i++) {
+                java.math.BigDecimal p = new java.math.BigDecimal(a[i + 3]).multiply(new java.math.BigDecimal(b[i + 2]));
+                exact = exact.add(p);
+                abs += Math.abs(p.doubleValue());
+            }
+            double got = ArrayMath.dotDouble(a, 3, b, 2, n);
+            assertEquals(exact.doubleValue(), got, 1e-14 * abs + 0.0, "n=" + n);
+        }
+        float[] x = {1.5f, -2f, 3f};
+        assertEquals(1.5 * 1.5 + 4 + 9, ArrayMath.dotDouble(x, x));
+        assertEquals("dotDouble: lengths 3 and 2 differ", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> ArrayMath.dotDouble(x, new float[2])).getMessage());
+    }
+
     @Test
     void vectorLoopsEqualTheScalarLoopsAtEveryLengthAndOffset() {
         Random rng = new Random(13);

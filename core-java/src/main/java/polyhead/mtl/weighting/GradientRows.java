@@ -130,12 +130,7 @@ final class GradientRows {
         double[][] m = new double[n][n];
         for (int i = 0; i < n; i++) {
             for (int j = i; j < n; j++) {
-                double s = 0;
-                float[] a = g[i];
-                float[] b = g[j];
-                for (int k = 0; k < a.length; k++) {
-                    s += (double) a[k] * b[k];
-                }
+                double s = polyhead.tensor.ArrayMath.dotDouble(g[i], g[j]);
                 m[i][j] = s;
                 m[j][i] = s;
             }
