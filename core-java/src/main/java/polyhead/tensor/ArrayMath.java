@@ -23,6 +23,9 @@ public final class ArrayMath {
         /** {@code dst[d + i] += a * src[s + i]} for i in [0, n), the product rounded before the sum. */
         void addScaled(float[] dst, int d, float[] src, int s, int n, float a);
 
+        /** See {@link ArrayMath#weightedSum}. */
+        void weightedSum(float[][] v, double[] a, int n, float[] out);
+
         /** See {@link ArrayMath#maxPool2x2}. */
         void maxPool2x2(float[] x, int xOff, int planes, int h, int w, float[] out, int outOff, int[] argmax,
                         int argBase, boolean relu);
@@ -40,6 +43,19 @@ public final class ArrayMath {
         public void addScaled(float[] dst, int d, float[] src, int s, int n, float a) {
             for (int i = 0; i < n; i++) {
                 dst[d + i] += a * src[s + i];
+            }
+        }
+
+        @Override
+        public void weightedSum(float[][] v, double[] a, int n, float[] out) {
+            for (int k = 0; k < n; k++) {
+                double s = 0;
+                for (int t = 0; t < v.length; t++) {
+                    if (v[t] != null && a[t] != 0) {
+                        s += a[t] * v[t][k];
+                    }
+                }
+                out[k] = (float) s;
             }
         }
 
@@ -112,6 +128,19 @@ public final class ArrayMath {
     /** In place: {@code dst[d + i] += a * src[s + i]} for i in [0, n) (the product rounded, then the sum). */
     public static void addScaled(float[] dst, int d, float[] src, int s, int n, float a) {
         KERNELS.addScaled(dst, d, src, s, n, a);
+    }
+
+    /**
+     * {@code out[k] = (float) Σ_t a[t]·v[t][k]} for k in [0, n): each term a product in double, summed in double from
+     * 0 in the order of t and rounded to float once; rows that are null or whose a[t] is 0 are left out. The vector
+     * kernel does the same operations on 4 or 8 elements at a time (converted to double), so the two agree bit for
+     * bit.
+     */
+    public static void weightedSum(float[][] v, double[] a, int n, float[] out) {
+        if (v.length != a.length) {
+            throw new IllegalArgumentException("weightedSum: " + v.length + " rows but " + a.length + " weights");
+        }
+        KERNELS.weightedSum(v, a, n, out);
     }
 
     /**

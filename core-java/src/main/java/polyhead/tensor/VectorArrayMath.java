@@ -1,5 +1,6 @@
 package polyhead.tensor;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -26,6 +27,35 @@ final class VectorArrayMath implements ArrayMath.Kernels {
     private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, (1L << L) - (1L << L / 2));
     private static final VectorMask<Integer> HIGH_I = VectorMask.fromLong(I, (1L << L) - (1L << L / 2));
     private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
+    /** Half as many floats as {@link #S}, converted to as many doubles in a vector of {@link #S}'s width. */
+    private static final VectorSpecies<Float> HALF = PackedProduct.WIDE ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+    private static final VectorSpecies<Double> D = PackedProduct.WIDE ? DoubleVector.SPECIES_512 : DoubleVector.SPECIES_256;
+
+    @Override
+    public void weightedSum(float[][] v, double[] a, int n, float[] out) {
+        int h = HALF.length();
+        int k = 0;
+        for (; k <= n - h; k += h) {
+            DoubleVector s = DoubleVector.zero(D);
+            for (int t = 0; t < v.length; t++) {
+                if (v[t] != null && a[t] != 0) {
+                    DoubleVector x = (DoubleVector) FloatVector.fromArray(HALF, v[t], k)
+                            .convertShape(VectorOperators.F2D, D, 0);
+                    s = s.add(x.mul(a[t]));
+                }
+            }
+            ((FloatVector) s.convertShape(VectorOperators.D2F, HALF, 0)).intoArray(out, k);
+        }
+        for (; k < n; k++) {
+            double s = 0;
+            for (int t = 0; t < v.length; t++) {
+                if (v[t] != null && a[t] != 0) {
+                    s += a[t] * v[t][k];
+                }
+            }
+            out[k] = (float) s;
+        }
+    }
 
     @Override
     public void add(float[] dst, int d, float[] src, int s, int n) {

@@ -300,19 +300,8 @@ final class LayerwiseGram implements DeferredWeightGradients.Sink {
 
     /** Σ_t a_t v_t (null: zero) over {@code n} elements, summed in double and rounded once. */
     private static float[] combine(float[][] v, double[] a, int n) {
-        double[] acc = new double[n];
-        for (int t = 0; t < v.length; t++) {
-            if (v[t] == null || a[t] == 0) {
-                continue;
-            }
-            for (int k = 0; k < n; k++) {
-                acc[k] += a[t] * v[t][k];
-            }
-        }
         float[] r = new float[n];
-        for (int k = 0; k < n; k++) {
-            r[k] = (float) acc[k];
-        }
+        ArrayMath.weightedSum(v, a, n, r);
         return r;
     }
 }

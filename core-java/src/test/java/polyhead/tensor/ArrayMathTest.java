@@ -14,6 +14,40 @@ class ArrayMathTest {
      * The dot product in double against the exact sum (BigDecimal: every float product and sum exact), for lengths
      * around the eight partial sums and with offsets; a length mismatch is a one-line error.
      */
+    /**
+     * Σ_t a_t v_t: the vector kernel agrees with the scalar loop bit for bit (lengths around 4 and 8 elements, a null
+     * row, a zero weight, signed zeros), the scalar loop with the sum in double rounded once (checked against
+     * BigDecimal), and a rows/weights mismatch is a one-line error.
+     */
+    @Test
+    void weightedSumIsTheDoubleSumRoundedOnceInBothKernels() {
+        Random rng = new Random(11);
+        ArrayMath.Kernels vector = new VectorArrayMath();
+        for (int n : new int[] {1, 3, 4, 5, 8, 9, 16, 17, 1001}) {
+            float[][] v = new float[4][n];
+            for (float[] row : v) {
+                for (int k = 0; k < n; k++) {
+                    row[k] = rng.nextInt(10) == 0 ? -0f : (float) rng.nextGaussian() * (1 << rng.nextInt(20));
+                }
+            }
+            v[2] = null;
+            double[] a = {0.3 + rng.nextDouble(), -1.7, 5.0, 0};
+            float[] expected = new float[n];
+            float[] got = new float[n];
+            ArrayMath.SCALAR.weightedSum(v, a, n, expected);
+            vector.weightedSum(v, a, n, got);
+            for (int k = 0; k < n; k++) {
+                assertEquals(Float.floatToRawIntBits(expected[k]), Float.floatToRawIntBits(got[k]), "n=" + n + " k=" + k);
+                double exact = new java.math.BigDecimal(a[0]).multiply(new java.math.BigDecimal(v[0][k]))
+                        .add(new java.math.BigDecimal(a[1]).multiply(new java.math.BigDecimal(v[1][k]))).doubleValue();
+                assertEquals((float) exact, expected[k], Math.ulp((float) exact), "n=" + n + " k=" + k);
+            }
+        }
+        assertEquals("weightedSum: 2 rows but 1 weights", org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> ArrayMath.weightedSum(new float[2][1], new double[1], 1,
+                        new float[1])).getMessage());
+    }
+
     @Test
     void dotDoubleIsTheExactSumToDoublePrecision() {
         Random rng = new Random(7);

@@ -140,18 +140,9 @@ final class GradientRows {
 
     /** Σ_t w_t g_t, accumulated in double and rounded once to float. */
     static float[] combine(float[][] g, double[] w) {
-        int p = g[0].length;
-        double[] acc = new double[p];
-        for (int t = 0; t < g.length; t++) {
-            if (w[t] == 0) {
-                continue;
-            }
-            float[] row = g[t];
-            for (int k = 0; k < p; k++) {
-                acc[k] += w[t] * row[k];
-            }
-        }
-        return toFloat(acc);
+        float[] r = new float[g[0].length];
+        polyhead.tensor.ArrayMath.weightedSum(g, w, r.length, r);
+        return r;
     }
 
     static float[] toFloat(double[] v) {
