@@ -23,6 +23,9 @@ public final class ArrayMath {
         /** {@code dst[d + i] += a * src[s + i]} for i in [0, n), the product rounded before the sum. */
         void addScaled(float[] dst, int d, float[] src, int s, int n, float a);
 
+        /** See {@link ArrayMath#dotDouble(float[], int, float[], int, int)}. */
+        double dotDouble(float[] a, int ao, float[] b, int bo, int n);
+
         /** See {@link ArrayMath#weightedSum}. */
         void weightedSum(float[][] v, double[] a, int n, float[] out);
 
@@ -44,6 +47,26 @@ public final class ArrayMath {
             for (int i = 0; i < n; i++) {
                 dst[d + i] += a * src[s + i];
             }
+        }
+
+        @Override
+        public double dotDouble(float[] a, int ao, float[] b, int bo, int n) {
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            int i = 0;
+            for (; i <= n - 8; i += 8) {
+                s0 += (double) a[ao + i] * b[bo + i];
+                s1 += (double) a[ao + i + 1] * b[bo + i + 1];
+                s2 += (double) a[ao + i + 2] * b[bo + i + 2];
+                s3 += (double) a[ao + i + 3] * b[bo + i + 3];
+                s4 += (double) a[ao + i + 4] * b[bo + i + 4];
+                s5 += (double) a[ao + i + 5] * b[bo + i + 5];
+                s6 += (double) a[ao + i + 6] * b[bo + i + 6];
+                s7 += (double) a[ao + i + 7] * b[bo + i + 7];
+            }
+            for (; i < n; i++) {
+                s0 += (double) a[ao + i] * b[bo + i];
+            }
+            return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
         }
 
         @Override
@@ -145,27 +168,13 @@ public final class ArrayMath {
 
     /**
      * Σ_i a[ao + i]·b[bo + i] over i in [0, n), every product and sum in double (each product of two floats is exact in
-     * double). Eight partial sums, over the indices of each residue mod 8, added at the end: the one running sum of a
-     * plain loop waits for each addition before the next (about 4 cycles per element), these do not. The result can
-     * differ from the plain loop's in the last bits of the double.
+     * double), in several partial sums added at the end: the one running sum of a plain loop waits for each addition
+     * before the next (about 4 cycles per element), these do not. The scalar kernel keeps eight (indices by residue
+     * mod 8), the vector kernel two vectors of doubles; the result can differ from the plain loop's, and between the
+     * kernels, in the last bits of the double.
      */
     public static double dotDouble(float[] a, int ao, float[] b, int bo, int n) {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-        int i = 0;
-        for (; i <= n - 8; i += 8) {
-            s0 += (double) a[ao + i] * b[bo + i];
-            s1 += (double) a[ao + i + 1] * b[bo + i + 1];
-            s2 += (double) a[ao + i + 2] * b[bo + i + 2];
-            s3 += (double) a[ao + i + 3] * b[bo + i + 3];
-            s4 += (double) a[ao + i + 4] * b[bo + i + 4];
-            s5 += (double) a[ao + i + 5] * b[bo + i + 5];
-            s6 += (double) a[ao + i + 6] * b[bo + i + 6];
-            s7 += (double) a[ao + i + 7] * b[bo + i + 7];
-        }
-        for (; i < n; i++) {
-            s0 += (double) a[ao + i] * b[bo + i];
-        }
-        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+        return KERNELS.dotDouble(a, ao, b, bo, n);
     }
 
     /** {@link #dotDouble(float[], int, float[], int, int)} of two whole arrays of the same length. */

@@ -32,6 +32,28 @@ final class VectorArrayMath implements ArrayMath.Kernels {
     private static final VectorSpecies<Double> D = PackedProduct.WIDE ? DoubleVector.SPECIES_512 : DoubleVector.SPECIES_256;
 
     @Override
+    public double dotDouble(float[] a, int ao, float[] b, int bo, int n) {
+        int h = HALF.length();
+        DoubleVector s0 = DoubleVector.zero(D);
+        DoubleVector s1 = DoubleVector.zero(D);
+        int i = 0;
+        for (; i <= n - 2 * h; i += 2 * h) {
+            // a product of two floats is exact in double, so the fused multiply-add rounds only the sum
+            s0 = widen(a, ao + i).fma(widen(b, bo + i), s0);
+            s1 = widen(a, ao + i + h).fma(widen(b, bo + i + h), s1);
+        }
+        double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += (double) a[ao + i] * b[bo + i];
+        }
+        return s;
+    }
+
+    private static DoubleVector widen(float[] x, int off) {
+        return (DoubleVector) FloatVector.fromArray(HALF, x, off).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    @Override
     public void weightedSum(float[][] v, double[] a, int n, float[] out) {
         int h = HALF.length();
         int k = 0;

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 class ArrayMathTest {
 
     /**
-     * The dot product in double against the exact sum (BigDecimal: every float product and sum exact), for lengths
-     * around the eight partial sums and with offsets; a length mismatch is a one-line error.
+     * The dot product in double, scalar and vector kernels, against the exact sum (BigDecimal: every float product and
+     * sum exact), for lengths around the partial sums' widths and with offsets; a length mismatch is a one-line error.
      */
     /**
      * Σ_t a_t v_t: the vector kernel agrees with the scalar loop bit for bit (lengths around 4 and 8 elements, a null
@@ -67,8 +67,10 @@ class ArrayMathTest {
                 exact = exact.add(p);
                 abs += Math.abs(p.doubleValue());
             }
-            double got = ArrayMath.dotDouble(a, 3, b, 2, n);
-            assertEquals(exact.doubleValue(), got, 1e-14 * abs + 0.0, "n=" + n);
+            for (ArrayMath.Kernels k : new ArrayMath.Kernels[] {ArrayMath.SCALAR, new VectorArrayMath()}) {
+                double got = k.dotDouble(a, 3, b, 2, n);
+                assertEquals(exact.doubleValue(), got, 1e-14 * abs, "n=" + n + " " + k.getClass());
+            }
         }
         float[] x = {1.5f, -2f, 3f};
         assertEquals(1.5 * 1.5 + 4 + 9, ArrayMath.dotDouble(x, x));
