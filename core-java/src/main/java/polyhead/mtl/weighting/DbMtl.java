@@ -26,6 +26,10 @@ import polyhead.tensor.Tensor;
  *
  * <p>State: m_t per task seen (float, so {@link #stateDict()} restores it exactly) and k. A task first seen later
  * starts from m_t = 0; a task absent from a batch keeps its m_t. Losses must be positive.
+ *
+ * <p>Measured (the repository's {@code RESULTS.md}): with Adam at 2e-3 and 5e-3 the average costs 7–27 points of Δm
+ * against equal weighting on Multi-Fashion and the MMoE tasks, and β = 0 comes level with it; LibMTL's benchmarks run
+ * at 1e-4.
  */
 public final class DbMtl implements GradientWeighting {
     /** β = 0.9, LibMTL's default. */
