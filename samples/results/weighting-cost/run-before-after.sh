@@ -1,5 +1,8 @@
 #!/bin/bash
-# W4-style: idle machine; both builds alternate
+# WeightingCost for two builds side by side on an idle machine, as run for BENCHMARKS.md (session 14).
+# /tmp/cost/before.cp and /tmp/cost/after.cp each hold a class path (one line: the samples' classes, a copy of that
+# build's polyhead-core jar, and the dependencies from `mvn dependency:build-classpath -pl samples`); the builds
+# alternate within each configuration, so a noisy phase of the machine hits both.
 OUT=${OUT:-/tmp/cost/out}
 mkdir -p $OUT
 for round in 1 2; do
