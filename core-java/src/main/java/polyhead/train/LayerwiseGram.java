@@ -25,11 +25,11 @@ import polyhead.tensor.Tensor;
  * <pre>
  *   ⟨G_sᵀx, G_tᵀx⟩ = Σ_{r,r'} (x xᵀ)_{rr'} (G_s G_tᵀ)_{rr'} = ⟨G_s, K G_t⟩,   K = x xᵀ  [R, R],
  * </pre>
- * about R²·in/2 (K is symmetric: {@link #gramOfRows}) + T·R²·out multiply-adds instead of T·R·in·out for the T
- * weight gradients; we take whichever route is cheaper for each weight, counting on the K route the combined
- * gradient's product, (Σ_t a_t G_t)ᵀ x, R·in·out more (formed gradients are just added up). At W1's batch of 128 that
- * is K for the first trunk layer (784 → 256) and, for the second (256 → 128), the formed gradients at 2 tasks and K
- * at 4. The backward passes hand (x, G_t) over through {@link DeferredWeightGradients} instead of forming
+ * R²·in + T·R²·out multiply-adds instead of T·R·in·out for the T weight gradients; we take whichever route is cheaper
+ * for each weight, counting on the K route the combined gradient's product, (Σ_t a_t G_t)ᵀ x, R·in·out more (formed
+ * gradients are just added up). At W1's batch of 128 that is K for the first trunk layer (784 → 256) and the formed
+ * gradients for the second (256 → 128) at 2 tasks; at 4 the two routes tie and K is taken (measured a little faster).
+ * The backward passes hand (x, G_t) over through {@link DeferredWeightGradients} instead of forming
  * G_tᵀ x. A weight used by several fully connected nodes (inputs from several batches, or one weight applied twice)
  * has its uses stacked along R (uses with the same input array add their G_t).
  *
@@ -133,10 +133,10 @@ final class LayerwiseGram implements DeferredWeightGradients.Sink {
                 mixed |= mt.containsKey(w);
             }
             // the K route also needs the combined gradient's product (Σ a_t G_t)ᵀ x later; formed gradients are combined
-            long viaK = (long) s.rows * (s.rows + STRIP) / 2 * in + (long) tasks * s.rows * s.rows * out
+            long viaK = (long) s.rows * s.rows * in + (long) tasks * s.rows * s.rows * out
                     + (long) s.rows * in * out;
             long viaGradients = (long) tasks * s.rows * in * out;
-            if (mixed || viaGradients <= viaK) {
+            if (mixed || viaGradients < viaK) {
                 float[][] gw = new float[tasks][];
                 for (int t = 0; t < tasks; t++) {
                     gw[t] = new float[out * in];
@@ -151,7 +151,10 @@ final class LayerwiseGram implements DeferredWeightGradients.Sink {
                 formed.put(w, gw);
                 addDots(m, gw);
             } else {
-                float[] k = gramOfRows(gemm, s.input, s.rows, in);
+                // the full product: building only its upper triangle, in strips of rows, saves 3/8 of the multiply-adds
+                // at 128 rows but ran slower (narrower products; BENCHMARKS.md, session 14)
+                float[] k = new float[s.rows * s.rows];
+                gemm.gemm(false, true, s.rows, s.rows, in, s.input, 0, s.input, 0, k, 0, false);
                 float[] kg = new float[s.rows * out];
                 for (int t = 0; t < tasks; t++) {
                     gemm.gemm(false, false, s.rows, out, s.rows, k, 0, s.gradients[t], 0, kg, 0, false);
@@ -213,37 +216,6 @@ final class LayerwiseGram implements DeferredWeightGradients.Sink {
                 p.addGrad(Tensor.wrap(p.shape(), combine(rows, a, p.value().size())));
             }
         }
-    }
-
-    /** Rows per strip of {@link #gramOfRows}. */
-    static final int STRIP = 32;
-
-    /**
-     * K = x xᵀ [rows, rows] of x [rows, in], from its upper triangle: strip i (rows i·S … i·S + S − 1) times the rows
-     * from i·S on, one product per strip, mirrored below the diagonal. About (rows + S)/(2·rows) of the full product's
-     * multiply-adds (5/8 at 128 rows); each element is a dot product of two rows, as in the full product (the two
-     * may round differently).
-     */
-    static float[] gramOfRows(Gemm gemm, float[] x, int rows, int in) {
-        float[] k = new float[rows * rows];
-        if (rows <= STRIP) {
-            gemm.gemm(false, true, rows, rows, in, x, 0, x, 0, k, 0, false);
-            return k;
-        }
-        float[] strip = new float[STRIP * rows];
-        for (int r0 = 0; r0 < rows; r0 += STRIP) {
-            int m = Math.min(STRIP, rows - r0);
-            int n = rows - r0;
-            gemm.gemm(false, true, m, n, in, x, r0 * in, x, r0 * in, strip, 0, false);
-            for (int i = 0; i < m; i++) {
-                int row = r0 + i;
-                System.arraycopy(strip, i * n + i, k, row * rows + row, n - i);
-                for (int j = i + 1; j < n; j++) {
-                    k[(r0 + j) * rows + row] = strip[i * n + j];
-                }
-            }
-        }
-        return k;
     }
 
     /** A weight's uses stacked along the rows: x [rows, in] and each task's G_t [rows, out] (zeros where none). */

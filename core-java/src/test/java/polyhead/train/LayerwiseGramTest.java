@@ -216,32 +216,6 @@ class LayerwiseGramTest {
         }
     }
 
-    /**
-     * x xᵀ from its upper triangle in strips, against the dot products of the rows summed in double, at row counts
-     * below, at and around the strip height and at several strips with a short last one.
-     */
-    @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 5, 31, 32, 33, 64, 100, 128})
-    void gramOfRowsIsEveryPairOfRowsDotProduct(int rows) {
-        int in = 37;
-        Random rng = new Random(rows);
-        float[] x = new float[rows * in];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rng.nextGaussian();
-        }
-        float[] k = LayerwiseGram.gramOfRows(polyhead.tensor.Gemms.current(), x, rows, in);
-        assertEquals(rows * rows, k.length);
-        for (int a = 0; a < rows; a++) {
-            for (int b = 0; b < rows; b++) {
-                double d = 0;
-                for (int c = 0; c < in; c++) {
-                    d += (double) x[a * in + c] * x[b * in + c];
-                }
-                assertEquals(d, k[a * rows + b], 1e-4 * (1 + Math.abs(d)), "K[" + a + "][" + b + "] at " + rows + " rows");
-            }
-        }
-    }
-
     @Test
     void aTaskWithoutLabelsInTheBatchIsLeftOutAlike() {
         Supplier<Weighting> w = Weightings::mgda;
