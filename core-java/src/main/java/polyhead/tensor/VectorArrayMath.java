@@ -28,8 +28,10 @@ final class VectorArrayMath implements ArrayMath.Kernels {
     private static final VectorMask<Integer> HIGH_I = VectorMask.fromLong(I, (1L << L) - (1L << L / 2));
     private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
     /** Half as many floats as {@link #S}, converted to as many doubles in a vector of {@link #S}'s width. */
-    private static final VectorSpecies<Float> HALF = PackedProduct.WIDE ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
-    private static final VectorSpecies<Double> D = PackedProduct.WIDE ? DoubleVector.SPECIES_512 : DoubleVector.SPECIES_256;
+    private static final VectorSpecies<Float> HALF =
+            PackedProduct.WIDE ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+    private static final VectorSpecies<Double> D =
+            PackedProduct.WIDE ? DoubleVector.SPECIES_512 : DoubleVector.SPECIES_256;
 
     @Override
     public double dotDouble(float[] a, int ao, float[] b, int bo, int n) {

@@ -132,7 +132,7 @@ final class LayerwiseGram implements DeferredWeightGradients.Sink {
             for (Map<Var, float[]> mt : materialized) {
                 mixed |= mt.containsKey(w);
             }
-            // the K route also needs the combined gradient's product (Σ a_t G_t)ᵀ x later; formed gradients are combined
+            // the K route also needs the combined gradient's product (Σ a_t G_t)ᵀ x later; formed ones are just added
             long viaK = (long) s.rows * s.rows * in + (long) tasks * s.rows * s.rows * out
                     + (long) s.rows * in * out;
             long viaGradients = (long) tasks * s.rows * in * out;
