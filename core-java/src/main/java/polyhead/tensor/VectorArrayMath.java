@@ -27,22 +27,25 @@ final class VectorArrayMath implements ArrayMath.Kernels {
     private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, (1L << L) - (1L << L / 2));
     private static final VectorMask<Integer> HIGH_I = VectorMask.fromLong(I, (1L << L) - (1L << L / 2));
     private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
-    /** Half as many floats as {@link #S}, converted to as many doubles in a vector of {@link #S}'s width. */
-    private static final VectorSpecies<Float> HALF =
-            PackedProduct.WIDE ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
+    /**
+     * Doubles in a vector as wide as {@link #S}: each float vector converts to two of them (parts 0 and 1). The floats
+     * are read with {@link #S} itself: a second float width in the same JVM makes C2 give up intrinsics in the
+     * other kernels (seen as a training step that allocated 134 KB of boxed vectors).
+     */
     private static final VectorSpecies<Double> D =
             PackedProduct.WIDE ? DoubleVector.SPECIES_512 : DoubleVector.SPECIES_256;
 
     @Override
     public double dotDouble(float[] a, int ao, float[] b, int bo, int n) {
-        int h = HALF.length();
         DoubleVector s0 = DoubleVector.zero(D);
         DoubleVector s1 = DoubleVector.zero(D);
         int i = 0;
-        for (; i <= n - 2 * h; i += 2 * h) {
+        for (; i <= n - L; i += L) {
+            FloatVector x = FloatVector.fromArray(S, a, ao + i);
+            FloatVector y = FloatVector.fromArray(S, b, bo + i);
             // a product of two floats is exact in double, so the fused multiply-add rounds only the sum
-            s0 = widen(a, ao + i).fma(widen(b, bo + i), s0);
-            s1 = widen(a, ao + i + h).fma(widen(b, bo + i + h), s1);
+            s0 = widen(x, 0).fma(widen(y, 0), s0);
+            s1 = widen(x, 1).fma(widen(y, 1), s1);
         }
         double s = s0.add(s1).reduceLanes(VectorOperators.ADD);
         for (; i < n; i++) {
@@ -51,24 +54,26 @@ final class VectorArrayMath implements ArrayMath.Kernels {
         return s;
     }
 
-    private static DoubleVector widen(float[] x, int off) {
-        return (DoubleVector) FloatVector.fromArray(HALF, x, off).convertShape(VectorOperators.F2D, D, 0);
+    private static DoubleVector widen(FloatVector x, int part) {
+        return (DoubleVector) x.convertShape(VectorOperators.F2D, D, part);
     }
 
     @Override
     public void weightedSum(float[][] v, double[] a, int n, float[] out) {
-        int h = HALF.length();
         int k = 0;
-        for (; k <= n - h; k += h) {
-            DoubleVector s = DoubleVector.zero(D);
+        for (; k <= n - L; k += L) {
+            DoubleVector s0 = DoubleVector.zero(D);
+            DoubleVector s1 = DoubleVector.zero(D);
             for (int t = 0; t < v.length; t++) {
                 if (v[t] != null && a[t] != 0) {
-                    DoubleVector x = (DoubleVector) FloatVector.fromArray(HALF, v[t], k)
-                            .convertShape(VectorOperators.F2D, D, 0);
-                    s = s.add(x.mul(a[t]));
+                    FloatVector x = FloatVector.fromArray(S, v[t], k);
+                    s0 = s0.add(widen(x, 0).mul(a[t]));
+                    s1 = s1.add(widen(x, 1).mul(a[t]));
                 }
             }
-            ((FloatVector) s.convertShape(VectorOperators.D2F, HALF, 0)).intoArray(out, k);
+            FloatVector low = (FloatVector) s0.convertShape(VectorOperators.D2F, S, 0);
+            FloatVector high = (FloatVector) s1.convertShape(VectorOperators.D2F, S, -1);
+            low.blend(high, HIGH).intoArray(out, k);
         }
         for (; k < n; k++) {
             double s = 0;

@@ -389,17 +389,14 @@ class ArenaTest {
         Tensor x = Tensor.randn(rng, Shape.of(64, 784));
         Tensor y = labels(rng, 64);
         Loss ce = Losses.crossEntropy();
-        // with the arena, rounds go on (up to 30 s) until C2 has compiled the kernels: run early in a cold JVM, 80
-        // rounds were not always enough (a clean clone's run order put this test near the start)
-        long with = bytesPerStep(new Arena(false), x, y, ce, 80, 30_000_000_000L);
-        long without = bytesPerStep(null, x, y, ce, 6, 0);
+        long with = bytesPerStep(new Arena(false), x, y, ce, 80);
+        long without = bytesPerStep(null, x, y, ce, 6);
         assertTrue(without > 300_000, "without an arena a step allocates its activations and gradients: " + without);
         assertTrue(with < 64 * 1024 && with * 10 < without, "bytes per step with an arena " + with + ", without "
                 + without);
     }
 
-    /** The fewest bytes per step over at least {@code minRounds} rounds, and then rounds until {@code moreNanos} pass. */
-    static long bytesPerStep(Arena arena, Tensor x, Tensor y, Loss ce, int minRounds, long moreNanos) {
+    static long bytesPerStep(Arena arena, Tensor x, Tensor y, Loss ce, int maxRounds) {
         Random rng = new Random(4);
         Sequential model = new Sequential(new Linear(784, 256, rng), Activation.relu(), new Linear(256, 128, rng),
                 Activation.relu(), new Linear(128, 10, rng));
@@ -408,8 +405,7 @@ class ArenaTest {
                 java.lang.management.ManagementFactory.getThreadMXBean();
         long best = Long.MAX_VALUE;
         // rounds until the minimum is small: until C2 has compiled them, the Vector API kernels allocate their vectors
-        long deadline = System.nanoTime() + moreNanos;
-        for (int round = 0; (round < minRounds || System.nanoTime() < deadline) && best > 16 * 1024; round++) {
+        for (int round = 0; round < maxRounds && best > 16 * 1024; round++) {
             long before = mx.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 20; i++) {
                 try (Arena.Scope s = arena == null ? null : arena.open()) {
