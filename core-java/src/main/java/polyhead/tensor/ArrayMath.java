@@ -156,8 +156,8 @@ public final class ArrayMath {
     /**
      * {@code out[k] = (float) Σ_t a[t]·v[t][k]} for k in [0, n): each term a product in double, summed in double from
      * 0 in the order of t and rounded to float once; rows that are null or whose a[t] is 0 are left out. The vector
-     * kernel does the same operations on 4 or 8 elements at a time (converted to double), so the two agree bit for
-     * bit.
+     * kernel does the same operations on a vector of floats at a time, widened to two vectors of doubles, so the two
+     * kernels agree bit for bit.
      */
     public static void weightedSum(float[][] v, double[] a, int n, float[] out) {
         if (v.length != a.length) {

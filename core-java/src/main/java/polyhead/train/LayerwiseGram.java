@@ -159,7 +159,7 @@ final class LayerwiseGram implements DeferredWeightGradients.Sink {
                 for (int t = 0; t < tasks; t++) {
                     gemm.gemm(false, false, s.rows, out, s.rows, k, 0, s.gradients[t], 0, kg, 0, false);
                     for (int r = 0; r <= t; r++) {
-                        double d = dot(s.gradients[r], kg);
+                        double d = ArrayMath.dotDouble(s.gradients[r], kg);
                         m[r][t] += d;
                         if (r != t) {
                             m[t][r] += d;
@@ -257,17 +257,13 @@ final class LayerwiseGram implements DeferredWeightGradients.Sink {
                 if (v[s] == null || v[t] == null) {
                     continue;
                 }
-                double d = dot(v[s], v[t]);
+                double d = ArrayMath.dotDouble(v[s], v[t]);
                 m[s][t] += d;
                 if (s != t) {
                     m[t][s] += d;
                 }
             }
         }
-    }
-
-    private static double dot(float[] a, float[] b) {
-        return ArrayMath.dotDouble(a, b);
     }
 
     /** Σ_t a_t v_t (null: zero) over {@code n} elements, summed in double and rounded once. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import polyhead.mtl.weighting.TaskGradients;
+import polyhead.tensor.ArrayMath;
 
 /**
  * Task-relationship diagnostics over the task gradients of the shared parameters: for each pair (i, j) the cosine
@@ -24,20 +25,16 @@ public final class TaskRelations {
         List<String> tasks = g.tasks();
         double[] norms = new double[tasks.size()];
         for (int t = 0; t < norms.length; t++) {
-            norms[t] = Math.sqrt(dot(g.grads()[t], g.grads()[t]));
+            norms[t] = Math.sqrt(ArrayMath.dotDouble(g.grads()[t], g.grads()[t]));
         }
         for (int i = 0; i < tasks.size(); i++) {
             for (int j = i + 1; j < tasks.size(); j++) {
                 String pair = tasks.get(i) + "." + tasks.get(j);
                 double denom = norms[i] * norms[j];
-                out.put("grad_cos." + pair, denom == 0 ? Double.NaN : dot(g.grads()[i], g.grads()[j]) / denom);
+                out.put("grad_cos." + pair, denom == 0 ? Double.NaN : ArrayMath.dotDouble(g.grads()[i], g.grads()[j]) / denom);
                 out.put("grad_norm_ratio." + pair, norms[j] == 0 ? Double.NaN : norms[i] / norms[j]);
             }
         }
         return out;
-    }
-
-    static double dot(float[] a, float[] b) {
-        return polyhead.tensor.ArrayMath.dotDouble(a, b);
     }
 }
