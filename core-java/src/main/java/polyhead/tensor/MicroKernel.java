@@ -145,4 +145,236 @@ final class MicroKernel {
         c50.intoArray(c, o);
         c51.intoArray(c, o + KL);
     }
+
+    /** {@link WideMicroKernel#kernelInPlaceA} in 256-bit vectors. */
+    static void kernelInPlaceA(int kb, float[] a, int ao, int lda, float[] pb, int bo, float[] c, int co,
+                                int ldc) {
+        FloatVector c00 = FloatVector.zero(KS);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < kb; p++, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(KS, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(KS, pb, bo + KL);
+            FloatVector x = FloatVector.broadcast(KS, a[ao + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(KS, a[ao + lda + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(KS, a[ao + 2 * lda + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(KS, a[ao + 3 * lda + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(KS, a[ao + 4 * lda + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(KS, a[ao + 5 * lda + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        // written out rather than through a helper taking FloatVector, whose vectors' class C2 would have to learn
+        // from the type profile (VectorGemm.S)
+        int o = co;
+        c00.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c01.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c10.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c11.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c20.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c21.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c30.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c31.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c40.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c41.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c50.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c51.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+    }
+
+    /** {@link WideMicroKernel#kernelStoreInPlaceA} in 256-bit vectors. */
+    static void kernelStoreInPlaceA(int kb, float[] a, int ao, int lda, float[] pb, int bo, float[] c, int co,
+                                     int ldc) {
+        FloatVector c00 = FloatVector.zero(KS);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < kb; p++, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(KS, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(KS, pb, bo + KL);
+            FloatVector x = FloatVector.broadcast(KS, a[ao + p]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(KS, a[ao + lda + p]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(KS, a[ao + 2 * lda + p]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(KS, a[ao + 3 * lda + p]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(KS, a[ao + 4 * lda + p]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(KS, a[ao + 5 * lda + p]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        int o = co;
+        c00.intoArray(c, o);
+        c01.intoArray(c, o + KL);
+        o += ldc;
+        c10.intoArray(c, o);
+        c11.intoArray(c, o + KL);
+        o += ldc;
+        c20.intoArray(c, o);
+        c21.intoArray(c, o + KL);
+        o += ldc;
+        c30.intoArray(c, o);
+        c31.intoArray(c, o + KL);
+        o += ldc;
+        c40.intoArray(c, o);
+        c41.intoArray(c, o + KL);
+        o += ldc;
+        c50.intoArray(c, o);
+        c51.intoArray(c, o + KL);
+    }
+
+    /** {@link WideMicroKernel#kernelInPlaceAt} in 256-bit vectors. */
+    static void kernelInPlaceAt(int kb, float[] a, int ao, int lda, float[] pb, int bo, float[] c, int co,
+                                 int ldc) {
+        FloatVector c00 = FloatVector.zero(KS);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < kb; p++, ao += lda, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(KS, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(KS, pb, bo + KL);
+            FloatVector x = FloatVector.broadcast(KS, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(KS, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(KS, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(KS, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(KS, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(KS, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        // written out rather than through a helper taking FloatVector, whose vectors' class C2 would have to learn
+        // from the type profile (VectorGemm.S)
+        int o = co;
+        c00.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c01.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c10.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c11.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c20.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c21.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c30.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c31.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c40.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c41.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+        o += ldc;
+        c50.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
+        c51.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
+    }
+
+    /** {@link WideMicroKernel#kernelStoreInPlaceAt} in 256-bit vectors. */
+    static void kernelStoreInPlaceAt(int kb, float[] a, int ao, int lda, float[] pb, int bo, float[] c, int co,
+                                      int ldc) {
+        FloatVector c00 = FloatVector.zero(KS);
+        FloatVector c01 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c40 = c00;
+        FloatVector c41 = c00;
+        FloatVector c50 = c00;
+        FloatVector c51 = c00;
+        for (int p = 0; p < kb; p++, ao += lda, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(KS, pb, bo);
+            FloatVector b1 = FloatVector.fromArray(KS, pb, bo + KL);
+            FloatVector x = FloatVector.broadcast(KS, a[ao]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(KS, a[ao + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(KS, a[ao + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(KS, a[ao + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(KS, a[ao + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(KS, a[ao + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        int o = co;
+        c00.intoArray(c, o);
+        c01.intoArray(c, o + KL);
+        o += ldc;
+        c10.intoArray(c, o);
+        c11.intoArray(c, o + KL);
+        o += ldc;
+        c20.intoArray(c, o);
+        c21.intoArray(c, o + KL);
+        o += ldc;
+        c30.intoArray(c, o);
+        c31.intoArray(c, o + KL);
+        o += ldc;
+        c40.intoArray(c, o);
+        c41.intoArray(c, o + KL);
+        o += ldc;
+        c50.intoArray(c, o);
+        c51.intoArray(c, o + KL);
+    }
 }

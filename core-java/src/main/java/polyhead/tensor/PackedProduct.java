@@ -6,14 +6,15 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * {@link VectorGemm}'s general path, Goto's / BLIS's: for each KC-deep slice of the inner dimension, op(B) is packed
- * into NR-wide column panels and an MC-high block of op(A) into MR-high row panels, in the order the micro-kernel
- * ({@link MicroKernel}) reads them, with zeros past the matrix edge; the micro-kernel then adds an MR×NR tile of the
- * product into C as KC rank-1 updates held in registers. The transposes are absorbed by the packing, so all four
- * variants run the same kernel. Tiles that overhang the edge of C are computed into a scratch tile and added from
- * there. On one thread ({@link #computeSequential}) or on all, in strips of C ({@link #computeParallel}).
+ * into NR-wide column panels in the order the micro-kernel ({@link MicroKernel}) reads them, with zeros past the
+ * matrix edge; the micro-kernel then adds an MR×NR tile of the product into C as KC rank-1 updates held in registers,
+ * reading MR rows of op(A) in place (A's rows, or Aᵀ's contiguous columns), an MC-high block of them at a time. Only
+ * a last panel of fewer than MR rows of op(A) is packed (zero-padded), and tiles that overhang the edge of C are
+ * computed into a scratch tile and added from there. On one thread ({@link #computeSequential}) or on all, in strips
+ * of C ({@link #computeParallel}).
  *
- * <p>Block sizes: an A block (MC×KC ≤ 120×256 floats, 120 KiB) stays in L2 and one B panel (KC×NR, 16 KiB) in L1; KC
- * and MC are evened out over the blocks so that no block is a thin remainder.
+ * <p>Block sizes: an A block (MC×KC ≤ 120×256 floats, 120 KiB) stays in L2 and one B panel (KC×NR, 16 or 32 KiB) in
+ * L1; KC and MC are evened out over the blocks so that no block is a thin remainder.
  */
 final class PackedProduct extends Product {
     /**
@@ -61,14 +62,17 @@ final class PackedProduct extends Product {
         super(p);
     }
 
-    /** The whole product on this thread: B packed one KC×NC block at a time, A one MC×KC block at a time. */
+    /**
+     * The whole product on this thread: B packed one KC×NC block at a time, A read in place one MC×KC block at a time
+     * ({@link #multiplyBlockInPlaceA}).
+     */
     void computeSequential(VectorWorkspace ws) {
         int kBlocks = ceilDiv(k, KC);
         int kc = ceilDiv(k, kBlocks);
         int mBlocks = ceilDiv(m, MC);
         int mc = roundUp(ceilDiv(m, mBlocks), MR);
         int nc = Math.min(NC, roundUp(n, NR));
-        float[] pa = ws.packedA(mc * kc);
+        float[] pa = ws.packedA(MR * kc);
         float[] pb = ws.packedB(nc * kc);
         for (int jc = 0; jc < n; jc += nc) {
             int nb = Math.min(nc, n - jc);
@@ -77,8 +81,7 @@ final class PackedProduct extends Product {
                 packB(pb, 0, jc, nb, pc, kb);
                 for (int ic = 0; ic < m; ic += mc) {
                     int mb = Math.min(mc, m - ic);
-                    packA(pa, 0, ic, mb, pc, kb);
-                    multiplyBlock(pa, 0, pb, 0, ic, mb, jc, nb, kb, ws.tile, pc == 0 && !accumulate);
+                    multiplyBlockInPlaceA(pa, pb, 0, ic, mb, jc, nb, pc, kb, ws.tile, pc == 0 && !accumulate);
                 }
             }
         }
@@ -128,16 +131,17 @@ final class PackedProduct extends Product {
 
     /**
      * All threads on one product, each on whole strips of C: strips of columns when op(A) is the smaller operand
-     * (m ≤ n), else strips of rows. Every thread packs all of the smaller operand into its own workspace when it starts
-     * its first strip (so it is packed once per thread, not once per product), and each strip packs its own part of
-     * the other operand, one KC slice at a time, and multiplies it at once while it is in L2 — the sequential path's
-     * loops on a part of C. The threads pull strips from a counter in an order that keeps them far apart in C (the
-     * first strips handed out are 0, per, 2·per ...), so that two threads rarely write the same cache line of C.
+     * (m ≤ n), else strips of rows. op(A) is read in place ({@link #multiplyBlockInPlaceA}); in strips of rows every
+     * thread packs all of op(B) into its own workspace when it starts its first strip (so it is packed once per
+     * thread, not once per product), and in strips of columns each strip packs its own part of op(B), one KC slice
+     * at a time, and multiplies it at once while it is in L1 and L2 — the sequential path's loops on a part of C. The
+     * threads pull strips from a counter in an order that keeps them far apart in C (the first strips handed out are
+     * 0, per, 2·per ...), so that two threads rarely write the same cache line of C.
      *
      * <p>It replaced a two-phase scheme (all threads pack all of both operands into shared buffers, then all compute
      * blocks of C), which packed 1.2 MB for W1's 128×784·(256×784)ᵀ and then read it back from L3 after a barrier,
      * spent a large part of the product packing, and left most blocks to one thread (BENCHMARKS.md, implementation
-     * notes).
+     * notes). Until session 15 each thread also packed all of op(A) (strips of columns) or its strip of it (rows).
      */
     void computeParallel(WorkerPool pool, int threads) {
         int kBlocks = ceilDiv(k, KC);
@@ -149,30 +153,22 @@ final class PackedProduct extends Product {
         int strips = ceilDiv(columns ? n : m, width);
         int per = ceilDiv(strips, threads);
         int slots = per * threads;
-        int mBlocks = ceilDiv(m, MC);
-        int mc = roundUp(ceilDiv(m, mBlocks), MR);
-        int mPad = roundUp(m, MR);
         int nPad = roundUp(n, NR);
         AtomicInteger next = new AtomicInteger();
         pool.run(threads, part -> {
             VectorWorkspace ws = VectorWorkspace.get();
-            float[] whole = null; // this thread's packing of all of the smaller operand, every KC slice
-            float[] strip = null; // one KC slice of the strip's part of the other operand
+            float[] pb = null; // rows: all of op(B), every KC slice; columns: one KC slice of the strip's part
+            float[] pa = null; // a last panel of op(A) of fewer than MR rows
             for (int t; (t = next.getAndIncrement()) < slots; ) {
                 int s = t % threads * per + t / threads;
                 if (s >= strips) {
                     continue;
                 }
-                if (whole == null) {
-                    whole = columns ? ws.packedA(mPad * k) : ws.packedB(nPad * k);
-                    strip = columns ? ws.packedB(width * kc) : ws.packedA(width * kc);
-                    for (int pc = 0; pc < k; pc += kc) {
-                        int kb = Math.min(kc, k - pc);
-                        if (columns) {
-                            packA(whole, pc * mPad, 0, m, pc, kb);
-                        } else {
-                            packB(whole, pc * nPad, 0, n, pc, kb);
-                        }
+                if (pb == null) {
+                    pa = ws.packedA(MR * kc);
+                    pb = ws.packedB(columns ? width * kc : nPad * k);
+                    for (int pc = 0; pc < k && !columns; pc += kc) {
+                        packB(pb, pc * nPad, 0, n, pc, Math.min(kc, k - pc));
                     }
                 }
                 int s0 = s * width;
@@ -181,14 +177,10 @@ final class PackedProduct extends Product {
                     int kb = Math.min(kc, k - pc);
                     boolean overwrite = pc == 0 && !accumulate;
                     if (columns) {
-                        packB(strip, 0, s0, sb, pc, kb);
-                        for (int ic = 0; ic < m; ic += mc) {
-                            multiplyBlock(whole, pc * mPad + ic * kb, strip, 0, ic, Math.min(mc, m - ic), s0, sb,
-                                    kb, ws.tile, overwrite);
-                        }
+                        packB(pb, 0, s0, sb, pc, kb);
+                        multiplyBlockInPlaceA(pa, pb, 0, 0, m, s0, sb, pc, kb, ws.tile, overwrite);
                     } else {
-                        packA(strip, 0, s0, sb, pc, kb);
-                        multiplyBlock(strip, 0, whole, pc * nPad, s0, sb, 0, n, kb, ws.tile, overwrite);
+                        multiplyBlockInPlaceA(pa, pb, pc * nPad, s0, sb, 0, n, pc, kb, ws.tile, overwrite);
                     }
                 }
             }
@@ -196,7 +188,75 @@ final class PackedProduct extends Product {
     }
 
     /**
-     * Packs op(A)[i0:i0+mb, p0:p0+kb] into MR-high panels from {@code pa[d]}: panel q holds, for p = 0..kb−1,
+     * {@link #multiplyBlock} for C[i0:i0+mb, j0:j0+nb] with op(A) read in place rather than packed: whole 6-row
+     * panels go through the in-place kernels ({@link WideMicroKernel#kernelInPlaceA} for A, its {@code At} form for
+     * Aᵀ), a last panel of fewer rows is packed into {@code pa} and goes through {@link #multiplyBlock}. The same
+     * multiply-adds in the same order as with A packed, so the same bits.
+     *
+     * <p>Why: in a parallel product every thread packed all of op(A) (strips of columns) or its row strip of it, and
+     * packing A row by row is a scalar gather from six rows; W1's step at batch 512 spent 12% of its time there.
+     * Reading A in place, W1's steps ran 4-5% faster at batch 128 and 512 and the 1024³ product 6% faster
+     * (BENCHMARKS.md, issue 21, session 15).
+     */
+    void multiplyBlockInPlaceA(float[] pa, float[] pb, int bo, int i0, int mb, int j0, int nb, int p0, int kb,
+                               float[] tile, boolean overwrite) {
+        int whole = mb / MR * MR;
+        // op(A)[i, p] in place: a[i·k + p] (rows k apart), or a[p·m + i] for Aᵀ (each p's 6 values contiguous)
+        int lda = transA ? m : k;
+        for (int jr = 0; jr < nb; jr += NR) {
+            int cols = Math.min(NR, nb - jr);
+            for (int ir = 0; ir < whole; ir += MR) {
+                int ai = aOffset + (transA ? p0 * m + i0 + ir : (i0 + ir) * k + p0);
+                int ci = cOffset + (i0 + ir) * n + j0 + jr;
+                if (cols < NR) {
+                    inPlaceA(true, kb, ai, lda, pb, bo + jr * kb, tile, 0, NR);
+                    for (int r = 0; r < MR; r++) {
+                        int dst = ci + r * n;
+                        for (int j = 0; j < cols; j++) {
+                            c[dst + j] = overwrite ? tile[r * NR + j] : c[dst + j] + tile[r * NR + j];
+                        }
+                    }
+                } else {
+                    inPlaceA(overwrite, kb, ai, lda, pb, bo + jr * kb, c, ci, n);
+                }
+            }
+        }
+        if (whole < mb) {
+            packA(pa, 0, i0 + whole, mb - whole, p0, kb);
+            multiplyBlock(pa, 0, pb, bo, i0 + whole, mb - whole, j0, nb, kb, tile, overwrite);
+        }
+    }
+
+    /** The in-place kernel of this width and transpose of A, storing the tile or adding it to C. */
+    private void inPlaceA(boolean store, int kb, int ao, int lda, float[] pb, int bo, float[] cs, int co, int ldc) {
+        if (WIDE) {
+            if (transA) {
+                if (store) {
+                    WideMicroKernel.kernelStoreInPlaceAt(kb, a, ao, lda, pb, bo, cs, co, ldc);
+                } else {
+                    WideMicroKernel.kernelInPlaceAt(kb, a, ao, lda, pb, bo, cs, co, ldc);
+                }
+            } else if (store) {
+                WideMicroKernel.kernelStoreInPlaceA(kb, a, ao, lda, pb, bo, cs, co, ldc);
+            } else {
+                WideMicroKernel.kernelInPlaceA(kb, a, ao, lda, pb, bo, cs, co, ldc);
+            }
+        } else if (transA) {
+            if (store) {
+                MicroKernel.kernelStoreInPlaceAt(kb, a, ao, lda, pb, bo, cs, co, ldc);
+            } else {
+                MicroKernel.kernelInPlaceAt(kb, a, ao, lda, pb, bo, cs, co, ldc);
+            }
+        } else if (store) {
+            MicroKernel.kernelStoreInPlaceA(kb, a, ao, lda, pb, bo, cs, co, ldc);
+        } else {
+            MicroKernel.kernelInPlaceA(kb, a, ao, lda, pb, bo, cs, co, ldc);
+        }
+    }
+
+    /**
+     * Packs op(A)[i0:i0+mb, p0:p0+kb] (now only a last panel of fewer than MR rows: whole panels are read in place)
+     * into MR-high panels from {@code pa[d]}: panel q holds, for p = 0..kb−1,
      * the MR values op(A)[i0+q·MR+r, p0+p] at {@code d + q·MR·kb + p·MR + r}, zero below the last row.
      */
     void packA(float[] pa, int d0, int i0, int mb, int p0, int kb) {
@@ -213,17 +273,6 @@ final class PackedProduct extends Product {
                     for (int r = rows; r < MR; r++) {
                         pa[d + r] = 0f;
                     }
-                }
-            } else if (rows == MR) {
-                // op(A)[i, p] = a[i·k + p]: six row streams
-                int s = aOffset + (i0 + ir) * k + p0;
-                for (int p = 0; p < kb; p++, d += MR) {
-                    pa[d] = a[s + p];
-                    pa[d + 1] = a[s + k + p];
-                    pa[d + 2] = a[s + 2 * k + p];
-                    pa[d + 3] = a[s + 3 * k + p];
-                    pa[d + 4] = a[s + 4 * k + p];
-                    pa[d + 5] = a[s + 5 * k + p];
                 }
             } else {
                 int s = aOffset + (i0 + ir) * k + p0;
