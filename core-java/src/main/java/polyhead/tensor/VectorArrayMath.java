@@ -153,6 +153,29 @@ final class VectorArrayMath implements ArrayMath.Kernels {
     }
 
     /**
+     * {@link #poolBlock} on L/2 windows, one vector of each row (rows of L/2 to L − 1 windows: W2's first layer at
+     * 512 bits, 14, went one window at a time): the winners of its windows in the first L/2 lanes of {@code out} and
+     * {@code argmax} from {@code k}, and a copy of them in the next L/2 lanes, which the caller overwrites.
+     */
+    private static void poolHalfBlock(float[] x, int i0, int w, int shift, float[] out, int[] argmax, int k,
+                                      float floor) {
+        IntVector at = IOTA.add(i0 + shift);
+        FloatVector r = FloatVector.fromArray(S, x, i0);
+        FloatVector rs = r.rearrange(SWAP);
+        VectorMask<Float> m = rs.compare(VectorOperators.GT, r).or(rs.test(VectorOperators.IS_NAN));
+        FloatVector top = r.blend(rs, m);
+        IntVector topAt = at.blend(at.rearrange(SWAP_I), m.cast(I));
+        r = FloatVector.fromArray(S, x, i0 + w);
+        rs = r.rearrange(SWAP);
+        m = rs.compare(VectorOperators.GT, r).or(rs.test(VectorOperators.IS_NAN));
+        FloatVector bottom = r.blend(rs, m);
+        IntVector bottomAt = at.add(w).blend(at.add(w).rearrange(SWAP_I), m.cast(I));
+        m = bottom.compare(VectorOperators.GT, top).or(bottom.test(VectorOperators.IS_NAN));
+        top.blend(bottom, m).rearrange(EVEN).max(floor).intoArray(out, k);
+        topAt.blend(bottomAt, m.cast(I)).rearrange(EVEN_I).intoArray(argmax, k);
+    }
+
+    /**
      * Eight windows at a time: two vectors of each of the two rows hold their 16 inputs; in each row a pair's odd
      * lane beats its even lane where greater or NaN (the pair swapped into place by one permute), then the bottom
      * row's winner beats the top row's on the same condition — the scalar loop's order of comparisons, so the same
@@ -173,7 +196,15 @@ final class VectorArrayMath implements ArrayMath.Kernels {
             for (int oh = 0; oh < ho; oh++, k += wo) {
                 int row = xOff + p * h * w + 2 * oh * w;
                 if (wo < L) {
-                    ArrayMath.maxPool2x2Row(x, row, w, 0, wo, out, k, argmax, shift, relu);
+                    if (wo >= L / 2 && (p < planes - 1 || oh < ho - 1)) {
+                        // two blocks of L/2 windows, the second overlapping the first; each stores L lanes, whose
+                        // upper half spills into the next row's outputs, which that row then overwrites (so not
+                        // for the call's last row)
+                        poolHalfBlock(x, row, w, shift, out, argmax, k, floor);
+                        poolHalfBlock(x, row + 2 * (wo - L / 2), w, shift, out, argmax, k + wo - L / 2, floor);
+                    } else {
+                        ArrayMath.maxPool2x2Row(x, row, w, 0, wo, out, k, argmax, shift, relu);
+                    }
                     continue;
                 }
                 for (int ow = 0; ; ow += L) {

@@ -114,16 +114,19 @@ class ArrayMathTest {
     }
 
     /**
-     * The vector 2×2 pooling gives the scalar loop's maxima and argmax indices bit for bit: rows of fewer than 8
-     * windows (one by one), exactly 8, 8 plus a remainder (an overlapping last block), odd sizes (a last row and
-     * column that no window reads), offsets, with and without the ReLU, on data full of ties, ±0, infinities and NaNs.
+     * The vector 2×2 pooling gives the scalar loop's maxima and argmax indices bit for bit: rows of fewer than half a
+     * vector of windows (one by one), half a vector to one (two overlapping half blocks, the call's last row one by
+     * one; 14 windows at 16 lanes), exactly one vector, one plus a remainder (an overlapping last block), odd sizes (a
+     * last row and column that no window reads), offsets, with and without the ReLU, on data full of ties, ±0,
+     * infinities and NaNs; nothing past the outputs is written.
      */
     @Test
     void vectorPoolingEqualsTheScalarPoolingBitForBit() {
         Random rng = new Random(17);
         ArrayMath.Kernels vector = new VectorArrayMath();
         float[] specials = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1f, -1f, 2f};
-        int[][] sizes = {{2, 2}, {3, 5}, {6, 14}, {4, 16}, {5, 17}, {28, 28}, {10, 10}, {7, 33}, {2, 48}};
+        int[][] sizes = {{2, 2}, {3, 5}, {6, 14}, {4, 16}, {5, 17}, {28, 28}, {10, 10}, {7, 33}, {2, 48}, {6, 20},
+            {2, 30}, {3, 24}};
         for (int[] size : sizes) {
             int h = size[0];
             int w = size[1];
