@@ -66,10 +66,12 @@ public final class VectorGemm implements Gemm {
     static final int DOT_MAX_M = 32;
     /**
      * ... or, with the wide 3×5 blocks ({@link DotKernels#WIDE_DOTS}), as long as A's rows over one k block
-     * (m·min(k, KD) floats) fit in L2, where each block of B's rows rereads them: no packing at all (faster for W1's
-     * first product at batch 128, X·W₁ᵀ = 128×784·(256×784)ᵀ; at batch 512, A 1.6 MB, no faster, so it stays packed).
+     * (m·min(k, KD) floats) are at most 48K floats: up to 62 rows at k = 784. It was 128K (W1's first product at
+     * batch 128, X·W₁ᵀ = 128×784·(256×784)ᵀ, went through the dots) until the packed path stopped packing A
+     * (session 15): on two threads that product then ran at 248 GFLOPS packed against 177 as dots, 64 rows at 188
+     * against 170, 48 rows at 131 against 173 (BENCHMARKS.md, issue 21).
      */
-    static final long DOT_MAX_A = 1 << 17;
+    static final long DOT_MAX_A = 3 << 14;
     /** ... and a long enough inner dimension: each 3×3 block ends in nine horizontal sums (see above). */
     static final int DOT_MIN_K = 512;
     /**
