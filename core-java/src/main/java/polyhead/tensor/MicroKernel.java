@@ -6,8 +6,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-blocked micro-kernel of {@link PackedProduct}: an MR×NR tile of C (6×16 with 256-bit vectors, 6×32
- * with 512-bit ones, {@link PackedProduct#KS}) from one packed A panel and one packed B panel, as fused multiply-adds.
+ * The register-blocked micro-kernels of {@link PackedProduct}: an MR×NR tile of C (6×16 with 256-bit vectors, 6×32
+ * with 512-bit ones, {@link WideMicroKernel}) from 6 rows of op(A), packed or read in place, and one packed B panel,
+ * as fused multiply-adds.
  * 12 accumulators, 2 panel vectors and a broadcast fit the 16 vector registers of AVX2. (Sessions on earlier machines
  * found 512-bit vectors slower on JDK 17; on Zen 5, whose multiply-adds are 512 bits wide, they are nearly twice as
  * fast: BENCHMARKS.md, issue 21.)
@@ -21,13 +22,8 @@ final class MicroKernel {
     private MicroKernel() {
     }
 
-    /**
-     * The 6×16 micro-kernel: C[0:6, 0:16] += Σ_p A[:, p]·B[p, :] over one packed A panel (6 values per p) and one
-     * packed B panel (16 values per p), the tile held in 12 registers; C row r starts at {@code co + r·ldc}.
-     * It only accumulates; {@link #kernelStore} is the one that overwrites: a kernel that chose per call between
-     * storing and adding ran much slower under C2 once both paths had been taken.
-     */
-    static void kernel(int kb, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
+    /** {@link WideMicroKernel#kernel} in 256-bit vectors: the 6×16 tile, the B panel 16 values per p. */
+    static void kernel(int kb, float[] a, int ao, int as, float[] pb, int bo, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(KS);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -40,25 +36,25 @@ final class MicroKernel {
         FloatVector c41 = c00;
         FloatVector c50 = c00;
         FloatVector c51 = c00;
-        for (int p = 0; p < kb; p++, ao += MR, bo += NR) {
+        for (int p = 0; p < kb; p++, ao += as, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(KS, pb, bo);
             FloatVector b1 = FloatVector.fromArray(KS, pb, bo + KL);
-            FloatVector x = FloatVector.broadcast(KS, pa[ao]);
+            FloatVector x = FloatVector.broadcast(KS, a[ao]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(KS, pa[ao + 1]);
+            x = FloatVector.broadcast(KS, a[ao + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(KS, pa[ao + 2]);
+            x = FloatVector.broadcast(KS, a[ao + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(KS, pa[ao + 3]);
+            x = FloatVector.broadcast(KS, a[ao + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(KS, pa[ao + 4]);
+            x = FloatVector.broadcast(KS, a[ao + 4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(KS, pa[ao + 5]);
+            x = FloatVector.broadcast(KS, a[ao + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
@@ -84,14 +80,8 @@ final class MicroKernel {
         c51.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
     }
 
-    /**
-     * {@link #kernel} that stores the tile instead of adding it to C, for the first k slice of a product that does not
-     * accumulate: C is then not zeroed first nor read. A method of its own, the same loop as {@link #kernel}: one kernel
-     * that chose per call between storing and adding ran much slower once C2 had seen both (BENCHMARKS.md,
-     * implementation notes). The sums start at +0 and so
-     * are never −0: the same bits as zeroing C and adding them.
-     */
-    static void kernelStore(int kb, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
+    /** {@link WideMicroKernel#kernelStore} in 256-bit vectors. */
+    static void kernelStore(int kb, float[] a, int ao, int as, float[] pb, int bo, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(KS);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -104,25 +94,25 @@ final class MicroKernel {
         FloatVector c41 = c00;
         FloatVector c50 = c00;
         FloatVector c51 = c00;
-        for (int p = 0; p < kb; p++, ao += MR, bo += NR) {
+        for (int p = 0; p < kb; p++, ao += as, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(KS, pb, bo);
             FloatVector b1 = FloatVector.fromArray(KS, pb, bo + KL);
-            FloatVector x = FloatVector.broadcast(KS, pa[ao]);
+            FloatVector x = FloatVector.broadcast(KS, a[ao]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(KS, pa[ao + 1]);
+            x = FloatVector.broadcast(KS, a[ao + 1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(KS, pa[ao + 2]);
+            x = FloatVector.broadcast(KS, a[ao + 2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(KS, pa[ao + 3]);
+            x = FloatVector.broadcast(KS, a[ao + 3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(KS, pa[ao + 4]);
+            x = FloatVector.broadcast(KS, a[ao + 4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(KS, pa[ao + 5]);
+            x = FloatVector.broadcast(KS, a[ao + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
@@ -146,9 +136,8 @@ final class MicroKernel {
         c51.intoArray(c, o + KL);
     }
 
-    /** {@link WideMicroKernel#kernelInPlaceA} in 256-bit vectors. */
-    static void kernelInPlaceA(int kb, float[] a, int ao, int lda, float[] pb, int bo, float[] c, int co,
-                                int ldc) {
+    /** {@link WideMicroKernel#kernelRows} in 256-bit vectors. */
+    static void kernelRows(int kb, float[] a, int ao, int lda, float[] pb, int bo, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(KS);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -205,9 +194,8 @@ final class MicroKernel {
         c51.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
     }
 
-    /** {@link WideMicroKernel#kernelStoreInPlaceA} in 256-bit vectors. */
-    static void kernelStoreInPlaceA(int kb, float[] a, int ao, int lda, float[] pb, int bo, float[] c, int co,
-                                     int ldc) {
+    /** {@link WideMicroKernel#kernelStoreRows} in 256-bit vectors. */
+    static void kernelStoreRows(int kb, float[] a, int ao, int lda, float[] pb, int bo, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(KS);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -239,122 +227,6 @@ final class MicroKernel {
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
             x = FloatVector.broadcast(KS, a[ao + 5 * lda + p]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-        }
-        int o = co;
-        c00.intoArray(c, o);
-        c01.intoArray(c, o + KL);
-        o += ldc;
-        c10.intoArray(c, o);
-        c11.intoArray(c, o + KL);
-        o += ldc;
-        c20.intoArray(c, o);
-        c21.intoArray(c, o + KL);
-        o += ldc;
-        c30.intoArray(c, o);
-        c31.intoArray(c, o + KL);
-        o += ldc;
-        c40.intoArray(c, o);
-        c41.intoArray(c, o + KL);
-        o += ldc;
-        c50.intoArray(c, o);
-        c51.intoArray(c, o + KL);
-    }
-
-    /** {@link WideMicroKernel#kernelInPlaceAt} in 256-bit vectors. */
-    static void kernelInPlaceAt(int kb, float[] a, int ao, int lda, float[] pb, int bo, float[] c, int co,
-                                 int ldc) {
-        FloatVector c00 = FloatVector.zero(KS);
-        FloatVector c01 = c00;
-        FloatVector c10 = c00;
-        FloatVector c11 = c00;
-        FloatVector c20 = c00;
-        FloatVector c21 = c00;
-        FloatVector c30 = c00;
-        FloatVector c31 = c00;
-        FloatVector c40 = c00;
-        FloatVector c41 = c00;
-        FloatVector c50 = c00;
-        FloatVector c51 = c00;
-        for (int p = 0; p < kb; p++, ao += lda, bo += NR) {
-            FloatVector b0 = FloatVector.fromArray(KS, pb, bo);
-            FloatVector b1 = FloatVector.fromArray(KS, pb, bo + KL);
-            FloatVector x = FloatVector.broadcast(KS, a[ao]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(KS, a[ao + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(KS, a[ao + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(KS, a[ao + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(KS, a[ao + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(KS, a[ao + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-        }
-        // written out rather than through a helper taking FloatVector, whose vectors' class C2 would have to learn
-        // from the type profile (VectorGemm.S)
-        int o = co;
-        c00.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
-        c01.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
-        o += ldc;
-        c10.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
-        c11.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
-        o += ldc;
-        c20.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
-        c21.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
-        o += ldc;
-        c30.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
-        c31.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
-        o += ldc;
-        c40.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
-        c41.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
-        o += ldc;
-        c50.add(FloatVector.fromArray(KS, c, o)).intoArray(c, o);
-        c51.add(FloatVector.fromArray(KS, c, o + KL)).intoArray(c, o + KL);
-    }
-
-    /** {@link WideMicroKernel#kernelStoreInPlaceAt} in 256-bit vectors. */
-    static void kernelStoreInPlaceAt(int kb, float[] a, int ao, int lda, float[] pb, int bo, float[] c, int co,
-                                      int ldc) {
-        FloatVector c00 = FloatVector.zero(KS);
-        FloatVector c01 = c00;
-        FloatVector c10 = c00;
-        FloatVector c11 = c00;
-        FloatVector c20 = c00;
-        FloatVector c21 = c00;
-        FloatVector c30 = c00;
-        FloatVector c31 = c00;
-        FloatVector c40 = c00;
-        FloatVector c41 = c00;
-        FloatVector c50 = c00;
-        FloatVector c51 = c00;
-        for (int p = 0; p < kb; p++, ao += lda, bo += NR) {
-            FloatVector b0 = FloatVector.fromArray(KS, pb, bo);
-            FloatVector b1 = FloatVector.fromArray(KS, pb, bo + KL);
-            FloatVector x = FloatVector.broadcast(KS, a[ao]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(KS, a[ao + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(KS, a[ao + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(KS, a[ao + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(KS, a[ao + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(KS, a[ao + 5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }

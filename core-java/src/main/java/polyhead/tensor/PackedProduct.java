@@ -104,9 +104,9 @@ final class PackedProduct extends Product {
                     if (overwrite) {
                         kernelStore(kb, pa, ao + ir * kb, pb, bo + jr * kb, c, ci, n);
                     } else if (WIDE) {
-                        WideMicroKernel.kernel(kb, pa, ao + ir * kb, pb, bo + jr * kb, c, ci, n);
+                        WideMicroKernel.kernel(kb, pa, ao + ir * kb, MR, pb, bo + jr * kb, c, ci, n);
                     } else {
-                        MicroKernel.kernel(kb, pa, ao + ir * kb, pb, bo + jr * kb, c, ci, n);
+                        MicroKernel.kernel(kb, pa, ao + ir * kb, MR, pb, bo + jr * kb, c, ci, n);
                     }
                 } else {
                     kernelStore(kb, pa, ao + ir * kb, pb, bo + jr * kb, tile, 0, NR);
@@ -123,9 +123,9 @@ final class PackedProduct extends Product {
 
     private static void kernelStore(int kb, float[] pa, int ao, float[] pb, int bo, float[] c, int co, int ldc) {
         if (WIDE) {
-            WideMicroKernel.kernelStore(kb, pa, ao, pb, bo, c, co, ldc);
+            WideMicroKernel.kernelStore(kb, pa, ao, MR, pb, bo, c, co, ldc);
         } else {
-            MicroKernel.kernelStore(kb, pa, ao, pb, bo, c, co, ldc);
+            MicroKernel.kernelStore(kb, pa, ao, MR, pb, bo, c, co, ldc);
         }
     }
 
@@ -189,9 +189,10 @@ final class PackedProduct extends Product {
 
     /**
      * {@link #multiplyBlock} for C[i0:i0+mb, j0:j0+nb] with op(A) read in place rather than packed: whole 6-row
-     * panels go through the in-place kernels ({@link WideMicroKernel#kernelInPlaceA} for A, its {@code At} form for
-     * Aᵀ), a last panel of fewer rows is packed into {@code pa} and goes through {@link #multiplyBlock}. The same
-     * multiply-adds in the same order as with A packed, so the same bits.
+     * panels go through the in-place kernels ({@link WideMicroKernel#kernelRows} for A; for Aᵀ the panel kernel
+     * {@link WideMicroKernel#kernel} with Aᵀ's row length as its stride), a last panel of fewer rows is packed into
+     * {@code pa} and goes through {@link #multiplyBlock}. The same multiply-adds in the same order as with A packed,
+     * so the same bits.
      *
      * <p>Why: in a parallel product every thread packed all of op(A) (strips of columns) or its row strip of it, and
      * packing A row by row is a scalar gather from six rows; W1's step at batch 512 spent 12% of its time there.
@@ -232,25 +233,25 @@ final class PackedProduct extends Product {
         if (WIDE) {
             if (transA) {
                 if (store) {
-                    WideMicroKernel.kernelStoreInPlaceAt(kb, a, ao, lda, pb, bo, cs, co, ldc);
+                    WideMicroKernel.kernelStore(kb, a, ao, lda, pb, bo, cs, co, ldc);
                 } else {
-                    WideMicroKernel.kernelInPlaceAt(kb, a, ao, lda, pb, bo, cs, co, ldc);
+                    WideMicroKernel.kernel(kb, a, ao, lda, pb, bo, cs, co, ldc);
                 }
             } else if (store) {
-                WideMicroKernel.kernelStoreInPlaceA(kb, a, ao, lda, pb, bo, cs, co, ldc);
+                WideMicroKernel.kernelStoreRows(kb, a, ao, lda, pb, bo, cs, co, ldc);
             } else {
-                WideMicroKernel.kernelInPlaceA(kb, a, ao, lda, pb, bo, cs, co, ldc);
+                WideMicroKernel.kernelRows(kb, a, ao, lda, pb, bo, cs, co, ldc);
             }
         } else if (transA) {
             if (store) {
-                MicroKernel.kernelStoreInPlaceAt(kb, a, ao, lda, pb, bo, cs, co, ldc);
+                MicroKernel.kernelStore(kb, a, ao, lda, pb, bo, cs, co, ldc);
             } else {
-                MicroKernel.kernelInPlaceAt(kb, a, ao, lda, pb, bo, cs, co, ldc);
+                MicroKernel.kernel(kb, a, ao, lda, pb, bo, cs, co, ldc);
             }
         } else if (store) {
-            MicroKernel.kernelStoreInPlaceA(kb, a, ao, lda, pb, bo, cs, co, ldc);
+            MicroKernel.kernelStoreRows(kb, a, ao, lda, pb, bo, cs, co, ldc);
         } else {
-            MicroKernel.kernelInPlaceA(kb, a, ao, lda, pb, bo, cs, co, ldc);
+            MicroKernel.kernelRows(kb, a, ao, lda, pb, bo, cs, co, ldc);
         }
     }
 

@@ -85,14 +85,14 @@ class WideMicroKernelTest {
         }
         if (nr == 32) {
             if (store) {
-                WideMicroKernel.kernelStore(kb, pa, 3, pb, 2, c, 7, ldc);
+                WideMicroKernel.kernelStore(kb, pa, 3, MR, pb, 2, c, 7, ldc);
             } else {
-                WideMicroKernel.kernel(kb, pa, 3, pb, 2, c, 7, ldc);
+                WideMicroKernel.kernel(kb, pa, 3, MR, pb, 2, c, 7, ldc);
             }
         } else if (store) {
-            MicroKernel.kernelStore(kb, pa, 3, pb, 2, c, 7, ldc);
+            MicroKernel.kernelStore(kb, pa, 3, MR, pb, 2, c, 7, ldc);
         } else {
-            MicroKernel.kernel(kb, pa, 3, pb, 2, c, 7, ldc);
+            MicroKernel.kernel(kb, pa, 3, MR, pb, 2, c, 7, ldc);
         }
         for (int i = 0; i < c.length; i++) {
             assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(c[i]),
