@@ -110,13 +110,18 @@ final class PackedProduct extends Product {
                     }
                 } else {
                     kernelStore(kb, pa, ao + ir * kb, pb, bo + jr * kb, tile, 0, NR);
-                    for (int r = 0; r < rows; r++) {
-                        int dst = ci + r * n;
-                        for (int j = 0; j < cols; j++) {
-                            c[dst + j] = overwrite ? tile[r * NR + j] : c[dst + j] + tile[r * NR + j];
-                        }
-                    }
+                    addTile(tile, ci, rows, cols, overwrite);
                 }
+            }
+        }
+    }
+
+    /** C[rows × cols] from {@code ci} (rows n apart) = or += the scratch tile's top-left corner (rows NR apart). */
+    private void addTile(float[] tile, int ci, int rows, int cols, boolean overwrite) {
+        for (int r = 0; r < rows; r++) {
+            int dst = ci + r * n;
+            for (int j = 0; j < cols; j++) {
+                c[dst + j] = overwrite ? tile[r * NR + j] : c[dst + j] + tile[r * NR + j];
             }
         }
     }
@@ -196,8 +201,8 @@ final class PackedProduct extends Product {
      *
      * <p>Why: in a parallel product every thread packed all of op(A) (strips of columns) or its row strip of it, and
      * packing A row by row is a scalar gather from six rows; W1's step at batch 512 spent 12% of its time there.
-     * Reading A in place, W1's steps ran 4-5% faster at batch 128 and 512 and the 1024³ product 6% faster
-     * (BENCHMARKS.md, issue 21, session 15).
+     * Reading A in place, W1's step at batch 512 ran 10% faster (2.96 against 2.67 ms, the change toggled in one
+     * JVM), at batch 128 2%, and the 1024³ product 6% faster (BENCHMARKS.md, issue 21, session 15).
      */
     void multiplyBlockInPlaceA(float[] pa, float[] pb, int bo, int i0, int mb, int j0, int nb, int p0, int kb,
                                float[] tile, boolean overwrite) {
@@ -211,12 +216,7 @@ final class PackedProduct extends Product {
                 int ci = cOffset + (i0 + ir) * n + j0 + jr;
                 if (cols < NR) {
                     inPlaceA(true, kb, ai, lda, pb, bo + jr * kb, tile, 0, NR);
-                    for (int r = 0; r < MR; r++) {
-                        int dst = ci + r * n;
-                        for (int j = 0; j < cols; j++) {
-                            c[dst + j] = overwrite ? tile[r * NR + j] : c[dst + j] + tile[r * NR + j];
-                        }
-                    }
+                    addTile(tile, ci, MR, cols, overwrite);
                 } else {
                     inPlaceA(overwrite, kb, ai, lda, pb, bo + jr * kb, c, ci, n);
                 }
