@@ -1,5 +1,10 @@
 package polyhead.tensor;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.OptionalDouble;
+
 import java.util.concurrent.CountDownLatch;
 
 import jdk.incubator.vector.FloatVector;
@@ -33,6 +38,11 @@ public final class FmaCeiling {
         return gflops(threads, iterations, S.vectorBitSize());
     }
 
+    /** The width {@link #gflops(int, long)} measures: 512 bits where the JVM prefers them, else 256. */
+    public static int defaultBits() {
+        return S.vectorBitSize();
+    }
+
     /** {@link #gflops(int, long)} in vectors of {@code bits} bits (256, or 512 where the JIT has them). */
     public static double gflops(int threads, long iterations, int bits) {
         if (bits != 256 && bits != 512) {
@@ -58,6 +68,43 @@ public final class FmaCeiling {
             best = Math.max(best, 2.0 * CHAINS * (bits / 32) * iterations * threads / seconds * 1e-9);
         }
         return best;
+    }
+
+    /**
+     * {@link #gflops(int, long, int)} measured in a JVM of its own (this JVM's {@code java} and class path, the Vector
+     * API module and {@code threads} processors): in a JVM that has run other vector code, or vectors of the other
+     * width, C2 sometimes compiled the loops with boxed vectors — the bench's rounds measured 12.6–58.9 GFLOPS in 3 of
+     * 10 measurements, against 189–441 in the others (issue21-run7), even with the loops compiled first. Falls back
+     * to this JVM when the child cannot be started or fails.
+     */
+    public static double gflopsInFreshJvm(int threads, long iterations, int bits) {
+        if (bits != 256 && bits != 512) {
+            throw new IllegalArgumentException("vector bits must be 256 or 512, not " + bits);
+        }
+        return inChildJvm(threads, iterations, bits).orElseGet(() -> gflops(threads, iterations, bits));
+    }
+
+    /** The child JVM's measurement for {@link #gflopsInFreshJvm}, or empty when it could not be started or failed. */
+    static OptionalDouble inChildJvm(int threads, long iterations, int bits) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = List.of(java, "--add-modules", "jdk.incubator.vector",
+                "-XX:ActiveProcessorCount=" + threads, "-cp", System.getProperty("java.class.path"),
+                FmaCeiling.class.getName(), Integer.toString(threads), Long.toString(iterations), Integer.toString(bits));
+        try {
+            Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return child.waitFor() == 0 ? OptionalDouble.of(Double.parseDouble(out)) : OptionalDouble.empty();
+        } catch (IOException | NumberFormatException e) {
+            return OptionalDouble.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalDouble.empty();
+        }
+    }
+
+    /** Prints {@link #gflops(int, long, int)} for the arguments threads, iterations and bits (for the method above). */
+    public static void main(String[] args) {
+        System.out.println(gflops(Integer.parseInt(args[0]), Long.parseLong(args[1]), Integer.parseInt(args[2])));
     }
 
     private static void run(int threads, long iterations, boolean wide) {

@@ -37,6 +37,17 @@ class WideMicroKernelTest {
         org.junit.jupiter.api.Assertions.assertTrue(g > 0 && Double.isFinite(g), "GFLOPS " + g);
     }
 
+    /** The bench's measurement in a JVM of its own: the child starts, measures and reports a number. */
+    @Test
+    void fmaCeilingInAChildJvm() {
+        java.util.OptionalDouble g = FmaCeiling.inChildJvm(1, 1000, FmaCeiling.defaultBits());
+        org.junit.jupiter.api.Assertions.assertTrue(g.isPresent(), "the child JVM did not report");
+        org.junit.jupiter.api.Assertions.assertTrue(g.getAsDouble() > 0 && Double.isFinite(g.getAsDouble()),
+                "GFLOPS " + g);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> FmaCeiling.gflopsInFreshJvm(1, 1000, 384));
+    }
+
     /**
      * The width follows the JVM's preferred vectors unless the property chooses; 512 only where the JVM has them; a
      * malformed value names the property.

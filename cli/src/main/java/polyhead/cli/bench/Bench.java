@@ -289,13 +289,14 @@ public final class Bench implements Callable<Integer> {
             out.printf(Locale.ROOT, "# rep %d done at %.1fs%n", rep, (System.nanoTime() - start) * 1e-9);
         }
         if (Gemms.vectorAvailable()) {
-            // The ceiling the products' GFLOPS are read against: multiply-adds alone, on the bench's threads. Measured
-            // last, at both widths: vectors of the width the kernels do not use would otherwise share the JDK's vector
-            // methods' type profiles with theirs, and C2 then compiles some kernels without their intrinsics
-            // (BENCHMARKS.md).
-            info.put("fma_ceiling_gflops", Math.round(FmaCeiling.gflops(o.threads(), 50_000_000L) * 10) / 10.0);
+            // The ceiling the products' GFLOPS are read against: multiply-adds alone, on the bench's threads, at both
+            // widths, each in a JVM of its own: here, after the workloads, C2 sometimes compiled the loops with boxed
+            // vectors (FmaCeiling.gflopsInFreshJvm). Measured last all the same, so that the children do not share
+            // the cores with a workload.
+            info.put("fma_ceiling_gflops", Math.round(FmaCeiling.gflopsInFreshJvm(o.threads(), 50_000_000L,
+                    FmaCeiling.defaultBits()) * 10) / 10.0);
             info.put("fma_ceiling_256bit_gflops",
-                    Math.round(FmaCeiling.gflops(o.threads(), 50_000_000L, 256) * 10) / 10.0);
+                    Math.round(FmaCeiling.gflopsInFreshJvm(o.threads(), 50_000_000L, 256) * 10) / 10.0);
             out.printf(Locale.ROOT, "# fma ceiling: %.1f GFLOPS (%d-bit vectors), %.1f (256-bit), %d threads%n",
                     info.get("fma_ceiling_gflops"), info.get("vector_bits"), info.get("fma_ceiling_256bit_gflops"),
                     o.threads());
