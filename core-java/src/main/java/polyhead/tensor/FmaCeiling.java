@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.OptionalDouble;
-
 import java.util.concurrent.CountDownLatch;
 
 import jdk.incubator.vector.FloatVector;
@@ -45,9 +44,7 @@ public final class FmaCeiling {
 
     /** {@link #gflops(int, long)} in vectors of {@code bits} bits (256, or 512 where the JIT has them). */
     public static double gflops(int threads, long iterations, int bits) {
-        if (bits != 256 && bits != 512) {
-            throw new IllegalArgumentException("vector bits must be 256 or 512, not " + bits);
-        }
+        checkBits(bits);
         boolean wide = bits == 512;
         // Compile the loop as a method first, from many short calls: reached only through on-stack replacement in one
         // long call, it sometimes stayed in code that keeps the vectors boxed (one round of the bench measured 30.6
@@ -78,10 +75,14 @@ public final class FmaCeiling {
      * to this JVM when the child cannot be started or fails.
      */
     public static double gflopsInFreshJvm(int threads, long iterations, int bits) {
+        checkBits(bits);
+        return inChildJvm(threads, iterations, bits).orElseGet(() -> gflops(threads, iterations, bits));
+    }
+
+    private static void checkBits(int bits) {
         if (bits != 256 && bits != 512) {
             throw new IllegalArgumentException("vector bits must be 256 or 512, not " + bits);
         }
-        return inChildJvm(threads, iterations, bits).orElseGet(() -> gflops(threads, iterations, bits));
     }
 
     /** The child JVM's measurement for {@link #gflopsInFreshJvm}, or empty when it could not be started or failed. */
