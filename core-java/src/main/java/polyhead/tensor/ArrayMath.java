@@ -23,6 +23,15 @@ public final class ArrayMath {
         /** {@code dst[d + i] += a * src[s + i]} for i in [0, n), the product rounded before the sum. */
         void addScaled(float[] dst, int d, float[] src, int s, int n, float a);
 
+        /** See {@link ArrayMath#addBias}. */
+        void addBias(float[] y, int yo, int rows, int cols, int ld, float[] bias, int bo, boolean relu);
+
+        /** See {@link ArrayMath#reluMask}. */
+        void reluMask(float[] g, float[] y, float[] out, int n);
+
+        /** See {@link ArrayMath#sumColumns}. */
+        void sumColumns(float[] g, int rows, int cols, float[] out);
+
         /** See {@link ArrayMath#dotDouble(float[], int, float[], int, int)}. */
         double dotDouble(float[] a, int ao, float[] b, int bo, int n);
 
@@ -46,6 +55,42 @@ public final class ArrayMath {
         public void addScaled(float[] dst, int d, float[] src, int s, int n, float a) {
             for (int i = 0; i < n; i++) {
                 dst[d + i] += a * src[s + i];
+            }
+        }
+
+        @Override
+        public void addBias(float[] y, int yo, int rows, int cols, int ld, float[] bias, int bo, boolean relu) {
+            for (int r = 0; r < rows; r++) {
+                int o = yo + r * ld;
+                if (relu) {
+                    for (int j = 0; j < cols; j++) {
+                        y[o + j] = Math.max(y[o + j] + bias[bo + j], 0f);
+                    }
+                } else {
+                    for (int j = 0; j < cols; j++) {
+                        y[o + j] += bias[bo + j];
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void reluMask(float[] g, float[] y, float[] out, int n) {
+            for (int i = 0; i < n; i++) {
+                out[i] = passWhereNotZero(g[i], y[i]);
+            }
+        }
+
+        @Override
+        public void sumColumns(float[] g, int rows, int cols, float[] out) {
+            double[] acc = new double[cols];
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0, o = r * cols; j < cols; j++) {
+                    acc[j] += g[o + j];
+                }
+            }
+            for (int j = 0; j < cols; j++) {
+                out[j] = (float) acc[j];
             }
         }
 
@@ -146,6 +191,38 @@ public final class ArrayMath {
     /** In place: {@code dst[d + i] += src[s + i]} for i in [0, n). */
     public static void add(float[] dst, int d, float[] src, int s, int n) {
         KERNELS.add(dst, d, src, s, n);
+    }
+
+    /**
+     * A fully connected layer's epilogue, in place on a block of {@code rows} rows of {@code cols} values, rows
+     * {@code ld} apart from {@code y[yo]}: {@code y[r, j] += bias[bo + j]}, with {@code relu} then
+     * {@code y[r, j] = Math.max(y[r, j], 0)} (NaN stays NaN, −0 becomes +0), each value rounded once per operation.
+     */
+    public static void addBias(float[] y, int yo, int rows, int cols, int ld, float[] bias, int bo, boolean relu) {
+        KERNELS.addBias(y, yo, rows, cols, ld, bias, bo, relu);
+    }
+
+    /**
+     * ReLU's backward: {@code out[i] = g[i]} where the output {@code y[i]} is not +0 (y &gt; 0 or NaN), else +0, for
+     * i in [0, n). Without a branch, which would mispredict on random signs.
+     */
+    public static void reluMask(float[] g, float[] y, float[] out, int n) {
+        KERNELS.reluMask(g, y, out, n);
+    }
+
+    /** {@link #reluMask} for one element. */
+    public static float passWhereNotZero(float g, float y) {
+        // the bits of y are 0 exactly where the gradient is stopped, so (b | −b) >> 31 is all ones where it passes
+        int b = Float.floatToRawIntBits(y);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(g) & ((b | -b) >> 31));
+    }
+
+    /**
+     * A bias gradient: {@code out[j] = Σ_r g[r·cols + j]} for j in [0, cols), each column summed in double over the
+     * rows in order from 0 and rounded to float once.
+     */
+    public static void sumColumns(float[] g, int rows, int cols, float[] out) {
+        KERNELS.sumColumns(g, rows, cols, out);
     }
 
     /** In place: {@code dst[d + i] += a * src[s + i]} for i in [0, n) (the product rounded, then the sum). */

@@ -36,6 +36,73 @@ final class VectorArrayMath implements ArrayMath.Kernels {
             PackedProduct.WIDE ? DoubleVector.SPECIES_512 : DoubleVector.SPECIES_256;
 
     @Override
+    public void addBias(float[] y, int yo, int rows, int cols, int ld, float[] bias, int bo, boolean relu) {
+        for (int r = 0; r < rows; r++) {
+            int o = yo + r * ld;
+            int j = 0;
+            // two loops rather than a test per vector: C2 keeps the vectors of each in registers
+            if (relu) {
+                for (; j <= cols - L; j += L) {
+                    FloatVector.fromArray(S, y, o + j).add(FloatVector.fromArray(S, bias, bo + j)).max(0f)
+                            .intoArray(y, o + j);
+                }
+                for (; j < cols; j++) {
+                    y[o + j] = Math.max(y[o + j] + bias[bo + j], 0f);
+                }
+            } else {
+                for (; j <= cols - L; j += L) {
+                    FloatVector.fromArray(S, y, o + j).add(FloatVector.fromArray(S, bias, bo + j)).intoArray(y, o + j);
+                }
+                for (; j < cols; j++) {
+                    y[o + j] += bias[bo + j];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void reluMask(float[] g, float[] y, float[] out, int n) {
+        int i = 0;
+        for (; i <= n - L; i += L) {
+            // ArrayMath.passWhereNotZero on the lanes' bits
+            IntVector b = FloatVector.fromArray(S, y, i).reinterpretAsInts();
+            IntVector pass = b.or(b.neg()).lanewise(VectorOperators.ASHR, 31);
+            FloatVector.fromArray(S, g, i).reinterpretAsInts().and(pass).reinterpretAsFloats().intoArray(out, i);
+        }
+        for (; i < n; i++) {
+            out[i] = ArrayMath.passWhereNotZero(g[i], y[i]);
+        }
+    }
+
+    @Override
+    public void sumColumns(float[] g, int rows, int cols, float[] out) {
+        int j = 0;
+        double[] sums = new double[L];
+        // L columns at a time down all the rows, their sums in two vectors of doubles: each column's sum in row order
+        for (; j <= cols - L; j += L) {
+            DoubleVector s0 = DoubleVector.zero(D);
+            DoubleVector s1 = DoubleVector.zero(D);
+            for (int r = 0, o = j; r < rows; r++, o += cols) {
+                FloatVector x = FloatVector.fromArray(S, g, o);
+                s0 = s0.add(widen(x, 0));
+                s1 = s1.add(widen(x, 1));
+            }
+            s0.intoArray(sums, 0);
+            s1.intoArray(sums, L / 2);
+            for (int t = 0; t < L; t++) {
+                out[j + t] = (float) sums[t];
+            }
+        }
+        for (; j < cols; j++) {
+            double s = 0;
+            for (int r = 0, o = j; r < rows; r++, o += cols) {
+                s += g[o];
+            }
+            out[j] = (float) s;
+        }
+    }
+
+    @Override
     public double dotDouble(float[] a, int ao, float[] b, int bo, int n) {
         DoubleVector s0 = DoubleVector.zero(D);
         DoubleVector s1 = DoubleVector.zero(D);

@@ -78,6 +78,97 @@ class ArrayMathTest {
                 IllegalArgumentException.class, () -> ArrayMath.dotDouble(x, new float[2])).getMessage());
     }
 
+    /**
+     * The bias-and-ReLU epilogue: the scalar loop against each element's definition (y + b rounded, then Math.max with
+     * +0, so NaN stays NaN and −0 becomes +0; without relu only the sum), and the vector loop against the scalar loop
+     * bit for bit, for widths around the vector length, rows with a stride and a bias read from an offset; the block's
+     * neighbours untouched.
+     */
+    @Test
+    void biasEpilogueIsTheSumThenTheMaximumInBothLoops() {
+        Random rng = new Random(17);
+        ArrayMath.Kernels vector = new VectorArrayMath();
+        for (int cols = 1; cols <= 40; cols += 3) {
+            int rows = 3;
+            int ld = cols + 5;
+            float[] y = Tensor.randn(rng, Shape.of(2 + rows * ld)).data();
+            float[] bias = Tensor.randn(rng, Shape.of(cols + 4)).data();
+            y[2] = Float.NaN;
+            y[3 % y.length] = -0f;
+            bias[2] = -0f; // with y[3] = −0 (row 0, column 1): −0 + −0 = −0, which relu makes +0
+            for (boolean relu : new boolean[] {false, true}) {
+                float[] expected = y.clone();
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < cols; j++) {
+                        int e = 2 + r * ld + j;
+                        float sum = y[e] + bias[1 + j];
+                        expected[e] = relu ? (Float.isNaN(sum) ? sum : sum > 0 ? sum : 0f) : sum;
+                    }
+                }
+                float[] scalar = y.clone();
+                ArrayMath.SCALAR.addBias(scalar, 2, rows, cols, ld, bias, 1, relu);
+                float[] vec = y.clone();
+                vector.addBias(vec, 2, rows, cols, ld, bias, 1, relu);
+                for (int i = 0; i < y.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(scalar[i]),
+                            "scalar, cols " + cols + " relu " + relu + ", element " + i);
+                    assertEquals(Float.floatToRawIntBits(scalar[i]), Float.floatToRawIntBits(vec[i]),
+                            "vector, cols " + cols + " relu " + relu + ", element " + i);
+                }
+            }
+        }
+    }
+
+    /**
+     * ReLU's backward mask and the bias gradient's column sums: the vector loops against the scalar loops bit for bit,
+     * for lengths and widths around the vector length; the mask against its definition (g passes where y's bits are
+     * not all zero: y &gt; 0, NaN and −0; +0 stops it), the sums against exact sums of small integers.
+     */
+    @Test
+    void reluMaskAndColumnSumsAgreeBetweenLoopsAndWithTheirDefinitions() {
+        Random rng = new Random(19);
+        ArrayMath.Kernels vector = new VectorArrayMath();
+        for (int n = 0; n <= 40; n++) {
+            float[] g = Tensor.randn(rng, Shape.of(n)).data();
+            float[] y = Tensor.randn(rng, Shape.of(n)).data();
+            for (int i = 0; i < n; i++) {
+                y[i] = i % 5 == 0 ? 0f : i % 7 == 0 ? Float.NaN : i % 11 == 0 ? -0f : Math.max(y[i], 0f);
+            }
+            float[] scalar = new float[n];
+            float[] vec = new float[n];
+            ArrayMath.SCALAR.reluMask(g, y, scalar, n);
+            vector.reluMask(g, y, vec, n);
+            for (int i = 0; i < n; i++) {
+                boolean passes = Float.floatToRawIntBits(y[i]) != 0;
+                assertEquals(Float.floatToRawIntBits(passes ? g[i] : 0f), Float.floatToRawIntBits(scalar[i]),
+                        "scalar mask, n " + n + ", element " + i + " (y = " + y[i] + ")");
+                assertEquals(Float.floatToRawIntBits(scalar[i]), Float.floatToRawIntBits(vec[i]),
+                        "vector mask, n " + n + ", element " + i);
+            }
+        }
+        for (int cols = 1; cols <= 40; cols += 3) {
+            for (int rows : new int[] {0, 1, 7, 64}) {
+                float[] g = Tensor.randn(rng, Shape.of(rows * cols)).data();
+                float[] scalar = new float[cols];
+                float[] vec = new float[cols];
+                ArrayMath.SCALAR.sumColumns(g, rows, cols, scalar);
+                vector.sumColumns(g, rows, cols, vec);
+                assertArrayEquals(scalar, vec, 0f, "column sums, " + rows + "x" + cols);
+                // small integers: every double sum exact, so each column's sum is known exactly
+                float[] ints = new float[rows * cols];
+                float[] expected = new float[cols];
+                for (int i = 0; i < ints.length; i++) {
+                    ints[i] = rng.nextInt(201) - 100;
+                    expected[i % cols] += ints[i];
+                }
+                ArrayMath.SCALAR.sumColumns(ints, rows, cols, scalar);
+                vector.sumColumns(ints, rows, cols, vec);
+                assertArrayEquals(expected, scalar, 0f, "exact column sums, " + rows + "x" + cols);
+                assertArrayEquals(expected, vec, 0f, "exact column sums (vector), " + rows + "x" + cols);
+            }
+        }
+    }
+
     @Test
     void vectorLoopsEqualTheScalarLoopsAtEveryLengthAndOffset() {
         Random rng = new Random(13);

@@ -2,6 +2,7 @@ package polyhead.autodiff.ops;
 
 import polyhead.autodiff.Var;
 import polyhead.tensor.Arena;
+import polyhead.tensor.ArrayMath;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
@@ -34,20 +35,13 @@ public final class Activations {
     /** ReLU's backward: a new array holding {@code g} where the output {@code y} is not +0 (y &gt; 0 or NaN), else 0. */
     static float[] reluMask(float[] g, float[] y) {
         float[] gx = Arena.floatsToOverwrite(g.length); // every element written below
-        for (int i = 0; i < gx.length; i++) {
-            gx[i] = passWhereNotZero(g[i], y[i]);
-        }
+        ArrayMath.reluMask(g, y, gx, g.length);
         return gx;
     }
 
-    /**
-     * ReLU's backward for one element: {@code g} where its output {@code y} is not +0 (y &gt; 0 or NaN), else +0;
-     * without a branch, which would mispredict on random signs.
-     */
+    /** {@link ArrayMath#passWhereNotZero}: ReLU's backward for one element. */
     static float passWhereNotZero(float g, float y) {
-        // the bits of y are 0 exactly where the gradient is stopped, so (b | −b) >> 31 is all ones where it passes
-        int b = Float.floatToRawIntBits(y);
-        return Float.intBitsToFloat(Float.floatToRawIntBits(g) & ((b | -b) >> 31));
+        return ArrayMath.passWhereNotZero(g, y);
     }
 
     /** {@code x} for x &gt; 0, {@code slope·x} otherwise (PyTorch's default slope is 0.01). */
