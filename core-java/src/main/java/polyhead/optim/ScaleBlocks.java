@@ -87,12 +87,12 @@ final class ScaleBlocks {
         }
     }
 
-    /** Multiplies every active segment of the view by {@code f}. */
+    /**
+     * Multiplies every active segment of the view by {@code f}: {@link Updates#scaleLater}, done when the buffer is
+     * next read or in the pass that applies the updates.
+     */
     static void scale(Updates updates, Params params, float f) {
-        for (int i = updates.nextActive(params, 0), end; i < params.count(); i = updates.nextActive(params, end)) {
-            end = updates.runEnd(params, i, null);
-            scale(updates.buffer(), params.offset(i), params.extent(i, end), f);
-        }
+        updates.scaleLater(params, f);
     }
 
     /** Multiplies {@code len} values of {@code u} from {@code from} by {@code f}. */

@@ -17,12 +17,21 @@ import polyhead.tensor.Tensor;
  * its own state for it alone (moments, step counts), and {@link #applyTo} does not touch it: it does not move, not
  * even through momentum or weight decay.
  *
+ * <p>A multiplication of whole segments by a factor (the learning rate, a schedule, clipping) is kept pending
+ * ({@link #scaleLater}) rather than done at once: the next reader of the buffer ({@link #buffer()}, {@link #copyOf})
+ * gets it done first, and {@link #applyTo} does it in the same pass as {@code p += u}. The same float operations
+ * (each product rounded, then the sum), so the same bits, and one pass over the buffer fewer per step.
+ *
  * <p>Owned by whoever drives the steps ({@link Optimizer} does); allocated once and reused from step to step.
  */
 public final class Updates {
     private final Params params;
     private final float[] buffer;
     private final boolean[] active;
+    /** Per root parameter: whether its segment still has to be multiplied by {@code factor}. */
+    private final boolean[] pending;
+    private final float[] factor;
+    private boolean anyPending;
 
     /** A zeroed buffer for {@code root}, every parameter inactive. */
     public Updates(Params root) {
@@ -32,6 +41,8 @@ public final class Updates {
         this.params = root;
         this.buffer = root.newFlatSlot();
         this.active = new boolean[root.count()];
+        this.pending = new boolean[root.count()];
+        this.factor = new float[root.count()];
     }
 
     /** The root this buffer is laid out for. */
@@ -39,9 +50,42 @@ public final class Updates {
         return params;
     }
 
-    /** The live flat buffer (not a copy), of {@code params().flatSize()} values. */
+    /**
+     * The live flat buffer (not a copy), of {@code params().flatSize()} values, with every pending {@link #scaleLater}
+     * done.
+     */
     public float[] buffer() {
+        if (anyPending) {
+            for (int i = 0; i < pending.length; i++) {
+                scaleNow(i);
+            }
+            anyPending = false;
+        }
         return buffer;
+    }
+
+    /**
+     * {@code u ← f·u} on the segment of every active parameter of {@code view}, done when the buffer is next read or
+     * in {@link #applyTo}'s pass. A segment that already has a factor pending is multiplied by it first (two
+     * roundings, as two multiplications done at once).
+     */
+    void scaleLater(Params view, float f) {
+        for (int i = 0; i < view.count(); i++) {
+            int index = view.index(i);
+            if (active[index]) {
+                scaleNow(index);
+                pending[index] = true;
+                factor[index] = f;
+                anyPending = true;
+            }
+        }
+    }
+
+    private void scaleNow(int index) {
+        if (pending[index]) {
+            ScaleBlocks.scale(buffer, params.offset(index), params.size(index), factor[index]);
+            pending[index] = false;
+        }
     }
 
     /** Where root parameter {@code index}'s segment starts in {@link #buffer()}. */
@@ -98,6 +142,7 @@ public final class Updates {
     /** Takes root parameter {@code index} out of this step and zeroes its segment. */
     public void deactivate(int index) {
         active[index] = false;
+        pending[index] = false;
         int o = params.offset(index);
         Arrays.fill(buffer, o, o + params.size(index), 0f);
     }
@@ -121,6 +166,7 @@ public final class Updates {
                     + params.name(index) + "' of shape " + params.shape(index));
         }
         System.arraycopy(gradient.data(), 0, buffer, params.offset(index), params.size(index));
+        pending[index] = false;
         active[index] = true;
     }
 
@@ -135,11 +181,16 @@ public final class Updates {
 
     /** A copy of root parameter {@code index}'s segment as a tensor of its shape (for inspection; allocates). */
     public Tensor copyOf(int index) {
+        scaleNow(index);
         int o = params.offset(index);
         return Tensor.wrap(params.shape(index), Arrays.copyOfRange(buffer, o, o + params.size(index)));
     }
 
-    /** In place, for every active parameter: {@code p += u}. Inactive parameters are not touched. */
+    /**
+     * In place, for every active parameter: {@code p += u}, with a pending factor {@code p += f·u} (the product
+     * rounded, then the sum: the bits of scaling first). Inactive parameters are not touched. A pending factor stays
+     * pending: the buffer is not written.
+     */
     public void applyTo(Params root) {
         if (root != params) {
             throw new IllegalArgumentException("updates laid out for " + params + " applied to other parameters " + root);
@@ -147,7 +198,11 @@ public final class Updates {
         for (int i = 0; i < active.length; i++) {
             if (active[i]) {
                 // two offsets (the parameter's array from 0, the buffer from its offset): ArrayMath's vector loop
-                ArrayMath.add(params.values(i), 0, buffer, params.offset(i), params.size(i));
+                if (pending[i]) {
+                    ArrayMath.addScaled(params.values(i), 0, buffer, params.offset(i), params.size(i), factor[i]);
+                } else {
+                    ArrayMath.add(params.values(i), 0, buffer, params.offset(i), params.size(i));
+                }
             }
         }
     }

@@ -95,4 +95,63 @@ class UpdatesTest {
         assertArrayEquals(new float[] {1.5f, 0}, a.data());
         assertArrayEquals(new float[] {5, 5, 5}, b.data());
     }
+
+    /**
+     * A pending factor ({@link Updates#scaleLater}) gives the bits of multiplying first: read through
+     * {@link Updates#buffer()} and {@link Updates#copyOf}, and in {@link Updates#applyTo}'s fused pass (the product
+     * rounded, then the sum; an FMA would differ), over lengths that take both the vector loop and its tail. Two
+     * factors are two roundings; a new gradient or a deactivation drops the factor of its segment only.
+     */
+    @Test
+    void pendingFactorsGiveTheBitsOfScalingFirst() {
+        java.util.Random rng = new java.util.Random(3);
+        int[] sizes = {37, 1, 64};
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        float[][] p0 = new float[sizes.length][];
+        float[][] g = new float[sizes.length][];
+        for (int i = 0; i < sizes.length; i++) {
+            p0[i] = new float[sizes[i]];
+            g[i] = new float[sizes[i]];
+            for (int j = 0; j < sizes[i]; j++) {
+                p0[i][j] = (float) rng.nextGaussian();
+                g[i][j] = (float) rng.nextGaussian();
+            }
+            m.put("p" + i, Tensor.of(p0[i].clone(), sizes[i]));
+        }
+        Params root = Params.of(m);
+        Updates u = new Updates(root);
+        for (int i = 0; i < sizes.length; i++) {
+            u.setGradient(i, Tensor.of(g[i].clone(), sizes[i]));
+        }
+        float f1 = -0.3791f;
+        float f2 = 0.77f;
+        u.scaleLater(root, f1);
+        u.scaleLater(root.subset(2), f2); // p2: two factors
+        u.applyTo(root);
+        boolean fmaDiffers = false;
+        for (int i = 0; i < sizes.length; i++) {
+            float[] p = root.values(i);
+            for (int j = 0; j < sizes[i]; j++) {
+                float step = i == 2 ? (g[i][j] * f1) * f2 : g[i][j] * f1;
+                assertEquals(Float.floatToIntBits(p0[i][j] + step), Float.floatToIntBits(p[j]), "p" + i + "[" + j + "]");
+                float lastFactor = i == 2 ? f2 : f1;
+                float before = i == 2 ? g[i][j] * f1 : g[i][j];
+                fmaDiffers |= Math.fma(before, lastFactor, p0[i][j]) != p[j];
+            }
+        }
+        assertTrue(fmaDiffers, "the data should tell a fused multiply-add from a product and a sum");
+        float[] expected1 = new float[sizes[1]];
+        expected1[0] = g[1][0] * f1;
+        assertArrayEquals(expected1, u.copyOf(1).data(), 0f);
+        u.setGradient(0, Tensor.of(g[0].clone(), sizes[0]));
+        u.deactivate(1);
+        float[] buffer = u.buffer();
+        for (int j = 0; j < sizes[0]; j++) {
+            assertEquals(g[0][j], buffer[j], 0f, "a new gradient drops the factor");
+        }
+        assertEquals(0f, buffer[sizes[0]], 0f);
+        for (int j = 0; j < sizes[2]; j++) {
+            assertEquals(Float.floatToIntBits((g[2][j] * f1) * f2), Float.floatToIntBits(buffer[sizes[0] + 1 + j]));
+        }
+    }
 }
