@@ -115,6 +115,10 @@ final class InPlaceProduct extends Product {
         float[] strip = ws.strip(k * WIDE);
         for (int j0 = 0; j0 < n; ) {
             int left = n - j0;
+            if (left <= L) {
+                oneVector(ws, j0, left);
+                break;
+            }
             int width = left > NR && left <= WIDE ? WIDE : NR;
             int cols = Math.min(width, left);
             int tiled = width == WIDE ? tiled24 : tiled16;
@@ -147,6 +151,84 @@ final class InPlaceProduct extends Product {
             }
             j0 += cols;
         }
+    }
+
+    /**
+     * The last {@code cols} ≤ L columns of A·Bᵀ from column {@code j0}: B's rows side by side in a one-vector strip
+     * (zero-padded), 8 rows of A at a time into a scratch tile, the rows that {@link #tiledRows} leaves (at most 3)
+     * as dot products, as in the two-vector strips: the same sums, so the same bits. For a head of 10 or 5 classes
+     * at 512 bits the two-vector strip kept 10 (or 5) of 32 lanes busy.
+     */
+    private void oneVector(VectorWorkspace ws, int j0, int cols) {
+        float[] strip = ws.strip(k * L);
+        for (int j = 0; j < cols; j++) {
+            for (int p = 0, src = bOffset + (j0 + j) * k; p < k; p++) {
+                strip[p * L + j] = b[src + p];
+            }
+        }
+        for (int p = 0; cols < L && p < k; p++) {
+            Arrays.fill(strip, p * L + cols, (p + 1) * L, 0f);
+        }
+        float[] tile = ws.rowsTile(8 * L);
+        int tiled = tiledRows(); // the rows the two-vector tiles cover, so that the same rows are dot products
+        int i = 0;
+        for (int rows; (rows = Math.min(8, tiled - i)) > 0; i += rows) {
+            rows8x1(aOffset + i * k, rows, strip, tile);
+            for (int r = 0; r < rows; r++) {
+                int ci = cOffset + (i + r) * n + j0;
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] = accumulate ? c[ci + j] + tile[r * L + j] : tile[r * L + j];
+                }
+            }
+        }
+        for (; i < m; i++) {
+            for (int j = j0; j < j0 + cols; j++) {
+                float s = dot(k, a, aOffset + i * k, b, bOffset + j * k);
+                int e = cOffset + i * n + j;
+                c[e] = accumulate ? c[e] + s : s;
+            }
+        }
+    }
+
+    /**
+     * The 8×L tile {@code tile[0...]} = 8 rows of A from {@code a[a0...]} times the k×L strip {@code bs[0...]}; with
+     * {@code rows} &lt; 8 the last row is repeated in the tile's rows below it (multiplied, not used).
+     */
+    private void rows8x1(int a0, int rows, float[] bs, float[] tile) {
+        int a1 = a0 + Math.min(1, rows - 1) * k;
+        int a2 = a0 + Math.min(2, rows - 1) * k;
+        int a3 = a0 + Math.min(3, rows - 1) * k;
+        int a4 = a0 + Math.min(4, rows - 1) * k;
+        int a5 = a0 + Math.min(5, rows - 1) * k;
+        int a6 = a0 + Math.min(6, rows - 1) * k;
+        int a7 = a0 + Math.min(7, rows - 1) * k;
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = c0;
+        FloatVector c2 = c0;
+        FloatVector c3 = c0;
+        FloatVector c4 = c0;
+        FloatVector c5 = c0;
+        FloatVector c6 = c0;
+        FloatVector c7 = c0;
+        for (int p = 0, bo = 0; p < k; p++, bo += L) {
+            FloatVector v = FloatVector.fromArray(S, bs, bo);
+            c0 = FloatVector.broadcast(S, a[a0 + p]).fma(v, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + p]).fma(v, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + p]).fma(v, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + p]).fma(v, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + p]).fma(v, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + p]).fma(v, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + p]).fma(v, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + p]).fma(v, c7);
+        }
+        c0.intoArray(tile, 0);
+        c1.intoArray(tile, L);
+        c2.intoArray(tile, 2 * L);
+        c3.intoArray(tile, 3 * L);
+        c4.intoArray(tile, 4 * L);
+        c5.intoArray(tile, 5 * L);
+        c6.intoArray(tile, 6 * L);
+        c7.intoArray(tile, 7 * L);
     }
 
     /** Rows [0, tiled) times a strip of op(B) {@code width} (16 or 24) wide, rows {@code width} apart. */
