@@ -166,6 +166,12 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
             this.label = new int[targets.size()];
         }
 
+        /** Yes: a sample's forward writes only its own losses, log-sum-exps and labels, its backward its own rows. */
+        @Override
+        public boolean samplesIndependent() {
+            return true;
+        }
+
         @Override
         public double count(int n, int perSample) {
             if (w == null) {

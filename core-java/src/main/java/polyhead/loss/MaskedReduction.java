@@ -1,9 +1,11 @@
 package polyhead.loss;
 
 import java.util.Arrays;
+import java.util.function.IntConsumer;
 
 import polyhead.autodiff.Var;
 import polyhead.tensor.Arena;
+import polyhead.tensor.Parallel;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
@@ -39,7 +41,18 @@ final class MaskedReduction {
         default double count(int n, int perSample) {
             return perSample;
         }
+
+        /**
+         * Whether {@link #forward} and {@link #backward} may run for several samples at once (each writes only its
+         * own sample's slices): then large batches are spread over the cores ({@link Parallel#forRange}).
+         */
+        default boolean samplesIndependent() {
+            return false;
+        }
     }
+
+    /** Fewest samples per range when a loss's samples are spread over the cores. */
+    static final int SAMPLE_GRAIN = 128;
 
     /**
      * Reduces a loss over the samples the mask keeps.
@@ -58,11 +71,11 @@ final class MaskedReduction {
         int perSample = lossShape.sizeBetween(1, lossShape.rank());
 
         double[] losses = new double[lossShape.size()];
+        forEachValid(kernel, samples, valid, n -> kernel.forward(n, losses));
         double sum = 0;
         double count = 0;
         for (int n = 0; n < samples; n++) {
             if (valid[n]) {
-                kernel.forward(n, losses);
                 for (int e = n * perSample; e < (n + 1) * perSample; e++) {
                     losses[e] *= scale[n];
                     sum += losses[e];
@@ -101,13 +114,37 @@ final class MaskedReduction {
                 weights[e] *= scale[e / Math.max(1, perSample)];
             }
             float[] grad = Arena.floats(prediction.value().size());
-            for (int n = 0; n < samples; n++) {
-                if (valid[n]) {
-                    kernel.backward(n, weights, grad);
-                }
-            }
+            forEachValid(kernel, samples, valid, n -> kernel.backward(n, weights, grad));
             prediction.addFreshGrad(Tensor.wrap(prediction.shape(), grad));
         }, prediction);
+    }
+
+    /**
+     * {@code body} for every valid sample: over the cores in ranges of at least {@link #SAMPLE_GRAIN} samples when the
+     * kernel allows it (the same values: each sample's slices are written by one call, and the losses are summed in
+     * order afterwards), else in order. An input error (a target out of range) is then reported for the first bad
+     * sample, as in order: the samples are gone through again in order.
+     */
+    private static void forEachValid(Kernel kernel, int samples, boolean[] valid, IntConsumer body) {
+        if (kernel.samplesIndependent() && samples >= 2 * SAMPLE_GRAIN) {
+            try {
+                Parallel.forRange(samples, SAMPLE_GRAIN, (from, to) -> {
+                    for (int n = from; n < to; n++) {
+                        if (valid[n]) {
+                            body.accept(n);
+                        }
+                    }
+                });
+                return;
+            } catch (IllegalArgumentException e) {
+                // again in order below, which throws for the first bad sample
+            }
+        }
+        for (int n = 0; n < samples; n++) {
+            if (valid[n]) {
+                body.accept(n);
+            }
+        }
     }
 
     /** Each sample's weight: 1 without weights, else the given ones, which must be [N], finite and &gt;= 0. */

@@ -135,6 +135,48 @@ class CrossEntropyTest {
                 () -> ce.apply(Var.constant(Tensor.zeros(2, 3, 3, 4)), pixels));
     }
 
+    /**
+     * A batch large enough to be spread over the cores gives the bits of the samples one after another (loss and
+     * gradient; with class weights, smoothing, a mask and each reduction), and a bad target is reported for the first
+     * bad sample, as in order, though a later one is bad too.
+     */
+    @Test
+    void largeBatchesOverTheCoresGiveTheBitsOfOneCoreAndTheFirstError() {
+        java.util.Random rng = new java.util.Random(23);
+        int n = 4 * MaskedReduction.SAMPLE_GRAIN + 7;
+        int c = 10;
+        Tensor x = Tensor.randn(rng, Shape.of(n, c));
+        float[] t = new float[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = rng.nextInt(c);
+        }
+        Tensor targets = Tensor.of(t, n);
+        float[] weights = {1, 2, 0.5f, 1, 1, 3, 1, 1, 0.25f, 1};
+        for (Reduction r : Reduction.values()) {
+            for (Loss loss : new Loss[] {Losses.crossEntropy(r), Losses.crossEntropy(0.1f, r, weights)}) {
+                for (Tensor mask : new Tensor[] {null, maskOf(n)}) {
+                    float[][] seq = polyhead.tensor.Parallel.sequentially(() -> lossAndGradient(loss, x, targets, mask));
+                    float[][] par = lossAndGradient(loss, x, targets, mask);
+                    assertArrayEquals(seq[0], par[0], 0f, r + " loss");
+                    assertArrayEquals(seq[1], par[1], 0f, r + " gradient");
+                }
+            }
+        }
+        t[n - 3] = c;
+        t[2 * MaskedReduction.SAMPLE_GRAIN + 1] = -2;
+        assertTargetError("crossEntropy: target -2.0 at sample " + (2 * MaskedReduction.SAMPLE_GRAIN + 1)
+                + " is not a class index in [0, 10)", () -> Losses.crossEntropy().apply(Var.parameter(x),
+                Tensor.of(t, n)));
+    }
+
+    private static float[][] lossAndGradient(Loss loss, Tensor x, Tensor targets, Tensor mask) {
+        Var logits = Var.parameter(x.copy());
+        Var value = loss.apply(logits, targets, mask);
+        Var total = value.shape().rank() == 0 ? value : polyhead.autodiff.ops.Reductions.sum(value);
+        total.backward();
+        return new float[][] {value.value().data().clone(), logits.grad().data().clone()};
+    }
+
     /** (1−ε)·onehot(t) + ε/C over the class axis 1 of {@code dims}. */
     private static Tensor smoothedOneHot(Tensor t, int[] dims, float eps) {
         int n = dims[0];
