@@ -81,7 +81,8 @@ final class PackedProduct extends Product {
                 packB(pb, 0, jc, nb, pc, kb);
                 for (int ic = 0; ic < m; ic += mc) {
                     int mb = Math.min(mc, m - ic);
-                    multiplyBlockInPlaceA(pa, pb, 0, ic, mb, jc, nb, pc, kb, ws.tile, pc == 0 && !accumulate);
+                    multiplyBlockInPlaceA(pa, 0, false, pb, 0, ic, mb, jc, nb, pc, kb, ws.tile,
+                            pc == 0 && !accumulate);
                 }
             }
         }
@@ -147,6 +148,9 @@ final class PackedProduct extends Product {
      * blocks of C), which packed 1.2 MB for W1's 128×784·(256×784)ᵀ and then read it back from L3 after a barrier,
      * spent a large part of the product packing, and left most blocks to one thread (BENCHMARKS.md, implementation
      * notes). Until session 15 each thread also packed all of op(A) (strips of columns) or its strip of it (rows).
+     * In strips of columns, a last panel of op(A) of fewer than MR rows is packed once per thread for every KC slice
+     * and kept for its later strips: packed per strip, a gather of 4 values from each of 512 rows of Aᵀ, W1's
+     * weight gradient at batch 512 spent 3-5% of its time there (session 16).
      */
     void computeParallel(WorkerPool pool, int threads) {
         int kBlocks = ceilDiv(k, KC);
@@ -163,14 +167,15 @@ final class PackedProduct extends Product {
         pool.run(threads, part -> {
             VectorWorkspace ws = VectorWorkspace.get();
             float[] pb = null; // rows: all of op(B), every KC slice; columns: one KC slice of the strip's part
-            float[] pa = null; // a last panel of op(A) of fewer than MR rows
+            float[] pa = null; // a last panel of op(A) of fewer than MR rows (columns: of every KC slice)
+            boolean aPacked = false; // columns: that panel packed, by this thread's first strip
             for (int t; (t = next.getAndIncrement()) < slots; ) {
                 int s = t % threads * per + t / threads;
                 if (s >= strips) {
                     continue;
                 }
                 if (pb == null) {
-                    pa = ws.packedA(MR * kc);
+                    pa = ws.packedA(MR * (columns ? k : kc));
                     pb = ws.packedB(columns ? width * kc : nPad * k);
                     for (int pc = 0; pc < k && !columns; pc += kc) {
                         packB(pb, pc * nPad, 0, n, pc, Math.min(kc, k - pc));
@@ -183,11 +188,12 @@ final class PackedProduct extends Product {
                     boolean overwrite = pc == 0 && !accumulate;
                     if (columns) {
                         packB(pb, 0, s0, sb, pc, kb);
-                        multiplyBlockInPlaceA(pa, pb, 0, 0, m, s0, sb, pc, kb, ws.tile, overwrite);
+                        multiplyBlockInPlaceA(pa, pc * MR, aPacked, pb, 0, 0, m, s0, sb, pc, kb, ws.tile, overwrite);
                     } else {
-                        multiplyBlockInPlaceA(pa, pb, pc * nPad, s0, sb, 0, n, pc, kb, ws.tile, overwrite);
+                        multiplyBlockInPlaceA(pa, 0, false, pb, pc * nPad, s0, sb, 0, n, pc, kb, ws.tile, overwrite);
                     }
                 }
+                aPacked = columns;
             }
         });
     }
@@ -196,7 +202,8 @@ final class PackedProduct extends Product {
      * {@link #multiplyBlock} for C[i0:i0+mb, j0:j0+nb] with op(A) read in place rather than packed: whole 6-row
      * panels go through the in-place kernels ({@link WideMicroKernel#kernelRows} for A; for Aᵀ the panel kernel
      * {@link WideMicroKernel#kernel} with Aᵀ's row length as its stride), a last panel of fewer rows is packed into
-     * {@code pa} and goes through {@link #multiplyBlock}. The same multiply-adds in the same order as with A packed,
+     * {@code pa} from {@code pao} (unless {@code aPacked}: already there, from an earlier strip of columns of the same
+     * KC slice) and goes through {@link #multiplyBlock}. The same multiply-adds in the same order as with A packed,
      * so the same bits.
      *
      * <p>Why: in a parallel product every thread packed all of op(A) (strips of columns) or its row strip of it, and
@@ -204,8 +211,8 @@ final class PackedProduct extends Product {
      * Reading A in place, W1's step at batch 512 ran 10% faster (2.96 against 2.67 ms, the change toggled in one
      * JVM), at batch 128 2%, and the 1024³ product 6% faster (BENCHMARKS.md, issue 21, session 15).
      */
-    void multiplyBlockInPlaceA(float[] pa, float[] pb, int bo, int i0, int mb, int j0, int nb, int p0, int kb,
-                               float[] tile, boolean overwrite) {
+    void multiplyBlockInPlaceA(float[] pa, int pao, boolean aPacked, float[] pb, int bo, int i0, int mb, int j0,
+                               int nb, int p0, int kb, float[] tile, boolean overwrite) {
         int whole = mb / MR * MR;
         // op(A)[i, p] in place: a[i·k + p] (rows k apart), or a[p·m + i] for Aᵀ (each p's 6 values contiguous)
         int lda = transA ? m : k;
@@ -223,8 +230,10 @@ final class PackedProduct extends Product {
             }
         }
         if (whole < mb) {
-            packA(pa, 0, i0 + whole, mb - whole, p0, kb);
-            multiplyBlock(pa, 0, pb, bo, i0 + whole, mb - whole, j0, nb, kb, tile, overwrite);
+            if (!aPacked) {
+                packA(pa, pao, i0 + whole, mb - whole, p0, kb);
+            }
+            multiplyBlock(pa, pao, pb, bo, i0 + whole, mb - whole, j0, nb, kb, tile, overwrite);
         }
     }
 
