@@ -73,7 +73,8 @@ public final class Bench implements Callable<Integer> {
     static final int W4_POOL = 8;
     /** The bench's settings, checked. */
     record Options(List<String> workloads, List<String> gemms, List<String> optimizers, int reps, int warmup,
-                   int steps, int threads, int warmupRounds, int epochs, long seed, Path data, Path json) {
+                   int steps, int threads, int warmupRounds, int epochs, long seed, Path data, Path json,
+                   boolean products) {
     }
 
     @Option(names = "--workloads", paramLabel = "LIST", defaultValue = "w1,w1-predict,w2,w3",
@@ -129,6 +130,11 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON to FILE")
     Path json;
 
+    @Option(names = "--products", description = "after the timed rounds, each training workload's matrix products "
+            + "one by one (shape, calls per step, median time per call inside the step and alone on fresh operands) "
+            + "and its optimizer update inside the step and alone: where the step's time goes")
+    boolean products;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "this text")
     boolean help;
 
@@ -182,7 +188,7 @@ public final class Bench implements Callable<Integer> {
                     nonNegative("--warmup", warmup), positive("--steps", steps),
                     threads == null ? Runtime.getRuntime().availableProcessors() : positive("--threads", threads),
                     nonNegative("--warmup-rounds", warmupRounds), positive("--epochs", epochs),
-                    nonNegative("--seed", seed), data, json);
+                    nonNegative("--seed", seed), data, json, products);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -288,6 +294,12 @@ public final class Bench implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "# rep %d done at %.1fs%n", rep, (System.nanoTime() - start) * 1e-9);
         }
+        Map<String, Object> profiles = new LinkedHashMap<>();
+        for (Measurement m : o.products() ? ms : List.<Measurement>of()) {
+            if (m instanceof TrainingMeasurement t) {
+                profiles.put(m.name() + " | " + m.gemm(), t.productProfile(o.warmup(), o.steps(), out));
+            }
+        }
         if (Gemms.vectorAvailable()) {
             // The ceiling the products' GFLOPS are read against: multiply-adds alone, on the bench's threads, at both
             // widths, each in a JVM of its own: here, after the workloads, C2 sometimes compiled the loops with boxed
@@ -305,6 +317,9 @@ public final class Bench implements Callable<Integer> {
         report.put("info", info);
         Map<String, Object> rows = new LinkedHashMap<>();
         report.put("results", rows);
+        if (o.products()) {
+            report.put("products", profiles);
+        }
         out.printf(Locale.ROOT, "%n%-38s %-10s %11s %23s %10s %8s  %s%n", "workload", "gemm", "ms/step med",
                 "(min..max over reps)", "samples/s", "GFLOPS", "fwd / bwd / opt ms, fwd and bwd in the GEMM (medians)");
         for (int i = 0; i < ms.size(); i++) {

@@ -1,6 +1,10 @@
 package polyhead.cli.bench;
 
+import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -160,6 +164,8 @@ final class TrainingMeasurement implements Measurement {
         private final DirectConvolution innerConvolution;
         private final Thread owner = Thread.currentThread();
         long nanos;
+        /** While not null, every product's time on the measuring thread, by its shape, in the order first seen. */
+        Map<Call, List<Long>> calls;
 
         TimedGemm(Gemm inner) {
             this.inner = inner;
@@ -172,7 +178,12 @@ final class TrainingMeasurement implements Measurement {
             long t0 = System.nanoTime();
             inner.gemm(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset, accumulate);
             if (Thread.currentThread() == owner) {
-                nanos += System.nanoTime() - t0;
+                long t = System.nanoTime() - t0;
+                nanos += t;
+                if (calls != null) {
+                    calls.computeIfAbsent(new Call(transA, transB, m, n, k, accumulate), x -> new ArrayList<>())
+                            .add(t);
+                }
             }
         }
 
@@ -215,6 +226,109 @@ final class TrainingMeasurement implements Measurement {
         public String name() {
             return inner.name();
         }
+    }
+
+    /** One product's shape: {@code op(A)·op(B)}, m×k times k×n. */
+    record Call(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
+        @Override
+        public String toString() {
+            return (transA ? "T" : "N") + (transB ? "T" : "N") + " " + m + "x" + n + "x" + k + (accumulate ? " +=" : "");
+        }
+    }
+
+    /**
+     * Where the step's time goes, product by product ({@code bench --products}): {@code steps} steps after
+     * {@code warmup} with every product's time recorded by its shape, then each shape alone on fresh N(0, 1) operands
+     * ({@value #ALONE_CALLS} calls after {@value #ALONE_WARMUP}), and the optimizer's update alone on the last
+     * step's gradients. Medians per call. Only the products of the GEMM on the measuring thread are listed (not the
+     * direct convolutions, nor products run inside a parallel loop). Prints the table to {@code out} and returns
+     * its rows. The extra updates move the parameters further; the measurements after them are not affected.
+     */
+    List<Map<String, Object>> productProfile(int warmup, int steps, PrintStream out) {
+        Map<Call, List<Long>> inStep = new LinkedHashMap<>();
+        double[] update = new double[steps];
+        Gemm previous = Gemms.use(timed, timed);
+        try {
+            for (int i = 0; i < warmup; i++) {
+                step(null);
+            }
+            timed.calls = inStep;
+            double[] p = new double[5];
+            for (int i = 0; i < steps; i++) {
+                step(p);
+                update[i] = p[2];
+            }
+        } finally {
+            timed.calls = null;
+            Gemms.use(previous);
+        }
+        out.printf(Locale.ROOT, "%n# %s (%s): the step's products (op(A)·op(B), T transposed, m x n x k), medians of "
+                + "%d steps%n", name(), gemm.name(), steps);
+        out.printf(Locale.ROOT, "#   %-22s %9s %13s %10s %8s %17s%n", "product", "per step", "in the step us",
+                "alone us", "ratio", "GFLOPS step/alone");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        double totalStep = 0;
+        double totalAlone = 0;
+        Random rng = new Random(2);
+        for (Map.Entry<Call, List<Long>> e : inStep.entrySet()) {
+            Call c = e.getKey();
+            double perStep = (double) e.getValue().size() / steps;
+            double stepUs = Stats.median(e.getValue().stream().mapToDouble(t -> t * 1e-3).toArray());
+            double aloneUs = alone(c, rng);
+            double gflop = 2e-9 * c.m() * c.n() * c.k();
+            totalStep += stepUs * perStep;
+            totalAlone += aloneUs * perStep;
+            out.printf(Locale.ROOT, "#   %-22s %9.2f %13.1f %10.1f %8.2f %8.0f / %-8.0f%n", c, perStep, stepUs, aloneUs,
+                    stepUs / aloneUs, gflop / stepUs * 1e6, gflop / aloneUs * 1e6);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("product", c.toString());
+            row.put("per_step", perStep);
+            row.put("step_us", stepUs);
+            row.put("alone_us", aloneUs);
+            rows.add(row);
+        }
+        out.printf(Locale.ROOT, "#   %-22s %9s %13.1f %10.1f %8.2f%n", "all products", "", totalStep, totalAlone,
+                totalStep / totalAlone);
+        if (optimizer != null) {
+            double[] hot = new double[ALONE_CALLS];
+            for (int i = 0; i < ALONE_WARMUP + ALONE_CALLS; i++) {
+                long t0 = System.nanoTime();
+                optimizer.step();
+                if (i >= ALONE_WARMUP) {
+                    hot[i - ALONE_WARMUP] = (System.nanoTime() - t0) * 1e-3;
+                }
+            }
+            double stepUs = Stats.median(update) * 1e6;
+            double aloneUs = Stats.median(hot);
+            out.printf(Locale.ROOT, "#   %-22s %9s %13.1f %10.1f %8.2f%n", "optimizer update", "1", stepUs, aloneUs,
+                    stepUs / aloneUs);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("product", "optimizer update");
+            row.put("per_step", 1.0);
+            row.put("step_us", stepUs);
+            row.put("alone_us", aloneUs);
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    static final int ALONE_WARMUP = 20;
+    static final int ALONE_CALLS = 101;
+
+    /** The median time of one product of shape {@code c} alone, in microseconds, on this measurement's GEMM. */
+    private double alone(Call c, Random rng) {
+        float[] a = Tensor.randn(rng, Shape.of(c.m() * c.k())).data();
+        float[] b = Tensor.randn(rng, Shape.of(c.k() * c.n())).data();
+        float[] out = new float[c.m() * c.n()];
+        double[] us = new double[ALONE_CALLS];
+        for (int i = 0; i < ALONE_WARMUP + ALONE_CALLS; i++) {
+            long t0 = System.nanoTime();
+            gemm.gemm(c.transA(), c.transB(), c.m(), c.n(), c.k(), a, 0, b, 0, out, 0, c.accumulate());
+            if (i >= ALONE_WARMUP) {
+                us[i - ALONE_WARMUP] = (System.nanoTime() - t0) * 1e-3;
+            }
+        }
+        return Stats.median(us);
     }
 
     private static Tensor labels(Random rng, int n, int classes) {

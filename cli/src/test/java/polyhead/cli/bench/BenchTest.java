@@ -1,9 +1,13 @@
 package polyhead.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -95,6 +99,33 @@ class BenchTest {
         assertEquals(List.of("step", "fwd", "bwd", "opt", "fwd_gemm", "bwd_gemm"), List.copyOf(r.keySet()));
         // Adam's first step moves every weight with a nonzero gradient by lr·g/(|g| + eps) ≈ ±1e-3
         assertEquals(1e-3, Math.abs(model.head1.weight().value().get(3, 7) - before), 1e-5);
+    }
+
+    /**
+     * {@code --products}: the step's own products by shape, each once per step (W1 at batch 32: the forward's
+     * X·W₁ᵀ, the weight gradient ∂W₁ = G₁ᵀ·X, no input gradient for the data), and the optimizer's update, each
+     * timed in the step and alone; the table printed with the same rows.
+     */
+    @Test
+    void productProfileListsTheStepsOwnProductsAndTheUpdate() {
+        TrainingMeasurement w1 = new TrainingMeasurement("W1 mlp-mtl", Models.mlpMtl(new Random(0)), 32,
+                new int[] {784}, 10, 5, 1.0f, 0.5f, new EjmlGemm(), "sgdm");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        List<Map<String, Object>> rows = w1.productProfile(1, 3,
+                new PrintStream(buf, true, StandardCharsets.UTF_8));
+        List<String> names = rows.stream().map(r -> (String) r.get("product")).toList();
+        assertTrue(names.contains("NT 32x256x784"), names.toString());
+        assertTrue(names.contains("TN 256x784x32"), names.toString());
+        assertTrue(names.contains("NT 32x10x128") && names.contains("NT 32x5x128"), names.toString());
+        assertFalse(names.contains("NN 32x784x256"), "the data need no gradient: " + names);
+        assertEquals(11 + 1, names.size(), names.toString());
+        assertEquals("optimizer update", names.get(names.size() - 1));
+        String table = buf.toString(StandardCharsets.UTF_8);
+        for (Map<String, Object> r : rows) {
+            assertEquals(1.0, (Double) r.get("per_step"), 0.0, r.toString());
+            assertTrue((Double) r.get("step_us") > 0 && (Double) r.get("alone_us") > 0, r.toString());
+            assertTrue(table.contains((String) r.get("product")), table);
+        }
     }
 
     /** The peer script's make_opt: Adam lr 1e-3, SGD lr 1e-2 with momentum 0.9, AdamW lr 1e-3 (decay 1e-2). */
