@@ -240,7 +240,7 @@ final class TrainingMeasurement implements Measurement {
      * Where the step's time goes, product by product ({@code bench --products}): {@code steps} steps after
      * {@code warmup} with every product's time recorded by its shape, then each shape alone on fresh N(0, 1) operands
      * ({@value #ALONE_CALLS} calls after {@value #ALONE_WARMUP}), and the optimizer's update alone on the last
-     * step's gradients. Medians per call. Only the products of the GEMM on the measuring thread are listed (not the
+     * step's gradients, its data in cache and after 32 MB of other data. Medians per call. Only the products of the GEMM on the measuring thread are listed (not the
      * direct convolutions, nor products run inside a parallel loop). Prints the table to {@code out} and returns
      * its rows. The extra updates move the parameters further; the measurements after them are not affected.
      */
@@ -290,26 +290,47 @@ final class TrainingMeasurement implements Measurement {
         out.printf(Locale.ROOT, "#   %-22s %9s %13.1f %10.1f %8.2f%n", "all products", "", totalStep, totalAlone,
                 totalStep / totalAlone);
         if (optimizer != null) {
-            double[] hot = new double[ALONE_CALLS];
-            for (int i = 0; i < ALONE_WARMUP + ALONE_CALLS; i++) {
-                long t0 = System.nanoTime();
-                optimizer.step();
-                if (i >= ALONE_WARMUP) {
-                    hot[i - ALONE_WARMUP] = (System.nanoTime() - t0) * 1e-3;
-                }
-            }
             double stepUs = Stats.median(update) * 1e6;
-            double aloneUs = Stats.median(hot);
-            out.printf(Locale.ROOT, "#   %-22s %9s %13.1f %10.1f %8.2f%n", "optimizer update", "1", stepUs, aloneUs,
-                    stepUs / aloneUs);
+            double aloneUs = updateAlone(null);
+            double evictedUs = updateAlone(new float[EVICT_FLOATS]);
+            out.printf(Locale.ROOT, "#   %-22s %9s %13.1f %10.1f %8.2f  (alone after reading %d MB of other data: "
+                    + "%.1f us)%n", "optimizer update", "1", stepUs, aloneUs, stepUs / aloneUs, EVICT_FLOATS >> 18,
+                    evictedUs);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("product", "optimizer update");
             row.put("per_step", 1.0);
             row.put("step_us", stepUs);
             row.put("alone_us", aloneUs);
+            row.put("alone_evicted_us", evictedUs);
             rows.add(row);
         }
         return rows;
+    }
+
+    private float evictSink;
+
+    /** Floats read before each update in {@link #updateAlone} to push its data out of the caches: 32 MB. */
+    static final int EVICT_FLOATS = 8 << 20;
+
+    /**
+     * The median time of one optimizer update on the last step's gradients, in microseconds; with {@code evict}, after
+     * reading all of it (one value per cache line) before each update.
+     */
+    private double updateAlone(float[] evict) {
+        double[] us = new double[ALONE_CALLS];
+        float sink = 0;
+        for (int i = 0; i < ALONE_WARMUP + ALONE_CALLS; i++) {
+            for (int j = 0; evict != null && j < evict.length; j += 16) {
+                sink += evict[j];
+            }
+            long t0 = System.nanoTime();
+            optimizer.step();
+            if (i >= ALONE_WARMUP) {
+                us[i - ALONE_WARMUP] = (System.nanoTime() - t0) * 1e-3;
+            }
+        }
+        evictSink += sink; // kept, so that the reading loop is not removed
+        return Stats.median(us);
     }
 
     static final int ALONE_WARMUP = 20;

@@ -120,6 +120,7 @@ class BenchTest {
         assertFalse(names.contains("NN 32x784x256"), "the data need no gradient: " + names);
         assertEquals(11 + 1, names.size(), names.toString());
         assertEquals("optimizer update", names.get(names.size() - 1));
+        assertTrue((Double) rows.get(rows.size() - 1).get("alone_evicted_us") > 0, rows.toString());
         String table = buf.toString(StandardCharsets.UTF_8);
         for (Map<String, Object> r : rows) {
             assertEquals(1.0, (Double) r.get("per_step"), 0.0, r.toString());
