@@ -155,7 +155,8 @@ class CrossEntropyTest {
         for (Reduction r : Reduction.values()) {
             for (Loss loss : new Loss[] {Losses.crossEntropy(r), Losses.crossEntropy(0.1f, r, weights)}) {
                 for (Tensor mask : new Tensor[] {null, maskOf(n)}) {
-                    float[][] seq = polyhead.tensor.Parallel.sequentially(() -> lossAndGradient(loss, x, targets, mask));
+                    float[][] seq = polyhead.tensor.Parallel.sequentially(
+                            () -> lossAndGradient(loss, x, targets, mask));
                     float[][] par = lossAndGradient(loss, x, targets, mask);
                     assertArrayEquals(seq[0], par[0], 0f, r + " loss");
                     assertArrayEquals(seq[1], par[1], 0f, r + " gradient");

@@ -133,7 +133,8 @@ class UpdatesTest {
             float[] p = root.values(i);
             for (int j = 0; j < sizes[i]; j++) {
                 float step = i == 2 ? (g[i][j] * f1) * f2 : g[i][j] * f1;
-                assertEquals(Float.floatToIntBits(p0[i][j] + step), Float.floatToIntBits(p[j]), "p" + i + "[" + j + "]");
+                assertEquals(Float.floatToIntBits(p0[i][j] + step), Float.floatToIntBits(p[j]),
+                        "p" + i + "[" + j + "]");
                 float lastFactor = i == 2 ? f2 : f1;
                 float before = i == 2 ? g[i][j] * f1 : g[i][j];
                 fmaDiffers |= Math.fma(before, lastFactor, p0[i][j]) != p[j];

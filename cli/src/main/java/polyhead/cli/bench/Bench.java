@@ -295,9 +295,11 @@ public final class Bench implements Callable<Integer> {
             out.printf(Locale.ROOT, "# rep %d done at %.1fs%n", rep, (System.nanoTime() - start) * 1e-9);
         }
         Map<String, Object> profiles = new LinkedHashMap<>();
-        for (Measurement m : o.products() ? ms : List.<Measurement>of()) {
-            if (m instanceof TrainingMeasurement t) {
-                profiles.put(m.name() + " | " + m.gemm(), t.productProfile(o.warmup(), o.steps(), out));
+        if (o.products()) {
+            for (Measurement m : ms) {
+                if (m instanceof TrainingMeasurement t) {
+                    profiles.put(m.name() + " | " + m.gemm(), t.productProfile(o.warmup(), o.steps(), out));
+                }
             }
         }
         if (Gemms.vectorAvailable()) {

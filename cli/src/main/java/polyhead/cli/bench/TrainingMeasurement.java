@@ -232,7 +232,8 @@ final class TrainingMeasurement implements Measurement {
     record Call(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
         @Override
         public String toString() {
-            return (transA ? "T" : "N") + (transB ? "T" : "N") + " " + m + "x" + n + "x" + k + (accumulate ? " +=" : "");
+            return (transA ? "T" : "N") + (transB ? "T" : "N") + " " + m + "x" + n + "x" + k
+                    + (accumulate ? " +=" : "");
         }
     }
 
@@ -240,9 +241,10 @@ final class TrainingMeasurement implements Measurement {
      * Where the step's time goes, product by product ({@code bench --products}): {@code steps} steps after
      * {@code warmup} with every product's time recorded by its shape, then each shape alone on fresh N(0, 1) operands
      * ({@value #ALONE_CALLS} calls after {@value #ALONE_WARMUP}), and the optimizer's update alone on the last
-     * step's gradients, its data in cache and after 32 MB of other data. Medians per call. Only the products of the GEMM on the measuring thread are listed (not the
-     * direct convolutions, nor products run inside a parallel loop). Prints the table to {@code out} and returns
-     * its rows. The extra updates move the parameters further; the measurements after them are not affected.
+     * step's gradients, its data in cache and after 32 MB of other data. Medians per call. Only the products of the
+     * GEMM on the measuring thread are listed (not the direct convolutions, nor products run inside a parallel loop).
+     * Prints the table to {@code out} and returns its rows. The extra updates move the parameters further; the
+     * measurements after them are not affected.
      */
     List<Map<String, Object>> productProfile(int warmup, int steps, PrintStream out) {
         Map<Call, List<Long>> inStep = new LinkedHashMap<>();

@@ -39,11 +39,6 @@ public final class Activations {
         return gx;
     }
 
-    /** {@link ArrayMath#passWhereNotZero}: ReLU's backward for one element. */
-    static float passWhereNotZero(float g, float y) {
-        return ArrayMath.passWhereNotZero(g, y);
-    }
-
     /** {@code x} for x &gt; 0, {@code slope·x} otherwise (PyTorch's default slope is 0.01). */
     public static Var leakyRelu(Var x, float slope) {
         Tensor out = Elementwise.map(x.value(), v -> v > 0 ? v : slope * v);

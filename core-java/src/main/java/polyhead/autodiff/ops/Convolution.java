@@ -181,7 +181,7 @@ public final class Convolution {
                 float[] gy = ws.gy(gs * outSize);
                 Arrays.fill(gy, 0, gs * outSize, 0f);
                 for (int i = plan.first(t) * pooledSize, end = i + gs * pooledSize; i < end; i++) {
-                    gy[argmax[i] - base] = Activations.passWhereNotZero(dg[i], out[i]);
+                    gy[argmax[i] - base] = ArrayMath.passWhereNotZero(dg[i], out[i]);
                 }
                 plan.backward(t, gemm, direct, xd, wd, gy, 0, gx, gwParts, gbParts, ws);
             });

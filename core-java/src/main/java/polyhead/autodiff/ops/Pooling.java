@@ -114,7 +114,7 @@ public final class Pooling {
             Parallel.forRange(planes, grain, (p0, p1) -> {
                 if (relu) {
                     for (int i = p0 * ho * wo, end = p1 * ho * wo; i < end; i++) {
-                        gx[argmax[i]] += Activations.passWhereNotZero(dg[i], out[i]);
+                        gx[argmax[i]] += ArrayMath.passWhereNotZero(dg[i], out[i]);
                     }
                 } else {
                     for (int i = p0 * ho * wo, end = p1 * ho * wo; i < end; i++) {
