@@ -68,8 +68,11 @@ final class MomentBlocks {
                         vMax[o + j] = vm;
                         u[o + j] = mj * stepScale / ((float) Math.sqrt(vm) * invSqrtBc2 + e);
                     }
-                } else {
+                } else if (len < Updates.PARALLEL_MIN) {
                     adam(u, m, v, o, len, b1, c1, b2, c2, stepScale, invSqrtBc2, e);
+                } else {
+                    Updates.forParts(o, o + len,
+                            (from, to) -> adam(u, m, v, from, to - from, b1, c1, b2, c2, stepScale, invSqrtBc2, e));
                 }
             }
             return s;

@@ -1,5 +1,6 @@
 package polyhead.optim;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +23,9 @@ import polyhead.tensor.Tensor;
  * }
  * }</pre>
  *
- * <p>A step allocates nothing once the JIT has warmed up. The state can be saved and restored bit-exactly
+ * <p>A step allocates nothing once the JIT has warmed up, as long as the parameters hold fewer than
+ * {@link Updates#PARALLEL_MIN} values; from there on its passes run on all cores, and each hands its part to the
+ * other threads in a few small objects. The state can be saved and restored bit-exactly
  * ({@link #stateDict()}, {@link #loadStateDict}); the dict also holds the step count and the step context.
  */
 public final class Optimizer {
@@ -30,6 +33,8 @@ public final class Optimizer {
     private final Params params;
     private final Var[] vars;
     private final Updates updates;
+    /** The parameters' gradients of the current step, handed to {@link Updates#setGradients} (reused). */
+    private final Tensor[] gradients;
     private final StepContext context = new StepContext();
     private OptState state;
     private long steps;
@@ -39,6 +44,7 @@ public final class Optimizer {
         this.params = params;
         this.vars = vars;
         this.updates = new Updates(params);
+        this.gradients = new Tensor[vars.length];
         this.state = transformation.init(params);
     }
 
@@ -83,7 +89,12 @@ public final class Optimizer {
      */
     public void step(StepContext ctx) {
         for (int i = 0; i < vars.length; i++) {
-            updates.setGradient(i, vars[i].grad());
+            gradients[i] = vars[i].grad();
+        }
+        try {
+            updates.setGradients(gradients);
+        } finally {
+            Arrays.fill(gradients, null);
         }
         state = transformation.update(updates, state, params, ctx);
         updates.applyTo(params);

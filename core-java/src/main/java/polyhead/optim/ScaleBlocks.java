@@ -149,6 +149,12 @@ final class ScaleBlocks {
         @Override
         void apply(Updates updates, Params params) {
             float wd = weightDecay;
+            if (params.totalSize() >= Updates.PARALLEL_MIN) {
+                float[] u = updates.buffer();
+                updates.forEachActivePart(params, (i, from, to) ->
+                        ArrayMath.addScaled(u, params.offset(i) + from, params.values(i), from, to - from, wd));
+                return;
+            }
             for (int i = 0, n = params.count(); i < n; i++) {
                 int index = params.index(i);
                 if (updates.isActive(index)) {

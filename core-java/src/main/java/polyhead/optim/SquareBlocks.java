@@ -207,22 +207,32 @@ final class SquareBlocks {
                 boolean first = s.advance(i, end) == 1;
                 float keepBuf = first ? 0f : mu;
                 float keepGrad = first ? 1f : keep;
-                if (nesterov) {
-                    for (int j = 0; j < len; j++) {
-                        float g = u[o + j];
-                        float b = keepBuf * buf[o + j] + keepGrad * g;
-                        buf[o + j] = b;
-                        u[o + j] = g + mu * b;
-                    }
+                if (len < Updates.PARALLEL_MIN) {
+                    trace(nesterov, u, buf, o, o + len, keepBuf, keepGrad, mu);
                 } else {
-                    for (int j = 0; j < len; j++) {
-                        float b = keepBuf * buf[o + j] + keepGrad * u[o + j];
-                        buf[o + j] = b;
-                        u[o + j] = b;
-                    }
+                    Updates.forParts(o, o + len, (from, to) -> trace(nesterov, u, buf, from, to, keepBuf, keepGrad, mu));
                 }
             }
             return s;
+        }
+
+        /** The element loop over {@code [from, to)}: {@code b = keepBuf·b + keepGrad·g}, u = b (Nesterov: g + μb). */
+        private static void trace(boolean nesterov, float[] u, float[] buf, int from, int to, float keepBuf,
+                float keepGrad, float mu) {
+            if (nesterov) {
+                for (int j = from; j < to; j++) {
+                    float g = u[j];
+                    float b = keepBuf * buf[j] + keepGrad * g;
+                    buf[j] = b;
+                    u[j] = g + mu * b;
+                }
+            } else {
+                for (int j = from; j < to; j++) {
+                    float b = keepBuf * buf[j] + keepGrad * u[j];
+                    buf[j] = b;
+                    u[j] = b;
+                }
+            }
         }
     }
 }

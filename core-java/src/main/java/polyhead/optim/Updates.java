@@ -3,6 +3,7 @@ package polyhead.optim;
 import java.util.Arrays;
 
 import polyhead.tensor.ArrayMath;
+import polyhead.tensor.Parallel;
 import polyhead.tensor.Tensor;
 
 /**
@@ -22,9 +23,25 @@ import polyhead.tensor.Tensor;
  * gets it done first, and {@link #applyTo} does it in the same pass as {@code p += u}. The same float operations
  * (each product rounded, then the sum), so the same bits, and one pass over the buffer fewer per step.
  *
+ * <p>From {@link #PARALLEL_MIN} values on, the passes over the whole buffer (copying the gradients in, applying the
+ * updates) and the element loops of the common blocks (momentum, Adam's moments, weight decay) are split over the
+ * cores, each pass cut the same way ({@link #forParts}), so that every core finds its part of the buffer, the slots
+ * and the parameters in its own cache from the pass before. Element-wise arithmetic: the same bits on any number of
+ * cores.
+ *
  * <p>Owned by whoever drives the steps ({@link Optimizer} does); allocated once and reused from step to step.
  */
 public final class Updates {
+    /**
+     * The number of values from which a pass is split over the cores. Below it the hand-off costs more than it saves.
+     * W1's 234k parameters (BENCHMARKS.md, issue 21, session 17): the optimizer phase of a training step at batch 512
+     * with SGD momentum went from 0.22 to 0.14-0.15 ms on two cores, its gradients then read by both cores from
+     * where the backward pass left them.
+     */
+    public static final int PARALLEL_MIN = 1 << 16;
+    /** Parts start at whole 512-bit vectors of floats from the start of the stretch (vector loops, no split vector). */
+    private static final int ALIGN = 16;
+
     private final Params params;
     private final float[] buffer;
     private final boolean[] active;
@@ -170,6 +187,86 @@ public final class Updates {
         active[index] = true;
     }
 
+    /**
+     * {@link #setGradient} for every root parameter at once, {@code gradients[i]} for parameter i (null: inactive):
+     * every shape is checked before anything changes, and from {@link #PARALLEL_MIN} values on the copies are
+     * split over the cores as the later passes are ({@link #forParts}).
+     */
+    public void setGradients(Tensor[] gradients) {
+        if (gradients.length != active.length) {
+            throw new IllegalArgumentException(gradients.length + " gradients for " + active.length + " parameters");
+        }
+        for (int i = 0; i < gradients.length; i++) {
+            if (gradients[i] != null && !gradients[i].shape().equals(params.shape(i))) {
+                throw new IllegalArgumentException("gradient of shape " + gradients[i].shape() + " for parameter '"
+                        + params.name(i) + "' of shape " + params.shape(i));
+            }
+        }
+        if (buffer.length < PARALLEL_MIN) {
+            for (int i = 0; i < gradients.length; i++) {
+                setGradient(i, gradients[i]);
+            }
+            return;
+        }
+        for (int i = 0; i < gradients.length; i++) {
+            if (gradients[i] == null) {
+                deactivate(i);
+            } else {
+                pending[i] = false;
+                active[i] = true;
+            }
+        }
+        forEachActivePart(params, (i, from, to) ->
+                System.arraycopy(gradients[i].data(), from, buffer, params.offset(i) + from, to - from));
+    }
+
+    /**
+     * {@code body.run(from, to)} over {@code [from, to)} of the flat layout: on this thread below
+     * {@link #PARALLEL_MIN} values, else in one part per core ({@link Parallel#forParts}), parts starting at whole
+     * vectors from {@code from}. The same stretch is always cut the same way, and a run over the whole buffer the
+     * same way as {@link #setGradients} and {@link #applyTo} cut it. The body must be element-wise (each value's
+     * result depends on that position only) and may not call back into the pool.
+     */
+    static void forParts(int from, int to, Parallel.RangeTask body) {
+        if (to - from < PARALLEL_MIN) {
+            body.run(from, to);
+        } else {
+            Parallel.forParts(to - from, ALIGN, (a, b) -> body.run(from + a, from + b));
+        }
+    }
+
+    /**
+     * {@code body.run(i, from, to)} for every active parameter at position i of {@code view}, over its values
+     * {@code [from, to)}: the view's stretch of the flat layout cut as {@link #forParts} cuts it, each part's
+     * parameters in order on one core.
+     */
+    void forEachActivePart(Params view, SegmentTask body) {
+        int n = view.count();
+        if (n == 0) {
+            return;
+        }
+        int start = view.offset(0);
+        int end = view.offset(n - 1) + view.size(n - 1);
+        forParts(start, end, (lo, hi) -> {
+            for (int i = 0; i < n; i++) {
+                if (active[view.index(i)]) {
+                    int o = view.offset(i);
+                    int from = Math.max(0, lo - o);
+                    int to = Math.min(view.size(i), hi - o);
+                    if (from < to) {
+                        body.run(i, from, to);
+                    }
+                }
+            }
+        });
+    }
+
+    /** The body of {@link #forEachActivePart}: values {@code [from, to)} of the parameter at position i. */
+    @FunctionalInterface
+    interface SegmentTask {
+        void run(int position, int from, int to);
+    }
+
     /** Number of active parameters. */
     public int activeCount() {
         int n = 0;
@@ -194,6 +291,17 @@ public final class Updates {
     public void applyTo(Params root) {
         if (root != params) {
             throw new IllegalArgumentException("updates laid out for " + params + " applied to other parameters " + root);
+        }
+        if (buffer.length >= PARALLEL_MIN) {
+            forEachActivePart(params, (i, from, to) -> {
+                int o = params.offset(i) + from;
+                if (pending[i]) {
+                    ArrayMath.addScaled(params.values(i), from, buffer, o, to - from, factor[i]);
+                } else {
+                    ArrayMath.add(params.values(i), from, buffer, o, to - from);
+                }
+            });
+            return;
         }
         for (int i = 0; i < active.length; i++) {
             if (active[i]) {

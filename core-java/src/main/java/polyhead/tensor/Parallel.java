@@ -118,6 +118,65 @@ public final class Parallel {
         forEach(count, t -> task.run(t * step, Math.min(n, (t + 1) * step)));
     }
 
+    /**
+     * Runs {@code task} over {@code [0, n)} cut into one contiguous part per thread, each part but the last a multiple
+     * of {@code align} items long ({@link #parts}), and returns when all are done. Part t runs on the same pool thread
+     * at every call (part 0 on the caller), unless a worker has not started it by the time the caller is done with
+     * its own: so a sequence of loops over the same arrays, each split the same way, finds each part in the cache of
+     * the core that last touched it (the optimizer's passes over its flat buffer). On the calling thread in one piece
+     * when there is one processor, when {@code n ≤ align}, and when called {@link #inside} another loop or while the
+     * pool is busy. The first exception a part throws is rethrown here after every part has finished.
+     */
+    public static void forParts(int n, int align, RangeTask task) {
+        if (n <= 0) {
+            return;
+        }
+        int step = partLength(n, align);
+        if (POOL == null || step >= n || inside() || !BUSY.tryLock()) {
+            int[] depth = DEPTH.get();
+            depth[0]++;
+            try {
+                task.run(0, n);
+            } finally {
+                depth[0]--;
+            }
+            return;
+        }
+        try {
+            POOL.run(ceilDiv(n, step), part -> {
+                int[] depth = DEPTH.get();
+                depth[0]++;
+                try {
+                    task.run(part * step, Math.min(n, (part + 1) * step));
+                } finally {
+                    depth[0]--;
+                }
+            });
+        } finally {
+            BUSY.unlock();
+        }
+    }
+
+    /**
+     * The number of parts {@link #forParts} cuts {@code n} items into: one per thread, fewer when a part of
+     * {@code align} items would leave nothing for the last ones.
+     */
+    public static int parts(int n, int align) {
+        return n <= 0 ? 0 : ceilDiv(n, partLength(n, align));
+    }
+
+    /** The length of every part of {@link #forParts} but the last. */
+    private static int partLength(int n, int align) {
+        if (align < 1) {
+            throw new IllegalArgumentException("align must be >= 1, got " + align);
+        }
+        return ceilDiv(ceilDiv(n, THREADS), align) * align;
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
     /** The body of {@link #forRange}: one contiguous range of items. */
     @FunctionalInterface
     public interface RangeTask {

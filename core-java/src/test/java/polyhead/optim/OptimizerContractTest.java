@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.DoubleFunction;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -188,6 +190,81 @@ class OptimizerContractTest {
             for (int k = 0; k < 3; k++) {
                 assertArrayEquals(alone[k].value().data(), together[k].value().data(),
                         c + ": parameter " + k + " differs from its lone run at step " + step);
+            }
+        }
+    }
+
+    /** {@link #CASES} and the blocks whose element loops have a parallel path of their own. */
+    static Stream<Arguments> largeCases() {
+        List<Case> more = List.of(
+                new Case("sgd momentum", lr -> Optimizers.sgd(lr, 0.9), 0.05, 1e-3),
+                new Case("sgd momentum weight decay",
+                        lr -> Optimizers.sgd(Optimizers.Sgd.lr(lr).momentum(0.9).weightDecay(1e-2)), 0.05, 1e-3),
+                new Case("adam weight decay", lr -> Optimizers.adam(Optimizers.Adam.lr(lr).weightDecay(1e-2)), 0.05,
+                        0.02));
+        return Stream.concat(CASES.stream(), more.stream()).map(Arguments::of);
+    }
+
+    /**
+     * From {@link Updates#PARALLEL_MIN} values on, the step's passes are split over the cores, at a point that here
+     * falls inside the third parameter; every parameter is smaller than that, so an optimizer over it alone takes
+     * the one-thread path. The middle parameter has no gradient in steps 2–4 and the last none in step 6 (runs
+     * split around a gap and by unequal counts): each parameter still follows its lone trajectory bit for bit.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("largeCases")
+    void overTheParallelSizeEveryParameterFollowsItsOwnTrajectory(Case c) {
+        assertLoneTrajectories(c.toString(), c.make().apply(c.bowlLr()), name -> c.make().apply(c.bowlLr()));
+    }
+
+    /**
+     * The same with parameter groups, a and c in one (AdamW), b and d in the other (SGD momentum): each group's
+     * view of the flat layout has a gap, and its passes cut the buffer as the whole buffer is cut.
+     */
+    @Test
+    void overTheParallelSizeEveryGroupFollowsItsOwnTrajectory() {
+        Function<String, GradientTransformation> group = name -> name.equals("a") || name.equals("c")
+                ? Optimizers.adamw(0.05, 1e-2) : Optimizers.sgd(0.05, 0.9);
+        GradientTransformation joint = Transforms.partition((name, shape) -> name.equals("a") || name.equals("c")
+                ? "w" : "s", Map.of("w", group.apply("a"), "s", group.apply("b")));
+        assertLoneTrajectories("partition", joint, group);
+    }
+
+    /** Four parameters under {@code joint}, each against a lone optimizer {@code lone.apply(its name)}. */
+    static void assertLoneTrajectories(String what, GradientTransformation joint,
+            Function<String, GradientTransformation> lone) {
+        Random rng = new Random(12);
+        int[] sizes = {30_011, 7, 41_003, 25_000};
+        assertTrue(Arrays.stream(sizes).sum() >= Updates.PARALLEL_MIN, "the joint optimizer takes the parallel path");
+        assertTrue(Arrays.stream(sizes).allMatch(n -> n < Updates.PARALLEL_MIN), "the lone ones do not");
+        String[] names = {"a", "b", "c", "d"};
+        Var[] together = new Var[4];
+        Var[] alone = new Var[4];
+        Optimizer[] alones = new Optimizer[4];
+        Map<String, Var> all = new LinkedHashMap<>();
+        for (int k = 0; k < 4; k++) {
+            together[k] = Var.parameter(Tensor.randn(rng, polyhead.tensor.Shape.of(sizes[k])));
+            alone[k] = Var.parameter(together[k].value().copy());
+            alones[k] = Optimizer.create(lone.apply(names[k]), named(names[k], alone[k]));
+            all.put(names[k], together[k]);
+        }
+        Optimizer opt = Optimizer.create(joint, all);
+        for (int step = 0; step < 8; step++) {
+            for (int k = 0; k < 4; k++) {
+                boolean hasGrad = !(k == 1 && step >= 2 && step <= 4) && !(k == 3 && step == 6);
+                float[] g = randomGrad(rng, sizes[k]);
+                if (hasGrad) {
+                    setGrad(together[k], g);
+                    setGrad(alone[k], g);
+                    alones[k].step();
+                } else {
+                    together[k].zeroGrad();
+                }
+            }
+            opt.step();
+            for (int k = 0; k < 4; k++) {
+                assertArrayEquals(alone[k].value().data(), together[k].value().data(),
+                        what + ": parameter " + names[k] + " differs from its lone run at step " + step);
             }
         }
     }

@@ -106,4 +106,40 @@ class ParallelTest {
         // so that the task itself may still use every core (e.g. one large matrix product)
         assertFalse(inside[0]);
     }
+
+    @Test
+    void forPartsCoversTheRangeOnceInAlignedPartsOnePerThread() {
+        for (int[] c : new int[][] {{1, 16}, {31, 16}, {32, 16}, {33, 16}, {1000, 16}, {100_003, 16}, {10, 1}}) {
+            int n = c[0];
+            int align = c[1];
+            AtomicIntegerArray runs = new AtomicIntegerArray(n);
+            Set<Integer> starts = ConcurrentHashMap.newKeySet();
+            Parallel.forParts(n, align, (from, to) -> {
+                starts.add(from);
+                for (int i = from; i < to; i++) {
+                    runs.incrementAndGet(i);
+                }
+            });
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, runs.get(i), n + "/" + align + ", item " + i);
+            }
+            for (int s : starts) {
+                assertEquals(0, s % align, n + "/" + align + ": a part starts at " + s);
+            }
+            assertEquals(Parallel.parts(n, align), starts.size(), n + "/" + align + ": parts");
+            assertTrue(starts.size() <= Parallel.threads(), n + "/" + align + ": " + starts.size() + " parts");
+            assertEquals(n > align && Parallel.threads() > 1, starts.size() > 1, n + "/" + align + ": split");
+        }
+    }
+
+    @Test
+    void forPartsIsOnePieceInsideALoop() {
+        Set<String> failures = ConcurrentHashMap.newKeySet();
+        Parallel.forEach(2, t -> Parallel.forParts(1000, 16, (from, to) -> {
+            if (from != 0 || to != 1000) {
+                failures.add("task " + t + " ran part [" + from + ", " + to + ")");
+            }
+        }));
+        assertEquals(Set.of(), failures);
+    }
 }
