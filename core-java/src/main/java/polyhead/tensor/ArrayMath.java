@@ -26,11 +26,11 @@ public final class ArrayMath {
         /** See {@link ArrayMath#addBias}. */
         void addBias(float[] y, int yo, int rows, int cols, int ld, float[] bias, int bo, boolean relu);
 
-        /** See {@link ArrayMath#reluMask}. */
-        void reluMask(float[] g, float[] y, float[] out, int n);
+        /** See {@link ArrayMath#reluMask(float[], float[], float[], int, int)}. */
+        void reluMask(float[] g, float[] y, float[] out, int from, int to);
 
-        /** See {@link ArrayMath#sumColumns}. */
-        void sumColumns(float[] g, int rows, int cols, float[] out);
+        /** See {@link ArrayMath#sumColumns(float[], int, int, int, int, float[])}. */
+        void sumColumns(float[] g, int rows, int cols, int j0, int j1, float[] out);
 
         /** See {@link ArrayMath#dotDouble(float[], int, float[], int, int)}. */
         double dotDouble(float[] a, int ao, float[] b, int bo, int n);
@@ -75,22 +75,22 @@ public final class ArrayMath {
         }
 
         @Override
-        public void reluMask(float[] g, float[] y, float[] out, int n) {
-            for (int i = 0; i < n; i++) {
+        public void reluMask(float[] g, float[] y, float[] out, int from, int to) {
+            for (int i = from; i < to; i++) {
                 out[i] = passWhereNotZero(g[i], y[i]);
             }
         }
 
         @Override
-        public void sumColumns(float[] g, int rows, int cols, float[] out) {
-            double[] acc = new double[cols];
+        public void sumColumns(float[] g, int rows, int cols, int j0, int j1, float[] out) {
+            double[] acc = new double[j1 - j0];
             for (int r = 0; r < rows; r++) {
-                for (int j = 0, o = r * cols; j < cols; j++) {
-                    acc[j] += g[o + j];
+                for (int j = j0, o = r * cols; j < j1; j++) {
+                    acc[j - j0] += g[o + j];
                 }
             }
-            for (int j = 0; j < cols; j++) {
-                out[j] = (float) acc[j];
+            for (int j = j0; j < j1; j++) {
+                out[j] = (float) acc[j - j0];
             }
         }
 
@@ -207,7 +207,12 @@ public final class ArrayMath {
      * i in [0, n). Without a branch, which would mispredict on random signs.
      */
     public static void reluMask(float[] g, float[] y, float[] out, int n) {
-        KERNELS.reluMask(g, y, out, n);
+        KERNELS.reluMask(g, y, out, 0, n);
+    }
+
+    /** {@link #reluMask(float[], float[], float[], int)} for i in [from, to) only. */
+    public static void reluMask(float[] g, float[] y, float[] out, int from, int to) {
+        KERNELS.reluMask(g, y, out, from, to);
     }
 
     /** {@link #reluMask} for one element. */
@@ -222,7 +227,15 @@ public final class ArrayMath {
      * rows in order from 0 and rounded to float once.
      */
     public static void sumColumns(float[] g, int rows, int cols, float[] out) {
-        KERNELS.sumColumns(g, rows, cols, out);
+        KERNELS.sumColumns(g, rows, cols, 0, cols, out);
+    }
+
+    /**
+     * {@link #sumColumns(float[], int, int, float[])} for the columns j in [j0, j1) only: each column's sum is the
+     * same whatever range it is summed in.
+     */
+    public static void sumColumns(float[] g, int rows, int cols, int j0, int j1, float[] out) {
+        KERNELS.sumColumns(g, rows, cols, j0, j1, out);
     }
 
     /** In place: {@code dst[d + i] += a * src[s + i]} for i in [0, n) (the product rounded, then the sum). */

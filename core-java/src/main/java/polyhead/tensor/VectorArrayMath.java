@@ -61,25 +61,25 @@ final class VectorArrayMath implements ArrayMath.Kernels {
     }
 
     @Override
-    public void reluMask(float[] g, float[] y, float[] out, int n) {
-        int i = 0;
-        for (; i <= n - L; i += L) {
+    public void reluMask(float[] g, float[] y, float[] out, int from, int to) {
+        int i = from;
+        for (; i <= to - L; i += L) {
             // ArrayMath.passWhereNotZero on the lanes' bits
             IntVector b = FloatVector.fromArray(S, y, i).reinterpretAsInts();
             IntVector pass = b.or(b.neg()).lanewise(VectorOperators.ASHR, 31);
             FloatVector.fromArray(S, g, i).reinterpretAsInts().and(pass).reinterpretAsFloats().intoArray(out, i);
         }
-        for (; i < n; i++) {
+        for (; i < to; i++) {
             out[i] = ArrayMath.passWhereNotZero(g[i], y[i]);
         }
     }
 
     @Override
-    public void sumColumns(float[] g, int rows, int cols, float[] out) {
-        int j = 0;
+    public void sumColumns(float[] g, int rows, int cols, int j0, int j1, float[] out) {
+        int j = j0;
         double[] sums = new double[L];
         // L columns at a time down all the rows, their sums in two vectors of doubles: each column's sum in row order
-        for (; j <= cols - L; j += L) {
+        for (; j <= j1 - L; j += L) {
             DoubleVector s0 = DoubleVector.zero(D);
             DoubleVector s1 = DoubleVector.zero(D);
             for (int r = 0, o = j; r < rows; r++, o += cols) {
@@ -93,7 +93,7 @@ final class VectorArrayMath implements ArrayMath.Kernels {
                 out[j + t] = (float) sums[t];
             }
         }
-        for (; j < cols; j++) {
+        for (; j < j1; j++) {
             double s = 0;
             for (int r = 0, o = j; r < rows; r++, o += cols) {
                 s += g[o];

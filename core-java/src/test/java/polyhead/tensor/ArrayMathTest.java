@@ -3,6 +3,7 @@ package polyhead.tensor;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -136,8 +137,8 @@ class ArrayMathTest {
             }
             float[] scalar = new float[n];
             float[] vec = new float[n];
-            ArrayMath.SCALAR.reluMask(g, y, scalar, n);
-            vector.reluMask(g, y, vec, n);
+            ArrayMath.SCALAR.reluMask(g, y, scalar, 0, n);
+            vector.reluMask(g, y, vec, 0, n);
             for (int i = 0; i < n; i++) {
                 boolean passes = Float.floatToRawIntBits(y[i]) != 0;
                 assertEquals(Float.floatToRawIntBits(passes ? g[i] : 0f), Float.floatToRawIntBits(scalar[i]),
@@ -151,8 +152,8 @@ class ArrayMathTest {
                 float[] g = Tensor.randn(rng, Shape.of(rows * cols)).data();
                 float[] scalar = new float[cols];
                 float[] vec = new float[cols];
-                ArrayMath.SCALAR.sumColumns(g, rows, cols, scalar);
-                vector.sumColumns(g, rows, cols, vec);
+                ArrayMath.SCALAR.sumColumns(g, rows, cols, 0, cols, scalar);
+                vector.sumColumns(g, rows, cols, 0, cols, vec);
                 assertArrayEquals(scalar, vec, 0f, "column sums, " + rows + "x" + cols);
                 // small integers: every double sum exact, so each column's sum is known exactly
                 float[] ints = new float[rows * cols];
@@ -161,10 +162,53 @@ class ArrayMathTest {
                     ints[i] = rng.nextInt(201) - 100;
                     expected[i % cols] += ints[i];
                 }
-                ArrayMath.SCALAR.sumColumns(ints, rows, cols, scalar);
-                vector.sumColumns(ints, rows, cols, vec);
+                ArrayMath.SCALAR.sumColumns(ints, rows, cols, 0, cols, scalar);
+                vector.sumColumns(ints, rows, cols, 0, cols, vec);
                 assertArrayEquals(expected, scalar, 0f, "exact column sums, " + rows + "x" + cols);
                 assertArrayEquals(expected, vec, 0f, "exact column sums (vector), " + rows + "x" + cols);
+            }
+        }
+    }
+
+    /**
+     * The range forms (what a loop split over the cores runs on each part): a mask over [from, to) writes exactly
+     * those elements, as the whole mask does; column sums over [j0, j1) write exactly those columns, as the sums of
+     * all columns do; in both loops, with ranges that start and end inside a vector.
+     */
+    @Test
+    void rangesOfTheMaskAndOfTheColumnSumsEqualTheWholeOnTheirRangeAndLeaveTheRest() {
+        Random rng = new Random(23);
+        for (ArrayMath.Kernels k : new ArrayMath.Kernels[] {ArrayMath.SCALAR, new VectorArrayMath()}) {
+            String name = k == ArrayMath.SCALAR ? "scalar" : "vector";
+            int n = 70;
+            float[] g = Tensor.randn(rng, Shape.of(n)).data();
+            float[] y = Tensor.randn(rng, Shape.of(n)).data();
+            float[] whole = new float[n];
+            k.reluMask(g, y, whole, 0, n);
+            for (int[] r : new int[][] {{0, 16}, {3, 45}, {17, 70}, {33, 33}}) {
+                float[] part = new float[n];
+                Arrays.fill(part, 7f);
+                k.reluMask(g, y, part, r[0], r[1]);
+                for (int i = 0; i < n; i++) {
+                    boolean in = i >= r[0] && i < r[1];
+                    assertEquals(Float.floatToRawIntBits(in ? whole[i] : 7f), Float.floatToRawIntBits(part[i]),
+                            name + " mask [" + r[0] + ", " + r[1] + "), element " + i);
+                }
+            }
+            int rows = 9;
+            int cols = 50;
+            float[] m = Tensor.randn(rng, Shape.of(rows * cols)).data();
+            float[] all = new float[cols];
+            k.sumColumns(m, rows, cols, 0, cols, all);
+            for (int[] r : new int[][] {{0, 16}, {5, 37}, {32, 50}, {49, 50}}) {
+                float[] part = new float[cols];
+                Arrays.fill(part, 7f);
+                k.sumColumns(m, rows, cols, r[0], r[1], part);
+                for (int j = 0; j < cols; j++) {
+                    boolean in = j >= r[0] && j < r[1];
+                    assertEquals(Float.floatToRawIntBits(in ? all[j] : 7f), Float.floatToRawIntBits(part[j]),
+                            name + " sums [" + r[0] + ", " + r[1] + "), column " + j);
+                }
             }
         }
     }

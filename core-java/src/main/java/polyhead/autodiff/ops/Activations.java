@@ -3,6 +3,7 @@ package polyhead.autodiff.ops;
 import polyhead.autodiff.Var;
 import polyhead.tensor.Arena;
 import polyhead.tensor.ArrayMath;
+import polyhead.tensor.Parallel;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
@@ -32,10 +33,17 @@ public final class Activations {
                 reluMask(g.data(), y))), x);
     }
 
-    /** ReLU's backward: a new array holding {@code g} where the output {@code y} is not +0 (y &gt; 0 or NaN), else 0. */
+    /**
+     * ReLU's backward: a new array holding {@code g} where the output {@code y} is not +0 (y &gt; 0 or NaN), else 0.
+     * Over all cores from {@link MatMul#PARALLEL_VALUES} values ({@link Parallel#forParts}).
+     */
     static float[] reluMask(float[] g, float[] y) {
         float[] gx = Arena.floatsToOverwrite(g.length); // every element written below
-        ArrayMath.reluMask(g, y, gx, g.length);
+        if (g.length < MatMul.PARALLEL_VALUES) {
+            ArrayMath.reluMask(g, y, gx, 0, g.length);
+        } else {
+            Parallel.forParts(g.length, MatMul.ALIGN, (from, to) -> ArrayMath.reluMask(g, y, gx, from, to));
+        }
         return gx;
     }
 

@@ -8,6 +8,7 @@ import polyhead.tensor.Arena;
 import polyhead.tensor.ArrayMath;
 import polyhead.tensor.Gemm;
 import polyhead.tensor.Gemms;
+import polyhead.tensor.Parallel;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
@@ -16,6 +17,16 @@ import polyhead.tensor.Tensor;
  * Matrix products through the current {@link Gemm}.
  */
 public final class MatMul {
+    /**
+     * The number of values from which a fully connected layer's element passes (bias and ReLU, ReLU's backward mask,
+     * the bias gradient's column sums) run on all cores ({@link Parallel#forParts}), each core on its own rows,
+     * elements or columns: the same operations on each value, so the same bits. They are bound by the cache's
+     * bandwidth, not by arithmetic (BENCHMARKS.md, issue 21, session 17).
+     */
+    static final int PARALLEL_VALUES = 1 << 15;
+    /** Parts of element and column ranges start at whole 512-bit vectors of floats. */
+    static final int ALIGN = 16;
+
     private MatMul() {
     }
 
@@ -185,7 +196,12 @@ public final class MatMul {
             // the bias (zeros without one: −0 + 0 = +0 as in relu(linear)) and the maximum, in vectors: as a plain loop
             // (y read from r·out + j, the bias from j) C2 did not vectorize it, and W1's forward at batch 512 took
             // 0.12 ms longer (BENCHMARKS.md, issue 21, session 16)
-            ArrayMath.addBias(y, 0, rows, out, out, b == null ? Arena.floats(out) : b.value().data(), 0, relu);
+            float[] bias = b == null ? Arena.floats(out) : b.value().data();
+            if ((long) rows * out < PARALLEL_VALUES) {
+                ArrayMath.addBias(y, 0, rows, out, out, bias, 0, relu);
+            } else {
+                Parallel.forParts(rows, 1, (r0, r1) -> ArrayMath.addBias(y, r0 * out, r1 - r0, out, out, bias, 0, relu));
+            }
         }
         Var[] parents = b == null ? new Var[] {x, w} : new Var[] {x, w, b};
         return Var.result(Tensor.wrap(outShape, y), name, g -> {
@@ -215,7 +231,11 @@ public final class MatMul {
      * did not vectorize it).
      */
     static void sumRows(float[] g, int rows, int cols, float[] out) {
-        ArrayMath.sumColumns(g, rows, cols, out);
+        if ((long) rows * cols < PARALLEL_VALUES) {
+            ArrayMath.sumColumns(g, rows, cols, 0, cols, out);
+        } else {
+            Parallel.forParts(cols, ALIGN, (j0, j1) -> ArrayMath.sumColumns(g, rows, cols, j0, j1, out));
+        }
     }
 
     private static Shape batchShape(Shape s) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import polyhead.autodiff.GradCheck;
 import polyhead.autodiff.Var;
+import polyhead.tensor.Parallel;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
 
@@ -147,6 +148,47 @@ class MatMulTest {
             yp.backward(seed);
             for (int i = 0; i < (withBias ? 3 : 2); i++) {
                 assertArrayEquals(plain[i].grad().data(), fused[i].grad().data(), 0f, "input " + i);
+            }
+        }
+    }
+
+    /**
+     * From {@link MatMul#PARALLEL_VALUES} outputs on, bias and ReLU, ReLU's mask and the bias gradient run on all
+     * cores: values and gradients bit for bit those of one core ({@link Parallel#sequentially}), with and without
+     * ReLU and bias, rows and columns that do not split evenly, and +0, −0 and NaN among the outputs.
+     */
+    @Test
+    void largeLayersOnAllCoresEqualOneCore() {
+        int rows = 301;
+        int out = 130;
+        assertTrue(rows * out >= MatMul.PARALLEL_VALUES, "the case must take the parallel path");
+        Tensor x = Tensor.randn(31, rows, 40);
+        Tensor w = Tensor.randn(32, out, 40);
+        Tensor b = Tensor.randn(33, out);
+        x.set(Float.NaN, 7, 3);
+        Tensor seed = Tensor.randn(34, rows, out);
+        for (boolean relu : new boolean[] {true, false}) {
+            for (boolean withBias : new boolean[] {true, false}) {
+                Var[][] runs = new Var[2][];
+                for (int run = 0; run < 2; run++) {
+                    Var[] v = {Var.parameter(x.copy()), Var.parameter(w.copy()), Var.parameter(b.copy())};
+                    java.util.function.Supplier<Var> step = () -> {
+                        Var y = relu ? MatMul.linearRelu(v[0], v[1], withBias ? v[2] : null)
+                                : MatMul.linear(v[0], v[1], withBias ? v[2] : null);
+                        y.backward(seed);
+                        return y;
+                    };
+                    Var y = run == 0 ? step.get() : Parallel.sequentially(step);
+                    runs[run] = new Var[] {y, v[0], v[1], v[2]};
+                }
+                String what = (relu ? "linearRelu" : "linear") + (withBias ? " with bias" : "");
+                assertArrayEquals(runs[1][0].value().data(), runs[0][0].value().data(), 0f, what + ": values");
+                for (int i = 1; i < (withBias ? 4 : 3); i++) {
+                    assertArrayEquals(runs[1][i].grad().data(), runs[0][i].grad().data(), 0f, what + ": gradient " + i);
+                }
+                if (relu) {
+                    assertTrue(countZeros(runs[0][0].value()) > rows * out / 4, what + ": clipped outputs");
+                }
             }
         }
     }
