@@ -445,12 +445,13 @@ public final class Convolution {
                 int span = geo.outHeight() * w;
                 int ldp = gs * span;
                 float[] gp = ws.gpad(o * ldp);
+                // zeroed whole, then the rows copied in (one fill, not one per row of Wo values)
+                Arrays.fill(gp, 0, o * ldp, 0f);
                 for (int j = 0; j < gs; j++) {
                     for (int oc = 0; oc < o; oc++) {
                         for (int i = 0; i < geo.outHeight(); i++) {
                             int d = oc * ldp + j * span + i * w;
                             System.arraycopy(dg, gBase + j * outSize + oc * cols + i * wo, gp, d, wo);
-                            Arrays.fill(gp, d + wo, d + w, 0f);
                         }
                     }
                 }
