@@ -38,6 +38,9 @@ public final class ArrayMath {
         /** See {@link ArrayMath#weightedSum}. */
         void weightedSum(float[][] v, double[] a, int n, float[] out);
 
+        /** See {@link ArrayMath#copyRuns}. */
+        void copyRuns(float[] src, int s, int srcStride, float[] dst, int d, int runs, int len);
+
         /** See {@link ArrayMath#maxPool2x2}. */
         void maxPool2x2(float[] x, int xOff, int planes, int h, int w, float[] out, int outOff, int[] argmax,
                         int argBase, boolean relu);
@@ -124,6 +127,13 @@ public final class ArrayMath {
                     }
                 }
                 out[k] = (float) s;
+            }
+        }
+
+        @Override
+        public void copyRuns(float[] src, int s, int srcStride, float[] dst, int d, int runs, int len) {
+            for (int r = 0; r < runs; r++) {
+                System.arraycopy(src, s + r * srcStride, dst, d + r * len, len);
             }
         }
 
@@ -236,6 +246,18 @@ public final class ArrayMath {
      */
     public static void sumColumns(float[] g, int rows, int cols, int j0, int j1, float[] out) {
         KERNELS.sumColumns(g, rows, cols, j0, j1, out);
+    }
+
+    /**
+     * {@code runs} runs of {@code len} values, run r from {@code src[s + r·srcStride]}, one after another into
+     * {@code dst[d ...]}: {@code dst[d + r·len + e] = src[s + r·srcStride + e]} (an im2col row of a stride-1
+     * convolution without padding: Ho runs of Wo input values). Nothing else in {@code dst} is written. With vectors
+     * each short run is one or two vector loads and stores, the stores running past the run into the next one,
+     * which overwrites them (the last run is copied exactly): W2's second layer copies runs of 10 values, each
+     * {@code System.arraycopy} call costing more than its copy.
+     */
+    public static void copyRuns(float[] src, int s, int srcStride, float[] dst, int d, int runs, int len) {
+        KERNELS.copyRuns(src, s, srcStride, dst, d, runs, len);
     }
 
     /** In place: {@code dst[d + i] += a * src[s + i]} for i in [0, n) (the product rounded, then the sum). */

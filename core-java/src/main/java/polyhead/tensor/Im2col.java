@@ -108,6 +108,12 @@ public final class Im2col {
                     // output columns whose input column ow·sw + dx lies inside [0, w)
                     int owLo = firstInside(dx, sw);
                     int owHi = Math.min(wo, lastInside(dx, sw, w) + 1);
+                    if (sw == 1 && g.strideH() == 1 && g.padH() == 0 && owLo == 0 && owHi == wo) {
+                        // every output row reads Wo input values in a row: Ho runs, rows w apart
+                        ArrayMath.copyRuns(x, plane + i * w + dx, w, cols, row, ho, wo);
+                        row += ld;
+                        continue;
+                    }
                     for (int oh = 0; oh < ho; oh++) {
                         int dst = row + oh * wo;
                         int ih = oh * g.strideH() - g.padH() + i;

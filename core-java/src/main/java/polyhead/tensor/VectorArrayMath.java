@@ -252,6 +252,28 @@ final class VectorArrayMath implements ArrayMath.Kernels {
      * shorter rows go one window at a time.
      */
     @Override
+    public void copyRuns(float[] src, int s, int srcStride, float[] dst, int d, int runs, int len) {
+        int r = 0;
+        // whole vectors, spilling past the run by less than one run (so the next run overwrites the spill), while
+        // the vectors' reads stay inside src; the last run, and any that would read past src's end, exactly
+        if (len <= L && 2 * len >= L) {
+            for (; r < runs - 1 && s + r * srcStride + L <= src.length; r++) {
+                FloatVector.fromArray(S, src, s + r * srcStride).intoArray(dst, d + r * len);
+            }
+        } else if (len > L && len <= 2 * L) {
+            for (; r < runs - 1 && s + r * srcStride + 2 * L <= src.length; r++) {
+                int from = s + r * srcStride;
+                int to = d + r * len;
+                FloatVector.fromArray(S, src, from).intoArray(dst, to);
+                FloatVector.fromArray(S, src, from + L).intoArray(dst, to + L);
+            }
+        }
+        for (; r < runs; r++) {
+            System.arraycopy(src, s + r * srcStride, dst, d + r * len, len);
+        }
+    }
+
+    @Override
     public void maxPool2x2(float[] x, int xOff, int planes, int h, int w, float[] out, int outOff, int[] argmax,
                            int argBase, boolean relu) {
         int ho = h / 2;

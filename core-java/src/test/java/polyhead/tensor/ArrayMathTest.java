@@ -213,6 +213,42 @@ class ArrayMathTest {
         }
     }
 
+    /**
+     * Runs copied one after another: each run's values land at their place, and nothing outside the runs is
+     * written (sentinels before and after), for run lengths around one and two vectors, runs that end at the very
+     * end of the source (where the vector reads would run past it) and sources read with gaps or overlaps.
+     */
+    @Test
+    void copyRunsWritesExactlyTheRuns() {
+        Random rng = new Random(29);
+        for (ArrayMath.Kernels k : new ArrayMath.Kernels[] {ArrayMath.SCALAR, new VectorArrayMath()}) {
+            String name = k == ArrayMath.SCALAR ? "scalar" : "vector";
+            for (int len = 1; len <= 40; len++) {
+                for (int runs : new int[] {0, 1, 2, 5}) {
+                    for (int stride : new int[] {len, len + 4, Math.max(1, len - 3)}) {
+                        int s = 3;
+                        // the last run ends at the source's last element, or 20 before it
+                        int extra = stride % 2 == 0 ? 0 : 20;
+                        float[] src = Tensor.randn(rng, Shape.of(s + Math.max(0, runs - 1) * stride + len + extra))
+                                .data();
+                        int d = 5;
+                        float[] dst = new float[d + runs * len + 7];
+                        Arrays.fill(dst, -9f);
+                        k.copyRuns(src, s, stride, dst, d, runs, len);
+                        String what = name + " len " + len + ", " + runs + " runs, stride " + stride + ", " + extra
+                                + " values after the last run";
+                        for (int i = 0; i < dst.length; i++) {
+                            int r = (i - d) / len;
+                            float expected = i >= d && i < d + runs * len ? src[s + r * stride + (i - d) % len] : -9f;
+                            assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(dst[i]),
+                                    what + ", element " + i);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void vectorLoopsEqualTheScalarLoopsAtEveryLengthAndOffset() {
         Random rng = new Random(13);

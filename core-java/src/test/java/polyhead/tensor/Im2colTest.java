@@ -21,6 +21,11 @@ class Im2colTest {
         {2, 3, 3, 5, 5, 1, 1, 1, 1},
         {3, 4, 9, 1, 1, 2, 3, 0, 0},
         {2, 12, 21, 3, 3, 1, 1, 1, 1}, // stride 1 with rows of 19-21: col2im's vector additions and their tails
+        // stride 1 without padding, output rows of 10 (W2's second layer), 7 and 23 wide: im2col's runs copied as
+        // one or two vectors each (ArrayMath.copyRuns)
+        {3, 14, 14, 5, 5, 1, 1, 0, 0},
+        {2, 9, 9, 3, 3, 1, 1, 0, 0},
+        {1, 6, 25, 3, 3, 1, 1, 0, 0},
     };
 
     private static Im2col.Geometry geometry(int[] s) {
