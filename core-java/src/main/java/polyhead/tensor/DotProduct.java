@@ -40,7 +40,7 @@ final class DotProduct extends Product {
                 for (; j + DW <= j1; j += DW) {
                     int i = 0;
                     for (; i + DR <= m; i += DR) {
-                        dot3x5(kb, a, aOffset + i * k + pc, k, Integer.MAX_VALUE, 0, b, bOffset + j * k + pc, k, c,
+                        dot3x5(kb, a, aOffset + i * k + pc, k, b, bOffset + j * k + pc, k, c,
                                 cOffset + i * n + j, n, overwrite);
                     }
                     singleDots(i, m, j, j + DW, pc, kb, overwrite);
@@ -51,7 +51,7 @@ final class DotProduct extends Product {
                 int nj = Math.min(DR, j1 - j);
                 for (int i = 0; i < m; i += DR) {
                     if (i + DR <= m && nj == DR) {
-                        dot3x3(kb, a, aOffset + i * k + pc, k, Integer.MAX_VALUE, 0, b, bOffset + j * k + pc, k,
+                        dot3x3(kb, a, aOffset + i * k + pc, k, b, bOffset + j * k + pc, k,
                                 c, cOffset + i * n + j, n, overwrite);
                     } else {
                         singleDots(i, Math.min(m, i + DR), j, j + nj, pc, kb, overwrite);

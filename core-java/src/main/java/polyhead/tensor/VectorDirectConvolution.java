@@ -42,10 +42,11 @@ public final class VectorDirectConvolution implements DirectConvolution {
      * A convolution's weight gradient straight from its input, for stride 1 without padding and kernels 3k wide: the
      * dot path's blocks, 3 kernel columns q..q+2 × 5 output channels ({@link DotKernels#dot3x5}, where the CPU has
      * AVX-512 and the channels are 5m) or × 3 ({@link DotKernels#dot3x3}; the last one or two channels through a
-     * scratch tile, against zero rows), but reading the input rows in place. Per sample, the input rows are copied to a
-     * buffer of width roundUp(Wo, L) + kw − 1 and the output-gradient rows to one of width roundUp(Wo, L), both zero
-     * beyond the data, so that every product is a whole L-lane vector (8 or 16 lanes, {@link VectorGemm#L}) and the
-     * padding adds exact zeros; outputs at least 8 wide (W2's second layer, 10 wide, pads to 16 at either width);
+     * scratch tile, against zero rows). Per sample, the input rows are copied to a buffer of width
+     * roundUp(Wo, L) + kw − 1 and the output-gradient rows to one of width roundUp(Wo, L), both zero beyond the data,
+     * so that every product is a whole L-lane vector (8 or 16 lanes, {@link VectorGemm#L}) and the padding adds exact
+     * zeros; the padded input is then copied once per kernel column q, its rows cut to roundUp(Wo, L) values from
+     * column q, so that every A row of a block is read contiguously; outputs at least 8 wide (W2's second layer, 10 wide, pads to 16 at either width);
      * there is no im2col matrix; for W2's first layer (1×36×36, 9×9, 10 channels) faster than im2col and the dot
      * products, with the 3×5 blocks and with the 3×3 blocks alike (BENCHMARKS.md, implementation notes). Each
      * accumulator runs over all Ho
@@ -99,28 +100,36 @@ public final class VectorDirectConvolution implements DirectConvolution {
         for (int r = 0; r < outChannels * ho; r++) {
             System.arraycopy(grad, gOffset + r * wo, pg, r * gp, wo);
         }
+        // the input seen from each kernel column q: sx[q·cs + r·gp + j] = px[r·xp + q + j] for j < gp, so that the
+        // kernels read each of their A rows contiguously (one load index plus fixed offsets: bounds checked once per
+        // call) instead of jumping the padding at every row's end; the same values, so the same bits
+        int cs = c * h * gp;
+        float[] sx = ws.shiftedX(kw * cs);
+        for (int q = 0; q < kw; q++) {
+            ArrayMath.copyRuns(px, q, xp, sx, q * cs, c * h, gp);
+        }
         int plane = ho * gp;
         int steps = ho * (gp / L); // vector steps: Ho rows of gp / L vectors
         for (int ch = 0; ch < c; ch++) {
             for (int p = 0; p < kh; p++) {
                 for (int q = 0; q < kw; q += DR) {
                     int row = (ch * kh + p) * kw + q;
-                    int xStart = (ch * h + p) * xp + q;
-                    // A's three "rows" are the input read from columns q, q+1, q+2 (one float apart), jumping the
-                    // padding at the end of every input row; B's five (three) are the channels' output gradients
+                    int xStart = q * cs + (ch * h + p) * gp;
+                    // A's three "rows" are the input seen from columns q, q+1, q+2 (cs apart in sx); B's five
+                    // (three) are the channels' output gradients
                     int o = 0;
                     for (; wide && o < outChannels; o += DW) {
-                        dot3x5(steps * L, px, xStart, 1, gp / L, xp - gp, pg, o * plane, plane, dwt,
+                        dot3x5(steps * L, sx, xStart, cs, pg, o * plane, plane, dwt,
                                 dwtOffset + row * outChannels + o, outChannels, !accumulate);
                     }
                     for (; o + DR <= outChannels; o += DR) {
-                        dot3x3(steps * L, px, xStart, 1, gp / L, xp - gp, pg, o * plane, plane, dwt,
+                        dot3x3(steps * L, sx, xStart, cs, pg, o * plane, plane, dwt,
                                 dwtOffset + row * outChannels + o, outChannels, !accumulate);
                     }
                     if (o < outChannels) {
                         // the last one or two channels: a block over the zero rows, into a scratch tile
                         float[] tile = ws.tile;
-                        dot3x3(steps * L, px, xStart, 1, gp / L, xp - gp, pg, o * plane, plane, tile, 0, DR, true);
+                        dot3x3(steps * L, sx, xStart, cs, pg, o * plane, plane, tile, 0, DR, true);
                         for (int r = 0; r < DR; r++) {
                             for (int e = 0, d = dwtOffset + (row + r) * outChannels + o; e < outChannels - o; e++) {
                                 dwt[d + e] = accumulate ? dwt[d + e] + tile[r * DR + e] : tile[r * DR + e];

@@ -19,6 +19,8 @@ final class VectorWorkspace {
     int[] rowOffsets = new int[0];
     float[] paddedX = new float[0];
     float[] paddedG = new float[0];
+    /** {@link VectorDirectConvolution#weightGradient}'s padded input seen from each kernel column. */
+    float[] shiftedX = new float[0];
 
     /** Buffers for the direct weight gradient's padded copies of the input and the output gradient. */
     float[] paddedX(int size) {
@@ -26,6 +28,13 @@ final class VectorWorkspace {
             paddedX = new float[size];
         }
         return paddedX;
+    }
+
+    float[] shiftedX(int size) {
+        if (shiftedX.length < size) {
+            shiftedX = new float[size];
+        }
+        return shiftedX;
     }
 
     float[] paddedG(int size) {
