@@ -202,6 +202,20 @@ public final class Convolution {
      * The gradients of a convolution node: each group's share ({@code group}), then the weight and bias parts summed in
      * group order, so that the sums do not depend on which thread ran which group.
      */
+    /**
+     * {@code gw[oc·rows + r] += Σ_t parts[t][r·o + oc]} for rows r in [r0, r1), the groups' parts (each (rows)×o,
+     * {@code rows·o} apart) added in group order.
+     */
+    private static void sumParts(float[] parts, int groups, int rows, int o, float[] gw, int r0, int r1) {
+        for (int t = 0; t < groups; t++) {
+            for (int r = r0, p = t * rows * o + r0 * o; r < r1; r++) {
+                for (int oc = 0; oc < o; oc++, p++) {
+                    gw[oc * rows + r] += parts[p];
+                }
+            }
+        }
+    }
+
     private static void backward(Plan plan, Gemm gemm, boolean parallelGroups, Var x, Var weight, Var bias,
                                  GroupBackward group) {
         Shape sx = x.shape();
@@ -221,15 +235,15 @@ public final class Convolution {
             x.addFreshGrad(Tensor.wrap(sx, gx));
         }
         if (needW) {
-            // each part is ∂Wᵀ, (C·kh·kw)×O
+            // each part is ∂Wᵀ, (C·kh·kw)×O; summed in group order into each element. Over all cores, each on its
+            // own rows of ∂Wᵀ, when there is much to sum (W2's second layer: 5,000 values from each of its groups)
             float[] gw = Arena.floats(sw.size());
             int rows = gw.length / o;
-            for (int t = 0; t < plan.groups(); t++) {
-                for (int r = 0, p = t * gw.length; r < rows; r++) {
-                    for (int oc = 0; oc < o; oc++, p++) {
-                        gw[oc * rows + r] += gwParts[p];
-                    }
-                }
+            int groups = plan.groups();
+            if ((long) groups * gw.length < MatMul.PARALLEL_VALUES) {
+                sumParts(gwParts, groups, rows, o, gw, 0, rows);
+            } else {
+                Parallel.forParts(rows, 1, (r0, r1) -> sumParts(gwParts, groups, rows, o, gw, r0, r1));
             }
             weight.addFreshGrad(Tensor.wrap(sw, gw));
         }

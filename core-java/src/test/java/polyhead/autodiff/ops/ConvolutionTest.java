@@ -179,8 +179,10 @@ class ConvolutionTest {
     @Test
     void parallelGroupsGiveTheSequentialResultsBitForBit() {
         // {N, C, H, W, O, kh, kw, sh, sw, ph, pw}, each at least PARALLEL_FLOPS
+        // the last: enough weight-gradient values from enough groups (at least 8 × 5,000) that the groups' parts are
+        // summed over all cores
         int[][] settings = {{40, 4, 14, 14, 8, 3, 3, 1, 1, 1, 1}, {131, 5, 15, 13, 7, 4, 3, 2, 2, 1, 1},
-            {37, 3, 17, 11, 10, 5, 5, 1, 2, 0, 2}};
+            {37, 3, 17, 11, 10, 5, 5, 1, 2, 0, 2}, {64, 10, 10, 10, 20, 5, 5, 1, 1, 0, 0}};
         long seed = 900;
         for (int[] s : settings) {
             Tensor x = Tensor.randn(seed++, s[0], s[1], s[2], s[3]);
