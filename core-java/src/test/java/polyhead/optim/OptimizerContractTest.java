@@ -162,36 +162,8 @@ class OptimizerContractTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void everyParameterFollowsItsOwnTrajectoryWhateverTheRuns(Case c) {
-        Random rng = new Random(11);
-        int[] sizes = {5, 6, 3};
-        Var[] together = new Var[3];
-        Var[] alone = new Var[3];
-        Optimizer[] alones = new Optimizer[3];
-        for (int k = 0; k < 3; k++) {
-            together[k] = Var.parameter(Tensor.randn(rng, polyhead.tensor.Shape.of(sizes[k])));
-            alone[k] = Var.parameter(together[k].value().copy());
-            alones[k] = Optimizer.create(c.make().apply(c.bowlLr()), named("p", alone[k]));
-        }
-        Optimizer opt = Optimizer.create(c.make().apply(c.bowlLr()),
-                named("a", together[0], "b", together[1], "c", together[2]));
-        for (int step = 0; step < 10; step++) {
-            for (int k = 0; k < 3; k++) {
-                boolean hasGrad = !(k == 1 && step >= 2 && step <= 4) && !(k == 2 && step == 6);
-                float[] g = randomGrad(rng, sizes[k]);
-                if (hasGrad) {
-                    setGrad(together[k], g);
-                    setGrad(alone[k], g);
-                    alones[k].step();
-                } else {
-                    together[k].zeroGrad();
-                }
-            }
-            opt.step();
-            for (int k = 0; k < 3; k++) {
-                assertArrayEquals(alone[k].value().data(), together[k].value().data(),
-                        c + ": parameter " + k + " differs from its lone run at step " + step);
-            }
-        }
+        assertLoneTrajectories(c.toString(), c.make().apply(c.bowlLr()), name -> c.make().apply(c.bowlLr()),
+                new int[] {5, 6, 3}, 10, 11);
     }
 
     /** {@link #CASES} and the blocks whose element loops have a parallel path of their own. */
@@ -214,7 +186,8 @@ class OptimizerContractTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("largeCases")
     void overTheParallelSizeEveryParameterFollowsItsOwnTrajectory(Case c) {
-        assertLoneTrajectories(c.toString(), c.make().apply(c.bowlLr()), name -> c.make().apply(c.bowlLr()));
+        assertLoneTrajectories(c.toString(), c.make().apply(c.bowlLr()), name -> c.make().apply(c.bowlLr()),
+                LARGE_SIZES, 8, 12);
     }
 
     /**
@@ -227,31 +200,41 @@ class OptimizerContractTest {
                 ? Optimizers.adamw(0.05, 1e-2) : Optimizers.sgd(0.05, 0.9);
         GradientTransformation joint = Transforms.partition((name, shape) -> name.equals("a") || name.equals("c")
                 ? "w" : "s", Map.of("w", group.apply("a"), "s", group.apply("b")));
-        assertLoneTrajectories("partition", joint, group);
+        assertLoneTrajectories("partition", joint, group, LARGE_SIZES, 8, 12);
     }
 
-    /** Four parameters under {@code joint}, each against a lone optimizer {@code lone.apply(its name)}. */
+    /** Four parameters of 96k values in all, each smaller than {@link Updates#PARALLEL_MIN}. */
+    static final int[] LARGE_SIZES = {30_011, 7, 41_003, 25_000};
+
+    /**
+     * Parameters of {@code sizes} (named a, b, c …) under {@code joint}, each against a lone optimizer
+     * {@code lone.apply(its name)}, for {@code steps} steps of random gradients from {@code seed}; the second parameter
+     * has no gradient in steps 2–4 and the last none in step 6.
+     */
     static void assertLoneTrajectories(String what, GradientTransformation joint,
-            Function<String, GradientTransformation> lone) {
-        Random rng = new Random(12);
-        int[] sizes = {30_011, 7, 41_003, 25_000};
-        assertTrue(Arrays.stream(sizes).sum() >= Updates.PARALLEL_MIN, "the joint optimizer takes the parallel path");
-        assertTrue(Arrays.stream(sizes).allMatch(n -> n < Updates.PARALLEL_MIN), "the lone ones do not");
-        String[] names = {"a", "b", "c", "d"};
-        Var[] together = new Var[4];
-        Var[] alone = new Var[4];
-        Optimizer[] alones = new Optimizer[4];
+            Function<String, GradientTransformation> lone, int[] sizes, int steps, long seed) {
+        Random rng = new Random(seed);
+        int count = sizes.length;
+        if (sizes == LARGE_SIZES) {
+            assertTrue(Arrays.stream(sizes).sum() >= Updates.PARALLEL_MIN, "the joint optimizer takes the parallel path");
+            assertTrue(Arrays.stream(sizes).allMatch(n -> n < Updates.PARALLEL_MIN), "the lone ones do not");
+        }
+        String[] names = new String[count];
+        Var[] together = new Var[count];
+        Var[] alone = new Var[count];
+        Optimizer[] alones = new Optimizer[count];
         Map<String, Var> all = new LinkedHashMap<>();
-        for (int k = 0; k < 4; k++) {
+        for (int k = 0; k < count; k++) {
+            names[k] = String.valueOf((char) ('a' + k));
             together[k] = Var.parameter(Tensor.randn(rng, polyhead.tensor.Shape.of(sizes[k])));
             alone[k] = Var.parameter(together[k].value().copy());
             alones[k] = Optimizer.create(lone.apply(names[k]), named(names[k], alone[k]));
             all.put(names[k], together[k]);
         }
         Optimizer opt = Optimizer.create(joint, all);
-        for (int step = 0; step < 8; step++) {
-            for (int k = 0; k < 4; k++) {
-                boolean hasGrad = !(k == 1 && step >= 2 && step <= 4) && !(k == 3 && step == 6);
+        for (int step = 0; step < steps; step++) {
+            for (int k = 0; k < count; k++) {
+                boolean hasGrad = !(k == 1 && step >= 2 && step <= 4) && !(k == count - 1 && step == 6);
                 float[] g = randomGrad(rng, sizes[k]);
                 if (hasGrad) {
                     setGrad(together[k], g);
@@ -262,7 +245,7 @@ class OptimizerContractTest {
                 }
             }
             opt.step();
-            for (int k = 0; k < 4; k++) {
+            for (int k = 0; k < count; k++) {
                 assertArrayEquals(alone[k].value().data(), together[k].value().data(),
                         what + ": parameter " + names[k] + " differs from its lone run at step " + step);
             }
