@@ -34,9 +34,9 @@ import polyhead.tensor.Tensor;
 public final class Updates {
     /**
      * The number of values from which a pass is split over the cores. Below it the hand-off costs more than it saves.
-     * W1's 234k parameters (BENCHMARKS.md, issue 21, session 17): the optimizer phase of a training step at batch 512
-     * with SGD momentum went from 0.22 to 0.14-0.15 ms on two cores, its gradients then read by both cores from
-     * where the backward pass left them.
+     * W1's 234k parameters (BENCHMARKS.md, issue 21, session 17): in a same-JVM A/B the optimizer phase of a training
+     * step at batch 512 with SGD momentum went from 0.23 to 0.13 ms on two cores, its gradients then read by both
+     * cores from where the backward pass left them (on a quieter machine the one-core update took 0.13 ms too).
      */
     public static final int PARALLEL_MIN = 1 << 16;
     /** Parts start at whole 512-bit vectors of floats from the start of the stretch (vector loops, no split vector). */
@@ -225,7 +225,9 @@ public final class Updates {
      * {@link #PARALLEL_MIN} values, else in one part per core ({@link Parallel#forParts}), parts starting at whole
      * vectors from {@code from}. The same stretch is always cut the same way, and a run over the whole buffer the
      * same way as {@link #setGradients} and {@link #applyTo} cut it. The body must be element-wise (each value's
-     * result depends on that position only) and may not call back into the pool.
+     * result depends on that position only) and may not call back into the pool. The blocks test the length
+     * themselves before they call this, so that below {@link #PARALLEL_MIN} their lambda is not even created and a
+     * small model's step allocates nothing.
      */
     static void forParts(int from, int to, Parallel.RangeTask body) {
         if (to - from < PARALLEL_MIN) {
