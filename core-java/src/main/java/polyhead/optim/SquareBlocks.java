@@ -210,7 +210,8 @@ final class SquareBlocks {
                 if (len < Updates.PARALLEL_MIN) {
                     trace(nesterov, u, buf, o, o + len, keepBuf, keepGrad, mu);
                 } else {
-                    Updates.forParts(o, o + len, (from, to) -> trace(nesterov, u, buf, from, to, keepBuf, keepGrad, mu));
+                    Updates.forParts(o, o + len,
+                            (from, to) -> trace(nesterov, u, buf, from, to, keepBuf, keepGrad, mu));
                 }
             }
             return s;

@@ -46,7 +46,8 @@ public final class VectorDirectConvolution implements DirectConvolution {
      * roundUp(Wo, L) + kw − 1 and the output-gradient rows to one of width roundUp(Wo, L), both zero beyond the data,
      * so that every product is a whole L-lane vector (8 or 16 lanes, {@link VectorGemm#L}) and the padding adds exact
      * zeros; the padded input is then copied once per kernel column q, its rows cut to roundUp(Wo, L) values from
-     * column q, so that every A row of a block is read contiguously; outputs at least 8 wide (W2's second layer, 10 wide, pads to 16 at either width);
+     * column q, so that every A row of a block is read contiguously; outputs at least 8 wide (W2's second layer, 10
+     * wide, pads to 16 at either width);
      * there is no im2col matrix; for W2's first layer (1×36×36, 9×9, 10 channels) faster than im2col and the dot
      * products, with the 3×5 blocks and with the 3×3 blocks alike (BENCHMARKS.md, implementation notes). Each
      * accumulator runs over all Ho

@@ -216,7 +216,8 @@ class OptimizerContractTest {
         Random rng = new Random(seed);
         int count = sizes.length;
         if (sizes == LARGE_SIZES) {
-            assertTrue(Arrays.stream(sizes).sum() >= Updates.PARALLEL_MIN, "the joint optimizer takes the parallel path");
+            assertTrue(Arrays.stream(sizes).sum() >= Updates.PARALLEL_MIN,
+                    "the joint optimizer takes the parallel path");
             assertTrue(Arrays.stream(sizes).allMatch(n -> n < Updates.PARALLEL_MIN), "the lone ones do not");
         }
         String[] names = new String[count];

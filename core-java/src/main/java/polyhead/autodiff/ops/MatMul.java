@@ -200,7 +200,8 @@ public final class MatMul {
             if ((long) rows * out < PARALLEL_VALUES) {
                 ArrayMath.addBias(y, 0, rows, out, out, bias, 0, relu);
             } else {
-                Parallel.forParts(rows, 1, (r0, r1) -> ArrayMath.addBias(y, r0 * out, r1 - r0, out, out, bias, 0, relu));
+                Parallel.forParts(rows, 1,
+                        (r0, r1) -> ArrayMath.addBias(y, r0 * out, r1 - r0, out, out, bias, 0, relu));
             }
         }
         Var[] parents = b == null ? new Var[] {x, w} : new Var[] {x, w, b};
