@@ -8,6 +8,7 @@ import java.util.Set;
 import polyhead.autodiff.Var;
 import polyhead.autodiff.ops.Shaping;
 import polyhead.data.LabelType;
+import polyhead.tensor.ArrayMath;
 import polyhead.tensor.Shape;
 import polyhead.tensor.ShapeException;
 import polyhead.tensor.Tensor;
@@ -155,6 +156,23 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
         private final double[] lse;
         private final int[] label;
 
+        /**
+         * Exponentials per {@link ArrayMath#exp} call, at most (a sample with more classes takes one call alone):
+         * 32 KB of doubles, in L1 until the sums read them.
+         */
+        private static final int BLOCK = 4096;
+        /** Each thread's buffer of exponentials (grown, never shrunk). */
+        private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[1][0]);
+
+        /** This thread's buffer of at least {@code n} doubles. */
+        private static double[] scratch(int n) {
+            double[][] held = SCRATCH.get();
+            if (held[0].length < n) {
+                held[0] = new double[n];
+            }
+            return held[0];
+        }
+
         Kernel(float[] x, Tensor targets, int classes, int positions, float eps, float[] classWeights) {
             this.x = x;
             this.targets = targets;
@@ -184,69 +202,118 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
             return sum;
         }
 
+        /**
+         * Per position: the maximum logit, the exponentials of the shifted logits (all of a block of samples in one
+         * {@link ArrayMath#exp} call, in vectors), their sum in class order, log-sum-exp and the loss.
+         */
         @Override
-        public void forward(int n, double[] losses) {
+        public void forward(int from, int to, boolean[] valid, double[] losses) {
             float[] t = targets.data();
-            for (int s = 0; s < positions; s++) {
-                int e = n * positions + s;
-                int y = classIndex(t[e], e);
-                int base = n * classes * positions + s;
-                double max = Double.NEGATIVE_INFINITY;
-                double sumX = 0;
-                for (int c = 0; c < classes; c++) {
-                    double v = x[base + c * positions];
-                    max = Math.max(max, v);
-                    sumX += v;
-                }
-                double sumExp = 0;
-                for (int c = 0; c < classes; c++) {
-                    sumExp += Math.exp(x[base + c * positions] - max);
-                }
-                double logSumExp = max + Math.log(sumExp);
-                lse[e] = logSumExp;
-                label[e] = y;
-                // (1−ε)(lse − x_y) + (ε/C)·Σ_c (lse − x_c); the smoothing term is skipped at ε = 0 so that a −∞
-                // logit of another class does not turn 0·∞ into NaN
-                double nll = logSumExp - x[base + y * positions];
-                if (w == null) {
-                    losses[e] = eps == 0 ? nll : (1 - eps) * nll + eps * (logSumExp - sumX / classes);
-                } else {
-                    double smooth = 0;
-                    if (eps != 0) {
+            int per = classes * positions;
+            int block = Math.max(1, BLOCK / per);
+            double[] z = scratch(Math.min(block, to - from) * per);
+            for (int n0 = from; n0 < to; n0 += block) {
+                int n1 = Math.min(to, n0 + block);
+                int used = 0;
+                for (int n = n0; n < n1; n++) {
+                    for (int s = 0; valid[n] && s < positions; s++, used += classes) {
+                        int e = n * positions + s;
+                        label[e] = classIndex(t[e], e);
+                        int base = n * per + s;
+                        double max = Double.NEGATIVE_INFINITY;
                         for (int c = 0; c < classes; c++) {
-                            smooth += w[c] * (logSumExp - x[base + c * positions]);
+                            max = Math.max(max, x[base + c * positions]);
+                        }
+                        lse[e] = max; // until log-sum-exp replaces it below
+                        for (int c = 0; c < classes; c++) {
+                            z[used + c] = x[base + c * positions] - max;
                         }
                     }
-                    losses[e] = eps == 0 ? w[y] * nll : (1 - eps) * w[y] * nll + eps / classes * smooth;
+                }
+                ArrayMath.exp(z, 0, used);
+                used = 0;
+                for (int n = n0; n < n1; n++) {
+                    for (int s = 0; valid[n] && s < positions; s++, used += classes) {
+                        int e = n * positions + s;
+                        losses[e] = loss(e, n * per + s, z, used);
+                    }
                 }
             }
         }
 
+        /**
+         * Position e's loss, its logits from {@code x[base]} ({@link #positions} apart), their exponentials shifted by
+         * the maximum (held in {@code lse[e]}) at {@code z[zo...]}; leaves log-sum-exp in {@code lse[e]}.
+         */
+        private double loss(int e, int base, double[] z, int zo) {
+            double sumExp = 0;
+            double sumX = 0;
+            for (int c = 0; c < classes; c++) {
+                sumExp += z[zo + c];
+                sumX += x[base + c * positions];
+            }
+            double logSumExp = lse[e] + Math.log(sumExp);
+            lse[e] = logSumExp;
+            int y = label[e];
+            // (1−ε)(lse − x_y) + (ε/C)·Σ_c (lse − x_c); the smoothing term is skipped at ε = 0 so that a −∞
+            // logit of another class does not turn 0·∞ into NaN
+            double nll = logSumExp - x[base + y * positions];
+            if (w == null) {
+                return eps == 0 ? nll : (1 - eps) * nll + eps * (logSumExp - sumX / classes);
+            }
+            double smooth = 0;
+            if (eps != 0) {
+                for (int c = 0; c < classes; c++) {
+                    smooth += w[c] * (logSumExp - x[base + c * positions]);
+                }
+            }
+            return eps == 0 ? w[y] * nll : (1 - eps) * w[y] * nll + eps / classes * smooth;
+        }
+
+        /** Per position: the softmax p_c = e^(x_c − log-sum-exp) (a block of samples per {@link ArrayMath#exp}). */
         @Override
-        public void backward(int n, double[] weights, float[] grad) {
+        public void backward(int from, int to, boolean[] valid, double[] weights, float[] grad) {
+            int per = classes * positions;
+            int block = Math.max(1, BLOCK / per);
+            double[] z = scratch(Math.min(block, to - from) * per);
             double offTarget = eps / classes;
-            for (int s = 0; s < positions; s++) {
-                int e = n * positions + s;
-                int base = n * classes * positions + s;
-                double g = weights[e];
-                if (w == null) {
-                    for (int c = 0; c < classes; c++) {
-                        int k = base + c * positions;
-                        double smoothed = c == label[e] ? 1 - eps + offTarget : offTarget;
-                        grad[k] = (float) (g * (Math.exp(x[k] - lse[e]) - smoothed));
+            double total = 0;
+            for (int c = 0; w != null && c < classes; c++) {
+                total += w[c];
+            }
+            for (int n0 = from; n0 < to; n0 += block) {
+                int n1 = Math.min(to, n0 + block);
+                int used = 0;
+                for (int n = n0; n < n1; n++) {
+                    for (int s = 0; valid[n] && s < positions; s++, used += classes) {
+                        int e = n * positions + s;
+                        int base = n * per + s;
+                        for (int c = 0; c < classes; c++) {
+                            z[used + c] = x[base + c * positions] - lse[e];
+                        }
                     }
-                } else {
-                    // ∂ℓ/∂x_c = p_c·((1−ε)·w_y + (ε/C)·Σ_k w_k) − (1−ε)·w_y·[c = y] − (ε/C)·w_c
-                    double total = 0;
-                    for (float wc : w) {
-                        total += wc;
-                    }
-                    double wy = (1 - eps) * w[label[e]];
-                    double scale = wy + offTarget * total;
-                    for (int c = 0; c < classes; c++) {
-                        int k = base + c * positions;
-                        double target = (c == label[e] ? wy : 0) + offTarget * w[c];
-                        grad[k] = (float) (g * (Math.exp(x[k] - lse[e]) * scale - target));
+                }
+                ArrayMath.exp(z, 0, used);
+                used = 0;
+                for (int n = n0; n < n1; n++) {
+                    for (int s = 0; valid[n] && s < positions; s++, used += classes) {
+                        int e = n * positions + s;
+                        int base = n * per + s;
+                        double g = weights[e];
+                        if (w == null) {
+                            for (int c = 0; c < classes; c++) {
+                                double smoothed = c == label[e] ? 1 - eps + offTarget : offTarget;
+                                grad[base + c * positions] = (float) (g * (z[used + c] - smoothed));
+                            }
+                        } else {
+                            // ∂ℓ/∂x_c = p_c·((1−ε)·w_y + (ε/C)·Σ_k w_k) − (1−ε)·w_y·[c = y] − (ε/C)·w_c
+                            double wy = (1 - eps) * w[label[e]];
+                            double scale = wy + offTarget * total;
+                            for (int c = 0; c < classes; c++) {
+                                double target = (c == label[e] ? wy : 0) + offTarget * w[c];
+                                grad[base + c * positions] = (float) (g * (z[used + c] * scale - target));
+                            }
+                        }
                     }
                 }
             }

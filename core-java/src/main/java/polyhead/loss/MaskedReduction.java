@@ -1,7 +1,6 @@
 package polyhead.loss;
 
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 
 import polyhead.autodiff.Var;
 import polyhead.tensor.Arena;
@@ -20,19 +19,19 @@ final class MaskedReduction {
     private MaskedReduction() {
     }
 
-    /** The per-sample forward and backward rule of one loss. */
+    /** The per-sample forward and backward rule of one loss, run over a range of samples at a time. */
     interface Kernel {
         /**
-         * Writes the losses of sample {@code n}'s elements into {@code losses[n·k, (n+1)·k)}, k = elements per sample
-         * of the unreduced loss.
+         * For each sample n in [from, to) with {@code valid[n]}, in order, writes the losses of its elements into
+         * {@code losses[n·k, (n+1)·k)}, k = elements per sample of the unreduced loss.
          */
-        void forward(int n, double[] losses);
+        void forward(int from, int to, boolean[] valid, double[] losses);
 
         /**
-         * Writes ∂(Σ_e w[e]·ℓ[e])/∂prediction for the elements e of sample {@code n} into that sample's slice of
-         * {@code grad} (which has the prediction's shape).
+         * For each sample n in [from, to) with {@code valid[n]}, writes ∂(Σ_e w[e]·ℓ[e])/∂prediction for its elements
+         * e into that sample's slice of {@code grad} (which has the prediction's shape).
          */
-        void backward(int n, double[] weights, float[] grad);
+        void backward(int from, int to, boolean[] valid, double[] weights, float[] grad);
 
         /**
          * What sample {@code n} (after its {@link #forward}) adds to the divisor of {@link Reduction#MEAN}: its number
@@ -71,7 +70,7 @@ final class MaskedReduction {
         int perSample = lossShape.sizeBetween(1, lossShape.rank());
 
         double[] losses = new double[lossShape.size()];
-        forEachValid(kernel, samples, valid, n -> kernel.forward(n, losses));
+        forEachValid(kernel, samples, (from, to) -> kernel.forward(from, to, valid, losses));
         double sum = 0;
         double count = 0;
         for (int n = 0; n < samples; n++) {
@@ -114,37 +113,27 @@ final class MaskedReduction {
                 weights[e] *= scale[e / Math.max(1, perSample)];
             }
             float[] grad = Arena.floats(prediction.value().size());
-            forEachValid(kernel, samples, valid, n -> kernel.backward(n, weights, grad));
+            forEachValid(kernel, samples, (from, to) -> kernel.backward(from, to, valid, weights, grad));
             prediction.addFreshGrad(Tensor.wrap(prediction.shape(), grad));
         }, prediction);
     }
 
     /**
-     * {@code body} for every valid sample: over the cores in ranges of at least {@link #SAMPLE_GRAIN} samples when the
+     * {@code body} over all samples: over the cores in ranges of at least {@link #SAMPLE_GRAIN} samples when the
      * kernel allows it (the same values: each sample's slices are written by one call, and the losses are summed in
-     * order afterwards), else in order. An input error (a target out of range) is then reported for the first bad
+     * order afterwards), else as one range. An input error (a target out of range) is then reported for the first bad
      * sample, as in order: the samples are gone through again in order.
      */
-    private static void forEachValid(Kernel kernel, int samples, boolean[] valid, IntConsumer body) {
+    private static void forEachValid(Kernel kernel, int samples, Parallel.RangeTask body) {
         if (kernel.samplesIndependent() && samples >= 2 * SAMPLE_GRAIN) {
             try {
-                Parallel.forRange(samples, SAMPLE_GRAIN, (from, to) -> {
-                    for (int n = from; n < to; n++) {
-                        if (valid[n]) {
-                            body.accept(n);
-                        }
-                    }
-                });
+                Parallel.forRange(samples, SAMPLE_GRAIN, body);
                 return;
             } catch (IllegalArgumentException e) {
                 // again in order below, which throws for the first bad sample
             }
         }
-        for (int n = 0; n < samples; n++) {
-            if (valid[n]) {
-                body.accept(n);
-            }
-        }
+        body.run(0, samples);
     }
 
     /** Each sample's weight: 1 without weights, else the given ones, which must be [N], finite and &gt;= 0. */

@@ -48,16 +48,20 @@ final class Pointwise {
         return MaskedReduction.apply(name, shapes, reduction, prediction, mask, sampleWeights, prediction.shape(),
                 new MaskedReduction.Kernel() {
                     @Override
-                    public void forward(int n, double[] losses) {
-                        for (int e = n * perSample; e < (n + 1) * perSample; e++) {
-                            losses[e] = loss.at(x[e], y[e], e);
+                    public void forward(int from, int to, boolean[] valid, double[] losses) {
+                        for (int n = from; n < to; n++) {
+                            for (int e = n * perSample; valid[n] && e < (n + 1) * perSample; e++) {
+                                losses[e] = loss.at(x[e], y[e], e);
+                            }
                         }
                     }
 
                     @Override
-                    public void backward(int n, double[] weights, float[] grad) {
-                        for (int e = n * perSample; e < (n + 1) * perSample; e++) {
-                            grad[e] = (float) (weights[e] * derivative.at(x[e], y[e], e));
+                    public void backward(int from, int to, boolean[] valid, double[] weights, float[] grad) {
+                        for (int n = from; n < to; n++) {
+                            for (int e = n * perSample; valid[n] && e < (n + 1) * perSample; e++) {
+                                grad[e] = (float) (weights[e] * derivative.at(x[e], y[e], e));
+                            }
                         }
                     }
                 });

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+
 import org.junit.jupiter.api.Test;
 
 import polyhead.autodiff.GradCheck;
@@ -168,6 +170,54 @@ class CrossEntropyTest {
         assertTargetError("crossEntropy: target -2.0 at sample " + (2 * MaskedReduction.SAMPLE_GRAIN + 1)
                 + " is not a class index in [0, 10)", () -> Losses.crossEntropy().apply(Var.parameter(x),
                 Tensor.of(t, n)));
+    }
+
+    /**
+     * The kernel computes the exponentials of many samples at once, in blocks of about 4,096 values: every sample's
+     * loss and gradient are the bits it gets alone, for block boundaries inside the batch (300 samples of 30 classes),
+     * per position ([N, C, d]: 6 positions a sample), and a sample wider than a block (5,000 classes); with class
+     * weights and smoothing too. Sums of mean losses would hide a sample's error; the losses are compared unreduced.
+     */
+    @Test
+    void samplesComputedInBlocksEqualEachSampleAlone() {
+        java.util.Random rng = new java.util.Random(31);
+        int[][] shapes = {{300, 30}, {90, 12, 6}, {3, 5000}};
+        for (int[] dims : shapes) {
+            int n = dims[0];
+            int c = dims[1];
+            int positions = dims.length > 2 ? dims[2] : 1;
+            Tensor x = Tensor.randn(rng, Shape.of(dims));
+            int[] targetDims = dims.length > 2 ? new int[] {n, positions} : new int[] {n};
+            float[] t = new float[n * positions];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = rng.nextInt(c);
+            }
+            Tensor targets = Tensor.wrap(Shape.of(targetDims), t);
+            float[] weights = new float[c];
+            for (int j = 0; j < c; j++) {
+                weights[j] = 0.5f + rng.nextInt(4);
+            }
+            for (Loss loss : new Loss[] {Losses.crossEntropy(Reduction.NONE),
+                    Losses.crossEntropy(0.1f, Reduction.NONE, weights)}) {
+                float[][] all = lossAndGradient(loss, x, targets, null);
+                int per = c * positions;
+                for (int i = 0; i < n; i++) {
+                    int[] one = dims.clone();
+                    one[0] = 1;
+                    int[] oneTarget = targetDims.clone();
+                    oneTarget[0] = 1;
+                    Tensor xi = Tensor.wrap(Shape.of(one), Arrays.copyOfRange(x.data(), i * per, (i + 1) * per));
+                    Tensor ti = Tensor.wrap(Shape.of(oneTarget),
+                            Arrays.copyOfRange(t, i * positions, (i + 1) * positions));
+                    float[][] alone = lossAndGradient(loss, xi, ti, null);
+                    String what = Arrays.toString(dims) + ", sample " + i;
+                    assertArrayEquals(alone[0], Arrays.copyOfRange(all[0], i * positions, (i + 1) * positions), 0f,
+                            what + ": loss");
+                    assertArrayEquals(alone[1], Arrays.copyOfRange(all[1], i * per, (i + 1) * per), 0f,
+                            what + ": gradient");
+                }
+            }
+        }
     }
 
     private static float[][] lossAndGradient(Loss loss, Tensor x, Tensor targets, Tensor mask) {
