@@ -137,10 +137,13 @@ final class PackedProduct extends Product {
 
     /**
      * All threads on one product, each on whole strips of C: strips of columns when op(A) is the smaller operand
-     * (m ≤ n), else strips of rows. op(A) is read in place ({@link #multiplyBlockInPlaceA}); in strips of rows every
-     * thread packs all of op(B) into its own workspace when it starts its first strip (so it is packed once per
-     * thread, not once per product), and in strips of columns each strip packs its own part of op(B), one KC slice
-     * at a time, and multiplies it at once while it is in L1 and L2 — the sequential path's loops on a part of C. The
+     * (m ≤ n), else strips of rows. op(A) is read in place ({@link #multiplyBlockInPlaceA}); in strips of rows all of
+     * op(B) is packed once into the caller's workspace, the threads sharing the work one B panel of one KC slice at a
+     * time, and every thread waits until all panels are there before its first strip; in strips of columns each strip
+     * packs its own part of op(B), one KC slice at a time, and multiplies it at once while it is in L1 and L2 — the
+     * sequential path's loops on a part of C. (Until session 18 every thread packed all of op(B) for its strips of
+     * rows: for W1's X·W₁ᵀ at batch 512 a transposing pack of 200K values, 67 µs on each thread; shared, W1's step at
+     * batch 512 took 0.034 ms less, the change toggled in one JVM, BENCHMARKS.md, issue 21, session 18.) The
      * threads pull strips from a counter in an order that keeps them far apart in C (the first strips handed out are
      * 0, per, 2·per ...), so that two threads rarely write the same cache line of C.
      *
@@ -164,11 +167,30 @@ final class PackedProduct extends Product {
         int slots = per * threads;
         int nPad = roundUp(n, NR);
         AtomicInteger next = new AtomicInteger();
+        // rows: all of op(B), every KC slice, packed once into the caller's workspace by whichever threads are there,
+        // one B panel of one slice at a time
+        float[] shared = columns ? null : VectorWorkspace.get().packedB(nPad * k);
+        int units = columns ? 0 : kBlocks * (nPad / NR);
+        AtomicInteger packNext = new AtomicInteger();
+        AtomicInteger packDone = new AtomicInteger();
         pool.run(threads, part -> {
             VectorWorkspace ws = VectorWorkspace.get();
-            float[] pb = null; // rows: all of op(B), every KC slice; columns: one KC slice of the strip's part
+            float[] pb = null; // rows: the shared op(B); columns: one KC slice of the strip's part
             float[] pa = null; // a last panel of op(A) of fewer than MR rows (columns: of every KC slice)
             boolean aPacked = false; // columns: that panel packed, by this thread's first strip
+            for (int u; (u = packNext.getAndIncrement()) < units; ) {
+                int pc = u / (nPad / NR) * kc;
+                int jr = u % (nPad / NR) * NR;
+                int kb = Math.min(kc, k - pc);
+                try {
+                    packB(shared, pc * nPad + jr * kb, jr, Math.min(NR, n - jr), pc, kb);
+                } finally {
+                    packDone.incrementAndGet(); // even on an error, which run rethrows: no thread waits forever
+                }
+            }
+            while (packDone.get() < units) {
+                Thread.onSpinWait(); // the last panels, being packed by the other threads
+            }
             for (int t; (t = next.getAndIncrement()) < slots; ) {
                 int s = t % threads * per + t / threads;
                 if (s >= strips) {
@@ -176,10 +198,7 @@ final class PackedProduct extends Product {
                 }
                 if (pb == null) {
                     pa = ws.packedA(MR * (columns ? k : kc));
-                    pb = ws.packedB(columns ? width * kc : nPad * k);
-                    for (int pc = 0; pc < k && !columns; pc += kc) {
-                        packB(pb, pc * nPad, 0, n, pc, Math.min(kc, k - pc));
-                    }
+                    pb = columns ? ws.packedB(width * kc) : shared;
                 }
                 int s0 = s * width;
                 int sb = Math.min(width, (columns ? n : m) - s0);
