@@ -157,8 +157,8 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
         private final int[] label;
 
         /**
-         * Exponentials per {@link ArrayMath#exp} call, at most (a sample with more classes takes one call alone):
-         * 32 KB of doubles, in L1 until the sums read them.
+         * Exponentials per {@link ArrayMath#exp} call, at most (a position with more classes takes one call alone):
+         * 32 KB of doubles, in L1 until the sums read them, whatever the batch and the number of positions.
          */
         private static final int BLOCK = 4096;
         /** Each thread's buffer of exponentials (grown, never shrunk). */
@@ -203,39 +203,49 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
         }
 
         /**
-         * Per position: the maximum logit, the exponentials of the shifted logits (all of a block of samples in one
-         * {@link ArrayMath#exp} call, in vectors), their sum in class order, log-sum-exp and the loss.
+         * Per position: the maximum logit, the exponentials of the shifted logits (those of up to {@link #BLOCK} /
+         * C positions in one {@link ArrayMath#exp} call, in vectors), their sum in class order, log-sum-exp and the
+         * loss. Positions e = n·P + s (sample n, position s; logits from n·C·P + s, P apart) are taken in order,
+         * those of masked samples skipped.
          */
         @Override
         public void forward(int from, int to, boolean[] valid, double[] losses) {
             float[] t = targets.data();
-            int per = classes * positions;
-            int block = Math.max(1, BLOCK / per);
-            double[] z = scratch(Math.min(block, to - from) * per);
-            for (int n0 = from; n0 < to; n0 += block) {
-                int n1 = Math.min(to, n0 + block);
+            int chunk = Math.max(1, BLOCK / classes);
+            double[] z = scratch(Math.min(chunk, (to - from) * positions) * classes);
+            for (int e0 = from * positions, end = to * positions; e0 < end; e0 += chunk) {
+                int e1 = Math.min(end, e0 + chunk);
                 int used = 0;
-                for (int n = n0; n < n1; n++) {
-                    for (int s = 0; valid[n] && s < positions; s++, used += classes) {
-                        int e = n * positions + s;
-                        label[e] = classIndex(t[e], e);
-                        int base = n * per + s;
-                        double max = Double.NEGATIVE_INFINITY;
-                        for (int c = 0; c < classes; c++) {
-                            max = Math.max(max, x[base + c * positions]);
-                        }
-                        lse[e] = max; // until log-sum-exp replaces it below
-                        for (int c = 0; c < classes; c++) {
-                            z[used + c] = x[base + c * positions] - max;
-                        }
+                for (int e = e0, n = e0 / positions, s = e0 % positions - 1; e < e1; e++) {
+                    if (++s == positions) { // sample n, position s of e, counted along: no division per position
+                        s = 0;
+                        n++;
                     }
+                    if (!valid[n]) {
+                        continue;
+                    }
+                    label[e] = classIndex(t[e], e);
+                    int base = n * classes * positions + s;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int c = 0; c < classes; c++) {
+                        max = Math.max(max, x[base + c * positions]);
+                    }
+                    lse[e] = max; // until log-sum-exp replaces it below
+                    for (int c = 0; c < classes; c++) {
+                        z[used + c] = x[base + c * positions] - max;
+                    }
+                    used += classes;
                 }
                 ArrayMath.exp(z, 0, used);
                 used = 0;
-                for (int n = n0; n < n1; n++) {
-                    for (int s = 0; valid[n] && s < positions; s++, used += classes) {
-                        int e = n * positions + s;
-                        losses[e] = loss(e, n * per + s, z, used);
+                for (int e = e0, n = e0 / positions, s = e0 % positions - 1; e < e1; e++) {
+                    if (++s == positions) { // sample n, position s of e, counted along: no division per position
+                        s = 0;
+                        n++;
+                    }
+                    if (valid[n]) {
+                        losses[e] = loss(e, n * classes * positions + s, z, used);
+                        used += classes;
                     }
                 }
             }
@@ -270,51 +280,59 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
             return eps == 0 ? w[y] * nll : (1 - eps) * w[y] * nll + eps / classes * smooth;
         }
 
-        /** Per position: the softmax p_c = e^(x_c − log-sum-exp) (a block of samples per {@link ArrayMath#exp}). */
+        /** Per position: the softmax p_c = e^(x_c − log-sum-exp), {@link #BLOCK} values per {@link ArrayMath#exp}. */
         @Override
         public void backward(int from, int to, boolean[] valid, double[] weights, float[] grad) {
-            int per = classes * positions;
-            int block = Math.max(1, BLOCK / per);
-            double[] z = scratch(Math.min(block, to - from) * per);
+            int chunk = Math.max(1, BLOCK / classes);
+            double[] z = scratch(Math.min(chunk, (to - from) * positions) * classes);
             double offTarget = eps / classes;
             double total = 0;
             for (int c = 0; w != null && c < classes; c++) {
                 total += w[c];
             }
-            for (int n0 = from; n0 < to; n0 += block) {
-                int n1 = Math.min(to, n0 + block);
+            for (int e0 = from * positions, end = to * positions; e0 < end; e0 += chunk) {
+                int e1 = Math.min(end, e0 + chunk);
                 int used = 0;
-                for (int n = n0; n < n1; n++) {
-                    for (int s = 0; valid[n] && s < positions; s++, used += classes) {
-                        int e = n * positions + s;
-                        int base = n * per + s;
+                for (int e = e0, n = e0 / positions, s = e0 % positions - 1; e < e1; e++) {
+                    if (++s == positions) { // sample n, position s of e, counted along: no division per position
+                        s = 0;
+                        n++;
+                    }
+                    if (valid[n]) {
+                        int base = n * classes * positions + s;
                         for (int c = 0; c < classes; c++) {
                             z[used + c] = x[base + c * positions] - lse[e];
                         }
+                        used += classes;
                     }
                 }
                 ArrayMath.exp(z, 0, used);
                 used = 0;
-                for (int n = n0; n < n1; n++) {
-                    for (int s = 0; valid[n] && s < positions; s++, used += classes) {
-                        int e = n * positions + s;
-                        int base = n * per + s;
-                        double g = weights[e];
-                        if (w == null) {
-                            for (int c = 0; c < classes; c++) {
-                                double smoothed = c == label[e] ? 1 - eps + offTarget : offTarget;
-                                grad[base + c * positions] = (float) (g * (z[used + c] - smoothed));
-                            }
-                        } else {
-                            // ∂ℓ/∂x_c = p_c·((1−ε)·w_y + (ε/C)·Σ_k w_k) − (1−ε)·w_y·[c = y] − (ε/C)·w_c
-                            double wy = (1 - eps) * w[label[e]];
-                            double scale = wy + offTarget * total;
-                            for (int c = 0; c < classes; c++) {
-                                double target = (c == label[e] ? wy : 0) + offTarget * w[c];
-                                grad[base + c * positions] = (float) (g * (z[used + c] * scale - target));
-                            }
+                for (int e = e0, n = e0 / positions, s = e0 % positions - 1; e < e1; e++) {
+                    if (++s == positions) { // sample n, position s of e, counted along: no division per position
+                        s = 0;
+                        n++;
+                    }
+                    if (!valid[n]) {
+                        continue;
+                    }
+                    int base = n * classes * positions + s;
+                    double g = weights[e];
+                    if (w == null) {
+                        for (int c = 0; c < classes; c++) {
+                            double smoothed = c == label[e] ? 1 - eps + offTarget : offTarget;
+                            grad[base + c * positions] = (float) (g * (z[used + c] - smoothed));
+                        }
+                    } else {
+                        // ∂ℓ/∂x_c = p_c·((1−ε)·w_y + (ε/C)·Σ_k w_k) − (1−ε)·w_y·[c = y] − (ε/C)·w_c
+                        double wy = (1 - eps) * w[label[e]];
+                        double scale = wy + offTarget * total;
+                        for (int c = 0; c < classes; c++) {
+                            double target = (c == label[e] ? wy : 0) + offTarget * w[c];
+                            grad[base + c * positions] = (float) (g * (z[used + c] * scale - target));
                         }
                     }
+                    used += classes;
                 }
             }
         }

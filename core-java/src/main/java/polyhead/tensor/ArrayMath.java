@@ -272,9 +272,9 @@ public final class ArrayMath {
 
     /**
      * In place: {@code x[i] = e^x[i]} for i in [from, to), in double, within two ulps of {@link Math#exp} (see
-     * {@link #exp(double)}). The vector kernel does the same IEEE operations on 8 (or 4) values at once, so both kernels
-     * give the same bits, at every JIT tier. Softmax cross-entropy's exponentials: on W1 at batch 512, {@code Math.exp}
-     * one value at a time was about 5% of the training step.
+     * {@link #exp(double)}). The vector kernel does the same IEEE operations on 8 (or 4) values at once, so both
+     * kernels give the same bits, at every JIT tier. Softmax cross-entropy's exponentials: on W1 at batch 512,
+     * {@code Math.exp} one value at a time was about 5% of the training step.
      */
     public static void exp(double[] x, int from, int to) {
         KERNELS.exp(x, from, to);
@@ -311,9 +311,9 @@ public final class ArrayMath {
      * [{@link #EXP_MIN}, {@link #EXP_MAX}] (NaN stays NaN); k = x·log₂e rounded to the nearest integer; r = x − k·ln2
      * (two fused multiply-adds, ln 2 in two parts); e^r by its Taylor polynomial of degree 13 (Horner, fused
      * multiply-adds); times 2^⌊k/2⌋ and 2^(k−⌊k/2⌋), two exact powers of two so that results near overflow and
-     * subnormal ones are rounded once. Not {@code Math.exp}'s bits (at most two ulps apart); chosen over the Vector API's
-     * {@code EXP}, which runs the JDK's SVML routine once compiled but {@code Math.exp} lane by lane before, so that
-     * the same values would get different bits early and late in a run.
+     * subnormal ones are rounded once. Not {@code Math.exp}'s bits (at most two ulps apart). Chosen over the Vector
+     * API's {@code EXP}, which runs the JDK's SVML routine once compiled but {@code Math.exp} lane by lane before, so
+     * that the same values would get different bits early and late in a run.
      */
     static double exp(double x) {
         double xc = Math.max(Math.min(x, EXP_MAX), EXP_MIN);

@@ -173,15 +173,16 @@ class CrossEntropyTest {
     }
 
     /**
-     * The kernel computes the exponentials of many samples at once, in blocks of about 4,096 values: every sample's
-     * loss and gradient are the bits it gets alone, for block boundaries inside the batch (300 samples of 30 classes),
-     * per position ([N, C, d]: 6 positions a sample), and a sample wider than a block (5,000 classes); with class
-     * weights and smoothing too. Sums of mean losses would hide a sample's error; the losses are compared unreduced.
+     * The kernel computes the exponentials of many positions at once, about 4,096 values per call: every sample's loss
+     * and gradient are the bits it gets alone, for block boundaries inside the batch (300 samples of 30 classes), per
+     * position ([N, C, d]: 6 positions a sample, and 500 positions of 10 classes, a sample split over blocks), a
+     * position wider than a block (5,000 classes); with class weights and smoothing, and with every third sample masked
+     * (its loss and gradient 0). Sums of mean losses would hide a sample's error; the losses are compared unreduced.
      */
     @Test
     void samplesComputedInBlocksEqualEachSampleAlone() {
         java.util.Random rng = new java.util.Random(31);
-        int[][] shapes = {{300, 30}, {90, 12, 6}, {3, 5000}};
+        int[][] shapes = {{300, 30}, {90, 12, 6}, {2, 10, 500}, {3, 5000}};
         for (int[] dims : shapes) {
             int n = dims[0];
             int c = dims[1];
@@ -199,7 +200,12 @@ class CrossEntropyTest {
             }
             for (Loss loss : new Loss[] {Losses.crossEntropy(Reduction.NONE),
                     Losses.crossEntropy(0.1f, Reduction.NONE, weights)}) {
+                float[] m = new float[n];
+                for (int i = 0; i < n; i++) {
+                    m[i] = i % 3 == 2 ? 0 : 1;
+                }
                 float[][] all = lossAndGradient(loss, x, targets, null);
+                float[][] masked = lossAndGradient(loss, x, targets, Tensor.of(m, n));
                 int per = c * positions;
                 for (int i = 0; i < n; i++) {
                     int[] one = dims.clone();
@@ -215,6 +221,11 @@ class CrossEntropyTest {
                             what + ": loss");
                     assertArrayEquals(alone[1], Arrays.copyOfRange(all[1], i * per, (i + 1) * per), 0f,
                             what + ": gradient");
+                    float[] zeros = new float[per];
+                    assertArrayEquals(m[i] == 0 ? new float[positions] : alone[0],
+                            Arrays.copyOfRange(masked[0], i * positions, (i + 1) * positions), 0f, what + ": masked loss");
+                    assertArrayEquals(m[i] == 0 ? zeros : alone[1], Arrays.copyOfRange(masked[1], i * per, (i + 1) * per),
+                            0f, what + ": masked gradient");
                 }
             }
         }

@@ -181,8 +181,8 @@ class ArrayMathTest {
     void expAgreesBetweenLoopsAndWithMathExp() {
         Random rng = new Random(29);
         ArrayMath.Kernels vector = new VectorArrayMath();
-        double[] special = {0, -0.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, -800, -1e300, 1e300,
-            709.78, 709.8, -745.13, -745.2, -708.4, -720, 1e-300, -1e-17, Math.log(2), 1, -1};
+        double[] special = {0, -0.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, -800, -1e300,
+            1e300, 709.78, 709.8, -745.13, -745.2, -708.4, -720, 1e-300, -1e-17, Math.log(2), 1, -1};
         double[] values = new double[20_000];
         for (int i = 0; i < values.length; i++) {
             double scale = new double[] {1e-8, 0.35, 1, 30, 745}[i % 5];
