@@ -161,16 +161,47 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
          * 32 KB of doubles, in L1 until the sums read them, whatever the batch and the number of positions.
          */
         private static final int BLOCK = 4096;
-        /** Each thread's buffer of exponentials (grown, never shrunk). */
-        private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[1][0]);
+        /** Each thread's buffers (grown, never shrunk). */
+        private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
-        /** This thread's buffer of at least {@code n} doubles. */
-        private static double[] scratch(int n) {
-            double[][] held = SCRATCH.get();
-            if (held[0].length < n) {
-                held[0] = new double[n];
+        /**
+         * A block's positions: {@code e[q]} the index of its q-th valid position (sample n = e / P, position s),
+         * {@code base[q]} where its first logit is in x (n·C·P + s), {@code z} its exponentials from q·C.
+         */
+        private static final class Buffers {
+            int[] e = new int[0];
+            int[] base = new int[0];
+            double[] z = new double[0];
+
+            Buffers fit(int positions, int classes) {
+                if (e.length < positions) {
+                    e = new int[positions];
+                    base = new int[positions];
+                }
+                if (z.length < positions * classes) {
+                    z = new double[positions * classes];
+                }
+                return this;
             }
-            return held[0];
+        }
+
+        /**
+         * The valid positions of [e0, e1) into {@code buf.e} and {@code buf.base}, in order; returns their number.
+         * Counts each position's sample and offset along, without a division per position.
+         */
+        private int validPositions(int e0, int e1, boolean[] valid, Buffers buf) {
+            int count = 0;
+            for (int e = e0, n = e0 / positions, s = e0 % positions; e < e1; e++) {
+                if (valid[n]) {
+                    buf.e[count] = e;
+                    buf.base[count++] = n * classes * positions + s;
+                }
+                if (++s == positions) {
+                    s = 0;
+                    n++;
+                }
+            }
+            return count;
         }
 
         Kernel(float[] x, Tensor targets, int classes, int positions, float eps, float[] classWeights) {
@@ -212,41 +243,26 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
         public void forward(int from, int to, boolean[] valid, double[] losses) {
             float[] t = targets.data();
             int chunk = Math.max(1, BLOCK / classes);
-            double[] z = scratch(Math.min(chunk, (to - from) * positions) * classes);
+            Buffers buf = BUFFERS.get().fit(Math.min(chunk, (to - from) * positions), classes);
+            double[] z = buf.z;
             for (int e0 = from * positions, end = to * positions; e0 < end; e0 += chunk) {
-                int e1 = Math.min(end, e0 + chunk);
-                int used = 0;
-                for (int e = e0, n = e0 / positions, s = e0 % positions - 1; e < e1; e++) {
-                    if (++s == positions) { // sample n, position s of e, counted along: no division per position
-                        s = 0;
-                        n++;
-                    }
-                    if (!valid[n]) {
-                        continue;
-                    }
+                int count = validPositions(e0, Math.min(end, e0 + chunk), valid, buf);
+                for (int q = 0, zo = 0; q < count; q++, zo += classes) {
+                    int e = buf.e[q];
+                    int base = buf.base[q];
                     label[e] = classIndex(t[e], e);
-                    int base = n * classes * positions + s;
                     double max = Double.NEGATIVE_INFINITY;
                     for (int c = 0; c < classes; c++) {
                         max = Math.max(max, x[base + c * positions]);
                     }
                     lse[e] = max; // until log-sum-exp replaces it below
                     for (int c = 0; c < classes; c++) {
-                        z[used + c] = x[base + c * positions] - max;
+                        z[zo + c] = x[base + c * positions] - max;
                     }
-                    used += classes;
                 }
-                ArrayMath.exp(z, 0, used);
-                used = 0;
-                for (int e = e0, n = e0 / positions, s = e0 % positions - 1; e < e1; e++) {
-                    if (++s == positions) { // sample n, position s of e, counted along: no division per position
-                        s = 0;
-                        n++;
-                    }
-                    if (valid[n]) {
-                        losses[e] = loss(e, n * classes * positions + s, z, used);
-                        used += classes;
-                    }
+                ArrayMath.exp(z, 0, count * classes);
+                for (int q = 0; q < count; q++) {
+                    losses[buf.e[q]] = loss(buf.e[q], buf.base[q], z, q * classes);
                 }
             }
         }
@@ -284,44 +300,31 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
         @Override
         public void backward(int from, int to, boolean[] valid, double[] weights, float[] grad) {
             int chunk = Math.max(1, BLOCK / classes);
-            double[] z = scratch(Math.min(chunk, (to - from) * positions) * classes);
+            Buffers buf = BUFFERS.get().fit(Math.min(chunk, (to - from) * positions), classes);
+            double[] z = buf.z;
             double offTarget = eps / classes;
             double total = 0;
             for (int c = 0; w != null && c < classes; c++) {
                 total += w[c];
             }
             for (int e0 = from * positions, end = to * positions; e0 < end; e0 += chunk) {
-                int e1 = Math.min(end, e0 + chunk);
-                int used = 0;
-                for (int e = e0, n = e0 / positions, s = e0 % positions - 1; e < e1; e++) {
-                    if (++s == positions) { // sample n, position s of e, counted along: no division per position
-                        s = 0;
-                        n++;
-                    }
-                    if (valid[n]) {
-                        int base = n * classes * positions + s;
-                        for (int c = 0; c < classes; c++) {
-                            z[used + c] = x[base + c * positions] - lse[e];
-                        }
-                        used += classes;
+                int count = validPositions(e0, Math.min(end, e0 + chunk), valid, buf);
+                for (int q = 0, zo = 0; q < count; q++, zo += classes) {
+                    int e = buf.e[q];
+                    int base = buf.base[q];
+                    for (int c = 0; c < classes; c++) {
+                        z[zo + c] = x[base + c * positions] - lse[e];
                     }
                 }
-                ArrayMath.exp(z, 0, used);
-                used = 0;
-                for (int e = e0, n = e0 / positions, s = e0 % positions - 1; e < e1; e++) {
-                    if (++s == positions) { // sample n, position s of e, counted along: no division per position
-                        s = 0;
-                        n++;
-                    }
-                    if (!valid[n]) {
-                        continue;
-                    }
-                    int base = n * classes * positions + s;
+                ArrayMath.exp(z, 0, count * classes);
+                for (int q = 0, zo = 0; q < count; q++, zo += classes) {
+                    int e = buf.e[q];
+                    int base = buf.base[q];
                     double g = weights[e];
                     if (w == null) {
                         for (int c = 0; c < classes; c++) {
                             double smoothed = c == label[e] ? 1 - eps + offTarget : offTarget;
-                            grad[base + c * positions] = (float) (g * (z[used + c] - smoothed));
+                            grad[base + c * positions] = (float) (g * (z[zo + c] - smoothed));
                         }
                     } else {
                         // ∂ℓ/∂x_c = p_c·((1−ε)·w_y + (ε/C)·Σ_k w_k) − (1−ε)·w_y·[c = y] − (ε/C)·w_c
@@ -329,10 +332,9 @@ record CrossEntropy(float labelSmoothing, Reduction reduction, float[] classWeig
                         double scale = wy + offTarget * total;
                         for (int c = 0; c < classes; c++) {
                             double target = (c == label[e] ? wy : 0) + offTarget * w[c];
-                            grad[base + c * positions] = (float) (g * (z[used + c] * scale - target));
+                            grad[base + c * positions] = (float) (g * (z[zo + c] * scale - target));
                         }
                     }
-                    used += classes;
                 }
             }
         }
