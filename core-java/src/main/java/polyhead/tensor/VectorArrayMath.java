@@ -254,40 +254,46 @@ final class VectorArrayMath implements ArrayMath.Kernels {
      */
     /**
      * {@link ArrayMath#exp(double)} on whole vectors of doubles, the same operations in the same order in each lane;
-     * the last values are copied into a vector's worth of zeros and go through the same routine (a masked load and
-     * store would, on JDK 17, run lane by lane in Java).
+     * the last values are copied into a vector's worth of zeros and go through the same loop (a masked load and store
+     * would, on JDK 17, run lane by lane in Java). All in the loop's body, the polynomial unrolled: a vector passed to
+     * or returned from a helper that C2 does not inline is boxed (seen as a training step allocating 35 KB).
      */
     @Override
     public void exp(double[] x, int from, int to) {
+        double[] c = ArrayMath.EXP_TAYLOR;
         int i = from;
         for (; i <= to - D.length(); i += D.length()) {
-            exp(DoubleVector.fromArray(D, x, i)).intoArray(x, i);
+            DoubleVector xc = DoubleVector.fromArray(D, x, i).min(ArrayMath.EXP_MAX).max(ArrayMath.EXP_MIN);
+            DoubleVector t = xc.fma(ArrayMath.LOG2_E, ArrayMath.EXP_SHIFTER);
+            DoubleVector k = t.sub(ArrayMath.EXP_SHIFTER).neg();
+            DoubleVector r = k.fma(DoubleVector.broadcast(D, ArrayMath.LN2_HI), xc);
+            r = k.fma(DoubleVector.broadcast(D, ArrayMath.LN2_LO), r);
+            DoubleVector p = r.fma(c[0], c[1]);
+            p = p.fma(r, DoubleVector.broadcast(D, c[2]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[3]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[4]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[5]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[6]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[7]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[8]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[9]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[10]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[11]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[12]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[13]));
+            LongVector kl = t.reinterpretAsLongs().sub(ArrayMath.EXP_SHIFTER_BITS);
+            LongVector k1 = kl.lanewise(VectorOperators.ASHR, 1);
+            LongVector k2 = kl.sub(k1);
+            p.mul(k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
+                    .mul(k2.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
+                    .intoArray(x, i);
         }
         if (i < to) {
             double[] tail = new double[D.length()];
             System.arraycopy(x, i, tail, 0, to - i);
-            exp(DoubleVector.fromArray(D, tail, 0)).intoArray(tail, 0);
+            exp(tail, 0, tail.length);
             System.arraycopy(tail, 0, x, i, to - i);
         }
-    }
-
-    private static DoubleVector exp(DoubleVector x) {
-        DoubleVector xc = x.min(ArrayMath.EXP_MAX).max(ArrayMath.EXP_MIN);
-        DoubleVector t = xc.fma(ArrayMath.LOG2_E, ArrayMath.EXP_SHIFTER);
-        DoubleVector k = t.sub(ArrayMath.EXP_SHIFTER).neg();
-        DoubleVector r = k.fma(DoubleVector.broadcast(D, ArrayMath.LN2_HI), xc);
-        r = k.fma(DoubleVector.broadcast(D, ArrayMath.LN2_LO), r);
-        double[] c = ArrayMath.EXP_TAYLOR;
-        DoubleVector p = DoubleVector.broadcast(D, c[0]);
-        for (int j = 1; j < c.length; j++) {
-            p = p.fma(r, DoubleVector.broadcast(D, c[j]));
-        }
-        LongVector kl = t.reinterpretAsLongs().sub(ArrayMath.EXP_SHIFTER_BITS);
-        LongVector k1 = kl.lanewise(VectorOperators.ASHR, 1);
-        LongVector k2 = kl.sub(k1);
-        DoubleVector s1 = k1.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        DoubleVector s2 = k2.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-        return p.mul(s1).mul(s2);
     }
 
     @Override
