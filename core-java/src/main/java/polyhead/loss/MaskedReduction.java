@@ -70,7 +70,7 @@ final class MaskedReduction {
         int perSample = lossShape.sizeBetween(1, lossShape.rank());
 
         double[] losses = new double[lossShape.size()];
-        forEachValid(kernel, samples, (from, to) -> kernel.forward(from, to, valid, losses));
+        overSamples(kernel, samples, (from, to) -> kernel.forward(from, to, valid, losses));
         double sum = 0;
         double count = 0;
         for (int n = 0; n < samples; n++) {
@@ -113,7 +113,7 @@ final class MaskedReduction {
                 weights[e] *= scale[e / Math.max(1, perSample)];
             }
             float[] grad = Arena.floats(prediction.value().size());
-            forEachValid(kernel, samples, (from, to) -> kernel.backward(from, to, valid, weights, grad));
+            overSamples(kernel, samples, (from, to) -> kernel.backward(from, to, valid, weights, grad));
             prediction.addFreshGrad(Tensor.wrap(prediction.shape(), grad));
         }, prediction);
     }
@@ -124,7 +124,7 @@ final class MaskedReduction {
      * order afterwards), else as one range. An input error (a target out of range) is then reported for the first bad
      * sample, as in order: the samples are gone through again in order.
      */
-    private static void forEachValid(Kernel kernel, int samples, Parallel.RangeTask body) {
+    private static void overSamples(Kernel kernel, int samples, Parallel.RangeTask body) {
         if (kernel.samplesIndependent() && samples >= 2 * SAMPLE_GRAIN) {
             try {
                 Parallel.forRange(samples, SAMPLE_GRAIN, body);

@@ -244,19 +244,10 @@ final class VectorArrayMath implements ArrayMath.Kernels {
     }
 
     /**
-     * Eight windows at a time: two vectors of each of the two rows hold their 16 inputs; in each row a pair's odd
-     * lane beats its even lane where greater or NaN (the pair swapped into place by one permute), then the bottom
-     * row's winner beats the top row's on the same condition — the scalar loop's order of comparisons, so the same
-     * first maximum or last NaN — with the winners' indices blended alongside. The winners sit in the even lanes and
-     * are gathered into one vector of outputs and one of indices. A row of at least 8 windows whose count is not a
-     * multiple of 8 ends with a block that overlaps the one before (its windows computed twice, the same way);
-     * shorter rows go one window at a time.
-     */
-    /**
      * {@link ArrayMath#exp(double)} on whole vectors of doubles, the same operations in the same order in each lane;
      * the last values are copied into a vector's worth of zeros and go through the same loop (a masked load and store
-     * would, on JDK 17, run lane by lane in Java). All in the loop's body, the polynomial unrolled: a vector passed to
-     * or returned from a helper that C2 does not inline is boxed (seen as a training step allocating 35 KB).
+     * would, on JDK 17, run lane by lane in Java). All in the loop's body: a vector passed to or returned from a
+     * helper that C2 does not inline is boxed (seen as a training step allocating 35 KB).
      */
     @Override
     public void exp(double[] x, int from, int to) {
@@ -268,19 +259,10 @@ final class VectorArrayMath implements ArrayMath.Kernels {
             DoubleVector k = t.sub(ArrayMath.EXP_SHIFTER).neg();
             DoubleVector r = k.fma(DoubleVector.broadcast(D, ArrayMath.LN2_HI), xc);
             r = k.fma(DoubleVector.broadcast(D, ArrayMath.LN2_LO), r);
-            DoubleVector p = r.fma(c[0], c[1]);
-            p = p.fma(r, DoubleVector.broadcast(D, c[2]));
-            p = p.fma(r, DoubleVector.broadcast(D, c[3]));
-            p = p.fma(r, DoubleVector.broadcast(D, c[4]));
-            p = p.fma(r, DoubleVector.broadcast(D, c[5]));
-            p = p.fma(r, DoubleVector.broadcast(D, c[6]));
-            p = p.fma(r, DoubleVector.broadcast(D, c[7]));
-            p = p.fma(r, DoubleVector.broadcast(D, c[8]));
-            p = p.fma(r, DoubleVector.broadcast(D, c[9]));
-            p = p.fma(r, DoubleVector.broadcast(D, c[10]));
-            p = p.fma(r, DoubleVector.broadcast(D, c[11]));
-            p = p.fma(r, DoubleVector.broadcast(D, c[12]));
-            p = p.fma(r, DoubleVector.broadcast(D, c[13]));
+            DoubleVector p = DoubleVector.broadcast(D, c[0]);
+            for (int j = 1; j < c.length; j++) {
+                p = p.fma(r, DoubleVector.broadcast(D, c[j]));
+            }
             LongVector kl = t.reinterpretAsLongs().sub(ArrayMath.EXP_SHIFTER_BITS);
             LongVector k1 = kl.lanewise(VectorOperators.ASHR, 1);
             LongVector k2 = kl.sub(k1);
@@ -318,6 +300,15 @@ final class VectorArrayMath implements ArrayMath.Kernels {
         }
     }
 
+    /**
+     * Eight windows at a time: two vectors of each of the two rows hold their 16 inputs; in each row a pair's odd
+     * lane beats its even lane where greater or NaN (the pair swapped into place by one permute), then the bottom
+     * row's winner beats the top row's on the same condition — the scalar loop's order of comparisons, so the same
+     * first maximum or last NaN — with the winners' indices blended alongside. The winners sit in the even lanes and
+     * are gathered into one vector of outputs and one of indices. A row of at least 8 windows whose count is not a
+     * multiple of 8 ends with a block that overlaps the one before (its windows computed twice, the same way);
+     * shorter rows go one window at a time.
+     */
     @Override
     public void maxPool2x2(float[] x, int xOff, int planes, int h, int w, float[] out, int outOff, int[] argmax,
                            int argBase, boolean relu) {
