@@ -246,8 +246,9 @@ final class VectorArrayMath implements ArrayMath.Kernels {
     /**
      * {@link ArrayMath#exp(double)} on whole vectors of doubles, the same operations in the same order in each lane;
      * the last values are copied into a vector's worth of zeros and go through the same loop (a masked load and store
-     * would, on JDK 17, run lane by lane in Java). All in the loop's body: a vector passed to or returned from a
-     * helper that C2 does not inline is boxed (seen as a training step allocating 35 KB).
+     * would, on JDK 17, run lane by lane in Java). All in the loop's body, the polynomial unrolled: a vector passed to
+     * or returned from a helper that C2 does not inline is boxed (seen as a training step allocating 35 KB), and so
+     * can one carried through a loop. {@link ArrayMath#EXP_TAYLOR} has 14 coefficients.
      */
     @Override
     public void exp(double[] x, int from, int to) {
@@ -259,10 +260,21 @@ final class VectorArrayMath implements ArrayMath.Kernels {
             DoubleVector k = t.sub(ArrayMath.EXP_SHIFTER).neg();
             DoubleVector r = k.fma(DoubleVector.broadcast(D, ArrayMath.LN2_HI), xc);
             r = k.fma(DoubleVector.broadcast(D, ArrayMath.LN2_LO), r);
-            DoubleVector p = DoubleVector.broadcast(D, c[0]);
-            for (int j = 1; j < c.length; j++) {
-                p = p.fma(r, DoubleVector.broadcast(D, c[j]));
-            }
+            // Horner's steps written out: with a loop over the coefficients C2 sometimes boxed the vector at every
+            // step (a training step then allocated 437 KB, ArenaTest)
+            DoubleVector p = r.fma(c[0], c[1]);
+            p = p.fma(r, DoubleVector.broadcast(D, c[2]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[3]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[4]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[5]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[6]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[7]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[8]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[9]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[10]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[11]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[12]));
+            p = p.fma(r, DoubleVector.broadcast(D, c[13]));
             LongVector kl = t.reinterpretAsLongs().sub(ArrayMath.EXP_SHIFTER_BITS);
             LongVector k1 = kl.lanewise(VectorOperators.ASHR, 1);
             LongVector k2 = kl.sub(k1);
