@@ -170,7 +170,8 @@ final class PackedProduct extends Product {
         // rows: all of op(B), every KC slice, packed once into the caller's workspace by whichever threads are there,
         // one B panel of one slice at a time
         float[] shared = columns ? null : VectorWorkspace.get().packedB(nPad * k);
-        int units = columns ? 0 : kBlocks * (nPad / NR);
+        int panels = nPad / NR;
+        int units = columns ? 0 : kBlocks * panels;
         AtomicInteger packNext = new AtomicInteger();
         AtomicInteger packDone = new AtomicInteger();
         pool.run(threads, part -> {
@@ -179,8 +180,8 @@ final class PackedProduct extends Product {
             float[] pa = null; // a last panel of op(A) of fewer than MR rows (columns: of every KC slice)
             boolean aPacked = false; // columns: that panel packed, by this thread's first strip
             for (int u; (u = packNext.getAndIncrement()) < units; ) {
-                int pc = u / (nPad / NR) * kc;
-                int jr = u % (nPad / NR) * NR;
+                int pc = u / panels * kc;
+                int jr = u % panels * NR;
                 int kb = Math.min(kc, k - pc);
                 try {
                     packB(shared, pc * nPad + jr * kb, jr, Math.min(NR, n - jr), pc, kb);
