@@ -136,16 +136,16 @@ final class PackedProduct extends Product {
     }
 
     /**
-     * All threads on one product, each on whole strips of C: strips of columns when op(A) is the smaller operand
-     * (m ≤ n), else strips of rows. op(A) is read in place ({@link #multiplyBlockInPlaceA}); in strips of rows all of
-     * op(B) is packed once into the caller's workspace, the threads sharing the work one B panel of one KC slice at a
-     * time, and every thread waits until all panels are there before its first strip; in strips of columns each strip
-     * packs its own part of op(B), one KC slice at a time, and multiplies it at once while it is in L1 and L2 — the
-     * sequential path's loops on a part of C. (Until session 18 every thread packed all of op(B) for its strips of
-     * rows: for W1's X·W₁ᵀ at batch 512 a transposing pack of 200K values, 67 µs on each thread; shared, W1's step at
-     * batch 512 took 0.034 ms less, the change toggled in one JVM, BENCHMARKS.md, issue 21, session 18.) The
-     * threads pull strips from a counter in an order that keeps them far apart in C (the first strips handed out are
-     * 0, per, 2·per ...), so that two threads rarely write the same cache line of C.
+     * All threads on one product, each on whole strips of C: strips of columns or of rows ({@link #inColumns}). op(A)
+     * is read in place ({@link #multiplyBlockInPlaceA}); in strips of rows all of op(B) is packed once into the
+     * caller's workspace, the threads sharing the work one B panel of one KC slice at a time, and every thread waits
+     * until all panels are there before its first strip; in strips of columns each strip packs its own part of op(B),
+     * one KC slice at a time, and multiplies it at once while it is in L1 and L2 — the sequential path's loops on a
+     * part of C. (Until session 18 every thread packed all of op(B) for its strips of rows: for W1's X·W₁ᵀ at batch 512
+     * a transposing pack of 200K values, 67 µs on each thread; shared, W1's step at batch 512 took 0.034 ms less, the
+     * change toggled in one JVM, BENCHMARKS.md, issue 21, session 18.) The threads pull strips from a counter in an
+     * order that keeps them far apart in C (the first strips handed out are 0, per, 2·per ...), so that two threads
+     * rarely write the same cache line of C.
      *
      * <p>It replaced a two-phase scheme (all threads pack all of both operands into shared buffers, then all compute
      * blocks of C), which packed 1.2 MB for W1's 128×784·(256×784)ᵀ and then read it back from L3 after a barrier,
@@ -158,7 +158,7 @@ final class PackedProduct extends Product {
     void computeParallel(WorkerPool pool, int threads) {
         int kBlocks = ceilDiv(k, KC);
         int kc = ceilDiv(k, kBlocks);
-        boolean columns = m <= n;
+        boolean columns = inColumns(m, n, kc, threads);
         // columns: strips of STRIP_PANELS B panels; rows: strips of MR-multiples, between 2·MR and MC, ~4 per thread
         int width = columns ? STRIP_PANELS * NR
                 : Math.max(2 * MR, Math.min(MC, roundUp(ceilDiv(m, STRIPS_PER_THREAD * threads), MR)));
@@ -216,6 +216,25 @@ final class PackedProduct extends Product {
                 aPacked = columns;
             }
         });
+    }
+
+    /** A KC slice of op(A) this large (floats: 512 KiB) still counts as fitting in a core's L2 ({@link #inColumns}). */
+    static final long COLUMNS_MAX_A = 128 * 1024;
+
+    /**
+     * Whether a parallel product goes in strips of columns rather than of rows: when op(A) is the smaller operand
+     * (m ≤ n), and also when op(B) is wide enough for at least four strips of columns per thread, or two when a KC
+     * slice of op(A) (m·kc floats) fits in L2 ({@link #COLUMNS_MAX_A}). In strips of columns each thread packs only
+     * its own columns of op(B) and rereads op(A) once per strip, from its L2 while a slice of it fits there; in strips
+     * of rows all of op(B) is packed once and read by every thread, so that half of it crosses from one core's cache
+     * to the other's. Before session 19 only m ≤ n went in columns: W1's X·W₁ᵀ at batch 512 (512×256×784, Bᵀ packed
+     * for all threads) took 731–751 µs alone, in columns 615–643; 512×128×256 117 → 100 µs, 512×256×128 144 → 123,
+     * 1024×256×256 410 → 366; but 1152×128×1152 (two strips per thread, a 1.1 MB slice of A) 1261 → 1550 and
+     * 2048×64×576 (one strip per thread) 514 → 674, which stay in rows (BENCHMARKS.md, issue 21, session 19).
+     */
+    static boolean inColumns(int m, int n, int kc, int threads) {
+        int perThread = ceilDiv(n, STRIP_PANELS * NR) / threads;
+        return m <= n || perThread >= 4 || perThread >= 2 && (long) m * kc <= COLUMNS_MAX_A;
     }
 
     /**

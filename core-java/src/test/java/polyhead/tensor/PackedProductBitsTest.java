@@ -19,18 +19,30 @@ class PackedProductBitsTest {
     private static final int MR = PackedProduct.MR;
     private static final int NR = PackedProduct.NR;
 
-    /** m, n, k: strips of columns (m ≤ n) and of rows (m > n), rows past the last whole panel, k over 1-3 slices. */
+    /**
+     * m, n, k: strips of columns (m ≤ n, or a wide op(B)) and of rows, rows past the last whole panel, k over 1-3
+     * slices.
+     */
     private static final int[][] SIZES = {{6, 2 * NR, 40}, {13, 3 * NR + 5, 530}, {40, 75, 10},
-        {131, NR + 3, 530}, {250, 61, 140}, {61, 250, 257}, {126, 2 * NR, 784}};
+        {131, NR + 3, 530}, {250, 61, 140}, {61, 250, 257}, {126, 2 * NR, 784}, {262, 253, 300}};
 
     @Test
     void sizesReachWholeAndPartialPanelsInBothStripDirections() {
-        assertTrue(java.util.Arrays.stream(SIZES).anyMatch(s -> s[0] <= s[1] && s[0] % MR != 0 && s[2] > 2 * 256),
-                "columns, a partial row panel, three k slices");
-        assertTrue(java.util.Arrays.stream(SIZES).anyMatch(s -> s[0] > s[1] && s[0] % MR != 0 && s[1] % NR != 0),
-                "rows, a partial row panel and a partial column panel");
-        assertTrue(java.util.Arrays.stream(SIZES).anyMatch(s -> s[0] > s[1] && s[0] % MR == 0 && s[2] > 256),
-                "rows, whole panels only, two k slices");
+        for (int threads : new int[] {2, 3}) {
+            assertTrue(java.util.Arrays.stream(SIZES).anyMatch(s -> columns(s, threads) && s[0] % MR != 0
+                    && s[2] > 2 * 256), "columns, a partial row panel, three k slices");
+            assertTrue(java.util.Arrays.stream(SIZES).anyMatch(s -> columns(s, threads) && s[0] > s[1]
+                    && s[1] % NR != 0), "columns with more rows than columns, a partial column panel");
+            assertTrue(java.util.Arrays.stream(SIZES).anyMatch(s -> !columns(s, threads) && s[0] % MR != 0
+                    && s[1] % NR != 0), "rows, a partial row panel and a partial column panel");
+            assertTrue(java.util.Arrays.stream(SIZES).anyMatch(s -> !columns(s, threads) && s[0] % MR == 0
+                    && s[2] > 256), "rows, whole panels only, two k slices");
+        }
+    }
+
+    private static boolean columns(int[] size, int threads) {
+        return PackedProduct.inColumns(size[0], size[1], ceilDiv(size[2], ceilDiv(size[2], PackedProduct.KC)),
+                threads);
     }
 
     @Test
