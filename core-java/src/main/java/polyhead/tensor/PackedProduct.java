@@ -143,9 +143,13 @@ final class PackedProduct extends Product {
      * one KC slice at a time, and multiplies it at once while it is in L1 and L2 — the sequential path's loops on a
      * part of C. (Until session 18 every thread packed all of op(B) for its strips of rows: for W1's X·W₁ᵀ at batch 512
      * a transposing pack of 200K values, 67 µs on each thread; shared, W1's step at batch 512 took 0.034 ms less, the
-     * change toggled in one JVM, BENCHMARKS.md, issue 21, session 18.) The threads pull strips from a counter in an
-     * order that keeps them far apart in C (the first strips handed out are 0, per, 2·per ...), so that two threads
-     * rarely write the same cache line of C.
+     * change toggled in one JVM, BENCHMARKS.md, issue 21, session 18.) Each thread takes the strips of its own block of
+     * C first (part p: strips p·per to (p+1)·per − 1), then those the other parts have not taken yet, so that at every
+     * call of a shape the same core works on the same part of C, and two threads rarely write the same cache line of C.
+     * The two cores here share no cache (a cache line written on one and read on the other took 230 ns one way), and a
+     * step's operands come from the products and the optimizer's passes before it: with strips handed out from one
+     * counter (0, per, 1, per + 1 ...), which core took which strip depended on which came first, and W1's step at
+     * batch 512, toggled in one JVM, took 0.018–0.032 ms longer, its optimizer phase 15–19 µs (session 19).
      *
      * <p>It replaced a two-phase scheme (all threads pack all of both operands into shared buffers, then all compute
      * blocks of C), which packed 1.2 MB for W1's 128×784·(256×784)ᵀ and then read it back from L3 after a barrier,
@@ -164,14 +168,16 @@ final class PackedProduct extends Product {
                 : Math.max(2 * MR, Math.min(MC, roundUp(ceilDiv(m, STRIPS_PER_THREAD * threads), MR)));
         int strips = ceilDiv(columns ? n : m, width);
         int per = ceilDiv(strips, threads);
-        int slots = per * threads;
         int nPad = roundUp(n, NR);
-        AtomicInteger next = new AtomicInteger();
         // rows: all of op(B), every KC slice, packed once into the caller's workspace by whichever threads are there,
         // one B panel of one slice at a time
         float[] shared = columns ? null : VectorWorkspace.get().packedB(nPad * k);
         int panels = nPad / NR;
         int units = columns ? 0 : kBlocks * panels;
+        AtomicInteger[] own = new AtomicInteger[threads];
+        for (int q = 0; q < threads; q++) {
+            own[q] = new AtomicInteger(q * per);
+        }
         AtomicInteger packNext = new AtomicInteger();
         AtomicInteger packDone = new AtomicInteger();
         pool.run(threads, part -> {
@@ -192,9 +198,11 @@ final class PackedProduct extends Product {
             while (packDone.get() < units) {
                 Thread.onSpinWait(); // the last panels, being packed by the other threads
             }
-            for (int t; (t = next.getAndIncrement()) < slots; ) {
-                int s = t % threads * per + t / threads;
-                if (s >= strips) {
+            // this part's own strips first, then those of the other parts not yet taken, part after part
+            for (int q = part, s; q < part + threads; ) {
+                int owner = q % threads;
+                if ((s = own[owner].getAndIncrement()) >= Math.min(strips, (owner + 1) * per)) {
+                    q++;
                     continue;
                 }
                 if (pb == null) {
