@@ -162,7 +162,7 @@ final class PackedProduct extends Product {
     void computeParallel(WorkerPool pool, int threads) {
         int kBlocks = ceilDiv(k, KC);
         int kc = ceilDiv(k, kBlocks);
-        boolean columns = inColumns(m, n, kc, threads);
+        boolean columns = inColumns(m, n, threads);
         // columns: strips of STRIP_PANELS B panels; rows: strips of MR-multiples, between 2·MR and MC, ~4 per thread
         int width = columns ? STRIP_PANELS * NR
                 : Math.max(2 * MR, Math.min(MC, roundUp(ceilDiv(m, STRIPS_PER_THREAD * threads), MR)));
@@ -226,23 +226,22 @@ final class PackedProduct extends Product {
         });
     }
 
-    /** A KC slice of op(A) this large (floats: 512 KiB) still counts as fitting in a core's L2 ({@link #inColumns}). */
-    static final long COLUMNS_MAX_A = 128 * 1024;
-
     /**
      * Whether a parallel product goes in strips of columns rather than of rows: when op(A) is the smaller operand
-     * (m ≤ n), and also when op(B) is wide enough for at least four strips of columns per thread, or two when a KC
-     * slice of op(A) (m·kc floats) fits in L2 ({@link #COLUMNS_MAX_A}). In strips of columns each thread packs only
-     * its own columns of op(B) and rereads op(A) once per strip, from its L2 while a slice of it fits there; in strips
-     * of rows all of op(B) is packed once and read by every thread, so that half of it crosses from one core's cache
-     * to the other's. Before session 19 only m ≤ n went in columns: W1's X·W₁ᵀ at batch 512 (512×256×784, Bᵀ packed
-     * for all threads) took 731–751 µs alone, in columns 615–643; 512×128×256 117 → 100 µs, 512×256×128 144 → 123,
-     * 1024×256×256 410 → 366; but 1152×128×1152 (two strips per thread, a 1.1 MB slice of A) 1261 → 1550 and
-     * 2048×64×576 (one strip per thread) 514 → 674, which stay in rows (BENCHMARKS.md, issue 21, session 19).
+     * (m ≤ n), and also when op(B) is wide enough for at least four strips of columns per thread. In strips of
+     * columns each thread packs only its own columns of op(B) but reads all of op(A), once per strip; in strips of
+     * rows all of op(B) is packed once and read by every thread, and each thread reads only its rows of op(A). The
+     * two cores here share no cache, so what decides is which operand the other core wrote last. Before session 19
+     * only m ≤ n went in columns; W1's X·W₁ᵀ at batch 512 (512×256×784: X the input batch, Bᵀ a transposing pack of
+     * W₁) took 731–751 µs alone in rows and 615–643 in columns, and the step 0.11–0.15 ms less (toggled in one JVM).
+     * With two strips per thread 512×128×256 also ran faster alone in columns (117 → 100 µs), but in the step, where
+     * op(A) is the hidden layer the previous passes wrote row by row on both cores, the step was 0.016–0.035 ms
+     * slower than in rows; 1152×128×1152 (1261 → 1550 µs) and 2048×64×576 (one strip per thread, 514 → 674) were
+     * slower alone too (BENCHMARKS.md, issue 21, session 19).
      */
-    static boolean inColumns(int m, int n, int kc, int threads) {
+    static boolean inColumns(int m, int n, int threads) {
         int perThread = ceilDiv(n, STRIP_PANELS * NR) / threads;
-        return m <= n || perThread >= 4 || perThread >= 2 && (long) m * kc <= COLUMNS_MAX_A;
+        return m <= n || perThread >= 4;
     }
 
     /**

@@ -24,7 +24,7 @@ class PackedProductBitsTest {
      * slices.
      */
     private static final int[][] SIZES = {{6, 2 * NR, 40}, {13, 3 * NR + 5, 530}, {40, 75, 10},
-        {131, NR + 3, 530}, {250, 61, 140}, {61, 250, 257}, {126, 2 * NR, 784}, {262, 253, 300}};
+        {131, NR + 3, 530}, {250, 61, 140}, {61, 250, 257}, {126, 2 * NR, 784}, {390, 381, 270}};
 
     @Test
     void sizesReachWholeAndPartialPanelsInBothStripDirections() {
@@ -41,8 +41,7 @@ class PackedProductBitsTest {
     }
 
     private static boolean columns(int[] size, int threads) {
-        return PackedProduct.inColumns(size[0], size[1], ceilDiv(size[2], ceilDiv(size[2], PackedProduct.KC)),
-                threads);
+        return PackedProduct.inColumns(size[0], size[1], threads);
     }
 
     @Test
