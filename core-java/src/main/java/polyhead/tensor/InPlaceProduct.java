@@ -39,6 +39,8 @@ final class InPlaceProduct extends Product {
             int ci = cOffset + i * n;
             int j = j0;
             for (; j <= n - 4 * L; j += 4 * L) {
+                // the four rows written out, as in the micro-kernels: vectors kept in an array or passed to a helper
+                // are boxed unless C2 inlines everything (VectorGemm.S)
                 FloatVector s0 = FloatVector.zero(S);
                 FloatVector s1 = s0;
                 FloatVector s2 = s0;
