@@ -1,6 +1,7 @@
 package polyhead.tensor;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import jdk.incubator.vector.FloatVector;
 
@@ -174,9 +175,10 @@ final class PackedProduct extends Product {
         float[] shared = columns ? null : VectorWorkspace.get().packedB(nPad * k);
         int panels = nPad / NR;
         int units = columns ? 0 : kBlocks * panels;
-        AtomicInteger[] own = new AtomicInteger[threads];
+        // per part: the next of its own strips not yet taken
+        AtomicIntegerArray own = new AtomicIntegerArray(threads);
         for (int q = 0; q < threads; q++) {
-            own[q] = new AtomicInteger(q * per);
+            own.set(q, q * per);
         }
         AtomicInteger packNext = new AtomicInteger();
         AtomicInteger packDone = new AtomicInteger();
@@ -201,7 +203,7 @@ final class PackedProduct extends Product {
             // this part's own strips first, then those of the other parts not yet taken, part after part
             for (int q = part, s; q < part + threads; ) {
                 int owner = q % threads;
-                if ((s = own[owner].getAndIncrement()) >= Math.min(strips, (owner + 1) * per)) {
+                if ((s = own.getAndIncrement(owner)) >= Math.min(strips, (owner + 1) * per)) {
                     q++;
                     continue;
                 }

@@ -245,8 +245,8 @@ final class VectorArrayMath implements ArrayMath.Kernels {
 
     /**
      * {@link ArrayMath#exp(double)} on whole vectors of doubles, the same operations in the same order in each lane;
-     * the last values are copied into a vector's worth of zeros and go through the same loop (a masked load and store
-     * would, on JDK 17, run lane by lane in Java). All in the loop's body, the polynomial unrolled: a vector passed to
+     * the last values (fewer than a vector) go through the scalar {@link ArrayMath#exp(double)}, which does the same
+     * operations (a masked load and store would, on JDK 17, run lane by lane in Java; a zero-padded copy allocated). All in the loop's body, the polynomial unrolled: a vector passed to
      * or returned from a helper that C2 does not inline is boxed (seen as a training step allocating 35 KB), and so
      * can one carried through a loop. {@link ArrayMath#EXP_TAYLOR} has 14 coefficients.
      */
@@ -282,11 +282,8 @@ final class VectorArrayMath implements ArrayMath.Kernels {
                     .mul(k2.add(1023).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles())
                     .intoArray(x, i);
         }
-        if (i < to) {
-            double[] tail = new double[D.length()];
-            System.arraycopy(x, i, tail, 0, to - i);
-            exp(tail, 0, tail.length);
-            System.arraycopy(tail, 0, x, i, to - i);
+        for (; i < to; i++) {
+            x[i] = ArrayMath.exp(x[i]); // the scalar routine: the same operations, so the same bits
         }
     }
 
